@@ -1,0 +1,53 @@
+import { AppConfig, ConfigModule } from '@assay/shared/config';
+import { OperationsModule, ProblemDetailsFilter, READINESS_CHECKS, ReadinessCheck, createLoggingModule, createMetricsRegistry } from '@assay/shared/http';
+import { createRedisConnection } from '@assay/shared/queue';
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { Redis } from 'ioredis';
+
+export const GATEWAY_REDIS = Symbol('GATEWAY_REDIS');
+
+@Injectable()
+class RedisCloser implements OnApplicationShutdown {
+  constructor(@Inject(GATEWAY_REDIS) private readonly redis: Redis) {}
+  onApplicationShutdown(): void {
+    this.redis.disconnect();
+  }
+}
+
+/** One Redis connection for the edge (idempotency keys, rate limits). */
+@Global()
+@Module({})
+class GatewayRedisModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: GatewayRedisModule,
+      providers: [{ provide: GATEWAY_REDIS, useFactory: () => createRedisConnection(config.redisUrl, 'client', 'gateway') }, RedisCloser],
+      exports: [GATEWAY_REDIS],
+    };
+  }
+}
+
+/** The edge: health, metrics and logging in Nest; the proxy, GraphQL and docs are Fastify plugins. */
+@Module({})
+export class GatewayModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        ConfigModule.forProcess('gateway', config),
+        createLoggingModule(config),
+        GatewayRedisModule.register(config),
+        OperationsModule.register({
+          registry: createMetricsRegistry('gateway'),
+          checks: {
+            provide: READINESS_CHECKS,
+            inject: [GATEWAY_REDIS],
+            useFactory: (redis: Redis): ReadinessCheck[] => [{ name: 'redis', check: async () => void (await redis.ping()) }],
+          },
+        }),
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

@@ -1,0 +1,71 @@
+import { INTERNAL_IDENTITY_HEADER, IdentityTokenIssuer } from '@assay/shared/auth';
+import type { AppConfig } from '@assay/shared/config';
+import { Identity, SERVICE_NAMES, ServiceName } from '@assay/shared/contracts';
+import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from '@assay/shared/http';
+import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readFileSync } from 'node:fs';
+import type { GatewayAuthenticator } from '../authentication/gateway-authenticator';
+
+export interface GraphqlGatewayDeps {
+  config: AppConfig;
+  authenticator: GatewayAuthenticator;
+  issuer: IdentityTokenIssuer;
+  supergraphPath: string;
+}
+
+interface ServerContext {
+  req: FastifyRequest;
+  reply: FastifyReply;
+  identity: Identity;
+}
+
+function isServiceName(name: string): name is ServiceName {
+  return (SERVICE_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * `/graphql`: the federated graph, executed by Hive Gateway runtime with the Rust query planner over
+ * the statically composed supergraph. Each subgraph call carries an identity token for that subgraph.
+ */
+export async function graphqlGatewayPlugin(fastify: FastifyInstance, deps: GraphqlGatewayDeps): Promise<void> {
+  const supergraph = readFileSync(deps.supergraphPath, 'utf8');
+  const errors = new ProblemDetailsFilter();
+  const gateway = createGatewayRuntime<ServerContext>({
+    supergraph,
+    unifiedGraphHandler,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: false,
+    logging: deps.config.logLevel === 'debug' ? 'debug' : 'error',
+    disableIntrospection: deps.config.graphqlIntrospection ? undefined : { disableIf: () => true },
+    transportEntries: Object.fromEntries(SERVICE_NAMES.map((name) => [name, { location: `${deps.config.serviceUrls[name]}/graphql` }])),
+    propagateHeaders: {
+      fromClientToSubgraphs: async ({ context, subgraphName }) => {
+        const audience = subgraphName.toLowerCase();
+        if (!context.identity || !isServiceName(audience)) return {};
+        return { [INTERNAL_IDENTITY_HEADER]: await deps.issuer.issue(context.identity, audience), 'x-request-id': context.identity.requestId };
+      },
+    },
+  });
+  fastify.addHook('onClose', async () => gateway.dispose());
+
+  fastify.route({
+    url: '/graphql',
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: async (request, reply) => {
+      let identity: Identity;
+      try {
+        identity = await deps.authenticator.authenticate(request);
+      } catch (error) {
+        const { body, headers } = errors.toProblem(error);
+        return reply.status(body.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+      }
+      const response = await gateway.handleNodeRequestAndResponse(request, reply, { req: request, reply, identity });
+      response.headers.forEach((value, key) => void reply.header(key, value));
+      void reply.status(response.status);
+      return reply.send(response.body);
+    },
+  });
+}

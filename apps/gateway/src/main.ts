@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { IdentityTokenIssuer } from '@assay/shared/auth';
+import { ConfigError, loadConfig } from '@assay/shared/config';
+import { IdempotencyStore, createHttpApp, exitWithParent, listen } from '@assay/shared/http';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { GatewayAuthenticator } from './authentication/gateway-authenticator';
+import { GATEWAY_REDIS, GatewayModule } from './gateway.module';
+import { graphqlGatewayPlugin } from './graphql/graphql-gateway.plugin';
+import { apiDocsPlugin } from './openapi/api-docs.plugin';
+import { OpenApiMerger } from './openapi/openapi-merger';
+import { restProxyPlugin } from './proxy/rest-proxy.plugin';
+
+/** The composed supergraph written by the build (dist/supergraph.graphql), or SUPERGRAPH_PATH. */
+function supergraphPath(): string {
+  const candidates = [process.env['SUPERGRAPH_PATH'], join(__dirname, '../../../supergraph.graphql')].filter((p): p is string => !!p);
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) throw new ConfigError([`no supergraph found (looked at ${candidates.join(', ')}); run npm run build`]);
+  return found;
+}
+
+async function main(): Promise<void> {
+  try {
+    const config = loadConfig('gateway');
+    const issuer = new IdentityTokenIssuer(config.internalTokenPrivateKey as string);
+    const authenticator = new GatewayAuthenticator();
+    const app = await createHttpApp(GatewayModule.register(config), config, {
+      bodyLimit: 1024 * 1024,
+      configure: async (instance) => {
+        const fastify = instance.getHttpAdapter().getInstance();
+        const redis = instance.get<Redis>(GATEWAY_REDIS);
+        await fastify.register(restProxyPlugin, { prefix: '/api/v1', config, authenticator, issuer, idempotency: new IdempotencyStore(redis) });
+        await fastify.register(graphqlGatewayPlugin, { config, authenticator, issuer, supergraphPath: supergraphPath() });
+        await fastify.register(apiDocsPlugin, { merger: new OpenApiMerger(config) });
+      },
+    });
+    exitWithParent();
+    await listen(app, config);
+  } catch (error) {
+    process.stderr.write(`assay-gateway failed to start: ${error instanceof ConfigError ? error.message : ((error as Error).stack ?? error)}\n`);
+    process.exit(1);
+  }
+}
+
+void main();

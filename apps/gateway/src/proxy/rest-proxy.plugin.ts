@@ -1,0 +1,121 @@
+import { INTERNAL_IDENTITY_HEADER, IdentityTokenIssuer } from '@assay/shared/auth';
+import type { AppConfig } from '@assay/shared/config';
+import {
+  IdempotencyStore,
+  PROBLEM_CONTENT_TYPE,
+  ProblemDetailsFilter,
+  ProblemException,
+  isValidIdempotencyKey,
+  problem,
+  requestFingerprint,
+} from '@assay/shared/http';
+import replyFrom, { FastifyReplyFromHooks as ReplyFromHooks } from '@fastify/reply-from';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import { GatewayAuthenticator, principalKey } from '../authentication/gateway-authenticator';
+import { serviceForPath } from './route-table';
+
+export interface RestProxyDeps {
+  config: AppConfig;
+  authenticator: GatewayAuthenticator;
+  issuer: IdentityTokenIssuer;
+  idempotency: IdempotencyStore;
+}
+
+/** Headers a client may never set on the way in: the gateway alone speaks for identity. */
+const STRIPPED_REQUEST_HEADERS = [INTERNAL_IDENTITY_HEADER, 'authorization', 'cookie', 'x-request-id', 'idempotency-key', 'connection', 'keep-alive'];
+const JSON_BODY_LIMIT = 1024 * 1024;
+const UPLOAD_BODY_LIMIT = Number(process.env['EVIDENCE_MAX_BYTES'] ?? 50 * 1024 * 1024);
+const errors = new ProblemDetailsFilter();
+
+function sendProblem(reply: FastifyReply, error: unknown): FastifyReply {
+  const { body, headers } = errors.toProblem(error);
+  return reply.status(body.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+}
+
+/**
+ * `/api/v1/*`: authenticates, mints the audience-bound identity token and forwards to the owning
+ * service. Bodies are forwarded byte for byte (JSON buffered within a limit; multipart streamed).
+ * POSTs with an `Idempotency-Key` are answered from the stored first response on replay.
+ */
+export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyDeps): Promise<void> {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('multipart/form-data', { bodyLimit: UPLOAD_BODY_LIMIT }, (_request, _payload, done) => done(null, undefined));
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  await fastify.register(replyFrom, {
+    undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 300_000 },
+    disableRequestLogging: true,
+    retryMethods: ['GET', 'HEAD', 'OPTIONS'],
+  });
+
+  fastify.setErrorHandler((error, _request, reply) => sendProblem(reply, error));
+
+  fastify.all('/*', async (request, reply) => {
+    const service = serviceForPath(request.url);
+    if (!service) throw new ProblemException(404, `No route ${request.method} ${request.url.split('?')[0]}`);
+    const identity = await deps.authenticator.authenticate(request);
+    const token = await deps.issuer.issue(identity, service);
+    const target = `${deps.config.serviceUrls[service]}${request.url}`;
+    const rewriteRequestHeaders = (_req: unknown, headers: IncomingHttpHeaders): IncomingHttpHeaders => {
+      const forwarded: IncomingHttpHeaders = { ...headers };
+      for (const name of STRIPPED_REQUEST_HEADERS) delete forwarded[name];
+      return { ...forwarded, [INTERNAL_IDENTITY_HEADER]: token, 'x-request-id': request.id, 'x-forwarded-for': request.ip };
+    };
+    type ProxyReply = Parameters<NonNullable<ReplyFromHooks['onError']>>[0];
+    const onError = (proxyReply: ProxyReply, { error }: { error: Error }): void => {
+      request.log.warn({ err: error, service }, 'upstream request failed');
+      const status = /timeout/i.test(error.message) ? 504 : 503;
+      void proxyReply
+        .status(status)
+        .header('content-type', PROBLEM_CONTENT_TYPE)
+        .header('retry-after', '5')
+        .send(problem(status, `The ${service} service is unavailable; retry shortly`));
+    };
+
+    const key = request.headers['idempotency-key'];
+    const idempotent = request.method === 'POST' && typeof key === 'string' && Buffer.isBuffer(request.body);
+    if (typeof key === 'string' && request.method === 'POST' && !isValidIdempotencyKey(key)) {
+      throw new ProblemException(400, 'Idempotency-Key must be 1-255 visible ASCII characters', {
+        errors: [{ field: 'Idempotency-Key', message: 'invalid' }],
+      });
+    }
+    if (!idempotent) return reply.from(target, { rewriteRequestHeaders, onError });
+
+    const scope = principalKey(identity, request);
+    const fingerprint = requestFingerprint(request.method, request.url, request.body as Buffer);
+    const outcome = await deps.idempotency.begin(scope, key, fingerprint);
+    if (outcome.kind === 'mismatch') throw new ProblemException(422, 'This Idempotency-Key was used with a different request');
+    if (outcome.kind === 'conflict') throw new ProblemException(409, 'A request with this Idempotency-Key is still being processed');
+    if (outcome.kind === 'replay') {
+      return reply
+        .status(outcome.response.status)
+        .headers(outcome.response.headers)
+        .header('idempotent-replayed', 'true')
+        .send(Buffer.from(outcome.response.body, 'base64'));
+    }
+    return reply.from(target, {
+      rewriteRequestHeaders,
+      onError: (proxyReply, failure) => {
+        void deps.idempotency.release(scope, key);
+        onError(proxyReply, failure);
+      },
+      onResponse: (_req, proxyReply, res) => {
+        const chunks: Buffer[] = [];
+        res.stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.stream.on('error', () => void deps.idempotency.release(scope, key));
+        res.stream.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const headers: Record<string, string> = {};
+          for (const name of ['content-type', 'location']) {
+            const value = proxyReply.getHeader(name);
+            if (typeof value === 'string') headers[name] = value;
+          }
+          deps.idempotency
+            .complete(scope, key, fingerprint, { status: proxyReply.statusCode, headers, body: body.toString('base64') })
+            .catch((error: unknown) => request.log.warn({ err: error }, 'could not store idempotent response'))
+            .finally(() => void proxyReply.send(body));
+        });
+      },
+    });
+  });
+}

@@ -1,0 +1,49 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const dependsOn = (source, allowed) => ({ sourceTag: source, onlyDependOnLibsWithTags: allowed });
+
+export default [
+  { ignores: ['**/dist', '**/node_modules', '**/.assay', '**/*.mjs', 'coverage'] },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          banTransitiveDependencies: false,
+          depConstraints: [
+            // Scopes: a domain never imports another domain; shared imports nothing domain-specific.
+            dependsOn('scope:shared', ['scope:shared']),
+            dependsOn('scope:tenancy', ['scope:shared', 'scope:tenancy']),
+            dependsOn('scope:assessments', ['scope:shared', 'scope:assessments']),
+            dependsOn('scope:evidence', ['scope:shared', 'scope:evidence']),
+            dependsOn('scope:notifications', ['scope:shared', 'scope:notifications']),
+            dependsOn('scope:migrations', ['scope:shared', 'scope:migrations']),
+            dependsOn('scope:gateway', ['scope:shared']),
+            dependsOn('scope:worker', ['scope:shared', 'scope:tenancy', 'scope:assessments', 'scope:evidence', 'scope:notifications']),
+            dependsOn('scope:tools', ['*']),
+            // Types: apps sit on top; features use data-access and utils; utils stand alone.
+            dependsOn('type:app', ['type:feature', 'type:data-access', 'type:util']),
+            dependsOn('type:feature', ['type:data-access', 'type:util']),
+            dependsOn('type:data-access', ['type:data-access', 'type:util']),
+            dependsOn('type:util', ['type:util']),
+            dependsOn('type:testing', ['type:data-access', 'type:util']),
+            dependsOn('type:tool', ['*']),
+          ],
+        },
+      ],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'off',
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', 'tools/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+];

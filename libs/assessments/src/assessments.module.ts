@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { CatalogueModule } from './catalogue/catalogue.module';
+import { CatalogueResolver } from './catalogue/catalogue.resolver';
+
+/** Resolvers of the assessments subgraph (the schema tooling builds the subgraph SDL from them). */
+export const ASSESSMENTS_RESOLVERS = [CatalogueResolver];
+
+/** The assessments domain: catalogue, suppliers, assessments (HTTP service and worker both import it). */
+@Module({ imports: [CatalogueModule], exports: [CatalogueModule] })
+export class AssessmentsModule {}

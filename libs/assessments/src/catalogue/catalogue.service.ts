@@ -1,0 +1,34 @@
+import { NotFoundProblem } from '@assay/shared/http';
+import { Injectable } from '@nestjs/common';
+import type { FrameworkDocument } from './catalogue-document';
+import { CatalogueRepository, FrameworkSummary } from './catalogue.repository';
+
+const CACHE_MS = 60_000;
+
+/** The catalogue changes only when a new version is loaded, so it is cached briefly in memory. */
+@Injectable()
+export class CatalogueService {
+  private readonly cache = new Map<string, { at: number; value: Promise<FrameworkDocument | null> }>();
+
+  constructor(private readonly repository: CatalogueRepository) {}
+
+  listFrameworks(): Promise<FrameworkSummary[]> {
+    return this.repository.listFrameworks();
+  }
+
+  async findFramework(key: string, version?: string): Promise<FrameworkDocument | null> {
+    const cacheKey = `${key}@${version ?? 'current'}`;
+    const hit = this.cache.get(cacheKey);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+    const value = this.repository.findFramework(key, version);
+    this.cache.set(cacheKey, { at: Date.now(), value });
+    value.catch(() => this.cache.delete(cacheKey));
+    return value;
+  }
+
+  async getFramework(key: string, version?: string): Promise<FrameworkDocument> {
+    const framework = await this.findFramework(key, version);
+    if (!framework) throw new NotFoundProblem(version ? `Framework ${key} version ${version}` : `Framework ${key}`);
+    return framework;
+  }
+}

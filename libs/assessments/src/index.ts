@@ -1,0 +1,6 @@
+export * from './catalogue/catalogue-document';
+export * from './catalogue/catalogue-seeder';
+export * from './catalogue/catalogue.service';
+export * from './catalogue/catalogue.module';
+export * from './catalogue/catalogue.resolver';
+export * from './assessments.module';

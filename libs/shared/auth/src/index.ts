@@ -1,0 +1,2 @@
+export * from './internal-identity-token';
+export * from './identity.guard';

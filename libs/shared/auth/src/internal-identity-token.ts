@@ -1,0 +1,102 @@
+import { Identity, PRINCIPAL_KINDS, ROLES, ServiceName } from '@assay/shared/contracts';
+import { KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+
+export const INTERNAL_IDENTITY_HEADER = 'x-assay-identity';
+export const INTERNAL_TOKEN_ISSUER = 'assay-gateway';
+const ALGORITHM = 'EdDSA';
+const LIFETIME_SECONDS = 60;
+
+export class InvalidIdentityTokenError extends Error {
+  constructor(reason: string) {
+    super(`Invalid internal identity token: ${reason}`);
+    this.name = 'InvalidIdentityTokenError';
+  }
+}
+
+/** A fresh Ed25519 key pair as PEM (used by `npm start`/tests to provision local keys). */
+export function generateIdentityKeyPair(): { privateKey: string; publicKey: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+/**
+ * Held by the gateway only: signs the short-lived token that tells a service who is calling. The
+ * audience is the one service the request goes to, so a token captured at one service is useless
+ * at another.
+ */
+export class IdentityTokenIssuer {
+  private readonly key: KeyObject;
+
+  constructor(privateKeyPem: string) {
+    this.key = createPrivateKey(privateKeyPem);
+    if (this.key.asymmetricKeyType !== 'ed25519') throw new Error('The internal identity key must be an Ed25519 private key');
+  }
+
+  async issue(identity: Identity, audience: ServiceName): Promise<string> {
+    return new SignJWT({
+      kind: identity.kind,
+      tid: identity.tenantId,
+      role: identity.role,
+      scopes: identity.scopes,
+      portal: identity.portal,
+      rid: identity.requestId,
+    })
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+      .setIssuer(INTERNAL_TOKEN_ISSUER)
+      .setAudience(audience)
+      .setSubject(identity.principalId ?? 'anonymous')
+      .setIssuedAt()
+      .setExpirationTime(`${LIFETIME_SECONDS}s`)
+      .sign(this.key);
+  }
+}
+
+/** Held by every service: verifies the gateway's token, with a fixed algorithm, issuer and audience. */
+export class IdentityTokenVerifier {
+  private readonly key: KeyObject;
+
+  constructor(
+    publicKeyPem: string,
+    private readonly audience: ServiceName,
+  ) {
+    this.key = createPublicKey(publicKeyPem);
+    if (this.key.asymmetricKeyType !== 'ed25519') throw new Error('The internal identity key must be an Ed25519 public key');
+  }
+
+  async verify(token: string | undefined): Promise<Identity> {
+    if (!token) throw new InvalidIdentityTokenError('missing');
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: [ALGORITHM],
+        issuer: INTERNAL_TOKEN_ISSUER,
+        audience: this.audience,
+        maxTokenAge: `${LIFETIME_SECONDS + 5}s`,
+        clockTolerance: 5,
+      });
+      const kind = payload['kind'];
+      const role = payload['role'];
+      if (typeof kind !== 'string' || !(PRINCIPAL_KINDS as readonly string[]).includes(kind)) throw new InvalidIdentityTokenError('bad kind');
+      if (role !== null && (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role))) throw new InvalidIdentityTokenError('bad role');
+      const tenantId = payload['tid'];
+      const scopes = payload['scopes'];
+      const portal = payload['portal'] as Identity['portal'] | undefined;
+      return {
+        kind: kind as Identity['kind'],
+        principalId: payload.sub && payload.sub !== 'anonymous' ? payload.sub : null,
+        tenantId: typeof tenantId === 'string' ? tenantId : null,
+        role: (role as Identity['role']) ?? null,
+        scopes: Array.isArray(scopes) ? scopes.filter((scope): scope is string => typeof scope === 'string') : [],
+        portal: portal && typeof portal.assessmentId === 'string' && typeof portal.contactId === 'string' ? portal : null,
+        requestId: typeof payload['rid'] === 'string' ? payload['rid'] : 'unknown',
+      };
+    } catch (error) {
+      if (error instanceof InvalidIdentityTokenError) throw error;
+      if (error instanceof joseErrors.JOSEError) throw new InvalidIdentityTokenError(error.code);
+      throw new InvalidIdentityTokenError('unreadable');
+    }
+  }
+}

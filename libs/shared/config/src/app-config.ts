@@ -1,0 +1,103 @@
+import type { ServiceName } from '@assay/shared/contracts';
+import { EnvReader } from './env-reader';
+
+export const SERVICE_PORTS: Readonly<Record<ServiceName | 'gateway', number>> = {
+  gateway: 3000,
+  tenancy: 3001,
+  assessments: 3002,
+  evidence: 3003,
+  notifications: 3004,
+};
+
+export type ProcessName = ServiceName | 'gateway' | 'worker';
+
+export interface DatabaseConfig {
+  /** Runtime connection: the app role, or a login allowed to assume it. */
+  url: string;
+  /** Owner connection used by migrations. */
+  migrationUrl: string;
+  appRole: string;
+  systemRole: string;
+  poolSize: number;
+}
+
+export interface AppConfig {
+  processName: ProcessName;
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: string;
+  logLevel: string;
+  database: DatabaseConfig;
+  redisUrl: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  storageUrl: string;
+  dataDir: string;
+  schedulerTickMs: number;
+  webhookAllowPrivate: boolean;
+  graphqlIntrospection: boolean;
+  /** PEM; only the gateway holds it. */
+  internalTokenPrivateKey: string | undefined;
+  /** PEM; every service verifies with it. */
+  internalTokenPublicKey: string | undefined;
+  serviceUrls: Readonly<Record<ServiceName, string>>;
+  shutdownGraceMs: number;
+  outboxPollMs: number;
+}
+
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+/** Reads and validates the configuration of one process; throws ConfigError naming every problem. */
+export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const read = new EnvReader(env);
+  const nodeEnv = read.oneOf('NODE_ENV', NODE_ENVS, 'development');
+  const defaultPort = processName === 'worker' ? 0 : SERVICE_PORTS[processName];
+  // The gateway reads PORT (public contract); services read their own variable so one env file can
+  // describe the whole stack, falling back to PORT when started on their own.
+  const portVariable = processName === 'gateway' || processName === 'worker' ? 'PORT' : `${processName.toUpperCase()}_PORT`;
+  const port = read.integer(portVariable, processName === 'gateway' ? defaultPort : read.integer('PORT', defaultPort, { max: 65535 }), { max: 65535 });
+  const gatewayPort = processName === 'gateway' ? port : read.integer('GATEWAY_PORT', SERVICE_PORTS.gateway, { max: 65535 });
+  const databaseUrl = read.url('DATABASE_URL', ['postgres', 'postgresql']);
+  const dataDir = read.string('ASSAY_DATA_DIR', '.assay');
+  const serviceUrl = (name: ServiceName) =>
+    read.url(`${name.toUpperCase()}_URL`, ['http', 'https'], `http://127.0.0.1:${SERVICE_PORTS[name]}`);
+
+  const config: AppConfig = {
+    processName,
+    nodeEnv,
+    port,
+    host: read.string('HOST', '0.0.0.0'),
+    publicUrl: read.url('PUBLIC_URL', ['http', 'https'], `http://localhost:${gatewayPort}`).replace(/\/+$/, ''),
+    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, nodeEnv === 'test' ? 'warn' : 'info'),
+    database: {
+      url: databaseUrl,
+      migrationUrl: read.url('DATABASE_MIGRATION_URL', ['postgres', 'postgresql'], databaseUrl || 'postgres://unset'),
+      appRole: read.string('DATABASE_APP_ROLE', 'assay_app'),
+      systemRole: read.string('DATABASE_SYSTEM_ROLE', 'assay_system'),
+      poolSize: read.integer('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
+    },
+    redisUrl: read.url('REDIS_URL', ['redis', 'rediss']),
+    smtpUrl: read.optional('SMTP_URL') ? read.url('SMTP_URL', ['smtp', 'smtps']) : undefined,
+    mailFrom: read.string('MAIL_FROM', 'Assay <no-reply@localhost>'),
+    storageUrl: read.url('STORAGE_URL', ['file', 's3'], `file://${require('node:path').resolve(dataDir, 'blobs')}`),
+    dataDir,
+    schedulerTickMs: read.integer('SCHEDULER_TICK_MS', 60_000, { min: 100, max: 86_400_000 }),
+    webhookAllowPrivate: read.boolean('WEBHOOK_ALLOW_PRIVATE', false),
+    graphqlIntrospection: read.boolean('GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
+    internalTokenPrivateKey: read.pem('INTERNAL_TOKEN_PRIVATE_KEY', processName === 'gateway'),
+    internalTokenPublicKey: read.pem('INTERNAL_TOKEN_PUBLIC_KEY', processName !== 'gateway' && processName !== 'worker'),
+    serviceUrls: {
+      tenancy: serviceUrl('tenancy'),
+      assessments: serviceUrl('assessments'),
+      evidence: serviceUrl('evidence'),
+      notifications: serviceUrl('notifications'),
+    },
+    shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 600_000 }),
+    outboxPollMs: read.integer('OUTBOX_POLL_MS', 250, { min: 10, max: 60_000 }),
+  };
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(config.database.appRole)) read.problem('DATABASE_APP_ROLE must be a plain lower-case identifier');
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(config.database.systemRole)) read.problem('DATABASE_SYSTEM_ROLE must be a plain lower-case identifier');
+  read.done();
+  return config;
+}

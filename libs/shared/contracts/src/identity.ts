@@ -1,0 +1,24 @@
+export const PRINCIPAL_KINDS = ['user', 'api_key', 'portal', 'anonymous', 'system'] as const;
+export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
+
+export const ROLES = ['owner', 'admin', 'assessor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling, as the gateway established it and vouches for in the internal identity token. */
+export interface Identity {
+  kind: PrincipalKind;
+  /** user id, API key id, portal token id; null for anonymous callers */
+  principalId: string | null;
+  tenantId: string | null;
+  role: Role | null;
+  scopes: string[];
+  /** For supplier portal tokens: the one assessment and contact they are bound to. */
+  portal: { assessmentId: string; contactId: string } | null;
+  requestId: string;
+}
+
+export const ANONYMOUS_KIND: PrincipalKind = 'anonymous';
+
+/** Service names double as internal-token audiences and schema names. */
+export const SERVICE_NAMES = ['tenancy', 'assessments', 'evidence', 'notifications'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];

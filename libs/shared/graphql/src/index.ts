@@ -1,0 +1,2 @@
+export * from './subgraph.module';
+export * from './relay-connection';

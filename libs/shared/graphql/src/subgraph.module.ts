@@ -1,0 +1,37 @@
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloFederationDriver, ApolloFederationDriverConfig } from '@nestjs/apollo';
+import { DynamicModule } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+
+export interface SubgraphOptions {
+  introspection: boolean;
+}
+
+/**
+ * A standard Federation 2 subgraph (code first) on the service's Fastify server. It is reached only
+ * through the gateway, which forwards the caller's identity in the internal token.
+ */
+export function subgraphOptions(options: SubgraphOptions): ApolloFederationDriverConfig {
+  return {
+    driver: ApolloFederationDriver,
+    // Pin the federation spec the supergraph composer and the runtime both understand.
+    autoSchemaFile: {
+      federation: {
+        version: 2,
+        importUrl: 'https://specs.apollo.dev/federation/v2.3',
+        directives: ['@composeDirective', '@extends', '@external', '@inaccessible', '@interfaceObject', '@key', '@override', '@provides', '@requires', '@shareable', '@tag'],
+      },
+    },
+    sortSchema: true,
+    path: '/graphql',
+    playground: false,
+    introspection: options.introspection,
+    includeStacktraceInErrorResponses: false,
+    context: ({ req }: { req: unknown }) => ({ req }),
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  };
+}
+
+export function createSubgraphModule(options: SubgraphOptions): DynamicModule {
+  return GraphQLModule.forRoot<ApolloFederationDriverConfig>(subgraphOptions(options));
+}

@@ -1,0 +1,75 @@
+import type { AppConfig } from '@assay/shared/config';
+import type { IncomingMessage } from 'node:http';
+import { DynamicModule, Logger as NestLogger, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { Histogram, Registry } from 'prom-client';
+import { requestIdOf } from './logging.module';
+import { METRICS_REGISTRY } from './operations.module';
+import { createValidationPipe } from './validation';
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface HttpAppOptions {
+  bodyLimit?: number;
+  /** Extra set-up before listening (OpenAPI, routes mounted outside Nest). */
+  configure?: (app: NestFastifyApplication) => Promise<void> | void;
+}
+
+/** Creates a Fastify-backed Nest application with Assay's logging, validation, metrics and shutdown. */
+export async function createHttpApp(module: Type<unknown> | DynamicModule, config: AppConfig, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    trustProxy: true,
+    genReqId: (req: IncomingMessage) => requestIdOf(req),
+    requestIdHeader: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 200 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  instrumentRequests(app, app.get<Registry>(METRICS_REGISTRY));
+  await options.configure?.(app);
+  return app;
+}
+
+export async function listen(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  await app.listen({ port: config.port, host: config.host });
+  new NestLogger('Bootstrap').log(`assay-${config.processName} listening on ${await app.getUrl()}`);
+}
+
+function instrumentRequests(app: NestFastifyApplication, registry: Registry): void {
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    void reply.header('x-request-id', request.id);
+    return payload;
+  });
+}
+
+/** Serves the service's OpenAPI document at /openapi.json for the gateway to merge. */
+export function serveOpenApi(app: NestFastifyApplication, title: string): void {
+  let document: unknown;
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/openapi.json', async () => {
+      document ??= SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(title).setVersion('1').build());
+      return document;
+    });
+}

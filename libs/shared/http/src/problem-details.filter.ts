@@ -1,0 +1,54 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemException, problem } from './problem-details';
+
+/** Is this error a dependency (Postgres, Redis) being unreachable rather than a bug? */
+export function isDependencyDown(error: unknown): boolean {
+  const text = `${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`;
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P01|57P03|08006|08001|Connection terminated|connection timeout|Stream isn't writeable|enableOfflineQueue|Reached the max retries/i.test(
+    text,
+  );
+}
+
+/** Maps every error to problem+json; unknown errors become a 500 without leaking internals. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    if (host.getType<string>() === 'graphql') return exception instanceof HttpException ? exception : this.toGraphqlError(exception);
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { body, headers } = this.toProblem(exception);
+    for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
+    return reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+  }
+
+  toProblem(exception: unknown): { body: ProblemDetails; headers: Record<string, string> } {
+    if (exception instanceof ProblemException) {
+      return { body: exception.getResponse() as ProblemDetails, headers: exception.headers };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+      const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
+      return { body: problem(status, detail), headers: {} };
+    }
+    // Fastify's own errors (body too large, bad JSON, unsupported content type) carry a statusCode.
+    const statusCode = (exception as { statusCode?: unknown })?.statusCode;
+    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+      return { body: problem(statusCode, (exception as Error).message), headers: {} };
+    }
+    if (isDependencyDown(exception)) {
+      this.logger.warn(`dependency unavailable: ${(exception as Error).message}`);
+      return { body: problem(503, 'A dependency is temporarily unavailable; retry shortly'), headers: { 'retry-after': '5' } };
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return { body: problem(500, 'An unexpected error occurred'), headers: {} };
+  }
+
+  private toGraphqlError(exception: unknown): unknown {
+    const { body } = this.toProblem(exception);
+    return new HttpException(body, body.status);
+  }
+}

@@ -1,0 +1,46 @@
+import { loadConfig, ConfigError } from '@assay/shared/config';
+import type { ServiceName } from '@assay/shared/contracts';
+import { createSubgraphModule } from '@assay/shared/graphql';
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { createHttpApp, listen, serveOpenApi } from './http-app.bootstrap';
+import { ServiceCoreModule } from './service-core.module';
+
+export interface ServiceSpec {
+  service: ServiceName;
+  title: string;
+  imports: (Type<unknown> | DynamicModule)[];
+  /** Whether the service is a GraphQL subgraph (it has resolvers). */
+  subgraph: boolean;
+}
+
+/** The root module of one backend service. */
+export function serviceAppModule(spec: ServiceSpec, config = loadConfig(spec.service)): DynamicModule {
+  @Module({})
+  class ServiceAppModule {}
+  return {
+    module: ServiceAppModule,
+    imports: [
+      ServiceCoreModule.forService({ service: spec.service, config, database: {} }),
+      ...(spec.subgraph ? [createSubgraphModule({ introspection: true })] : []),
+      ...spec.imports,
+    ],
+  };
+}
+
+/** Boots one backend service process and exits non-zero with a clear message when it cannot. */
+export async function runService(spec: ServiceSpec): Promise<void> {
+  try {
+    const config = loadConfig(spec.service);
+    const app = await createHttpApp(serviceAppModule(spec, config), config, { configure: (instance) => serveOpenApi(instance, spec.title) });
+    exitWithParent();
+    await listen(app, config);
+  } catch (error) {
+    process.stderr.write(`assay-${spec.service} failed to start: ${error instanceof ConfigError ? error.message : ((error as Error).stack ?? error)}\n`);
+    process.exit(1);
+  }
+}
+
+/** A child of `npm start` or the test stack stops when its parent goes away, never orphaned. */
+export function exitWithParent(): void {
+  if (typeof process.send === 'function') process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+}

@@ -1,0 +1,5 @@
+export * from './free-port';
+export * from './embedded-postgres';
+export * from './redis-server';
+export * from './local-stack';
+export * from './process-supervisor';

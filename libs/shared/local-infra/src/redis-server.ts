@@ -1,0 +1,68 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { freePort } from './free-port';
+
+export interface RunningRedis {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export class RedisServerMissingError extends Error {
+  constructor() {
+    super(
+      'redis-server was not found on PATH. Install Redis 7 (Debian/Ubuntu: `sudo apt-get install redis-server`; macOS: `brew install redis`) ' +
+        'or point REDIS_URL at a running Redis (e.g. REDIS_URL=redis://127.0.0.1:6379).',
+    );
+    this.name = 'RedisServerMissingError';
+  }
+}
+
+function redisServerAvailable(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      if (child.exitCode !== null) return reject(new Error(`redis-server exited with code ${child.exitCode}`));
+      const socket = new Socket();
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error('redis-server did not start in time'));
+        else setTimeout(attempt, 50);
+      });
+      socket.connect(port, '127.0.0.1');
+    };
+    attempt();
+  });
+}
+
+/**
+ * Starts `redis-server` from PATH on a free port. Persistent instances keep an append-only file in
+ * `dir`; both refuse to evict keys (queues must never lose jobs to memory pressure).
+ */
+export async function startRedisServer(dir: string, persistent: boolean): Promise<RunningRedis> {
+  if (!redisServerAvailable()) throw new RedisServerMissingError();
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes'];
+  args.push('--appendonly', persistent ? 'yes' : 'no');
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitForPort(port, 10_000, child);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      }),
+  };
+}

@@ -1,0 +1,59 @@
+import { APP_CONFIG, AppConfig } from '@assay/shared/config';
+import { JOB_QUEUE, JobName, JobPayload, QueueName } from '@assay/shared/contracts';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createRedisConnection } from './redis-connection';
+
+/** Default retry policy for every job: exponential backoff, kept for inspection a while. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** Owns one producer connection and one BullMQ Queue per queue name. */
+@Injectable()
+export class QueueRegistry implements OnApplicationShutdown {
+  private readonly queues = new Map<QueueName, Queue>();
+  private connection: Redis | undefined;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  get redis(): Redis {
+    this.connection ??= createRedisConnection(this.config.redisUrl, 'producer', this.config.processName);
+    return this.connection;
+  }
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.redis, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
+    this.connection?.disconnect();
+  }
+}
+
+/** Typed enqueueing: the payload type follows the job name, and every payload names its tenant. */
+@Injectable()
+export class JobProducer {
+  constructor(private readonly registry: QueueRegistry) {}
+
+  async enqueue<TName extends JobName>(name: TName, payload: JobPayload<TName>, options: JobsOptions = {}): Promise<string | undefined> {
+    const job = await this.registry.queue(JOB_QUEUE[name]).add(name, payload, options);
+    return job.id;
+  }
+
+  async enqueueMany<TName extends JobName>(name: TName, jobs: { payload: JobPayload<TName>; options?: JobsOptions }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.registry.queue(JOB_QUEUE[name]).addBulk(jobs.map((job) => ({ name, data: job.payload, opts: job.options ?? {} })));
+  }
+}

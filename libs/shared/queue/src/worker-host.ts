@@ -1,0 +1,82 @@
+import { APP_CONFIG, AppConfig } from '@assay/shared/config';
+import { JobName, QueueName } from '@assay/shared/contracts';
+import { RequestContext } from '@assay/shared/tenancy-context';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JOB_HANDLER_METADATA } from './job-handler.decorator';
+import { RegisteredHandler, buildHandlerTable } from './job-handler.registry';
+import { ProviderScanner } from './provider-scanner';
+import { createRedisConnection } from './redis-connection';
+
+export const CONSUMED_QUEUES = Symbol('CONSUMED_QUEUES');
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Jobs that act across tenants (scheduler ticks that fan out) and so carry no tenant. */
+export const SYSTEM_JOBS: ReadonlySet<JobName> = new Set<JobName>();
+
+/**
+ * Runs BullMQ workers for the consumed queues. Boot fails unless every job of those queues has
+ * exactly one handler. Each job runs in a context bound to its payload's tenant. On shutdown a
+ * worker first finishes its active jobs; past the grace period it lets go of them, and their locks
+ * expire so another worker retries them.
+ */
+@Injectable()
+export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WorkerHost.name);
+  private readonly workers: Worker[] = [];
+  private readonly connections: Redis[] = [];
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONSUMED_QUEUES) private readonly queues: QueueName[],
+    private readonly scanner: ProviderScanner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const handlers: RegisteredHandler[] = this.scanner
+      .methodsWith<JobName>(JOB_HANDLER_METADATA)
+      .map((found) => ({ job: found.meta, owner: found.owner, invoke: (payload, context) => found.call(payload, context) }));
+    const table = buildHandlerTable(handlers, this.queues);
+    for (const queue of this.queues) {
+      const connection = createRedisConnection(this.config.redisUrl, 'worker', `${this.config.processName}-${queue}`);
+      this.connections.push(connection);
+      const worker = new Worker(queue, (job: Job) => this.run(table, job), {
+        connection,
+        concurrency: queue === QueueName.EvidenceIngestion ? 2 : 10,
+        lockDuration: 60_000,
+        stalledInterval: 30_000,
+        maxStalledCount: 2,
+        autorun: true,
+      });
+      worker.on('failed', (job, error) => this.logger.warn(`job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));
+      worker.on('error', (error) => this.logger.error(`worker ${queue}: ${error.message}`));
+      this.workers.push(worker);
+    }
+    this.logger.log(`consuming ${this.queues.join(', ')} with ${table.size} job handlers`);
+  }
+
+  private async run(table: Map<JobName, RegisteredHandler>, job: Job): Promise<unknown> {
+    const handler = table.get(job.name as JobName);
+    if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}" on this worker`);
+    const payload = job.data as { tenantId?: unknown } | null;
+    if (!payload || typeof payload !== 'object') throw new UnrecoverableError('job payload is not an object');
+    const context = { jobId: job.id, attemptsMade: job.attemptsMade };
+    if (SYSTEM_JOBS.has(job.name as JobName)) return RequestContext.runDetached(() => handler.invoke(payload, context));
+    if (typeof payload.tenantId !== 'string' || !UUID.test(payload.tenantId)) {
+      throw new UnrecoverableError('job payload carries no valid tenantId');
+    }
+    return RequestContext.runForTenant(payload.tenantId, () => handler.invoke(payload, context), { requestId: `job:${job.id}` });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const grace = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), this.config.shutdownGraceMs).unref());
+    const outcome = await Promise.race([Promise.all(this.workers.map((worker) => worker.close())).then(() => 'closed' as const), grace]);
+    if (outcome === 'timeout') {
+      this.logger.warn('grace period over: releasing unfinished jobs for another worker to retry');
+      await Promise.allSettled(this.workers.map((worker) => worker.close(true)));
+    }
+    for (const connection of this.connections) connection.disconnect();
+  }
+}

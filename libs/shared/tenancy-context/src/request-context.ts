@@ -1,0 +1,80 @@
+import type { Identity } from '@assay/shared/contracts';
+import { ClsServiceManager, ClsStore } from 'nestjs-cls';
+
+export interface AssayClsStore extends ClsStore {
+  identity?: Identity;
+  /** The tenant a unit of work acts for; for requests it comes from the identity, for jobs from the payload. */
+  tenantId?: string;
+  requestId?: string;
+}
+
+/** Thrown when code that must run for a tenant runs outside any tenant context: fail closed. */
+export class TenantContextMissingError extends Error {
+  constructor(what = 'tenant') {
+    super(`No ${what} in the current context: this code must run inside a request or job bound to a tenant`);
+    this.name = 'TenantContextMissingError';
+  }
+}
+
+function store() {
+  return ClsServiceManager.getClsService<AssayClsStore>();
+}
+
+/**
+ * The request/job context held in AsyncLocalStorage. Getters throw when the value is unset, so a
+ * query can never silently run without a tenant.
+ */
+export const RequestContext = {
+  isActive(): boolean {
+    return store().isActive();
+  },
+
+  get tenantId(): string {
+    const cls = store();
+    const tenantId = cls.isActive() ? cls.get('tenantId') : undefined;
+    if (!tenantId) throw new TenantContextMissingError();
+    return tenantId;
+  },
+
+  get identity(): Identity {
+    const cls = store();
+    const identity = cls.isActive() ? cls.get('identity') : undefined;
+    if (!identity) throw new TenantContextMissingError('identity');
+    return identity;
+  },
+
+  /** The tenant if one is bound, for logging; never use it to scope data. */
+  peekTenantId(): string | undefined {
+    const cls = store();
+    return cls.isActive() ? cls.get('tenantId') : undefined;
+  },
+
+  peekRequestId(): string | undefined {
+    const cls = store();
+    return cls.isActive() ? cls.get('requestId') : undefined;
+  },
+
+  /** Binds the identity (and its tenant) to the current context, which must already exist. */
+  bindIdentity(identity: Identity): void {
+    const cls = store();
+    cls.set('identity', identity);
+    cls.set('requestId', identity.requestId);
+    if (identity.tenantId) cls.set('tenantId', identity.tenantId);
+  },
+
+  /** Runs `fn` in a fresh context bound to one tenant (jobs, scripts, tests). */
+  runForTenant<T>(tenantId: string, fn: () => Promise<T>, extra: Partial<AssayClsStore> = {}): Promise<T> {
+    if (!tenantId) return Promise.reject(new TenantContextMissingError());
+    return store().run(async () => {
+      const cls = store();
+      cls.set('tenantId', tenantId);
+      for (const [key, value] of Object.entries(extra)) cls.set(key as keyof AssayClsStore & string, value);
+      return fn();
+    });
+  },
+
+  /** Runs `fn` in a fresh context with no tenant bound (system work that fans out per tenant). */
+  runDetached<T>(fn: () => Promise<T>): Promise<T> {
+    return store().run(fn);
+  },
+};

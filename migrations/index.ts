@@ -1,0 +1,6 @@
+import type { MigrationInterface } from 'typeorm';
+import { ServiceSchemas1764028800000 } from './1764028800000-service-schemas';
+import { AssessmentsCatalogue1764028800100 } from './1764028800100-assessments-catalogue';
+
+/** Every migration, in order. A landed migration is never edited: add a new one. */
+export const MIGRATIONS: (new () => MigrationInterface)[] = [ServiceSchemas1764028800000, AssessmentsCatalogue1764028800100];

@@ -1,0 +1,6 @@
+/** Prints a fresh Ed25519 key pair for the internal identity token, base64-encoded for an env file. */
+import { generateIdentityKeyPair } from '@assay/shared/auth';
+
+const { privateKey, publicKey } = generateIdentityKeyPair();
+console.log(`INTERNAL_TOKEN_PRIVATE_KEY=${Buffer.from(privateKey).toString('base64')}`);
+console.log(`INTERNAL_TOKEN_PUBLIC_KEY=${Buffer.from(publicKey).toString('base64')}`);
