@@ -28,7 +28,7 @@ export default [
             dependsOn('scope:worker', ['scope:shared', 'scope:tenancy', 'scope:assessments', 'scope:evidence', 'scope:notifications']),
             dependsOn('scope:tools', ['*']),
             // Types: apps sit on top; features use data-access and utils; utils stand alone.
-            dependsOn('type:app', ['type:feature', 'type:data-access', 'type:util']),
+            dependsOn('type:app', ['type:feature', 'type:data-access', 'type:util', 'type:testing']),
             dependsOn('type:feature', ['type:data-access', 'type:util']),
             dependsOn('type:data-access', ['type:data-access', 'type:util']),
             dependsOn('type:util', ['type:util']),
@@ -43,7 +43,7 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', 'tools/**/*.ts', 'bench/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', 'tools/**/*.ts', 'bench/**/*.ts', 'libs/shared/testing/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 ];

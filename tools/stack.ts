@@ -1,5 +1,5 @@
 import { Infrastructure, ProcessSupervisor, provisionInfrastructure, waitUntilReady } from '@assay/shared/local-infra';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { migrateAndSeed } from './migrate';
 
 export const APP_PROCESSES = ['tenancy', 'assessments', 'evidence', 'notifications', 'worker', 'gateway'] as const;
@@ -14,8 +14,10 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
+/** The compiled entry point of an app (dist/ is built by `npm run build`, also when run from sources in tests). */
 export function appScript(name: AppProcess): string {
-  return join(__dirname, '..', 'apps', name, 'src', 'main.js');
+  const distRoot = basename(resolve(__dirname, '..')) === 'dist' ? resolve(__dirname, '..') : resolve(__dirname, '..', 'dist');
+  return join(distRoot, 'apps', name, 'src', 'main.js');
 }
 
 /** Infrastructure, migrations and every Assay process, ready to serve. Used by `npm start` and the tests. */

@@ -6,3 +6,4 @@ export * from './migration-runner';
 export * from './runtime-role.check';
 export * from './outbox-writer';
 export * from './database.module';
+export * from './isolation-audit';

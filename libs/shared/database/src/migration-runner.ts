@@ -46,7 +46,9 @@ async function ensureRoles(dataSource: DataSource, roles: RoleNames, appPassword
   ] as const) {
     const exists = await dataSource.query(`select 1 from pg_roles where rolname = $1`, [role]);
     const verb = exists.length > 0 ? 'alter' : 'create';
-    await dataSource.query(`${verb} role ${quoteIdent(role)} ${login ? 'login' : 'nologin'} ${attributes}`).catch((error: unknown) => {
+    // NOINHERIT: membership in the system role must not lend its policies or grants to the app
+    // role; only an explicit SET LOCAL ROLE inside a system unit of work does.
+    await dataSource.query(`${verb} role ${quoteIdent(role)} ${login ? 'login noinherit' : 'nologin'} ${attributes}`).catch((error: unknown) => {
       // Two migrators racing on a fresh cluster: the loser's CREATE fails; the role exists either way.
       if (verb === 'create' && String(error).includes('already exists')) return;
       throw error;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, urlForRole } from './embedded-postgres';
@@ -42,6 +42,7 @@ export async function provisionInfrastructure(options: InfrastructureOptions): P
   const dataDir = resolve(options.dataDir);
   // When run as root, the embedded cluster runs as a dedicated user that must be able to traverse it.
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  if (process.getuid?.() === 0) chmodSync(dataDir, 0o755);
   const stops: (() => Promise<void>)[] = [];
   const env: Record<string, string> = {};
   const given = (name: string) => options.env[name]?.trim() || undefined;

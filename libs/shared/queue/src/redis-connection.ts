@@ -1,14 +1,16 @@
 import { Redis, RedisOptions } from 'ioredis';
 
 /**
- * Redis connections for BullMQ. Workers block on Redis and must retry for ever; producers in HTTP
- * processes fail fast instead so a request can answer 503 rather than hang while Redis is away.
+ * Redis connections. Workers block on Redis and must retry for ever; producers and clients in HTTP
+ * processes give up after a couple of retries so a request can answer 503 rather than hang while
+ * Redis is away.
  */
 export function createRedisConnection(url: string, purpose: 'worker' | 'producer' | 'client', name: string): Redis {
   const options: RedisOptions = {
     connectionName: `assay-${name}-${purpose}`,
     maxRetriesPerRequest: purpose === 'worker' ? null : 2,
-    enableOfflineQueue: purpose === 'worker',
+    // Commands wait while a connection is (re)established; producers still fail after two retries.
+    enableOfflineQueue: true,
     retryStrategy: (attempt) => Math.min(200 * attempt, 2_000),
     reconnectOnError: () => true,
     lazyConnect: false,

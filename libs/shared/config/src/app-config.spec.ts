@@ -1,0 +1,45 @@
+import { ConfigError } from './config-error';
+import { loadConfig } from './app-config';
+
+const base = { DATABASE_URL: 'postgres://assay_app:pw@db:5432/assay', REDIS_URL: 'redis://redis:6379' };
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig('worker', base);
+    expect(config).toMatchObject({
+      publicUrl: 'http://localhost:3000',
+      mailFrom: 'Assay <no-reply@localhost>',
+      schedulerTickMs: 60_000,
+      webhookAllowPrivate: false,
+      dataDir: '.assay',
+      serviceUrls: { tenancy: 'http://127.0.0.1:3001', notifications: 'http://127.0.0.1:3004' },
+    });
+    expect(config.storageUrl).toMatch(/^file:\/\/.*\.assay\/blobs$/);
+    expect(config.database.migrationUrl).toBe(base.DATABASE_URL);
+  });
+
+  it('gives each service its own port and the gateway PORT', () => {
+    expect(loadConfig('gateway', { ...base, PORT: '8080', INTERNAL_TOKEN_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----' }).port).toBe(8080);
+    expect(loadConfig('assessments', { ...base, INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x' }).port).toBe(3002);
+  });
+
+  it('names every problem at once', () => {
+    const attempt = () => loadConfig('assessments', { REDIS_URL: 'http://nope', SCHEDULER_TICK_MS: 'soon', WEBHOOK_ALLOW_PRIVATE: 'maybe' });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'DATABASE_URL is required',
+        'REDIS_URL must use redis or rediss (got "http:")',
+        'SCHEDULER_TICK_MS must be an integer between 100 and 86400000 (got "soon")',
+        'WEBHOOK_ALLOW_PRIVATE must be true or false (got "maybe")',
+        'INTERNAL_TOKEN_PUBLIC_KEY is required',
+      ]);
+    }
+  });
+
+  it('refuses unsafe role names', () => {
+    expect(() => loadConfig('worker', { ...base, DATABASE_APP_ROLE: 'app; drop table x' })).toThrow(/DATABASE_APP_ROLE/);
+  });
+});

@@ -1,0 +1,63 @@
+import { RequestContext, TenantContextMissingError } from '@assay/shared/tenancy-context';
+import { appDatabase } from '../helpers';
+import type { DataSource } from 'typeorm';
+import { TenantDatabase, newId, writeOutboxEvent } from '@assay/shared/database';
+
+describe('TenantDatabase (as the confined app role)', () => {
+  let dataSource: DataSource;
+  let database: TenantDatabase;
+  const tenantA = newId();
+  const tenantB = newId();
+
+  beforeAll(async () => {
+    ({ dataSource, database } = await appDatabase());
+  });
+  afterAll(async () => dataSource.destroy());
+
+  const count = (tenantId: string) =>
+    database.run(async (m) => (await m.query(`select count(*)::int as n from tenancy.outbox where tenant_id = any($1)`, [[tenantA, tenantB]]))[0].n, tenantId);
+
+  it('refuses to run a unit of work with no tenant in context', async () => {
+    await expect(database.run(async () => 'ran')).rejects.toThrow(TenantContextMissingError);
+  });
+
+  it('takes the tenant from the request context', async () => {
+    const seen = await RequestContext.runForTenant(tenantA, () =>
+      database.run(async (m) => (await m.query(`select current_setting('app.tenant_id') as t`))[0].t),
+    );
+    expect(seen).toBe(tenantA);
+  });
+
+  it('scopes reads and writes to the bound tenant', async () => {
+    await database.run((m) => writeOutboxEvent(m, 'tenancy', tenantA, 'supplier.created', { n: 1 }), tenantA);
+    await database.run((m) => writeOutboxEvent(m, 'tenancy', tenantB, 'supplier.created', { n: 2 }), tenantB);
+    expect(await count(tenantA)).toBe(1);
+    expect(await count(tenantB)).toBe(1);
+  });
+
+  it("cannot write a row into another tenant (WITH CHECK)", async () => {
+    await expect(database.run((m) => writeOutboxEvent(m, 'tenancy', tenantB, 'supplier.created', {}), tenantA)).rejects.toThrow(
+      /row-level security/,
+    );
+  });
+
+  it('sees nothing without app.tenant_id, even with a raw query outside a unit of work', async () => {
+    const rows = await dataSource.query(`select count(*)::int as n from tenancy.outbox`);
+    expect(rows[0].n).toBe(0);
+    await expect(dataSource.query(`insert into tenancy.outbox (tenant_id, id, type, payload) values ($1, $2, 'x', '{}')`, [tenantA, newId()])).rejects.toThrow(
+      /row-level security/,
+    );
+  });
+
+  it('does not leak the tenant setting to the next transaction on the same connection', async () => {
+    await database.run(async () => undefined, tenantA);
+    const rows = await dataSource.query(`select coalesce(current_setting('app.tenant_id', true), '') as t`);
+    expect(rows[0].t).toBe('');
+  });
+
+  it('runs as the app role, which may not update or delete outbox rows', async () => {
+    const [{ user }] = await dataSource.query('select current_user as user');
+    expect(user).toBe('assay_app');
+    await expect(database.run((m) => m.query(`delete from tenancy.outbox`), tenantA)).rejects.toThrow(/permission denied/);
+  });
+});
