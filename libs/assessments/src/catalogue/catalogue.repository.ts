@@ -2,25 +2,15 @@ import { TenantDatabase } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { CatalogueTheme, FrameworkDocument, SupplierRole } from './catalogue-document';
 
-interface FrameworkRow {
-  key: string;
-  version: string;
-  name: string;
-  publisher: string;
-  url: string;
-  attribution: string;
+type FrameworkHeader = Pick<FrameworkDocument, 'key' | 'version' | 'name' | 'publisher' | 'url' | 'attribution'>;
+
+interface FrameworkRow extends FrameworkHeader {
   applicability: Record<SupplierRole, string[]>;
   evidence_kinds: string[];
   is_current: boolean;
 }
 
-export interface FrameworkSummary {
-  key: string;
-  version: string;
-  name: string;
-  publisher: string;
-  url: string;
-  attribution: string;
+export interface FrameworkSummary extends FrameworkHeader {
   current: boolean;
   themeCount: number;
   principleCount: number;

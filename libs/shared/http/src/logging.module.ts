@@ -40,7 +40,8 @@ export function createLoggingModule(config: AppConfig): DynamicModule {
         const identity = (req as IncomingMessage & { assayIdentity?: { tenantId: string | null; principalId: string | null } }).assayIdentity;
         return { tenantId: identity?.tenantId ?? RequestContext.peekTenantId(), principalId: identity?.principalId ?? undefined };
       },
-      autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
+      // Middleware may see a path relative to its mount point; originalUrl is the request's own.
+      autoLogging: { ignore: (req) => /^\/(health|metrics)/.test((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '') },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
