@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres, urlForRole } from './embedded-postgres';
 import { freePort } from './free-port';
-import { startRedisServer } from './redis-server';
+import { assertRedisServerAvailable, startRedisServer } from './redis-server';
 
 export interface InfrastructureOptions {
   /** ASSAY_DATA_DIR: where embedded data, keys and files live. */
@@ -49,6 +49,9 @@ export async function provisionInfrastructure(options: InfrastructureOptions): P
   const started = { postgres: false, redis: false };
 
   try {
+    // Say what is missing before starting anything else.
+    if (!given('REDIS_URL')) assertRedisServerAvailable();
+
     // Postgres.
     const secrets = loadOrCreate(join(dataDir, 'secrets.json'), options.persistent, () => ({ appPassword: randomBytes(18).toString('base64url') }));
     if (given('DATABASE_URL')) {

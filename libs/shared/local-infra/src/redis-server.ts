@@ -18,8 +18,9 @@ export class RedisServerMissingError extends Error {
   }
 }
 
-function redisServerAvailable(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+/** Throws RedisServerMissingError (which says how to install it or set REDIS_URL) when absent. */
+export function assertRedisServerAvailable(env: NodeJS.ProcessEnv = process.env): void {
+  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore', env }).status !== 0) throw new RedisServerMissingError();
 }
 
 function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Promise<void> {
@@ -48,7 +49,7 @@ function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Prom
  * `dir`; both refuse to evict keys (queues must never lose jobs to memory pressure).
  */
 export async function startRedisServer(dir: string, persistent: boolean): Promise<RunningRedis> {
-  if (!redisServerAvailable()) throw new RedisServerMissingError();
+  assertRedisServerAvailable();
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes'];
