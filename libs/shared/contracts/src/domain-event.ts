@@ -18,11 +18,23 @@ export const EVENT_TYPES = [
   'finding.updated',
   'reminder.sent',
   'product.end_of_support_notice',
+  'assessment.cancelled',
 ] as const;
 
-export type EventType = (typeof EVENT_TYPES)[number];
+export type PublicEventType = (typeof EVENT_TYPES)[number];
+
+/** Events that travel only on the internal bus (never to webhooks): they feed other services' projections. */
+export const INTERNAL_EVENT_TYPES = ['tenant.created', 'tenant.updated', 'member.joined', 'member.updated', 'member.removed', 'invitation.created'] as const;
+export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
+
+export type EventType = PublicEventType | InternalEventType;
 
 export function isEventType(value: string): value is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(value) || (INTERNAL_EVENT_TYPES as readonly string[]).includes(value);
+}
+
+/** Whether an event may leave Assay (webhooks, the public event list). */
+export function isPublicEventType(value: string): value is PublicEventType {
   return (EVENT_TYPES as readonly string[]).includes(value);
 }
 

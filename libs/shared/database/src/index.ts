@@ -7,3 +7,4 @@ export * from './runtime-role.check';
 export * from './outbox-writer';
 export * from './database.module';
 export * from './isolation-audit';
+export * from './audit-log';

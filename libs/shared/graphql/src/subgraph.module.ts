@@ -28,6 +28,8 @@ export function subgraphOptions(options: SubgraphOptions): ApolloFederationDrive
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     context: ({ req }: { req: unknown }) => ({ req }),
+    // Access rules apply to every field resolver, not only to root queries and mutations.
+    fieldResolverEnhancers: ['guards', 'filters'],
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   };
 }

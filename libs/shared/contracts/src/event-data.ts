@@ -1,0 +1,115 @@
+import type { Role } from './identity';
+import type { TenantSettings } from './tenant-settings';
+
+/*
+ * Payloads (`data`) of the events services exchange. Public events are also webhook payloads;
+ * internal events (tenant and membership changes, invitations) travel only on the internal bus, so
+ * that other services can keep the projections they need (tenant name, policy, who to notify)
+ * without reading another service's schema.
+ */
+
+/** `tenant.created`, `tenant.updated` (internal). */
+export interface TenantEventData {
+  [key: string]: unknown;
+  tenantId: string;
+  name: string;
+  settings: TenantSettings;
+}
+
+/** `member.joined`, `member.updated` (internal): a user's membership of the event's tenant. */
+export interface MemberEventData {
+  [key: string]: unknown;
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+/** `member.removed` (internal). */
+export interface MemberRemovedEventData {
+  [key: string]: unknown;
+  userId: string;
+}
+
+/** `invitation.created` (internal): the invitation email, whose link carries the single-use token. */
+export interface InvitationEventData {
+  [key: string]: unknown;
+  invitationId: string;
+  email: string;
+  role: Role;
+  tenantName: string;
+  invitedByName: string;
+  acceptUrl: string;
+  expiresAt: string;
+}
+
+/** A supplier contact an assessment message goes to. `portalUrl` is present where a link was minted for them. */
+export interface AssessmentRecipient {
+  [key: string]: unknown;
+  contactId: string;
+  name: string;
+  email: string;
+  isSeniorResponsibleOwner: boolean;
+  portalUrl?: string;
+}
+
+/**
+ * `assessment.sent`, `assessment.submitted`, `assessment.returned`, `assessment.completed`,
+ * `assessment.cancelled`, `assessment.overdue`: enough for reminders and emails without a call back.
+ */
+export interface AssessmentEventData {
+  [key: string]: unknown;
+  assessmentId: string;
+  supplierId: string;
+  supplierName: string;
+  productId?: string | null;
+  productName?: string | null;
+  status: string;
+  dueAt: string;
+  framework?: string;
+  /** The supplier contacts the assessment was sent to (with their links on `assessment.sent`). */
+  recipients?: AssessmentRecipient[];
+  /** The supplier's Senior Responsible Owner, for escalation. */
+  seniorResponsibleOwner?: AssessmentRecipient | null;
+  /** The customer's internal owner of the supplier (a user id), for escalation. */
+  internalOwnerUserId?: string | null;
+  /** `assessment.returned`: the reviewer's message; `assessment.completed`: the conclusion. */
+  message?: string | null;
+  score?: number | null;
+}
+
+/** `evidence.expiring`, `evidence.expired`. */
+export interface EvidenceExpiryEventData {
+  [key: string]: unknown;
+  evidenceId: string;
+  supplierId: string;
+  supplierName?: string;
+  kind: string;
+  validUntil: string;
+  internalOwnerUserId?: string | null;
+}
+
+/** `finding.created`, `finding.updated`. */
+export interface FindingEventData {
+  [key: string]: unknown;
+  findingId: string;
+  assessmentId: string;
+  supplierId: string;
+  supplierName?: string;
+  claimId: string;
+  severity: string;
+  title: string;
+  status: string;
+  remediationDueAt?: string | null;
+  recipients?: AssessmentRecipient[];
+}
+
+/** `reminder.sent`. */
+export interface ReminderSentEventData {
+  [key: string]: unknown;
+  reminderId: string;
+  assessmentId: string;
+  step: string;
+  kind: 'reminder' | 'escalation_sro' | 'escalation_owner';
+  recipients: string[];
+}
