@@ -11,6 +11,7 @@ import { graphqlGatewayPlugin } from './graphql/graphql-gateway.plugin';
 import { apiDocsPlugin } from './openapi/api-docs.plugin';
 import { OpenApiMerger } from './openapi/openapi-merger';
 import { restProxyPlugin } from './proxy/rest-proxy.plugin';
+import { GatewayRateLimits } from './rate-limit/rate-limits';
 
 /** The composed supergraph written by the build (dist/supergraph.graphql), or SUPERGRAPH_PATH. */
 function supergraphPath(): string {
@@ -24,14 +25,16 @@ async function main(): Promise<void> {
   try {
     const config = loadConfig('gateway');
     const issuer = new IdentityTokenIssuer(config.internalTokenPrivateKey as string);
-    const authenticator = new GatewayAuthenticator();
+    const rateLimits = new GatewayRateLimits(config);
     const app = await createHttpApp(GatewayModule.register(config), config, {
       bodyLimit: 1024 * 1024,
       configure: async (instance) => {
         const fastify = instance.getHttpAdapter().getInstance();
         const redis = instance.get<Redis>(GATEWAY_REDIS);
-        await fastify.register(restProxyPlugin, { prefix: '/api/v1', config, authenticator, issuer, idempotency: new IdempotencyStore(redis) });
-        await fastify.register(graphqlGatewayPlugin, { config, authenticator, issuer, supergraphPath: supergraphPath() });
+        const authenticator = new GatewayAuthenticator(config, issuer, redis);
+        await rateLimits.register(fastify, redis);
+        await fastify.register(restProxyPlugin, { prefix: '/api/v1', config, authenticator, issuer, idempotency: new IdempotencyStore(redis), rateLimits });
+        await fastify.register(graphqlGatewayPlugin, { config, authenticator, issuer, supergraphPath: supergraphPath(), rateLimits });
         await fastify.register(apiDocsPlugin, { merger: new OpenApiMerger(config) });
       },
     });

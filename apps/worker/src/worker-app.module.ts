@@ -6,7 +6,7 @@ import { QueueName } from '@assay/shared/contracts';
 import { DatabaseModule } from '@assay/shared/database';
 import { createLoggingModule } from '@assay/shared/http';
 import { QueueModule, WorkerModule } from '@assay/shared/queue';
-import { TenancyModule } from '@assay/tenancy';
+import { TenancyWorkerModule } from '@assay/tenancy';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ClsModule } from 'nestjs-cls';
 
@@ -23,7 +23,7 @@ export class WorkerAppModule {
         DatabaseModule.forRoot(),
         QueueModule,
         WorkerModule.forQueues(queues),
-        TenancyModule,
+        TenancyWorkerModule,
         AssessmentsModule,
         EvidenceModule,
         NotificationsModule,

@@ -7,12 +7,15 @@ import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { GatewayAuthenticator } from '../authentication/gateway-authenticator';
+import { authenticateAndLimit } from '../proxy/rest-proxy.plugin';
+import type { GatewayRateLimits } from '../rate-limit/rate-limits';
 
 export interface GraphqlGatewayDeps {
   config: AppConfig;
   authenticator: GatewayAuthenticator;
   issuer: IdentityTokenIssuer;
   supergraphPath: string;
+  rateLimits: GatewayRateLimits;
 }
 
 interface ServerContext {
@@ -57,7 +60,7 @@ export async function graphqlGatewayPlugin(fastify: FastifyInstance, deps: Graph
     handler: async (request, reply) => {
       let identity: Identity;
       try {
-        identity = await deps.authenticator.authenticate(request);
+        identity = await authenticateAndLimit(deps, request, reply);
       } catch (error) {
         const { body, headers } = errors.toProblem(error);
         return reply.status(body.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(body);

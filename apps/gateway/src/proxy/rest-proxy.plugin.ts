@@ -10,9 +10,10 @@ import {
   requestFingerprint,
 } from '@assay/shared/http';
 import replyFrom, { FastifyReplyFromHooks as ReplyFromHooks } from '@fastify/reply-from';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayAuthenticator, principalKey } from '../authentication/gateway-authenticator';
+import type { GatewayRateLimits } from '../rate-limit/rate-limits';
 import { serviceForPath } from './route-table';
 
 export interface RestProxyDeps {
@@ -20,6 +21,7 @@ export interface RestProxyDeps {
   authenticator: GatewayAuthenticator;
   issuer: IdentityTokenIssuer;
   idempotency: IdempotencyStore;
+  rateLimits: GatewayRateLimits;
 }
 
 /** Headers a client may never set on the way in: the gateway alone speaks for identity. */
@@ -31,6 +33,23 @@ const errors = new ProblemDetailsFilter();
 function sendProblem(reply: FastifyReply, error: unknown): FastifyReply {
   const { body, headers } = errors.toProblem(error);
   return reply.status(body.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+}
+
+/**
+ * Authenticates, then counts the request against the caller's rate limits (a refused credential
+ * counts against the client address, so guessing keys is limited too), then reports the refusal.
+ */
+export async function authenticateAndLimit(deps: Pick<RestProxyDeps, 'authenticator' | 'rateLimits'>, request: FastifyRequest, reply: FastifyReply) {
+  let identity: Awaited<ReturnType<GatewayAuthenticator['authenticate']>> | null = null;
+  let refusal: unknown = null;
+  try {
+    identity = await deps.authenticator.authenticate(request);
+  } catch (error) {
+    refusal = error;
+  }
+  await deps.rateLimits.apply(request, reply, identity);
+  if (!identity) throw refusal;
+  return identity;
 }
 
 /**
@@ -53,7 +72,7 @@ export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyD
   fastify.all('/*', async (request, reply) => {
     const service = serviceForPath(request.url);
     if (!service) throw new ProblemException(404, `No route ${request.method} ${request.url.split('?')[0]}`);
-    const identity = await deps.authenticator.authenticate(request);
+    const identity = await authenticateAndLimit(deps, request, reply);
     const token = await deps.issuer.issue(identity, service);
     const target = `${deps.config.serviceUrls[service]}${request.url}`;
     const rewriteRequestHeaders = (_req: unknown, headers: IncomingHttpHeaders): IncomingHttpHeaders => {
@@ -72,6 +91,8 @@ export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyD
         .send(problem(status, `The ${service} service is unavailable; retry shortly`));
     };
 
+    // Buffered bodies go upstream as the exact bytes the client sent (never re-encoded).
+    const forwardedBody = Buffer.isBuffer(request.body) ? { body: request.body, contentType: request.headers['content-type'] ?? 'application/octet-stream' } : {};
     const key = request.headers['idempotency-key'];
     const idempotent = request.method === 'POST' && typeof key === 'string' && Buffer.isBuffer(request.body);
     if (typeof key === 'string' && request.method === 'POST' && !isValidIdempotencyKey(key)) {
@@ -79,7 +100,7 @@ export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyD
         errors: [{ field: 'Idempotency-Key', message: 'invalid' }],
       });
     }
-    if (!idempotent) return reply.from(target, { rewriteRequestHeaders, onError });
+    if (!idempotent) return reply.from(target, { ...forwardedBody, rewriteRequestHeaders, onError });
 
     const scope = principalKey(identity, request);
     const fingerprint = requestFingerprint(request.method, request.url, request.body as Buffer);
@@ -94,6 +115,7 @@ export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyD
         .send(Buffer.from(outcome.response.body, 'base64'));
     }
     return reply.from(target, {
+      ...forwardedBody,
       rewriteRequestHeaders,
       onError: (proxyReply, failure) => {
         void deps.idempotency.release(scope, key);

@@ -1,2 +1,5 @@
 export * from './internal-identity-token';
 export * from './identity.guard';
+export * from './access-token';
+export * from './credential-formats';
+export * from './secret-box';

@@ -12,6 +12,8 @@ const identity: Identity = {
   scopes: [],
   portal: null,
   requestId: 'req-1',
+  sessionId: '01900000-0000-7000-8000-0000000000aa',
+  mfa: true,
 };
 
 describe('internal identity token', () => {

@@ -44,6 +44,8 @@ export class IdentityTokenIssuer {
       scopes: identity.scopes,
       portal: identity.portal,
       rid: identity.requestId,
+      sid: identity.sessionId ?? null,
+      mfa: identity.mfa ?? false,
     })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setIssuer(INTERNAL_TOKEN_ISSUER)
@@ -92,6 +94,8 @@ export class IdentityTokenVerifier {
         scopes: Array.isArray(scopes) ? scopes.filter((scope): scope is string => typeof scope === 'string') : [],
         portal: portal && typeof portal.assessmentId === 'string' && typeof portal.contactId === 'string' ? portal : null,
         requestId: typeof payload['rid'] === 'string' ? payload['rid'] : 'unknown',
+        sessionId: typeof payload['sid'] === 'string' ? payload['sid'] : null,
+        mfa: payload['mfa'] === true,
       };
     } catch (error) {
       if (error instanceof InvalidIdentityTokenError) throw error;

@@ -19,7 +19,7 @@ describe('loadConfig', () => {
   });
 
   it('gives each service its own port and the gateway PORT', () => {
-    expect(loadConfig('gateway', { ...base, PORT: '8080', INTERNAL_TOKEN_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----' }).port).toBe(8080);
+    expect(loadConfig('gateway', { ...base, PORT: '8080', INTERNAL_TOKEN_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----', ACCESS_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x' }).port).toBe(8080);
     expect(loadConfig('assessments', { ...base, INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x' }).port).toBe(3002);
   });
 

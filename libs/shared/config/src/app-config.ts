@@ -41,9 +41,24 @@ export interface AppConfig {
   internalTokenPrivateKey: string | undefined;
   /** PEM; every service verifies with it. */
   internalTokenPublicKey: string | undefined;
+  /** PEM; the tenancy service signs user access tokens with it. */
+  accessTokenPrivateKey: string | undefined;
+  /** PEM; the gateway verifies user access tokens with it. */
+  accessTokenPublicKey: string | undefined;
+  /** 32 bytes; seals secrets that must be read back (TOTP seeds, webhook signing secrets). */
+  dataEncryptionKey: Buffer | undefined;
+  rateLimit: RateLimitConfig;
   serviceUrls: Readonly<Record<ServiceName, string>>;
   shutdownGraceMs: number;
   outboxPollMs: number;
+}
+
+export interface RateLimitConfig {
+  /** Requests per window per principal and route. */
+  max: number;
+  /** Requests per window per client address to the sign-in routes. */
+  authMax: number;
+  windowMs: number;
 }
 
 const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -87,6 +102,14 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     graphqlIntrospection: read.boolean('GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
     internalTokenPrivateKey: read.pem('INTERNAL_TOKEN_PRIVATE_KEY', processName === 'gateway'),
     internalTokenPublicKey: read.pem('INTERNAL_TOKEN_PUBLIC_KEY', processName !== 'gateway' && processName !== 'worker'),
+    accessTokenPrivateKey: read.pem('ACCESS_TOKEN_PRIVATE_KEY', processName === 'tenancy'),
+    accessTokenPublicKey: read.pem('ACCESS_TOKEN_PUBLIC_KEY', processName === 'gateway'),
+    dataEncryptionKey: read.key('DATA_ENCRYPTION_KEY', 32, processName === 'tenancy'),
+    rateLimit: {
+      max: read.integer('RATE_LIMIT_MAX', 600, { min: 1, max: 1_000_000 }),
+      authMax: read.integer('AUTH_RATE_LIMIT_MAX', 30, { min: 1, max: 1_000_000 }),
+      windowMs: read.integer('RATE_LIMIT_WINDOW_MS', 60_000, { min: 1000, max: 86_400_000 }),
+    },
     serviceUrls: {
       tenancy: serviceUrl('tenancy'),
       assessments: serviceUrl('assessments'),

@@ -78,6 +78,21 @@ export class EnvReader {
     return text;
   }
 
+  /** A base64-encoded secret of exactly `bytes` bytes (encryption keys). */
+  key(name: string, bytes: number, required: boolean): Buffer | undefined {
+    const raw = this.optional(name);
+    if (raw === undefined) {
+      if (required) this.problems.push(`${name} is required (${bytes} random bytes, base64-encoded)`);
+      return undefined;
+    }
+    const value = Buffer.from(raw, 'base64');
+    if (value.length !== bytes) {
+      this.problems.push(`${name} must be ${bytes} bytes, base64-encoded`);
+      return undefined;
+    }
+    return value;
+  }
+
   problem(message: string): void {
     this.problems.push(message);
   }

@@ -15,6 +15,10 @@ export interface Identity {
   /** For supplier portal tokens: the one assessment and contact they are bound to. */
   portal: { assessmentId: string; contactId: string } | null;
   requestId: string;
+  /** For users: the sign-in session (refresh-token family) the access token belongs to. */
+  sessionId?: string | null;
+  /** For users: whether the session was established with a second factor. */
+  mfa?: boolean;
 }
 
 export const ANONYMOUS_KIND: PrincipalKind = 'anonymous';

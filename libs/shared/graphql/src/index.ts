@@ -1,2 +1,3 @@
 export * from './subgraph.module';
 export * from './relay-connection';
+export * from './json-scalar';

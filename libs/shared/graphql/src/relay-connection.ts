@@ -1,7 +1,9 @@
 import { Type } from '@nestjs/common';
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { Directive, Field, Int, ObjectType } from '@nestjs/graphql';
 
+/** Every subgraph's connections share this type, so it is shareable across the federation. */
 @ObjectType()
+@Directive('@shareable')
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;
@@ -39,4 +41,10 @@ export function connectionType<T>(node: Type<T>): Type<Connection<T>> {
     totalCount?: number;
   }
   return ConnectionClass as Type<Connection<T>>;
+}
+
+/** A REST-style page (`{ data, nextCursor }`) as a Relay connection; edge cursors are the page cursor for the last edge. */
+export function toConnection<T, N = T>(page: { data: T[]; nextCursor: string | null }, map: (item: T) => N = (item) => item as unknown as N): Connection<N> {
+  const edges = page.data.map((item, index) => ({ cursor: index === page.data.length - 1 && page.nextCursor ? page.nextCursor : `${index}`, node: map(item) }));
+  return { edges, pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor } };
 }

@@ -102,6 +102,19 @@ export async function provisionInfrastructure(options: InfrastructureOptions): P
     env['INTERNAL_TOKEN_PRIVATE_KEY'] = given('INTERNAL_TOKEN_PRIVATE_KEY') ?? Buffer.from(keys.privateKey).toString('base64');
     env['INTERNAL_TOKEN_PUBLIC_KEY'] = given('INTERNAL_TOKEN_PUBLIC_KEY') ?? Buffer.from(keys.publicKey).toString('base64');
 
+    // User access token keys (tenancy signs, the gateway verifies) and the data encryption key.
+    const accessKeys = loadOrCreate(join(dataDir, 'access-keys.json'), options.persistent, () => {
+      const pair = generateKeyPairSync('ed25519');
+      return {
+        privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        dataEncryptionKey: randomBytes(32).toString('base64'),
+      };
+    });
+    env['ACCESS_TOKEN_PRIVATE_KEY'] = given('ACCESS_TOKEN_PRIVATE_KEY') ?? Buffer.from(accessKeys.privateKey).toString('base64');
+    env['ACCESS_TOKEN_PUBLIC_KEY'] = given('ACCESS_TOKEN_PUBLIC_KEY') ?? Buffer.from(accessKeys.publicKey).toString('base64');
+    env['DATA_ENCRYPTION_KEY'] = given('DATA_ENCRYPTION_KEY') ?? accessKeys.dataEncryptionKey;
+
     // Ports and URLs.
     const port = async (name: string, fallback: number) => given(name) ?? String(options.ports === 'free' ? await freePort() : fallback);
     env['PORT'] = await port('PORT', 3000);

@@ -39,3 +39,23 @@ export async function gateway(path: string, init: RequestInit & { json?: unknown
 export async function graphql(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
   return gateway('/graphql', { method: 'POST', json: { query, variables }, headers });
 }
+
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+let signups = 0;
+
+/** A fresh organisation and its owner, signed up through the gateway. */
+export async function signupTenant(overrides: Partial<{ email: string; password: string; name: string; organisationName: string }> = {}) {
+  signups += 1;
+  const unique = `${Date.now().toString(36)}${signups}${Math.random().toString(36).slice(2, 6)}`;
+  const input = {
+    email: `owner-${unique}@example.test`,
+    password: `Correct horse battery ${unique}`,
+    name: 'Olive Owner',
+    organisationName: `Org ${unique}`,
+    ...overrides,
+  };
+  const response = await gateway('/api/v1/auth/signup', { method: 'POST', json: input });
+  if (response.status !== 201) throw new Error(`signup failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return { ...input, ...(response.body as { user: { id: string }; tenant: { id: string }; accessToken: string; refreshToken: string }) };
+}

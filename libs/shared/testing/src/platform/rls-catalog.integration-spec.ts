@@ -2,7 +2,7 @@ import { ownerDataSource, stackConfig } from '../helpers';
 import type { DataSource } from 'typeorm';
 import { auditTenantIsolation, countTenantTables, createServiceSchemaSql, createTenantTableSql } from '@assay/shared/database';
 
-const SERVICE_SCHEMAS = ['tenancy', 'assessments', 'evidence', 'notifications'];
+const SERVICE_SCHEMAS = ['tenancy', 'assessments', 'evidence', 'notifications', 'audit'];
 
 describe('tenant isolation in the catalog', () => {
   let owner: DataSource;
@@ -17,7 +17,7 @@ describe('tenant isolation in the catalog', () => {
   });
 
   it('every table with tenant_id forces RLS with a tenant policy, and the app role owns nothing', async () => {
-    expect(await countTenantTables(owner, SERVICE_SCHEMAS)).toBeGreaterThanOrEqual(4);
+    expect(await countTenantTables(owner, SERVICE_SCHEMAS)).toBeGreaterThanOrEqual(11);
     expect(await auditTenantIsolation(owner, SERVICE_SCHEMAS, appRole())).toEqual([]);
   });
 

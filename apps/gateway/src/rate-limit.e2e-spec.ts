@@ -1,0 +1,49 @@
+import { freePort, waitUntilReady } from '@assay/shared/local-infra';
+import { bearer, signupTenant, testStack } from '@assay/shared/testing';
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/** Two extra gateway replicas with a small limit, sharing the stack's Redis. */
+describe('rate limits across gateway replicas', () => {
+  const replicas: { url: string; child: ChildProcess }[] = [];
+
+  beforeAll(async () => {
+    for (let i = 0; i < 2; i++) {
+      const port = await freePort();
+      const child = spawn(process.execPath, [join(__dirname, '../../../dist/apps/gateway/src/main.js')], {
+        env: { ...process.env, ...testStack().env, PORT: String(port), GATEWAY_PORT: String(port), RATE_LIMIT_MAX: '6', RATE_LIMIT_WINDOW_MS: '60000', LOG_LEVEL: 'warn' },
+        stdio: 'ignore',
+      });
+      replicas.push({ url: `http://127.0.0.1:${port}`, child });
+    }
+    await waitUntilReady(Object.fromEntries(replicas.map((r, i) => [`gateway-${i}`, r.url])), 30_000);
+  });
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => new Promise((resolve) => (r.child.exitCode !== null ? resolve(null) : (r.child.once('exit', resolve), r.child.kill('SIGTERM'))))));
+  });
+
+  it('counts one principal and route across both replicas, with RateLimit headers and 429 + Retry-After', async () => {
+    const org = await signupTenant();
+    const statuses: number[] = [];
+    const remaining: string[] = [];
+    let limited: Response | undefined;
+    for (let i = 0; i < 8; i++) {
+      const replica = replicas[i % 2] as { url: string };
+      const response = await fetch(`${replica.url}/api/v1/me`, { headers: bearer(org.accessToken) });
+      statuses.push(response.status);
+      remaining.push(response.headers.get('ratelimit-remaining') ?? '');
+      if (response.status === 429) limited ??= response;
+      else expect(response.headers.get('ratelimit-limit')).toBe('6');
+      await response.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+    expect(remaining.slice(0, 6)).toEqual(['5', '4', '3', '2', '1', '0']);
+    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited?.headers.get('content-type')).toMatch(/problem\+json/);
+    // Another route of the same principal has its own budget; another principal is unaffected.
+    expect((await fetch(`${replicas[0]?.url}/api/v1/tenant`, { headers: bearer(org.accessToken) })).status).toBe(200);
+    const other = await signupTenant();
+    expect((await fetch(`${replicas[1]?.url}/api/v1/me`, { headers: bearer(other.accessToken) })).status).toBe(200);
+  });
+});

@@ -1,0 +1,6 @@
+/** Prints the assessments subgraph's SDL. Run in its own process, so only this domain's GraphQL types are loaded. */
+import 'reflect-metadata';
+import { ASSESSMENTS_RESOLVERS } from '@assay/assessments';
+import { printSubgraph } from '../compose-supergraph';
+
+void printSubgraph(ASSESSMENTS_RESOLVERS);
