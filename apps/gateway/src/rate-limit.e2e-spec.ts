@@ -11,7 +11,7 @@ describe('rate limits across gateway replicas', () => {
     for (let i = 0; i < 2; i++) {
       const port = await freePort();
       const child = spawn(process.execPath, [join(__dirname, '../../../dist/apps/gateway/src/main.js')], {
-        env: { ...process.env, ...testStack().env, PORT: String(port), GATEWAY_PORT: String(port), RATE_LIMIT_MAX: '6', RATE_LIMIT_WINDOW_MS: '60000', LOG_LEVEL: 'warn' },
+        env: { ...process.env, ...testStack().env, PORT: String(port), GATEWAY_PORT: String(port), RATE_LIMIT_MAX: '6', AUTH_RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000', LOG_LEVEL: 'warn' },
         stdio: 'ignore',
       });
       replicas.push({ url: `http://127.0.0.1:${port}`, child });
@@ -45,5 +45,20 @@ describe('rate limits across gateway replicas', () => {
     expect((await fetch(`${replicas[0]?.url}/api/v1/tenant`, { headers: bearer(org.accessToken) })).status).toBe(200);
     const other = await signupTenant();
     expect((await fetch(`${replicas[1]?.url}/api/v1/me`, { headers: bearer(other.accessToken) })).status).toBe(200);
+  });
+
+  it('limits sign-in attempts per client address across replicas', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const replica = replicas[i % 2] as { url: string };
+      const response = await fetch(`${replica.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `nobody-${i}@example.test`, password: 'not a real password' }),
+      });
+      statuses.push(response.status);
+      if (response.status === 429) expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
   });
 });

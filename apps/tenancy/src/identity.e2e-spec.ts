@@ -1,4 +1,4 @@
-import { bearer, gateway, graphql, ownerDataSource, signupTenant, testStack } from '@assay/shared/testing';
+import { appDatabase, bearer, gateway, graphql, ownerDataSource, signupTenant } from '@assay/shared/testing';
 import { createHash } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
 import type { DataSource } from 'typeorm';
@@ -323,9 +323,7 @@ describe('audit log', () => {
     const verify = await gateway('/api/v1/audit-events/verify', { headers: bearer(org.accessToken) });
     expect(verify.body).toMatchObject({ valid: false, brokenAt: { seq: renamed.seq, id: renamed.id } });
 
-    const app = testStack().env;
-    const { DataSource } = await import('typeorm');
-    const appConnection = await new DataSource({ type: 'postgres', url: app['DATABASE_URL'] as string }).initialize();
+    const { dataSource: appConnection } = await appDatabase();
     try {
       await expect(appConnection.query(`update audit.events set action = 'x' where tenant_id = $1`, [org.tenant.id])).rejects.toThrow(/permission denied/);
       await expect(appConnection.query(`delete from audit.events where tenant_id = $1`, [org.tenant.id])).rejects.toThrow(/permission denied/);

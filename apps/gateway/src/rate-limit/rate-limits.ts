@@ -37,9 +37,11 @@ export class GatewayRateLimits {
   constructor(private readonly config: AppConfig) {}
 
   async register(fastify: FastifyInstance, redis: Redis): Promise<void> {
-    await fastify.register(rateLimit, { global: false, redis, nameSpace: 'assay:rate:', skipOnError: true });
-    const keyGenerator = (request: FastifyRequest) => (request as KeyedRequest).assayRateKey ?? request.ip;
     const limits = this.config.rateLimit;
+    // Counters are shared by replicas with the same limits; a changed limit starts fresh counters.
+    const nameSpace = `assay:rate:${limits.max}:${limits.authMax}:${limits.windowMs}:`;
+    await fastify.register(rateLimit, { global: false, redis, nameSpace, skipOnError: true });
+    const keyGenerator = (request: FastifyRequest) => (request as KeyedRequest).assayRateKey ?? request.ip;
     this.principal = fastify.createRateLimit({ max: limits.max, timeWindow: limits.windowMs, keyGenerator }) as unknown as Check;
     this.signIn = fastify.createRateLimit({ max: limits.authMax, timeWindow: limits.windowMs, keyGenerator }) as unknown as Check;
   }
