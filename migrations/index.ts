@@ -2,10 +2,12 @@ import type { MigrationInterface } from 'typeorm';
 import { ServiceSchemas1764028800000 } from './1764028800000-service-schemas';
 import { AssessmentsCatalogue1764028800100 } from './1764028800100-assessments-catalogue';
 import { AuditLog1764115200000 } from './1764115200000-audit-log';
+import { Notifications1764115200200 } from './1764115200200-notifications';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ServiceSchemas1764028800000,
   AssessmentsCatalogue1764028800100,
   AuditLog1764115200000,
+  Notifications1764115200200,
 ];

@@ -4,12 +4,8 @@
  * composition error, so a broken graph never ships.
  */
 import 'reflect-metadata';
-import { ASSESSMENTS_RESOLVERS } from '@assay/assessments';
-import { EVIDENCE_RESOLVERS } from '@assay/evidence';
-import { NOTIFICATIONS_RESOLVERS } from '@assay/notifications';
 import type { ServiceName } from '@assay/shared/contracts';
 import { subgraphOptions } from '@assay/shared/graphql';
-import { TENANCY_RESOLVERS } from '@assay/tenancy';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { Provider } from '@nestjs/common';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
@@ -17,15 +13,16 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { composeServices } from '@theguild/federation-composition';
 import { parse } from 'graphql';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SUBGRAPHS: Record<ServiceName, Provider[]> = {
-  tenancy: TENANCY_RESOLVERS,
-  assessments: ASSESSMENTS_RESOLVERS,
-  evidence: EVIDENCE_RESOLVERS,
-  notifications: NOTIFICATIONS_RESOLVERS,
-};
+/*
+ * Each subgraph's SDL is built in a process that loads only that domain (tools/subgraphs/*): Nest's
+ * code-first schema builder keeps its type metadata in process-wide storage, so one process loading
+ * every domain would print every domain's types into every subgraph.
+ */
+const SUBGRAPHS: readonly ServiceName[] = ['tenancy', 'assessments', 'evidence', 'notifications'];
 
 export async function subgraphSdl(resolvers: Provider[]): Promise<string> {
   const moduleRef = await Test.createTestingModule({
@@ -46,8 +43,10 @@ export async function subgraphSdl(resolvers: Provider[]): Promise<string> {
 
 export async function composeSupergraph(): Promise<{ supergraph: string; subgraphs: Record<string, string> }> {
   const subgraphs: Record<string, string> = {};
-  for (const [name, resolvers] of Object.entries(SUBGRAPHS)) {
-    if (resolvers.length > 0) subgraphs[name] = await subgraphSdl(resolvers);
+  for (const name of SUBGRAPHS) {
+    const script = join(__dirname, 'subgraphs', `${name}-sdl.js`);
+    const sdl = execFileSync(process.execPath, ['--enable-source-maps', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (sdl.trim()) subgraphs[name] = sdl;
   }
   const result = composeServices(
     Object.entries(subgraphs).map(([name, sdl]) => ({ name, typeDefs: parse(sdl), url: `http://${name}.internal/graphql` })),
@@ -65,6 +64,16 @@ async function main(): Promise<void> {
   for (const [name, sdl] of Object.entries(subgraphs)) writeFileSync(join(out, 'subgraphs', `${name}.graphql`), sdl);
   writeFileSync(join(out, 'supergraph.graphql'), supergraph);
   console.log(`compose: supergraph of ${Object.keys(subgraphs).join(', ')} written to dist/supergraph.graphql`);
+}
+
+/** Prints one subgraph's SDL on stdout (nothing when the domain has no resolvers yet); run by tools/subgraphs/*. */
+export function printSubgraphSdl(resolvers: Provider[]): void {
+  (resolvers.length > 0 ? subgraphSdl(resolvers) : Promise.resolve(''))
+    .then((sdl) => process.stdout.write(sdl))
+    .catch((error: unknown) => {
+      console.error((error as Error).stack ?? error);
+      process.exit(1);
+    });
 }
 
 if (require.main === module) {

@@ -39,6 +39,17 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the notifications delivery policy, with defaults that meet the contract', () => {
+    const defaults = loadConfig('worker', base).notifications;
+    expect(defaults).toMatchObject({ webhookTimeoutMs: 10_000, webhookMaxAttempts: 9, webhookDisableAfterMs: 3 * 86_400_000, emailMaxAttempts: 8 });
+    expect(defaults.webhookSecretKey).toBeUndefined();
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig('worker', { ...base, WEBHOOK_SECRET_KEY: key.toString('base64') }).notifications.webhookSecretKey).toEqual(key);
+    expect(loadConfig('worker', { ...base, WEBHOOK_SECRET_KEY: key.toString('hex') }).notifications.webhookSecretKey).toEqual(key);
+    expect(() => loadConfig('worker', { ...base, WEBHOOK_SECRET_KEY: 'c2hvcnQ=' })).toThrow(/WEBHOOK_SECRET_KEY must be 32 bytes/);
+    expect(() => loadConfig('worker', { ...base, NODE_ENV: 'production' })).toThrow(/WEBHOOK_SECRET_KEY is required/);
+  });
+
   it('refuses unsafe role names', () => {
     expect(() => loadConfig('worker', { ...base, DATABASE_APP_ROLE: 'app; drop table x' })).toThrow(/DATABASE_APP_ROLE/);
   });

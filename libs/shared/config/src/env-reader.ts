@@ -78,6 +78,21 @@ export class EnvReader {
     return text;
   }
 
+  /** A 32-byte key given as base64 (44 characters) or hex (64 characters). */
+  key32(name: string, required: boolean): Buffer | undefined {
+    const raw = this.optional(name);
+    if (raw === undefined) {
+      if (required) this.problems.push(`${name} is required`);
+      return undefined;
+    }
+    const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+    if (key.length !== 32) {
+      this.problems.push(`${name} must be 32 bytes, base64 or hex encoded`);
+      return undefined;
+    }
+    return key;
+  }
+
   problem(message: string): void {
     this.problems.push(message);
   }

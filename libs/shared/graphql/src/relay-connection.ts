@@ -1,7 +1,9 @@
 import { Type } from '@nestjs/common';
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { Directive, Field, Int, ObjectType } from '@nestjs/graphql';
 
+/** Every subgraph with Relay connections defines the same PageInfo, so it is shareable. */
 @ObjectType()
+@Directive('@shareable')
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;

@@ -102,6 +102,10 @@ export async function provisionInfrastructure(options: InfrastructureOptions): P
     env['INTERNAL_TOKEN_PRIVATE_KEY'] = given('INTERNAL_TOKEN_PRIVATE_KEY') ?? Buffer.from(keys.privateKey).toString('base64');
     env['INTERNAL_TOKEN_PUBLIC_KEY'] = given('INTERNAL_TOKEN_PUBLIC_KEY') ?? Buffer.from(keys.publicKey).toString('base64');
 
+    // The key encrypting webhook signing secrets at rest (notifications service and worker).
+    const webhookKey = loadOrCreate(join(dataDir, 'webhook-secret-key.json'), options.persistent, () => ({ key: randomBytes(32).toString('base64') }));
+    env['WEBHOOK_SECRET_KEY'] = given('WEBHOOK_SECRET_KEY') ?? webhookKey.key;
+
     // Ports and URLs.
     const port = async (name: string, fallback: number) => given(name) ?? String(options.ports === 'free' ? await freePort() : fallback);
     env['PORT'] = await port('PORT', 3000);

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { ASSESSMENTS_RESOLVERS } from '@assay/assessments';
+import { printSubgraphSdl } from '../compose-supergraph';
+
+printSubgraphSdl(ASSESSMENTS_RESOLVERS);
