@@ -62,7 +62,7 @@ export async function serviceRequest(
   path: string,
   options: { identity: Identity; method?: string; json?: unknown },
 ): Promise<{ status: number; headers: Headers; body: any }> {
-  const token = await new IdentityTokenIssuer(testStack().env['INTERNAL_TOKEN_PRIVATE_KEY'] as string).issue(options.identity, service);
+  const token = await new IdentityTokenIssuer(stackConfig('gateway').internalTokenPrivateKey as string).issue(options.identity, service);
   const headers = new Headers({ [INTERNAL_IDENTITY_HEADER]: token });
   if (options.json !== undefined) headers.set('content-type', 'application/json');
   const response = await fetch(`${testStack().serviceUrls[service]}${path}`, {
