@@ -7,8 +7,8 @@ import type { DataSource } from 'typeorm';
 const DAY = 86_400_000;
 
 /** Writes an event to a service's outbox, as that service would; its relay puts it on the bus. */
-export async function emit(database: TenantDatabase, schema: string, tenantId: string, type: EventType, data: JsonObject, timestamp = new Date()): Promise<DomainEvent> {
-  const event: DomainEvent = { id: newId(), type, timestamp: timestamp.toISOString(), tenantId, data };
+export async function emit(database: TenantDatabase, schema: string, tenantId: string, type: EventType, data: object, timestamp = new Date()): Promise<DomainEvent> {
+  const event: DomainEvent = { id: newId(), type, timestamp: timestamp.toISOString(), tenantId, data: data as JsonObject };
   await database.run(
     (manager) => manager.query(`insert into ${schema}.outbox (tenant_id, id, type, payload, created_at) values ($1, $2, $3, $4, now())`, [tenantId, event.id, type, JSON.stringify(event)]),
     tenantId,
