@@ -27,6 +27,15 @@ export interface ClaimedEmail {
   reminderStillWanted: boolean | null;
 }
 
+export interface EmailOutcome {
+  id: string;
+  status: Exclude<EmailStatus, 'queued' | 'sending'>;
+  error?: string;
+  messageId?: string;
+  /** For `retrying`: the attempt that failed. */
+  attempts?: number;
+}
+
 /** How long a claimed email stays claimed if its worker dies mid-send. */
 const SEND_LEASE = '5 minutes';
 
@@ -61,35 +70,33 @@ export class EmailsRepository {
   }
 
   /**
-   * Claims an email for one send attempt. Returns null when it is not waiting (already sent, given
-   * up, or being sent by another worker whose lease has not run out).
+   * Claims emails for one send attempt each. Emails not waiting (already sent, given up, or being
+   * sent by another worker whose lease has not run out) are left out.
    */
-  async claim(manager: EntityManager, tenantId: string, id: string): Promise<ClaimedEmail | null> {
+  async claim(manager: EntityManager, tenantId: string, ids: string[]): Promise<ClaimedEmail[]> {
     const [rows]: [
       {
-      id: string;
-      template: string;
-      to_address: string;
-      to_name: string | null;
-      params: Record<string, unknown>;
-      attempts: number;
-      tenant_name: string | null;
-      reminder_still_wanted: boolean | null;
-    }[],
+        id: string;
+        template: string;
+        to_address: string;
+        to_name: string | null;
+        params: Record<string, unknown>;
+        attempts: number;
+        tenant_name: string | null;
+        reminder_still_wanted: boolean | null;
+      }[],
     ] = await manager.query(
       `update notifications.emails e set status = 'sending', attempts = e.attempts + 1, last_attempt_at = now(), updated_at = now()
-        where e.tenant_id = $1 and e.id = $2
+        where e.tenant_id = $1 and e.id = any($2::uuid[])
           and (e.status in ('queued', 'retrying') or (e.status = 'sending' and e.last_attempt_at < now() - interval '${SEND_LEASE}'))
        returning e.id, e.template, e.to_address, e.to_name, e.params, e.attempts,
          (select t.name from notifications.tenants t where t.tenant_id = e.tenant_id and t.id = e.tenant_id) as tenant_name,
          case when e.reminder_id is null then null
               else coalesce((select s.open from notifications.reminder_schedules s where s.tenant_id = e.tenant_id and s.id = e.assessment_id), false) end
            as reminder_still_wanted`,
-      [tenantId, id],
+      [tenantId, ids],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return {
+    return rows.map((row) => ({
       id: row.id,
       template: row.template,
       toAddress: row.to_address,
@@ -98,15 +105,18 @@ export class EmailsRepository {
       attempts: row.attempts,
       tenantName: row.tenant_name,
       reminderStillWanted: row.reminder_still_wanted,
-    };
+    }));
   }
 
-  async finish(manager: EntityManager, tenantId: string, id: string, status: Exclude<EmailStatus, 'queued' | 'sending'>, detail: { error?: string; messageId?: string } = {}): Promise<void> {
+  /** Records the outcome of each attempt. */
+  async finish(manager: EntityManager, tenantId: string, outcomes: EmailOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
     await manager.query(
-      `update notifications.emails set status = $3, error = $4, message_id = coalesce($5, message_id), updated_at = now(),
-         sent_at = case when $3 = 'sent' then now() else sent_at end
-       where tenant_id = $1 and id = $2`,
-      [tenantId, id, status, detail.error ?? null, detail.messageId ?? null],
+      `update notifications.emails e set status = o.status, error = o.error, message_id = coalesce(o.message_id, e.message_id), updated_at = now(),
+         sent_at = case when o.status = 'sent' then now() else e.sent_at end
+         from jsonb_to_recordset($2::jsonb) as o(id uuid, status text, error text, message_id text)
+        where e.tenant_id = $1 and e.id = o.id`,
+      [tenantId, JSON.stringify(outcomes.map((outcome) => ({ id: outcome.id, status: outcome.status, error: outcome.error ?? null, message_id: outcome.messageId ?? null })))],
     );
   }
 }

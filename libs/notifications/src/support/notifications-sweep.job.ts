@@ -34,13 +34,9 @@ export class NotificationsSweepJob {
       )) as { tenant_id: string; id: string; attempts: number }[],
     }));
     const slot = Math.floor(Date.now() / this.config.schedulerTickMs);
-    const { emailMaxAttempts, emailRetryBaseMs } = this.config.notifications;
     await this.producer.enqueueMany(
       JobName.EmailSend,
-      emails.map((row) => ({
-        payload: { tenantId: row.tenant_id, emailId: row.id },
-        options: { jobId: `email_${row.id}_sweep_${slot}`, attempts: emailMaxAttempts, backoff: { type: 'exponential', delay: emailRetryBaseMs } },
-      })),
+      emails.map((row) => ({ payload: { tenantId: row.tenant_id, emailIds: [row.id] }, options: { jobId: `email_${row.id}_sweep_${slot}`, attempts: 5 } })),
     );
     await this.producer.enqueueMany(
       JobName.WebhookDeliver,

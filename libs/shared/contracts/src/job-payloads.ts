@@ -24,7 +24,8 @@ export interface SystemTickPayload {
 export type RemindersDispatchPayload = TenantJobPayload;
 
 export interface EmailSendPayload extends TenantJobPayload {
-  emailId: string;
+  /** Logged emails of the tenant to send (a batch: one claim and one status update for all of them). */
+  emailIds: string[];
 }
 
 export interface WebhookDeliverPayload extends TenantJobPayload {

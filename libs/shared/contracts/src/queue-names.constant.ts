@@ -18,7 +18,7 @@ export enum JobName {
   RemindersDispatch = 'reminders.dispatch',
   /** Scheduler tick: re-enqueue emails and webhook deliveries whose job was lost (crash between commit and enqueue). */
   NotificationsSweep = 'notifications.sweep',
-  /** Send one logged email over SMTP (or to a file when SMTP_URL is unset). */
+  /** Send a batch of logged emails over SMTP (or to files when SMTP_URL is unset). */
   EmailSend = 'email.send',
   /** One attempt of one webhook delivery. */
   WebhookDeliver = 'webhook.deliver',
