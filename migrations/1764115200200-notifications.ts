@@ -98,7 +98,7 @@ export class Notifications1764115200200 implements MigrationInterface {
         constraints: [`unique ("tenant_id", "dedupe_key")`],
         indexes: [
           { name: 'notifications_emails_by_time', columns: `("tenant_id", "created_at" desc, "id" desc)` },
-          { name: 'notifications_emails_unsent', columns: `("updated_at")`, where: `"status" in ('queued', 'sending')` },
+          { name: 'notifications_emails_unsent', columns: `("updated_at")`, where: `"status" in ('queued', 'sending', 'retrying')` },
           { name: 'notifications_emails_by_reminder', columns: `("tenant_id", "reminder_id")`, where: `"reminder_id" is not null` },
         ],
         systemAccess: ['select'],

@@ -222,6 +222,42 @@ describe('webhooks (real receiver, real worker)', () => {
     expect(audit.map((row: any) => row.action)).toEqual(expect.arrayContaining(['webhook_endpoint.created', 'webhook_endpoint.tested', 'notification.read', 'webhook_delivery.redelivered']));
   });
 
+  it('GraphQL mirrors REST: create (secret once), update, test, deliveries, rotate, delete', async () => {
+    const hook = receiver(() => 'whsec_AAAA', []);
+    servers.push(hook.server);
+    const url = await listen(hook.server);
+    const as = tenant.admin;
+    const created = await subgraphRequest('notifications', as, `mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret endpoint { id url events enabled } } }`, {
+      input: { url, events: ['assessment.completed'], description: 'graphql' },
+    });
+    expect(created.body.errors).toBeUndefined();
+    const { secret, endpoint } = created.body.data.createWebhookEndpoint;
+    expect(secret).toMatch(/^whsec_/);
+    expect(endpoint).toMatchObject({ url, events: ['assessment.completed'], enabled: true });
+    const invalid = await subgraphRequest('notifications', as, `mutation { createWebhookEndpoint(input: { url: "https://example.com", events: ["member.joined"] }) { secret } }`);
+    expect(invalid.body.data).toBeNull();
+
+    const updated = await subgraphRequest('notifications', as, `mutation ($id: ID!) { updateWebhookEndpoint(id: $id, input: { events: ["*"] }) { events } }`, { id: endpoint.id });
+    expect(updated.body.data.updateWebhookEndpoint.events).toEqual(['*']);
+    const tested = await subgraphRequest('notifications', as, `mutation ($id: ID!) { testWebhookEndpoint(id: $id) { id eventType status } }`, { id: endpoint.id });
+    expect(tested.body.data.testWebhookEndpoint).toMatchObject({ eventType: 'webhook.test', status: 'pending' });
+    await waitFor(async () => {
+      const listed = await subgraphRequest('notifications', as, `query ($id: ID!) { webhookEndpoint(id: $id) { deliveries(first: 10) { edges { node { status attempts { statusCode } } } } } }`, { id: endpoint.id });
+      return listed.body.data.webhookEndpoint.deliveries.edges[0]?.node.status === 'succeeded';
+    }, 'the GraphQL test delivery');
+    const page = await subgraphRequest('notifications', as, `query ($id: ID!) { webhookDeliveries(endpointId: $id, first: 1) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`, { id: endpoint.id });
+    expect(page.body.data.webhookDeliveries.edges).toHaveLength(1);
+    const rotated = await subgraphRequest('notifications', as, `mutation ($id: ID!) { rotateWebhookSecret(id: $id) { secret endpoint { previousSecretExpiresAt } } }`, { id: endpoint.id });
+    expect(rotated.body.data.rotateWebhookSecret.secret).not.toBe(secret);
+    const listed = await subgraphRequest('notifications', as, `{ webhookEndpoints(first: 200) { edges { node { id } } } }`);
+    expect(listed.body.data.webhookEndpoints.edges.map((edge: any) => edge.node.id)).toContain(endpoint.id);
+    const deleted = await subgraphRequest('notifications', as, `mutation ($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: endpoint.id });
+    expect(deleted.body.data.deleteWebhookEndpoint).toBe(true);
+    expect((await serviceRequest('notifications', `/api/v1/webhook-endpoints/${endpoint.id}`, { identity: as })).status).toBe(404);
+    const viewer = await subgraphRequest('notifications', tenant.viewer, `{ webhookEndpoints { edges { node { id } } } }`);
+    expect(viewer.body.errors?.[0]?.message).toMatch(/webhooks:manage/);
+  });
+
   it('retries a temporary SMTP refusal and records a permanent one', async () => {
     const later = `tempfail-${Date.now()}@customer.example`;
     const never = `reject-${Date.now()}@customer.example`;

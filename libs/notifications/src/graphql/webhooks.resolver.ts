@@ -1,5 +1,5 @@
 import { Access } from '@assay/shared/auth';
-import { encodeCursor } from '@assay/shared/http';
+import { NotFoundProblem, encodeCursor } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { WebhookEndpointsService } from '../webhooks/webhook-endpoints.service';
@@ -31,7 +31,10 @@ export class WebhooksResolver {
 
   @Query(() => WebhookEndpoint, { nullable: true })
   async webhookEndpoint(@Args('id', { type: () => ID }) id: string): Promise<WebhookEndpoint | null> {
-    return this.webhooks.get(RequestContext.tenantId, id).catch(() => null);
+    return this.webhooks.get(RequestContext.tenantId, id).catch((error: unknown) => {
+      if (error instanceof NotFoundProblem) return null;
+      throw error;
+    });
   }
 
   @Query(() => WebhookDeliveryConnection, { description: 'Deliveries to one endpoint, newest first' })

@@ -8,7 +8,7 @@ const LIMIT = 1_000;
 
 /**
  * Work is accepted in Postgres first and enqueued after the commit; a crash in between would leave an
- * email or a webhook attempt without its job. This tick finds such rows (waiting well past when
+ * email (or its next retry) or a webhook attempt without its job. This tick finds such rows (waiting well past when
  * they should have run) and enqueues them again. Handlers are idempotent, so a row whose job is
  * merely slow is not harmed by a second job.
  */
@@ -24,8 +24,12 @@ export class NotificationsSweepJob {
   async sweep(_payload: SystemTickPayload): Promise<{ emails: number; deliveries: number }> {
     const { emails, deliveries } = await this.database.runAsSystem(async (manager) => ({
       emails: (await manager.query(
-        `select tenant_id, id from notifications.emails where status in ('queued', 'sending') and updated_at < now() - interval '5 minutes' order by updated_at limit $1`,
-        [LIMIT],
+        `select tenant_id, id from notifications.emails
+          where status in ('queued', 'sending', 'retrying')
+            and updated_at < now() - interval '5 minutes'
+                - case when status = 'retrying' then make_interval(secs => $2::float8 / 1000 * power(2, greatest(attempts - 1, 0))) else interval '0' end
+          order by updated_at limit $1`,
+        [LIMIT, this.config.notifications.emailRetryBaseMs],
       )) as { tenant_id: string; id: string }[],
       deliveries: (await manager.query(
         `select tenant_id, id, attempts from notifications.webhook_deliveries
