@@ -58,6 +58,38 @@ describe('no accepted work is lost, bad events are skipped', () => {
     expect(hits).toBe(1);
   });
 
+  it('publishes reminder.sent from its own outbox: to webhooks and to every member\'s feed', async () => {
+    const seen: { type: string; data: any }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        seen.push(JSON.parse(body));
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      await serviceRequest('notifications', '/api/v1/webhook-endpoints', {
+        identity: tenant.admin,
+        json: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`, events: ['reminder.sent'] },
+      });
+      const data = sentAssessment({ dueInDays: 2, email: uniqueEmail('published') });
+      await emit(app.database, 'assessments', tenant.tenantId, 'assessment.sent', data, new Date(Date.now() - 30 * 86_400_000));
+      const event = await waitFor(async () => seen.find((item) => item.data.assessmentId === data.assessmentId), 'reminder.sent at the receiver');
+      expect(event).toMatchObject({ type: 'reminder.sent', data: { step: 'before_7', kind: 'reminder', recipients: [data.recipients?.[0]?.email] } });
+      for (const member of [tenant.admin, tenant.viewer]) {
+        await waitFor(async () => {
+          const feed = await serviceRequest('notifications', '/api/v1/notifications', { identity: member });
+          return feed.body.data.some((item: any) => item.type === 'reminder.sent' && item.subjectId === data.assessmentId);
+        }, 'the reminder in the feed');
+      }
+    } finally {
+      receiver.closeAllConnections();
+      receiver.close();
+    }
+  });
+
   it('logs and skips a malformed event, and keeps processing the next ones', async () => {
     const bad = { ...sentAssessment({ dueInDays: 3, email: 'not-an-address' }), dueAt: 'soon' };
     await emit(app.database, 'assessments', tenant.tenantId, 'assessment.sent', bad);

@@ -4,11 +4,12 @@ import { TenantDatabase } from '@assay/shared/database';
 import { safeRequest } from '@assay/shared/net';
 import { OnJob } from '@assay/shared/queue';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { DirectoryRepository } from '../directory/directory.repository';
 import { EmailQueue } from '../mail/email-queue';
 import { EmailsRepository } from '../mail/emails.repository';
-import { AttemptOutcome, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
-import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
+import { AttemptOutcome, DeliveryForAttempt, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { EndpointSecrets, WebhookEndpointsRepository } from './webhook-endpoints.repository';
 import { WebhookQueue } from './webhook-queue';
 import { webhookRetryDelayMs } from './webhook-retry-schedule';
 import { WebhookSecretCipher, signatureHeader } from './webhook-secrets';
@@ -55,40 +56,9 @@ export class WebhookDeliverJob {
       return { outcome: 'cancelled' };
     }
 
-    const signing = [this.cipher.decrypt(secrets.current, tenantId, delivery.endpointId)];
-    if (secrets.previous && secrets.previousExpiresAt && secrets.previousExpiresAt > new Date()) {
-      signing.push(this.cipher.decrypt(secrets.previous, tenantId, delivery.endpointId));
-    }
     const startedAt = new Date();
+    const result = await this.attempt(delivery, secrets, tenantId, startedAt);
     const { notifications } = this.config;
-    let result: Pick<AttemptOutcome, 'statusCode' | 'responseSnippet' | 'error' | 'durationMs' | 'succeeded'>;
-    try {
-      const response = await safeRequest(delivery.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': USER_AGENT,
-          'webhook-id': delivery.eventId,
-          'webhook-timestamp': String(Math.floor(startedAt.getTime() / 1000)),
-          'webhook-signature': signatureHeader(signing, delivery.eventId, startedAt, delivery.body),
-        },
-        body: delivery.body,
-        timeoutMs: notifications.webhookTimeoutMs,
-        maxResponseBytes: SNIPPET_BYTES,
-        allowPrivate: this.config.webhookAllowPrivate,
-      });
-      const succeeded = response.status >= 200 && response.status < 300;
-      result = {
-        statusCode: response.status,
-        responseSnippet: response.body.toString('utf8'),
-        error: succeeded ? null : `the receiver answered ${response.status}`,
-        durationMs: response.durationMs,
-        succeeded,
-      };
-    } catch (error) {
-      result = { statusCode: null, responseSnippet: null, error: describeFailure(error), durationMs: Date.now() - startedAt.getTime(), succeeded: false };
-    }
-
     const retryIn = result.succeeded || attempt >= notifications.webhookMaxAttempts ? null : webhookRetryDelayMs(attempt, notifications.webhookRetryBaseMs);
     const outcome: AttemptOutcome = { ...result, attempt, startedAt, nextAttemptAt: retryIn === null ? null : new Date(Date.now() + retryIn) };
     const { recorded, disabledEmailIds } = await this.database.run(async (manager) => {
@@ -109,7 +79,52 @@ export class WebhookDeliverJob {
     return { outcome: result.succeeded ? 'succeeded' : retryIn === null ? 'failed' : 'will-retry' };
   }
 
-  private async disableEndpoint(manager: Parameters<Parameters<TenantDatabase['run']>[0]>[0], tenantId: string, endpointId: string, url: string, failingSince: Date) {
+  /** Signs and sends one attempt; every failure (refused target, timeout, non-2xx) is an outcome, not an exception. */
+  private async attempt(
+    delivery: DeliveryForAttempt,
+    secrets: EndpointSecrets,
+    tenantId: string,
+    startedAt: Date,
+  ): Promise<Pick<AttemptOutcome, 'statusCode' | 'responseSnippet' | 'error' | 'durationMs' | 'succeeded'>> {
+    let signing: string[];
+    try {
+      signing = [this.cipher.decrypt(secrets.current, tenantId, delivery.endpointId)];
+      if (secrets.previous && secrets.previousExpiresAt && secrets.previousExpiresAt > new Date()) {
+        signing.push(this.cipher.decrypt(secrets.previous, tenantId, delivery.endpointId));
+      }
+    } catch {
+      this.logger.error(`webhook endpoint ${delivery.endpointId}: its signing secret cannot be decrypted (was WEBHOOK_SECRET_KEY changed?)`);
+      return { statusCode: null, responseSnippet: null, error: 'the signing secret cannot be decrypted', durationMs: 0, succeeded: false };
+    }
+    try {
+      const response = await safeRequest(delivery.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': USER_AGENT,
+          'webhook-id': delivery.eventId,
+          'webhook-timestamp': String(Math.floor(startedAt.getTime() / 1000)),
+          'webhook-signature': signatureHeader(signing, delivery.eventId, startedAt, delivery.body),
+        },
+        body: delivery.body,
+        timeoutMs: this.config.notifications.webhookTimeoutMs,
+        maxResponseBytes: SNIPPET_BYTES,
+        allowPrivate: this.config.webhookAllowPrivate,
+      });
+      const succeeded = response.status >= 200 && response.status < 300;
+      return {
+        statusCode: response.status,
+        responseSnippet: response.body.toString('utf8'),
+        error: succeeded ? null : `the receiver answered ${response.status}`,
+        durationMs: response.durationMs,
+        succeeded,
+      };
+    } catch (error) {
+      return { statusCode: null, responseSnippet: null, error: describeFailure(error), durationMs: Date.now() - startedAt.getTime(), succeeded: false };
+    }
+  }
+
+  private async disableEndpoint(manager: EntityManager, tenantId: string, endpointId: string, url: string, failingSince: Date) {
     const days = Math.round(this.config.notifications.webhookDisableAfterMs / 86_400_000);
     const disabled = await this.endpoints.disable(manager, tenantId, endpointId, `every delivery failed for ${days > 0 ? `${days} days` : 'too long'}`);
     if (!disabled) return [];
