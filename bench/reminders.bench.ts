@@ -17,7 +17,7 @@ import { DEFAULT_REMINDER_POLICY, JobName, QueueName } from '@assay/shared/contr
 import { DatabaseModule, migrationRoles, runMigrations } from '@assay/shared/database';
 import { createLoggingModule } from '@assay/shared/http';
 import { provisionInfrastructure } from '@assay/shared/local-infra';
-import { JobProducer, QueueModule, QueueRegistry, WorkerModule } from '@assay/shared/queue';
+import { JobProducer, QueueModule, WorkerModule } from '@assay/shared/queue';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClsModule } from 'nestjs-cls';
@@ -132,7 +132,6 @@ async function main(): Promise<void> {
     );
     await sink.waitFor(TOTAL);
     const dispatchMs = performance.now() - started;
-    await worker.get(QueueRegistry).queue(QueueName.Notifications).close();
     await worker.close();
     log(`dispatch: ${TOTAL} reminders recorded, logged and sent in ${(dispatchMs / 1000).toFixed(1)} s`);
 

@@ -2,6 +2,7 @@ import type { DomainEvent } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { OnEvent } from '@assay/shared/queue';
 import { Injectable } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
 import { eventData } from '../events/event-validation';
 import { ReminderSchedulesRepository } from '../reminders/reminder-schedules.repository';
 import { DirectoryRepository } from './directory.repository';
@@ -19,6 +20,7 @@ export class DirectoryListener {
   async onDirectoryEvent(event: DomainEvent): Promise<void> {
     if (event.type === 'tenant.created' || event.type === 'tenant.updated') {
       const data = eventData(event, 'tenant');
+      if (data.tenantId !== event.tenantId) throw new UnrecoverableError(`tenant event ${event.id} names another tenant in its data`);
       await this.database.run(async (manager) => {
         const policyChanged = await this.directory.upsertTenant(manager, event.tenantId, data.name, data.settings, event.timestamp);
         // Open schedules are re-planned under the new policy at the next tick.

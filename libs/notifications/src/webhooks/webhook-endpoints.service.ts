@@ -1,6 +1,7 @@
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
+import type { JsonObject } from '@assay/shared/contracts';
 import { TenantDatabase, newId, recordAuditEvent } from '@assay/shared/database';
-import { NotFoundProblem, Page, PageQueryDto, ProblemException, ConflictProblem } from '@assay/shared/http';
+import { ConflictProblem, NotFoundProblem, Page, PageQueryDto, ProblemException } from '@assay/shared/http';
 import { UnsafeTargetError, checkOutboundUrl } from '@assay/shared/net';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -67,11 +68,11 @@ export class WebhookEndpointsService {
     const url = changes.url === undefined ? undefined : this.checkUrl(changes.url);
     return this.withEndpoint(tenantId, id, async (manager, before) => {
       const after = (await this.endpoints.update(manager, tenantId, id, { ...changes, url })) as WebhookEndpoint;
-      const diff: Record<string, { from: unknown; to: unknown }> = {};
+      const diff: JsonObject = {};
       for (const field of ['url', 'events', 'enabled', 'description'] as const) {
         if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) diff[field] = { from: before[field], to: after[field] };
       }
-      await this.audit(manager, tenantId, 'webhook_endpoint.updated', id, diff as never);
+      await this.audit(manager, tenantId, 'webhook_endpoint.updated', id, diff);
       return after;
     });
   }
@@ -165,12 +166,12 @@ export class WebhookEndpointsService {
     }
   }
 
-  private audit(manager: EntityManager, tenantId: string, action: string, targetId: string, changes: Record<string, unknown>) {
+  private audit(manager: EntityManager, tenantId: string, action: string, targetId: string, changes: JsonObject) {
     return recordAuditEvent(manager, tenantId, AUDIT_SERVICE, {
       action,
       targetType: action.startsWith('webhook_delivery') ? 'webhook_delivery' : 'webhook_endpoint',
       targetId,
-      changes: changes as never,
+      changes,
     });
   }
 }
