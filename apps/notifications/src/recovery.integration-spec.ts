@@ -1,5 +1,5 @@
 import { newId } from '@assay/shared/database';
-import { appDatabase, mailSubject, ownerDataSource, receivedMail, serviceRequest, waitForMail } from '@assay/shared/testing';
+import { appDatabase, gateway, mailSubject, ownerDataSource, receivedMail, serviceRequest, waitForMail } from '@assay/shared/testing';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
@@ -107,5 +107,20 @@ describe('no accepted work is lost, bad events are skipped', () => {
     await new Promise((resolve) => setTimeout(resolve, 800));
     const [schedule] = await owner.query(`select open, assessment_status from notifications.reminder_schedules where id = $1`, [data.assessmentId]);
     expect(schedule).toEqual({ open: false, assessment_status: 'submitted' });
+  });
+
+  it('documents its routes in the gateway’s OpenAPI document', async () => {
+    const { status, body } = await gateway('/api/v1/openapi.json');
+    expect(status).toBe(200);
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/webhook-endpoints',
+        '/api/v1/webhook-endpoints/{id}/rotate-secret',
+        '/api/v1/webhook-deliveries/{id}/redeliver',
+        '/api/v1/reminders',
+        '/api/v1/notifications',
+        '/api/v1/notifications/{id}/read',
+      ]),
+    );
   });
 });
