@@ -3,6 +3,7 @@ import { ServiceSchemas1764028800000 } from './1764028800000-service-schemas';
 import { AssessmentsCatalogue1764028800100 } from './1764028800100-assessments-catalogue';
 import { AuditLog1764115200000 } from './1764115200000-audit-log';
 import { Tenancy1764115200100 } from './1764115200100-tenancy';
+import { Notifications1764115200200 } from './1764115200200-notifications';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AssessmentsCatalogue1764028800100,
   AuditLog1764115200000,
   Tenancy1764115200100,
+  Notifications1764115200200,
 ];

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync, createWriteStream } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack } from '../stack';
-import { TEST_STACK_FILE, TestStackInfo } from '@assay/shared/testing';
+import { TEST_STACK_FILE, TestStackInfo, startSmtpSink } from '@assay/shared/testing';
 
 /**
  * Boots one throwaway stack for the whole run: embedded Postgres and redis-server unless
@@ -14,17 +14,34 @@ export default async function globalSetup(): Promise<void> {
   mkdirSync('test-results', { recursive: true });
   const log = createWriteStream(join('test-results', 'stack.log'));
   const started = Date.now();
+  // Notifications: a real SMTP server receives the stack's mail for the whole run, and ticks,
+  // retries and timeouts are short so the reminder and webhook tests finish in seconds.
+  const smtp = await startSmtpSink();
+  const notificationsEnv = {
+    SMTP_URL: smtp.url,
+    SCHEDULER_TICK_MS: '300',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_RETRY_BASE_MS: '300',
+    WEBHOOK_TIMEOUT_MS: '2000',
+    EMAIL_RETRY_BASE_MS: '100',
+  };
   const stack = await startStack({
     dataDir,
     persistent: false,
     ports: 'free',
-    extraEnv: { NODE_ENV: 'test', LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info', OUTBOX_POLL_MS: '50',
+    extraEnv: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
+      OUTBOX_POLL_MS: '50',
+      SHUTDOWN_GRACE_MS: '5000',
       // The suite signs up many organisations from one address; the sign-in limit is tested on its own replicas.
-      AUTH_RATE_LIMIT_MAX: '100000', SHUTDOWN_GRACE_MS: '5000' },
+      AUTH_RATE_LIMIT_MAX: '100000',
+      ...notificationsEnv,
+    },
     output: (name, line) => log.write(`${name.padEnd(13)} ${line}\n`),
     onUnexpectedExit: (name, code) => log.write(`!! ${name} exited with ${code}\n`),
   });
-  (globalThis as { __assayStack?: unknown }).__assayStack = { stack, dataDir, log };
+  (globalThis as { __assayStack?: unknown }).__assayStack = { stack, dataDir, log, smtp };
   const info: TestStackInfo = { env: stack.env, gatewayUrl: stack.gatewayUrl, serviceUrls: stack.serviceUrls, dataDir };
   writeFileSync(TEST_STACK_FILE, JSON.stringify(info));
   process.env['ASSAY_TEST_STACK'] = TEST_STACK_FILE;

@@ -37,8 +37,9 @@ interface RequestWithIdentity {
 
 function requestOf(context: ExecutionContext): RequestWithIdentity | undefined {
   if (context.getType<string>() === 'graphql') {
+    // Field resolvers get (parent, args, context, info); entity reference resolvers (reference, context, info).
     const gqlContext = context.getArgByIndex(2) as { req?: RequestWithIdentity } | undefined;
-    return gqlContext?.req;
+    return gqlContext?.req ?? (context.getArgByIndex(1) as { req?: RequestWithIdentity } | undefined)?.req;
   }
   return context.switchToHttp().getRequest<RequestWithIdentity>();
 }

@@ -1,7 +1,8 @@
 import { ConfigError } from './config-error';
 import { loadConfig } from './app-config';
 
-const base = { DATABASE_URL: 'postgres://assay_app:pw@db:5432/assay', REDIS_URL: 'redis://redis:6379' };
+const key = Buffer.alloc(32, 7);
+const base = { DATABASE_URL: 'postgres://assay_app:pw@db:5432/assay', REDIS_URL: 'redis://redis:6379', DATA_ENCRYPTION_KEY: key.toString('base64') };
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -37,6 +38,21 @@ describe('loadConfig', () => {
         'INTERNAL_TOKEN_PUBLIC_KEY is required',
       ]);
     }
+  });
+
+  it('reads the notifications delivery policy, with defaults that meet the contract', () => {
+    const defaults = loadConfig('worker', base).notifications;
+    expect(defaults).toMatchObject({ webhookTimeoutMs: 10_000, webhookMaxAttempts: 9, webhookDisableAfterMs: 3 * 86_400_000, emailMaxAttempts: 8 });
+  });
+
+  it('requires the data encryption key where secrets are sealed, and checks its length', () => {
+    expect(loadConfig('worker', base).dataEncryptionKey).toEqual(key);
+    expect(() => loadConfig('worker', { ...base, DATA_ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(/DATA_ENCRYPTION_KEY must be 32 bytes/);
+    const { DATA_ENCRYPTION_KEY: _omitted, ...withoutKey } = base;
+    for (const process of ['tenancy', 'notifications', 'worker'] as const) {
+      expect(() => loadConfig(process, { ...withoutKey, INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x', ACCESS_TOKEN_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----x' })).toThrow(/DATA_ENCRYPTION_KEY is required/);
+    }
+    expect(loadConfig('assessments', { ...withoutKey, INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x' }).dataEncryptionKey).toBeUndefined();
   });
 
   it('refuses unsafe role names', () => {

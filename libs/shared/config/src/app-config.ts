@@ -21,6 +21,23 @@ export interface DatabaseConfig {
   poolSize: number;
 }
 
+/** Delivery policy of the notifications service (emails and webhooks). */
+export interface NotificationsConfig {
+  /** A delivery succeeds on a 2xx answer within this time. */
+  webhookTimeoutMs: number;
+  /** Delay before the first retry; each later retry waits 2.5 times longer. */
+  webhookRetryBaseMs: number;
+  /** Attempts per delivery, the first included. */
+  webhookMaxAttempts: number;
+  /** An endpoint failing without a single success for this long is disabled. */
+  webhookDisableAfterMs: number;
+  /** How long the previous secret keeps signing after a rotation. */
+  webhookSecretGraceMs: number;
+  /** Delay before the first retry of a temporary SMTP failure; doubles each time. */
+  emailRetryBaseMs: number;
+  emailMaxAttempts: number;
+}
+
 export interface AppConfig {
   processName: ProcessName;
   nodeEnv: 'development' | 'production' | 'test';
@@ -36,6 +53,7 @@ export interface AppConfig {
   dataDir: string;
   schedulerTickMs: number;
   webhookAllowPrivate: boolean;
+  notifications: NotificationsConfig;
   graphqlIntrospection: boolean;
   /** PEM; only the gateway holds it. */
   internalTokenPrivateKey: string | undefined;
@@ -45,7 +63,7 @@ export interface AppConfig {
   accessTokenPrivateKey: string | undefined;
   /** PEM; the gateway verifies user access tokens with it. */
   accessTokenPublicKey: string | undefined;
-  /** 32 bytes; seals secrets that must be read back (TOTP seeds, webhook signing secrets). */
+  /** 32 bytes; seals secrets that must be read back (TOTP seeds, webhook signing secrets). Required by tenancy, notifications and the worker. */
   dataEncryptionKey: Buffer | undefined;
   rateLimit: RateLimitConfig;
   serviceUrls: Readonly<Record<ServiceName, string>>;
@@ -99,12 +117,21 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     dataDir,
     schedulerTickMs: read.integer('SCHEDULER_TICK_MS', 60_000, { min: 100, max: 86_400_000 }),
     webhookAllowPrivate: read.boolean('WEBHOOK_ALLOW_PRIVATE', false),
+    notifications: {
+      webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 10_000, { min: 100, max: 60_000 }),
+      webhookRetryBaseMs: read.integer('WEBHOOK_RETRY_BASE_MS', 90_000, { min: 10, max: 86_400_000 }),
+      webhookMaxAttempts: read.integer('WEBHOOK_MAX_ATTEMPTS', 9, { min: 1, max: 20 }),
+      webhookDisableAfterMs: read.integer('WEBHOOK_DISABLE_AFTER_MS', 3 * 86_400_000, { min: 1_000, max: 30 * 86_400_000 }),
+      webhookSecretGraceMs: read.integer('WEBHOOK_SECRET_GRACE_MS', 86_400_000, { min: 0, max: 30 * 86_400_000 }),
+      emailRetryBaseMs: read.integer('EMAIL_RETRY_BASE_MS', 30_000, { min: 10, max: 3_600_000 }),
+      emailMaxAttempts: read.integer('EMAIL_MAX_ATTEMPTS', 8, { min: 1, max: 20 }),
+    },
     graphqlIntrospection: read.boolean('GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
     internalTokenPrivateKey: read.pem('INTERNAL_TOKEN_PRIVATE_KEY', processName === 'gateway'),
     internalTokenPublicKey: read.pem('INTERNAL_TOKEN_PUBLIC_KEY', processName !== 'gateway' && processName !== 'worker'),
     accessTokenPrivateKey: read.pem('ACCESS_TOKEN_PRIVATE_KEY', processName === 'tenancy'),
     accessTokenPublicKey: read.pem('ACCESS_TOKEN_PUBLIC_KEY', processName === 'gateway'),
-    dataEncryptionKey: read.key('DATA_ENCRYPTION_KEY', 32, processName === 'tenancy'),
+    dataEncryptionKey: read.key('DATA_ENCRYPTION_KEY', 32, processName === 'tenancy' || processName === 'notifications' || processName === 'worker'),
     rateLimit: {
       max: read.integer('RATE_LIMIT_MAX', 600, { min: 1, max: 1_000_000 }),
       authMax: read.integer('AUTH_RATE_LIMIT_MAX', 30, { min: 1, max: 1_000_000 }),

@@ -15,9 +15,33 @@ export interface EventDeliverPayload extends TenantJobPayload {
   event: DomainEvent;
 }
 
+/** A tenantless system tick: it only fans out per-tenant jobs. */
+export interface SystemTickPayload {
+  /** What scheduled it, for logs. */
+  scheduler: string;
+}
+
+export type RemindersDispatchPayload = TenantJobPayload;
+
+export interface EmailSendPayload extends TenantJobPayload {
+  /** Logged emails of the tenant to send (a batch: one claim and one status update for all of them). */
+  emailIds: string[];
+}
+
+export interface WebhookDeliverPayload extends TenantJobPayload {
+  deliveryId: string;
+  /** Which attempt this job makes (1-based); a job for an attempt already made does nothing. */
+  attempt: number;
+}
+
 export interface JobPayloads {
   [JobName.EventDispatch]: EventDispatchPayload;
   [JobName.EventDeliver]: EventDeliverPayload;
+  [JobName.RemindersTick]: SystemTickPayload;
+  [JobName.NotificationsSweep]: SystemTickPayload;
+  [JobName.RemindersDispatch]: RemindersDispatchPayload;
+  [JobName.EmailSend]: EmailSendPayload;
+  [JobName.WebhookDeliver]: WebhookDeliverPayload;
 }
 
 export type JobPayload<TName extends JobName> = JobPayloads[TName];

@@ -12,11 +12,26 @@ export enum JobName {
   EventDispatch = 'event.dispatch',
   /** Deliver one event to one named listener. */
   EventDeliver = 'event.deliver',
+  /** Scheduler tick: find tenants with reminders due and fan out one dispatch job each. */
+  RemindersTick = 'reminders.tick',
+  /** Send the due reminders and escalations of one tenant. */
+  RemindersDispatch = 'reminders.dispatch',
+  /** Scheduler tick: re-enqueue emails and webhook deliveries whose job was lost (crash between commit and enqueue). */
+  NotificationsSweep = 'notifications.sweep',
+  /** Send a batch of logged emails over SMTP (or to files when SMTP_URL is unset). */
+  EmailSend = 'email.send',
+  /** One attempt of one webhook delivery. */
+  WebhookDeliver = 'webhook.deliver',
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.EventDispatch]: QueueName.Events,
   [JobName.EventDeliver]: QueueName.Events,
+  [JobName.RemindersTick]: QueueName.Scheduler,
+  [JobName.NotificationsSweep]: QueueName.Scheduler,
+  [JobName.RemindersDispatch]: QueueName.Notifications,
+  [JobName.EmailSend]: QueueName.Notifications,
+  [JobName.WebhookDeliver]: QueueName.Notifications,
 };
 
 export function jobsOfQueue(queue: QueueName): JobName[] {

@@ -23,3 +23,21 @@ export async function writeOutboxEvent<TData extends JsonObject>(
   ]);
   return event;
 }
+
+/** Records several events of one tenant in one statement (a batch of reminders, say). */
+export async function writeOutboxEvents<TData extends JsonObject>(
+  manager: EntityManager,
+  schema: string,
+  tenantId: string,
+  events: { type: EventType; data: TData }[],
+): Promise<DomainEvent<TData>[]> {
+  if (events.length === 0) return [];
+  const timestamp = new Date().toISOString();
+  const written = events.map(({ type, data }): DomainEvent<TData> => ({ id: newId(), type, timestamp, tenantId, data }));
+  await manager.query(
+    `insert into ${quoteIdent(schema)}.outbox (tenant_id, id, type, payload, created_at)
+     select $1, e.id, e.type, e.payload, $2 from jsonb_to_recordset($3::jsonb) as e(id uuid, type text, payload jsonb)`,
+    [tenantId, timestamp, JSON.stringify(written.map((event) => ({ id: event.id, type: event.type, payload: event })))],
+  );
+  return written;
+}

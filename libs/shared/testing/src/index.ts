@@ -1,2 +1,3 @@
 export * from './test-stack';
 export * from './helpers';
+export * from './smtp-sink';

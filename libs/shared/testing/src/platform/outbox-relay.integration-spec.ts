@@ -58,7 +58,7 @@ describe('OutboxRelay', () => {
     await relay.relayOnce();
     const queue = registry.queue(QueueName.Events);
     const find = async () =>
-      (await queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'failed'], 0, 10_000)).filter((job) => job.data?.event?.id === event.id);
+      (await queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'failed'], 0, 10_000)).filter((job) => job.name === JobName.EventDispatch && job.data?.event?.id === event.id);
     let jobs = await find();
     for (let i = 0; jobs.length === 0 && i < 50; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
