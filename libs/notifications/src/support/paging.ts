@@ -1,6 +1,6 @@
 import { Page, PageQueryDto, decodeCursor, pageLimit, toPage } from '@assay/shared/http';
 
-/** Newest-first keyset pages over `(created_at, id)`: `after` is the last row's pair, or null for the first page. */
+/** Newest-first keyset pages over `(created_at, id)`: `after` is the last row's pair, or null for the first page. Paged timestamps are stored to the millisecond (the tables' defaults truncate), so the cursor's ISO time is exact. */
 export async function pageByTime<T extends { id: string }>(
   query: Pick<PageQueryDto, 'limit' | 'cursor'>,
   timeOf: (row: T) => string,
