@@ -113,3 +113,32 @@ export interface ReminderSentEventData {
   kind: 'reminder' | 'escalation_sro' | 'escalation_owner';
   recipients: string[];
 }
+
+/** `supplier.created`, `supplier.updated`, `supplier.offboarded`: the supplier as it now is. */
+export interface SupplierEventData {
+  [key: string]: unknown;
+  supplierId: string;
+  name: string;
+  tier: string;
+  role: string;
+  status: 'active' | 'offboarded';
+  website?: string | null;
+  domains?: string[];
+  ownerUserId?: string | null;
+}
+
+/** `evidence.processed`, `evidence.failed`: what ingestion found, for the assessments service and webhooks. */
+export interface EvidenceProcessedEventData {
+  [key: string]: unknown;
+  evidenceId: string;
+  supplierId: string;
+  productId?: string | null;
+  assessmentId?: string | null;
+  claimIds: string[];
+  kind: string;
+  status: 'processed' | 'failed' | 'rejected';
+  sha256: string;
+  validUntil?: string | null;
+  checks: { key: string; claimIds: string[]; result: 'pass' | 'fail' | 'warn' | 'not_applicable' | 'error'; detail: string }[];
+  error?: string | null;
+}
