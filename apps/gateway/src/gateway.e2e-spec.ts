@@ -162,3 +162,33 @@ describe('gateway (end to end)', () => {
     });
   });
 });
+
+describe('gateway security surface', () => {
+  it('serves security.txt (RFC 9116) and the disclosure policy it points to', async () => {
+    const response = await fetch(`${testStack().gatewayUrl}/.well-known/security.txt`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(/^Contact: (mailto:|https:)/m);
+    const expires = /^Expires: (\S+)$/m.exec(text)?.[1] as string;
+    expect(new Date(expires).getTime()).toBeGreaterThan(Date.now() + 30 * 86_400_000);
+    expect(new Date(expires).getTime()).toBeLessThan(Date.now() + 366 * 86_400_000);
+    const policyUrl = /^Policy: (\S+)$/m.exec(text)?.[1] as string;
+    const policy = await fetch(`${testStack().gatewayUrl}${new URL(policyUrl).pathname}`);
+    expect(policy.status).toBe(200);
+    expect(await policy.text()).toMatch(/vulnerability disclosure policy/i);
+  });
+
+  it('refuses GraphQL operations beyond the depth and alias limits before calling any subgraph', async () => {
+    const ok = await graphql('query { framework(key: "uk-sscop") { ...T } } fragment T on Framework { themes { principles { claims { id evidenceKinds } } } }');
+    expect(ok.body.errors).toBeUndefined();
+    const nested = Array.from({ length: 12 }, (_, i) => `f${i}`).reduceRight((inner, field) => `${field} { ${inner} }`, 'id');
+    const deep = await graphql(`{ ${nested} }`);
+    expect(deep.body.data ?? null).toBeNull();
+    expect(deep.body.errors.map((e: { message: string }) => e.message).join(' ')).toMatch(/depth/i);
+    const manyAliases = await graphql(`{ ${Array.from({ length: 16 }, (_, i) => `a${i}: framework(key: "uk-sscop") { key }`).join(' ')} }`);
+    expect(manyAliases.body.errors?.[0]?.message).toMatch(/alias/i);
+    const fifteen = await graphql(`{ ${Array.from({ length: 15 }, (_, i) => `a${i}: framework(key: "uk-sscop") { key }`).join(' ')} }`);
+    expect(fifteen.body.errors).toBeUndefined();
+  });
+});

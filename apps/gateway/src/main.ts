@@ -12,6 +12,7 @@ import { apiDocsPlugin } from './openapi/api-docs.plugin';
 import { OpenApiMerger } from './openapi/openapi-merger';
 import { restProxyPlugin } from './proxy/rest-proxy.plugin';
 import { GatewayRateLimits } from './rate-limit/rate-limits';
+import { securityTxtPlugin } from './security/security-txt.plugin';
 
 /** The composed supergraph written by the build (dist/supergraph.graphql), or SUPERGRAPH_PATH. */
 function supergraphPath(): string {
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
         await rateLimits.register(fastify, redis);
         await fastify.register(restProxyPlugin, { prefix: '/api/v1', config, authenticator, issuer, idempotency: new IdempotencyStore(redis), rateLimits });
         await fastify.register(graphqlGatewayPlugin, { config, authenticator, issuer, supergraphPath: supergraphPath(), rateLimits });
+        await fastify.register(securityTxtPlugin, { config });
         await fastify.register(apiDocsPlugin, { merger: new OpenApiMerger(config) });
       },
     });

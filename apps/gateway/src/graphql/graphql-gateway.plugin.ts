@@ -2,6 +2,9 @@ import { INTERNAL_IDENTITY_HEADER, IdentityTokenIssuer } from '@assay/shared/aut
 import type { AppConfig } from '@assay/shared/config';
 import { Identity, SERVICE_NAMES, ServiceName } from '@assay/shared/contracts';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from '@assay/shared/http';
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -24,6 +27,9 @@ interface ServerContext {
   identity: Identity;
 }
 
+/** Operation limits of the public contract: depth ≤ 10, aliases ≤ 15, cost ≤ 5000. Checked before any subgraph is called. */
+export const GRAPHQL_LIMITS = { maxDepth: 10, maxAliases: 15, maxCost: 5000 } as const;
+
 function isServiceName(name: string): name is ServiceName {
   return (SERVICE_NAMES as readonly string[]).includes(name);
 }
@@ -43,6 +49,11 @@ export async function graphqlGatewayPlugin(fastify: FastifyInstance, deps: Graph
     graphiql: false,
     logging: deps.config.logLevel === 'debug' ? 'debug' : 'error',
     disableIntrospection: deps.config.graphqlIntrospection ? undefined : { disableIf: () => true },
+    plugins: () => [
+      maxDepthPlugin({ n: GRAPHQL_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
+      maxAliasesPlugin({ n: GRAPHQL_LIMITS.maxAliases }),
+      costLimitPlugin({ maxCost: GRAPHQL_LIMITS.maxCost, ignoreIntrospection: true }),
+    ],
     transportEntries: Object.fromEntries(SERVICE_NAMES.map((name) => [name, { location: `${deps.config.serviceUrls[name]}/graphql` }])),
     propagateHeaders: {
       fromClientToSubgraphs: async ({ context, subgraphName }) => {

@@ -66,6 +66,8 @@ export interface AppConfig {
   /** 32 bytes; seals secrets that must be read back (TOTP seeds, webhook signing secrets). Required by tenancy, notifications and the worker. */
   dataEncryptionKey: Buffer | undefined;
   rateLimit: RateLimitConfig;
+  /** security.txt `Contact` (a mailto: or https: URI). */
+  securityContact: string;
   serviceUrls: Readonly<Record<ServiceName, string>>;
   shutdownGraceMs: number;
   outboxPollMs: number;
@@ -137,6 +139,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
       authMax: read.integer('AUTH_RATE_LIMIT_MAX', 30, { min: 1, max: 1_000_000 }),
       windowMs: read.integer('RATE_LIMIT_WINDOW_MS', 60_000, { min: 1000, max: 86_400_000 }),
     },
+    securityContact: read.string('SECURITY_CONTACT', ''),
     serviceUrls: {
       tenancy: serviceUrl('tenancy'),
       assessments: serviceUrl('assessments'),
@@ -148,6 +151,8 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
   };
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(config.database.appRole)) read.problem('DATABASE_APP_ROLE must be a plain lower-case identifier');
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(config.database.systemRole)) read.problem('DATABASE_SYSTEM_ROLE must be a plain lower-case identifier');
+  if (!config.securityContact) config.securityContact = `mailto:security@${URL.canParse(config.publicUrl) ? new URL(config.publicUrl).hostname : 'localhost'}`;
+  if (!/^(mailto:|https:|tel:)/.test(config.securityContact)) read.problem('SECURITY_CONTACT must be a mailto:, https: or tel: URI');
   read.done();
   return config;
 }
