@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CatalogueResolver } from './catalogue/catalogue.resolver';
+import { SuppliersModule } from './suppliers/suppliers.module';
 
 /** Resolvers of the assessments subgraph (the schema tooling builds the subgraph SDL from them). */
 export const ASSESSMENTS_RESOLVERS = [CatalogueResolver];
 
 /** The assessments domain: catalogue, suppliers, assessments (HTTP service and worker both import it). */
-@Module({ imports: [CatalogueModule], exports: [CatalogueModule] })
+@Module({ imports: [CatalogueModule, SuppliersModule], exports: [CatalogueModule] })
 export class AssessmentsModule {}
