@@ -1,0 +1,113 @@
+import { Access, GatewayInternal, PortalAccess } from '@assay/shared/auth';
+import { NotFoundProblem, pageLimit } from '@assay/shared/http';
+import { RequestContext } from '@assay/shared/tenancy-context';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PortalTokensService } from '../portal/portal-tokens.service';
+import { PortalService } from '../portal/portal.service';
+import { AssessmentListQueryDto, ClaimResponseDto, CreateAssessmentDto, PortalLinkDto, SendAssessmentDto, SubmitAssessmentDto, VerifyPortalTokenDto } from './assessments.dto';
+import { AssessmentsService } from './assessments.service';
+
+const CLAIM_ID = /^[0-9]{1,2}(\.[0-9]{1,2}){1,3}$/;
+
+@ApiTags('Assessments')
+@Controller('api/v1/assessments')
+export class AssessmentsController {
+  constructor(private readonly assessments: AssessmentsService) {}
+
+  @Post()
+  @Access('assessments:write')
+  @ApiOperation({ summary: 'Create a draft assessment of a supplier with the claims that apply to its role' })
+  create(@Body() body: CreateAssessmentDto) {
+    return this.assessments.create(RequestContext.identity, body);
+  }
+
+  @Get()
+  @Access('assessments:read')
+  list(@Query() query: AssessmentListQueryDto) {
+    const overdue = query.overdue === undefined ? undefined : query.overdue === 'true';
+    return this.assessments.list(RequestContext.tenantId, { supplierId: query.supplierId, status: query.status, overdue }, pageLimit(query), query.cursor);
+  }
+
+  @Get(':id')
+  @Access('assessments:read')
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.assessments.get(RequestContext.tenantId, id);
+  }
+
+  @Post(':id/send')
+  @Access('assessments:write')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Send a draft to the supplier's contacts, each with their own portal link" })
+  send(@Param('id', ParseUUIDPipe) id: string, @Body() body: SendAssessmentDto) {
+    return this.assessments.send(RequestContext.identity, id, body.contactIds);
+  }
+
+  @Post(':id/cancel')
+  @Access('assessments:write')
+  @HttpCode(200)
+  cancel(@Param('id', ParseUUIDPipe) id: string) {
+    return this.assessments.cancel(RequestContext.identity, id);
+  }
+
+  @Post(':id/portal-links')
+  @Access('assessments:write')
+  @ApiOperation({ summary: 'A portal link for one contact, to share by hand; the token is in this response only' })
+  createPortalLink(@Param('id', ParseUUIDPipe) id: string, @Body() body: PortalLinkDto) {
+    return this.assessments.createPortalLink(RequestContext.identity, id, body.contactId);
+  }
+
+  @Get(':id/portal-links')
+  @Access('assessments:read')
+  async listPortalLinks(@Param('id', ParseUUIDPipe) id: string) {
+    return { data: await this.assessments.listPortalLinks(RequestContext.tenantId, id) };
+  }
+
+  @Delete(':id/portal-links/:linkId')
+  @Access('assessments:write')
+  @HttpCode(204)
+  async revokePortalLink(@Param('id', ParseUUIDPipe) id: string, @Param('linkId', ParseUUIDPipe) linkId: string): Promise<void> {
+    await this.assessments.revokePortalLink(RequestContext.identity, id, linkId);
+  }
+}
+
+@ApiTags('Supplier portal')
+@Controller('api/v1/portal/assessment')
+@PortalAccess()
+export class PortalController {
+  constructor(private readonly portal: PortalService) {}
+
+  @Get()
+  @ApiOperation({ summary: "The portal token's assessment: customer, supplier, due date, status, applicable claims with current answers" })
+  view() {
+    return this.portal.view(RequestContext.identity);
+  }
+
+  @Put('responses/:claimId')
+  @ApiOperation({ summary: 'Answer one claim (justification required for not_applicable and not_met)' })
+  answer(@Param('claimId') claimId: string, @Body() body: ClaimResponseDto) {
+    if (!CLAIM_ID.test(claimId)) throw new NotFoundProblem(`Claim ${claimId.slice(0, 20)}`);
+    return this.portal.answer(RequestContext.identity, claimId, body);
+  }
+
+  @Post('submit')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Submit every answer with the Senior Responsible Owner's attestation" })
+  submit(@Body() body: SubmitAssessmentDto) {
+    return this.portal.submit(RequestContext.identity, body.attestation);
+  }
+}
+
+/** The portal token check the gateway makes before it knows the tenant. Not routed from outside. */
+@ApiExcludeController()
+@Controller('internal/credentials')
+@GatewayInternal()
+export class PortalCredentialsController {
+  constructor(private readonly tokens: PortalTokensService) {}
+
+  @Post('portal-token')
+  @HttpCode(200)
+  async verifyPortalToken(@Body() body: VerifyPortalTokenDto) {
+    return { portal: await this.tokens.verify(body.token) };
+  }
+}

@@ -1,0 +1,246 @@
+import { PageQueryDto } from '@assay/shared/http';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ValidateIf, IsArray, IsBoolean, IsEmail, IsIn, IsISO8601, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { SUPPLIER_ROLES, SupplierRole } from '../catalogue/catalogue-document';
+
+export const SUPPLIER_TIERS = ['critical', 'high', 'medium', 'low'] as const;
+export type SupplierTier = (typeof SUPPLIER_TIERS)[number];
+export const SUPPLIER_STATUSES = ['active', 'offboarded'] as const;
+export type SupplierStatus = (typeof SUPPLIER_STATUSES)[number];
+export const DELIVERY_MODELS = ['saas', 'on_premises', 'hybrid'] as const;
+export type DeliveryModel = (typeof DELIVERY_MODELS)[number];
+
+export const MAX_DOMAINS = 50;
+export const MAX_TAGS = 50;
+const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i;
+const COMPANY_NUMBER = /^[A-Za-z0-9][A-Za-z0-9 -]{0,31}$/;
+/** Optional in a PATCH, but never null: the field cannot be cleared. */
+const Present = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+
+/** Fields a supplier is created with; `PATCH` takes any of them (null clears an optional one). */
+export class CreateSupplierDto {
+  @ApiProperty({ example: 'Acme Software Ltd' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ enum: SUPPLIER_TIERS })
+  @IsIn(SUPPLIER_TIERS)
+  tier!: SupplierTier;
+
+  @ApiProperty({ enum: SUPPLIER_ROLES })
+  @IsIn(SUPPLIER_ROLES)
+  role!: SupplierRole;
+
+  @ApiPropertyOptional({ example: 'https://acme.example' })
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'website must be an http(s) URL' })
+  @MaxLength(2048)
+  website?: string | null;
+
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_DOMAINS, example: ['acme.example'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_DOMAINS)
+  @IsString({ each: true })
+  @Matches(HOSTNAME, { each: true, message: 'each domain must be a host name such as example.com' })
+  domains?: string[] | null;
+
+  @ApiPropertyOptional({ example: '01234567' })
+  @IsOptional()
+  @IsString()
+  @Matches(COMPANY_NUMBER, { message: 'companyNumber must be 1-32 letters, digits, spaces or hyphens' })
+  companyNumber?: string | null;
+
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_TAGS })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_TAGS)
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  tags?: string[] | null;
+
+  @ApiPropertyOptional({ description: 'The internal owner (a user of the organisation)' })
+  @IsOptional()
+  @IsUUID()
+  ownerUserId?: string | null;
+}
+
+export class UpdateSupplierDto {
+  @ApiPropertyOptional()
+  @Present()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: SUPPLIER_TIERS })
+  @Present()
+  @IsIn(SUPPLIER_TIERS)
+  tier?: SupplierTier;
+
+  @ApiPropertyOptional({ enum: SUPPLIER_ROLES })
+  @Present()
+  @IsIn(SUPPLIER_ROLES)
+  role?: SupplierRole;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'website must be an http(s) URL' })
+  @MaxLength(2048)
+  website?: string | null;
+
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_DOMAINS })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_DOMAINS)
+  @IsString({ each: true })
+  @Matches(HOSTNAME, { each: true, message: 'each domain must be a host name such as example.com' })
+  domains?: string[] | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(COMPANY_NUMBER, { message: 'companyNumber must be 1-32 letters, digits, spaces or hyphens' })
+  companyNumber?: string | null;
+
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_TAGS })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_TAGS)
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  tags?: string[] | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  ownerUserId?: string | null;
+
+  @ApiPropertyOptional({ enum: SUPPLIER_STATUSES, description: '`active` brings an offboarded supplier back' })
+  @Present()
+  @IsIn(SUPPLIER_STATUSES)
+  status?: SupplierStatus;
+}
+
+export class SupplierListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: SUPPLIER_TIERS })
+  @IsOptional()
+  @IsIn(SUPPLIER_TIERS)
+  tier?: SupplierTier;
+
+  @ApiPropertyOptional({ enum: SUPPLIER_STATUSES })
+  @IsOptional()
+  @IsIn(SUPPLIER_STATUSES)
+  status?: SupplierStatus;
+
+  @ApiPropertyOptional({ description: 'Text to find in the supplier name' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+}
+
+export class CreateContactDto {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty()
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email!: string;
+
+  @ApiPropertyOptional({ example: 'CISO' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  role?: string | null;
+
+  @ApiPropertyOptional({ description: 'The supplier\'s Senior Responsible Owner (at most one per supplier)' })
+  @IsOptional()
+  @IsBoolean()
+  isSeniorResponsibleOwner?: boolean;
+}
+
+export class UpdateContactDto {
+  @ApiPropertyOptional()
+  @Present()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional()
+  @Present()
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  role?: string | null;
+
+  @ApiPropertyOptional()
+  @Present()
+  @IsBoolean()
+  isSeniorResponsibleOwner?: boolean;
+}
+
+export class CreateProductDto {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ enum: DELIVERY_MODELS })
+  @IsIn(DELIVERY_MODELS)
+  deliveryModel!: DeliveryModel;
+
+  @ApiPropertyOptional({ example: '4.2.1' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  currentVersion?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  endOfSupportAt?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  endOfSupportAnnouncedAt?: string | null;
+}
+
+export class UpdateProductDto {
+  @ApiPropertyOptional()
+  @Present()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: DELIVERY_MODELS })
+  @Present()
+  @IsIn(DELIVERY_MODELS)
+  deliveryModel?: DeliveryModel;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  currentVersion?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  endOfSupportAt?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  endOfSupportAnnouncedAt?: string | null;
+}
