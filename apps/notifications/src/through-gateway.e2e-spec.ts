@@ -1,4 +1,4 @@
-import { bearer, gateway, graphql, mailSubject, mailText, signupTenant, waitForMail } from '@assay/shared/testing';
+import { bearer, gateway, graphql, mailSubject, mailText, ownerDataSource, signupTenant, waitForMail } from '@assay/shared/testing';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -86,5 +86,48 @@ describe('notifications through the gateway, fed by the tenancy service', () => 
     expect(feed.body).toMatchObject({ data: expect.any(Array) });
     const key = await gateway('/api/v1/api-keys', { method: 'POST', json: { name: 'k', scopes: ['webhooks:manage'] }, headers: bearer(org.accessToken) });
     expect((await gateway('/api/v1/notifications', { headers: bearer(key.body.key) })).status).toBe(403);
+  });
+
+  it('a real sent assessment: the contact gets a working portal link; links are sealed at rest and never sent to webhooks', async () => {
+    const org = await signupTenant();
+    const auth = bearer(org.accessToken);
+    const hook = await gateway('/api/v1/webhook-endpoints', { method: 'POST', json: { url: receiverUrl, events: ['assessment.sent'] }, headers: auth });
+    expect(hook.status).toBe(201);
+    const supplier = await gateway('/api/v1/suppliers', { method: 'POST', json: { name: 'Widget Works', tier: 'high', role: 'developer_distributor' }, headers: auth });
+    const contactEmail = `sro-${Date.now()}@supplier.test`;
+    await gateway(`/api/v1/suppliers/${supplier.body.id}/contacts`, { method: 'POST', json: { name: 'Sam Supplier', email: contactEmail, isSeniorResponsibleOwner: true }, headers: auth });
+    const assessment = await gateway('/api/v1/assessments', { method: 'POST', json: { supplierId: supplier.body.id, dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() }, headers: auth });
+    expect(assessment.status).toBe(201);
+    expect((await gateway(`/api/v1/assessments/${assessment.body.id}/send`, { method: 'POST', json: {}, headers: auth })).status).toBe(200);
+
+    const [mail] = (await waitForMail((messages) => messages.some((m) => m.to.includes(contactEmail)))).filter((m) => m.to.includes(contactEmail));
+    const token = /\/portal\?token=(assay_portal_[A-Za-z0-9_-]+)/.exec(mailText(mail?.raw ?? ''))?.[1] as string;
+    expect(token).toBeTruthy();
+    const portal = await gateway('/api/v1/portal/assessment', { headers: bearer(token) });
+    expect(portal.status).toBe(200);
+
+    const deadline = Date.now() + 10_000;
+    let delivered: { body: string } | undefined;
+    while (!delivered && Date.now() < deadline) {
+      delivered = received.find((r) => r.body.includes(assessment.body.id));
+      if (!delivered) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(delivered?.body).toContain(contactEmail);
+    expect(delivered?.body).not.toContain('portalUrl');
+    expect(delivered?.body).not.toContain(token);
+
+    const owner = await ownerDataSource();
+    try {
+      const stored = await owner.query(
+        `select (select string_agg(params::text, ' ') from notifications.emails where tenant_id = $1) as emails,
+                (select string_agg(recipients::text || coalesce(senior_responsible_owner::text, ''), ' ') from notifications.reminder_schedules where tenant_id = $1) as schedules,
+                (select string_agg(body, ' ') from notifications.webhook_deliveries where tenant_id = $1) as deliveries`,
+        [org.tenant.id],
+      );
+      expect(stored[0].emails).toContain('sealed:');
+      for (const text of [stored[0].emails, stored[0].schedules, stored[0].deliveries]) expect(text ?? '').not.toContain(token);
+    } finally {
+      await owner.destroy();
+    }
   });
 });

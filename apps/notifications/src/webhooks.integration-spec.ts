@@ -1,3 +1,4 @@
+import { withoutCredentialLinks } from '@assay/notifications';
 import { appDatabase, mailSubject, ownerDataSource, receivedMail, serviceRequest, subgraphRequest, waitForMail } from '@assay/shared/testing';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -77,7 +78,9 @@ describe('webhooks (real receiver, real worker)', () => {
     await waitFor(async () => hook.received.length >= 2, 'a retry after the 500');
     expect(hook.received.map((request) => request.error)).toEqual([null, null]);
     expect(hook.received.map((request) => request.headers['webhook-id'])).toEqual([submitted.id, submitted.id]);
-    expect(hook.received[1]!.verified).toEqual({ id: submitted.id, type: 'assessment.submitted', timestamp: submitted.timestamp, tenantId: tenant.tenantId, data: submitted.data });
+    // Portal links are credentials for the supplier: webhook bodies carry everything else.
+    expect(hook.received[1]!.verified).toEqual({ id: submitted.id, type: 'assessment.submitted', timestamp: submitted.timestamp, tenantId: tenant.tenantId, data: withoutCredentialLinks(submitted.data) });
+    expect(hook.received[1]!.body).not.toContain('portal?token=');
 
     const deliveries = await waitFor(async () => {
       const response = await serviceRequest('notifications', `/api/v1/webhook-endpoints/${created.body.id}/deliveries`, { identity: tenant.admin });

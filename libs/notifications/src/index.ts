@@ -6,3 +6,4 @@ export * from './webhooks/webhook-retry-schedule';
 export * from './mail/mail-renderer';
 export * from './mail/mail-templates';
 export * from './mail/mail-transport';
+export * from './support/link-sealer';

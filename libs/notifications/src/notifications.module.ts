@@ -1,3 +1,4 @@
+import { LinkSealer } from './support/link-sealer';
 import { Module } from '@nestjs/common';
 import { DirectoryListener } from './directory/directory.listener';
 import { DirectoryRepository } from './directory/directory.repository';
@@ -42,6 +43,7 @@ export const NOTIFICATIONS_RESOLVERS = [WebhooksResolver, FeedResolver, Assessme
   controllers: [WebhookEndpointsController, WebhookDeliveriesController, RemindersController, FeedController],
   providers: [
     ...NOTIFICATIONS_RESOLVERS,
+    LinkSealer,
     DirectoryRepository,
     DirectoryListener,
     EmailsRepository,

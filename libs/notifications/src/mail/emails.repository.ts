@@ -1,3 +1,4 @@
+import { LinkSealer } from '../support/link-sealer';
 import { newId } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -42,6 +43,8 @@ const SEND_LEASE = '5 minutes';
 /** The email log: one row per message with its status, attempts and last error. */
 @Injectable()
 export class EmailsRepository {
+  constructor(private readonly links: LinkSealer) {}
+
   /** Logs drafts as queued; returns the ids of the drafts' emails still waiting to be sent. */
   async queue(manager: EntityManager, tenantId: string, drafts: EmailDraft[]): Promise<string[]> {
     if (drafts.length === 0) return [];
@@ -50,7 +53,7 @@ export class EmailsRepository {
       template: draft.template,
       to_address: draft.to.address,
       to_name: draft.to.name ?? null,
-      params: draft.params,
+      params: this.links.seal(tenantId, draft.params),
       dedupe_key: draft.dedupeKey,
       reminder_id: draft.reminderId ?? null,
       assessment_id: draft.assessmentId ?? null,
@@ -101,7 +104,7 @@ export class EmailsRepository {
       template: row.template,
       toAddress: row.to_address,
       toName: row.to_name,
-      params: row.params,
+      params: this.links.open(tenantId, row.params),
       attempts: row.attempts,
       tenantName: row.tenant_name,
       reminderStillWanted: row.reminder_still_wanted,

@@ -1,3 +1,4 @@
+import { LinkSealer } from '../support/link-sealer';
 import type { AssessmentEventData, AssessmentRecipient } from '@assay/shared/contracts';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -60,9 +61,11 @@ function mergeRecipients(stored: AssessmentRecipient[], incoming: AssessmentReci
  */
 @Injectable()
 export class ReminderSchedulesRepository {
+  constructor(private readonly links: LinkSealer) {}
+
   async find(manager: EntityManager, tenantId: string, assessmentId: string): Promise<ReminderSchedule | null> {
     const [row]: ScheduleRow[] = await manager.query(`select * from notifications.reminder_schedules where tenant_id = $1 and id = $2`, [tenantId, assessmentId]);
-    return row ? toSchedule(row) : null;
+    return row ? this.links.open(tenantId, toSchedule(row)) : null;
   }
 
   /** `assessment.sent` / `assessment.returned`: reminders (re)start; the next tick plans them. */
@@ -119,8 +122,8 @@ export class ReminderSchedulesRepository {
         data.productName ?? null,
         data.dueAt,
         eventAt,
-        JSON.stringify(state.recipients),
-        state.sro ? JSON.stringify(state.sro) : null,
+        JSON.stringify(this.links.seal(tenantId, state.recipients)),
+        state.sro ? JSON.stringify(this.links.seal(tenantId, state.sro)) : null,
         state.internalOwnerUserId,
         data.status,
         state.open,
@@ -144,7 +147,7 @@ export class ReminderSchedulesRepository {
         for update skip locked`,
       [tenantId, limit],
     );
-    return rows.map(toSchedule);
+    return rows.map((row) => this.links.open(tenantId, toSchedule(row)));
   }
 
   async sentSteps(manager: EntityManager, tenantId: string, assessmentIds: string[]): Promise<Map<string, Set<string>>> {

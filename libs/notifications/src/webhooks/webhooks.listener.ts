@@ -1,3 +1,4 @@
+import { withoutCredentialLinks } from '../support/link-sealer';
 import { DomainEvent, isPublicEventType } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { OnEvent } from '@assay/shared/queue';
@@ -21,7 +22,8 @@ export class WebhooksListener {
   async onEvent(event: DomainEvent): Promise<void> {
     if (!isPublicEventType(event.type)) return;
     eventData(event, 'envelope');
-    const body = JSON.stringify({ id: event.id, type: event.type, timestamp: event.timestamp, tenantId: event.tenantId, data: event.data });
+    // Portal and invitation links are credentials: they go to the people they are for, not to webhooks.
+    const body = JSON.stringify({ id: event.id, type: event.type, timestamp: event.timestamp, tenantId: event.tenantId, data: withoutCredentialLinks(event.data) });
     const waiting = await this.database.run(async (manager) => {
       const subscribed = await this.endpoints.subscribedTo(manager, event.tenantId, event.type);
       return this.deliveries.createForEvent(manager, event.tenantId, subscribed, event, body);
