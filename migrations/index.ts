@@ -4,6 +4,7 @@ import { AssessmentsCatalogue1764028800100 } from './1764028800100-assessments-c
 import { AuditLog1764115200000 } from './1764115200000-audit-log';
 import { Tenancy1764115200100 } from './1764115200100-tenancy';
 import { Notifications1764115200200 } from './1764115200200-notifications';
+import { Evidence1764115200400 } from './1764115200400-evidence';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AuditLog1764115200000,
   Tenancy1764115200100,
   Notifications1764115200200,
+  Evidence1764115200400,
 ];
