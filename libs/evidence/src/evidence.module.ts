@@ -1,8 +1,35 @@
 import { Module } from '@nestjs/common';
+import { ComponentsRepository } from './components/components.repository';
+import { ComponentsController, EvidenceController } from './evidence/evidence.controller';
+import { EvidenceRepository } from './evidence/evidence.repository';
+import { EvidenceIngestionJob } from './ingestion/evidence-ingestion.job';
+import { EvidenceQueue } from './ingestion/evidence-queue';
+import { EvidenceIntakeController } from './intake/evidence-intake.controller';
+import { EvidenceIntakeService } from './intake/evidence-intake.service';
+import { BLOB_STORAGE_PROVIDER } from './storage/blob-storage.provider';
+import { SupplierDirectoryListener } from './suppliers/supplier-directory.listener';
+import { SupplierDirectoryRepository } from './suppliers/supplier-directory.repository';
 
-/** Resolvers of the evidence subgraph (none yet: evidence ingestion lands with its own issue). */
+/** Resolvers of the evidence subgraph (none yet). */
 export const EVIDENCE_RESOLVERS = [];
 
-/** The evidence domain: uploads, storage, parsing, checks, components. */
-@Module({})
+/**
+ * The evidence domain: intake (uploads and URLs), content-addressed storage, the ingestion pipeline
+ * (detection, parsers, checks, components) and the supplier projection. The HTTP service serves the
+ * routes; the worker runs the ingestion job and the supplier listener. Nothing here needs the HTTP
+ * server: the multipart parser is registered by the service app.
+ */
+@Module({
+  controllers: [EvidenceIntakeController, EvidenceController, ComponentsController],
+  providers: [
+    BLOB_STORAGE_PROVIDER,
+    SupplierDirectoryRepository,
+    SupplierDirectoryListener,
+    EvidenceRepository,
+    ComponentsRepository,
+    EvidenceQueue,
+    EvidenceIntakeService,
+    EvidenceIngestionJob,
+  ],
+})
 export class EvidenceModule {}

@@ -59,7 +59,8 @@ export async function authenticateAndLimit(deps: Pick<RestProxyDeps, 'authentica
  */
 export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyDeps): Promise<void> {
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('multipart/form-data', { bodyLimit: UPLOAD_BODY_LIMIT }, (_request, _payload, done) => done(null, undefined));
+  // The raw request stream becomes the body, which reply-from pipes upstream without buffering.
+  fastify.addContentTypeParser('multipart/form-data', { bodyLimit: UPLOAD_BODY_LIMIT }, (_request, payload, done) => done(null, payload));
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT }, (_request, body, done) => done(null, body));
   await fastify.register(replyFrom, {
     undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 300_000 },

@@ -38,6 +38,16 @@ export interface NotificationsConfig {
   emailMaxAttempts: number;
 }
 
+/** Evidence intake and ingestion limits. */
+export interface EvidenceConfig {
+  /** Largest upload or fetched document accepted, in bytes (beyond: 413, or `rejected` for URLs). */
+  maxBytes: number;
+  /** An SBOM older than this (from its creation time) is stale; it also sets the SBOM's validUntil. */
+  sbomMaxAgeDays: number;
+  /** Time allowed to fetch URL evidence. */
+  urlFetchTimeoutMs: number;
+}
+
 export interface AppConfig {
   processName: ProcessName;
   nodeEnv: 'development' | 'production' | 'test';
@@ -54,6 +64,7 @@ export interface AppConfig {
   schedulerTickMs: number;
   webhookAllowPrivate: boolean;
   notifications: NotificationsConfig;
+  evidence: EvidenceConfig;
   graphqlIntrospection: boolean;
   /** PEM; only the gateway holds it. */
   internalTokenPrivateKey: string | undefined;
@@ -127,6 +138,11 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
       webhookSecretGraceMs: read.integer('WEBHOOK_SECRET_GRACE_MS', 86_400_000, { min: 0, max: 30 * 86_400_000 }),
       emailRetryBaseMs: read.integer('EMAIL_RETRY_BASE_MS', 30_000, { min: 10, max: 3_600_000 }),
       emailMaxAttempts: read.integer('EMAIL_MAX_ATTEMPTS', 8, { min: 1, max: 20 }),
+    },
+    evidence: {
+      maxBytes: read.integer('EVIDENCE_MAX_BYTES', 50 * 1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
+      sbomMaxAgeDays: read.integer('EVIDENCE_SBOM_MAX_AGE_DAYS', 180, { min: 1, max: 3650 }),
+      urlFetchTimeoutMs: read.integer('EVIDENCE_URL_TIMEOUT_MS', 15_000, { min: 100, max: 120_000 }),
     },
     graphqlIntrospection: read.boolean('GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
     internalTokenPrivateKey: read.pem('INTERNAL_TOKEN_PRIVATE_KEY', processName === 'gateway'),

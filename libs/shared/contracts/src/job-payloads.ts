@@ -34,6 +34,10 @@ export interface WebhookDeliverPayload extends TenantJobPayload {
   attempt: number;
 }
 
+export interface EvidenceIngestPayload extends TenantJobPayload {
+  evidenceId: string;
+}
+
 export interface JobPayloads {
   [JobName.EventDispatch]: EventDispatchPayload;
   [JobName.EventDeliver]: EventDeliverPayload;
@@ -42,6 +46,7 @@ export interface JobPayloads {
   [JobName.RemindersDispatch]: RemindersDispatchPayload;
   [JobName.EmailSend]: EmailSendPayload;
   [JobName.WebhookDeliver]: WebhookDeliverPayload;
+  [JobName.EvidenceIngest]: EvidenceIngestPayload;
 }
 
 export type JobPayload<TName extends JobName> = JobPayloads[TName];

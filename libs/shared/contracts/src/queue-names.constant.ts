@@ -22,6 +22,8 @@ export enum JobName {
   EmailSend = 'email.send',
   /** One attempt of one webhook delivery. */
   WebhookDeliver = 'webhook.deliver',
+  /** Fetch (for URL evidence), detect, parse, check and index one piece of evidence. */
+  EvidenceIngest = 'evidence.ingest',
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -32,6 +34,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.RemindersDispatch]: QueueName.Notifications,
   [JobName.EmailSend]: QueueName.Notifications,
   [JobName.WebhookDeliver]: QueueName.Notifications,
+  [JobName.EvidenceIngest]: QueueName.EvidenceIngestion,
 };
 
 export function jobsOfQueue(queue: QueueName): JobName[] {

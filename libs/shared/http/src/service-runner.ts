@@ -1,4 +1,5 @@
-import { loadConfig, ConfigError } from '@assay/shared/config';
+import { AppConfig, loadConfig, ConfigError } from '@assay/shared/config';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ServiceName } from '@assay/shared/contracts';
 import { createSubgraphModule } from '@assay/shared/graphql';
 import { DynamicModule, Module, Type } from '@nestjs/common';
@@ -11,6 +12,8 @@ export interface ServiceSpec {
   imports: (Type<unknown> | DynamicModule)[];
   /** Whether the service is a GraphQL subgraph (it has resolvers). */
   subgraph: boolean;
+  /** Extra set-up of the HTTP server before it listens (a body parser only this service needs). */
+  configure?: (app: NestFastifyApplication, config: AppConfig) => Promise<void> | void;
 }
 
 /** The root module of one backend service. */
@@ -31,7 +34,11 @@ export function serviceAppModule(spec: ServiceSpec, config = loadConfig(spec.ser
 export async function runService(spec: ServiceSpec): Promise<void> {
   try {
     const config = loadConfig(spec.service);
-    const app = await createHttpApp(serviceAppModule(spec, config), config, { configure: (instance) => serveOpenApi(instance, spec.title) });
+    const app = await createHttpApp(serviceAppModule(spec, config), config, { configure: async (instance) => {
+        await spec.configure?.(instance, config);
+        serveOpenApi(instance, spec.title);
+      },
+    });
     exitWithParent();
     await listen(app, config);
   } catch (error) {

@@ -31,6 +31,6 @@ describe('buildHandlerTable', () => {
   });
 
   it('ignores queues this process does not consume', () => {
-    expect(buildHandlerTable([], [QueueName.EvidenceIngestion]).size).toBe(0);
+    expect(buildHandlerTable([handler(JobName.EvidenceIngest, 'E.ingest')], []).size).toBe(0);
   });
 });

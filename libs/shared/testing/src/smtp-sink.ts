@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -45,7 +45,10 @@ export async function startSmtpSink(dir: string = SMTP_SINK_DIR): Promise<{ url:
           to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
           raw: Buffer.concat(chunks).toString('utf8'),
         };
-        writeFileSync(join(dir, `${Date.now()}-${process.pid}-${++counter}.json`), JSON.stringify(message));
+        // Written aside and renamed, so a reader in another test process never sees half a message.
+        const file = join(dir, `${Date.now()}-${process.pid}-${++counter}.json`);
+        writeFileSync(`${file}.part`, JSON.stringify(message));
+        renameSync(`${file}.part`, file);
         callback();
       });
     },

@@ -1,0 +1,97 @@
+import { newId } from '@assay/shared/database';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+export interface SbomComponent {
+  purl: string | null;
+  /** The purl without its version (and qualifiers), so versionless queries use an index too. */
+  purlBase: string | null;
+  name: string;
+  version: string | null;
+  type: string | null;
+  licences: string[];
+  hashes: Record<string, string>;
+}
+
+export interface ComponentExposure {
+  purl: string | null;
+  name: string;
+  version: string | null;
+  supplierId: string;
+  supplierName: string;
+  productId?: string;
+  evidenceId: string;
+}
+
+/** Rows per statement: bounded parameter arrays, one round trip per batch. */
+const BATCH = 5_000;
+
+@Injectable()
+export class ComponentsRepository {
+  /**
+   * Replaces the components of one piece of evidence with a few `unnest` inserts (never row by row).
+   * Deleting first makes re-processing (a retried job) idempotent: the same evidence never holds a
+   * component twice.
+   */
+  async replaceForEvidence(
+    manager: EntityManager,
+    tenantId: string,
+    evidence: { id: string; supplierId: string; productId: string | null },
+    components: SbomComponent[],
+  ): Promise<void> {
+    await manager.query(`delete from evidence.components where tenant_id = $1 and evidence_id = $2`, [tenantId, evidence.id]);
+    for (let start = 0; start < components.length; start += BATCH) {
+      const batch = components.slice(start, start + BATCH);
+      await manager.query(
+        `insert into evidence.components (tenant_id, id, evidence_id, supplier_id, product_id, purl, purl_base, name, version, type, licences, hashes)
+         select $1, c.id, $2, $3, $4, c.purl, c.purl_base, c.name, c.version, c.type,
+           coalesce((select array_agg(l) from jsonb_array_elements_text(c.licences) as l), '{}'), c.hashes
+         from unnest($5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::jsonb[])
+           as c(id, purl, purl_base, name, version, type, licences, hashes)`,
+        [
+          tenantId,
+          evidence.id,
+          evidence.supplierId,
+          evidence.productId,
+          batch.map(() => newId()),
+          batch.map((c) => c.purl),
+          batch.map((c) => c.purlBase),
+          batch.map((c) => c.name),
+          batch.map((c) => c.version),
+          batch.map((c) => c.type),
+          batch.map((c) => JSON.stringify(c.licences)),
+          batch.map((c) => JSON.stringify(c.hashes)),
+        ],
+      );
+    }
+  }
+
+  /** Which suppliers (and products) ship a component: by exact purl, by versionless purl, or by name and version. */
+  async exposure(manager: EntityManager, tenantId: string, query: { purl?: string; purlBase?: string; name?: string; version?: string }, limit: number): Promise<ComponentExposure[]> {
+    const where = query.purl
+      ? `c.purl = $2`
+      : query.purlBase
+        ? `c.purl_base = $2`
+        : `lower(c.name) = lower($2) and ($3::text is null or c.version = $3)`;
+    const params = query.purl ? [tenantId, query.purl] : query.purlBase ? [tenantId, query.purlBase] : [tenantId, query.name, query.version ?? null];
+    const rows: { purl: string | null; name: string; version: string | null; supplier_id: string; supplier_name: string; product_id: string | null; evidence_id: string }[] =
+      await manager.query(
+        `select distinct on (c.evidence_id, c.purl, c.name, c.version) c.purl, c.name, c.version, c.supplier_id, s.name as supplier_name, c.product_id, c.evidence_id
+         from evidence.components c join evidence.suppliers s on s.tenant_id = c.tenant_id and s.id = c.supplier_id
+         join evidence.evidence e on e.tenant_id = c.tenant_id and e.id = c.evidence_id and e.status = 'processed'
+         where c.tenant_id = $1 and ${where}
+         order by c.evidence_id desc, c.purl, c.name, c.version
+         limit ${Math.max(1, Math.min(limit, 1000))}`,
+        params,
+      );
+    return rows.map((row) => ({
+      purl: row.purl,
+      name: row.name,
+      version: row.version,
+      supplierId: row.supplier_id,
+      supplierName: row.supplier_name,
+      ...(row.product_id ? { productId: row.product_id } : {}),
+      evidenceId: row.evidence_id,
+    }));
+  }
+}

@@ -1,0 +1,100 @@
+import { Access } from '@assay/shared/auth';
+import { TenantDatabase } from '@assay/shared/database';
+import { NotFoundProblem, Page, decodeCursor, pageLimit, toPage } from '@assay/shared/http';
+import { RequestContext } from '@assay/shared/tenancy-context';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ComponentsRepository, ComponentExposure } from '../components/components.repository';
+import { normalisePurl } from '../parsing/sbom-components';
+import { BLOB_STORAGE, BlobStorage } from '../storage/blob-storage';
+import { ComponentsQueryDto, EvidenceQueryDto } from './evidence.dto';
+import { Evidence, EvidenceForIngestion, EvidenceRepository } from './evidence.repository';
+import { ProblemException } from '@assay/shared/http';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function view(evidence: EvidenceForIngestion): Evidence {
+  const { kindHint: _hint, attempts: _attempts, ...rest } = evidence;
+  return rest;
+}
+
+@ApiTags('Evidence')
+@Controller('api/v1/evidence')
+export class EvidenceController {
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly evidence: EvidenceRepository,
+    @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
+  ) {}
+
+  @Get()
+  @Access('evidence:read')
+  @ApiOperation({ summary: 'The tenant’s evidence, newest first' })
+  async list(@Query() query: EvidenceQueryDto): Promise<Page<Evidence>> {
+    const limit = pageLimit(query);
+    const cursor = decodeCursor(query.cursor, 1);
+    const before = cursor ? String(cursor[0]) : null;
+    if (before !== null && !UUID.test(before)) throw new ProblemException(400, 'The cursor is not valid', { errors: [{ field: 'cursor', message: 'unreadable cursor' }] });
+    const rows = await this.database.run((manager) => this.evidence.list(manager, RequestContext.tenantId, query, limit + 1, before));
+    return toPage(rows.map(view), limit, (row) => [row.id]);
+  }
+
+  @Get(':id')
+  @Access('evidence:read')
+  async get(@Param('id') id: string): Promise<Evidence> {
+    return view(await this.load(id));
+  }
+
+  @Get(':id/content')
+  @Access('evidence:read')
+  @ApiOperation({ summary: 'The evidence bytes, as a download' })
+  async content(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    const tenantId = RequestContext.tenantId;
+    const evidence = await this.load(id);
+    const key = evidence.sha256 ? await this.database.run((manager) => this.evidence.blobKey(manager, tenantId, evidence.sha256 as string)) : null;
+    if (!key) throw new NotFoundProblem(`Content of evidence ${id}`);
+    const stream = await this.storage.open(key);
+    const filename = (evidence.filename ?? `${evidence.id}`).replace(/[^\w.-]+/g, '_');
+    await reply
+      .header('content-type', evidence.mediaType ?? 'application/octet-stream')
+      .header('content-disposition', `attachment; filename="${filename}"`)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-length', String(evidence.size ?? ''))
+      .send(stream);
+  }
+
+  private async load(id: string): Promise<EvidenceForIngestion> {
+    if (!UUID.test(id)) throw new NotFoundProblem(`Evidence ${id}`);
+    const evidence = await this.database.run((manager) => this.evidence.find(manager, RequestContext.tenantId, id));
+    if (!evidence) throw new NotFoundProblem(`Evidence ${id}`);
+    return evidence;
+  }
+}
+
+@ApiTags('Evidence')
+@Controller('api/v1/components')
+export class ComponentsController {
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly components: ComponentsRepository,
+  ) {}
+
+  @Get()
+  @Access('evidence:read')
+  @ApiOperation({ summary: 'Which suppliers and products ship a component: `purl` (with or without version) or `name` and optional `version`' })
+  async exposure(@Query() query: ComponentsQueryDto): Promise<{ data: ComponentExposure[] }> {
+    let filter: { purl?: string; purlBase?: string; name?: string; version?: string };
+    if (query.purl) {
+      const { purl, purlBase } = normalisePurl(query.purl);
+      if (!purl || !purlBase) throw new ProblemException(400, 'purl is not a valid package URL', { errors: [{ field: 'purl', message: 'invalid package URL' }] });
+      filter = purl === purlBase ? { purlBase } : { purl };
+    } else if (query.name) {
+      filter = { name: query.name, version: query.version };
+    } else {
+      throw new ProblemException(400, 'Give purl, or name (and optionally version)', { errors: [{ field: 'purl', message: 'purl or name required' }] });
+    }
+    const data = await this.database.run((manager) => this.components.exposure(manager, RequestContext.tenantId, filter, 500));
+    return { data };
+  }
+}

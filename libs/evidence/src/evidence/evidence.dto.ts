@@ -1,0 +1,98 @@
+import { PageQueryDto } from '@assay/shared/http';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength } from 'class-validator';
+import { EVIDENCE_KINDS, EVIDENCE_STATUSES, EvidenceKind, EvidenceStatus } from './evidence-kinds.constant';
+
+const CLAIM_ID = /^\d{1,2}\.\d{1,2}\.\d{1,2}$/;
+
+/** `claimIds` arrive as an array, a comma-separated string, or repeated form fields. */
+function toClaimIds({ value }: { value: unknown }): unknown {
+  const items = Array.isArray(value) ? value : [value];
+  return items.flatMap((item) => (typeof item === 'string' ? item.split(',').map((part) => part.trim()).filter((part) => part.length > 0) : [item]));
+}
+
+export class EvidenceFieldsDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  productId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  assessmentId?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Claims this evidence supports (a list, or comma-separated)', example: ['1.2.1'] })
+  @IsOptional()
+  @Transform(toClaimIds)
+  @IsArray()
+  @ArrayMaxSize(45)
+  @Matches(CLAIM_ID, { each: true, message: 'each claim id looks like 1.2.1' })
+  claimIds?: string[];
+
+  @ApiPropertyOptional({ enum: EVIDENCE_KINDS, description: 'A hint; the kind is detected from the content and a hint that disagrees is ignored' })
+  @IsOptional()
+  @IsIn(EVIDENCE_KINDS)
+  kind?: EvidenceKind;
+}
+
+/** Multipart fields beside the `file` part. */
+export class UploadEvidenceFieldsDto extends EvidenceFieldsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  supplierId!: string;
+}
+
+/** JSON body: evidence the worker fetches from a URL. */
+export class UrlEvidenceDto extends UploadEvidenceFieldsDto {
+  @ApiProperty({ example: 'https://supplier.example/.well-known/security.txt' })
+  @IsString()
+  @MaxLength(2048)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  url!: string;
+}
+
+export class EvidenceQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  supplierId?: string;
+
+  @ApiPropertyOptional({ enum: EVIDENCE_KINDS })
+  @IsOptional()
+  @IsIn(EVIDENCE_KINDS)
+  kind?: EvidenceKind;
+
+  @ApiPropertyOptional({ enum: EVIDENCE_STATUSES })
+  @IsOptional()
+  @IsIn(EVIDENCE_STATUSES)
+  status?: EvidenceStatus;
+}
+
+export class ComponentsQueryDto {
+  @ApiPropertyOptional({ description: 'A package URL, with or without a version', example: 'pkg:npm/lodash@4.17.21' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  purl?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  name?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  version?: string;
+}
+
+export interface AcceptedEvidence {
+  id: string;
+  status: EvidenceStatus;
+  sha256: string | null;
+  size: number | null;
+}

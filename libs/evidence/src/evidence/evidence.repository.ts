@@ -1,0 +1,207 @@
+import { updateReturning } from '@assay/shared/database';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { EvidenceCheck, EvidenceKind, EvidenceStatus } from './evidence-kinds.constant';
+
+export interface Evidence {
+  id: string;
+  supplierId: string;
+  productId: string | null;
+  assessmentId: string | null;
+  claimIds: string[];
+  kind: EvidenceKind | null;
+  status: EvidenceStatus;
+  source: 'upload' | 'url';
+  url: string | null;
+  filename: string | null;
+  sha256: string | null;
+  size: number | null;
+  mediaType: string | null;
+  facts: Record<string, unknown>;
+  checks: EvidenceCheck[];
+  validUntil: string | null;
+  error: string | null;
+  createdAt: string;
+  processedAt: string | null;
+}
+
+/** What the worker needs to process one piece of evidence. */
+export interface EvidenceForIngestion extends Evidence {
+  kindHint: EvidenceKind | null;
+  attempts: number;
+}
+
+interface EvidenceRow {
+  id: string;
+  supplier_id: string;
+  product_id: string | null;
+  assessment_id: string | null;
+  claim_ids: string[];
+  kind: EvidenceKind | null;
+  kind_hint: EvidenceKind | null;
+  status: EvidenceStatus;
+  source: 'upload' | 'url';
+  url: string | null;
+  filename: string | null;
+  sha256: string | null;
+  size: string | null;
+  media_type: string | null;
+  facts: Record<string, unknown>;
+  checks: EvidenceCheck[];
+  valid_until: Date | null;
+  error: string | null;
+  attempts: number;
+  created_at: Date;
+  processed_at: Date | null;
+}
+
+const COLUMNS = `id, supplier_id, product_id, assessment_id, claim_ids, kind, kind_hint, status, source, url, filename, sha256, size, media_type, facts, checks,
+  valid_until, error, attempts, created_at, processed_at`;
+
+function toEvidence(row: EvidenceRow): EvidenceForIngestion {
+  return {
+    id: row.id,
+    supplierId: row.supplier_id,
+    productId: row.product_id,
+    assessmentId: row.assessment_id,
+    claimIds: row.claim_ids,
+    kind: row.kind,
+    kindHint: row.kind_hint,
+    status: row.status,
+    source: row.source,
+    url: row.url,
+    filename: row.filename,
+    sha256: row.sha256,
+    size: row.size === null ? null : Number(row.size),
+    mediaType: row.media_type,
+    facts: row.facts,
+    checks: row.checks,
+    validUntil: row.valid_until?.toISOString() ?? null,
+    error: row.error,
+    attempts: row.attempts,
+    createdAt: row.created_at.toISOString(),
+    processedAt: row.processed_at?.toISOString() ?? null,
+  };
+}
+
+export interface NewEvidence {
+  id: string;
+  supplierId: string;
+  productId: string | null;
+  assessmentId: string | null;
+  claimIds: string[];
+  kindHint: EvidenceKind | null;
+  source: 'upload' | 'url';
+  url: string | null;
+  filename: string | null;
+  sha256: string | null;
+  size: number | null;
+  uploadedBy: string | null;
+}
+
+export interface EvidenceOutcome {
+  status: 'processed' | 'failed' | 'rejected';
+  kind: EvidenceKind | null;
+  mediaType: string | null;
+  facts: Record<string, unknown>;
+  checks: EvidenceCheck[];
+  validUntil: string | null;
+  error: string | null;
+}
+
+export interface EvidenceFilter {
+  supplierId?: string;
+  kind?: EvidenceKind;
+  status?: EvidenceStatus;
+}
+
+@Injectable()
+export class EvidenceRepository {
+  /** Records a blob of the tenant; false when the tenant already holds that content. */
+  async addBlob(manager: EntityManager, tenantId: string, id: string, sha256: string, size: number, storageKey: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `insert into evidence.blobs (tenant_id, id, sha256, size, storage_key) values ($1, $2, $3, $4, $5) on conflict (tenant_id, sha256) do nothing returning id`,
+      [tenantId, id, sha256, size, storageKey],
+    );
+    return rows.length > 0;
+  }
+
+  async blobKey(manager: EntityManager, tenantId: string, sha256: string): Promise<string | null> {
+    const [row]: { storage_key: string }[] = await manager.query(`select storage_key from evidence.blobs where tenant_id = $1 and sha256 = $2`, [tenantId, sha256]);
+    return row?.storage_key ?? null;
+  }
+
+  /** Inserts the evidence, or answers the upload of the same content for the same supplier made before. */
+  async insert(manager: EntityManager, tenantId: string, evidence: NewEvidence): Promise<{ evidence: EvidenceForIngestion; created: boolean }> {
+    const inserted: EvidenceRow[] = await manager.query(
+      `insert into evidence.evidence (tenant_id, id, supplier_id, product_id, assessment_id, claim_ids, kind_hint, status, source, url, filename, sha256, size, uploaded_by)
+       values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $12, $13)
+       on conflict (tenant_id, supplier_id, sha256) where source = 'upload' do nothing
+       returning ${COLUMNS}`,
+      [
+        tenantId,
+        evidence.id,
+        evidence.supplierId,
+        evidence.productId,
+        evidence.assessmentId,
+        evidence.claimIds,
+        evidence.kindHint,
+        evidence.source,
+        evidence.url,
+        evidence.filename,
+        evidence.sha256,
+        evidence.size,
+        evidence.uploadedBy,
+      ],
+    );
+    if (inserted[0]) return { evidence: toEvidence(inserted[0]), created: true };
+    const [existing]: EvidenceRow[] = await manager.query(
+      `select ${COLUMNS} from evidence.evidence where tenant_id = $1 and supplier_id = $2 and sha256 = $3 and source = 'upload'`,
+      [tenantId, evidence.supplierId, evidence.sha256],
+    );
+    if (!existing) throw new Error('evidence upload conflicted but no earlier upload was found');
+    return { evidence: toEvidence(existing), created: false };
+  }
+
+  async find(manager: EntityManager, tenantId: string, id: string): Promise<EvidenceForIngestion | null> {
+    const [row]: EvidenceRow[] = await manager.query(`select ${COLUMNS} from evidence.evidence where tenant_id = $1 and id = $2`, [tenantId, id]);
+    return row ? toEvidence(row) : null;
+  }
+
+  /** Newest first, keyset on the UUIDv7 id. */
+  async list(manager: EntityManager, tenantId: string, filter: EvidenceFilter, limit: number, beforeId: string | null): Promise<EvidenceForIngestion[]> {
+    const rows: EvidenceRow[] = await manager.query(
+      `select ${COLUMNS} from evidence.evidence
+       where tenant_id = $1 and ($2::uuid is null or supplier_id = $2) and ($3::text is null or kind = $3) and ($4::text is null or status = $4)
+         and ($5::uuid is null or id < $5)
+       order by id desc limit $6`,
+      [tenantId, filter.supplierId ?? null, filter.kind ?? null, filter.status ?? null, beforeId, limit],
+    );
+    return rows.map(toEvidence);
+  }
+
+  /** Claims the evidence for processing; null when it is already final. */
+  async startProcessing(manager: EntityManager, tenantId: string, id: string): Promise<EvidenceForIngestion | null> {
+    const rows = await updateReturning<EvidenceRow>(
+      manager,
+      `update evidence.evidence set status = 'processing', attempts = attempts + 1
+       where tenant_id = $1 and id = $2 and status in ('pending', 'processing') returning ${COLUMNS}`,
+      [tenantId, id],
+    );
+    return rows[0] ? toEvidence(rows[0]) : null;
+  }
+
+  /** URL evidence once fetched: its content is now known. */
+  async setContent(manager: EntityManager, tenantId: string, id: string, sha256: string, size: number): Promise<void> {
+    await manager.query(`update evidence.evidence set sha256 = $3, size = $4 where tenant_id = $1 and id = $2`, [tenantId, id, sha256, size]);
+  }
+
+  async finish(manager: EntityManager, tenantId: string, id: string, outcome: EvidenceOutcome): Promise<void> {
+    await manager.query(
+      `update evidence.evidence set status = $3, kind = $4, media_type = $5, facts = $6, checks = $7, valid_until = $8, error = $9,
+         processed_at = date_trunc('milliseconds', now())
+       where tenant_id = $1 and id = $2`,
+      [tenantId, id, outcome.status, outcome.kind, outcome.mediaType, JSON.stringify(outcome.facts), JSON.stringify(outcome.checks), outcome.validUntil, outcome.error],
+    );
+  }
+}

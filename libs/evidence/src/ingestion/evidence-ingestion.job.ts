@@ -1,0 +1,116 @@
+import { APP_CONFIG, AppConfig } from '@assay/shared/config';
+import { EvidenceIngestPayload, EvidenceProcessedEventData, JobName } from '@assay/shared/contracts';
+import { TenantDatabase, newId } from '@assay/shared/database';
+import { safeRequest } from '@assay/shared/net';
+import { OnJob } from '@assay/shared/queue';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { runChecks } from '../checks/evidence-checks';
+import { ComponentsRepository } from '../components/components.repository';
+import { EvidenceForIngestion, EvidenceOutcome, EvidenceRepository } from '../evidence/evidence.repository';
+import { emit } from '../evidence-writes';
+import { EvidenceParseError, ParsedEvidence, UnsupportedEvidenceError } from '../parsing/parse-result';
+import { BinaryTypeDetector, fileTypeDetector, parseEvidence } from '../parsing/evidence-parser';
+import { BLOB_STORAGE, BlobStorage, blobKey } from '../storage/blob-storage';
+
+class RejectedEvidence extends Error {}
+
+/**
+ * Ingests one piece of evidence: fetches URL evidence through the SSRF guard, detects the kind from
+ * the content, parses it, runs the checks, replaces its components and records the outcome with its
+ * `evidence.processed` / `evidence.failed` event in one transaction. Re-running it (a retried job
+ * after a crash) gives the same result and never duplicates components.
+ */
+@Injectable()
+export class EvidenceIngestionJob {
+  private readonly logger = new Logger(EvidenceIngestionJob.name);
+  private readonly detectBinary: BinaryTypeDetector = fileTypeDetector();
+
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly evidence: EvidenceRepository,
+    private readonly components: ComponentsRepository,
+    @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @OnJob(JobName.EvidenceIngest)
+  async ingest(payload: EvidenceIngestPayload): Promise<{ outcome: string }> {
+    const { tenantId, evidenceId } = payload;
+    const evidence = await this.database.run((manager) => this.evidence.startProcessing(manager, tenantId, evidenceId), tenantId);
+    if (!evidence) return { outcome: 'already-final' };
+
+    let content: Buffer;
+    try {
+      content = await this.content(tenantId, evidence);
+    } catch (error) {
+      if (error instanceof RejectedEvidence) return this.finish(tenantId, evidence, { status: 'rejected', error: error.message });
+      throw error; // storage or network trouble: the job is retried
+    }
+
+    let parsed: ParsedEvidence;
+    try {
+      parsed = await parseEvidence(content, { kindHint: evidence.kindHint, sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays, detectBinary: this.detectBinary });
+    } catch (error) {
+      const status = error instanceof UnsupportedEvidenceError ? 'rejected' : 'failed';
+      const reason = error instanceof EvidenceParseError || error instanceof UnsupportedEvidenceError ? error.message : `could not be parsed: ${(error as Error).message.slice(0, 200)}`;
+      return this.finish(tenantId, evidence, { status, error: reason });
+    }
+    const checks = runChecks(parsed, { now: new Date(), sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays, productId: evidence.productId });
+    return this.finish(tenantId, evidence, { status: 'processed', kind: parsed.kind, mediaType: parsed.mediaType, facts: parsed.facts, checks, validUntil: parsed.validUntil }, parsed);
+  }
+
+  private async content(tenantId: string, evidence: EvidenceForIngestion): Promise<Buffer> {
+    if (evidence.source === 'upload') {
+      const key = await this.database.run((manager) => this.evidence.blobKey(manager, tenantId, evidence.sha256 as string), tenantId);
+      if (!key) throw new Error(`blob of evidence ${evidence.id} is missing`);
+      return this.storage.read(key, this.config.evidence.maxBytes);
+    }
+    let response;
+    try {
+      response = await safeRequest(evidence.url as string, {
+        allowPrivate: this.config.webhookAllowPrivate,
+        timeoutMs: this.config.evidence.urlFetchTimeoutMs,
+        maxResponseBytes: this.config.evidence.maxBytes + 1,
+        headers: { 'user-agent': 'Assay-Evidence/1', accept: '*/*' },
+      });
+    } catch (error) {
+      throw new RejectedEvidence(`the URL could not be fetched: ${(error as Error).message.slice(0, 200)}`);
+    }
+    if (response.status < 200 || response.status > 299) throw new RejectedEvidence(`the URL answered HTTP ${response.status}`);
+    if (response.truncated) throw new RejectedEvidence(`the document at the URL is larger than ${this.config.evidence.maxBytes} bytes`);
+    const staged = await this.storage.stage(Readable.from([response.body]), this.config.evidence.maxBytes);
+    const key = blobKey(tenantId, staged.sha256);
+    await this.storage.commit(staged, key);
+    await this.database.run(async (manager) => {
+      await this.evidence.addBlob(manager, tenantId, newId(), staged.sha256, staged.size, key);
+      await this.evidence.setContent(manager, tenantId, evidence.id, staged.sha256, staged.size);
+    }, tenantId);
+    evidence.sha256 = staged.sha256;
+    return response.body;
+  }
+
+  private async finish(tenantId: string, evidence: EvidenceForIngestion, result: Partial<EvidenceOutcome> & Pick<EvidenceOutcome, 'status'>, parsed?: ParsedEvidence): Promise<{ outcome: string }> {
+    const outcome: EvidenceOutcome = { kind: null, mediaType: null, facts: {}, checks: [], validUntil: null, error: null, ...result };
+    await this.database.run(async (manager) => {
+      if (parsed?.components) await this.components.replaceForEvidence(manager, tenantId, evidence, parsed.components);
+      await this.evidence.finish(manager, tenantId, evidence.id, outcome);
+      const data: EvidenceProcessedEventData = {
+        evidenceId: evidence.id,
+        supplierId: evidence.supplierId,
+        productId: evidence.productId,
+        assessmentId: evidence.assessmentId,
+        claimIds: evidence.claimIds,
+        kind: outcome.kind ?? 'other',
+        status: outcome.status,
+        sha256: evidence.sha256 ?? '',
+        validUntil: outcome.validUntil,
+        checks: outcome.checks,
+        error: outcome.error,
+      };
+      await emit(manager, tenantId, outcome.status === 'processed' ? 'evidence.processed' : 'evidence.failed', data);
+    }, tenantId);
+    if (outcome.status !== 'processed') this.logger.log(`evidence ${evidence.id} ${outcome.status}: ${outcome.error ?? ''}`);
+    return { outcome: outcome.status };
+  }
+}

@@ -1,0 +1,103 @@
+import { newId, TenantDatabase } from '@assay/shared/database';
+import { ConflictProblem, NotFoundProblem, ProblemException } from '@assay/shared/http';
+import { RequestContext } from '@assay/shared/tenancy-context';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AcceptedEvidence, UploadEvidenceFieldsDto, UrlEvidenceDto } from '../evidence/evidence.dto';
+import { EvidenceForIngestion, EvidenceRepository, NewEvidence } from '../evidence/evidence.repository';
+import { audit } from '../evidence-writes';
+import { EvidenceQueue } from '../ingestion/evidence-queue';
+import { BLOB_STORAGE, BlobStorage, StagedBlob, blobKey } from '../storage/blob-storage';
+import { SupplierDirectoryRepository } from '../suppliers/supplier-directory.repository';
+
+/** Accepts evidence: checks the supplier, keeps the bytes once per tenant, records it and queues its ingestion. */
+@Injectable()
+export class EvidenceIntakeService {
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly evidence: EvidenceRepository,
+    private readonly suppliers: SupplierDirectoryRepository,
+    private readonly queue: EvidenceQueue,
+    @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
+  ) {}
+
+  private async requireSupplier(manager: EntityManager, tenantId: string, supplierId: string): Promise<void> {
+    const supplier = await this.suppliers.find(manager, tenantId, supplierId);
+    if (!supplier) throw new NotFoundProblem(`Supplier ${supplierId}`);
+    if (supplier.status === 'offboarded') throw new ConflictProblem(`Supplier ${supplierId} is offboarded`);
+  }
+
+  private principal(): string | null {
+    try {
+      const identity = RequestContext.identity;
+      return `${identity.kind}:${identity.principalId ?? ''}`;
+    } catch {
+      return null;
+    }
+  }
+
+  /** An upload already staged in storage: kept (once per tenant) or discarded. */
+  async acceptUpload(tenantId: string, fields: UploadEvidenceFieldsDto, staged: StagedBlob, filename: string | null, maxBytes: number): Promise<AcceptedEvidence> {
+    if (staged.tooLarge) {
+      await this.storage.discard(staged);
+      throw new ProblemException(413, `The file is larger than the limit of ${maxBytes} bytes`);
+    }
+    if (staged.size === 0) {
+      await this.storage.discard(staged);
+      throw new ProblemException(400, 'The file is empty', { errors: [{ field: 'file', message: 'empty' }] });
+    }
+    const key = blobKey(tenantId, staged.sha256);
+    let kept = false;
+    try {
+      const { evidence, created } = await this.database.run(async (manager) => {
+        await this.requireSupplier(manager, tenantId, fields.supplierId);
+        const stored = (await this.evidence.blobKey(manager, tenantId, staged.sha256)) !== null;
+        if (!stored) {
+          // Content-addressed: committing the same bytes twice is harmless, so this may precede the row.
+          await this.storage.commit(staged, key);
+          kept = true;
+          await this.evidence.addBlob(manager, tenantId, newId(), staged.sha256, staged.size, key);
+        }
+        return this.record(manager, tenantId, { ...this.common(fields), source: 'upload', url: null, filename, sha256: staged.sha256, size: staged.size });
+      }, tenantId);
+      if (created || evidence.status === 'pending') await this.queue.enqueue(tenantId, evidence.id);
+      return { id: evidence.id, status: evidence.status, sha256: evidence.sha256, size: evidence.size };
+    } finally {
+      if (!kept) await this.storage.discard(staged);
+    }
+  }
+
+  async acceptUrl(tenantId: string, body: UrlEvidenceDto): Promise<AcceptedEvidence> {
+    const { evidence } = await this.database.run(async (manager) => {
+      await this.requireSupplier(manager, tenantId, body.supplierId);
+      return this.record(manager, tenantId, { ...this.common(body), source: 'url', url: body.url, filename: null, sha256: null, size: null });
+    }, tenantId);
+    await this.queue.enqueue(tenantId, evidence.id);
+    return { id: evidence.id, status: evidence.status, sha256: null, size: null };
+  }
+
+  private common(fields: UploadEvidenceFieldsDto): Pick<NewEvidence, 'id' | 'supplierId' | 'productId' | 'assessmentId' | 'claimIds' | 'kindHint' | 'uploadedBy'> {
+    return {
+      id: newId(),
+      supplierId: fields.supplierId,
+      productId: fields.productId ?? null,
+      assessmentId: fields.assessmentId ?? null,
+      claimIds: [...new Set(fields.claimIds ?? [])],
+      kindHint: fields.kind ?? null,
+      uploadedBy: this.principal(),
+    };
+  }
+
+  private async record(manager: EntityManager, tenantId: string, input: NewEvidence): Promise<{ evidence: EvidenceForIngestion; created: boolean }> {
+    const result = await this.evidence.insert(manager, tenantId, input);
+    if (result.created) {
+      await audit(manager, tenantId, {
+        action: 'evidence.submitted',
+        targetType: 'evidence',
+        targetId: result.evidence.id,
+        changes: { supplierId: input.supplierId, source: input.source, sha256: input.sha256, size: input.size, url: input.url, claimIds: input.claimIds },
+      });
+    }
+    return result;
+  }
+}

@@ -1,0 +1,114 @@
+import { EvidenceParseError, ParsedEvidence, asArray, isRecord, isoDate, text } from './parse-result';
+import { parseUntrustedJson } from './safe-json';
+
+const STATEMENT_TYPES = ['https://in-toto.io/Statement/v0.1', 'https://in-toto.io/Statement/v1'];
+/** Builders run as a hosted service (SLSA Build L2+ when they sign provenance). */
+const HOSTED_BUILDERS = [/^https:\/\/github\.com\/slsa-framework\/slsa-github-generator\//, /^https:\/\/github\.com\/actions\/runner/, /^https:\/\/gitlab\.com\//, /^https:\/\/cloudbuild\.googleapis\.com\//];
+
+export function isInTotoStatement(value: Record<string, unknown>): boolean {
+  return typeof value['_type'] === 'string' && STATEMENT_TYPES.includes(value['_type']);
+}
+
+export function isDsseEnvelope(value: Record<string, unknown>): boolean {
+  return typeof value['payloadType'] === 'string' && typeof value['payload'] === 'string' && Array.isArray(value['signatures']);
+}
+
+/** An in-toto statement (bare, or inside a DSSE envelope) carrying SLSA provenance. */
+export function parseProvenance(document: Record<string, unknown>): ParsedEvidence {
+  let statement = document;
+  let envelope = false;
+  let signatures = 0;
+  if (isDsseEnvelope(document)) {
+    envelope = true;
+    signatures = asArray(document['signatures']).filter(isRecord).length;
+    if (document['payloadType'] !== 'application/vnd.in-toto+json') throw new EvidenceParseError(`DSSE payload type ${text(document['payloadType'], 100)} is not an in-toto statement`);
+    const decoded = parseUntrustedJson(Buffer.from(document['payload'] as string, 'base64').toString('utf8'));
+    if (!isRecord(decoded)) throw new EvidenceParseError('DSSE payload is not a JSON object');
+    statement = decoded;
+  }
+  if (!isInTotoStatement(statement)) throw new EvidenceParseError('not an in-toto statement');
+  const predicateType = text(statement['predicateType'], 300);
+  if (!predicateType?.startsWith('https://slsa.dev/provenance/')) throw new EvidenceParseError(`predicate ${predicateType ?? '(missing)'} is not SLSA provenance`);
+  const predicate = isRecord(statement['predicate']) ? statement['predicate'] : {};
+  const v1 = predicateType === 'https://slsa.dev/provenance/v1';
+  const runDetails = isRecord(predicate['runDetails']) ? predicate['runDetails'] : {};
+  const builder = v1 ? runDetails['builder'] : predicate['builder'];
+  const builderId = isRecord(builder) ? text(builder['id'], 500) : null;
+  const buildDefinition = isRecord(predicate['buildDefinition']) ? predicate['buildDefinition'] : {};
+  const metadata = isRecord(v1 ? runDetails['metadata'] : predicate['metadata']) ? ((v1 ? runDetails['metadata'] : predicate['metadata']) as Record<string, unknown>) : {};
+  const subjects = asArray(statement['subject']).filter(isRecord);
+  return {
+    kind: 'provenance',
+    mediaType: envelope ? 'application/vnd.dsse.envelope.v1+json' : 'application/vnd.in-toto+json',
+    facts: {
+      statementType: statement['_type'],
+      predicateType,
+      builderId,
+      hostedBuilder: builderId !== null && HOSTED_BUILDERS.some((pattern) => pattern.test(builderId)),
+      buildType: text(v1 ? buildDefinition['buildType'] : predicate['buildType'], 500),
+      subjects: subjects.slice(0, 100).map((subject) => ({ name: text(subject['name'], 500), digest: isRecord(subject['digest']) ? subject['digest'] : {} })),
+      subjectCount: subjects.length,
+      envelope,
+      signed: signatures > 0,
+      finishedOn: isoDate(metadata['finishedOn'] ?? metadata['buildFinishedOn']),
+    },
+    validUntil: null,
+  };
+}
+
+/** OpenVEX document. */
+export function parseOpenVex(document: Record<string, unknown>): ParsedEvidence {
+  const statements = asArray(document['statements']).filter(isRecord);
+  const statuses: Record<string, number> = {};
+  for (const statement of statements) {
+    const status = text(statement['status'], 40) ?? 'unknown';
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  }
+  return {
+    kind: 'vex',
+    mediaType: 'application/openvex+json',
+    facts: { format: 'openvex', author: text(document['author'], 300), timestamp: isoDate(document['timestamp']), statementCount: statements.length, statuses },
+    validUntil: null,
+  };
+}
+
+/** A CycloneDX document whose vulnerabilities carry analysis states and that lists no components: VEX. */
+export function parseCycloneDxVex(document: Record<string, unknown>): ParsedEvidence {
+  const vulnerabilities = asArray(document['vulnerabilities']).filter(isRecord);
+  const states: Record<string, number> = {};
+  for (const vulnerability of vulnerabilities) {
+    const analysis = isRecord(vulnerability['analysis']) ? vulnerability['analysis'] : {};
+    const state = text(analysis['state'], 40) ?? 'unknown';
+    states[state] = (states[state] ?? 0) + 1;
+  }
+  return {
+    kind: 'vex',
+    mediaType: 'application/vnd.cyclonedx+json',
+    facts: { format: 'cyclonedx', specVersion: text(document['specVersion'], 10), statementCount: vulnerabilities.length, statuses: states },
+    validUntil: null,
+  };
+}
+
+export function isScorecard(document: Record<string, unknown>): boolean {
+  return isRecord(document['scorecard']) && isRecord(document['repo']) && Array.isArray(document['checks']);
+}
+
+/** OpenSSF Scorecard JSON result. */
+export function parseScorecard(document: Record<string, unknown>): ParsedEvidence {
+  const repo = document['repo'] as Record<string, unknown>;
+  const scorecard = document['scorecard'] as Record<string, unknown>;
+  const checks = asArray(document['checks']).filter(isRecord);
+  return {
+    kind: 'scorecard',
+    mediaType: 'application/json',
+    facts: {
+      repository: text(repo['name'], 500),
+      commit: text(repo['commit'], 100),
+      scorecardVersion: text(scorecard['version'], 50),
+      date: isoDate(document['date']),
+      score: typeof document['score'] === 'number' ? document['score'] : null,
+      checks: checks.slice(0, 100).map((check) => ({ name: text(check['name'], 100), score: typeof check['score'] === 'number' ? check['score'] : null })),
+    },
+    validUntil: null,
+  };
+}

@@ -1,0 +1,133 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { SbomComponent } from '../components/components.repository';
+import { EvidenceParseError, MAX_COMPONENTS, ParsedEvidence, asArray, isRecord, isoDate, text } from './parse-result';
+import { hashesOf, normalisePurl, sbomStatistics, sharesOf, spdxExpression } from './sbom-components';
+
+const SPEC_VERSIONS = ['1.2', '1.3', '1.4', '1.5', '1.6'];
+
+type Entry = SbomComponent & { hasCpe: boolean; declaresLicence: boolean; hasSupplier: boolean };
+
+function componentOf(raw: Record<string, unknown>): Entry {
+  const { purl, purlBase } = normalisePurl(raw['purl']);
+  const licences: string[] = [];
+  let declaresLicence = false;
+  for (const choice of asArray(raw['licenses'])) {
+    if (!isRecord(choice)) continue;
+    declaresLicence = true;
+    const expression = spdxExpression(choice['expression']) ?? (isRecord(choice['license']) ? spdxExpression(choice['license']['id']) : null);
+    if (expression) licences.push(expression);
+  }
+  const hashes = hashesOf(asArray(raw['hashes']).filter(isRecord).map((hash) => ({ alg: hash['alg'], value: hash['content'] })));
+  return {
+    purl,
+    purlBase,
+    name: text(raw['name'], 512) ?? '(unnamed)',
+    version: text(raw['version'], 256),
+    type: text(raw['type'], 64),
+    licences,
+    hashes,
+    hasCpe: text(raw['cpe'], 1024) !== null,
+    declaresLicence,
+    hasSupplier: isRecord(raw['supplier']) || text(raw['publisher'], 512) !== null,
+  };
+}
+
+function toolOf(metadata: Record<string, unknown>): string | null {
+  const tools = metadata['tools'];
+  // 1.2–1.4: an array of tools; 1.5+: { components: [...], services: [...] }.
+  const list = isRecord(tools) ? asArray(tools['components']) : asArray(tools);
+  const first = list.find(isRecord);
+  if (!first) return null;
+  return [text(first['vendor'], 200) ?? text(isRecord(first['manufacturer']) ? first['manufacturer']['name'] : null, 200), text(first['name'], 200), text(first['version'], 100)]
+    .filter((part): part is string => part !== null)
+    .join(' ') || null;
+}
+
+/** A CycloneDX BOM (JSON shape; the XML parser maps XML to it). Nested components are walked iteratively. */
+export function parseCycloneDx(bom: Record<string, unknown>, mediaType: string, sbomMaxAgeDays: number): ParsedEvidence {
+  const specVersion = text(bom['specVersion'], 10);
+  if (!specVersion || !SPEC_VERSIONS.includes(specVersion)) throw new EvidenceParseError(`CycloneDX specVersion ${specVersion ?? '(missing)'} is not supported (1.2–1.6)`);
+  const metadata = isRecord(bom['metadata']) ? bom['metadata'] : {};
+  const components: Entry[] = [];
+  const pending: unknown[] = [...asArray(bom['components'])];
+  while (pending.length > 0) {
+    const raw = pending.pop();
+    if (!isRecord(raw)) continue;
+    if (components.length >= MAX_COMPONENTS) throw new EvidenceParseError(`more than ${MAX_COMPONENTS} components`);
+    components.push(componentOf(raw));
+    for (const child of asArray(raw['components'])) pending.push(child);
+  }
+  const primary = isRecord(metadata['component']) ? componentOf(metadata['component']) : null;
+  const dependencies = asArray(bom['dependencies']).filter(isRecord);
+  const hasDependencyGraph = dependencies.some((dependency) => asArray(dependency['dependsOn']).length > 0);
+  const createdAt = isoDate(metadata['timestamp']);
+  const stats = sbomStatistics(components);
+  const vulnerabilities = asArray(bom['vulnerabilities']).length;
+  return {
+    kind: 'sbom',
+    mediaType,
+    facts: {
+      format: 'cyclonedx',
+      specVersion,
+      componentCount: stats.componentCount,
+      primaryComponent: primary ? { name: primary.name, version: primary.version, purl: primary.purl } : null,
+      share: sharesOf(stats),
+      hasDependencyGraph,
+      createdAt,
+      tool: toolOf(metadata),
+      ...(vulnerabilities > 0 ? { vulnerabilityCount: vulnerabilities } : {}),
+    },
+    validUntil: createdAt ? new Date(Date.parse(createdAt) + sbomMaxAgeDays * 86_400_000).toISOString() : null,
+    components: components.map(({ hasCpe: _cpe, declaresLicence: _licence, hasSupplier: _supplier, ...component }) => component),
+  };
+}
+
+const ARRAY_PATHS = new Set(['bom.components.component', 'component.components.component', 'licenses.license', 'hashes.hash', 'tools.tool', 'dependencies.dependency', 'dependency.dependency', 'tools.components.component']);
+
+/** XML with a DTD is refused outright: no entity expansion (XXE, billion laughs) can happen. */
+export function refuseDtd(xml: string): void {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new EvidenceParseError('XML with a DTD or entity declarations is refused');
+}
+
+/** A CycloneDX XML BOM mapped to the JSON shape. */
+export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number): ParsedEvidence {
+  refuseDtd(xml);
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new EvidenceParseError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    processEntities: false,
+    htmlEntities: false,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    isArray: (_name, path) => ARRAY_PATHS.has(String(path).split('.').slice(-2).join('.')),
+  });
+  const document = parser.parse(xml) as Record<string, unknown>;
+  const root = document['bom'];
+  if (!isRecord(root)) throw new EvidenceParseError('not a CycloneDX BOM: no <bom> root');
+  const namespace = text(root['@xmlns'], 200) ?? '';
+  const match = /^http:\/\/cyclonedx\.org\/schema\/bom\/(\d\.\d)$/.exec(namespace);
+  if (!match) throw new EvidenceParseError(`not a CycloneDX BOM namespace: ${namespace || '(none)'}`);
+  const mapComponent = (raw: unknown): unknown => {
+    if (!isRecord(raw)) return raw;
+    const licences = isRecord(raw['licenses'])
+      ? [...asArray(raw['licenses']['license']).filter(isRecord).map((l) => ({ license: { id: l['id'], name: l['name'] } })), ...asArray(raw['licenses']['expression']).map((e) => ({ expression: isRecord(e) ? e['#text'] : e }))]
+      : [];
+    const hashes = isRecord(raw['hashes']) ? asArray(raw['hashes']['hash']).map((h) => (isRecord(h) ? { alg: h['@alg'], content: h['#text'] } : { alg: null, content: h })) : [];
+    const children = isRecord(raw['components']) ? asArray(raw['components']['component']) : [];
+    return { ...raw, type: raw['@type'], licenses: licences, hashes, components: children.map(mapComponent) };
+  };
+  const metadata = isRecord(root['metadata']) ? root['metadata'] : {};
+  const tools = isRecord(metadata['tools']) ? { components: [...asArray(metadata['tools']['tool']), ...(isRecord(metadata['tools']['components']) ? asArray(metadata['tools']['components']['component']) : [])] } : undefined;
+  const dependencies = isRecord(root['dependencies'])
+    ? asArray(root['dependencies']['dependency']).filter(isRecord).map((d) => ({ ref: d['@ref'], dependsOn: asArray(d['dependency']) }))
+    : [];
+  const bom = {
+    specVersion: match[1],
+    metadata: { timestamp: metadata['timestamp'], component: mapComponent(metadata['component']), tools },
+    components: isRecord(root['components']) ? asArray(root['components']['component']).map(mapComponent) : [],
+    dependencies,
+  };
+  return parseCycloneDx(bom, 'application/vnd.cyclonedx+xml', sbomMaxAgeDays);
+}

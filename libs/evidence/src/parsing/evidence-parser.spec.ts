@@ -1,0 +1,73 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runChecks } from '../checks/evidence-checks';
+import { parseEvidence } from './evidence-parser';
+import { EvidenceParseError, UnsupportedEvidenceError } from './parse-result';
+
+const fixture = (name: string) => readFileSync(join(__dirname, '../../../../apps/evidence/src/fixtures', name));
+const options = { kindHint: null, sbomMaxAgeDays: 180, detectBinary: async (content: Buffer) => (content.subarray(0, 5).toString() === '%PDF-' ? { mime: 'application/pdf', ext: 'pdf' } : undefined) };
+const parse = (content: Buffer | string, hint: Parameters<typeof parseEvidence>[1]['kindHint'] = null) =>
+  parseEvidence(Buffer.isBuffer(content) ? content : Buffer.from(content), { ...options, kindHint: hint });
+
+describe('evidence parsers', () => {
+  it('CycloneDX JSON: nested components, normalised purls, licences, hashes, facts and checks', async () => {
+    const parsed = await parse(fixture('cyclonedx.json'), 'policy');
+    expect(parsed.kind).toBe('sbom');
+    expect(parsed.facts).toMatchObject({ format: 'cyclonedx', specVersion: '1.5', componentCount: 3, hasDependencyGraph: true, tool: 'cyclonedx-npm 1.19.0' });
+    expect(parsed.components?.map((c) => c.purl).sort()).toEqual(['pkg:maven/org.apache.logging.log4j/log4j-api@2.14.1', 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1', 'pkg:npm/lodash@4.17.21']);
+    expect(parsed.components?.find((c) => c.name === 'log4j-core')).toMatchObject({ purlBase: 'pkg:maven/org.apache.logging.log4j/log4j-core', licences: ['Apache-2.0'] });
+    expect(parsed.validUntil).toBe('2099-06-30T00:00:00.000Z');
+    const checks = runChecks(parsed, { now: new Date(), sbomMaxAgeDays: 180, productId: null });
+    expect(checks.find((c) => c.key === 'sbom.identifiers')).toMatchObject({ result: 'pass', claimIds: ['1.2.1'] });
+    expect(checks.find((c) => c.key === 'sbom.hashes')?.result).toBe('warn');
+  });
+
+  it('CycloneDX XML, SPDX JSON and SPDX tag-value', async () => {
+    const xml = await parse(fixture('cyclonedx.xml'));
+    expect(xml.facts).toMatchObject({ format: 'cyclonedx', specVersion: '1.4', componentCount: 1, primaryComponent: { name: 'widget-server' } });
+    expect(xml.components?.[0]).toMatchObject({ purl: 'pkg:maven/org.apache.commons/commons-text@1.9', licences: ['Apache-2.0'], hashes: { 'SHA-1': 'a'.repeat(40) } });
+    const spdx = await parse(fixture('spdx.json'));
+    expect(spdx.facts).toMatchObject({ format: 'spdx', specVersion: '2.3', componentCount: 1, primaryComponent: { name: 'widget' }, hasDependencyGraph: true });
+    const tagValue = await parse(fixture('spdx.spdx'));
+    expect(tagValue.facts).toMatchObject({ format: 'spdx', componentCount: 1, primaryComponent: { name: 'widget' }, hasDependencyGraph: true });
+    expect(tagValue.components?.[0]).toMatchObject({ purl: 'pkg:npm/minimist@1.2.8', licences: ['MIT'] });
+  });
+
+  it('security.txt, plain and cleartext-signed; expired', async () => {
+    const plain = await parse(fixture('security.txt'));
+    expect(plain).toMatchObject({ kind: 'security_txt', validUntil: '2099-12-31T23:59:59.000Z', facts: { signed: false, preferredLanguages: ['en', 'cy'] } });
+    expect(runChecks(plain, { now: new Date(), sbomMaxAgeDays: 180, productId: null }).every((c) => c.result === 'pass')).toBe(true);
+    const signed = await parse(fixture('security-signed.txt'));
+    expect(signed.facts).toMatchObject({ signed: true, contact: ['mailto:security@widget.example'] });
+    const expired = await parse('Contact: mailto:a@b.example\nExpires: 2001-01-01T00:00:00Z\n');
+    expect(runChecks(expired, { now: new Date(), sbomMaxAgeDays: 180, productId: null }).find((c) => c.key === 'security_txt.expires')?.result).toBe('fail');
+  });
+
+  it('provenance and certificates (PEM and DER)', async () => {
+    const provenance = await parse(fixture('provenance.json'));
+    expect(provenance.facts).toMatchObject({ predicateType: 'https://slsa.dev/provenance/v1', hostedBuilder: true });
+    const envelope = { payloadType: 'application/vnd.in-toto+json', payload: fixture('provenance.json').toString('base64'), signatures: [{ sig: 'x' }] };
+    expect((await parse(JSON.stringify(envelope))).facts).toMatchObject({ envelope: true, signed: true });
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    expect(publicKey).toBeDefined();
+    await expect(parse('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')).rejects.toBeInstanceOf(EvidenceParseError);
+  });
+
+  it('documents take the client hint only when the content is a document; other content ignores it', async () => {
+    expect((await parse('%PDF-1.7\n/Type /Page\n', 'pentest_report')).kind).toBe('pentest_report');
+    expect((await parse(fixture('security.txt'), 'pentest_report')).kind).toBe('security_txt');
+  });
+
+  it('hostile and malformed input fails with a reason, never crashes or pollutes prototypes', async () => {
+    await expect(parse('{"bomFormat":"CycloneDX","specVersion":"1.5","components":[')).rejects.toThrow(/malformed JSON/);
+    await expect(parse(`${'['.repeat(10_000)}${']'.repeat(10_000)}`)).rejects.toThrow(/nested deeper/);
+    await expect(parse('{"bomFormat":"CycloneDX","specVersion":"1.5","__proto__":{"polluted":true}}')).rejects.toThrow(/__proto__/);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    await expect(parse('<?xml version="1.0"?><!DOCTYPE bom [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><bom xmlns="http://cyclonedx.org/schema/bom/1.5">&b;</bom>')).rejects.toThrow(/DTD/);
+    await expect(parse('<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components><component>')).rejects.toThrow(/malformed XML/);
+    await expect(parse(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]))).rejects.toThrow(/UTF-8/);
+    await expect(parse('{"bomFormat":"CycloneDX","specVersion":"9.9"}')).rejects.toThrow(/specVersion/);
+    await expect(parse('{"hello":"world"}')).rejects.toBeInstanceOf(UnsupportedEvidenceError);
+  });
+});

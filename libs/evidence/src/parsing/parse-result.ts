@@ -1,0 +1,44 @@
+import type { SbomComponent } from '../components/components.repository';
+import type { EvidenceKind } from '../evidence/evidence-kinds.constant';
+
+/** What a parser extracted from a document. */
+export interface ParsedEvidence {
+  kind: EvidenceKind;
+  mediaType: string;
+  facts: Record<string, unknown>;
+  validUntil: string | null;
+  components?: SbomComponent[];
+}
+
+/** Content that is recognised but cannot be accepted (malformed, hostile, unsupported version): ends as `failed`. */
+export class EvidenceParseError extends Error {}
+
+/** Content of a type Assay does not take as evidence: ends as `rejected`. */
+export class UnsupportedEvidenceError extends Error {}
+
+export const MAX_COMPONENTS = 200_000;
+const MAX_TEXT = 1_000;
+
+/** A string field from untrusted input, trimmed to a sane length; anything else is null. */
+export function text(value: unknown, max = MAX_TEXT): string | null {
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  return trimmed.length === 0 ? null : trimmed.slice(0, max);
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function asArray(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+export function isoDate(value: unknown): string | null {
+  const raw = text(value, 64);
+  if (!raw) return null;
+  const time = Date.parse(raw);
+  return Number.isNaN(time) ? null : new Date(time).toISOString();
+}
