@@ -3,7 +3,7 @@ import { appDatabase, bearer, gateway, ownerDataSource, signupTenant, testStack 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { emit, waitFor } from './evidence-test-kit';
+import { emitEvent as emit, inviteMember, waitFor } from '@assay/shared/testing';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name));
 
@@ -100,5 +100,31 @@ describe('evidence through the gateway', () => {
     const readKey = await gateway('/api/v1/api-keys', { method: 'POST', json: { name: 'read', scopes: ['evidence:read'] }, headers: bearer(org.accessToken) });
     expect((await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, fixture('security.txt'), 's.txt'), headers: bearer(readKey.body.key) })).status).toBe(403);
     expect((await gateway('/api/v1/evidence', { headers: bearer(readKey.body.key) })).status).toBe(200);
+  });
+
+  it('a supplier made through the assessments API; documents kept by hint; viewers cannot upload; oversized uploads get 413', async () => {
+    const org = await signupTenant();
+    const created = await gateway('/api/v1/suppliers', { method: 'POST', json: { name: 'Real Supplier Ltd', tier: 'medium', role: 'developer_only' }, headers: bearer(org.accessToken) });
+    expect(created.status).toBe(201);
+    const supplierId: string = created.body.id;
+    await waitFor(async () => (await owner.query(`select 1 from evidence.suppliers where id = $1`, [supplierId])).length === 1, 'the supplier projection from the real event');
+
+    const pdf = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    const report = await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId, kind: 'pentest_report' }, pdf, 'pentest.pdf'), headers: bearer(org.accessToken) });
+    expect(report.status).toBe(202);
+    const kept = await waitFor(async () => {
+      const response = await gateway(`/api/v1/evidence/${report.body.id}`, { headers: bearer(org.accessToken) });
+      return ['processed', 'failed'].includes(response.body.status) ? response.body : null;
+    }, 'the document');
+    expect(kept).toMatchObject({ status: 'processed', kind: 'pentest_report', mediaType: 'application/pdf' });
+
+    const viewer = await inviteMember(owner, org.accessToken, 'viewer');
+    expect((await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, fixture('security.txt'), 's.txt'), headers: bearer(viewer.accessToken) })).status).toBe(403);
+    expect((await gateway(`/api/v1/evidence/${report.body.id}`, { headers: bearer(viewer.accessToken) })).status).toBe(200);
+
+    const limit = Number(testStack().env['EVIDENCE_MAX_BYTES'] ?? 50 * 1024 * 1024);
+    const tooBig = await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, Buffer.alloc(limit + 1024, 0x41), 'big.txt'), headers: bearer(org.accessToken) });
+    expect(tooBig.status).toBe(413);
+    expect((await owner.query(`select count(*)::int as n from evidence.evidence where tenant_id = $1`, [org.tenant.id]))[0].n).toBe(1);
   });
 });

@@ -1,30 +1,12 @@
-import type { AssessmentEventData, DomainEvent, EventType, JsonObject, Role } from '@assay/shared/contracts';
+import type { AssessmentEventData, JsonObject, Role } from '@assay/shared/contracts';
 import { DEFAULT_TENANT_SETTINGS, Identity } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
-import { testIdentity, testStack } from '@assay/shared/testing';
+import { emitEvent, testIdentity, testStack, waitFor } from '@assay/shared/testing';
 import type { DataSource } from 'typeorm';
 
 const DAY = 86_400_000;
 
-/** Writes an event to a service's outbox, as that service would; its relay puts it on the bus. */
-export async function emit(database: TenantDatabase, schema: string, tenantId: string, type: EventType, data: object, timestamp = new Date()): Promise<DomainEvent> {
-  const event: DomainEvent = { id: newId(), type, timestamp: timestamp.toISOString(), tenantId, data: data as JsonObject };
-  await database.run(
-    (manager) => manager.query(`insert into ${schema}.outbox (tenant_id, id, type, payload, created_at) values ($1, $2, $3, $4, now())`, [tenantId, event.id, type, JSON.stringify(event)]),
-    tenantId,
-  );
-  return event;
-}
-
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+export { emitEvent as emit, waitFor };
 
 export interface TestTenant {
   tenantId: string;
@@ -37,11 +19,11 @@ export interface TestTenant {
 export async function createTenant(database: TenantDatabase, owner: DataSource, label: string): Promise<TestTenant> {
   const tenantId = newId();
   const name = `${label} Ltd ${tenantId.slice(-6)}`;
-  await emit(database, 'tenancy', tenantId, 'tenant.created', { tenantId, name, settings: DEFAULT_TENANT_SETTINGS as unknown as JsonObject });
+  await emitEvent(database, 'tenancy', tenantId, 'tenant.created', { tenantId, name, settings: DEFAULT_TENANT_SETTINGS as unknown as JsonObject });
   const member = async (role: Role) => {
     const identity = testIdentity(tenantId, { role });
     const email = `${role}-${identity.principalId}@customer.example`;
-    await emit(database, 'tenancy', tenantId, 'member.joined', { userId: identity.principalId as string, email, name: `${role} of ${label}`, role });
+    await emitEvent(database, 'tenancy', tenantId, 'member.joined', { userId: identity.principalId as string, email, name: `${role} of ${label}`, role });
     return { ...identity, email };
   };
   const admin = await member('admin');

@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChecks } from '../checks/evidence-checks';
@@ -49,8 +48,16 @@ describe('evidence parsers', () => {
     expect(provenance.facts).toMatchObject({ predicateType: 'https://slsa.dev/provenance/v1', hostedBuilder: true });
     const envelope = { payloadType: 'application/vnd.in-toto+json', payload: fixture('provenance.json').toString('base64'), signatures: [{ sig: 'x' }] };
     expect((await parse(JSON.stringify(envelope))).facts).toMatchObject({ envelope: true, signed: true });
-    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    expect(publicKey).toBeDefined();
+    const pem = await parse(fixture('certificate.pem'), 'policy');
+    expect(pem).toMatchObject({ kind: 'certificate', facts: { selfSigned: true, keyType: 'ec', chainLength: 1, currentlyValid: true } });
+    expect(String(pem.facts['subject'])).toContain('CN=updates.widget-works.example');
+    expect(pem.validUntil).toBe(pem.facts['notAfter']);
+    const der = await parse(fixture('certificate.der'));
+    expect(der.kind).toBe('certificate');
+    expect(der.facts['fingerprint256']).toBe(pem.facts['fingerprint256']);
+    expect(runChecks(pem, { now: new Date(), sbomMaxAgeDays: 180, productId: null })).toEqual([expect.objectContaining({ key: 'certificate.valid', result: 'pass', claimIds: ['2.1.4'] })]);
+    const afterExpiry = new Date(Date.parse(String(pem.validUntil)) + 86_400_000);
+    expect(runChecks(pem, { now: afterExpiry, sbomMaxAgeDays: 180, productId: null })[0]?.result).toBe('fail');
     await expect(parse('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')).rejects.toBeInstanceOf(EvidenceParseError);
   });
 

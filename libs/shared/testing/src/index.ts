@@ -1,3 +1,4 @@
 export * from './test-stack';
 export * from './helpers';
 export * from './smtp-sink';
+export * from './kit';

@@ -1,0 +1,40 @@
+import type { DomainEvent, EventType, JsonObject } from '@assay/shared/contracts';
+import { TenantDatabase, newId } from '@assay/shared/database';
+import type { DataSource } from 'typeorm';
+import { bearer, gateway } from './helpers';
+
+/** Writes an event to a service's outbox, as that service would; its relay puts it on the bus. */
+export async function emitEvent(database: TenantDatabase, schema: string, tenantId: string, type: EventType, data: object, timestamp = new Date()): Promise<DomainEvent> {
+  const event: DomainEvent = { id: newId(), type, timestamp: timestamp.toISOString(), tenantId, data: data as JsonObject };
+  await database.run(
+    (manager) => manager.query(`insert into ${schema}.outbox (tenant_id, id, type, payload, created_at) values ($1, $2, $3, $4, now())`, [tenantId, event.id, type, JSON.stringify(event)]),
+    tenantId,
+  );
+  return event;
+}
+
+/** Polls `probe` until it gives a value, or fails naming what it waited for. */
+export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Invites someone with a role into the organisation of `ownerToken` and accepts as them (the link is
+ * read from the `invitation.created` event in tenancy's outbox). Returns their session.
+ */
+export async function inviteMember(owner: DataSource, ownerToken: string, role: 'admin' | 'assessor' | 'viewer') {
+  const email = `member-${Math.random().toString(36).slice(2)}@example.test`;
+  const invited = await gateway('/api/v1/invitations', { method: 'POST', json: { email, role }, headers: bearer(ownerToken) });
+  if (invited.status !== 201) throw new Error(`invitation failed: ${invited.status}`);
+  const [row] = await owner.query(`select payload from tenancy.outbox where type = 'invitation.created' and payload->'data'->>'invitationId' = $1`, [invited.body.id]);
+  const token = new URL(row.payload.data.acceptUrl).searchParams.get('token') as string;
+  const accepted = await gateway('/api/v1/invitations/accept', { method: 'POST', json: { token, password: `Member password ${Math.random().toString(36).slice(2)}`, name: 'Mo Member' } });
+  if (accepted.status !== 200) throw new Error(`acceptance failed: ${accepted.status}`);
+  return { email, userId: accepted.body.user.id as string, accessToken: accepted.body.accessToken as string };
+}
