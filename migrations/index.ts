@@ -5,6 +5,7 @@ import { AuditLog1764115200000 } from './1764115200000-audit-log';
 import { Tenancy1764115200100 } from './1764115200100-tenancy';
 import { Notifications1764115200200 } from './1764115200200-notifications';
 import { Assessments1764115200300 } from './1764115200300-assessments';
+import { AssessmentsReview1764115200500 } from './1764115200500-assessments-review';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Tenancy1764115200100,
   Notifications1764115200200,
   Assessments1764115200300,
+  AssessmentsReview1764115200500,
 ];
