@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module';
+import { CheckResults } from '../checks/check-results';
 import { TenantDirectory } from '../directory/tenant-directory';
 import { FindingsController, PortalFindingsController } from '../findings/findings.controller';
 import { FindingsService } from '../findings/findings.service';
@@ -13,6 +14,6 @@ import { AssessmentsService } from './assessments.service';
 @Module({
   imports: [CatalogueModule, SuppliersModule],
   controllers: [AssessmentsController, PortalController, PortalCredentialsController, FindingsController, PortalFindingsController],
-  providers: [AssessmentsService, AssessmentReviewService, FindingsService, PortalTokensService, PortalService, TenantDirectory],
+  providers: [CheckResults, AssessmentsService, AssessmentReviewService, FindingsService, PortalTokensService, PortalService, TenantDirectory],
 })
 export class AssessmentLifecycleModule {}

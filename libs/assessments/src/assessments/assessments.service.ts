@@ -6,6 +6,7 @@ import type { EntityManager } from 'typeorm';
 import { audit, emit } from '../assessments-writes';
 import { FrameworkDocument, applicableClaimIds } from '../catalogue/catalogue-document';
 import { CatalogueService } from '../catalogue/catalogue.service';
+import { CheckResults, ClaimCheck, Disagreement, disagreements } from '../checks/check-results';
 import { FindingRow, FindingView, findingView } from '../findings/finding-view';
 import { IssuedPortalLink, PortalTokensService } from '../portal/portal-tokens.service';
 import { ContactRow } from '../suppliers/supplier-contacts.service';
@@ -87,6 +88,8 @@ export interface AssessmentClaimView {
   evidenceKinds: string[];
   response: ClaimResponseView | null;
   review: ClaimReviewView | null;
+  /** Automated check results beside the supplier's answer. */
+  checks: ClaimCheck[];
 }
 
 export interface AssessmentSummary {
@@ -125,6 +128,8 @@ export interface AssessmentDetail extends AssessmentSummary {
   /** Live while the assessment is open; the stored, final score once completed. */
   score: AssessmentScore;
   findings: FindingView[];
+  /** Claims answered met while a supporting check failed or its evidence expired. */
+  disagreements: Disagreement[];
 }
 
 export const summaryView = (row: AssessmentRow): AssessmentSummary => ({
@@ -159,7 +164,7 @@ export const attestationView = (row: AttestationRow): AttestationView => ({
 });
 
 /** The applicable claims of an assessment in catalogue order, with the supplier's current answers. */
-export function claimsWithResponses(framework: FrameworkDocument, claimIds: string[], responses: ResponseRow[], reviews: ReviewRow[] = []): AssessmentClaimView[] {
+export function claimsWithResponses(framework: FrameworkDocument, claimIds: string[], responses: ResponseRow[], reviews: ReviewRow[] = [], checks: Map<string, ClaimCheck[]> = new Map()): AssessmentClaimView[] {
   const applicable = new Set(claimIds);
   const byClaim = new Map(responses.map((row) => [row.claim_id, row]));
   const reviewByClaim = new Map(reviews.map((row) => [row.claim_id, row]));
@@ -178,6 +183,7 @@ export function claimsWithResponses(framework: FrameworkDocument, claimIds: stri
             evidenceKinds: claim.evidenceKinds,
             response: response ? responseView(response) : null,
             review: review ? { verdict: review.verdict, comment: review.comment, reviewedAt: review.reviewed_at.toISOString() } : null,
+            checks: checks.get(claim.id) ?? [],
           };
         }),
     ),
@@ -200,6 +206,7 @@ export class AssessmentsService {
     private readonly catalogue: CatalogueService,
     private readonly suppliers: SuppliersService,
     private readonly portalTokens: PortalTokensService,
+    private readonly checks: CheckResults,
   ) {}
 
   async create(identity: Identity, input: CreateAssessmentDto): Promise<AssessmentDetail> {
@@ -273,16 +280,18 @@ export class AssessmentsService {
       `select * from assessments.attestations where tenant_id = $1 and assessment_id = $2 order by signed_at desc, id desc limit 1`,
       [row.tenant_id, row.id],
     );
+    const claims = claimsWithResponses(framework, row.claim_ids, responses, reviews, await this.checks.forAssessment(m, row.tenant_id, row.id, row.product_id));
     return {
       ...summaryView(row),
       supplierName: supplier.name,
       productName: product?.name ?? null,
       answeredCount: responses.length,
-      claims: claimsWithResponses(framework, row.claim_ids, responses, reviews),
+      claims,
       attestation: attestation ? attestationView(attestation) : null,
       returnMessage: row.return_message,
       conclusion: row.conclusion,
       score: row.score ?? scoreAssessment(framework, row.claim_ids, new Map(responses.map((response) => [response.claim_id, response.answer]))),
+      disagreements: disagreements(claims),
       findings: ((await m.query(`select * from assessments.findings where tenant_id = $1 and assessment_id = $2 order by id`, [row.tenant_id, row.id])) as FindingRow[]).map(findingView),
     };
   }
