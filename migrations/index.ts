@@ -6,6 +6,7 @@ import { Tenancy1764115200100 } from './1764115200100-tenancy';
 import { Notifications1764115200200 } from './1764115200200-notifications';
 import { Assessments1764115200300 } from './1764115200300-assessments';
 import { Evidence1764115200400 } from './1764115200400-evidence';
+import { AssessmentsReview1764115200500 } from './1764115200500-assessments-review';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Notifications1764115200200,
   Assessments1764115200300,
   Evidence1764115200400,
+  AssessmentsReview1764115200500,
 ];

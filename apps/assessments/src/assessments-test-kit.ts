@@ -55,3 +55,43 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | null | fal
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+/** The supplier portal as one portal token sees it. */
+export const portal = (token: string) => ({
+  get: () => gateway('/api/v1/portal/assessment', { headers: bearer(token) }),
+  answer: (claimId: string, json: unknown) => gateway(`/api/v1/portal/assessment/responses/${claimId}`, { method: 'PUT', headers: bearer(token), json }),
+  submit: (json: unknown) => gateway('/api/v1/portal/assessment/submit', { method: 'POST', headers: bearer(token), json }),
+  agree: (findingId: string, json: unknown) => gateway(`/api/v1/portal/findings/${findingId}`, { method: 'PATCH', headers: bearer(token), json }),
+});
+
+export const ATTESTATION = { name: 'Sam Signer', role: 'CTO', email: 'sam@supplier.test', statement: true };
+
+/** A supplier with an SRO contact and a sent assessment; the SRO's portal token read from `assessment.sent`. */
+export async function sentAssessment(owner: DataSource, org: Organisation, role = 'reseller', extra: Record<string, unknown> = {}) {
+  const supplier = await createSupplier(org, { role, ownerUserId: org.user.id });
+  const contact = await createContact(org, supplier.id, { isSeniorResponsibleOwner: true });
+  const created = await org.call('POST', '/api/v1/assessments', { supplierId: supplier.id, dueAt: inDays(30), ...extra });
+  if (created.status !== 201) throw new Error(`assessment creation failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const sent = await org.call('POST', `/api/v1/assessments/${created.body.id}/send`, {});
+  if (sent.status !== 200) throw new Error(`sending failed: ${sent.status}`);
+  const [event] = await owner.query(`select payload from assessments.outbox where type = 'assessment.sent' and payload->'data'->>'assessmentId' = $1`, [created.body.id]);
+  const token = new URL(event.payload.data.recipients[0].portalUrl).searchParams.get('token') as string;
+  return { supplier, contact, assessment: created.body, event: event.payload, token, claimIds: (created.body.claims as { id: string }[]).map((c) => c.id) };
+}
+
+export type SentAssessment = Awaited<ReturnType<typeof sentAssessment>>;
+
+/** Answers every claim through the portal (`answerOf` picks each answer) and submits with the SRO's attestation. */
+export async function answerAndSubmit(sent: SentAssessment, answerOf: (claimId: string, index: number) => string = () => 'met') {
+  const supplier = portal(sent.token);
+  for (const [index, claimId] of sent.claimIds.entries()) {
+    const answer = answerOf(claimId, index);
+    const saved = await supplier.answer(claimId, { answer, justification: answer === 'not_met' || answer === 'not_applicable' ? 'Explained' : undefined });
+    if (saved.status !== 200) throw new Error(`answer failed: ${saved.status} ${JSON.stringify(saved.body)}`);
+  }
+  const submitted = await supplier.submit({ attestation: ATTESTATION });
+  if (submitted.status !== 200) throw new Error(`submission failed: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+  return submitted.body as { attestation: { responsesSha256: string } };
+}

@@ -2,7 +2,9 @@ import { canonicalJson } from '@assay/shared/contracts';
 import { bearer, gateway, mailText, ownerDataSource, waitForMail } from '@assay/shared/testing';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { Organisation, addMember, apiKey, createContact, createSupplier, organisation, waitFor } from './assessments-test-kit';
+import { ATTESTATION, Organisation, addMember, apiKey, createSupplier, inDays, organisation, portal, sentAssessment as sentWith, waitFor } from './assessments-test-kit';
+
+const sentAssessment = (org: Organisation, role?: string) => sentWith(owner, org, role);
 
 let owner: DataSource;
 
@@ -12,27 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await owner.destroy();
 });
-
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-const portal = (token: string) => ({
-  get: () => gateway('/api/v1/portal/assessment', { headers: bearer(token) }),
-  answer: (claimId: string, json: unknown) => gateway(`/api/v1/portal/assessment/responses/${claimId}`, { method: 'PUT', headers: bearer(token), json }),
-  submit: (json: unknown) => gateway('/api/v1/portal/assessment/submit', { method: 'POST', headers: bearer(token), json }),
-});
-const ATTESTATION = { name: 'Sam Signer', role: 'CTO', email: 'sam@supplier.test', statement: true };
-
-/** A supplier with an SRO contact and a sent assessment; the SRO's portal token read from `assessment.sent`. */
-async function sentAssessment(org: Organisation, role = 'reseller') {
-  const supplier = await createSupplier(org, { role, ownerUserId: org.user.id });
-  const contact = await createContact(org, supplier.id, { isSeniorResponsibleOwner: true });
-  const created = await org.call('POST', '/api/v1/assessments', { supplierId: supplier.id, dueAt: inDays(30) });
-  expect(created.status).toBe(201);
-  const sent = await org.call('POST', `/api/v1/assessments/${created.body.id}/send`, {});
-  expect(sent.status).toBe(200);
-  const [event] = await owner.query(`select payload from assessments.outbox where type = 'assessment.sent' and payload->'data'->>'assessmentId' = $1`, [created.body.id]);
-  const token = new URL(event.payload.data.recipients[0].portalUrl).searchParams.get('token') as string;
-  return { supplier, contact, assessment: created.body, event: event.payload, token, claimIds: (created.body.claims as { id: string }[]).map((c) => c.id) };
-}
 
 describe('assessments', () => {
   it('creates a draft with the claims that apply to the supplier role', async () => {

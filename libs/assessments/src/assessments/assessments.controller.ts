@@ -5,15 +5,17 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Pu
 import { ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PortalTokensService } from '../portal/portal-tokens.service';
 import { PortalService } from '../portal/portal.service';
-import { AssessmentListQueryDto, ClaimResponseDto, CreateAssessmentDto, PortalLinkDto, SendAssessmentDto, SubmitAssessmentDto, VerifyPortalTokenDto } from './assessments.dto';
+import { AssessmentListQueryDto, CLAIM_ID, ClaimResponseDto, CompleteAssessmentDto, ReturnAssessmentDto, ReviewAssessmentDto, CreateAssessmentDto, PortalLinkDto, SendAssessmentDto, SubmitAssessmentDto, VerifyPortalTokenDto } from './assessments.dto';
+import { AssessmentReviewService } from './assessment-review.service';
 import { AssessmentsService } from './assessments.service';
-
-const CLAIM_ID = /^[0-9]{1,2}(\.[0-9]{1,2}){1,3}$/;
 
 @ApiTags('Assessments')
 @Controller('api/v1/assessments')
 export class AssessmentsController {
-  constructor(private readonly assessments: AssessmentsService) {}
+  constructor(
+    private readonly assessments: AssessmentsService,
+    private readonly reviews: AssessmentReviewService,
+  ) {}
 
   @Post()
   @Access('assessments:write')
@@ -48,6 +50,30 @@ export class AssessmentsController {
   @HttpCode(200)
   cancel(@Param('id', ParseUUIDPipe) id: string) {
     return this.assessments.cancel(RequestContext.identity, id);
+  }
+
+  @Post(':id/review')
+  @Access('assessments:write')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Verdicts per claim (accepted, or returned with a comment); a submitted assessment goes in_review' })
+  review(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReviewAssessmentDto) {
+    return this.reviews.review(RequestContext.identity, id, body.decisions);
+  }
+
+  @Post(':id/return')
+  @Access('assessments:write')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Return to the supplier, who may change answers and submit again' })
+  returnToSupplier(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReturnAssessmentDto) {
+    return this.reviews.returnToSupplier(RequestContext.identity, id, body.message);
+  }
+
+  @Post(':id/complete')
+  @Access('assessments:write')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Complete: the score is final and the supplier's next assessment falls due after the tenant's cadence" })
+  complete(@Param('id', ParseUUIDPipe) id: string, @Body() body: CompleteAssessmentDto) {
+    return this.reviews.complete(RequestContext.identity, id, body.conclusion);
   }
 
   @Post(':id/portal-links')

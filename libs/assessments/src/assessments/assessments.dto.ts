@@ -1,4 +1,5 @@
 import { PageQueryDto } from '@assay/shared/http';
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -15,6 +16,7 @@ import {
   IsString,
   IsUUID,
   Length,
+  Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
@@ -24,6 +26,11 @@ export const CLAIM_ANSWERS = ['met', 'partially_met', 'not_met', 'not_applicable
 export type ClaimAnswer = (typeof CLAIM_ANSWERS)[number];
 export const MAX_RECIPIENTS = 50;
 export const MAX_EVIDENCE_PER_CLAIM = 50;
+/** A claim id of the catalogue (`3.2.1`). */
+export const CLAIM_ID = /^[0-9]{1,2}(\.[0-9]{1,2}){1,3}$/;
+/** A body field naming one claim of the catalogue. */
+export const ClaimIdField = () =>
+  applyDecorators(ApiProperty({ example: '3.2.1' }), IsString(), Matches(CLAIM_ID, { message: 'claimId must be a claim id such as 3.2.1' }));
 
 export class CreateAssessmentDto {
   @ApiProperty()
@@ -133,4 +140,48 @@ export class VerifyPortalTokenDto {
   @IsString()
   @MaxLength(256)
   token!: string;
+}
+
+export const REVIEW_VERDICTS = ['accepted', 'returned'] as const;
+export type ReviewVerdict = (typeof REVIEW_VERDICTS)[number];
+export const MAX_DECISIONS = 100;
+
+export class ClaimDecisionDto {
+  @ClaimIdField()
+  claimId!: string;
+
+  @ApiProperty({ enum: REVIEW_VERDICTS })
+  @IsIn(REVIEW_VERDICTS)
+  verdict!: ReviewVerdict;
+
+  @ApiPropertyOptional({ description: 'Required when the verdict is returned; the supplier sees it in the portal' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5_000)
+  comment?: string;
+}
+
+export class ReviewAssessmentDto {
+  @ApiProperty({ type: [ClaimDecisionDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_DECISIONS)
+  @ValidateNested({ each: true })
+  @Type(() => ClaimDecisionDto)
+  decisions!: ClaimDecisionDto[];
+}
+
+export class ReturnAssessmentDto {
+  @ApiProperty({ description: 'What the supplier should change; sent to its contacts' })
+  @IsString()
+  @Length(1, 5_000)
+  message!: string;
+}
+
+export class CompleteAssessmentDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  conclusion?: string;
 }

@@ -1,15 +1,19 @@
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module';
+import { CheckResults } from '../checks/check-results';
 import { TenantDirectory } from '../directory/tenant-directory';
+import { FindingsController, PortalFindingsController } from '../findings/findings.controller';
+import { FindingsService } from '../findings/findings.service';
 import { PortalTokensService } from '../portal/portal-tokens.service';
 import { PortalService } from '../portal/portal.service';
 import { SuppliersModule } from '../suppliers/suppliers.module';
 import { AssessmentsController, PortalController, PortalCredentialsController } from './assessments.controller';
+import { AssessmentReviewService } from './assessment-review.service';
 import { AssessmentsService } from './assessments.service';
 
 @Module({
   imports: [CatalogueModule, SuppliersModule],
-  controllers: [AssessmentsController, PortalController, PortalCredentialsController],
-  providers: [AssessmentsService, PortalTokensService, PortalService, TenantDirectory],
+  controllers: [AssessmentsController, PortalController, PortalCredentialsController, FindingsController, PortalFindingsController],
+  providers: [CheckResults, AssessmentsService, AssessmentReviewService, FindingsService, PortalTokensService, PortalService, TenantDirectory],
 })
 export class AssessmentLifecycleModule {}

@@ -6,11 +6,14 @@ import type { EntityManager } from 'typeorm';
 import { audit, emit } from '../assessments-writes';
 import { FrameworkDocument, applicableClaimIds } from '../catalogue/catalogue-document';
 import { CatalogueService } from '../catalogue/catalogue.service';
+import { CheckResults, ClaimCheck, Disagreement, disagreements } from '../checks/check-results';
+import { FindingRow, FindingView, findingView } from '../findings/finding-view';
 import { IssuedPortalLink, PortalTokensService } from '../portal/portal-tokens.service';
 import { ContactRow } from '../suppliers/supplier-contacts.service';
 import { SupplierRow, SuppliersService } from '../suppliers/suppliers.service';
 import { ANSWERABLE_STATUSES, AssessmentStatus, CLOSED_STATUSES, assertTransition, isOverdue } from './assessment-status';
-import { ClaimAnswer, CreateAssessmentDto } from './assessments.dto';
+import { AssessmentScore, scoreAssessment } from './assessment-score';
+import { ClaimAnswer, CreateAssessmentDto, ReviewVerdict } from './assessments.dto';
 
 export const DEFAULT_FRAMEWORK = 'uk-sscop';
 const MAX_DUE_MS = 2 * 366 * 86_400_000;
@@ -29,8 +32,25 @@ export interface AssessmentRow {
   sent_at: Date | null;
   submitted_at: Date | null;
   closed_at: Date | null;
+  return_message: string | null;
+  conclusion: string | null;
+  score: AssessmentScore | null;
   created_at: Date;
   updated_at: Date;
+}
+
+export interface ReviewRow {
+  claim_id: string;
+  verdict: ReviewVerdict;
+  comment: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Date;
+}
+
+export interface ClaimReviewView {
+  verdict: ReviewVerdict;
+  comment: string | null;
+  reviewedAt: string;
 }
 
 export interface ResponseRow {
@@ -67,6 +87,9 @@ export interface AssessmentClaimView {
   text: string;
   evidenceKinds: string[];
   response: ClaimResponseView | null;
+  review: ClaimReviewView | null;
+  /** Automated check results beside the supplier's answer. */
+  checks: ClaimCheck[];
 }
 
 export interface AssessmentSummary {
@@ -99,6 +122,14 @@ export interface AssessmentDetail extends AssessmentSummary {
   answeredCount: number;
   claims: AssessmentClaimView[];
   attestation: AttestationView | null;
+  /** The reviewer's message when the assessment was last returned to the supplier. */
+  returnMessage: string | null;
+  conclusion: string | null;
+  /** Live while the assessment is open; the stored, final score once completed. */
+  score: AssessmentScore;
+  findings: FindingView[];
+  /** Claims answered met while a supporting check failed or its evidence expired. */
+  disagreements: Disagreement[];
 }
 
 export const summaryView = (row: AssessmentRow): AssessmentSummary => ({
@@ -133,22 +164,33 @@ export const attestationView = (row: AttestationRow): AttestationView => ({
 });
 
 /** The applicable claims of an assessment in catalogue order, with the supplier's current answers. */
-export function claimsWithResponses(framework: FrameworkDocument, claimIds: string[], responses: ResponseRow[]): AssessmentClaimView[] {
+export function claimsWithResponses(framework: FrameworkDocument, claimIds: string[], responses: ResponseRow[], reviews: ReviewRow[] = [], checks: Map<string, ClaimCheck[]> = new Map()): AssessmentClaimView[] {
   const applicable = new Set(claimIds);
   const byClaim = new Map(responses.map((row) => [row.claim_id, row]));
+  const reviewByClaim = new Map(reviews.map((row) => [row.claim_id, row]));
   return framework.themes.flatMap((theme) =>
     theme.principles.flatMap((principle) =>
       principle.claims
         .filter((claim) => applicable.has(claim.id))
         .map((claim) => {
           const response = byClaim.get(claim.id);
-          return { id: claim.id, themeId: theme.id, principleId: principle.id, text: claim.text, evidenceKinds: claim.evidenceKinds, response: response ? responseView(response) : null };
+          const review = reviewByClaim.get(claim.id);
+          return {
+            id: claim.id,
+            themeId: theme.id,
+            principleId: principle.id,
+            text: claim.text,
+            evidenceKinds: claim.evidenceKinds,
+            response: response ? responseView(response) : null,
+            review: review ? { verdict: review.verdict, comment: review.comment, reviewedAt: review.reviewed_at.toISOString() } : null,
+            checks: checks.get(claim.id) ?? [],
+          };
         }),
     ),
   );
 }
 
-const recipientOf = (contact: ContactRow, portalUrl?: string): AssessmentRecipient => ({
+export const recipientOf = (contact: ContactRow, portalUrl?: string): AssessmentRecipient => ({
   contactId: contact.id,
   name: contact.name,
   email: contact.email,
@@ -164,6 +206,7 @@ export class AssessmentsService {
     private readonly catalogue: CatalogueService,
     private readonly suppliers: SuppliersService,
     private readonly portalTokens: PortalTokensService,
+    private readonly checks: CheckResults,
   ) {}
 
   async create(identity: Identity, input: CreateAssessmentDto): Promise<AssessmentDetail> {
@@ -232,18 +275,30 @@ export class AssessmentsService {
       ? await m.query(`select name from assessments.products where tenant_id = $1 and id = $2`, [row.tenant_id, row.product_id])
       : [];
     const responses = await this.responses(m, row);
+    const reviews = await this.reviews(m, row);
     const [attestation]: AttestationRow[] = await m.query(
       `select * from assessments.attestations where tenant_id = $1 and assessment_id = $2 order by signed_at desc, id desc limit 1`,
       [row.tenant_id, row.id],
     );
+    const claims = claimsWithResponses(framework, row.claim_ids, responses, reviews, await this.checks.forAssessment(m, row.tenant_id, row.id, row.product_id));
     return {
       ...summaryView(row),
       supplierName: supplier.name,
       productName: product?.name ?? null,
       answeredCount: responses.length,
-      claims: claimsWithResponses(framework, row.claim_ids, responses),
+      claims,
       attestation: attestation ? attestationView(attestation) : null,
+      returnMessage: row.return_message,
+      conclusion: row.conclusion,
+      score: row.score ?? scoreAssessment(framework, row.claim_ids, new Map(responses.map((response) => [response.claim_id, response.answer]))),
+      disagreements: disagreements(claims),
+      findings: ((await m.query(`select * from assessments.findings where tenant_id = $1 and assessment_id = $2 order by id`, [row.tenant_id, row.id])) as FindingRow[]).map(findingView),
     };
+  }
+
+  /** The reviewer's verdicts on the assessment's claims. */
+  async reviews(m: EntityManager, row: AssessmentRow): Promise<ReviewRow[]> {
+    return m.query(`select claim_id, verdict, comment, reviewed_by, reviewed_at from assessments.claim_reviews where tenant_id = $1 and assessment_id = $2`, [row.tenant_id, row.id]);
   }
 
   /** The current answers to the assessment's applicable claims. */
@@ -375,7 +430,7 @@ export class AssessmentsService {
     };
   }
 
-  private async contacts(m: EntityManager, row: AssessmentRow): Promise<ContactRow[]> {
+  async contacts(m: EntityManager, row: AssessmentRow): Promise<ContactRow[]> {
     return m.query(`select * from assessments.supplier_contacts where tenant_id = $1 and supplier_id = $2 and removed_at is null order by id`, [row.tenant_id, row.supplier_id]);
   }
 

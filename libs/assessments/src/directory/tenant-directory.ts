@@ -1,12 +1,13 @@
-import type { DomainEvent, TenantEventData } from '@assay/shared/contracts';
+import type { DomainEvent, TenantEventData, TenantSettings } from '@assay/shared/contracts';
+import { withDefaultSettings } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { OnEvent } from '@assay/shared/queue';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
 /**
- * This service's projection of tenant names (the customer name the supplier portal shows), kept from
- * tenancy's internal events. Writes carry the event time and never roll a newer name back.
+ * This service's projection of tenants: the name the supplier portal shows and the settings that drive
+ * reassessment (cadence by tier, lead time, auto-send), kept from tenancy's internal events. Writes carry the event time and never roll a newer name back.
  */
 @Injectable()
 export class TenantDirectory {
@@ -23,13 +24,15 @@ export class TenantDirectory {
       return;
     }
     const name = data.name;
+    const settings = data.settings && typeof data.settings === 'object' && !Array.isArray(data.settings) ? data.settings : null;
     await this.database.run(
       (m) =>
         m.query(
-          `insert into assessments.tenants (tenant_id, id, name, event_at) values ($1, $1, $2, $3)
-           on conflict (tenant_id, id) do update set name = excluded.name, event_at = excluded.event_at, updated_at = now()
+          `insert into assessments.tenants (tenant_id, id, name, settings, event_at) values ($1, $1, $2, $3, $4)
+           on conflict (tenant_id, id) do update set name = excluded.name, settings = coalesce(excluded.settings, assessments.tenants.settings),
+             event_at = excluded.event_at, updated_at = now()
            where assessments.tenants.event_at <= excluded.event_at`,
-          [event.tenantId, name, event.timestamp],
+          [event.tenantId, name, settings === null ? null : JSON.stringify(settings), event.timestamp],
         ),
       event.tenantId,
     );
@@ -38,5 +41,11 @@ export class TenantDirectory {
   async tenantName(m: EntityManager, tenantId: string): Promise<string | null> {
     const [row]: { name: string }[] = await m.query(`select name from assessments.tenants where tenant_id = $1 and id = $1`, [tenantId]);
     return row?.name ?? null;
+  }
+
+  /** The tenant's settings over the defaults (the defaults until tenancy's event has arrived). */
+  async settings(m: EntityManager, tenantId: string): Promise<TenantSettings> {
+    const [row]: { settings: Partial<TenantSettings> | null }[] = await m.query(`select settings from assessments.tenants where tenant_id = $1 and id = $1`, [tenantId]);
+    return withDefaultSettings(row?.settings);
   }
 }

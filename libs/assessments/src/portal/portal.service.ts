@@ -57,6 +57,18 @@ export class PortalService {
         answeredCount: detail.answeredCount,
         claims: detail.claims,
         attestation: detail.attestation,
+        returnMessage: detail.returnMessage,
+        findings: detail.findings.map(({ id, claimId, severity, title, description, status, remediationDueAt, remediationPlan, supplierAgreed }) => ({
+          id,
+          claimId,
+          severity,
+          title,
+          description,
+          status,
+          remediationDueAt,
+          remediationPlan,
+          supplierAgreed,
+        })),
       };
     }, tenantId);
   }

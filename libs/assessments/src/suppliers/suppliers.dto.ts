@@ -1,4 +1,5 @@
 import { PageQueryDto } from '@assay/shared/http';
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ValidateIf, IsArray, IsBoolean, IsEmail, IsIn, IsISO8601, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { SUPPLIER_ROLES, SupplierRole } from '../catalogue/catalogue-document';
@@ -18,11 +19,18 @@ const COMPANY_NUMBER = /^[A-Za-z0-9][A-Za-z0-9 -]{0,31}$/;
 const Present = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
+/* The rules of each field, shared by creation and `PATCH` (which only differ in what may be left out). */
+const NameRules = () => applyDecorators(IsString(), Length(1, 200));
+const WebsiteRules = () => applyDecorators(IsUrl(URL_OPTIONS, { message: 'website must be an http(s) URL' }), MaxLength(2048));
+const DomainsRules = () =>
+  applyDecorators(IsArray(), ArrayMaxSize(MAX_DOMAINS), IsString({ each: true }), Matches(HOSTNAME, { each: true, message: 'each domain must be a host name such as example.com' }));
+const CompanyNumberRules = () => applyDecorators(IsString(), Matches(COMPANY_NUMBER, { message: 'companyNumber must be 1-32 letters, digits, spaces or hyphens' }));
+const TagsRules = () => applyDecorators(IsArray(), ArrayMaxSize(MAX_TAGS), IsString({ each: true }), Length(1, 50, { each: true }));
+
 /** Fields a supplier is created with; `PATCH` takes any of them (null clears an optional one). */
 export class CreateSupplierDto {
   @ApiProperty({ example: 'Acme Software Ltd' })
-  @IsString()
-  @Length(1, 200)
+  @NameRules()
   name!: string;
 
   @ApiProperty({ enum: SUPPLIER_TIERS })
@@ -35,30 +43,22 @@ export class CreateSupplierDto {
 
   @ApiPropertyOptional({ example: 'https://acme.example' })
   @IsOptional()
-  @IsUrl(URL_OPTIONS, { message: 'website must be an http(s) URL' })
-  @MaxLength(2048)
+  @WebsiteRules()
   website?: string | null;
 
   @ApiPropertyOptional({ type: [String], maxItems: MAX_DOMAINS, example: ['acme.example'] })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_DOMAINS)
-  @IsString({ each: true })
-  @Matches(HOSTNAME, { each: true, message: 'each domain must be a host name such as example.com' })
+  @DomainsRules()
   domains?: string[] | null;
 
   @ApiPropertyOptional({ example: '01234567' })
   @IsOptional()
-  @IsString()
-  @Matches(COMPANY_NUMBER, { message: 'companyNumber must be 1-32 letters, digits, spaces or hyphens' })
+  @CompanyNumberRules()
   companyNumber?: string | null;
 
   @ApiPropertyOptional({ type: [String], maxItems: MAX_TAGS })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_TAGS)
-  @IsString({ each: true })
-  @Length(1, 50, { each: true })
+  @TagsRules()
   tags?: string[] | null;
 
   @ApiPropertyOptional({ description: 'The internal owner (a user of the organisation)' })
@@ -70,8 +70,7 @@ export class CreateSupplierDto {
 export class UpdateSupplierDto {
   @ApiPropertyOptional()
   @Present()
-  @IsString()
-  @Length(1, 200)
+  @NameRules()
   name?: string;
 
   @ApiPropertyOptional({ enum: SUPPLIER_TIERS })
@@ -86,30 +85,22 @@ export class UpdateSupplierDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsUrl(URL_OPTIONS, { message: 'website must be an http(s) URL' })
-  @MaxLength(2048)
+  @WebsiteRules()
   website?: string | null;
 
   @ApiPropertyOptional({ type: [String], maxItems: MAX_DOMAINS })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_DOMAINS)
-  @IsString({ each: true })
-  @Matches(HOSTNAME, { each: true, message: 'each domain must be a host name such as example.com' })
+  @DomainsRules()
   domains?: string[] | null;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsString()
-  @Matches(COMPANY_NUMBER, { message: 'companyNumber must be 1-32 letters, digits, spaces or hyphens' })
+  @CompanyNumberRules()
   companyNumber?: string | null;
 
   @ApiPropertyOptional({ type: [String], maxItems: MAX_TAGS })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_TAGS)
-  @IsString({ each: true })
-  @Length(1, 50, { each: true })
+  @TagsRules()
   tags?: string[] | null;
 
   @ApiPropertyOptional()
@@ -143,8 +134,7 @@ export class SupplierListQueryDto extends PageQueryDto {
 
 export class CreateContactDto {
   @ApiProperty()
-  @IsString()
-  @Length(1, 200)
+  @NameRules()
   name!: string;
 
   @ApiProperty()
@@ -167,8 +157,7 @@ export class CreateContactDto {
 export class UpdateContactDto {
   @ApiPropertyOptional()
   @Present()
-  @IsString()
-  @Length(1, 200)
+  @NameRules()
   name?: string;
 
   @ApiPropertyOptional()
@@ -191,8 +180,7 @@ export class UpdateContactDto {
 
 export class CreateProductDto {
   @ApiProperty()
-  @IsString()
-  @Length(1, 200)
+  @NameRules()
   name!: string;
 
   @ApiProperty({ enum: DELIVERY_MODELS })
@@ -219,8 +207,7 @@ export class CreateProductDto {
 export class UpdateProductDto {
   @ApiPropertyOptional()
   @Present()
-  @IsString()
-  @Length(1, 200)
+  @NameRules()
   name?: string;
 
   @ApiPropertyOptional({ enum: DELIVERY_MODELS })

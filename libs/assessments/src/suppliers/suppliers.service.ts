@@ -20,6 +20,9 @@ export interface SupplierRow {
   owner_user_id: string | null;
   status: SupplierStatus;
   next_assessment_due_at: Date | null;
+  /** The overall score of the latest completed assessment (numeric: read as a string). */
+  latest_score: string | null;
+  open_findings: number;
   offboarded_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -37,7 +40,7 @@ export interface SupplierView {
   ownerUserId: string | null;
   status: SupplierStatus;
   nextAssessmentDueAt: string | null;
-  /** The overall score of the latest completed assessment (scoring arrives with reviews). */
+  /** The overall score (percentage) of the latest completed assessment. */
   latestScore: number | null;
   openFindings: number;
   offboardedAt: string | null;
@@ -58,8 +61,8 @@ export function supplierView(row: SupplierRow): SupplierView {
     ownerUserId: row.owner_user_id,
     status: row.status,
     nextAssessmentDueAt: row.next_assessment_due_at?.toISOString() ?? null,
-    latestScore: null,
-    openFindings: 0,
+    latestScore: row.latest_score === null ? null : Number(row.latest_score),
+    openFindings: row.open_findings,
     offboardedAt: row.offboarded_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
