@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AssessmentDirectoryListener } from './assessments/assessment-directory.listener';
+import { AssessmentDirectoryRepository } from './assessments/assessment-directory.repository';
 import { ComponentsRepository } from './components/components.repository';
 import { ComponentsController, EvidenceController } from './evidence/evidence.controller';
 import { EvidenceRepository } from './evidence/evidence.repository';
 import { EvidenceIngestionJob } from './ingestion/evidence-ingestion.job';
 import { EvidenceQueue } from './ingestion/evidence-queue';
-import { EvidenceIntakeController } from './intake/evidence-intake.controller';
+import { EvidenceIntakeController, PortalEvidenceController } from './intake/evidence-intake.controller';
 import { EvidenceIntakeService } from './intake/evidence-intake.service';
 import { BLOB_STORAGE_PROVIDER } from './storage/blob-storage.provider';
 import { SupplierDirectoryListener } from './suppliers/supplier-directory.listener';
@@ -15,16 +17,18 @@ export const EVIDENCE_RESOLVERS = [];
 
 /**
  * The evidence domain: intake (uploads and URLs), content-addressed storage, the ingestion pipeline
- * (detection, parsers, checks, components) and the supplier projection. The HTTP service serves the
- * routes; the worker runs the ingestion job and the supplier listener. Nothing here needs the HTTP
+ * (detection, parsers, checks, components) and the supplier and assessment projections. The HTTP service serves the
+ * routes; the worker runs the ingestion job and the projection listeners. Nothing here needs the HTTP
  * server: the multipart parser is registered by the service app.
  */
 @Module({
-  controllers: [EvidenceIntakeController, EvidenceController, ComponentsController],
+  controllers: [EvidenceIntakeController, PortalEvidenceController, EvidenceController, ComponentsController],
   providers: [
     BLOB_STORAGE_PROVIDER,
     SupplierDirectoryRepository,
     SupplierDirectoryListener,
+    AssessmentDirectoryRepository,
+    AssessmentDirectoryListener,
     EvidenceRepository,
     ComponentsRepository,
     EvidenceQueue,
