@@ -4,11 +4,14 @@ import { AssessmentDirectoryRepository } from './assessments/assessment-director
 import { ComponentsRepository } from './components/components.repository';
 import { ComponentsController, EvidenceController } from './evidence/evidence.controller';
 import { EvidenceRepository } from './evidence/evidence.repository';
+import { EvidenceExpiryJobs } from './expiry/evidence-expiry.jobs';
 import { EvidenceIngestionJob } from './ingestion/evidence-ingestion.job';
+import { EvidenceSweepJob } from './ingestion/evidence-sweep.job';
 import { EvidenceQueue } from './ingestion/evidence-queue';
 import { EvidenceIntakeController, PortalEvidenceController } from './intake/evidence-intake.controller';
 import { EvidenceIntakeService } from './intake/evidence-intake.service';
 import { BLOB_STORAGE_PROVIDER } from './storage/blob-storage.provider';
+import { EvidenceSchedules } from './support/evidence-schedules';
 import { SupplierDirectoryListener } from './suppliers/supplier-directory.listener';
 import { SupplierDirectoryRepository } from './suppliers/supplier-directory.repository';
 
@@ -18,7 +21,7 @@ export const EVIDENCE_RESOLVERS = [];
 /**
  * The evidence domain: intake (uploads and URLs), content-addressed storage, the ingestion pipeline
  * (detection, parsers, checks, components) and the supplier and assessment projections. The HTTP service serves the
- * routes; the worker runs the ingestion job and the projection listeners. Nothing here needs the HTTP
+ * routes; the worker runs the ingestion job, the pending sweep, the expiry ticks and the projection listeners. Nothing here needs the HTTP
  * server: the multipart parser is registered by the service app.
  */
 @Module({
@@ -34,6 +37,9 @@ export const EVIDENCE_RESOLVERS = [];
     EvidenceQueue,
     EvidenceIntakeService,
     EvidenceIngestionJob,
+    EvidenceSweepJob,
+    EvidenceExpiryJobs,
+    EvidenceSchedules,
   ],
 })
 export class EvidenceModule {}
