@@ -1,12 +1,10 @@
 import { newId } from '@assay/shared/database';
-import { appDatabase, bearer, emitEvent as emit, gateway, ownerDataSource, signupTenant, waitFor } from '@assay/shared/testing';
-import { readFileSync } from 'node:fs';
+import { bearer, gateway, signupTenant, waitFor } from '@assay/shared/testing';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
+import { evidenceTestDatabases, fixture } from './evidence-test-kit';
 
-const securityTxt = readFileSync(join(__dirname, 'fixtures', 'security.txt'));
+const securityTxt = fixture('security.txt');
 const MAX_BYTES = 50 * 1024 * 1024;
 
 /** A supplier's web server: a security.txt, redirects (one to another page, one to a disallowed scheme) and an endless document. */
@@ -44,14 +42,12 @@ function supplierSite(): Server {
 }
 
 describe('evidence jobs: URL fetches, the pending sweep, expiry', () => {
-  let owner: DataSource;
-  let app: Awaited<ReturnType<typeof appDatabase>>;
+  const kit = evidenceTestDatabases();
+  const supplier = (tenantId: string, name: string) => kit.supplier(tenantId, name);
   let site: Server;
   let base: string;
 
   beforeAll(async () => {
-    owner = await ownerDataSource();
-    app = await appDatabase();
     site = supplierSite();
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
@@ -59,16 +55,7 @@ describe('evidence jobs: URL fetches, the pending sweep, expiry', () => {
   afterAll(async () => {
     site.closeAllConnections();
     await new Promise((resolve) => site.close(resolve));
-    await owner.destroy();
-    await app.dataSource.destroy();
   });
-
-  async function supplier(tenantId: string, name: string): Promise<string> {
-    const supplierId = newId();
-    await emit(app.database, 'assessments', tenantId, 'supplier.created', { supplierId, name, tier: 'high', role: 'developer_distributor', status: 'active' });
-    await waitFor(async () => (await owner.query(`select 1 from evidence.suppliers where id = $1`, [supplierId])).length === 1, 'the supplier projection');
-    return supplierId;
-  }
 
   async function settled(accessToken: string, id: string) {
     return waitFor(async () => {
@@ -78,7 +65,7 @@ describe('evidence jobs: URL fetches, the pending sweep, expiry', () => {
   }
 
   const events = async (tenantId: string, type: string): Promise<Record<string, unknown>[]> =>
-    (await owner.query(`select payload from evidence.outbox where tenant_id = $1 and type = $2 order by id`, [tenantId, type])).map((row: { payload: { data: Record<string, unknown> } }) => row.payload.data);
+    (await kit.owner.query(`select payload from evidence.outbox where tenant_id = $1 and type = $2 order by id`, [tenantId, type])).map((row: { payload: { data: Record<string, unknown> } }) => row.payload.data);
 
   it('fetches URL evidence through the guard, follows checked redirects, refuses other schemes and oversize bodies; announces expiry once', async () => {
     const org = await signupTenant();
@@ -104,8 +91,8 @@ describe('evidence jobs: URL fetches, the pending sweep, expiry', () => {
     expect((await events(org.tenant.id, 'evidence.failed')).map((data) => data['evidenceId']).sort()).toEqual([escape.body.id, huge.body.id].sort());
 
     // Expiry: one piece expires in ten days, another expired yesterday; each is announced once.
-    await owner.query(`update evidence.evidence set valid_until = now() + interval '10 days' where id = $1`, [direct.body.id]);
-    await owner.query(`update evidence.evidence set valid_until = now() - interval '1 day' where id = $1`, [redirected.body.id]);
+    await kit.owner.query(`update evidence.evidence set valid_until = now() + interval '10 days' where id = $1`, [direct.body.id]);
+    await kit.owner.query(`update evidence.evidence set valid_until = now() - interval '1 day' where id = $1`, [redirected.body.id]);
     const [expiring] = await waitFor(async () => {
       const found = await events(org.tenant.id, 'evidence.expiring');
       return found.length > 0 ? found : null;
@@ -127,7 +114,7 @@ describe('evidence jobs: URL fetches, the pending sweep, expiry', () => {
     const org = await signupTenant();
     const supplierId = await supplier(org.tenant.id, 'Swept Ltd');
     const id = newId();
-    await owner.query(
+    await kit.owner.query(
       `insert into evidence.evidence (tenant_id, id, supplier_id, status, source, url, created_at) values ($1, $2, $3, 'pending', 'url', $4, now() - interval '2 minutes')`,
       [org.tenant.id, id, supplierId, `${base}/.well-known/security.txt`],
     );

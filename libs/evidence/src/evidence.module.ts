@@ -5,6 +5,7 @@ import { ComponentsRepository } from './components/components.repository';
 import { ComponentsController, EvidenceController } from './evidence/evidence.controller';
 import { EvidenceRepository } from './evidence/evidence.repository';
 import { EvidenceExpiryJobs } from './expiry/evidence-expiry.jobs';
+import { AssessmentEvidenceResolver, ComponentExposureResolver, EvidenceResolver, SupplierEvidenceResolver } from './graphql/evidence.resolver';
 import { EvidenceIngestionJob } from './ingestion/evidence-ingestion.job';
 import { EvidenceSweepJob } from './ingestion/evidence-sweep.job';
 import { EvidenceQueue } from './ingestion/evidence-queue';
@@ -15,8 +16,8 @@ import { EvidenceSchedules } from './support/evidence-schedules';
 import { SupplierDirectoryListener } from './suppliers/supplier-directory.listener';
 import { SupplierDirectoryRepository } from './suppliers/supplier-directory.repository';
 
-/** Resolvers of the evidence subgraph (none yet). */
-export const EVIDENCE_RESOLVERS = [];
+/** Resolvers of the evidence subgraph (the schema tooling builds the subgraph SDL from them). */
+export const EVIDENCE_RESOLVERS = [EvidenceResolver, ComponentExposureResolver, SupplierEvidenceResolver, AssessmentEvidenceResolver];
 
 /**
  * The evidence domain: intake (uploads and URLs), content-addressed storage, the ingestion pipeline
@@ -27,6 +28,7 @@ export const EVIDENCE_RESOLVERS = [];
 @Module({
   controllers: [EvidenceIntakeController, PortalEvidenceController, EvidenceController, ComponentsController],
   providers: [
+    ...EVIDENCE_RESOLVERS,
     BLOB_STORAGE_PROVIDER,
     SupplierDirectoryRepository,
     SupplierDirectoryListener,
