@@ -28,14 +28,11 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
+import { log, runBenchmark } from './bench-runner';
 
 const TOTAL = Number(process.env['BENCH_REMINDERS'] ?? 100_000);
 const TENANTS = 10;
 const DAY = 86_400_000;
-
-function log(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
 
 /** An SMTP server that counts what it receives; `waitFor(n)` resolves once n messages arrived. */
 async function startSink() {
@@ -167,10 +164,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error((error as Error).stack ?? error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

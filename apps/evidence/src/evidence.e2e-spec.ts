@@ -1,39 +1,10 @@
 import { newId } from '@assay/shared/database';
-import { appDatabase, bearer, gateway, ownerDataSource, signupTenant, testStack } from '@assay/shared/testing';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
-import { emitEvent as emit, inviteMember, waitFor } from '@assay/shared/testing';
-
-const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name));
-
-function form(fields: Record<string, string>, file: Buffer, filename: string): FormData {
-  const body = new FormData();
-  for (const [name, value] of Object.entries(fields)) body.append(name, value);
-  body.append('file', new Blob([new Uint8Array(file)]), filename);
-  return body;
-}
+import { bearer, gateway, inviteMember, signupTenant, testStack, waitFor } from '@assay/shared/testing';
+import { evidenceTestDatabases, fixture, form } from './evidence-test-kit';
 
 describe('evidence through the gateway', () => {
-  let owner: DataSource;
-  let app: Awaited<ReturnType<typeof appDatabase>>;
-
-  beforeAll(async () => {
-    owner = await ownerDataSource();
-    app = await appDatabase();
-  });
-  afterAll(async () => {
-    await owner.destroy();
-    await app.dataSource.destroy();
-  });
-
-  /** A supplier known to the evidence service, through a `supplier.created` event from the assessments outbox. */
-  async function supplier(tenantId: string, name = 'Widget Works'): Promise<string> {
-    const supplierId = newId();
-    await emit(app.database, 'assessments', tenantId, 'supplier.created', { supplierId, name, tier: 'high', role: 'developer_distributor', status: 'active' });
-    await waitFor(async () => (await owner.query(`select 1 from evidence.suppliers where id = $1`, [supplierId])).length === 1, 'the supplier projection');
-    return supplierId;
-  }
+  const kit = evidenceTestDatabases();
+  const supplier = (tenantId: string, name?: string) => kit.supplier(tenantId, name);
 
   it('uploads an SBOM, processes it off the HTTP process, indexes components and keeps tenants apart', async () => {
     const org = await signupTenant();
@@ -48,7 +19,7 @@ describe('evidence through the gateway', () => {
 
     const again = await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, content, 'copy.json'), headers: bearer(org.accessToken) });
     expect(again.body.id).toBe(accepted.body.id);
-    expect((await owner.query(`select count(*)::int as n from evidence.blobs where tenant_id = $1`, [org.tenant.id]))[0].n).toBe(1);
+    expect((await kit.owner.query(`select count(*)::int as n from evidence.blobs where tenant_id = $1`, [org.tenant.id]))[0].n).toBe(1);
 
     const processed = await waitFor(async () => {
       const response = await gateway(`/api/v1/evidence/${accepted.body.id}`, { headers: bearer(org.accessToken) });
@@ -56,7 +27,7 @@ describe('evidence through the gateway', () => {
     }, 'processing');
     expect(processed).toMatchObject({ kind: 'sbom', claimIds: ['1.2.1', '1.2.2'], facts: { componentCount: 3 } });
     expect(processed.checks.find((c: { key: string }) => c.key === 'sbom.identifiers')).toMatchObject({ result: 'pass' });
-    const events = await owner.query(`select payload from evidence.outbox where tenant_id = $1 and type = 'evidence.processed'`, [org.tenant.id]);
+    const events = await kit.owner.query(`select payload from evidence.outbox where tenant_id = $1 and type = 'evidence.processed'`, [org.tenant.id]);
     expect(events[0].payload.data).toMatchObject({ evidenceId: accepted.body.id, supplierId, status: 'processed', kind: 'sbom' });
 
     const exact = await gateway(`/api/v1/components?purl=${encodeURIComponent('pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1')}`, { headers: bearer(org.accessToken) });
@@ -107,7 +78,7 @@ describe('evidence through the gateway', () => {
     const created = await gateway('/api/v1/suppliers', { method: 'POST', json: { name: 'Real Supplier Ltd', tier: 'medium', role: 'developer_only' }, headers: bearer(org.accessToken) });
     expect(created.status).toBe(201);
     const supplierId: string = created.body.id;
-    await waitFor(async () => (await owner.query(`select 1 from evidence.suppliers where id = $1`, [supplierId])).length === 1, 'the supplier projection from the real event');
+    await waitFor(async () => (await kit.owner.query(`select 1 from evidence.suppliers where id = $1`, [supplierId])).length === 1, 'the supplier projection from the real event');
 
     const pdf = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
     const report = await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId, kind: 'pentest_report' }, pdf, 'pentest.pdf'), headers: bearer(org.accessToken) });
@@ -118,13 +89,13 @@ describe('evidence through the gateway', () => {
     }, 'the document');
     expect(kept).toMatchObject({ status: 'processed', kind: 'pentest_report', mediaType: 'application/pdf' });
 
-    const viewer = await inviteMember(owner, org.accessToken, 'viewer');
+    const viewer = await inviteMember(kit.owner, org.accessToken, 'viewer');
     expect((await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, fixture('security.txt'), 's.txt'), headers: bearer(viewer.accessToken) })).status).toBe(403);
     expect((await gateway(`/api/v1/evidence/${report.body.id}`, { headers: bearer(viewer.accessToken) })).status).toBe(200);
 
     const limit = Number(testStack().env['EVIDENCE_MAX_BYTES'] ?? 50 * 1024 * 1024);
     const tooBig = await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, Buffer.alloc(limit + 1024, 0x41), 'big.txt'), headers: bearer(org.accessToken) });
     expect(tooBig.status).toBe(413);
-    expect((await owner.query(`select count(*)::int as n from evidence.evidence where tenant_id = $1`, [org.tenant.id]))[0].n).toBe(1);
+    expect((await kit.owner.query(`select count(*)::int as n from evidence.evidence where tenant_id = $1`, [org.tenant.id]))[0].n).toBe(1);
   });
 });

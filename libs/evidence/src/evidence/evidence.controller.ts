@@ -14,7 +14,8 @@ import { ProblemException } from '@assay/shared/http';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function view(evidence: EvidenceForIngestion): Evidence {
+/** Evidence as the API shows it (without the worker's bookkeeping). */
+export function view(evidence: EvidenceForIngestion): Evidence {
   const { kindHint: _hint, attempts: _attempts, ...rest } = evidence;
   return rest;
 }

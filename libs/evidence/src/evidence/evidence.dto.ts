@@ -1,4 +1,5 @@
 import { PageQueryDto } from '@assay/shared/http';
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength } from 'class-validator';
@@ -12,17 +13,17 @@ function toClaimIds({ value }: { value: unknown }): unknown {
   return items.flatMap((item) => (typeof item === 'string' ? item.split(',').map((part) => part.trim()).filter((part) => part.length > 0) : [item]));
 }
 
-export class EvidenceFieldsDto {
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
-  productId?: string;
+/** A URL the worker fetches: http(s) only (the fetch itself re-checks the address and every redirect). */
+const EvidenceUrl = () =>
+  applyDecorators(
+    ApiProperty({ example: 'https://supplier.example/.well-known/security.txt' }),
+    IsString(),
+    MaxLength(2048),
+    IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }),
+  );
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
-  assessmentId?: string;
-
+/** What a supplier sends with evidence through the portal: the assessment, supplier and product come from the token. */
+export class PortalEvidenceFieldsDto {
   @ApiPropertyOptional({ type: [String], description: 'Claims this evidence supports (a list, or comma-separated)', example: ['1.2.1'] })
   @IsOptional()
   @Transform(toClaimIds)
@@ -37,6 +38,24 @@ export class EvidenceFieldsDto {
   kind?: EvidenceKind;
 }
 
+/** JSON body through the portal: evidence the worker fetches from a URL. */
+export class PortalUrlEvidenceDto extends PortalEvidenceFieldsDto {
+  @EvidenceUrl()
+  url!: string;
+}
+
+export class EvidenceFieldsDto extends PortalEvidenceFieldsDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  productId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  assessmentId?: string;
+}
+
 /** Multipart fields beside the `file` part. */
 export class UploadEvidenceFieldsDto extends EvidenceFieldsDto {
   @ApiProperty({ format: 'uuid' })
@@ -46,10 +65,7 @@ export class UploadEvidenceFieldsDto extends EvidenceFieldsDto {
 
 /** JSON body: evidence the worker fetches from a URL. */
 export class UrlEvidenceDto extends UploadEvidenceFieldsDto {
-  @ApiProperty({ example: 'https://supplier.example/.well-known/security.txt' })
-  @IsString()
-  @MaxLength(2048)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @EvidenceUrl()
   url!: string;
 }
 

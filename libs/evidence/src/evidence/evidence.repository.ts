@@ -180,6 +180,17 @@ export class EvidenceRepository {
     return rows.map(toEvidence);
   }
 
+  /** The newest evidence (up to `perParent` each) of several suppliers or assessments, in one query. */
+  async forParents(manager: EntityManager, tenantId: string, parent: 'supplier' | 'assessment', ids: string[], perParent: number): Promise<EvidenceForIngestion[]> {
+    const column = parent === 'supplier' ? 'supplier_id' : 'assessment_id';
+    const rows: EvidenceRow[] = await manager.query(
+      `select e.* from unnest($2::uuid[]) as p(id)
+       cross join lateral (select ${COLUMNS} from evidence.evidence where tenant_id = $1 and ${column} = p.id order by id desc limit $3) e`,
+      [tenantId, ids, perParent],
+    );
+    return rows.map(toEvidence);
+  }
+
   /** Claims the evidence for processing; null when it is already final. */
   async startProcessing(manager: EntityManager, tenantId: string, id: string): Promise<EvidenceForIngestion | null> {
     const rows = await updateReturning<EvidenceRow>(

@@ -1,4 +1,4 @@
-import { Access } from '@assay/shared/auth';
+import { Access, PortalAccess } from '@assay/shared/auth';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { ProblemException, createValidationPipe } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
@@ -6,7 +6,7 @@ import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { AcceptedEvidence, UploadEvidenceFieldsDto, UrlEvidenceDto } from '../evidence/evidence.dto';
+import { AcceptedEvidence, PortalEvidenceFieldsDto, PortalUrlEvidenceDto, UploadEvidenceFieldsDto, UrlEvidenceDto } from '../evidence/evidence.dto';
 import { BLOB_STORAGE, BlobStorage, StagedBlob } from '../storage/blob-storage';
 import { EvidenceIntakeService } from './evidence-intake.service';
 
@@ -19,14 +19,66 @@ type MultipartPart =
   | { type: 'field'; fieldname: string; value: unknown };
 type MultipartRequest = FastifyRequest & { isMultipart(): boolean; parts(options?: unknown): AsyncIterableIterator<MultipartPart> };
 
+interface ParsedUpload<T> {
+  staged: StagedBlob;
+  filename: string | null;
+  fields: T;
+}
+
+function isMultipart(request: FastifyRequest): request is MultipartRequest {
+  const multipart = request as MultipartRequest;
+  return typeof multipart.isMultipart === 'function' && multipart.isMultipart();
+}
+
+/**
+ * Streams the `file` part to storage (hashing as it goes) and validates the other fields as `metatype`;
+ * the fields may come before or after the file. On any refusal the staged bytes are discarded.
+ */
+async function readUpload<T extends object>(storage: BlobStorage, request: MultipartRequest, maxBytes: number, metatype: new () => T): Promise<ParsedUpload<T>> {
+  const fields: Record<string, string | string[]> = {};
+  let staged: StagedBlob | null = null;
+  let filename: string | null = null;
+  try {
+    for await (const part of request.parts({ limits: { files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, fileSize: maxBytes + 1 }, throwFileSizeLimit: false })) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file' || staged) throw new ProblemException(400, 'Send exactly one file, in the field "file"', { errors: [{ field: part.fieldname, message: 'unexpected file' }] });
+        filename = part.filename ? part.filename.slice(0, 255) : null;
+        staged = await storage.stage(part.file as unknown as Readable, maxBytes);
+      } else {
+        const value = typeof part.value === 'string' ? part.value : String(part.value);
+        const previous = fields[part.fieldname];
+        fields[part.fieldname] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+      }
+    }
+  } catch (error) {
+    if (staged) await storage.discard(staged);
+    if (error instanceof ProblemException) throw error;
+    const code = (error as { code?: string }).code ?? '';
+    if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') throw new ProblemException(413, 'Too many parts in the upload');
+    if (code.startsWith('FST_')) throw new ProblemException(400, `Unreadable multipart body: ${(error as Error).message}`);
+    throw error;
+  }
+  if (!staged) throw new ProblemException(400, 'A multipart upload needs a "file" part', { errors: [{ field: 'file', message: 'missing' }] });
+  try {
+    return { staged, filename, fields: (await validation.transform(fields, { type: 'body', metatype })) as T };
+  } catch (error) {
+    await storage.discard(staged);
+    throw error;
+  }
+}
+
+/** What both intake routes need: the service, storage for streamed uploads, and the size limit. */
+abstract class EvidenceSubmission {
+  constructor(
+    protected readonly intake: EvidenceIntakeService,
+    @Inject(BLOB_STORAGE) protected readonly storage: BlobStorage,
+    @Inject(APP_CONFIG) protected readonly config: AppConfig,
+  ) {}
+}
+
 @ApiTags('Evidence')
 @Controller('api/v1/evidence')
-export class EvidenceIntakeController {
-  constructor(
-    private readonly intake: EvidenceIntakeService,
-    @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+export class EvidenceIntakeController extends EvidenceSubmission {
 
   @Post()
   @HttpCode(202)
@@ -36,46 +88,37 @@ export class EvidenceIntakeController {
   @ApiBody({ type: UrlEvidenceDto })
   async submit(@Req() request: FastifyRequest): Promise<AcceptedEvidence> {
     const tenantId = RequestContext.tenantId;
-    const multipart = request as MultipartRequest;
-    if (typeof multipart.isMultipart === 'function' && multipart.isMultipart()) return this.upload(tenantId, multipart);
+    const maxBytes = this.config.evidence.maxBytes;
+    if (isMultipart(request)) {
+      const upload = await readUpload(this.storage, request, maxBytes, UploadEvidenceFieldsDto);
+      return this.intake.acceptUpload(tenantId, upload.fields, upload.staged, upload.filename, maxBytes);
+    }
     const body = (await validation.transform(request.body ?? {}, { type: 'body', metatype: UrlEvidenceDto })) as UrlEvidenceDto;
     return this.intake.acceptUrl(tenantId, body);
   }
+}
 
-  /** Streams the `file` part to storage (hashing as it goes); the fields may come before or after it. */
-  private async upload(tenantId: string, request: MultipartRequest): Promise<AcceptedEvidence> {
+@ApiTags('Supplier portal')
+@Controller('api/v1/portal/assessment/evidence')
+@PortalAccess()
+export class PortalEvidenceController extends EvidenceSubmission {
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: "Evidence for the portal token's assessment (open assessments only): a multipart `file`, or JSON naming a URL" })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiBody({ type: PortalUrlEvidenceDto })
+  async submit(@Req() request: FastifyRequest): Promise<AcceptedEvidence> {
+    const identity = RequestContext.identity;
+    const tenantId = RequestContext.tenantId;
+    if (!identity.portal) throw new ProblemException(403, 'This route needs a supplier portal token');
+    const { assessmentId } = identity.portal;
     const maxBytes = this.config.evidence.maxBytes;
-    const fields: Record<string, string | string[]> = {};
-    let staged: StagedBlob | null = null;
-    let filename: string | null = null;
-    try {
-      for await (const part of request.parts({ limits: { files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, fileSize: maxBytes + 1 }, throwFileSizeLimit: false })) {
-        if (part.type === 'file') {
-          if (part.fieldname !== 'file' || staged) throw new ProblemException(400, 'Send exactly one file, in the field "file"', { errors: [{ field: part.fieldname, message: 'unexpected file' }] });
-          filename = part.filename ? part.filename.slice(0, 255) : null;
-          staged = await this.storage.stage(part.file as unknown as Readable, maxBytes);
-        } else {
-          const value = typeof part.value === 'string' ? part.value : String(part.value);
-          const previous = fields[part.fieldname];
-          fields[part.fieldname] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
-        }
-      }
-    } catch (error) {
-      if (staged) await this.storage.discard(staged);
-      if (error instanceof ProblemException) throw error;
-      const code = (error as { code?: string }).code ?? '';
-      if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') throw new ProblemException(413, 'Too many parts in the upload');
-      if (code.startsWith('FST_')) throw new ProblemException(400, `Unreadable multipart body: ${(error as Error).message}`);
-      throw error;
+    if (isMultipart(request)) {
+      const upload = await readUpload(this.storage, request, maxBytes, PortalEvidenceFieldsDto);
+      return this.intake.acceptPortalUpload(tenantId, assessmentId, upload.fields, upload.staged, upload.filename, maxBytes);
     }
-    if (!staged) throw new ProblemException(400, 'A multipart upload needs a "file" part', { errors: [{ field: 'file', message: 'missing' }] });
-    let body: UploadEvidenceFieldsDto;
-    try {
-      body = (await validation.transform(fields, { type: 'body', metatype: UploadEvidenceFieldsDto })) as UploadEvidenceFieldsDto;
-    } catch (error) {
-      await this.storage.discard(staged);
-      throw error;
-    }
-    return this.intake.acceptUpload(tenantId, body, staged, filename, maxBytes);
+    const body = (await validation.transform(request.body ?? {}, { type: 'body', metatype: PortalUrlEvidenceDto })) as PortalUrlEvidenceDto;
+    return this.intake.acceptPortalUrl(tenantId, assessmentId, body);
   }
 }

@@ -3,12 +3,16 @@ import { ConflictProblem, NotFoundProblem, ProblemException } from '@assay/share
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AcceptedEvidence, UploadEvidenceFieldsDto, UrlEvidenceDto } from '../evidence/evidence.dto';
+import { AssessmentDirectoryRepository, OPEN_ASSESSMENT_STATUSES } from '../assessments/assessment-directory.repository';
+import type { AcceptedEvidence, PortalEvidenceFieldsDto, UploadEvidenceFieldsDto, UrlEvidenceDto } from '../evidence/evidence.dto';
 import { EvidenceForIngestion, EvidenceRepository, NewEvidence } from '../evidence/evidence.repository';
 import { audit } from '../evidence-writes';
 import { EvidenceQueue } from '../ingestion/evidence-queue';
 import { BLOB_STORAGE, BlobStorage, StagedBlob, blobKey } from '../storage/blob-storage';
 import { SupplierDirectoryRepository } from '../suppliers/supplier-directory.repository';
+
+/** Resolves, inside the intake transaction, what the evidence is bound to (and refuses what may not receive it). */
+type Binding = (manager: EntityManager) => Promise<UploadEvidenceFieldsDto>;
 
 /** Accepts evidence: checks the supplier, keeps the bytes once per tenant, records it and queues its ingestion. */
 @Injectable()
@@ -17,6 +21,7 @@ export class EvidenceIntakeService {
     private readonly database: TenantDatabase,
     private readonly evidence: EvidenceRepository,
     private readonly suppliers: SupplierDirectoryRepository,
+    private readonly assessments: AssessmentDirectoryRepository,
     private readonly queue: EvidenceQueue,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
   ) {}
@@ -25,6 +30,24 @@ export class EvidenceIntakeService {
     const supplier = await this.suppliers.find(manager, tenantId, supplierId);
     if (!supplier) throw new NotFoundProblem(`Supplier ${supplierId}`);
     if (supplier.status === 'offboarded') throw new ConflictProblem(`Supplier ${supplierId} is offboarded`);
+  }
+
+  /** The fields of evidence a supplier submits through the portal: bound to the token's assessment, which must be open. */
+  private portalBinding(tenantId: string, assessmentId: string, fields: PortalEvidenceFieldsDto): Binding {
+    return async (manager) => {
+      const assessment = await this.assessments.find(manager, tenantId, assessmentId);
+      if (!assessment) throw new NotFoundProblem(`Assessment ${assessmentId}`);
+      if (!OPEN_ASSESSMENT_STATUSES.includes(assessment.status)) throw new ConflictProblem(`Assessment ${assessmentId} is ${assessment.status}: it no longer accepts evidence`);
+      await this.requireSupplier(manager, tenantId, assessment.supplierId);
+      return { ...fields, supplierId: assessment.supplierId, productId: assessment.productId ?? undefined, assessmentId: assessment.id };
+    };
+  }
+
+  private customerBinding(tenantId: string, fields: UploadEvidenceFieldsDto): Binding {
+    return async (manager) => {
+      await this.requireSupplier(manager, tenantId, fields.supplierId);
+      return fields;
+    };
   }
 
   private principal(): string | null {
@@ -38,6 +61,15 @@ export class EvidenceIntakeService {
 
   /** An upload already staged in storage: kept (once per tenant) or discarded. */
   async acceptUpload(tenantId: string, fields: UploadEvidenceFieldsDto, staged: StagedBlob, filename: string | null, maxBytes: number): Promise<AcceptedEvidence> {
+    return this.keepUpload(tenantId, this.customerBinding(tenantId, fields), staged, filename, maxBytes);
+  }
+
+  /** An upload through the supplier portal, for the token's assessment. */
+  async acceptPortalUpload(tenantId: string, assessmentId: string, fields: PortalEvidenceFieldsDto, staged: StagedBlob, filename: string | null, maxBytes: number): Promise<AcceptedEvidence> {
+    return this.keepUpload(tenantId, this.portalBinding(tenantId, assessmentId, fields), staged, filename, maxBytes);
+  }
+
+  private async keepUpload(tenantId: string, bind: Binding, staged: StagedBlob, filename: string | null, maxBytes: number): Promise<AcceptedEvidence> {
     if (staged.tooLarge) {
       await this.storage.discard(staged);
       throw new ProblemException(413, `The file is larger than the limit of ${maxBytes} bytes`);
@@ -50,7 +82,7 @@ export class EvidenceIntakeService {
     let kept = false;
     try {
       const { evidence, created } = await this.database.run(async (manager) => {
-        await this.requireSupplier(manager, tenantId, fields.supplierId);
+        const fields = await bind(manager);
         const stored = (await this.evidence.blobKey(manager, tenantId, staged.sha256)) !== null;
         if (!stored) {
           // Content-addressed: committing the same bytes twice is harmless, so this may precede the row.
@@ -68,9 +100,17 @@ export class EvidenceIntakeService {
   }
 
   async acceptUrl(tenantId: string, body: UrlEvidenceDto): Promise<AcceptedEvidence> {
+    return this.keepUrl(tenantId, this.customerBinding(tenantId, body), body.url);
+  }
+
+  async acceptPortalUrl(tenantId: string, assessmentId: string, body: PortalEvidenceFieldsDto & { url: string }): Promise<AcceptedEvidence> {
+    return this.keepUrl(tenantId, this.portalBinding(tenantId, assessmentId, body), body.url);
+  }
+
+  private async keepUrl(tenantId: string, bind: Binding, url: string): Promise<AcceptedEvidence> {
     const { evidence } = await this.database.run(async (manager) => {
-      await this.requireSupplier(manager, tenantId, body.supplierId);
-      return this.record(manager, tenantId, { ...this.common(body), source: 'url', url: body.url, filename: null, sha256: null, size: null });
+      const body = await bind(manager);
+      return this.record(manager, tenantId, { ...this.common(body), source: 'url', url, filename: null, sha256: null, size: null });
     }, tenantId);
     await this.queue.enqueue(tenantId, evidence.id);
     return { id: evidence.id, status: evidence.status, sha256: null, size: null };

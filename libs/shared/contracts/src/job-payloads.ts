@@ -38,6 +38,8 @@ export interface EvidenceIngestPayload extends TenantJobPayload {
   evidenceId: string;
 }
 
+export type EvidenceExpiryDispatchPayload = TenantJobPayload;
+
 export interface JobPayloads {
   [JobName.EventDispatch]: EventDispatchPayload;
   [JobName.EventDeliver]: EventDeliverPayload;
@@ -47,6 +49,9 @@ export interface JobPayloads {
   [JobName.EmailSend]: EmailSendPayload;
   [JobName.WebhookDeliver]: WebhookDeliverPayload;
   [JobName.EvidenceIngest]: EvidenceIngestPayload;
+  [JobName.EvidenceSweep]: SystemTickPayload;
+  [JobName.EvidenceExpiryTick]: SystemTickPayload;
+  [JobName.EvidenceExpiryDispatch]: EvidenceExpiryDispatchPayload;
 }
 
 export type JobPayload<TName extends JobName> = JobPayloads[TName];

@@ -24,6 +24,12 @@ export enum JobName {
   WebhookDeliver = 'webhook.deliver',
   /** Fetch (for URL evidence), detect, parse, check and index one piece of evidence. */
   EvidenceIngest = 'evidence.ingest',
+  /** Scheduler tick: re-enqueue ingestion of evidence left pending (crash between commit and enqueue). */
+  EvidenceSweep = 'evidence.sweep',
+  /** Scheduler tick: find tenants with evidence expiring or expired and not yet announced; fan out one dispatch each. */
+  EvidenceExpiryTick = 'evidence.expiry-tick',
+  /** Emit `evidence.expiring` / `evidence.expired` (once each) for one tenant's evidence. */
+  EvidenceExpiryDispatch = 'evidence.expiry-dispatch',
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -35,6 +41,9 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.EmailSend]: QueueName.Notifications,
   [JobName.WebhookDeliver]: QueueName.Notifications,
   [JobName.EvidenceIngest]: QueueName.EvidenceIngestion,
+  [JobName.EvidenceSweep]: QueueName.Scheduler,
+  [JobName.EvidenceExpiryTick]: QueueName.Scheduler,
+  [JobName.EvidenceExpiryDispatch]: QueueName.EvidenceIngestion,
 };
 
 export function jobsOfQueue(queue: QueueName): JobName[] {

@@ -1,0 +1,95 @@
+import { bearer, gateway, ownerDataSource, signupTenant, waitFor } from '@assay/shared/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+
+const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name));
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+function form(fields: [string, string][], file: Buffer, filename: string): FormData {
+  const body = new FormData();
+  for (const [name, value] of fields) body.append(name, value);
+  body.append('file', new Blob([new Uint8Array(file)]), filename);
+  return body;
+}
+
+describe('evidence through the supplier portal', () => {
+  let owner: DataSource;
+
+  beforeAll(async () => {
+    owner = await ownerDataSource();
+  });
+  afterAll(async () => {
+    await owner.destroy();
+  });
+
+  /** A supplier, a contact and a sent assessment made through the assessments API, with a portal token for the contact. */
+  async function sentAssessment(accessToken: string): Promise<{ supplierId: string; assessmentId: string; token: string }> {
+    const call = (path: string, json: unknown) => gateway(path, { method: 'POST', json, headers: bearer(accessToken) });
+    const supplier = await call('/api/v1/suppliers', { name: `Portal Supplier ${Math.random().toString(36).slice(2, 8)}`, tier: 'high', role: 'developer_distributor' });
+    expect(supplier.status).toBe(201);
+    const contact = await call(`/api/v1/suppliers/${supplier.body.id}/contacts`, { name: 'Casey Contact', email: `casey-${Math.random().toString(36).slice(2)}@supplier.test` });
+    expect(contact.status).toBe(201);
+    const assessment = await call('/api/v1/assessments', { supplierId: supplier.body.id, dueAt: inDays(30) });
+    expect(assessment.status).toBe(201);
+    expect((await call(`/api/v1/assessments/${assessment.body.id}/send`, {})).status).toBe(200);
+    const link = await call(`/api/v1/assessments/${assessment.body.id}/portal-links`, { contactId: contact.body.id });
+    expect(link.status).toBe(201);
+    await waitFor(
+      async () => (await owner.query(`select 1 from evidence.assessments where id = $1 and status = 'sent'`, [assessment.body.id])).length === 1,
+      'the assessment projection',
+    );
+    return { supplierId: supplier.body.id, assessmentId: assessment.body.id, token: link.body.token };
+  }
+
+  it('binds portal uploads and URLs to the token’s assessment and supplier, processes them, and refuses closed assessments', async () => {
+    const org = await signupTenant();
+    const sent = await sentAssessment(org.accessToken);
+    expect(sent.token).toMatch(/^assay_portal_/);
+
+    const upload = await gateway('/api/v1/portal/assessment/evidence', {
+      method: 'POST',
+      body: form([['claimIds', '1.2.1'], ['claimIds', '1.2.2,1.2.3'], ['kind', 'sbom']], fixture('cyclonedx.json'), 'bom.json'),
+      headers: bearer(sent.token),
+    });
+    expect(upload.status).toBe(202);
+    expect(upload.body).toMatchObject({ status: 'pending' });
+    const processed = await waitFor(async () => {
+      const response = await gateway(`/api/v1/evidence/${upload.body.id}`, { headers: bearer(org.accessToken) });
+      return response.body.status === 'processed' ? response.body : null;
+    }, 'the portal upload to be processed');
+    expect(processed).toMatchObject({ kind: 'sbom', claimIds: ['1.2.1', '1.2.2', '1.2.3'], facts: { componentCount: 3 } });
+    const [row] = await owner.query(`select tenant_id, supplier_id, assessment_id, uploaded_by from evidence.evidence where id = $1`, [upload.body.id]);
+    expect(row).toMatchObject({ tenant_id: org.tenant.id, supplier_id: sent.supplierId, assessment_id: sent.assessmentId });
+    expect(row.uploaded_by).toMatch(/^portal:/);
+
+    const url = await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', json: { url: 'https://supplier.example/.well-known/security.txt', claimIds: ['2.1.1'] }, headers: bearer(sent.token) });
+    expect(url.status).toBe(202);
+    expect((await owner.query(`select assessment_id, source from evidence.evidence where id = $1`, [url.body.id]))[0]).toEqual({ assessment_id: sent.assessmentId, source: 'url' });
+
+    // The token names the assessment: the body cannot point elsewhere.
+    const other = await sentAssessment(org.accessToken);
+    const elsewhere = await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', json: { url: 'https://supplier.example/a.txt', assessmentId: other.assessmentId }, headers: bearer(sent.token) });
+    expect(elsewhere.status).toBe(400);
+    const viaCustomerRoute = await gateway('/api/v1/evidence', { method: 'POST', json: { url: 'https://supplier.example/a.txt', supplierId: other.supplierId, assessmentId: other.assessmentId }, headers: bearer(sent.token) });
+    expect(viaCustomerRoute.status).toBe(403);
+    expect((await owner.query(`select count(*)::int as n from evidence.evidence where assessment_id = $1`, [other.assessmentId]))[0].n).toBe(0);
+
+    // A portal token reads no customer evidence route; a customer token cannot use the portal route.
+    for (const path of ['/api/v1/evidence', `/api/v1/evidence/${upload.body.id}`, `/api/v1/evidence/${upload.body.id}/content`, '/api/v1/components?name=lodash']) {
+      expect((await gateway(path, { headers: bearer(sent.token) })).status).toBe(403);
+    }
+    expect((await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', json: { url: 'https://supplier.example/a.txt' }, headers: bearer(org.accessToken) })).status).toBe(403);
+
+    // Bad fields are refused and leave nothing behind.
+    expect((await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', body: form([['claimIds', 'nope']], fixture('security.txt'), 's.txt'), headers: bearer(sent.token) })).status).toBe(400);
+    expect((await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', json: { url: 'ftp://supplier.example/a.txt' }, headers: bearer(sent.token) })).status).toBe(400);
+
+    // Once the assessment is no longer open to the supplier, evidence is refused.
+    await owner.query(`update evidence.assessments set status = 'submitted' where id = $1`, [sent.assessmentId]);
+    const closed = await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', body: form([], fixture('security.txt'), 's.txt'), headers: bearer(sent.token) });
+    expect(closed.status).toBe(409);
+    expect(closed.headers.get('content-type') ?? '').toMatch(/problem\+json/);
+    expect((await owner.query(`select count(*)::int as n from evidence.evidence where assessment_id = $1`, [sent.assessmentId]))[0].n).toBe(2);
+  });
+});

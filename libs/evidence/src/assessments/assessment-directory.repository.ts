@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+export interface KnownAssessment {
+  id: string;
+  supplierId: string;
+  productId: string | null;
+  status: string;
+}
+
+/** Statuses in which the supplier may still add evidence to an assessment. */
+export const OPEN_ASSESSMENT_STATUSES: readonly string[] = ['sent', 'in_progress', 'returned'];
+
+/**
+ * This service's projection of the tenant's assessments (supplier, product, status), kept from the
+ * assessments service's events. Like the supplier projection, an older event never overwrites a newer one.
+ */
+@Injectable()
+export class AssessmentDirectoryRepository {
+  async upsert(manager: EntityManager, tenantId: string, assessment: KnownAssessment, eventAt: string): Promise<void> {
+    await manager.query(
+      `insert into evidence.assessments (tenant_id, id, supplier_id, product_id, status, event_at) values ($1, $2, $3, $4, $5, $6)
+       on conflict (tenant_id, id) do update set supplier_id = excluded.supplier_id, product_id = excluded.product_id, status = excluded.status,
+         event_at = excluded.event_at, updated_at = now()
+       where evidence.assessments.event_at <= excluded.event_at`,
+      [tenantId, assessment.id, assessment.supplierId, assessment.productId, assessment.status, eventAt],
+    );
+  }
+
+  async find(manager: EntityManager, tenantId: string, assessmentId: string): Promise<KnownAssessment | null> {
+    const [row]: { id: string; supplier_id: string; product_id: string | null; status: string }[] = await manager.query(
+      `select id, supplier_id, product_id, status from evidence.assessments where tenant_id = $1 and id = $2`,
+      [tenantId, assessmentId],
+    );
+    return row ? { id: row.id, supplierId: row.supplier_id, productId: row.product_id, status: row.status } : null;
+  }
+}

@@ -1,0 +1,170 @@
+import { Access } from '@assay/shared/auth';
+import { TenantDatabase, isUuid } from '@assay/shared/database';
+import { Connection, toConnection } from '@assay/shared/graphql';
+import { MAX_PAGE_SIZE, ProblemException, decodeCursor, toPage } from '@assay/shared/http';
+import { RequestContext } from '@assay/shared/tenancy-context';
+import { Args, Context, ID, Int, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { ComponentsRepository } from '../components/components.repository';
+import { EVIDENCE_KINDS, EVIDENCE_STATUSES, EvidenceKind, EvidenceStatus } from '../evidence/evidence-kinds.constant';
+import { view } from '../evidence/evidence.controller';
+import { EvidenceFilter, EvidenceRepository } from '../evidence/evidence.repository';
+import { normalisePurl } from '../parsing/sbom-components';
+import { Assessment, ComponentExposure, Evidence, EvidenceConnection, EvidenceFilterInput, Supplier } from './evidence.types';
+
+/** Evidence listed under one supplier or assessment: the newest this many. */
+const PER_PARENT = 200;
+const EXPOSURE_LIMIT = 500;
+
+interface Batch {
+  ids: Set<string>;
+  result: Promise<Map<string, Evidence[]>>;
+}
+
+/** Loads the evidence of every supplier (or assessment) asked for in one request with one query, batched per tick. */
+class ParentBatches {
+  private readonly batches = new WeakMap<object, Batch>();
+
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly evidence: EvidenceRepository,
+    private readonly parent: 'supplier' | 'assessment',
+  ) {}
+
+  async of(request: object, id: string): Promise<Evidence[]> {
+    if (!isUuid(id)) return [];
+    const tenantId = RequestContext.tenantId;
+    let batch = this.batches.get(request);
+    if (!batch) {
+      const ids = new Set<string>();
+      const result = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        this.batches.delete(request);
+        const rows = await this.database.run((manager) => this.evidence.forParents(manager, tenantId, this.parent, [...ids], PER_PARENT), tenantId);
+        const byParent = new Map<string, Evidence[]>();
+        for (const row of rows) {
+          const key = (this.parent === 'supplier' ? row.supplierId : row.assessmentId) as string;
+          byParent.set(key, [...(byParent.get(key) ?? []), view(row)]);
+        }
+        return byParent;
+      });
+      batch = { ids, result };
+      this.batches.set(request, batch);
+    }
+    batch.ids.add(id);
+    return (await batch.result).get(id) ?? [];
+  }
+}
+
+@Access('evidence:read')
+@Resolver(() => Evidence)
+export class EvidenceResolver {
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly evidence: EvidenceRepository,
+    private readonly components: ComponentsRepository,
+  ) {}
+
+  @Query(() => Evidence, { name: 'evidence', nullable: true, description: 'One piece of evidence of the tenant (null when unknown)' })
+  async evidenceItem(@Args('id', { type: () => ID }) id: string): Promise<Evidence | null> {
+    if (!isUuid(id)) return null;
+    const found = await this.database.run((manager) => this.evidence.find(manager, RequestContext.tenantId, id));
+    return found ? view(found) : null;
+  }
+
+  @Query(() => EvidenceConnection, { description: 'The tenant’s evidence, newest first' })
+  async evidenceList(
+    @Args('first', { type: () => Int, nullable: true }) first?: number | null,
+    @Args('after', { type: () => String, nullable: true }) after?: string | null,
+    @Args('filter', { type: () => EvidenceFilterInput, nullable: true }) filter?: EvidenceFilterInput | null,
+  ): Promise<Connection<Evidence>> {
+    const limit = Math.min(Math.max(first ?? 50, 1), MAX_PAGE_SIZE);
+    const cursor = decodeCursor(after ?? undefined, 1);
+    const before = cursor ? String(cursor[0]) : null;
+    if (before !== null && !isUuid(before)) throw new ProblemException(400, 'The cursor is not valid');
+    const criteria: EvidenceFilter = {};
+    if (filter?.supplierId) {
+      if (!isUuid(filter.supplierId)) return toConnection({ data: [], nextCursor: null });
+      criteria.supplierId = filter.supplierId;
+    }
+    if (filter?.kind) {
+      if (!(EVIDENCE_KINDS as readonly string[]).includes(filter.kind)) return toConnection({ data: [], nextCursor: null });
+      criteria.kind = filter.kind as EvidenceKind;
+    }
+    if (filter?.status) {
+      if (!(EVIDENCE_STATUSES as readonly string[]).includes(filter.status)) return toConnection({ data: [], nextCursor: null });
+      criteria.status = filter.status as EvidenceStatus;
+    }
+    const rows = await this.database.run((manager) => this.evidence.list(manager, RequestContext.tenantId, criteria, limit + 1, before));
+    return toConnection(toPage(rows.map(view), limit, (row) => [row.id]));
+  }
+
+  @Query(() => [ComponentExposure], { description: 'Which suppliers and products ship a component: a purl with a version matches exactly, without one every version' })
+  async componentExposure(@Args('purl') purl: string): Promise<ComponentExposure[]> {
+    const { purl: exact, purlBase } = normalisePurl(purl);
+    if (!exact || !purlBase) throw new ProblemException(400, 'purl is not a valid package URL');
+    const filter = exact === purlBase ? { purlBase } : { purl: exact };
+    return this.database.run((manager) => this.components.exposure(manager, RequestContext.tenantId, filter, EXPOSURE_LIMIT));
+  }
+
+  /** `Evidence.supplier`: a reference the gateway resolves in the assessments subgraph. */
+  @ResolveField(() => Supplier)
+  supplier(@Parent() evidence: Evidence): Supplier {
+    return { id: evidence.supplierId };
+  }
+
+  /** `Evidence.assessment`: a reference resolved in the assessments subgraph. */
+  @ResolveField(() => Assessment, { nullable: true })
+  assessment(@Parent() evidence: Evidence): Assessment | null {
+    return evidence.assessmentId ? { id: evidence.assessmentId } : null;
+  }
+}
+
+@Access('evidence:read')
+@Resolver(() => ComponentExposure)
+export class ComponentExposureResolver {
+  @ResolveField(() => Supplier)
+  supplier(@Parent() exposure: ComponentExposure): Supplier {
+    return { id: exposure.supplierId };
+  }
+}
+
+/** `Supplier.evidence`: the supplier's evidence, newest first. */
+@Access('evidence:read')
+@Resolver(() => Supplier)
+export class SupplierEvidenceResolver {
+  private readonly batches: ParentBatches;
+
+  constructor(database: TenantDatabase, evidence: EvidenceRepository) {
+    this.batches = new ParentBatches(database, evidence, 'supplier');
+  }
+
+  @ResolveReference()
+  resolveReference(reference: { __typename: string; id: string }): Supplier {
+    return { id: reference.id };
+  }
+
+  @ResolveField(() => [Evidence], { description: 'Evidence submitted for this supplier, newest first' })
+  evidence(@Parent() supplier: Supplier, @Context('req') request: object): Promise<Evidence[]> {
+    return this.batches.of(request, supplier.id);
+  }
+}
+
+/** `Assessment.evidence`: evidence submitted for the assessment, newest first. */
+@Access('evidence:read')
+@Resolver(() => Assessment)
+export class AssessmentEvidenceResolver {
+  private readonly batches: ParentBatches;
+
+  constructor(database: TenantDatabase, evidence: EvidenceRepository) {
+    this.batches = new ParentBatches(database, evidence, 'assessment');
+  }
+
+  @ResolveReference()
+  resolveReference(reference: { __typename: string; id: string }): Assessment {
+    return { id: reference.id };
+  }
+
+  @ResolveField(() => [Evidence], { description: 'Evidence submitted for this assessment, newest first' })
+  evidence(@Parent() assessment: Assessment, @Context('req') request: object): Promise<Evidence[]> {
+    return this.batches.of(request, assessment.id);
+  }
+}
