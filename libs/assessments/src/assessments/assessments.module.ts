@@ -8,6 +8,8 @@ import { PortalTokensService } from '../portal/portal-tokens.service';
 import { PortalService } from '../portal/portal.service';
 import { SuppliersModule } from '../suppliers/suppliers.module';
 import { AssessmentsController, PortalController, PortalCredentialsController } from './assessments.controller';
+import { AssessmentsResolver } from '../graphql/assessments.resolver';
+import { SuppliersResolver } from '../graphql/suppliers.resolver';
 import { AssessmentReportService } from './assessment-report';
 import { AssessmentReviewService } from './assessment-review.service';
 import { AssessmentsService } from './assessments.service';
@@ -15,6 +17,6 @@ import { AssessmentsService } from './assessments.service';
 @Module({
   imports: [CatalogueModule, SuppliersModule],
   controllers: [AssessmentsController, PortalController, PortalCredentialsController, FindingsController, PortalFindingsController],
-  providers: [CheckResults, AssessmentsService, AssessmentReviewService, AssessmentReportService, FindingsService, PortalTokensService, PortalService, TenantDirectory],
+  providers: [CheckResults, AssessmentsService, AssessmentReviewService, AssessmentReportService, FindingsService, PortalTokensService, PortalService, TenantDirectory, SuppliersResolver, AssessmentsResolver],
 })
 export class AssessmentLifecycleModule {}
