@@ -6,6 +6,7 @@ import { FindingsController, PortalFindingsController } from '../findings/findin
 import { FindingsService } from '../findings/findings.service';
 import { PortalTokensService } from '../portal/portal-tokens.service';
 import { PortalService } from '../portal/portal.service';
+import { ReassessmentJobs } from '../reassessment/reassessment-jobs';
 import { SuppliersModule } from '../suppliers/suppliers.module';
 import { AssessmentsController, PortalController, PortalCredentialsController } from './assessments.controller';
 import { AssessmentsResolver } from '../graphql/assessments.resolver';
@@ -17,6 +18,6 @@ import { AssessmentsService } from './assessments.service';
 @Module({
   imports: [CatalogueModule, SuppliersModule],
   controllers: [AssessmentsController, PortalController, PortalCredentialsController, FindingsController, PortalFindingsController],
-  providers: [CheckResults, AssessmentsService, AssessmentReviewService, AssessmentReportService, FindingsService, PortalTokensService, PortalService, TenantDirectory, SuppliersResolver, AssessmentsResolver],
+  providers: [CheckResults, AssessmentsService, AssessmentReviewService, AssessmentReportService, FindingsService, PortalTokensService, PortalService, TenantDirectory, SuppliersResolver, AssessmentsResolver, ReassessmentJobs],
 })
 export class AssessmentLifecycleModule {}
