@@ -7,6 +7,7 @@ import { Notifications1764115200200 } from './1764115200200-notifications';
 import { Assessments1764115200300 } from './1764115200300-assessments';
 import { Evidence1764115200400 } from './1764115200400-evidence';
 import { AssessmentsReview1764115200500 } from './1764115200500-assessments-review';
+import { AssessmentsReport1764115200600 } from './1764115200600-assessments-report';
 import { EvidenceExpiry1764115200700 } from './1764115200700-evidence-expiry';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
@@ -19,5 +20,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Assessments1764115200300,
   Evidence1764115200400,
   AssessmentsReview1764115200500,
+  AssessmentsReport1764115200600,
   EvidenceExpiry1764115200700,
 ];

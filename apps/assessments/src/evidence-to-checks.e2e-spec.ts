@@ -1,4 +1,4 @@
-import { bearer, gateway, signupTenant, waitFor } from '@assay/shared/testing';
+import { bearer, gateway, graphql, signupTenant, waitFor } from '@assay/shared/testing';
 
 /** No test-made events: a real upload to the evidence service ends as checks beside the supplier's answer. */
 describe('evidence service → assessments service', () => {
@@ -34,5 +34,15 @@ describe('evidence service → assessments service', () => {
     const claim = detail.claims.find((c: { id: string }) => c.id === '3.2.1');
     expect(claim.checks.map((c: { key: string; result: string }) => `${c.key}:${c.result}`)).toEqual(expect.arrayContaining(['security_txt.contact:pass', 'security_txt.policy:fail']));
     expect(detail.disagreements).toEqual(expect.arrayContaining([expect.objectContaining({ claimId: '3.2.1' })]));
+
+    // One GraphQL query across three subgraphs: assessments (supplier), evidence (its evidence), notifications (reminders).
+    const graph = await graphql(
+      'query ($id: ID!) { supplier(id: $id) { name evidence { id kind status } assessments { id status reminders { step } } } }',
+      { id: supplier.body.id },
+      auth,
+    );
+    expect(graph.body.errors).toBeUndefined();
+    expect(graph.body.data.supplier).toMatchObject({ name: 'Checked Supplier', evidence: [{ id: uploaded.body.id, kind: 'security_txt', status: 'processed' }] });
+    expect(graph.body.data.supplier.assessments).toEqual([expect.objectContaining({ id: assessment.body.id, reminders: expect.any(Array) })]);
   });
 });

@@ -1,11 +1,13 @@
 import { Access, GatewayInternal, PortalAccess } from '@assay/shared/auth';
 import { NotFoundProblem, pageLimit } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { PortalTokensService } from '../portal/portal-tokens.service';
 import { PortalService } from '../portal/portal.service';
-import { AssessmentListQueryDto, CLAIM_ID, ClaimResponseDto, CompleteAssessmentDto, ReturnAssessmentDto, ReviewAssessmentDto, CreateAssessmentDto, PortalLinkDto, SendAssessmentDto, SubmitAssessmentDto, VerifyPortalTokenDto } from './assessments.dto';
+import { AssessmentListQueryDto, CLAIM_ID, ClaimResponseDto, CompleteAssessmentDto, ReturnAssessmentDto, ReviewAssessmentDto, CreateAssessmentDto, PortalLinkDto, ReportQueryDto, SendAssessmentDto, SubmitAssessmentDto, VerifyPortalTokenDto } from './assessments.dto';
+import { AssessmentReportService, reportCsv } from './assessment-report';
 import { AssessmentReviewService } from './assessment-review.service';
 import { AssessmentsService } from './assessments.service';
 
@@ -15,6 +17,7 @@ export class AssessmentsController {
   constructor(
     private readonly assessments: AssessmentsService,
     private readonly reviews: AssessmentReviewService,
+    private readonly reports: AssessmentReportService,
   ) {}
 
   @Post()
@@ -35,6 +38,16 @@ export class AssessmentsController {
   @Access('assessments:read')
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.assessments.get(RequestContext.tenantId, id);
+  }
+
+  @Get(':id/report')
+  @Access('assessments:read')
+  @ApiOperation({ summary: 'The assurance pack: supplier, product, framework, every claim with answer, evidence, checks and verdict, findings, attestations, score (JSON or CSV)' })
+  async report(@Param('id', ParseUUIDPipe) id: string, @Query() query: ReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const report = await this.reports.report(RequestContext.tenantId, id);
+    if (query.format !== 'csv') return report;
+    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="assessment-${report.assessment.id}.csv"`).header('x-content-type-options', 'nosniff');
+    return reportCsv(report);
   }
 
   @Post(':id/send')

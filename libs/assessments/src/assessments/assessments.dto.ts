@@ -70,6 +70,13 @@ export class AssessmentListQueryDto extends PageQueryDto {
   overdue?: 'true' | 'false';
 }
 
+export class ReportQueryDto {
+  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'json (default) or csv: one row per applicable claim' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
 export class SendAssessmentDto {
   @ApiPropertyOptional({ type: [String], description: "Contacts to send to (default: all the supplier's contacts)" })
   @IsOptional()

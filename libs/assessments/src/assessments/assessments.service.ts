@@ -217,27 +217,44 @@ export class AssessmentsService {
     }
     const framework = await this.catalogue.findFramework(input.framework ?? DEFAULT_FRAMEWORK);
     if (!framework) throw new ProblemException(400, `Unknown framework ${input.framework}`, { errors: [{ field: 'framework', message: 'unknown framework' }] });
-    const id = newId();
     return this.database.run(async (m) => {
       const supplier = await this.suppliers.find(m, tenantId, input.supplierId);
       if (supplier.status !== 'active') throw new ConflictProblem('The supplier is offboarded');
       if (input.productId) await this.findProduct(m, tenantId, supplier.id, input.productId);
-      const claimIds = applicableClaimIds(framework, supplier.role);
-      const [row]: AssessmentRow[] = await m.query(
-        `insert into assessments.assessments (tenant_id, id, supplier_id, product_id, framework_key, framework_version, claim_ids, status, due_at, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9) returning *`,
-        [tenantId, id, supplier.id, input.productId ?? null, framework.key, framework.version, claimIds, dueAt, identity.kind === 'user' ? identity.principalId : null],
-      );
-      const assessment = row as AssessmentRow;
-      await audit(m, tenantId, {
-        action: 'assessment.created',
-        targetType: 'assessment',
-        targetId: id,
-        changes: { supplierId: supplier.id, productId: assessment.product_id, framework: `${framework.key}@${framework.version}`, dueAt: dueAt.toISOString(), claimCount: claimIds.length },
-      });
-      await emit(m, tenantId, 'assessment.created', await this.eventData(m, assessment));
-      return this.detail(m, assessment);
+      const created = await this.open(m, supplier, framework, { productId: input.productId ?? null, dueAt, createdBy: identity.kind === 'user' ? identity.principalId : null });
+      return this.detail(m, created as AssessmentRow);
     }, tenantId);
+  }
+
+  /**
+   * Inserts a draft with the claims that apply to the supplier's role, with its audit entry and
+   * `assessment.created`. With `cycleDueAt` (a scheduled reassessment) it is null when that cycle
+   * already has its assessment.
+   */
+  async open(
+    m: EntityManager,
+    supplier: SupplierRow,
+    framework: FrameworkDocument,
+    options: { productId: string | null; dueAt: Date; createdBy: string | null; cycleDueAt?: Date },
+  ): Promise<AssessmentRow | null> {
+    const tenantId = supplier.tenant_id;
+    const id = newId();
+    const claimIds = applicableClaimIds(framework, supplier.role);
+    const [row]: AssessmentRow[] = await m.query(
+      `insert into assessments.assessments (tenant_id, id, supplier_id, product_id, framework_key, framework_version, claim_ids, status, due_at, created_by, cycle_due_at)
+       values ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10)
+       on conflict (tenant_id, supplier_id, cycle_due_at) where cycle_due_at is not null do nothing returning *`,
+      [tenantId, id, supplier.id, options.productId, framework.key, framework.version, claimIds, options.dueAt, options.createdBy, options.cycleDueAt ?? null],
+    );
+    if (!row) return null;
+    await audit(m, tenantId, {
+      action: 'assessment.created',
+      targetType: 'assessment',
+      targetId: id,
+      changes: { supplierId: supplier.id, productId: row.product_id, framework: `${framework.key}@${framework.version}`, dueAt: options.dueAt.toISOString(), claimCount: claimIds.length },
+    });
+    await emit(m, tenantId, 'assessment.created', await this.eventData(m, row));
+    return row;
   }
 
   async list(tenantId: string, filter: { supplierId?: string; status?: AssessmentStatus; overdue?: boolean }, limit: number, cursor?: string): Promise<Page<AssessmentSummary>> {

@@ -23,6 +23,8 @@ export interface SystemTickPayload {
 
 export type RemindersDispatchPayload = TenantJobPayload;
 
+export type ReassessmentOpenPayload = TenantJobPayload;
+
 export interface EmailSendPayload extends TenantJobPayload {
   /** Logged emails of the tenant to send (a batch: one claim and one status update for all of them). */
   emailIds: string[];
@@ -46,6 +48,8 @@ export interface JobPayloads {
   [JobName.RemindersTick]: SystemTickPayload;
   [JobName.NotificationsSweep]: SystemTickPayload;
   [JobName.RemindersDispatch]: RemindersDispatchPayload;
+  [JobName.ReassessmentTick]: SystemTickPayload;
+  [JobName.ReassessmentOpen]: ReassessmentOpenPayload;
   [JobName.EmailSend]: EmailSendPayload;
   [JobName.WebhookDeliver]: WebhookDeliverPayload;
   [JobName.EvidenceIngest]: EvidenceIngestPayload;

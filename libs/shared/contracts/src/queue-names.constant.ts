@@ -22,6 +22,10 @@ export enum JobName {
   EmailSend = 'email.send',
   /** One attempt of one webhook delivery. */
   WebhookDeliver = 'webhook.deliver',
+  /** Scheduler tick: find tenants with a supplier due for reassessment and fan out one job each. */
+  ReassessmentTick = 'reassessment.tick',
+  /** Open (and, when the tenant says so, send) the due reassessments of one tenant. */
+  ReassessmentOpen = 'reassessment.open',
   /** Fetch (for URL evidence), detect, parse, check and index one piece of evidence. */
   EvidenceIngest = 'evidence.ingest',
   /** Scheduler tick: re-enqueue ingestion of evidence left pending (crash between commit and enqueue). */
@@ -37,6 +41,8 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.EventDeliver]: QueueName.Events,
   [JobName.RemindersTick]: QueueName.Scheduler,
   [JobName.NotificationsSweep]: QueueName.Scheduler,
+  [JobName.ReassessmentTick]: QueueName.Scheduler,
+  [JobName.ReassessmentOpen]: QueueName.Scheduler,
   [JobName.RemindersDispatch]: QueueName.Notifications,
   [JobName.EmailSend]: QueueName.Notifications,
   [JobName.WebhookDeliver]: QueueName.Notifications,

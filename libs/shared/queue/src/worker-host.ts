@@ -14,7 +14,13 @@ export const CONSUMED_QUEUES = Symbol('CONSUMED_QUEUES');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Jobs that act across tenants (scheduler ticks that fan out) and so carry no tenant. */
-export const SYSTEM_JOBS: ReadonlySet<JobName> = new Set<JobName>([JobName.RemindersTick, JobName.NotificationsSweep, JobName.EvidenceSweep, JobName.EvidenceExpiryTick]);
+export const SYSTEM_JOBS: ReadonlySet<JobName> = new Set<JobName>([
+  JobName.RemindersTick,
+  JobName.NotificationsSweep,
+  JobName.EvidenceSweep,
+  JobName.EvidenceExpiryTick,
+  JobName.ReassessmentTick,
+]);
 
 /**
  * Runs BullMQ workers for the consumed queues. Boot fails unless every job of those queues has

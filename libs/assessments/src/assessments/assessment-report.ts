@@ -1,0 +1,175 @@
+import { TenantDatabase } from '@assay/shared/database';
+import { Injectable } from '@nestjs/common';
+import type { FrameworkDocument } from '../catalogue/catalogue-document';
+import { CatalogueService } from '../catalogue/catalogue.service';
+import type { ClaimCheck, Disagreement } from '../checks/check-results';
+import type { FindingView } from '../findings/finding-view';
+import { SupplierView, SuppliersService, supplierView } from '../suppliers/suppliers.service';
+import type { AssessmentScore } from './assessment-score';
+import type { AssessmentStatus } from './assessment-status';
+import { AssessmentDetail, AssessmentsService, AttestationRow, AttestationView, attestationView } from './assessments.service';
+
+export const REPORT_FORMATS = ['json', 'csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface ReportClaim {
+  themeId: string;
+  themeTitle: string;
+  principleId: string;
+  principleTitle: string;
+  claimId: string;
+  claimText: string;
+  answer: string | null;
+  justification: string | null;
+  evidenceIds: string[];
+  answeredAt: string | null;
+  checks: ClaimCheck[];
+  reviewVerdict: string | null;
+  reviewComment: string | null;
+  reviewedAt: string | null;
+}
+
+/** The assurance pack: everything an auditor needs about one assessment. */
+export interface AssessmentReport {
+  generatedAt: string;
+  assessment: {
+    id: string;
+    status: AssessmentStatus;
+    dueAt: string;
+    overdue: boolean;
+    createdAt: string;
+    sentAt: string | null;
+    submittedAt: string | null;
+    closedAt: string | null;
+    returnMessage: string | null;
+    conclusion: string | null;
+  };
+  supplier: SupplierView;
+  product: { id: string; name: string; currentVersion: string | null; deliveryModel: string } | null;
+  framework: { key: string; version: string; name: string; publisher: string; url: string; attribution: string };
+  score: AssessmentScore;
+  claims: ReportClaim[];
+  disagreements: Disagreement[];
+  findings: FindingView[];
+  /** Every attestation given, oldest first (a returned assessment is attested again on resubmission). */
+  attestations: AttestationView[];
+}
+
+/** The catalogue titles of each claim's theme and principle. */
+function titles(framework: FrameworkDocument): Map<string, { themeTitle: string; principleTitle: string }> {
+  const byClaim = new Map<string, { themeTitle: string; principleTitle: string }>();
+  for (const theme of framework.themes) {
+    for (const principle of theme.principles) {
+      for (const claim of principle.claims) byClaim.set(claim.id, { themeTitle: theme.title, principleTitle: principle.title });
+    }
+  }
+  return byClaim;
+}
+
+export function reportClaims(framework: FrameworkDocument, detail: AssessmentDetail): ReportClaim[] {
+  const byClaim = titles(framework);
+  return detail.claims.map((claim) => ({
+    themeId: claim.themeId,
+    themeTitle: byClaim.get(claim.id)?.themeTitle ?? '',
+    principleId: claim.principleId,
+    principleTitle: byClaim.get(claim.id)?.principleTitle ?? '',
+    claimId: claim.id,
+    claimText: claim.text,
+    answer: claim.response?.answer ?? null,
+    justification: claim.response?.justification ?? null,
+    evidenceIds: claim.response?.evidenceIds ?? [],
+    answeredAt: claim.response?.answeredAt ?? null,
+    checks: claim.checks,
+    reviewVerdict: claim.review?.verdict ?? null,
+    reviewComment: claim.review?.comment ?? null,
+    reviewedAt: claim.review?.reviewedAt ?? null,
+  }));
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One RFC 4180 field. Cells a spreadsheet would read as a formula (starting `=`, `+`, `-`, `@`,
+ * tab or carriage return) are prefixed with `'` so they open as text.
+ */
+export function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const CSV_COLUMNS: [string, (claim: ReportClaim, report: AssessmentReport) => string | number | null][] = [
+  ['assessment_id', (_c, r) => r.assessment.id],
+  ['supplier', (_c, r) => r.supplier.name],
+  ['product', (_c, r) => r.product?.name ?? null],
+  ['framework', (_c, r) => `${r.framework.key}@${r.framework.version}`],
+  ['assessment_status', (_c, r) => r.assessment.status],
+  ['theme_id', (c) => c.themeId],
+  ['theme', (c) => c.themeTitle],
+  ['principle_id', (c) => c.principleId],
+  ['principle', (c) => c.principleTitle],
+  ['claim_id', (c) => c.claimId],
+  ['claim', (c) => c.claimText],
+  ['answer', (c) => c.answer],
+  ['justification', (c) => c.justification],
+  ['evidence_ids', (c) => c.evidenceIds.join(' ')],
+  ['checks', (c) => c.checks.map((check) => `${check.key}:${check.result}`).join(' ')],
+  ['review_verdict', (c) => c.reviewVerdict],
+  ['review_comment', (c) => c.reviewComment],
+  ['findings', (c, r) => r.findings.filter((finding) => finding.claimId === c.claimId).map((finding) => `${finding.severity}:${finding.status}:${finding.title}`).join('; ')],
+];
+
+/** The report as CSV: a header row, then one row per applicable claim (CRLF line ends, RFC 4180). */
+export function reportCsv(report: AssessmentReport): string {
+  const lines = [CSV_COLUMNS.map(([name]) => name).join(',')];
+  for (const claim of report.claims) lines.push(CSV_COLUMNS.map(([, cell]) => csvCell(cell(claim, report))).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Builds the assurance pack from the assessment as the API shows it, plus the catalogue and every attestation. */
+@Injectable()
+export class AssessmentReportService {
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly assessments: AssessmentsService,
+    private readonly suppliers: SuppliersService,
+    private readonly catalogue: CatalogueService,
+  ) {}
+
+  async report(tenantId: string, id: string): Promise<AssessmentReport> {
+    return this.database.run(async (m) => {
+      const row = await this.assessments.find(m, tenantId, id);
+      const detail = await this.assessments.detail(m, row);
+      const framework = await this.catalogue.getFramework(row.framework_key, row.framework_version);
+      const supplier = await this.suppliers.find(m, tenantId, row.supplier_id);
+      const [product]: { id: string; name: string; current_version: string | null; delivery_model: string }[] = row.product_id
+        ? await m.query(`select id, name, current_version, delivery_model from assessments.products where tenant_id = $1 and id = $2`, [tenantId, row.product_id])
+        : [];
+      const attestations: AttestationRow[] = await m.query(`select * from assessments.attestations where tenant_id = $1 and assessment_id = $2 order by signed_at, id`, [tenantId, id]);
+      return {
+        generatedAt: new Date().toISOString(),
+        assessment: {
+          id: detail.id,
+          status: detail.status,
+          dueAt: detail.dueAt,
+          overdue: detail.overdue,
+          createdAt: detail.createdAt,
+          sentAt: detail.sentAt,
+          submittedAt: detail.submittedAt,
+          closedAt: detail.closedAt,
+          returnMessage: detail.returnMessage,
+          conclusion: detail.conclusion,
+        },
+        supplier: supplierView(supplier),
+        product: product ? { id: product.id, name: product.name, currentVersion: product.current_version, deliveryModel: product.delivery_model } : null,
+        framework: { key: framework.key, version: framework.version, name: framework.name, publisher: framework.publisher, url: framework.url, attribution: framework.attribution },
+        score: detail.score,
+        claims: reportClaims(framework, detail),
+        disagreements: detail.disagreements,
+        findings: detail.findings,
+        attestations: attestations.map(attestationView),
+      };
+    }, tenantId);
+  }
+}

@@ -1,0 +1,174 @@
+import { Access } from '@assay/shared/auth';
+import { isUuid } from '@assay/shared/database';
+import { toConnection } from '@assay/shared/graphql';
+import { RequestContext } from '@assay/shared/tenancy-context';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { AssessmentReviewService } from '../assessments/assessment-review.service';
+import type { AssessmentScore as Score } from '../assessments/assessment-score';
+import { AssessmentClaimView, AssessmentDetail, AssessmentSummary, AssessmentsService, AttestationView } from '../assessments/assessments.service';
+import type { Disagreement as DisagreementView } from '../checks/check-results';
+import type { FindingView } from '../findings/finding-view';
+import { FindingsService } from '../findings/findings.service';
+import { SupplierView, SuppliersService } from '../suppliers/suppliers.service';
+import {
+  Assessment,
+  AssessmentClaim,
+  AssessmentConnection,
+  AssessmentFilter,
+  AssessmentScore,
+  Attestation,
+  CompleteAssessmentInput,
+  CreateAssessmentInput,
+  CreateFindingInput,
+  Disagreement,
+  Finding,
+  ReturnAssessmentInput,
+  ReviewAssessmentInput,
+  SendAssessmentInput,
+  Supplier,
+  UpdateFindingInput,
+} from './assessments.types';
+import { first, orNull, ownId } from './graphql-args';
+
+/**
+ * Assessments over GraphQL with the REST services and access rules. A list shows summaries; the
+ * claims, score, checks and findings of an assessment load once per request when asked for.
+ */
+@Access('assessments:read')
+@Resolver(() => Assessment)
+export class AssessmentsResolver {
+  private readonly details = new WeakMap<object, Map<string, Promise<AssessmentDetail>>>();
+
+  constructor(
+    private readonly assessments: AssessmentsService,
+    private readonly reviews: AssessmentReviewService,
+    private readonly findingService: FindingsService,
+    private readonly suppliers: SuppliersService,
+  ) {}
+
+  @Query(() => Assessment, { nullable: true })
+  assessment(@Args('id', { type: () => ID }) id: string): Promise<AssessmentDetail | null> {
+    return orNull(() => this.assessments.get(RequestContext.tenantId, ownId(id, 'Assessment')));
+  }
+
+  @Query(() => AssessmentConnection, { name: 'assessments', description: 'Assessments, newest first' })
+  async assessmentPage(
+    @Args('first', { type: () => Int, nullable: true }) count?: number | null,
+    @Args('after', { type: () => String, nullable: true }) after?: string | null,
+    @Args('filter', { type: () => AssessmentFilter, nullable: true }) filter?: AssessmentFilter,
+  ) {
+    const supplierId = filter?.supplierId ?? undefined;
+    if (supplierId !== undefined && !isUuid(supplierId)) return toConnection({ data: [], nextCursor: null });
+    const page = await this.assessments.list(RequestContext.tenantId, { supplierId, status: filter?.status ?? undefined, overdue: filter?.overdue ?? undefined }, first(count), after ?? undefined);
+    return toConnection(page);
+  }
+
+  @ResolveReference()
+  resolveReference(reference: { __typename: string; id: string }): Promise<AssessmentDetail | null> {
+    return orNull(() => this.assessments.get(RequestContext.tenantId, ownId(reference.id, 'Assessment')));
+  }
+
+  @ResolveField(() => Supplier, { nullable: true })
+  @Access('suppliers:read')
+  supplier(@Parent() assessment: AssessmentSummary): Promise<SupplierView | null> {
+    return orNull(() => this.suppliers.get(RequestContext.tenantId, assessment.supplierId));
+  }
+
+  @ResolveField(() => [AssessmentClaim], { description: 'Applicable claims in catalogue order with answers, verdicts and automated checks' })
+  async claims(@Parent() assessment: AssessmentSummary, @Context('req') request: object): Promise<AssessmentClaimView[]> {
+    return (await this.detail(request, assessment)).claims;
+  }
+
+  @ResolveField(() => Int)
+  async answeredCount(@Parent() assessment: AssessmentSummary, @Context('req') request: object): Promise<number> {
+    return (await this.detail(request, assessment)).answeredCount;
+  }
+
+  @ResolveField(() => AssessmentScore, { description: 'Live while open; final once completed' })
+  async score(@Parent() assessment: AssessmentSummary, @Context('req') request: object): Promise<Score> {
+    return (await this.detail(request, assessment)).score;
+  }
+
+  @ResolveField(() => [Disagreement])
+  async disagreements(@Parent() assessment: AssessmentSummary, @Context('req') request: object): Promise<DisagreementView[]> {
+    return (await this.detail(request, assessment)).disagreements;
+  }
+
+  @ResolveField(() => [Finding])
+  async findings(@Parent() assessment: AssessmentSummary, @Context('req') request: object): Promise<FindingView[]> {
+    return (await this.detail(request, assessment)).findings;
+  }
+
+  @ResolveField(() => Attestation, { nullable: true, description: 'The latest attestation' })
+  async attestation(@Parent() assessment: AssessmentSummary, @Context('req') request: object): Promise<AttestationView | null> {
+    return (await this.detail(request, assessment)).attestation;
+  }
+
+  @ResolveField(() => String, { nullable: true })
+  async returnMessage(@Parent() assessment: AssessmentSummary, @Context('req') request: object): Promise<string | null> {
+    return (await this.detail(request, assessment)).returnMessage;
+  }
+
+  @ResolveField(() => String, { nullable: true })
+  async conclusion(@Parent() assessment: AssessmentSummary, @Context('req') request: object): Promise<string | null> {
+    return (await this.detail(request, assessment)).conclusion;
+  }
+
+  @Mutation(() => Assessment)
+  @Access('assessments:write')
+  createAssessment(@Args('input') input: CreateAssessmentInput): Promise<AssessmentDetail> {
+    return this.assessments.create(RequestContext.identity, input);
+  }
+
+  @Mutation(() => Assessment, { description: "Send a draft to the supplier's contacts, each with their own portal link" })
+  @Access('assessments:write')
+  sendAssessment(@Args('id', { type: () => ID }) id: string, @Args('input', { type: () => SendAssessmentInput, nullable: true }) input?: SendAssessmentInput): Promise<AssessmentDetail> {
+    return this.assessments.send(RequestContext.identity, ownId(id, 'Assessment'), input?.contactIds);
+  }
+
+  @Mutation(() => Assessment)
+  @Access('assessments:write')
+  reviewAssessment(@Args('id', { type: () => ID }) id: string, @Args('input') input: ReviewAssessmentInput): Promise<AssessmentDetail> {
+    return this.reviews.review(RequestContext.identity, ownId(id, 'Assessment'), input.decisions);
+  }
+
+  @Mutation(() => Assessment)
+  @Access('assessments:write')
+  returnAssessment(@Args('id', { type: () => ID }) id: string, @Args('input') input: ReturnAssessmentInput): Promise<AssessmentDetail> {
+    return this.reviews.returnToSupplier(RequestContext.identity, ownId(id, 'Assessment'), input.message);
+  }
+
+  @Mutation(() => Assessment)
+  @Access('assessments:write')
+  completeAssessment(@Args('id', { type: () => ID }) id: string, @Args('input', { type: () => CompleteAssessmentInput, nullable: true }) input?: CompleteAssessmentInput): Promise<AssessmentDetail> {
+    return this.reviews.complete(RequestContext.identity, ownId(id, 'Assessment'), input?.conclusion);
+  }
+
+  @Mutation(() => Finding)
+  @Access('assessments:write')
+  createFinding(@Args('assessmentId', { type: () => ID }) assessmentId: string, @Args('input') input: CreateFindingInput): Promise<FindingView> {
+    return this.findingService.create(RequestContext.identity, ownId(assessmentId, 'Assessment'), input);
+  }
+
+  @Mutation(() => Finding)
+  @Access('assessments:write')
+  updateFinding(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateFindingInput): Promise<FindingView> {
+    return this.findingService.update(RequestContext.identity, ownId(id, 'Finding'), input.status, input.riskAcceptedUntil);
+  }
+
+  /** The full assessment behind a summary, loaded at most once per request. */
+  private detail(request: object, assessment: AssessmentSummary | AssessmentDetail): Promise<AssessmentDetail> {
+    if ('claims' in assessment) return Promise.resolve(assessment);
+    let cache = this.details.get(request);
+    if (!cache) {
+      cache = new Map();
+      this.details.set(request, cache);
+    }
+    let detail = cache.get(assessment.id);
+    if (!detail) {
+      detail = this.assessments.get(RequestContext.tenantId, assessment.id);
+      cache.set(assessment.id, detail);
+    }
+    return detail;
+  }
+}

@@ -1,0 +1,100 @@
+import { Access } from '@assay/shared/auth';
+import { TenantDatabase } from '@assay/shared/database';
+import { toConnection } from '@assay/shared/graphql';
+import { RequestContext } from '@assay/shared/tenancy-context';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { AssessmentRow, AssessmentSummary, summaryView } from '../assessments/assessments.service';
+import { ProductRow, ProductView, ProductsService, productView } from '../suppliers/products.service';
+import { ContactRow, ContactView, SupplierContactsService, contactView } from '../suppliers/supplier-contacts.service';
+import { SupplierView, SuppliersService } from '../suppliers/suppliers.service';
+import { AddProductInput, AddSupplierContactInput, Assessment, Contact, CreateSupplierInput, Product, Supplier, SupplierConnection, SupplierFilter, UpdateSupplierInput } from './assessments.types';
+import { first, orNull, ownId } from './graphql-args';
+import { RequestBatch, groupBy } from './request-batch';
+
+/** Suppliers over GraphQL: the REST services and access rules; children of a page load in one query per field. */
+@Access('suppliers:read')
+@Resolver(() => Supplier)
+export class SuppliersResolver {
+  private readonly productBatch: RequestBatch<ProductView[]>;
+  private readonly contactBatch: RequestBatch<ContactView[]>;
+  private readonly assessmentBatch: RequestBatch<AssessmentSummary[]>;
+
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly supplierService: SuppliersService,
+    private readonly contactService: SupplierContactsService,
+    private readonly productService: ProductsService,
+  ) {
+    const children = <R, V>(table: string, order: string, view: (row: R) => V & { supplierId: string }, extra = '') =>
+      new RequestBatch<(V & { supplierId: string })[]>(async (tenantId, supplierIds) => {
+        const rows: R[] = await this.database.run(
+          (m) => m.query(`select * from assessments.${table} where tenant_id = $1 and supplier_id = any($2::uuid[])${extra} order by id ${order}`, [tenantId, supplierIds]),
+          tenantId,
+        );
+        return groupBy(rows.map(view), (item) => item.supplierId);
+      });
+    this.productBatch = children<ProductRow, ProductView>('products', 'asc', productView, ' and removed_at is null');
+    this.contactBatch = children<ContactRow, ContactView>('supplier_contacts', 'asc', contactView, ' and removed_at is null');
+    this.assessmentBatch = children<AssessmentRow, AssessmentSummary>('assessments', 'desc', summaryView);
+  }
+
+  @Query(() => SupplierConnection, { description: 'Suppliers, newest first, filtered by tier, status and text in the name' })
+  async suppliers(
+    @Args('first', { type: () => Int, nullable: true }) count?: number | null,
+    @Args('after', { type: () => String, nullable: true }) after?: string | null,
+    @Args('filter', { type: () => SupplierFilter, nullable: true }) filter?: SupplierFilter,
+  ) {
+    const page = await this.supplierService.list(RequestContext.tenantId, { tier: filter?.tier ?? undefined, status: filter?.status ?? undefined, q: filter?.q ?? undefined }, first(count), after ?? undefined);
+    return toConnection(page);
+  }
+
+  @Query(() => Supplier, { nullable: true })
+  supplier(@Args('id', { type: () => ID }) id: string): Promise<SupplierView | null> {
+    return orNull(() => this.supplierService.get(RequestContext.tenantId, ownId(id, 'Supplier')));
+  }
+
+  @ResolveReference()
+  resolveReference(reference: { __typename: string; id: string }): Promise<SupplierView | null> {
+    return orNull(() => this.supplierService.get(RequestContext.tenantId, ownId(reference.id, 'Supplier')));
+  }
+
+  @ResolveField(() => [Product], { description: 'Current products, oldest first' })
+  async products(@Parent() supplier: Supplier, @Context('req') request: object): Promise<ProductView[]> {
+    return (await this.productBatch.get(request, supplier.id)) ?? [];
+  }
+
+  @ResolveField(() => [Contact], { description: 'Current contacts, oldest first' })
+  async contacts(@Parent() supplier: Supplier, @Context('req') request: object): Promise<ContactView[]> {
+    return (await this.contactBatch.get(request, supplier.id)) ?? [];
+  }
+
+  @ResolveField(() => [Assessment], { description: 'Assessments of the supplier, newest first' })
+  @Access('assessments:read')
+  async assessments(@Parent() supplier: Supplier, @Context('req') request: object): Promise<AssessmentSummary[]> {
+    return (await this.assessmentBatch.get(request, supplier.id)) ?? [];
+  }
+
+  @Mutation(() => Supplier)
+  @Access('suppliers:write')
+  createSupplier(@Args('input') input: CreateSupplierInput): Promise<SupplierView> {
+    return this.supplierService.create(RequestContext.identity, input);
+  }
+
+  @Mutation(() => Supplier)
+  @Access('suppliers:write')
+  updateSupplier(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateSupplierInput): Promise<SupplierView> {
+    return this.supplierService.update(RequestContext.identity, ownId(id, 'Supplier'), input);
+  }
+
+  @Mutation(() => Contact)
+  @Access('suppliers:write')
+  addSupplierContact(@Args('supplierId', { type: () => ID }) supplierId: string, @Args('input') input: AddSupplierContactInput): Promise<ContactView> {
+    return this.contactService.create(RequestContext.identity, ownId(supplierId, 'Supplier'), input);
+  }
+
+  @Mutation(() => Product)
+  @Access('suppliers:write')
+  addProduct(@Args('supplierId', { type: () => ID }) supplierId: string, @Args('input') input: AddProductInput): Promise<ProductView> {
+    return this.productService.create(RequestContext.identity, ownId(supplierId, 'Supplier'), input);
+  }
+}
