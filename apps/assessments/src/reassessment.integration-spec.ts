@@ -1,6 +1,8 @@
 import { JobName, QueueName } from '@assay/shared/contracts';
 import { ownerDataSource, testStack } from '@assay/shared/testing';
 import { Queue } from 'bullmq';
+import { ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createContact, createSupplier, organisation, waitFor } from './assessments-test-kit';
@@ -88,5 +90,48 @@ describe('scheduled reassessment (real worker ticks)', () => {
       await queue.close();
       redis.disconnect();
     }
+  });
+
+  describe('with a second worker process', () => {
+    let second: ChildProcess;
+
+    beforeAll(async () => {
+      let output = '';
+      second = fork(join(__dirname, '..', '..', '..', 'dist', 'apps', 'worker', 'src', 'main.js'), [], {
+        env: { ...process.env, ...testStack().env, NODE_ENV: 'test', LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      });
+      second.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      second.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      await waitFor(async () => output.includes('consuming'), 'the second worker to start', 45_000);
+    }, 60_000);
+    afterAll(async () => {
+      if (second.exitCode === null) {
+        const exited = new Promise((resolve) => second.once('exit', resolve));
+        second.kill('SIGTERM');
+        await exited;
+      }
+    });
+
+    it('two workers ticking at once open exactly one assessment per supplier and cycle', async () => {
+      const org = await organisation();
+      const suppliers = [];
+      for (let i = 0; i < 8; i++) suppliers.push(await createSupplier(org, { role: 'reseller' }));
+      const redis = new Redis(testStack().env['REDIS_URL'] as string, { maxRetriesPerRequest: null });
+      const queue = new Queue(QueueName.Scheduler, { connection: redis });
+      try {
+        await Promise.all(suppliers.map((supplier) => dueIn(supplier.id, 5)));
+        // Beyond the scheduled ticks, extra per-tenant jobs land on both workers at the same moment.
+        await queue.addBulk(Array.from({ length: 8 }, (_, index) => ({ name: JobName.ReassessmentOpen, data: { tenantId: org.tenantId }, opts: { jobId: `two-workers_${org.tenantId}_${index}` } })));
+        for (const supplier of suppliers) await waitFor(async () => (await cycles(supplier.id)).length > 0, `the reassessment of ${supplier.name}`);
+        await pause(1_500);
+        for (const supplier of suppliers) expect(await cycles(supplier.id)).toHaveLength(1);
+        const due = await owner.query(`select count(*)::int as n from assessments.outbox where tenant_id = $1 and type = 'reassessment.due'`, [org.tenantId]);
+        expect(due[0].n).toBe(suppliers.length);
+      } finally {
+        await queue.close();
+        redis.disconnect();
+      }
+    });
   });
 });
