@@ -48,6 +48,7 @@ describe('sign-up and sign-in', () => {
     const org = await signupTenant();
     const me = await gateway('/api/v1/me', { headers: bearer(org.accessToken) });
     expect(me.status).toBe(200);
+    expect(me.headers.get('x-assay-db-queries')).toBeNull();
     expect(me.body.user.email).toBe(org.email);
     expect(me.body.tenant).toMatchObject({ id: org.tenant.id, role: 'owner' });
     const [user] = await owner.query(`select password_hash from tenancy.users where id = $1`, [org.user.id]);

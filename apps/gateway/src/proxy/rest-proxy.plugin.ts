@@ -1,6 +1,7 @@
 import { INTERNAL_IDENTITY_HEADER, IdentityTokenIssuer } from '@assay/shared/auth';
 import type { AppConfig } from '@assay/shared/config';
 import {
+  DB_QUERIES_HEADER,
   IdempotencyStore,
   PROBLEM_CONTENT_TYPE,
   ProblemDetailsFilter,
@@ -81,6 +82,12 @@ export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyD
       for (const name of STRIPPED_REQUEST_HEADERS) delete forwarded[name];
       return { ...forwarded, [INTERNAL_IDENTITY_HEADER]: token, 'x-request-id': request.id, 'x-forwarded-for': request.ip };
     };
+    // Internal diagnostics of a service never reach clients.
+    const rewriteHeaders = (headers: IncomingHttpHeaders): IncomingHttpHeaders => {
+      const kept = { ...headers };
+      delete kept[DB_QUERIES_HEADER];
+      return kept;
+    };
     type ProxyReply = Parameters<NonNullable<ReplyFromHooks['onError']>>[0];
     const onError = (proxyReply: ProxyReply, { error }: { error: Error }): void => {
       request.log.warn({ err: error, service }, 'upstream request failed');
@@ -101,7 +108,7 @@ export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyD
         errors: [{ field: 'Idempotency-Key', message: 'invalid' }],
       });
     }
-    if (!idempotent) return reply.from(target, { ...forwardedBody, rewriteRequestHeaders, onError });
+    if (!idempotent) return reply.from(target, { ...forwardedBody, rewriteRequestHeaders, rewriteHeaders, onError });
 
     const scope = principalKey(identity, request);
     const fingerprint = requestFingerprint(request.method, request.url, request.body as Buffer);
@@ -118,6 +125,7 @@ export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyD
     return reply.from(target, {
       ...forwardedBody,
       rewriteRequestHeaders,
+      rewriteHeaders,
       onError: (proxyReply, failure) => {
         void deps.idempotency.release(scope, key);
         onError(proxyReply, failure);

@@ -1,5 +1,5 @@
 import { Access } from '@assay/shared/auth';
-import { isUuid } from '@assay/shared/database';
+import { TenantDatabase, isUuid } from '@assay/shared/database';
 import { toConnection } from '@assay/shared/graphql';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
@@ -7,7 +7,7 @@ import { AssessmentReviewService } from '../assessments/assessment-review.servic
 import type { AssessmentScore as Score } from '../assessments/assessment-score';
 import { AssessmentClaimView, AssessmentDetail, AssessmentSummary, AssessmentsService, AttestationView } from '../assessments/assessments.service';
 import type { Disagreement as DisagreementView } from '../checks/check-results';
-import type { FindingView } from '../findings/finding-view';
+import { FindingRow, FindingView, findingView } from '../findings/finding-view';
 import { FindingsService } from '../findings/findings.service';
 import { SupplierView, SuppliersService } from '../suppliers/suppliers.service';
 import {
@@ -29,6 +29,7 @@ import {
   UpdateFindingInput,
 } from './assessments.types';
 import { first, orNull, ownId } from './graphql-args';
+import { RequestBatch, groupBy } from './request-batch';
 
 /**
  * Assessments over GraphQL with the REST services and access rules. A list shows summaries; the
@@ -39,12 +40,24 @@ import { first, orNull, ownId } from './graphql-args';
 export class AssessmentsResolver {
   private readonly details = new WeakMap<object, Map<string, Promise<AssessmentDetail>>>();
 
+  /** Findings of every assessment a request lists, in one query. */
+  private readonly findingBatch: RequestBatch<FindingView[]>;
+
   constructor(
     private readonly assessments: AssessmentsService,
     private readonly reviews: AssessmentReviewService,
     private readonly findingService: FindingsService,
     private readonly suppliers: SuppliersService,
-  ) {}
+    database: TenantDatabase,
+  ) {
+    this.findingBatch = new RequestBatch<FindingView[]>(async (tenantId, assessmentIds) => {
+      const rows: FindingRow[] = await database.run(
+        (m) => m.query(`select * from assessments.findings where tenant_id = $1 and assessment_id = any($2::uuid[]) order by id`, [tenantId, assessmentIds]),
+        tenantId,
+      );
+      return groupBy(rows.map(findingView), (finding) => finding.assessmentId);
+    });
+  }
 
   @Query(() => Assessment, { nullable: true })
   assessment(@Args('id', { type: () => ID }) id: string): Promise<AssessmentDetail | null> {
@@ -96,7 +109,7 @@ export class AssessmentsResolver {
 
   @ResolveField(() => [Finding])
   async findings(@Parent() assessment: AssessmentSummary, @Context('req') request: object): Promise<FindingView[]> {
-    return (await this.detail(request, assessment)).findings;
+    return (await this.findingBatch.get(request, assessment.id)) ?? [];
   }
 
   @ResolveField(() => Attestation, { nullable: true, description: 'The latest attestation' })

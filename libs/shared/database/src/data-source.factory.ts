@@ -1,5 +1,6 @@
 import type { DatabaseConfig } from '@assay/shared/config';
-import { DataSource, DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+import { RequestContext } from '@assay/shared/tenancy-context';
+import { DataSource, DataSourceOptions, EntitySchema, Logger, MixedList } from 'typeorm';
 
 /** The role the runtime pool must act as: connect as it directly, or assume it at session start. */
 export function runtimeConnectionOptions(database: DatabaseConfig): { options?: string } {
@@ -16,6 +17,16 @@ export interface DataSourceParams {
   poolSize?: number;
 }
 
+/** Counts every statement against the request or job it runs for; logs nothing itself. */
+const queryCounter: Logger = {
+  logQuery: () => RequestContext.countQuery(),
+  logQueryError: () => undefined,
+  logQuerySlow: () => undefined,
+  logSchemaBuild: () => undefined,
+  logMigration: () => undefined,
+  log: () => undefined,
+};
+
 export function createRuntimeDataSource(database: DatabaseConfig, params: DataSourceParams): DataSource {
   const options: DataSourceOptions = {
     type: 'postgres',
@@ -24,6 +35,7 @@ export function createRuntimeDataSource(database: DatabaseConfig, params: DataSo
     synchronize: false,
     migrationsRun: false,
     logging: false,
+    logger: queryCounter,
     applicationName: `assay-${params.name}`,
     extra: {
       max: params.poolSize ?? database.poolSize,

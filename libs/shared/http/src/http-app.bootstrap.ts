@@ -1,3 +1,4 @@
+import { RequestContext } from '@assay/shared/tenancy-context';
 import type { AppConfig } from '@assay/shared/config';
 import type { IncomingMessage } from 'node:http';
 import { DynamicModule, Logger as NestLogger, Type } from '@nestjs/common';
@@ -43,6 +44,8 @@ export async function listen(app: NestFastifyApplication, config: AppConfig): Pr
   new NestLogger('Bootstrap').log(`assay-${config.processName} listening on ${await app.getUrl()}`);
 }
 
+export const DB_QUERIES_HEADER = 'x-assay-db-queries';
+
 function instrumentRequests(app: NestFastifyApplication, registry: Registry): void {
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -58,6 +61,10 @@ function instrumentRequests(app: NestFastifyApplication, registry: Registry): vo
   });
   fastify.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', request.id);
+    // How many SQL statements the request ran: lets tests hold list endpoints to a bounded number.
+    // The gateway does not pass it on to clients.
+    const queries = RequestContext.queryCount();
+    if (queries !== undefined) void reply.header(DB_QUERIES_HEADER, String(queries));
     return payload;
   });
 }

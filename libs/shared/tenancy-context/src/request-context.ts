@@ -6,6 +6,8 @@ export interface AssayClsStore extends ClsStore {
   /** The tenant a unit of work acts for; for requests it comes from the identity, for jobs from the payload. */
   tenantId?: string;
   requestId?: string;
+  /** SQL statements this request or job has run (for the query-count header and tests of batching). */
+  dbQueries?: number;
 }
 
 /** Thrown when code that must run for a tenant runs outside any tenant context: fail closed. */
@@ -52,6 +54,18 @@ export const RequestContext = {
   peekRequestId(): string | undefined {
     const cls = store();
     return cls.isActive() ? cls.get('requestId') : undefined;
+  },
+
+  /** Counts one SQL statement against the current request or job, if there is one. */
+  countQuery(): void {
+    const cls = store();
+    if (cls.isActive()) cls.set('dbQueries', (cls.get('dbQueries') ?? 0) + 1);
+  },
+
+  /** SQL statements run so far in the current context (undefined outside one). */
+  queryCount(): number | undefined {
+    const cls = store();
+    return cls.isActive() ? (cls.get('dbQueries') ?? 0) : undefined;
   },
 
   /** Binds the identity (and its tenant) to the current context, which must already exist. */
