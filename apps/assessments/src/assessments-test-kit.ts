@@ -1,4 +1,4 @@
-import { bearer, gateway, signupTenant } from '@assay/shared/testing';
+import { bearer, gateway, inviteMember, signupTenant, waitFor } from '@assay/shared/testing';
 import type { DataSource } from 'typeorm';
 
 /** An organisation and its owner, with helpers that call the API as that owner. */
@@ -11,16 +11,9 @@ export async function organisation() {
 
 export type Organisation = Awaited<ReturnType<typeof organisation>>;
 
-/** Invites a member with a role and accepts as them; the invitation link is read from tenancy's outbox. */
+/** Invites a member with a role and accepts as them. */
 export async function addMember(owner: DataSource, org: Organisation, role: 'admin' | 'assessor' | 'viewer'): Promise<{ accessToken: string }> {
-  const email = `member-${Math.random().toString(36).slice(2)}@example.test`;
-  const invited = await org.call('POST', '/api/v1/invitations', { email, role });
-  if (invited.status !== 201) throw new Error(`invitation failed: ${invited.status}`);
-  const [row] = await owner.query(`select payload from tenancy.outbox where type = 'invitation.created' and payload->'data'->>'invitationId' = $1`, [invited.body.id]);
-  const token = new URL(row.payload.data.acceptUrl).searchParams.get('token') as string;
-  const accepted = await gateway('/api/v1/invitations/accept', { method: 'POST', json: { token, password: `Member password ${Math.random().toString(36).slice(2)}`, name: 'Mo Member' } });
-  if (accepted.status !== 200) throw new Error(`acceptance failed: ${accepted.status}`);
-  return { accessToken: accepted.body.accessToken };
+  return inviteMember(owner, org.accessToken, role);
 }
 
 /** An API key of the organisation with the given scopes. */
@@ -46,15 +39,7 @@ export async function createContact(org: Organisation, supplierId: string, overr
   return created.body as { id: string; email: string; name: string };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+export { waitFor };
 
 export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 

@@ -1,8 +1,6 @@
 import { JobName, QueueName } from '@assay/shared/contracts';
-import { ownerDataSource, testStack } from '@assay/shared/testing';
+import { ownerDataSource, startExtraWorker, testStack } from '@assay/shared/testing';
 import { Queue } from 'bullmq';
-import { ChildProcess, fork } from 'node:child_process';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createContact, createSupplier, organisation, waitFor } from './assessments-test-kit';
@@ -93,24 +91,13 @@ describe('scheduled reassessment (real worker ticks)', () => {
   });
 
   describe('with a second worker process', () => {
-    let second: ChildProcess;
+    let second: { stop(): Promise<void> };
 
     beforeAll(async () => {
-      let output = '';
-      second = fork(join(__dirname, '..', '..', '..', 'dist', 'apps', 'worker', 'src', 'main.js'), [], {
-        env: { ...process.env, ...testStack().env, NODE_ENV: 'test', LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      });
-      second.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      second.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      await waitFor(async () => output.includes('consuming'), 'the second worker to start', 45_000);
+      second = await startExtraWorker();
     }, 60_000);
     afterAll(async () => {
-      if (second.exitCode === null) {
-        const exited = new Promise((resolve) => second.once('exit', resolve));
-        second.kill('SIGTERM');
-        await exited;
-      }
+      await second.stop();
     });
 
     it('two workers ticking at once open exactly one assessment per supplier and cycle', async () => {

@@ -1,8 +1,6 @@
 import { JobName } from '@assay/shared/contracts';
 import { JobProducer, QueueRegistry } from '@assay/shared/queue';
-import { appDatabase, mailSubject, mailText, ownerDataSource, receivedMail, serviceRequest, stackConfig, testStack, waitForMail } from '@assay/shared/testing';
-import { ChildProcess, fork } from 'node:child_process';
-import { join } from 'node:path';
+import { appDatabase, mailSubject, mailText, ownerDataSource, receivedMail, serviceRequest, stackConfig, startExtraWorker, waitForMail } from '@assay/shared/testing';
 import type { DataSource } from 'typeorm';
 import { TestTenant, createTenant, daysAgo, emit, sentAssessment, uniqueEmail, waitFor } from './notifications-test-kit';
 
@@ -100,27 +98,16 @@ describe('reminders and assessment emails (real SMTP, real worker)', () => {
   });
 
   describe('with a second worker process', () => {
-    let second: ChildProcess;
+    let second: { stop(): Promise<void> };
     let registry: QueueRegistry;
 
     beforeAll(async () => {
       registry = new QueueRegistry(stackConfig('worker'));
-      let output = '';
-      second = fork(join(__dirname, '..', '..', '..', 'dist', 'apps', 'worker', 'src', 'main.js'), [], {
-        env: { ...process.env, ...testStack().env, NODE_ENV: 'test', LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      });
-      second.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      second.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      await waitFor(async () => output.includes('consuming'), 'the second worker to start');
-    });
+      second = await startExtraWorker();
+    }, 60_000);
     afterAll(async () => {
       await registry.onApplicationShutdown();
-      if (second.exitCode === null) {
-        const exited = new Promise((resolve) => second.once('exit', resolve));
-        second.kill('SIGTERM');
-        await exited;
-      }
+      await second.stop();
     });
 
     it('two workers dispatching the same tenant at once send every reminder exactly once', async () => {

@@ -1,7 +1,10 @@
 import type { DomainEvent, EventType, JsonObject } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import type { DataSource } from 'typeorm';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import { bearer, gateway } from './helpers';
+import { testStack } from './test-stack';
 
 /** Writes an event to a service's outbox, as that service would; its relay puts it on the bus. */
 export async function emitEvent(database: TenantDatabase, schema: string, tenantId: string, type: EventType, data: object, timestamp = new Date()): Promise<DomainEvent> {
@@ -37,4 +40,24 @@ export async function inviteMember(owner: DataSource, ownerToken: string, role: 
   const accepted = await gateway('/api/v1/invitations/accept', { method: 'POST', json: { token, password: `Member password ${Math.random().toString(36).slice(2)}`, name: 'Mo Member' } });
   if (accepted.status !== 200) throw new Error(`acceptance failed: ${accepted.status}`);
   return { email, userId: accepted.body.user.id as string, accessToken: accepted.body.accessToken as string };
+}
+
+/** Starts one more worker process on the test stack (it consumes every queue) and says how to stop it. */
+export async function startExtraWorker(): Promise<{ stop(): Promise<void> }> {
+  let output = '';
+  const child = fork(join(__dirname, '..', '..', '..', '..', 'dist', 'apps', 'worker', 'src', 'main.js'), [], {
+    env: { ...process.env, ...testStack().env, NODE_ENV: 'test', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await waitFor(async () => output.includes('consuming'), 'the extra worker to start', 45_000);
+  return {
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
