@@ -178,15 +178,8 @@ export class UpdateContactDto {
   isSeniorResponsibleOwner?: boolean;
 }
 
-export class CreateProductDto {
-  @ApiProperty()
-  @NameRules()
-  name!: string;
-
-  @ApiProperty({ enum: DELIVERY_MODELS })
-  @IsIn(DELIVERY_MODELS)
-  deliveryModel!: DeliveryModel;
-
+/** The product fields that are optional both when a product is added and when it is changed. */
+class ProductOptionalFields {
   @ApiPropertyOptional({ example: '4.2.1' })
   @IsOptional()
   @IsString()
@@ -204,7 +197,17 @@ export class CreateProductDto {
   endOfSupportAnnouncedAt?: string | null;
 }
 
-export class UpdateProductDto {
+export class CreateProductDto extends ProductOptionalFields {
+  @ApiProperty()
+  @NameRules()
+  name!: string;
+
+  @ApiProperty({ enum: DELIVERY_MODELS })
+  @IsIn(DELIVERY_MODELS)
+  deliveryModel!: DeliveryModel;
+}
+
+export class UpdateProductDto extends ProductOptionalFields {
   @ApiPropertyOptional()
   @Present()
   @NameRules()
@@ -214,20 +217,4 @@ export class UpdateProductDto {
   @Present()
   @IsIn(DELIVERY_MODELS)
   deliveryModel?: DeliveryModel;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  currentVersion?: string | null;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  endOfSupportAt?: string | null;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  endOfSupportAnnouncedAt?: string | null;
 }
