@@ -29,6 +29,8 @@ export default async function globalSetup(): Promise<void> {
     dataDir,
     persistent: false,
     ports: 'free',
+    // Generous: a machine busy with other work can take a while to start six Node processes.
+    readyTimeoutMs: 180_000,
     extraEnv: {
       NODE_ENV: 'test',
       LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',

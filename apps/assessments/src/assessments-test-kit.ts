@@ -1,4 +1,4 @@
-import { bearer, gateway, inviteMember, signupTenant, waitFor } from '@assay/shared/testing';
+import { bearer, gateway, inviteMember, linkToken, signupTenant, waitFor } from '@assay/shared/testing';
 import type { DataSource } from 'typeorm';
 
 /** An organisation and its owner, with helpers that call the API as that owner. */
@@ -62,7 +62,7 @@ export async function sentAssessment(owner: DataSource, org: Organisation, role 
   const sent = await org.call('POST', `/api/v1/assessments/${created.body.id}/send`, {});
   if (sent.status !== 200) throw new Error(`sending failed: ${sent.status}`);
   const [event] = await owner.query(`select payload from assessments.outbox where type = 'assessment.sent' and payload->'data'->>'assessmentId' = $1`, [created.body.id]);
-  const token = new URL(event.payload.data.recipients[0].portalUrl).searchParams.get('token') as string;
+  const token = linkToken(event.payload.tenantId, event.payload.data.recipients[0].portalUrl);
   return { supplier, contact, assessment: created.body, event: event.payload, token, claimIds: (created.body.claims as { id: string }[]).map((c) => c.id) };
 }
 

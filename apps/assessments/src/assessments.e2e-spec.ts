@@ -72,8 +72,10 @@ describe('assessments', () => {
       dueAt: assessment.dueAt,
       internalOwnerUserId: org.user.id,
       seniorResponsibleOwner: { contactId: contact.id, email: contact.email, isSeniorResponsibleOwner: true },
-      recipients: [{ contactId: contact.id, email: contact.email, isSeniorResponsibleOwner: true, portalUrl: expect.stringMatching(/\/portal\?token=assay_portal_/) }],
+      recipients: [{ contactId: contact.id, email: contact.email, isSeniorResponsibleOwner: true, portalUrl: expect.stringMatching(/^sealed:v1\./) }],
     });
+    // The link travels sealed: neither the outbox row nor the queued event holds the token in plaintext.
+    expect(JSON.stringify(event)).not.toContain(token);
     const [stored] = await owner.query(`select token_hash from assessments.portal_tokens where assessment_id = $1`, [assessment.id]);
     expect(stored.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
 

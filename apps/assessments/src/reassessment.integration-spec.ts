@@ -52,7 +52,7 @@ describe('scheduled reassessment (real worker ticks)', () => {
     const events = await owner.query(`select type, payload from assessments.outbox where tenant_id = $1 and payload->'data'->>'assessmentId' = $2 order by created_at, id`, [org.tenantId, opened.id]);
     expect(events.map((event: { type: string }) => event.type)).toEqual(['assessment.created', 'reassessment.due', 'assessment.sent']);
     expect(events[1].payload.data).toMatchObject({ supplierId: soon.id, supplierName: soon.name, dueAt: dueAt.toISOString() });
-    expect(events[2].payload.data.recipients).toMatchObject([{ contactId: contact.id, portalUrl: expect.stringContaining('/portal?token=') }]);
+    expect(events[2].payload.data.recipients).toMatchObject([{ contactId: contact.id, portalUrl: expect.stringMatching(/^sealed:v1\./) }]);
   });
 
   it('catches up after a week of downtime with a draft when the tenant does not auto-send', async () => {

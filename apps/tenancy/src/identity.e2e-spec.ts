@@ -1,4 +1,4 @@
-import { appDatabase, bearer, gateway, graphql, ownerDataSource, signupTenant } from '@assay/shared/testing';
+import { appDatabase, bearer, gateway, graphql, linkToken, ownerDataSource, signupTenant } from '@assay/shared/testing';
 import { createHash } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
 import type { DataSource } from 'typeorm';
@@ -30,10 +30,16 @@ async function addMember(ownerToken: string, role: string) {
 
 let owner: DataSource;
 
-/** The invitation link travels in the `invitation.created` event (the email); read it from the outbox. */
+/**
+ * The invitation link travels in the `invitation.created` event (the email), sealed: read it from
+ * the outbox, where the token itself never rests in plaintext.
+ */
 async function invitationToken(invitationId: string): Promise<string> {
   const [row] = await owner.query(`select payload from tenancy.outbox where type = 'invitation.created' and payload->'data'->>'invitationId' = $1`, [invitationId]);
-  return new URL(row.payload.data.acceptUrl).searchParams.get('token') as string;
+  expect(row.payload.data.acceptUrl).toMatch(/^sealed:v1\./);
+  const token = linkToken(row.payload.tenantId, row.payload.data.acceptUrl);
+  expect(JSON.stringify(row.payload)).not.toContain(token);
+  return token;
 }
 
 beforeAll(async () => {

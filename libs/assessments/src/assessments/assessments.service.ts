@@ -345,7 +345,7 @@ export class AssessmentsService {
         [tenantId, id],
       );
       const sent = updated as AssessmentRow;
-      const recipients = (chosen as ContactRow[]).map((contact, index) => recipientOf(contact, links[index]?.url));
+      const recipients = (chosen as ContactRow[]).map((contact, index) => recipientOf(contact, this.portalTokens.sealedForDelivery(tenantId, links[index] as IssuedPortalLink)));
       await audit(m, tenantId, {
         action: 'assessment.sent',
         targetType: 'assessment',

@@ -1,4 +1,4 @@
-import { PORTAL_TOKEN_PREFIX, credentialHash, generateTenantToken, hashesEqual, parseTenantToken } from '@assay/shared/auth';
+import { CredentialLinkSealer, PORTAL_TOKEN_PREFIX, credentialHash, generateTenantToken, hashesEqual, parseTenantToken } from '@assay/shared/auth';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { Inject, Injectable } from '@nestjs/common';
@@ -44,10 +44,14 @@ interface TokenCheckRow {
  */
 @Injectable()
 export class PortalTokensService {
+  private readonly links: CredentialLinkSealer;
+
   constructor(
     private readonly database: TenantDatabase,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.links = new CredentialLinkSealer(config.dataEncryptionKey);
+  }
 
   /** Mints a link inside the caller's transaction; the token itself is returned only here. */
   async issue(m: EntityManager, tenantId: string, assessmentId: string, contactId: string, createdBy: string | null): Promise<IssuedPortalLink> {
@@ -59,6 +63,11 @@ export class PortalTokensService {
       [tenantId, id, assessmentId, contactId, credentialHash(token), createdBy, expiresAt],
     );
     return { id, contactId, token, url: this.portalUrl(token), expiresAt: expiresAt.toISOString() };
+  }
+
+  /** A link as events carry it to the email that delivers it: sealed, never plaintext at rest. */
+  sealedForDelivery(tenantId: string, link: IssuedPortalLink): string {
+    return this.links.sealLink(tenantId, link.url);
   }
 
   portalUrl(token: string): string {

@@ -1,5 +1,7 @@
 import type { DomainEvent } from '@assay/shared/contracts';
+import { CredentialLinkSealer } from '@assay/shared/auth';
 import { UnrecoverableError } from 'bullmq';
+import { randomBytes } from 'node:crypto';
 import { eventData } from './event-validation';
 
 const event = (type: string, data: Record<string, unknown>): DomainEvent =>
@@ -19,7 +21,14 @@ describe('eventData', () => {
     expect(eventData(event('assessment.sent', assessment), 'assessment').supplierName).toBe('Widget Works');
   });
 
+  it('takes a sealed portal link as its minting service sends it', () => {
+    const sealed = new CredentialLinkSealer(randomBytes(32)).sealLink('01900000-0000-7000-8000-000000000002', assessment.recipients[0]!.portalUrl);
+    const data = eventData(event('assessment.sent', { ...assessment, recipients: [{ ...assessment.recipients[0], portalUrl: sealed }] }), 'assessment');
+    expect(data.recipients?.[0]?.portalUrl).toBe(sealed);
+  });
+
   it.each([
+    ['a sealed-looking link that is not one', { ...assessment, recipients: [{ ...assessment.recipients[0], portalUrl: 'sealed:javascript:alert(1)' }] }],
     ['a missing field', { ...assessment, dueAt: undefined }],
     ['a bad date', { ...assessment, dueAt: 'next week' }],
     ['a bad email', { ...assessment, recipients: [{ ...assessment.recipients[0], email: 'not-an-email' }] }],

@@ -24,6 +24,8 @@ const optionalText = (maxLength: number) => ({ type: ['string', 'null'], maxLeng
 const instant = { type: 'string', format: 'date-time' } as const;
 const email = { type: 'string', format: 'email', maxLength: 320 } as const;
 const link = { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2048 } as const;
+/** A link carrying a credential: sealed by the service that minted it (a plain link is sealed on arrival). */
+const credentialLink = { anyOf: [link, { type: 'string', pattern: '^sealed:v1\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*$', maxLength: 4096 }] } as const;
 const days = { type: 'integer', minimum: 0, maximum: 3650 } as const;
 
 const envelope = {
@@ -35,7 +37,7 @@ const envelope = {
 const recipient = {
   type: 'object',
   required: ['contactId', 'name', 'email', 'isSeniorResponsibleOwner'],
-  properties: { contactId: uuid, name: text(300), email, isSeniorResponsibleOwner: { type: 'boolean' }, portalUrl: link },
+  properties: { contactId: uuid, name: text(300), email, isSeniorResponsibleOwner: { type: 'boolean' }, portalUrl: credentialLink },
 };
 
 const SCHEMAS = {
@@ -79,7 +81,7 @@ const SCHEMAS = {
       role: { type: 'string', enum: [...ROLES] },
       tenantName: text(300),
       invitedByName: text(300),
-      acceptUrl: link,
+      acceptUrl: credentialLink,
       expiresAt: instant,
     },
   },

@@ -3,3 +3,4 @@ export * from './identity.guard';
 export * from './access-token';
 export * from './credential-formats';
 export * from './secret-box';
+export * from './credential-links';

@@ -36,6 +36,7 @@ describe('loadConfig', () => {
         'SCHEDULER_TICK_MS must be an integer between 100 and 86400000 (got "soon")',
         'WEBHOOK_ALLOW_PRIVATE must be true or false (got "maybe")',
         'INTERNAL_TOKEN_PUBLIC_KEY is required',
+        'DATA_ENCRYPTION_KEY is required (32 random bytes, base64-encoded)',
       ]);
     }
   });
@@ -49,10 +50,10 @@ describe('loadConfig', () => {
     expect(loadConfig('worker', base).dataEncryptionKey).toEqual(key);
     expect(() => loadConfig('worker', { ...base, DATA_ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(/DATA_ENCRYPTION_KEY must be 32 bytes/);
     const { DATA_ENCRYPTION_KEY: _omitted, ...withoutKey } = base;
-    for (const process of ['tenancy', 'notifications', 'worker'] as const) {
+    for (const process of ['tenancy', 'assessments', 'notifications', 'worker'] as const) {
       expect(() => loadConfig(process, { ...withoutKey, INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x', ACCESS_TOKEN_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----x' })).toThrow(/DATA_ENCRYPTION_KEY is required/);
     }
-    expect(loadConfig('assessments', { ...withoutKey, INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x' }).dataEncryptionKey).toBeUndefined();
+    expect(loadConfig('evidence', { ...withoutKey, INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x' }).dataEncryptionKey).toBeUndefined();
   });
 
   it('refuses unsafe role names', () => {

@@ -149,7 +149,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     internalTokenPublicKey: read.pem('INTERNAL_TOKEN_PUBLIC_KEY', processName !== 'gateway' && processName !== 'worker'),
     accessTokenPrivateKey: read.pem('ACCESS_TOKEN_PRIVATE_KEY', processName === 'tenancy'),
     accessTokenPublicKey: read.pem('ACCESS_TOKEN_PUBLIC_KEY', processName === 'gateway'),
-    dataEncryptionKey: read.key('DATA_ENCRYPTION_KEY', 32, processName === 'tenancy' || processName === 'notifications' || processName === 'worker'),
+    dataEncryptionKey: read.key('DATA_ENCRYPTION_KEY', 32, processName === 'tenancy' || processName === 'assessments' || processName === 'notifications' || processName === 'worker'),
     rateLimit: {
       max: read.integer('RATE_LIMIT_MAX', 600, { min: 1, max: 1_000_000 }),
       authMax: read.integer('AUTH_RATE_LIMIT_MAX', 30, { min: 1, max: 1_000_000 }),

@@ -1,4 +1,4 @@
-import { INTERNAL_IDENTITY_HEADER, IdentityTokenIssuer } from '@assay/shared/auth';
+import { CredentialLinkSealer, INTERNAL_IDENTITY_HEADER, IdentityTokenIssuer } from '@assay/shared/auth';
 import { AppConfig, loadConfig, ProcessName } from '@assay/shared/config';
 import type { Identity, ServiceName } from '@assay/shared/contracts';
 import { TenantDatabase, createRuntimeDataSource } from '@assay/shared/database';
@@ -9,6 +9,15 @@ import { testStack } from './test-stack';
 /** The validated config a process of the test stack runs with. */
 export function stackConfig(processName: ProcessName): AppConfig {
   return loadConfig(processName, { ...process.env, ...testStack().env, NODE_ENV: 'test' });
+}
+
+/**
+ * The token inside a credential link as an event carries it (sealed by the service that minted it,
+ * as the stack's notifications service would open it to send the email).
+ */
+export function linkToken(tenantId: string, link: string): string {
+  const opened = new CredentialLinkSealer(stackConfig('notifications').dataEncryptionKey).openLink(tenantId, link);
+  return new URL(opened).searchParams.get('token') as string;
 }
 
 /** A connection as the schema owner (migrations' role): sees everything, for set-up and assertions. */

@@ -3,7 +3,7 @@ import { TenantDatabase, newId } from '@assay/shared/database';
 import type { DataSource } from 'typeorm';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { bearer, gateway } from './helpers';
+import { bearer, gateway, linkToken } from './helpers';
 import { testStack } from './test-stack';
 
 /** Writes an event to a service's outbox, as that service would; its relay puts it on the bus. */
@@ -36,7 +36,7 @@ export async function inviteMember(owner: DataSource, ownerToken: string, role: 
   const invited = await gateway('/api/v1/invitations', { method: 'POST', json: { email, role }, headers: bearer(ownerToken) });
   if (invited.status !== 201) throw new Error(`invitation failed: ${invited.status}`);
   const [row] = await owner.query(`select payload from tenancy.outbox where type = 'invitation.created' and payload->'data'->>'invitationId' = $1`, [invited.body.id]);
-  const token = new URL(row.payload.data.acceptUrl).searchParams.get('token') as string;
+  const token = linkToken(row.payload.tenantId, row.payload.data.acceptUrl);
   const accepted = await gateway('/api/v1/invitations/accept', { method: 'POST', json: { token, password: `Member password ${Math.random().toString(36).slice(2)}`, name: 'Mo Member' } });
   if (accepted.status !== 200) throw new Error(`acceptance failed: ${accepted.status}`);
   return { email, userId: accepted.body.user.id as string, accessToken: accepted.body.accessToken as string };

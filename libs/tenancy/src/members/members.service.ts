@@ -1,4 +1,4 @@
-import { generateTenantToken, credentialHash, parseTenantToken } from '@assay/shared/auth';
+import { CredentialLinkSealer, generateTenantToken, credentialHash, parseTenantToken } from '@assay/shared/auth';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { Identity, InvitationEventData, MemberEventData, MemberRemovedEventData, Role, TenantSettings, hasPermissions } from '@assay/shared/contracts';
 import { TenantDatabase, newId, updateReturning } from '@assay/shared/database';
@@ -73,13 +73,18 @@ const invitationView = (row: InvitationRow): InvitationView => ({
 /** Members of the caller's organisation, their roles, and invitations to join. */
 @Injectable()
 export class MembersService {
+  /** Invitation links travel sealed through the outbox and the queue to the email that carries them. */
+  private readonly links: CredentialLinkSealer;
+
   constructor(
     private readonly database: TenantDatabase,
     private readonly sessions: SessionStore,
     private readonly hasher: PasswordHasher,
     private readonly auth: AuthService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.links = new CredentialLinkSealer(config.dataEncryptionKey);
+  }
 
   async list(tenantId: string, limit: number, cursor?: string): Promise<Page<MemberView>> {
     // Ids are UUIDv7 (time-ordered): keyset pagination on the primary key, no timestamp precision traps.
@@ -179,7 +184,7 @@ export class MembersService {
         role: input.role,
         tenantName: tenant?.name ?? '',
         invitedByName: inviter?.name ?? 'An administrator',
-        acceptUrl: `${this.config.publicUrl}/invitations/accept?token=${token}`,
+        acceptUrl: this.links.sealLink(tenantId, `${this.config.publicUrl}/invitations/accept?token=${token}`),
         expiresAt: expiresAt.toISOString(),
       } satisfies InvitationEventData);
       return invitationView(row as InvitationRow);
