@@ -9,6 +9,7 @@ import { Evidence1764115200400 } from './1764115200400-evidence';
 import { AssessmentsReview1764115200500 } from './1764115200500-assessments-review';
 import { AssessmentsReport1764115200600 } from './1764115200600-assessments-report';
 import { EvidenceExpiry1764115200700 } from './1764115200700-evidence-expiry';
+import { WebhookAttemptLease1764201600000 } from './1764201600000-webhook-attempt-lease';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AssessmentsReview1764115200500,
   AssessmentsReport1764115200600,
   EvidenceExpiry1764115200700,
+  WebhookAttemptLease1764201600000,
 ];

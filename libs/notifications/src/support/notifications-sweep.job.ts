@@ -33,7 +33,8 @@ export class NotificationsSweepJob {
       )) as { tenant_id: string; id: string }[],
       deliveries: (await manager.query(
         `select tenant_id, id, attempts from notifications.webhook_deliveries
-          where status = 'pending' and next_attempt_at < now() - interval '10 minutes' order by next_attempt_at limit $1`,
+          where status = 'pending' and next_attempt_at < now() - interval '10 minutes' and (attempt_lease_until is null or attempt_lease_until < now())
+          order by next_attempt_at limit $1`,
         [LIMIT],
       )) as { tenant_id: string; id: string; attempts: number }[],
     }));

@@ -17,6 +17,8 @@ import { WebhookSecretCipher, signatureHeader } from './webhook-secrets';
 /** Bytes of the receiver's answer kept in the delivery log. */
 const SNIPPET_BYTES = 1024;
 const USER_AGENT = 'Assay-Webhooks/1';
+/** How long a claimed attempt stays claimed beyond the request's own time limit. */
+const ATTEMPT_LEASE_MARGIN_MS = 30_000;
 
 /**
  * One attempt of one delivery: signed with Standard Webhooks headers (every secret still valid signs),
@@ -56,9 +58,13 @@ export class WebhookDeliverJob {
       return { outcome: 'cancelled' };
     }
 
+    const { notifications } = this.config;
+    // Only one job sends a given attempt, however many were queued for it; the lease outlasts the request.
+    const leaseMs = notifications.webhookTimeoutMs + ATTEMPT_LEASE_MARGIN_MS;
+    const claimed = await this.database.run((manager) => this.deliveries.claimAttempt(manager, tenantId, deliveryId, attempt, leaseMs), tenantId);
+    if (!claimed) return { outcome: 'attempt-in-progress' };
     const startedAt = new Date();
     const result = await this.attempt(delivery, secrets, tenantId, startedAt);
-    const { notifications } = this.config;
     const retryIn = result.succeeded || attempt >= notifications.webhookMaxAttempts ? null : webhookRetryDelayMs(attempt, notifications.webhookRetryBaseMs);
     const outcome: AttemptOutcome = { ...result, attempt, startedAt, nextAttemptAt: retryIn === null ? null : new Date(Date.now() + retryIn) };
     const { recorded, disabledEmailIds } = await this.database.run(async (manager) => {

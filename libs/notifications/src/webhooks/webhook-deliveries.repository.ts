@@ -165,6 +165,19 @@ export class WebhookDeliveriesRepository {
   }
 
   /**
+   * Claims attempt `attempt` for `leaseMs`: true only for the one caller that may send it now. A
+   * delivery already past that attempt, no longer pending, or leased by another worker is refused.
+   */
+  async claimAttempt(manager: EntityManager, tenantId: string, id: string, attempt: number, leaseMs: number): Promise<boolean> {
+    const [, count]: [unknown, number] = await manager.query(
+      `update notifications.webhook_deliveries set attempt_lease_until = now() + make_interval(secs => $4::float8 / 1000)
+        where tenant_id = $1 and id = $2 and status = 'pending' and attempts < $3 and (attempt_lease_until is null or attempt_lease_until < now())`,
+      [tenantId, id, attempt, leaseMs],
+    );
+    return count > 0;
+  }
+
+  /**
    * Records one attempt and moves the delivery on, unless that attempt was already recorded (a
    * duplicate job): returns false then.
    */
@@ -172,7 +185,7 @@ export class WebhookDeliveriesRepository {
     const status: DeliveryStatus = outcome.succeeded ? 'succeeded' : outcome.nextAttemptAt ? 'pending' : 'failed';
     const [, count]: [unknown, number] = await manager.query(
       `update notifications.webhook_deliveries set attempts = $3, status = $4, next_attempt_at = $5, last_attempt_at = $6, last_status_code = $7, last_error = $8,
-         completed_at = case when $4 = 'pending' then null else now() end
+         attempt_lease_until = null, completed_at = case when $4 = 'pending' then null else now() end
        where tenant_id = $1 and id = $2 and attempts < $3 and status = 'pending'`,
       [tenantId, id, outcome.attempt, status, outcome.nextAttemptAt, outcome.startedAt, outcome.statusCode, outcome.error],
     );
