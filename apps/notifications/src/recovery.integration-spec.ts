@@ -1,5 +1,7 @@
+import { JobName } from '@assay/shared/contracts';
 import { newId } from '@assay/shared/database';
-import { appDatabase, gateway, mailSubject, ownerDataSource, receivedMail, serviceRequest, waitForMail } from '@assay/shared/testing';
+import { JobProducer, QueueRegistry } from '@assay/shared/queue';
+import { appDatabase, gateway, mailSubject, ownerDataSource, receivedMail, serviceRequest, stackConfig, waitForMail } from '@assay/shared/testing';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
@@ -56,6 +58,44 @@ describe('no accepted work is lost, bad events are skipped', () => {
     }, 'the swept delivery');
     expect(delivery.attempts).toEqual([expect.objectContaining({ attempt: 1, statusCode: 204, succeeded: true })]);
     expect(hits).toBe(1);
+  });
+
+  it('sends one attempt once however many jobs for it run at the same time (the attempt is leased)', async () => {
+    let calls = 0;
+    const slow = createServer((_req, res) => {
+      calls += 1;
+      setTimeout(() => res.writeHead(204).end(), 400);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const registry = new QueueRegistry(stackConfig('worker'));
+    try {
+      const endpoint = await serviceRequest('notifications', '/api/v1/webhook-endpoints', {
+        identity: tenant.admin,
+        json: { url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`, events: ['finding.created'] },
+      });
+      const deliveryId = newId();
+      const eventId = newId();
+      await owner.query(
+        `insert into notifications.webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, body, status, next_attempt_at)
+         values ($1, $2, $3, $4, 'finding.created', $5, 'pending', now())`,
+        [tenant.tenantId, deliveryId, endpoint.body.id, eventId, JSON.stringify({ id: eventId, type: 'finding.created', data: {} })],
+      );
+      await new JobProducer(registry).enqueueMany(
+        JobName.WebhookDeliver,
+        Array.from({ length: 6 }, (_, index) => ({ payload: { tenantId: tenant.tenantId, deliveryId, attempt: 1 }, options: { jobId: `race_${deliveryId}_${index}` } })),
+      );
+      const delivery = await waitFor(async () => {
+        const response = await serviceRequest('notifications', `/api/v1/webhook-deliveries/${deliveryId}`, { identity: tenant.admin });
+        return response.body.status === 'succeeded' ? response.body : null;
+      }, 'the raced delivery');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(calls).toBe(1);
+      expect(delivery.attempts).toHaveLength(1);
+    } finally {
+      await registry.onApplicationShutdown();
+      slow.closeAllConnections();
+      slow.close();
+    }
   });
 
   it('publishes reminder.sent from its own outbox: to webhooks and to every member\'s feed', async () => {
