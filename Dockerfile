@@ -9,7 +9,8 @@ RUN npm install -g npm@11.19.1 --no-fund --no-audit --no-update-notifier
 WORKDIR /app
 COPY package.json package-lock.json ./
 
-# Full install (with devDependencies) and the swc build into dist/.
+# Full install (with devDependencies) and the build into dist/: swc for every process, Vite for the
+# supplier portal page (dist/apps/portal-web, served by the gateway), the composed supergraph.
 FROM npm AS build
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --ignore-scripts=false --no-fund --no-audit

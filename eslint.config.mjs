@@ -8,7 +8,7 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -25,6 +25,8 @@ export default [
             dependsOn('scope:notifications', ['scope:shared', 'scope:notifications']),
             dependsOn('scope:migrations', ['scope:shared', 'scope:migrations']),
             dependsOn('scope:gateway', ['scope:shared']),
+            // The portal page bundles nothing of the backend; only its browser test uses the shared test kit.
+            dependsOn('scope:portal', ['scope:shared']),
             dependsOn('scope:worker', ['scope:shared', 'scope:tenancy', 'scope:assessments', 'scope:evidence', 'scope:notifications']),
             dependsOn('scope:tools', ['*']),
             // Types: apps sit on top; features use data-access and utils; utils stand alone.

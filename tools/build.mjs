@@ -1,5 +1,6 @@
 // Compiles every TypeScript source of the workspace into dist/ with swc (decorator metadata kept,
-// workspace path aliases rewritten to relative requires), then composes the GraphQL supergraph.
+// workspace path aliases rewritten to relative requires), builds the supplier portal page with Vite
+// (apps/portal-web → dist/apps/portal-web, served by the gateway), then composes the GraphQL supergraph.
 import { transformFile } from '@swc/core';
 import { readFileSync, mkdirSync, writeFileSync, rmSync, readdirSync, statSync, copyFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -10,7 +11,9 @@ const out = join(root, 'dist');
 const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
 const sourceDirs = ['apps', 'libs', 'migrations', 'tools', 'bench'];
 const assetPattern = /\.(ya?ml|graphql|html|css|txt|json)$/;
-const skip = (p) => /(^|\/)(node_modules|dist)(\/|$)/.test(p) || /\.(spec|integration-spec|e2e-spec)\.ts$/.test(p);
+// The portal page is a browser app with its own toolchain (Vite), built below.
+const PORTAL_WEB = join('apps', 'portal-web');
+const skip = (p) => /(^|\/)(node_modules|dist)(\/|$)/.test(p) || /\.(spec|integration-spec|e2e-spec)\.ts$/.test(p) || p === PORTAL_WEB;
 
 function* walk(dir) {
   for (const name of readdirSync(dir)) {
@@ -57,8 +60,11 @@ for (const dir of sourceDirs) {
     }
   }
 }
+const portalPage = import('vite').then(({ build }) => build({ configFile: join(root, PORTAL_WEB, 'vite.config.mjs') }));
 await Promise.all(jobs);
 console.log(`build: compiled ${jobs.length} files in ${Date.now() - started} ms`);
+await portalPage;
+console.log(`build: supplier portal page built in ${Date.now() - started} ms`);
 
 if (!process.argv.includes('--no-compose')) {
   const result = spawnSync(process.execPath, ['--enable-source-maps', join(out, 'tools/compose-supergraph.js')], { stdio: 'inherit', cwd: root });

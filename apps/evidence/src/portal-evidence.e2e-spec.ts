@@ -92,4 +92,34 @@ describe('evidence through the supplier portal', () => {
     expect(closed.headers.get('content-type') ?? '').toMatch(/problem\+json/);
     expect((await owner.query(`select count(*)::int as n from evidence.evidence where assessment_id = $1`, [sent.assessmentId]))[0].n).toBe(2);
   });
+
+  it('lists the evidence of the token’s assessment with status and checks, and earlier evidence of its supplier only when named', async () => {
+    const org = await signupTenant();
+    const sent = await sentAssessment(org.accessToken);
+    const list = (token: string, query = '') => gateway(`/api/v1/portal/assessment/evidence${query}`, { headers: bearer(token) });
+    expect(await list(sent.token)).toMatchObject({ status: 200, body: { data: [] } });
+
+    const upload = await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', body: form([['claimIds', '1.2.1']], fixture('cyclonedx.json'), 'bom.json'), headers: bearer(sent.token) });
+    expect(upload.status).toBe(202);
+    const processed = await waitFor(async () => {
+      const [item] = (await list(sent.token)).body.data;
+      return item?.status === 'processed' ? item : null;
+    }, 'the upload to be processed in the portal list');
+    expect(processed).toMatchObject({ id: upload.body.id, kind: 'sbom', filename: 'bom.json', claimIds: ['1.2.1'], assessmentId: sent.assessmentId });
+    expect(processed.checks).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'sbom.has_components', result: 'pass', claimIds: ['1.2.1'] })]));
+
+    // Evidence of the customer's own or of another assessment stays out unless it is the same supplier's and named.
+    const mine = await gateway('/api/v1/evidence', { method: 'POST', json: { supplierId: sent.supplierId, url: 'https://supplier.example/policy.pdf' }, headers: bearer(org.accessToken) });
+    const other = await sentAssessment(org.accessToken);
+    const theirs = await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', json: { url: 'https://supplier.example/theirs.txt' }, headers: bearer(other.token) });
+    expect([mine.status, theirs.status]).toEqual([202, 202]);
+    expect((await list(sent.token)).body.data.map((item: { id: string }) => item.id)).toEqual([upload.body.id]);
+    const named = await list(sent.token, `?ids=${mine.body.id},${theirs.body.id}`);
+    expect(named.body.data.map((item: { id: string }) => item.id)).toEqual([mine.body.id, upload.body.id]);
+    expect((await list(other.token)).body.data.map((item: { id: string }) => item.id)).toEqual([theirs.body.id]);
+
+    expect((await list(sent.token, '?ids=not-a-uuid')).status).toBe(400);
+    expect((await gateway('/api/v1/portal/assessment/evidence', { headers: bearer(org.accessToken) })).status).toBe(403);
+    expect((await gateway('/api/v1/portal/assessment/evidence')).status).toBe(401);
+  });
 });

@@ -11,6 +11,7 @@ import { graphqlGatewayPlugin } from './graphql/graphql-gateway.plugin';
 import { apiDocsPlugin } from './openapi/api-docs.plugin';
 import { OpenApiMerger } from './openapi/openapi-merger';
 import { restProxyPlugin } from './proxy/rest-proxy.plugin';
+import { portalPagePlugin } from './portal/portal-page.plugin';
 import { GatewayRateLimits } from './rate-limit/rate-limits';
 import { securityTxtPlugin } from './security/security-txt.plugin';
 
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
         await fastify.register(graphqlGatewayPlugin, { config, authenticator, issuer, supergraphPath: supergraphPath(), rateLimits });
         await fastify.register(securityTxtPlugin, { config });
         await fastify.register(apiDocsPlugin, { merger: new OpenApiMerger(config) });
+        await fastify.register(portalPagePlugin);
       },
     });
     exitWithParent();

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AssessmentDirectoryListener } from './assessments/assessment-directory.listener';
 import { AssessmentDirectoryRepository } from './assessments/assessment-directory.repository';
 import { ComponentsRepository } from './components/components.repository';
-import { ComponentsController, EvidenceController } from './evidence/evidence.controller';
+import { ComponentsController, EvidenceController, PortalEvidenceReadController } from './evidence/evidence.controller';
 import { EvidenceRepository } from './evidence/evidence.repository';
 import { EvidenceExpiryJobs } from './expiry/evidence-expiry.jobs';
 import { AssessmentEvidenceResolver, ComponentExposureResolver, EvidenceResolver, SupplierEvidenceResolver } from './graphql/evidence.resolver';
@@ -26,7 +26,7 @@ export const EVIDENCE_RESOLVERS = [EvidenceResolver, ComponentExposureResolver, 
  * server: the multipart parser is registered by the service app.
  */
 @Module({
-  controllers: [EvidenceIntakeController, PortalEvidenceController, EvidenceController, ComponentsController],
+  controllers: [EvidenceIntakeController, PortalEvidenceController, PortalEvidenceReadController, EvidenceController, ComponentsController],
   providers: [
     ...EVIDENCE_RESOLVERS,
     BLOB_STORAGE_PROVIDER,

@@ -1,14 +1,15 @@
-import { Access } from '@assay/shared/auth';
+import { Access, PortalAccess } from '@assay/shared/auth';
 import { TenantDatabase } from '@assay/shared/database';
 import { NotFoundProblem, Page, decodeCursor, pageLimit, toPage } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { AssessmentDirectoryRepository } from '../assessments/assessment-directory.repository';
 import { ComponentsRepository, ComponentExposure } from '../components/components.repository';
 import { normalisePurl } from '../parsing/sbom-components';
 import { BLOB_STORAGE, BlobStorage } from '../storage/blob-storage';
-import { ComponentsQueryDto, EvidenceQueryDto } from './evidence.dto';
+import { ComponentsQueryDto, EvidenceQueryDto, PortalEvidenceQueryDto } from './evidence.dto';
 import { Evidence, EvidenceForIngestion, EvidenceRepository } from './evidence.repository';
 import { ProblemException } from '@assay/shared/http';
 
@@ -70,6 +71,33 @@ export class EvidenceController {
     const evidence = await this.database.run((manager) => this.evidence.find(manager, RequestContext.tenantId, id));
     if (!evidence) throw new NotFoundProblem(`Evidence ${id}`);
     return evidence;
+  }
+}
+
+/** The most evidence one portal answer lists (an assessment holds far fewer in practice). */
+const PORTAL_EVIDENCE_LIMIT = 500;
+
+@ApiTags('Supplier portal')
+@Controller('api/v1/portal/assessment/evidence')
+@PortalAccess()
+export class PortalEvidenceReadController {
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly evidence: EvidenceRepository,
+    private readonly assessments: AssessmentDirectoryRepository,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The evidence of the portal token's assessment, with its status and check results (plus earlier evidence of the same supplier named in `ids`)" })
+  async list(@Query() query: PortalEvidenceQueryDto): Promise<{ data: Evidence[] }> {
+    const tenantId = RequestContext.tenantId;
+    const assessmentId = RequestContext.identity.portal?.assessmentId;
+    if (!assessmentId) throw new ProblemException(403, 'This route needs a supplier portal token');
+    const rows = await this.database.run(async (manager) => {
+      const assessment = await this.assessments.find(manager, tenantId, assessmentId);
+      return assessment ? this.evidence.forPortal(manager, tenantId, assessment.supplierId, assessment.id, query.ids ?? [], PORTAL_EVIDENCE_LIMIT) : [];
+    }, tenantId);
+    return { data: rows.map(view) };
   }
 }
 

@@ -7,8 +7,8 @@ import { EVIDENCE_KINDS, EVIDENCE_STATUSES, EvidenceKind, EvidenceStatus } from 
 
 const CLAIM_ID = /^\d{1,2}\.\d{1,2}\.\d{1,2}$/;
 
-/** `claimIds` arrive as an array, a comma-separated string, or repeated form fields. */
-function toClaimIds({ value }: { value: unknown }): unknown {
+/** Lists (`claimIds`, `ids`) arrive as an array, a comma-separated string, or repeated form fields or query parameters. */
+function toList({ value }: { value: unknown }): unknown {
   const items = Array.isArray(value) ? value : [value];
   return items.flatMap((item) => (typeof item === 'string' ? item.split(',').map((part) => part.trim()).filter((part) => part.length > 0) : [item]));
 }
@@ -26,7 +26,7 @@ const EvidenceUrl = () =>
 export class PortalEvidenceFieldsDto {
   @ApiPropertyOptional({ type: [String], description: 'Claims this evidence supports (a list, or comma-separated)', example: ['1.2.1'] })
   @IsOptional()
-  @Transform(toClaimIds)
+  @Transform(toList)
   @IsArray()
   @ArrayMaxSize(45)
   @Matches(CLAIM_ID, { each: true, message: 'each claim id looks like 1.2.1' })
@@ -84,6 +84,16 @@ export class EvidenceQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(EVIDENCE_STATUSES)
   status?: EvidenceStatus;
+}
+
+export class PortalEvidenceQueryDto {
+  @ApiPropertyOptional({ type: [String], description: 'Earlier evidence of the same supplier to include (ids its answers cite), comma-separated or repeated' })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  ids?: string[];
 }
 
 export class ComponentsQueryDto {

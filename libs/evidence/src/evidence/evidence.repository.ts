@@ -180,6 +180,20 @@ export class EvidenceRepository {
     return rows.map(toEvidence);
   }
 
+  /**
+   * What a supplier sees through the portal: its evidence bound to the assessment, plus its evidence
+   * named in `ids` (earlier submissions its answers cite), newest first. Served by the supplier index.
+   */
+  async forPortal(manager: EntityManager, tenantId: string, supplierId: string, assessmentId: string, ids: string[], limit: number): Promise<EvidenceForIngestion[]> {
+    const rows: EvidenceRow[] = await manager.query(
+      `select ${COLUMNS} from evidence.evidence
+       where tenant_id = $1 and supplier_id = $2 and (assessment_id = $3 or id = any($4::uuid[]))
+       order by id desc limit $5`,
+      [tenantId, supplierId, assessmentId, ids, limit],
+    );
+    return rows.map(toEvidence);
+  }
+
   /** The newest evidence (up to `perParent` each) of several suppliers or assessments, in one query. */
   async forParents(manager: EntityManager, tenantId: string, parent: 'supplier' | 'assessment', ids: string[], perParent: number): Promise<EvidenceForIngestion[]> {
     const column = parent === 'supplier' ? 'supplier_id' : 'assessment_id';

@@ -1,0 +1,294 @@
+import { bearer, gateway, testStack } from '@assay/shared/testing';
+import { join } from 'node:path';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_AVAILABLE, PageWatch, SCREENSHOTS, inDays, launchBrowser, sentAssessment, watchPage } from './portal-test-kit';
+
+const SBOM = join(__dirname, '..', '..', 'evidence', 'src', 'fixtures', 'cyclonedx.json');
+const CSP_DIRECTIVES = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+];
+
+describe('the supplier portal page as served by the gateway', () => {
+  it('serves the page with a strict CSP and no referrer, and its fingerprinted assets with long caching', async () => {
+    const page = await gateway('/portal?token=assay_portal_x');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect((page.headers.get('content-security-policy') ?? '').split('; ')).toEqual(CSP_DIRECTIVES);
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    const html = page.body as string;
+    expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+    expect(html).not.toMatch(/\sstyle=/);
+    const assets = [...html.matchAll(/(?:src|href)="(\/portal\/assets\/[^"]+)"/g)].map((match) => match[1] as string);
+    expect(assets.some((asset) => asset.endsWith('.js'))).toBe(true);
+    expect(assets.some((asset) => asset.endsWith('.css'))).toBe(true);
+    for (const asset of assets) {
+      const response = await fetch(`${testStack().gatewayUrl}${asset}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toMatch(/immutable/);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    expect((await gateway('/portal/assets/missing.js')).status).toBe(404);
+    expect([403, 404]).toContain((await gateway('/portal/assets/..%2Findex.html')).status);
+  });
+});
+
+if (!CHROMIUM_AVAILABLE) {
+  console.warn(`Chromium not found at ${CHROMIUM}: the supplier portal page browser tests are SKIPPED. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+}
+const describeInBrowser = CHROMIUM_AVAILABLE ? describe : describe.skip;
+
+describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? '' : ` (SKIPPED: no Chromium at ${CHROMIUM})`}`, () => {
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    context = browser.context;
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function openPage(): Promise<{ page: Page; watch: PageWatch }> {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    return { page, watch: await watchPage(page) };
+  }
+
+  const card = (page: Page, claimId: string): Locator => page.locator(`[data-claim="${claimId}"]`);
+  const saveStatus = (page: Page) => page.getByTestId('save-status');
+  const allSaved = (page: Page) => saveStatus(page).filter({ hasText: 'All changes saved' }).waitFor();
+  const answer = (page: Page, claimId: string, label: string) => card(page, claimId).locator('label.answer-option', { hasText: new RegExp(`^${label}$`) }).click();
+  const activeElement = (page: Page) => page.evaluate(() => ({ id: document.activeElement?.id ?? '', name: (document.activeElement as HTMLInputElement | null)?.name ?? '', text: document.activeElement?.textContent ?? '' }));
+
+  function expectClean(watch: PageWatch): void {
+    expect(watch.foreignRequests).toEqual([]);
+    expect(watch.cspViolations).toEqual([]);
+    expect(watch.pageErrors).toEqual([]);
+  }
+
+  it('takes a supplier from the emailed link through every claim, an SBOM and its checks, a reload and the attestation to a submitted assessment', async () => {
+    const sent = await sentAssessment({ organisationName: 'Northwind Bank', supplierName: 'Acme Software Ltd', role: 'developer_distributor' });
+    const { page, watch } = await openPage();
+
+    const response = await page.goto(sent.link);
+    expect((response?.headers()['content-security-policy'] ?? '').split('; ')).toEqual(CSP_DIRECTIVES);
+    expect(response?.headers()['referrer-policy']).toBe('no-referrer');
+    await page.getByRole('heading', { level: 1, name: 'Software Security Code of Practice assessment' }).waitFor();
+    // The token leaves the address bar and stays in this tab's session storage.
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.evaluate(() => sessionStorage.getItem('assay.portal.token'))).toBe(sent.token);
+
+    expect(await page.getByTestId('customer').textContent()).toBe('Northwind Bank');
+    expect(await page.getByTestId('supplier').textContent()).toBe('Acme Software Ltd');
+    expect(await page.getByTestId('status').textContent()).toBe('Not started');
+    expect(await page.getByTestId('due').textContent()).toContain(new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(sent.assessment.dueAt)));
+    expect(await page.locator('.progress-text').textContent()).toBe(`0 of ${sent.claimIds.length} claims answered`);
+    // Official theme and principle titles from the catalogue, our claim texts, the attribution line.
+    await page.getByRole('heading', { level: 2, name: /Secure design and development/ }).waitFor();
+    await page.getByRole('heading', { level: 3, name: /Follow an established secure development framework\./ }).waitFor();
+    expect(await card(page, '1.1.1').getByRole('heading', { level: 4 }).textContent()).toContain('The secure development framework in use is documented.');
+    expect(await page.locator('footer').textContent()).toContain('Contains public sector information licensed under the Open Government Licence v3.0.');
+    expect(await page.locator('[data-claim]').count()).toBe(45);
+    await page.screenshot({ path: join(SCREENSHOTS, 'desktop-1280.png') });
+
+    // Keyboard only: the skip link, then the first claim's answers and its justification.
+    await page.keyboard.press('Tab');
+    expect((await activeElement(page)).text).toBe('Skip to the questions');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await activeElement(page)).toMatchObject({ name: 'claim-1.1.1-answer' });
+    const focusRing = await page.evaluate(() => getComputedStyle(document.activeElement?.closest('label') as Element).outlineStyle);
+    expect(focusRing).toBe('solid');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await card(page, '1.1.1').getByRole('radio', { name: 'Not met' }).isChecked()).toBe(true);
+    await card(page, '1.1.1').getByTestId('claim-save').filter({ hasText: 'Not saved: add a justification' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect((await activeElement(page)).id).toBe('claim-1.1.1-justification');
+    await page.keyboard.type('Our framework is being written; adoption is planned for next quarter.');
+    await card(page, '1.1.1').getByTestId('claim-save').filter({ hasText: /^Saved$/ }).waitFor();
+
+    // An SBOM for 1.2.1: uploaded, processed by the worker, its checks shown beside the claim.
+    const sbomClaim = card(page, '1.2.1');
+    await sbomClaim.locator('summary', { hasText: 'Add evidence' }).click();
+    await sbomClaim.getByLabel('Upload a file').setInputFiles(SBOM);
+    await sbomClaim.getByRole('button', { name: 'Upload file' }).click();
+    const evidence = sbomClaim.locator('.evidence-item');
+    await evidence.filter({ hasText: 'cyclonedx.json' }).waitFor();
+    await evidence.locator('.evidence-status', { hasText: 'Checked' }).waitFor({ timeout: 45_000 });
+    const evidenceId = (await evidence.getAttribute('data-evidence')) as string;
+    await evidence.locator('.check', { hasText: 'SBOM lists components' }).filter({ hasText: 'Pass' }).waitFor();
+    expect(await evidence.locator('.evidence-meta').textContent()).toContain('SBOM');
+
+    // Every other claim but the last two; 4.2.1 is not applicable, which needs a justification.
+    const remaining = sent.claimIds.filter((claimId) => claimId !== '1.1.1');
+    const lastTwo = remaining.slice(-2);
+    for (const claimId of remaining.slice(0, -2)) {
+      if (claimId === '4.2.1') {
+        await answer(page, claimId, 'Not applicable');
+        await card(page, claimId).getByLabel(/Justification/).fill('Acme Cloud is a continuously updated service without end-of-support dates.');
+      } else {
+        await answer(page, claimId, 'Met');
+      }
+    }
+    await allSaved(page);
+    const answered = sent.claimIds.length - 2;
+    expect(await page.locator('.progress-text').textContent()).toBe(`${answered} of ${sent.claimIds.length} claims answered`);
+
+    // A reload keeps everything (the token comes from session storage).
+    await page.reload();
+    await page.getByTestId('supplier').waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.locator('.progress-text').textContent()).toBe(`${answered} of ${sent.claimIds.length} claims answered`);
+    expect(await page.locator('input[type=radio]:checked').count()).toBe(answered);
+    expect(await card(page, '1.1.1').getByRole('radio', { name: 'Not met' }).isChecked()).toBe(true);
+    expect(await card(page, '1.1.1').getByLabel(/Justification/).inputValue()).toBe('Our framework is being written; adoption is planned for next quarter.');
+    await card(page, '1.2.1').locator('.evidence-status', { hasText: 'Checked' }).waitFor();
+
+    // Phone widths: no sideways scrolling.
+    for (const width of [320, 375]) {
+      await page.setViewportSize({ width, height: 780 });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const overflowing = await page.evaluate(
+        (viewport) => [...document.querySelectorAll('body *')].filter((element) => element.checkVisibility() && element.getBoundingClientRect().right > viewport + 0.5).map((element) => `${element.tagName.toLowerCase()}.${element.className}`),
+        width,
+      );
+      expect(overflowing).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: join(SCREENSHOTS, `phone-${width}.png`) });
+      await card(page, '1.2.1').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SCREENSHOTS, `phone-${width}-evidence.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // The attestation form says what is missing; then the API's unanswered claims link to the claims.
+    const submit = page.getByRole('button', { name: 'Submit assessment' });
+    await submit.click();
+    const problems = page.locator('#submit-problems');
+    await problems.getByRole('heading', { name: 'Complete the attestation' }).waitFor();
+    expect(await problems.locator('li').count()).toBe(4);
+    expect((await activeElement(page)).id).toBe('submit-problems');
+    await page.getByLabel('Full name', { exact: true }).fill('Robin Reyes');
+    await page.getByLabel('Role', { exact: true }).fill('Chief Technology Officer');
+    await page.getByLabel('Email address', { exact: true }).fill(sent.sro.email);
+    await page.getByLabel(/I am the Senior Responsible Owner for Acme Software Ltd/).check();
+    await submit.click();
+    await problems.getByRole('heading', { name: '2 claims are not answered yet' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'desktop-unanswered.png') });
+    await problems.getByRole('link', { name: new RegExp(`^Claim ${lastTwo[0]?.replace(/\./g, '\\.')}:`) }).click();
+    expect((await activeElement(page)).name).toBe(`claim-${lastTwo[0]}-answer`);
+    for (const claimId of lastTwo) await answer(page, claimId, 'Met');
+    await allSaved(page);
+    await submit.click();
+
+    const submitted = page.locator('#submitted');
+    await submitted.getByRole('heading', { name: 'Submitted — thank you' }).waitFor();
+    expect(await submitted.textContent()).toContain('Robin Reyes');
+    expect(await page.getByTestId('status').textContent()).toBe('Submitted');
+    expect(await page.locator('input[type=radio], textarea').count()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'desktop-submitted.png') });
+
+    const customerView = await gateway(`/api/v1/assessments/${sent.assessment.id}`, { headers: bearer(sent.org.accessToken) });
+    expect(customerView.body).toMatchObject({ status: 'submitted', answeredCount: sent.claimIds.length, attestation: { name: 'Robin Reyes', role: 'Chief Technology Officer', email: sent.sro.email } });
+    const byId = new Map((customerView.body.claims as { id: string; response: { answer: string; justification: string | null; evidenceIds: string[] } }[]).map((claim) => [claim.id, claim.response]));
+    expect(byId.get('1.1.1')).toMatchObject({ answer: 'not_met', justification: 'Our framework is being written; adoption is planned for next quarter.' });
+    expect(byId.get('1.2.1')).toMatchObject({ answer: 'met', evidenceIds: [evidenceId] });
+    expect(byId.get('4.2.1')).toMatchObject({ answer: 'not_applicable' });
+    expectClean(watch);
+    await page.close();
+  }, 240_000);
+
+  it('shows a returned claim with the reviewer’s comment and takes a remediation plan for a finding', async () => {
+    const sent = await sentAssessment({ organisationName: 'Northwind Bank', supplierName: 'Acme Reselling Ltd', role: 'reseller' });
+    for (const claimId of sent.claimIds) {
+      const saved = await gateway(`/api/v1/portal/assessment/responses/${claimId}`, { method: 'PUT', headers: bearer(sent.token), json: { answer: 'met' } });
+      expect(saved.status).toBe(200);
+    }
+    const attestation = { name: 'Robin Reyes', role: 'CTO', email: sent.sro.email, statement: true };
+    expect((await gateway('/api/v1/portal/assessment/submit', { method: 'POST', headers: bearer(sent.token), json: { attestation } })).status).toBe(200);
+    const url = `/api/v1/assessments/${sent.assessment.id}`;
+    await sent.call('POST', `${url}/review`, { decisions: [{ claimId: '3.1.1', verdict: 'returned', comment: 'How do customers verify the integrity of updates?' }] });
+    const finding = await sent.call('POST', `${url}/findings`, { claimId: '3.2.1', severity: 'high', title: 'No published disclosure policy', remediationDueAt: inDays(60) });
+    await sent.call('POST', `${url}/return`, { message: 'Please add detail on update integrity.' });
+
+    const { page, watch } = await openPage();
+    await page.goto(sent.link);
+    await page.getByRole('heading', { name: 'Returned for changes' }).waitFor();
+    expect(await page.locator('.notice-warn').textContent()).toContain('Please add detail on update integrity.');
+    const returned = card(page, '3.1.1');
+    expect(await returned.locator('.review').textContent()).toContain('How do customers verify the integrity of updates?');
+    expect(await page.getByTestId('status').textContent()).toBe('Returned for changes');
+
+    const findingCard = page.locator(`[data-finding="${finding.id}"]`);
+    await findingCard.getByRole('heading', { name: /No published disclosure policy/ }).waitFor();
+    await findingCard.getByLabel('Remediation plan').fill('Publish security.txt and a disclosure policy by the end of the month.');
+    await findingCard.getByLabel('We agree with this finding').check();
+    await findingCard.getByRole('button', { name: 'Save response' }).click();
+    await findingCard.getByText('Your response is saved.').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'desktop-returned.png'), fullPage: false });
+    const saved = await sent.call('GET', `/api/v1/findings/${finding.id}`);
+    expect(saved).toMatchObject({ remediationPlan: 'Publish security.txt and a disclosure policy by the end of the month.', supplierAgreed: true });
+
+    await answer(page, '3.1.1', 'Partially met');
+    await returned.getByLabel(/Justification/).fill('Updates are signed; customers can verify signatures for on-premises installs only.');
+    await allSaved(page);
+    await page.getByLabel('Full name', { exact: true }).fill('Robin Reyes');
+    await page.getByLabel('Role', { exact: true }).fill('CTO');
+    await page.getByLabel('Email address', { exact: true }).fill(sent.sro.email);
+    await page.getByLabel(/I am the Senior Responsible Owner/).check();
+    await page.getByRole('button', { name: 'Submit assessment' }).click();
+    await page.locator('#submitted').waitFor();
+    const resubmitted = await sent.call('GET', url);
+    expect(resubmitted.status).toBe('submitted');
+    expect(resubmitted.claims.find((claim: { id: string }) => claim.id === '3.1.1').response).toMatchObject({ answer: 'partially_met' });
+    expectClean(watch);
+    await page.close();
+  }, 180_000);
+
+  it('shows an invalid, withdrawn or missing link as such, with whom to ask and nothing about the assessment', async () => {
+    const sent = await sentAssessment({ organisationName: 'Northwind Bank', supplierName: 'Acme Withdrawn Ltd', role: 'reseller' });
+    const links = await sent.call('GET', `/api/v1/assessments/${sent.assessment.id}/portal-links`);
+    for (const link of links.data as { id: string }[]) {
+      const revoked = await gateway(`/api/v1/assessments/${sent.assessment.id}/portal-links/${link.id}`, { method: 'DELETE', headers: bearer(sent.org.accessToken) });
+      expect(revoked.status).toBe(204);
+    }
+    const forged = `assay_portal_${Buffer.alloc(48, 7).toString('base64url')}`;
+    const origin = new URL(sent.link).origin;
+
+    for (const [name, target] of [
+      ['withdrawn', sent.link],
+      ['forged', `${origin}/portal?token=${forged}`],
+      ['malformed', `${origin}/portal?token=%3Cscript%3E`],
+    ] as const) {
+      const { page, watch } = await openPage();
+      const response = await page.goto(target);
+      expect((response?.headers()['content-security-policy'] ?? '').split('; ')).toEqual(CSP_DIRECTIVES);
+      await page.getByRole('heading', { level: 1, name: 'This assessment link cannot be used' }).waitFor();
+      await page.getByText('ask your contact at the organisation that requested the assessment').waitFor();
+      const text = (await page.locator('body').textContent()) ?? '';
+      expect(text).not.toContain('Northwind Bank');
+      expect(text).not.toContain('Acme Withdrawn Ltd');
+      expect(new URL(page.url()).search).toBe('');
+      expect(await page.evaluate(() => sessionStorage.getItem('assay.portal.token'))).toBeNull();
+      if (name === 'withdrawn') await page.screenshot({ path: join(SCREENSHOTS, 'invalid-link.png') });
+      expectClean(watch);
+      await page.close();
+    }
+
+    const { page, watch } = await openPage();
+    await page.goto(`${origin}/portal`);
+    await page.getByRole('heading', { level: 1, name: 'Open this page from your assessment email' }).waitFor();
+    expectClean(watch);
+    await page.close();
+  }, 120_000);
+});
