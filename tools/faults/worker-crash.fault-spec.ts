@@ -21,6 +21,7 @@ describe('the worker killed with SIGKILL mid-work', () => {
   beforeAll(async () => {
     faults = await startFaultStack();
     owner = new Client({ connectionString: faults.env['DATABASE_MIGRATION_URL'] });
+    owner.on('error', () => undefined);
     await owner.connect();
   }, 300_000);
 
@@ -126,20 +127,24 @@ describe('the worker killed with SIGKILL mid-work', () => {
     const messageIds = faults.mail().map((message) => /^message-id:\s*(\S+)/im.exec(message.raw.split(/\r?\n\r?\n/)[0] ?? '')?.[1] ?? '');
     const arrivals = new Map<string, number>();
     for (const id of messageIds) arrivals.set(id, (arrivals.get(id) ?? 0) + 1);
-    const missing = emails.filter((email) => !arrivals.has(email.message_id));
-    expect(missing).toEqual([]);
+    expect(emails.filter((email) => !arrivals.has(email.message_id))).toEqual([]);
     const repeats = emails.reduce((sum, email) => sum + (arrivals.get(email.message_id) ?? 0) - 1, 0);
     process.stdout.write(`reminder emails: ${emails.length} distinct messages, ${repeats} repeated deliveries of the same Message-ID\n`);
 
     // Webhooks: every event of either kind arrived at the receiver; repeats carry the same webhook-id.
+    let missing: string[] = [];
     await waitFor(async () => {
       const events = await owner.query(
         `select id from evidence.outbox where type = 'evidence.processed' and tenant_id = $1 union all select id from notifications.outbox where type = 'reminder.sent' and tenant_id = $1`,
         [tenantId],
       );
       const arrived = new Set(faults.receiver.received.map((delivery) => delivery.eventId));
-      return events.rows.length === KILLS + schedules.length && events.rows.every((row) => arrived.has(row.id));
-    }, 'every event at the webhook receiver', 120_000);
+      missing = events.rows.filter((row) => !arrived.has(row.id)).map((row) => row.id);
+      return events.rows.length === KILLS + schedules.length && missing.length === 0;
+    }, 'every event at the webhook receiver', 180_000).catch(async (error: Error) => {
+      const deliveries = await owner.query(`select status, attempts, count(*)::int from notifications.webhook_deliveries where event_id = any($1::uuid[]) group by 1, 2`, [missing]);
+      throw new Error(`${error.message}: ${missing.length} missing, their deliveries ${JSON.stringify(deliveries.rows)}`);
+    });
     const webhookIds = new Map<string, Set<string>>();
     for (const delivery of faults.receiver.received) webhookIds.set(delivery.eventId, (webhookIds.get(delivery.eventId) ?? new Set()).add(delivery.webhookId));
     expect([...webhookIds.values()].every((ids) => ids.size === 1)).toBe(true);
