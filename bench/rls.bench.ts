@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { log, runBenchmark } from './bench-runner';
-import { CONNECTIONS, loadOperation, report } from './load';
+import { loadOperation, report } from './load';
 
 const ROWS = Number(process.env['BENCH_RLS_ROWS'] ?? 200_000);
 const TENANTS = 8;
