@@ -13,6 +13,7 @@ import { ComponentsRepository, fileTypeDetector, parseEvidence } from '@assay/ev
 import { MIGRATIONS } from '@assay/migrations';
 import { TenantDatabase, migrationRoles, runMigrations } from '@assay/shared/database';
 import { provisionInfrastructure } from '@assay/shared/local-infra';
+import { cycloneDxSbom } from '@assay/shared/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,28 +23,6 @@ import { log, runBenchmark } from './bench-runner';
 
 const SIZES = (process.env['BENCH_COMPONENTS'] ?? '5000,50000').split(',').map((size) => Number(size.trim()));
 const ROUNDS = 3;
-
-/** A CycloneDX 1.5 SBOM of n npm components with versions, licences and hashes. */
-function sbom(n: number): Buffer {
-  const components = Array.from({ length: n }, (_, index) => ({
-    type: 'library',
-    'bom-ref': `c${index}`,
-    name: `package-${index}`,
-    version: `1.${index % 50}.${index % 7}`,
-    purl: `pkg:npm/package-${index}@1.${index % 50}.${index % 7}`,
-    licenses: [{ license: { id: index % 2 ? 'MIT' : 'Apache-2.0' } }],
-    hashes: [{ alg: 'SHA-256', content: randomUUID().replace(/-/g, '').repeat(2) }],
-  }));
-  return Buffer.from(
-    JSON.stringify({
-      bomFormat: 'CycloneDX',
-      specVersion: '1.5',
-      version: 1,
-      metadata: { timestamp: new Date().toISOString(), component: { type: 'application', name: 'bench-app', version: '1.0.0' } },
-      components,
-    }),
-  );
-}
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
@@ -71,7 +50,7 @@ async function main(): Promise<void> {
     await owner.query(`insert into evidence.suppliers (tenant_id, id, name, status, event_at) values ($1, $2, 'Bench Supplier', 'active', now())`, [tenantId, supplierId]);
 
     for (const size of SIZES) {
-      const content = sbom(size);
+      const content = cycloneDxSbom(size);
       let ingestion = Infinity;
       let baseline = Infinity;
       for (let round = 0; round < ROUNDS; round++) {

@@ -29,8 +29,6 @@ export default async function globalSetup(): Promise<void> {
     dataDir,
     persistent: false,
     ports: 'free',
-    // Generous: a machine busy with other work can take a while to start six Node processes.
-    readyTimeoutMs: 180_000,
     extraEnv: {
       NODE_ENV: 'test',
       LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
@@ -40,6 +38,8 @@ export default async function globalSetup(): Promise<void> {
       AUTH_RATE_LIMIT_MAX: '100000',
       ...notificationsEnv,
     },
+    // A machine busy with other work can take minutes to boot six Node processes.
+    readyTimeoutMs: 180_000,
     output: (name, line) => log.write(`${name.padEnd(13)} ${line}\n`),
     onUnexpectedExit: (name, code) => log.write(`!! ${name} exited with ${code}\n`),
   });

@@ -121,4 +121,20 @@ describe('evidence jobs: URL fetches, the pending sweep, expiry', () => {
     expect(await settled(org.accessToken, id)).toMatchObject({ status: 'processed', kind: 'security_txt' });
     expect(await events(org.tenant.id, 'evidence.processed')).toHaveLength(1);
   });
+
+  it('the sweep takes up evidence left processing by workers that died, and fails evidence whose ingestion keeps dying', async () => {
+    const org = await signupTenant();
+    const supplierId = await supplier(org.tenant.id, 'Crashed Ltd');
+    const stranded = newId();
+    const hopeless = newId();
+    // As if workers had died mid-ingestion until BullMQ gave the jobs up (no job of these ids is waiting or running).
+    await kit.owner.query(
+      `insert into evidence.evidence (tenant_id, id, supplier_id, status, source, url, attempts) values ($1, $2, $4, 'processing', 'url', $5, 3), ($1, $3, $4, 'processing', 'url', $5, 30)`,
+      [org.tenant.id, stranded, hopeless, supplierId, `${base}/.well-known/security.txt`],
+    );
+    expect(await settled(org.accessToken, stranded)).toMatchObject({ status: 'processed', kind: 'security_txt' });
+    expect(await settled(org.accessToken, hopeless)).toMatchObject({ status: 'failed', error: 'could not be processed in 30 attempts' });
+    expect(await events(org.tenant.id, 'evidence.processed')).toHaveLength(1);
+    expect(await events(org.tenant.id, 'evidence.failed')).toHaveLength(1);
+  });
 });

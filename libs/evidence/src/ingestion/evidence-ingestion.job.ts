@@ -16,6 +16,8 @@ import { BLOB_STORAGE, BlobStorage, blobKey } from '../storage/blob-storage';
 class RejectedEvidence extends Error {}
 
 const MAX_REDIRECTS = 5;
+/** Ingestion attempts (each start counts, including those cut short by a dying worker) before evidence is failed. */
+export const MAX_INGEST_ATTEMPTS = 30;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
@@ -42,6 +44,10 @@ export class EvidenceIngestionJob {
     const { tenantId, evidenceId } = payload;
     const evidence = await this.database.run((manager) => this.evidence.startProcessing(manager, tenantId, evidenceId), tenantId);
     if (!evidence) return { outcome: 'already-final' };
+    // Evidence whose ingestion keeps dying (it takes its worker down, say) ends instead of looping.
+    if (evidence.attempts > MAX_INGEST_ATTEMPTS) {
+      return this.finish(tenantId, evidence, { status: 'failed', error: `could not be processed in ${MAX_INGEST_ATTEMPTS} attempts` });
+    }
 
     let content: Buffer;
     try {

@@ -33,7 +33,7 @@ export class EmailSendJob {
   @OnJob(JobName.EmailSend)
   async send(payload: EmailSendPayload): Promise<Record<string, number>> {
     const { tenantId } = payload;
-    const claimed = await this.database.run((manager) => this.emails.claim(manager, tenantId, payload.emailIds), tenantId);
+    const claimed = await this.database.run((manager) => this.emails.claim(manager, tenantId, payload.emailIds, this.config.recoveryAfterMs), tenantId);
     const outcomes = await Promise.all(claimed.map((email) => this.sendOne(email)));
     await this.database.run((manager) => this.emails.finish(manager, tenantId, outcomes), tenantId);
     const tally: Record<string, number> = {};

@@ -37,9 +37,6 @@ export interface EmailOutcome {
   attempts?: number;
 }
 
-/** How long a claimed email stays claimed if its worker dies mid-send. */
-const SEND_LEASE = '5 minutes';
-
 /** The email log: one row per message with its status, attempts and last error. */
 @Injectable()
 export class EmailsRepository {
@@ -74,9 +71,10 @@ export class EmailsRepository {
 
   /**
    * Claims emails for one send attempt each. Emails not waiting (already sent, given up, or being
-   * sent by another worker whose lease has not run out) are left out.
+   * sent by another worker whose lease has not run out) are left out. A claim lasts `leaseMs`: an
+   * email whose worker died mid-send is claimed again after that (RECOVERY_AFTER_MS).
    */
-  async claim(manager: EntityManager, tenantId: string, ids: string[]): Promise<ClaimedEmail[]> {
+  async claim(manager: EntityManager, tenantId: string, ids: string[], leaseMs: number): Promise<ClaimedEmail[]> {
     const [rows]: [
       {
         id: string;
@@ -91,13 +89,13 @@ export class EmailsRepository {
     ] = await manager.query(
       `update notifications.emails e set status = 'sending', attempts = e.attempts + 1, last_attempt_at = now(), updated_at = now()
         where e.tenant_id = $1 and e.id = any($2::uuid[])
-          and (e.status in ('queued', 'retrying') or (e.status = 'sending' and e.last_attempt_at < now() - interval '${SEND_LEASE}'))
+          and (e.status in ('queued', 'retrying') or (e.status = 'sending' and e.last_attempt_at < now() - make_interval(secs => $3::float8 / 1000)))
        returning e.id, e.template, e.to_address, e.to_name, e.params, e.attempts,
          (select t.name from notifications.tenants t where t.tenant_id = e.tenant_id and t.id = e.tenant_id) as tenant_name,
          case when e.reminder_id is null then null
               else coalesce((select s.open from notifications.reminder_schedules s where s.tenant_id = e.tenant_id and s.id = e.assessment_id), false) end
            as reminder_still_wanted`,
-      [tenantId, ids],
+      [tenantId, ids, leaseMs],
     );
     return rows.map((row) => ({
       id: row.id,

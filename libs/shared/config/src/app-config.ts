@@ -82,6 +82,13 @@ export interface AppConfig {
   serviceUrls: Readonly<Record<ServiceName, string>>;
   shutdownGraceMs: number;
   outboxPollMs: number;
+  /** BullMQ job lock: a job whose worker died is taken up again by another worker after about this long. */
+  jobLockMs: number;
+  /**
+   * Work a process claimed and then died holding (an email being sent, evidence being ingested), or
+   * accepted but never enqueued, is picked up again by the sweeps after this long.
+   */
+  recoveryAfterMs: number;
 }
 
 export interface RateLimitConfig {
@@ -164,6 +171,8 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     },
     shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 600_000 }),
     outboxPollMs: read.integer('OUTBOX_POLL_MS', 250, { min: 10, max: 60_000 }),
+    jobLockMs: read.integer('JOB_LOCK_MS', 60_000, { min: 1_000, max: 3_600_000 }),
+    recoveryAfterMs: read.integer('RECOVERY_AFTER_MS', 300_000, { min: 1_000, max: 86_400_000 }),
   };
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(config.database.appRole)) read.problem('DATABASE_APP_ROLE must be a plain lower-case identifier');
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(config.database.systemRole)) read.problem('DATABASE_SYSTEM_ROLE must be a plain lower-case identifier');

@@ -26,7 +26,9 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
     trustProxy: true,
     genReqId: (req: IncomingMessage) => requestIdOf(req),
     requestIdHeader: false,
-    return503OnClosing: true,
+    // On shutdown: stop accepting connections, close idle keep-alive ones, answer every request
+    // already on a connection (each answer then closes its connection), and only then exit.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
   });
@@ -55,12 +57,18 @@ function instrumentRequests(app: NestFastifyApplication, registry: Registry): vo
     registers: [registry],
   });
   const fastify = app.getHttpAdapter().getInstance();
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
   fastify.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', request.id);
+    // Draining: the client learns not to send more on this connection.
+    if (closing) void reply.header('connection', 'close');
     // How many SQL statements the request ran: lets tests hold list endpoints to a bounded number.
     // The gateway does not pass it on to clients.
     const queries = RequestContext.queryCount();

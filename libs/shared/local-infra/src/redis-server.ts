@@ -45,13 +45,14 @@ function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Prom
 }
 
 /**
- * Starts `redis-server` from PATH on a free port. Persistent instances keep an append-only file in
- * `dir`; both refuse to evict keys (queues must never lose jobs to memory pressure).
+ * Starts `redis-server` from PATH on a free port (or the given one, to restart a server where its
+ * clients expect it). Persistent instances keep an append-only file in `dir`; both refuse to evict
+ * keys (queues must never lose jobs to memory pressure).
  */
-export async function startRedisServer(dir: string, persistent: boolean): Promise<RunningRedis> {
+export async function startRedisServer(dir: string, persistent: boolean, fixedPort?: number): Promise<RunningRedis> {
   assertRedisServerAvailable();
   mkdirSync(dir, { recursive: true });
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes'];
   args.push('--appendonly', persistent ? 'yes' : 'no');
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });

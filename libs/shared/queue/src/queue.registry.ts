@@ -52,6 +52,23 @@ export class JobProducer {
     return job.id;
   }
 
+  /**
+   * Enqueues a job again under its id, unless a job of that id is still waiting, delayed or running.
+   * A completed or failed job of that id (say one failed for stalling after its workers died) is
+   * removed first, since BullMQ ignores an add whose id it still holds. Says whether it enqueued.
+   */
+  async enqueueAgain<TName extends JobName>(name: TName, payload: JobPayload<TName>, jobId: string): Promise<boolean> {
+    const queue = this.registry.queue(JOB_QUEUE[name]);
+    const existing = await queue.getJob(jobId);
+    if (existing) {
+      const state = await existing.getState();
+      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
+      await existing.remove();
+    }
+    await queue.add(name, payload, { jobId });
+    return true;
+  }
+
   async enqueueMany<TName extends JobName>(name: TName, jobs: { payload: JobPayload<TName>; options?: JobsOptions }[]): Promise<void> {
     if (jobs.length === 0) return;
     await this.registry.queue(JOB_QUEUE[name]).addBulk(jobs.map((job) => ({ name, data: job.payload, opts: job.options ?? {} })));

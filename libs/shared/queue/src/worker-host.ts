@@ -51,9 +51,12 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
       const worker = new Worker(queue, (job: Job) => this.run(table, job), {
         connection,
         concurrency: queue === QueueName.EvidenceIngestion ? 2 : 10,
-        lockDuration: 60_000,
-        stalledInterval: 30_000,
-        maxStalledCount: 2,
+        lockDuration: this.config.jobLockMs,
+        stalledInterval: Math.max(500, Math.floor(this.config.jobLockMs / 2)),
+        // A job is failed for stalling only after this many worker deaths in a row while it ran:
+        // crashes must not lose work (events, emails, ingestion), and a job that kills every worker
+        // still ends.
+        maxStalledCount: 10,
         autorun: true,
       });
       worker.on('failed', (job, error) => this.logger.warn(`job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`));

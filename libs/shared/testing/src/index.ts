@@ -2,3 +2,4 @@ export * from './test-stack';
 export * from './helpers';
 export * from './smtp-sink';
 export * from './kit';
+export * from './sbom';
