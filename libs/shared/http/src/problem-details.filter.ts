@@ -5,7 +5,7 @@ import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemException, problem } from 
 /** Is this error a dependency (Postgres, Redis) being unreachable rather than a bug? */
 export function isDependencyDown(error: unknown): boolean {
   const text = `${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P01|57P03|08006|08001|Connection terminated|connection timeout|Stream isn't writeable|enableOfflineQueue|Reached the max retries/i.test(
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P01|57P03|08006|08001|Connection terminated|connection timeout|Stream isn't writeable|enableOfflineQueue|Reached the max retries|Command timed out/i.test(
     text,
   );
 }

@@ -9,12 +9,11 @@ export function createRedisConnection(url: string, purpose: 'worker' | 'producer
   const options: RedisOptions = {
     connectionName: `assay-${name}-${purpose}`,
     maxRetriesPerRequest: purpose === 'worker' ? null : 2,
-    // Workers' and producers' commands wait while a connection is (re)established (producers still
-    // fail after two retries). A request's own commands (sessions, rate limits, idempotency keys)
-    // fail at once while Redis is away, so the request answers 503 instead of waiting for it.
-    enableOfflineQueue: purpose !== 'client',
-    // And never wait long on a connection that looks open but does not answer.
-    ...(purpose === 'client' ? { commandTimeout: 5_000 } : {}),
+    // Commands wait while a connection is (re)established; producers still fail after two retries.
+    enableOfflineQueue: true,
+    // A request's own commands (sessions, rate limits, idempotency keys) give up after 2 s, so the
+    // request answers 503 instead of waiting out a Redis outage.
+    ...(purpose === 'client' ? { commandTimeout: 2_000 } : {}),
     retryStrategy: (attempt) => Math.min(200 * attempt, 2_000),
     reconnectOnError: () => true,
     lazyConnect: false,
