@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, ClaimCheck, Evidence, EvidenceCheck, PortalClaim } from './api';
 import type { SaveState } from './autosave';
@@ -235,42 +236,41 @@ function AddEvidence({ base, suggested, onAttach }: { base: string; suggested: s
             ))}
           </select>
         </div>
-        <form
-          class="evidence-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            const chosen = file.current?.files?.[0];
-            void send(chosen ? { file: chosen } : null, 'Choose a file to upload.');
-          }}
-        >
-          <div class="field">
-            <label for={`${base}-file`}>Upload a file</label>
-            <input id={`${base}-file`} type="file" ref={file} />
-          </div>
-          <button type="submit" class="button secondary" disabled={busy}>
-            Upload file
-          </button>
-        </form>
-        <form
-          class="evidence-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void send(url.trim() ? { url: url.trim() } : null, 'Enter the address of the published evidence.');
-          }}
-        >
-          <div class="field">
-            <label for={`${base}-url`}>Or link to published evidence</label>
-            <input id={`${base}-url`} type="url" inputMode="url" placeholder="https://example.com/.well-known/security.txt" value={url} onInput={(event) => setUrl(event.currentTarget.value)} />
-          </div>
-          <button type="submit" class="button secondary" disabled={busy}>
-            Add link
-          </button>
-        </form>
+        <EvidenceForm id={`${base}-file`} label="Upload a file" action="Upload file" busy={busy} onSubmit={() => {
+          const chosen = file.current?.files?.[0];
+          void send(chosen ? { file: chosen } : null, 'Choose a file to upload.');
+        }}>
+          <input id={`${base}-file`} type="file" ref={file} />
+        </EvidenceForm>
+        <EvidenceForm id={`${base}-url`} label="Or link to published evidence" action="Add link" busy={busy} onSubmit={() => void send(url.trim() ? { url: url.trim() } : null, 'Enter the address of the published evidence.')}>
+          <input id={`${base}-url`} type="url" inputMode="url" placeholder="https://example.com/.well-known/security.txt" value={url} onInput={(event) => setUrl(event.currentTarget.value)} />
+        </EvidenceForm>
         <p class={`form-message${message ? ` form-message-${message.tone}` : ''}`} role={message?.tone === 'error' ? 'alert' : 'status'}>
           {busy ? 'Sending…' : (message?.text ?? '')}
         </p>
       </div>
     </details>
+  );
+}
+
+/** One way to add evidence: a labelled control and its button (Enter in the control submits too). */
+function EvidenceForm({ id, label, action, busy, onSubmit, children }: { id: string; label: string; action: string; busy: boolean; onSubmit: () => void; children: ComponentChildren }) {
+  return (
+    <form
+      class="evidence-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+    >
+      <div class="field">
+        <label for={id}>{label}</label>
+        {children}
+      </div>
+      <button type="submit" class="button secondary" disabled={busy}>
+        {action}
+      </button>
+    </form>
   );
 }
 
