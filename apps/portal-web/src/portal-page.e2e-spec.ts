@@ -4,16 +4,8 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_AVAILABLE, PageWatch, SCREENSHOTS, inDays, launchBrowser, sentAssessment, watchPage } from './portal-test-kit';
 
 const SBOM = join(__dirname, '..', '..', 'evidence', 'src', 'fixtures', 'cyclonedx.json');
-const CSP_DIRECTIVES = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-];
+/** The policy the page must be served with, as the product asks for it. */
+const CSP_DIRECTIVES = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'".split('; ');
 
 describe('the supplier portal page as served by the gateway', () => {
   it('serves the page with a strict CSP and no referrer, and its fingerprinted assets with long caching', async () => {

@@ -5,10 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where the build writes the supplier portal page (apps/portal-web, built by Vite). */
-export const PORTAL_PAGE_DIR = join(__dirname, '../../../portal-web');
+const PORTAL_PAGE_DIR = join(__dirname, '../../../portal-web');
 
 /** Scripts, styles and connections from this origin only; no inline code, no framing, no foreign forms. */
-export const PORTAL_CSP = [
+const PORTAL_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
@@ -37,16 +37,15 @@ const PAGE_HEADERS = {
  * with @fastify/static, cached for a year). The page talks only to `/api/v1/portal/*` and the public
  * catalogue with the portal token.
  */
-export async function portalPagePlugin(fastify: FastifyInstance, options: { dir?: string } = {}): Promise<void> {
-  const dir = options.dir ?? PORTAL_PAGE_DIR;
-  const indexFile = join(dir, 'index.html');
+export async function portalPagePlugin(fastify: FastifyInstance): Promise<void> {
+  const indexFile = join(PORTAL_PAGE_DIR, 'index.html');
   if (!existsSync(indexFile)) throw new ConfigError([`no supplier portal page found at ${indexFile}; run npm run build`]);
   const page = readFileSync(indexFile);
   const sendPage = (reply: FastifyReply) => reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(page);
   fastify.get('/portal', async (_request, reply) => sendPage(reply));
   fastify.get('/portal/', async (_request, reply) => sendPage(reply));
   await fastify.register(fastifyStatic, {
-    root: join(dir, 'assets'),
+    root: join(PORTAL_PAGE_DIR, 'assets'),
     prefix: '/portal/assets/',
     decorateReply: false,
     index: false,

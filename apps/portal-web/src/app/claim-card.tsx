@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, ClaimCheck, Evidence, EvidenceCheck, PortalClaim } from './api';
 import type { SaveState } from './autosave';
@@ -42,7 +43,9 @@ export function ClaimCard({ claim, draft, save, editable, evidence, onEdit, onRe
       {editable ? (
         <>
           <fieldset class="answers">
-            <legend>Your answer</legend>
+            <legend>
+              Your answer<span class="visually-hidden"> to claim {claim.id}</span>
+            </legend>
             <div class="answer-options">
               {ANSWERS.map((option) => (
                 <label key={option.value} class="answer-option">
@@ -54,7 +57,7 @@ export function ClaimCard({ claim, draft, save, editable, evidence, onEdit, onRe
           </fieldset>
           <div class="field">
             <label for={`${base}-justification`}>
-              Justification <span class="field-flag">{required ? '(required for this answer)' : '(optional)'}</span>
+              Justification<span class="visually-hidden"> for claim {claim.id}</span> <span class="field-flag">{required ? '(required for this answer)' : '(optional)'}</span>
             </label>
             <textarea
               id={`${base}-justification`}
@@ -91,7 +94,7 @@ export function ClaimCard({ claim, draft, save, editable, evidence, onEdit, onRe
             <CheckList checks={otherChecks.map((check) => ({ key: check.key, result: check.result, detail: check.detail, note: checkSource(check) }))} />
           </>
         ) : null}
-        {editable ? <AddEvidence base={base} suggested={claim.evidenceKinds} onAttach={onAttach} /> : null}
+        {editable ? <AddEvidence base={base} claimId={claim.id} suggested={claim.evidenceKinds} onAttach={onAttach} /> : null}
       </div>
     </article>
   );
@@ -196,7 +199,8 @@ function CheckList({ checks }: { checks: { key: string; result: EvidenceCheck['r
   );
 }
 
-function AddEvidence({ base, suggested, onAttach }: { base: string; suggested: string[]; onAttach: (input: EvidenceInput, kind: string | null) => Promise<void> }) {
+function AddEvidence({ base, claimId, suggested, onAttach }: { base: string; claimId: string; suggested: string[]; onAttach: (input: EvidenceInput, kind: string | null) => Promise<void> }) {
+  const forClaim = <span class="visually-hidden"> for claim {claimId}</span>;
   const file = useRef<HTMLInputElement>(null);
   const [url, setUrl] = useState('');
   const [kind, setKind] = useState('');
@@ -221,11 +225,11 @@ function AddEvidence({ base, suggested, onAttach }: { base: string; suggested: s
 
   return (
     <details class="add-evidence">
-      <summary>Add evidence</summary>
+      <summary>Add evidence{forClaim}</summary>
       <div class="add-evidence-body">
         {suggested.length ? <p class="hint">Useful here: {suggested.map(kindLabel).join(', ')}.</p> : null}
         <div class="field">
-          <label for={`${base}-kind`}>What kind of evidence is it?</label>
+          <label for={`${base}-kind`}>What kind of evidence is it?{forClaim}</label>
           <select id={`${base}-kind`} value={kind} onChange={(event) => setKind(event.currentTarget.value)}>
             <option value="">Recognise it from the content</option>
             {DOCUMENT_KINDS.map((value) => (
@@ -235,42 +239,41 @@ function AddEvidence({ base, suggested, onAttach }: { base: string; suggested: s
             ))}
           </select>
         </div>
-        <form
-          class="evidence-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            const chosen = file.current?.files?.[0];
-            void send(chosen ? { file: chosen } : null, 'Choose a file to upload.');
-          }}
-        >
-          <div class="field">
-            <label for={`${base}-file`}>Upload a file</label>
-            <input id={`${base}-file`} type="file" ref={file} />
-          </div>
-          <button type="submit" class="button secondary" disabled={busy}>
-            Upload file
-          </button>
-        </form>
-        <form
-          class="evidence-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void send(url.trim() ? { url: url.trim() } : null, 'Enter the address of the published evidence.');
-          }}
-        >
-          <div class="field">
-            <label for={`${base}-url`}>Or link to published evidence</label>
-            <input id={`${base}-url`} type="url" inputMode="url" placeholder="https://example.com/.well-known/security.txt" value={url} onInput={(event) => setUrl(event.currentTarget.value)} />
-          </div>
-          <button type="submit" class="button secondary" disabled={busy}>
-            Add link
-          </button>
-        </form>
+        <EvidenceForm id={`${base}-file`} label={<>Upload a file{forClaim}</>} action="Upload file" busy={busy} onSubmit={() => {
+          const chosen = file.current?.files?.[0];
+          void send(chosen ? { file: chosen } : null, 'Choose a file to upload.');
+        }}>
+          <input id={`${base}-file`} type="file" ref={file} />
+        </EvidenceForm>
+        <EvidenceForm id={`${base}-url`} label={<>Or link to published evidence{forClaim}</>} action="Add link" busy={busy} onSubmit={() => void send(url.trim() ? { url: url.trim() } : null, 'Enter the address of the published evidence.')}>
+          <input id={`${base}-url`} type="url" inputMode="url" placeholder="https://example.com/.well-known/security.txt" value={url} onInput={(event) => setUrl(event.currentTarget.value)} />
+        </EvidenceForm>
         <p class={`form-message${message ? ` form-message-${message.tone}` : ''}`} role={message?.tone === 'error' ? 'alert' : 'status'}>
           {busy ? 'Sending…' : (message?.text ?? '')}
         </p>
       </div>
     </details>
+  );
+}
+
+/** One way to add evidence: a labelled control and its button (Enter in the control submits too). */
+function EvidenceForm({ id, label, action, busy, onSubmit, children }: { id: string; label: ComponentChildren; action: string; busy: boolean; onSubmit: () => void; children: ComponentChildren }) {
+  return (
+    <form
+      class="evidence-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+    >
+      <div class="field">
+        <label for={id}>{label}</label>
+        {children}
+      </div>
+      <button type="submit" class="button secondary" disabled={busy}>
+        {action}
+      </button>
+    </form>
   );
 }
 

@@ -93,7 +93,11 @@ export class PortalStore {
     this.update({ phase: 'loading', loadError: null });
     try {
       const view = await this.api.view();
-      const [framework, evidence] = await Promise.all([this.api.framework(view.framework.key, view.framework.version).catch(() => null), this.api.evidence([])]);
+      // Without the catalogue the page shows plain titles; without the evidence list it shows none yet.
+      const [framework, evidence] = await Promise.all([
+        this.api.framework(view.framework.key, view.framework.version).catch(() => null),
+        this.api.evidence([]).catch((): Evidence[] => []),
+      ]);
       const kept = this.restore(view.id);
       this.update({ phase: 'ready', view, framework, evidence, drafts: kept.drafts, attached: kept.attached });
       if (!this.editable) return;
