@@ -28,10 +28,8 @@ export interface BlobStorage {
   commit(staged: StagedBlob, key: string): Promise<void>;
   /** Drops staged bytes that will not be kept. */
   discard(staged: StagedBlob): Promise<void>;
-  /** Streams a committed blob; BlobNotFoundError when there is none. */
+  /** Streams a committed blob (the worker parses it as it streams); BlobNotFoundError when there is none. */
   open(key: string): Promise<Readable>;
-  /** Reads a committed blob whole (the worker parses it), refusing more than `maxBytes`; BlobNotFoundError when there is none. */
-  read(key: string, maxBytes: number): Promise<Buffer>;
   /** The committed blob under `key`, or null. */
   stat(key: string): Promise<BlobStat | null>;
   /** Deletes the committed blob under `key` if there is one. */
@@ -45,14 +43,6 @@ export class BlobNotFoundError extends Error {
   constructor(readonly key: string) {
     super(`no blob is stored under ${key}`);
     this.name = 'BlobNotFoundError';
-  }
-}
-
-/** A blob larger than the caller accepts. */
-export class BlobTooLargeError extends Error {
-  constructor(key: string, maxBytes: number) {
-    super(`blob ${key} is larger than ${maxBytes} bytes`);
-    this.name = 'BlobTooLargeError';
   }
 }
 
@@ -89,19 +79,4 @@ export function hashingMeter(maxBytes: number): { stream: Transform; result(): O
     },
   });
   return { stream, result: () => ({ sha256: hash.digest('hex'), size, tooLarge }) };
-}
-
-/** Collects a stream into one buffer, refusing more than `maxBytes`. */
-export async function readAll(stream: Readable, key: string, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      stream.destroy();
-      throw new BlobTooLargeError(key, maxBytes);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, size);
 }

@@ -4,7 +4,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BlobNotFoundError, BlobStat, BlobStorage, BlobTooLargeError, StagedBlob, assertBlobKey, hashingMeter, readAll } from './blob-storage';
+import { BlobNotFoundError, BlobStat, BlobStorage, StagedBlob, assertBlobKey, hashingMeter } from './blob-storage';
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
@@ -53,13 +53,6 @@ export class FilesystemBlobStorage implements BlobStorage {
     const path = this.pathOf(key);
     if (!(await this.stat(key))) throw new BlobNotFoundError(key);
     return createReadStream(path);
-  }
-
-  async read(key: string, maxBytes: number): Promise<Buffer> {
-    const found = await this.stat(key);
-    if (!found) throw new BlobNotFoundError(key);
-    if (found.size > maxBytes) throw new BlobTooLargeError(key, maxBytes);
-    return readAll(createReadStream(this.pathOf(key)), key, maxBytes);
   }
 
   async stat(key: string): Promise<BlobStat | null> {

@@ -4,7 +4,7 @@ import type { S3StorageConfig } from '@assay/shared/config';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BlobNotFoundError, BlobStat, BlobStorage, BlobTooLargeError, StagedBlob, assertBlobKey, hashingMeter, readAll } from './blob-storage';
+import { BlobNotFoundError, BlobStat, BlobStorage, StagedBlob, assertBlobKey, hashingMeter } from './blob-storage';
 
 /** Parts of one upload in flight at once: memory per upload stays near (queue + 1) × part size. */
 const QUEUE_SIZE = 2;
@@ -73,16 +73,13 @@ export class S3BlobStorage implements BlobStorage {
   }
 
   async open(key: string): Promise<Readable> {
-    return (await this.get(key)).body;
-  }
-
-  async read(key: string, maxBytes: number): Promise<Buffer> {
-    const { body, size } = await this.get(key);
-    if (size !== undefined && size > maxBytes) {
-      body.destroy();
-      throw new BlobTooLargeError(key, maxBytes);
+    try {
+      const object = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: this.objectKey(key) }));
+      return object.Body as Readable;
+    } catch (error) {
+      if (isMissing(error)) throw new BlobNotFoundError(key);
+      throw error;
     }
-    return readAll(body, key, maxBytes);
   }
 
   async stat(key: string): Promise<BlobStat | null> {
@@ -97,16 +94,6 @@ export class S3BlobStorage implements BlobStorage {
 
   async delete(key: string): Promise<void> {
     await this.deleteObject(this.objectKey(key));
-  }
-
-  private async get(key: string): Promise<{ body: Readable; size: number | undefined }> {
-    try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: this.objectKey(key) }));
-      return { body: object.Body as Readable, size: object.ContentLength };
-    } catch (error) {
-      if (isMissing(error)) throw new BlobNotFoundError(key);
-      throw error;
-    }
   }
 
   /** Deleting an absent object succeeds in S3, so this is "delete if present". */
