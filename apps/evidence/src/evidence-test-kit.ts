@@ -1,5 +1,5 @@
 import { newId } from '@assay/shared/database';
-import { appDatabase, emitEvent, ownerDataSource, waitFor } from '@assay/shared/testing';
+import { appDatabase, bearer, emitEvent, gateway, ownerDataSource, waitFor } from '@assay/shared/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -39,4 +39,25 @@ export function evidenceTestDatabases(): EvidenceTestDatabases {
     await kit.app.dataSource.destroy();
   });
   return kit;
+}
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+/** A supplier, a contact and a sent assessment made through the assessments API, with a portal token for the contact. */
+export async function sentAssessment(owner: DataSource, accessToken: string): Promise<{ supplierId: string; assessmentId: string; token: string }> {
+  const call = (path: string, json: unknown) => gateway(path, { method: 'POST', json, headers: bearer(accessToken) });
+  const supplier = await call('/api/v1/suppliers', { name: `Portal Supplier ${Math.random().toString(36).slice(2, 8)}`, tier: 'high', role: 'developer_distributor' });
+  expect(supplier.status).toBe(201);
+  const contact = await call(`/api/v1/suppliers/${supplier.body.id}/contacts`, { name: 'Casey Contact', email: `casey-${Math.random().toString(36).slice(2)}@supplier.test` });
+  expect(contact.status).toBe(201);
+  const assessment = await call('/api/v1/assessments', { supplierId: supplier.body.id, dueAt: inDays(30) });
+  expect(assessment.status).toBe(201);
+  expect((await call(`/api/v1/assessments/${assessment.body.id}/send`, {})).status).toBe(200);
+  const link = await call(`/api/v1/assessments/${assessment.body.id}/portal-links`, { contactId: contact.body.id });
+  expect(link.status).toBe(201);
+  await waitFor(
+    async () => (await owner.query(`select 1 from evidence.assessments where id = $1 and status = 'sent'`, [assessment.body.id])).length === 1,
+    'the assessment projection',
+  );
+  return { supplierId: supplier.body.id, assessmentId: assessment.body.id, token: link.body.token };
 }

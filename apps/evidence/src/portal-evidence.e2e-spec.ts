@@ -1,10 +1,10 @@
 import { bearer, gateway, ownerDataSource, signupTenant, waitFor } from '@assay/shared/testing';
+import { sentAssessment } from './evidence-test-kit';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name));
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 function form(fields: [string, string][], file: Buffer, filename: string): FormData {
   const body = new FormData();
@@ -23,28 +23,9 @@ describe('evidence through the supplier portal', () => {
     await owner.destroy();
   });
 
-  /** A supplier, a contact and a sent assessment made through the assessments API, with a portal token for the contact. */
-  async function sentAssessment(accessToken: string): Promise<{ supplierId: string; assessmentId: string; token: string }> {
-    const call = (path: string, json: unknown) => gateway(path, { method: 'POST', json, headers: bearer(accessToken) });
-    const supplier = await call('/api/v1/suppliers', { name: `Portal Supplier ${Math.random().toString(36).slice(2, 8)}`, tier: 'high', role: 'developer_distributor' });
-    expect(supplier.status).toBe(201);
-    const contact = await call(`/api/v1/suppliers/${supplier.body.id}/contacts`, { name: 'Casey Contact', email: `casey-${Math.random().toString(36).slice(2)}@supplier.test` });
-    expect(contact.status).toBe(201);
-    const assessment = await call('/api/v1/assessments', { supplierId: supplier.body.id, dueAt: inDays(30) });
-    expect(assessment.status).toBe(201);
-    expect((await call(`/api/v1/assessments/${assessment.body.id}/send`, {})).status).toBe(200);
-    const link = await call(`/api/v1/assessments/${assessment.body.id}/portal-links`, { contactId: contact.body.id });
-    expect(link.status).toBe(201);
-    await waitFor(
-      async () => (await owner.query(`select 1 from evidence.assessments where id = $1 and status = 'sent'`, [assessment.body.id])).length === 1,
-      'the assessment projection',
-    );
-    return { supplierId: supplier.body.id, assessmentId: assessment.body.id, token: link.body.token };
-  }
-
   it('binds portal uploads and URLs to the token’s assessment and supplier, processes them, and refuses closed assessments', async () => {
     const org = await signupTenant();
-    const sent = await sentAssessment(org.accessToken);
+    const sent = await sentAssessment(owner, org.accessToken);
     expect(sent.token).toMatch(/^assay_portal_/);
 
     const upload = await gateway('/api/v1/portal/assessment/evidence', {
@@ -68,7 +49,7 @@ describe('evidence through the supplier portal', () => {
     expect((await owner.query(`select assessment_id, source from evidence.evidence where id = $1`, [url.body.id]))[0]).toEqual({ assessment_id: sent.assessmentId, source: 'url' });
 
     // The token names the assessment: the body cannot point elsewhere.
-    const other = await sentAssessment(org.accessToken);
+    const other = await sentAssessment(owner, org.accessToken);
     const elsewhere = await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', json: { url: 'https://supplier.example/a.txt', assessmentId: other.assessmentId }, headers: bearer(sent.token) });
     expect(elsewhere.status).toBe(400);
     const viaCustomerRoute = await gateway('/api/v1/evidence', { method: 'POST', json: { url: 'https://supplier.example/a.txt', supplierId: other.supplierId, assessmentId: other.assessmentId }, headers: bearer(sent.token) });
@@ -95,7 +76,7 @@ describe('evidence through the supplier portal', () => {
 
   it('lists the evidence of the token’s assessment with status and checks, and earlier evidence of its supplier only when named', async () => {
     const org = await signupTenant();
-    const sent = await sentAssessment(org.accessToken);
+    const sent = await sentAssessment(owner, org.accessToken);
     const list = (token: string, query = '') => gateway(`/api/v1/portal/assessment/evidence${query}`, { headers: bearer(token) });
     expect(await list(sent.token)).toMatchObject({ status: 200, body: { data: [] } });
 
@@ -110,7 +91,7 @@ describe('evidence through the supplier portal', () => {
 
     // Evidence of the customer's own or of another assessment stays out unless it is the same supplier's and named.
     const mine = await gateway('/api/v1/evidence', { method: 'POST', json: { supplierId: sent.supplierId, url: 'https://supplier.example/policy.pdf' }, headers: bearer(org.accessToken) });
-    const other = await sentAssessment(org.accessToken);
+    const other = await sentAssessment(owner, org.accessToken);
     const theirs = await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', json: { url: 'https://supplier.example/theirs.txt' }, headers: bearer(other.token) });
     expect([mine.status, theirs.status]).toEqual([202, 202]);
     expect((await list(sent.token)).body.data.map((item: { id: string }) => item.id)).toEqual([upload.body.id]);

@@ -1,5 +1,6 @@
 export * from './evidence.module';
 export { createBlobStorage } from './storage/blob-storage.provider';
-export type { BlobStorage, StagedBlob } from './storage/blob-storage';
+export { BlobNotFoundError, blobKey } from './storage/blob-storage';
+export type { BlobStat, BlobStorage, StagedBlob } from './storage/blob-storage';
 export { ComponentsRepository } from './components/components.repository';
 export { fileTypeDetector, parseEvidence } from './parsing/evidence-parser';

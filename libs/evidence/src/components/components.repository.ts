@@ -23,47 +23,26 @@ export interface ComponentExposure {
   evidenceId: string;
 }
 
-/** Rows per statement: bounded parameter arrays, one round trip per batch. */
-const BATCH = 5_000;
-
 @Injectable()
 export class ComponentsRepository {
+  /** Removes the components of one piece of evidence (before it is processed again: never a component twice). */
+  async deleteForEvidence(manager: EntityManager, tenantId: string, evidenceId: string): Promise<void> {
+    await manager.query(`delete from evidence.components where tenant_id = $1 and evidence_id = $2`, [tenantId, evidenceId]);
+  }
+
   /**
-   * Replaces the components of one piece of evidence with a few `unnest` inserts (never row by row).
-   * Deleting first makes re-processing (a retried job) idempotent: the same evidence never holds a
-   * component twice.
+   * Writes a batch of components in one statement (never row by row): the rows travel as one JSON
+   * text, serialised natively and unpacked by Postgres, which keeps the worker's garbage (and so its
+   * memory) low. COPY cannot be used: Postgres refuses COPY FROM into tables under row-level security.
    */
-  async replaceForEvidence(
-    manager: EntityManager,
-    tenantId: string,
-    evidence: { id: string; supplierId: string; productId: string | null },
-    components: SbomComponent[],
-  ): Promise<void> {
-    await manager.query(`delete from evidence.components where tenant_id = $1 and evidence_id = $2`, [tenantId, evidence.id]);
-    for (let start = 0; start < components.length; start += BATCH) {
-      const batch = components.slice(start, start + BATCH);
-      await manager.query(
-        `insert into evidence.components (tenant_id, id, evidence_id, supplier_id, product_id, purl, purl_base, name, version, type, licences, hashes)
-         select $1, c.id, $2, $3, $4, c.purl, c.purl_base, c.name, c.version, c.type,
-           coalesce((select array_agg(l) from jsonb_array_elements_text(c.licences) as l), '{}'), c.hashes
-         from unnest($5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::jsonb[])
-           as c(id, purl, purl_base, name, version, type, licences, hashes)`,
-        [
-          tenantId,
-          evidence.id,
-          evidence.supplierId,
-          evidence.productId,
-          batch.map(() => newId()),
-          batch.map((c) => c.purl),
-          batch.map((c) => c.purlBase),
-          batch.map((c) => c.name),
-          batch.map((c) => c.version),
-          batch.map((c) => c.type),
-          batch.map((c) => JSON.stringify(c.licences)),
-          batch.map((c) => JSON.stringify(c.hashes)),
-        ],
-      );
-    }
+  async insert(manager: EntityManager, tenantId: string, evidence: { id: string; supplierId: string; productId: string | null }, batch: SbomComponent[]): Promise<void> {
+    if (batch.length === 0) return;
+    await manager.query(
+      `insert into evidence.components (tenant_id, id, evidence_id, supplier_id, product_id, purl, purl_base, name, version, type, licences, hashes)
+       select $1, c.id, $2, $3, $4, c.purl, c."purlBase", c.name, c.version, c.type, coalesce(c.licences, '{}'), coalesce(c.hashes, '{}')
+       from json_to_recordset($5::json) as c(id uuid, purl text, "purlBase" text, name text, version text, type text, licences text[], hashes jsonb)`,
+      [tenantId, evidence.id, evidence.supplierId, evidence.productId, JSON.stringify(batch.map((component) => ({ id: newId(), ...component })))],
+    );
   }
 
   /** Which suppliers (and products) ship a component: by exact purl, by versionless purl, or by name and version. */

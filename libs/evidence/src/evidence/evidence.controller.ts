@@ -5,10 +5,11 @@ import { RequestContext } from '@assay/shared/tenancy-context';
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import type { Readable } from 'node:stream';
 import { AssessmentDirectoryRepository } from '../assessments/assessment-directory.repository';
 import { ComponentsRepository, ComponentExposure } from '../components/components.repository';
 import { normalisePurl } from '../parsing/sbom-components';
-import { BLOB_STORAGE, BlobStorage } from '../storage/blob-storage';
+import { BLOB_STORAGE, BlobNotFoundError, BlobStorage } from '../storage/blob-storage';
 import { ComponentsQueryDto, EvidenceQueryDto, PortalEvidenceQueryDto } from './evidence.dto';
 import { Evidence, EvidenceForIngestion, EvidenceRepository } from './evidence.repository';
 import { ProblemException } from '@assay/shared/http';
@@ -56,7 +57,13 @@ export class EvidenceController {
     const evidence = await this.load(id);
     const key = evidence.sha256 ? await this.database.run((manager) => this.evidence.blobKey(manager, tenantId, evidence.sha256 as string)) : null;
     if (!key) throw new NotFoundProblem(`Content of evidence ${id}`);
-    const stream = await this.storage.open(key);
+    let stream: Readable;
+    try {
+      stream = await this.storage.open(key);
+    } catch (error) {
+      if (error instanceof BlobNotFoundError) throw new NotFoundProblem(`Content of evidence ${id}`);
+      throw error;
+    }
     const filename = (evidence.filename ?? `${evidence.id}`).replace(/[^\w.-]+/g, '_');
     await reply
       .header('content-type', evidence.mediaType ?? 'application/octet-stream')

@@ -5,12 +5,13 @@ import { SafeResponse, safeRequest } from '@assay/shared/net';
 import { OnJob } from '@assay/shared/queue';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
+import type { EntityManager } from 'typeorm';
 import { runChecks } from '../checks/evidence-checks';
 import { ComponentsRepository } from '../components/components.repository';
 import { EvidenceForIngestion, EvidenceOutcome, EvidenceRepository } from '../evidence/evidence.repository';
 import { emit } from '../evidence-writes';
-import { EvidenceParseError, ParsedEvidence, UnsupportedEvidenceError } from '../parsing/parse-result';
-import { BinaryTypeDetector, fileTypeDetector, parseEvidence } from '../parsing/evidence-parser';
+import { EvidenceParseError, UnsupportedEvidenceError } from '../parsing/parse-result';
+import { BinaryTypeDetector, EvidenceContent, fileTypeDetector, parseEvidence } from '../parsing/evidence-parser';
 import { BLOB_STORAGE, BlobStorage, blobKey } from '../storage/blob-storage';
 
 class RejectedEvidence extends Error {}
@@ -22,7 +23,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Ingests one piece of evidence: fetches URL evidence through the SSRF guard (redirects re-checked), detects the kind from
- * the content, parses it, runs the checks, replaces its components and records the outcome with its
+ * the content, parses it (streaming JSON: an SBOM's components are written in batches as they are
+ * read), runs the checks, and replaces its components and records the outcome with its
  * `evidence.processed` / `evidence.failed` event in one transaction. Re-running it (a retried job
  * after a crash) gives the same result and never duplicates components.
  */
@@ -49,7 +51,7 @@ export class EvidenceIngestionJob {
       return this.finish(tenantId, evidence, { status: 'failed', error: `could not be processed in ${MAX_INGEST_ATTEMPTS} attempts` });
     }
 
-    let content: Buffer;
+    let content: EvidenceContent;
     try {
       content = await this.content(tenantId, evidence);
     } catch (error) {
@@ -57,23 +59,33 @@ export class EvidenceIngestionJob {
       throw error; // storage or network trouble: the job is retried
     }
 
-    let parsed: ParsedEvidence;
+    // Components are written batch by batch while the document streams by, in the transaction that
+    // records the outcome: a failure part-way leaves nothing, and a retry starts from a clean slate.
     try {
-      parsed = await parseEvidence(content, { kindHint: evidence.kindHint, sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays, detectBinary: this.detectBinary });
+      return await this.database.run(async (manager) => {
+        await this.components.deleteForEvidence(manager, tenantId, evidence.id);
+        const parsed = await parseEvidence(content, {
+          kindHint: evidence.kindHint,
+          sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays,
+          detectBinary: this.detectBinary,
+          maxBytes: this.config.evidence.maxBytes,
+          onComponents: (batch) => this.components.insert(manager, tenantId, evidence, batch),
+        });
+        const checks = runChecks(parsed, { now: new Date(), sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays, productId: evidence.productId });
+        return this.record(manager, tenantId, evidence, { status: 'processed', kind: parsed.kind, mediaType: parsed.mediaType, facts: parsed.facts, checks, validUntil: parsed.validUntil });
+      }, tenantId);
     } catch (error) {
-      const status = error instanceof UnsupportedEvidenceError ? 'rejected' : 'failed';
-      const reason = error instanceof EvidenceParseError || error instanceof UnsupportedEvidenceError ? error.message : `could not be parsed: ${(error as Error).message.slice(0, 200)}`;
-      return this.finish(tenantId, evidence, { status, error: reason });
+      if (!(error instanceof EvidenceParseError || error instanceof UnsupportedEvidenceError)) throw error; // storage or database trouble: retried
+      return this.finish(tenantId, evidence, { status: error instanceof UnsupportedEvidenceError ? 'rejected' : 'failed', error: error.message });
     }
-    const checks = runChecks(parsed, { now: new Date(), sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays, productId: evidence.productId });
-    return this.finish(tenantId, evidence, { status: 'processed', kind: parsed.kind, mediaType: parsed.mediaType, facts: parsed.facts, checks, validUntil: parsed.validUntil }, parsed);
   }
 
-  private async content(tenantId: string, evidence: EvidenceForIngestion): Promise<Buffer> {
+  /** Where the worker reads the content from: the stored blob (streamed), or the document fetched from the URL. */
+  private async content(tenantId: string, evidence: EvidenceForIngestion): Promise<EvidenceContent> {
     if (evidence.source === 'upload') {
       const key = await this.database.run((manager) => this.evidence.blobKey(manager, tenantId, evidence.sha256 as string), tenantId);
       if (!key) throw new Error(`blob of evidence ${evidence.id} is missing`);
-      return this.storage.read(key, this.config.evidence.maxBytes);
+      return () => this.storage.open(key);
     }
     const response = await this.fetch(evidence.url as string);
     if (response.status < 200 || response.status > 299) throw new RejectedEvidence(`the URL answered HTTP ${response.status}`);
@@ -115,27 +127,31 @@ export class EvidenceIngestionJob {
     }
   }
 
-  private async finish(tenantId: string, evidence: EvidenceForIngestion, result: Partial<EvidenceOutcome> & Pick<EvidenceOutcome, 'status'>, parsed?: ParsedEvidence): Promise<{ outcome: string }> {
+  /** Records an outcome reached without parsing (rejected URL, unparseable content) in its own transaction. */
+  private async finish(tenantId: string, evidence: EvidenceForIngestion, result: Partial<EvidenceOutcome> & Pick<EvidenceOutcome, 'status'>): Promise<{ outcome: string }> {
+    const outcome = await this.database.run((manager) => this.record(manager, tenantId, evidence, result), tenantId);
+    this.logger.log(`evidence ${evidence.id} ${outcome.outcome}: ${result.error ?? ''}`);
+    return outcome;
+  }
+
+  /** The outcome and its `evidence.processed` / `evidence.failed` event, in the caller's transaction. */
+  private async record(manager: EntityManager, tenantId: string, evidence: EvidenceForIngestion, result: Partial<EvidenceOutcome> & Pick<EvidenceOutcome, 'status'>): Promise<{ outcome: string }> {
     const outcome: EvidenceOutcome = { kind: null, mediaType: null, facts: {}, checks: [], validUntil: null, error: null, ...result };
-    await this.database.run(async (manager) => {
-      if (parsed?.components) await this.components.replaceForEvidence(manager, tenantId, evidence, parsed.components);
-      await this.evidence.finish(manager, tenantId, evidence.id, outcome);
-      const data: EvidenceProcessedEventData = {
-        evidenceId: evidence.id,
-        supplierId: evidence.supplierId,
-        productId: evidence.productId,
-        assessmentId: evidence.assessmentId,
-        claimIds: evidence.claimIds,
-        kind: outcome.kind ?? 'other',
-        status: outcome.status,
-        sha256: evidence.sha256 ?? '',
-        validUntil: outcome.validUntil,
-        checks: outcome.checks,
-        error: outcome.error,
-      };
-      await emit(manager, tenantId, outcome.status === 'processed' ? 'evidence.processed' : 'evidence.failed', data);
-    }, tenantId);
-    if (outcome.status !== 'processed') this.logger.log(`evidence ${evidence.id} ${outcome.status}: ${outcome.error ?? ''}`);
+    await this.evidence.finish(manager, tenantId, evidence.id, outcome);
+    const data: EvidenceProcessedEventData = {
+      evidenceId: evidence.id,
+      supplierId: evidence.supplierId,
+      productId: evidence.productId,
+      assessmentId: evidence.assessmentId,
+      claimIds: evidence.claimIds,
+      kind: outcome.kind ?? 'other',
+      status: outcome.status,
+      sha256: evidence.sha256 ?? '',
+      validUntil: outcome.validUntil,
+      checks: outcome.checks,
+      error: outcome.error,
+    };
+    await emit(manager, tenantId, outcome.status === 'processed' ? 'evidence.processed' : 'evidence.failed', data);
     return { outcome: outcome.status };
   }
 }

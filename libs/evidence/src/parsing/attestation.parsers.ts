@@ -1,5 +1,5 @@
-import { EvidenceParseError, ParsedEvidence, asArray, isRecord, isoDate, text } from './parse-result';
-import { parseUntrustedJson } from './safe-json';
+import { EvidenceParseError, ParsedEvidence, UnsupportedEvidenceError, asArray, isRecord, isoDate, text } from './parse-result';
+import { parseUntrustedJson } from './untrusted-json';
 
 const STATEMENT_TYPES = ['https://in-toto.io/Statement/v0.1', 'https://in-toto.io/Statement/v1'];
 /** Builders run as a hosted service (SLSA Build L2+ when they sign provenance). */
@@ -22,9 +22,12 @@ export function parseProvenance(document: Record<string, unknown>): ParsedEviden
     envelope = true;
     signatures = asArray(document['signatures']).filter(isRecord).length;
     if (document['payloadType'] !== 'application/vnd.in-toto+json') throw new EvidenceParseError(`DSSE payload type ${text(document['payloadType'], 100)} is not an in-toto statement`);
-    const decoded = parseUntrustedJson(Buffer.from(document['payload'] as string, 'base64').toString('utf8'));
-    if (!isRecord(decoded)) throw new EvidenceParseError('DSSE payload is not a JSON object');
-    statement = decoded;
+    try {
+      statement = parseUntrustedJson(Buffer.from(document['payload'] as string, 'base64'));
+    } catch (error) {
+      if (error instanceof UnsupportedEvidenceError) throw new EvidenceParseError('DSSE payload is not a JSON object');
+      throw error;
+    }
   }
   if (!isInTotoStatement(statement)) throw new EvidenceParseError('not an in-toto statement');
   const predicateType = text(statement['predicateType'], 300);

@@ -1,13 +1,10 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { SbomComponent } from '../components/components.repository';
-import { EvidenceParseError, MAX_COMPONENTS, ParsedEvidence, asArray, isRecord, isoDate, text } from './parse-result';
-import { hashesOf, normalisePurl, sbomStatistics, sharesOf, spdxExpression } from './sbom-components';
+import { EvidenceParseError, ParsedEvidence, asArray, isRecord, isoDate, text } from './parse-result';
+import { ComponentCollector, SbomEntry, hashesOf, normalisePurl, sharesOf, spdxExpression } from './sbom-components';
 
 const SPEC_VERSIONS = ['1.2', '1.3', '1.4', '1.5', '1.6'];
 
-type Entry = SbomComponent & { hasCpe: boolean; declaresLicence: boolean; hasSupplier: boolean };
-
-function componentOf(raw: Record<string, unknown>): Entry {
+function componentOf(raw: Record<string, unknown>): SbomEntry {
   const { purl, purlBase } = normalisePurl(raw['purl']);
   const licences: string[] = [];
   let declaresLicence = false;
@@ -43,26 +40,36 @@ function toolOf(metadata: Record<string, unknown>): string | null {
     .join(' ') || null;
 }
 
-/** A CycloneDX BOM (JSON shape; the XML parser maps XML to it). Nested components are walked iteratively. */
-export function parseCycloneDx(bom: Record<string, unknown>, mediaType: string, sbomMaxAgeDays: number): ParsedEvidence {
+/** The BOM's spec version, refused unless supported. */
+export function cycloneDxSpecVersion(bom: Record<string, unknown>): string {
   const specVersion = text(bom['specVersion'], 10);
   if (!specVersion || !SPEC_VERSIONS.includes(specVersion)) throw new EvidenceParseError(`CycloneDX specVersion ${specVersion ?? '(missing)'} is not supported (1.2–1.6)`);
-  const metadata = isRecord(bom['metadata']) ? bom['metadata'] : {};
-  const components: Entry[] = [];
-  const pending: unknown[] = [...asArray(bom['components'])];
+  return specVersion;
+}
+
+/** One element of a BOM's `components`, with its nested components (walked iteratively, never recursively). */
+export function addCycloneDxComponent(raw: unknown, collector: ComponentCollector): void {
+  const pending: unknown[] = [raw];
   while (pending.length > 0) {
-    const raw = pending.pop();
-    if (!isRecord(raw)) continue;
-    if (components.length >= MAX_COMPONENTS) throw new EvidenceParseError(`more than ${MAX_COMPONENTS} components`);
-    components.push(componentOf(raw));
-    for (const child of asArray(raw['components'])) pending.push(child);
+    const next = pending.pop();
+    if (!isRecord(next)) continue;
+    collector.add(componentOf(next));
+    for (const child of asArray(next['components'])) pending.push(child);
   }
+}
+
+/** A dependency entry that depends on something: the BOM has a dependency graph. */
+export function declaresDependencies(dependency: unknown): boolean {
+  return isRecord(dependency) && asArray(dependency['dependsOn']).length > 0;
+}
+
+/** The evidence of a CycloneDX SBOM whose components went through `collector`. */
+export function cycloneDxEvidence(bom: Record<string, unknown>, mediaType: string, sbomMaxAgeDays: number, collector: ComponentCollector, hasDependencyGraph: boolean, vulnerabilities: number): ParsedEvidence {
+  const specVersion = cycloneDxSpecVersion(bom);
+  const metadata = isRecord(bom['metadata']) ? bom['metadata'] : {};
   const primary = isRecord(metadata['component']) ? componentOf(metadata['component']) : null;
-  const dependencies = asArray(bom['dependencies']).filter(isRecord);
-  const hasDependencyGraph = dependencies.some((dependency) => asArray(dependency['dependsOn']).length > 0);
   const createdAt = isoDate(metadata['timestamp']);
-  const stats = sbomStatistics(components);
-  const vulnerabilities = asArray(bom['vulnerabilities']).length;
+  const stats = collector.stats;
   return {
     kind: 'sbom',
     mediaType,
@@ -78,8 +85,19 @@ export function parseCycloneDx(bom: Record<string, unknown>, mediaType: string, 
       ...(vulnerabilities > 0 ? { vulnerabilityCount: vulnerabilities } : {}),
     },
     validUntil: createdAt ? new Date(Date.parse(createdAt) + sbomMaxAgeDays * 86_400_000).toISOString() : null,
-    components: components.map(({ hasCpe: _cpe, declaresLicence: _licence, hasSupplier: _supplier, ...component }) => component),
+    ...(collector.components ? { components: collector.components } : {}),
   };
+}
+
+/** A CycloneDX BOM held whole (the XML parser maps XML to the JSON shape). */
+export async function parseCycloneDx(bom: Record<string, unknown>, mediaType: string, sbomMaxAgeDays: number, collector: ComponentCollector): Promise<ParsedEvidence> {
+  cycloneDxSpecVersion(bom);
+  for (const raw of asArray(bom['components'])) {
+    addCycloneDxComponent(raw, collector);
+    if (collector.full) await collector.flush();
+  }
+  await collector.flush();
+  return cycloneDxEvidence(bom, mediaType, sbomMaxAgeDays, collector, asArray(bom['dependencies']).some(declaresDependencies), asArray(bom['vulnerabilities']).length);
 }
 
 const ARRAY_PATHS = new Set(['bom.components.component', 'component.components.component', 'licenses.license', 'hashes.hash', 'tools.tool', 'dependencies.dependency', 'dependency.dependency', 'tools.components.component']);
@@ -90,7 +108,7 @@ export function refuseDtd(xml: string): void {
 }
 
 /** A CycloneDX XML BOM mapped to the JSON shape. */
-export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number): ParsedEvidence {
+export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number, collector: ComponentCollector): Promise<ParsedEvidence> {
   refuseDtd(xml);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new EvidenceParseError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
@@ -129,5 +147,5 @@ export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number): ParsedEv
     components: isRecord(root['components']) ? asArray(root['components']['component']).map(mapComponent) : [],
     dependencies,
   };
-  return parseCycloneDx(bom, 'application/vnd.cyclonedx+xml', sbomMaxAgeDays);
+  return parseCycloneDx(bom, 'application/vnd.cyclonedx+xml', sbomMaxAgeDays, collector);
 }

@@ -9,6 +9,22 @@ const options = { kindHint: null, sbomMaxAgeDays: 180, detectBinary: async (cont
 const parse = (content: Buffer | string, hint: Parameters<typeof parseEvidence>[1]['kindHint'] = null) =>
   parseEvidence(Buffer.isBuffer(content) ? content : Buffer.from(content), { ...options, kindHint: hint });
 
+/** A CycloneDX JSON SBOM of n components, its keys in the order given. */
+function cycloneDx(n: number, order: ('head' | 'components')[] = ['head', 'components']): string {
+  const parts = {
+    head: '"bomFormat":"CycloneDX","specVersion":"1.6","metadata":{"timestamp":"2099-01-01T00:00:00Z","component":{"name":"app"}}',
+    components: `"components":[${Array.from({ length: n }, (_, i) => JSON.stringify({ type: 'library', name: `pkg-${i}`, version: '1.0.0', purl: `pkg:npm/pkg-${i}@1.0.0`, licenses: [{ license: { id: 'MIT' } }] })).join(',')}]`,
+  };
+  return `{${order.map((part) => parts[part]).join(',')}}`;
+}
+
+/** Content streamed in small chunks (a multi-byte character may be cut in two), as storage delivers it. */
+const streamed = (content: string, size = 7) => async () =>
+  (async function* () {
+    const bytes = Buffer.from(content);
+    for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+  })();
+
 describe('evidence parsers', () => {
   it('CycloneDX JSON: nested components, normalised purls, licences, hashes, facts and checks', async () => {
     const parsed = await parse(fixture('cyclonedx.json'), 'policy');
@@ -68,7 +84,11 @@ describe('evidence parsers', () => {
 
   it('hostile and malformed input fails with a reason, never crashes or pollutes prototypes', async () => {
     await expect(parse('{"bomFormat":"CycloneDX","specVersion":"1.5","components":[')).rejects.toThrow(/malformed JSON/);
-    await expect(parse(`${'['.repeat(10_000)}${']'.repeat(10_000)}`)).rejects.toThrow(/nested deeper/);
+    await expect(parse(`{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}`)).rejects.toThrow(/nested deeper/);
+    await expect(parse(`${'['.repeat(10_000)}${']'.repeat(10_000)}`)).rejects.toBeInstanceOf(UnsupportedEvidenceError);
+    await expect(parse('{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"name":"a","licenses":[{"__proto__":{}}]}]}')).rejects.toThrow(/__proto__/);
+    await expect(parse('{"bomFormat":"CycloneDX","specVersion":"1.5","components":{"name":"a"}}')).rejects.toThrow(/"components" must be an array/);
+    await expect(parse('{"bomFormat":"CycloneDX","specVersion":"1.5"} {"more":1}')).rejects.toThrow(/malformed JSON/);
     await expect(parse('{"bomFormat":"CycloneDX","specVersion":"1.5","__proto__":{"polluted":true}}')).rejects.toThrow(/__proto__/);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     await expect(parse('<?xml version="1.0"?><!DOCTYPE bom [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><bom xmlns="http://cyclonedx.org/schema/bom/1.5">&b;</bom>')).rejects.toThrow(/DTD/);
@@ -76,5 +96,47 @@ describe('evidence parsers', () => {
     await expect(parse(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]))).rejects.toThrow(/UTF-8/);
     await expect(parse('{"bomFormat":"CycloneDX","specVersion":"9.9"}')).rejects.toThrow(/specVersion/);
     await expect(parse('{"hello":"world"}')).rejects.toBeInstanceOf(UnsupportedEvidenceError);
+  });
+
+  it('streams a JSON SBOM: components reach the handler in batches, whatever the key order, and are not kept', async () => {
+    for (const order of [['head', 'components'], ['components', 'head']] as const) {
+      const batches: number[] = [];
+      let seen = 0;
+      const parsed = await parseEvidence(Buffer.from(cycloneDx(4_500, [...order])), {
+        ...options,
+        onComponents: async (batch) => {
+          batches.push(batch.length);
+          seen += batch.filter((component) => component.purl?.startsWith('pkg:npm/pkg-') && component.licences[0] === 'MIT').length;
+        },
+      });
+      expect(parsed.components).toBeUndefined();
+      expect(parsed.facts).toMatchObject({ format: 'cyclonedx', specVersion: '1.6', componentCount: 4_500, primaryComponent: { name: 'app' }, share: { purl: 1, licences: 1 } });
+      expect(seen).toBe(4_500);
+      expect(batches.length).toBeGreaterThanOrEqual(3);
+      expect(Math.max(...batches)).toBeLessThan(4_500);
+    }
+  });
+
+  it('reads streamed content cut anywhere, multi-byte characters included, and SPDX packages described only at the end', async () => {
+    const spdx = JSON.stringify({
+      spdxVersion: 'SPDX-2.3',
+      creationInfo: { created: '2099-01-01T00:00:00Z', creators: ['Tool: tést-tool'] },
+      packages: [
+        { SPDXID: 'SPDXRef-app', name: 'äpp', versionInfo: '2.0.0' },
+        { SPDXID: 'SPDXRef-dep', name: 'dép', versionInfo: '1.0.0', externalRefs: [{ referenceType: 'purl', referenceLocator: 'pkg:npm/dep@1.0.0' }], checksums: [{ algorithm: 'SHA256', checksumValue: 'a'.repeat(64) }] },
+      ],
+      relationships: [
+        { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-app' },
+        { spdxElementId: 'SPDXRef-app', relationshipType: 'DEPENDS_ON', relatedSpdxElement: 'SPDXRef-dep' },
+      ],
+    });
+    const parsed = await parseEvidence(streamed(spdx), options);
+    expect(parsed.facts).toMatchObject({ format: 'spdx', componentCount: 1, primaryComponent: { name: 'äpp', version: '2.0.0' }, hasDependencyGraph: true, tool: 'tést-tool', share: { hashes: 1 } });
+    expect(parsed.components).toEqual([expect.objectContaining({ name: 'dép', purl: 'pkg:npm/dep@1.0.0', type: 'npm' })]);
+    const cut = Buffer.from('{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"name":"é"}]}');
+    await expect(parseEvidence(async () => (async function* () {
+      yield cut.subarray(0, 62);
+      yield Buffer.from([0xff]);
+    })(), options)).rejects.toThrow(/UTF-8/);
   });
 });

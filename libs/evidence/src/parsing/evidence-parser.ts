@@ -1,14 +1,18 @@
 import type { EvidenceKind } from '../evidence/evidence-kinds.constant';
 import { isDsseEnvelope, isInTotoStatement, isScorecard, parseCycloneDxVex, parseOpenVex, parseProvenance, parseScorecard } from './attestation.parsers';
 import { parseCertificate } from './certificate.parser';
-import { parseCycloneDx, parseCycloneDxXml, refuseDtd } from './cyclonedx.parser';
-import { EvidenceParseError, ParsedEvidence, UnsupportedEvidenceError, asArray, isRecord } from './parse-result';
-import { decodeUtf8, parseUntrustedJson } from './safe-json';
+import { addCycloneDxComponent, cycloneDxEvidence, cycloneDxSpecVersion, declaresDependencies, parseCycloneDxXml, refuseDtd } from './cyclonedx.parser';
+import { EvidenceParseError, ParsedEvidence, UnsupportedEvidenceError, asArray, decodeUtf8, isRecord } from './parse-result';
+import { ComponentBatchHandler, ComponentCollector } from './sbom-components';
 import { looksLikeSecurityTxt, parseSecurityTxt } from './security-txt.parser';
-import { parseSpdxJson, parseSpdxTagValue } from './spdx.parser';
+import { SpdxDocumentInfo, SpdxPackages, parseSpdxTagValue, spdxJsonInfo, spdxJsonPackage, spdxJsonRelationship } from './spdx.parser';
+import { UntrustedJsonReader } from './untrusted-json';
 
 /** The binary type of some content, as `file-type` reports it (injected: it is an ES module loaded at run time). */
 export type BinaryTypeDetector = (content: Buffer) => Promise<{ mime: string; ext: string } | undefined>;
+
+/** Evidence content: its bytes, or a way to stream them (opened afresh for each pass over them). */
+export type EvidenceContent = Buffer | (() => Promise<AsyncIterable<Uint8Array>>);
 
 const DOCUMENT_TYPES = new Set([
   'application/pdf',
@@ -21,6 +25,8 @@ const DOCUMENT_TYPES = new Set([
   'application/rtf',
 ]);
 const DOCUMENT_KINDS: EvidenceKind[] = ['policy', 'pentest_report', 'other'];
+/** What detection looks at: enough for every binary signature and the start of any text format. */
+const HEAD_BYTES = 64 * 1024;
 
 export interface ParseOptions {
   /** The client's hint: used only to name a document (policy, pentest report), never to pick a parser. */
@@ -28,6 +34,10 @@ export interface ParseOptions {
   sbomMaxAgeDays: number;
   detectBinary: BinaryTypeDetector;
   now?: Date;
+  /** Receives an SBOM's components in batches as they are parsed; without it they come back in `components`. */
+  onComponents?: ComponentBatchHandler;
+  /** The most bytes read into memory for formats parsed whole (everything but JSON). */
+  maxBytes?: number;
 }
 
 function documentKind(hint: EvidenceKind | null): EvidenceKind {
@@ -41,55 +51,132 @@ function pdfFacts(content: Buffer): Record<string, unknown> {
   return { pdfVersion: version, pageCount: pages };
 }
 
-function parseJsonDocument(document: unknown, options: ParseOptions): ParsedEvidence {
-  if (!isRecord(document)) throw new UnsupportedEvidenceError('a JSON document that is not an object is not a known evidence format');
-  if (document['bomFormat'] === 'CycloneDX') {
-    const vex = asArray(document['components']).length === 0 && asArray(document['vulnerabilities']).some((v) => isRecord(v) && isRecord(v['analysis']));
-    return vex ? parseCycloneDxVex(document) : parseCycloneDx(document, 'application/vnd.cyclonedx+json', options.sbomMaxAgeDays);
+async function* chunksOf(content: EvidenceContent): AsyncGenerator<Uint8Array> {
+  if (!Buffer.isBuffer(content)) {
+    yield* await content();
+    return;
   }
-  if (typeof document['spdxVersion'] === 'string') return parseSpdxJson(document, options.sbomMaxAgeDays);
-  if (isInTotoStatement(document) || isDsseEnvelope(document)) return parseProvenance(document);
-  const context = document['@context'];
-  if (typeof context === 'string' && context.startsWith('https://openvex.dev/ns')) return parseOpenVex(document);
-  if (isScorecard(document)) return parseScorecard(document);
-  throw new UnsupportedEvidenceError('a JSON document of no known evidence format (CycloneDX, SPDX, in-toto, OpenVEX, Scorecard)');
+  for (let at = 0; at < content.length; at += HEAD_BYTES) yield content.subarray(at, at + HEAD_BYTES);
+}
+
+/** Reads up to `limit` bytes; `complete` when that was all of it. Stops reading there (the stream is closed). */
+async function readUpTo(content: EvidenceContent, limit: number): Promise<{ bytes: Buffer; complete: boolean }> {
+  if (Buffer.isBuffer(content)) return { bytes: content.length <= limit ? content : content.subarray(0, limit), complete: content.length <= limit };
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of chunksOf(content)) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > limit) break;
+  }
+  const bytes = Buffer.concat(chunks, size);
+  return size > limit ? { bytes: bytes.subarray(0, limit), complete: false } : { bytes, complete: true };
 }
 
 /**
  * Detects what some content is from its bytes (never from the client's word) and parses it. Throws
  * EvidenceParseError for recognised but malformed or hostile content, UnsupportedEvidenceError for
- * content Assay does not take.
+ * content Assay does not take. JSON is streamed: an SBOM's components reach `onComponents` in
+ * batches and the document is never held whole; other formats are read whole (up to `maxBytes`).
  */
-export async function parseEvidence(content: Buffer, options: ParseOptions): Promise<ParsedEvidence> {
-  if (content.length === 0) throw new EvidenceParseError('the document is empty');
+export async function parseEvidence(content: EvidenceContent, options: ParseOptions): Promise<ParsedEvidence> {
+  const maxBytes = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
+  const start = await readUpTo(content, HEAD_BYTES);
+  const head = start.bytes;
+  const whole = async (): Promise<Buffer> => {
+    if (start.complete) return head;
+    const all = await readUpTo(content, maxBytes);
+    if (!all.complete) throw new EvidenceParseError(`the document is larger than ${maxBytes} bytes`);
+    return all.bytes;
+  };
+  if (head.length === 0) throw new EvidenceParseError('the document is empty');
   // DER certificates start with a SEQUENCE; file-type does not name them.
-  if (content[0] === 0x30 && (content[1] === 0x82 || content[1] === 0x81)) {
+  if (head[0] === 0x30 && (head[1] === 0x82 || head[1] === 0x81)) {
     try {
-      return parseCertificate(content, false, options.now);
+      return parseCertificate(await whole(), false, options.now);
     } catch {
       // not a certificate: carry on
     }
   }
-  const binary = await options.detectBinary(content);
+  const binary = await options.detectBinary(head);
   if (binary && !['xml', 'txt', 'json'].includes(binary.ext)) {
     if (DOCUMENT_TYPES.has(binary.mime)) {
-      return { kind: documentKind(options.kindHint), mediaType: binary.mime, facts: { documentType: binary.ext, ...(binary.mime === 'application/pdf' ? pdfFacts(content) : {}) }, validUntil: null };
+      return { kind: documentKind(options.kindHint), mediaType: binary.mime, facts: { documentType: binary.ext, ...(binary.mime === 'application/pdf' ? pdfFacts(await whole()) : {}) }, validUntil: null };
     }
     throw new UnsupportedEvidenceError(`content of type ${binary.mime} is not accepted as evidence`);
   }
-  if (content.subarray(0, 8192).includes(0)) throw new UnsupportedEvidenceError('binary content of no known evidence type');
-  const source = decodeUtf8(content).replace(/^\uFEFF/, '');
-  const start = source.trimStart();
-  if (start.startsWith('-----BEGIN CERTIFICATE-----')) return parseCertificate(content, true, options.now);
-  if (start.startsWith('{') || start.startsWith('[')) return parseJsonDocument(parseUntrustedJson(source), options);
-  if (start.startsWith('<')) {
+  if (head.subarray(0, 8192).includes(0)) throw new UnsupportedEvidenceError('binary content of no known evidence type');
+  const opening = head.subarray(0, 1024).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  if (opening.startsWith('{') || opening.startsWith('[')) return parseJson(content, options);
+  const source = decodeUtf8(await whole()).replace(/^\uFEFF/, '');
+  const text = source.trimStart();
+  if (text.startsWith('-----BEGIN CERTIFICATE-----')) return parseCertificate(Buffer.from(source), true, options.now);
+  if (text.startsWith('<')) {
     refuseDtd(source);
-    if (/<bom[\s>]/.test(source.slice(0, 4096))) return parseCycloneDxXml(source, options.sbomMaxAgeDays);
+    if (/<bom[\s>]/.test(source.slice(0, 4096))) return parseCycloneDxXml(source, options.sbomMaxAgeDays, new ComponentCollector(options.onComponents));
     throw new UnsupportedEvidenceError('an XML document of no known evidence format (CycloneDX)');
   }
-  if (/^SPDXVersion:/m.test(source.slice(0, 4096))) return parseSpdxTagValue(source, options.sbomMaxAgeDays);
-  if (start.startsWith('-----BEGIN PGP SIGNED MESSAGE-----') || looksLikeSecurityTxt(source)) return parseSecurityTxt(source, options.now);
+  if (/^SPDXVersion:/m.test(source.slice(0, 4096))) return parseSpdxTagValue(source, options.sbomMaxAgeDays, new ComponentCollector(options.onComponents));
+  if (text.startsWith('-----BEGIN PGP SIGNED MESSAGE-----') || looksLikeSecurityTxt(source)) return parseSecurityTxt(source, options.now);
   return { kind: documentKind(options.kindHint), mediaType: 'text/plain', facts: { documentType: 'text', lines: source.split('\n').length }, validUntil: null };
+}
+
+/** Runs the content through a JSON reader, handing full batches of components on between chunks. */
+async function readJson(content: EvidenceContent, reader: UntrustedJsonReader, collector?: ComponentCollector): Promise<Record<string, unknown>> {
+  for await (const chunk of chunksOf(content)) {
+    reader.write(chunk);
+    if (collector?.full) await collector.flush();
+  }
+  const document = reader.end();
+  await collector?.flush();
+  return document;
+}
+
+/**
+ * JSON evidence in two streamed passes. The first reads everything but the SBOM arrays, whose
+ * elements are only counted or summarised (dependency graph, described packages), and so finds the
+ * format; the second, for an SBOM, reads only its components or packages and hands them on in
+ * batches. Memory holds the small parts of the document and one batch, whatever the SBOM's size.
+ */
+async function parseJson(content: EvidenceContent, options: ParseOptions): Promise<ParsedEvidence> {
+  let components = 0;
+  let dependencyGraph = false;
+  const spdx = new SpdxDocumentInfo();
+  const document = await readJson(
+    content,
+    new UntrustedJsonReader({
+      elements: {
+        components: () => (components += 1),
+        dependencies: (dependency) => (dependencyGraph ||= declaresDependencies(dependency)),
+        packages: () => (spdx.packageCount += 1),
+        relationships: (relationship) => spdxJsonRelationship(spdx, relationship),
+      },
+    }),
+  );
+  if (document['bomFormat'] === 'CycloneDX') {
+    const vulnerabilities = asArray(document['vulnerabilities']);
+    if (components === 0 && vulnerabilities.some((v) => isRecord(v) && isRecord(v['analysis']))) return parseCycloneDxVex(document);
+    cycloneDxSpecVersion(document);
+    const collector = new ComponentCollector(options.onComponents);
+    await readJson(content, new UntrustedJsonReader({ elements: { components: (element) => addCycloneDxComponent(element, collector) }, keepDocument: false }), collector);
+    return cycloneDxEvidence(document, 'application/vnd.cyclonedx+json', options.sbomMaxAgeDays, collector, dependencyGraph, vulnerabilities.length);
+  }
+  if (typeof document['spdxVersion'] === 'string') {
+    spdxJsonInfo(document, spdx).check();
+    const collector = new ComponentCollector(options.onComponents);
+    const packages = new SpdxPackages(spdx, collector);
+    const take = (element: unknown) => {
+      const pkg = spdxJsonPackage(element);
+      if (pkg) packages.add(pkg);
+    };
+    await readJson(content, new UntrustedJsonReader({ elements: { packages: take }, keepDocument: false }), collector);
+    return packages.evidence('application/spdx+json', options.sbomMaxAgeDays);
+  }
+  if (isInTotoStatement(document) || isDsseEnvelope(document)) return parseProvenance(document);
+  const context = document['@context'];
+  if (typeof context === 'string' && context.startsWith('https://openvex.dev/ns')) return parseOpenVex(document);
+  if (isScorecard(document)) return parseScorecard(document);
+  throw new UnsupportedEvidenceError('a JSON document of no known evidence format (CycloneDX, SPDX, in-toto, OpenVEX, Scorecard)');
 }
 
 /** Loads `file-type` (an ES module) once, for processes that parse evidence. */
@@ -99,6 +186,6 @@ export function fileTypeDetector(): BinaryTypeDetector {
   const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<{ fileTypeFromBuffer: (buffer: Uint8Array) => Promise<{ mime: string; ext: string } | undefined> }>;
   return async (content) => {
     loaded ??= importModule('file-type').then((module) => module.fileTypeFromBuffer);
-    return (await loaded)(content.subarray(0, 64 * 1024));
+    return (await loaded)(content.subarray(0, HEAD_BYTES));
   };
 }

@@ -42,3 +42,12 @@ export function isoDate(value: unknown): string | null {
   const time = Date.parse(raw);
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
+
+/** Decodes UTF-8 strictly (invalid sequences are refused). */
+export function decodeUtf8(content: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(content);
+  } catch {
+    throw new EvidenceParseError('the document is not valid UTF-8');
+  }
+}

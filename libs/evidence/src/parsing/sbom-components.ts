@@ -1,7 +1,7 @@
 import { PackageURL } from 'packageurl-js';
 import parseSpdxExpression from 'spdx-expression-parse';
 import type { SbomComponent } from '../components/components.repository';
-import { text } from './parse-result';
+import { EvidenceParseError, MAX_COMPONENTS, text } from './parse-result';
 
 /** A purl in canonical form and without its version; null parts when the purl is not valid. */
 export function normalisePurl(raw: unknown): { purl: string | null; purlBase: string | null } {
@@ -16,16 +16,26 @@ export function normalisePurl(raw: unknown): { purl: string | null; purlBase: st
   }
 }
 
+const EXPRESSIONS = new Map<string, string | null>();
+const EXPRESSION_CACHE_LIMIT = 10_000;
+
 /** A licence as a valid SPDX expression, or null (NOASSERTION, NONE and free text are not expressions). */
 export function spdxExpression(raw: unknown): string | null {
   const value = text(raw, 1000);
   if (!value || value === 'NOASSERTION' || value === 'NONE') return null;
+  // An SBOM names the same few licences thousands of times: each is checked once.
+  const known = EXPRESSIONS.get(value);
+  if (known !== undefined) return known;
+  let expression: string | null = null;
   try {
     parseSpdxExpression(value);
-    return value;
+    expression = value;
   } catch {
-    return null;
+    // not an expression
   }
+  if (EXPRESSIONS.size >= EXPRESSION_CACHE_LIMIT) EXPRESSIONS.clear();
+  EXPRESSIONS.set(value, expression);
+  return expression;
 }
 
 const HASH_ALGORITHMS = /^(MD5|SHA-?1|SHA-?(224|256|384|512)|SHA3-(256|384|512)|BLAKE2b-(256|384|512)|BLAKE3)$/i;
@@ -66,19 +76,64 @@ export function sharesOf(stats: SbomStatistics): Record<string, number> {
   };
 }
 
-/** Shares the SBOM checks and facts use. */
-export function sbomStatistics(components: (SbomComponent & { hasCpe: boolean; declaresLicence: boolean; hasSupplier: boolean })[]): SbomStatistics {
-  let withIdentifier = 0;
-  let withPurl = 0;
-  let withHashes = 0;
-  let withLicences = 0;
-  let withSupplier = 0;
-  for (const component of components) {
-    if (component.purl) withPurl += 1;
-    if (component.purl || component.hasCpe) withIdentifier += 1;
-    if (Object.keys(component.hashes).length > 0) withHashes += 1;
-    if (component.declaresLicence) withLicences += 1;
-    if (component.hasSupplier) withSupplier += 1;
+/** A component as a parser reads it, with what the statistics need to know about it. */
+export interface SbomEntry extends SbomComponent {
+  hasCpe: boolean;
+  declaresLicence: boolean;
+  hasSupplier: boolean;
+}
+
+/** Receives the components of an SBOM in batches, as they are parsed (the worker writes each batch). */
+export type ComponentBatchHandler = (batch: SbomComponent[]) => Promise<void>;
+
+/**
+ * Components per batch handed to a ComponentBatchHandler: small enough that a batch rarely outlives a
+ * young-generation collection (larger ones are promoted and grow the heap), large enough to write in
+ * few round trips.
+ */
+export const COMPONENT_BATCH = 250;
+
+/**
+ * The components of one SBOM as a parser meets them: counted for the facts and checks, refused past
+ * MAX_COMPONENTS, and either handed on in batches (so a large SBOM is never held whole) or, without
+ * a handler, kept in memory.
+ */
+export class ComponentCollector {
+  readonly stats: SbomStatistics = { componentCount: 0, withIdentifier: 0, withPurl: 0, withHashes: 0, withLicences: 0, withSupplier: 0 };
+  private pending: SbomComponent[] = [];
+  private readonly kept: SbomComponent[] | undefined;
+
+  constructor(private readonly onBatch?: ComponentBatchHandler) {
+    if (!onBatch) this.kept = [];
   }
-  return { componentCount: components.length, withIdentifier, withPurl, withHashes, withLicences, withSupplier };
+
+  add({ hasCpe, declaresLicence, hasSupplier, ...component }: SbomEntry): void {
+    const stats = this.stats;
+    if (stats.componentCount >= MAX_COMPONENTS) throw new EvidenceParseError(`more than ${MAX_COMPONENTS} components`);
+    stats.componentCount += 1;
+    if (component.purl) stats.withPurl += 1;
+    if (component.purl || hasCpe) stats.withIdentifier += 1;
+    if (Object.keys(component.hashes).length > 0) stats.withHashes += 1;
+    if (declaresLicence) stats.withLicences += 1;
+    if (hasSupplier) stats.withSupplier += 1;
+    (this.kept ?? this.pending).push(component);
+  }
+
+  /** A full batch is waiting for flush(). */
+  get full(): boolean {
+    return this.pending.length >= COMPONENT_BATCH;
+  }
+
+  /** Hands the waiting components to the handler. */
+  async flush(): Promise<void> {
+    if (!this.onBatch || this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    await this.onBatch(batch);
+  }
+
+  /** Every component, when they were kept in memory (no handler). */
+  get components(): SbomComponent[] | undefined {
+    return this.kept;
+  }
 }

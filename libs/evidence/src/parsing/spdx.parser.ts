@@ -1,106 +1,145 @@
-import type { SbomComponent } from '../components/components.repository';
 import { EvidenceParseError, MAX_COMPONENTS, ParsedEvidence, asArray, isRecord, isoDate, text } from './parse-result';
-import { hashesOf, normalisePurl, sbomStatistics, sharesOf, spdxExpression } from './sbom-components';
+import { ComponentCollector, SbomEntry, hashesOf, normalisePurl, sharesOf, spdxExpression } from './sbom-components';
 
 const SPDX_VERSIONS = ['SPDX-2.2', 'SPDX-2.3'];
 const GRAPH_RELATIONSHIPS = new Set(['DEPENDS_ON', 'DEPENDENCY_OF', 'CONTAINS', 'CONTAINED_BY', 'DEV_DEPENDENCY_OF', 'OPTIONAL_DEPENDENCY_OF', 'RUNTIME_DEPENDENCY_OF', 'BUILD_DEPENDENCY_OF']);
 
-/** The document shape both SPDX serialisations are mapped to. */
-interface SpdxDocument {
-  spdxVersion: string | null;
-  created: string | null;
-  creators: string[];
-  describes: string[];
-  packages: { spdxId: string | null; name: string | null; version: string | null; purl: string | null; cpe: boolean; checksums: { alg: unknown; value: unknown }[]; licence: unknown; declared: unknown; supplier: string | null }[];
-  relationships: { from: string | null; type: string | null; to: string | null }[];
+/** A package as both SPDX serialisations give it. */
+export interface SpdxPackage {
+  spdxId: string | null;
+  name: string | null;
+  version: string | null;
+  purl: string | null;
+  cpe: boolean;
+  checksums: { alg: unknown; value: unknown }[];
+  licence: unknown;
+  declared: unknown;
+  supplier: string | null;
 }
 
-function toParsed(doc: SpdxDocument, mediaType: string, sbomMaxAgeDays: number): ParsedEvidence {
-  if (!doc.spdxVersion || !SPDX_VERSIONS.includes(doc.spdxVersion)) throw new EvidenceParseError(`SPDX version ${doc.spdxVersion ?? '(missing)'} is not supported (2.2, 2.3)`);
-  if (doc.packages.length > MAX_COMPONENTS) throw new EvidenceParseError(`more than ${MAX_COMPONENTS} packages`);
-  const described = new Set([...doc.describes, ...doc.relationships.filter((r) => r.from === 'SPDXRef-DOCUMENT' && r.type === 'DESCRIBES').map((r) => r.to)]);
-  const entries = doc.packages.map((pkg) => {
-    const { purl, purlBase } = normalisePurl(pkg.purl);
-    const concluded = spdxExpression(pkg.licence) ?? spdxExpression(pkg.declared);
-    const component: SbomComponent & { hasCpe: boolean; declaresLicence: boolean; hasSupplier: boolean; primary: boolean } = {
-      purl,
-      purlBase,
-      name: pkg.name ?? '(unnamed)',
-      version: pkg.version,
-      type: purl ? purl.slice(4, purl.indexOf('/')) : null,
-      licences: concluded ? [concluded] : [],
-      hashes: hashesOf(pkg.checksums),
-      hasCpe: pkg.cpe,
-      declaresLicence: concluded !== null,
-      hasSupplier: pkg.supplier !== null && pkg.supplier !== 'NOASSERTION',
-      primary: pkg.spdxId !== null && described.has(pkg.spdxId),
-    };
-    return component;
-  });
-  const primary = entries.find((entry) => entry.primary) ?? null;
-  const components = entries.filter((entry) => !entry.primary);
-  const stats = sbomStatistics(components);
-  const createdAt = isoDate(doc.created);
-  const tool = doc.creators.find((creator) => creator.startsWith('Tool:'))?.slice(5).trim() ?? null;
+/** The document-level part of SPDX evidence: version, creation, and what its relationships say. */
+export class SpdxDocumentInfo {
+  spdxVersion: string | null = null;
+  created: string | null = null;
+  readonly creators: string[] = [];
+  /** SPDX ids of the packages the document describes (the primary component, not a dependency). */
+  readonly described = new Set<string>();
+  hasDependencyGraph = false;
+  packageCount = 0;
+
+  relationship(from: string | null, type: string | null, to: string | null): void {
+    if (from === 'SPDXRef-DOCUMENT' && type === 'DESCRIBES' && to) this.described.add(to);
+    if (type !== null && GRAPH_RELATIONSHIPS.has(type)) this.hasDependencyGraph = true;
+  }
+
+  /** Refuses unsupported versions and documents with too many packages. */
+  check(): void {
+    if (!this.spdxVersion || !SPDX_VERSIONS.includes(this.spdxVersion)) throw new EvidenceParseError(`SPDX version ${this.spdxVersion ?? '(missing)'} is not supported (2.2, 2.3)`);
+    if (this.packageCount > MAX_COMPONENTS) throw new EvidenceParseError(`more than ${MAX_COMPONENTS} packages`);
+  }
+}
+
+function entryOf(pkg: SpdxPackage): SbomEntry {
+  const { purl, purlBase } = normalisePurl(pkg.purl);
+  const concluded = spdxExpression(pkg.licence) ?? spdxExpression(pkg.declared);
   return {
-    kind: 'sbom',
-    mediaType,
-    facts: {
-      format: 'spdx',
-      specVersion: doc.spdxVersion.slice(5),
-      componentCount: stats.componentCount,
-      primaryComponent: primary ? { name: primary.name, version: primary.version, purl: primary.purl } : null,
-      share: sharesOf(stats),
-      hasDependencyGraph: doc.relationships.some((r) => r.type !== null && GRAPH_RELATIONSHIPS.has(r.type)),
-      createdAt,
-      tool,
-    },
-    validUntil: createdAt ? new Date(Date.parse(createdAt) + sbomMaxAgeDays * 86_400_000).toISOString() : null,
-    components: components.map(({ hasCpe: _c, declaresLicence: _l, hasSupplier: _s, primary: _p, ...component }) => component),
+    purl,
+    purlBase,
+    name: pkg.name ?? '(unnamed)',
+    version: pkg.version,
+    type: purl ? purl.slice(4, purl.indexOf('/')) : null,
+    licences: concluded ? [concluded] : [],
+    hashes: hashesOf(pkg.checksums),
+    hasCpe: pkg.cpe,
+    declaresLicence: concluded !== null,
+    hasSupplier: pkg.supplier !== null && pkg.supplier !== 'NOASSERTION',
   };
 }
 
-/** SPDX 2.x JSON. */
-export function parseSpdxJson(document: Record<string, unknown>, sbomMaxAgeDays: number): ParsedEvidence {
+/**
+ * Takes a document's packages in order: the described ones are its primary component (the first is
+ * reported), every other one is a component.
+ */
+export class SpdxPackages {
+  primary: SbomEntry | null = null;
+
+  constructor(
+    private readonly info: SpdxDocumentInfo,
+    private readonly collector: ComponentCollector,
+  ) {}
+
+  add(pkg: SpdxPackage): void {
+    const entry = entryOf(pkg);
+    if (pkg.spdxId !== null && this.info.described.has(pkg.spdxId)) this.primary ??= entry;
+    else this.collector.add(entry);
+  }
+
+  evidence(mediaType: string, sbomMaxAgeDays: number): ParsedEvidence {
+    const info = this.info;
+    const stats = this.collector.stats;
+    const createdAt = isoDate(info.created);
+    const tool = info.creators.find((creator) => creator.startsWith('Tool:'))?.slice(5).trim() ?? null;
+    return {
+      kind: 'sbom',
+      mediaType,
+      facts: {
+        format: 'spdx',
+        specVersion: (info.spdxVersion ?? '').slice(5),
+        componentCount: stats.componentCount,
+        primaryComponent: this.primary ? { name: this.primary.name, version: this.primary.version, purl: this.primary.purl } : null,
+        share: sharesOf(stats),
+        hasDependencyGraph: info.hasDependencyGraph,
+        createdAt,
+        tool,
+      },
+      validUntil: createdAt ? new Date(Date.parse(createdAt) + sbomMaxAgeDays * 86_400_000).toISOString() : null,
+      ...(this.collector.components ? { components: this.collector.components } : {}),
+    };
+  }
+}
+
+/** The document-level fields of SPDX 2.x JSON (its packages and relationships are streamed separately). */
+export function spdxJsonInfo(document: Record<string, unknown>, info: SpdxDocumentInfo): SpdxDocumentInfo {
   const creation = isRecord(document['creationInfo']) ? document['creationInfo'] : {};
-  const packages = asArray(document['packages']).filter(isRecord);
-  if (packages.length > MAX_COMPONENTS) throw new EvidenceParseError(`more than ${MAX_COMPONENTS} packages`);
-  return toParsed(
-    {
-      spdxVersion: text(document['spdxVersion'], 20),
-      created: text(creation['created'], 64),
-      creators: asArray(creation['creators']).map((c) => text(c, 300)).filter((c): c is string => c !== null),
-      describes: asArray(document['documentDescribes']).map((d) => text(d, 300)).filter((d): d is string => d !== null),
-      packages: packages.map((pkg) => {
-        const refs = asArray(pkg['externalRefs']).filter(isRecord);
-        const purlRef = refs.find((ref) => ref['referenceType'] === 'purl');
-        return {
-          spdxId: text(pkg['SPDXID'], 300),
-          name: text(pkg['name'], 512),
-          version: text(pkg['versionInfo'], 256),
-          purl: purlRef ? text(purlRef['referenceLocator'], 2048) : null,
-          cpe: refs.some((ref) => typeof ref['referenceType'] === 'string' && ref['referenceType'].startsWith('cpe')),
-          checksums: asArray(pkg['checksums']).filter(isRecord).map((c) => ({ alg: c['algorithm'], value: c['checksumValue'] })),
-          licence: pkg['licenseConcluded'],
-          declared: pkg['licenseDeclared'],
-          supplier: text(pkg['supplier'], 300),
-        };
-      }),
-      relationships: asArray(document['relationships']).filter(isRecord).map((r) => ({
-        from: text(r['spdxElementId'], 300),
-        type: text(r['relationshipType'], 64),
-        to: text(r['relatedSpdxElement'], 300),
-      })),
-    },
-    'application/spdx+json',
-    sbomMaxAgeDays,
-  );
+  info.spdxVersion = text(document['spdxVersion'], 20);
+  info.created = text(creation['created'], 64);
+  info.creators.push(...asArray(creation['creators']).map((c) => text(c, 300)).filter((c): c is string => c !== null));
+  for (const described of asArray(document['documentDescribes'])) {
+    const id = text(described, 300);
+    if (id) info.described.add(id);
+  }
+  return info;
+}
+
+/** One element of SPDX JSON `relationships`. */
+export function spdxJsonRelationship(info: SpdxDocumentInfo, raw: unknown): void {
+  if (!isRecord(raw)) return;
+  info.relationship(text(raw['spdxElementId'], 300), text(raw['relationshipType'], 64), text(raw['relatedSpdxElement'], 300));
+}
+
+/** One element of SPDX JSON `packages`, or null when it is not an object. */
+export function spdxJsonPackage(raw: unknown): SpdxPackage | null {
+  if (!isRecord(raw)) return null;
+  const refs = asArray(raw['externalRefs']).filter(isRecord);
+  const purlRef = refs.find((ref) => ref['referenceType'] === 'purl');
+  return {
+    spdxId: text(raw['SPDXID'], 300),
+    name: text(raw['name'], 512),
+    version: text(raw['versionInfo'], 256),
+    purl: purlRef ? text(purlRef['referenceLocator'], 2048) : null,
+    cpe: refs.some((ref) => typeof ref['referenceType'] === 'string' && ref['referenceType'].startsWith('cpe')),
+    checksums: asArray(raw['checksums']).filter(isRecord).map((c) => ({ alg: c['algorithm'], value: c['checksumValue'] })),
+    licence: raw['licenseConcluded'],
+    declared: raw['licenseDeclared'],
+    supplier: text(raw['supplier'], 300),
+  };
 }
 
 /** SPDX 2.x tag-value: `Tag: value` lines, `<text>…</text>` blocks; each `PackageName` opens a package. */
-export function parseSpdxTagValue(source: string, sbomMaxAgeDays: number): ParsedEvidence {
-  const doc: SpdxDocument = { spdxVersion: null, created: null, creators: [], describes: [], packages: [], relationships: [] };
-  let current: SpdxDocument['packages'][number] | null = null;
+export async function parseSpdxTagValue(source: string, sbomMaxAgeDays: number, collector: ComponentCollector): Promise<ParsedEvidence> {
+  const info = new SpdxDocumentInfo();
+  const packages: SpdxPackage[] = [];
+  let current: SpdxPackage | null = null;
   const lines = source.split(/\r?\n/);
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index] ?? '';
@@ -119,21 +158,21 @@ export function parseSpdxTagValue(source: string, sbomMaxAgeDays: number): Parse
     }
     switch (tag) {
       case 'SPDXVersion':
-        doc.spdxVersion = value;
+        info.spdxVersion = value;
         break;
       case 'Created':
-        doc.created = value;
+        info.created = value;
         break;
       case 'Creator':
-        doc.creators.push(value);
+        info.creators.push(value);
         break;
       case 'DocumentDescribes':
-        doc.describes.push(...value.split(',').map((part) => part.trim()));
+        for (const id of value.split(',').map((part) => part.trim())) if (id) info.described.add(id);
         break;
       case 'PackageName':
-        if (doc.packages.length >= MAX_COMPONENTS) throw new EvidenceParseError(`more than ${MAX_COMPONENTS} packages`);
+        if (packages.length >= MAX_COMPONENTS) throw new EvidenceParseError(`more than ${MAX_COMPONENTS} packages`);
         current = { spdxId: null, name: text(value, 512), version: null, purl: null, cpe: false, checksums: [], licence: null, declared: null, supplier: null };
-        doc.packages.push(current);
+        packages.push(current);
         break;
       case 'SPDXID':
         if (current && current.spdxId === null) current.spdxId = value;
@@ -163,12 +202,20 @@ export function parseSpdxTagValue(source: string, sbomMaxAgeDays: number): Parse
       }
       case 'Relationship': {
         const [from, type, to] = value.split(/\s+/);
-        doc.relationships.push({ from: from ?? null, type: type ?? null, to: to ?? null });
+        info.relationship(from ?? null, type ?? null, to ?? null);
         break;
       }
       default:
         break;
     }
   }
-  return toParsed(doc, 'text/spdx', sbomMaxAgeDays);
+  info.packageCount = packages.length;
+  info.check();
+  const taken = new SpdxPackages(info, collector);
+  for (const pkg of packages) {
+    taken.add(pkg);
+    if (collector.full) await collector.flush();
+  }
+  await collector.flush();
+  return taken.evidence('text/spdx', sbomMaxAgeDays);
 }

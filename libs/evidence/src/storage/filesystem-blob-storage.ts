@@ -1,12 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BlobStorage, StagedBlob } from './blob-storage';
+import { BlobNotFoundError, BlobStat, BlobStorage, StagedBlob, assertBlobKey, hashingMeter } from './blob-storage';
 
-const KEY_PATTERN = /^[0-9a-f-]{36}\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
+const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
 /**
  * Blobs as files under one root: staged in `tmp/`, fsynced, then renamed into place (a rename within
@@ -23,24 +23,9 @@ export class FilesystemBlobStorage implements BlobStorage {
     const tmpDir = join(this.root, 'tmp');
     await mkdir(tmpDir, { recursive: true });
     const handle = join(tmpDir, `${randomUUID()}.part`);
-    const hash = createHash('sha256');
-    let size = 0;
-    let tooLarge = false;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        if (tooLarge) return callback();
-        if (size + chunk.length > maxBytes) {
-          // Keep reading (so the client's request completes and gets its answer) but keep nothing more.
-          tooLarge = true;
-          return callback();
-        }
-        size += chunk.length;
-        hash.update(chunk);
-        callback(null, chunk);
-      },
-    });
+    const meter = hashingMeter(maxBytes);
     try {
-      await pipeline(source, meter, createWriteStream(handle, { flags: 'wx' }));
+      await pipeline(source, meter.stream, createWriteStream(handle, { flags: 'wx' }));
       const file = await open(handle, 'r+');
       try {
         await file.sync();
@@ -51,7 +36,7 @@ export class FilesystemBlobStorage implements BlobStorage {
       await rm(handle, { force: true });
       throw error;
     }
-    return { sha256: hash.digest('hex'), size, tooLarge, handle };
+    return { ...meter.result(), handle };
   }
 
   async commit(staged: StagedBlob, key: string): Promise<void> {
@@ -66,21 +51,26 @@ export class FilesystemBlobStorage implements BlobStorage {
 
   async open(key: string): Promise<Readable> {
     const path = this.pathOf(key);
-    await stat(path);
+    if (!(await this.stat(key))) throw new BlobNotFoundError(key);
     return createReadStream(path);
   }
 
-  async read(key: string, maxBytes: number): Promise<Buffer> {
-    const path = this.pathOf(key);
-    const { size } = await stat(path);
-    if (size > maxBytes) throw new Error(`blob ${key} is larger than ${maxBytes} bytes`);
-    const chunks: Buffer[] = [];
-    for await (const chunk of createReadStream(path)) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+  async stat(key: string): Promise<BlobStat | null> {
+    try {
+      const found = await stat(this.pathOf(key));
+      return found.isFile() ? { size: found.size } : null;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
   }
 
   private pathOf(key: string): string {
-    if (!KEY_PATTERN.test(key)) throw new Error(`invalid blob key ${key}`);
+    assertBlobKey(key);
     const path = resolve(this.root, key);
     if (!path.startsWith(this.root + sep)) throw new Error(`invalid blob key ${key}`);
     return path;

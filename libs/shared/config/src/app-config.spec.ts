@@ -56,6 +56,37 @@ describe('loadConfig', () => {
     expect(loadConfig('evidence', { ...withoutKey, INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x' }).dataEncryptionKey).toBeUndefined();
   });
 
+  it('reads S3 storage from STORAGE_URL and the S3_* variables, URL parameters first, and names every problem', () => {
+    expect(loadConfig('worker', base).s3).toBeUndefined();
+    const s3 = loadConfig('worker', { ...base, STORAGE_URL: 's3://assay-evidence/eu/prod', S3_REGION: 'eu-west-2', S3_ACCESS_KEY_ID: 'AKIA', S3_SECRET_ACCESS_KEY: 'secret' }).s3;
+    expect(s3).toEqual({
+      bucket: 'assay-evidence',
+      prefix: 'eu/prod/',
+      region: 'eu-west-2',
+      endpoint: undefined,
+      forcePathStyle: false,
+      credentials: { accessKeyId: 'AKIA', secretAccessKey: 'secret' },
+      partSize: 8 * 1024 * 1024,
+    });
+    // An S3-compatible endpoint defaults to path-style; the SDK's own credential chain applies without keys.
+    const compatible = loadConfig('worker', { ...base, STORAGE_URL: 's3://blobs', S3_ENDPOINT: 'http://minio:9000', AWS_REGION: 'us-east-1' }).s3;
+    expect(compatible).toMatchObject({ bucket: 'blobs', prefix: '', endpoint: 'http://minio:9000', region: 'us-east-1', forcePathStyle: true, credentials: undefined });
+    const fromUrl = loadConfig('worker', { ...base, STORAGE_URL: 's3://blobs?endpoint=https://s3.example.test&region=auto&forcePathStyle=false', S3_REGION: 'eu-west-1' }).s3;
+    expect(fromUrl).toMatchObject({ endpoint: 'https://s3.example.test', region: 'auto', forcePathStyle: false });
+
+    const attempt = () =>
+      loadConfig('worker', { ...base, STORAGE_URL: 's3://Bad_Bucket/a%20b', S3_ENDPOINT: 'ftp://x', S3_FORCE_PATH_STYLE: 'sometimes', S3_ACCESS_KEY_ID: 'AKIA', S3_PART_SIZE: '1024' });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const problems = (error as ConfigError).problems.join('\n');
+      for (const name of ['valid S3 bucket', 'prefix segments', 'S3_ENDPOINT', 'S3_REGION (or AWS_REGION) is required', 'S3_FORCE_PATH_STYLE', 'set both or neither', 'S3_PART_SIZE']) expect(problems).toContain(name);
+    }
+    expect(() => loadConfig('worker', { ...base, STORAGE_URL: 's3://key:secret@blobs', S3_REGION: 'eu-west-2' })).toThrow(/may not carry credentials/);
+    expect(() => loadConfig('worker', { ...base, STORAGE_URL: 'gs://blobs' })).toThrow(/STORAGE_URL must use file or s3/);
+  });
+
   it('refuses unsafe role names', () => {
     expect(() => loadConfig('worker', { ...base, DATABASE_APP_ROLE: 'app; drop table x' })).toThrow(/DATABASE_APP_ROLE/);
   });

@@ -48,6 +48,22 @@ export interface EvidenceConfig {
   urlFetchTimeoutMs: number;
 }
 
+/** An S3 (or S3-compatible) bucket holding evidence blobs, from `STORAGE_URL=s3://bucket[/prefix]` and the `S3_*` variables. */
+export interface S3StorageConfig {
+  bucket: string;
+  /** Key prefix inside the bucket: empty, or ending in `/`. */
+  prefix: string;
+  region: string;
+  /** An S3-compatible service's URL; unset for AWS S3. */
+  endpoint: string | undefined;
+  /** Bucket in the path (`https://host/bucket/key`) rather than the host name. */
+  forcePathStyle: boolean;
+  /** Static credentials; unset, the AWS SDK's default chain (environment, profile, instance or task role) applies. */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /** Bytes per part of a multipart upload (uploads larger than one part are sent in parts, never held whole). */
+  partSize: number;
+}
+
 export interface AppConfig {
   processName: ProcessName;
   nodeEnv: 'development' | 'production' | 'test';
@@ -60,6 +76,8 @@ export interface AppConfig {
   smtpUrl: string | undefined;
   mailFrom: string;
   storageUrl: string;
+  /** Set when STORAGE_URL is `s3://…`. */
+  s3: S3StorageConfig | undefined;
   dataDir: string;
   schedulerTickMs: number;
   webhookAllowPrivate: boolean;
@@ -101,6 +119,45 @@ export interface RateLimitConfig {
 
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 
+/** Bucket names as S3 accepts them for new buckets: 3–63 lower-case letters, digits, dots and hyphens. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const MIN_PART_SIZE = 5 * 1024 * 1024;
+
+/**
+ * `s3://bucket[/prefix]` with settings from `S3_ENDPOINT`, `S3_REGION` (else `AWS_REGION`),
+ * `S3_FORCE_PATH_STYLE`, `S3_ACCESS_KEY_ID` + `S3_SECRET_ACCESS_KEY` and `S3_PART_SIZE`; the URL's
+ * `endpoint`, `region` and `forcePathStyle` query parameters, when given, take precedence.
+ */
+function s3Storage(read: EnvReader, storageUrl: string): S3StorageConfig | undefined {
+  if (!URL.canParse(storageUrl)) return undefined;
+  const url = new URL(storageUrl);
+  const param = (name: string) => url.searchParams.get(name)?.trim() || undefined;
+  const bucket = url.hostname;
+  if (!BUCKET_NAME.test(bucket) || bucket.includes('..')) read.problem(`STORAGE_URL must name a valid S3 bucket, s3://bucket[/prefix] (got "${bucket}")`);
+  if (url.username || url.password) read.problem('STORAGE_URL may not carry credentials: use S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY');
+  const segments = url.pathname.split('/').filter(Boolean);
+  if (segments.some((segment) => !/^[\w.-]+$/.test(segment) || /^\.+$/.test(segment))) read.problem('STORAGE_URL prefix segments may hold only letters, digits, _, . and - (and not be . or ..)');
+  const endpoint = param('endpoint') ?? read.optional('S3_ENDPOINT');
+  if (endpoint !== undefined && !(URL.canParse(endpoint) && ['http:', 'https:'].includes(new URL(endpoint).protocol))) {
+    read.problem(`S3_ENDPOINT (or the endpoint parameter of STORAGE_URL) must be an http or https URL (got "${endpoint}")`);
+  }
+  const region = param('region') ?? read.optional('S3_REGION') ?? read.optional('AWS_REGION') ?? read.optional('AWS_DEFAULT_REGION');
+  if (!region) read.problem('S3_REGION (or AWS_REGION) is required when STORAGE_URL is s3://');
+  const forcePathStyle = read.boolean('S3_FORCE_PATH_STYLE', endpoint !== undefined, param('forcePathStyle'));
+  const accessKeyId = read.optional('S3_ACCESS_KEY_ID');
+  const secretAccessKey = read.optional('S3_SECRET_ACCESS_KEY');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) read.problem('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both or neither');
+  return {
+    bucket,
+    prefix: segments.length > 0 ? `${segments.join('/')}/` : '',
+    region: region ?? '',
+    endpoint,
+    forcePathStyle,
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    partSize: read.integer('S3_PART_SIZE', 8 * 1024 * 1024, { min: MIN_PART_SIZE, max: 512 * 1024 * 1024 }),
+  };
+}
+
 /** Reads and validates the configuration of one process; throws ConfigError naming every problem. */
 export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = process.env): AppConfig {
   const read = new EnvReader(env);
@@ -113,6 +170,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
   const gatewayPort = processName === 'gateway' ? port : read.integer('GATEWAY_PORT', SERVICE_PORTS.gateway, { max: 65535 });
   const databaseUrl = read.url('DATABASE_URL', ['postgres', 'postgresql']);
   const dataDir = read.string('ASSAY_DATA_DIR', '.assay');
+  const storageUrl = read.url('STORAGE_URL', ['file', 's3'], `file://${require('node:path').resolve(dataDir, 'blobs')}`);
   const serviceUrl = (name: ServiceName) =>
     read.url(`${name.toUpperCase()}_URL`, ['http', 'https'], `http://127.0.0.1:${SERVICE_PORTS[name]}`);
 
@@ -133,7 +191,8 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     redisUrl: read.url('REDIS_URL', ['redis', 'rediss']),
     smtpUrl: read.optional('SMTP_URL') ? read.url('SMTP_URL', ['smtp', 'smtps']) : undefined,
     mailFrom: read.string('MAIL_FROM', 'Assay <no-reply@localhost>'),
-    storageUrl: read.url('STORAGE_URL', ['file', 's3'], `file://${require('node:path').resolve(dataDir, 'blobs')}`),
+    storageUrl,
+    s3: storageUrl.startsWith('s3:') ? s3Storage(read, storageUrl) : undefined,
     dataDir,
     schedulerTickMs: read.integer('SCHEDULER_TICK_MS', 60_000, { min: 100, max: 86_400_000 }),
     webhookAllowPrivate: read.boolean('WEBHOOK_ALLOW_PRIVATE', false),

@@ -32,8 +32,9 @@ export class EnvReader {
     return value;
   }
 
-  boolean(name: string, fallback: boolean): boolean {
-    const raw = this.optional(name)?.toLowerCase();
+  /** `given` stands in for the variable when another source (a URL parameter) names the value. */
+  boolean(name: string, fallback: boolean, given: string | undefined = this.optional(name)): boolean {
+    const raw = given?.toLowerCase();
     if (raw === undefined) return fallback;
     if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
     if (['0', 'false', 'no', 'off'].includes(raw)) return false;

@@ -3,3 +3,4 @@ export * from './helpers';
 export * from './smtp-sink';
 export * from './kit';
 export * from './sbom';
+export * from './s3-server';

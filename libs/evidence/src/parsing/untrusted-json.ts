@@ -1,0 +1,117 @@
+import { TokenParser, Tokenizer } from '@streamparser/json';
+import { EvidenceParseError, UnsupportedEvidenceError } from './parse-result';
+
+export const MAX_JSON_DEPTH = 64;
+export const MAX_JSON_VALUES = 2_000_000;
+
+// Token types of @streamparser/json (its TokenType enum).
+const LEFT_BRACE = 0;
+const RIGHT_BRACE = 1;
+const LEFT_BRACKET = 2;
+const RIGHT_BRACKET = 3;
+const COLON = 4;
+const STRING = 9;
+const VALUE_TOKENS = new Set([LEFT_BRACE, LEFT_BRACKET, 6, 7, 8, STRING, 10]);
+
+export interface JsonReadOptions {
+  /**
+   * Top-level arrays whose elements are handed over one at a time as they are parsed and then
+   * dropped: the document keeps them empty, so memory holds one element, never the whole array.
+   */
+  elements?: Readonly<Record<string, (element: unknown) => void>>;
+  /** Assemble the document (false when only the elements matter: nothing else is kept). */
+  keepDocument?: boolean;
+}
+
+/**
+ * Reads one untrusted JSON document fed in chunks, with the guards every evidence document gets:
+ * strict UTF-8 (the tokenizer decodes with a fatal decoder), nesting at most 64 deep, at most 2 million values, no `__proto__` key (so no later
+ * spread or merge can reach a prototype), a single object at the root and nothing after it.
+ */
+export class UntrustedJsonReader {
+  private readonly tokenizer = new Tokenizer();
+  private readonly parser: TokenParser;
+  private document: Record<string, unknown> = {};
+  private depth = 0;
+  private values = 0;
+  private started = false;
+  private lastString: unknown;
+  private previousToken = -1;
+
+  constructor(private readonly options: JsonReadOptions = {}) {
+    const elements = options.elements ?? {};
+    const keys = Object.keys(elements);
+    this.parser = new TokenParser({ paths: [...(options.keepDocument === false ? [] : ['$']), ...keys.map((key) => `$.${key}.*`)], keepStack: false });
+    this.parser.onValue = ({ value, parent, stack }) => {
+      const container = stack[1]?.key;
+      if (stack.length === 2 && typeof container === 'string' && Array.isArray(parent) && Object.hasOwn(elements, container)) {
+        parent.length = 0;
+        elements[container]?.(value);
+      } else if (stack.length === 0) {
+        this.document = value as Record<string, unknown>;
+      }
+    };
+    this.tokenizer.onToken = (token) => {
+      this.guard(token.token, token.value);
+      this.parser.write(token);
+    };
+  }
+
+  /** Feeds the next chunk; elements completed by it are handed over before this returns. */
+  write(chunk: Uint8Array): void {
+    this.run(() => this.tokenizer.write(chunk));
+  }
+
+  /** Ends the document; returns it (its streamed arrays empty) or `{}` when it was not kept. */
+  end(): Record<string, unknown> {
+    this.run(() => this.tokenizer.end());
+    if (!this.parser.isEnded) throw new EvidenceParseError('malformed JSON: the document ends before it is complete');
+    for (const key of Object.keys(this.options.elements ?? {})) {
+      const value = this.document[key];
+      if (value !== undefined && !Array.isArray(value)) throw new EvidenceParseError(`"${key}" must be an array`);
+    }
+    return this.document;
+  }
+
+  private guard(token: number, value: unknown): void {
+    if (!this.started) {
+      this.started = true;
+      if (token !== LEFT_BRACE) throw new UnsupportedEvidenceError('a JSON document that is not an object is not a known evidence format');
+    }
+    if (token === LEFT_BRACE || token === LEFT_BRACKET) {
+      this.depth += 1;
+      if (this.depth > MAX_JSON_DEPTH) throw new EvidenceParseError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+    } else if (token === RIGHT_BRACE || token === RIGHT_BRACKET) {
+      this.depth -= 1;
+    } else if (token === COLON) {
+      // The string before a colon is a key: it is not a value.
+      this.values -= 1;
+      if (this.previousToken === STRING && this.lastString === '__proto__') throw new EvidenceParseError('JSON key "__proto__" is not allowed');
+    }
+    if (VALUE_TOKENS.has(token)) {
+      this.values += 1;
+      if (this.values > MAX_JSON_VALUES) throw new EvidenceParseError(`JSON with more than ${MAX_JSON_VALUES} values`);
+    }
+    this.previousToken = token;
+    this.lastString = value;
+  }
+
+  private run(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      if (error instanceof EvidenceParseError || error instanceof UnsupportedEvidenceError) throw error;
+      // The tokenizer decodes strings strictly: invalid, overlong or truncated sequences end up here.
+      const message = (error as Error).message;
+      if (/utf-8|INCOMPLETE_CHAR/i.test(message)) throw new EvidenceParseError('the document is not valid UTF-8');
+      throw new EvidenceParseError(`malformed JSON: ${message.slice(0, 200)}`);
+    }
+  }
+}
+
+/** One whole untrusted JSON document (an object), with the guards of UntrustedJsonReader. */
+export function parseUntrustedJson(source: string | Uint8Array): Record<string, unknown> {
+  const reader = new UntrustedJsonReader();
+  reader.write(typeof source === 'string' ? Buffer.from(source, 'utf8') : source);
+  return reader.end();
+}
