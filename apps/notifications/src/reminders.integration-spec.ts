@@ -125,6 +125,7 @@ describe('reminders and assessment emails (real SMTP, real worker)', () => {
       await waitFor(
         async () => (await owner.query(`select count(*)::int as n from notifications.reminder_schedules where tenant_id = $1`, [crowd.tenantId]))[0].n === 60,
         'the schedules',
+        60_000,
       );
       // Besides the scheduler's ticks, several dispatch jobs for the tenant at once: both workers take some.
       await new JobProducer(registry).enqueueMany(
@@ -141,6 +142,6 @@ describe('reminders and assessment emails (real SMTP, real worker)', () => {
         [crowd.tenantId],
       );
       expect(counts).toEqual({ reminders: 60, emails: 60 });
-    });
+    }, 120_000);
   });
 });
