@@ -16,8 +16,8 @@ describe('rate limits across gateway replicas', () => {
       });
       replicas.push({ url: `http://127.0.0.1:${port}`, child });
     }
-    await waitUntilReady(Object.fromEntries(replicas.map((r, i) => [`gateway-${i}`, r.url])), 30_000);
-  });
+    await waitUntilReady(Object.fromEntries(replicas.map((r, i) => [`gateway-${i}`, r.url])), 100_000);
+  }, 120_000);
 
   afterAll(async () => {
     await Promise.all(replicas.map((r) => new Promise((resolve) => (r.child.exitCode !== null ? resolve(null) : (r.child.once('exit', resolve), r.child.kill('SIGTERM'))))));
