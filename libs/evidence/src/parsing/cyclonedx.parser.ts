@@ -96,7 +96,7 @@ export async function parseCycloneDx(bom: Record<string, unknown>, mediaType: st
     addCycloneDxComponent(raw, collector);
     if (collector.full) await collector.flush();
   }
-  await collector.flush();
+  await collector.drain();
   return cycloneDxEvidence(bom, mediaType, sbomMaxAgeDays, collector, asArray(bom['dependencies']).some(declaresDependencies), asArray(bom['vulnerabilities']).length);
 }
 

@@ -139,4 +139,64 @@ describe('evidence parsers', () => {
       yield Buffer.from([0xff]);
     })(), options)).rejects.toThrow(/UTF-8/);
   });
+
+  it('reads a CycloneDX BOM that names its format first in one pass, and writes while it parses', async () => {
+    let opened = 0;
+    let chunksRead = 0;
+    const content = Buffer.from(cycloneDx(2_000));
+    const source = async () => {
+      opened += 1;
+      return (async function* () {
+        for (let at = 0; at < content.length; at += 4096, chunksRead += 1) yield content.subarray(at, at + 4096);
+      })();
+    };
+    let writing = 0;
+    let mostAtOnce = 0;
+    let written = 0;
+    let readDuringWrites = 0;
+    const parsed = await parseEvidence(source, {
+      ...options,
+      onComponents: async (batch) => {
+        writing += 1;
+        mostAtOnce = Math.max(mostAtOnce, writing);
+        const before = chunksRead;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        readDuringWrites += chunksRead - before;
+        written += batch.length;
+        writing -= 1;
+      },
+    });
+    expect(parsed.facts).toMatchObject({ componentCount: 2_000 });
+    expect(written).toBe(2_000);
+    // One write at a time, in order, while the parser reads on.
+    expect(mostAtOnce).toBe(1);
+    expect(readDuringWrites).toBeGreaterThan(0);
+    // Opened for the head that detection reads, then once for the whole document.
+    expect(opened).toBe(2);
+    // Components before the format: a second pass, same result.
+    opened = 0;
+    const late = cycloneDx(2_000, ['components', 'head']);
+    const again = await parseEvidence(async () => {
+      opened += 1;
+      return streamed(late, 4096)();
+    }, { ...options, onComponents: async () => undefined });
+    expect(again.facts).toMatchObject({ componentCount: 2_000 });
+    expect(opened).toBe(3);
+  });
+
+  it('a failed batch write fails the parse (never an unhandled rejection); a format or version given twice is refused', async () => {
+    let calls = 0;
+    await expect(
+      parseEvidence(Buffer.from(cycloneDx(1_000)), {
+        ...options,
+        onComponents: async () => {
+          calls += 1;
+          if (calls === 2) throw new Error('database went away');
+        },
+      }),
+    ).rejects.toThrow('database went away');
+    await expect(parse('{"bomFormat":"CycloneDX","specVersion":"1.5","bomFormat":"SPDX","components":[]}')).rejects.toThrow(/"bomFormat" appears twice/);
+    await expect(parse('{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"name":"a"}],"specVersion":"1.6"}')).rejects.toThrow(/appears twice/);
+    await expect(parse('{"bomFormat":"CycloneDX","specVersion":"1.1","components":[{"name":"a"}]}')).rejects.toThrow(/specVersion 1.1/);
+  });
 });

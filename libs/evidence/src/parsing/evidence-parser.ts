@@ -128,42 +128,54 @@ async function readJson(content: EvidenceContent, reader: UntrustedJsonReader, c
     if (collector?.full) await collector.flush();
   }
   const document = reader.end();
-  await collector?.flush();
+  await collector?.drain();
   return document;
 }
 
 /**
- * JSON evidence in two streamed passes. The first reads everything but the SBOM arrays, whose
+ * JSON evidence in at most two streamed passes. The first reads everything but the SBOM arrays, whose
  * elements are only counted or summarised (dependency graph, described packages), and so finds the
- * format; the second, for an SBOM, reads only its components or packages and hands them on in
- * batches. Memory holds the small parts of the document and one batch, whatever the SBOM's size.
+ * format. A CycloneDX BOM that names its format and spec version before its components (as the
+ * tools write it) has them handed on in batches during that same pass; otherwise, and for SPDX, a
+ * second pass reads only the components or packages. Memory holds the small parts of the document
+ * and two batches, whatever the SBOM's size.
  */
 async function parseJson(content: EvidenceContent, options: ParseOptions): Promise<ParsedEvidence> {
   let components = 0;
   let dependencyGraph = false;
   const spdx = new SpdxDocumentInfo();
-  const document = await readJson(
-    content,
-    new UntrustedJsonReader({
-      elements: {
-        components: () => (components += 1),
-        dependencies: (dependency) => (dependencyGraph ||= declaresDependencies(dependency)),
-        packages: () => (spdx.packageCount += 1),
-        relationships: (relationship) => spdxJsonRelationship(spdx, relationship),
+  const collector = new ComponentCollector(options.onComponents);
+  /** Whether this pass takes the components (decided at the first one: a supported CycloneDX BOM so far). */
+  let streamed: boolean | undefined;
+  const reader: UntrustedJsonReader = new UntrustedJsonReader({
+    elements: {
+      components: (element) => {
+        components += 1;
+        if (streamed === undefined) {
+          const specVersion = reader.topLevelString('specVersion');
+          // An unsupported version is refused here already: the document cannot say otherwise later.
+          streamed = reader.topLevelString('bomFormat') === 'CycloneDX' && specVersion !== undefined && cycloneDxSpecVersion({ specVersion }) === specVersion;
+        }
+        if (streamed) addCycloneDxComponent(element, collector);
       },
-    }),
-  );
+      dependencies: (dependency) => (dependencyGraph ||= declaresDependencies(dependency)),
+      packages: () => (spdx.packageCount += 1),
+      relationships: (relationship) => spdxJsonRelationship(spdx, relationship),
+    },
+  });
+  const document = await readJson(content, reader, collector);
   if (document['bomFormat'] === 'CycloneDX') {
     const vulnerabilities = asArray(document['vulnerabilities']);
     if (components === 0 && vulnerabilities.some((v) => isRecord(v) && isRecord(v['analysis']))) return parseCycloneDxVex(document);
     cycloneDxSpecVersion(document);
-    const collector = new ComponentCollector(options.onComponents);
-    await readJson(content, new UntrustedJsonReader({ elements: { components: (element) => addCycloneDxComponent(element, collector) }, keepDocument: false }), collector);
+    if (!streamed) {
+      await readJson(content, new UntrustedJsonReader({ elements: { components: (element) => addCycloneDxComponent(element, collector) }, keepDocument: false }), collector);
+    }
     return cycloneDxEvidence(document, 'application/vnd.cyclonedx+json', options.sbomMaxAgeDays, collector, dependencyGraph, vulnerabilities.length);
   }
+  if (streamed) throw new EvidenceParseError('a JSON document that is CycloneDX before its components and not after them');
   if (typeof document['spdxVersion'] === 'string') {
     spdxJsonInfo(document, spdx).check();
-    const collector = new ComponentCollector(options.onComponents);
     const packages = new SpdxPackages(spdx, collector);
     const take = (element: unknown) => {
       const pkg = spdxJsonPackage(element);

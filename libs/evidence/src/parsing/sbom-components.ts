@@ -102,6 +102,8 @@ export class ComponentCollector {
   readonly stats: SbomStatistics = { componentCount: 0, withIdentifier: 0, withPurl: 0, withHashes: 0, withLicences: 0, withSupplier: 0 };
   private pending: SbomComponent[] = [];
   private readonly kept: SbomComponent[] | undefined;
+  /** The batch being written while parsing goes on (at most one; its failure surfaces at the next flush). */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly onBatch?: ComponentBatchHandler) {
     if (!onBatch) this.kept = [];
@@ -124,12 +126,27 @@ export class ComponentCollector {
     return this.pending.length >= COMPONENT_BATCH;
   }
 
-  /** Hands the waiting components to the handler. */
+  /**
+   * Hands the waiting components to the handler. The write overlaps the parsing of what follows
+   * (the database and the parser work at once): this returns when the previous batch is written,
+   * so at most two batches are held, and a failed write is thrown here or by drain().
+   */
   async flush(): Promise<void> {
-    if (!this.onBatch || this.pending.length === 0) return;
+    const handler = this.onBatch;
+    if (!handler || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    await this.onBatch(batch);
+    const previous = this.writing;
+    this.writing = previous.then(() => handler(batch));
+    // Handled here so a failure is never an unhandled rejection; it is still thrown to whoever awaits it.
+    this.writing.catch(() => undefined);
+    await previous;
+  }
+
+  /** Hands on the last components and waits until every batch is written. */
+  async drain(): Promise<void> {
+    await this.flush();
+    await this.writing;
   }
 
   /** Every component, when they were kept in memory (no handler). */

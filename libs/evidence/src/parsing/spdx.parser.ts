@@ -216,6 +216,6 @@ export async function parseSpdxTagValue(source: string, sbomMaxAgeDays: number, 
     taken.add(pkg);
     if (collector.full) await collector.flush();
   }
-  await collector.flush();
+  await collector.drain();
   return taken.evidence('text/spdx', sbomMaxAgeDays);
 }

@@ -37,6 +37,9 @@ export class UntrustedJsonReader {
   private started = false;
   private lastString: unknown;
   private previousToken = -1;
+  /** The top-level key whose value comes next (between its colon and its value). */
+  private topLevelKey: string | undefined;
+  private readonly strings: Record<string, string> = Object.create(null) as Record<string, string>;
 
   constructor(private readonly options: JsonReadOptions = {}) {
     const elements = options.elements ?? {};
@@ -60,6 +63,15 @@ export class UntrustedJsonReader {
   /** Feeds the next chunk; elements completed by it are handed over before this returns. */
   write(chunk: Uint8Array): void {
     this.run(() => this.tokenizer.write(chunk));
+  }
+
+  /**
+   * The top-level string members read so far (`bomFormat`, `specVersion`…), known before the
+   * arrays that follow them are streamed. A key given twice is refused, so what is read here is
+   * what the whole document says.
+   */
+  topLevelString(key: string): string | undefined {
+    return this.strings[key];
   }
 
   /** Ends the document; returns it (its streamed arrays empty) or `{}` when it was not kept. */
@@ -87,6 +99,13 @@ export class UntrustedJsonReader {
       // The string before a colon is a key: it is not a value.
       this.values -= 1;
       if (this.previousToken === STRING && this.lastString === '__proto__') throw new EvidenceParseError('JSON key "__proto__" is not allowed');
+      if (this.depth === 1 && typeof this.lastString === 'string') {
+        if (Object.hasOwn(this.strings, this.lastString)) throw new EvidenceParseError(`JSON key "${this.lastString.slice(0, 64)}" appears twice`);
+        this.topLevelKey = this.lastString;
+      }
+    } else if (this.topLevelKey !== undefined) {
+      if (token === STRING && this.depth === 1 && this.previousToken === COLON) this.strings[this.topLevelKey] = value as string;
+      this.topLevelKey = undefined;
     }
     if (VALUE_TOKENS.has(token)) {
       this.values += 1;
