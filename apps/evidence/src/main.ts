@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { EvidenceModule, EVIDENCE_RESOLVERS } from '@assay/evidence';
-import { runService } from '@assay/shared/http';
+import { runService } from '@assay/shared/http/app';
 import multipart from '@fastify/multipart';
 
 void runService({

@@ -1,5 +1,6 @@
 import { AppConfig, ConfigModule } from '@assay/shared/config';
-import { OperationsModule, ProblemDetailsFilter, READINESS_CHECKS, ReadinessCheck, createLoggingModule, createMetricsRegistry } from '@assay/shared/http';
+import { ProblemDetailsFilter, createLoggingModule } from '@assay/shared/http';
+import { OperationsModule, READINESS_CHECKS, ReadinessCheck, createMetricsRegistry } from '@assay/shared/http/app';
 import { createRedisConnection } from '@assay/shared/queue';
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { IdentityTokenIssuer } from '@assay/shared/auth';
 import { ConfigError, loadConfig } from '@assay/shared/config';
-import { IdempotencyStore, createHttpApp, exitWithParent, listen } from '@assay/shared/http';
+import { IdempotencyStore, exitWithParent } from '@assay/shared/http';
+import { createHttpApp, listen } from '@assay/shared/http/app';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';

@@ -1,12 +1,12 @@
-import { AssessmentsModule } from '@assay/assessments';
-import { EvidenceModule } from '@assay/evidence';
-import { NotificationsModule } from '@assay/notifications';
+import { AssessmentsWorkerModule } from '@assay/assessments/worker';
+import { EvidenceWorkerModule } from '@assay/evidence/worker';
+import { NotificationsWorkerModule } from '@assay/notifications/worker';
 import { AppConfig, ConfigModule } from '@assay/shared/config';
 import { QueueName } from '@assay/shared/contracts';
 import { DatabaseModule } from '@assay/shared/database';
 import { createLoggingModule } from '@assay/shared/http';
 import { QueueModule, WorkerModule } from '@assay/shared/queue';
-import { TenancyWorkerModule } from '@assay/tenancy';
+import { TenancyWorkerModule } from '@assay/tenancy/worker';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ClsModule } from 'nestjs-cls';
 
@@ -24,9 +24,9 @@ export class WorkerAppModule {
         QueueModule,
         WorkerModule.forQueues(queues),
         TenancyWorkerModule,
-        AssessmentsModule,
-        EvidenceModule,
-        NotificationsModule,
+        AssessmentsWorkerModule,
+        EvidenceWorkerModule,
+        NotificationsWorkerModule,
       ],
     };
   }

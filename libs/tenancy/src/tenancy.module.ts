@@ -25,7 +25,3 @@ export const TENANCY_RESOLVERS = [TenancyResolver];
   providers: [PasswordHasher, LoginThrottle, SessionStore, MfaService, AuthService, AccountService, TenantService, MembersService, ApiKeysService, AuditService, TenancyResolver],
 })
 export class TenancyModule {}
-
-/** The tenancy domain's background work, for the worker process (none needs the signing keys). */
-@Module({})
-export class TenancyWorkerModule {}

@@ -1,7 +1,6 @@
 import { INTERNAL_IDENTITY_HEADER, IdentityTokenIssuer } from '@assay/shared/auth';
 import type { AppConfig } from '@assay/shared/config';
 import {
-  DB_QUERIES_HEADER,
   IdempotencyStore,
   PROBLEM_CONTENT_TYPE,
   ProblemDetailsFilter,
@@ -10,6 +9,7 @@ import {
   problem,
   requestFingerprint,
 } from '@assay/shared/http';
+import { DB_QUERIES_HEADER } from '@assay/shared/http/app';
 import replyFrom, { FastifyReplyFromHooks as ReplyFromHooks } from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';

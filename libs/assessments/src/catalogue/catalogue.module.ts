@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AssessmentsWorkerModule } from '../assessments-worker.module';
 import { CatalogueController } from './catalogue.controller';
-import { CatalogueRepository } from './catalogue.repository';
 import { CatalogueResolver } from './catalogue.resolver';
-import { CatalogueService } from './catalogue.service';
 
 @Module({
+  imports: [AssessmentsWorkerModule],
   controllers: [CatalogueController],
-  providers: [CatalogueRepository, CatalogueService, CatalogueResolver],
-  exports: [CatalogueService],
+  providers: [CatalogueResolver],
+  exports: [AssessmentsWorkerModule],
 })
 export class CatalogueModule {}

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
+import { AssessmentsWorkerModule } from '../assessments-worker.module';
 import { ProductsService } from './products.service';
 import { SupplierContactsService } from './supplier-contacts.service';
 import { SuppliersController } from './suppliers.controller';
-import { SuppliersService } from './suppliers.service';
 
 @Module({
+  imports: [AssessmentsWorkerModule],
   controllers: [SuppliersController],
-  providers: [SuppliersService, SupplierContactsService, ProductsService],
-  exports: [SuppliersService, SupplierContactsService, ProductsService],
+  providers: [SupplierContactsService, ProductsService],
+  exports: [SupplierContactsService, ProductsService, AssessmentsWorkerModule],
 })
 export class SuppliersModule {}

@@ -4,6 +4,7 @@ import type { ServiceName } from '@assay/shared/contracts';
 import { createSubgraphModule } from '@assay/shared/graphql';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { createHttpApp, listen, serveOpenApi } from './http-app.bootstrap';
+import { exitWithParent } from './process-lifetime';
 import { ServiceCoreModule } from './service-core.module';
 
 export interface ServiceSpec {
@@ -45,9 +46,4 @@ export async function runService(spec: ServiceSpec): Promise<void> {
     process.stderr.write(`assay-${spec.service} failed to start: ${error instanceof ConfigError ? error.message : ((error as Error).stack ?? error)}\n`);
     process.exit(1);
   }
-}
-
-/** A child of `npm start` or the test stack stops when its parent goes away, never orphaned. */
-export function exitWithParent(): void {
-  if (typeof process.send === 'function') process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }

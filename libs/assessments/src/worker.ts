@@ -1,0 +1,1 @@
+export { AssessmentsWorkerModule } from './assessments-worker.module';

@@ -1,0 +1,1 @@
+export { EvidenceWorkerModule } from './evidence-worker.module';

@@ -1,0 +1,56 @@
+import { Module } from '@nestjs/common';
+import { DirectoryListener } from './directory/directory.listener';
+import { DirectoryRepository } from './directory/directory.repository';
+import { FeedListener } from './feed/feed.listener';
+import { FeedRepository } from './feed/feed.repository';
+import { EmailQueue } from './mail/email-queue';
+import { EmailSendJob } from './mail/email-send.job';
+import { EmailsRepository } from './mail/emails.repository';
+import { MailListener } from './mail/mail.listener';
+import { MailTransport } from './mail/mail-transport';
+import { ReminderDispatcher } from './reminders/reminder-dispatcher';
+import { ReminderJobs } from './reminders/reminder-jobs';
+import { ReminderSchedulesListener } from './reminders/reminder-schedules.listener';
+import { ReminderSchedulesRepository } from './reminders/reminder-schedules.repository';
+import { LinkSealer } from './support/link-sealer';
+import { NotificationSchedules } from './support/notification-schedules';
+import { NotificationsSweepJob } from './support/notifications-sweep.job';
+import { WebhookDeliverJob } from './webhooks/webhook-deliver.job';
+import { WebhookDeliveriesRepository } from './webhooks/webhook-deliveries.repository';
+import { WebhookEndpointsRepository } from './webhooks/webhook-endpoints.repository';
+import { WebhookQueue } from './webhooks/webhook-queue';
+import { WebhookSecretCipher } from './webhooks/webhook-secrets';
+import { WebhooksListener } from './webhooks/webhooks.listener';
+
+const PROVIDERS = [
+  LinkSealer,
+  DirectoryRepository,
+  DirectoryListener,
+  EmailsRepository,
+  EmailQueue,
+  EmailSendJob,
+  MailTransport,
+  MailListener,
+  ReminderSchedulesRepository,
+  ReminderSchedulesListener,
+  ReminderDispatcher,
+  ReminderJobs,
+  WebhookSecretCipher,
+  WebhookEndpointsRepository,
+  WebhookDeliveriesRepository,
+  WebhookQueue,
+  WebhookDeliverJob,
+  WebhooksListener,
+  FeedRepository,
+  FeedListener,
+  NotificationsSweepJob,
+  NotificationSchedules,
+];
+
+/**
+ * The notifications domain's background work: projections of tenants and members, email with its
+ * log, the reminder engine, signed webhook deliveries and the in-app feed. It names no controller or
+ * resolver, so the worker, which imports only this, never loads the HTTP, OpenAPI or GraphQL layers.
+ */
+@Module({ providers: PROVIDERS, exports: PROVIDERS })
+export class NotificationsWorkerModule {}

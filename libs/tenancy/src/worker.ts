@@ -1,0 +1,1 @@
+export { TenancyWorkerModule } from './tenancy-worker.module';
