@@ -18,7 +18,7 @@ import { loadConfig } from '@assay/shared/config';
 import { JobName, QueueName } from '@assay/shared/contracts';
 import { migrationRoles, runMigrations } from '@assay/shared/database';
 import { MIGRATIONS } from '@assay/migrations';
-import { provisionInfrastructure } from '@assay/shared/local-infra';
+import { WORKER_NODE_OPTIONS, provisionInfrastructure } from '@assay/shared/local-infra';
 import { cycloneDxSbom } from '@assay/shared/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import { ChildProcess, fork } from 'node:child_process';
@@ -73,7 +73,7 @@ function memoryOf(pid: number): { peak: number; current: number } {
 /** A worker process consuming only the ingestion queue, as deployed; resolves once it consumes. */
 async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   // The compiled worker beside this compiled benchmark (dist/bench → dist/apps/worker).
-  const child = fork(join(__dirname, '..', 'apps', 'worker', 'src', 'main.js'), [], { env: { ...env, NODE_ENV: 'production', LOG_LEVEL: 'info', WORKER_QUEUES: QueueName.EvidenceIngestion }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = fork(join(__dirname, '..', 'apps', 'worker', 'src', 'main.js'), [], { env: { ...env, NODE_ENV: 'production', LOG_LEVEL: 'info', WORKER_QUEUES: QueueName.EvidenceIngestion }, execArgv: [...WORKER_NODE_OPTIONS], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the worker did not start:\n${output}`)), 120_000);

@@ -1,4 +1,4 @@
-import { Infrastructure, ProcessSupervisor, provisionInfrastructure, waitUntilReady } from '@assay/shared/local-infra';
+import { Infrastructure, ProcessSpec, ProcessSupervisor, WORKER_NODE_OPTIONS, provisionInfrastructure, waitUntilReady } from '@assay/shared/local-infra';
 import { basename, join, resolve } from 'node:path';
 import { migrateAndSeed } from './migrate';
 
@@ -18,6 +18,11 @@ export interface RunningStack {
 export function appScript(name: AppProcess): string {
   const distRoot = basename(resolve(__dirname, '..')) === 'dist' ? resolve(__dirname, '..') : resolve(__dirname, '..', 'dist');
   return join(distRoot, 'apps', name, 'src', 'main.js');
+}
+
+/** An app process of the stack as the supervisor runs it (the worker with its heap limit). */
+export function appProcess(name: AppProcess, env: Record<string, string>, as: string = name): ProcessSpec {
+  return { name: as, script: appScript(name), env, ...(name === 'worker' ? { nodeOptions: WORKER_NODE_OPTIONS } : {}) };
 }
 
 /** Infrastructure, migrations and every Assay process, ready to serve. Used by `npm start` and the tests. */
@@ -47,7 +52,7 @@ export async function startStack(options: {
   };
   try {
     await migrateAndSeed(env, log);
-    for (const name of APP_PROCESSES) supervisor.start({ name, script: appScript(name), env });
+    for (const name of APP_PROCESSES) supervisor.start(appProcess(name, env));
     const serviceUrls = {
       tenancy: env['TENANCY_URL'] as string,
       assessments: env['ASSESSMENTS_URL'] as string,

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AppProcess, RunningStack, appScript, startStack } from '../stack';
+import { AppProcess, RunningStack, appProcess, startStack } from '../stack';
 
 export interface ReceivedWebhook {
   webhookId: string;
@@ -163,7 +163,7 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}) {
     /** Starts (again) one of the stack's processes, optionally under another name and environment. */
     startProcess(name: AppProcess, as: string = name, env: Record<string, string> = {}) {
       lines.delete(as);
-      return stack.supervisor.start({ name: as, script: appScript(name), env: { ...stack.env, ...env } });
+      return stack.supervisor.start(appProcess(name, { ...stack.env, ...env }, as));
     },
     /** A new organisation and its owner, through the gateway. */
     async signup(): Promise<{ accessToken: string; tenantId: string; userId: string }> {

@@ -1,5 +1,6 @@
 import type { DomainEvent, EventType, JsonObject } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
+import { WORKER_NODE_OPTIONS } from '@assay/shared/local-infra';
 import type { DataSource } from 'typeorm';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
@@ -47,6 +48,7 @@ export async function startExtraWorker(): Promise<{ stop(): Promise<void> }> {
   let output = '';
   const child = fork(join(__dirname, '..', '..', '..', '..', 'dist', 'apps', 'worker', 'src', 'main.js'), [], {
     env: { ...process.env, ...testStack().env, NODE_ENV: 'test', LOG_LEVEL: 'info' },
+    execArgv: [...WORKER_NODE_OPTIONS],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
