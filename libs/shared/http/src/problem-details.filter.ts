@@ -2,12 +2,25 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemException, problem } from './problem-details';
 
+/**
+ * What Postgres, its client and Redis say when the dependency is away, restarting or out of
+ * connections: connection refused, reset or timed out; SQLSTATE class 08 (connection exception),
+ * 57P01–57P03 (terminated by the administrator, crash shutdown, cannot connect now) and 53300 (too
+ * many connections); a pool client broken by a lost connection; a Redis command refused or timed out.
+ */
+const DEPENDENCY_DOWN = new RegExp(
+  [
+    'ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH',
+    '\\b08(000|001|003|004|006|007|P01)\\b|\\b57P0[123]\\b|\\b53300\\b',
+    'Connection terminated|connection timeout|timeout exceeded when trying to connect|is not queryable|too many clients|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)',
+    "Stream isn't writeable|enableOfflineQueue|Reached the max retries|Command timed out|Connection is closed",
+  ].join('|'),
+  'i',
+);
+
 /** Is this error a dependency (Postgres, Redis) being unreachable rather than a bug? */
 export function isDependencyDown(error: unknown): boolean {
-  const text = `${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|57P01|57P03|08006|08001|Connection terminated|connection timeout|Stream isn't writeable|enableOfflineQueue|Reached the max retries|Command timed out/i.test(
-    text,
-  );
+  return DEPENDENCY_DOWN.test(`${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`);
 }
 
 /** Maps every error to problem+json; unknown errors become a 500 without leaking internals. */

@@ -53,6 +53,9 @@ export async function startSmtpSink(dir: string = SMTP_SINK_DIR): Promise<{ url:
       });
     },
   });
+  // A client that disappears mid-session (a worker killed while sending) resets its connection: a
+  // real server carries on, and so does this one.
+  server.on('error', () => undefined);
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   const port = (server.server.address() as AddressInfo).port;
   return { url: `smtp://127.0.0.1:${port}`, close: () => new Promise((done) => server.close(() => done())) };
