@@ -340,6 +340,12 @@ interface GraphqlError {
 /** A refusal is a not-found or forbidden error; anything else (a conflict, bad input, an internal error) is not. */
 const refusal = (error: GraphqlError) => error.extensions?.code === 'NOT_FOUND' || error.extensions?.code === 'FORBIDDEN';
 
+/** Refused for want of a permission: by the gateway (403) or with nothing but FORBIDDEN errors. */
+function forbidden(answer: { status: number; body: any }): boolean {
+  const errors: GraphqlError[] = answer.body?.errors ?? [];
+  return answer.status === 403 || (errors.length > 0 && errors.every((error) => error.extensions?.code === 'FORBIDDEN'));
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe('tenant isolation matrix: tenant B’s every principal against tenant A’s every id', () => {
@@ -352,6 +358,7 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
   };
   let rest: ReturnType<typeof restOperations>;
   const forbiddenToConfirm: { principal: Principal; operation: RestCase }[] = [];
+  const graphqlForbiddenToConfirm: { principal: Principal; c: GraphqlCase }[] = [];
 
   const owner = () => fixture.principals.find((p) => p.name === 'owner') as Principal;
   const portal = () => fixture.principals.find((p) => p.name === 'portal token') as Principal;
@@ -433,6 +440,7 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
       const bad = errors.filter((error) => !refusal(error));
       if (bad.length) failures.push(`${label}: ${JSON.stringify(bad).slice(0, 300)}`);
       if (!c.idTaking || c.createsOwn) return;
+      if (forbidden(answer)) graphqlForbiddenToConfirm.push({ principal, c });
       const value = answer.body?.data?.[c.field];
       if (!empty(value)) failures.push(`${label}: answered ${JSON.stringify(value).slice(0, 200)}`);
       if (c.mutation && answer.status === 200 && errors.length === 0) failures.push(`${label}: a mutation of A's id was not refused`);
@@ -486,14 +494,19 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
     expect((await gateway('/api/v1/portal/assessment', { headers: bearer(world.portalToken) })).status).toBe(200);
   }, 60_000);
 
-  it('a 403 was only ever a principal lacking the permission: it is refused on B’s own resources too', async () => {
+  it('a 403 or FORBIDDEN was only ever a principal lacking the permission: it is refused on B’s own resources too', async () => {
     const failures: string[] = [];
     await inParallel(forbiddenToConfirm, CONCURRENCY, async ({ principal, operation }) => {
       const request = operation.request(fixture.restWorld);
       const answer = await call(principal, operation.method, request.path, request.body);
       if (answer.status !== 403) failures.push(`${principal.name}: ${operation.method} ${request.path} → ${answer.status} on B's own, 403 on A's`);
     });
+    await inParallel(graphqlForbiddenToConfirm, CONCURRENCY, async ({ principal, c }) => {
+      const answer = await gateway('/graphql', { method: 'POST', json: c.operation(fixture.graphqlWorld), headers: bearer(principal.token) });
+      if (!forbidden(answer)) failures.push(`${principal.name}: ${c.key} → ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)} on B's own, FORBIDDEN on A's`);
+    });
     expect(failures).toEqual([]);
+    expect(forbiddenToConfirm.length + graphqlForbiddenToConfirm.length).toBeGreaterThan(0);
   }, 60_000);
 
   it('positive control, REST: the same requests by B on B’s own resources succeed', async () => {
