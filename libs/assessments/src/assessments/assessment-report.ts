@@ -141,7 +141,7 @@ export class AssessmentReportService {
     return this.database.run(async (m) => {
       const row = await this.assessments.find(m, tenantId, id);
       const detail = await this.assessments.detail(m, row);
-      const framework = await this.catalogue.getFramework(row.framework_key, row.framework_version);
+      const framework = await this.catalogue.getFramework(row.framework_key, row.framework_version, m);
       const supplier = await this.suppliers.find(m, tenantId, row.supplier_id);
       const [product]: { id: string; name: string; current_version: string | null; delivery_model: string }[] = row.product_id
         ? await m.query(`select id, name, current_version, delivery_model from assessments.products where tenant_id = $1 and id = $2`, [tenantId, row.product_id])

@@ -94,7 +94,7 @@ export class AssessmentReviewService {
     return this.database.run(async (m) => {
       const row = await this.assessments.find(m, tenantId, id, true);
       assertTransition(row.status, 'completed');
-      const framework = await this.catalogue.getFramework(row.framework_key, row.framework_version);
+      const framework = await this.catalogue.getFramework(row.framework_key, row.framework_version, m);
       const responses = await this.assessments.responses(m, row);
       const score = scoreAssessment(framework, row.claim_ids, new Map(responses.map((response) => [response.claim_id, response.answer])));
       const text = conclusion?.trim() || null;

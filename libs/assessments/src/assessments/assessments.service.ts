@@ -286,7 +286,7 @@ export class AssessmentsService {
   }
 
   async detail(m: EntityManager, row: AssessmentRow): Promise<AssessmentDetail> {
-    const framework = await this.catalogue.getFramework(row.framework_key, row.framework_version);
+    const framework = await this.catalogue.getFramework(row.framework_key, row.framework_version, m);
     const supplier = await this.suppliers.find(m, row.tenant_id, row.supplier_id);
     const [product]: { name: string }[] = row.product_id
       ? await m.query(`select name from assessments.products where tenant_id = $1 and id = $2`, [row.tenant_id, row.product_id])

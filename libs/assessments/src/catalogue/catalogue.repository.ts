@@ -1,5 +1,6 @@
 import { TenantDatabase } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { CatalogueTheme, FrameworkDocument, SupplierRole } from './catalogue-document';
 
 type FrameworkHeader = Pick<FrameworkDocument, 'key' | 'version' | 'name' | 'publisher' | 'url' | 'attribution'>;
@@ -46,9 +47,14 @@ export class CatalogueRepository {
     });
   }
 
-  /** One framework version (the current one when no version is given), or null. */
-  async findFramework(key: string, version?: string): Promise<FrameworkDocument | null> {
-    return this.database.runGlobal(async (manager) => {
+  /**
+   * One framework version (the current one when no version is given), or null. Inside a transaction
+   * pass its manager: taking a second connection from the pool while holding one deadlocks the pool
+   * once every connection is held by a transaction waiting for another.
+   */
+  async findFramework(key: string, version?: string, within?: EntityManager): Promise<FrameworkDocument | null> {
+    const read = <T>(work: (manager: EntityManager) => Promise<T>) => (within ? work(within) : this.database.runGlobal(work));
+    return read(async (manager) => {
       const [framework]: FrameworkRow[] = await manager.query(
         version
           ? `select * from assessments.frameworks where key = $1 and version = $2`

@@ -1,5 +1,6 @@
 import { NotFoundProblem } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { FrameworkDocument } from './catalogue-document';
 import { CatalogueRepository, FrameworkSummary } from './catalogue.repository';
 
@@ -16,18 +17,19 @@ export class CatalogueService {
     return this.repository.listFrameworks();
   }
 
-  async findFramework(key: string, version?: string): Promise<FrameworkDocument | null> {
+  /** `within`: the caller's transaction, which a cache miss then reads through (see the repository). */
+  async findFramework(key: string, version?: string, within?: EntityManager): Promise<FrameworkDocument | null> {
     const cacheKey = `${key}@${version ?? 'current'}`;
     const hit = this.cache.get(cacheKey);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
-    const value = this.repository.findFramework(key, version);
+    const value = this.repository.findFramework(key, version, within);
     this.cache.set(cacheKey, { at: Date.now(), value });
     value.catch(() => this.cache.delete(cacheKey));
     return value;
   }
 
-  async getFramework(key: string, version?: string): Promise<FrameworkDocument> {
-    const framework = await this.findFramework(key, version);
+  async getFramework(key: string, version?: string, within?: EntityManager): Promise<FrameworkDocument> {
+    const framework = await this.findFramework(key, version, within);
     if (!framework) throw new NotFoundProblem(version ? `Framework ${key} version ${version}` : `Framework ${key}`);
     return framework;
   }

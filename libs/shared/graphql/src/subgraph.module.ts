@@ -2,6 +2,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloFederationDriver, ApolloFederationDriverConfig } from '@nestjs/apollo';
 import { DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { formatProblemError } from './problem-errors';
 
 export interface SubgraphOptions {
   introspection: boolean;
@@ -27,6 +28,7 @@ export function subgraphOptions(options: SubgraphOptions): ApolloFederationDrive
     playground: false,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    formatError: formatProblemError,
     context: ({ req }: { req: unknown }) => ({ req }),
     // Access rules apply to every field resolver, not only to root queries and mutations.
     fieldResolverEnhancers: ['guards', 'filters'],

@@ -84,17 +84,18 @@ export function testIdentity(tenantId: string, overrides: Partial<Identity> = {}
 
 /**
  * Calls one service directly with an internal identity token, as the gateway does after it has
- * authenticated the caller (for services whose routes the gateway cannot authenticate yet).
+ * authenticated the caller (for services whose routes the gateway cannot authenticate yet). `baseUrl`
+ * addresses another replica of the service (see startExtraService).
  */
 export async function serviceRequest(
   service: ServiceName,
   path: string,
-  options: { identity: Identity; method?: string; json?: unknown },
+  options: { identity: Identity; method?: string; json?: unknown; baseUrl?: string },
 ): Promise<{ status: number; headers: Headers; body: any }> {
   const token = await new IdentityTokenIssuer(stackConfig('gateway').internalTokenPrivateKey as string).issue(options.identity, service);
   const headers = new Headers({ [INTERNAL_IDENTITY_HEADER]: token });
   if (options.json !== undefined) headers.set('content-type', 'application/json');
-  const response = await fetch(`${testStack().serviceUrls[service]}${path}`, {
+  const response = await fetch(`${options.baseUrl ?? testStack().serviceUrls[service]}${path}`, {
     method: options.method ?? (options.json === undefined ? 'GET' : 'POST'),
     headers,
     body: options.json === undefined ? undefined : JSON.stringify(options.json),

@@ -1,6 +1,6 @@
-import type { DomainEvent, EventType, JsonObject } from '@assay/shared/contracts';
+import type { DomainEvent, EventType, JsonObject, ServiceName } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
-import { WORKER_NODE_OPTIONS } from '@assay/shared/local-infra';
+import { WORKER_NODE_OPTIONS, freePort } from '@assay/shared/local-infra';
 import type { DataSource } from 'typeorm';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
@@ -43,23 +43,42 @@ export async function inviteMember(owner: DataSource, ownerToken: string, role: 
   return { email, userId: accepted.body.user.id as string, accessToken: accepted.body.accessToken as string };
 }
 
-/** Starts one more worker process on the test stack (it consumes every queue) and says how to stop it. */
-export async function startExtraWorker(): Promise<{ stop(): Promise<void> }> {
+/** Forks a compiled process of the stack with the stack's env (plus `env`) and waits until `ready` says so. */
+async function startStackProcess(entry: string, env: Record<string, string>, ready: (output: string) => Promise<boolean>, what: string): Promise<{ stop(): Promise<void> }> {
   let output = '';
-  const child = fork(join(__dirname, '..', '..', '..', '..', 'dist', 'apps', 'worker', 'src', 'main.js'), [], {
-    env: { ...process.env, ...testStack().env, NODE_ENV: 'test', LOG_LEVEL: 'info' },
-    execArgv: [...WORKER_NODE_OPTIONS],
+  const child = fork(join(__dirname, '..', '..', '..', '..', 'dist', 'apps', entry, 'src', 'main.js'), [], {
+    env: { ...process.env, ...testStack().env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+    execArgv: entry === 'worker' ? [...WORKER_NODE_OPTIONS] : [],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitFor(async () => output.includes('consuming'), 'the extra worker to start', 45_000);
-  return {
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
   };
+  try {
+    await waitFor(() => ready(output), what, 45_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
 }
+
+/** Starts one more worker process on the test stack (it consumes every queue) and says how to stop it. */
+export function startExtraWorker(): Promise<{ stop(): Promise<void> }> {
+  return startStackProcess('worker', {}, async (output) => output.includes('consuming'), 'the extra worker to start');
+}
+
+/** Starts one more replica of a service on a free port with extra env (e.g. a smaller pool); answers once it is ready. */
+export async function startExtraService(service: ServiceName, env: Record<string, string> = {}): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const ready = async () => (await fetch(`${url}/health/ready`).catch(() => null))?.status === 200;
+  const replica = await startStackProcess(service, { [`${service.toUpperCase()}_PORT`]: String(port), ...env }, ready, `the extra ${service} replica to be ready`);
+  return { url, stop: replica.stop };
+}
+

@@ -1,0 +1,346 @@
+import { API_KEY_SCOPES, Identity } from '@assay/shared/contracts';
+import { bearer, cycloneDxSbom, gateway, inviteMember, linkToken, ownerDataSource, signupTenant, testIdentity, waitFor } from '@assay/shared/testing';
+import { randomUUID } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+const unique = () => randomUUID().slice(0, 8);
+const ATTESTATION = { name: 'Sam Signer', role: 'CTO', email: 'sam@supplier.test', statement: true };
+
+/** Runs `task` over `items` with at most `concurrency` in flight, results in the order of the items. */
+export async function inParallel<T, R>(items: readonly T[], concurrency: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    for (let index = next++; index < items.length; index = next++) results[index] = await task(items[index] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+  return results;
+}
+
+/** An organisation's owner and a way to call the API as them. */
+export async function organisationOwner() {
+  const signedUp = await signupTenant();
+  const call = async (method: string, path: string, json?: unknown, expected = [200, 201, 202, 204]): Promise<any> => {
+    const answer = await gateway(path, { method, headers: bearer(signedUp.accessToken), ...(json === undefined ? {} : { json }) });
+    if (!expected.includes(answer.status)) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  };
+  return { ...signedUp, tenantId: signedUp.tenant.id as string, userId: signedUp.user.id as string, call };
+}
+
+export type OrganisationOwner = Awaited<ReturnType<typeof organisationOwner>>;
+
+/** A web server that answers every webhook 204, so deliveries succeed once and settle. */
+export async function webhookReceiver(): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(204).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * One of every resource of a tenant that a route or field takes an id of, each in the state its
+ * routes need (a draft to send, submitted assessments to review, return and complete, …).
+ */
+export interface World {
+  tenantId: string;
+  ownerUserId: string;
+  supplier: string;
+  supplierName: string;
+  sroContact: string;
+  contact: string;
+  product: string;
+  draft: string;
+  cancellable: string;
+  sent: string;
+  submitted: string;
+  returnable: string;
+  /** A claim of every assessment above (all are of the same reseller supplier). */
+  claim: string;
+  finding: string;
+  findingTitle: string;
+  portalLink: string;
+  /** The supplier's SRO's portal token of `sent`, as the sending email carries it. */
+  portalToken: string;
+  evidence: string;
+  evidenceSha256: string;
+  componentPurl: string;
+  webhookEndpoint: string;
+  webhookUrl: string;
+  webhookDelivery: string;
+  reminder: string;
+  notification: string;
+  apiKey: string;
+  member: string;
+  invitation: string;
+  invitationEmail: string;
+  auditEvent: string;
+  emails: string[];
+}
+
+/** The token in the `assessment.sent` event for the given contact (sealed there as the email would carry it). */
+async function sentToken(owner: DataSource, assessmentId: string, contactId: string): Promise<string> {
+  const [event] = await waitFor(
+    async () => {
+      const rows = await owner.query(`select payload from assessments.outbox where type = 'assessment.sent' and payload->'data'->>'assessmentId' = $1`, [assessmentId]);
+      return rows.length ? rows : undefined;
+    },
+    'the assessment.sent event',
+  );
+  const recipient = (event.payload.data.recipients as { contactId: string; portalUrl: string }[]).find((r) => r.contactId === contactId);
+  if (!recipient) throw new Error(`no portal link for contact ${contactId}`);
+  return linkToken(event.payload.tenantId, recipient.portalUrl);
+}
+
+/** Answers every claim through the portal and submits with the SRO's attestation. */
+async function answerAndSubmit(token: string, claimIds: string[]): Promise<void> {
+  const answer = async (claimId: string) => {
+    const saved = await gateway(`/api/v1/portal/assessment/responses/${claimId}`, { method: 'PUT', json: { answer: 'met' }, headers: bearer(token) });
+    if (saved.status !== 200) throw new Error(`answer failed: ${saved.status} ${JSON.stringify(saved.body)}`);
+  };
+  // The first answer moves the assessment to in_progress; the rest may go together.
+  await answer(claimIds[0] as string);
+  await inParallel(claimIds.slice(1), 4, answer);
+  const submitted = await gateway('/api/v1/portal/assessment/submit', { method: 'POST', json: { attestation: ATTESTATION }, headers: bearer(token) });
+  if (submitted.status !== 200) throw new Error(`submission failed: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+}
+
+/** Polls a listing of the API until `pick` finds something in it. */
+function listed<T>(org: OrganisationOwner, path: string, pick: (rows: any[]) => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
+  return waitFor(async () => pick(((await org.call('GET', path)) as { data: any[] }).data), what, timeoutMs);
+}
+
+/** Builds a world in the owner's organisation, every part through the gateway. */
+export async function buildWorld(owner: DataSource, org: OrganisationOwner, receiverUrl: string): Promise<World> {
+  const tag = unique();
+  const emails = [`sro-${tag}@supplier.test`, `pat-${tag}@supplier.test`];
+  const supplierName = `Isolation Supplier ${tag}`;
+  const supplier = await org.call('POST', '/api/v1/suppliers', { name: supplierName, tier: 'high', role: 'reseller', ownerUserId: org.userId });
+  const [sroContact, contact, product] = await Promise.all([
+    org.call('POST', `/api/v1/suppliers/${supplier.id}/contacts`, { name: 'Sam Signer', email: emails[0], isSeniorResponsibleOwner: true }),
+    org.call('POST', `/api/v1/suppliers/${supplier.id}/contacts`, { name: 'Pat Plain', email: emails[1] }),
+    org.call('POST', `/api/v1/suppliers/${supplier.id}/products`, { name: `Product ${tag}`, deliveryModel: 'saas' }),
+  ]);
+  const create = (dueAt: string) => org.call('POST', '/api/v1/assessments', { supplierId: supplier.id, productId: product.id, dueAt });
+  // `sent` falls due a day and a few seconds from now and is sent at once, so its reminder a day
+  // before due goes out during the set-up (a step that falls before the sending is never sent).
+  const sent = await create(new Date(Date.now() + 86_400_000 + 8_000).toISOString());
+  await org.call('POST', `/api/v1/assessments/${sent.id}/send`, {});
+  const [draft, cancellable, submitted, returnable] = await Promise.all([create(inDays(30)), create(inDays(30)), create(inDays(30)), create(inDays(30))]);
+  const claimIds = (sent.claims as { id: string }[]).map((claim) => claim.id);
+  await Promise.all([submitted, returnable].map((assessment) => org.call('POST', `/api/v1/assessments/${assessment.id}/send`, {})));
+  const [portalToken, submittedToken, returnableToken] = await Promise.all([sent, submitted, returnable].map((assessment) => sentToken(owner, assessment.id, sroContact.id)));
+  await Promise.all([answerAndSubmit(submittedToken as string, claimIds), answerAndSubmit(returnableToken as string, claimIds)]);
+
+  const findingTitle = `Finding ${tag}`;
+  const webhookUrl = `${receiverUrl}/hooks/${tag}`;
+  const invitationEmail = `invitee-${tag}@example.test`;
+  const [finding, portalLink, endpoint, apiKey] = await Promise.all([
+    org.call('POST', `/api/v1/assessments/${sent.id}/findings`, { claimId: claimIds[0], severity: 'high', title: findingTitle }),
+    org.call('POST', `/api/v1/assessments/${sent.id}/portal-links`, { contactId: contact.id }),
+    org.call('POST', '/api/v1/webhook-endpoints', { url: webhookUrl, events: ['supplier.updated'], description: `Endpoint ${tag}` }),
+    org.call('POST', '/api/v1/api-keys', { name: `Target key ${tag}`, scopes: ['suppliers:read'] }),
+  ]);
+  const [invitation, member, delivery, evidence] = await Promise.all([
+    org.call('POST', '/api/v1/invitations', { email: invitationEmail, role: 'viewer' }),
+    inviteMember(owner, org.accessToken, 'viewer'),
+    org.call('POST', `/api/v1/webhook-endpoints/${endpoint.id}/test`),
+    submitEvidence(org, supplier.id, sent.id),
+  ]);
+  await waitFor(async () => (await org.call('GET', `/api/v1/webhook-deliveries/${delivery.id}`)).status === 'succeeded', 'the test delivery');
+  const [reminder, notification, auditEvent] = await Promise.all([
+    listed(org, `/api/v1/reminders?assessmentId=${sent.id}`, (rows) => rows[0]?.id as string | undefined, 'the reminder a day before due'),
+    listed(org, '/api/v1/notifications?limit=200', (rows) => rows.find((row) => row.subjectId === sent.id)?.id as string | undefined, 'a feed item'),
+    listed(org, '/api/v1/audit-events', (rows) => rows[0]?.id as string | undefined, 'an audit event'),
+  ]);
+  return {
+    tenantId: org.tenantId,
+    ownerUserId: org.userId,
+    supplier: supplier.id,
+    supplierName,
+    sroContact: sroContact.id,
+    contact: contact.id,
+    product: product.id,
+    draft: draft.id,
+    cancellable: cancellable.id,
+    sent: sent.id,
+    submitted: submitted.id,
+    returnable: returnable.id,
+    claim: claimIds[0] as string,
+    finding: finding.id,
+    findingTitle,
+    portalLink: portalLink.id,
+    portalToken: portalToken as string,
+    evidence: evidence.id,
+    evidenceSha256: evidence.sha256,
+    componentPurl: evidence.purl,
+    webhookEndpoint: endpoint.id,
+    webhookUrl,
+    webhookDelivery: delivery.id,
+    reminder,
+    notification,
+    apiKey: apiKey.id,
+    member: member.userId,
+    invitation: invitation.id,
+    invitationEmail,
+    auditEvent,
+    emails: [...emails, member.email, invitationEmail, org.email],
+  };
+}
+
+/** An SBOM for the supplier and assessment, processed into components (once the evidence service knows the supplier). */
+async function submitEvidence(org: OrganisationOwner, supplierId: string, assessmentId: string): Promise<{ id: string; sha256: string; purl: string }> {
+  const sbom = cycloneDxSbom(3, `isolation-app-${unique()}`);
+  const accepted = await waitFor(
+    async () => {
+      const body = new FormData();
+      body.append('supplierId', supplierId);
+      body.append('assessmentId', assessmentId);
+      body.append('file', new Blob([new Uint8Array(sbom)]), 'bom.json');
+      const answer = await gateway('/api/v1/evidence', { method: 'POST', body, headers: bearer(org.accessToken) });
+      // 404 until the supplier.created and assessment.sent events have reached the evidence service.
+      if (answer.status === 404) return undefined;
+      if (answer.status !== 202) throw new Error(`evidence upload answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      return answer.body as { id: string; sha256: string };
+    },
+    'the evidence service to know the supplier',
+  );
+  await waitFor(async () => (await org.call('GET', `/api/v1/evidence/${accepted.id}`)).status === 'processed', 'the SBOM to be processed', 30_000);
+  const purl = JSON.parse(sbom.toString()).components[0].purl as string;
+  return { ...accepted, purl };
+}
+
+/** Everyone of the attacking organisation who calls the API, each with a bearer token and the identity a subgraph sees. */
+export interface Principal {
+  name: string;
+  token: string;
+  identity: Identity;
+}
+
+/** The attacking organisation: its owner, an admin, an assessor, a viewer, an API key with every scope and a portal token of its own. */
+export async function attackers(owner: DataSource, org: OrganisationOwner, world: World): Promise<Principal[]> {
+  const [admin, assessor, viewer, key] = await Promise.all([
+    inviteMember(owner, org.accessToken, 'admin'),
+    inviteMember(owner, org.accessToken, 'assessor'),
+    inviteMember(owner, org.accessToken, 'viewer'),
+    org.call('POST', '/api/v1/api-keys', { name: 'Every scope', scopes: [...API_KEY_SCOPES] }),
+  ]);
+  const user = (name: 'owner' | 'admin' | 'assessor' | 'viewer', token: string, userId: string): Principal => ({
+    name,
+    token,
+    identity: testIdentity(org.tenantId, { role: name, principalId: userId }),
+  });
+  return [
+    user('owner', org.accessToken, org.userId),
+    user('admin', admin.accessToken, admin.userId),
+    user('assessor', assessor.accessToken, assessor.userId),
+    user('viewer', viewer.accessToken, viewer.userId),
+    { name: 'api key', token: key.key, identity: testIdentity(org.tenantId, { kind: 'api_key', principalId: key.id, role: null, scopes: [...API_KEY_SCOPES] }) },
+    {
+      name: 'portal token',
+      token: world.portalToken,
+      identity: testIdentity(org.tenantId, { kind: 'portal', role: null, portal: { assessmentId: world.sent, contactId: world.sroContact } }),
+    },
+  ];
+}
+
+/** What of the victim's must never appear in an attacker's answer: every id, name and address of its world. */
+export function victimMarkers(world: World, organisationName: string): string[] {
+  const values = Object.entries(world)
+    // Claims and the SBOM's component names come from the catalogue and the generator: every tenant has the same.
+    .filter(([key]) => key !== 'claim' && key !== 'componentPurl')
+    .flatMap(([, value]) => (Array.isArray(value) ? value : [value]))
+    .filter((value): value is string => typeof value === 'string');
+  return [...new Set([...values, organisationName])];
+}
+
+/** The markers found in an answer, leaving out those the request itself carried (an id echoed in "… not found"). */
+export function leakedMarkers(markers: readonly string[], answer: unknown, request: string): string[] {
+  const text = typeof answer === 'string' ? answer : JSON.stringify(answer ?? null);
+  return markers.filter((marker) => !request.includes(marker) && text.includes(marker));
+}
+
+/**
+ * Every row of the tenant in every table with a `tenant_id` column, read as the schema owner (past
+ * row-level security): the state another tenant's attempts must leave exactly as it was.
+ */
+export async function tenantRows(owner: DataSource, tenantId: string): Promise<Record<string, string[]>> {
+  const tables: { table_schema: string; table_name: string }[] = await owner.query(
+    `select c.table_schema, c.table_name from information_schema.columns c
+       join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
+      where c.column_name = 'tenant_id' and c.table_schema not in ('pg_catalog', 'information_schema')
+      order by 1, 2`,
+  );
+  const snapshot: Record<string, string[]> = {};
+  for (const { table_schema: schema, table_name: table } of tables) {
+    const rows: { row: string }[] = await owner.query(`select to_jsonb(t)::text as row from "${schema}"."${table}" t where tenant_id = $1`, [tenantId]);
+    snapshot[`${schema}.${table}`] = rows.map((r) => r.row).sort();
+  }
+  return snapshot;
+}
+
+/** The tenant's rows once background work (outbox relays, emails, feed, reminders) has settled: two reads a second apart agree. */
+export async function settledTenantRows(owner: DataSource, tenantId: string): Promise<Record<string, string[]>> {
+  let previous = JSON.stringify(await tenantRows(owner, tenantId));
+  return waitFor(
+    async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const current = await tenantRows(owner, tenantId);
+      const same = JSON.stringify(current) === previous;
+      previous = JSON.stringify(current);
+      return same ? current : undefined;
+    },
+    'the tenant’s rows to settle',
+    30_000,
+  );
+}
+
+/** Everything the matrix needs: the victim A and its world, the attacker B with its principals and two worlds of its own for positive controls. */
+export interface IsolationFixture {
+  owner: DataSource;
+  victim: OrganisationOwner;
+  victimWorld: World;
+  markers: string[];
+  attacker: OrganisationOwner;
+  principals: Principal[];
+  /** B's own resources for the REST positive controls (B's portal token is this world's). */
+  restWorld: World;
+  /** B's own resources for the GraphQL positive controls. */
+  graphqlWorld: World;
+  tablesWithTenantRows: number;
+  before: Record<string, string[]>;
+}
+
+/** Builds the fixture in `beforeAll` (both organisations in parallel) and tears it down in `afterAll`. */
+export function isolationFixture(): IsolationFixture {
+  const fixture = {} as IsolationFixture;
+  let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
+  beforeAll(async () => {
+    fixture.owner = await ownerDataSource();
+    receiver = await webhookReceiver();
+    const [victim, attacker] = await Promise.all([organisationOwner(), organisationOwner()]);
+    const [victimWorld, restWorld, graphqlWorld] = await Promise.all([
+      buildWorld(fixture.owner, victim, receiver.url),
+      buildWorld(fixture.owner, attacker, receiver.url),
+      buildWorld(fixture.owner, attacker, receiver.url),
+    ]);
+    Object.assign(fixture, { victim, victimWorld, attacker, restWorld, graphqlWorld });
+    fixture.principals = await attackers(fixture.owner, attacker, restWorld);
+    fixture.markers = victimMarkers(victimWorld, victim.organisationName);
+    fixture.before = await settledTenantRows(fixture.owner, victim.tenantId);
+    fixture.tablesWithTenantRows = Object.values(fixture.before).filter((rows) => rows.length > 0).length;
+  }, 120_000);
+  afterAll(async () => {
+    await fixture.owner?.destroy();
+    await receiver?.close();
+  });
+  return fixture;
+}
