@@ -68,11 +68,19 @@ describe('evidence, its content and component search stay within their tenant', 
     const listed = await graphql(`query($supplierId: ID) { evidenceList(filter: { supplierId: $supplierId }) { edges { node { id } } } }`, { supplierId: supplierA }, asB);
     expect(listed.body.data.evidenceList.edges).toEqual([]);
 
-    // The supplier portal of one of B's assessments does not list A's evidence even when named.
+    // Evidence of B's own supplier may not name A's assessment, nor another supplier's.
     const portal = await sentAssessment(kit.owner, b.accessToken);
+    const portalA = await sentAssessment(kit.owner, a.accessToken);
+    const naming = (assessmentId: string) => gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId: supplierB, assessmentId }, fixture('security.txt'), 's.txt'), headers: asB });
+    expect((await naming(portalA.assessmentId)).status).toBe(404);
+    expect((await naming(portal.assessmentId)).status).toBe(400);
+    const own = await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId: portal.supplierId, assessmentId: portal.assessmentId }, fixture('security.txt'), 's.txt'), headers: asB });
+    expect(own.status).toBe(202);
+
+    // The supplier portal of one of B's assessments does not list A's evidence even when named.
     const named = await gateway(`/api/v1/portal/assessment/evidence?ids=${evidenceA}`, { headers: bearer(portal.token) });
     expect(named.status).toBe(200);
-    expect(named.body.data).toEqual([]);
+    expect(named.body.data.map((e: { id: string }) => e.id)).toEqual([own.body.id]);
 
     expect(await holdings(a.tenant.id)).toEqual(before);
     // And A still reads what it had.

@@ -43,9 +43,23 @@ export class EvidenceIntakeService {
     };
   }
 
+  /**
+   * The fields of evidence a customer submits: the supplier must be the tenant's, and an assessment
+   * named with it must be the tenant's assessment of that supplier (and of the product, when both
+   * name one), so evidence can never point at another tenant's records.
+   */
   private customerBinding(tenantId: string, fields: UploadEvidenceFieldsDto): Binding {
     return async (manager) => {
       await this.requireSupplier(manager, tenantId, fields.supplierId);
+      if (fields.assessmentId) {
+        const assessment = await this.assessments.find(manager, tenantId, fields.assessmentId);
+        if (!assessment) throw new NotFoundProblem(`Assessment ${fields.assessmentId}`);
+        if (assessment.supplierId !== fields.supplierId) throw new ProblemException(400, `Assessment ${fields.assessmentId} is not an assessment of supplier ${fields.supplierId}`);
+        if (fields.productId && assessment.productId && assessment.productId !== fields.productId) {
+          throw new ProblemException(400, `Assessment ${fields.assessmentId} is not an assessment of product ${fields.productId}`);
+        }
+        return { ...fields, productId: fields.productId ?? assessment.productId ?? undefined };
+      }
       return fields;
     };
   }
