@@ -10,6 +10,7 @@ import { AssessmentsReview1764115200500 } from './1764115200500-assessments-revi
 import { AssessmentsReport1764115200600 } from './1764115200600-assessments-report';
 import { EvidenceExpiry1764115200700 } from './1764115200700-evidence-expiry';
 import { WebhookAttemptLease1764201600000 } from './1764201600000-webhook-attempt-lease';
+import { AssessmentsMembers1764979200000 } from './1764979200000-assessments-members';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AssessmentsReport1764115200600,
   EvidenceExpiry1764115200700,
   WebhookAttemptLease1764201600000,
+  AssessmentsMembers1764979200000,
 ];

@@ -1,4 +1,4 @@
-import { bearer, gateway, ownerDataSource } from '@assay/shared/testing';
+import { bearer, gateway, graphql, inviteMember, ownerDataSource, waitFor } from '@assay/shared/testing';
 import type { DataSource } from 'typeorm';
 import { addMember, apiKey, createContact, createSupplier, organisation } from './assessments-test-kit';
 
@@ -103,6 +103,36 @@ describe('suppliers', () => {
     expect((await org.call('GET', '/api/v1/suppliers/not-a-uuid')).status).toBe(400);
     expect((await org.call('GET', '/api/v1/suppliers?tier=urgent')).status).toBe(400);
     expect((await org.call('GET', `/api/v1/suppliers?q=${'x'.repeat(101)}`)).status).toBe(400);
+  });
+
+  it('a supplier’s internal owner is a member of the organisation: not another organisation’s user, nor a removed member', async () => {
+    const org = await organisation();
+    const other = await organisation();
+    const member = await inviteMember(owner, org.accessToken, 'assessor');
+    const projected = (userId: string, removed: boolean) =>
+      waitFor(async () => (await owner.query(`select 1 from assessments.members where tenant_id = $1 and id = $2 and removed = $3`, [org.tenantId, userId, removed])).length === 1, 'the membership to reach the assessments service');
+    await projected(member.userId, false);
+    const refusal = { status: 400, field: 'ownerUserId' };
+    const outcome = (answer: { status: number; body: { errors?: { field: string }[] } }) => ({ status: answer.status, field: answer.body.errors?.[0]?.field });
+
+    const owned = await org.call('POST', '/api/v1/suppliers', { name: 'Owned Supplier', tier: 'high', role: 'reseller', ownerUserId: member.userId });
+    expect(owned.status).toBe(201);
+    expect(outcome(await org.call('POST', '/api/v1/suppliers', { name: 'Foreign Owner', tier: 'high', role: 'reseller', ownerUserId: other.user.id }))).toEqual(refusal);
+    expect(outcome(await org.call('PATCH', `/api/v1/suppliers/${owned.body.id}`, { ownerUserId: other.user.id }))).toEqual(refusal);
+    const graph = await graphql(
+      'mutation ($input: CreateSupplierInput!) { createSupplier(input: $input) { id } }',
+      { input: { name: 'Graph Foreign Owner', tier: 'low', role: 'reseller', ownerUserId: other.user.id } },
+      org.auth,
+    );
+    expect(graph.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+
+    expect((await org.call('DELETE', `/api/v1/members/${member.userId}`)).status).toBe(204);
+    await projected(member.userId, true);
+    expect(outcome(await org.call('POST', '/api/v1/suppliers', { name: 'Former Owner', tier: 'high', role: 'reseller', ownerUserId: member.userId }))).toEqual(refusal);
+    // Keeping the owner it already has is not a change; the caller may always name themself.
+    expect((await org.call('PATCH', `/api/v1/suppliers/${owned.body.id}`, { ownerUserId: member.userId, tags: ['kept'] })).status).toBe(200);
+    expect((await org.call('PATCH', `/api/v1/suppliers/${owned.body.id}`, { ownerUserId: org.user.id })).status).toBe(200);
+    expect((await org.call('GET', `/api/v1/suppliers?limit=100`)).body.data.map((s: { name: string }) => s.name)).toEqual(['Owned Supplier']);
   });
 
   it('keeps at most one Senior Responsible Owner per supplier, and manages contacts and products', async () => {

@@ -1,10 +1,11 @@
 import { Identity, SupplierEventData } from '@assay/shared/contracts';
 import { TenantDatabase, newId, updateReturning } from '@assay/shared/database';
-import { NotFoundProblem, Page, decodeCursor, toPage } from '@assay/shared/http';
+import { NotFoundProblem, Page, ProblemException, decodeCursor, toPage } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { audit, changedFields, emit } from '../assessments-writes';
 import type { SupplierRole } from '../catalogue/catalogue-document';
+import { TenantDirectory } from '../directory/tenant-directory';
 import { CreateSupplierDto, SupplierStatus, SupplierTier, UpdateSupplierDto } from './suppliers.dto';
 
 export interface SupplierRow {
@@ -93,12 +94,23 @@ const COLUMNS: Record<keyof Omit<UpdateSupplierDto, 'status'>, string> = {
 /** Suppliers: the registry of a tenant's software suppliers. Offboarding keeps their history. */
 @Injectable()
 export class SuppliersService {
-  constructor(private readonly database: TenantDatabase) {}
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly directory: TenantDirectory,
+  ) {}
+
+  /** A supplier's internal owner is a member of the organisation: the caller themself, or a member tenancy has told of. */
+  private async requireOwnerMember(m: EntityManager, identity: Identity, userId: string | null | undefined): Promise<void> {
+    if (!userId || (identity.kind === 'user' && identity.principalId === userId)) return;
+    if (await this.directory.isMember(m, identity.tenantId as string, userId)) return;
+    throw new ProblemException(400, 'The request has invalid fields', { errors: [{ field: 'ownerUserId', message: 'must be a member of the organisation' }] });
+  }
 
   async create(identity: Identity, input: CreateSupplierDto): Promise<SupplierView> {
     const tenantId = identity.tenantId as string;
     const id = newId();
     return this.database.run(async (m) => {
+      await this.requireOwnerMember(m, identity, input.ownerUserId);
       const [row]: SupplierRow[] = await m.query(
         `insert into assessments.suppliers (tenant_id, id, name, tier, role, website, domains, company_number, tags, owner_user_id)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
@@ -143,6 +155,7 @@ export class SuppliersService {
     const tenantId = identity.tenantId as string;
     return this.database.run(async (m) => {
       const before = await this.find(m, tenantId, id, true);
+      if (input.ownerUserId !== before.owner_user_id) await this.requireOwnerMember(m, identity, input.ownerUserId);
       const sets: string[] = [];
       const params: unknown[] = [tenantId, id];
       for (const [field, column] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, string][]) {
