@@ -11,7 +11,8 @@
  */
 import 'reflect-metadata';
 import { MIGRATIONS } from '@assay/migrations';
-import { MailRenderer, NotificationsModule } from '@assay/notifications';
+import { MailRenderer } from '@assay/notifications';
+import { NotificationsWorkerModule } from '@assay/notifications/worker';
 import { ConfigModule, loadConfig } from '@assay/shared/config';
 import { DEFAULT_REMINDER_POLICY, JobName, QueueName } from '@assay/shared/contracts';
 import { DatabaseModule, migrationRoles, runMigrations } from '@assay/shared/database';
@@ -106,7 +107,8 @@ async function main(): Promise<void> {
     const tenants = await seed(env['DATABASE_MIGRATION_URL'] as string);
     const config = loadConfig('worker', env);
 
-    // The worker as it runs in production, consuming the notifications and scheduler queues.
+    // The worker as it runs in production, consuming the notifications queue (the dispatch jobs are
+    // enqueued below, as the reminders tick would fan them out).
     @Module({
       imports: [
         ConfigModule.forProcess('worker', config),
@@ -114,8 +116,8 @@ async function main(): Promise<void> {
         createLoggingModule(config),
         DatabaseModule.forRoot(),
         QueueModule,
-        WorkerModule.forQueues([QueueName.Notifications, QueueName.Scheduler]),
-        NotificationsModule,
+        WorkerModule.forQueues([QueueName.Notifications]),
+        NotificationsWorkerModule,
       ],
     })
     class BenchWorkerModule {}
