@@ -1,8 +1,10 @@
 import type { DomainEvent, EventType, JsonObject } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import type { DataSource } from 'typeorm';
-import { fork } from 'node:child_process';
+import { freePort, waitUntilReady } from '@assay/shared/local-infra';
+import { fork, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import * as OTPAuth from 'otpauth';
 import { bearer, gateway, linkToken } from './helpers';
 import { testStack } from './test-stack';
 
@@ -42,6 +44,19 @@ export async function inviteMember(owner: DataSource, ownerToken: string, role: 
   return { email, userId: accepted.body.user.id as string, accessToken: accepted.body.accessToken as string };
 }
 
+/** The TOTP code of a seed now, or `offsetSteps` 30-second steps from now. */
+export const totpCode = (secret: string, offsetSteps = 0): string =>
+  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+
+/** Turns TOTP on for the signed-in user: the seed, the ten recovery codes and the session's upgraded access token. */
+export async function enrolTotp(accessToken: string): Promise<{ secret: string; recoveryCodes: string[]; accessToken: string }> {
+  const begun = await gateway('/api/v1/me/mfa/totp', { method: 'POST', headers: bearer(accessToken) });
+  if (begun.status !== 201 || !/^otpauth:\/\/totp\//.test(String(begun.body.otpauthUrl))) throw new Error(`TOTP enrolment failed: ${begun.status}`);
+  const verified = await gateway('/api/v1/me/mfa/totp/verify', { method: 'POST', json: { code: totpCode(begun.body.secret) }, headers: bearer(accessToken) });
+  if (verified.status !== 200 || verified.body.recoveryCodes?.length !== 10) throw new Error(`TOTP confirmation failed: ${verified.status}`);
+  return { secret: begun.body.secret, recoveryCodes: verified.body.recoveryCodes, accessToken: verified.body.accessToken };
+}
+
 /** Starts one more worker process on the test stack (it consumes every queue) and says how to stop it. */
 export async function startExtraWorker(): Promise<{ stop(): Promise<void> }> {
   let output = '';
@@ -60,4 +75,30 @@ export async function startExtraWorker(): Promise<{ stop(): Promise<void> }> {
       await exited;
     },
   };
+}
+
+/**
+ * Starts one more gateway process on the test stack's services and Redis, with `env` overriding the
+ * stack's settings (limits, NODE_ENV …); says where it listens and how to stop it.
+ */
+export async function startExtraGateway(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(__dirname, '..', '..', '..', '..', 'dist', 'apps', 'gateway', 'src', 'main.js')], {
+    env: { ...process.env, ...testStack().env, PORT: String(port), GATEWAY_PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    await waitUntilReady({ gateway: url }, 100_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
 }
