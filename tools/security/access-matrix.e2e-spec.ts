@@ -405,6 +405,53 @@ describe('role and scope matrix', () => {
     });
     expect(problems).toEqual([]);
   }, 90_000);
+
+  it('every entity reference a subgraph resolves answers each principal as the rules along its path say', async () => {
+    // Each reference is reached through a field of another subgraph; every rule on the path applies.
+    const probes: Record<string, { root: 'Supplier' | 'Assessment' | 'Evidence'; query: string; path: string[]; rules: (Rule | undefined)[] }> = {
+      'assessments:Supplier': {
+        root: 'Evidence',
+        query: 'query ($id: ID!) { evidence(id: $id) { id supplier { name } } }',
+        path: ['evidence', 'supplier', 'name'],
+        rules: [GRAPHQL_MODEL['Query.evidence'], GRAPHQL_MODEL['Evidence.supplier'], GRAPHQL_REFERENCE_MODEL['assessments:Supplier']],
+      },
+      'assessments:Assessment': {
+        root: 'Evidence',
+        query: 'query ($id: ID!) { evidence(id: $id) { id assessment { status } } }',
+        path: ['evidence', 'assessment', 'status'],
+        rules: [GRAPHQL_MODEL['Query.evidence'], GRAPHQL_MODEL['Evidence.assessment'], GRAPHQL_REFERENCE_MODEL['assessments:Assessment']],
+      },
+      'evidence:Supplier': {
+        root: 'Supplier',
+        query: 'query ($id: ID!) { supplier(id: $id) { id evidence { id } } }',
+        path: ['supplier', 'evidence'],
+        rules: [GRAPHQL_MODEL['Query.supplier'], GRAPHQL_MODEL['Supplier.evidence'], GRAPHQL_REFERENCE_MODEL['evidence:Supplier']],
+      },
+      'evidence:Assessment': {
+        root: 'Assessment',
+        query: 'query ($id: ID!) { assessment(id: $id) { id evidence { id } } }',
+        path: ['assessment', 'evidence'],
+        rules: [GRAPHQL_MODEL['Query.assessment'], GRAPHQL_MODEL['Assessment.evidence'], GRAPHQL_REFERENCE_MODEL['evidence:Assessment']],
+      },
+      'notifications:Assessment': {
+        root: 'Assessment',
+        query: 'query ($id: ID!) { assessment(id: $id) { id reminders { __typename } } }',
+        path: ['assessment', 'reminders'],
+        rules: [GRAPHQL_MODEL['Query.assessment'], GRAPHQL_MODEL['Assessment.reminders'], GRAPHQL_REFERENCE_MODEL['notifications:Assessment']],
+      },
+    };
+    const references = manifest.filter((entry) => entry.coordinate.endsWith('.__resolveReference')).map((entry) => `${entry.subgraph}:${entry.coordinate.split('.')[0]}`);
+    expect(Object.keys(probes).sort()).toEqual(references.sort());
+    const problems: string[] = [];
+    const cases = Object.entries(probes).flatMap(([reference, probe]) => principals.map((principal) => ({ reference, probe, principal })));
+    await inBatches(cases, CONCURRENCY, async ({ reference, probe, principal }) => {
+      const response = await graphql(probe.query, { id: seeded[probe.root] }, principal.headers);
+      const allowed = probe.rules.every((rule) => !!rule && principal.holds(rule));
+      problems.push(...judgeGraphql(`${principal.name}: ${reference} reference`, principal, allowed, response, probe.path));
+      if (allowed && probe.path.slice(0, -1).reduce<any>((data, key) => data?.[key], response.body?.data) == null) problems.push(`${principal.name}: ${reference} reference answered nothing`);
+    });
+    expect(problems).toEqual([]);
+  }, 60_000);
 });
 
 /**
