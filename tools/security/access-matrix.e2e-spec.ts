@@ -452,6 +452,31 @@ describe('role and scope matrix', () => {
     });
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('refuses a caller without the permission before reading what they sent', async () => {
+    const viewer = principals.find((principal) => principal.name === 'viewer') as Principal;
+    const nobody = principals.find((principal) => principal.anonymous) as Principal;
+    const attempts: [method: string, path: string, body?: string][] = [
+      ['POST', '/api/v1/suppliers', '{"name": '],
+      ['POST', '/api/v1/suppliers', 'name=Acme'],
+      ['PATCH', '/api/v1/suppliers/not-an-id', '{}'],
+      ['DELETE', '/api/v1/api-keys/not-an-id'],
+    ];
+    const statuses = await Promise.all(
+      attempts.flatMap(([method, path, body]) =>
+        [viewer, nobody].map(async (principal) => {
+          const headers = { ...principal.headers, ...(body ? { 'content-type': body.startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded' } : {}) };
+          return `${principal.name} ${method} ${path} ${body ?? ''}: ${(await gateway(path, { method, headers, body })).status}`;
+        }),
+      ),
+    );
+    expect(statuses).toEqual(attempts.flatMap(([method, path, body]) => [`viewer ${method} ${path} ${body ?? ''}: 403`, `no credentials ${method} ${path} ${body ?? ''}: 401`]));
+    // Someone who may call the route still learns what was wrong with the body.
+    const assessor = principals.find((principal) => principal.name === 'assessor') as Principal;
+    const malformed = await gateway('/api/v1/suppliers', { method: 'POST', headers: { ...assessor.headers, 'content-type': 'application/json' }, body: '{"name": ' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.detail).toMatch(/JSON/);
+  });
 });
 
 /**

@@ -6,5 +6,6 @@ export * from './idempotency.store';
 export * from './operations.module';
 export * from './logging.module';
 export * from './http-app.bootstrap';
+export * from './deferred-json';
 export * from './service-core.module';
 export * from './service-runner';
