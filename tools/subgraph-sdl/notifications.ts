@@ -1,6 +1,6 @@
-/** Prints the notifications subgraph's SDL. Run in its own process, so only this domain's GraphQL types are loaded. */
+/** Prints the notifications subgraph's SDL and access rules. Run in its own process, so only this domain's GraphQL types are loaded. */
 import 'reflect-metadata';
 import { NOTIFICATIONS_RESOLVERS } from '@assay/notifications';
 import { printSubgraph } from '../compose-supergraph';
 
-void printSubgraph(NOTIFICATIONS_RESOLVERS);
+void printSubgraph('notifications', NOTIFICATIONS_RESOLVERS);

@@ -1,6 +1,6 @@
-/** Prints the tenancy subgraph's SDL. Run in its own process, so only this domain's GraphQL types are loaded. */
+/** Prints the tenancy subgraph's SDL and access rules. Run in its own process, so only this domain's GraphQL types are loaded. */
 import 'reflect-metadata';
 import { TENANCY_RESOLVERS } from '@assay/tenancy';
 import { printSubgraph } from '../compose-supergraph';
 
-void printSubgraph(TENANCY_RESOLVERS);
+void printSubgraph('tenancy', TENANCY_RESOLVERS);

@@ -149,6 +149,9 @@ describe('gateway (end to end)', () => {
       expect(status).toBe(200);
       expect(body.openapi).toBe('3.1.0');
       expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/api/v1/frameworks', '/api/v1/frameworks/{key}']));
+      // Each operation keeps the access rule its service declared (tools/security checks every one).
+      expect(body.paths['/api/v1/frameworks'].get['x-assay-access']).toEqual({ kind: 'anonymous' });
+      expect(body.paths['/api/v1/suppliers'].post['x-assay-access']).toEqual({ kind: 'permissions', permissions: ['suppliers:write'] });
       const docs = await gateway('/api/docs');
       expect(docs.status).toBe(200);
       expect(docs.headers.get('content-security-policy')).toContain("script-src 'self'");

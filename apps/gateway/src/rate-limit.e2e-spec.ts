@@ -1,26 +1,16 @@
-import { freePort, waitUntilReady } from '@assay/shared/local-infra';
-import { bearer, signupTenant, testStack } from '@assay/shared/testing';
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { bearer, signupTenant, startExtraGateway } from '@assay/shared/testing';
 
 /** Two extra gateway replicas with a small limit, sharing the stack's Redis. */
 describe('rate limits across gateway replicas', () => {
-  const replicas: { url: string; child: ChildProcess }[] = [];
+  const replicas: { url: string; stop(): Promise<void> }[] = [];
 
   beforeAll(async () => {
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      const child = spawn(process.execPath, [join(__dirname, '../../../dist/apps/gateway/src/main.js')], {
-        env: { ...process.env, ...testStack().env, PORT: String(port), GATEWAY_PORT: String(port), RATE_LIMIT_MAX: '6', AUTH_RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000', LOG_LEVEL: 'warn' },
-        stdio: 'ignore',
-      });
-      replicas.push({ url: `http://127.0.0.1:${port}`, child });
-    }
-    await waitUntilReady(Object.fromEntries(replicas.map((r, i) => [`gateway-${i}`, r.url])), 100_000);
+    const limits = { RATE_LIMIT_MAX: '6', AUTH_RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' };
+    replicas.push(...(await Promise.all([startExtraGateway(limits), startExtraGateway(limits)])));
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(replicas.map((r) => new Promise((resolve) => (r.child.exitCode !== null ? resolve(null) : (r.child.once('exit', resolve), r.child.kill('SIGTERM'))))));
+    await Promise.all(replicas.map((replica) => replica.stop()));
   });
 
   it('counts one principal and route across both replicas, with RateLimit headers and 429 + Retry-After', async () => {

@@ -1,20 +1,6 @@
-import { appDatabase, bearer, gateway, graphql, linkToken, ownerDataSource, signupTenant } from '@assay/shared/testing';
+import { appDatabase, bearer, enrolTotp, gateway, graphql, linkToken, ownerDataSource, signupTenant, totpCode } from '@assay/shared/testing';
 import { createHash } from 'node:crypto';
-import * as OTPAuth from 'otpauth';
 import type { DataSource } from 'typeorm';
-
-const totpFor = (secret: string, offsetSteps = 0) =>
-  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
-
-async function enrolTotp(accessToken: string): Promise<{ secret: string; recoveryCodes: string[]; accessToken: string }> {
-  const begun = await gateway('/api/v1/me/mfa/totp', { method: 'POST', headers: bearer(accessToken) });
-  expect(begun.status).toBe(201);
-  expect(begun.body.otpauthUrl).toMatch(/^otpauth:\/\/totp\//);
-  const verified = await gateway('/api/v1/me/mfa/totp/verify', { method: 'POST', json: { code: totpFor(begun.body.secret) }, headers: bearer(accessToken) });
-  expect(verified.status).toBe(200);
-  expect(verified.body.recoveryCodes).toHaveLength(10);
-  return { secret: begun.body.secret, recoveryCodes: verified.body.recoveryCodes, accessToken: verified.body.accessToken };
-}
 
 /** Invites someone and accepts as a new person; returns their tokens and the invitation. */
 async function addMember(ownerToken: string, role: string) {
@@ -160,7 +146,7 @@ describe('two-factor authentication', () => {
     const missing = await gateway('/api/v1/auth/login', { method: 'POST', json: { email: org.email, password: org.password } });
     expect(missing.status).toBe(401);
     expect(missing.body).toMatchObject({ type: 'urn:assay:problem:mfa-required', mfaRequired: true });
-    const code = totpFor(secret, 1);
+    const code = totpCode(secret, 1);
     const ok = await gateway('/api/v1/auth/login', { method: 'POST', json: { email: org.email, password: org.password, totp: code } });
     expect(ok.status).toBe(200);
     expect((await gateway('/api/v1/me', { headers: bearer(ok.body.accessToken) })).body.session.mfa).toBe(true);
@@ -179,7 +165,7 @@ describe('two-factor authentication', () => {
     const refusedWithoutMfa = await gateway('/api/v1/tenant', { method: 'PATCH', json: { settings: { requireMfaForAdmins: true } }, headers: bearer(org.accessToken) });
     expect(refusedWithoutMfa.status).toBe(409);
     const { secret } = await enrolTotp(org.accessToken);
-    const mfaLogin = await gateway('/api/v1/auth/login', { method: 'POST', json: { email: org.email, password: org.password, totp: totpFor(secret, 1) } });
+    const mfaLogin = await gateway('/api/v1/auth/login', { method: 'POST', json: { email: org.email, password: org.password, totp: totpCode(secret, 1) } });
     const required = await gateway('/api/v1/tenant', { method: 'PATCH', json: { settings: { requireMfaForAdmins: true } }, headers: bearer(mfaLogin.body.accessToken) });
     expect(required.status).toBe(200);
 
@@ -409,7 +395,7 @@ describe('secrets', () => {
     const { secret } = await enrolTotp(org.accessToken);
     const key = await gateway('/api/v1/api-keys', { method: 'POST', json: { name: 'k', scopes: ['audit:read'] }, headers: bearer(org.accessToken) });
     await gateway('/api/v1/audit-events', { headers: bearer(key.body.key) });
-    await gateway('/api/v1/auth/login', { method: 'POST', json: { email: org.email, password: org.password, totp: totpFor(secret) } });
+    await gateway('/api/v1/auth/login', { method: 'POST', json: { email: org.email, password: org.password, totp: totpCode(secret) } });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const { readFileSync } = await import('node:fs');
     const log = readFileSync('test-results/stack.log', 'utf8');

@@ -1,29 +1,59 @@
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { Identity, Permission, ServiceName, hasPermissions } from '@assay/shared/contracts';
 import { RequestContext } from '@assay/shared/tenancy-context';
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, SetMetadata, UnauthorizedException, applyDecorators } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import { INTERNAL_IDENTITY_HEADER, IdentityTokenVerifier, InvalidIdentityTokenError } from './internal-identity-token';
 
-const PUBLIC_ROUTE = 'assay:public-route';
-const ANONYMOUS_ALLOWED = 'assay:anonymous-allowed';
-const REQUIRED_PERMISSIONS = 'assay:required-permissions';
-const PORTAL_ROUTE = 'assay:portal-route';
-const GATEWAY_INTERNAL = 'assay:gateway-internal';
+const ACCESS_RULE = 'assay:access-rule';
+
+/** The OpenAPI extension on every operation naming the rule its route declares. */
+export const ACCESS_EXTENSION = 'x-assay-access';
+
+/**
+ * Who may call a route or GraphQL field, as declared by one of the decorators below. A declaration on
+ * a method replaces one on its class, so each handler has exactly one rule.
+ */
+export type AccessRule =
+  /** A user (through their role) or an API key (through its scopes) holding every permission listed. */
+  | { kind: 'permissions'; permissions: Permission[] }
+  /** Anyone, signed in or not. */
+  | { kind: 'anonymous' }
+  /** Only a supplier portal token. */
+  | { kind: 'portal' }
+  /** Operational routes reached without any identity; never routed by the gateway. */
+  | { kind: 'internal' }
+  /** Only the gateway's own identity. */
+  | { kind: 'gateway' };
+
+/**
+ * Records the rule for the guard and, on REST routes, in the OpenAPI document as `x-assay-access`
+ * (on a class, for every route of the controller), so integrators and the access tests read the rule
+ * that is enforced.
+ */
+function declareAccess(rule: AccessRule): MethodDecorator & ClassDecorator {
+  return applyDecorators(SetMetadata(ACCESS_RULE, rule), ApiExtension(ACCESS_EXTENSION, rule));
+}
 
 /** Operational routes reached without any identity (health, metrics, the service's OpenAPI). */
-export const InternalPublic = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+export const InternalPublic = (): MethodDecorator & ClassDecorator => declareAccess({ kind: 'internal' });
 /** Routes anyone may call, signed in or not (the public catalogue, signup, login). */
-export const AllowAnonymous = (): MethodDecorator & ClassDecorator => SetMetadata(ANONYMOUS_ALLOWED, true);
+export const AllowAnonymous = (): MethodDecorator & ClassDecorator => declareAccess({ kind: 'anonymous' });
 /**
  * A tenant route: the caller (a user through their role, or an API key through its scopes) must hold
  * every permission listed. Routes that declare no access rule are refused: access is fail-closed.
  */
-export const Access = (...permissions: [Permission, ...Permission[]]): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_PERMISSIONS, permissions);
+export const Access = (...permissions: [Permission, ...Permission[]]): MethodDecorator & ClassDecorator => declareAccess({ kind: 'permissions', permissions });
 /** A supplier portal route: only a portal token, which binds the call to its one assessment and contact. */
-export const PortalAccess = (): MethodDecorator & ClassDecorator => SetMetadata(PORTAL_ROUTE, true);
+export const PortalAccess = (): MethodDecorator & ClassDecorator => declareAccess({ kind: 'portal' });
 /** Called only by the gateway itself (credential verification), never routed from outside. */
-export const GatewayInternal = (): MethodDecorator & ClassDecorator => SetMetadata(GATEWAY_INTERNAL, true);
+export const GatewayInternal = (): MethodDecorator & ClassDecorator => declareAccess({ kind: 'gateway' });
+
+/** The rule a handler declares (its own, else its class's), or undefined when it declares none. */
+export function accessRuleOf(handler: object, owner: object): AccessRule | undefined {
+  return (Reflect.getMetadata(ACCESS_RULE, handler) ?? Reflect.getMetadata(ACCESS_RULE, owner)) as AccessRule | undefined;
+}
 
 /** The identity the gateway uses for its own calls to services. */
 export const GATEWAY_PRINCIPAL = 'gateway';
@@ -62,8 +92,8 @@ export class IdentityGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
+    if (rule?.kind === 'internal') return true;
     const request = requestOf(context);
     if (!request) throw new UnauthorizedException('No request to authenticate');
     if (!request.assayIdentity) {
@@ -77,23 +107,28 @@ export class IdentityGuard implements CanActivate {
     }
     const identity = request.assayIdentity;
     if (RequestContext.isActive()) RequestContext.bindIdentity(identity);
-    return this.authorize(identity, targets);
+    return this.authorize(identity, rule);
   }
 
-  private authorize(identity: Identity, targets: Parameters<Reflector['getAllAndOverride']>[1]): boolean {
-    const meta = <T>(key: string): T | undefined => this.reflector.getAllAndOverride<T>(key, targets);
-    if (meta<boolean>(ANONYMOUS_ALLOWED)) return true;
+  private authorize(identity: Identity, rule: AccessRule | undefined): boolean {
+    if (rule?.kind === 'anonymous') return true;
     if (identity.kind === 'anonymous') throw new UnauthorizedException('Authentication required');
-    if (meta<boolean>(GATEWAY_INTERNAL)) {
-      if (identity.kind === 'system' && identity.principalId === GATEWAY_PRINCIPAL) return true;
-      throw new ForbiddenException('This route is internal to Assay');
+    if (!rule) throw new ForbiddenException('This route declares no access rule');
+    switch (rule.kind) {
+      case 'internal':
+        return true;
+      case 'gateway':
+        if (identity.kind === 'system' && identity.principalId === GATEWAY_PRINCIPAL) return true;
+        throw new ForbiddenException('This route is internal to Assay');
+      case 'portal':
+        if (identity.kind === 'portal' && identity.portal && identity.tenantId) return true;
+        throw new ForbiddenException('This route needs a supplier portal token');
+      case 'permissions':
+        return this.authorizePermissions(identity, rule.permissions);
     }
-    if (meta<boolean>(PORTAL_ROUTE)) {
-      if (identity.kind === 'portal' && identity.portal && identity.tenantId) return true;
-      throw new ForbiddenException('This route needs a supplier portal token');
-    }
-    const required = meta<Permission[]>(REQUIRED_PERMISSIONS);
-    if (!required) throw new ForbiddenException('This route declares no access rule');
+  }
+
+  private authorizePermissions(identity: Identity, required: readonly Permission[]): boolean {
     if (identity.kind !== 'user' && identity.kind !== 'api_key') throw new ForbiddenException('This route needs a user or an API key');
     if (!identity.tenantId && !(identity.kind === 'user' && required.every((permission) => permission === 'self'))) {
       throw new ForbiddenException('This route needs a tenant');

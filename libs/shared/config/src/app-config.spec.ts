@@ -87,6 +87,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig('worker', { ...base, STORAGE_URL: 'gs://blobs' })).toThrow(/STORAGE_URL must use file or s3/);
   });
 
+  it('turns GraphQL introspection off in production unless GRAPHQL_INTROSPECTION says otherwise', () => {
+    const introspection = (env: Record<string, string>) => loadConfig('worker', { ...base, ...env }).graphqlIntrospection;
+    expect(introspection({})).toBe(true);
+    expect(introspection({ NODE_ENV: 'test' })).toBe(true);
+    expect(introspection({ NODE_ENV: 'production' })).toBe(false);
+    expect(introspection({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' })).toBe(true);
+    expect(introspection({ NODE_ENV: 'development', GRAPHQL_INTROSPECTION: 'false' })).toBe(false);
+    expect(() => introspection({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'yes please' })).toThrow(/GRAPHQL_INTROSPECTION must be true or false/);
+  });
+
   it('refuses unsafe role names', () => {
     expect(() => loadConfig('worker', { ...base, DATABASE_APP_ROLE: 'app; drop table x' })).toThrow(/DATABASE_APP_ROLE/);
   });

@@ -8,3 +8,4 @@ export * from './operations.module';
 export * from './http-app.bootstrap';
 export * from './service-core.module';
 export * from './service-runner';
+export * from './deferred-json';

@@ -4,9 +4,10 @@ import type { ServiceName } from '@assay/shared/contracts';
 import { DATA_SOURCE, DatabaseModule, DatabaseModuleOptions } from '@assay/shared/database';
 import { OutboxRelayModule, QueueModule, QueueRegistry } from '@assay/shared/queue';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ClsModule } from 'nestjs-cls';
 import type { DataSource } from 'typeorm';
+import { MalformedJsonInterceptor } from './deferred-json';
 import { createLoggingModule } from './logging.module';
 import { OperationsModule, READINESS_CHECKS, ReadinessCheck, createMetricsRegistry } from './operations.module';
 import { ProblemDetailsFilter } from './problem-details.filter';
@@ -20,7 +21,7 @@ export interface ServiceCoreOptions {
 /**
  * Everything a backend service shares: validated config, request context, JSON logs, its schema's
  * database connection, queues and outbox relay, health and metrics, problem+json errors and the
- * internal identity check on every route.
+ * internal identity check on every route (before any body is read).
  */
 @Module({})
 export class ServiceCoreModule {
@@ -50,6 +51,7 @@ export class ServiceCoreModule {
         { provide: SERVICE_NAME, useValue: options.service },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_GUARD, useClass: IdentityGuard },
+        { provide: APP_INTERCEPTOR, useClass: MalformedJsonInterceptor },
       ],
       exports: [SERVICE_NAME, ConfigModule],
     };

@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ServiceName } from '@assay/shared/contracts';
 import { createSubgraphModule } from '@assay/shared/graphql';
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { deferMalformedJson } from './deferred-json';
 import { createHttpApp, listen, serveOpenApi } from './http-app.bootstrap';
 import { exitWithParent } from './process-lifetime';
 import { ServiceCoreModule } from './service-core.module';
@@ -40,6 +41,8 @@ export async function runService(spec: ServiceSpec): Promise<void> {
         serveOpenApi(instance, spec.title);
       },
     });
+    await app.init();
+    deferMalformedJson(app);
     exitWithParent();
     await listen(app, config);
   } catch (error) {

@@ -4,6 +4,7 @@ import { WORKER_NODE_OPTIONS, freePort } from '@assay/shared/local-infra';
 import type { DataSource } from 'typeorm';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
+import * as OTPAuth from 'otpauth';
 import { bearer, gateway, linkToken } from './helpers';
 import { testStack } from './test-stack';
 
@@ -43,8 +44,21 @@ export async function inviteMember(owner: DataSource, ownerToken: string, role: 
   return { email, userId: accepted.body.user.id as string, accessToken: accepted.body.accessToken as string };
 }
 
+/** The TOTP code of a seed now, or `offsetSteps` 30-second steps from now. */
+export const totpCode = (secret: string, offsetSteps = 0): string =>
+  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+
+/** Turns TOTP on for the signed-in user: the seed, the ten recovery codes and the session's upgraded access token. */
+export async function enrolTotp(accessToken: string): Promise<{ secret: string; recoveryCodes: string[]; accessToken: string }> {
+  const begun = await gateway('/api/v1/me/mfa/totp', { method: 'POST', headers: bearer(accessToken) });
+  if (begun.status !== 201 || !/^otpauth:\/\/totp\//.test(String(begun.body.otpauthUrl))) throw new Error(`TOTP enrolment failed: ${begun.status}`);
+  const verified = await gateway('/api/v1/me/mfa/totp/verify', { method: 'POST', json: { code: totpCode(begun.body.secret) }, headers: bearer(accessToken) });
+  if (verified.status !== 200 || verified.body.recoveryCodes?.length !== 10) throw new Error(`TOTP confirmation failed: ${verified.status}`);
+  return { secret: begun.body.secret, recoveryCodes: verified.body.recoveryCodes, accessToken: verified.body.accessToken };
+}
+
 /** Forks a compiled process of the stack with the stack's env (plus `env`) and waits until `ready` says so. */
-async function startStackProcess(entry: string, env: Record<string, string>, ready: (output: string) => Promise<boolean>, what: string): Promise<{ stop(): Promise<void> }> {
+async function startStackProcess(entry: string, env: Record<string, string>, ready: (output: string) => Promise<boolean>, what: string, timeoutMs = 45_000): Promise<{ stop(): Promise<void> }> {
   let output = '';
   const child = fork(join(__dirname, '..', '..', '..', '..', 'dist', 'apps', entry, 'src', 'main.js'), [], {
     env: { ...process.env, ...testStack().env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
@@ -60,7 +74,7 @@ async function startStackProcess(entry: string, env: Record<string, string>, rea
     await exited;
   };
   try {
-    await waitFor(() => ready(output), what, 45_000);
+    await waitFor(() => ready(output), what, timeoutMs);
   } catch (error) {
     await stop();
     throw error;
@@ -82,3 +96,14 @@ export async function startExtraService(service: ServiceName, env: Record<string
   return { url, stop: replica.stop };
 }
 
+/**
+ * Starts one more gateway process on the test stack's services and Redis, with `env` overriding the
+ * stack's settings (limits, NODE_ENV …); says where it listens and how to stop it.
+ */
+export async function startExtraGateway(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const ready = async () => (await fetch(`${url}/health/ready`).catch(() => null))?.status === 200;
+  const gateway = await startStackProcess('gateway', { PORT: String(port), GATEWAY_PORT: String(port), LOG_LEVEL: 'warn', ...env }, ready, 'the extra gateway to be ready', 100_000);
+  return { url, stop: gateway.stop };
+}
