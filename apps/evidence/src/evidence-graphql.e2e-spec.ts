@@ -24,7 +24,7 @@ describe('evidence over GraphQL', () => {
     const org = await signupTenant();
     const other = await signupTenant();
     const supplierId = await kit.supplier(org.tenant.id, 'Graph Supplier');
-    const assessmentId = newId();
+    const assessmentId = await kit.assessment(org.tenant.id, supplierId);
     const sbom = await processed(org.accessToken, { supplierId, assessmentId, claimIds: '1.2.1' }, 'cyclonedx.json');
     const txt = await processed(org.accessToken, { supplierId }, 'security.txt');
 

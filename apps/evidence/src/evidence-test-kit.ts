@@ -18,6 +18,8 @@ export interface EvidenceTestDatabases {
   app: Awaited<ReturnType<typeof appDatabase>>;
   /** A supplier known to the evidence service, through a `supplier.created` event from the assessments outbox. */
   supplier(tenantId: string, name?: string): Promise<string>;
+  /** An assessment of a supplier known to the evidence service, through an `assessment.created` event. */
+  assessment(tenantId: string, supplierId: string): Promise<string>;
 }
 
 /** The owner and app connections for a suite (opened before it, closed after it). */
@@ -28,6 +30,12 @@ export function evidenceTestDatabases(): EvidenceTestDatabases {
       await emitEvent(kit.app.database, 'assessments', tenantId, 'supplier.created', { supplierId, name, tier: 'high', role: 'developer_distributor', status: 'active' });
       await waitFor(async () => (await kit.owner.query(`select 1 from evidence.suppliers where id = $1`, [supplierId])).length === 1, 'the supplier projection');
       return supplierId;
+    },
+    async assessment(tenantId: string, supplierId: string): Promise<string> {
+      const assessmentId = newId();
+      await emitEvent(kit.app.database, 'assessments', tenantId, 'assessment.created', { assessmentId, supplierId, status: 'draft' });
+      await waitFor(async () => (await kit.owner.query(`select 1 from evidence.assessments where id = $1`, [assessmentId])).length === 1, 'the assessment projection');
+      return assessmentId;
     },
   } as EvidenceTestDatabases;
   beforeAll(async () => {
