@@ -6,10 +6,11 @@ import type { DataSource } from 'typeorm';
 
 export const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name));
 
-export function form(fields: Record<string, string>, file: Buffer, filename: string): FormData {
+/** A multipart upload; `type` is the file part's declared content type (the client's word). */
+export function form(fields: Record<string, string>, file: Buffer, filename: string, type?: string): FormData {
   const body = new FormData();
   for (const [name, value] of Object.entries(fields)) body.append(name, value);
-  body.append('file', new Blob([new Uint8Array(file)]), filename);
+  body.append('file', new Blob([new Uint8Array(file)], type ? { type } : {}), filename);
   return body;
 }
 
@@ -39,6 +40,14 @@ export function evidenceTestDatabases(): EvidenceTestDatabases {
     await kit.app.dataSource.destroy();
   });
   return kit;
+}
+
+/** Waits until evidence is processed, failed or rejected, and gives it as the API shows it. */
+export function settledEvidence(accessToken: string, id: string, timeoutMs = 30_000) {
+  return waitFor(async () => {
+    const response = await gateway(`/api/v1/evidence/${id}`, { headers: bearer(accessToken) });
+    return ['processed', 'failed', 'rejected'].includes(response.body.status) ? response.body : null;
+  }, `evidence ${id} to settle`, timeoutMs);
 }
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
