@@ -1,5 +1,8 @@
-import { bearer, gateway, signupTenant, testStack } from '@assay/shared/testing';
-import { evidenceTestDatabases, fixture, form, settledEvidence } from '../../apps/evidence/src/evidence-test-kit';
+import { bearer, evidenceTestDatabases, form, gateway, settledEvidence, signupTenant, testStack } from '@assay/shared/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const fixture = (name: string) => readFileSync(join(__dirname, '../../apps/evidence/src/fixtures', name));
 
 /*
  * Hostile uploads through the gateway, processed by the stack's real worker: each ends `failed` or
