@@ -333,7 +333,7 @@ describe('evidence parsers under generated input', () => {
 });
 
 describe('UntrustedJsonReader', () => {
-  const objects = fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 });
+  const objects = fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
 
   /** Feeds bytes in chunks cut at the given points (multi-byte characters may be split). */
   function read(bytes: Uint8Array, cuts: number[]): Record<string, unknown> {
