@@ -12,7 +12,7 @@ const principle = (theme: string) => id(theme).chain((principleId) => fc.array(c
 const theme = id('').chain((themeId) => fc.tuple(fc.oneof(fc.constant('A theme'), scalar), fc.array(principle(themeId), { maxLength: 1 })).map(([title, principles]) => [`  - id: "${themeId}"`, `    title: ${title}`, '    principles:', ...principles].join('\n')));
 const catalogue = fc
   .tuple(
-    fc.array(theme, { minLength: 1, maxLength: 2 }),
+    fc.array(theme, { minLength: 1, maxLength: 1 }),
     fc.array(fc.constantFrom('"1"', '"2"', '"9"'), { maxLength: 2 }),
     fc.array(fc.tuple(fc.constantFrom('sbom.present', '__proto__', 'x'), fc.array(fc.constantFrom('"1.1.1"', '"1.2.1"', '"9.9.9"'), { maxLength: 2 })), { maxLength: 1 }),
     fc.array(fc.tuple(fc.constantFrom('iso27001', '__proto__'), fc.constantFrom('"1.1"', '"1.2"', '"7.7"'), scalar), { maxLength: 1 }),

@@ -70,8 +70,7 @@ function carried(value: number, carrier: (typeof V6_CARRIERS)[number]): string {
 /** IPv6 ranges never reached by default. */
 const REFUSED_V6 = ['::1/128', '::/128', 'fe80::/10', 'fc00::/7', 'fec0::/10', 'ff00::/8', '100::/64', '2001:db8::/32', '2001::/32', '2002::/16', '64:ff9b::/96', '::/96', '4000::/2'];
 const v6Among = (cidrs: string[]): Arbitrary<ipaddr.IPv6> =>
-  fc.tuple(fc.constantFrom(...cidrs), fc.uint8Array({ minLength: 16, maxLength: 16 })).map(([cidr, random]) => {
-    const [base, bits] = ipaddr.IPv6.parseCIDR(cidr);
+  fc.tuple(fc.constantFrom(...cidrs.map((cidr) => ipaddr.IPv6.parseCIDR(cidr))), fc.uint8Array({ minLength: 16, maxLength: 16 })).map(([[base, bits], random]) => {
     const bytes = base.toByteArray().map((byte, index) => {
       const fixed = Math.min(8, Math.max(0, bits - index * 8));
       const mask = (0xff << (8 - fixed)) & 0xff;
@@ -84,9 +83,14 @@ const V6_FORMS = [(a: ipaddr.IPv6) => a.toString(), (a: ipaddr.IPv6) => a.toNorm
 /** A URL around a host, in one of a few shapes. */
 const URL_FORMS = [(host: string) => `http://${host}/`, (host: string) => `https://${host}:8443/x?y#z`, (host: string) => `HTTP://${host}`, (host: string) => `http://public.example@${host}/`];
 const urlForm = fc.constantFrom(...URL_FORMS);
-const refused = (target: string) => {
-  expect(() => checkOutboundUrl(target, strict)).toThrow(UnsafeTargetError);
-  return true;
+/** checkOutboundUrl refuses the URL with UnsafeTargetError (plain booleans: ten thousand runs of expect() cost more than the checks). */
+const refused = (target: string): boolean => {
+  try {
+    checkOutboundUrl(target, strict);
+    return false;
+  } catch (error) {
+    return error instanceof UnsafeTargetError;
+  }
 };
 
 describe('SSRF address policy under generated input', () => {
@@ -94,9 +98,7 @@ describe('SSRF address policy under generated input', () => {
     fc.assert(
       fc.property(v4Among(REFUSED_V4), v4Spelling, urlForm, (value, how, form) => {
         const spelling = spell(value, how);
-        expect(parseIpLiteral(spelling)?.toString()).toBe(octets(value).join('.'));
-        expect(isAllowedAddress(spelling, strict)).toBe(false);
-        return refused(form(spelling));
+        return parseIpLiteral(spelling)?.toString() === octets(value).join('.') && !isAllowedAddress(spelling, strict) && refused(form(spelling));
       }),
       RUNS,
     );
@@ -106,8 +108,7 @@ describe('SSRF address policy under generated input', () => {
     fc.assert(
       fc.property(v4Among(REFUSED_V4), fc.constantFrom(...V6_CARRIERS), fc.boolean(), urlForm, (value, carrier, bracketed, form) => {
         const spelling = carried(value, carrier);
-        expect(isAllowedAddress(bracketed ? `[${spelling}]` : spelling, strict)).toBe(false);
-        return refused(form(`[${spelling}]`));
+        return !isAllowedAddress(bracketed ? `[${spelling}]` : spelling, strict) && refused(form(`[${spelling}]`));
       }),
       RUNS,
     );
@@ -117,8 +118,7 @@ describe('SSRF address policy under generated input', () => {
     fc.assert(
       fc.property(v6Among(REFUSED_V6), fc.constantFrom(...V6_FORMS), urlForm, (address, written, form) => {
         const spelling = written(address);
-        expect(isAllowedAddress(spelling, strict)).toBe(false);
-        return refused(form(`[${spelling}]`));
+        return !isAllowedAddress(spelling, strict) && refused(form(`[${spelling}]`));
       }),
       RUNS,
     );
@@ -128,9 +128,7 @@ describe('SSRF address policy under generated input', () => {
     fc.assert(
       fc.property(v4Among(PUBLIC_V4), v4Spelling, (value, how) => {
         const spelling = spell(value, how);
-        expect(isAllowedAddress(spelling, strict)).toBe(true);
-        expect(checkOutboundUrl(`https://${spelling}/hook`, strict).hostname).toBe(octets(value).join('.'));
-        return true;
+        return isAllowedAddress(spelling, strict) && checkOutboundUrl(`https://${spelling}/hook`, strict).hostname === octets(value).join('.');
       }),
       RUNS,
     );
@@ -147,7 +145,7 @@ describe('SSRF address policy under generated input', () => {
     const urls = fc.oneof(
       hosts.map((host) => `http://${host}/`),
       fc.tuple(fc.constantFrom('http://', 'https://', 'ftp://', 'file://', 'http:', '//', 'HtTp://', 'gopher://', ''), fc.string({ maxLength: 6 }), fc.constantFrom('', '@', ':', '#@', '\\@', '%2e', '.'), hosts, fc.constantFrom('', ':0', ':65536', ':99999', '/x')).map((parts) => parts.join('')),
-      fc.webUrl(),
+      fc.tuple(fc.constantFrom('https://', 'http://'), fc.constantFrom('hooks.example.com', 'xn--80ak6aa92e.com', 'a.b.c.d.e', '1.2.3.4.5', '[::]', '0x7f.1.example'), fc.constantFrom('', ':443', '/a?b#c')).map((parts) => parts.join('')),
     );
     fc.assert(
       fc.property(hosts, urls, fc.boolean(), (host, target, allowPrivate) => {
