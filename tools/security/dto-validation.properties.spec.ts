@@ -69,6 +69,15 @@ describe('DTO validation (the services’ ValidationPipe) under generated input'
     expect(names).toEqual(expect.arrayContaining(['SignupDto', 'CreateSupplierDto', 'CreateWebhookEndpointDto', 'UrlEvidenceDto', 'PageQueryDto']));
   });
 
+  it('refuses input nested thousands deep with a 400 (the pipe walks it recursively: it overflowed the stack)', async () => {
+    const deep = JSON.parse(`{"name":${'['.repeat(5_000)}${']'.repeat(5_000)}}`) as unknown;
+    for (const dto of classes.keys()) {
+      const outcome = await pipe.transform(deep, { type: 'body', metatype: dto, data: undefined }).catch((error: unknown) => error);
+      expect(outcome).toBeInstanceOf(ProblemException);
+      expect((outcome as ProblemException).getStatus()).toBe(400);
+    }
+  });
+
   it('answers every input with a valid DTO or a 400 naming fields', async () => {
     const cases = fc.constantFrom(...classes.entries()).chain(([dto, fields]) => fc.tuple(fc.constant(dto), bodyFor(fields), fc.constantFrom(...LOCATIONS)));
     await fc.assert(
