@@ -117,6 +117,21 @@ describe('gateway under generated hostile requests', () => {
     );
   }, 240_000);
 
+  it('a JSON body nested thousands deep is a 400 on every service (it overflowed the validation pipe: a 500)', async () => {
+    const deep = `{"name":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
+    for (const [method, path] of [['PATCH', '/api/v1/tenant'], ['POST', '/api/v1/suppliers'], ['POST', '/api/v1/evidence'], ['POST', '/api/v1/webhook-endpoints']]) {
+      const response = await fetch(`${testStack().gatewayUrl}${path}`, { method, headers: { ...bearer(token), 'content-type': 'application/json' }, body: deep });
+      expect({ path, status: response.status }).toEqual({ path, status: 400 });
+    }
+  });
+
+  it('a multipart body that breaks off or lacks its boundary is a 400 (the parser threw: a 500)', async () => {
+    for (const body of ['"x"', '--x\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nabc', '--y\r\n\r\n--y--']) {
+      const response = await fetch(`${testStack().gatewayUrl}/api/v1/evidence`, { method: 'POST', headers: { ...bearer(token), 'content-type': 'multipart/form-data; boundary=x' }, body });
+      expect({ body, status: response.status }).toEqual({ body, status: 400 });
+    }
+  });
+
   it.each(['/api/v1/suppliers', '/api/v1/assessments', '/api/v1/findings', '/api/v1/members', '/api/v1/api-keys', '/api/v1/audit-events', '/api/v1/evidence', '/api/v1/webhook-endpoints', '/api/v1/notifications'])(
     'a forged cursor on %s is a 400, not a query error',
     async (path) => {
