@@ -31,7 +31,9 @@ export function nestedDeeperThan(value: unknown, limit: number): boolean {
  */
 class DepthLimitedValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (nestedDeeperThan(value, MAX_INPUT_DEPTH)) {
+    // Only what the pipe itself validates (bodies, queries, params, GraphQL arguments of DTO types); a
+    // resolver's parent or info object is no input.
+    if (this.toValidate(metadata) && nestedDeeperThan(value, MAX_INPUT_DEPTH)) {
       throw new ProblemException(400, `The request nests deeper than ${MAX_INPUT_DEPTH} levels`, { errors: [{ field: metadata.data ?? metadata.type, message: 'nested too deeply' }] });
     }
     return super.transform(value, metadata);
