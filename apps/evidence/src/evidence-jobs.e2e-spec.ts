@@ -2,7 +2,7 @@ import { newId } from '@assay/shared/database';
 import { bearer, gateway, signupTenant, waitFor } from '@assay/shared/testing';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { evidenceTestDatabases, fixture } from './evidence-test-kit';
+import { evidenceTestDatabases, fixture, settledEvidence } from './evidence-test-kit';
 
 const securityTxt = fixture('security.txt');
 const MAX_BYTES = 50 * 1024 * 1024;
@@ -57,13 +57,6 @@ describe('evidence jobs: URL fetches, the pending sweep, expiry', () => {
     await new Promise((resolve) => site.close(resolve));
   });
 
-  async function settled(accessToken: string, id: string) {
-    return waitFor(async () => {
-      const response = await gateway(`/api/v1/evidence/${id}`, { headers: bearer(accessToken) });
-      return ['processed', 'failed', 'rejected'].includes(response.body.status) ? response.body : null;
-    }, `evidence ${id} to settle`, 30_000);
-  }
-
   const events = async (tenantId: string, type: string): Promise<Record<string, unknown>[]> =>
     (await kit.owner.query(`select payload from evidence.outbox where tenant_id = $1 and type = $2 order by id`, [tenantId, type])).map((row: { payload: { data: Record<string, unknown> } }) => row.payload.data);
 
@@ -79,13 +72,13 @@ describe('evidence jobs: URL fetches, the pending sweep, expiry', () => {
     const escape = await submit(`${base}/escape`);
     const huge = await submit(`${base}/huge`);
 
-    const fetched = await settled(org.accessToken, direct.body.id);
+    const fetched = await settledEvidence(org.accessToken, direct.body.id);
     expect(fetched).toMatchObject({ status: 'processed', kind: 'security_txt', size: securityTxt.length, facts: { expires: '2099-12-31T23:59:59.000Z' } });
-    expect(await settled(org.accessToken, redirected.body.id)).toMatchObject({ status: 'processed', kind: 'security_txt', sha256: fetched.sha256 });
-    const escaped = await settled(org.accessToken, escape.body.id);
+    expect(await settledEvidence(org.accessToken, redirected.body.id)).toMatchObject({ status: 'processed', kind: 'security_txt', sha256: fetched.sha256 });
+    const escaped = await settledEvidence(org.accessToken, escape.body.id);
     expect(escaped.status).toBe('rejected');
     expect(escaped.error).toMatch(/redirect 1.*scheme/);
-    const oversize = await settled(org.accessToken, huge.body.id);
+    const oversize = await settledEvidence(org.accessToken, huge.body.id);
     expect(oversize.status).toBe('rejected');
     expect(oversize.error).toMatch(/larger than/);
     expect((await events(org.tenant.id, 'evidence.failed')).map((data) => data['evidenceId']).sort()).toEqual([escape.body.id, huge.body.id].sort());
@@ -118,7 +111,7 @@ describe('evidence jobs: URL fetches, the pending sweep, expiry', () => {
       `insert into evidence.evidence (tenant_id, id, supplier_id, status, source, url, created_at) values ($1, $2, $3, 'pending', 'url', $4, now() - interval '2 minutes')`,
       [org.tenant.id, id, supplierId, `${base}/.well-known/security.txt`],
     );
-    expect(await settled(org.accessToken, id)).toMatchObject({ status: 'processed', kind: 'security_txt' });
+    expect(await settledEvidence(org.accessToken, id)).toMatchObject({ status: 'processed', kind: 'security_txt' });
     expect(await events(org.tenant.id, 'evidence.processed')).toHaveLength(1);
   });
 
@@ -132,8 +125,8 @@ describe('evidence jobs: URL fetches, the pending sweep, expiry', () => {
       `insert into evidence.evidence (tenant_id, id, supplier_id, status, source, url, attempts) values ($1, $2, $4, 'processing', 'url', $5, 3), ($1, $3, $4, 'processing', 'url', $5, 30)`,
       [org.tenant.id, stranded, hopeless, supplierId, `${base}/.well-known/security.txt`],
     );
-    expect(await settled(org.accessToken, stranded)).toMatchObject({ status: 'processed', kind: 'security_txt' });
-    expect(await settled(org.accessToken, hopeless)).toMatchObject({ status: 'failed', error: 'could not be processed in 30 attempts' });
+    expect(await settledEvidence(org.accessToken, stranded)).toMatchObject({ status: 'processed', kind: 'security_txt' });
+    expect(await settledEvidence(org.accessToken, hopeless)).toMatchObject({ status: 'failed', error: 'could not be processed in 30 attempts' });
     expect(await events(org.tenant.id, 'evidence.processed')).toHaveLength(1);
     expect(await events(org.tenant.id, 'evidence.failed')).toHaveLength(1);
   });

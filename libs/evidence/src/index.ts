@@ -4,3 +4,4 @@ export { BlobNotFoundError, blobKey } from './storage/blob-storage';
 export type { BlobStat, BlobStorage, StagedBlob } from './storage/blob-storage';
 export { ComponentsRepository } from './components/components.repository';
 export { fileTypeDetector, parseEvidence } from './parsing/evidence-parser';
+export { RejectedEvidence, fetchEvidenceUrl } from './ingestion/evidence-url-fetch';

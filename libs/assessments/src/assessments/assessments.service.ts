@@ -258,7 +258,7 @@ export class AssessmentsService {
   }
 
   async list(tenantId: string, filter: { supplierId?: string; status?: AssessmentStatus; overdue?: boolean }, limit: number, cursor?: string): Promise<Page<AssessmentSummary>> {
-    const after = decodeCursor(cursor, 1);
+    const after = decodeCursor(cursor, ['uuid']);
     const rows: AssessmentRow[] = await this.database.run(
       (m) =>
         m.query(

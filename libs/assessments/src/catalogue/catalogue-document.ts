@@ -71,7 +71,14 @@ function record(value: unknown, where: string): Raw {
 
 /** Parses and checks a catalogue YAML: structure, unique ids, claims nested under their principle, known evidence kinds. */
 export function parseCatalogue(source: string): FrameworkDocument {
-  const root = record(parse(source, { prettyErrors: true, uniqueKeys: true, maxAliasCount: 0 }), 'document');
+  let document: unknown;
+  try {
+    document = parse(source, { prettyErrors: true, uniqueKeys: true, maxAliasCount: 0 });
+  } catch (error) {
+    // YAML syntax errors, and aliases (refused: no expansion), which the yaml package reports as a ReferenceError.
+    throw new CatalogueFormatError(`not readable YAML: ${(error as Error).message}`);
+  }
+  const root = record(document, 'document');
   const evidenceKinds = list(root['evidence_kinds'], 'evidence_kinds').map((kind, i) => text(kind, `evidence_kinds[${i}]`));
   const seen = new Set<string>();
   const unique = (id: string, where: string) => {

@@ -45,7 +45,7 @@ export class FindingsService {
   }
 
   async list(tenantId: string, filter: { supplierId?: string; status?: FindingStatus }, limit: number, cursor?: string): Promise<Page<FindingView>> {
-    const after = decodeCursor(cursor, 1);
+    const after = decodeCursor(cursor, ['uuid']);
     const rows: FindingRow[] = await this.database.run(
       (m) =>
         m.query(

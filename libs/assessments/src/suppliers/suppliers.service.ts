@@ -124,7 +124,7 @@ export class SuppliersService {
   }
 
   async list(tenantId: string, filter: { tier?: SupplierTier; status?: SupplierStatus; q?: string }, limit: number, cursor?: string): Promise<Page<SupplierView>> {
-    const after = decodeCursor(cursor, 1);
+    const after = decodeCursor(cursor, ['uuid']);
     const rows: SupplierRow[] = await this.database.run(
       (m) =>
         m.query(

@@ -36,9 +36,8 @@ export class EvidenceController {
   @ApiOperation({ summary: 'The tenant’s evidence, newest first' })
   async list(@Query() query: EvidenceQueryDto): Promise<Page<Evidence>> {
     const limit = pageLimit(query);
-    const cursor = decodeCursor(query.cursor, 1);
+    const cursor = decodeCursor(query.cursor, ['uuid']);
     const before = cursor ? String(cursor[0]) : null;
-    if (before !== null && !UUID.test(before)) throw new ProblemException(400, 'The cursor is not valid', { errors: [{ field: 'cursor', message: 'unreadable cursor' }] });
     const rows = await this.database.run((manager) => this.evidence.list(manager, RequestContext.tenantId, query, limit + 1, before));
     return toPage(rows.map(view), limit, (row) => [row.id]);
   }

@@ -77,9 +77,8 @@ export class EvidenceResolver {
     @Args('filter', { type: () => EvidenceFilterInput, nullable: true }) filter?: EvidenceFilterInput | null,
   ): Promise<Connection<Evidence>> {
     const limit = Math.min(Math.max(first ?? 50, 1), MAX_PAGE_SIZE);
-    const cursor = decodeCursor(after ?? undefined, 1);
+    const cursor = decodeCursor(after ?? undefined, ['uuid']);
     const before = cursor ? String(cursor[0]) : null;
-    if (before !== null && !isUuid(before)) throw new ProblemException(400, 'The cursor is not valid');
     const criteria: EvidenceFilter = {};
     if (filter?.supplierId) {
       if (!isUuid(filter.supplierId)) return toConnection({ data: [], nextCursor: null });

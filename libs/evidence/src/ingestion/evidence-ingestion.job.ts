@@ -1,7 +1,6 @@
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { EvidenceIngestPayload, EvidenceProcessedEventData, JobName } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
-import { SafeResponse, safeRequest } from '@assay/shared/net';
 import { OnJob } from '@assay/shared/queue';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Readable } from 'node:stream';
@@ -13,13 +12,10 @@ import { emit } from '../evidence-writes';
 import { EvidenceParseError, UnsupportedEvidenceError } from '../parsing/parse-result';
 import { BinaryTypeDetector, EvidenceContent, fileTypeDetector, parseEvidence } from '../parsing/evidence-parser';
 import { BLOB_STORAGE, BlobStorage, blobKey } from '../storage/blob-storage';
+import { RejectedEvidence, fetchEvidenceUrl } from './evidence-url-fetch';
 
-class RejectedEvidence extends Error {}
-
-const MAX_REDIRECTS = 5;
 /** Ingestion attempts (each start counts, including those cut short by a dying worker) before evidence is failed. */
 export const MAX_INGEST_ATTEMPTS = 30;
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Ingests one piece of evidence: fetches URL evidence through the SSRF guard (redirects re-checked), detects the kind from
@@ -87,7 +83,11 @@ export class EvidenceIngestionJob {
       if (!key) throw new Error(`blob of evidence ${evidence.id} is missing`);
       return () => this.storage.open(key);
     }
-    const response = await this.fetch(evidence.url as string);
+    const response = await fetchEvidenceUrl(evidence.url as string, {
+      allowPrivate: this.config.webhookAllowPrivate,
+      timeoutMs: this.config.evidence.urlFetchTimeoutMs,
+      maxResponseBytes: this.config.evidence.maxBytes + 1,
+    });
     if (response.status < 200 || response.status > 299) throw new RejectedEvidence(`the URL answered HTTP ${response.status}`);
     if (response.truncated) throw new RejectedEvidence(`the document at the URL is larger than ${this.config.evidence.maxBytes} bytes`);
     const staged = await this.storage.stage(Readable.from([response.body]), this.config.evidence.maxBytes);
@@ -99,32 +99,6 @@ export class EvidenceIngestionJob {
     }, tenantId);
     evidence.sha256 = staged.sha256;
     return response.body;
-  }
-
-  /** GET through the SSRF guard, following up to MAX_REDIRECTS redirects, each target checked again (scheme, address). */
-  private async fetch(start: string): Promise<SafeResponse> {
-    let url = start;
-    for (let hop = 0; ; hop++) {
-      let response: SafeResponse;
-      try {
-        response = await safeRequest(url, {
-          allowPrivate: this.config.webhookAllowPrivate,
-          timeoutMs: this.config.evidence.urlFetchTimeoutMs,
-          maxResponseBytes: this.config.evidence.maxBytes + 1,
-          headers: { 'user-agent': 'Assay-Evidence/1', accept: '*/*' },
-        });
-      } catch (error) {
-        throw new RejectedEvidence(`the URL could not be fetched${hop > 0 ? ` (redirect ${hop})` : ''}: ${(error as Error).message.slice(0, 200)}`);
-      }
-      const location = response.headers['location'];
-      if (!REDIRECTS.has(response.status) || typeof location !== 'string') return response;
-      if (hop >= MAX_REDIRECTS) throw new RejectedEvidence(`the URL redirected more than ${MAX_REDIRECTS} times`);
-      try {
-        url = new URL(location, url).toString();
-      } catch {
-        throw new RejectedEvidence('the URL redirected to an invalid location');
-      }
-    }
   }
 
   /** Records an outcome reached without parsing (rejected URL, unparseable content) in its own transaction. */

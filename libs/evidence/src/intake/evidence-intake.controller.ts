@@ -30,6 +30,8 @@ function isMultipart(request: FastifyRequest): request is MultipartRequest {
   return typeof multipart.isMultipart === 'function' && multipart.isMultipart();
 }
 
+const MULTIPART_SYNTAX = /multipart|boundary|part header|malformed/i;
+
 /**
  * Streams the `file` part to storage (hashing as it goes) and validates the other fields as `metatype`;
  * the fields may come before or after the file. On any refusal the staged bytes are discarded.
@@ -55,7 +57,8 @@ async function readUpload<T extends object>(storage: BlobStorage, request: Multi
     if (error instanceof ProblemException) throw error;
     const code = (error as { code?: string }).code ?? '';
     if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') throw new ProblemException(413, 'Too many parts in the upload');
-    if (code.startsWith('FST_')) throw new ProblemException(400, `Unreadable multipart body: ${(error as Error).message}`);
+    // The multipart parser's own errors (a missing boundary, a body that ends mid-part) carry no code.
+    if (code.startsWith('FST_') || MULTIPART_SYNTAX.test((error as Error).message ?? '')) throw new ProblemException(400, `Unreadable multipart body: ${(error as Error).message}`);
     throw error;
   }
   if (!staged) throw new ProblemException(400, 'A multipart upload needs a "file" part', { errors: [{ field: 'file', message: 'missing' }] });

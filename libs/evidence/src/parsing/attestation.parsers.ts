@@ -98,8 +98,8 @@ export function isScorecard(document: Record<string, unknown>): boolean {
 
 /** OpenSSF Scorecard JSON result. */
 export function parseScorecard(document: Record<string, unknown>): ParsedEvidence {
-  const repo = document['repo'] as Record<string, unknown>;
-  const scorecard = document['scorecard'] as Record<string, unknown>;
+  const repo = isRecord(document['repo']) ? document['repo'] : {};
+  const scorecard = isRecord(document['scorecard']) ? document['scorecard'] : {};
   const checks = asArray(document['checks']).filter(isRecord);
   return {
     kind: 'scorecard',

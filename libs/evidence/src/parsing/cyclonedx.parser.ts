@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { EvidenceParseError, ParsedEvidence, asArray, isRecord, isoDate, text } from './parse-result';
+import { EvidenceParseError, ParsedEvidence, asArray, daysAfter, isRecord, isoDate, text } from './parse-result';
 import { ComponentCollector, SbomEntry, hashesOf, normalisePurl, sharesOf, spdxExpression } from './sbom-components';
 
 const SPEC_VERSIONS = ['1.2', '1.3', '1.4', '1.5', '1.6'];
@@ -84,7 +84,7 @@ export function cycloneDxEvidence(bom: Record<string, unknown>, mediaType: strin
       tool: toolOf(metadata),
       ...(vulnerabilities > 0 ? { vulnerabilityCount: vulnerabilities } : {}),
     },
-    validUntil: createdAt ? new Date(Date.parse(createdAt) + sbomMaxAgeDays * 86_400_000).toISOString() : null,
+    validUntil: daysAfter(createdAt, sbomMaxAgeDays),
     ...(collector.components ? { components: collector.components } : {}),
   };
 }
@@ -121,7 +121,13 @@ export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number, collector
     parseAttributeValue: false,
     isArray: (_name, path) => ARRAY_PATHS.has(String(path).split('.').slice(-2).join('.')),
   });
-  const document = parser.parse(xml) as Record<string, unknown>;
+  let document: Record<string, unknown>;
+  try {
+    document = parser.parse(xml) as Record<string, unknown>;
+  } catch (error) {
+    // The validator lets a few malformations through (a broken processing instruction) that the parser then throws on.
+    throw new EvidenceParseError(`malformed XML: ${(error as Error).message.slice(0, 200)}`);
+  }
   const root = document['bom'];
   if (!isRecord(root)) throw new EvidenceParseError('not a CycloneDX BOM: no <bom> root');
   const namespace = text(root['@xmlns'], 200) ?? '';

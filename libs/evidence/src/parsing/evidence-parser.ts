@@ -2,7 +2,7 @@ import type { EvidenceKind } from '../evidence/evidence-kinds.constant';
 import { isDsseEnvelope, isInTotoStatement, isScorecard, parseCycloneDxVex, parseOpenVex, parseProvenance, parseScorecard } from './attestation.parsers';
 import { parseCertificate } from './certificate.parser';
 import { addCycloneDxComponent, cycloneDxEvidence, cycloneDxSpecVersion, declaresDependencies, parseCycloneDxXml, refuseDtd } from './cyclonedx.parser';
-import { EvidenceParseError, ParsedEvidence, UnsupportedEvidenceError, asArray, decodeUtf8, isRecord } from './parse-result';
+import { EvidenceParseError, MAX_COMPONENTS, ParsedEvidence, UnsupportedEvidenceError, asArray, decodeUtf8, isRecord } from './parse-result';
 import { ComponentBatchHandler, ComponentCollector } from './sbom-components';
 import { looksLikeSecurityTxt, parseSecurityTxt } from './security-txt.parser';
 import { SpdxDocumentInfo, SpdxPackages, parseSpdxTagValue, spdxJsonInfo, spdxJsonPackage, spdxJsonRelationship } from './spdx.parser';
@@ -169,6 +169,8 @@ async function parseJson(content: EvidenceContent, options: ParseOptions): Promi
     if (components === 0 && vulnerabilities.some((v) => isRecord(v) && isRecord(v['analysis']))) return parseCycloneDxVex(document);
     cycloneDxSpecVersion(document);
     if (!streamed) {
+      // Refused from the first pass's count, before any component reaches the handler (the database).
+      if (components > MAX_COMPONENTS) throw new EvidenceParseError(`more than ${MAX_COMPONENTS} components`);
       await readJson(content, new UntrustedJsonReader({ elements: { components: (element) => addCycloneDxComponent(element, collector) }, keepDocument: false }), collector);
     }
     return cycloneDxEvidence(document, 'application/vnd.cyclonedx+json', options.sbomMaxAgeDays, collector, dependencyGraph, vulnerabilities.length);

@@ -3,12 +3,17 @@ import parseSpdxExpression from 'spdx-expression-parse';
 import type { SbomComponent } from '../components/components.repository';
 import { EvidenceParseError, MAX_COMPONENTS, text } from './parse-result';
 
+const PURL_TYPE = /^[a-z][a-z0-9.-]*$/i;
+
 /** A purl in canonical form and without its version; null parts when the purl is not valid. */
 export function normalisePurl(raw: unknown): { purl: string | null; purlBase: string | null } {
   const value = text(raw, 2048);
   if (!value) return { purl: null, purlBase: null };
   try {
     const parsed = PackageURL.fromString(value);
+    // A type of letters, digits, '.' and '-', starting with a letter: packageurl-js writes any other
+    // (even the '+' the spec allows) percent-encoded, then misreads what it wrote.
+    if (!PURL_TYPE.test(parsed.type)) return { purl: null, purlBase: null };
     const base = new PackageURL(parsed.type, parsed.namespace, parsed.name, undefined, undefined, undefined);
     return { purl: parsed.toString(), purlBase: base.toString() };
   } catch {
@@ -47,7 +52,8 @@ export function hashesOf(entries: { alg: unknown; value: unknown }[]): Record<st
   for (const entry of entries) {
     const alg = text(entry.alg, 32);
     const value = text(entry.value, 128);
-    if (alg && value && HASH_ALGORITHMS.test(alg) && HEX.test(value)) hashes[alg.toUpperCase().replace(/^SHA(\d)/, 'SHA-$1')] = value.toLowerCase();
+    // SHA1 and SHA256 are named SHA-1 and SHA-256; SHA3-512 keeps its name.
+    if (alg && value && HASH_ALGORITHMS.test(alg) && HEX.test(value)) hashes[alg.toUpperCase().replace(/^SHA(?=\d+$)/, 'SHA-')] = value.toLowerCase();
   }
   return hashes;
 }

@@ -1,4 +1,4 @@
-import { EvidenceParseError, MAX_COMPONENTS, ParsedEvidence, asArray, isRecord, isoDate, text } from './parse-result';
+import { EvidenceParseError, MAX_COMPONENTS, ParsedEvidence, asArray, daysAfter, isRecord, isoDate, text } from './parse-result';
 import { ComponentCollector, SbomEntry, hashesOf, normalisePurl, sharesOf, spdxExpression } from './sbom-components';
 
 const SPDX_VERSIONS = ['SPDX-2.2', 'SPDX-2.3'];
@@ -92,7 +92,7 @@ export class SpdxPackages {
         createdAt,
         tool,
       },
-      validUntil: createdAt ? new Date(Date.parse(createdAt) + sbomMaxAgeDays * 86_400_000).toISOString() : null,
+      validUntil: daysAfter(createdAt, sbomMaxAgeDays),
       ...(this.collector.components ? { components: this.collector.components } : {}),
     };
   }

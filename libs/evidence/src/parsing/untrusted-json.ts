@@ -11,7 +11,8 @@ const LEFT_BRACKET = 2;
 const RIGHT_BRACKET = 3;
 const COLON = 4;
 const STRING = 9;
-const VALUE_TOKENS = new Set([LEFT_BRACE, LEFT_BRACKET, 6, 7, 8, STRING, 10]);
+const NUMBER = 10;
+const VALUE_TOKENS = new Set([LEFT_BRACE, LEFT_BRACKET, 6, 7, 8, STRING, NUMBER]);
 
 export interface JsonReadOptions {
   /**
@@ -26,7 +27,7 @@ export interface JsonReadOptions {
 /**
  * Reads one untrusted JSON document fed in chunks, with the guards every evidence document gets:
  * strict UTF-8 (the tokenizer decodes with a fatal decoder), nesting at most 64 deep, at most 2 million values, no `__proto__` key (so no later
- * spread or merge can reach a prototype), a single object at the root and nothing after it.
+ * spread or merge can reach a prototype), numbers a double can hold, a single object at the root and nothing after it.
  */
 export class UntrustedJsonReader {
   private readonly tokenizer = new Tokenizer();
@@ -107,6 +108,8 @@ export class UntrustedJsonReader {
       if (token === STRING && this.depth === 1 && this.previousToken === COLON) this.strings[this.topLevelKey] = value as string;
       this.topLevelKey = undefined;
     }
+    // A number no double can hold (a thousand digits, 1e999) is not data any evidence format carries.
+    if (token === NUMBER && !Number.isFinite(value)) throw new EvidenceParseError('JSON number out of range');
     if (VALUE_TOKENS.has(token)) {
       this.values += 1;
       if (this.values > MAX_JSON_VALUES) throw new EvidenceParseError(`JSON with more than ${MAX_JSON_VALUES} values`);

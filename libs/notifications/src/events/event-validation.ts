@@ -165,8 +165,13 @@ export function eventData<TKind extends EventDataKind>(event: DomainEvent, kind:
   return event.data as unknown as EventDataTypes[TKind];
 }
 
+/** A field of a malformed event as a log label: never its content unless it is a short string (an object may not even turn into one). */
+function labelOf(value: unknown): string {
+  return typeof value === 'string' ? value.slice(0, 100) : `(${value === null ? 'null' : typeof value})`;
+}
+
 function invalid(event: DomainEvent, reason: string): UnrecoverableError {
-  const label = `${String((event as { type?: unknown })?.type)} ${String((event as { id?: unknown })?.id)}`;
+  const label = `${labelOf((event as { type?: unknown })?.type)} ${labelOf((event as { id?: unknown })?.id)}`;
   logger.warn(`skipping malformed event ${label}: ${reason}`);
   return new UnrecoverableError(`malformed event ${label}: ${reason}`);
 }

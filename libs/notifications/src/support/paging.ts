@@ -7,7 +7,7 @@ export async function pageByTime<T extends { id: string }>(
   fetch: (limit: number, after: [string, string] | null) => Promise<T[]>,
 ): Promise<Page<T>> {
   const limit = pageLimit(query);
-  const cursor = decodeCursor(query.cursor, 2);
+  const cursor = decodeCursor(query.cursor, ['timestamp', 'uuid']);
   const rows = await fetch(limit + 1, cursor ? [String(cursor[0]), String(cursor[1])] : null);
   return toPage(rows, limit, (row) => [timeOf(row), row.id]);
 }

@@ -55,10 +55,12 @@ export function credentialHash(credential: string): string {
   return createHash('sha256').update(credential, 'utf8').digest('hex');
 }
 
+const HEX_BYTES = /^(?:[0-9a-f]{2})+$/i;
+
+/** Constant-time equality of two hex digests; anything that is not whole hex is unequal (Buffer.from would stop at the first bad character). */
 export function hashesEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'hex');
-  const right = Buffer.from(b, 'hex');
-  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+  if (!HEX_BYTES.test(a) || !HEX_BYTES.test(b) || a.length !== b.length) return false;
+  return timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 }
 
 export const API_KEY_PREFIX = 'assay_';

@@ -32,11 +32,27 @@ export function encodeCursor(values: (string | number)[]): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | null {
+/** What one value of a cursor must be. */
+export type CursorPart = 'uuid' | 'timestamp' | 'integer';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CURSOR_PARTS: Readonly<Record<CursorPart, (value: unknown) => boolean>> = {
+  uuid: (value) => typeof value === 'string' && UUID.test(value),
+  // As encodeCursor writes them (toISOString), so Postgres reads every one.
+  timestamp: (value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value,
+  integer: (value) => Number.isSafeInteger(value),
+};
+
+/**
+ * The values of a cursor, each checked against its part of `shape`: a cursor is client input, and a
+ * forged one (wrong count, wrong types, a value the database cannot read) is a 400, never an error
+ * from the query it would feed.
+ */
+export function decodeCursor(cursor: string | undefined, shape: readonly CursorPart[]): (string | number)[] | null {
   if (!cursor) return null;
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
+    if (Array.isArray(values) && values.length === shape.length && shape.every((part, index) => CURSOR_PARTS[part](values[index]))) {
       return values as (string | number)[];
     }
   } catch {

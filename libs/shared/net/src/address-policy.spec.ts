@@ -53,6 +53,11 @@ describe('isAllowedAddress', () => {
     '2002:7f00:1::1',
     '2001::1',
     '2001:db8::1',
+    // IPv4-compatible (::/96) and IPv6 outside 2000::/3, which ipaddr.js still calls unicast.
+    '::7f00:1',
+    '::a9fe:a9fe',
+    '4000::1',
+    'fec0::1',
   ])('refuses %s by default', (address) => {
     expect(isAllowedAddress(address, strict)).toBe(false);
   });
@@ -100,6 +105,8 @@ describe('checkOutboundUrl', () => {
     'http://[fe80::1]/',
     'http://[fc00::1]/',
     'http://[64:ff9b::7f00:1]/',
+    'http://[::127.0.0.1]/',
+    'http://[::7f00:1]/',
     'http://169.254.169.254/latest/meta-data/',
     'http://2852039166/',
     'http://10.0.0.1/',

@@ -4,3 +4,4 @@ export * from './smtp-sink';
 export * from './kit';
 export * from './sbom';
 export * from './s3-server';
+export * from './evidence';

@@ -87,7 +87,7 @@ export class ApiKeysService {
   }
 
   async list(tenantId: string, limit: number, cursor?: string): Promise<Page<ApiKeyView>> {
-    const after = decodeCursor(cursor, 1);
+    const after = decodeCursor(cursor, ['uuid']);
     const rows: ApiKeyRow[] = await this.database.run(
       (m) =>
         m.query(

@@ -8,7 +8,7 @@ export class AuditService {
   constructor(private readonly database: TenantDatabase) {}
 
   async list(tenantId: string, limit: number, cursor?: string): Promise<Page<AuditEvent>> {
-    const before = decodeCursor(cursor, 1)?.[0];
+    const before = decodeCursor(cursor, ['integer'])?.[0];
     const rows = await this.database.run((m) => listAuditEvents(m, tenantId, limit + 1, typeof before === 'number' ? before : undefined), tenantId);
     const data = rows.slice(0, limit);
     const last = data[data.length - 1];

@@ -88,7 +88,7 @@ export class MembersService {
 
   async list(tenantId: string, limit: number, cursor?: string): Promise<Page<MemberView>> {
     // Ids are UUIDv7 (time-ordered): keyset pagination on the primary key, no timestamp precision traps.
-    const after = decodeCursor(cursor, 1);
+    const after = decodeCursor(cursor, ['uuid']);
     const rows: MemberRow[] = await this.database.run(
       (m) =>
         m.query(
