@@ -327,6 +327,12 @@ describe('evidence parsers under generated input', () => {
   });
 });
 
+/** A refusal of a top-level key given twice is right when the text does give that key twice. */
+function givenTwice(text: string, message: string): boolean {
+  const key = /^JSON key "(.*)" appears twice$/s.exec(message)?.[1];
+  return key !== undefined && text.split(JSON.stringify(key)).length > 2;
+}
+
 describe('UntrustedJsonReader', () => {
   const objects = fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
 
@@ -387,7 +393,7 @@ describe('UntrustedJsonReader', () => {
         }
         const isObject = typeof expected === 'object' && expected !== null && !Array.isArray(expected);
         if (expected === undefined || !isObject) expect(actual).toBeInstanceOf(Error);
-        else if (!(actual instanceof EvidenceParseError && /__proto__|nested deeper|out of range/.test(actual.message))) expect(actual).toEqual(expected);
+        else if (!(actual instanceof EvidenceParseError && (/__proto__|nested deeper|out of range/.test(actual.message) || givenTwice(text, actual.message)))) expect(actual).toEqual(expected);
         return prototypesUntouched();
       }),
       { numRuns: RUNS },
