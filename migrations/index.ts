@@ -11,6 +11,7 @@ import { AssessmentsReport1764115200600 } from './1764115200600-assessments-repo
 import { EvidenceExpiry1764115200700 } from './1764115200700-evidence-expiry';
 import { WebhookAttemptLease1764201600000 } from './1764201600000-webhook-attempt-lease';
 import { AssessmentsMembers1764979200000 } from './1764979200000-assessments-members';
+import { EvidenceComponentNameKey1764979200100 } from './1764979200100-evidence-component-name-key';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   EvidenceExpiry1764115200700,
   WebhookAttemptLease1764201600000,
   AssessmentsMembers1764979200000,
+  EvidenceComponentNameKey1764979200100,
 ];

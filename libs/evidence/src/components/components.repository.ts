@@ -51,7 +51,8 @@ export class ComponentsRepository {
       ? `c.purl = $2`
       : query.purlBase
         ? `c.purl_base = $2`
-        : `lower(c.name) = lower($2) and ($3::text is null or c.version = $3)`;
+        : // name_key is lower(name), stored: an expression on the column could not use the index under RLS.
+          `c.name_key = lower($2) and ($3::text is null or c.version = $3)`;
     const params = query.purl ? [tenantId, query.purl] : query.purlBase ? [tenantId, query.purlBase] : [tenantId, query.name, query.version ?? null];
     const rows: { purl: string | null; name: string; version: string | null; supplier_id: string; supplier_name: string; product_id: string | null; evidence_id: string }[] =
       await manager.query(
