@@ -48,7 +48,15 @@ describe('Postgres restarted under load', () => {
     const lastFailure = Math.max(upAt, ...outcomes.filter((outcome) => outcome.status !== 200).map((outcome) => outcome.at + outcome.elapsedMs));
     process.stdout.write(`Postgres down ${downAt}-${upAt} ms of the load; answers: ${JSON.stringify(tally(outcomes))}; normal again ${lastFailure - upAt} ms after Postgres was back\n`);
 
-    expect(tally(outcomes.filter((outcome) => outcome.status !== 200 && outcome.status !== 503))).toEqual({});
+    const unexpected = tally(outcomes.filter((outcome) => outcome.status !== 200 && outcome.status !== 503));
+    if (Object.keys(unexpected).length > 0) {
+      // What the processes logged about it: errors (level 50) and any answer of 500.
+      for (const name of ['gateway', 'tenancy', 'assessments']) {
+        const lines = faults.output(name).filter((line) => line.includes('"level":50') || line.includes('"statusCode":500'));
+        process.stdout.write(`${name}:\n${lines.slice(0, 8).join('\n')}\n`);
+      }
+    }
+    expect(unexpected).toEqual({});
     expect(outcomes.filter((outcome) => outcome.status === 503 && !outcome.retryAfter)).toEqual([]);
     expect(outcomes.filter((outcome) => outcome.status === 503).length).toBeGreaterThan(0);
     expect(faults.exits).toEqual([]);

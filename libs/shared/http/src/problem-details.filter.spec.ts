@@ -20,6 +20,7 @@ describe('isDependencyDown', () => {
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
       new Error('Connection is closed.'),
       new Error('Command timed out'),
+      new Error('Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.'),
     ]) {
       expect([error.message, isDependencyDown(error)]).toEqual([error.message, true]);
     }

@@ -6,7 +6,8 @@ import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemException, problem } from 
  * What Postgres, its client and Redis say when the dependency is away, restarting or out of
  * connections: connection refused, reset or timed out; SQLSTATE class 08 (connection exception),
  * 57P01–57P03 (terminated by the administrator, crash shutdown, cannot connect now) and 53300 (too
- * many connections); a pool client broken by a lost connection; a Redis command refused or timed out.
+ * many connections); a pool client broken by a lost connection, or a transaction whose connection
+ * TypeORM released when it was lost; a Redis command refused or timed out.
  */
 const DEPENDENCY_DOWN = new RegExp(
   [
@@ -14,6 +15,8 @@ const DEPENDENCY_DOWN = new RegExp(
     '\\b08(000|001|003|004|006|007|P01)\\b|\\b57P0[123]\\b|\\b53300\\b',
     'Connection terminated|connection timeout|timeout exceeded when trying to connect|is not queryable|too many clients|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)',
     "Stream isn't writeable|enableOfflineQueue|Reached the max retries|Command timed out|Connection is closed",
+    // TypeORM releases a transaction's connection when it is lost; the transaction's next query says so.
+    'connection provided by a query runner was already released|Query runner already released',
   ].join('|'),
   'i',
 );
