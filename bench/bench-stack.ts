@@ -59,7 +59,15 @@ export async function startBenchStack() {
       const body = await gatewayJson('/api/v1/auth/signup', {
         json: { email: `bench-${unique}@example.test`, password: `Bench password ${unique}`, name: 'Bench Owner', organisationName: `Bench ${unique}` },
       });
-      const identity: Identity = { kind: 'user', principalId: body.user.id, tenantId: body.tenant.id, role: 'owner', scopes: [], portal: null, requestId: 'bench' };
+      const identity: Identity = {
+        kind: 'user',
+        principalId: body.user.id,
+        tenantId: body.tenant.id,
+        role: 'owner',
+        scopes: [],
+        portal: null,
+        requestId: 'bench',
+      };
       return { accessToken: body.accessToken, identity };
     },
     /** Headers for a direct call to a service, with the identity token the gateway would mint (valid 60 s). */

@@ -55,7 +55,12 @@ async function main(): Promise<void> {
   try {
     const env = infrastructure.env;
     for (const name of ['DATABASE_APP_ROLE', 'DATABASE_SYSTEM_ROLE']) if (env[name]) process.env[name] = env[name];
-    await runMigrations({ ownerUrl: env['DATABASE_MIGRATION_URL'] as string, roles: migrationRoles(), appPassword: env['DATABASE_APP_PASSWORD'], migrations: MIGRATIONS });
+    await runMigrations({
+      ownerUrl: env['DATABASE_MIGRATION_URL'] as string,
+      roles: migrationRoles(),
+      appPassword: env['DATABASE_APP_PASSWORD'],
+      migrations: MIGRATIONS,
+    });
     await owner.connect();
     const config = loadConfig('evidence', env).database;
     dataSource = await createRuntimeDataSource(config, { name: 'bench' }).initialize();
@@ -121,7 +126,11 @@ async function main(): Promise<void> {
     const largeResults = await searches(total);
 
     for (const key of ['purl', 'base', 'name'] as const) {
-      report(`Component exposure, ${PROBE_HITS} matches in ${TENANTS} tenants' SBOMs: ${total.toLocaleString('en-GB')} rows against ${SMALL.toLocaleString('en-GB')}`, smallResults[key], largeResults[key]);
+      report(
+        `Component exposure, ${PROBE_HITS} matches in ${TENANTS} tenants' SBOMs: ${total.toLocaleString('en-GB')} rows against ${SMALL.toLocaleString('en-GB')}`,
+        smallResults[key],
+        largeResults[key],
+      );
     }
   } finally {
     await dataSource?.destroy();

@@ -15,7 +15,10 @@ async function main(): Promise<void> {
   const bench = await startBenchStack();
   try {
     const tenant = await bench.signup();
-    const supplier = await bench.gatewayJson('/api/v1/suppliers', { token: tenant.accessToken, json: { name: 'Bench Supplier Ltd', tier: 'critical', role: 'developer_distributor' } });
+    const supplier = await bench.gatewayJson('/api/v1/suppliers', {
+      token: tenant.accessToken,
+      json: { name: 'Bench Supplier Ltd', tier: 'critical', role: 'developer_distributor' },
+    });
     const path = `/api/v1/suppliers/${supplier.id}`;
     const isSupplier = (body: any) => body?.id === supplier.id;
     const direct = await loadHttp(
@@ -23,7 +26,11 @@ async function main(): Promise<void> {
       { url: `${bench.stack.serviceUrls['assessments']}${path}`, headers: await bench.serviceHeaders(tenant.identity, 'assessments') },
       isSupplier,
     );
-    const viaGateway = await loadHttp('through the gateway (user bearer token)', { url: `${bench.stack.gatewayUrl}${path}`, headers: { authorization: `Bearer ${tenant.accessToken}` } }, isSupplier);
+    const viaGateway = await loadHttp(
+      'through the gateway (user bearer token)',
+      { url: `${bench.stack.gatewayUrl}${path}`, headers: { authorization: `Bearer ${tenant.accessToken}` } },
+      isSupplier,
+    );
     report(`GET ${'/api/v1/suppliers/:id'}`, direct, viaGateway);
   } finally {
     await bench.stop();

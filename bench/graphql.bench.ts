@@ -20,18 +20,31 @@ async function main(): Promise<void> {
   try {
     const tenant = await bench.signup();
     for (let index = 0; index < SUPPLIERS; index++) {
-      await bench.gatewayJson('/api/v1/suppliers', { token: tenant.accessToken, json: { name: `Bench Supplier ${index}`, tier: 'high', role: 'developer_distributor' } });
+      await bench.gatewayJson('/api/v1/suppliers', {
+        token: tenant.accessToken,
+        json: { name: `Bench Supplier ${index}`, tier: 'high', role: 'developer_distributor' },
+      });
     }
     const page = (body: any) => !body?.errors && body?.data?.suppliers?.edges?.length === SUPPLIERS;
     const json = { 'content-type': 'application/json' };
     const subgraph = await loadHttp(
       'assessments subgraph alone (its part)',
-      { url: `${bench.stack.serviceUrls['assessments']}/graphql`, method: 'POST', headers: { ...json, ...(await bench.serviceHeaders(tenant.identity, 'assessments')) }, body: JSON.stringify({ query: SUBGRAPH_PART }) },
+      {
+        url: `${bench.stack.serviceUrls['assessments']}/graphql`,
+        method: 'POST',
+        headers: { ...json, ...(await bench.serviceHeaders(tenant.identity, 'assessments')) },
+        body: JSON.stringify({ query: SUBGRAPH_PART }),
+      },
       page,
     );
     const federated = await loadHttp(
       'gateway, assessments + evidence subgraphs',
-      { url: `${bench.stack.gatewayUrl}/graphql`, method: 'POST', headers: { ...json, authorization: `Bearer ${tenant.accessToken}` }, body: JSON.stringify({ query: FEDERATED }) },
+      {
+        url: `${bench.stack.gatewayUrl}/graphql`,
+        method: 'POST',
+        headers: { ...json, authorization: `Bearer ${tenant.accessToken}` },
+        body: JSON.stringify({ query: FEDERATED }),
+      },
       (body: any) => page(body) && Array.isArray(body.data.suppliers.edges[0].node.evidence),
     );
     report(`GraphQL: ${SUPPLIERS} suppliers with their evidence`, subgraph, federated);

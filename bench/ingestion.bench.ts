@@ -37,7 +37,8 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const COLUMNS = 'tenant_id, id, evidence_id, supplier_id, product_id, purl, purl_base, name, version, type, licences, hashes';
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; null as \N. */
-const field = (value: string | null) => (value === null ? '\\N' : value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'));
+const field = (value: string | null) =>
+  value === null ? '\\N' : value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 const textArray = (values: string[]) => `{${values.map((value) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 
 /** The baseline: JSON.parse of the bytes, then the same rows straight into a table with COPY, committed. */
@@ -51,7 +52,20 @@ async function parseAndCopy(owner: Client, content: Buffer, ids: { tenantId: str
         const licences = ((component['licenses'] as { license: { id: string } }[]) ?? []).map((choice) => choice.license.id);
         const hashes = Object.fromEntries(((component['hashes'] as { alg: string; content: string }[]) ?? []).map((hash) => [hash.alg, hash.content]));
         const purl = (component['purl'] as string | undefined) ?? null;
-        yield [ids.tenantId, randomUUID(), ids.evidenceId, ids.supplierId, null, purl, purl?.replace(/@[^@/]*$/, '') ?? null, component['name'] as string, (component['version'] as string) ?? null, (component['type'] as string) ?? null, textArray(licences), JSON.stringify(hashes)]
+        yield [
+          ids.tenantId,
+          randomUUID(),
+          ids.evidenceId,
+          ids.supplierId,
+          null,
+          purl,
+          purl?.replace(/@[^@/]*$/, '') ?? null,
+          component['name'] as string,
+          (component['version'] as string) ?? null,
+          (component['type'] as string) ?? null,
+          textArray(licences),
+          JSON.stringify(hashes),
+        ]
           .map(field)
           .join('\t')
           .concat('\n');
@@ -73,7 +87,11 @@ function memoryOf(pid: number): { peak: number; current: number } {
 /** A worker process consuming only the ingestion queue, as deployed; resolves once it consumes. */
 async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   // The compiled worker beside this compiled benchmark (dist/bench → dist/apps/worker).
-  const child = fork(join(__dirname, '..', 'apps', 'worker', 'src', 'main.js'), [], { env: { ...env, NODE_ENV: 'production', LOG_LEVEL: 'info', WORKER_QUEUES: QueueName.EvidenceIngestion }, execArgv: [...WORKER_NODE_OPTIONS], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = fork(join(__dirname, '..', 'apps', 'worker', 'src', 'main.js'), [], {
+    env: { ...env, NODE_ENV: 'production', LOG_LEVEL: 'info', WORKER_QUEUES: QueueName.EvidenceIngestion },
+    execArgv: [...WORKER_NODE_OPTIONS],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the worker did not start:\n${output}`)), 120_000);
@@ -106,7 +124,12 @@ async function main(): Promise<void> {
   try {
     const env: Record<string, string> = { ...(process.env as Record<string, string>), ...infrastructure.env };
     for (const name of ['DATABASE_APP_ROLE', 'DATABASE_SYSTEM_ROLE']) if (env[name]) process.env[name] = env[name];
-    await runMigrations({ ownerUrl: env['DATABASE_MIGRATION_URL'] as string, roles: migrationRoles(), appPassword: env['DATABASE_APP_PASSWORD'], migrations: MIGRATIONS });
+    await runMigrations({
+      ownerUrl: env['DATABASE_MIGRATION_URL'] as string,
+      roles: migrationRoles(),
+      appPassword: env['DATABASE_APP_PASSWORD'],
+      migrations: MIGRATIONS,
+    });
     const config = loadConfig('worker', env);
     const storage = createBlobStorage(config);
     const owner = new Client({ connectionString: env['DATABASE_MIGRATION_URL'] });
@@ -128,7 +151,13 @@ async function main(): Promise<void> {
       const staged = await storage.stage(Readable.from([content]), content.length + 1);
       const key = blobKey(tenantId, staged.sha256);
       await storage.commit(staged, key);
-      await owner.query(`insert into evidence.blobs (tenant_id, id, sha256, size, storage_key) values ($1, $2, $3, $4, $5) on conflict do nothing`, [tenantId, randomUUID(), staged.sha256, staged.size, key]);
+      await owner.query(`insert into evidence.blobs (tenant_id, id, sha256, size, storage_key) values ($1, $2, $3, $4, $5) on conflict do nothing`, [
+        tenantId,
+        randomUUID(),
+        staged.sha256,
+        staged.size,
+        key,
+      ]);
 
       const worker = await startWorker(env);
       const idle = memoryOf(worker.pid as number);
@@ -140,20 +169,26 @@ async function main(): Promise<void> {
           // The same content is evidence once per supplier: each round is another supplier's upload.
           const evidenceId = randomUUID();
           const supplierId = randomUUID();
-          await owner.query(`insert into evidence.suppliers (tenant_id, id, name, status, event_at) values ($1, $2, 'Bench Supplier', 'active', now())`, [tenantId, supplierId]);
-          await owner.query(`insert into evidence.evidence (tenant_id, id, supplier_id, status, source, sha256, size) values ($1, $2, $3, 'pending', 'upload', $4, $5)`, [
+          await owner.query(`insert into evidence.suppliers (tenant_id, id, name, status, event_at) values ($1, $2, 'Bench Supplier', 'active', now())`, [
             tenantId,
-            evidenceId,
             supplierId,
-            staged.sha256,
-            staged.size,
           ]);
+          await owner.query(
+            `insert into evidence.evidence (tenant_id, id, supplier_id, status, source, sha256, size) values ($1, $2, $3, 'pending', 'upload', $4, $5)`,
+            [tenantId, evidenceId, supplierId, staged.sha256, staged.size],
+          );
           const started = performance.now();
           const job = await queue.add(JobName.EvidenceIngest, { tenantId, evidenceId }, { jobId: evidenceId });
           const result = (await job.waitUntilFinished(events, 600_000)) as { outcome: string };
           ingestion = Math.min(ingestion, performance.now() - started);
-          const [row] = (await owner.query(`select status, error, (select count(*)::int from evidence.components where evidence_id = $1) as components from evidence.evidence where id = $1`, [evidenceId])).rows;
-          if (result.outcome !== 'processed' || row.components !== size) throw new Error(`ingestion ended ${row.status} with ${row.components} components: ${row.error ?? ''}`);
+          const [row] = (
+            await owner.query(
+              `select status, error, (select count(*)::int from evidence.components where evidence_id = $1) as components from evidence.evidence where id = $1`,
+              [evidenceId],
+            )
+          ).rows;
+          if (result.outcome !== 'processed' || row.components !== size)
+            throw new Error(`ingestion ended ${row.status} with ${row.components} components: ${row.error ?? ''}`);
 
           const baselineStarted = performance.now();
           const copied = await parseAndCopy(owner, content, { tenantId, evidenceId: randomUUID(), supplierId });

@@ -46,7 +46,10 @@ export async function loadHttp(label: string, target: HttpTarget, check: (body: 
   await runAutocannon(target, WARM_UP_SECONDS, connections);
   const result = await runAutocannon(target, LOAD_SECONDS, connections);
   const failed = result.errors + result.timeouts + result.non2xx;
-  if (failed > 0) throw new Error(`${label}: ${failed} of ${result.requests.total} requests failed (errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx})`);
+  if (failed > 0)
+    throw new Error(
+      `${label}: ${failed} of ${result.requests.total} requests failed (errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx})`,
+    );
   return { label, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
 }
 
@@ -89,5 +92,7 @@ export function report(title: string, baseline: LoadFigures, subject: LoadFigure
   log(row(baseline));
   log(row(subject));
   const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
-  log(`ratio subject/baseline: throughput ${ratio(subject.rps, baseline.rps)}, p50 latency ${ratio(subject.p50, baseline.p50)}, p99 latency ${ratio(subject.p99, baseline.p99)}`);
+  log(
+    `ratio subject/baseline: throughput ${ratio(subject.rps, baseline.rps)}, p50 latency ${ratio(subject.p50, baseline.p50)}, p99 latency ${ratio(subject.p99, baseline.p99)}`,
+  );
 }

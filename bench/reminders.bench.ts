@@ -102,7 +102,12 @@ async function main(): Promise<void> {
   try {
     const env: Record<string, string> = { ...infrastructure.env, SMTP_URL: sink.url, LOG_LEVEL: 'warn', NODE_ENV: 'development', SCHEDULER_TICK_MS: '1000' };
     for (const name of ['DATABASE_APP_ROLE', 'DATABASE_SYSTEM_ROLE']) if (env[name]) process.env[name] = env[name];
-    await runMigrations({ ownerUrl: env['DATABASE_MIGRATION_URL'] as string, roles: migrationRoles(), appPassword: env['DATABASE_APP_PASSWORD'], migrations: MIGRATIONS });
+    await runMigrations({
+      ownerUrl: env['DATABASE_MIGRATION_URL'] as string,
+      roles: migrationRoles(),
+      appPassword: env['DATABASE_APP_PASSWORD'],
+      migrations: MIGRATIONS,
+    });
     log(`seeding ${TOTAL} due reminders over ${TENANTS} tenants…`);
     const tenants = await seed(env['DATABASE_MIGRATION_URL'] as string);
     const config = loadConfig('worker', env);

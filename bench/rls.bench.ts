@@ -35,7 +35,12 @@ async function main(): Promise<void> {
   try {
     const env = infrastructure.env;
     for (const name of ['DATABASE_APP_ROLE', 'DATABASE_SYSTEM_ROLE']) if (env[name]) process.env[name] = env[name];
-    await runMigrations({ ownerUrl: env['DATABASE_MIGRATION_URL'] as string, roles: migrationRoles(), appPassword: env['DATABASE_APP_PASSWORD'], migrations: MIGRATIONS });
+    await runMigrations({
+      ownerUrl: env['DATABASE_MIGRATION_URL'] as string,
+      roles: migrationRoles(),
+      appPassword: env['DATABASE_APP_PASSWORD'],
+      migrations: MIGRATIONS,
+    });
     const database = loadConfig('assessments', env).database;
     const owner = new Pool({ connectionString: env['DATABASE_MIGRATION_URL'], max: database.poolSize });
     const app = new Pool({ connectionString: database.url, max: database.poolSize, ...runtimeConnectionOptions(database) });

@@ -40,7 +40,12 @@ export class Tenancy1764115200100 implements MigrationInterface {
       ...createTenantTableSql({
         schema: 'tenancy',
         table: 'tenants',
-        columns: [`"name" text not null`, `"settings" jsonb not null default '{}'`, `"created_at" timestamptz not null default now()`, `"updated_at" timestamptz not null default now()`],
+        columns: [
+          `"name" text not null`,
+          `"settings" jsonb not null default '{}'`,
+          `"created_at" timestamptz not null default now()`,
+          `"updated_at" timestamptz not null default now()`,
+        ],
         constraints: [`check ("id" = "tenant_id")`],
         appPrivileges: ['select', 'insert', 'update'],
       }),

@@ -16,7 +16,12 @@ export class Notifications1764115200200 implements MigrationInterface {
       ...createTenantTableSql({
         schema: SCHEMA,
         table: 'tenants',
-        columns: [`"name" text not null`, `"reminder_policy" jsonb not null`, `"event_at" timestamptz not null`, `"updated_at" timestamptz not null default date_trunc('milliseconds', now())`],
+        columns: [
+          `"name" text not null`,
+          `"reminder_policy" jsonb not null`,
+          `"event_at" timestamptz not null`,
+          `"updated_at" timestamptz not null default date_trunc('milliseconds', now())`,
+        ],
         constraints: [`check ("id" = "tenant_id")`],
       }),
       ...createTenantTableSql({
@@ -53,7 +58,11 @@ export class Notifications1764115200200 implements MigrationInterface {
         ],
         indexes: [
           { name: 'notifications_reminder_schedules_due', columns: `("tenant_id", "next_reminder_at")`, where: `"open" and "next_reminder_at" is not null` },
-          { name: 'notifications_reminder_schedules_due_all', columns: `("next_reminder_at", "tenant_id")`, where: `"open" and "next_reminder_at" is not null` },
+          {
+            name: 'notifications_reminder_schedules_due_all',
+            columns: `("next_reminder_at", "tenant_id")`,
+            where: `"open" and "next_reminder_at" is not null`,
+          },
         ],
         systemAccess: ['select'],
       }),
@@ -142,7 +151,12 @@ export class Notifications1764115200200 implements MigrationInterface {
         ],
         constraints: [`foreign key ("tenant_id", "endpoint_id") references "${SCHEMA}"."webhook_endpoints" ("tenant_id", "id") on delete cascade`],
         indexes: [
-          { name: 'notifications_webhook_deliveries_once', columns: `("tenant_id", "endpoint_id", "event_id")`, unique: true, where: `"redelivery_of" is null` },
+          {
+            name: 'notifications_webhook_deliveries_once',
+            columns: `("tenant_id", "endpoint_id", "event_id")`,
+            unique: true,
+            where: `"redelivery_of" is null`,
+          },
           { name: 'notifications_webhook_deliveries_by_endpoint', columns: `("tenant_id", "endpoint_id", "created_at" desc, "id" desc)` },
           { name: 'notifications_webhook_deliveries_pending', columns: `("next_attempt_at")`, where: `"status" = 'pending'` },
         ],
@@ -188,7 +202,17 @@ export class Notifications1764115200200 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['feed_items', 'webhook_attempts', 'webhook_deliveries', 'webhook_endpoints', 'emails', 'reminders', 'reminder_schedules', 'members', 'tenants']) {
+    for (const table of [
+      'feed_items',
+      'webhook_attempts',
+      'webhook_deliveries',
+      'webhook_endpoints',
+      'emails',
+      'reminders',
+      'reminder_schedules',
+      'members',
+      'tenants',
+    ]) {
       await queryRunner.query(`drop table if exists "${SCHEMA}"."${table}"`);
     }
   }

@@ -62,7 +62,12 @@ export class Assessments1764115200300 implements MigrationInterface {
         indexes: [
           { name: 'assessments_supplier_contacts_by_supplier', columns: `("tenant_id", "supplier_id", "id")` },
           // At most one Senior Responsible Owner per supplier.
-          { name: 'assessments_supplier_contacts_one_sro', columns: `("tenant_id", "supplier_id")`, unique: true, where: `"is_senior_responsible_owner" and "removed_at" is null` },
+          {
+            name: 'assessments_supplier_contacts_one_sro',
+            columns: `("tenant_id", "supplier_id")`,
+            unique: true,
+            where: `"is_senior_responsible_owner" and "removed_at" is null`,
+          },
         ],
       }),
       ...createTenantTableSql({

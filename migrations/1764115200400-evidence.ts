@@ -27,7 +27,12 @@ export class Evidence1764115200400 implements MigrationInterface {
       ...createTenantTableSql({
         schema: SCHEMA,
         table: 'blobs',
-        columns: [`"sha256" text not null check ("sha256" ~ '^[0-9a-f]{64}$')`, `"size" bigint not null`, `"storage_key" text not null`, `"created_at" timestamptz not null default date_trunc('milliseconds', now())`],
+        columns: [
+          `"sha256" text not null check ("sha256" ~ '^[0-9a-f]{64}$')`,
+          `"size" bigint not null`,
+          `"storage_key" text not null`,
+          `"created_at" timestamptz not null default date_trunc('milliseconds', now())`,
+        ],
         constraints: [`unique ("tenant_id", "sha256")`],
       }),
       ...createTenantTableSql({

@@ -94,7 +94,9 @@ export class AssessmentsReview1764115200500 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of ['check_results', 'findings', 'claim_reviews']) await queryRunner.query(`drop table if exists "${SCHEMA}"."${table}"`);
     await queryRunner.query(`alter table "${SCHEMA}"."suppliers" drop column if exists "latest_score", drop column if exists "open_findings"`);
-    await queryRunner.query(`alter table "${SCHEMA}"."assessments" drop column if exists "return_message", drop column if exists "conclusion", drop column if exists "score", drop column if exists "overall_score"`);
+    await queryRunner.query(
+      `alter table "${SCHEMA}"."assessments" drop column if exists "return_message", drop column if exists "conclusion", drop column if exists "score", drop column if exists "overall_score"`,
+    );
     await queryRunner.query(`alter table "${SCHEMA}"."tenants" drop column if exists "settings"`);
   }
 }

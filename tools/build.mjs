@@ -29,7 +29,11 @@ rmSync(out, { recursive: true, force: true });
 const jobs = [];
 for (const dir of sourceDirs) {
   let files;
-  try { files = [...walk(join(root, dir))]; } catch { continue; }
+  try {
+    files = [...walk(join(root, dir))];
+  } catch {
+    continue;
+  }
   for (const file of files) {
     const target = join(out, relative(root, file));
     if (file.endsWith('.ts') && !file.endsWith('.d.ts')) {

@@ -56,9 +56,7 @@ export async function composeSupergraph(): Promise<{ supergraph: string; subgrap
     subgraphs[name] = built.sdl;
     access.push(...built.access);
   }
-  const result = composeServices(
-    Object.entries(subgraphs).map(([name, sdl]) => ({ name, typeDefs: parse(sdl), url: `http://${name}.internal/graphql` })),
-  );
+  const result = composeServices(Object.entries(subgraphs).map(([name, sdl]) => ({ name, typeDefs: parse(sdl), url: `http://${name}.internal/graphql` })));
   if (result.errors) {
     throw new Error(`Supergraph composition failed:\n${result.errors.map((error) => `  - ${error.message}`).join('\n')}`);
   }
@@ -72,7 +70,9 @@ async function main(): Promise<void> {
   for (const [name, sdl] of Object.entries(subgraphs)) writeFileSync(join(out, 'subgraphs', `${name}.graphql`), sdl);
   writeFileSync(join(out, 'supergraph.graphql'), supergraph);
   writeFileSync(join(out, GRAPHQL_ACCESS_FILE), `${JSON.stringify(access, null, 2)}\n`);
-  console.log(`compose: supergraph of ${Object.keys(subgraphs).join(', ')} written to dist/supergraph.graphql, access rules of ${access.length} fields to dist/${GRAPHQL_ACCESS_FILE}`);
+  console.log(
+    `compose: supergraph of ${Object.keys(subgraphs).join(', ')} written to dist/supergraph.graphql, access rules of ${access.length} fields to dist/${GRAPHQL_ACCESS_FILE}`,
+  );
 }
 
 /** Prints one subgraph's SDL and access rules to stdout as JSON (nothing when the domain has no resolvers yet). */

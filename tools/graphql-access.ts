@@ -7,7 +7,13 @@
 import { AccessRule, accessRuleOf } from '@assay/shared/auth';
 import { Provider, Type } from '@nestjs/common';
 import { MetadataScanner } from '@nestjs/core';
-import { RESOLVER_NAME_METADATA, RESOLVER_PROPERTY_METADATA, RESOLVER_REFERENCE_KEY, RESOLVER_REFERENCE_METADATA, RESOLVER_TYPE_METADATA } from '@nestjs/graphql';
+import {
+  RESOLVER_NAME_METADATA,
+  RESOLVER_PROPERTY_METADATA,
+  RESOLVER_REFERENCE_KEY,
+  RESOLVER_REFERENCE_METADATA,
+  RESOLVER_TYPE_METADATA,
+} from '@nestjs/graphql';
 import { GraphQLSchema, isObjectType } from 'graphql';
 
 export interface GraphqlFieldAccess {

@@ -33,7 +33,11 @@ async function startWebhookReceiver() {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** Embedded Postgres in a host process of its own (see postgres-host.ts), started again on the same port when asked. */
@@ -129,7 +133,10 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}) {
     throw error;
   }
 
-  async function api(path: string, init: { method?: string; token?: string; json?: unknown; body?: FormData; baseUrl?: string; timeoutMs?: number } = {}): Promise<ApiAnswer> {
+  async function api(
+    path: string,
+    init: { method?: string; token?: string; json?: unknown; body?: FormData; baseUrl?: string; timeoutMs?: number } = {},
+  ): Promise<ApiAnswer> {
     const headers: Record<string, string> = {};
     if (init.token) headers['authorization'] = `Bearer ${init.token}`;
     if (init.json !== undefined) headers['content-type'] = 'application/json';
@@ -212,7 +219,11 @@ export interface LoadOutcome {
  * given a counter) until stopped, recording every outcome. A request still unanswered after
  * `timeoutMs` counts as hanging.
  */
-export function startLoad(concurrency: number, request: (n: number, signal: AbortSignal) => Promise<{ label: string; response: Response }>, timeoutMs = 15_000) {
+export function startLoad(
+  concurrency: number,
+  request: (n: number, signal: AbortSignal) => Promise<{ label: string; response: Response }>,
+  timeoutMs = 15_000,
+) {
   const outcomes: LoadOutcome[] = [];
   const origin = Date.now();
   let running = true;
@@ -225,7 +236,13 @@ export function startLoad(concurrency: number, request: (n: number, signal: Abor
       try {
         const { label, response } = await request(n, signal);
         await response.arrayBuffer();
-        outcomes.push({ at: started - origin, label, status: response.status, retryAfter: response.headers.get('retry-after'), elapsedMs: Date.now() - started });
+        outcomes.push({
+          at: started - origin,
+          label,
+          status: response.status,
+          retryAfter: response.headers.get('retry-after'),
+          elapsedMs: Date.now() - started,
+        });
       } catch (error) {
         const timedOut = signal.aborted;
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -255,6 +272,8 @@ export function startLoad(concurrency: number, request: (n: number, signal: Abor
 /** A count of outcomes by status, for failure messages. */
 export function tally(outcomes: LoadOutcome[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const outcome of outcomes) counts[`${outcome.label} ${outcome.status}${outcome.error ? ` ${outcome.error}` : ''}`] = (counts[`${outcome.label} ${outcome.status}${outcome.error ? ` ${outcome.error}` : ''}`] ?? 0) + 1;
+  for (const outcome of outcomes)
+    counts[`${outcome.label} ${outcome.status}${outcome.error ? ` ${outcome.error}` : ''}`] =
+      (counts[`${outcome.label} ${outcome.status}${outcome.error ? ` ${outcome.error}` : ''}`] ?? 0) + 1;
   return counts;
 }

@@ -28,7 +28,8 @@ async function fetchRetryingReset(url: string, init: RequestInit): Promise<{ res
   }
 }
 
-const failed = (outcomes: LoadOutcome[]) => outcomes.filter((outcome) => !(typeof outcome.status === 'number' && outcome.status < 300) && outcome.error !== 'ECONNREFUSED');
+const failed = (outcomes: LoadOutcome[]) =>
+  outcomes.filter((outcome) => !(typeof outcome.status === 'number' && outcome.status < 300) && outcome.error !== 'ECONNREFUSED');
 
 /**
  * SIGTERM under load: to one of two gateway instances (clients whose connection is refused go to the
@@ -49,7 +50,9 @@ describe('SIGTERM under load', () => {
     token = owner.accessToken;
     identity = { kind: 'user', principalId: owner.userId, tenantId: owner.tenantId, role: 'owner', scopes: [], portal: null, requestId: 'faults' };
     for (let index = 0; index < 20; index++) {
-      expect((await faults.api('/api/v1/suppliers', { token, json: { name: `Shutdown Supplier ${index}`, tier: 'medium', role: 'reseller' } })).status).toBe(201);
+      expect((await faults.api('/api/v1/suppliers', { token, json: { name: `Shutdown Supplier ${index}`, tier: 'medium', role: 'reseller' } })).status).toBe(
+        201,
+      );
     }
   }, 300_000);
 

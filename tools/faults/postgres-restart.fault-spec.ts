@@ -28,7 +28,10 @@ describe('Postgres restarted under load', () => {
 
     const load = startLoad(4, async (n, signal) => {
       if (n % 2 === 0) {
-        const response = await fetch(`${faults.stack.gatewayUrl}/api/v1/suppliers/${supplier.body.id}`, { headers: { authorization: `Bearer ${token}` }, signal });
+        const response = await fetch(`${faults.stack.gatewayUrl}/api/v1/suppliers/${supplier.body.id}`, {
+          headers: { authorization: `Bearer ${token}` },
+          signal,
+        });
         return { label: 'GET /suppliers/:id (user)', response };
       }
       const response = await fetch(`${faults.stack.gatewayUrl}/api/v1/suppliers?limit=5`, { headers: { authorization: `Bearer ${key.body.key}` }, signal });
@@ -40,13 +43,19 @@ describe('Postgres restarted under load', () => {
     await sleep(5_000);
     await faults.startPostgres();
     const upAt = load.elapsed();
-    await waitFor(async () => {
-      const recent = load.outcomes.slice(-10).filter((outcome) => outcome.at > upAt);
-      return recent.length === 10 && recent.every((outcome) => outcome.status === 200);
-    }, 'the API to answer normally again', 90_000);
+    await waitFor(
+      async () => {
+        const recent = load.outcomes.slice(-10).filter((outcome) => outcome.at > upAt);
+        return recent.length === 10 && recent.every((outcome) => outcome.status === 200);
+      },
+      'the API to answer normally again',
+      90_000,
+    );
     const outcomes = await load.stop();
     const lastFailure = Math.max(upAt, ...outcomes.filter((outcome) => outcome.status !== 200).map((outcome) => outcome.at + outcome.elapsedMs));
-    process.stdout.write(`Postgres down ${downAt}-${upAt} ms of the load; answers: ${JSON.stringify(tally(outcomes))}; normal again ${lastFailure - upAt} ms after Postgres was back\n`);
+    process.stdout.write(
+      `Postgres down ${downAt}-${upAt} ms of the load; answers: ${JSON.stringify(tally(outcomes))}; normal again ${lastFailure - upAt} ms after Postgres was back\n`,
+    );
 
     const unexpected = tally(outcomes.filter((outcome) => outcome.status !== 200 && outcome.status !== 503));
     if (Object.keys(unexpected).length > 0) {
@@ -67,7 +76,10 @@ describe('Postgres restarted under load', () => {
     const after = await faults.api('/api/v1/suppliers', { token, json: { name: 'After The Restart Ltd', tier: 'low', role: 'reseller' } });
     expect(after.status).toBe(201);
     await waitFor(
-      async () => faults.receiver.received.some((delivery) => delivery.type === 'supplier.created' && (delivery.data['supplierId'] ?? delivery.data['id']) === after.body.id),
+      async () =>
+        faults.receiver.received.some(
+          (delivery) => delivery.type === 'supplier.created' && (delivery.data['supplierId'] ?? delivery.data['id']) === after.body.id,
+        ),
       'the new supplier at the webhook receiver',
       60_000,
     );

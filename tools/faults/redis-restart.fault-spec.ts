@@ -49,13 +49,20 @@ describe('Redis restarted under load', () => {
     await faults.startRedis();
     const upAt = load.elapsed();
     // Clients keep going until the API answers them normally again.
-    await waitFor(async () => {
-      const recent = load.outcomes.slice(-10).filter((outcome) => outcome.at > upAt);
-      return recent.length === 10 && recent.every((outcome) => outcome.status === 200 || outcome.status === 201);
-    }, 'the API to answer normally again', 60_000);
+    await waitFor(
+      async () => {
+        const recent = load.outcomes.slice(-10).filter((outcome) => outcome.at > upAt);
+        return recent.length === 10 && recent.every((outcome) => outcome.status === 200 || outcome.status === 201);
+      },
+      'the API to answer normally again',
+      60_000,
+    );
     const outcomes = await load.stop();
-    const recoveredAfterMs = Math.max(...outcomes.filter((outcome) => outcome.status !== 200 && outcome.status !== 201).map((outcome) => outcome.at), upAt) - upAt;
-    process.stdout.write(`Redis down ${downAt}-${upAt} ms of the load; answers: ${JSON.stringify(tally(outcomes))}; normal again ${recoveredAfterMs} ms after Redis was back\n`);
+    const recoveredAfterMs =
+      Math.max(...outcomes.filter((outcome) => outcome.status !== 200 && outcome.status !== 201).map((outcome) => outcome.at), upAt) - upAt;
+    process.stdout.write(
+      `Redis down ${downAt}-${upAt} ms of the load; answers: ${JSON.stringify(tally(outcomes))}; normal again ${recoveredAfterMs} ms after Redis was back\n`,
+    );
 
     const unexpected = outcomes.filter((outcome) => ![200, 201, 503].includes(outcome.status as number));
     expect(tally(unexpected)).toEqual({});
@@ -67,7 +74,11 @@ describe('Redis restarted under load', () => {
     expect(created.length).toBeGreaterThan(0);
     await waitFor(
       async () => {
-        const arrived = new Set(faults.receiver.received.filter((delivery) => delivery.type === 'supplier.created').map((delivery) => delivery.data['supplierId'] ?? delivery.data['id']));
+        const arrived = new Set(
+          faults.receiver.received
+            .filter((delivery) => delivery.type === 'supplier.created')
+            .map((delivery) => delivery.data['supplierId'] ?? delivery.data['id']),
+        );
         return created.every((id) => arrived.has(id));
       },
       'every supplier.created at the webhook receiver',

@@ -34,11 +34,18 @@ describe('the worker killed with SIGKILL mid-work', () => {
 
   it(`loses no job and doubles no side effect over ${KILLS} kills during ingestion and reminder dispatch`, async () => {
     const { accessToken: token, tenantId } = await faults.signup();
-    const endpoint = await faults.api('/api/v1/webhook-endpoints', { token, json: { url: faults.receiver.url, events: ['evidence.processed', 'reminder.sent'] } });
+    const endpoint = await faults.api('/api/v1/webhook-endpoints', {
+      token,
+      json: { url: faults.receiver.url, events: ['evidence.processed', 'reminder.sent'] },
+    });
     expect(endpoint.status).toBe(201);
     const supplier = await faults.api('/api/v1/suppliers', { token, json: { name: 'Crash Test Supplies', tier: 'critical', role: 'developer_distributor' } });
     expect(supplier.status).toBe(201);
-    await waitFor(async () => (await count(`select count(*) from evidence.suppliers where id = $1`, [supplier.body.id])) === 1, 'the supplier projection', 60_000);
+    await waitFor(
+      async () => (await count(`select count(*) from evidence.suppliers where id = $1`, [supplier.body.id])) === 1,
+      'the supplier projection',
+      60_000,
+    );
     await waitFor(async () => (await count(`select count(*) from notifications.tenants where id = $1`, [tenantId])) === 1, 'the tenant projection', 60_000);
 
     // Reminder schedules of open assessments due in 2 days (one "before" reminder each), not due yet:
@@ -53,7 +60,9 @@ describe('the worker killed with SIGKILL mid-work', () => {
        from generate_series(1, $3) as n`,
       [tenantId, supplier.body.id, KILLS * SCHEDULES_PER_ROUND],
     );
-    const schedules: string[] = (await owner.query(`select id from notifications.reminder_schedules where tenant_id = $1 order by id`, [tenantId])).rows.map((row) => row.id);
+    const schedules: string[] = (await owner.query(`select id from notifications.reminder_schedules where tenant_id = $1 order by id`, [tenantId])).rows.map(
+      (row) => row.id,
+    );
 
     const upload = async (round: number) => {
       const form = new FormData();
@@ -80,10 +89,14 @@ describe('the worker killed with SIGKILL mid-work', () => {
       evidenceIds.push(await upload(round));
       const worker = round === 0 ? (faults.stack.supervisor.get('worker') as ChildProcess) : faults.startProcess('worker');
       await waitFor(async () => faults.output('worker').some((line) => line.includes('consuming')), 'the worker to start', 120_000);
-      await waitFor(async () => {
-        const now = await snapshot();
-        return now.processing > 0 || now.emailsInFlight > 0;
-      }, 'the worker to be at work', 60_000);
+      await waitFor(
+        async () => {
+          const now = await snapshot();
+          return now.processing > 0 || now.emailsInFlight > 0;
+        },
+        'the worker to be at work',
+        60_000,
+      );
       await sleep(100 + Math.floor(Math.random() * 700));
       const atKill = await snapshot();
       const exited = new Promise((resolve) => worker.once('exit', resolve));
@@ -104,21 +117,33 @@ describe('the worker killed with SIGKILL mid-work', () => {
       'every SBOM to be processed',
       240_000,
     );
-    await waitFor(async () => (await count(`select count(*) from notifications.reminders where tenant_id = $1`, [tenantId])) === schedules.length, 'every reminder', 120_000);
     await waitFor(
-      async () => (await count(`select count(*) from notifications.emails where tenant_id = $1 and reminder_id is not null and status = 'sent'`, [tenantId])) === schedules.length,
+      async () => (await count(`select count(*) from notifications.reminders where tenant_id = $1`, [tenantId])) === schedules.length,
+      'every reminder',
+      120_000,
+    );
+    await waitFor(
+      async () =>
+        (await count(`select count(*) from notifications.emails where tenant_id = $1 and reminder_id is not null and status = 'sent'`, [tenantId])) ===
+        schedules.length,
       'every reminder email to be sent',
       120_000,
     );
 
     // Ingestion: every document's components exactly once.
-    const components = await owner.query(`select evidence_id, count(*)::int as count from evidence.components where evidence_id = any($1::uuid[]) group by evidence_id`, [evidenceIds]);
+    const components = await owner.query(
+      `select evidence_id, count(*)::int as count from evidence.components where evidence_id = any($1::uuid[]) group by evidence_id`,
+      [evidenceIds],
+    );
     expect(components.rows).toHaveLength(KILLS);
     for (const row of components.rows) expect(row.count).toBe(COMPONENTS);
 
     // Reminders: one per schedule and step, one email each; at the SMTP server every email arrived,
     // and any repeat (a kill between the server's reply and the worker recording it) is the same message.
-    const reminders = await owner.query(`select assessment_id, count(*)::int as count from notifications.reminders where tenant_id = $1 group by assessment_id`, [tenantId]);
+    const reminders = await owner.query(
+      `select assessment_id, count(*)::int as count from notifications.reminders where tenant_id = $1 group by assessment_id`,
+      [tenantId],
+    );
     expect(reminders.rows).toHaveLength(schedules.length);
     expect(reminders.rows.every((row) => row.count === 1)).toBe(true);
     const emails: { id: string; message_id: string }[] = (
@@ -134,16 +159,23 @@ describe('the worker killed with SIGKILL mid-work', () => {
 
     // Webhooks: every event of either kind arrived at the receiver; repeats carry the same webhook-id.
     let missing: string[] = [];
-    await waitFor(async () => {
-      const events = await owner.query(
-        `select id from evidence.outbox where type = 'evidence.processed' and tenant_id = $1 union all select id from notifications.outbox where type = 'reminder.sent' and tenant_id = $1`,
-        [tenantId],
+    await waitFor(
+      async () => {
+        const events = await owner.query(
+          `select id from evidence.outbox where type = 'evidence.processed' and tenant_id = $1 union all select id from notifications.outbox where type = 'reminder.sent' and tenant_id = $1`,
+          [tenantId],
+        );
+        const arrived = new Set(faults.receiver.received.map((delivery) => delivery.eventId));
+        missing = events.rows.filter((row) => !arrived.has(row.id)).map((row) => row.id);
+        return events.rows.length === KILLS + schedules.length && missing.length === 0;
+      },
+      'every event at the webhook receiver',
+      180_000,
+    ).catch(async (error: Error) => {
+      const deliveries = await owner.query(
+        `select status, attempts, count(*)::int from notifications.webhook_deliveries where event_id = any($1::uuid[]) group by 1, 2`,
+        [missing],
       );
-      const arrived = new Set(faults.receiver.received.map((delivery) => delivery.eventId));
-      missing = events.rows.filter((row) => !arrived.has(row.id)).map((row) => row.id);
-      return events.rows.length === KILLS + schedules.length && missing.length === 0;
-    }, 'every event at the webhook receiver', 180_000).catch(async (error: Error) => {
-      const deliveries = await owner.query(`select status, attempts, count(*)::int from notifications.webhook_deliveries where event_id = any($1::uuid[]) group by 1, 2`, [missing]);
       throw new Error(`${error.message}: ${missing.length} missing, their deliveries ${JSON.stringify(deliveries.rows)}`);
     });
     const webhookIds = new Map<string, Set<string>>();

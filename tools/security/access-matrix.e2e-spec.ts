@@ -194,7 +194,11 @@ function sample(type: GraphQLInputType): unknown {
   if (isNonNullType(type)) return sample(type.ofType);
   if (isListType(type)) return [];
   if (isInputObjectType(type)) {
-    return Object.fromEntries(Object.values(type.getFields()).filter((f) => isNonNullType(f.type)).map((f) => [f.name, sample(f.type)]));
+    return Object.fromEntries(
+      Object.values(type.getFields())
+        .filter((f) => isNonNullType(f.type))
+        .map((f) => [f.name, sample(f.type)]),
+    );
   }
   if (isEnumType(type)) return type.getValues()[0]?.value;
   switch (type.name) {
@@ -240,9 +244,11 @@ const CONCURRENCY = 8;
 /** Runs `work` over `items` with at most `limit` in flight. */
 async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: limit }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
 }
 
 const describeRule = (rule: Rule | null | undefined) => (!rule ? 'none' : rule.kind === 'permissions' ? rule.permissions.join('+') : rule.kind);
@@ -285,14 +291,23 @@ beforeAll(async () => {
   await call('POST', `/api/v1/assessments/${assessment.id}/send`, {}, 200);
   const link = await call('POST', `/api/v1/assessments/${assessment.id}/portal-links`, { contactId: contact.id }, 201);
   principals.push({ name: 'portal token', headers: bearer(link.token), holds: (rule) => rule.kind !== 'permissions' });
-  const evidence = await call('POST', '/api/v1/evidence', { supplierId: supplier.id, assessmentId: assessment.id, url: 'http://127.0.0.1:9/security.txt' }, 202);
+  const evidence = await call(
+    'POST',
+    '/api/v1/evidence',
+    { supplierId: supplier.id, assessmentId: assessment.id, url: 'http://127.0.0.1:9/security.txt' },
+    202,
+  );
   const endpoint = await call('POST', '/api/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks', events: ['*'] }, 201);
   Object.assign(seeded, { Supplier: supplier.id, Assessment: assessment.id, Evidence: evidence.id, WebhookEndpoint: endpoint.id });
 
   // An admin of an organisation that requires MFA for admins, who has not enrolled yet.
   const strict = await signupTenant();
   const enrolled = await enrolTotp(strict.accessToken);
-  const setting = await gateway('/api/v1/tenant', { method: 'PATCH', json: { settings: { requireMfaForAdmins: true } }, headers: bearer(enrolled.accessToken) });
+  const setting = await gateway('/api/v1/tenant', {
+    method: 'PATCH',
+    json: { settings: { requireMfaForAdmins: true } },
+    headers: bearer(enrolled.accessToken),
+  });
   if (setting.status !== 200) throw new Error(`requireMfaForAdmins: ${setting.status}`);
   const pending = await inviteMember(owner, enrolled.accessToken, 'admin');
   const me = await gateway('/api/v1/me', { headers: bearer(pending.accessToken) });
@@ -338,10 +353,13 @@ describe('role and scope matrix', () => {
     for (const entry of manifest) {
       const [typeName, fieldName] = entry.coordinate.split('.') as [string, string];
       const type = supergraph.getType(typeName) as GraphQLObjectType | undefined;
-      if (!type || (fieldName !== '__resolveReference' && !type.getFields()[fieldName])) problems.push(`${entry.coordinate}: in the manifest, not in the schema`);
+      if (!type || (fieldName !== '__resolveReference' && !type.getFields()[fieldName]))
+        problems.push(`${entry.coordinate}: in the manifest, not in the schema`);
       if (!entry.access) problems.push(`${entry.coordinate} (${entry.resolver}): no rule`);
       else if (!sameRule(entry.access, expectedGraphqlRule(entry))) {
-        problems.push(`${entry.coordinate} (${entry.subgraph}): declares ${describeRule(entry.access)}, documented ${describeRule(expectedGraphqlRule(entry))}`);
+        problems.push(
+          `${entry.coordinate} (${entry.subgraph}): declares ${describeRule(entry.access)}, documented ${describeRule(expectedGraphqlRule(entry))}`,
+        );
       }
     }
     expect(problems).toEqual([]);
@@ -377,7 +395,9 @@ describe('role and scope matrix', () => {
       if (!rule) return void problems.push(`${coordinate}: no documented rule`);
       const { query, variables } = rootCall(coordinate, field);
       const response = await graphql(query, variables, principal.headers);
-      problems.push(...judgeGraphql(`${principal.name}: ${coordinate}`, principal, principal.holds(rule), response, [field.name], coordinate.startsWith('Mutation.')));
+      problems.push(
+        ...judgeGraphql(`${principal.name}: ${coordinate}`, principal, principal.holds(rule), response, [field.name], coordinate.startsWith('Mutation.')),
+      );
     });
     expect(problems).toEqual([]);
   }, 90_000);
@@ -390,7 +410,9 @@ describe('role and scope matrix', () => {
       WebhookEndpoint: { field: 'webhookEndpoint', rule: needs('webhooks:manage') },
     };
     const resolved = manifest.filter((entry) => roots[entry.coordinate.split('.')[0] as string] && !entry.coordinate.endsWith('.__resolveReference'));
-    expect(resolved.map((entry) => entry.coordinate)).toEqual(expect.arrayContaining(['Supplier.evidence', 'Supplier.assessments', 'Assessment.reminders', 'Assessment.evidence', 'Evidence.supplier']));
+    expect(resolved.map((entry) => entry.coordinate)).toEqual(
+      expect.arrayContaining(['Supplier.evidence', 'Supplier.assessments', 'Assessment.reminders', 'Assessment.evidence', 'Evidence.supplier']),
+    );
     const problems: string[] = [];
     const cases = resolved.flatMap((entry) => principals.map((principal) => ({ entry, principal })));
     await inBatches(cases, CONCURRENCY, async ({ entry, principal }) => {
@@ -398,10 +420,15 @@ describe('role and scope matrix', () => {
       const root = roots[typeName] as { field: string; rule: Rule };
       const fieldRule = expectedGraphqlRule(entry) as Rule;
       const field = (supergraph.getType(typeName) as GraphQLObjectType).getFields()[fieldName] as GraphQLField<unknown, unknown>;
-      const response = await graphql(`query ($id: ID!) { ${root.field}(id: $id) { id ${fieldName}${selectionOf(getNamedType(field.type))} } }`, { id: seeded[typeName] }, principal.headers);
+      const response = await graphql(
+        `query ($id: ID!) { ${root.field}(id: $id) { id ${fieldName}${selectionOf(getNamedType(field.type))} } }`,
+        { id: seeded[typeName] },
+        principal.headers,
+      );
       const allowed = principal.holds(root.rule) && principal.holds(fieldRule);
       problems.push(...judgeGraphql(`${principal.name}: ${root.field} { ${fieldName} }`, principal, allowed, response, [root.field, fieldName]));
-      if (allowed && response.body?.data?.[root.field]?.id !== seeded[typeName]) problems.push(`${principal.name}: ${root.field} { ${fieldName} } did not read the seeded ${typeName}`);
+      if (allowed && response.body?.data?.[root.field]?.id !== seeded[typeName])
+        problems.push(`${principal.name}: ${root.field} { ${fieldName} } did not read the seeded ${typeName}`);
     });
     expect(problems).toEqual([]);
   }, 90_000);
@@ -440,7 +467,9 @@ describe('role and scope matrix', () => {
         rules: [GRAPHQL_MODEL['Query.assessment'], GRAPHQL_MODEL['Assessment.reminders'], GRAPHQL_REFERENCE_MODEL['notifications:Assessment']],
       },
     };
-    const references = manifest.filter((entry) => entry.coordinate.endsWith('.__resolveReference')).map((entry) => `${entry.subgraph}:${entry.coordinate.split('.')[0]}`);
+    const references = manifest
+      .filter((entry) => entry.coordinate.endsWith('.__resolveReference'))
+      .map((entry) => `${entry.subgraph}:${entry.coordinate.split('.')[0]}`);
     expect(Object.keys(probes).sort()).toEqual(references.sort());
     const problems: string[] = [];
     const cases = Object.entries(probes).flatMap(([reference, probe]) => principals.map((principal) => ({ reference, probe, principal })));
@@ -448,7 +477,8 @@ describe('role and scope matrix', () => {
       const response = await graphql(probe.query, { id: seeded[probe.root] }, principal.headers);
       const allowed = probe.rules.every((rule) => !!rule && principal.holds(rule));
       problems.push(...judgeGraphql(`${principal.name}: ${reference} reference`, principal, allowed, response, probe.path));
-      if (allowed && probe.path.slice(0, -1).reduce<any>((data, key) => data?.[key], response.body?.data) == null) problems.push(`${principal.name}: ${reference} reference answered nothing`);
+      if (allowed && probe.path.slice(0, -1).reduce<any>((data, key) => data?.[key], response.body?.data) == null)
+        problems.push(`${principal.name}: ${reference} reference answered nothing`);
     });
     expect(problems).toEqual([]);
   }, 60_000);
@@ -465,15 +495,24 @@ describe('role and scope matrix', () => {
     const statuses = await Promise.all(
       attempts.flatMap(([method, path, body]) =>
         [viewer, nobody].map(async (principal) => {
-          const headers = { ...principal.headers, ...(body ? { 'content-type': body.startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded' } : {}) };
+          const headers = {
+            ...principal.headers,
+            ...(body ? { 'content-type': body.startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded' } : {}),
+          };
           return `${principal.name} ${method} ${path} ${body ?? ''}: ${(await gateway(path, { method, headers, body })).status}`;
         }),
       ),
     );
-    expect(statuses).toEqual(attempts.flatMap(([method, path, body]) => [`viewer ${method} ${path} ${body ?? ''}: 403`, `no credentials ${method} ${path} ${body ?? ''}: 401`]));
+    expect(statuses).toEqual(
+      attempts.flatMap(([method, path, body]) => [`viewer ${method} ${path} ${body ?? ''}: 403`, `no credentials ${method} ${path} ${body ?? ''}: 401`]),
+    );
     // Someone who may call the route still learns what was wrong with the body.
     const assessor = principals.find((principal) => principal.name === 'assessor') as Principal;
-    const malformed = await gateway('/api/v1/suppliers', { method: 'POST', headers: { ...assessor.headers, 'content-type': 'application/json' }, body: '{"name": ' });
+    const malformed = await gateway('/api/v1/suppliers', {
+      method: 'POST',
+      headers: { ...assessor.headers, 'content-type': 'application/json' },
+      body: '{"name": ',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.detail).toMatch(/JSON/);
   });
@@ -483,19 +522,32 @@ describe('role and scope matrix', () => {
  * Problems with one GraphQL answer. Refused: FORBIDDEN (UNAUTHENTICATED without credentials) and no
  * value at `path`. Allowed: no refusal anywhere and, for a mutation, nothing done.
  */
-function judgeGraphql(label: string, principal: Principal, allowed: boolean, response: { status: number; body: any }, path: string[], mutation = false): string[] {
+function judgeGraphql(
+  label: string,
+  principal: Principal,
+  allowed: boolean,
+  response: { status: number; body: any },
+  path: string[],
+  mutation = false,
+): string[] {
   const errors = (response.body?.errors ?? []) as { message: string; extensions?: { code?: string } }[];
   const codes = errors.map((error) => error.extensions?.code ?? error.message);
   const value = path.reduce<any>((data, key) => data?.[key], response.body?.data);
   if (allowed) {
-    if (response.status === 401 || response.status === 403 || response.status >= 500 || codes.some((code) => code === 'FORBIDDEN' || code === 'UNAUTHENTICATED')) {
+    if (
+      response.status === 401 ||
+      response.status === 403 ||
+      response.status >= 500 ||
+      codes.some((code) => code === 'FORBIDDEN' || code === 'UNAUTHENTICATED')
+    ) {
       return [`${label}: refused (${response.status} ${codes.join(', ')})`];
     }
     if (mutation && value) return [`${label}: a probe must not change anything (${JSON.stringify(value)})`];
     return [];
   }
   const code = principal.anonymous ? 'UNAUTHENTICATED' : 'FORBIDDEN';
-  if (!codes.includes(code) && response.status !== (principal.anonymous ? 401 : 403)) return [`${label}: expected ${code}, got ${response.status} ${codes.join(', ') || 'no error'}`];
+  if (!codes.includes(code) && response.status !== (principal.anonymous ? 401 : 403))
+    return [`${label}: expected ${code}, got ${response.status} ${codes.join(', ') || 'no error'}`];
   if (value !== undefined && value !== null) return [`${label}: refused but answered ${JSON.stringify(value)}`];
   return [];
 }

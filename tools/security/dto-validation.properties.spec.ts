@@ -44,17 +44,53 @@ const scalar = fc.oneof(
   fc.double(),
   fc.boolean(),
   fc.constant(null),
-  fc.constantFrom('', ' ', 'x'.repeat(5000), '1.2.1', 'critical', 'developer_distributor', 'uk-sscop', 'met', 'accepted', 'admin', 'evidence:read', '*', 'https://hooks.example.com/x', 'javascript:alert(1)', '__proto__', 'NaN', '1e999', '2026-02-30', '0x10', '-1', '201'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'x'.repeat(5000),
+    '1.2.1',
+    'critical',
+    'developer_distributor',
+    'uk-sscop',
+    'met',
+    'accepted',
+    'admin',
+    'evidence:read',
+    '*',
+    'https://hooks.example.com/x',
+    'javascript:alert(1)',
+    '__proto__',
+    'NaN',
+    '1e999',
+    '2026-02-30',
+    '0x10',
+    '-1',
+    '201',
+  ),
 );
 const { value } = fc.letrec<{ value: unknown }>((tie) => ({
-  value: fc.oneof({ depthSize: 'xsmall', withCrossShrink: true }, scalar, fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 3 })),
+  value: fc.oneof(
+    { depthSize: 'xsmall', withCrossShrink: true },
+    scalar,
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 3 }),
+  ),
 }));
 
 /** An object with some of the DTO's own fields (valid-looking or hostile values), sometimes extra or prototype keys. */
 function bodyFor(fields: string[]): fc.Arbitrary<unknown> {
-  const member = fc.tuple(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...fields, 'id') }, { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'unknownField') }), value);
-  const object = fc.array(member, { maxLength: Math.max(3, fields.length + 1) }).map((members) => JSON.parse(`{${members.map(([name, v]) => `${JSON.stringify(name)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`) as unknown);
-  return fc.oneof({ weight: 8, arbitrary: object }, { weight: 1, arbitrary: value }, { weight: 1, arbitrary: fc.constantFrom(undefined, null, '', [], 'body') });
+  const member = fc.tuple(
+    fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...fields, 'id') }, { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'unknownField') }),
+    value,
+  );
+  const object = fc
+    .array(member, { maxLength: Math.max(3, fields.length + 1) })
+    .map((members) => JSON.parse(`{${members.map(([name, v]) => `${JSON.stringify(name)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`) as unknown);
+  return fc.oneof(
+    { weight: 8, arbitrary: object },
+    { weight: 1, arbitrary: value },
+    { weight: 1, arbitrary: fc.constantFrom(undefined, null, '', [], 'body') },
+  );
 }
 
 const LOCATIONS: ArgumentMetadata['type'][] = ['body', 'query', 'param'];

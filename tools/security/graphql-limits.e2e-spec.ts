@@ -136,7 +136,9 @@ describe('GraphQL operation limits at the gateway', () => {
     expect(JSON.stringify(harmless.body)).not.toContain('uk-sscop');
 
     const requestId = `limits-${randomUUID()}`;
-    const overGet = await gateway(`/graphql?query=${encodeURIComponent(`{ ${aliased(0, 16)} }`)}`, { headers: { 'x-request-id': requestId, accept: 'application/json' } });
+    const overGet = await gateway(`/graphql?query=${encodeURIComponent(`{ ${aliased(0, 16)} }`)}`, {
+      headers: { 'x-request-id': requestId, accept: 'application/json' },
+    });
     expectRefused(overGet, /Aliases limit of 15 exceeded/);
     await expectNoSubgraphCalls([batch, harmless, { requestId }]);
   });
@@ -163,12 +165,20 @@ describe('GraphQL introspection', () => {
     });
 
     const ask = async (query: string) => {
-      const response = await fetch(`${production.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const response = await fetch(`${production.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      });
       return { status: response.status, body: (await response.json()) as any };
     };
 
     it('refuses __schema and __type but answers ordinary queries and __typename', async () => {
-      for (const query of [INTROSPECTION, '{ __type(name: "Supplier") { fields { name } } }', '{ framework(key: "uk-sscop") { key } __schema { types { name } } }']) {
+      for (const query of [
+        INTROSPECTION,
+        '{ __type(name: "Supplier") { fields { name } } }',
+        '{ framework(key: "uk-sscop") { key } __schema { types { name } } }',
+      ]) {
         const answer = await ask(query);
         expect(answer.body.data ?? null).toBeNull();
         expect(messages(answer)).toMatch(/introspection/i);

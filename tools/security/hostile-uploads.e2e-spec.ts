@@ -12,10 +12,22 @@ const fixture = (name: string) => readFileSync(join(__dirname, '../../apps/evide
 
 const SBOM_HEAD = '{"bomFormat":"CycloneDX","specVersion":"1.5",';
 const XML_HEAD = '<?xml version="1.0"?>';
-const BOM_XML = (body: string) => `<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components><component type="library"><name>${body}</name></component></components></bom>`;
-const zipOf = (name: string) => Buffer.concat([Buffer.from('PK\x03\x04\x14\x00\x00\x00\x00\x00', 'latin1'), Buffer.alloc(16), Buffer.from([name.length, 0, 0, 0]), Buffer.from(name), Buffer.from('PK\x05\x06', 'latin1'), Buffer.alloc(18)]);
+const BOM_XML = (body: string) =>
+  `<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components><component type="library"><name>${body}</name></component></components></bom>`;
+const zipOf = (name: string) =>
+  Buffer.concat([
+    Buffer.from('PK\x03\x04\x14\x00\x00\x00\x00\x00', 'latin1'),
+    Buffer.alloc(16),
+    Buffer.from([name.length, 0, 0, 0]),
+    Buffer.from(name),
+    Buffer.from('PK\x05\x06', 'latin1'),
+    Buffer.alloc(18),
+  ]);
 const ELF = Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01\x00', 'latin1'), Buffer.alloc(56), Buffer.from([0x3e, 0x00])]);
-const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex'), Buffer.from(`${SBOM_HEAD}"components":[]}`)]);
+const PNG = Buffer.concat([
+  Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex'),
+  Buffer.from(`${SBOM_HEAD}"components":[]}`),
+]);
 
 interface HostileUpload {
   name: string;
@@ -28,35 +40,160 @@ interface HostileUpload {
 }
 
 const CORPUS: HostileUpload[] = [
-  { name: 'XXE: an external entity', filename: 'bom.xml', outcome: 'failed', reason: /DTD or entity/, content: () => Buffer.from(`${XML_HEAD}<!DOCTYPE bom [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${BOM_XML('&xxe;')}`) },
-  { name: 'XXE: a parameter entity fetching a DTD', filename: 'bom.xml', outcome: 'failed', reason: /DTD or entity/, content: () => Buffer.from(`${XML_HEAD}<!DOCTYPE bom [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote;]>${BOM_XML('x')}`) },
+  {
+    name: 'XXE: an external entity',
+    filename: 'bom.xml',
+    outcome: 'failed',
+    reason: /DTD or entity/,
+    content: () => Buffer.from(`${XML_HEAD}<!DOCTYPE bom [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${BOM_XML('&xxe;')}`),
+  },
+  {
+    name: 'XXE: a parameter entity fetching a DTD',
+    filename: 'bom.xml',
+    outcome: 'failed',
+    reason: /DTD or entity/,
+    content: () => Buffer.from(`${XML_HEAD}<!DOCTYPE bom [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote;]>${BOM_XML('x')}`),
+  },
   {
     name: 'billion laughs',
     filename: 'bom.xml',
     outcome: 'failed',
     reason: /DTD or entity/,
-    content: () => Buffer.from(`${XML_HEAD}<!DOCTYPE lolz [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('')}]>${BOM_XML('&lol9;')}`),
+    content: () =>
+      Buffer.from(
+        `${XML_HEAD}<!DOCTYPE lolz [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('')}]>${BOM_XML('&lol9;')}`,
+      ),
   },
-  { name: 'entities declared without a DOCTYPE line', filename: 'bom.xml', outcome: 'failed', reason: /DTD or entity/, content: () => Buffer.from(`<!ENTITY a "b">${BOM_XML('&a;')}`) },
-  { name: 'deeply nested JSON', filename: 'bom.json', outcome: 'failed', reason: /nested deeper than 64/, content: () => Buffer.from(`${SBOM_HEAD}"components":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}`) },
-  { name: 'a huge key count', filename: 'bom.json', outcome: 'failed', reason: /more than 2000000 values/, content: () => Buffer.from(`${SBOM_HEAD}"metadata":{${'"":0,'.repeat(2_000_001)}"k":0}}`) },
-  { name: 'a nested __proto__ key', filename: 'bom.json', outcome: 'failed', reason: /__proto__/, content: () => Buffer.from(`${SBOM_HEAD}"components":[{"name":"a","licenses":[{"license":{"__proto__":{"polluted":true}}}]}]}`) },
-  { name: 'an escaped __proto__ key', filename: 'bom.json', outcome: 'failed', reason: /__proto__/, content: () => Buffer.from(`${SBOM_HEAD}"metadata":{"\\u005f_proto__":{"polluted":true}}}`) },
-  { name: 'invalid UTF-8 in JSON', filename: 'bom.json', outcome: 'failed', reason: /not valid UTF-8/, content: () => Buffer.concat([Buffer.from(`${SBOM_HEAD}"components":[{"name":"`), Buffer.from([0xff, 0xfe]), Buffer.from('"}]}')]) },
-  { name: 'an overlong UTF-8 sequence (a slash)', filename: 'bom.json', outcome: 'failed', reason: /not valid UTF-8/, content: () => Buffer.concat([Buffer.from(`${SBOM_HEAD}"components":[{"name":"..`), Buffer.from([0xc0, 0xaf]), Buffer.from('etc"}]}')]) },
-  { name: 'an encoded surrogate in a text format', filename: 'security.txt', outcome: 'failed', reason: /not valid UTF-8/, content: () => Buffer.concat([Buffer.from('Contact: mailto:a@b.example\nExpires: 2099-01-01T00:00:00Z\n# '), Buffer.from([0xed, 0xa0, 0x80])]) },
+  {
+    name: 'entities declared without a DOCTYPE line',
+    filename: 'bom.xml',
+    outcome: 'failed',
+    reason: /DTD or entity/,
+    content: () => Buffer.from(`<!ENTITY a "b">${BOM_XML('&a;')}`),
+  },
+  {
+    name: 'deeply nested JSON',
+    filename: 'bom.json',
+    outcome: 'failed',
+    reason: /nested deeper than 64/,
+    content: () => Buffer.from(`${SBOM_HEAD}"components":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}`),
+  },
+  {
+    name: 'a huge key count',
+    filename: 'bom.json',
+    outcome: 'failed',
+    reason: /more than 2000000 values/,
+    content: () => Buffer.from(`${SBOM_HEAD}"metadata":{${'"":0,'.repeat(2_000_001)}"k":0}}`),
+  },
+  {
+    name: 'a nested __proto__ key',
+    filename: 'bom.json',
+    outcome: 'failed',
+    reason: /__proto__/,
+    content: () => Buffer.from(`${SBOM_HEAD}"components":[{"name":"a","licenses":[{"license":{"__proto__":{"polluted":true}}}]}]}`),
+  },
+  {
+    name: 'an escaped __proto__ key',
+    filename: 'bom.json',
+    outcome: 'failed',
+    reason: /__proto__/,
+    content: () => Buffer.from(`${SBOM_HEAD}"metadata":{"\\u005f_proto__":{"polluted":true}}}`),
+  },
+  {
+    name: 'invalid UTF-8 in JSON',
+    filename: 'bom.json',
+    outcome: 'failed',
+    reason: /not valid UTF-8/,
+    content: () => Buffer.concat([Buffer.from(`${SBOM_HEAD}"components":[{"name":"`), Buffer.from([0xff, 0xfe]), Buffer.from('"}]}')]),
+  },
+  {
+    name: 'an overlong UTF-8 sequence (a slash)',
+    filename: 'bom.json',
+    outcome: 'failed',
+    reason: /not valid UTF-8/,
+    content: () => Buffer.concat([Buffer.from(`${SBOM_HEAD}"components":[{"name":"..`), Buffer.from([0xc0, 0xaf]), Buffer.from('etc"}]}')]),
+  },
+  {
+    name: 'an encoded surrogate in a text format',
+    filename: 'security.txt',
+    outcome: 'failed',
+    reason: /not valid UTF-8/,
+    content: () => Buffer.concat([Buffer.from('Contact: mailto:a@b.example\nExpires: 2099-01-01T00:00:00Z\n# '), Buffer.from([0xed, 0xa0, 0x80])]),
+  },
   { name: 'truncated JSON', filename: 'bom.json', outcome: 'failed', reason: /malformed JSON/, content: () => fixture('cyclonedx.json').subarray(0, 300) },
   { name: 'truncated XML', filename: 'bom.xml', outcome: 'failed', reason: /malformed XML/, content: () => fixture('cyclonedx.xml').subarray(0, 400) },
-  { name: 'an executable labelled as an SBOM', filename: 'bom.json', type: 'application/vnd.cyclonedx+json', outcome: 'rejected', reason: /application\/x-elf is not accepted/, content: () => ELF },
-  { name: 'a zip labelled as an SBOM', filename: 'sbom.json', type: 'application/json', outcome: 'rejected', reason: /application\/zip is not accepted/, content: () => zipOf('bom.json') },
-  { name: 'a PNG named .json (a PNG/JSON polyglot)', filename: 'bom.json', type: 'application/json', outcome: 'rejected', reason: /image\/png is not accepted/, content: () => PNG },
-  { name: 'a JSON/ZIP polyglot', filename: 'bom.json', outcome: 'rejected', reason: /binary content/, content: () => Buffer.concat([fixture('cyclonedx.json'), zipOf('payload.sh')]) },
+  {
+    name: 'an executable labelled as an SBOM',
+    filename: 'bom.json',
+    type: 'application/vnd.cyclonedx+json',
+    outcome: 'rejected',
+    reason: /application\/x-elf is not accepted/,
+    content: () => ELF,
+  },
+  {
+    name: 'a zip labelled as an SBOM',
+    filename: 'sbom.json',
+    type: 'application/json',
+    outcome: 'rejected',
+    reason: /application\/zip is not accepted/,
+    content: () => zipOf('bom.json'),
+  },
+  {
+    name: 'a PNG named .json (a PNG/JSON polyglot)',
+    filename: 'bom.json',
+    type: 'application/json',
+    outcome: 'rejected',
+    reason: /image\/png is not accepted/,
+    content: () => PNG,
+  },
+  {
+    name: 'a JSON/ZIP polyglot',
+    filename: 'bom.json',
+    outcome: 'rejected',
+    reason: /binary content/,
+    content: () => Buffer.concat([fixture('cyclonedx.json'), zipOf('payload.sh')]),
+  },
   { name: 'an empty file', filename: 'bom.json', outcome: 'failed', reason: /empty/, content: () => Buffer.alloc(0) },
-  { name: 'a JSON array of SBOMs', filename: 'bom.json', outcome: 'rejected', reason: /not an object/, content: () => Buffer.from(`[${fixture('cyclonedx.json')}]`) },
-  { name: 'numbers of a million digits', filename: 'bom.json', outcome: 'failed', reason: /number/, content: () => Buffer.from(`${SBOM_HEAD}"version":${'9'.repeat(1_000_000)},"components":[]}`) },
-  { name: 'more components than allowed', filename: 'bom.json', outcome: 'failed', reason: /more than 200000 components/, content: () => Buffer.from(`${SBOM_HEAD}"components":[${'{"name":"c"},'.repeat(200_000)}{"name":"c"}]}`) },
-  { name: 'a certificate PEM with a corrupt body', filename: 'cert.pem', outcome: 'failed', reason: /not a readable X\.509 certificate/, content: () => Buffer.from(fixture('certificate.pem').toString().replace(/\n[A-Za-z0-9+/]{20}/, `\n${'A'.repeat(20)}`)) },
-  { name: 'a signed security.txt without its signature', filename: 'security.txt', outcome: 'failed', reason: /without its signature/, content: () => Buffer.from(fixture('security-signed.txt').toString().split('-----BEGIN PGP SIGNATURE-----')[0] as string) },
+  {
+    name: 'a JSON array of SBOMs',
+    filename: 'bom.json',
+    outcome: 'rejected',
+    reason: /not an object/,
+    content: () => Buffer.from(`[${fixture('cyclonedx.json')}]`),
+  },
+  {
+    name: 'numbers of a million digits',
+    filename: 'bom.json',
+    outcome: 'failed',
+    reason: /number/,
+    content: () => Buffer.from(`${SBOM_HEAD}"version":${'9'.repeat(1_000_000)},"components":[]}`),
+  },
+  {
+    name: 'more components than allowed',
+    filename: 'bom.json',
+    outcome: 'failed',
+    reason: /more than 200000 components/,
+    content: () => Buffer.from(`${SBOM_HEAD}"components":[${'{"name":"c"},'.repeat(200_000)}{"name":"c"}]}`),
+  },
+  {
+    name: 'a certificate PEM with a corrupt body',
+    filename: 'cert.pem',
+    outcome: 'failed',
+    reason: /not a readable X\.509 certificate/,
+    content: () =>
+      Buffer.from(
+        fixture('certificate.pem')
+          .toString()
+          .replace(/\n[A-Za-z0-9+/]{20}/, `\n${'A'.repeat(20)}`),
+      ),
+  },
+  {
+    name: 'a signed security.txt without its signature',
+    filename: 'security.txt',
+    outcome: 'failed',
+    reason: /without its signature/,
+    content: () => Buffer.from(fixture('security-signed.txt').toString().split('-----BEGIN PGP SIGNATURE-----')[0] as string),
+  },
 ];
 
 describe('hostile uploads through the gateway', () => {
@@ -69,7 +206,8 @@ describe('hostile uploads through the gateway', () => {
     supplierId = await kit.supplier(org.tenant.id, 'Hostile Ltd');
   });
 
-  const upload = (content: Buffer, filename: string, type?: string) => gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, content, filename, type), headers: bearer(org.accessToken) });
+  const upload = (content: Buffer, filename: string, type?: string) =>
+    gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, content, filename, type), headers: bearer(org.accessToken) });
 
   it('every hostile upload ends failed or rejected with its reason, and the worker keeps processing', async () => {
     const accepted = await Promise.all(CORPUS.map(async (hostile) => ({ hostile, response: await upload(hostile.content(), hostile.filename, hostile.type) })));
@@ -92,7 +230,9 @@ describe('hostile uploads through the gateway', () => {
   }, 180_000);
 
   it('constructor.prototype keys are plain data: nothing reaches a prototype, the SBOM is read as any other', async () => {
-    const content = Buffer.from(`${SBOM_HEAD}"metadata":{"component":{"name":"app","constructor":{"prototype":{"polluted":true}}}},"components":[{"name":"a","constructor":{"prototype":{"isAdmin":true}},"prototype":{"polluted":1}}]}`);
+    const content = Buffer.from(
+      `${SBOM_HEAD}"metadata":{"component":{"name":"app","constructor":{"prototype":{"polluted":true}}}},"components":[{"name":"a","constructor":{"prototype":{"isAdmin":true}},"prototype":{"polluted":1}}]}`,
+    );
     const response = await upload(content, 'bom.json');
     expect(response.status).toBe(202);
     const evidence = await settledEvidence(org.accessToken, response.body.id);
@@ -105,7 +245,10 @@ describe('hostile uploads through the gateway', () => {
   it('intake: a path-traversal file name is kept as a name only; a lying Content-Type is not believed', async () => {
     const traversal = await upload(fixture('security.txt'), '../../../../etc/cron.d/evil');
     expect(traversal.status).toBe(202);
-    const [row] = await kit.owner.query(`select b.storage_key as key from evidence.evidence e join evidence.blobs b on b.tenant_id = e.tenant_id and b.sha256 = e.sha256 where e.id = $1`, [traversal.body.id]);
+    const [row] = await kit.owner.query(
+      `select b.storage_key as key from evidence.evidence e join evidence.blobs b on b.tenant_id = e.tenant_id and b.sha256 = e.sha256 where e.id = $1`,
+      [traversal.body.id],
+    );
     expect(row.key).toBe(`${org.tenant.id}/${traversal.body.sha256.slice(0, 2)}/${traversal.body.sha256}`);
     const download = await fetch(`${testStack().gatewayUrl}/api/v1/evidence/${traversal.body.id}/content`, { headers: bearer(org.accessToken) });
     expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename="[\w.-]+"$/);
@@ -113,9 +256,17 @@ describe('hostile uploads through the gateway', () => {
 
     // The part says PDF; the bytes are a CycloneDX SBOM: the bytes decide.
     const lying = await upload(fixture('cyclonedx.xml'), 'report.pdf', 'application/pdf');
-    expect(await settledEvidence(org.accessToken, lying.body.id)).toMatchObject({ status: 'processed', kind: 'sbom', mediaType: 'application/vnd.cyclonedx+xml' });
+    expect(await settledEvidence(org.accessToken, lying.body.id)).toMatchObject({
+      status: 'processed',
+      kind: 'sbom',
+      mediaType: 'application/vnd.cyclonedx+xml',
+    });
     // The request says JSON; the body is multipart: refused, never guessed.
-    const mislabelled = await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, fixture('security.txt'), 's.txt'), headers: { ...bearer(org.accessToken), 'content-type': 'application/json' } });
+    const mislabelled = await gateway('/api/v1/evidence', {
+      method: 'POST',
+      body: form({ supplierId }, fixture('security.txt'), 's.txt'),
+      headers: { ...bearer(org.accessToken), 'content-type': 'application/json' },
+    });
     expect(mislabelled.status).toBeGreaterThanOrEqual(400);
     expect(mislabelled.status).toBeLessThan(500);
   });

@@ -88,13 +88,12 @@ export interface World {
 
 /** The token in the `assessment.sent` event for the given contact (sealed there as the email would carry it). */
 async function sentToken(owner: DataSource, assessmentId: string, contactId: string): Promise<string> {
-  const [event] = await waitFor(
-    async () => {
-      const rows = await owner.query(`select payload from assessments.outbox where type = 'assessment.sent' and payload->'data'->>'assessmentId' = $1`, [assessmentId]);
-      return rows.length ? rows : undefined;
-    },
-    'the assessment.sent event',
-  );
+  const [event] = await waitFor(async () => {
+    const rows = await owner.query(`select payload from assessments.outbox where type = 'assessment.sent' and payload->'data'->>'assessmentId' = $1`, [
+      assessmentId,
+    ]);
+    return rows.length ? rows : undefined;
+  }, 'the assessment.sent event');
   const recipient = (event.payload.data.recipients as { contactId: string; portalUrl: string }[]).find((r) => r.contactId === contactId);
   if (!recipient) throw new Error(`no portal link for contact ${contactId}`);
   return linkToken(event.payload.tenantId, recipient.portalUrl);
@@ -137,7 +136,9 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
   const [draft, cancellable, submitted, returnable] = await Promise.all([create(inDays(30)), create(inDays(30)), create(inDays(30)), create(inDays(30))]);
   const claimIds = (sent.claims as { id: string }[]).map((claim) => claim.id);
   await Promise.all([submitted, returnable].map((assessment) => org.call('POST', `/api/v1/assessments/${assessment.id}/send`, {})));
-  const [portalToken, submittedToken, returnableToken] = await Promise.all([sent, submitted, returnable].map((assessment) => sentToken(owner, assessment.id, sroContact.id)));
+  const [portalToken, submittedToken, returnableToken] = await Promise.all(
+    [sent, submitted, returnable].map((assessment) => sentToken(owner, assessment.id, sroContact.id)),
+  );
   await Promise.all([answerAndSubmit(submittedToken as string, claimIds), answerAndSubmit(returnableToken as string, claimIds)]);
 
   const findingTitle = `Finding ${tag}`;
@@ -199,20 +200,17 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
 /** An SBOM for the supplier and assessment, processed into components (once the evidence service knows the supplier). */
 async function submitEvidence(org: OrganisationOwner, supplierId: string, assessmentId: string): Promise<{ id: string; sha256: string; purl: string }> {
   const sbom = cycloneDxSbom(3, `isolation-app-${unique()}`);
-  const accepted = await waitFor(
-    async () => {
-      const body = new FormData();
-      body.append('supplierId', supplierId);
-      body.append('assessmentId', assessmentId);
-      body.append('file', new Blob([new Uint8Array(sbom)]), 'bom.json');
-      const answer = await gateway('/api/v1/evidence', { method: 'POST', body, headers: bearer(org.accessToken) });
-      // 404 until the supplier.created and assessment.sent events have reached the evidence service.
-      if (answer.status === 404) return undefined;
-      if (answer.status !== 202) throw new Error(`evidence upload answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-      return answer.body as { id: string; sha256: string };
-    },
-    'the evidence service to know the supplier',
-  );
+  const accepted = await waitFor(async () => {
+    const body = new FormData();
+    body.append('supplierId', supplierId);
+    body.append('assessmentId', assessmentId);
+    body.append('file', new Blob([new Uint8Array(sbom)]), 'bom.json');
+    const answer = await gateway('/api/v1/evidence', { method: 'POST', body, headers: bearer(org.accessToken) });
+    // 404 until the supplier.created and assessment.sent events have reached the evidence service.
+    if (answer.status === 404) return undefined;
+    if (answer.status !== 202) throw new Error(`evidence upload answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    return answer.body as { id: string; sha256: string };
+  }, 'the evidence service to know the supplier');
   await waitFor(async () => (await org.call('GET', `/api/v1/evidence/${accepted.id}`)).status === 'processed', 'the SBOM to be processed', 30_000);
   const purl = JSON.parse(sbom.toString()).components[0].purl as string;
   return { ...accepted, purl };
@@ -243,7 +241,11 @@ export async function attackers(owner: DataSource, org: OrganisationOwner, world
     user('admin', admin.accessToken, admin.userId),
     user('assessor', assessor.accessToken, assessor.userId),
     user('viewer', viewer.accessToken, viewer.userId),
-    { name: 'api key', token: key.key, identity: testIdentity(org.tenantId, { kind: 'api_key', principalId: key.id, role: null, scopes: [...API_KEY_SCOPES] }) },
+    {
+      name: 'api key',
+      token: key.key,
+      identity: testIdentity(org.tenantId, { kind: 'api_key', principalId: key.id, role: null, scopes: [...API_KEY_SCOPES] }),
+    },
     {
       name: 'portal token',
       token: world.portalToken,

@@ -131,11 +131,13 @@ const RESOLVED_CORPUS: [url: string, answers: string[]][] = [
   ['http://zero.public.example/', ['0.0.0.0']],
 ];
 
-const answering = (table: Record<string, string[]>): Resolver => async (hostname) => {
-  const answers = table[hostname];
-  if (!answers) throw Object.assign(new Error(`${hostname} is not in the test DNS`), { code: 'ENOTFOUND' });
-  return answers.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-};
+const answering =
+  (table: Record<string, string[]>): Resolver =>
+  async (hostname) => {
+    const answers = table[hostname];
+    if (!answers) throw Object.assign(new Error(`${hostname} is not in the test DNS`), { code: 'ENOTFOUND' });
+    return answers.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
 const dns = answering({ ...Object.fromEntries(RESOLVED_CORPUS.map(([url, answers]) => [new URL(url).hostname, answers])), 'docs.public.example': [ROUTED] });
 
 /**
@@ -153,10 +155,13 @@ function testNetwork(loopbackPort: () => number) {
     if (address !== ROUTED) throw new Error(`the test network does not route ${address}`);
     return (connect as (...args: unknown[]) => net.Socket)({ ...options, host: '127.0.0.1', port: loopbackPort(), lookup: undefined }, ...rest);
   };
-  const spies = [jest.spyOn(net, 'connect').mockImplementation(route as typeof net.connect), jest.spyOn(tls, 'connect').mockImplementation(((options: { host?: string }) => {
-    attempts.push(`tls ${options.host}`);
-    throw new Error('the test network carries no TLS');
-  }) as typeof tls.connect)];
+  const spies = [
+    jest.spyOn(net, 'connect').mockImplementation(route as typeof net.connect),
+    jest.spyOn(tls, 'connect').mockImplementation(((options: { host?: string }) => {
+      attempts.push(`tls ${options.host}`);
+      throw new Error('the test network carries no TLS');
+    }) as typeof tls.connect),
+  ];
   return { attempts, restore: () => spies.forEach((spy) => spy.mockRestore()) };
 }
 
@@ -213,7 +218,9 @@ describe('SSRF corpus: every bypass refused before connecting', () => {
   it.each(RESOLVED_CORPUS)('%s is refused once resolved (%j), before connecting', async (url, answers) => {
     const host = new URL(url).hostname;
     await expect(resolveAllowedAddress(host, strict, dns)).rejects.toThrow(UnsafeTargetError);
-    await expect(safeRequest(url, { ...strict, resolver: dns, timeoutMs: 1_000, maxResponseBytes: 1024 })).rejects.toThrow(new RegExp(`resolves to (${answers.map((a) => a.replace(/[.:]/g, '\\$&')).join('|')})`));
+    await expect(safeRequest(url, { ...strict, resolver: dns, timeoutMs: 1_000, maxResponseBytes: 1024 })).rejects.toThrow(
+      new RegExp(`resolves to (${answers.map((a) => a.replace(/[.:]/g, '\\$&')).join('|')})`),
+    );
     expect(network.attempts).toEqual([]);
   });
 
@@ -267,17 +274,28 @@ describe('SSRF corpus: every bypass refused before connecting', () => {
 
     beforeAll(async () => {
       const config = { ...stackConfig('notifications'), webhookAllowPrivate: false };
-      app = await createHttpApp(serviceAppModule({ service: 'notifications', title: 'notifications', imports: [NotificationsModule], subgraph: false }, config), config);
+      app = await createHttpApp(
+        serviceAppModule({ service: 'notifications', title: 'notifications', imports: [NotificationsModule], subgraph: false }, config),
+        config,
+      );
       await app.init();
       await app.getHttpAdapter().getInstance().ready();
-      token = await new IdentityTokenIssuer(stackConfig('gateway').internalTokenPrivateKey as string).issue(testIdentity(newId(), { role: 'admin' }), 'notifications');
+      token = await new IdentityTokenIssuer(stackConfig('gateway').internalTokenPrivateKey as string).issue(
+        testIdentity(newId(), { role: 'admin' }),
+        'notifications',
+      );
     }, 60_000);
     afterAll(async () => {
       await app?.close();
     });
 
     const register = (url: string) =>
-      app.inject({ method: 'POST', url: '/api/v1/webhook-endpoints', headers: { [INTERNAL_IDENTITY_HEADER]: token, 'content-type': 'application/json' }, payload: { url, events: ['*'] } });
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/webhook-endpoints',
+        headers: { [INTERNAL_IDENTITY_HEADER]: token, 'content-type': 'application/json' },
+        payload: { url, events: ['*'] },
+      });
 
     it('registers a public endpoint (the refusals below are the URL check, nothing else)', async () => {
       const created = await register('https://hooks.public.example/assay');

@@ -205,7 +205,10 @@ const GRAPHQL_FIELDS: Record<string, GraphqlField> = {
   'Query.componentExposure': { args: (w) => ({ purl: w.componentPurl }) },
   'Query.webhookEndpoint': { args: (w) => ({ id: w.webhookEndpoint }) },
   'Query.webhookDeliveries': { args: (w) => ({ endpointId: w.webhookEndpoint }) },
-  'Mutation.createSupplier': { args: (w) => ({ input: { name: 'Matrix Supplier', tier: 'low', role: 'reseller', ownerUserId: w.ownerUserId } }), invalidField: true },
+  'Mutation.createSupplier': {
+    args: (w) => ({ input: { name: 'Matrix Supplier', tier: 'low', role: 'reseller', ownerUserId: w.ownerUserId } }),
+    invalidField: true,
+  },
   'Mutation.updateSupplier': { args: (w) => ({ id: w.supplier, input: { tags: ['graphql'] } }) },
   'Mutation.addSupplierContact': { args: (w) => ({ supplierId: w.supplier, input: { name: 'Graph Contact', email: 'graph-contact@supplier.test' } }) },
   'Mutation.addProduct': { args: (w) => ({ supplierId: w.supplier, input: { name: 'Graph Product', deliveryModel: 'saas' } }) },
@@ -353,7 +356,8 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
   const supergraph = buildSchema(readFileSync(join(DIST, 'supergraph.graphql'), 'utf8'), { assumeValidSDL: true });
   const subgraphSchemas = new Map<string, GraphQLSchema>();
   const subgraphSchema = (service: string) => {
-    if (!subgraphSchemas.has(service)) subgraphSchemas.set(service, buildSchema(readFileSync(join(DIST, 'subgraphs', `${service}.graphql`), 'utf8'), { assumeValidSDL: true }));
+    if (!subgraphSchemas.has(service))
+      subgraphSchemas.set(service, buildSchema(readFileSync(join(DIST, 'subgraphs', `${service}.graphql`), 'utf8'), { assumeValidSDL: true }));
     return subgraphSchemas.get(service) as GraphQLSchema;
   };
   let rest: ReturnType<typeof restOperations>;
@@ -375,8 +379,16 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
   it('covers every id-taking route, query parameter, GraphQL field and entity type', () => {
     expect(rest.withIds.filter((operation) => operation.unmapped.length).map((operation) => `${operation.key}: ${operation.unmapped.join(', ')}`)).toEqual([]);
     expect(rest.byQuery.filter((operation) => operation.unmapped.length).map((operation) => `${operation.key}: ${operation.unmapped.join(', ')}`)).toEqual([]);
-    expect(graphqlCases(supergraph).filter((c) => c.unmapped).map((c) => c.key)).toEqual([]);
-    expect(entityLookups(supergraph).filter((lookup) => !ENTITY_IDS[lookup.type]).map((lookup) => lookup.type)).toEqual([]);
+    expect(
+      graphqlCases(supergraph)
+        .filter((c) => c.unmapped)
+        .map((c) => c.key),
+    ).toEqual([]);
+    expect(
+      entityLookups(supergraph)
+        .filter((lookup) => !ENTITY_IDS[lookup.type])
+        .map((lookup) => lookup.type),
+    ).toEqual([]);
     // Keys of the tables that no longer name anything are stale: the matrix must stay in step with the API.
     const operations = new Set(rest.withIds.map((operation) => operation.key));
     expect(Object.keys(REST_OPERATIONS).filter((key) => !operations.has(key))).toEqual([]);
@@ -503,7 +515,8 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
     });
     await inParallel(graphqlForbiddenToConfirm, CONCURRENCY, async ({ principal, c }) => {
       const answer = await gateway('/graphql', { method: 'POST', json: c.operation(fixture.graphqlWorld), headers: bearer(principal.token) });
-      if (!forbidden(answer)) failures.push(`${principal.name}: ${c.key} → ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)} on B's own, FORBIDDEN on A's`);
+      if (!forbidden(answer))
+        failures.push(`${principal.name}: ${c.key} → ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)} on B's own, FORBIDDEN on A's`);
     });
     expect(failures).toEqual([]);
     expect(forbiddenToConfirm.length + graphqlForbiddenToConfirm.length).toBeGreaterThan(0);
@@ -517,7 +530,8 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
       const principal = operation.portal ? portal() : owner();
       const request = operation.request(fixture.restWorld);
       const answer = await call(principal, operation.method, request.path, request.body);
-      if (answer.status < 200 || answer.status > 299) failures.push(`${principal.name}: ${operation.method} ${request.path} → ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
+      if (answer.status < 200 || answer.status > 299)
+        failures.push(`${principal.name}: ${operation.method} ${request.path} → ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
     }
     expect(failures).toEqual([]);
   }, 60_000);
@@ -529,7 +543,8 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
       const operation = c.operation(fixture.graphqlWorld);
       const answer = await gateway('/graphql', { method: 'POST', json: operation, headers: bearer(owner().token) });
       const value = answer.body?.data?.[c.field];
-      if (answer.status !== 200 || answer.body?.errors || value === null || value === undefined) failures.push(`${c.key} → ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+      if (answer.status !== 200 || answer.body?.errors || value === null || value === undefined)
+        failures.push(`${c.key} → ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
     }
     for (const lookup of entityLookups(supergraph)) {
       const type = subgraphSchema(lookup.service).getType(lookup.type) as GraphQLObjectType;
@@ -543,4 +558,3 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
     expect(failures).toEqual([]);
   }, 60_000);
 });
-

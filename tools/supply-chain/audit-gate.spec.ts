@@ -5,7 +5,10 @@ const exception = (id: string, expires = '2027-01-01'): AuditException => ({ id,
 
 const report: AuditReport = {
   vulnerabilities: {
-    'left-pad': { severity: 'critical', via: [{ name: 'left-pad', severity: 'critical', title: 'Prototype pollution', url: 'https://github.com/advisories/GHSA-aaaa-bbbb-cccc' }] },
+    'left-pad': {
+      severity: 'critical',
+      via: [{ name: 'left-pad', severity: 'critical', title: 'Prototype pollution', url: 'https://github.com/advisories/GHSA-aaaa-bbbb-cccc' }],
+    },
     'uses-left-pad': { severity: 'critical', via: ['left-pad'] },
     chalk: { severity: 'moderate', via: [{ name: 'chalk', severity: 'moderate', title: 'ReDoS', url: 'https://github.com/advisories/GHSA-dddd-eeee-ffff' }] },
   },

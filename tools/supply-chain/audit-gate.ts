@@ -81,6 +81,8 @@ export function evaluateAudit(report: AuditReport, exceptions: AuditException[],
       else failures.push(label);
     }
   }
-  notes.push(`${Object.keys(report.vulnerabilities).length} vulnerable packages, ${blocking} high or critical advisories, ${failures.length} without an exception`);
+  notes.push(
+    `${Object.keys(report.vulnerabilities).length} vulnerable packages, ${blocking} high or critical advisories, ${failures.length} without an exception`,
+  );
   return { failures, notes };
 }

@@ -24,7 +24,12 @@ export async function apiKey(org: Organisation, scopes: string[]): Promise<strin
 }
 
 export async function createSupplier(org: Organisation, overrides: Record<string, unknown> = {}) {
-  const created = await org.call('POST', '/api/v1/suppliers', { name: `Supplier ${Math.random().toString(36).slice(2, 8)}`, tier: 'high', role: 'developer_distributor', ...overrides });
+  const created = await org.call('POST', '/api/v1/suppliers', {
+    name: `Supplier ${Math.random().toString(36).slice(2, 8)}`,
+    tier: 'high',
+    role: 'developer_distributor',
+    ...overrides,
+  });
   if (created.status !== 201) throw new Error(`supplier creation failed: ${created.status} ${JSON.stringify(created.body)}`);
   return created.body as { id: string; name: string };
 }
@@ -61,7 +66,9 @@ export async function sentAssessment(owner: DataSource, org: Organisation, role 
   if (created.status !== 201) throw new Error(`assessment creation failed: ${created.status} ${JSON.stringify(created.body)}`);
   const sent = await org.call('POST', `/api/v1/assessments/${created.body.id}/send`, {});
   if (sent.status !== 200) throw new Error(`sending failed: ${sent.status}`);
-  const [event] = await owner.query(`select payload from assessments.outbox where type = 'assessment.sent' and payload->'data'->>'assessmentId' = $1`, [created.body.id]);
+  const [event] = await owner.query(`select payload from assessments.outbox where type = 'assessment.sent' and payload->'data'->>'assessmentId' = $1`, [
+    created.body.id,
+  ]);
   const token = linkToken(event.payload.tenantId, event.payload.data.recipients[0].portalUrl);
   return { supplier, contact, assessment: created.body, event: event.payload, token, claimIds: (created.body.claims as { id: string }[]).map((c) => c.id) };
 }

@@ -2,7 +2,18 @@ import { canonicalJson } from '@assay/shared/contracts';
 import { bearer, gateway, mailText, ownerDataSource, waitForMail } from '@assay/shared/testing';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { ATTESTATION, Organisation, addMember, apiKey, createSupplier, inDays, organisation, portal, sentAssessment as sentWith, waitFor } from './assessments-test-kit';
+import {
+  ATTESTATION,
+  Organisation,
+  addMember,
+  apiKey,
+  createSupplier,
+  inDays,
+  organisation,
+  portal,
+  sentAssessment as sentWith,
+  waitFor,
+} from './assessments-test-kit';
 
 const sentAssessment = (org: Organisation, role?: string) => sentWith(owner, org, role);
 
@@ -84,7 +95,12 @@ describe('assessments', () => {
     expect(emailed).toBe(token);
     const viewed = await portal(emailed).get();
     expect(viewed.status).toBe(200);
-    expect(viewed.body).toMatchObject({ id: assessment.id, status: 'sent', supplier: { id: supplier.id, name: supplier.name }, customerName: org.organisationName });
+    expect(viewed.body).toMatchObject({
+      id: assessment.id,
+      status: 'sent',
+      supplier: { id: supplier.id, name: supplier.name },
+      customerName: org.organisationName,
+    });
 
     const link = await org.call('POST', `/api/v1/assessments/${assessment.id}/portal-links`, { contactId: contact.id });
     expect(link.status).toBe(201);
@@ -117,7 +133,15 @@ describe('assessments', () => {
 
     for (const [index, claimId] of claimIds.entries()) {
       const answer = index % 3 === 0 ? 'met' : index % 3 === 1 ? 'partially_met' : 'not_met';
-      expect((await supplier.answer(claimId, { answer, justification: answer === 'not_met' ? 'Planned for Q3' : undefined, evidenceIds: index === 1 ? ['0190a3f0-0000-7000-8000-00000000000b', '0190a3f0-0000-7000-8000-00000000000a'] : undefined })).status).toBe(200);
+      expect(
+        (
+          await supplier.answer(claimId, {
+            answer,
+            justification: answer === 'not_met' ? 'Planned for Q3' : undefined,
+            evidenceIds: index === 1 ? ['0190a3f0-0000-7000-8000-00000000000b', '0190a3f0-0000-7000-8000-00000000000a'] : undefined,
+          })
+        ).status,
+      ).toBe(200);
     }
     const submitted = await supplier.submit({ attestation: ATTESTATION });
     expect(submitted.status).toBe(200);
@@ -130,7 +154,11 @@ describe('assessments', () => {
       justification: claim.response.justification,
       evidenceIds: [...claim.response.evidenceIds].sort(),
     }));
-    expect(detail.attestation).toMatchObject({ name: 'Sam Signer', email: 'sam@supplier.test', responsesSha256: createHash('sha256').update(canonicalJson(document)).digest('hex') });
+    expect(detail.attestation).toMatchObject({
+      name: 'Sam Signer',
+      email: 'sam@supplier.test',
+      responsesSha256: createHash('sha256').update(canonicalJson(document)).digest('hex'),
+    });
     expect(submitted.body.attestation.responsesSha256).toBe(detail.attestation.responsesSha256);
 
     // Submitted: nothing changes any more through the portal.
@@ -138,7 +166,9 @@ describe('assessments', () => {
     expect(change.status).toBe(409);
     expect((await supplier.submit({ attestation: ATTESTATION })).status).toBe(409);
     expect((await org.call('GET', `/api/v1/assessments/${assessment.id}`)).body.claims[0].response.answer).toBe('met');
-    const events = await owner.query(`select type from assessments.outbox where payload->'data'->>'assessmentId' = $1 order by created_at, id`, [assessment.id]);
+    const events = await owner.query(`select type from assessments.outbox where payload->'data'->>'assessmentId' = $1 order by created_at, id`, [
+      assessment.id,
+    ]);
     expect(events.map((e: { type: string }) => e.type)).toEqual(['assessment.created', 'assessment.sent', 'assessment.submitted']);
   });
 
@@ -158,7 +188,9 @@ describe('assessments', () => {
     expect((await org.call('POST', `/api/v1/assessments/${assessment.id}/send`, {})).status).toBe(409);
     expect((await org.call('POST', `/api/v1/assessments/${assessment.id}/portal-links`, { contactId: contacts[0].id })).status).toBe(409);
     expect((await portal(token).get()).status).toBe(401);
-    const [event] = await owner.query(`select payload from assessments.outbox where type = 'assessment.cancelled' and payload->'data'->>'assessmentId' = $1`, [assessment.id]);
+    const [event] = await owner.query(`select payload from assessments.outbox where type = 'assessment.cancelled' and payload->'data'->>'assessmentId' = $1`, [
+      assessment.id,
+    ]);
     expect(event.payload.data).toMatchObject({ status: 'cancelled', supplierId: assessment.supplierId });
 
     const supplierless = await createSupplier(org);
@@ -195,12 +227,19 @@ describe('assessments', () => {
     const org = await organisation();
     const supplier = await createSupplier(org);
     const viewer = await addMember(owner, org, 'viewer');
-    expect((await gateway('/api/v1/assessments', { method: 'POST', headers: bearer(viewer.accessToken), json: { supplierId: supplier.id, dueAt: inDays(9) } })).status).toBe(403);
+    expect(
+      (await gateway('/api/v1/assessments', { method: 'POST', headers: bearer(viewer.accessToken), json: { supplierId: supplier.id, dueAt: inDays(9) } }))
+        .status,
+    ).toBe(403);
     expect((await gateway('/api/v1/assessments', { headers: bearer(viewer.accessToken) })).status).toBe(200);
     const readKey = await apiKey(org, ['assessments:read']);
-    expect((await gateway('/api/v1/assessments', { method: 'POST', headers: bearer(readKey), json: { supplierId: supplier.id, dueAt: inDays(9) } })).status).toBe(403);
+    expect(
+      (await gateway('/api/v1/assessments', { method: 'POST', headers: bearer(readKey), json: { supplierId: supplier.id, dueAt: inDays(9) } })).status,
+    ).toBe(403);
     const writeKey = await apiKey(org, ['assessments:write']);
-    expect((await gateway('/api/v1/assessments', { method: 'POST', headers: bearer(writeKey), json: { supplierId: supplier.id, dueAt: inDays(9) } })).status).toBe(201);
+    expect(
+      (await gateway('/api/v1/assessments', { method: 'POST', headers: bearer(writeKey), json: { supplierId: supplier.id, dueAt: inDays(9) } })).status,
+    ).toBe(201);
   });
 
   it("never shows or changes another tenant's assessments", async () => {

@@ -16,7 +16,12 @@ afterAll(async () => {
 async function evidenceProcessed(tenantId: string, data: Record<string, unknown>) {
   const id = newId();
   const event = { id, type: 'evidence.processed', timestamp: new Date().toISOString(), tenantId, data };
-  await owner.query(`insert into evidence.outbox (tenant_id, id, type, payload, created_at) values ($1, $2, $3, $4, now())`, [tenantId, id, 'evidence.processed', JSON.stringify(event)]);
+  await owner.query(`insert into evidence.outbox (tenant_id, id, type, payload, created_at) values ($1, $2, $3, $4, now())`, [
+    tenantId,
+    id,
+    'evidence.processed',
+    JSON.stringify(event),
+  ]);
   return id;
 }
 
@@ -24,14 +29,29 @@ describe('automated checks beside answers', () => {
   it('shows evidence checks per claim, flags met claims whose check failed or evidence expired, and computes product end-of-support checks', async () => {
     const org = await organisation();
     const product = async (supplierId: string) =>
-      (await org.call('POST', `/api/v1/suppliers/${supplierId}/products`, { name: 'Ledger', deliveryModel: 'saas', endOfSupportAt: '2027-06-30T00:00:00Z', endOfSupportAnnouncedAt: '2027-01-01T00:00:00Z' })).body;
+      (
+        await org.call('POST', `/api/v1/suppliers/${supplierId}/products`, {
+          name: 'Ledger',
+          deliveryModel: 'saas',
+          endOfSupportAt: '2027-06-30T00:00:00Z',
+          endOfSupportAnnouncedAt: '2027-01-01T00:00:00Z',
+        })
+      ).body;
     const sent = await sentAssessment(owner, org);
     const url = `/api/v1/assessments/${sent.assessment.id}`;
     const supplier = portal(sent.token);
     await supplier.answer('3.2.1', { answer: 'met' });
     await supplier.answer('3.2.2', { answer: 'met' });
 
-    await evidenceProcessed(org.tenantId, { evidenceId: 'nope', supplierId: sent.supplier.id, claimIds: [], kind: 'sbom', status: 'processed', sha256: 'x', checks: 'all good' });
+    await evidenceProcessed(org.tenantId, {
+      evidenceId: 'nope',
+      supplierId: sent.supplier.id,
+      claimIds: [],
+      kind: 'sbom',
+      status: 'processed',
+      sha256: 'x',
+      checks: 'all good',
+    });
     const evidenceId = newId();
     const expiredId = newId();
     await evidenceProcessed(org.tenantId, {
@@ -64,7 +84,11 @@ describe('automated checks beside answers', () => {
       return body.claims.find((claim: { id: string }) => claim.id === '3.2.2').checks.length === 2 && body;
     }, 'check results');
     const claim = (id: string) => detail.claims.find((c: { id: string }) => c.id === id);
-    expect(claim('3.2.1').checks.map((c: { key: string; result: string }) => `${c.key}:${c.result}`).sort()).toEqual(['security_txt.contact:pass', 'security_txt.policy:fail']);
+    expect(
+      claim('3.2.1')
+        .checks.map((c: { key: string; result: string }) => `${c.key}:${c.result}`)
+        .sort(),
+    ).toEqual(['security_txt.contact:pass', 'security_txt.policy:fail']);
     expect(claim('3.2.1').checks[0]).toMatchObject({ evidenceId, evidenceKind: 'security_txt' });
     expect(detail.disagreements).toEqual(
       expect.arrayContaining([
@@ -78,7 +102,11 @@ describe('automated checks beside answers', () => {
 
     const withProduct = await sentAssessment(owner, org, 'reseller');
     const made = await product(withProduct.supplier.id);
-    const assessed = await org.call('POST', '/api/v1/assessments', { supplierId: withProduct.supplier.id, productId: made.id, dueAt: new Date(Date.now() + 20 * 86_400_000).toISOString() });
+    const assessed = await org.call('POST', '/api/v1/assessments', {
+      supplierId: withProduct.supplier.id,
+      productId: made.id,
+      dueAt: new Date(Date.now() + 20 * 86_400_000).toISOString(),
+    });
     const eos = (id: string) => assessed.body.claims.find((c: { id: string }) => c.id === id).checks;
     expect(eos('4.1.1')).toMatchObject([{ key: 'product.eos_published', result: 'pass' }]);
     expect(eos('4.2.1')).toMatchObject([{ key: 'product.eos_notice', result: 'fail', detail: expect.stringContaining('180 days') }]);

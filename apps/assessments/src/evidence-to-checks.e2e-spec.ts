@@ -6,10 +6,22 @@ describe('evidence service → assessments service', () => {
     const org = await signupTenant();
     const auth = bearer(org.accessToken);
     const supplier = await gateway('/api/v1/suppliers', { method: 'POST', json: { name: 'Checked Supplier', tier: 'high', role: 'reseller' }, headers: auth });
-    const contact = await gateway(`/api/v1/suppliers/${supplier.body.id}/contacts`, { method: 'POST', json: { name: 'Pat', email: `pat-${Date.now()}@supplier.test` }, headers: auth });
-    const assessment = await gateway('/api/v1/assessments', { method: 'POST', json: { supplierId: supplier.body.id, dueAt: new Date(Date.now() + 20 * 86_400_000).toISOString() }, headers: auth });
+    const contact = await gateway(`/api/v1/suppliers/${supplier.body.id}/contacts`, {
+      method: 'POST',
+      json: { name: 'Pat', email: `pat-${Date.now()}@supplier.test` },
+      headers: auth,
+    });
+    const assessment = await gateway('/api/v1/assessments', {
+      method: 'POST',
+      json: { supplierId: supplier.body.id, dueAt: new Date(Date.now() + 20 * 86_400_000).toISOString() },
+      headers: auth,
+    });
     expect((await gateway(`/api/v1/assessments/${assessment.body.id}/send`, { method: 'POST', json: {}, headers: auth })).status).toBe(200);
-    const link = await gateway(`/api/v1/assessments/${assessment.body.id}/portal-links`, { method: 'POST', json: { contactId: contact.body.id }, headers: auth });
+    const link = await gateway(`/api/v1/assessments/${assessment.body.id}/portal-links`, {
+      method: 'POST',
+      json: { contactId: contact.body.id },
+      headers: auth,
+    });
     // The supplier says 3.2.1 is met.
     const answer = await gateway('/api/v1/portal/assessment/responses/3.2.1', { method: 'PUT', json: { answer: 'met' }, headers: bearer(link.body.token) });
     expect(answer.status).toBe(200);
@@ -32,7 +44,9 @@ describe('evidence service → assessments service', () => {
       return claim?.checks?.length ? response.body : null;
     }, 'checks from evidence.processed');
     const claim = detail.claims.find((c: { id: string }) => c.id === '3.2.1');
-    expect(claim.checks.map((c: { key: string; result: string }) => `${c.key}:${c.result}`)).toEqual(expect.arrayContaining(['security_txt.contact:pass', 'security_txt.policy:fail']));
+    expect(claim.checks.map((c: { key: string; result: string }) => `${c.key}:${c.result}`)).toEqual(
+      expect.arrayContaining(['security_txt.contact:pass', 'security_txt.policy:fail']),
+    );
     expect(detail.disagreements).toEqual(expect.arrayContaining([expect.objectContaining({ claimId: '3.2.1' })]));
 
     // One GraphQL query across three subgraphs: assessments (supplier), evidence (its evidence), notifications (reminders).
@@ -42,7 +56,10 @@ describe('evidence service → assessments service', () => {
       auth,
     );
     expect(graph.body.errors).toBeUndefined();
-    expect(graph.body.data.supplier).toMatchObject({ name: 'Checked Supplier', evidence: [{ id: uploaded.body.id, kind: 'security_txt', status: 'processed' }] });
+    expect(graph.body.data.supplier).toMatchObject({
+      name: 'Checked Supplier',
+      evidence: [{ id: uploaded.body.id, kind: 'security_txt', status: 'processed' }],
+    });
     expect(graph.body.data.supplier.assessments).toEqual([expect.objectContaining({ id: assessment.body.id, reminders: expect.any(Array) })]);
   });
 });

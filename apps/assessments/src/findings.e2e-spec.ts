@@ -17,7 +17,13 @@ describe('findings', () => {
     const sent = await sentAssessment(owner, org);
     const url = `/api/v1/assessments/${sent.assessment.id}`;
     const claimId = sent.claimIds[0] as string;
-    const body = { claimId, severity: 'high', title: 'No published disclosure policy', description: 'security.txt has no Policy', remediationDueAt: inDays(60) };
+    const body = {
+      claimId,
+      severity: 'high',
+      title: 'No published disclosure policy',
+      description: 'security.txt has no Policy',
+      remediationDueAt: inDays(60),
+    };
 
     expect((await org.call('POST', `${url}/findings`, { ...body, severity: 'urgent' })).status).toBe(400);
     expect((await org.call('POST', `${url}/findings`, { ...body, claimId: '1.1.1' })).status).toBe(400);
@@ -26,7 +32,14 @@ describe('findings', () => {
     await answerAndSubmit(sent);
     const created = await org.call('POST', `${url}/findings`, body);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ claimId, severity: 'high', status: 'open', supplierId: sent.supplier.id, remediationPlan: null, supplierAgreed: null });
+    expect(created.body).toMatchObject({
+      claimId,
+      severity: 'high',
+      status: 'open',
+      supplierId: sent.supplier.id,
+      remediationPlan: null,
+      supplierAgreed: null,
+    });
     const second = await org.call('POST', `${url}/findings`, { claimId, severity: 'low', title: 'Minor' });
     expect((await org.call('GET', `/api/v1/suppliers/${sent.supplier.id}`)).body.openFindings).toBe(2);
 
@@ -51,7 +64,14 @@ describe('findings', () => {
 
     const events = await owner.query(`select type, payload from assessments.outbox where payload->'data'->>'findingId' = $1 order by created_at, id`, [id]);
     expect(events.map((e: { type: string }) => e.type)).toEqual(['finding.created', 'finding.updated', 'finding.updated']);
-    expect(events[0].payload.data).toMatchObject({ findingId: id, assessmentId: sent.assessment.id, claimId, severity: 'high', status: 'open', recipients: [{ email: sent.contact.email }] });
+    expect(events[0].payload.data).toMatchObject({
+      findingId: id,
+      assessmentId: sent.assessment.id,
+      claimId,
+      severity: 'high',
+      status: 'open',
+      recipients: [{ email: sent.contact.email }],
+    });
   });
 
   it('takes the supplier plan and agreement through the portal, only for its own assessment', async () => {
@@ -60,8 +80,12 @@ describe('findings', () => {
     const other = await sentAssessment(owner, org);
     await answerAndSubmit(sent);
     await answerAndSubmit(other);
-    const finding = (await org.call('POST', `/api/v1/assessments/${sent.assessment.id}/findings`, { claimId: sent.claimIds[0], severity: 'medium', title: 'Fix it' })).body;
-    const otherFinding = (await org.call('POST', `/api/v1/assessments/${other.assessment.id}/findings`, { claimId: other.claimIds[0], severity: 'medium', title: 'Other' })).body;
+    const finding = (
+      await org.call('POST', `/api/v1/assessments/${sent.assessment.id}/findings`, { claimId: sent.claimIds[0], severity: 'medium', title: 'Fix it' })
+    ).body;
+    const otherFinding = (
+      await org.call('POST', `/api/v1/assessments/${other.assessment.id}/findings`, { claimId: other.claimIds[0], severity: 'medium', title: 'Other' })
+    ).body;
 
     expect((await portal(sent.token).agree(finding.id, { remediationPlan: '', agreed: true })).status).toBe(400);
     expect((await portal(sent.token).agree(otherFinding.id, { remediationPlan: 'Mine now', agreed: true })).status).toBe(404);
@@ -81,10 +105,14 @@ describe('findings', () => {
     const beta = await organisation();
     const sent = await sentAssessment(owner, alpha);
     await answerAndSubmit(sent);
-    const finding = (await alpha.call('POST', `/api/v1/assessments/${sent.assessment.id}/findings`, { claimId: sent.claimIds[0], severity: 'critical', title: 'Alpha only' })).body;
+    const finding = (
+      await alpha.call('POST', `/api/v1/assessments/${sent.assessment.id}/findings`, { claimId: sent.claimIds[0], severity: 'critical', title: 'Alpha only' })
+    ).body;
     expect((await beta.call('GET', `/api/v1/findings/${finding.id}`)).status).toBe(404);
     expect((await beta.call('PATCH', `/api/v1/findings/${finding.id}`, { status: 'in_remediation' })).status).toBe(404);
-    expect((await beta.call('POST', `/api/v1/assessments/${sent.assessment.id}/findings`, { claimId: sent.claimIds[0], severity: 'low', title: 'Spy' })).status).toBe(404);
+    expect(
+      (await beta.call('POST', `/api/v1/assessments/${sent.assessment.id}/findings`, { claimId: sent.claimIds[0], severity: 'low', title: 'Spy' })).status,
+    ).toBe(404);
     expect((await beta.call('GET', `/api/v1/findings?supplierId=${sent.supplier.id}`)).body.data).toEqual([]);
     const betaSent = await sentAssessment(owner, beta);
     expect((await portal(betaSent.token).agree(finding.id, { remediationPlan: 'x', agreed: true })).status).toBe(404);

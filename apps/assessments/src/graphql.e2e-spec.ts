@@ -11,13 +11,18 @@ afterAll(async () => {
   await owner.destroy();
 });
 
-const SUPPLIER_FIELDS = 'id name tier status openFindings latestScore products { id name } contacts { id email isSeniorResponsibleOwner } assessments { id status }';
+const SUPPLIER_FIELDS =
+  'id name tier status openFindings latestScore products { id name } contacts { id email isSeniorResponsibleOwner } assessments { id status }';
 
 describe('assessments subgraph', () => {
   it('creates suppliers, contacts, products and assessments and runs the lifecycle through mutations', async () => {
     const org = await organisation();
     const as = bearer(org.accessToken);
-    const created = await graphql('mutation ($input: CreateSupplierInput!) { createSupplier(input: $input) { id name tier role status } }', { input: { name: 'Graph Supplier Ltd', tier: 'critical', role: 'reseller' } }, as);
+    const created = await graphql(
+      'mutation ($input: CreateSupplierInput!) { createSupplier(input: $input) { id name tier role status } }',
+      { input: { name: 'Graph Supplier Ltd', tier: 'critical', role: 'reseller' } },
+      as,
+    );
     expect(created.body.errors).toBeUndefined();
     const supplierId = created.body.data.createSupplier.id;
     expect(created.body.data.createSupplier).toMatchObject({ name: 'Graph Supplier Ltd', tier: 'critical', status: 'active' });
@@ -26,7 +31,11 @@ describe('assessments subgraph', () => {
     expect(invalid.body.data?.createSupplier ?? null).toBeNull();
     expect(invalid.body.errors).toBeDefined();
 
-    const updated = await graphql('mutation ($id: ID!) { updateSupplier(id: $id, input: { tier: "high", tags: ["cloud"] }) { tier tags } }', { id: supplierId }, as);
+    const updated = await graphql(
+      'mutation ($id: ID!) { updateSupplier(id: $id, input: { tier: "high", tags: ["cloud"] }) { tier tags } }',
+      { id: supplierId },
+      as,
+    );
     expect(updated.body.data.updateSupplier).toEqual({ tier: 'high', tags: ['cloud'] });
     const contact = await graphql(
       'mutation ($id: ID!) { addSupplierContact(supplierId: $id, input: { name: "Sam SRO", email: "sam@graph.test", isSeniorResponsibleOwner: true }) { id isSeniorResponsibleOwner } }',
@@ -34,7 +43,11 @@ describe('assessments subgraph', () => {
       as,
     );
     expect(contact.body.data.addSupplierContact.isSeniorResponsibleOwner).toBe(true);
-    const product = await graphql('mutation ($id: ID!) { addProduct(supplierId: $id, input: { name: "Graph Cloud", deliveryModel: "saas" }) { id name } }', { id: supplierId }, as);
+    const product = await graphql(
+      'mutation ($id: ID!) { addProduct(supplierId: $id, input: { name: "Graph Cloud", deliveryModel: "saas" }) { id name } }',
+      { id: supplierId },
+      as,
+    );
     expect(product.body.data.addProduct.name).toBe('Graph Cloud');
 
     const assessment = await graphql(
@@ -74,7 +87,15 @@ describe('assessments subgraph', () => {
     const [first, second] = sent.claimIds as [string, string];
     const reviewed = await graphql(
       'mutation ($id: ID!, $input: ReviewAssessmentInput!) { reviewAssessment(id: $id, input: $input) { status claims { id review { verdict comment } } } }',
-      { id, input: { decisions: [{ claimId: first, verdict: 'accepted' }, { claimId: second, verdict: 'returned', comment: 'More please' }] } },
+      {
+        id,
+        input: {
+          decisions: [
+            { claimId: first, verdict: 'accepted' },
+            { claimId: second, verdict: 'returned', comment: 'More please' },
+          ],
+        },
+      },
       as,
     );
     expect(reviewed.body.errors).toBeUndefined();
@@ -86,14 +107,31 @@ describe('assessments subgraph', () => {
       as,
     );
     expect(finding.body.data.createFinding).toMatchObject({ status: 'open', severity: 'medium' });
-    const moved = await graphql('mutation ($id: ID!) { updateFinding(id: $id, input: { status: "in_remediation" }) { status } }', { id: finding.body.data.createFinding.id }, as);
+    const moved = await graphql(
+      'mutation ($id: ID!) { updateFinding(id: $id, input: { status: "in_remediation" }) { status } }',
+      { id: finding.body.data.createFinding.id },
+      as,
+    );
     expect(moved.body.data.updateFinding.status).toBe('in_remediation');
-    const returned = await graphql('mutation ($id: ID!) { returnAssessment(id: $id, input: { message: "See comments" }) { status returnMessage } }', { id }, as);
+    const returned = await graphql(
+      'mutation ($id: ID!) { returnAssessment(id: $id, input: { message: "See comments" }) { status returnMessage } }',
+      { id },
+      as,
+    );
     expect(returned.body.data.returnAssessment).toEqual({ status: 'returned', returnMessage: 'See comments' });
     await answerAndSubmit(sent);
-    const completed = await graphql('mutation ($id: ID!) { completeAssessment(id: $id, input: { conclusion: "Fine" }) { status conclusion score { overall scoredClaims } findings { id } } }', { id }, as);
+    const completed = await graphql(
+      'mutation ($id: ID!) { completeAssessment(id: $id, input: { conclusion: "Fine" }) { status conclusion score { overall scoredClaims } findings { id } } }',
+      { id },
+      as,
+    );
     expect(completed.body.errors).toBeUndefined();
-    expect(completed.body.data.completeAssessment).toMatchObject({ status: 'completed', conclusion: 'Fine', score: { overall: 100 }, findings: [{ id: finding.body.data.createFinding.id }] });
+    expect(completed.body.data.completeAssessment).toMatchObject({
+      status: 'completed',
+      conclusion: 'Fine',
+      score: { overall: 100 },
+      findings: [{ id: finding.body.data.createFinding.id }],
+    });
 
     const page = await graphql(
       'query ($supplierId: ID!) { assessments(first: 5, filter: { supplierId: $supplierId, status: "completed" }) { edges { node { id status attestation { name } disagreements { claimId } } } pageInfo { hasNextPage } } }',
@@ -113,12 +151,20 @@ describe('assessments subgraph', () => {
       await createContact(org, supplier.id);
       ids.push(supplier.id);
     }
-    const firstPage = await graphql(`{ suppliers(first: 2, filter: { status: "active" }) { edges { node { ${SUPPLIER_FIELDS} } } pageInfo { hasNextPage endCursor } } }`, {}, as);
+    const firstPage = await graphql(
+      `{ suppliers(first: 2, filter: { status: "active" }) { edges { node { ${SUPPLIER_FIELDS} } } pageInfo { hasNextPage endCursor } } }`,
+      {},
+      as,
+    );
     expect(firstPage.body.errors).toBeUndefined();
     expect(firstPage.body.data.suppliers.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([ids[2], ids[1]]);
     expect(firstPage.body.data.suppliers.edges[0].node.contacts).toHaveLength(1);
     expect(firstPage.body.data.suppliers.pageInfo.hasNextPage).toBe(true);
-    const rest = await graphql('query ($after: String) { suppliers(first: 2, after: $after, filter: { q: "paged" }) { edges { node { id } } pageInfo { hasNextPage } } }', { after: firstPage.body.data.suppliers.pageInfo.endCursor }, as);
+    const rest = await graphql(
+      'query ($after: String) { suppliers(first: 2, after: $after, filter: { q: "paged" }) { edges { node { id } } pageInfo { hasNextPage } } }',
+      { after: firstPage.body.data.suppliers.pageInfo.endCursor },
+      as,
+    );
     expect(rest.body.data.suppliers.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([ids[0]]);
     const low = await graphql('{ suppliers(filter: { tier: "low" }) { edges { node { id } } } }', {}, as);
     expect(low.body.data.suppliers.edges).toEqual([{ node: { id: ids[0] } }]);
@@ -133,7 +179,11 @@ describe('assessments subgraph', () => {
   it('reaches the notifications subgraph for Assessment.reminders', async () => {
     const org = await organisation();
     const sent = await sentAssessment(owner, org);
-    const both = await graphql('query ($id: ID!) { assessment(id: $id) { id status supplier { name } reminders { id step } } }', { id: sent.assessment.id }, bearer(org.accessToken));
+    const both = await graphql(
+      'query ($id: ID!) { assessment(id: $id) { id status supplier { name } reminders { id step } } }',
+      { id: sent.assessment.id },
+      bearer(org.accessToken),
+    );
     expect(both.body.errors).toBeUndefined();
     expect(both.body.data.assessment).toEqual({ id: sent.assessment.id, status: 'sent', supplier: { name: sent.supplier.name }, reminders: [] });
   });
@@ -161,7 +211,11 @@ describe('assessments subgraph', () => {
     );
     expect(foreign.body.errors).toBeUndefined();
     expect(foreign.body.data).toEqual({ supplier: null, assessment: null, suppliers: { edges: [] }, assessments: { edges: [] } });
-    const malformed = await graphql('{ supplier(id: "not-an-id") { id } assessment(id: "42") { id } assessments(filter: { supplierId: "x" }) { edges { node { id } } } }', {}, asBeta);
+    const malformed = await graphql(
+      '{ supplier(id: "not-an-id") { id } assessment(id: "42") { id } assessments(filter: { supplierId: "x" }) { edges { node { id } } } }',
+      {},
+      asBeta,
+    );
     expect(malformed.body.errors).toBeUndefined();
     expect(malformed.body.data).toEqual({ supplier: null, assessment: null, assessments: { edges: [] } });
     const update = await graphql('mutation ($id: ID!) { updateSupplier(id: $id, input: { name: "Mine" }) { id } }', { id: sent.supplier.id }, asBeta);

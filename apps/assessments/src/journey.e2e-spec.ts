@@ -40,7 +40,9 @@ describe('a full assessment journey through the gateway', () => {
 
     const url = `/api/v1/assessments/${id}`;
     const [returnedClaim] = claimIds as [string];
-    const firstReview = await org.call('POST', `${url}/review`, { decisions: [{ claimId: returnedClaim, verdict: 'returned', comment: 'Which release process?' }] });
+    const firstReview = await org.call('POST', `${url}/review`, {
+      decisions: [{ claimId: returnedClaim, verdict: 'returned', comment: 'Which release process?' }],
+    });
     expect(firstReview.body.status).toBe('in_review');
     expect((await org.call('POST', `${url}/return`, { message: 'One claim needs more detail' })).body.status).toBe('returned');
     expect((await supplierSide.get()).body.claims[0].review).toMatchObject({ verdict: 'returned', comment: 'Which release process?' });
@@ -48,8 +50,15 @@ describe('a full assessment journey through the gateway', () => {
     const resubmitted = await supplierSide.submit({ attestation: { ...ATTESTATION, name: 'Robin Responsible', email: sro.email } });
     expect(resubmitted.body.status).toBe('submitted');
     expect(resubmitted.body.attestation.responsesSha256).not.toBe(submitted.body.attestation.responsesSha256);
-    expect((await org.call('POST', `${url}/review`, { decisions: claimIds.map((claimId) => ({ claimId, verdict: 'accepted' })) })).body.status).toBe('in_review');
-    const finding = await org.call('POST', `${url}/findings`, { claimId: claimIds[0], severity: 'low', title: 'Document the release process', remediationDueAt: inDays(90) });
+    expect((await org.call('POST', `${url}/review`, { decisions: claimIds.map((claimId) => ({ claimId, verdict: 'accepted' })) })).body.status).toBe(
+      'in_review',
+    );
+    const finding = await org.call('POST', `${url}/findings`, {
+      claimId: claimIds[0],
+      severity: 'low',
+      title: 'Document the release process',
+      remediationDueAt: inDays(90),
+    });
     expect(finding.status).toBe(201);
     const completed = await org.call('POST', `${url}/complete`, { conclusion: 'Assured' });
     expect(completed.status).toBe(200);
@@ -66,9 +75,14 @@ describe('a full assessment journey through the gateway', () => {
       product: { id: product.body.id, name: 'Journey Cloud' },
       score: { overall: 100 },
       findings: [{ id: finding.body.id, title: 'Document the release process' }],
-      attestations: [{ name: 'Robin Responsible', email: sro.email }, { name: 'Robin Responsible', responsesSha256: resubmitted.body.attestation.responsesSha256 }],
+      attestations: [
+        { name: 'Robin Responsible', email: sro.email },
+        { name: 'Robin Responsible', responsesSha256: resubmitted.body.attestation.responsesSha256 },
+      ],
     });
     expect(report.body.claims).toHaveLength(claimIds.length);
-    expect(report.body.claims.every((claim: { answer: string; reviewVerdict: string }) => claim.answer === 'met' && claim.reviewVerdict === 'accepted')).toBe(true);
+    expect(report.body.claims.every((claim: { answer: string; reviewVerdict: string }) => claim.answer === 'met' && claim.reviewVerdict === 'accepted')).toBe(
+      true,
+    );
   });
 });

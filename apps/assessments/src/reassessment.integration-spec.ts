@@ -18,12 +18,16 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sets a supplier's next due date as completing its last assessment would have. */
 async function dueIn(supplierId: string, days: number): Promise<Date> {
-  await owner.query(`update assessments.suppliers set next_assessment_due_at = date_trunc('milliseconds', now()) + make_interval(days => $2) where id = $1`, [supplierId, days]);
+  await owner.query(`update assessments.suppliers set next_assessment_due_at = date_trunc('milliseconds', now()) + make_interval(days => $2) where id = $1`, [
+    supplierId,
+    days,
+  ]);
   const [row] = await owner.query(`select next_assessment_due_at from assessments.suppliers where id = $1`, [supplierId]);
   return row.next_assessment_due_at as Date;
 }
 
-const cycles = (supplierId: string) => owner.query(`select id, status, due_at, cycle_due_at from assessments.assessments where supplier_id = $1 and cycle_due_at is not null`, [supplierId]);
+const cycles = (supplierId: string) =>
+  owner.query(`select id, status, due_at, cycle_due_at from assessments.assessments where supplier_id = $1 and cycle_due_at is not null`, [supplierId]);
 
 describe('scheduled reassessment (real worker ticks)', () => {
   it('opens the next assessment once, lead days before it is due, and sends it when the tenant auto-sends', async () => {
@@ -49,7 +53,10 @@ describe('scheduled reassessment (real worker ticks)', () => {
     expect(await cycles(soon.id)).toHaveLength(1);
     expect(await cycles(later.id)).toHaveLength(0);
 
-    const events = await owner.query(`select type, payload from assessments.outbox where tenant_id = $1 and payload->'data'->>'assessmentId' = $2 order by created_at, id`, [org.tenantId, opened.id]);
+    const events = await owner.query(
+      `select type, payload from assessments.outbox where tenant_id = $1 and payload->'data'->>'assessmentId' = $2 order by created_at, id`,
+      [org.tenantId, opened.id],
+    );
     expect(events.map((event: { type: string }) => event.type)).toEqual(['assessment.created', 'reassessment.due', 'assessment.sent']);
     expect(events[1].payload.data).toMatchObject({ supplierId: soon.id, supplierName: soon.name, dueAt: dueAt.toISOString() });
     expect(events[2].payload.data.recipients).toMatchObject([{ contactId: contact.id, portalUrl: expect.stringMatching(/^sealed:v1\./) }]);
@@ -78,7 +85,13 @@ describe('scheduled reassessment (real worker ticks)', () => {
     const queue = new Queue(QueueName.Scheduler, { connection: redis });
     try {
       await dueIn(supplier.id, 5);
-      await queue.addBulk(Array.from({ length: 6 }, (_, index) => ({ name: JobName.ReassessmentOpen, data: { tenantId: org.tenantId }, opts: { jobId: `concurrent_${org.tenantId}_${index}` } })));
+      await queue.addBulk(
+        Array.from({ length: 6 }, (_, index) => ({
+          name: JobName.ReassessmentOpen,
+          data: { tenantId: org.tenantId },
+          opts: { jobId: `concurrent_${org.tenantId}_${index}` },
+        })),
+      );
       await waitFor(async () => (await cycles(supplier.id)).length > 0, 'the reassessment to be opened');
       await pause(1_000);
       expect(await cycles(supplier.id)).toHaveLength(1);
@@ -109,7 +122,13 @@ describe('scheduled reassessment (real worker ticks)', () => {
       try {
         await Promise.all(suppliers.map((supplier) => dueIn(supplier.id, 5)));
         // Beyond the scheduled ticks, extra per-tenant jobs land on both workers at the same moment.
-        await queue.addBulk(Array.from({ length: 8 }, (_, index) => ({ name: JobName.ReassessmentOpen, data: { tenantId: org.tenantId }, opts: { jobId: `two-workers_${org.tenantId}_${index}` } })));
+        await queue.addBulk(
+          Array.from({ length: 8 }, (_, index) => ({
+            name: JobName.ReassessmentOpen,
+            data: { tenantId: org.tenantId },
+            opts: { jobId: `two-workers_${org.tenantId}_${index}` },
+          })),
+        );
         for (const supplier of suppliers) await waitFor(async () => (await cycles(supplier.id)).length > 0, `the reassessment of ${supplier.name}`);
         await pause(1_500);
         for (const supplier of suppliers) expect(await cycles(supplier.id)).toHaveLength(1);

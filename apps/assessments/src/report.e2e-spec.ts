@@ -54,7 +54,16 @@ describe('assurance pack', () => {
       expect((await supplier.answer(claimId, { answer, justification: claimId === first ? TRICKY : undefined })).status).toBe(200);
     }
     expect((await supplier.submit({ attestation: ATTESTATION })).status).toBe(200);
-    expect((await org.call('POST', `${url}/review`, { decisions: [{ claimId: first, verdict: 'returned', comment: 'Needs "more", please' }, { claimId: second, verdict: 'accepted' }] })).status).toBe(200);
+    expect(
+      (
+        await org.call('POST', `${url}/review`, {
+          decisions: [
+            { claimId: first, verdict: 'returned', comment: 'Needs "more", please' },
+            { claimId: second, verdict: 'accepted' },
+          ],
+        })
+      ).status,
+    ).toBe(200);
     const finding = await org.call('POST', `${url}/findings`, { claimId: first, severity: 'high', title: 'No disclosure policy' });
     expect(finding.status).toBe(201);
     expect((await org.call('POST', `${url}/complete`, { conclusion: 'Acceptable with one finding' })).status).toBe(200);
@@ -62,13 +71,27 @@ describe('assurance pack', () => {
     const report = await org.call('GET', `${url}/report`);
     expect(report.status).toBe(200);
     expect(report.body).toMatchObject({
-      assessment: { id: sent.assessment.id, status: 'completed', conclusion: 'Acceptable with one finding', submittedAt: expect.any(String), closedAt: expect.any(String) },
+      assessment: {
+        id: sent.assessment.id,
+        status: 'completed',
+        conclusion: 'Acceptable with one finding',
+        submittedAt: expect.any(String),
+        closedAt: expect.any(String),
+      },
       supplier: { id: sent.supplier.id, name: sent.supplier.name },
       product: null,
       framework: { key: 'uk-sscop', version: expect.any(String), attribution: expect.any(String) },
       score: { overall: expect.any(Number) },
       findings: [{ id: finding.body.id, claimId: first, severity: 'high', status: 'open' }],
-      attestations: [{ name: ATTESTATION.name, role: ATTESTATION.role, email: ATTESTATION.email, responsesSha256: expect.stringMatching(/^[0-9a-f]{64}$/), signedAt: expect.any(String) }],
+      attestations: [
+        {
+          name: ATTESTATION.name,
+          role: ATTESTATION.role,
+          email: ATTESTATION.email,
+          responsesSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+          signedAt: expect.any(String),
+        },
+      ],
     });
     expect(report.body.claims.map((claim: { claimId: string }) => claim.claimId)).toEqual(sent.claimIds);
     expect(report.body.claims[0]).toMatchObject({

@@ -43,19 +43,30 @@ describe('assessment review and closing', () => {
     expect(reviewed.body.claims[0].review).toMatchObject({ verdict: 'accepted', comment: null });
     expect(reviewed.body.claims[1].review).toMatchObject({ verdict: 'returned', comment: 'Please attach the disclosure policy' });
     // Reviewing again while in review is allowed; the answers stay locked.
-    expect((await org.call('POST', `${url}/review`, { decisions: [{ claimId: accepted, verdict: 'accepted', comment: 'Fine' }] })).body.status).toBe('in_review');
+    expect((await org.call('POST', `${url}/review`, { decisions: [{ claimId: accepted, verdict: 'accepted', comment: 'Fine' }] })).body.status).toBe(
+      'in_review',
+    );
     expect((await portal(token).answer(returned, { answer: 'met' })).status).toBe(409);
 
     expect((await org.call('POST', `${url}/return`, { message: '' })).status).toBe(400);
     const sentBack = await org.call('POST', `${url}/return`, { message: 'Two claims need more detail' });
     expect(sentBack.status).toBe(200);
     expect(sentBack.body).toMatchObject({ status: 'returned', returnMessage: 'Two claims need more detail' });
-    const [event] = await owner.query(`select payload from assessments.outbox where type = 'assessment.returned' and payload->'data'->>'assessmentId' = $1`, [assessment.id]);
-    expect(event.payload.data).toMatchObject({ status: 'returned', message: 'Two claims need more detail', recipients: [{ contactId: sent.contact.id, email: sent.contact.email }] });
+    const [event] = await owner.query(`select payload from assessments.outbox where type = 'assessment.returned' and payload->'data'->>'assessmentId' = $1`, [
+      assessment.id,
+    ]);
+    expect(event.payload.data).toMatchObject({
+      status: 'returned',
+      message: 'Two claims need more detail',
+      recipients: [{ contactId: sent.contact.id, email: sent.contact.email }],
+    });
 
     const seen = await portal(token).get();
     expect(seen.body.status).toBe('returned');
-    expect(seen.body.claims.find((claim: { id: string }) => claim.id === returned).review).toMatchObject({ verdict: 'returned', comment: 'Please attach the disclosure policy' });
+    expect(seen.body.claims.find((claim: { id: string }) => claim.id === returned).review).toMatchObject({
+      verdict: 'returned',
+      comment: 'Please attach the disclosure policy',
+    });
     expect((await portal(token).answer(returned, { answer: 'met' })).status).toBe(200);
     const resubmitted = await portal(token).submit({ attestation: { ...ATTESTATION, name: 'Sam Signer II' } });
     expect(resubmitted.status).toBe(200);
@@ -77,7 +88,9 @@ describe('assessment review and closing', () => {
     const supplier = (await org.call('GET', `/api/v1/suppliers/${sent.supplier.id}`)).body;
     expect(Math.abs(new Date(supplier.nextAssessmentDueAt).getTime() - due.getTime())).toBeLessThan(3 * 86_400_000);
     expect(supplier.latestScore).toBe(live.score.overall);
-    const [done] = await owner.query(`select payload from assessments.outbox where type = 'assessment.completed' and payload->'data'->>'assessmentId' = $1`, [assessment.id]);
+    const [done] = await owner.query(`select payload from assessments.outbox where type = 'assessment.completed' and payload->'data'->>'assessmentId' = $1`, [
+      assessment.id,
+    ]);
     expect(done.payload.data).toMatchObject({ status: 'completed', score: live.score.overall, message: 'Acceptable with findings' });
     expect((await portal(token).get()).status).toBe(401);
 
@@ -86,14 +99,20 @@ describe('assessment review and closing', () => {
       expect([action, (await org.call('POST', `${url}/${action}`, body)).status]).toEqual([action, 409]);
     }
     const audit = await owner.query(`select action from audit.events where tenant_id = $1 and target_id = $2 order by seq`, [org.tenantId, assessment.id]);
-    expect(audit.map((a: { action: string }) => a.action)).toEqual(expect.arrayContaining(['assessment.reviewed', 'assessment.returned', 'assessment.completed']));
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(
+      expect.arrayContaining(['assessment.reviewed', 'assessment.returned', 'assessment.completed']),
+    );
   });
 
   it('refuses review, return and completion before submission, and completes straight from submitted', async () => {
     const org = await organisation();
     const sent = await sentAssessment(owner, org);
     const url = `/api/v1/assessments/${sent.assessment.id}`;
-    for (const [action, body] of [['review', { decisions: [{ claimId: sent.claimIds[0], verdict: 'accepted' }] }], ['return', { message: 'x' }], ['complete', {}]] as const) {
+    for (const [action, body] of [
+      ['review', { decisions: [{ claimId: sent.claimIds[0], verdict: 'accepted' }] }],
+      ['return', { message: 'x' }],
+      ['complete', {}],
+    ] as const) {
       expect([action, (await org.call('POST', `${url}/${action}`, body)).status]).toEqual([action, 409]);
     }
     await answerAndSubmit(sent, () => 'not_applicable');
@@ -106,7 +125,12 @@ describe('assessment review and closing', () => {
     const org = await organisation();
     const patched = await org.call('PATCH', '/api/v1/tenant', { settings: { reassessmentCadenceMonths: { critical: 3, high: 12, medium: 12, low: 24 } } });
     expect(patched.status).toBe(200);
-    await waitFor(async () => (await owner.query(`select 1 from assessments.tenants where id = $1 and settings->'reassessmentCadenceMonths'->>'critical' = '3'`, [org.tenantId])).length > 0, 'tenant settings');
+    await waitFor(
+      async () =>
+        (await owner.query(`select 1 from assessments.tenants where id = $1 and settings->'reassessmentCadenceMonths'->>'critical' = '3'`, [org.tenantId]))
+          .length > 0,
+      'tenant settings',
+    );
     const sent = await sentAssessment(owner, org);
     await org.call('PATCH', `/api/v1/suppliers/${sent.supplier.id}`, { tier: 'critical' });
     await answerAndSubmit(sent);

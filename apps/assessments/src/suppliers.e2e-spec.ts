@@ -48,7 +48,10 @@ describe('suppliers', () => {
     expect(offboarded.body.status).toBe('offboarded');
     expect((await org.call('GET', `/api/v1/suppliers/${id}`)).body.status).toBe('offboarded');
 
-    const events = await owner.query(`select type from assessments.outbox where tenant_id = $1 and payload->'data'->>'supplierId' = $2 order by created_at, id`, [org.tenantId, id]);
+    const events = await owner.query(
+      `select type from assessments.outbox where tenant_id = $1 and payload->'data'->>'supplierId' = $2 order by created_at, id`,
+      [org.tenantId, id],
+    );
     expect(events.map((e: { type: string }) => e.type)).toEqual(['supplier.created', 'supplier.updated', 'supplier.offboarded']);
     const audit = await owner.query(`select action from audit.events where tenant_id = $1 and target_id = $2 order by seq`, [org.tenantId, id]);
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['supplier.created', 'supplier.updated', 'supplier.offboarded']);
@@ -56,7 +59,12 @@ describe('suppliers', () => {
 
   it('filters by tier, status and text, and pages with a cursor', async () => {
     const org = await organisation();
-    for (const [name, tier] of [['Northwind Payroll', 'critical'], ['Northwind CRM', 'low'], ['Contoso 50% Off_Shop', 'low'], ['Fabrikam', 'high']] as const) {
+    for (const [name, tier] of [
+      ['Northwind Payroll', 'critical'],
+      ['Northwind CRM', 'low'],
+      ['Contoso 50% Off_Shop', 'low'],
+      ['Fabrikam', 'high'],
+    ] as const) {
       await createSupplier(org, { name, tier });
     }
     const fabrikam = (await org.call('GET', '/api/v1/suppliers?q=fabrikam')).body.data[0];
@@ -110,14 +118,21 @@ describe('suppliers', () => {
     const other = await organisation();
     const member = await inviteMember(owner, org.accessToken, 'assessor');
     const projected = (userId: string, removed: boolean) =>
-      waitFor(async () => (await owner.query(`select 1 from assessments.members where tenant_id = $1 and id = $2 and removed = $3`, [org.tenantId, userId, removed])).length === 1, 'the membership to reach the assessments service');
+      waitFor(
+        async () =>
+          (await owner.query(`select 1 from assessments.members where tenant_id = $1 and id = $2 and removed = $3`, [org.tenantId, userId, removed])).length ===
+          1,
+        'the membership to reach the assessments service',
+      );
     await projected(member.userId, false);
     const refusal = { status: 400, field: 'ownerUserId' };
     const outcome = (answer: { status: number; body: { errors?: { field: string }[] } }) => ({ status: answer.status, field: answer.body.errors?.[0]?.field });
 
     const owned = await org.call('POST', '/api/v1/suppliers', { name: 'Owned Supplier', tier: 'high', role: 'reseller', ownerUserId: member.userId });
     expect(owned.status).toBe(201);
-    expect(outcome(await org.call('POST', '/api/v1/suppliers', { name: 'Foreign Owner', tier: 'high', role: 'reseller', ownerUserId: other.user.id }))).toEqual(refusal);
+    expect(outcome(await org.call('POST', '/api/v1/suppliers', { name: 'Foreign Owner', tier: 'high', role: 'reseller', ownerUserId: other.user.id }))).toEqual(
+      refusal,
+    );
     expect(outcome(await org.call('PATCH', `/api/v1/suppliers/${owned.body.id}`, { ownerUserId: other.user.id }))).toEqual(refusal);
     const graph = await graphql(
       'mutation ($input: CreateSupplierInput!) { createSupplier(input: $input) { id } }',
@@ -128,7 +143,9 @@ describe('suppliers', () => {
 
     expect((await org.call('DELETE', `/api/v1/members/${member.userId}`)).status).toBe(204);
     await projected(member.userId, true);
-    expect(outcome(await org.call('POST', '/api/v1/suppliers', { name: 'Former Owner', tier: 'high', role: 'reseller', ownerUserId: member.userId }))).toEqual(refusal);
+    expect(outcome(await org.call('POST', '/api/v1/suppliers', { name: 'Former Owner', tier: 'high', role: 'reseller', ownerUserId: member.userId }))).toEqual(
+      refusal,
+    );
     // Keeping the owner it already has is not a change; the caller may always name themself.
     expect((await org.call('PATCH', `/api/v1/suppliers/${owned.body.id}`, { ownerUserId: member.userId, tags: ['kept'] })).status).toBe(200);
     expect((await org.call('PATCH', `/api/v1/suppliers/${owned.body.id}`, { ownerUserId: org.user.id })).status).toBe(200);
@@ -140,7 +157,11 @@ describe('suppliers', () => {
     const supplier = await createSupplier(org);
     const sro = await createContact(org, supplier.id, { isSeniorResponsibleOwner: true, role: 'CTO' });
     const other = await createContact(org, supplier.id);
-    const second = await org.call('POST', `/api/v1/suppliers/${supplier.id}/contacts`, { name: 'Two', email: 'two@supplier.test', isSeniorResponsibleOwner: true });
+    const second = await org.call('POST', `/api/v1/suppliers/${supplier.id}/contacts`, {
+      name: 'Two',
+      email: 'two@supplier.test',
+      isSeniorResponsibleOwner: true,
+    });
     expect(second.status).toBe(409);
     expect((await org.call('PATCH', `/api/v1/suppliers/${supplier.id}/contacts/${other.id}`, { isSeniorResponsibleOwner: true })).status).toBe(409);
     expect((await org.call('PATCH', `/api/v1/suppliers/${supplier.id}/contacts/${sro.id}`, { isSeniorResponsibleOwner: false })).status).toBe(200);
@@ -161,12 +182,18 @@ describe('suppliers', () => {
     });
     expect(product.status).toBe(201);
     expect(product.body).toMatchObject({ deliveryModel: 'on_premises', endOfSupportAt: '2027-06-30T00:00:00.000Z' });
-    const backwards = await org.call('PATCH', `/api/v1/suppliers/${supplier.id}/products/${product.body.id}`, { endOfSupportAnnouncedAt: '2028-01-01T00:00:00Z' });
+    const backwards = await org.call('PATCH', `/api/v1/suppliers/${supplier.id}/products/${product.body.id}`, {
+      endOfSupportAnnouncedAt: '2028-01-01T00:00:00Z',
+    });
     expect(backwards.status).toBe(400);
     expect(backwards.body.errors[0].field).toBe('endOfSupportAnnouncedAt');
-    expect((await org.call('PATCH', `/api/v1/suppliers/${supplier.id}/products/${product.body.id}`, { currentVersion: '4.3.0' })).body.currentVersion).toBe('4.3.0');
+    expect((await org.call('PATCH', `/api/v1/suppliers/${supplier.id}/products/${product.body.id}`, { currentVersion: '4.3.0' })).body.currentVersion).toBe(
+      '4.3.0',
+    );
     expect((await org.call('POST', `/api/v1/suppliers/${supplier.id}/products`, { name: 'X', deliveryModel: 'cloud' })).status).toBe(400);
-    expect((await org.call('POST', `/api/v1/suppliers/${supplier.id}/products`, { name: 'X', deliveryModel: 'saas', endOfSupportAt: 'soon' })).status).toBe(400);
+    expect((await org.call('POST', `/api/v1/suppliers/${supplier.id}/products`, { name: 'X', deliveryModel: 'saas', endOfSupportAt: 'soon' })).status).toBe(
+      400,
+    );
     expect((await org.call('DELETE', `/api/v1/suppliers/${supplier.id}/products/${product.body.id}`)).status).toBe(204);
     expect((await org.call('GET', `/api/v1/suppliers/${supplier.id}/products`)).body.data).toEqual([]);
   });
@@ -176,16 +203,22 @@ describe('suppliers', () => {
     const supplier = await createSupplier(org);
     const viewer = await addMember(owner, org, 'viewer');
     expect((await gateway('/api/v1/suppliers', { headers: bearer(viewer.accessToken) })).status).toBe(200);
-    expect((await gateway('/api/v1/suppliers', { method: 'POST', headers: bearer(viewer.accessToken), json: { name: 'V', tier: 'low', role: 'reseller' } })).status).toBe(403);
+    expect(
+      (await gateway('/api/v1/suppliers', { method: 'POST', headers: bearer(viewer.accessToken), json: { name: 'V', tier: 'low', role: 'reseller' } })).status,
+    ).toBe(403);
     expect((await gateway(`/api/v1/suppliers/${supplier.id}`, { method: 'DELETE', headers: bearer(viewer.accessToken) })).status).toBe(403);
 
     const readKey = await apiKey(org, ['suppliers:read']);
     expect((await gateway(`/api/v1/suppliers/${supplier.id}`, { headers: bearer(readKey) })).status).toBe(200);
-    expect((await gateway('/api/v1/suppliers', { method: 'POST', headers: bearer(readKey), json: { name: 'K', tier: 'low', role: 'reseller' } })).status).toBe(403);
+    expect((await gateway('/api/v1/suppliers', { method: 'POST', headers: bearer(readKey), json: { name: 'K', tier: 'low', role: 'reseller' } })).status).toBe(
+      403,
+    );
     const otherScope = await apiKey(org, ['assessments:write']);
     expect((await gateway('/api/v1/suppliers', { headers: bearer(otherScope) })).status).toBe(403);
     const writeKey = await apiKey(org, ['suppliers:write']);
-    expect((await gateway('/api/v1/suppliers', { method: 'POST', headers: bearer(writeKey), json: { name: 'K', tier: 'low', role: 'reseller' } })).status).toBe(201);
+    expect((await gateway('/api/v1/suppliers', { method: 'POST', headers: bearer(writeKey), json: { name: 'K', tier: 'low', role: 'reseller' } })).status).toBe(
+      201,
+    );
   });
 
   it("never shows or changes another tenant's suppliers, contacts or products", async () => {

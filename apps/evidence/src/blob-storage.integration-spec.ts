@@ -176,7 +176,12 @@ describe('S3 driver: requests are signed (SigV4) for the configured credentials 
   it('is refused with a wrong secret or region, and accepted with the right ones', async () => {
     const key = blobKey(randomUUID(), sha256(Buffer.from('x')));
     const attempt = (override: { secretAccessKey?: string; region?: string }) =>
-      s3Storage(s3Settings('', { region: override.region ?? s3.region, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: override.secretAccessKey ?? s3.secretAccessKey } })).stat(key);
+      s3Storage(
+        s3Settings('', {
+          region: override.region ?? s3.region,
+          credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: override.secretAccessKey ?? s3.secretAccessKey },
+        }),
+      ).stat(key);
     const refusedBefore = s3.refused;
     await expect(attempt({ secretAccessKey: 'not-the-secret' })).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
     await expect(attempt({ region: 'us-east-1' })).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });

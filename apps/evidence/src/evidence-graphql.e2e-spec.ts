@@ -16,7 +16,10 @@ describe('evidence over GraphQL', () => {
   async function processed(accessToken: string, fields: Record<string, string>, file: string): Promise<string> {
     const accepted = await gateway('/api/v1/evidence', { method: 'POST', body: form(fields, fixture(file), file), headers: bearer(accessToken) });
     expect(accepted.status).toBe(202);
-    await waitFor(async () => (await gateway(`/api/v1/evidence/${accepted.body.id}`, { headers: bearer(accessToken) })).body.status === 'processed', `${file} processed`);
+    await waitFor(
+      async () => (await gateway(`/api/v1/evidence/${accepted.body.id}`, { headers: bearer(accessToken) })).body.status === 'processed',
+      `${file} processed`,
+    );
     return accepted.body.id;
   }
 
@@ -31,25 +34,56 @@ describe('evidence over GraphQL', () => {
     const one = await graphql(ONE, { id: sbom }, bearer(org.accessToken));
     expect(one.body.errors).toBeUndefined();
     const item = one.body.data.evidence;
-    expect(item).toMatchObject({ id: sbom, kind: 'sbom', status: 'processed', claimIds: ['1.2.1'], facts: { componentCount: 3 }, supplier: { id: supplierId }, assessment: { id: assessmentId } });
+    expect(item).toMatchObject({
+      id: sbom,
+      kind: 'sbom',
+      status: 'processed',
+      claimIds: ['1.2.1'],
+      facts: { componentCount: 3 },
+      supplier: { id: supplierId },
+      assessment: { id: assessmentId },
+    });
     expect(item.checks.find((check: { key: string }) => check.key === 'sbom.identifiers')).toMatchObject({ result: 'pass' });
     expect(item.supplier.evidence.map((e: { id: string }) => e.id)).toEqual([txt, sbom]);
     expect(item.assessment.evidence).toEqual([{ id: sbom, kind: 'sbom' }]);
 
     const page = async (after?: string) =>
-      (await graphql(`query($after: String) { evidenceList(first: 1, after: $after, filter: { supplierId: "${supplierId}" }) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { after }, bearer(org.accessToken))).body.data.evidenceList;
+      (
+        await graphql(
+          `query($after: String) { evidenceList(first: 1, after: $after, filter: { supplierId: "${supplierId}" }) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+          bearer(org.accessToken),
+        )
+      ).body.data.evidenceList;
     const first = await page();
     expect(first.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([txt]);
     expect(first.pageInfo.hasNextPage).toBe(true);
     const second = await page(first.pageInfo.endCursor);
     expect(second.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([sbom]);
     expect(second.pageInfo.hasNextPage).toBe(false);
-    const kinds = await graphql(`{ evidenceList(filter: { kind: "security_txt" }) { edges { node { id kind } } } }`, {}, bearer(org.accessToken));
+    const kinds = await graphql(
+      `
+        {
+          evidenceList(filter: { kind: "security_txt" }) {
+            edges {
+              node {
+                id
+                kind
+              }
+            }
+          }
+        }
+      `,
+      {},
+      bearer(org.accessToken),
+    );
     expect(kinds.body.data.evidenceList.edges).toEqual([{ node: { id: txt, kind: 'security_txt' } }]);
 
     const exposure = `query($purl: String!) { componentExposure(purl: $purl) { purl version supplierId supplierName evidenceId supplier { id } } }`;
     const exact = await graphql(exposure, { purl: 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1' }, bearer(org.accessToken));
-    expect(exact.body.data.componentExposure).toEqual([expect.objectContaining({ version: '2.14.1', supplierId, supplierName: 'Graph Supplier', evidenceId: sbom, supplier: { id: supplierId } })]);
+    expect(exact.body.data.componentExposure).toEqual([
+      expect.objectContaining({ version: '2.14.1', supplierId, supplierName: 'Graph Supplier', evidenceId: sbom, supplier: { id: supplierId } }),
+    ]);
     const versionless = await graphql(exposure, { purl: 'pkg:maven/org.apache.logging.log4j/log4j-core' }, bearer(org.accessToken));
     expect(versionless.body.data.componentExposure).toHaveLength(1);
 
@@ -57,8 +91,28 @@ describe('evidence over GraphQL', () => {
     expect((await graphql(ONE, { id: 'not-an-id' }, bearer(org.accessToken))).body.data.evidence).toBeNull();
     expect((await graphql(ONE, { id: newId() }, bearer(org.accessToken))).body.data.evidence).toBeNull();
     expect((await graphql(ONE, { id: sbom }, bearer(other.accessToken))).body.data.evidence).toBeNull();
-    expect((await graphql(`{ evidenceList { edges { node { id } } } }`, {}, bearer(other.accessToken))).body.data.evidenceList.edges).toEqual([]);
-    expect((await graphql(exposure, { purl: 'pkg:maven/org.apache.logging.log4j/log4j-core' }, bearer(other.accessToken))).body.data.componentExposure).toEqual([]);
+    expect(
+      (
+        await graphql(
+          `
+            {
+              evidenceList {
+                edges {
+                  node {
+                    id
+                  }
+                }
+              }
+            }
+          `,
+          {},
+          bearer(other.accessToken),
+        )
+      ).body.data.evidenceList.edges,
+    ).toEqual([]);
+    expect((await graphql(exposure, { purl: 'pkg:maven/org.apache.logging.log4j/log4j-core' }, bearer(other.accessToken))).body.data.componentExposure).toEqual(
+      [],
+    );
 
     // Without evidence:read nothing is answered, field resolvers included.
     const key = await gateway('/api/v1/api-keys', { method: 'POST', json: { name: 'audit only', scopes: ['audit:read'] }, headers: bearer(org.accessToken) });

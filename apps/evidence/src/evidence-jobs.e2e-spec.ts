@@ -58,12 +58,15 @@ describe('evidence jobs: URL fetches, the pending sweep, expiry', () => {
   });
 
   const events = async (tenantId: string, type: string): Promise<Record<string, unknown>[]> =>
-    (await kit.owner.query(`select payload from evidence.outbox where tenant_id = $1 and type = $2 order by id`, [tenantId, type])).map((row: { payload: { data: Record<string, unknown> } }) => row.payload.data);
+    (await kit.owner.query(`select payload from evidence.outbox where tenant_id = $1 and type = $2 order by id`, [tenantId, type])).map(
+      (row: { payload: { data: Record<string, unknown> } }) => row.payload.data,
+    );
 
   it('fetches URL evidence through the guard, follows checked redirects, refuses other schemes and oversize bodies; announces expiry once', async () => {
     const org = await signupTenant();
     const supplierId = await supplier(org.tenant.id, 'Fetched Ltd');
-    const submit = (url: string) => gateway('/api/v1/evidence', { method: 'POST', json: { supplierId, url, claimIds: ['2.1.1'] }, headers: bearer(org.accessToken) });
+    const submit = (url: string) =>
+      gateway('/api/v1/evidence', { method: 'POST', json: { supplierId, url, claimIds: ['2.1.1'] }, headers: bearer(org.accessToken) });
 
     const direct = await submit(`${base}/.well-known/security.txt`);
     expect(direct.status).toBe(202);

@@ -14,9 +14,16 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 /** A supplier, a contact and a sent assessment made through the assessments API, with a portal token for the contact. */
 export async function sentAssessment(owner: DataSource, accessToken: string): Promise<{ supplierId: string; assessmentId: string; token: string }> {
   const call = (path: string, json: unknown) => gateway(path, { method: 'POST', json, headers: bearer(accessToken) });
-  const supplier = await call('/api/v1/suppliers', { name: `Portal Supplier ${Math.random().toString(36).slice(2, 8)}`, tier: 'high', role: 'developer_distributor' });
+  const supplier = await call('/api/v1/suppliers', {
+    name: `Portal Supplier ${Math.random().toString(36).slice(2, 8)}`,
+    tier: 'high',
+    role: 'developer_distributor',
+  });
   expect(supplier.status).toBe(201);
-  const contact = await call(`/api/v1/suppliers/${supplier.body.id}/contacts`, { name: 'Casey Contact', email: `casey-${Math.random().toString(36).slice(2)}@supplier.test` });
+  const contact = await call(`/api/v1/suppliers/${supplier.body.id}/contacts`, {
+    name: 'Casey Contact',
+    email: `casey-${Math.random().toString(36).slice(2)}@supplier.test`,
+  });
   expect(contact.status).toBe(201);
   const assessment = await call('/api/v1/assessments', { supplierId: supplier.body.id, dueAt: inDays(30) });
   expect(assessment.status).toBe(201);

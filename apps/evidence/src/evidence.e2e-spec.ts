@@ -12,7 +12,11 @@ describe('evidence through the gateway', () => {
     const supplierId = await supplier(org.tenant.id);
     const content = fixture('cyclonedx.json');
 
-    const accepted = await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId, claimIds: '1.2.1,1.2.2', kind: 'certificate' }, content, 'bom.json'), headers: bearer(org.accessToken) });
+    const accepted = await gateway('/api/v1/evidence', {
+      method: 'POST',
+      body: form({ supplierId, claimIds: '1.2.1,1.2.2', kind: 'certificate' }, content, 'bom.json'),
+      headers: bearer(org.accessToken),
+    });
     expect(accepted.status).toBe(202);
     expect(accepted.body).toMatchObject({ status: 'pending', size: content.length });
     expect(accepted.body.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -30,9 +34,13 @@ describe('evidence through the gateway', () => {
     const events = await kit.owner.query(`select payload from evidence.outbox where tenant_id = $1 and type = 'evidence.processed'`, [org.tenant.id]);
     expect(events[0].payload.data).toMatchObject({ evidenceId: accepted.body.id, supplierId, status: 'processed', kind: 'sbom' });
 
-    const exact = await gateway(`/api/v1/components?purl=${encodeURIComponent('pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1')}`, { headers: bearer(org.accessToken) });
+    const exact = await gateway(`/api/v1/components?purl=${encodeURIComponent('pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1')}`, {
+      headers: bearer(org.accessToken),
+    });
     expect(exact.body.data).toEqual([expect.objectContaining({ supplierId, supplierName: 'Widget Works', evidenceId: accepted.body.id, version: '2.14.1' })]);
-    const versionless = await gateway(`/api/v1/components?purl=${encodeURIComponent('pkg:maven/org.apache.logging.log4j/log4j-core')}`, { headers: bearer(org.accessToken) });
+    const versionless = await gateway(`/api/v1/components?purl=${encodeURIComponent('pkg:maven/org.apache.logging.log4j/log4j-core')}`, {
+      headers: bearer(org.accessToken),
+    });
     expect(versionless.body.data).toHaveLength(1);
     const byName = await gateway('/api/v1/components?name=lodash&version=4.17.21', { headers: bearer(org.accessToken) });
     expect(byName.body.data).toHaveLength(1);
@@ -58,7 +66,11 @@ describe('evidence through the gateway', () => {
   it('hostile content ends failed with a reason; unknown suppliers, bad fields and missing scopes are refused', async () => {
     const org = await signupTenant();
     const supplierId = await supplier(org.tenant.id);
-    const bad = await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, Buffer.from('{"bomFormat":"CycloneDX","__proto__":{}}'), 'x.json'), headers: bearer(org.accessToken) });
+    const bad = await gateway('/api/v1/evidence', {
+      method: 'POST',
+      body: form({ supplierId }, Buffer.from('{"bomFormat":"CycloneDX","__proto__":{}}'), 'x.json'),
+      headers: bearer(org.accessToken),
+    });
     expect(bad.status).toBe(202);
     const failed = await waitFor(async () => {
       const response = await gateway(`/api/v1/evidence/${bad.body.id}`, { headers: bearer(org.accessToken) });
@@ -66,22 +78,52 @@ describe('evidence through the gateway', () => {
     }, 'failure');
     expect(failed.error).toMatch(/__proto__/);
 
-    expect((await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId: newId() }, fixture('security.txt'), 's.txt'), headers: bearer(org.accessToken) })).status).toBe(404);
-    expect((await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId: 'nope' }, fixture('security.txt'), 's.txt'), headers: bearer(org.accessToken) })).status).toBe(400);
+    expect(
+      (
+        await gateway('/api/v1/evidence', {
+          method: 'POST',
+          body: form({ supplierId: newId() }, fixture('security.txt'), 's.txt'),
+          headers: bearer(org.accessToken),
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await gateway('/api/v1/evidence', {
+          method: 'POST',
+          body: form({ supplierId: 'nope' }, fixture('security.txt'), 's.txt'),
+          headers: bearer(org.accessToken),
+        })
+      ).status,
+    ).toBe(400);
     const readKey = await gateway('/api/v1/api-keys', { method: 'POST', json: { name: 'read', scopes: ['evidence:read'] }, headers: bearer(org.accessToken) });
-    expect((await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, fixture('security.txt'), 's.txt'), headers: bearer(readKey.body.key) })).status).toBe(403);
+    expect(
+      (await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, fixture('security.txt'), 's.txt'), headers: bearer(readKey.body.key) }))
+        .status,
+    ).toBe(403);
     expect((await gateway('/api/v1/evidence', { headers: bearer(readKey.body.key) })).status).toBe(200);
   });
 
   it('a supplier made through the assessments API; documents kept by hint; viewers cannot upload; oversized uploads get 413', async () => {
     const org = await signupTenant();
-    const created = await gateway('/api/v1/suppliers', { method: 'POST', json: { name: 'Real Supplier Ltd', tier: 'medium', role: 'developer_only' }, headers: bearer(org.accessToken) });
+    const created = await gateway('/api/v1/suppliers', {
+      method: 'POST',
+      json: { name: 'Real Supplier Ltd', tier: 'medium', role: 'developer_only' },
+      headers: bearer(org.accessToken),
+    });
     expect(created.status).toBe(201);
     const supplierId: string = created.body.id;
-    await waitFor(async () => (await kit.owner.query(`select 1 from evidence.suppliers where id = $1`, [supplierId])).length === 1, 'the supplier projection from the real event');
+    await waitFor(
+      async () => (await kit.owner.query(`select 1 from evidence.suppliers where id = $1`, [supplierId])).length === 1,
+      'the supplier projection from the real event',
+    );
 
     const pdf = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-    const report = await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId, kind: 'pentest_report' }, pdf, 'pentest.pdf'), headers: bearer(org.accessToken) });
+    const report = await gateway('/api/v1/evidence', {
+      method: 'POST',
+      body: form({ supplierId, kind: 'pentest_report' }, pdf, 'pentest.pdf'),
+      headers: bearer(org.accessToken),
+    });
     expect(report.status).toBe(202);
     const kept = await waitFor(async () => {
       const response = await gateway(`/api/v1/evidence/${report.body.id}`, { headers: bearer(org.accessToken) });
@@ -90,11 +132,18 @@ describe('evidence through the gateway', () => {
     expect(kept).toMatchObject({ status: 'processed', kind: 'pentest_report', mediaType: 'application/pdf' });
 
     const viewer = await inviteMember(kit.owner, org.accessToken, 'viewer');
-    expect((await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, fixture('security.txt'), 's.txt'), headers: bearer(viewer.accessToken) })).status).toBe(403);
+    expect(
+      (await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, fixture('security.txt'), 's.txt'), headers: bearer(viewer.accessToken) }))
+        .status,
+    ).toBe(403);
     expect((await gateway(`/api/v1/evidence/${report.body.id}`, { headers: bearer(viewer.accessToken) })).status).toBe(200);
 
     const limit = Number(testStack().env['EVIDENCE_MAX_BYTES'] ?? 50 * 1024 * 1024);
-    const tooBig = await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, Buffer.alloc(limit + 1024, 0x41), 'big.txt'), headers: bearer(org.accessToken) });
+    const tooBig = await gateway('/api/v1/evidence', {
+      method: 'POST',
+      body: form({ supplierId }, Buffer.alloc(limit + 1024, 0x41), 'big.txt'),
+      headers: bearer(org.accessToken),
+    });
     expect(tooBig.status).toBe(413);
     expect((await kit.owner.query(`select count(*)::int as n from evidence.evidence where tenant_id = $1`, [org.tenant.id]))[0].n).toBe(1);
   });

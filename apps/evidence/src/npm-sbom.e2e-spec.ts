@@ -12,7 +12,12 @@ type Json = Record<string, any>;
 
 /** This repository's SBOM as npm itself writes it (from the lockfile: every package of the tree). */
 async function npmSbom(format: 'cyclonedx' | 'spdx'): Promise<{ bytes: Buffer; document: Json }> {
-  const { stdout } = await run('npm', ['sbom', '--sbom-format', format, '--package-lock-only'], { cwd: REPOSITORY, maxBuffer: 256 * 1024 * 1024, encoding: 'buffer', timeout: 120_000 });
+  const { stdout } = await run('npm', ['sbom', '--sbom-format', format, '--package-lock-only'], {
+    cwd: REPOSITORY,
+    maxBuffer: 256 * 1024 * 1024,
+    encoding: 'buffer',
+    timeout: 120_000,
+  });
   return { bytes: stdout, document: JSON.parse(stdout.toString('utf8')) };
 }
 
@@ -43,7 +48,8 @@ function cycloneDxComponents(bom: Json): Json[] {
 function spdxDescribed(document: Json): Set<string> {
   const described = new Set<string>(document['documentDescribes'] ?? []);
   for (const relationship of document['relationships'] ?? []) {
-    if (relationship['spdxElementId'] === 'SPDXRef-DOCUMENT' && relationship['relationshipType'] === 'DESCRIBES') described.add(relationship['relatedSpdxElement']);
+    if (relationship['spdxElementId'] === 'SPDXRef-DOCUMENT' && relationship['relationshipType'] === 'DESCRIBES')
+      described.add(relationship['relatedSpdxElement']);
   }
   return described;
 }
@@ -58,13 +64,21 @@ describe('"done when": SBOMs npm writes of this repository, uploaded through the
   }, 180_000);
 
   async function ingest(accessToken: string, supplierId: string, bytes: Buffer, filename: string): Promise<Json> {
-    const accepted = await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId, claimIds: '1.2.1' }, bytes, filename), headers: bearer(accessToken) });
+    const accepted = await gateway('/api/v1/evidence', {
+      method: 'POST',
+      body: form({ supplierId, claimIds: '1.2.1' }, bytes, filename),
+      headers: bearer(accessToken),
+    });
     expect(accepted.status).toBe(202);
     expect(accepted.body.size).toBe(bytes.length);
-    return waitFor(async () => {
-      const response = await gateway(`/api/v1/evidence/${accepted.body.id}`, { headers: bearer(accessToken) });
-      return ['processed', 'failed', 'rejected'].includes(response.body.status) ? response.body : null;
-    }, `${filename} to be processed`, 60_000);
+    return waitFor(
+      async () => {
+        const response = await gateway(`/api/v1/evidence/${accepted.body.id}`, { headers: bearer(accessToken) });
+        return ['processed', 'failed', 'rejected'].includes(response.body.status) ? response.body : null;
+      },
+      `${filename} to be processed`,
+      60_000,
+    );
   }
 
   const storedComponents = async (evidenceId: string): Promise<number> =>
@@ -132,7 +146,10 @@ describe('"done when": SBOMs npm writes of this repository, uploaded through the
     const withPurl = packages.filter((pkg) => (pkg['externalRefs'] ?? []).some((ref: Json) => ref['referenceType'] === 'purl')).length;
     const withHashes = packages.filter((pkg) => (pkg['checksums'] ?? []).length > 0).length;
     const withLicences = packages.filter((pkg) => isExpression(pkg['licenseConcluded']) || isExpression(pkg['licenseDeclared'])).length;
-    const tool = (document['creationInfo']['creators'] as string[]).find((creator) => creator.startsWith('Tool:'))?.slice(5).trim();
+    const tool = (document['creationInfo']['creators'] as string[])
+      .find((creator) => creator.startsWith('Tool:'))
+      ?.slice(5)
+      .trim();
     expect(evidence).toMatchObject({
       status: 'processed',
       kind: 'sbom',

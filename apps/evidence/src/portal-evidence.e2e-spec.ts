@@ -30,7 +30,15 @@ describe('evidence through the supplier portal', () => {
 
     const upload = await gateway('/api/v1/portal/assessment/evidence', {
       method: 'POST',
-      body: form([['claimIds', '1.2.1'], ['claimIds', '1.2.2,1.2.3'], ['kind', 'sbom']], fixture('cyclonedx.json'), 'bom.json'),
+      body: form(
+        [
+          ['claimIds', '1.2.1'],
+          ['claimIds', '1.2.2,1.2.3'],
+          ['kind', 'sbom'],
+        ],
+        fixture('cyclonedx.json'),
+        'bom.json',
+      ),
       headers: bearer(sent.token),
     });
     expect(upload.status).toBe(202);
@@ -44,31 +52,74 @@ describe('evidence through the supplier portal', () => {
     expect(row).toMatchObject({ tenant_id: org.tenant.id, supplier_id: sent.supplierId, assessment_id: sent.assessmentId });
     expect(row.uploaded_by).toMatch(/^portal:/);
 
-    const url = await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', json: { url: 'https://supplier.example/.well-known/security.txt', claimIds: ['2.1.1'] }, headers: bearer(sent.token) });
+    const url = await gateway('/api/v1/portal/assessment/evidence', {
+      method: 'POST',
+      json: { url: 'https://supplier.example/.well-known/security.txt', claimIds: ['2.1.1'] },
+      headers: bearer(sent.token),
+    });
     expect(url.status).toBe(202);
-    expect((await owner.query(`select assessment_id, source from evidence.evidence where id = $1`, [url.body.id]))[0]).toEqual({ assessment_id: sent.assessmentId, source: 'url' });
+    expect((await owner.query(`select assessment_id, source from evidence.evidence where id = $1`, [url.body.id]))[0]).toEqual({
+      assessment_id: sent.assessmentId,
+      source: 'url',
+    });
 
     // The token names the assessment: the body cannot point elsewhere.
     const other = await sentAssessment(owner, org.accessToken);
-    const elsewhere = await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', json: { url: 'https://supplier.example/a.txt', assessmentId: other.assessmentId }, headers: bearer(sent.token) });
+    const elsewhere = await gateway('/api/v1/portal/assessment/evidence', {
+      method: 'POST',
+      json: { url: 'https://supplier.example/a.txt', assessmentId: other.assessmentId },
+      headers: bearer(sent.token),
+    });
     expect(elsewhere.status).toBe(400);
-    const viaCustomerRoute = await gateway('/api/v1/evidence', { method: 'POST', json: { url: 'https://supplier.example/a.txt', supplierId: other.supplierId, assessmentId: other.assessmentId }, headers: bearer(sent.token) });
+    const viaCustomerRoute = await gateway('/api/v1/evidence', {
+      method: 'POST',
+      json: { url: 'https://supplier.example/a.txt', supplierId: other.supplierId, assessmentId: other.assessmentId },
+      headers: bearer(sent.token),
+    });
     expect(viaCustomerRoute.status).toBe(403);
     expect((await owner.query(`select count(*)::int as n from evidence.evidence where assessment_id = $1`, [other.assessmentId]))[0].n).toBe(0);
 
     // A portal token reads no customer evidence route; a customer token cannot use the portal route.
-    for (const path of ['/api/v1/evidence', `/api/v1/evidence/${upload.body.id}`, `/api/v1/evidence/${upload.body.id}/content`, '/api/v1/components?name=lodash']) {
+    for (const path of [
+      '/api/v1/evidence',
+      `/api/v1/evidence/${upload.body.id}`,
+      `/api/v1/evidence/${upload.body.id}/content`,
+      '/api/v1/components?name=lodash',
+    ]) {
       expect((await gateway(path, { headers: bearer(sent.token) })).status).toBe(403);
     }
-    expect((await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', json: { url: 'https://supplier.example/a.txt' }, headers: bearer(org.accessToken) })).status).toBe(403);
+    expect(
+      (
+        await gateway('/api/v1/portal/assessment/evidence', {
+          method: 'POST',
+          json: { url: 'https://supplier.example/a.txt' },
+          headers: bearer(org.accessToken),
+        })
+      ).status,
+    ).toBe(403);
 
     // Bad fields are refused and leave nothing behind.
-    expect((await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', body: form([['claimIds', 'nope']], fixture('security.txt'), 's.txt'), headers: bearer(sent.token) })).status).toBe(400);
-    expect((await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', json: { url: 'ftp://supplier.example/a.txt' }, headers: bearer(sent.token) })).status).toBe(400);
+    expect(
+      (
+        await gateway('/api/v1/portal/assessment/evidence', {
+          method: 'POST',
+          body: form([['claimIds', 'nope']], fixture('security.txt'), 's.txt'),
+          headers: bearer(sent.token),
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', json: { url: 'ftp://supplier.example/a.txt' }, headers: bearer(sent.token) }))
+        .status,
+    ).toBe(400);
 
     // Once the assessment is no longer open to the supplier, evidence is refused.
     await owner.query(`update evidence.assessments set status = 'submitted' where id = $1`, [sent.assessmentId]);
-    const closed = await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', body: form([], fixture('security.txt'), 's.txt'), headers: bearer(sent.token) });
+    const closed = await gateway('/api/v1/portal/assessment/evidence', {
+      method: 'POST',
+      body: form([], fixture('security.txt'), 's.txt'),
+      headers: bearer(sent.token),
+    });
     expect(closed.status).toBe(409);
     expect(closed.headers.get('content-type') ?? '').toMatch(/problem\+json/);
     expect((await owner.query(`select count(*)::int as n from evidence.evidence where assessment_id = $1`, [sent.assessmentId]))[0].n).toBe(2);
@@ -80,7 +131,11 @@ describe('evidence through the supplier portal', () => {
     const list = (token: string, query = '') => gateway(`/api/v1/portal/assessment/evidence${query}`, { headers: bearer(token) });
     expect(await list(sent.token)).toMatchObject({ status: 200, body: { data: [] } });
 
-    const upload = await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', body: form([['claimIds', '1.2.1']], fixture('cyclonedx.json'), 'bom.json'), headers: bearer(sent.token) });
+    const upload = await gateway('/api/v1/portal/assessment/evidence', {
+      method: 'POST',
+      body: form([['claimIds', '1.2.1']], fixture('cyclonedx.json'), 'bom.json'),
+      headers: bearer(sent.token),
+    });
     expect(upload.status).toBe(202);
     const processed = await waitFor(async () => {
       const [item] = (await list(sent.token)).body.data;
@@ -90,9 +145,17 @@ describe('evidence through the supplier portal', () => {
     expect(processed.checks).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'sbom.has_components', result: 'pass', claimIds: ['1.2.1'] })]));
 
     // Evidence of the customer's own or of another assessment stays out unless it is the same supplier's and named.
-    const mine = await gateway('/api/v1/evidence', { method: 'POST', json: { supplierId: sent.supplierId, url: 'https://supplier.example/policy.pdf' }, headers: bearer(org.accessToken) });
+    const mine = await gateway('/api/v1/evidence', {
+      method: 'POST',
+      json: { supplierId: sent.supplierId, url: 'https://supplier.example/policy.pdf' },
+      headers: bearer(org.accessToken),
+    });
     const other = await sentAssessment(owner, org.accessToken);
-    const theirs = await gateway('/api/v1/portal/assessment/evidence', { method: 'POST', json: { url: 'https://supplier.example/theirs.txt' }, headers: bearer(other.token) });
+    const theirs = await gateway('/api/v1/portal/assessment/evidence', {
+      method: 'POST',
+      json: { url: 'https://supplier.example/theirs.txt' },
+      headers: bearer(other.token),
+    });
     expect([mine.status, theirs.status]).toEqual([202, 202]);
     expect((await list(sent.token)).body.data.map((item: { id: string }) => item.id)).toEqual([upload.body.id]);
     const named = await list(sent.token, `?ids=${mine.body.id},${theirs.body.id}`);

@@ -22,7 +22,11 @@ describe('gateway (end to end)', () => {
       expect(principles).toHaveLength(14);
       expect(claims).toHaveLength(45);
       expect(body.themes[0]).toMatchObject({ id: '1', title: 'Secure design and development' });
-      expect(claims.find((claim: any) => claim.id === '1.2.1')).toEqual({ id: '1.2.1', text: 'Every third-party component is identified and documented.', evidenceKinds: ['sbom'] });
+      expect(claims.find((claim: any) => claim.id === '1.2.1')).toEqual({
+        id: '1.2.1',
+        text: 'Every third-party component is identified and documented.',
+        evidenceKinds: ['sbom'],
+      });
       expect(body.applicability).toEqual({ developer_distributor: ['1', '2', '3', '4'], reseller: ['3', '4'], developer_only: ['1', '2', '3'] });
       expect(body.checks).toHaveLength(17);
       expect(body.checks).toContainEqual({ key: 'product.eos_notice', claimIds: ['4.2.1'], rule: 'endOfSupportAt - endOfSupportAnnouncedAt >= 365 days' });
@@ -54,8 +58,38 @@ describe('gateway (end to end)', () => {
 
   describe('catalogue over GraphQL', () => {
     it('serves framework(key) through the federated graph', async () => {
-      const { status, body } = await graphql(`query ($key: String!) { framework(key: $key) { key version claimCount attribution
-        themes { id title principles { id claims { id evidenceKinds } } } applicability { role themeIds } checks { key claimIds } } }`, { key: 'uk-sscop' });
+      const { status, body } = await graphql(
+        `
+          query ($key: String!) {
+            framework(key: $key) {
+              key
+              version
+              claimCount
+              attribution
+              themes {
+                id
+                title
+                principles {
+                  id
+                  claims {
+                    id
+                    evidenceKinds
+                  }
+                }
+              }
+              applicability {
+                role
+                themeIds
+              }
+              checks {
+                key
+                claimIds
+              }
+            }
+          }
+        `,
+        { key: 'uk-sscop' },
+      );
       expect(status).toBe(200);
       expect(body.errors).toBeUndefined();
       const framework = body.data.framework;

@@ -29,7 +29,8 @@ export async function createTenant(database: TenantDatabase, owner: DataSource, 
   const admin = await member('admin');
   const viewer = await member('viewer');
   await waitFor(
-    async () => (await owner.query(`select count(*)::int as n from notifications.members where tenant_id = $1`, [tenantId]))[0].n === 2 &&
+    async () =>
+      (await owner.query(`select count(*)::int as n from notifications.members where tenant_id = $1`, [tenantId]))[0].n === 2 &&
       (await owner.query(`select 1 from notifications.tenants where id = $1`, [tenantId])).length === 1,
     'the tenant projection',
   );

@@ -37,7 +37,13 @@ describe('no accepted work is lost, bad events are skipped', () => {
     await owner.query(
       `insert into notifications.emails (tenant_id, id, template, to_address, to_name, params, status, dedupe_key, created_at, updated_at)
        values ($1, $2, 'finding_created', $3, 'Sam', $4, 'queued', $5, now() - interval '10 minutes', now() - interval '10 minutes')`,
-      [tenant.tenantId, newId(), address, JSON.stringify({ recipientName: 'Sam', supplierName: 'Widget Works', title: 'Lost and found', severity: 'low', claimId: '1.1.1' }), `test:${newId()}`],
+      [
+        tenant.tenantId,
+        newId(),
+        address,
+        JSON.stringify({ recipientName: 'Sam', supplierName: 'Widget Works', title: 'Lost and found', severity: 'low', claimId: '1.1.1' }),
+        `test:${newId()}`,
+      ],
     );
     const endpoint = await serviceRequest('notifications', '/api/v1/webhook-endpoints', {
       identity: tenant.admin,
@@ -50,7 +56,9 @@ describe('no accepted work is lost, bad events are skipped', () => {
        values ($1, $2, $3, $4, 'finding.created', $5, 'pending', now() - interval '11 minutes', now() - interval '11 minutes')`,
       [tenant.tenantId, deliveryId, endpoint.body.id, eventId, JSON.stringify({ id: eventId, type: 'finding.created', data: {} })],
     );
-    const [mail] = await waitForMail(() => receivedMail().some((message) => message.to.includes(address))).then(() => receivedMail().filter((message) => message.to.includes(address)));
+    const [mail] = await waitForMail(() => receivedMail().some((message) => message.to.includes(address))).then(() =>
+      receivedMail().filter((message) => message.to.includes(address)),
+    );
     expect(mailSubject(mail!.raw)).toBe(`[${tenant.name}] New low finding for Widget Works: Lost and found`);
     const delivery = await waitFor(async () => {
       const response = await serviceRequest('notifications', `/api/v1/webhook-deliveries/${deliveryId}`, { identity: tenant.admin });
@@ -82,7 +90,10 @@ describe('no accepted work is lost, bad events are skipped', () => {
       );
       await new JobProducer(registry).enqueueMany(
         JobName.WebhookDeliver,
-        Array.from({ length: 6 }, (_, index) => ({ payload: { tenantId: tenant.tenantId, deliveryId, attempt: 1 }, options: { jobId: `race_${deliveryId}_${index}` } })),
+        Array.from({ length: 6 }, (_, index) => ({
+          payload: { tenantId: tenant.tenantId, deliveryId, attempt: 1 },
+          options: { jobId: `race_${deliveryId}_${index}` },
+        })),
       );
       const delivery = await waitFor(async () => {
         const response = await serviceRequest('notifications', `/api/v1/webhook-deliveries/${deliveryId}`, { identity: tenant.admin });
@@ -98,7 +109,7 @@ describe('no accepted work is lost, bad events are skipped', () => {
     }
   });
 
-  it('publishes reminder.sent from its own outbox: to webhooks and to every member\'s feed', async () => {
+  it("publishes reminder.sent from its own outbox: to webhooks and to every member's feed", async () => {
     const seen: { type: string; data: any }[] = [];
     const receiver = createServer((req, res) => {
       let body = '';
@@ -135,14 +146,20 @@ describe('no accepted work is lost, bad events are skipped', () => {
     await emit(app.database, 'assessments', tenant.tenantId, 'assessment.sent', bad);
     const good = sentAssessment({ dueInDays: 3, email: uniqueEmail('after-bad') });
     await emit(app.database, 'assessments', tenant.tenantId, 'assessment.sent', good);
-    await waitFor(async () => (await owner.query(`select 1 from notifications.reminder_schedules where id = $1`, [good.assessmentId])).length === 1, 'the good event');
+    await waitFor(
+      async () => (await owner.query(`select 1 from notifications.reminder_schedules where id = $1`, [good.assessmentId])).length === 1,
+      'the good event',
+    );
     expect(await owner.query(`select 1 from notifications.reminder_schedules where id = $1`, [bad.assessmentId])).toEqual([]);
   });
 
   it('applies events by their time: a late assessment.sent does not reopen a submitted assessment', async () => {
     const data = sentAssessment({ dueInDays: 3, email: uniqueEmail('late') });
     await emit(app.database, 'assessments', tenant.tenantId, 'assessment.submitted', { ...data, status: 'submitted' }, new Date());
-    await waitFor(async () => (await owner.query(`select 1 from notifications.reminder_schedules where id = $1`, [data.assessmentId])).length === 1, 'the submission');
+    await waitFor(
+      async () => (await owner.query(`select 1 from notifications.reminder_schedules where id = $1`, [data.assessmentId])).length === 1,
+      'the submission',
+    );
     await emit(app.database, 'assessments', tenant.tenantId, 'assessment.sent', data, new Date(Date.now() - 60_000));
     await new Promise((resolve) => setTimeout(resolve, 800));
     const [schedule] = await owner.query(`select open, assessment_status from notifications.reminder_schedules where id = $1`, [data.assessmentId]);

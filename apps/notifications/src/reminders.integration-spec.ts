@@ -1,6 +1,16 @@
 import { JobName } from '@assay/shared/contracts';
 import { JobProducer, QueueRegistry } from '@assay/shared/queue';
-import { appDatabase, mailSubject, mailText, ownerDataSource, receivedMail, serviceRequest, stackConfig, startExtraWorker, waitForMail } from '@assay/shared/testing';
+import {
+  appDatabase,
+  mailSubject,
+  mailText,
+  ownerDataSource,
+  receivedMail,
+  serviceRequest,
+  stackConfig,
+  startExtraWorker,
+  waitForMail,
+} from '@assay/shared/testing';
 import type { DataSource } from 'typeorm';
 import { TestTenant, createTenant, daysAgo, emit, sentAssessment, uniqueEmail, waitFor } from './notifications-test-kit';
 
@@ -30,9 +40,9 @@ describe('reminders and assessment emails (real SMTP, real worker)', () => {
     // Sent 30 days ago while reminders were down: 14 and 7 days before due are both long past.
     await emit(app.database, 'assessments', tenant.tenantId, 'assessment.sent', data, daysAgo(30));
 
-    const [invitation] = await waitForMail(() => to(email).some((message) => /Software Security Code of Practice assessment/.test(mailSubject(message.raw)))).then(() =>
-      to(email).filter((message) => /Software Security Code of Practice assessment for/.test(mailSubject(message.raw))),
-    );
+    const [invitation] = await waitForMail(() =>
+      to(email).some((message) => /Software Security Code of Practice assessment/.test(mailSubject(message.raw))),
+    ).then(() => to(email).filter((message) => /Software Security Code of Practice assessment for/.test(mailSubject(message.raw))));
     expect(mailSubject(invitation!.raw)).toContain(`[${tenant.name}]`);
     expect(mailText(invitation!.raw)).toContain(portalUrl);
 
@@ -45,16 +55,30 @@ describe('reminders and assessment emails (real SMTP, real worker)', () => {
     // Several more ticks: still one reminder, and the schedule waits for the day before the due date.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(reminderMailsTo(email)).toHaveLength(1);
-    const [schedule] = await owner.query(`select next_reminder_at from notifications.reminder_schedules where tenant_id = $1 and id = $2`, [tenant.tenantId, data.assessmentId]);
+    const [schedule] = await owner.query(`select next_reminder_at from notifications.reminder_schedules where tenant_id = $1 and id = $2`, [
+      tenant.tenantId,
+      data.assessmentId,
+    ]);
     expect(Math.abs(new Date(schedule.next_reminder_at).getTime() - (Date.parse(data.dueAt) - DAY))).toBeLessThan(1_000);
 
     const { status, body } = await serviceRequest('notifications', `/api/v1/reminders?assessmentId=${data.assessmentId}`, { identity: tenant.viewer });
     expect(status).toBe(200);
     expect(body.data).toEqual([
-      expect.objectContaining({ assessmentId: data.assessmentId, step: 'before_7', kind: 'reminder', recipients: [expect.objectContaining({ email, status: 'sent' })] }),
+      expect.objectContaining({
+        assessmentId: data.assessmentId,
+        step: 'before_7',
+        kind: 'reminder',
+        recipients: [expect.objectContaining({ email, status: 'sent' })],
+      }),
     ]);
     const events = await owner.query(`select payload from notifications.outbox where tenant_id = $1 and type = 'reminder.sent'`, [tenant.tenantId]);
-    expect(events.map((row: any) => row.payload.data)).toContainEqual({ reminderId: body.data[0].id, assessmentId: data.assessmentId, step: 'before_7', kind: 'reminder', recipients: [email] });
+    expect(events.map((row: any) => row.payload.data)).toContainEqual({
+      reminderId: body.data[0].id,
+      assessmentId: data.assessmentId,
+      step: 'before_7',
+      kind: 'reminder',
+      recipients: [email],
+    });
   });
 
   it('stops reminding the moment the assessment is submitted', async () => {
@@ -77,7 +101,10 @@ describe('reminders and assessment emails (real SMTP, real worker)', () => {
       expect.stringContaining('due in 1 day'),
       expect.stringContaining('due in 1 day'),
     ]);
-    const [schedule] = await owner.query(`select open, next_reminder_at from notifications.reminder_schedules where tenant_id = $1 and id = $2`, [tenant.tenantId, submitted.assessmentId]);
+    const [schedule] = await owner.query(`select open, next_reminder_at from notifications.reminder_schedules where tenant_id = $1 and id = $2`, [
+      tenant.tenantId,
+      submitted.assessmentId,
+    ]);
     expect(schedule).toEqual({ open: false, next_reminder_at: null });
   });
 

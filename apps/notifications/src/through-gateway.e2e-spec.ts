@@ -35,7 +35,10 @@ describe('notifications through the gateway, fed by the tenancy service', () => 
     expect(`${mailSubject(mail?.raw ?? '')} ${text}`).toContain(org.organisationName);
     const link = /https?:\/\/\S+\/invitations\/accept\?token=(assay_inv_[A-Za-z0-9_-]+)/.exec(text);
     expect(link).not.toBeNull();
-    const accepted = await gateway('/api/v1/invitations/accept', { method: 'POST', json: { token: link?.[1], password: 'An invited long password', name: 'Ivy Invitee' } });
+    const accepted = await gateway('/api/v1/invitations/accept', {
+      method: 'POST',
+      json: { token: link?.[1], password: 'An invited long password', name: 'Ivy Invitee' },
+    });
     expect(accepted.status).toBe(200);
     expect(accepted.body.tenant).toMatchObject({ id: org.tenant.id, role: 'assessor' });
   });
@@ -47,7 +50,11 @@ describe('notifications through the gateway, fed by the tenancy service', () => 
     expect(created.status).toBe(201);
     expect(created.body.secret).toMatch(/^whsec_/);
 
-    const manageKey = await gateway('/api/v1/api-keys', { method: 'POST', json: { name: 'hooks', scopes: ['webhooks:manage'] }, headers: bearer(org.accessToken) });
+    const manageKey = await gateway('/api/v1/api-keys', {
+      method: 'POST',
+      json: { name: 'hooks', scopes: ['webhooks:manage'] },
+      headers: bearer(org.accessToken),
+    });
     const auditKey = await gateway('/api/v1/api-keys', { method: 'POST', json: { name: 'audit', scopes: ['audit:read'] }, headers: bearer(org.accessToken) });
     const listed = await gateway('/api/v1/webhook-endpoints', { headers: bearer(manageKey.body.key) });
     expect(listed.status).toBe(200);
@@ -55,7 +62,11 @@ describe('notifications through the gateway, fed by the tenancy service', () => 
     expect(JSON.stringify(listed.body)).not.toContain(created.body.secret);
     expect((await gateway('/api/v1/webhook-endpoints', { headers: bearer(auditKey.body.key) })).status).toBe(403);
 
-    const invited = await gateway('/api/v1/invitations', { method: 'POST', json: { email: `viewer-${Date.now()}@example.test`, role: 'viewer' }, headers: bearer(org.accessToken) });
+    const invited = await gateway('/api/v1/invitations', {
+      method: 'POST',
+      json: { email: `viewer-${Date.now()}@example.test`, role: 'viewer' },
+      headers: bearer(org.accessToken),
+    });
     expect(invited.status).toBe(201);
 
     // The other tenant sees nothing and changes nothing.
@@ -93,10 +104,22 @@ describe('notifications through the gateway, fed by the tenancy service', () => 
     const auth = bearer(org.accessToken);
     const hook = await gateway('/api/v1/webhook-endpoints', { method: 'POST', json: { url: receiverUrl, events: ['assessment.sent'] }, headers: auth });
     expect(hook.status).toBe(201);
-    const supplier = await gateway('/api/v1/suppliers', { method: 'POST', json: { name: 'Widget Works', tier: 'high', role: 'developer_distributor' }, headers: auth });
+    const supplier = await gateway('/api/v1/suppliers', {
+      method: 'POST',
+      json: { name: 'Widget Works', tier: 'high', role: 'developer_distributor' },
+      headers: auth,
+    });
     const contactEmail = `sro-${Date.now()}@supplier.test`;
-    await gateway(`/api/v1/suppliers/${supplier.body.id}/contacts`, { method: 'POST', json: { name: 'Sam Supplier', email: contactEmail, isSeniorResponsibleOwner: true }, headers: auth });
-    const assessment = await gateway('/api/v1/assessments', { method: 'POST', json: { supplierId: supplier.body.id, dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() }, headers: auth });
+    await gateway(`/api/v1/suppliers/${supplier.body.id}/contacts`, {
+      method: 'POST',
+      json: { name: 'Sam Supplier', email: contactEmail, isSeniorResponsibleOwner: true },
+      headers: auth,
+    });
+    const assessment = await gateway('/api/v1/assessments', {
+      method: 'POST',
+      json: { supplierId: supplier.body.id, dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+      headers: auth,
+    });
     expect(assessment.status).toBe(201);
     expect((await gateway(`/api/v1/assessments/${assessment.body.id}/send`, { method: 'POST', json: {}, headers: auth })).status).toBe(200);
 

@@ -5,7 +5,10 @@ import { CHROMIUM, CHROMIUM_AVAILABLE, PageWatch, SCREENSHOTS, inDays, launchBro
 
 const SBOM = join(__dirname, '..', '..', 'evidence', 'src', 'fixtures', 'cyclonedx.json');
 /** The policy the page must be served with, as the product asks for it. */
-const CSP_DIRECTIVES = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'".split('; ');
+const CSP_DIRECTIVES =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'".split(
+    '; ',
+  );
 
 describe('the supplier portal page as served by the gateway', () => {
   it('serves the page with a strict CSP and no referrer, and its fingerprinted assets with long caching', async () => {
@@ -34,7 +37,9 @@ describe('the supplier portal page as served by the gateway', () => {
 });
 
 if (!CHROMIUM_AVAILABLE) {
-  console.warn(`Chromium not found at ${CHROMIUM}: the supplier portal page browser tests are SKIPPED. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  console.warn(
+    `Chromium not found at ${CHROMIUM}: the supplier portal page browser tests are SKIPPED. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`,
+  );
 }
 const describeInBrowser = CHROMIUM_AVAILABLE ? describe : describe.skip;
 
@@ -59,8 +64,16 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
   const card = (page: Page, claimId: string): Locator => page.locator(`[data-claim="${claimId}"]`);
   const saveStatus = (page: Page) => page.getByTestId('save-status');
   const allSaved = (page: Page) => saveStatus(page).filter({ hasText: 'All changes saved' }).waitFor();
-  const answer = (page: Page, claimId: string, label: string) => card(page, claimId).locator('label.answer-option', { hasText: new RegExp(`^${label}$`) }).click();
-  const activeElement = (page: Page) => page.evaluate(() => ({ id: document.activeElement?.id ?? '', name: (document.activeElement as HTMLInputElement | null)?.name ?? '', text: document.activeElement?.textContent ?? '' }));
+  const answer = (page: Page, claimId: string, label: string) =>
+    card(page, claimId)
+      .locator('label.answer-option', { hasText: new RegExp(`^${label}$`) })
+      .click();
+  const activeElement = (page: Page) =>
+    page.evaluate(() => ({
+      id: document.activeElement?.id ?? '',
+      name: (document.activeElement as HTMLInputElement | null)?.name ?? '',
+      text: document.activeElement?.textContent ?? '',
+    }));
 
   function expectClean(watch: PageWatch): void {
     expect(watch.foreignRequests).toEqual([]);
@@ -83,7 +96,9 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
     expect(await page.getByTestId('customer').textContent()).toBe('Northwind Bank');
     expect(await page.getByTestId('supplier').textContent()).toBe('Acme Software Ltd');
     expect(await page.getByTestId('status').textContent()).toBe('Not started');
-    expect(await page.getByTestId('due').textContent()).toContain(new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(sent.assessment.dueAt)));
+    expect(await page.getByTestId('due').textContent()).toContain(
+      new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(sent.assessment.dueAt)),
+    );
     expect(await page.locator('.progress-text').textContent()).toBe(`0 of ${sent.claimIds.length} claims answered`);
     // Official theme and principle titles from the catalogue, our claim texts, the attribution line.
     await page.getByRole('heading', { level: 2, name: /Secure design and development/ }).waitFor();
@@ -108,7 +123,10 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
     await page.keyboard.press('Tab');
     expect((await activeElement(page)).id).toBe('claim-1.1.1-justification');
     await page.keyboard.type('Our framework is being written; adoption is planned for next quarter.');
-    await card(page, '1.1.1').getByTestId('claim-save').filter({ hasText: /^Saved$/ }).waitFor();
+    await card(page, '1.1.1')
+      .getByTestId('claim-save')
+      .filter({ hasText: /^Saved$/ })
+      .waitFor();
 
     // An SBOM for 1.2.1: uploaded, processed by the worker, its checks shown beside the claim.
     const sbomClaim = card(page, '1.2.1');
@@ -128,7 +146,9 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
     for (const claimId of remaining.slice(0, -2)) {
       if (claimId === '4.2.1') {
         await answer(page, claimId, 'Not applicable');
-        await card(page, claimId).getByLabel(/Justification/).fill('Acme Cloud is a continuously updated service without end-of-support dates.');
+        await card(page, claimId)
+          .getByLabel(/Justification/)
+          .fill('Acme Cloud is a continuously updated service without end-of-support dates.');
       } else {
         await answer(page, claimId, 'Met');
       }
@@ -144,7 +164,11 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
     expect(await page.locator('.progress-text').textContent()).toBe(`${answered} of ${sent.claimIds.length} claims answered`);
     expect(await page.locator('input[type=radio]:checked').count()).toBe(answered);
     expect(await card(page, '1.1.1').getByRole('radio', { name: 'Not met' }).isChecked()).toBe(true);
-    expect(await card(page, '1.1.1').getByLabel(/Justification/).inputValue()).toBe('Our framework is being written; adoption is planned for next quarter.');
+    expect(
+      await card(page, '1.1.1')
+        .getByLabel(/Justification/)
+        .inputValue(),
+    ).toBe('Our framework is being written; adoption is planned for next quarter.');
     await card(page, '1.2.1').locator('.evidence-status', { hasText: 'Checked' }).waitFor();
 
     // Phone widths: no sideways scrolling.
@@ -152,7 +176,10 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
       await page.setViewportSize({ width, height: 780 });
       await page.evaluate(() => window.scrollTo(0, 0));
       const overflowing = await page.evaluate(
-        (viewport) => [...document.querySelectorAll('body *')].filter((element) => element.checkVisibility() && element.getBoundingClientRect().right > viewport + 0.5).map((element) => `${element.tagName.toLowerCase()}.${element.className}`),
+        (viewport) =>
+          [...document.querySelectorAll('body *')]
+            .filter((element) => element.checkVisibility() && element.getBoundingClientRect().right > viewport + 0.5)
+            .map((element) => `${element.tagName.toLowerCase()}.${element.className}`),
         width,
       );
       expect(overflowing).toEqual([]);
@@ -191,8 +218,17 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
     await page.screenshot({ path: join(SCREENSHOTS, 'desktop-submitted.png') });
 
     const customerView = await gateway(`/api/v1/assessments/${sent.assessment.id}`, { headers: bearer(sent.org.accessToken) });
-    expect(customerView.body).toMatchObject({ status: 'submitted', answeredCount: sent.claimIds.length, attestation: { name: 'Robin Reyes', role: 'Chief Technology Officer', email: sent.sro.email } });
-    const byId = new Map((customerView.body.claims as { id: string; response: { answer: string; justification: string | null; evidenceIds: string[] } }[]).map((claim) => [claim.id, claim.response]));
+    expect(customerView.body).toMatchObject({
+      status: 'submitted',
+      answeredCount: sent.claimIds.length,
+      attestation: { name: 'Robin Reyes', role: 'Chief Technology Officer', email: sent.sro.email },
+    });
+    const byId = new Map(
+      (customerView.body.claims as { id: string; response: { answer: string; justification: string | null; evidenceIds: string[] } }[]).map((claim) => [
+        claim.id,
+        claim.response,
+      ]),
+    );
     expect(byId.get('1.1.1')).toMatchObject({ answer: 'not_met', justification: 'Our framework is being written; adoption is planned for next quarter.' });
     expect(byId.get('1.2.1')).toMatchObject({ answer: 'met', evidenceIds: [evidenceId] });
     expect(byId.get('4.2.1')).toMatchObject({ answer: 'not_applicable' });
@@ -209,8 +245,15 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
     const attestation = { name: 'Robin Reyes', role: 'CTO', email: sent.sro.email, statement: true };
     expect((await gateway('/api/v1/portal/assessment/submit', { method: 'POST', headers: bearer(sent.token), json: { attestation } })).status).toBe(200);
     const url = `/api/v1/assessments/${sent.assessment.id}`;
-    await sent.call('POST', `${url}/review`, { decisions: [{ claimId: '3.1.1', verdict: 'returned', comment: 'How do customers verify the integrity of updates?' }] });
-    const finding = await sent.call('POST', `${url}/findings`, { claimId: '3.2.1', severity: 'high', title: 'No published disclosure policy', remediationDueAt: inDays(60) });
+    await sent.call('POST', `${url}/review`, {
+      decisions: [{ claimId: '3.1.1', verdict: 'returned', comment: 'How do customers verify the integrity of updates?' }],
+    });
+    const finding = await sent.call('POST', `${url}/findings`, {
+      claimId: '3.2.1',
+      severity: 'high',
+      title: 'No published disclosure policy',
+      remediationDueAt: inDays(60),
+    });
     await sent.call('POST', `${url}/return`, { message: 'Please add detail on update integrity.' });
 
     const { page, watch } = await openPage();
@@ -251,7 +294,10 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
     const sent = await sentAssessment({ organisationName: 'Northwind Bank', supplierName: 'Acme Withdrawn Ltd', role: 'reseller' });
     const links = await sent.call('GET', `/api/v1/assessments/${sent.assessment.id}/portal-links`);
     for (const link of links.data as { id: string }[]) {
-      const revoked = await gateway(`/api/v1/assessments/${sent.assessment.id}/portal-links/${link.id}`, { method: 'DELETE', headers: bearer(sent.org.accessToken) });
+      const revoked = await gateway(`/api/v1/assessments/${sent.assessment.id}/portal-links/${link.id}`, {
+        method: 'DELETE',
+        headers: bearer(sent.org.accessToken),
+      });
       expect(revoked.status).toBe(204);
     }
     const forged = `assay_portal_${Buffer.alloc(48, 7).toString('base64url')}`;

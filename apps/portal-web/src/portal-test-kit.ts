@@ -81,7 +81,11 @@ export async function sentAssessment(options: { organisationName: string; suppli
   const unique = Math.random().toString(36).slice(2, 8);
   const supplier = await call('POST', '/api/v1/suppliers', { name: options.supplierName, tier: 'high', role: options.role });
   const product = await call('POST', `/api/v1/suppliers/${supplier.id}/products`, { name: 'Acme Cloud', deliveryModel: 'saas' });
-  const sro = await call('POST', `/api/v1/suppliers/${supplier.id}/contacts`, { name: 'Robin Reyes', email: `robin-${unique}@acme.test`, isSeniorResponsibleOwner: true });
+  const sro = await call('POST', `/api/v1/suppliers/${supplier.id}/contacts`, {
+    name: 'Robin Reyes',
+    email: `robin-${unique}@acme.test`,
+    isSeniorResponsibleOwner: true,
+  });
   const assessment = await call('POST', '/api/v1/assessments', { supplierId: supplier.id, productId: product.id, dueAt: inDays(30) });
   await call('POST', `/api/v1/assessments/${assessment.id}/send`, {});
   const mail = await waitForMail((messages) => messages.some((message) => message.to.includes(sro.email)), 20_000);

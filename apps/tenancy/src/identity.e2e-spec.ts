@@ -21,7 +21,9 @@ let owner: DataSource;
  * the outbox, where the token itself never rests in plaintext.
  */
 async function invitationToken(invitationId: string): Promise<string> {
-  const [row] = await owner.query(`select payload from tenancy.outbox where type = 'invitation.created' and payload->'data'->>'invitationId' = $1`, [invitationId]);
+  const [row] = await owner.query(`select payload from tenancy.outbox where type = 'invitation.created' and payload->'data'->>'invitationId' = $1`, [
+    invitationId,
+  ]);
   expect(row.payload.data.acceptUrl).toMatch(/^sealed:v1\./);
   const token = linkToken(row.payload.tenantId, row.payload.data.acceptUrl);
   expect(JSON.stringify(row.payload)).not.toContain(token);
@@ -52,12 +54,22 @@ describe('sign-up and sign-in', () => {
     const wrong = await gateway('/api/v1/auth/login', { method: 'POST', json: { email: org.email, password: 'not the password at all' } });
     expect(wrong.status).toBe(401);
 
-    for (const [password, reason] of [['short', /12 characters/], ['password1234', /commonly used/], ['qwertyuiop123!', /commonly used/]] as const) {
-      const refused = await gateway('/api/v1/auth/signup', { method: 'POST', json: { email: `x${Math.random()}@example.test`, password, name: 'X', organisationName: 'Y' } });
+    for (const [password, reason] of [
+      ['short', /12 characters/],
+      ['password1234', /commonly used/],
+      ['qwertyuiop123!', /commonly used/],
+    ] as const) {
+      const refused = await gateway('/api/v1/auth/signup', {
+        method: 'POST',
+        json: { email: `x${Math.random()}@example.test`, password, name: 'X', organisationName: 'Y' },
+      });
       expect(refused.status).toBe(400);
       expect(refused.body.errors[0]).toMatchObject({ field: 'password', message: expect.stringMatching(reason) });
     }
-    const duplicate = await gateway('/api/v1/auth/signup', { method: 'POST', json: { email: org.email, password: org.password, name: 'X', organisationName: 'Y' } });
+    const duplicate = await gateway('/api/v1/auth/signup', {
+      method: 'POST',
+      json: { email: org.email, password: org.password, name: 'X', organisationName: 'Y' },
+    });
     expect(duplicate.status).toBe(409);
   });
 
@@ -130,7 +142,11 @@ describe('sign-up and sign-in', () => {
     const me = await gateway('/api/v1/me', { headers: bearer(switched.body.accessToken) });
     expect(me.body.tenant).toMatchObject({ id: b.tenant.id, role: 'viewer' });
     expect(me.body.tenants.map((t: { id: string }) => t.id).sort()).toEqual([a.tenant.id, b.tenant.id].sort());
-    const notMember = await gateway('/api/v1/auth/switch-tenant', { method: 'POST', json: { tenantId: (await signupTenant()).tenant.id }, headers: bearer(a.accessToken) });
+    const notMember = await gateway('/api/v1/auth/switch-tenant', {
+      method: 'POST',
+      json: { tenantId: (await signupTenant()).tenant.id },
+      headers: bearer(a.accessToken),
+    });
     expect(notMember.status).toBe(404);
   });
 });
@@ -152,21 +168,36 @@ describe('two-factor authentication', () => {
     expect((await gateway('/api/v1/me', { headers: bearer(ok.body.accessToken) })).body.session.mfa).toBe(true);
     const replay = await gateway('/api/v1/auth/login', { method: 'POST', json: { email: org.email, password: org.password, totp: code } });
     expect(replay.status).toBe(401);
-    const recovery = await gateway('/api/v1/auth/login', { method: 'POST', json: { email: org.email, password: org.password, recoveryCode: recoveryCodes[0] } });
+    const recovery = await gateway('/api/v1/auth/login', {
+      method: 'POST',
+      json: { email: org.email, password: org.password, recoveryCode: recoveryCodes[0] },
+    });
     expect(recovery.status).toBe(200);
     const again = await gateway('/api/v1/auth/login', { method: 'POST', json: { email: org.email, password: org.password, recoveryCode: recoveryCodes[0] } });
     expect(again.status).toBe(401);
     const stored = await owner.query(`select code_hash from tenancy.recovery_codes where user_id = $1`, [org.user.id]);
-    expect(stored.map((r: { code_hash: string }) => r.code_hash)).toContain(createHash('sha256').update((recoveryCodes[1] as string).replace('-', '')).digest('hex'));
+    expect(stored.map((r: { code_hash: string }) => r.code_hash)).toContain(
+      createHash('sha256')
+        .update((recoveryCodes[1] as string).replace('-', ''))
+        .digest('hex'),
+    );
   });
 
   it('a tenant requiring MFA for admins refuses an admin session without a second factor', async () => {
     const org = await signupTenant();
-    const refusedWithoutMfa = await gateway('/api/v1/tenant', { method: 'PATCH', json: { settings: { requireMfaForAdmins: true } }, headers: bearer(org.accessToken) });
+    const refusedWithoutMfa = await gateway('/api/v1/tenant', {
+      method: 'PATCH',
+      json: { settings: { requireMfaForAdmins: true } },
+      headers: bearer(org.accessToken),
+    });
     expect(refusedWithoutMfa.status).toBe(409);
     const { secret } = await enrolTotp(org.accessToken);
     const mfaLogin = await gateway('/api/v1/auth/login', { method: 'POST', json: { email: org.email, password: org.password, totp: totpCode(secret, 1) } });
-    const required = await gateway('/api/v1/tenant', { method: 'PATCH', json: { settings: { requireMfaForAdmins: true } }, headers: bearer(mfaLogin.body.accessToken) });
+    const required = await gateway('/api/v1/tenant', {
+      method: 'PATCH',
+      json: { settings: { requireMfaForAdmins: true } },
+      headers: bearer(mfaLogin.body.accessToken),
+    });
     expect(required.status).toBe(200);
 
     const admin = await addMember(mfaLogin.body.accessToken, 'admin');
@@ -196,13 +227,20 @@ describe('roles, members and invitations', () => {
     expect((await gateway('/api/v1/tenant', { headers: bearer(viewer.accessToken) })).status).toBe(200);
     expect((await gateway('/api/v1/tenant', { method: 'PATCH', json: { name: 'x' }, headers: bearer(viewer.accessToken) })).status).toBe(403);
     expect((await gateway('/api/v1/members', { headers: bearer(viewer.accessToken) })).status).toBe(200);
-    expect((await gateway('/api/v1/invitations', { method: 'POST', json: { email: 'a@example.test', role: 'viewer' }, headers: bearer(assessor.accessToken) })).status).toBe(403);
+    expect(
+      (await gateway('/api/v1/invitations', { method: 'POST', json: { email: 'a@example.test', role: 'viewer' }, headers: bearer(assessor.accessToken) }))
+        .status,
+    ).toBe(403);
     expect((await gateway('/api/v1/api-keys', { headers: bearer(assessor.accessToken) })).status).toBe(403);
     expect((await gateway('/api/v1/audit-events', { headers: bearer(assessor.accessToken) })).status).toBe(403);
     expect((await gateway('/api/v1/audit-events', { headers: bearer(admin.accessToken) })).status).toBe(200);
     // Admins manage members but not owners.
-    expect((await gateway(`/api/v1/members/${viewer.userId}`, { method: 'PATCH', json: { role: 'assessor' }, headers: bearer(admin.accessToken) })).status).toBe(200);
-    expect((await gateway(`/api/v1/members/${viewer.userId}`, { method: 'PATCH', json: { role: 'owner' }, headers: bearer(admin.accessToken) })).status).toBe(403);
+    expect(
+      (await gateway(`/api/v1/members/${viewer.userId}`, { method: 'PATCH', json: { role: 'assessor' }, headers: bearer(admin.accessToken) })).status,
+    ).toBe(200);
+    expect((await gateway(`/api/v1/members/${viewer.userId}`, { method: 'PATCH', json: { role: 'owner' }, headers: bearer(admin.accessToken) })).status).toBe(
+      403,
+    );
     expect((await gateway(`/api/v1/members/${org.user.id}`, { method: 'DELETE', headers: bearer(admin.accessToken) })).status).toBe(403);
     // The role change ended the member's sessions: the old token no longer works.
     expect((await gateway('/api/v1/me', { headers: bearer(viewer.accessToken) })).status).toBe(401);
@@ -220,14 +258,28 @@ describe('roles, members and invitations', () => {
   it('invitation links are single use and expire', async () => {
     const org = await signupTenant();
     const member = await addMember(org.accessToken, 'viewer');
-    const reuse = await gateway('/api/v1/invitations/accept', { method: 'POST', json: { token: member.inviteToken, password: 'Another long password 1', name: 'Z' } });
+    const reuse = await gateway('/api/v1/invitations/accept', {
+      method: 'POST',
+      json: { token: member.inviteToken, password: 'Another long password 1', name: 'Z' },
+    });
     expect(reuse.status).toBe(404);
-    const invited = await gateway('/api/v1/invitations', { method: 'POST', json: { email: 'late@example.test', role: 'viewer' }, headers: bearer(org.accessToken) });
+    const invited = await gateway('/api/v1/invitations', {
+      method: 'POST',
+      json: { email: 'late@example.test', role: 'viewer' },
+      headers: bearer(org.accessToken),
+    });
     await owner.query(`update tenancy.invitations set expires_at = now() - interval '1 minute' where id = $1`, [invited.body.id]);
-    const late = await gateway('/api/v1/invitations/accept', { method: 'POST', json: { token: await invitationToken(invited.body.id), password: 'A long enough password 7', name: 'Late' } });
+    const late = await gateway('/api/v1/invitations/accept', {
+      method: 'POST',
+      json: { token: await invitationToken(invited.body.id), password: 'A long enough password 7', name: 'Late' },
+    });
     expect(late.status).toBe(404);
     const [stored] = await owner.query(`select token_hash from tenancy.invitations where id = $1`, [invited.body.id]);
-    expect(stored.token_hash).toBe(createHash('sha256').update(await invitationToken(invited.body.id)).digest('hex'));
+    expect(stored.token_hash).toBe(
+      createHash('sha256')
+        .update(await invitationToken(invited.body.id))
+        .digest('hex'),
+    );
   });
 });
 
@@ -239,7 +291,14 @@ describe('tenant settings', () => {
       reassessmentCadenceMonths: { critical: 6, high: 12, medium: 12, low: 24 },
       reassessmentLeadDays: 30,
       autoSendReassessments: false,
-      reminderPolicy: { beforeDueDays: [14, 7, 1], onDueDay: true, overdueEveryDays: 7, overdueMaxReminders: 4, escalateToSroAfterDays: 7, escalateToOwnerAfterDays: 14 },
+      reminderPolicy: {
+        beforeDueDays: [14, 7, 1],
+        onDueDay: true,
+        overdueEveryDays: 7,
+        overdueMaxReminders: 4,
+        escalateToSroAfterDays: 7,
+        escalateToOwnerAfterDays: 14,
+      },
       requireMfaForAdmins: false,
     });
     const patched = await gateway('/api/v1/tenant', {
@@ -257,7 +316,11 @@ describe('tenant settings', () => {
       headers: bearer(org.accessToken),
     });
     expect(invalid.status).toBe(400);
-    expect(invalid.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['settings.colour', 'settings.reassessmentLeadDays', 'settings.reminderPolicy.overdueEveryDays']);
+    expect(invalid.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'settings.colour',
+      'settings.reassessmentLeadDays',
+      'settings.reminderPolicy.overdueEveryDays',
+    ]);
     expect((await gateway('/api/v1/tenant', { headers: bearer(org.accessToken) })).body.name).toBe('Renamed Org');
   });
 });
@@ -310,7 +373,10 @@ describe('audit log', () => {
     const renamed = events.body.data.find((e: { action: string }) => e.action === 'tenant.updated');
     expect(renamed).toMatchObject({ actorKind: 'user', actorId: org.user.id, changes: { name: { to: 'Audited Org' } }, targetId: org.tenant.id });
     expect(renamed.requestId).toBeTruthy();
-    expect((await gateway('/api/v1/audit-events/verify', { headers: bearer(org.accessToken) })).body).toEqual({ valid: true, checked: events.body.data.length });
+    expect((await gateway('/api/v1/audit-events/verify', { headers: bearer(org.accessToken) })).body).toEqual({
+      valid: true,
+      checked: events.body.data.length,
+    });
 
     await owner.query(`update audit.events set changes = '{"name":{"to":"Innocent"}}' where id = $1`, [renamed.id]);
     const verify = await gateway('/api/v1/audit-events/verify', { headers: bearer(org.accessToken) });
@@ -332,7 +398,11 @@ describe('tenant isolation', () => {
     const b = await signupTenant();
     const member = await addMember(a.accessToken, 'viewer');
     const key = await gateway('/api/v1/api-keys', { method: 'POST', json: { name: 'a', scopes: ['audit:read'] }, headers: bearer(a.accessToken) });
-    const invitation = await gateway('/api/v1/invitations', { method: 'POST', json: { email: 'pending@example.test', role: 'viewer' }, headers: bearer(a.accessToken) });
+    const invitation = await gateway('/api/v1/invitations', {
+      method: 'POST',
+      json: { email: 'pending@example.test', role: 'viewer' },
+      headers: bearer(a.accessToken),
+    });
     const before = await owner.query(`select count(*)::int as n from audit.events where tenant_id = $1`, [a.tenant.id]);
 
     const asB = bearer(b.accessToken);
@@ -370,7 +440,11 @@ describe('GraphQL', () => {
     const org = await signupTenant();
     const created = await graphql('mutation { createApiKey(input: { name: "gql", scopes: ["audit:read"] }) { id key scopes } }', {}, bearer(org.accessToken));
     expect(created.body.data.createApiKey.key).toMatch(/^assay_/);
-    const updated = await graphql('mutation { updateTenant(input: { settings: { reminderPolicy: { overdueEveryDays: 3 } } }) { settings { reminderPolicy { overdueEveryDays beforeDueDays } } } }', {}, bearer(org.accessToken));
+    const updated = await graphql(
+      'mutation { updateTenant(input: { settings: { reminderPolicy: { overdueEveryDays: 3 } } }) { settings { reminderPolicy { overdueEveryDays beforeDueDays } } } }',
+      {},
+      bearer(org.accessToken),
+    );
     expect(updated.body.data.updateTenant.settings.reminderPolicy).toEqual({ overdueEveryDays: 3, beforeDueDays: [14, 7, 1] });
     const read = await graphql(
       '{ me { user { email } tenant { id role } } tenant { name } members { edges { node { email role } } } apiKeys { edges { node { name } } } auditEvents(first: 2) { edges { node { action seq } } pageInfo { hasNextPage } } auditVerification { valid } }',

@@ -8,7 +8,10 @@ import { WorkerAppModule } from './worker-app.module';
 
 /** WORKER_QUEUES selects the queues this worker consumes (comma-separated; default: all). */
 export function selectedQueues(raw: string | undefined): QueueName[] {
-  const names = (raw ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const names = (raw ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   if (names.length === 0) return Object.values(QueueName);
   const unknown = names.filter((name) => !isQueueName(name));
   if (unknown.length) throw new ConfigError([`WORKER_QUEUES names unknown queues: ${unknown.join(', ')} (known: ${Object.values(QueueName).join(', ')})`]);

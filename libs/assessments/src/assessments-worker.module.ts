@@ -8,7 +8,16 @@ import { PortalTokensService } from './portal/portal-tokens.service';
 import { ReassessmentJobs } from './reassessment/reassessment-jobs';
 import { SuppliersService } from './suppliers/suppliers.service';
 
-const PROVIDERS = [CatalogueRepository, CatalogueService, SuppliersService, PortalTokensService, CheckResults, TenantDirectory, AssessmentsService, ReassessmentJobs];
+const PROVIDERS = [
+  CatalogueRepository,
+  CatalogueService,
+  SuppliersService,
+  PortalTokensService,
+  CheckResults,
+  TenantDirectory,
+  AssessmentsService,
+  ReassessmentJobs,
+];
 
 /**
  * The assessments domain's background work: automated check results from evidence, the tenant

@@ -1,6 +1,20 @@
 import { API_KEY_SCOPES, ROLES, Role } from '@assay/shared/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 
 const TOTP = /^\d{6}$/;
 
@@ -160,4 +174,3 @@ export class VerifyApiKeyDto {
   @MaxLength(128)
   key!: string;
 }
-

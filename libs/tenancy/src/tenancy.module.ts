@@ -21,7 +21,28 @@ export const TENANCY_RESOLVERS = [TenancyResolver];
 
 /** The tenancy service: sign-up and sign-in, sessions, MFA, organisations, members, invitations, API keys, the audit log. */
 @Module({
-  controllers: [AuthController, MeController, TenantController, MembersController, InvitationsController, ApiKeysController, CredentialsController, AuditController],
-  providers: [PasswordHasher, LoginThrottle, SessionStore, MfaService, AuthService, AccountService, TenantService, MembersService, ApiKeysService, AuditService, TenancyResolver],
+  controllers: [
+    AuthController,
+    MeController,
+    TenantController,
+    MembersController,
+    InvitationsController,
+    ApiKeysController,
+    CredentialsController,
+    AuditController,
+  ],
+  providers: [
+    PasswordHasher,
+    LoginThrottle,
+    SessionStore,
+    MfaService,
+    AuthService,
+    AccountService,
+    TenantService,
+    MembersService,
+    ApiKeysService,
+    AuditService,
+    TenancyResolver,
+  ],
 })
 export class TenancyModule {}

@@ -1,4 +1,12 @@
-import { AccessTokenVerifier, GATEWAY_PRINCIPAL, INTERNAL_IDENTITY_HEADER, IdentityTokenIssuer, InvalidAccessTokenError, parseApiKey, revokedSessionKey } from '@assay/shared/auth';
+import {
+  AccessTokenVerifier,
+  GATEWAY_PRINCIPAL,
+  INTERNAL_IDENTITY_HEADER,
+  IdentityTokenIssuer,
+  InvalidAccessTokenError,
+  parseApiKey,
+  revokedSessionKey,
+} from '@assay/shared/auth';
 import type { AppConfig } from '@assay/shared/config';
 import type { Identity, ServiceName } from '@assay/shared/contracts';
 import type { Redis } from 'ioredis';
@@ -65,7 +73,8 @@ export class UserJwtStrategy extends Strategy {
     this.verifier
       .verify(token)
       .then(async (claims) => {
-        if (await this.redis.exists(revokedSessionKey(claims.sessionId))) return this.fail({ message: 'This session has ended; sign in again' } satisfies Refusal, 401);
+        if (await this.redis.exists(revokedSessionKey(claims.sessionId)))
+          return this.fail({ message: 'This session has ended; sign in again' } satisfies Refusal, 401);
         const identity: Identity = {
           kind: 'user',
           principalId: claims.userId,

@@ -39,7 +39,10 @@ export class GatewayAuthenticator {
           request.log.warn({ err: error, strategy }, 'credential check failed');
           return reject(new ProblemException(503, 'Credentials cannot be checked right now; retry shortly', {}, { 'retry-after': '5' }));
         }
-        if (!identity) return reject(new ProblemException(401, refusal?.message ?? 'The credentials are not valid', {}, { 'www-authenticate': 'Bearer error="invalid_token"' }));
+        if (!identity)
+          return reject(
+            new ProblemException(401, refusal?.message ?? 'The credentials are not valid', {}, { 'www-authenticate': 'Bearer error="invalid_token"' }),
+          );
         resolve(identity);
       };
       this.passport.authenticate(strategy, { session: false }, done)(raw, request.raw, (error?: unknown) => done(error ?? new Error('unexpected pass'), false));

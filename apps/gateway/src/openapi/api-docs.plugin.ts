@@ -29,6 +29,9 @@ export async function apiDocsPlugin(fastify: FastifyInstance, deps: { merger: Op
   fastify.get<{ Params: { asset: string } }>('/api/docs/:asset', async (request, reply) => {
     const body = assets.get(request.params.asset);
     if (!body) return reply.status(404).send();
-    return reply.header('cache-control', 'public, max-age=3600').type(ASSETS[request.params.asset] as string).send(body);
+    return reply
+      .header('cache-control', 'public, max-age=3600')
+      .type(ASSETS[request.params.asset] as string)
+      .send(body);
   });
 }

@@ -100,7 +100,9 @@ export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyD
     };
 
     // Buffered bodies go upstream as the exact bytes the client sent (never re-encoded).
-    const forwardedBody = Buffer.isBuffer(request.body) ? { body: request.body, contentType: request.headers['content-type'] ?? 'application/octet-stream' } : {};
+    const forwardedBody = Buffer.isBuffer(request.body)
+      ? { body: request.body, contentType: request.headers['content-type'] ?? 'application/octet-stream' }
+      : {};
     const key = request.headers['idempotency-key'];
     const idempotent = request.method === 'POST' && typeof key === 'string' && Buffer.isBuffer(request.body);
     if (typeof key === 'string' && request.method === 'POST' && !isValidIdempotencyKey(key)) {

@@ -13,7 +13,9 @@ const SIGN_IN_ROUTES = new Set(['/api/v1/auth/signup', '/api/v1/auth/login', '/a
 export function routeKey(method: string, url: string): string {
   const path = (url.split('?')[0] ?? '')
     .split('/')
-    .map((segment) => (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) || /^\d+$/.test(segment) || segment.length > 40 ? ':id' : segment))
+    .map((segment) =>
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) || /^\d+$/.test(segment) || segment.length > 40 ? ':id' : segment,
+    )
     .join('/');
   return `${method.toUpperCase()} ${path.slice(0, 200)}`;
 }
@@ -59,10 +61,18 @@ export class GatewayRateLimits {
     const counted = results.filter((result) => !result.isAllowed && result.max !== undefined);
     if (counted.length === 0) return;
     const tightest = counted.reduce((a, b) => ((a.remaining ?? 0) <= (b.remaining ?? 0) ? a : b));
-    void reply.header('ratelimit-limit', String(tightest.max)).header('ratelimit-remaining', String(tightest.remaining)).header('ratelimit-reset', String(tightest.ttlInSeconds));
+    void reply
+      .header('ratelimit-limit', String(tightest.max))
+      .header('ratelimit-remaining', String(tightest.remaining))
+      .header('ratelimit-reset', String(tightest.ttlInSeconds));
     const exceeded = counted.find((result) => result.isExceeded);
     if (exceeded) {
-      throw new ProblemException(429, 'Rate limit exceeded; retry after the time given in Retry-After', {}, { 'retry-after': String(Math.max(1, exceeded.ttlInSeconds ?? 1)) });
+      throw new ProblemException(
+        429,
+        'Rate limit exceeded; retry after the time given in Retry-After',
+        {},
+        { 'retry-after': String(Math.max(1, exceeded.ttlInSeconds ?? 1)) },
+      );
     }
   }
 }

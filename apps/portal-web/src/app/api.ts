@@ -153,7 +153,10 @@ export class PortalApi {
     return (await this.request<{ data: Evidence[] }>(`/api/v1/portal/assessment/evidence${query}`)).data;
   }
 
-  answer(claimId: string, body: { answer: ClaimAnswer; justification?: string; evidenceIds: string[] }): Promise<{ claimId: string; status: AssessmentStatus; response: ClaimResponse }> {
+  answer(
+    claimId: string,
+    body: { answer: ClaimAnswer; justification?: string; evidenceIds: string[] },
+  ): Promise<{ claimId: string; status: AssessmentStatus; response: ClaimResponse }> {
     // keepalive lets a save started as the page closes still reach the server.
     return this.request(`/api/v1/portal/assessment/responses/${encodeURIComponent(claimId)}`, { method: 'PUT', json: body, keepalive: true });
   }
@@ -178,7 +181,10 @@ export class PortalApi {
     return this.request(`/api/v1/portal/findings/${encodeURIComponent(id)}`, { method: 'PATCH', json: body });
   }
 
-  private async request<T>(path: string, options: { method?: string; json?: unknown; body?: FormData; anonymous?: boolean; keepalive?: boolean } = {}): Promise<T> {
+  private async request<T>(
+    path: string,
+    options: { method?: string; json?: unknown; body?: FormData; anonymous?: boolean; keepalive?: boolean } = {},
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (!options.anonymous) headers['authorization'] = `Bearer ${this.token}`;
     if (options.json !== undefined) headers['content-type'] = 'application/json';
@@ -202,7 +208,8 @@ export class PortalApi {
     } catch {
       body = undefined;
     }
-    if (!response.ok) throw new ApiError({ title: response.statusText, ...(typeof body === 'object' && body ? (body as Partial<Problem>) : {}), status: response.status });
+    if (!response.ok)
+      throw new ApiError({ title: response.statusText, ...(typeof body === 'object' && body ? (body as Partial<Problem>) : {}), status: response.status });
     return body as T;
   }
 }

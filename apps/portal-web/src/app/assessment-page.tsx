@@ -64,9 +64,9 @@ export function AssessmentPage({ store, state, view }: { store: PortalStore; sta
           </dl>
           {editable ? (
             <p class="lede">
-              {customer} asks {view.supplier.name} to answer each claim below: say whether it is met, explain why, and attach evidence where you have it. Answers are saved as
-              you go, so you can leave and come back with the link from your email. When every claim is answered, your Senior Responsible Owner signs the attestation at the end
-              and submits.
+              {customer} asks {view.supplier.name} to answer each claim below: say whether it is met, explain why, and attach evidence where you have it.
+              Answers are saved as you go, so you can leave and come back with the link from your email. When every claim is answered, your Senior Responsible
+              Owner signs the attestation at the end and submits.
             </p>
           ) : null}
         </div>
@@ -97,7 +97,9 @@ export function AssessmentPage({ store, state, view }: { store: PortalStore; sta
         <div class="layout">
           <Contents themes={themes} answered={(ids) => ids.filter((id) => answeredIds.has(id)).length} extra={extra} />
           <div class="content">
-            {view.findings.length ? <FindingsSection findings={view.findings} onRespond={(id, plan, agreed) => store.respondToFinding(id, plan, agreed)} /> : null}
+            {view.findings.length ? (
+              <FindingsSection findings={view.findings} onRespond={(id, plan, agreed) => store.respondToFinding(id, plan, agreed)} />
+            ) : null}
             <section id="questions" class="questions" tabIndex={-1} aria-label="Claims">
               {themes.map((theme) => (
                 <section key={theme.id} id={`theme-${theme.id}`} class="theme" aria-labelledby={`theme-${theme.id}-title`}>
@@ -140,11 +142,15 @@ function Submitted({ view, customer }: { view: PortalView; customer: string }) {
   const attestation = view.attestation;
   return (
     <section id="submitted" class="notice notice-ok" tabIndex={-1} aria-labelledby="submitted-title">
-      <h2 id="submitted-title">{view.status === 'submitted' || view.status === 'in_review' ? 'Submitted — thank you' : `This assessment is ${STATUS_LABELS[view.status].toLowerCase()}`}</h2>
+      <h2 id="submitted-title">
+        {view.status === 'submitted' || view.status === 'in_review'
+          ? 'Submitted — thank you'
+          : `This assessment is ${STATUS_LABELS[view.status].toLowerCase()}`}
+      </h2>
       {attestation ? (
         <p>
-          Attested by <strong>{attestation.name}</strong> ({attestation.role}, {attestation.email}) on {formatDateTime(attestation.signedAt)}. {customer} will review the
-          answers and will be in touch if anything needs changing. The answers below can no longer be changed.
+          Attested by <strong>{attestation.name}</strong> ({attestation.role}, {attestation.email}) on {formatDateTime(attestation.signedAt)}. {customer} will
+          review the answers and will be in touch if anything needs changing. The answers below can no longer be changed.
         </p>
       ) : (
         <p>The answers below can no longer be changed.</p>

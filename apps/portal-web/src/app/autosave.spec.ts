@@ -45,7 +45,10 @@ describe('Autosave', () => {
   });
 
   it('retries passing failures with backoff and reports them meanwhile', async () => {
-    const { autosave, states, saves } = setUp([async () => ({ kind: 'failed', message: 'offline', retry: true }), async () => ({ kind: 'failed', message: 'offline', retry: true })]);
+    const { autosave, states, saves } = setUp([
+      async () => ({ kind: 'failed', message: 'offline', retry: true }),
+      async () => ({ kind: 'failed', message: 'offline', retry: true }),
+    ]);
     autosave.schedule('2.1.1');
     await jest.advanceTimersByTimeAsync(500);
     expect(states.at(-1)).toEqual(['2.1.1', 'failed']);

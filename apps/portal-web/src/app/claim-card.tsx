@@ -28,7 +28,12 @@ export function ClaimCard({ claim, draft, save, editable, evidence, onEdit, onRe
   const returned = claim.review?.verdict === 'returned';
 
   return (
-    <article id={base} class={`claim${attention ? ' claim-attention' : ''}${returned ? ' claim-returned' : ''}`} aria-labelledby={`${base}-title`} data-claim={claim.id}>
+    <article
+      id={base}
+      class={`claim${attention ? ' claim-attention' : ''}${returned ? ' claim-returned' : ''}`}
+      aria-labelledby={`${base}-title`}
+      data-claim={claim.id}
+    >
       <h4 id={`${base}-title`} class="claim-title">
         <span class="claim-id">{claim.id}</span>
         <span class="claim-text">{claim.text}</span>
@@ -49,7 +54,13 @@ export function ClaimCard({ claim, draft, save, editable, evidence, onEdit, onRe
             <div class="answer-options">
               {ANSWERS.map((option) => (
                 <label key={option.value} class="answer-option">
-                  <input type="radio" name={`${base}-answer`} value={option.value} checked={draft.answer === option.value} onChange={() => onEdit({ answer: option.value })} />
+                  <input
+                    type="radio"
+                    name={`${base}-answer`}
+                    value={option.value}
+                    checked={draft.answer === option.value}
+                    onChange={() => onEdit({ answer: option.value })}
+                  />
                   <span>{option.label}</span>
                 </label>
               ))}
@@ -57,7 +68,8 @@ export function ClaimCard({ claim, draft, save, editable, evidence, onEdit, onRe
           </fieldset>
           <div class="field">
             <label for={`${base}-justification`}>
-              Justification<span class="visually-hidden"> for claim {claim.id}</span> <span class="field-flag">{required ? '(required for this answer)' : '(optional)'}</span>
+              Justification<span class="visually-hidden"> for claim {claim.id}</span>{' '}
+              <span class="field-flag">{required ? '(required for this answer)' : '(optional)'}</span>
             </label>
             <textarea
               id={`${base}-justification`}
@@ -67,7 +79,11 @@ export function ClaimCard({ claim, draft, save, editable, evidence, onEdit, onRe
               aria-required={required}
               aria-invalid={save?.kind === 'incomplete' && required}
               aria-describedby={`${base}-save`}
-              placeholder={required ? `Explain why the answer is ${answerLabel(draft.answer ?? 'not_met')}` : 'How is this claim met? Point to policies, tools or evidence.'}
+              placeholder={
+                required
+                  ? `Explain why the answer is ${answerLabel(draft.answer ?? 'not_met')}`
+                  : 'How is this claim met? Point to policies, tools or evidence.'
+              }
               onInput={(event) => onEdit({ justification: event.currentTarget.value })}
             />
           </div>
@@ -169,14 +185,20 @@ function EvidenceItem({ item, claimId }: { item: Evidence; claimId: string }) {
         </span>
       </div>
       <p class="evidence-meta">
-        {[item.kind ? kindLabel(item.kind) : null, item.size !== null ? formatBytes(item.size) : null, item.validUntil ? `valid until ${formatDate(item.validUntil)}` : null]
+        {[
+          item.kind ? kindLabel(item.kind) : null,
+          item.size !== null ? formatBytes(item.size) : null,
+          item.validUntil ? `valid until ${formatDate(item.validUntil)}` : null,
+        ]
           .filter(Boolean)
           .join(' · ')}
       </p>
       {item.error ? <p class="evidence-error">{item.error}</p> : null}
       {checks.length ? <CheckList checks={checks.map((check) => ({ key: check.key, result: check.result, detail: check.detail, note: null }))} /> : null}
       {item.status === 'processed' && !checks.length ? (
-        <p class="muted small">{elsewhere ? `No automated checks for this claim (${elsewhere} for other claims).` : 'No automated checks apply to this kind of evidence.'}</p>
+        <p class="muted small">
+          {elsewhere ? `No automated checks for this claim (${elsewhere} for other claims).` : 'No automated checks apply to this kind of evidence.'}
+        </p>
       ) : null}
     </li>
   );
@@ -199,7 +221,17 @@ function CheckList({ checks }: { checks: { key: string; result: EvidenceCheck['r
   );
 }
 
-function AddEvidence({ base, claimId, suggested, onAttach }: { base: string; claimId: string; suggested: string[]; onAttach: (input: EvidenceInput, kind: string | null) => Promise<void> }) {
+function AddEvidence({
+  base,
+  claimId,
+  suggested,
+  onAttach,
+}: {
+  base: string;
+  claimId: string;
+  suggested: string[];
+  onAttach: (input: EvidenceInput, kind: string | null) => Promise<void>;
+}) {
   const forClaim = <span class="visually-hidden"> for claim {claimId}</span>;
   const file = useRef<HTMLInputElement>(null);
   const [url, setUrl] = useState('');
@@ -239,14 +271,33 @@ function AddEvidence({ base, claimId, suggested, onAttach }: { base: string; cla
             ))}
           </select>
         </div>
-        <EvidenceForm id={`${base}-file`} label={<>Upload a file{forClaim}</>} action="Upload file" busy={busy} onSubmit={() => {
-          const chosen = file.current?.files?.[0];
-          void send(chosen ? { file: chosen } : null, 'Choose a file to upload.');
-        }}>
+        <EvidenceForm
+          id={`${base}-file`}
+          label={<>Upload a file{forClaim}</>}
+          action="Upload file"
+          busy={busy}
+          onSubmit={() => {
+            const chosen = file.current?.files?.[0];
+            void send(chosen ? { file: chosen } : null, 'Choose a file to upload.');
+          }}
+        >
           <input id={`${base}-file`} type="file" ref={file} />
         </EvidenceForm>
-        <EvidenceForm id={`${base}-url`} label={<>Or link to published evidence{forClaim}</>} action="Add link" busy={busy} onSubmit={() => void send(url.trim() ? { url: url.trim() } : null, 'Enter the address of the published evidence.')}>
-          <input id={`${base}-url`} type="url" inputMode="url" placeholder="https://example.com/.well-known/security.txt" value={url} onInput={(event) => setUrl(event.currentTarget.value)} />
+        <EvidenceForm
+          id={`${base}-url`}
+          label={<>Or link to published evidence{forClaim}</>}
+          action="Add link"
+          busy={busy}
+          onSubmit={() => void send(url.trim() ? { url: url.trim() } : null, 'Enter the address of the published evidence.')}
+        >
+          <input
+            id={`${base}-url`}
+            type="url"
+            inputMode="url"
+            placeholder="https://example.com/.well-known/security.txt"
+            value={url}
+            onInput={(event) => setUrl(event.currentTarget.value)}
+          />
         </EvidenceForm>
         <p class={`form-message${message ? ` form-message-${message.tone}` : ''}`} role={message?.tone === 'error' ? 'alert' : 'status'}>
           {busy ? 'Sending…' : (message?.text ?? '')}
@@ -257,7 +308,21 @@ function AddEvidence({ base, claimId, suggested, onAttach }: { base: string; cla
 }
 
 /** One way to add evidence: a labelled control and its button (Enter in the control submits too). */
-function EvidenceForm({ id, label, action, busy, onSubmit, children }: { id: string; label: ComponentChildren; action: string; busy: boolean; onSubmit: () => void; children: ComponentChildren }) {
+function EvidenceForm({
+  id,
+  label,
+  action,
+  busy,
+  onSubmit,
+  children,
+}: {
+  id: string;
+  label: ComponentChildren;
+  action: string;
+  busy: boolean;
+  onSubmit: () => void;
+  children: ComponentChildren;
+}) {
   return (
     <form
       class="evidence-form"

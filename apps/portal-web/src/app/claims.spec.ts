@@ -6,7 +6,12 @@ const claim = (id: string, response: PortalClaim['response'] = null): PortalClai
   return { id, themeId: theme as string, principleId: `${theme}.${principle}`, text: `Claim ${id}`, evidenceKinds: [], response, review: null, checks: [] };
 };
 
-const answered = (evidenceIds: string[] = []): PortalClaim['response'] => ({ answer: 'met', justification: null, evidenceIds, answeredAt: '2026-01-01T00:00:00.000Z' });
+const answered = (evidenceIds: string[] = []): PortalClaim['response'] => ({
+  answer: 'met',
+  justification: null,
+  evidenceIds,
+  answeredAt: '2026-01-01T00:00:00.000Z',
+});
 
 const evidence = (id: string, claimIds: string[]): Evidence => ({
   id,
@@ -31,7 +36,14 @@ const framework: Framework = {
   url: 'https://example.test',
   attribution: 'OGL',
   themes: [
-    { id: '1', title: 'Secure design and development', principles: [{ id: '1.1', title: 'Follow a framework.', claims: [] }, { id: '1.2', title: 'Know the components.', claims: [] }] },
+    {
+      id: '1',
+      title: 'Secure design and development',
+      principles: [
+        { id: '1.1', title: 'Follow a framework.', claims: [] },
+        { id: '1.2', title: 'Know the components.', claims: [] },
+      ],
+    },
     { id: '3', title: 'Secure deployment and maintenance', principles: [{ id: '3.1', title: 'Distribute securely.', claims: [] }] },
   ],
 };
@@ -40,13 +52,21 @@ describe('groupClaims', () => {
   it('puts claims under their theme and principle in the given order, with the catalogue titles', () => {
     const groups = groupClaims([claim('1.1.1'), claim('1.1.2'), claim('1.2.1'), claim('3.1.1')], framework);
     expect(groups.map((theme) => [theme.title, theme.principles.map((principle) => [principle.title, principle.claims.map((item) => item.id)])])).toEqual([
-      ['Secure design and development', [['Follow a framework.', ['1.1.1', '1.1.2']], ['Know the components.', ['1.2.1']]]],
+      [
+        'Secure design and development',
+        [
+          ['Follow a framework.', ['1.1.1', '1.1.2']],
+          ['Know the components.', ['1.2.1']],
+        ],
+      ],
       ['Secure deployment and maintenance', [['Distribute securely.', ['3.1.1']]]],
     ]);
   });
 
   it('still groups, with plain titles, while the catalogue is unavailable', () => {
-    expect(groupClaims([claim('3.1.1')], null)).toEqual([{ id: '3', title: 'Theme 3', principles: [{ id: '3.1', title: 'Principle 3.1', claims: [claim('3.1.1')] }] }]);
+    expect(groupClaims([claim('3.1.1')], null)).toEqual([
+      { id: '3', title: 'Theme 3', principles: [{ id: '3.1', title: 'Principle 3.1', claims: [claim('3.1.1')] }] },
+    ]);
   });
 });
 

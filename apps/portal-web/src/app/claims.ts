@@ -76,7 +76,8 @@ export const draftOf = (response: ClaimResponse | null): Draft => ({ answer: res
 /** Why a draft cannot be saved as it stands, or null when it can. */
 export function draftProblem(draft: Draft): string | null {
   if (!draft.answer) return 'Choose an answer to save this claim';
-  if (needsJustification(draft.answer) && !draft.justification.trim()) return `Add a justification: it is required when the answer is ${answerLabel(draft.answer)}`;
+  if (needsJustification(draft.answer) && !draft.justification.trim())
+    return `Add a justification: it is required when the answer is ${answerLabel(draft.answer)}`;
   return null;
 }
 
@@ -86,7 +87,11 @@ export function draftProblem(draft: Draft): string | null {
  * same content). Capped at the API's limit.
  */
 export function claimEvidenceIds(claim: PortalClaim, evidence: readonly Evidence[], attached: readonly string[] = []): string[] {
-  const ids = new Set([...(claim.response?.evidenceIds ?? []), ...evidence.filter((item) => item.claimIds.includes(claim.id)).map((item) => item.id), ...attached]);
+  const ids = new Set([
+    ...(claim.response?.evidenceIds ?? []),
+    ...evidence.filter((item) => item.claimIds.includes(claim.id)).map((item) => item.id),
+    ...attached,
+  ]);
   return [...ids].slice(0, MAX_EVIDENCE_PER_CLAIM);
 }
 

@@ -22,7 +22,10 @@ function FindingCard({ finding, onRespond }: { finding: Finding; onRespond: Resp
   const base = `finding-${finding.id}`;
   const [plan, setPlan] = useState(finding.remediationPlan ?? '');
   const [agreed, setAgreed] = useState(finding.supplierAgreed ?? false);
-  const [state, setState] = useState<{ tone: 'idle' | 'busy' | 'ok' | 'error'; text: string }>({ tone: 'idle', text: finding.remediationPlan ? 'Your response is saved.' : '' });
+  const [state, setState] = useState<{ tone: 'idle' | 'busy' | 'ok' | 'error'; text: string }>({
+    tone: 'idle',
+    text: finding.remediationPlan ? 'Your response is saved.' : '',
+  });
   const closed = finding.status === 'resolved';
 
   const submit = async (event: Event) => {
@@ -52,7 +55,9 @@ function FindingCard({ finding, onRespond }: { finding: Finding; onRespond: Resp
       </p>
       {finding.description ? <p>{finding.description}</p> : null}
       {closed ? (
-        finding.remediationPlan ? <p class="quote">{finding.remediationPlan}</p> : null
+        finding.remediationPlan ? (
+          <p class="quote">{finding.remediationPlan}</p>
+        ) : null
       ) : (
         <form onSubmit={submit} class="finding-form">
           <div class="field">

@@ -31,9 +31,21 @@ export function summariseSaves(saves: Record<string, SaveState>, answered: numbe
   const failed = ids('failed');
   const incomplete = ids('incomplete');
   if (ids('saving').length || ids('pending').length) return { tone: 'busy', text: 'Saving…' };
-  if (failed.length) return { tone: 'error', text: failed.length === 1 ? `Claim ${failed[0]} could not be saved` : `${failed.length} claims could not be saved`, claimId: failed[0] };
+  if (failed.length)
+    return {
+      tone: 'error',
+      text: failed.length === 1 ? `Claim ${failed[0]} could not be saved` : `${failed.length} claims could not be saved`,
+      claimId: failed[0],
+    };
   if (incomplete.length) {
-    return { tone: 'warn', text: incomplete.length === 1 ? `Claim ${incomplete[0]} is not saved yet: it needs attention` : `${incomplete.length} claims are not saved yet: they need attention`, claimId: incomplete[0] };
+    return {
+      tone: 'warn',
+      text:
+        incomplete.length === 1
+          ? `Claim ${incomplete[0]} is not saved yet: it needs attention`
+          : `${incomplete.length} claims are not saved yet: they need attention`,
+      claimId: incomplete[0],
+    };
   }
   if (entries.length) return { tone: 'ok', text: 'All changes saved' };
   if (answered) return { tone: 'ok', text: 'All answers are saved' };
@@ -67,7 +79,15 @@ export function StatusBar({ answered, total, save, editable }: { answered: numbe
 }
 
 /** Themes and principles with how many of their claims are answered. */
-export function Contents({ themes, answered, extra }: { themes: ThemeGroup[]; answered: (claimIds: string[]) => number; extra: { href: string; label: string }[] }) {
+export function Contents({
+  themes,
+  answered,
+  extra,
+}: {
+  themes: ThemeGroup[];
+  answered: (claimIds: string[]) => number;
+  extra: { href: string; label: string }[];
+}) {
   const wide = typeof window.matchMedia === 'function' && window.matchMedia('(min-width: 64em)').matches;
   return (
     <nav class="contents" aria-label="Contents">

@@ -42,7 +42,8 @@ function Assessment({ token }: { token: string }) {
   }, [store]);
 
   useEffect(() => {
-    if (state.phase === 'ready' && state.view) document.title = `${state.view.supplier.name} assessment for ${state.view.customerName ?? 'your customer'} · Assay`;
+    if (state.phase === 'ready' && state.view)
+      document.title = `${state.view.supplier.name} assessment for ${state.view.customerName ?? 'your customer'} · Assay`;
     else if (state.phase === 'invalid') document.title = 'This link cannot be used · Assay';
   }, [state.phase, state.view?.supplier.name, state.view?.customerName]);
 
@@ -92,15 +93,18 @@ export function LinkProblem({ missing = false }: { missing?: boolean }) {
         ) : (
           <>
             <p>The link has expired, has been withdrawn, or was not copied in full.</p>
-            <p>Assessment links work for 60 days after they are sent, and stop working when the assessment is completed or cancelled, or when you are no longer a contact for it.</p>
+            <p>
+              Assessment links work for 60 days after they are sent, and stop working when the assessment is completed or cancelled, or when you are no longer a
+              contact for it.
+            </p>
           </>
         )}
         <h2>What to do</h2>
         <ul>
           <li>If you still have the email, open the link from it again, making sure you use the whole link.</li>
           <li>
-            Otherwise, ask your contact at the organisation that requested the assessment to send you a new link. They can do this from Assay at any time while the
-            assessment is open.
+            Otherwise, ask your contact at the organisation that requested the assessment to send you a new link. They can do this from Assay at any time while
+            the assessment is open.
           </li>
         </ul>
         <p class="muted">For your security this page does not show who sent the link or anything about the assessment.</p>

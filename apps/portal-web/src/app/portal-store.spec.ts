@@ -57,7 +57,11 @@ function fakeApi(view: PortalView, evidence: Evidence[][] = [[]]) {
     evidence: jest.fn(async () => (evidence.length > 1 ? (evidence.shift() as Evidence[]) : (evidence[0] as Evidence[]))),
     answer: jest.fn(async (claimId: string, body: { answer: 'met'; justification?: string; evidenceIds: string[] }) => {
       answers.push({ claimId, body });
-      return { claimId, status: 'in_progress' as const, response: { answer: body.answer, justification: body.justification ?? null, evidenceIds: body.evidenceIds, answeredAt: '2026-01-01T00:00:00.000Z' } };
+      return {
+        claimId,
+        status: 'in_progress' as const,
+        response: { answer: body.answer, justification: body.justification ?? null, evidenceIds: body.evidenceIds, answeredAt: '2026-01-01T00:00:00.000Z' },
+      };
     }),
     submit: jest.fn(),
   };
@@ -66,7 +70,12 @@ function fakeApi(view: PortalView, evidence: Evidence[][] = [[]]) {
 
 function memoryStorage(initial: Record<string, string> = {}) {
   const items = new Map(Object.entries(initial));
-  return { items, getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => void items.set(key, value), removeItem: (key: string) => void items.delete(key) };
+  return {
+    items,
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => void items.set(key, value),
+    removeItem: (key: string) => void items.delete(key),
+  };
 }
 
 const storeWith = (api: ReturnType<typeof fakeApi>, storage = memoryStorage()) =>
@@ -153,7 +162,10 @@ describe('PortalStore', () => {
   it('keeps answers saved while a reload of the assessment was on its way', () => {
     const at = (time: string) => ({ answer: 'met' as const, justification: null, evidenceIds: [], answeredAt: `2026-01-01T00:00:0${time}.000Z` });
     const current = viewOf([claim('1.1.1', at('5')), claim('1.1.2', at('5')), claim('1.1.3', at('1'))], 'in_progress');
-    const fresh = viewOf([claim('1.1.1'), claim('1.1.2', at('1')), claim('1.1.3', { ...at('7'), answer: 'not_met', justification: 'Changed elsewhere' })], 'sent');
+    const fresh = viewOf(
+      [claim('1.1.1'), claim('1.1.2', at('1')), claim('1.1.3', { ...at('7'), answer: 'not_met', justification: 'Changed elsewhere' })],
+      'sent',
+    );
     const merged = mergeView(current, fresh);
     expect(merged.claims.map((item) => item.response?.answeredAt.slice(17, 19))).toEqual(['05', '05', '07']);
     expect(merged.claims[2]?.response?.answer).toBe('not_met');

@@ -182,7 +182,10 @@ export class PortalStore {
 
   async refreshEvidence(): Promise<void> {
     const listed = new Set(this.state.evidence.map((item) => item.id));
-    const cited = new Set([...(this.state.view?.claims.flatMap((claim) => claim.response?.evidenceIds ?? []) ?? []), ...Object.values(this.state.attached).flat()]);
+    const cited = new Set([
+      ...(this.state.view?.claims.flatMap((claim) => claim.response?.evidenceIds ?? []) ?? []),
+      ...Object.values(this.state.attached).flat(),
+    ]);
     const elsewhere = [...cited].filter((id) => !listed.has(id)).slice(0, MAX_EVIDENCE_PER_CLAIM);
     try {
       const before = new Map(this.state.evidence.map((item) => [item.id, item.status]));

@@ -18,7 +18,11 @@ interface PageLocation {
  * it does not linger in history, bookmarks or screenshots) and kept in session storage, replacing any
  * kept before (one that cannot be a token is not kept); without one, the token kept earlier is used.
  */
-export function takePortalToken(location: PageLocation, history: Pick<History, 'replaceState'>, storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>): string | null {
+export function takePortalToken(
+  location: PageLocation,
+  history: Pick<History, 'replaceState'>,
+  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
+): string | null {
   const params = new URLSearchParams(location.search);
   const fromLink = params.get('token')?.trim();
   if (fromLink === undefined) return storage.getItem(TOKEN_STORAGE_KEY);

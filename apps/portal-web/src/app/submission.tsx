@@ -47,12 +47,20 @@ export function SubmitSection({ store, view }: { store: PortalStore; view: Porta
     if (entries.length) return show({ title: 'Complete the attestation', items: entries.map(([field, text]) => ({ text, field })) });
     setBusy(true);
     setProblems(null);
-    const result = await store.submit({ name: fields.name.trim(), role: fields.role.trim(), email: fields.email.trim(), statement: true }).finally(() => setBusy(false));
+    const result = await store
+      .submit({ name: fields.name.trim(), role: fields.role.trim(), email: fields.email.trim(), statement: true })
+      .finally(() => setBusy(false));
     switch (result.kind) {
       case 'submitted':
         return focusSoon('submitted');
       case 'unsaved':
-        return show({ title: 'Some answers are not saved yet', items: result.claimIds.map((claimId) => ({ claimId, text: `Claim ${claimId}: ${store.state.saves[claimId]?.kind === 'failed' ? 'could not be saved' : 'needs attention'}` })) });
+        return show({
+          title: 'Some answers are not saved yet',
+          items: result.claimIds.map((claimId) => ({
+            claimId,
+            text: `Claim ${claimId}: ${store.state.saves[claimId]?.kind === 'failed' ? 'could not be saved' : 'needs attention'}`,
+          })),
+        });
       case 'unanswered':
         return show({
           title: `${result.claimIds.length} ${result.claimIds.length === 1 ? 'claim is' : 'claims are'} not answered yet`,
@@ -65,7 +73,10 @@ export function SubmitSection({ store, view }: { store: PortalStore; view: Porta
           if (field) byField[field] = error.message;
         }
         setInvalid(byField);
-        return show({ title: 'Check the attestation', items: result.errors.map((error) => ({ text: error.message, field: (Object.keys(byField) as Field[]).find((field) => error.field.endsWith(field)) })) });
+        return show({
+          title: 'Check the attestation',
+          items: result.errors.map((error) => ({ text: error.message, field: (Object.keys(byField) as Field[]).find((field) => error.field.endsWith(field)) })),
+        });
       }
       case 'error':
         return show({ title: 'The assessment could not be submitted', items: [{ text: result.message }] });
@@ -98,9 +109,9 @@ export function SubmitSection({ store, view }: { store: PortalStore; view: Porta
     <section id="submit" class="submit" aria-labelledby="submit-title">
       <h2 id="submit-title">Attest and submit</h2>
       <p>
-        {progress.answered === progress.total ? 'Every claim is answered.' : `${progress.answered} of ${progress.total} claims are answered so far.`} The supplier’s Senior
-        Responsible Owner (SRO), or someone they authorise, attests that the answers are accurate. After submission the answers are locked while{' '}
-        {view.customerName ?? 'your customer'} reviews them.
+        {progress.answered === progress.total ? 'Every claim is answered.' : `${progress.answered} of ${progress.total} claims are answered so far.`} The
+        supplier’s Senior Responsible Owner (SRO), or someone they authorise, attests that the answers are accurate. After submission the answers are locked
+        while {view.customerName ?? 'your customer'} reviews them.
       </p>
       {problems ? (
         <div id="submit-problems" class="error-summary" role="alert" tabIndex={-1} aria-labelledby="submit-problems-title">
@@ -149,8 +160,8 @@ export function SubmitSection({ store, view }: { store: PortalStore; view: Porta
             onChange={(event) => setFields({ ...fields, statement: event.currentTarget.checked })}
           />
           <label for={fieldId('statement')}>
-            I am the Senior Responsible Owner for {view.supplier.name}, or am authorised by them, and to the best of my knowledge the answers and evidence given in this
-            assessment are accurate and complete.
+            I am the Senior Responsible Owner for {view.supplier.name}, or am authorised by them, and to the best of my knowledge the answers and evidence given
+            in this assessment are accurate and complete.
           </label>
         </div>
         <button type="submit" class="button primary" disabled={busy}>

@@ -117,7 +117,14 @@ const CSV_COLUMNS: [string, (claim: ReportClaim, report: AssessmentReport) => st
   ['checks', (c) => c.checks.map((check) => `${check.key}:${check.result}`).join(' ')],
   ['review_verdict', (c) => c.reviewVerdict],
   ['review_comment', (c) => c.reviewComment],
-  ['findings', (c, r) => r.findings.filter((finding) => finding.claimId === c.claimId).map((finding) => `${finding.severity}:${finding.status}:${finding.title}`).join('; ')],
+  [
+    'findings',
+    (c, r) =>
+      r.findings
+        .filter((finding) => finding.claimId === c.claimId)
+        .map((finding) => `${finding.severity}:${finding.status}:${finding.title}`)
+        .join('; '),
+  ],
 ];
 
 /** The report as CSV: a header row, then one row per applicable claim (CRLF line ends, RFC 4180). */
@@ -144,9 +151,15 @@ export class AssessmentReportService {
       const framework = await this.catalogue.getFramework(row.framework_key, row.framework_version, m);
       const supplier = await this.suppliers.find(m, tenantId, row.supplier_id);
       const [product]: { id: string; name: string; current_version: string | null; delivery_model: string }[] = row.product_id
-        ? await m.query(`select id, name, current_version, delivery_model from assessments.products where tenant_id = $1 and id = $2`, [tenantId, row.product_id])
+        ? await m.query(`select id, name, current_version, delivery_model from assessments.products where tenant_id = $1 and id = $2`, [
+            tenantId,
+            row.product_id,
+          ])
         : [];
-      const attestations: AttestationRow[] = await m.query(`select * from assessments.attestations where tenant_id = $1 and assessment_id = $2 order by signed_at, id`, [tenantId, id]);
+      const attestations: AttestationRow[] = await m.query(
+        `select * from assessments.attestations where tenant_id = $1 and assessment_id = $2 order by signed_at, id`,
+        [tenantId, id],
+      );
       return {
         generatedAt: new Date().toISOString(),
         assessment: {
@@ -163,7 +176,14 @@ export class AssessmentReportService {
         },
         supplier: supplierView(supplier),
         product: product ? { id: product.id, name: product.name, currentVersion: product.current_version, deliveryModel: product.delivery_model } : null,
-        framework: { key: framework.key, version: framework.version, name: framework.name, publisher: framework.publisher, url: framework.url, attribution: framework.attribution },
+        framework: {
+          key: framework.key,
+          version: framework.version,
+          name: framework.name,
+          publisher: framework.publisher,
+          url: framework.url,
+          attribution: framework.attribution,
+        },
         score: detail.score,
         claims: reportClaims(framework, detail),
         disagreements: detail.disagreements,

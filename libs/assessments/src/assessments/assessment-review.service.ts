@@ -32,7 +32,9 @@ export class AssessmentReviewService {
   async review(identity: Identity, id: string, decisions: ClaimDecisionDto[]): Promise<AssessmentDetail> {
     const tenantId = identity.tenantId as string;
     const errors = decisions.flatMap((decision, index) =>
-      decision.verdict === 'returned' && !decision.comment?.trim() ? [{ field: `decisions.${index}.comment`, message: 'required when the verdict is returned' }] : [],
+      decision.verdict === 'returned' && !decision.comment?.trim()
+        ? [{ field: `decisions.${index}.comment`, message: 'required when the verdict is returned' }]
+        : [],
     );
     const claimIds = decisions.map((decision) => decision.claimId);
     if (new Set(claimIds).size !== claimIds.length) errors.push({ field: 'decisions', message: 'each claim at most once' });
@@ -41,7 +43,10 @@ export class AssessmentReviewService {
       const row = await this.assessments.find(m, tenantId, id, true);
       if (!REVIEWABLE.includes(row.status)) throw new ConflictProblem(`An assessment that is ${row.status} cannot be reviewed`);
       const unknown = claimIds.filter((claimId) => !row.claim_ids.includes(claimId));
-      if (unknown.length) throw new ProblemException(400, `Claims not in this assessment: ${unknown.join(', ')}`, { errors: unknown.map(() => ({ field: 'decisions', message: 'unknown claim' })) });
+      if (unknown.length)
+        throw new ProblemException(400, `Claims not in this assessment: ${unknown.join(', ')}`, {
+          errors: unknown.map(() => ({ field: 'decisions', message: 'unknown claim' })),
+        });
       for (const decision of decisions) {
         await m.query(
           `insert into assessments.claim_reviews (tenant_id, id, assessment_id, claim_id, verdict, comment, reviewed_by)
@@ -79,7 +84,12 @@ export class AssessmentReviewService {
       assertTransition(row.status, 'returned');
       const returned = await this.setStatus(m, row, `status = 'returned', return_message = $3`, [text]);
       const recipients = (await this.assessments.contacts(m, returned)).map((contact) => recipientOf(contact));
-      await audit(m, tenantId, { action: 'assessment.returned', targetType: 'assessment', targetId: id, changes: { status: { from: row.status, to: 'returned' }, message: text } });
+      await audit(m, tenantId, {
+        action: 'assessment.returned',
+        targetType: 'assessment',
+        targetId: id,
+        changes: { status: { from: row.status, to: 'returned' }, message: text },
+      });
       await emit(m, tenantId, 'assessment.returned', await this.assessments.eventData(m, returned, { message: text, recipients }));
       return this.assessments.detail(m, returned);
     }, tenantId);
@@ -98,7 +108,11 @@ export class AssessmentReviewService {
       const responses = await this.assessments.responses(m, row);
       const score = scoreAssessment(framework, row.claim_ids, new Map(responses.map((response) => [response.claim_id, response.answer])));
       const text = conclusion?.trim() || null;
-      const completed = await this.setStatus(m, row, `status = 'completed', closed_at = now(), conclusion = $3, score = $4, overall_score = $5`, [text, JSON.stringify(score), score.overall]);
+      const completed = await this.setStatus(m, row, `status = 'completed', closed_at = now(), conclusion = $3, score = $4, overall_score = $5`, [
+        text,
+        JSON.stringify(score),
+        score.overall,
+      ]);
       await this.portalTokens.expireAll(m, tenantId, id);
       const supplier = await this.suppliers.find(m, tenantId, row.supplier_id, true);
       const cadenceMonths = (await this.directory.settings(m, tenantId)).reassessmentCadenceMonths[supplier.tier];
@@ -121,7 +135,11 @@ export class AssessmentReviewService {
   }
 
   private async setStatus(m: EntityManager, row: AssessmentRow, sets: string, params: unknown[] = []): Promise<AssessmentRow> {
-    const [updated] = await updateReturning<AssessmentRow>(m, `update assessments.assessments set ${sets}, updated_at = now() where tenant_id = $1 and id = $2 returning *`, [row.tenant_id, row.id, ...params]);
+    const [updated] = await updateReturning<AssessmentRow>(
+      m,
+      `update assessments.assessments set ${sets}, updated_at = now() where tenant_id = $1 and id = $2 returning *`,
+      [row.tenant_id, row.id, ...params],
+    );
     return updated as AssessmentRow;
   }
 }

@@ -34,7 +34,15 @@ describe('assessment score', () => {
       { id: '4.2', score: null, scoredClaims: 0, notApplicable: 1, unanswered: 0 },
       { id: '4.3', score: null, scoredClaims: 0, notApplicable: 0, unanswered: 1 },
     ]);
-    const thirds = scoreAssessment(framework, ['4.1.1', '4.1.2', '4.1.3'], new Map<string, ClaimAnswer>([['4.1.1', 'met'], ['4.1.2', 'not_met'], ['4.1.3', 'not_met']]));
+    const thirds = scoreAssessment(
+      framework,
+      ['4.1.1', '4.1.2', '4.1.3'],
+      new Map<string, ClaimAnswer>([
+        ['4.1.1', 'met'],
+        ['4.1.2', 'not_met'],
+        ['4.1.3', 'not_met'],
+      ]),
+    );
     expect(thirds.overall).toBe(33.33);
   });
 });

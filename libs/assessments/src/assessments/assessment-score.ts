@@ -28,7 +28,13 @@ interface Tally {
 }
 
 const percentage = (tally: Tally) => (tally.scored === 0 ? null : Math.round((tally.sum / tally.scored) * 10_000) / 100);
-const part = (id: string, tally: Tally): ScorePart => ({ id, score: percentage(tally), scoredClaims: tally.scored, notApplicable: tally.notApplicable, unanswered: tally.unanswered });
+const part = (id: string, tally: Tally): ScorePart => ({
+  id,
+  score: percentage(tally),
+  scoredClaims: tally.scored,
+  notApplicable: tally.notApplicable,
+  unanswered: tally.unanswered,
+});
 
 /**
  * The score of an assessment's applicable claims: met 1, partially met 0.5, not met 0, N/A excluded,

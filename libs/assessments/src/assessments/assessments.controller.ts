@@ -6,7 +6,20 @@ import { ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PortalTokensService } from '../portal/portal-tokens.service';
 import { PortalService } from '../portal/portal.service';
-import { AssessmentListQueryDto, CLAIM_ID, ClaimResponseDto, CompleteAssessmentDto, ReturnAssessmentDto, ReviewAssessmentDto, CreateAssessmentDto, PortalLinkDto, ReportQueryDto, SendAssessmentDto, SubmitAssessmentDto, VerifyPortalTokenDto } from './assessments.dto';
+import {
+  AssessmentListQueryDto,
+  CLAIM_ID,
+  ClaimResponseDto,
+  CompleteAssessmentDto,
+  ReturnAssessmentDto,
+  ReviewAssessmentDto,
+  CreateAssessmentDto,
+  PortalLinkDto,
+  ReportQueryDto,
+  SendAssessmentDto,
+  SubmitAssessmentDto,
+  VerifyPortalTokenDto,
+} from './assessments.dto';
 import { AssessmentReportService, reportCsv } from './assessment-report';
 import { AssessmentReviewService } from './assessment-review.service';
 import { AssessmentsService } from './assessments.service';
@@ -42,11 +55,17 @@ export class AssessmentsController {
 
   @Get(':id/report')
   @Access('assessments:read')
-  @ApiOperation({ summary: 'The assurance pack: supplier, product, framework, every claim with answer, evidence, checks and verdict, findings, attestations, score (JSON or CSV)' })
+  @ApiOperation({
+    summary:
+      'The assurance pack: supplier, product, framework, every claim with answer, evidence, checks and verdict, findings, attestations, score (JSON or CSV)',
+  })
   async report(@Param('id', ParseUUIDPipe) id: string, @Query() query: ReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const report = await this.reports.report(RequestContext.tenantId, id);
     if (query.format !== 'csv') return report;
-    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="assessment-${report.assessment.id}.csv"`).header('x-content-type-options', 'nosniff');
+    reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="assessment-${report.assessment.id}.csv"`)
+      .header('x-content-type-options', 'nosniff');
     return reportCsv(report);
   }
 

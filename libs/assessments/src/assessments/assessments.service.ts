@@ -164,7 +164,13 @@ export const attestationView = (row: AttestationRow): AttestationView => ({
 });
 
 /** The applicable claims of an assessment in catalogue order, with the supplier's current answers. */
-export function claimsWithResponses(framework: FrameworkDocument, claimIds: string[], responses: ResponseRow[], reviews: ReviewRow[] = [], checks: Map<string, ClaimCheck[]> = new Map()): AssessmentClaimView[] {
+export function claimsWithResponses(
+  framework: FrameworkDocument,
+  claimIds: string[],
+  responses: ResponseRow[],
+  reviews: ReviewRow[] = [],
+  checks: Map<string, ClaimCheck[]> = new Map(),
+): AssessmentClaimView[] {
   const applicable = new Set(claimIds);
   const byClaim = new Map(responses.map((row) => [row.claim_id, row]));
   const reviewByClaim = new Map(reviews.map((row) => [row.claim_id, row]));
@@ -221,7 +227,11 @@ export class AssessmentsService {
       const supplier = await this.suppliers.find(m, tenantId, input.supplierId);
       if (supplier.status !== 'active') throw new ConflictProblem('The supplier is offboarded');
       if (input.productId) await this.findProduct(m, tenantId, supplier.id, input.productId);
-      const created = await this.open(m, supplier, framework, { productId: input.productId ?? null, dueAt, createdBy: identity.kind === 'user' ? identity.principalId : null });
+      const created = await this.open(m, supplier, framework, {
+        productId: input.productId ?? null,
+        dueAt,
+        createdBy: identity.kind === 'user' ? identity.principalId : null,
+      });
       return this.detail(m, created as AssessmentRow);
     }, tenantId);
   }
@@ -251,13 +261,24 @@ export class AssessmentsService {
       action: 'assessment.created',
       targetType: 'assessment',
       targetId: id,
-      changes: { supplierId: supplier.id, productId: row.product_id, framework: `${framework.key}@${framework.version}`, dueAt: options.dueAt.toISOString(), claimCount: claimIds.length },
+      changes: {
+        supplierId: supplier.id,
+        productId: row.product_id,
+        framework: `${framework.key}@${framework.version}`,
+        dueAt: options.dueAt.toISOString(),
+        claimCount: claimIds.length,
+      },
     });
     await emit(m, tenantId, 'assessment.created', await this.eventData(m, row));
     return row;
   }
 
-  async list(tenantId: string, filter: { supplierId?: string; status?: AssessmentStatus; overdue?: boolean }, limit: number, cursor?: string): Promise<Page<AssessmentSummary>> {
+  async list(
+    tenantId: string,
+    filter: { supplierId?: string; status?: AssessmentStatus; overdue?: boolean },
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<AssessmentSummary>> {
     const after = decodeCursor(cursor, ['uuid']);
     const rows: AssessmentRow[] = await this.database.run(
       (m) =>
@@ -280,7 +301,10 @@ export class AssessmentsService {
   }
 
   async find(m: EntityManager, tenantId: string, id: string, lock = false): Promise<AssessmentRow> {
-    const [row]: AssessmentRow[] = await m.query(`select * from assessments.assessments where tenant_id = $1 and id = $2${lock ? ' for update' : ''}`, [tenantId, id]);
+    const [row]: AssessmentRow[] = await m.query(`select * from assessments.assessments where tenant_id = $1 and id = $2${lock ? ' for update' : ''}`, [
+      tenantId,
+      id,
+    ]);
     if (!row) throw new NotFoundProblem('Assessment');
     return row;
   }
@@ -309,13 +333,18 @@ export class AssessmentsService {
       conclusion: row.conclusion,
       score: row.score ?? scoreAssessment(framework, row.claim_ids, new Map(responses.map((response) => [response.claim_id, response.answer]))),
       disagreements: disagreements(claims),
-      findings: ((await m.query(`select * from assessments.findings where tenant_id = $1 and assessment_id = $2 order by id`, [row.tenant_id, row.id])) as FindingRow[]).map(findingView),
+      findings: (
+        (await m.query(`select * from assessments.findings where tenant_id = $1 and assessment_id = $2 order by id`, [row.tenant_id, row.id])) as FindingRow[]
+      ).map(findingView),
     };
   }
 
   /** The reviewer's verdicts on the assessment's claims. */
   async reviews(m: EntityManager, row: AssessmentRow): Promise<ReviewRow[]> {
-    return m.query(`select claim_id, verdict, comment, reviewed_by, reviewed_at from assessments.claim_reviews where tenant_id = $1 and assessment_id = $2`, [row.tenant_id, row.id]);
+    return m.query(`select claim_id, verdict, comment, reviewed_by, reviewed_at from assessments.claim_reviews where tenant_id = $1 and assessment_id = $2`, [
+      row.tenant_id,
+      row.id,
+    ]);
   }
 
   /** The current answers to the assessment's applicable claims. */
@@ -328,7 +357,11 @@ export class AssessmentsService {
   }
 
   /** Sends a draft: one portal link per recipient, carried to them by `assessment.sent`. */
-  async send(identity: Identity, id: string, contactIds?: string[]): Promise<AssessmentDetail & { recipients: { contactId: string; email: string; expiresAt: string }[] }> {
+  async send(
+    identity: Identity,
+    id: string,
+    contactIds?: string[],
+  ): Promise<AssessmentDetail & { recipients: { contactId: string; email: string; expiresAt: string }[] }> {
     const tenantId = identity.tenantId as string;
     return this.database.run(async (m) => {
       const row = await this.find(m, tenantId, id, true);
@@ -345,7 +378,9 @@ export class AssessmentsService {
         [tenantId, id],
       );
       const sent = updated as AssessmentRow;
-      const recipients = (chosen as ContactRow[]).map((contact, index) => recipientOf(contact, this.portalTokens.sealedForDelivery(tenantId, links[index] as IssuedPortalLink)));
+      const recipients = (chosen as ContactRow[]).map((contact, index) =>
+        recipientOf(contact, this.portalTokens.sealedForDelivery(tenantId, links[index] as IssuedPortalLink)),
+      );
       await audit(m, tenantId, {
         action: 'assessment.sent',
         targetType: 'assessment',
@@ -370,7 +405,12 @@ export class AssessmentsService {
       if (row.status === 'draft') throw new ConflictProblem('Send the assessment before sharing portal links');
       if (CLOSED_STATUSES.includes(row.status)) throw new ConflictProblem(`The assessment is ${row.status}`);
       const link = await this.portalTokens.issue(m, tenantId, row.id, contact.id, identity.principalId);
-      await audit(m, tenantId, { action: 'portal_link.created', targetType: 'portal_link', targetId: link.id, changes: { assessmentId: id, contactId, expiresAt: link.expiresAt } });
+      await audit(m, tenantId, {
+        action: 'portal_link.created',
+        targetType: 'portal_link',
+        targetId: link.id,
+        changes: { assessmentId: id, contactId, expiresAt: link.expiresAt },
+      });
       return link;
     }, tenantId);
   }
@@ -419,7 +459,12 @@ export class AssessmentsService {
       );
       const cancelled = updated as AssessmentRow;
       await this.portalTokens.expireAll(m, tenantId, id);
-      await audit(m, tenantId, { action: 'assessment.cancelled', targetType: 'assessment', targetId: id, changes: { status: { from: row.status, to: 'cancelled' } } });
+      await audit(m, tenantId, {
+        action: 'assessment.cancelled',
+        targetType: 'assessment',
+        targetId: id,
+        changes: { status: { from: row.status, to: 'cancelled' } },
+      });
       await emit(m, tenantId, 'assessment.cancelled', await this.eventData(m, cancelled));
       return this.detail(m, cancelled);
     }, tenantId);
@@ -448,11 +493,18 @@ export class AssessmentsService {
   }
 
   async contacts(m: EntityManager, row: AssessmentRow): Promise<ContactRow[]> {
-    return m.query(`select * from assessments.supplier_contacts where tenant_id = $1 and supplier_id = $2 and removed_at is null order by id`, [row.tenant_id, row.supplier_id]);
+    return m.query(`select * from assessments.supplier_contacts where tenant_id = $1 and supplier_id = $2 and removed_at is null order by id`, [
+      row.tenant_id,
+      row.supplier_id,
+    ]);
   }
 
   private async findProduct(m: EntityManager, tenantId: string, supplierId: string, productId: string): Promise<void> {
-    const [product] = await m.query(`select id from assessments.products where tenant_id = $1 and supplier_id = $2 and id = $3 and removed_at is null`, [tenantId, supplierId, productId]);
+    const [product] = await m.query(`select id from assessments.products where tenant_id = $1 and supplier_id = $2 and id = $3 and removed_at is null`, [
+      tenantId,
+      supplierId,
+      productId,
+    ]);
     if (!product) throw new NotFoundProblem('Product');
   }
 }

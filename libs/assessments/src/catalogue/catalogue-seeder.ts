@@ -48,10 +48,12 @@ export async function seedCatalogue(manager: EntityManager, doc: FrameworkDocume
   );
   await manager.query(`delete from assessments.framework_checks where framework_key = $1 and framework_version = $2`, fk);
   for (const check of doc.checks) {
-    await manager.query(
-      `insert into assessments.framework_checks (framework_key, framework_version, key, claim_ids, rule) values ($1, $2, $3, $4, $5)`,
-      [...fk, check.key, check.claimIds, check.rule],
-    );
+    await manager.query(`insert into assessments.framework_checks (framework_key, framework_version, key, claim_ids, rule) values ($1, $2, $3, $4, $5)`, [
+      ...fk,
+      check.key,
+      check.claimIds,
+      check.rule,
+    ]);
   }
   await manager.query(`delete from assessments.framework_mappings where framework_key = $1 and framework_version = $2`, fk);
   for (const [target, byPrinciple] of Object.entries(doc.mappings)) {

@@ -29,10 +29,7 @@ export class CatalogueResolver {
   constructor(private readonly catalogue: CatalogueService) {}
 
   @Query(() => Framework, { nullable: true, description: 'A framework version (the current one when no version is given)' })
-  async framework(
-    @Args('key') key: string,
-    @Args('version', { nullable: true, type: () => String }) version?: string | null,
-  ): Promise<Framework | null> {
+  async framework(@Args('key') key: string, @Args('version', { nullable: true, type: () => String }) version?: string | null): Promise<Framework | null> {
     const doc = await this.catalogue.findFramework(key.slice(0, 64), version ?? undefined);
     return doc ? toGraphql(doc) : null;
   }

@@ -92,7 +92,19 @@ export class CheckResults {
                on conflict (tenant_id, assessment_id, claim_id, evidence_id, check_key) do update set result = excluded.result, detail = excluded.detail,
                  evidence_kind = excluded.evidence_kind, valid_until = excluded.valid_until, event_id = excluded.event_id, event_at = excluded.event_at, updated_at = now()
                where assessments.check_results.event_at <= excluded.event_at`,
-              [event.tenantId, assessment.id, claimId, data.evidenceId, check.key, check.result, check.detail.slice(0, 2000), data.kind, data.validUntil ?? null, event.id, event.timestamp],
+              [
+                event.tenantId,
+                assessment.id,
+                claimId,
+                data.evidenceId,
+                check.key,
+                check.result,
+                check.detail.slice(0, 2000),
+                data.kind,
+                data.validUntil ?? null,
+                event.id,
+                event.timestamp,
+              ],
             );
           }
         }
@@ -110,7 +122,14 @@ export class CheckResults {
     const byClaim = new Map<string, ClaimCheck[]>();
     const add = (claimId: string, check: ClaimCheck) => byClaim.set(claimId, [...(byClaim.get(claimId) ?? []), check]);
     for (const row of rows) {
-      add(row.claim_id, { key: row.check_key, evidenceId: row.evidence_id, evidenceKind: row.evidence_kind, result: row.result, detail: row.detail, validUntil: row.valid_until?.toISOString() ?? null });
+      add(row.claim_id, {
+        key: row.check_key,
+        evidenceId: row.evidence_id,
+        evidenceKind: row.evidence_kind,
+        result: row.result,
+        detail: row.detail,
+        validUntil: row.valid_until?.toISOString() ?? null,
+      });
     }
     if (productId) {
       const [product]: { end_of_support_at: Date | null; end_of_support_announced_at: Date | null }[] = await m.query(
@@ -147,7 +166,8 @@ export function disagreements(claims: { id: string; response: { answer: string }
     if (claim.response?.answer !== 'met') return [];
     return claim.checks.flatMap((check): Disagreement[] => {
       if (check.result === 'fail') return [{ claimId: claim.id, checkKey: check.key, evidenceId: check.evidenceId, reason: 'check_failed' }];
-      if (check.validUntil && Date.parse(check.validUntil) < now.getTime()) return [{ claimId: claim.id, checkKey: check.key, evidenceId: check.evidenceId, reason: 'evidence_expired' }];
+      if (check.validUntil && Date.parse(check.validUntil) < now.getTime())
+        return [{ claimId: claim.id, checkKey: check.key, evidenceId: check.evidenceId, reason: 'evidence_expired' }];
       return [];
     });
   });

@@ -77,7 +77,9 @@ export class TenantDirectory {
 
   /** The tenant's settings over the defaults (the defaults until tenancy's event has arrived). */
   async settings(m: EntityManager, tenantId: string): Promise<TenantSettings> {
-    const [row]: { settings: Partial<TenantSettings> | null }[] = await m.query(`select settings from assessments.tenants where tenant_id = $1 and id = $1`, [tenantId]);
+    const [row]: { settings: Partial<TenantSettings> | null }[] = await m.query(`select settings from assessments.tenants where tenant_id = $1 and id = $1`, [
+      tenantId,
+    ]);
     return withDefaultSettings(row?.settings);
   }
 }

@@ -25,20 +25,40 @@ export class FindingsService {
     const tenantId = identity.tenantId as string;
     const remediationDueAt = input.remediationDueAt ? new Date(input.remediationDueAt) : null;
     if (remediationDueAt && (remediationDueAt.getTime() <= Date.now() || remediationDueAt.getTime() > Date.now() + MAX_REMEDIATION_MS)) {
-      throw new ProblemException(400, 'remediationDueAt must be a future date at most five years ahead', { errors: [{ field: 'remediationDueAt', message: 'out of range' }] });
+      throw new ProblemException(400, 'remediationDueAt must be a future date at most five years ahead', {
+        errors: [{ field: 'remediationDueAt', message: 'out of range' }],
+      });
     }
     return this.database.run(async (m) => {
       const assessment = await this.assessments.find(m, tenantId, assessmentId, true);
-      if (!assessment.claim_ids.includes(input.claimId)) throw new ProblemException(400, `Claim ${input.claimId} is not in this assessment`, { errors: [{ field: 'claimId', message: 'unknown claim' }] });
-      if (assessment.status === 'draft' || assessment.status === 'cancelled') throw new ConflictProblem(`Findings cannot be raised on a ${assessment.status} assessment`);
+      if (!assessment.claim_ids.includes(input.claimId))
+        throw new ProblemException(400, `Claim ${input.claimId} is not in this assessment`, { errors: [{ field: 'claimId', message: 'unknown claim' }] });
+      if (assessment.status === 'draft' || assessment.status === 'cancelled')
+        throw new ConflictProblem(`Findings cannot be raised on a ${assessment.status} assessment`);
       const [row]: FindingRow[] = await m.query(
         `insert into assessments.findings (tenant_id, id, assessment_id, supplier_id, claim_id, severity, title, description, remediation_due_at, created_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
-        [tenantId, newId(), assessmentId, assessment.supplier_id, input.claimId, input.severity, input.title.trim(), input.description?.trim() || null, remediationDueAt, identity.kind === 'user' ? identity.principalId : null],
+        [
+          tenantId,
+          newId(),
+          assessmentId,
+          assessment.supplier_id,
+          input.claimId,
+          input.severity,
+          input.title.trim(),
+          input.description?.trim() || null,
+          remediationDueAt,
+          identity.kind === 'user' ? identity.principalId : null,
+        ],
       );
       const finding = row as FindingRow;
       await this.countOpen(m, finding, +1);
-      await audit(m, tenantId, { action: 'finding.created', targetType: 'finding', targetId: finding.id, changes: { assessmentId, claimId: finding.claim_id, severity: finding.severity, title: finding.title } });
+      await audit(m, tenantId, {
+        action: 'finding.created',
+        targetType: 'finding',
+        targetId: finding.id,
+        changes: { assessmentId, claimId: finding.claim_id, severity: finding.severity, title: finding.title },
+      });
       await emit(m, tenantId, 'finding.created', await this.eventData(m, finding, assessment));
       return findingView(finding);
     }, tenantId);
@@ -69,9 +89,14 @@ export class FindingsService {
     const tenantId = identity.tenantId as string;
     const until = riskAcceptedUntil ? new Date(riskAcceptedUntil) : null;
     if (status === 'accepted_risk' && (!until || until.getTime() <= Date.now())) {
-      throw new ProblemException(400, 'Accepting a risk needs a future riskAcceptedUntil', { errors: [{ field: 'riskAcceptedUntil', message: 'a future date is required for accepted_risk' }] });
+      throw new ProblemException(400, 'Accepting a risk needs a future riskAcceptedUntil', {
+        errors: [{ field: 'riskAcceptedUntil', message: 'a future date is required for accepted_risk' }],
+      });
     }
-    if (status !== 'accepted_risk' && until) throw new ProblemException(400, 'riskAcceptedUntil only goes with accepted_risk', { errors: [{ field: 'riskAcceptedUntil', message: 'only for accepted_risk' }] });
+    if (status !== 'accepted_risk' && until)
+      throw new ProblemException(400, 'riskAcceptedUntil only goes with accepted_risk', {
+        errors: [{ field: 'riskAcceptedUntil', message: 'only for accepted_risk' }],
+      });
     return this.database.run(async (m) => {
       const before = await this.find(m, tenantId, id, true);
       assertFindingTransition(before.status, status);
@@ -114,16 +139,22 @@ export class FindingsService {
     }, tenantId);
   }
 
-
   private async find(m: EntityManager, tenantId: string, id: string, lock = false): Promise<FindingRow> {
-    const [row]: FindingRow[] = await m.query(`select * from assessments.findings where tenant_id = $1 and id = $2${lock ? ' for update' : ''}`, [tenantId, id]);
+    const [row]: FindingRow[] = await m.query(`select * from assessments.findings where tenant_id = $1 and id = $2${lock ? ' for update' : ''}`, [
+      tenantId,
+      id,
+    ]);
     if (!row) throw new NotFoundProblem('Finding');
     return row;
   }
 
   /** Keeps the supplier's `openFindings` in the finding's transaction. */
   private async countOpen(m: EntityManager, finding: FindingRow, delta: number): Promise<void> {
-    await m.query(`update assessments.suppliers set open_findings = greatest(open_findings + $3, 0) where tenant_id = $1 and id = $2`, [finding.tenant_id, finding.supplier_id, delta]);
+    await m.query(`update assessments.suppliers set open_findings = greatest(open_findings + $3, 0) where tenant_id = $1 and id = $2`, [
+      finding.tenant_id,
+      finding.supplier_id,
+      delta,
+    ]);
   }
 
   private async eventData(m: EntityManager, finding: FindingRow, assessment?: AssessmentRow): Promise<FindingEventData> {

@@ -72,7 +72,12 @@ export class AssessmentsResolver {
   ) {
     const supplierId = filter?.supplierId ?? undefined;
     if (supplierId !== undefined && !isUuid(supplierId)) return toConnection({ data: [], nextCursor: null });
-    const page = await this.assessments.list(RequestContext.tenantId, { supplierId, status: filter?.status ?? undefined, overdue: filter?.overdue ?? undefined }, first(count), after ?? undefined);
+    const page = await this.assessments.list(
+      RequestContext.tenantId,
+      { supplierId, status: filter?.status ?? undefined, overdue: filter?.overdue ?? undefined },
+      first(count),
+      after ?? undefined,
+    );
     return toConnection(page);
   }
 
@@ -135,7 +140,10 @@ export class AssessmentsResolver {
 
   @Mutation(() => Assessment, { description: "Send a draft to the supplier's contacts, each with their own portal link" })
   @Access('assessments:write')
-  sendAssessment(@Args('id', { type: () => ID }) id: string, @Args('input', { type: () => SendAssessmentInput, nullable: true }) input?: SendAssessmentInput): Promise<AssessmentDetail> {
+  sendAssessment(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input', { type: () => SendAssessmentInput, nullable: true }) input?: SendAssessmentInput,
+  ): Promise<AssessmentDetail> {
     return this.assessments.send(RequestContext.identity, ownId(id, 'Assessment'), input?.contactIds);
   }
 
@@ -153,7 +161,10 @@ export class AssessmentsResolver {
 
   @Mutation(() => Assessment)
   @Access('assessments:write')
-  completeAssessment(@Args('id', { type: () => ID }) id: string, @Args('input', { type: () => CompleteAssessmentInput, nullable: true }) input?: CompleteAssessmentInput): Promise<AssessmentDetail> {
+  completeAssessment(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input', { type: () => CompleteAssessmentInput, nullable: true }) input?: CompleteAssessmentInput,
+  ): Promise<AssessmentDetail> {
     return this.reviews.complete(RequestContext.identity, ownId(id, 'Assessment'), input?.conclusion);
   }
 

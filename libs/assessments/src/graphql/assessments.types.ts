@@ -1,11 +1,27 @@
 import { connectionType } from '@assay/shared/graphql';
 import { Type } from '@nestjs/common';
 import { Directive, Field, Float, ID, InputType, Int, ObjectType, ReturnTypeFunc } from '@nestjs/graphql';
-import { ClaimDecisionDto, CompleteAssessmentDto, CreateAssessmentDto, ReturnAssessmentDto, ReviewAssessmentDto, SendAssessmentDto } from '../assessments/assessments.dto';
+import {
+  ClaimDecisionDto,
+  CompleteAssessmentDto,
+  CreateAssessmentDto,
+  ReturnAssessmentDto,
+  ReviewAssessmentDto,
+  SendAssessmentDto,
+} from '../assessments/assessments.dto';
 import { CreateFindingDto, UpdateFindingDto } from '../findings/findings.dto';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ASSESSMENT_STATUSES, AssessmentStatus } from '../assessments/assessment-status';
-import { CreateContactDto, CreateProductDto, CreateSupplierDto, SUPPLIER_STATUSES, SUPPLIER_TIERS, SupplierStatus, SupplierTier, UpdateSupplierDto } from '../suppliers/suppliers.dto';
+import {
+  CreateContactDto,
+  CreateProductDto,
+  CreateSupplierDto,
+  SUPPLIER_STATUSES,
+  SUPPLIER_TIERS,
+  SupplierStatus,
+  SupplierTier,
+  UpdateSupplierDto,
+} from '../suppliers/suppliers.dto';
 
 @ObjectType({ description: 'A contact at a supplier; one may be its Senior Responsible Owner' })
 export class Contact {
@@ -199,7 +215,16 @@ const flag = () => Boolean;
 
 @InputType()
 export class CreateSupplierInput extends CreateSupplierDto {}
-inputFields(CreateSupplierInput, { name: [text], tier: [text], role: [text], website: [text, true], domains: [texts, true], companyNumber: [text, true], tags: [texts, true], ownerUserId: [id, true] });
+inputFields(CreateSupplierInput, {
+  name: [text],
+  tier: [text],
+  role: [text],
+  website: [text, true],
+  domains: [texts, true],
+  companyNumber: [text, true],
+  tags: [texts, true],
+  ownerUserId: [id, true],
+});
 
 @InputType()
 export class UpdateSupplierInput extends UpdateSupplierDto {}
@@ -221,7 +246,13 @@ inputFields(AddSupplierContactInput, { name: [text], email: [text], role: [text,
 
 @InputType()
 export class AddProductInput extends CreateProductDto {}
-inputFields(AddProductInput, { name: [text], deliveryModel: [text], currentVersion: [text, true], endOfSupportAt: [text, true], endOfSupportAnnouncedAt: [text, true] });
+inputFields(AddProductInput, {
+  name: [text],
+  deliveryModel: [text],
+  currentVersion: [text, true],
+  endOfSupportAt: [text, true],
+  endOfSupportAnnouncedAt: [text, true],
+});
 
 @InputType()
 export class CreateAssessmentInput extends CreateAssessmentDto {}

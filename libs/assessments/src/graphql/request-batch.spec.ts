@@ -13,7 +13,9 @@ describe('request batches', () => {
     const request = {};
     const other = {};
     const keys = Array.from({ length: 50 }, (_, index) => `supplier-${index}`);
-    const results = await RequestContext.runForTenant(TENANT, () => Promise.all([...keys.map((key) => batch.get(request, key)), batch.get(other, 'supplier-0')]));
+    const results = await RequestContext.runForTenant(TENANT, () =>
+      Promise.all([...keys.map((key) => batch.get(request, key)), batch.get(other, 'supplier-0')]),
+    );
     expect(calls).toHaveLength(2);
     expect(calls[0]).toEqual({ tenantId: TENANT, keys });
     expect(calls[1]?.keys).toEqual(['supplier-0']);
@@ -24,8 +26,18 @@ describe('request batches', () => {
   });
 
   it('groups rows by key in order', () => {
-    const groups = groupBy([{ s: 'a', n: 1 }, { s: 'b', n: 2 }, { s: 'a', n: 3 }], (row) => row.s);
-    expect(groups.get('a')).toEqual([{ s: 'a', n: 1 }, { s: 'a', n: 3 }]);
+    const groups = groupBy(
+      [
+        { s: 'a', n: 1 },
+        { s: 'b', n: 2 },
+        { s: 'a', n: 3 },
+      ],
+      (row) => row.s,
+    );
+    expect(groups.get('a')).toEqual([
+      { s: 'a', n: 1 },
+      { s: 'a', n: 3 },
+    ]);
     expect(groups.get('c')).toBeUndefined();
   });
 });

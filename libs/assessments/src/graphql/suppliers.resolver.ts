@@ -7,7 +7,18 @@ import { AssessmentRow, AssessmentSummary, summaryView } from '../assessments/as
 import { ProductRow, ProductView, ProductsService, productView } from '../suppliers/products.service';
 import { ContactRow, ContactView, SupplierContactsService, contactView } from '../suppliers/supplier-contacts.service';
 import { SupplierView, SuppliersService } from '../suppliers/suppliers.service';
-import { AddProductInput, AddSupplierContactInput, Assessment, Contact, CreateSupplierInput, Product, Supplier, SupplierConnection, SupplierFilter, UpdateSupplierInput } from './assessments.types';
+import {
+  AddProductInput,
+  AddSupplierContactInput,
+  Assessment,
+  Contact,
+  CreateSupplierInput,
+  Product,
+  Supplier,
+  SupplierConnection,
+  SupplierFilter,
+  UpdateSupplierInput,
+} from './assessments.types';
 import { first, orNull, ownId } from './graphql-args';
 import { RequestBatch, groupBy } from './request-batch';
 
@@ -28,7 +39,11 @@ export class SuppliersResolver {
     const children = <R, V>(table: string, order: string, view: (row: R) => V & { supplierId: string }, extra = '') =>
       new RequestBatch<(V & { supplierId: string })[]>(async (tenantId, supplierIds) => {
         const rows: R[] = await this.database.run(
-          (m) => m.query(`select * from assessments.${table} where tenant_id = $1 and supplier_id = any($2::uuid[])${extra} order by id ${order}`, [tenantId, supplierIds]),
+          (m) =>
+            m.query(`select * from assessments.${table} where tenant_id = $1 and supplier_id = any($2::uuid[])${extra} order by id ${order}`, [
+              tenantId,
+              supplierIds,
+            ]),
           tenantId,
         );
         return groupBy(rows.map(view), (item) => item.supplierId);
@@ -44,7 +59,12 @@ export class SuppliersResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string | null,
     @Args('filter', { type: () => SupplierFilter, nullable: true }) filter?: SupplierFilter,
   ) {
-    const page = await this.supplierService.list(RequestContext.tenantId, { tier: filter?.tier ?? undefined, status: filter?.status ?? undefined, q: filter?.q ?? undefined }, first(count), after ?? undefined);
+    const page = await this.supplierService.list(
+      RequestContext.tenantId,
+      { tier: filter?.tier ?? undefined, status: filter?.status ?? undefined, q: filter?.q ?? undefined },
+      first(count),
+      after ?? undefined,
+    );
     return toConnection(page);
   }
 

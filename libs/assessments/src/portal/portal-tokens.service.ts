@@ -76,7 +76,10 @@ export class PortalTokensService {
 
   /** Ends every link of an assessment (on closure): they stop working on the next request. */
   async expireAll(m: EntityManager, tenantId: string, assessmentId: string): Promise<void> {
-    await m.query(`update assessments.portal_tokens set expires_at = least(expires_at, now()) where tenant_id = $1 and assessment_id = $2`, [tenantId, assessmentId]);
+    await m.query(`update assessments.portal_tokens set expires_at = least(expires_at, now()) where tenant_id = $1 and assessment_id = $2`, [
+      tenantId,
+      assessmentId,
+    ]);
   }
 
   async verify(token: string): Promise<VerifiedPortalToken | null> {

@@ -42,7 +42,10 @@ export class PortalService {
     return this.database.run(async (m) => {
       const row = await this.assessments.find(m, tenantId, assessmentId);
       const detail = await this.assessments.detail(m, row);
-      const [contact]: { name: string; email: string }[] = await m.query(`select name, email from assessments.supplier_contacts where tenant_id = $1 and id = $2`, [tenantId, contactId]);
+      const [contact]: { name: string; email: string }[] = await m.query(
+        `select name, email from assessments.supplier_contacts where tenant_id = $1 and id = $2`,
+        [tenantId, contactId],
+      );
       return {
         id: detail.id,
         customerName: await this.directory.tenantName(m, tenantId),
@@ -77,7 +80,9 @@ export class PortalService {
     const { tenantId, assessmentId, contactId } = this.scope(identity);
     const justification = input.justification?.trim() || null;
     if (NEEDS_JUSTIFICATION.has(input.answer) && !justification) {
-      throw new ProblemException(400, `A justification is required when the answer is ${input.answer}`, { errors: [{ field: 'justification', message: `required for ${input.answer}` }] });
+      throw new ProblemException(400, `A justification is required when the answer is ${input.answer}`, {
+        errors: [{ field: 'justification', message: `required for ${input.answer}` }],
+      });
     }
     return this.database.run(async (m) => {
       const row = await this.assessments.find(m, tenantId, assessmentId, true);
@@ -94,7 +99,10 @@ export class PortalService {
       let status = row.status;
       if (row.status === 'sent') {
         assertTransition(row.status, 'in_progress');
-        await m.query(`update assessments.assessments set status = 'in_progress', updated_at = now() where tenant_id = $1 and id = $2`, [tenantId, assessmentId]);
+        await m.query(`update assessments.assessments set status = 'in_progress', updated_at = now() where tenant_id = $1 and id = $2`, [
+          tenantId,
+          assessmentId,
+        ]);
         status = 'in_progress';
       }
       await audit(m, tenantId, {

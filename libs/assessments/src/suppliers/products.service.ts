@@ -78,7 +78,12 @@ export class ProductsService {
         [tenantId, id, supplierId, input.name.trim(), input.deliveryModel, input.currentVersion?.trim() ?? null, endAt, announcedAt],
       );
       const product = productView(row as ProductRow);
-      await audit(m, tenantId, { action: 'product.created', targetType: 'product', targetId: id, changes: { supplierId, name: product.name, deliveryModel: product.deliveryModel } });
+      await audit(m, tenantId, {
+        action: 'product.created',
+        targetType: 'product',
+        targetId: id,
+        changes: { supplierId, name: product.name, deliveryModel: product.deliveryModel },
+      });
       return product;
     }, tenantId);
   }
@@ -86,17 +91,19 @@ export class ProductsService {
   async list(tenantId: string, supplierId: string): Promise<ProductView[]> {
     return this.database.run(async (m) => {
       await this.suppliers.find(m, tenantId, supplierId);
-      const rows: ProductRow[] = await m.query(`select * from assessments.products where tenant_id = $1 and supplier_id = $2 and removed_at is null order by id`, [tenantId, supplierId]);
+      const rows: ProductRow[] = await m.query(
+        `select * from assessments.products where tenant_id = $1 and supplier_id = $2 and removed_at is null order by id`,
+        [tenantId, supplierId],
+      );
       return rows.map(productView);
     }, tenantId);
   }
 
   async find(m: EntityManager, tenantId: string, supplierId: string, id: string): Promise<ProductRow> {
-    const [row]: ProductRow[] = await m.query(`select * from assessments.products where tenant_id = $1 and supplier_id = $2 and id = $3 and removed_at is null`, [
-      tenantId,
-      supplierId,
-      id,
-    ]);
+    const [row]: ProductRow[] = await m.query(
+      `select * from assessments.products where tenant_id = $1 and supplier_id = $2 and id = $3 and removed_at is null`,
+      [tenantId, supplierId, id],
+    );
     if (!row) throw new NotFoundProblem('Product');
     return row;
   }
@@ -113,7 +120,17 @@ export class ProductsService {
         `update assessments.products set name = coalesce($4, name), delivery_model = coalesce($5, delivery_model),
            current_version = case when $6::boolean then $7 else current_version end, end_of_support_at = $8, end_of_support_announced_at = $9, updated_at = now()
          where tenant_id = $1 and supplier_id = $2 and id = $3 returning *`,
-        [tenantId, supplierId, id, input.name?.trim() ?? null, input.deliveryModel ?? null, input.currentVersion !== undefined, input.currentVersion?.trim() ?? null, endAt, announcedAt],
+        [
+          tenantId,
+          supplierId,
+          id,
+          input.name?.trim() ?? null,
+          input.deliveryModel ?? null,
+          input.currentVersion !== undefined,
+          input.currentVersion?.trim() ?? null,
+          endAt,
+          announcedAt,
+        ],
       );
       const after = productView(row as ProductRow);
       const changes = changedFields(productView(before) as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);

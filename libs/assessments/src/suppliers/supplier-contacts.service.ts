@@ -116,12 +116,22 @@ export class SupplierContactsService {
           `update assessments.supplier_contacts set name = coalesce($4, name), email = coalesce($5, email), role = case when $6::boolean then $7 else role end,
              is_senior_responsible_owner = coalesce($8, is_senior_responsible_owner), updated_at = now()
            where tenant_id = $1 and supplier_id = $2 and id = $3 returning *`,
-          [tenantId, supplierId, id, input.name?.trim() ?? null, input.email?.trim() ?? null, input.role !== undefined, input.role?.trim() ?? null, input.isSeniorResponsibleOwner ?? null],
+          [
+            tenantId,
+            supplierId,
+            id,
+            input.name?.trim() ?? null,
+            input.email?.trim() ?? null,
+            input.role !== undefined,
+            input.role?.trim() ?? null,
+            input.isSeniorResponsibleOwner ?? null,
+          ],
         );
         const after = contactView(row as ContactRow);
         const changes = changedFields(contactView(before) as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
         delete changes['updatedAt'];
-        if (Object.keys(changes).length) await audit(m, tenantId, { action: 'supplier_contact.updated', targetType: 'supplier_contact', targetId: id, changes });
+        if (Object.keys(changes).length)
+          await audit(m, tenantId, { action: 'supplier_contact.updated', targetType: 'supplier_contact', targetId: id, changes });
         return after;
       }, tenantId);
     } catch (error) {
@@ -135,9 +145,17 @@ export class SupplierContactsService {
     const tenantId = identity.tenantId as string;
     await this.database.run(async (m) => {
       const contact = await this.find(m, tenantId, supplierId, id);
-      await m.query(`update assessments.supplier_contacts set removed_at = now(), is_senior_responsible_owner = false, updated_at = now() where tenant_id = $1 and id = $2`, [tenantId, id]);
+      await m.query(
+        `update assessments.supplier_contacts set removed_at = now(), is_senior_responsible_owner = false, updated_at = now() where tenant_id = $1 and id = $2`,
+        [tenantId, id],
+      );
       await m.query(`update assessments.portal_tokens set revoked_at = now() where tenant_id = $1 and contact_id = $2 and revoked_at is null`, [tenantId, id]);
-      await audit(m, tenantId, { action: 'supplier_contact.removed', targetType: 'supplier_contact', targetId: id, changes: { supplierId, email: contact.email } });
+      await audit(m, tenantId, {
+        action: 'supplier_contact.removed',
+        targetType: 'supplier_contact',
+        targetId: id,
+        changes: { supplierId, email: contact.email },
+      });
     }, tenantId);
   }
 }

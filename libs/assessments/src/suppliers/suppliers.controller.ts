@@ -5,7 +5,15 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, P
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProductsService } from './products.service';
 import { SupplierContactsService } from './supplier-contacts.service';
-import { CreateContactDto, CreateProductDto, CreateSupplierDto, SupplierListQueryDto, UpdateContactDto, UpdateProductDto, UpdateSupplierDto } from './suppliers.dto';
+import {
+  CreateContactDto,
+  CreateProductDto,
+  CreateSupplierDto,
+  SupplierListQueryDto,
+  UpdateContactDto,
+  UpdateProductDto,
+  UpdateSupplierDto,
+} from './suppliers.dto';
 import { SuppliersService } from './suppliers.service';
 
 @ApiTags('Suppliers')

@@ -1,7 +1,22 @@
 import { PageQueryDto } from '@assay/shared/http';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ValidateIf, IsArray, IsBoolean, IsEmail, IsIn, IsISO8601, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ValidateIf,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { SUPPLIER_ROLES, SupplierRole } from '../catalogue/catalogue-document';
 
 export const SUPPLIER_TIERS = ['critical', 'high', 'medium', 'low'] as const;
@@ -23,8 +38,14 @@ const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, requ
 const NameRules = () => applyDecorators(IsString(), Length(1, 200));
 const WebsiteRules = () => applyDecorators(IsUrl(URL_OPTIONS, { message: 'website must be an http(s) URL' }), MaxLength(2048));
 const DomainsRules = () =>
-  applyDecorators(IsArray(), ArrayMaxSize(MAX_DOMAINS), IsString({ each: true }), Matches(HOSTNAME, { each: true, message: 'each domain must be a host name such as example.com' }));
-const CompanyNumberRules = () => applyDecorators(IsString(), Matches(COMPANY_NUMBER, { message: 'companyNumber must be 1-32 letters, digits, spaces or hyphens' }));
+  applyDecorators(
+    IsArray(),
+    ArrayMaxSize(MAX_DOMAINS),
+    IsString({ each: true }),
+    Matches(HOSTNAME, { each: true, message: 'each domain must be a host name such as example.com' }),
+  );
+const CompanyNumberRules = () =>
+  applyDecorators(IsString(), Matches(COMPANY_NUMBER, { message: 'companyNumber must be 1-32 letters, digits, spaces or hyphens' }));
 const TagsRules = () => applyDecorators(IsArray(), ArrayMaxSize(MAX_TAGS), IsString({ each: true }), Length(1, 50, { each: true }));
 
 /** Fields a supplier is created with; `PATCH` takes any of them (null clears an optional one). */
@@ -148,7 +169,7 @@ export class CreateContactDto {
   @Length(1, 200)
   role?: string | null;
 
-  @ApiPropertyOptional({ description: 'The supplier\'s Senior Responsible Owner (at most one per supplier)' })
+  @ApiPropertyOptional({ description: "The supplier's Senior Responsible Owner (at most one per supplier)" })
   @IsOptional()
   @IsBoolean()
   isSeniorResponsibleOwner?: boolean;

@@ -73,7 +73,8 @@ export function supplierView(row: SupplierRow): SupplierView {
 /** The event payload of `supplier.*`: the supplier as the API shows it. */
 const eventData = (row: SupplierRow): SupplierEventData => ({ supplierId: row.id, ...supplierView(row) });
 
-const uniqueSorted = (values: string[] | null | undefined, lower = false) => [...new Set((values ?? []).map((v) => (lower ? v.toLowerCase() : v).trim()))].sort();
+const uniqueSorted = (values: string[] | null | undefined, lower = false) =>
+  [...new Set((values ?? []).map((v) => (lower ? v.toLowerCase() : v).trim()))].sort();
 
 /** Escapes `%`, `_` and `\` so user text matches literally inside an ILIKE pattern. */
 export function likePattern(text: string): string {
@@ -114,16 +115,37 @@ export class SuppliersService {
       const [row]: SupplierRow[] = await m.query(
         `insert into assessments.suppliers (tenant_id, id, name, tier, role, website, domains, company_number, tags, owner_user_id)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
-        [tenantId, id, input.name.trim(), input.tier, input.role, input.website ?? null, uniqueSorted(input.domains, true), input.companyNumber ?? null, uniqueSorted(input.tags), input.ownerUserId ?? null],
+        [
+          tenantId,
+          id,
+          input.name.trim(),
+          input.tier,
+          input.role,
+          input.website ?? null,
+          uniqueSorted(input.domains, true),
+          input.companyNumber ?? null,
+          uniqueSorted(input.tags),
+          input.ownerUserId ?? null,
+        ],
       );
       const supplier = row as SupplierRow;
-      await audit(m, tenantId, { action: 'supplier.created', targetType: 'supplier', targetId: id, changes: { name: supplier.name, tier: supplier.tier, role: supplier.role } });
+      await audit(m, tenantId, {
+        action: 'supplier.created',
+        targetType: 'supplier',
+        targetId: id,
+        changes: { name: supplier.name, tier: supplier.tier, role: supplier.role },
+      });
       await emit(m, tenantId, 'supplier.created', eventData(supplier));
       return supplierView(supplier);
     }, tenantId);
   }
 
-  async list(tenantId: string, filter: { tier?: SupplierTier; status?: SupplierStatus; q?: string }, limit: number, cursor?: string): Promise<Page<SupplierView>> {
+  async list(
+    tenantId: string,
+    filter: { tier?: SupplierTier; status?: SupplierStatus; q?: string },
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<SupplierView>> {
     const after = decodeCursor(cursor, ['uuid']);
     const rows: SupplierRow[] = await this.database.run(
       (m) =>
@@ -146,7 +168,10 @@ export class SuppliersService {
 
   /** The supplier row, or 404 (also for another tenant's id: RLS and the explicit filter both hide it). */
   async find(m: EntityManager, tenantId: string, id: string, lock = false): Promise<SupplierRow> {
-    const [row]: SupplierRow[] = await m.query(`select * from assessments.suppliers where tenant_id = $1 and id = $2${lock ? ' for update' : ''}`, [tenantId, id]);
+    const [row]: SupplierRow[] = await m.query(`select * from assessments.suppliers where tenant_id = $1 and id = $2${lock ? ' for update' : ''}`, [
+      tenantId,
+      id,
+    ]);
     if (!row) throw new NotFoundProblem('Supplier');
     return row;
   }
@@ -161,7 +186,14 @@ export class SuppliersService {
       for (const [field, column] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, string][]) {
         const value = input[field];
         if (value === undefined) continue;
-        const normalised = field === 'domains' ? uniqueSorted(value as string[] | null, true) : field === 'tags' ? uniqueSorted(value as string[] | null) : typeof value === 'string' ? value.trim() : value;
+        const normalised =
+          field === 'domains'
+            ? uniqueSorted(value as string[] | null, true)
+            : field === 'tags'
+              ? uniqueSorted(value as string[] | null)
+              : typeof value === 'string'
+                ? value.trim()
+                : value;
         params.push(normalised);
         sets.push(`"${column}" = $${params.length}`);
       }
@@ -170,7 +202,11 @@ export class SuppliersService {
       if (offboarding) sets.push(`status = 'offboarded', offboarded_at = now()`);
       if (reactivating) sets.push(`status = 'active', offboarded_at = null`);
       if (sets.length === 0) return supplierView(before);
-      const [after] = await updateReturning<SupplierRow>(m, `update assessments.suppliers set ${sets.join(', ')}, updated_at = now() where tenant_id = $1 and id = $2 returning *`, params);
+      const [after] = await updateReturning<SupplierRow>(
+        m,
+        `update assessments.suppliers set ${sets.join(', ')}, updated_at = now() where tenant_id = $1 and id = $2 returning *`,
+        params,
+      );
       const supplier = after as SupplierRow;
       const changes = changedFields(supplierView(before) as unknown as Record<string, unknown>, supplierView(supplier) as unknown as Record<string, unknown>);
       delete changes['updatedAt'];

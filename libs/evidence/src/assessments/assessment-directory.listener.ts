@@ -29,14 +29,27 @@ export class AssessmentDirectoryListener {
   ) {}
 
   @OnEvent({
-    types: ['assessment.created', 'assessment.sent', 'assessment.submitted', 'assessment.returned', 'assessment.completed', 'assessment.cancelled', 'assessment.overdue'],
+    types: [
+      'assessment.created',
+      'assessment.sent',
+      'assessment.submitted',
+      'assessment.returned',
+      'assessment.completed',
+      'assessment.cancelled',
+      'assessment.overdue',
+    ],
     name: 'evidence.assessments',
   })
   async onAssessmentEvent(event: DomainEvent): Promise<void> {
     const data = assessmentData(event);
     await this.database.run(
       (manager) =>
-        this.assessments.upsert(manager, event.tenantId, { id: data.assessmentId, supplierId: data.supplierId, productId: data.productId ?? null, status: data.status }, event.timestamp),
+        this.assessments.upsert(
+          manager,
+          event.tenantId,
+          { id: data.assessmentId, supplierId: data.supplierId, productId: data.productId ?? null, status: data.status },
+          event.timestamp,
+        ),
       event.tenantId,
     );
   }

@@ -36,14 +36,30 @@ function sbomChecks(facts: Record<string, unknown>, context: CheckContext): Evid
   return [
     check('sbom.parsed', 'pass', `${String(facts['format'])} ${String(facts['specVersion'])} document parsed`),
     check('sbom.has_components', count > 0 ? 'pass' : 'fail', `${count} components`),
-    check('sbom.identifiers', (shares['identifiers'] ?? 0) >= 0.9 ? 'pass' : 'fail', `${percent(shares['identifiers'])} of components carry a purl or CPE (90% needed)`),
-    check('sbom.hashes', (shares['hashes'] ?? 0) >= 0.5 ? 'pass' : 'warn', `${percent(shares['hashes'])} of components carry a cryptographic hash (50% expected)`),
+    check(
+      'sbom.identifiers',
+      (shares['identifiers'] ?? 0) >= 0.9 ? 'pass' : 'fail',
+      `${percent(shares['identifiers'])} of components carry a purl or CPE (90% needed)`,
+    ),
+    check(
+      'sbom.hashes',
+      (shares['hashes'] ?? 0) >= 0.5 ? 'pass' : 'warn',
+      `${percent(shares['hashes'])} of components carry a cryptographic hash (50% expected)`,
+    ),
     check('sbom.licences', (shares['licences'] ?? 0) >= 0.8 ? 'pass' : 'warn', `${percent(shares['licences'])} of components declare a licence (80% expected)`),
-    check('sbom.dependency_graph', facts['hasDependencyGraph'] ? 'pass' : 'fail', facts['hasDependencyGraph'] ? 'dependency relationships present' : 'no dependency relationships'),
+    check(
+      'sbom.dependency_graph',
+      facts['hasDependencyGraph'] ? 'pass' : 'fail',
+      facts['hasDependencyGraph'] ? 'dependency relationships present' : 'no dependency relationships',
+    ),
     ageDays === null
       ? check('sbom.fresh', 'warn', 'the SBOM records no creation time')
       : check('sbom.fresh', ageDays <= context.sbomMaxAgeDays ? 'pass' : 'fail', `created ${ageDays} days ago (limit ${context.sbomMaxAgeDays} days)`),
-    check('sbom.primary_matches_product', 'not_applicable', context.productId ? 'product names are not known to the evidence service yet' : 'the evidence is not attached to a product'),
+    check(
+      'sbom.primary_matches_product',
+      'not_applicable',
+      context.productId ? 'product names are not known to the evidence service yet' : 'the evidence is not attached to a product',
+    ),
   ];
 }
 
@@ -54,13 +70,21 @@ function securityTxtChecks(facts: Record<string, unknown>, context: CheckContext
   const daysLeft = expires === null ? null : Math.floor((expires - context.now.getTime()) / DAY);
   const encryption = (facts['encryption'] as string[]) ?? [];
   return [
-    check('security_txt.contact', validContact.length > 0 ? 'pass' : 'fail', validContact.length > 0 ? `${validContact.length} contact(s)` : 'no Contact with mailto:, https: or tel:'),
+    check(
+      'security_txt.contact',
+      validContact.length > 0 ? 'pass' : 'fail',
+      validContact.length > 0 ? `${validContact.length} contact(s)` : 'no Contact with mailto:, https: or tel:',
+    ),
     daysLeft === null
       ? check('security_txt.expires', 'fail', 'Expires missing or not a single valid date')
       : daysLeft < 0
         ? check('security_txt.expires', 'fail', `expired ${-daysLeft} days ago`)
         : check('security_txt.expires', daysLeft < 30 ? 'warn' : 'pass', `expires in ${daysLeft} days`),
-    check('security_txt.policy', ((facts['policy'] as string[]) ?? []).length > 0 ? 'pass' : 'fail', ((facts['policy'] as string[]) ?? []).length > 0 ? 'Policy URL present' : 'no Policy'),
+    check(
+      'security_txt.policy',
+      ((facts['policy'] as string[]) ?? []).length > 0 ? 'pass' : 'fail',
+      ((facts['policy'] as string[]) ?? []).length > 0 ? 'Policy URL present' : 'no Policy',
+    ),
     check(
       'security_txt.encryption',
       encryption.length > 0 || validContact.some((uri) => uri.toLowerCase().startsWith('https:')) ? 'pass' : 'warn',
@@ -87,13 +111,25 @@ export function runChecks(parsed: ParsedEvidence, context: CheckContext): Eviden
       return [
         check('provenance.present', 'pass', `in-toto statement with ${String(facts['predicateType'])}`),
         facts['builderId']
-          ? check('provenance.builder', facts['hostedBuilder'] ? 'pass' : 'warn', facts['hostedBuilder'] ? `hosted builder ${String(facts['builderId'])} (SLSA Build L2+)` : `builder ${String(facts['builderId'])} is not a known hosted builder`)
+          ? check(
+              'provenance.builder',
+              facts['hostedBuilder'] ? 'pass' : 'warn',
+              facts['hostedBuilder']
+                ? `hosted builder ${String(facts['builderId'])} (SLSA Build L2+)`
+                : `builder ${String(facts['builderId'])} is not a known hosted builder`,
+            )
           : check('provenance.builder', 'fail', 'no builder id recorded'),
       ];
     case 'certificate': {
       const now = context.now.getTime();
       const valid = Date.parse(String(facts['notBefore'])) <= now && now <= Date.parse(String(facts['notAfter']));
-      return [check('certificate.valid', valid ? 'pass' : 'fail', valid ? `valid until ${String(facts['notAfter'])}` : `outside its validity (${String(facts['notBefore'])} – ${String(facts['notAfter'])})`)];
+      return [
+        check(
+          'certificate.valid',
+          valid ? 'pass' : 'fail',
+          valid ? `valid until ${String(facts['notAfter'])}` : `outside its validity (${String(facts['notBefore'])} – ${String(facts['notAfter'])})`,
+        ),
+      ];
     }
     default:
       return [];

@@ -35,7 +35,12 @@ export class ComponentsRepository {
    * text, serialised natively and unpacked by Postgres, which keeps the worker's garbage (and so its
    * memory) low. COPY cannot be used: Postgres refuses COPY FROM into tables under row-level security.
    */
-  async insert(manager: EntityManager, tenantId: string, evidence: { id: string; supplierId: string; productId: string | null }, batch: SbomComponent[]): Promise<void> {
+  async insert(
+    manager: EntityManager,
+    tenantId: string,
+    evidence: { id: string; supplierId: string; productId: string | null },
+    batch: SbomComponent[],
+  ): Promise<void> {
     if (batch.length === 0) return;
     await manager.query(
       `insert into evidence.components (tenant_id, id, evidence_id, supplier_id, product_id, purl, purl_base, name, version, type, licences, hashes)
@@ -46,7 +51,12 @@ export class ComponentsRepository {
   }
 
   /** Which suppliers (and products) ship a component: by exact purl, by versionless purl, or by name and version. */
-  async exposure(manager: EntityManager, tenantId: string, query: { purl?: string; purlBase?: string; name?: string; version?: string }, limit: number): Promise<ComponentExposure[]> {
+  async exposure(
+    manager: EntityManager,
+    tenantId: string,
+    query: { purl?: string; purlBase?: string; name?: string; version?: string },
+    limit: number,
+  ): Promise<ComponentExposure[]> {
     const where = query.purl
       ? `c.purl = $2`
       : query.purlBase
@@ -54,16 +64,23 @@ export class ComponentsRepository {
         : // name_key is lower(name), stored: an expression on the column could not use the index under RLS.
           `c.name_key = lower($2) and ($3::text is null or c.version = $3)`;
     const params = query.purl ? [tenantId, query.purl] : query.purlBase ? [tenantId, query.purlBase] : [tenantId, query.name, query.version ?? null];
-    const rows: { purl: string | null; name: string; version: string | null; supplier_id: string; supplier_name: string; product_id: string | null; evidence_id: string }[] =
-      await manager.query(
-        `select distinct on (c.evidence_id, c.purl, c.name, c.version) c.purl, c.name, c.version, c.supplier_id, s.name as supplier_name, c.product_id, c.evidence_id
+    const rows: {
+      purl: string | null;
+      name: string;
+      version: string | null;
+      supplier_id: string;
+      supplier_name: string;
+      product_id: string | null;
+      evidence_id: string;
+    }[] = await manager.query(
+      `select distinct on (c.evidence_id, c.purl, c.name, c.version) c.purl, c.name, c.version, c.supplier_id, s.name as supplier_name, c.product_id, c.evidence_id
          from evidence.components c join evidence.suppliers s on s.tenant_id = c.tenant_id and s.id = c.supplier_id
          join evidence.evidence e on e.tenant_id = c.tenant_id and e.id = c.evidence_id and e.status = 'processed'
          where c.tenant_id = $1 and ${where}
          order by c.evidence_id desc, c.purl, c.name, c.version
          limit ${Math.max(1, Math.min(limit, 1000))}`,
-        params,
-      );
+      params,
+    );
     return rows.map((row) => ({
       purl: row.purl,
       name: row.name,

@@ -94,7 +94,9 @@ export class PortalEvidenceReadController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "The evidence of the portal token's assessment, with its status and check results (plus earlier evidence of the same supplier named in `ids`)" })
+  @ApiOperation({
+    summary: "The evidence of the portal token's assessment, with its status and check results (plus earlier evidence of the same supplier named in `ids`)",
+  })
   async list(@Query() query: PortalEvidenceQueryDto): Promise<{ data: Evidence[] }> {
     const tenantId = RequestContext.tenantId;
     const assessmentId = RequestContext.identity.portal?.assessmentId;
@@ -122,7 +124,8 @@ export class ComponentsController {
     let filter: { purl?: string; purlBase?: string; name?: string; version?: string };
     if (query.purl) {
       const { purl, purlBase } = normalisePurl(query.purl);
-      if (!purl || !purlBase) throw new ProblemException(400, 'purl is not a valid package URL', { errors: [{ field: 'purl', message: 'invalid package URL' }] });
+      if (!purl || !purlBase)
+        throw new ProblemException(400, 'purl is not a valid package URL', { errors: [{ field: 'purl', message: 'invalid package URL' }] });
       filter = purl === purlBase ? { purlBase } : { purl };
     } else if (query.name) {
       filter = { name: query.name, version: query.version };

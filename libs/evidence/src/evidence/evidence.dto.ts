@@ -10,7 +10,14 @@ const CLAIM_ID = /^\d{1,2}\.\d{1,2}\.\d{1,2}$/;
 /** Lists (`claimIds`, `ids`) arrive as an array, a comma-separated string, or repeated form fields or query parameters. */
 function toList({ value }: { value: unknown }): unknown {
   const items = Array.isArray(value) ? value : [value];
-  return items.flatMap((item) => (typeof item === 'string' ? item.split(',').map((part) => part.trim()).filter((part) => part.length > 0) : [item]));
+  return items.flatMap((item) =>
+    typeof item === 'string'
+      ? item
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part.length > 0)
+      : [item],
+  );
 }
 
 /** A URL the worker fetches: http(s) only (the fetch itself re-checks the address and every redirect). */

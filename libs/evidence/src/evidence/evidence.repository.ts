@@ -127,7 +127,10 @@ export class EvidenceRepository {
   }
 
   async blobKey(manager: EntityManager, tenantId: string, sha256: string): Promise<string | null> {
-    const [row]: { storage_key: string }[] = await manager.query(`select storage_key from evidence.blobs where tenant_id = $1 and sha256 = $2`, [tenantId, sha256]);
+    const [row]: { storage_key: string }[] = await manager.query(`select storage_key from evidence.blobs where tenant_id = $1 and sha256 = $2`, [
+      tenantId,
+      sha256,
+    ]);
     return row?.storage_key ?? null;
   }
 
@@ -184,7 +187,14 @@ export class EvidenceRepository {
    * What a supplier sees through the portal: its evidence bound to the assessment, plus its evidence
    * named in `ids` (earlier submissions its answers cite), newest first. Served by the supplier index.
    */
-  async forPortal(manager: EntityManager, tenantId: string, supplierId: string, assessmentId: string, ids: string[], limit: number): Promise<EvidenceForIngestion[]> {
+  async forPortal(
+    manager: EntityManager,
+    tenantId: string,
+    supplierId: string,
+    assessmentId: string,
+    ids: string[],
+    limit: number,
+  ): Promise<EvidenceForIngestion[]> {
     const rows: EvidenceRow[] = await manager.query(
       `select ${COLUMNS} from evidence.evidence
        where tenant_id = $1 and supplier_id = $2 and (assessment_id = $3 or id = any($4::uuid[]))
@@ -195,7 +205,13 @@ export class EvidenceRepository {
   }
 
   /** The newest evidence (up to `perParent` each) of several suppliers or assessments, in one query. */
-  async forParents(manager: EntityManager, tenantId: string, parent: 'supplier' | 'assessment', ids: string[], perParent: number): Promise<EvidenceForIngestion[]> {
+  async forParents(
+    manager: EntityManager,
+    tenantId: string,
+    parent: 'supplier' | 'assessment',
+    ids: string[],
+    perParent: number,
+  ): Promise<EvidenceForIngestion[]> {
     const column = parent === 'supplier' ? 'supplier_id' : 'assessment_id';
     const rows: EvidenceRow[] = await manager.query(
       `select e.* from unnest($2::uuid[]) as p(id)
@@ -226,7 +242,17 @@ export class EvidenceRepository {
       `update evidence.evidence set status = $3, kind = $4, media_type = $5, facts = $6, checks = $7, valid_until = $8, error = $9,
          processed_at = date_trunc('milliseconds', now())
        where tenant_id = $1 and id = $2`,
-      [tenantId, id, outcome.status, outcome.kind, outcome.mediaType, JSON.stringify(outcome.facts), JSON.stringify(outcome.checks), outcome.validUntil, outcome.error],
+      [
+        tenantId,
+        id,
+        outcome.status,
+        outcome.kind,
+        outcome.mediaType,
+        JSON.stringify(outcome.facts),
+        JSON.stringify(outcome.checks),
+        outcome.validUntil,
+        outcome.error,
+      ],
     );
   }
 }

@@ -82,7 +82,8 @@ export class EvidenceExpiryJobs {
       }
       return rows;
     }, tenantId);
-    if (announced.length === BATCH) await this.producer.enqueue(JobName.EvidenceExpiryDispatch, payload, { jobId: `evidence-expiry_${tenantId}_more_${Date.now()}` });
+    if (announced.length === BATCH)
+      await this.producer.enqueue(JobName.EvidenceExpiryDispatch, payload, { jobId: `evidence-expiry_${tenantId}_more_${Date.now()}` });
     const expired = announced.filter((row) => row.expired).length;
     return { expiring: announced.length - expired, expired };
   }

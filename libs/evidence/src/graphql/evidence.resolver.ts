@@ -96,7 +96,9 @@ export class EvidenceResolver {
     return toConnection(toPage(rows.map(view), limit, (row) => [row.id]));
   }
 
-  @Query(() => [ComponentExposure], { description: 'Which suppliers and products ship a component: a purl with a version matches exactly, without one every version' })
+  @Query(() => [ComponentExposure], {
+    description: 'Which suppliers and products ship a component: a purl with a version matches exactly, without one every version',
+  })
   async componentExposure(@Args('purl') purl: string): Promise<ComponentExposure[]> {
     const { purl: exact, purlBase } = normalisePurl(purl);
     if (!exact || !purlBase) throw new ProblemException(400, 'purl is not a valid package URL');

@@ -68,7 +68,14 @@ export class EvidenceIngestionJob {
           onComponents: (batch) => this.components.insert(manager, tenantId, evidence, batch),
         });
         const checks = runChecks(parsed, { now: new Date(), sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays, productId: evidence.productId });
-        return this.record(manager, tenantId, evidence, { status: 'processed', kind: parsed.kind, mediaType: parsed.mediaType, facts: parsed.facts, checks, validUntil: parsed.validUntil });
+        return this.record(manager, tenantId, evidence, {
+          status: 'processed',
+          kind: parsed.kind,
+          mediaType: parsed.mediaType,
+          facts: parsed.facts,
+          checks,
+          validUntil: parsed.validUntil,
+        });
       }, tenantId);
     } catch (error) {
       if (!(error instanceof EvidenceParseError || error instanceof UnsupportedEvidenceError)) throw error; // storage or database trouble: retried
@@ -102,14 +109,23 @@ export class EvidenceIngestionJob {
   }
 
   /** Records an outcome reached without parsing (rejected URL, unparseable content) in its own transaction. */
-  private async finish(tenantId: string, evidence: EvidenceForIngestion, result: Partial<EvidenceOutcome> & Pick<EvidenceOutcome, 'status'>): Promise<{ outcome: string }> {
+  private async finish(
+    tenantId: string,
+    evidence: EvidenceForIngestion,
+    result: Partial<EvidenceOutcome> & Pick<EvidenceOutcome, 'status'>,
+  ): Promise<{ outcome: string }> {
     const outcome = await this.database.run((manager) => this.record(manager, tenantId, evidence, result), tenantId);
     this.logger.log(`evidence ${evidence.id} ${outcome.outcome}: ${result.error ?? ''}`);
     return outcome;
   }
 
   /** The outcome and its `evidence.processed` / `evidence.failed` event, in the caller's transaction. */
-  private async record(manager: EntityManager, tenantId: string, evidence: EvidenceForIngestion, result: Partial<EvidenceOutcome> & Pick<EvidenceOutcome, 'status'>): Promise<{ outcome: string }> {
+  private async record(
+    manager: EntityManager,
+    tenantId: string,
+    evidence: EvidenceForIngestion,
+    result: Partial<EvidenceOutcome> & Pick<EvidenceOutcome, 'status'>,
+  ): Promise<{ outcome: string }> {
     const outcome: EvidenceOutcome = { kind: null, mediaType: null, facts: {}, checks: [], validUntil: null, error: null, ...result };
     await this.evidence.finish(manager, tenantId, evidence.id, outcome);
     const data: EvidenceProcessedEventData = {

@@ -36,14 +36,23 @@ const MULTIPART_SYNTAX = /multipart|boundary|part header|malformed/i;
  * Streams the `file` part to storage (hashing as it goes) and validates the other fields as `metatype`;
  * the fields may come before or after the file. On any refusal the staged bytes are discarded.
  */
-async function readUpload<T extends object>(storage: BlobStorage, request: MultipartRequest, maxBytes: number, metatype: new () => T): Promise<ParsedUpload<T>> {
+async function readUpload<T extends object>(
+  storage: BlobStorage,
+  request: MultipartRequest,
+  maxBytes: number,
+  metatype: new () => T,
+): Promise<ParsedUpload<T>> {
   const fields: Record<string, string | string[]> = {};
   let staged: StagedBlob | null = null;
   let filename: string | null = null;
   try {
-    for await (const part of request.parts({ limits: { files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, fileSize: maxBytes + 1 }, throwFileSizeLimit: false })) {
+    for await (const part of request.parts({
+      limits: { files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, fileSize: maxBytes + 1 },
+      throwFileSizeLimit: false,
+    })) {
       if (part.type === 'file') {
-        if (part.fieldname !== 'file' || staged) throw new ProblemException(400, 'Send exactly one file, in the field "file"', { errors: [{ field: part.fieldname, message: 'unexpected file' }] });
+        if (part.fieldname !== 'file' || staged)
+          throw new ProblemException(400, 'Send exactly one file, in the field "file"', { errors: [{ field: part.fieldname, message: 'unexpected file' }] });
         filename = part.filename ? part.filename.slice(0, 255) : null;
         staged = await storage.stage(part.file as unknown as Readable, maxBytes);
       } else {
@@ -56,9 +65,11 @@ async function readUpload<T extends object>(storage: BlobStorage, request: Multi
     if (staged) await storage.discard(staged);
     if (error instanceof ProblemException) throw error;
     const code = (error as { code?: string }).code ?? '';
-    if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') throw new ProblemException(413, 'Too many parts in the upload');
+    if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT')
+      throw new ProblemException(413, 'Too many parts in the upload');
     // The multipart parser's own errors (a missing boundary, a body that ends mid-part) carry no code.
-    if (code.startsWith('FST_') || MULTIPART_SYNTAX.test((error as Error).message ?? '')) throw new ProblemException(400, `Unreadable multipart body: ${(error as Error).message}`);
+    if (code.startsWith('FST_') || MULTIPART_SYNTAX.test((error as Error).message ?? ''))
+      throw new ProblemException(400, `Unreadable multipart body: ${(error as Error).message}`);
     throw error;
   }
   if (!staged) throw new ProblemException(400, 'A multipart upload needs a "file" part', { errors: [{ field: 'file', message: 'missing' }] });
@@ -82,7 +93,6 @@ abstract class EvidenceSubmission {
 @ApiTags('Evidence')
 @Controller('api/v1/evidence')
 export class EvidenceIntakeController extends EvidenceSubmission {
-
   @Post()
   @HttpCode(202)
   @Access('evidence:write')
@@ -105,7 +115,6 @@ export class EvidenceIntakeController extends EvidenceSubmission {
 @Controller('api/v1/portal/assessment/evidence')
 @PortalAccess()
 export class PortalEvidenceController extends EvidenceSubmission {
-
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: "Evidence for the portal token's assessment (open assessments only): a multipart `file`, or JSON naming a URL" })

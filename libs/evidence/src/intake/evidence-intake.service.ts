@@ -37,7 +37,8 @@ export class EvidenceIntakeService {
     return async (manager) => {
       const assessment = await this.assessments.find(manager, tenantId, assessmentId);
       if (!assessment) throw new NotFoundProblem(`Assessment ${assessmentId}`);
-      if (!OPEN_ASSESSMENT_STATUSES.includes(assessment.status)) throw new ConflictProblem(`Assessment ${assessmentId} is ${assessment.status}: it no longer accepts evidence`);
+      if (!OPEN_ASSESSMENT_STATUSES.includes(assessment.status))
+        throw new ConflictProblem(`Assessment ${assessmentId} is ${assessment.status}: it no longer accepts evidence`);
       await this.requireSupplier(manager, tenantId, assessment.supplierId);
       return { ...fields, supplierId: assessment.supplierId, productId: assessment.productId ?? undefined, assessmentId: assessment.id };
     };
@@ -54,7 +55,8 @@ export class EvidenceIntakeService {
       if (fields.assessmentId) {
         const assessment = await this.assessments.find(manager, tenantId, fields.assessmentId);
         if (!assessment) throw new NotFoundProblem(`Assessment ${fields.assessmentId}`);
-        if (assessment.supplierId !== fields.supplierId) throw new ProblemException(400, `Assessment ${fields.assessmentId} is not an assessment of supplier ${fields.supplierId}`);
+        if (assessment.supplierId !== fields.supplierId)
+          throw new ProblemException(400, `Assessment ${fields.assessmentId} is not an assessment of supplier ${fields.supplierId}`);
         if (fields.productId && assessment.productId && assessment.productId !== fields.productId) {
           throw new ProblemException(400, `Assessment ${fields.assessmentId} is not an assessment of product ${fields.productId}`);
         }
@@ -74,12 +76,25 @@ export class EvidenceIntakeService {
   }
 
   /** An upload already staged in storage: kept (once per tenant) or discarded. */
-  async acceptUpload(tenantId: string, fields: UploadEvidenceFieldsDto, staged: StagedBlob, filename: string | null, maxBytes: number): Promise<AcceptedEvidence> {
+  async acceptUpload(
+    tenantId: string,
+    fields: UploadEvidenceFieldsDto,
+    staged: StagedBlob,
+    filename: string | null,
+    maxBytes: number,
+  ): Promise<AcceptedEvidence> {
     return this.keepUpload(tenantId, this.customerBinding(tenantId, fields), staged, filename, maxBytes);
   }
 
   /** An upload through the supplier portal, for the token's assessment. */
-  async acceptPortalUpload(tenantId: string, assessmentId: string, fields: PortalEvidenceFieldsDto, staged: StagedBlob, filename: string | null, maxBytes: number): Promise<AcceptedEvidence> {
+  async acceptPortalUpload(
+    tenantId: string,
+    assessmentId: string,
+    fields: PortalEvidenceFieldsDto,
+    staged: StagedBlob,
+    filename: string | null,
+    maxBytes: number,
+  ): Promise<AcceptedEvidence> {
     return this.keepUpload(tenantId, this.portalBinding(tenantId, assessmentId, fields), staged, filename, maxBytes);
   }
 
@@ -130,7 +145,9 @@ export class EvidenceIntakeService {
     return { id: evidence.id, status: evidence.status, sha256: null, size: null };
   }
 
-  private common(fields: UploadEvidenceFieldsDto): Pick<NewEvidence, 'id' | 'supplierId' | 'productId' | 'assessmentId' | 'claimIds' | 'kindHint' | 'uploadedBy'> {
+  private common(
+    fields: UploadEvidenceFieldsDto,
+  ): Pick<NewEvidence, 'id' | 'supplierId' | 'productId' | 'assessmentId' | 'claimIds' | 'kindHint' | 'uploadedBy'> {
     return {
       id: newId(),
       supplierId: fields.supplierId,

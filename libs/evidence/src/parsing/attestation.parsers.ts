@@ -3,7 +3,12 @@ import { parseUntrustedJson } from './untrusted-json';
 
 const STATEMENT_TYPES = ['https://in-toto.io/Statement/v0.1', 'https://in-toto.io/Statement/v1'];
 /** Builders run as a hosted service (SLSA Build L2+ when they sign provenance). */
-const HOSTED_BUILDERS = [/^https:\/\/github\.com\/slsa-framework\/slsa-github-generator\//, /^https:\/\/github\.com\/actions\/runner/, /^https:\/\/gitlab\.com\//, /^https:\/\/cloudbuild\.googleapis\.com\//];
+const HOSTED_BUILDERS = [
+  /^https:\/\/github\.com\/slsa-framework\/slsa-github-generator\//,
+  /^https:\/\/github\.com\/actions\/runner/,
+  /^https:\/\/gitlab\.com\//,
+  /^https:\/\/cloudbuild\.googleapis\.com\//,
+];
 
 export function isInTotoStatement(value: Record<string, unknown>): boolean {
   return typeof value['_type'] === 'string' && STATEMENT_TYPES.includes(value['_type']);
@@ -21,7 +26,8 @@ export function parseProvenance(document: Record<string, unknown>): ParsedEviden
   if (isDsseEnvelope(document)) {
     envelope = true;
     signatures = asArray(document['signatures']).filter(isRecord).length;
-    if (document['payloadType'] !== 'application/vnd.in-toto+json') throw new EvidenceParseError(`DSSE payload type ${text(document['payloadType'], 100)} is not an in-toto statement`);
+    if (document['payloadType'] !== 'application/vnd.in-toto+json')
+      throw new EvidenceParseError(`DSSE payload type ${text(document['payloadType'], 100)} is not an in-toto statement`);
     try {
       statement = parseUntrustedJson(Buffer.from(document['payload'] as string, 'base64'));
     } catch (error) {
@@ -31,14 +37,17 @@ export function parseProvenance(document: Record<string, unknown>): ParsedEviden
   }
   if (!isInTotoStatement(statement)) throw new EvidenceParseError('not an in-toto statement');
   const predicateType = text(statement['predicateType'], 300);
-  if (!predicateType?.startsWith('https://slsa.dev/provenance/')) throw new EvidenceParseError(`predicate ${predicateType ?? '(missing)'} is not SLSA provenance`);
+  if (!predicateType?.startsWith('https://slsa.dev/provenance/'))
+    throw new EvidenceParseError(`predicate ${predicateType ?? '(missing)'} is not SLSA provenance`);
   const predicate = isRecord(statement['predicate']) ? statement['predicate'] : {};
   const v1 = predicateType === 'https://slsa.dev/provenance/v1';
   const runDetails = isRecord(predicate['runDetails']) ? predicate['runDetails'] : {};
   const builder = v1 ? runDetails['builder'] : predicate['builder'];
   const builderId = isRecord(builder) ? text(builder['id'], 500) : null;
   const buildDefinition = isRecord(predicate['buildDefinition']) ? predicate['buildDefinition'] : {};
-  const metadata = isRecord(v1 ? runDetails['metadata'] : predicate['metadata']) ? ((v1 ? runDetails['metadata'] : predicate['metadata']) as Record<string, unknown>) : {};
+  const metadata = isRecord(v1 ? runDetails['metadata'] : predicate['metadata'])
+    ? ((v1 ? runDetails['metadata'] : predicate['metadata']) as Record<string, unknown>)
+    : {};
   const subjects = asArray(statement['subject']).filter(isRecord);
   return {
     kind: 'provenance',

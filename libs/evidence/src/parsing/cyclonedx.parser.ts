@@ -14,7 +14,11 @@ function componentOf(raw: Record<string, unknown>): SbomEntry {
     const expression = spdxExpression(choice['expression']) ?? (isRecord(choice['license']) ? spdxExpression(choice['license']['id']) : null);
     if (expression) licences.push(expression);
   }
-  const hashes = hashesOf(asArray(raw['hashes']).filter(isRecord).map((hash) => ({ alg: hash['alg'], value: hash['content'] })));
+  const hashes = hashesOf(
+    asArray(raw['hashes'])
+      .filter(isRecord)
+      .map((hash) => ({ alg: hash['alg'], value: hash['content'] })),
+  );
   return {
     purl,
     purlBase,
@@ -35,15 +39,22 @@ function toolOf(metadata: Record<string, unknown>): string | null {
   const list = isRecord(tools) ? asArray(tools['components']) : asArray(tools);
   const first = list.find(isRecord);
   if (!first) return null;
-  return [text(first['vendor'], 200) ?? text(isRecord(first['manufacturer']) ? first['manufacturer']['name'] : null, 200), text(first['name'], 200), text(first['version'], 100)]
-    .filter((part): part is string => part !== null)
-    .join(' ') || null;
+  return (
+    [
+      text(first['vendor'], 200) ?? text(isRecord(first['manufacturer']) ? first['manufacturer']['name'] : null, 200),
+      text(first['name'], 200),
+      text(first['version'], 100),
+    ]
+      .filter((part): part is string => part !== null)
+      .join(' ') || null
+  );
 }
 
 /** The BOM's spec version, refused unless supported. */
 export function cycloneDxSpecVersion(bom: Record<string, unknown>): string {
   const specVersion = text(bom['specVersion'], 10);
-  if (!specVersion || !SPEC_VERSIONS.includes(specVersion)) throw new EvidenceParseError(`CycloneDX specVersion ${specVersion ?? '(missing)'} is not supported (1.2–1.6)`);
+  if (!specVersion || !SPEC_VERSIONS.includes(specVersion))
+    throw new EvidenceParseError(`CycloneDX specVersion ${specVersion ?? '(missing)'} is not supported (1.2–1.6)`);
   return specVersion;
 }
 
@@ -64,7 +75,14 @@ export function declaresDependencies(dependency: unknown): boolean {
 }
 
 /** The evidence of a CycloneDX SBOM whose components went through `collector`. */
-export function cycloneDxEvidence(bom: Record<string, unknown>, mediaType: string, sbomMaxAgeDays: number, collector: ComponentCollector, hasDependencyGraph: boolean, vulnerabilities: number): ParsedEvidence {
+export function cycloneDxEvidence(
+  bom: Record<string, unknown>,
+  mediaType: string,
+  sbomMaxAgeDays: number,
+  collector: ComponentCollector,
+  hasDependencyGraph: boolean,
+  vulnerabilities: number,
+): ParsedEvidence {
   const specVersion = cycloneDxSpecVersion(bom);
   const metadata = isRecord(bom['metadata']) ? bom['metadata'] : {};
   const primary = isRecord(metadata['component']) ? componentOf(metadata['component']) : null;
@@ -90,17 +108,38 @@ export function cycloneDxEvidence(bom: Record<string, unknown>, mediaType: strin
 }
 
 /** A CycloneDX BOM held whole (the XML parser maps XML to the JSON shape). */
-export async function parseCycloneDx(bom: Record<string, unknown>, mediaType: string, sbomMaxAgeDays: number, collector: ComponentCollector): Promise<ParsedEvidence> {
+export async function parseCycloneDx(
+  bom: Record<string, unknown>,
+  mediaType: string,
+  sbomMaxAgeDays: number,
+  collector: ComponentCollector,
+): Promise<ParsedEvidence> {
   cycloneDxSpecVersion(bom);
   for (const raw of asArray(bom['components'])) {
     addCycloneDxComponent(raw, collector);
     if (collector.full) await collector.flush();
   }
   await collector.drain();
-  return cycloneDxEvidence(bom, mediaType, sbomMaxAgeDays, collector, asArray(bom['dependencies']).some(declaresDependencies), asArray(bom['vulnerabilities']).length);
+  return cycloneDxEvidence(
+    bom,
+    mediaType,
+    sbomMaxAgeDays,
+    collector,
+    asArray(bom['dependencies']).some(declaresDependencies),
+    asArray(bom['vulnerabilities']).length,
+  );
 }
 
-const ARRAY_PATHS = new Set(['bom.components.component', 'component.components.component', 'licenses.license', 'hashes.hash', 'tools.tool', 'dependencies.dependency', 'dependency.dependency', 'tools.components.component']);
+const ARRAY_PATHS = new Set([
+  'bom.components.component',
+  'component.components.component',
+  'licenses.license',
+  'hashes.hash',
+  'tools.tool',
+  'dependencies.dependency',
+  'dependency.dependency',
+  'tools.components.component',
+]);
 
 /** XML with a DTD is refused outright: no entity expansion (XXE, billion laughs) can happen. */
 export function refuseDtd(xml: string): void {
@@ -136,16 +175,32 @@ export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number, collector
   const mapComponent = (raw: unknown): unknown => {
     if (!isRecord(raw)) return raw;
     const licences = isRecord(raw['licenses'])
-      ? [...asArray(raw['licenses']['license']).filter(isRecord).map((l) => ({ license: { id: l['id'], name: l['name'] } })), ...asArray(raw['licenses']['expression']).map((e) => ({ expression: isRecord(e) ? e['#text'] : e }))]
+      ? [
+          ...asArray(raw['licenses']['license'])
+            .filter(isRecord)
+            .map((l) => ({ license: { id: l['id'], name: l['name'] } })),
+          ...asArray(raw['licenses']['expression']).map((e) => ({ expression: isRecord(e) ? e['#text'] : e })),
+        ]
       : [];
-    const hashes = isRecord(raw['hashes']) ? asArray(raw['hashes']['hash']).map((h) => (isRecord(h) ? { alg: h['@alg'], content: h['#text'] } : { alg: null, content: h })) : [];
+    const hashes = isRecord(raw['hashes'])
+      ? asArray(raw['hashes']['hash']).map((h) => (isRecord(h) ? { alg: h['@alg'], content: h['#text'] } : { alg: null, content: h }))
+      : [];
     const children = isRecord(raw['components']) ? asArray(raw['components']['component']) : [];
     return { ...raw, type: raw['@type'], licenses: licences, hashes, components: children.map(mapComponent) };
   };
   const metadata = isRecord(root['metadata']) ? root['metadata'] : {};
-  const tools = isRecord(metadata['tools']) ? { components: [...asArray(metadata['tools']['tool']), ...(isRecord(metadata['tools']['components']) ? asArray(metadata['tools']['components']['component']) : [])] } : undefined;
+  const tools = isRecord(metadata['tools'])
+    ? {
+        components: [
+          ...asArray(metadata['tools']['tool']),
+          ...(isRecord(metadata['tools']['components']) ? asArray(metadata['tools']['components']['component']) : []),
+        ],
+      }
+    : undefined;
   const dependencies = isRecord(root['dependencies'])
-    ? asArray(root['dependencies']['dependency']).filter(isRecord).map((d) => ({ ref: d['@ref'], dependsOn: asArray(d['dependency']) }))
+    ? asArray(root['dependencies']['dependency'])
+        .filter(isRecord)
+        .map((d) => ({ ref: d['@ref'], dependsOn: asArray(d['dependency']) }))
     : [];
   const bom = {
     specVersion: match[1],

@@ -33,7 +33,10 @@ const detectBinary: BinaryTypeDetector = async (content) => SIGNATURES.find(([ma
 const PROTOTYPES = [Object.prototype, Array.prototype, Function.prototype, String.prototype, Number.prototype];
 const BASELINE = PROTOTYPES.map((prototype) => Object.getOwnPropertyNames(prototype).join());
 function prototypesUntouched(): boolean {
-  return PROTOTYPES.every((prototype, index) => Object.getOwnPropertyNames(prototype).join() === BASELINE[index]) && ({} as Record<string, unknown>)['polluted'] === undefined;
+  return (
+    PROTOTYPES.every((prototype, index) => Object.getOwnPropertyNames(prototype).join() === BASELINE[index]) &&
+    ({} as Record<string, unknown>)['polluted'] === undefined
+  );
 }
 
 /** A parse outcome with only the documented failures caught: anything else fails the property. */
@@ -58,16 +61,88 @@ function wellFormed(outcome: ParsedEvidence | Error): boolean {
 }
 
 const parse = (content: Buffer | string, hint: ParsedEvidence['kind'] | null = null) =>
-  settled(() => parseEvidence(Buffer.isBuffer(content) ? content : Buffer.from(content), { kindHint: hint, sbomMaxAgeDays: 180, detectBinary, now: NOW, maxBytes: 1 << 20 }));
+  settled(() =>
+    parseEvidence(Buffer.isBuffer(content) ? content : Buffer.from(content), {
+      kindHint: hint,
+      sbomMaxAgeDays: 180,
+      detectBinary,
+      now: NOW,
+      maxBytes: 1 << 20,
+    }),
+  );
 
 // ---- generators -------------------------------------------------------------------------------
 
-const DATES = ['2099-01-01T00:00:00Z', '+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00Z', '0000-01-01', '9999-12-31T23:59:59Z', '1', 'yesterday', '', '2026-02-30'];
-const HOSTILE_TEXT = ['__proto__', 'constructor', 'NOASSERTION', 'NONE', 'MIT OR (', 'Apache-2.0 WITH', 'SHA-256', 'a'.repeat(64), '\u0000', '\ud800', '<x>', '&amp;', '../../etc/passwd', 'pkg:npm/%00@1', ...DATES];
+const DATES = [
+  '2099-01-01T00:00:00Z',
+  '+275760-09-13T00:00:00.000Z',
+  '-271821-04-20T00:00:00Z',
+  '0000-01-01',
+  '9999-12-31T23:59:59Z',
+  '1',
+  'yesterday',
+  '',
+  '2026-02-30',
+];
+const HOSTILE_TEXT = [
+  '__proto__',
+  'constructor',
+  'NOASSERTION',
+  'NONE',
+  'MIT OR (',
+  'Apache-2.0 WITH',
+  'SHA-256',
+  'a'.repeat(64),
+  '\u0000',
+  '\ud800',
+  '<x>',
+  '&amp;',
+  '../../etc/passwd',
+  'pkg:npm/%00@1',
+  ...DATES,
+];
 const KEYS = [
-  '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'polluted', '', 'components', 'packages', 'dependencies', 'relationships', 'vulnerabilities',
-  'bomFormat', 'specVersion', 'spdxVersion', '_type', 'predicateType', 'predicate', 'payload', 'payloadType', 'signatures', '@context', 'scorecard', 'repo', 'checks',
-  'metadata', 'timestamp', 'name', 'version', 'purl', 'licenses', 'license', 'expression', 'id', 'hashes', 'alg', 'content', 'analysis', 'state', 'statements', 'status',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'polluted',
+  '',
+  'components',
+  'packages',
+  'dependencies',
+  'relationships',
+  'vulnerabilities',
+  'bomFormat',
+  'specVersion',
+  'spdxVersion',
+  '_type',
+  'predicateType',
+  'predicate',
+  'payload',
+  'payloadType',
+  'signatures',
+  '@context',
+  'scorecard',
+  'repo',
+  'checks',
+  'metadata',
+  'timestamp',
+  'name',
+  'version',
+  'purl',
+  'licenses',
+  'license',
+  'expression',
+  'id',
+  'hashes',
+  'alg',
+  'content',
+  'analysis',
+  'state',
+  'statements',
+  'status',
 ];
 
 const shortText = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom(...HOSTILE_TEXT));
@@ -77,34 +152,94 @@ const RAW_NUMBERS = ['0', '-0', '1e999', '-1e999', '1e-999', '123456789012345678
 /** JSON text (not values: so numbers JSON.stringify cannot write, and `__proto__` keys, appear). */
 const { value: jsonText } = fc.letrec<{ value: string; scalar: string; array: string; object: string }>((tie) => ({
   value: fc.oneof({ depthSize: 'xsmall', withCrossShrink: true }, tie('scalar'), tie('array'), tie('object')),
-  scalar: fc.oneof(fc.constantFrom('null', 'true', 'false', ...RAW_NUMBERS), fc.integer().map(String), fc.double({ noNaN: true, noDefaultInfinity: true }).map(String), shortText.map((s) => JSON.stringify(s))),
+  scalar: fc.oneof(
+    fc.constantFrom('null', 'true', 'false', ...RAW_NUMBERS),
+    fc.integer().map(String),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+    shortText.map((s) => JSON.stringify(s)),
+  ),
   array: fc.array(tie('value'), { maxLength: 3 }).map((items) => `[${items.join(',')}]`),
-  object: fc.array(fc.tuple(key, tie('value')), { maxLength: 3 }).map((entries) => `{${entries.map(([name, value]) => `${JSON.stringify(name)}:${value}`).join(',')}}`),
+  object: fc
+    .array(fc.tuple(key, tie('value')), { maxLength: 3 })
+    .map((entries) => `{${entries.map(([name, value]) => `${JSON.stringify(name)}:${value}`).join(',')}}`),
 }));
 
 const entry = (name: string, value: Arbitrary<string>) => value.map((text) => `${JSON.stringify(name)}:${text}`);
 /** A JSON object with the given members and a few hostile extra ones, in any order. */
 function jsonDocument(members: Arbitrary<string>[]): Arbitrary<string> {
   return fc
-    .tuple(fc.tuple(...members), fc.array(fc.tuple(key, jsonText).map(([name, value]) => `${JSON.stringify(name)}:${value}`), { maxLength: 1 }), fc.boolean())
+    .tuple(
+      fc.tuple(...members),
+      fc.array(
+        fc.tuple(key, jsonText).map(([name, value]) => `${JSON.stringify(name)}:${value}`),
+        { maxLength: 1 },
+      ),
+      fc.boolean(),
+    )
     .map(([required, extra, reversed]) => {
       const all = [...required, ...extra];
       return `{${(reversed ? all.reverse() : all).join(',')}}`;
     });
 }
-const oneOfText = (...values: string[]) => fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...values.map((v) => JSON.stringify(v))) }, { weight: 1, arbitrary: jsonText });
-const listOf = (item: Arbitrary<string>, maxLength = 2) => fc.oneof({ weight: 4, arbitrary: fc.array(item, { maxLength }).map((items) => `[${items.join(',')}]`) }, { weight: 1, arbitrary: jsonText });
+const oneOfText = (...values: string[]) =>
+  fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...values.map((v) => JSON.stringify(v))) }, { weight: 1, arbitrary: jsonText });
+const listOf = (item: Arbitrary<string>, maxLength = 2) =>
+  fc.oneof({ weight: 4, arbitrary: fc.array(item, { maxLength }).map((items) => `[${items.join(',')}]`) }, { weight: 1, arbitrary: jsonText });
 const purlText = fc.oneof(
-  fc.constantFrom('pkg:npm/lodash@4.17.21', 'pkg:maven/org.apache/x@1?type=jar#sub/path', 'pkg:npm/%40scope/name@1', 'PKG:NPM/a@b', 'pkg:/', 'pkg:npm/@', 'pkg:npm/a%ZZ', 'pkg:npm/a?b=c&b=d', 'pkg:golang/x/y@v0.0.0-2020'),
-  fc.tuple(fc.constantFrom('pkg:', 'PKG:', 'pkg:/', ''), fc.string({ maxLength: 5 }), fc.constantFrom('/', '//', ''), fc.string({ maxLength: 8 }), fc.constantFrom('', '@'), fc.string({ maxLength: 5 }), fc.constantFrom('', '?a=b', '?=', '#x/y', '?checksum=sha256:ab')).map((parts) => parts.join('')),
+  fc.constantFrom(
+    'pkg:npm/lodash@4.17.21',
+    'pkg:maven/org.apache/x@1?type=jar#sub/path',
+    'pkg:npm/%40scope/name@1',
+    'PKG:NPM/a@b',
+    'pkg:/',
+    'pkg:npm/@',
+    'pkg:npm/a%ZZ',
+    'pkg:npm/a?b=c&b=d',
+    'pkg:golang/x/y@v0.0.0-2020',
+  ),
+  fc
+    .tuple(
+      fc.constantFrom('pkg:', 'PKG:', 'pkg:/', ''),
+      fc.string({ maxLength: 5 }),
+      fc.constantFrom('/', '//', ''),
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom('', '@'),
+      fc.string({ maxLength: 5 }),
+      fc.constantFrom('', '?a=b', '?=', '#x/y', '?checksum=sha256:ab'),
+    )
+    .map((parts) => parts.join('')),
 );
 
 const { component } = fc.letrec<{ component: string }>((tie) => ({
   component: jsonDocument([
     entry('name', oneOfText('lodash', '')),
-    entry('purl', fc.oneof(purlText.map((p) => JSON.stringify(p)), jsonText)),
-    entry('licenses', listOf(fc.oneof(jsonDocument([entry('license', jsonDocument([entry('id', oneOfText('MIT', 'GPL-2.0+', 'NOASSERTION'))]))]), jsonDocument([entry('expression', oneOfText('MIT OR Apache-2.0', '(MIT', 'LicenseRef-x'))])), 1)),
-    entry('hashes', listOf(jsonDocument([entry('alg', oneOfText('SHA-256', 'sha1', 'MD5', 'BLAKE3', 'CRC32')), entry('content', oneOfText('a'.repeat(64), 'ZZ', 'b'.repeat(129)))]), 1)),
+    entry(
+      'purl',
+      fc.oneof(
+        purlText.map((p) => JSON.stringify(p)),
+        jsonText,
+      ),
+    ),
+    entry(
+      'licenses',
+      listOf(
+        fc.oneof(
+          jsonDocument([entry('license', jsonDocument([entry('id', oneOfText('MIT', 'GPL-2.0+', 'NOASSERTION'))]))]),
+          jsonDocument([entry('expression', oneOfText('MIT OR Apache-2.0', '(MIT', 'LicenseRef-x'))]),
+        ),
+        1,
+      ),
+    ),
+    entry(
+      'hashes',
+      listOf(
+        jsonDocument([
+          entry('alg', oneOfText('SHA-256', 'sha1', 'MD5', 'BLAKE3', 'CRC32')),
+          entry('content', oneOfText('a'.repeat(64), 'ZZ', 'b'.repeat(129))),
+        ]),
+        1,
+      ),
+    ),
     fc.oneof({ weight: 5, arbitrary: entry('version', oneOfText('1.0.0')) }, { weight: 1, arbitrary: entry('components', listOf(tie('component'), 2)) }),
   ]),
 }));
@@ -112,7 +247,17 @@ const { component } = fc.letrec<{ component: string }>((tie) => ({
 const cycloneDxJson = jsonDocument([
   entry('bomFormat', oneOfText('CycloneDX')),
   entry('specVersion', oneOfText('1.2', '1.4', '1.6', '2.0', '1.5 ')),
-  entry('metadata', jsonDocument([entry('timestamp', fc.constantFrom(...DATES).map((d) => JSON.stringify(d))), entry('component', component), entry('tools', jsonText)])),
+  entry(
+    'metadata',
+    jsonDocument([
+      entry(
+        'timestamp',
+        fc.constantFrom(...DATES).map((d) => JSON.stringify(d)),
+      ),
+      entry('component', component),
+      entry('tools', jsonText),
+    ]),
+  ),
   entry('components', listOf(component)),
   entry('dependencies', listOf(jsonDocument([entry('ref', jsonText), entry('dependsOn', jsonText)]))),
 ]);
@@ -121,72 +266,216 @@ const spdxPackage = jsonDocument([
   entry('SPDXID', oneOfText('SPDXRef-app', 'SPDXRef-dep')),
   entry('name', oneOfText('widget')),
   entry('versionInfo', jsonText),
-  entry('externalRefs', listOf(jsonDocument([entry('referenceType', oneOfText('purl', 'cpe23Type')), entry('referenceLocator', fc.oneof(purlText.map((p) => JSON.stringify(p)), jsonText))]))),
+  entry(
+    'externalRefs',
+    listOf(
+      jsonDocument([
+        entry('referenceType', oneOfText('purl', 'cpe23Type')),
+        entry(
+          'referenceLocator',
+          fc.oneof(
+            purlText.map((p) => JSON.stringify(p)),
+            jsonText,
+          ),
+        ),
+      ]),
+    ),
+  ),
   entry('checksums', listOf(jsonDocument([entry('algorithm', oneOfText('SHA256', 'SHA1')), entry('checksumValue', oneOfText('a'.repeat(64)))]))),
   entry('licenseConcluded', oneOfText('MIT', 'NOASSERTION', 'MIT AND (')),
 ]);
 const spdxJson = jsonDocument([
   entry('spdxVersion', oneOfText('SPDX-2.3', 'SPDX-2.2', 'SPDX-3.0')),
-  entry('creationInfo', jsonDocument([entry('created', fc.constantFrom(...DATES).map((d) => JSON.stringify(d))), entry('creators', listOf(oneOfText('Tool: x', 'Person: y')))])),
+  entry(
+    'creationInfo',
+    jsonDocument([
+      entry(
+        'created',
+        fc.constantFrom(...DATES).map((d) => JSON.stringify(d)),
+      ),
+      entry('creators', listOf(oneOfText('Tool: x', 'Person: y'))),
+    ]),
+  ),
   entry('documentDescribes', listOf(oneOfText('SPDXRef-app'))),
   entry('packages', listOf(spdxPackage)),
-  entry('relationships', listOf(jsonDocument([entry('spdxElementId', oneOfText('SPDXRef-DOCUMENT', 'SPDXRef-app')), entry('relationshipType', oneOfText('DESCRIBES', 'DEPENDS_ON')), entry('relatedSpdxElement', oneOfText('SPDXRef-app', 'SPDXRef-dep'))]))),
+  entry(
+    'relationships',
+    listOf(
+      jsonDocument([
+        entry('spdxElementId', oneOfText('SPDXRef-DOCUMENT', 'SPDXRef-app')),
+        entry('relationshipType', oneOfText('DESCRIBES', 'DEPENDS_ON')),
+        entry('relatedSpdxElement', oneOfText('SPDXRef-app', 'SPDXRef-dep')),
+      ]),
+    ),
+  ),
 ]);
 
 const statement = jsonDocument([
   entry('_type', oneOfText('https://in-toto.io/Statement/v1', 'https://in-toto.io/Statement/v0.1')),
   entry('predicateType', oneOfText('https://slsa.dev/provenance/v1', 'https://slsa.dev/provenance/v0.2', 'https://spdx.dev/Document')),
   entry('subject', listOf(jsonDocument([entry('name', jsonText), entry('digest', jsonText)]))),
-  entry('predicate', jsonDocument([entry('runDetails', jsonDocument([entry('builder', jsonDocument([entry('id', oneOfText('https://github.com/actions/runner'))])), entry('metadata', jsonText)])), entry('builder', jsonText), entry('buildDefinition', jsonText)])),
+  entry(
+    'predicate',
+    jsonDocument([
+      entry(
+        'runDetails',
+        jsonDocument([entry('builder', jsonDocument([entry('id', oneOfText('https://github.com/actions/runner'))])), entry('metadata', jsonText)]),
+      ),
+      entry('builder', jsonText),
+      entry('buildDefinition', jsonText),
+    ]),
+  ),
 ]);
 const dsseEnvelope = jsonDocument([
   entry('payloadType', oneOfText('application/vnd.in-toto+json', 'text/plain')),
-  entry('payload', fc.oneof(statement.map((s) => Buffer.from(s).toString('base64')), fc.uint8Array({ maxLength: 24 }).map((b) => Buffer.from(b).toString('base64')), shortText).map((p) => JSON.stringify(p))),
+  entry(
+    'payload',
+    fc
+      .oneof(
+        statement.map((s) => Buffer.from(s).toString('base64')),
+        fc.uint8Array({ maxLength: 24 }).map((b) => Buffer.from(b).toString('base64')),
+        shortText,
+      )
+      .map((p) => JSON.stringify(p)),
+  ),
   entry('signatures', fc.oneof(fc.constant('[]'), listOf(jsonText))),
 ]);
 const openVex = jsonDocument([
   entry('@context', oneOfText('https://openvex.dev/ns/v0.2.0', 'https://openvex.dev/ns')),
   entry('author', jsonText),
-  entry('timestamp', fc.constantFrom(...DATES).map((d) => JSON.stringify(d))),
+  entry(
+    'timestamp',
+    fc.constantFrom(...DATES).map((d) => JSON.stringify(d)),
+  ),
   entry('statements', listOf(jsonDocument([entry('status', oneOfText('not_affected', 'fixed')), entry('vulnerability', jsonText)]))),
 ]);
 const cycloneDxVex = jsonDocument([
   entry('bomFormat', oneOfText('CycloneDX')),
   entry('specVersion', oneOfText('1.5')),
-  entry('vulnerabilities', fc.array(jsonDocument([entry('id', jsonText), entry('analysis', jsonDocument([entry('state', oneOfText('not_affected', 'exploitable'))]))]), { minLength: 1, maxLength: 3 }).map((items) => `[${items.join(',')}]`)),
+  entry(
+    'vulnerabilities',
+    fc
+      .array(jsonDocument([entry('id', jsonText), entry('analysis', jsonDocument([entry('state', oneOfText('not_affected', 'exploitable'))]))]), {
+        minLength: 1,
+        maxLength: 3,
+      })
+      .map((items) => `[${items.join(',')}]`),
+  ),
 ]);
 const scorecard = jsonDocument([
   entry('scorecard', jsonDocument([entry('version', jsonText)])),
   entry('repo', jsonDocument([entry('name', oneOfText('github.com/a/b')), entry('commit', jsonText)])),
-  entry('checks', fc.array(jsonDocument([entry('name', jsonText), entry('score', jsonText)]), { maxLength: 3 }).map((items) => `[${items.join(',')}]`)),
-  entry('date', fc.constantFrom(...DATES).map((d) => JSON.stringify(d))),
+  entry(
+    'checks',
+    fc.array(jsonDocument([entry('name', jsonText), entry('score', jsonText)]), { maxLength: 3 }).map((items) => `[${items.join(',')}]`),
+  ),
+  entry(
+    'date',
+    fc.constantFrom(...DATES).map((d) => JSON.stringify(d)),
+  ),
   entry('score', jsonText),
 ]);
 
 /** CycloneDX XML, valid or not: elements of the schema, attributes, entities, CDATA, comments, declarations. */
-const XML_BITS = ['&amp;', '&lt;', '&xxe;', '&#0;', '&#x110000;', '<![CDATA[<bom>]]>', '<!-- c -->', '<?pi x?>', '<!DOCTYPE bom>', '<!ENTITY a "b">', ']]>', '<', '>', '"', "'"];
-const XML_TAGS = ['bom', 'metadata', 'timestamp', 'component', 'components', 'name', 'version', 'purl', 'licenses', 'license', 'id', 'expression', 'hashes', 'hash', 'tools', 'tool', 'dependencies', 'dependency'];
+const XML_BITS = [
+  '&amp;',
+  '&lt;',
+  '&xxe;',
+  '&#0;',
+  '&#x110000;',
+  '<![CDATA[<bom>]]>',
+  '<!-- c -->',
+  '<?pi x?>',
+  '<!DOCTYPE bom>',
+  '<!ENTITY a "b">',
+  ']]>',
+  '<',
+  '>',
+  '"',
+  "'",
+];
+const XML_TAGS = [
+  'bom',
+  'metadata',
+  'timestamp',
+  'component',
+  'components',
+  'name',
+  'version',
+  'purl',
+  'licenses',
+  'license',
+  'id',
+  'expression',
+  'hashes',
+  'hash',
+  'tools',
+  'tool',
+  'dependencies',
+  'dependency',
+];
 const { element: xmlElement } = fc.letrec<{ element: string; content: string }>((tie) => ({
   element: fc
-    .tuple(fc.constantFrom(...XML_TAGS), fc.array(fc.tuple(fc.constantFrom('type', 'alg', 'ref', 'xmlns', '__proto__', 'constructor'), shortText), { maxLength: 2 }), tie('content'), fc.constantFrom('full', 'full', 'full', 'empty', 'unclosed'))
+    .tuple(
+      fc.constantFrom(...XML_TAGS),
+      fc.array(fc.tuple(fc.constantFrom('type', 'alg', 'ref', 'xmlns', '__proto__', 'constructor'), shortText), { maxLength: 2 }),
+      tie('content'),
+      fc.constantFrom('full', 'full', 'full', 'empty', 'unclosed'),
+    )
     .map(([tag, attributes, content, form]) => {
       const attrs = attributes.map(([name, value]) => ` ${name}="${value.replace(/"/g, '&quot;')}"`).join('');
       if (form === 'empty') return `<${tag}${attrs}/>`;
       return `<${tag}${attrs}>${content}${form === 'full' ? `</${tag}>` : ''}`;
     }),
-  content: fc.oneof({ depthSize: 'small' }, shortText.map((s) => s.replace(/[<&]/g, '')), fc.constantFrom(...XML_BITS), fc.array(tie('element'), { maxLength: 3 }).map((items) => items.join(''))),
+  content: fc.oneof(
+    { depthSize: 'small' },
+    shortText.map((s) => s.replace(/[<&]/g, '')),
+    fc.constantFrom(...XML_BITS),
+    fc.array(tie('element'), { maxLength: 3 }).map((items) => items.join('')),
+  ),
 }));
 const cycloneDxXml = fc
-  .tuple(fc.constantFrom('', '<?xml version="1.0" encoding="UTF-8"?>', '\uFEFF<?xml version="1.0"?>'), fc.constantFrom('1.2', '1.4', '1.6', '9.9'), fc.array(xmlElement, { maxLength: 3 }), fc.constantFrom('</bom>', '', '</bom><bom>'))
-  .map(([declaration, version, children, end]) => `${declaration}<bom xmlns="http://cyclonedx.org/schema/bom/${version}" version="1">${children.join('')}${end}`);
+  .tuple(
+    fc.constantFrom('', '<?xml version="1.0" encoding="UTF-8"?>', '\uFEFF<?xml version="1.0"?>'),
+    fc.constantFrom('1.2', '1.4', '1.6', '9.9'),
+    fc.array(xmlElement, { maxLength: 3 }),
+    fc.constantFrom('</bom>', '', '</bom><bom>'),
+  )
+  .map(
+    ([declaration, version, children, end]) => `${declaration}<bom xmlns="http://cyclonedx.org/schema/bom/${version}" version="1">${children.join('')}${end}`,
+  );
 
-const SPDX_TAGS = ['SPDXVersion', 'Created', 'Creator', 'DocumentDescribes', 'PackageName', 'SPDXID', 'PackageVersion', 'PackageSupplier', 'PackageLicenseConcluded', 'PackageLicenseDeclared', 'PackageChecksum', 'ExternalRef', 'Relationship', 'PackageComment'];
+const SPDX_TAGS = [
+  'SPDXVersion',
+  'Created',
+  'Creator',
+  'DocumentDescribes',
+  'PackageName',
+  'SPDXID',
+  'PackageVersion',
+  'PackageSupplier',
+  'PackageLicenseConcluded',
+  'PackageLicenseDeclared',
+  'PackageChecksum',
+  'ExternalRef',
+  'Relationship',
+  'PackageComment',
+];
 const spdxTagValue = fc
   .tuple(
     fc.constantFrom('SPDX-2.3', 'SPDX-2.2', 'SPDX-9'),
     fc.array(
       fc.oneof(
-        fc.tuple(fc.constantFrom(...SPDX_TAGS), fc.oneof(shortText, purlText.map((p) => `PACKAGE-MANAGER purl ${p}`), fc.constantFrom('SHA256: abc', 'SPDXRef-a DEPENDS_ON SPDXRef-b', '<text>open', '<text>x</text>', ':', 'Tool: t'))).map(([tag, value]) => `${tag}: ${value}`),
+        fc
+          .tuple(
+            fc.constantFrom(...SPDX_TAGS),
+            fc.oneof(
+              shortText,
+              purlText.map((p) => `PACKAGE-MANAGER purl ${p}`),
+              fc.constantFrom('SHA256: abc', 'SPDXRef-a DEPENDS_ON SPDXRef-b', '<text>open', '<text>x</text>', ':', 'Tool: t'),
+            ),
+          )
+          .map(([tag, value]) => `${tag}: ${value}`),
         fc.constantFrom('', '# comment', 'no colon', ':leading', '</text>'),
       ),
       { maxLength: 12 },
@@ -195,10 +484,28 @@ const spdxTagValue = fc
   )
   .map(([version, lines, newline]) => [`SPDXVersion: ${version}`, ...lines].join(newline));
 
-const SECURITY_FIELDS = ['Contact', 'Expires', 'Policy', 'Encryption', 'Canonical', 'Preferred-Languages', 'Acknowledgments', 'Hiring', 'CSAF', 'contact', 'X-Unknown'];
+const SECURITY_FIELDS = [
+  'Contact',
+  'Expires',
+  'Policy',
+  'Encryption',
+  'Canonical',
+  'Preferred-Languages',
+  'Acknowledgments',
+  'Hiring',
+  'CSAF',
+  'contact',
+  'X-Unknown',
+];
 const securityTxt = fc
   .tuple(
-    fc.array(fc.oneof(fc.tuple(fc.constantFrom(...SECURITY_FIELDS), fc.oneof(shortText, fc.constantFrom(...DATES))).map(([field, value]) => `${field}: ${value}`), fc.constantFrom('# comment', '', '- -escaped', 'Contact:', 'Expires:')), { minLength: 1, maxLength: 10 }),
+    fc.array(
+      fc.oneof(
+        fc.tuple(fc.constantFrom(...SECURITY_FIELDS), fc.oneof(shortText, fc.constantFrom(...DATES))).map(([field, value]) => `${field}: ${value}`),
+        fc.constantFrom('# comment', '', '- -escaped', 'Contact:', 'Expires:'),
+      ),
+      { minLength: 1, maxLength: 10 },
+    ),
     fc.constantFrom('plain', 'signed', 'signed-unterminated', 'signed-no-headers'),
     fc.constantFrom('\n', '\r\n'),
   )
@@ -213,7 +520,15 @@ const securityTxt = fc
 /** Edits to a real document: flipped, inserted and deleted bytes, a cut, a hostile splice. */
 type Edit = { at: number; kind: 'flip' | 'insert' | 'delete' | 'cut' | 'splice'; byte: number; text: string };
 const edits = fc.array(
-  fc.record({ at: fc.nat(), kind: fc.constantFrom('flip', 'insert', 'delete', 'cut', 'splice'), byte: fc.integer({ min: 0, max: 255 }), text: fc.oneof(fc.constantFrom('"__proto__":{"polluted":1},', '<!DOCTYPE x>', '\u0000', '\xff', '{', ']', '&xxe;', '-----BEGIN PGP SIGNATURE-----'), shortText) }) as Arbitrary<Edit>,
+  fc.record({
+    at: fc.nat(),
+    kind: fc.constantFrom('flip', 'insert', 'delete', 'cut', 'splice'),
+    byte: fc.integer({ min: 0, max: 255 }),
+    text: fc.oneof(
+      fc.constantFrom('"__proto__":{"polluted":1},', '<!DOCTYPE x>', '\u0000', '\xff', '{', ']', '&xxe;', '-----BEGIN PGP SIGNATURE-----'),
+      shortText,
+    ),
+  }) as Arbitrary<Edit>,
   { minLength: 1, maxLength: 4 },
 );
 function applyEdits(document: Buffer, changes: Edit[]): Buffer {
@@ -230,11 +545,33 @@ function applyEdits(document: Buffer, changes: Edit[]): Buffer {
 }
 
 const REAL_DOCUMENTS = [
-  ...['cyclonedx.json', 'cyclonedx.xml', 'spdx.json', 'spdx.spdx', 'security.txt', 'security-signed.txt', 'certificate.pem', 'certificate.der', 'provenance.json'].map(fixture),
-  Buffer.from(JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: fixture('provenance.json').toString('base64'), signatures: [{ sig: 'x' }] })),
-  Buffer.from(JSON.stringify({ '@context': 'https://openvex.dev/ns/v0.2.0', author: 'a', timestamp: '2026-01-01T00:00:00Z', statements: [{ status: 'not_affected' }] })),
+  ...[
+    'cyclonedx.json',
+    'cyclonedx.xml',
+    'spdx.json',
+    'spdx.spdx',
+    'security.txt',
+    'security-signed.txt',
+    'certificate.pem',
+    'certificate.der',
+    'provenance.json',
+  ].map(fixture),
+  Buffer.from(
+    JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: fixture('provenance.json').toString('base64'), signatures: [{ sig: 'x' }] }),
+  ),
+  Buffer.from(
+    JSON.stringify({ '@context': 'https://openvex.dev/ns/v0.2.0', author: 'a', timestamp: '2026-01-01T00:00:00Z', statements: [{ status: 'not_affected' }] }),
+  ),
   Buffer.from(JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', vulnerabilities: [{ id: 'CVE-1', analysis: { state: 'not_affected' } }] })),
-  Buffer.from(JSON.stringify({ scorecard: { version: 'v5' }, repo: { name: 'github.com/a/b', commit: 'c' }, date: '2026-01-01', score: 7.5, checks: [{ name: 'Pinned-Dependencies', score: 8 }] })),
+  Buffer.from(
+    JSON.stringify({
+      scorecard: { version: 'v5' },
+      repo: { name: 'github.com/a/b', commit: 'c' },
+      date: '2026-01-01',
+      score: 7.5,
+      checks: [{ name: 'Pinned-Dependencies', score: 8 }],
+    }),
+  ),
   Buffer.from('%PDF-1.7\n/Type /Page\n'),
 ];
 
@@ -246,19 +583,44 @@ describe('evidence parsers under generated input', () => {
   });
 
   it('parseEvidence: arbitrary bytes', async () => {
-    await fc.assert(fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 48 }), fc.tuple(fc.constantFrom(...SIGNATURES.map(([magic]) => magic), '{', '<', '\uFEFF', '0\x82', '-----BEGIN CERTIFICATE-----'), fc.uint8Array({ maxLength: 32 })).map(([start, rest]) => new Uint8Array(Buffer.concat([Buffer.from(start, 'latin1'), rest])))), async (bytes) => wellFormed(await parse(Buffer.from(bytes)))), ASYNC);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 48 }),
+          fc
+            .tuple(
+              fc.constantFrom(...SIGNATURES.map(([magic]) => magic), '{', '<', '\uFEFF', '0\x82', '-----BEGIN CERTIFICATE-----'),
+              fc.uint8Array({ maxLength: 32 }),
+            )
+            .map(([start, rest]) => new Uint8Array(Buffer.concat([Buffer.from(start, 'latin1'), rest]))),
+        ),
+        async (bytes) => wellFormed(await parse(Buffer.from(bytes))),
+      ),
+      ASYNC,
+    );
   });
 
   it('parseEvidence: mutated real documents of every kind', async () => {
-    await fc.assert(fc.asyncProperty(fc.constantFrom(...REAL_DOCUMENTS), edits, fc.constantFrom(null, 'policy' as const), async (document, changes, hint) => wellFormed(await parse(applyEdits(document, changes), hint))), ASYNC);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...REAL_DOCUMENTS), edits, fc.constantFrom(null, 'policy' as const), async (document, changes, hint) =>
+        wellFormed(await parse(applyEdits(document, changes), hint)),
+      ),
+      ASYNC,
+    );
   });
 
   it('parseEvidence: structured but hostile JSON of no particular format', async () => {
-    await fc.assert(fc.asyncProperty(jsonText, async (text) => wellFormed(await parse(text))), ASYNC);
+    await fc.assert(
+      fc.asyncProperty(jsonText, async (text) => wellFormed(await parse(text))),
+      ASYNC,
+    );
   });
 
   it('CycloneDX JSON', async () => {
-    await fc.assert(fc.asyncProperty(cycloneDxJson, async (text) => wellFormed(await parse(text))), ASYNC);
+    await fc.assert(
+      fc.asyncProperty(cycloneDxJson, async (text) => wellFormed(await parse(text))),
+      ASYNC,
+    );
   });
 
   it('CycloneDX XML: never parsed with a DTD, malformed XML refused', async () => {
@@ -274,11 +636,17 @@ describe('evidence parsers under generated input', () => {
   });
 
   it('SPDX JSON', async () => {
-    await fc.assert(fc.asyncProperty(spdxJson, async (text) => wellFormed(await parse(text))), ASYNC);
+    await fc.assert(
+      fc.asyncProperty(spdxJson, async (text) => wellFormed(await parse(text))),
+      ASYNC,
+    );
   });
 
   it('SPDX tag-value', async () => {
-    await fc.assert(fc.asyncProperty(spdxTagValue, async (text) => wellFormed(await parse(text))), ASYNC);
+    await fc.assert(
+      fc.asyncProperty(spdxTagValue, async (text) => wellFormed(await parse(text))),
+      ASYNC,
+    );
   });
 
   it('security.txt, plain and cleartext-signed', async () => {
@@ -294,17 +662,35 @@ describe('evidence parsers under generated input', () => {
 
   it('certificates, PEM and DER', async () => {
     const der = fixture('certificate.der');
-    const pemBody = fixture('certificate.pem').toString().replace(/-----[A-Z ]+-----|\s/g, '');
+    const pemBody = fixture('certificate.pem')
+      .toString()
+      .replace(/-----[A-Z ]+-----|\s/g, '');
     const damagedDer = edits.map((changes) => applyEdits(der, changes));
-    const pem = fc.tuple(fc.oneof(fc.constant(pemBody), edits.map((changes) => applyEdits(Buffer.from(pemBody), changes).toString('latin1')), fc.base64String({ maxLength: 40 })), fc.constantFrom('', '\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')).map(([body, chain]) => Buffer.from(`-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----${chain}\n`));
+    const pem = fc
+      .tuple(
+        fc.oneof(
+          fc.constant(pemBody),
+          edits.map((changes) => applyEdits(Buffer.from(pemBody), changes).toString('latin1')),
+          fc.base64String({ maxLength: 40 }),
+        ),
+        fc.constantFrom('', '\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'),
+      )
+      .map(([body, chain]) => Buffer.from(`-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----${chain}\n`));
     await fc.assert(
-      fc.asyncProperty(fc.oneof(damagedDer.map((bytes) => [bytes, false] as const), pem.map((bytes) => [bytes, true] as const)), fc.nat(9), async ([bytes, isPem], draw) => {
-        if (draw === 0) {
-          const direct = await settled(() => parseCertificate(bytes, isPem, NOW));
-          if (direct instanceof UnsupportedEvidenceError || !wellFormed(direct)) return false;
-        }
-        return wellFormed(await parse(bytes));
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          damagedDer.map((bytes) => [bytes, false] as const),
+          pem.map((bytes) => [bytes, true] as const),
+        ),
+        fc.nat(9),
+        async ([bytes, isPem], draw) => {
+          if (draw === 0) {
+            const direct = await settled(() => parseCertificate(bytes, isPem, NOW));
+            if (direct instanceof UnsupportedEvidenceError || !wellFormed(direct)) return false;
+          }
+          return wellFormed(await parse(bytes));
+        },
+      ),
       ASYNC,
     );
   });
@@ -366,14 +752,25 @@ describe('UntrustedJsonReader', () => {
   });
 
   it('refuses what JSON.parse refuses (and non-objects), with a parse error only', () => {
-    const damaged = fc.tuple(objects, fc.array(fc.tuple(fc.nat(), fc.constantFrom('', '{', '}', '[', ']', ',', ':', '"', '\\', '0', '-', 'e', '.', 'tru', ' ', '\u0000', '01', '+1', "'", '/*', 'NaN')), { minLength: 1, maxLength: 3 })).map(([value, changes]) => {
-      let text = JSON.stringify(value);
-      for (const [at, insert] of changes) {
-        const index = at % (text.length + 1);
-        text = `${text.slice(0, index)}${insert}${text.slice(index + (insert === '' ? 1 : 0))}`;
-      }
-      return text;
-    });
+    const damaged = fc
+      .tuple(
+        objects,
+        fc.array(
+          fc.tuple(
+            fc.nat(),
+            fc.constantFrom('', '{', '}', '[', ']', ',', ':', '"', '\\', '0', '-', 'e', '.', 'tru', ' ', '\u0000', '01', '+1', "'", '/*', 'NaN'),
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+      )
+      .map(([value, changes]) => {
+        let text = JSON.stringify(value);
+        for (const [at, insert] of changes) {
+          const index = at % (text.length + 1);
+          text = `${text.slice(0, index)}${insert}${text.slice(index + (insert === '' ? 1 : 0))}`;
+        }
+        return text;
+      });
     fc.assert(
       fc.property(fc.oneof(damaged, fc.string({ maxLength: 16 }), jsonText), (generated) => {
         // As the reader sees it: UTF-8 bytes (a lone surrogate becomes U+FFFD).
@@ -393,7 +790,8 @@ describe('UntrustedJsonReader', () => {
         }
         const isObject = typeof expected === 'object' && expected !== null && !Array.isArray(expected);
         if (expected === undefined || !isObject) expect(actual).toBeInstanceOf(Error);
-        else if (!(actual instanceof EvidenceParseError && (/__proto__|nested deeper|out of range/.test(actual.message) || givenTwice(text, actual.message)))) expect(actual).toEqual(expected);
+        else if (!(actual instanceof EvidenceParseError && (/__proto__|nested deeper|out of range/.test(actual.message) || givenTwice(text, actual.message))))
+          expect(actual).toEqual(expected);
         return prototypesUntouched();
       }),
       { numRuns: RUNS },
@@ -434,7 +832,13 @@ describe('SBOM component fields', () => {
 
   it('spdxExpression: null or the trimmed expression, which parses again', () => {
     const expressions = fc.oneof(
-      fc.tuple(fc.constantFrom('MIT', 'Apache-2.0', 'GPL-2.0-only', 'LicenseRef-x', 'NOASSERTION', 'NONE', '(', ')', 'nope'), fc.constantFrom(' OR ', ' AND ', ' WITH ', ' ', ''), fc.constantFrom('MIT', 'Classpath-exception-2.0', '(BSD-3-Clause', '')).map((parts) => parts.join('')),
+      fc
+        .tuple(
+          fc.constantFrom('MIT', 'Apache-2.0', 'GPL-2.0-only', 'LicenseRef-x', 'NOASSERTION', 'NONE', '(', ')', 'nope'),
+          fc.constantFrom(' OR ', ' AND ', ' WITH ', ' ', ''),
+          fc.constantFrom('MIT', 'Classpath-exception-2.0', '(BSD-3-Clause', ''),
+        )
+        .map((parts) => parts.join('')),
       fc.string({ maxLength: 20 }),
       fc.anything({ maxDepth: 1 }),
     );
@@ -452,7 +856,10 @@ describe('SBOM component fields', () => {
 
   it('hashesOf: only known algorithms, named canonically, with lower-case hex values', () => {
     const hashEntry = fc.record({
-      alg: fc.oneof(fc.constantFrom('SHA-256', 'sha256', 'SHA1', 'md5', 'SHA3-512', 'BLAKE2b-256', 'BLAKE3', 'CRC32', '__proto__', 'constructor'), fc.anything({ maxDepth: 0 })),
+      alg: fc.oneof(
+        fc.constantFrom('SHA-256', 'sha256', 'SHA1', 'md5', 'SHA3-512', 'BLAKE2b-256', 'BLAKE3', 'CRC32', '__proto__', 'constructor'),
+        fc.anything({ maxDepth: 0 }),
+      ),
       value: fc.oneof(fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEFx'), maxLength: 130 }), fc.anything({ maxDepth: 0 })),
     });
     fc.assert(

@@ -5,7 +5,11 @@ import { parseEvidence } from './evidence-parser';
 import { EvidenceParseError, UnsupportedEvidenceError } from './parse-result';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../../../../apps/evidence/src/fixtures', name));
-const options = { kindHint: null, sbomMaxAgeDays: 180, detectBinary: async (content: Buffer) => (content.subarray(0, 5).toString() === '%PDF-' ? { mime: 'application/pdf', ext: 'pdf' } : undefined) };
+const options = {
+  kindHint: null,
+  sbomMaxAgeDays: 180,
+  detectBinary: async (content: Buffer) => (content.subarray(0, 5).toString() === '%PDF-' ? { mime: 'application/pdf', ext: 'pdf' } : undefined),
+};
 const parse = (content: Buffer | string, hint: Parameters<typeof parseEvidence>[1]['kindHint'] = null) =>
   parseEvidence(Buffer.isBuffer(content) ? content : Buffer.from(content), { ...options, kindHint: hint });
 
@@ -19,19 +23,28 @@ function cycloneDx(n: number, order: ('head' | 'components')[] = ['head', 'compo
 }
 
 /** Content streamed in small chunks (a multi-byte character may be cut in two), as storage delivers it. */
-const streamed = (content: string, size = 7) => async () =>
-  (async function* () {
-    const bytes = Buffer.from(content);
-    for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
-  })();
+const streamed =
+  (content: string, size = 7) =>
+  async () =>
+    (async function* () {
+      const bytes = Buffer.from(content);
+      for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+    })();
 
 describe('evidence parsers', () => {
   it('CycloneDX JSON: nested components, normalised purls, licences, hashes, facts and checks', async () => {
     const parsed = await parse(fixture('cyclonedx.json'), 'policy');
     expect(parsed.kind).toBe('sbom');
     expect(parsed.facts).toMatchObject({ format: 'cyclonedx', specVersion: '1.5', componentCount: 3, hasDependencyGraph: true, tool: 'cyclonedx-npm 1.19.0' });
-    expect(parsed.components?.map((c) => c.purl).sort()).toEqual(['pkg:maven/org.apache.logging.log4j/log4j-api@2.14.1', 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1', 'pkg:npm/lodash@4.17.21']);
-    expect(parsed.components?.find((c) => c.name === 'log4j-core')).toMatchObject({ purlBase: 'pkg:maven/org.apache.logging.log4j/log4j-core', licences: ['Apache-2.0'] });
+    expect(parsed.components?.map((c) => c.purl).sort()).toEqual([
+      'pkg:maven/org.apache.logging.log4j/log4j-api@2.14.1',
+      'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1',
+      'pkg:npm/lodash@4.17.21',
+    ]);
+    expect(parsed.components?.find((c) => c.name === 'log4j-core')).toMatchObject({
+      purlBase: 'pkg:maven/org.apache.logging.log4j/log4j-core',
+      licences: ['Apache-2.0'],
+    });
     expect(parsed.validUntil).toBe('2099-06-30T00:00:00.000Z');
     const checks = runChecks(parsed, { now: new Date(), sbomMaxAgeDays: 180, productId: null });
     expect(checks.find((c) => c.key === 'sbom.identifiers')).toMatchObject({ result: 'pass', claimIds: ['1.2.1'] });
@@ -41,7 +54,11 @@ describe('evidence parsers', () => {
   it('CycloneDX XML, SPDX JSON and SPDX tag-value', async () => {
     const xml = await parse(fixture('cyclonedx.xml'));
     expect(xml.facts).toMatchObject({ format: 'cyclonedx', specVersion: '1.4', componentCount: 1, primaryComponent: { name: 'widget-server' } });
-    expect(xml.components?.[0]).toMatchObject({ purl: 'pkg:maven/org.apache.commons/commons-text@1.9', licences: ['Apache-2.0'], hashes: { 'SHA-1': 'a'.repeat(40) } });
+    expect(xml.components?.[0]).toMatchObject({
+      purl: 'pkg:maven/org.apache.commons/commons-text@1.9',
+      licences: ['Apache-2.0'],
+      hashes: { 'SHA-1': 'a'.repeat(40) },
+    });
     const spdx = await parse(fixture('spdx.json'));
     expect(spdx.facts).toMatchObject({ format: 'spdx', specVersion: '2.3', componentCount: 1, primaryComponent: { name: 'widget' }, hasDependencyGraph: true });
     const tagValue = await parse(fixture('spdx.spdx'));
@@ -71,7 +88,9 @@ describe('evidence parsers', () => {
     const der = await parse(fixture('certificate.der'));
     expect(der.kind).toBe('certificate');
     expect(der.facts['fingerprint256']).toBe(pem.facts['fingerprint256']);
-    expect(runChecks(pem, { now: new Date(), sbomMaxAgeDays: 180, productId: null })).toEqual([expect.objectContaining({ key: 'certificate.valid', result: 'pass', claimIds: ['2.1.4'] })]);
+    expect(runChecks(pem, { now: new Date(), sbomMaxAgeDays: 180, productId: null })).toEqual([
+      expect.objectContaining({ key: 'certificate.valid', result: 'pass', claimIds: ['2.1.4'] }),
+    ]);
     const afterExpiry = new Date(Date.parse(String(pem.validUntil)) + 86_400_000);
     expect(runChecks(pem, { now: afterExpiry, sbomMaxAgeDays: 180, productId: null })[0]?.result).toBe('fail');
     await expect(parse('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')).rejects.toBeInstanceOf(EvidenceParseError);
@@ -91,7 +110,9 @@ describe('evidence parsers', () => {
     await expect(parse('{"bomFormat":"CycloneDX","specVersion":"1.5"} {"more":1}')).rejects.toThrow(/malformed JSON/);
     await expect(parse('{"bomFormat":"CycloneDX","specVersion":"1.5","__proto__":{"polluted":true}}')).rejects.toThrow(/__proto__/);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
-    await expect(parse('<?xml version="1.0"?><!DOCTYPE bom [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><bom xmlns="http://cyclonedx.org/schema/bom/1.5">&b;</bom>')).rejects.toThrow(/DTD/);
+    await expect(
+      parse('<?xml version="1.0"?><!DOCTYPE bom [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><bom xmlns="http://cyclonedx.org/schema/bom/1.5">&b;</bom>'),
+    ).rejects.toThrow(/DTD/);
     await expect(parse('<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components><component>')).rejects.toThrow(/malformed XML/);
     await expect(parse(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]))).rejects.toThrow(/UTF-8/);
     await expect(parse('{"bomFormat":"CycloneDX","specVersion":"9.9"}')).rejects.toThrow(/specVersion/);
@@ -99,7 +120,10 @@ describe('evidence parsers', () => {
   });
 
   it('streams a JSON SBOM: components reach the handler in batches, whatever the key order, and are not kept', async () => {
-    for (const order of [['head', 'components'], ['components', 'head']] as const) {
+    for (const order of [
+      ['head', 'components'],
+      ['components', 'head'],
+    ] as const) {
       const batches: number[] = [];
       let seen = 0;
       const parsed = await parseEvidence(Buffer.from(cycloneDx(4_500, [...order])), {
@@ -110,7 +134,13 @@ describe('evidence parsers', () => {
         },
       });
       expect(parsed.components).toBeUndefined();
-      expect(parsed.facts).toMatchObject({ format: 'cyclonedx', specVersion: '1.6', componentCount: 4_500, primaryComponent: { name: 'app' }, share: { purl: 1, licences: 1 } });
+      expect(parsed.facts).toMatchObject({
+        format: 'cyclonedx',
+        specVersion: '1.6',
+        componentCount: 4_500,
+        primaryComponent: { name: 'app' },
+        share: { purl: 1, licences: 1 },
+      });
       expect(seen).toBe(4_500);
       expect(batches.length).toBeGreaterThanOrEqual(3);
       expect(Math.max(...batches)).toBeLessThan(4_500);
@@ -123,7 +153,13 @@ describe('evidence parsers', () => {
       creationInfo: { created: '2099-01-01T00:00:00Z', creators: ['Tool: tést-tool'] },
       packages: [
         { SPDXID: 'SPDXRef-app', name: 'äpp', versionInfo: '2.0.0' },
-        { SPDXID: 'SPDXRef-dep', name: 'dép', versionInfo: '1.0.0', externalRefs: [{ referenceType: 'purl', referenceLocator: 'pkg:npm/dep@1.0.0' }], checksums: [{ algorithm: 'SHA256', checksumValue: 'a'.repeat(64) }] },
+        {
+          SPDXID: 'SPDXRef-dep',
+          name: 'dép',
+          versionInfo: '1.0.0',
+          externalRefs: [{ referenceType: 'purl', referenceLocator: 'pkg:npm/dep@1.0.0' }],
+          checksums: [{ algorithm: 'SHA256', checksumValue: 'a'.repeat(64) }],
+        },
       ],
       relationships: [
         { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-app' },
@@ -131,13 +167,26 @@ describe('evidence parsers', () => {
       ],
     });
     const parsed = await parseEvidence(streamed(spdx), options);
-    expect(parsed.facts).toMatchObject({ format: 'spdx', componentCount: 1, primaryComponent: { name: 'äpp', version: '2.0.0' }, hasDependencyGraph: true, tool: 'tést-tool', share: { hashes: 1 } });
+    expect(parsed.facts).toMatchObject({
+      format: 'spdx',
+      componentCount: 1,
+      primaryComponent: { name: 'äpp', version: '2.0.0' },
+      hasDependencyGraph: true,
+      tool: 'tést-tool',
+      share: { hashes: 1 },
+    });
     expect(parsed.components).toEqual([expect.objectContaining({ name: 'dép', purl: 'pkg:npm/dep@1.0.0', type: 'npm' })]);
     const cut = Buffer.from('{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"name":"é"}]}');
-    await expect(parseEvidence(async () => (async function* () {
-      yield cut.subarray(0, 62);
-      yield Buffer.from([0xff]);
-    })(), options)).rejects.toThrow(/UTF-8/);
+    await expect(
+      parseEvidence(
+        async () =>
+          (async function* () {
+            yield cut.subarray(0, 62);
+            yield Buffer.from([0xff]);
+          })(),
+        options,
+      ),
+    ).rejects.toThrow(/UTF-8/);
   });
 
   it('reads a CycloneDX BOM that names its format first in one pass, and writes while it parses', async () => {
@@ -176,10 +225,13 @@ describe('evidence parsers', () => {
     // Components before the format: a second pass, same result.
     opened = 0;
     const late = cycloneDx(2_000, ['components', 'head']);
-    const again = await parseEvidence(async () => {
-      opened += 1;
-      return streamed(late, 4096)();
-    }, { ...options, onComponents: async () => undefined });
+    const again = await parseEvidence(
+      async () => {
+        opened += 1;
+        return streamed(late, 4096)();
+      },
+      { ...options, onComponents: async () => undefined },
+    );
     expect(again.facts).toMatchObject({ componentCount: 2_000 });
     expect(opened).toBe(3);
   });

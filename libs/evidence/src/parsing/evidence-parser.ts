@@ -101,12 +101,21 @@ export async function parseEvidence(content: EvidenceContent, options: ParseOpti
   const binary = await options.detectBinary(head);
   if (binary && !['xml', 'txt', 'json'].includes(binary.ext)) {
     if (DOCUMENT_TYPES.has(binary.mime)) {
-      return { kind: documentKind(options.kindHint), mediaType: binary.mime, facts: { documentType: binary.ext, ...(binary.mime === 'application/pdf' ? pdfFacts(await whole()) : {}) }, validUntil: null };
+      return {
+        kind: documentKind(options.kindHint),
+        mediaType: binary.mime,
+        facts: { documentType: binary.ext, ...(binary.mime === 'application/pdf' ? pdfFacts(await whole()) : {}) },
+        validUntil: null,
+      };
     }
     throw new UnsupportedEvidenceError(`content of type ${binary.mime} is not accepted as evidence`);
   }
   if (head.subarray(0, 8192).includes(0)) throw new UnsupportedEvidenceError('binary content of no known evidence type');
-  const opening = head.subarray(0, 1024).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const opening = head
+    .subarray(0, 1024)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (opening.startsWith('{') || opening.startsWith('[')) return parseJson(content, options);
   const source = decodeUtf8(await whole()).replace(/^\uFEFF/, '');
   const text = source.trimStart();
@@ -171,7 +180,11 @@ async function parseJson(content: EvidenceContent, options: ParseOptions): Promi
     if (!streamed) {
       // Refused from the first pass's count, before any component reaches the handler (the database).
       if (components > MAX_COMPONENTS) throw new EvidenceParseError(`more than ${MAX_COMPONENTS} components`);
-      await readJson(content, new UntrustedJsonReader({ elements: { components: (element) => addCycloneDxComponent(element, collector) }, keepDocument: false }), collector);
+      await readJson(
+        content,
+        new UntrustedJsonReader({ elements: { components: (element) => addCycloneDxComponent(element, collector) }, keepDocument: false }),
+        collector,
+      );
     }
     return cycloneDxEvidence(document, 'application/vnd.cyclonedx+json', options.sbomMaxAgeDays, collector, dependencyGraph, vulnerabilities.length);
   }
@@ -197,7 +210,9 @@ async function parseJson(content: EvidenceContent, options: ParseOptions): Promi
 export function fileTypeDetector(): BinaryTypeDetector {
   let loaded: Promise<(buffer: Uint8Array) => Promise<{ mime: string; ext: string } | undefined>> | undefined;
   // A real dynamic import: the CommonJS build must not turn it into require().
-  const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<{ fileTypeFromBuffer: (buffer: Uint8Array) => Promise<{ mime: string; ext: string } | undefined> }>;
+  const importModule = new Function('specifier', 'return import(specifier)') as (
+    specifier: string,
+  ) => Promise<{ fileTypeFromBuffer: (buffer: Uint8Array) => Promise<{ mime: string; ext: string } | undefined> }>;
   return async (content) => {
     loaded ??= importModule('file-type').then((module) => module.fileTypeFromBuffer);
     return (await loaded)(content.subarray(0, HEAD_BYTES));

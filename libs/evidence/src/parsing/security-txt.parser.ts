@@ -56,7 +56,11 @@ export function parseSecurityTxt(source: string, now = new Date()): ParsedEviden
       contact,
       expires,
       expired: expires ? Date.parse(expires) <= now.getTime() : null,
-      ...(expiresRaw.length > 1 ? { problems: ['Expires appears more than once'] } : expiresRaw.length === 1 && !expires ? { problems: ['Expires is not a valid date'] } : {}),
+      ...(expiresRaw.length > 1
+        ? { problems: ['Expires appears more than once'] }
+        : expiresRaw.length === 1 && !expires
+          ? { problems: ['Expires is not a valid date'] }
+          : {}),
       policy: fields.get('policy') ?? [],
       encryption: fields.get('encryption') ?? [],
       canonical: fields.get('canonical') ?? [],

@@ -2,7 +2,16 @@ import { EvidenceParseError, MAX_COMPONENTS, ParsedEvidence, asArray, daysAfter,
 import { ComponentCollector, SbomEntry, hashesOf, normalisePurl, sharesOf, spdxExpression } from './sbom-components';
 
 const SPDX_VERSIONS = ['SPDX-2.2', 'SPDX-2.3'];
-const GRAPH_RELATIONSHIPS = new Set(['DEPENDS_ON', 'DEPENDENCY_OF', 'CONTAINS', 'CONTAINED_BY', 'DEV_DEPENDENCY_OF', 'OPTIONAL_DEPENDENCY_OF', 'RUNTIME_DEPENDENCY_OF', 'BUILD_DEPENDENCY_OF']);
+const GRAPH_RELATIONSHIPS = new Set([
+  'DEPENDS_ON',
+  'DEPENDENCY_OF',
+  'CONTAINS',
+  'CONTAINED_BY',
+  'DEV_DEPENDENCY_OF',
+  'OPTIONAL_DEPENDENCY_OF',
+  'RUNTIME_DEPENDENCY_OF',
+  'BUILD_DEPENDENCY_OF',
+]);
 
 /** A package as both SPDX serialisations give it. */
 export interface SpdxPackage {
@@ -34,7 +43,8 @@ export class SpdxDocumentInfo {
 
   /** Refuses unsupported versions and documents with too many packages. */
   check(): void {
-    if (!this.spdxVersion || !SPDX_VERSIONS.includes(this.spdxVersion)) throw new EvidenceParseError(`SPDX version ${this.spdxVersion ?? '(missing)'} is not supported (2.2, 2.3)`);
+    if (!this.spdxVersion || !SPDX_VERSIONS.includes(this.spdxVersion))
+      throw new EvidenceParseError(`SPDX version ${this.spdxVersion ?? '(missing)'} is not supported (2.2, 2.3)`);
     if (this.packageCount > MAX_COMPONENTS) throw new EvidenceParseError(`more than ${MAX_COMPONENTS} packages`);
   }
 }
@@ -78,7 +88,11 @@ export class SpdxPackages {
     const info = this.info;
     const stats = this.collector.stats;
     const createdAt = isoDate(info.created);
-    const tool = info.creators.find((creator) => creator.startsWith('Tool:'))?.slice(5).trim() ?? null;
+    const tool =
+      info.creators
+        .find((creator) => creator.startsWith('Tool:'))
+        ?.slice(5)
+        .trim() ?? null;
     return {
       kind: 'sbom',
       mediaType,
@@ -103,7 +117,11 @@ export function spdxJsonInfo(document: Record<string, unknown>, info: SpdxDocume
   const creation = isRecord(document['creationInfo']) ? document['creationInfo'] : {};
   info.spdxVersion = text(document['spdxVersion'], 20);
   info.created = text(creation['created'], 64);
-  info.creators.push(...asArray(creation['creators']).map((c) => text(c, 300)).filter((c): c is string => c !== null));
+  info.creators.push(
+    ...asArray(creation['creators'])
+      .map((c) => text(c, 300))
+      .filter((c): c is string => c !== null),
+  );
   for (const described of asArray(document['documentDescribes'])) {
     const id = text(described, 300);
     if (id) info.described.add(id);
@@ -128,7 +146,9 @@ export function spdxJsonPackage(raw: unknown): SpdxPackage | null {
     version: text(raw['versionInfo'], 256),
     purl: purlRef ? text(purlRef['referenceLocator'], 2048) : null,
     cpe: refs.some((ref) => typeof ref['referenceType'] === 'string' && ref['referenceType'].startsWith('cpe')),
-    checksums: asArray(raw['checksums']).filter(isRecord).map((c) => ({ alg: c['algorithm'], value: c['checksumValue'] })),
+    checksums: asArray(raw['checksums'])
+      .filter(isRecord)
+      .map((c) => ({ alg: c['algorithm'], value: c['checksumValue'] })),
     licence: raw['licenseConcluded'],
     declared: raw['licenseDeclared'],
     supplier: text(raw['supplier'], 300),

@@ -9,7 +9,8 @@ import { BlobNotFoundError, BlobStat, BlobStorage, StagedBlob, assertBlobKey, ha
 /** Parts of one upload in flight at once: memory per upload stays near (queue + 1) × part size. */
 const QUEUE_SIZE = 2;
 
-const isMissing = (error: unknown) => error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.name === 'NoSuchKey' || error.name === 'NotFound');
+const isMissing = (error: unknown) =>
+  error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.name === 'NoSuchKey' || error.name === 'NotFound');
 
 /** Builds the SDK client for a bucket's settings. */
 export function s3Client(config: S3StorageConfig): S3Client {
@@ -63,7 +64,9 @@ export class S3BlobStorage implements BlobStorage {
   async commit(staged: StagedBlob, key: string): Promise<void> {
     const target = this.objectKey(key);
     if (!(await this.stat(key))) {
-      await this.client.send(new CopyObjectCommand({ Bucket: this.config.bucket, Key: target, CopySource: this.copySource(staged.handle), ContentType: 'application/octet-stream' }));
+      await this.client.send(
+        new CopyObjectCommand({ Bucket: this.config.bucket, Key: target, CopySource: this.copySource(staged.handle), ContentType: 'application/octet-stream' }),
+      );
     }
     await this.deleteObject(staged.handle);
   }

@@ -32,7 +32,13 @@ export class SupplierDirectoryListener {
     const data = supplierData(event);
     const status = event.type === 'supplier.offboarded' ? 'offboarded' : data.status;
     await this.database.run(
-      (manager) => this.suppliers.upsert(manager, event.tenantId, { id: data.supplierId, name: data.name, status, ownerUserId: data.ownerUserId ?? null }, event.timestamp),
+      (manager) =>
+        this.suppliers.upsert(
+          manager,
+          event.tenantId,
+          { id: data.supplierId, name: data.name, status, ownerUserId: data.ownerUserId ?? null },
+          event.timestamp,
+        ),
       event.tenantId,
     );
   }

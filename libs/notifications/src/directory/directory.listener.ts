@@ -32,7 +32,8 @@ export class DirectoryListener {
     } else {
       const data = eventData(event, 'member');
       await this.database.run(
-        (manager) => this.directory.upsertMember(manager, event.tenantId, { userId: data.userId, email: data.email, name: data.name, role: data.role }, event.timestamp),
+        (manager) =>
+          this.directory.upsertMember(manager, event.tenantId, { userId: data.userId, email: data.email, name: data.name, role: data.role }, event.timestamp),
         event.tenantId,
       );
     }

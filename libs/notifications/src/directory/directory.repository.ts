@@ -64,7 +64,9 @@ export class DirectoryRepository {
       `select reminder_policy from notifications.tenants where tenant_id = $1 and id = $1`,
       [tenantId],
     );
-    return row ? withDefaultSettings({ reminderPolicy: row.reminder_policy }).reminderPolicy : { ...DEFAULT_REMINDER_POLICY, beforeDueDays: [...DEFAULT_REMINDER_POLICY.beforeDueDays] };
+    return row
+      ? withDefaultSettings({ reminderPolicy: row.reminder_policy }).reminderPolicy
+      : { ...DEFAULT_REMINDER_POLICY, beforeDueDays: [...DEFAULT_REMINDER_POLICY.beforeDueDays] };
   }
 
   /** Current members; every one of them gets feed items. */

@@ -5,7 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { eventData } from './event-validation';
 
 const event = (type: string, data: Record<string, unknown>): DomainEvent =>
-  ({ id: '01900000-0000-7000-8000-000000000001', type, timestamp: '2026-01-01T00:00:00.000Z', tenantId: '01900000-0000-7000-8000-000000000002', data }) as DomainEvent;
+  ({
+    id: '01900000-0000-7000-8000-000000000001',
+    type,
+    timestamp: '2026-01-01T00:00:00.000Z',
+    tenantId: '01900000-0000-7000-8000-000000000002',
+    data,
+  }) as DomainEvent;
 
 const assessment = {
   assessmentId: '01900000-0000-7000-8000-000000000003',
@@ -13,7 +19,15 @@ const assessment = {
   supplierName: 'Widget Works',
   status: 'sent',
   dueAt: '2026-02-01T00:00:00.000Z',
-  recipients: [{ contactId: '01900000-0000-7000-8000-000000000005', name: 'Sam', email: 'sam@widget.example', isSeniorResponsibleOwner: true, portalUrl: 'https://assay.example/portal?token=t' }],
+  recipients: [
+    {
+      contactId: '01900000-0000-7000-8000-000000000005',
+      name: 'Sam',
+      email: 'sam@widget.example',
+      isSeniorResponsibleOwner: true,
+      portalUrl: 'https://assay.example/portal?token=t',
+    },
+  ],
 };
 
 describe('eventData', () => {

@@ -25,7 +25,9 @@ const instant = { type: 'string', format: 'date-time' } as const;
 const email = { type: 'string', format: 'email', maxLength: 320 } as const;
 const link = { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2048 } as const;
 /** A link carrying a credential: sealed by the service that minted it (a plain link is sealed on arrival). */
-const credentialLink = { anyOf: [link, { type: 'string', pattern: '^sealed:v1\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*$', maxLength: 4096 }] } as const;
+const credentialLink = {
+  anyOf: [link, { type: 'string', pattern: '^sealed:v1\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*$', maxLength: 4096 }],
+} as const;
 const days = { type: 'integer', minimum: 0, maximum: 3650 } as const;
 
 const envelope = {

@@ -25,18 +25,58 @@ const MESSAGES: Partial<Record<string, (data: Data) => FeedMessage>> = {
   }),
   'assessment.overdue': (data) => ({ title: `Assessment of ${supplier(data)} is overdue`, body: `It was due on ${day(data['dueAt'])}.`, ...assessment(data) }),
   'assessment.cancelled': (data) => ({ title: `Assessment of ${supplier(data)} cancelled`, body: 'No more reminders will be sent.', ...assessment(data) }),
-  'reassessment.due': (data) => ({ title: `${supplier(data)} is due for reassessment`, body: `Due on ${day(data['dueAt'])}.`, subjectType: 'supplier', subjectId: text(data['supplierId'], '') || null }),
-  'evidence.failed': (data) => ({ title: `Evidence from ${supplier(data)} could not be processed`, body: text(data['error'], 'See the evidence for details.'), subjectType: 'evidence', subjectId: text(data['evidenceId'], '') || null }),
-  'evidence.expiring': (data) => ({ title: `${text(data['kind'], 'Evidence')} evidence from ${supplier(data)} expires soon`, body: `Valid until ${day(data['validUntil'])}.`, subjectType: 'evidence', subjectId: text(data['evidenceId'], '') || null }),
-  'evidence.expired': (data) => ({ title: `${text(data['kind'], 'Evidence')} evidence from ${supplier(data)} expired`, body: `It was valid until ${day(data['validUntil'])}.`, subjectType: 'evidence', subjectId: text(data['evidenceId'], '') || null }),
-  'finding.created': (data) => ({ title: `New ${text(data['severity'], '')} finding for ${supplier(data)}`.replace('  ', ' '), body: text(data['title'], 'A finding was raised.'), subjectType: 'finding', subjectId: text(data['findingId'], '') || null }),
-  'finding.updated': (data) => ({ title: `Finding for ${supplier(data)} is now ${text(data['status'], 'updated')}`, body: text(data['title'], ''), subjectType: 'finding', subjectId: text(data['findingId'], '') || null }),
+  'reassessment.due': (data) => ({
+    title: `${supplier(data)} is due for reassessment`,
+    body: `Due on ${day(data['dueAt'])}.`,
+    subjectType: 'supplier',
+    subjectId: text(data['supplierId'], '') || null,
+  }),
+  'evidence.failed': (data) => ({
+    title: `Evidence from ${supplier(data)} could not be processed`,
+    body: text(data['error'], 'See the evidence for details.'),
+    subjectType: 'evidence',
+    subjectId: text(data['evidenceId'], '') || null,
+  }),
+  'evidence.expiring': (data) => ({
+    title: `${text(data['kind'], 'Evidence')} evidence from ${supplier(data)} expires soon`,
+    body: `Valid until ${day(data['validUntil'])}.`,
+    subjectType: 'evidence',
+    subjectId: text(data['evidenceId'], '') || null,
+  }),
+  'evidence.expired': (data) => ({
+    title: `${text(data['kind'], 'Evidence')} evidence from ${supplier(data)} expired`,
+    body: `It was valid until ${day(data['validUntil'])}.`,
+    subjectType: 'evidence',
+    subjectId: text(data['evidenceId'], '') || null,
+  }),
+  'finding.created': (data) => ({
+    title: `New ${text(data['severity'], '')} finding for ${supplier(data)}`.replace('  ', ' '),
+    body: text(data['title'], 'A finding was raised.'),
+    subjectType: 'finding',
+    subjectId: text(data['findingId'], '') || null,
+  }),
+  'finding.updated': (data) => ({
+    title: `Finding for ${supplier(data)} is now ${text(data['status'], 'updated')}`,
+    body: text(data['title'], ''),
+    subjectType: 'finding',
+    subjectId: text(data['findingId'], '') || null,
+  }),
   'reminder.sent': (data) => ({
-    title: data['kind'] === 'reminder' ? 'Reminder sent to the supplier' : data['kind'] === 'escalation_sro' ? "Escalated to the supplier's Senior Responsible Owner" : 'Escalated to the supplier owner',
+    title:
+      data['kind'] === 'reminder'
+        ? 'Reminder sent to the supplier'
+        : data['kind'] === 'escalation_sro'
+          ? "Escalated to the supplier's Senior Responsible Owner"
+          : 'Escalated to the supplier owner',
     body: `Step ${text(data['step'], 'reminder')}.`,
     ...assessment(data),
   }),
-  'product.end_of_support_notice': (data) => ({ title: `${supplier(data)} announced an end of support`, body: `A product reaches end of support on ${day(data['endOfSupportAt'])}.`, subjectType: 'supplier', subjectId: text(data['supplierId'], '') || null }),
+  'product.end_of_support_notice': (data) => ({
+    title: `${supplier(data)} announced an end of support`,
+    body: `A product reaches end of support on ${day(data['endOfSupportAt'])}.`,
+    subjectType: 'supplier',
+    subjectId: text(data['supplierId'], '') || null,
+  }),
 };
 
 /** The feed line for an event, or null for events the feed leaves out (routine updates). */

@@ -24,7 +24,13 @@ export class FeedListener {
     if (!message) return;
     await this.database.run(async (manager) => {
       const members = await this.directory.activeMembers(manager, event.tenantId);
-      await this.feed.addForUsers(manager, event.tenantId, members.map((member) => member.userId), event, message);
+      await this.feed.addForUsers(
+        manager,
+        event.tenantId,
+        members.map((member) => member.userId),
+        event,
+        message,
+      );
     }, event.tenantId);
   }
 }

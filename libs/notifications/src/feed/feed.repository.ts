@@ -42,17 +42,40 @@ const toItem = (row: FeedRow): FeedItem => ({
 /** One feed item per user per event; the unique key makes a replayed event add nothing. */
 @Injectable()
 export class FeedRepository {
-  async addForUsers(manager: EntityManager, tenantId: string, userIds: string[], event: { id: string; type: string; timestamp: string }, message: FeedMessage): Promise<void> {
+  async addForUsers(
+    manager: EntityManager,
+    tenantId: string,
+    userIds: string[],
+    event: { id: string; type: string; timestamp: string },
+    message: FeedMessage,
+  ): Promise<void> {
     if (userIds.length === 0) return;
     await manager.query(
       `insert into notifications.feed_items (tenant_id, id, user_id, event_id, event_type, title, body, subject_type, subject_id, created_at)
        select $1, f.id, f.user_id, $3, $4, $5, $6, $7, $8, $9 from jsonb_to_recordset($2::jsonb) as f(id uuid, user_id uuid)
        on conflict (tenant_id, user_id, event_id) do nothing`,
-      [tenantId, JSON.stringify(userIds.map((userId) => ({ id: newId(), user_id: userId }))), event.id, event.type, message.title, message.body, message.subjectType, message.subjectId, event.timestamp],
+      [
+        tenantId,
+        JSON.stringify(userIds.map((userId) => ({ id: newId(), user_id: userId }))),
+        event.id,
+        event.type,
+        message.title,
+        message.body,
+        message.subjectType,
+        message.subjectId,
+        event.timestamp,
+      ],
     );
   }
 
-  async list(manager: EntityManager, tenantId: string, userId: string, unreadOnly: boolean, limit: number, after: [string, string] | null): Promise<FeedItem[]> {
+  async list(
+    manager: EntityManager,
+    tenantId: string,
+    userId: string,
+    unreadOnly: boolean,
+    limit: number,
+    after: [string, string] | null,
+  ): Promise<FeedItem[]> {
     const rows: FeedRow[] = await manager.query(
       `select id, event_type, title, body, subject_type, subject_id, event_id, created_at, read_at from notifications.feed_items
         where tenant_id = $1 and user_id = $2 and (not $3 or read_at is null) and ($4::timestamptz is null or (created_at, id) < ($4, $5::uuid))

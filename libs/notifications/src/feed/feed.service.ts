@@ -17,8 +17,10 @@ export class FeedService {
   async list(identity: Identity, query: PageQueryDto & { unread?: boolean }): Promise<Page<FeedItem>> {
     const { tenantId, principalId } = identity;
     if (!tenantId || !principalId) return { data: [], nextCursor: null };
-    return pageByTime(query, (item) => item.createdAt, (limit, after) =>
-      this.database.run((manager) => this.feed.list(manager, tenantId, principalId, query.unread ?? false, limit, after), tenantId),
+    return pageByTime(
+      query,
+      (item) => item.createdAt,
+      (limit, after) => this.database.run((manager) => this.feed.list(manager, tenantId, principalId, query.unread ?? false, limit, after), tenantId),
     );
   }
 

@@ -33,7 +33,10 @@ export class AssessmentRemindersResolver {
       const ids = new Set<string>();
       const result = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         this.batches.delete(request);
-        return this.remindersService.forAssessments(tenantId, [...ids].filter((id) => /^[0-9a-f-]{36}$/i.test(id)));
+        return this.remindersService.forAssessments(
+          tenantId,
+          [...ids].filter((id) => /^[0-9a-f-]{36}$/i.test(id)),
+        );
       });
       batch = { ids, result };
       this.batches.set(request, batch);

@@ -26,7 +26,11 @@ export class EmailQueue {
       JobName.EmailSend,
       batches.map((batch) => ({
         payload: { tenantId, emailIds: batch },
-        options: { jobId: `${label}_${createHash('sha256').update(batch.join(',')).digest('hex').slice(0, 32)}`, attempts: 5, backoff: { type: 'exponential', delay: 1_000 } },
+        options: {
+          jobId: `${label}_${createHash('sha256').update(batch.join(',')).digest('hex').slice(0, 32)}`,
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1_000 },
+        },
       })),
     );
   }

@@ -54,7 +54,12 @@ export class EmailSendJob {
     const name = tenantName ?? UNKNOWN_TENANT_NAME;
     try {
       const rendered = this.renderer.render(email.template, name, email.params);
-      const { messageId } = await this.transport.send({ ...rendered, id: email.id, to: { address: email.toAddress, name: email.toName }, fromName: `${name} via Assay` });
+      const { messageId } = await this.transport.send({
+        ...rendered,
+        id: email.id,
+        to: { address: email.toAddress, name: email.toName },
+        fromName: `${name} via Assay`,
+      });
       return { id: email.id, status: 'sent', messageId };
     } catch (error) {
       const reason = describeMailError(error);

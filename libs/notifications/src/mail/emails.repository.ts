@@ -117,7 +117,12 @@ export class EmailsRepository {
          sent_at = case when o.status = 'sent' then now() else e.sent_at end
          from jsonb_to_recordset($2::jsonb) as o(id uuid, status text, error text, message_id text)
         where e.tenant_id = $1 and e.id = o.id`,
-      [tenantId, JSON.stringify(outcomes.map((outcome) => ({ id: outcome.id, status: outcome.status, error: outcome.error ?? null, message_id: outcome.messageId ?? null })))],
+      [
+        tenantId,
+        JSON.stringify(
+          outcomes.map((outcome) => ({ id: outcome.id, status: outcome.status, error: outcome.error ?? null, message_id: outcome.messageId ?? null })),
+        ),
+      ],
     );
   }
 }

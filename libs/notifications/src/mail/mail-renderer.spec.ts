@@ -47,8 +47,12 @@ describe('MailRenderer', () => {
   });
 
   it('says how long is left or how late it is, with dates in words', () => {
-    expect(renderer.render('reminder_before', 'Acme Ltd', params).subject).toBe('[Acme Ltd] Reminder: assessment for Widget Works (Widget Cloud) due in 7 days');
-    expect(renderer.render('reminder_before', 'Acme Ltd', { ...params, daysLeft: 1, productName: null }).subject).toBe('[Acme Ltd] Reminder: assessment for Widget Works due in 1 day');
+    expect(renderer.render('reminder_before', 'Acme Ltd', params).subject).toBe(
+      '[Acme Ltd] Reminder: assessment for Widget Works (Widget Cloud) due in 7 days',
+    );
+    expect(renderer.render('reminder_before', 'Acme Ltd', { ...params, daysLeft: 1, productName: null }).subject).toBe(
+      '[Acme Ltd] Reminder: assessment for Widget Works due in 1 day',
+    );
     expect(renderer.render('reminder_overdue', 'Acme Ltd', params).text).toContain('was due on 31 March 2026 and is 14 days overdue');
     expect(renderer.render('assessment_completed', 'Acme Ltd', params).text).toContain('Score: 82.5%');
   });

@@ -46,7 +46,10 @@ export class MailRenderer {
     if (!template) throw new Error(`unknown mail template ${name}`);
     const context = { ...params, tenantName };
     // Subjects are single lines whatever the data says.
-    const subject = template.subject(context).replace(/[\r\n]+/g, ' ').trim();
+    const subject = template
+      .subject(context)
+      .replace(/[\r\n]+/g, ' ')
+      .trim();
     return {
       subject,
       text: `${template.text(context).trim()}\n`,

@@ -6,8 +6,20 @@ import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { MailTransport, isTemporaryMailError } from './mail-transport';
 
-const base = { DATABASE_URL: 'postgres://u@127.0.0.1:1/db', REDIS_URL: 'redis://127.0.0.1:1', MAIL_FROM: 'Assay <no-reply@assay.example>', DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
-const mail = { id: '01900000-0000-7000-8000-0000000000aa', subject: '[Acme Ltd] Hello', text: 'Hello from Acme Ltd\n', html: '<p>Hello from Acme Ltd</p>', to: { address: 'sam@widget.example', name: 'Sam' }, fromName: 'Acme Ltd via Assay' };
+const base = {
+  DATABASE_URL: 'postgres://u@127.0.0.1:1/db',
+  REDIS_URL: 'redis://127.0.0.1:1',
+  MAIL_FROM: 'Assay <no-reply@assay.example>',
+  DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+};
+const mail = {
+  id: '01900000-0000-7000-8000-0000000000aa',
+  subject: '[Acme Ltd] Hello',
+  text: 'Hello from Acme Ltd\n',
+  html: '<p>Hello from Acme Ltd</p>',
+  to: { address: 'sam@widget.example', name: 'Sam' },
+  fromName: 'Acme Ltd via Assay',
+};
 
 describe('MailTransport', () => {
   it('writes .eml files under the data directory when SMTP_URL is unset', async () => {

@@ -14,7 +14,18 @@ export interface OutgoingMail extends RenderedMail {
 }
 
 /** SMTP codes and socket errors after which the same message may well go through later. */
-const TEMPORARY_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const TEMPORARY_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 /** Whether a send failure is worth retrying: 4xx replies and connection trouble are, 5xx replies are not. */
 export function isTemporaryMailError(error: unknown): boolean {
@@ -26,7 +37,11 @@ export function isTemporaryMailError(error: unknown): boolean {
 /** A short, address-free description of a send failure for the email log. */
 export function describeMailError(error: unknown): string {
   const { responseCode, code, message } = (error ?? {}) as { responseCode?: unknown; code?: unknown; message?: unknown };
-  const parts = [typeof responseCode === 'number' ? String(responseCode) : null, typeof code === 'string' ? code : null, typeof message === 'string' ? message : String(error)];
+  const parts = [
+    typeof responseCode === 'number' ? String(responseCode) : null,
+    typeof code === 'string' ? code : null,
+    typeof message === 'string' ? message : String(error),
+  ];
   return parts.filter(Boolean).join(' ').slice(0, 500);
 }
 

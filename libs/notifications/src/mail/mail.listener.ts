@@ -10,7 +10,10 @@ import { EmailQueue } from './email-queue';
 import { EmailDraft, EmailsRepository } from './emails.repository';
 import type { TemplateName } from './mail-templates';
 
-const contactParams = (recipient: AssessmentRecipient) => ({ recipientName: recipient.name, ...(recipient.portalUrl ? { portalUrl: recipient.portalUrl } : {}) });
+const contactParams = (recipient: AssessmentRecipient) => ({
+  recipientName: recipient.name,
+  ...(recipient.portalUrl ? { portalUrl: recipient.portalUrl } : {}),
+});
 
 /** The emails events call for: invitations, assessments sent, returned and completed, expiring evidence, new findings. */
 @Injectable()
@@ -33,7 +36,12 @@ export class MailListener {
   }
 
   private async drafts(manager: EntityManager, event: DomainEvent): Promise<EmailDraft[]> {
-    const draft = (template: TemplateName, to: { address: string; name?: string | null }, params: Record<string, unknown>, extra: Partial<EmailDraft> = {}): EmailDraft => ({
+    const draft = (
+      template: TemplateName,
+      to: { address: string; name?: string | null },
+      params: Record<string, unknown>,
+      extra: Partial<EmailDraft> = {},
+    ): EmailDraft => ({
       template,
       to,
       params,
@@ -44,20 +52,25 @@ export class MailListener {
       case 'invitation.created': {
         const data = eventData(event, 'invitation');
         return [
-          draft('invitation', { address: data.email }, {
-            tenantName: data.tenantName,
-            invitedByName: data.invitedByName,
-            role: data.role,
-            acceptUrl: data.acceptUrl,
-            expiresAt: data.expiresAt,
-          }),
+          draft(
+            'invitation',
+            { address: data.email },
+            {
+              tenantName: data.tenantName,
+              invitedByName: data.invitedByName,
+              role: data.role,
+              acceptUrl: data.acceptUrl,
+              expiresAt: data.expiresAt,
+            },
+          ),
         ];
       }
       case 'assessment.sent':
       case 'assessment.returned':
       case 'assessment.completed': {
         const data = eventData(event, 'assessment');
-        const template: TemplateName = event.type === 'assessment.sent' ? 'assessment_sent' : event.type === 'assessment.returned' ? 'assessment_returned' : 'assessment_completed';
+        const template: TemplateName =
+          event.type === 'assessment.sent' ? 'assessment_sent' : event.type === 'assessment.returned' ? 'assessment_returned' : 'assessment_completed';
         // A returned or completed event may name the contacts without links: use the ones sent before.
         const known = event.type === 'assessment.sent' ? null : await this.schedules.find(manager, event.tenantId, data.assessmentId);
         const links = new Map((known?.recipients ?? []).map((recipient) => [recipient.contactId, recipient.portalUrl]));
@@ -82,19 +95,31 @@ export class MailListener {
         const data = eventData(event, 'evidenceExpiry');
         const people = await this.internalPeople(manager, event.tenantId, data.internalOwnerUserId ?? null);
         return people.map((member) =>
-          draft('evidence_expiring', { address: member.email, name: member.name }, {
-            recipientName: member.name,
-            supplierName: data.supplierName ?? 'a supplier',
-            kind: data.kind,
-            validUntil: data.validUntil,
-          }),
+          draft(
+            'evidence_expiring',
+            { address: member.email, name: member.name },
+            {
+              recipientName: member.name,
+              supplierName: data.supplierName ?? 'a supplier',
+              kind: data.kind,
+              validUntil: data.validUntil,
+            },
+          ),
         );
       }
       case 'finding.created': {
         const data = eventData(event, 'finding');
-        const params = { supplierName: data.supplierName ?? 'the supplier', title: data.title, severity: data.severity, claimId: data.claimId, remediationDueAt: data.remediationDueAt ?? null };
+        const params = {
+          supplierName: data.supplierName ?? 'the supplier',
+          title: data.title,
+          severity: data.severity,
+          claimId: data.claimId,
+          remediationDueAt: data.remediationDueAt ?? null,
+        };
         if (data.recipients?.length) {
-          return data.recipients.map((recipient) => draft('finding_created', { address: recipient.email, name: recipient.name }, { ...params, ...contactParams(recipient) }));
+          return data.recipients.map((recipient) =>
+            draft('finding_created', { address: recipient.email, name: recipient.name }, { ...params, ...contactParams(recipient) }),
+          );
         }
         const admins = await this.directory.admins(manager, event.tenantId);
         return admins.map((member) => draft('finding_created', { address: member.email, name: member.name }, { ...params, recipientName: member.name }));

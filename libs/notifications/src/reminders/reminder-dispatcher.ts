@@ -60,7 +60,11 @@ export class ReminderDispatcher {
       const due = await this.schedules.lockDue(manager, tenantId, limit);
       if (due.length === 0) return { outcome: { planned: 0, reminders: 0, emails: 0 }, emailIds: [] as string[] };
       const policy = await this.directory.reminderPolicy(manager, tenantId);
-      const sent = await this.schedules.sentSteps(manager, tenantId, due.map((schedule) => schedule.assessmentId));
+      const sent = await this.schedules.sentSteps(
+        manager,
+        tenantId,
+        due.map((schedule) => schedule.assessmentId),
+      );
       const owners = await this.ownersOf(manager, tenantId, due);
       const at = now();
       const reminders: NewReminder[] = [];
@@ -97,7 +101,13 @@ export class ReminderDispatcher {
         tenantId,
         fresh.map((reminder) => ({
           type: 'reminder.sent' as const,
-          data: { reminderId: reminder.id, assessmentId: reminder.assessmentId, step: reminder.step, kind: reminder.kind, recipients: reminder.recipients.map((r) => r.email) } satisfies ReminderSentEventData,
+          data: {
+            reminderId: reminder.id,
+            assessmentId: reminder.assessmentId,
+            step: reminder.step,
+            kind: reminder.kind,
+            recipients: reminder.recipients.map((r) => r.email),
+          } satisfies ReminderSentEventData,
         })),
       );
       await this.schedules.setNext(manager, tenantId, next);

@@ -23,10 +23,9 @@ export class ReminderJobs {
   @OnJob(JobName.RemindersTick)
   async tick(_payload: SystemTickPayload): Promise<{ tenants: number }> {
     const tenants: { tenant_id: string }[] = await this.database.runAsSystem((manager) =>
-      manager.query(
-        `select tenant_id from notifications.reminder_schedules where open and next_reminder_at <= now() group by tenant_id limit $1`,
-        [TENANTS_PER_TICK],
-      ),
+      manager.query(`select tenant_id from notifications.reminder_schedules where open and next_reminder_at <= now() group by tenant_id limit $1`, [
+        TENANTS_PER_TICK,
+      ]),
     );
     const slot = Math.floor(Date.now() / this.config.schedulerTickMs);
     await this.producer.enqueueMany(

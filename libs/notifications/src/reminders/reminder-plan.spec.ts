@@ -31,7 +31,14 @@ describe('reminderSteps', () => {
   });
 
   it('follows a tenant policy', () => {
-    const custom = { beforeDueDays: [3, 3, 10], onDueDay: false, overdueEveryDays: 2, overdueMaxReminders: 1, escalateToSroAfterDays: 1, escalateToOwnerAfterDays: 30 };
+    const custom = {
+      beforeDueDays: [3, 3, 10],
+      onDueDay: false,
+      overdueEveryDays: 2,
+      overdueMaxReminders: 1,
+      escalateToSroAfterDays: 1,
+      escalateToOwnerAfterDays: 30,
+    };
     expect(keys(reminderSteps(custom, due))).toEqual(['before_10', 'before_3', 'escalation_sro', 'overdue_1', 'escalation_owner']);
   });
 });

@@ -51,7 +51,9 @@ const toSchedule = (row: ScheduleRow): ReminderSchedule => ({
 function mergeRecipients(stored: AssessmentRecipient[], incoming: AssessmentRecipient[] | undefined): AssessmentRecipient[] {
   if (!incoming || incoming.length === 0) return stored;
   const links = new Map(stored.filter((recipient) => recipient.portalUrl).map((recipient) => [recipient.contactId, recipient.portalUrl]));
-  return incoming.map((recipient) => (recipient.portalUrl || !links.has(recipient.contactId) ? recipient : { ...recipient, portalUrl: links.get(recipient.contactId) }));
+  return incoming.map((recipient) =>
+    recipient.portalUrl || !links.has(recipient.contactId) ? recipient : { ...recipient, portalUrl: links.get(recipient.contactId) },
+  );
 }
 
 /**
@@ -64,22 +66,25 @@ export class ReminderSchedulesRepository {
   constructor(private readonly links: LinkSealer) {}
 
   async find(manager: EntityManager, tenantId: string, assessmentId: string): Promise<ReminderSchedule | null> {
-    const [row]: ScheduleRow[] = await manager.query(`select * from notifications.reminder_schedules where tenant_id = $1 and id = $2`, [tenantId, assessmentId]);
+    const [row]: ScheduleRow[] = await manager.query(`select * from notifications.reminder_schedules where tenant_id = $1 and id = $2`, [
+      tenantId,
+      assessmentId,
+    ]);
     return row ? this.links.open(tenantId, toSchedule(row)) : null;
   }
 
   /** `assessment.sent` / `assessment.returned`: reminders (re)start; the next tick plans them. */
   async open(manager: EntityManager, tenantId: string, data: AssessmentEventData, eventAt: string): Promise<void> {
-    const [existing]: ScheduleRow[] = await manager.query(
-      `select * from notifications.reminder_schedules where tenant_id = $1 and id = $2 for update`,
-      [tenantId, data.assessmentId],
-    );
+    const [existing]: ScheduleRow[] = await manager.query(`select * from notifications.reminder_schedules where tenant_id = $1 and id = $2 for update`, [
+      tenantId,
+      data.assessmentId,
+    ]);
     const recipients = mergeRecipients(existing?.recipients ?? [], data.recipients);
     const sro = data.seniorResponsibleOwner ?? existing?.senior_responsible_owner ?? null;
     await this.write(manager, tenantId, data, eventAt, {
       open: true,
       recipients,
-      sro: sro ? mergeRecipients(recipients, [sro])[0] ?? sro : null,
+      sro: sro ? (mergeRecipients(recipients, [sro])[0] ?? sro) : null,
       internalOwnerUserId: data.internalOwnerUserId ?? existing?.internal_owner_user_id ?? null,
     });
   }

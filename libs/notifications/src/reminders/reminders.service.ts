@@ -58,16 +58,19 @@ export class RemindersService {
   constructor(private readonly database: TenantDatabase) {}
 
   list(tenantId: string, assessmentId: string | undefined, query: PageQueryDto): Promise<Page<SentReminder>> {
-    return pageByTime(query, (reminder) => reminder.sentAt, (limit, after) =>
-      this.database.run(async (manager) => {
-        const rows: ReminderRow[] = await manager.query(
-          `${SELECT_REMINDERS} where r.tenant_id = $1 and ($2::uuid is null or r.assessment_id = $2)
+    return pageByTime(
+      query,
+      (reminder) => reminder.sentAt,
+      (limit, after) =>
+        this.database.run(async (manager) => {
+          const rows: ReminderRow[] = await manager.query(
+            `${SELECT_REMINDERS} where r.tenant_id = $1 and ($2::uuid is null or r.assessment_id = $2)
              and ($3::timestamptz is null or (r.sent_at, r.id) < ($3, $4::uuid))
            order by r.sent_at desc, r.id desc limit $5`,
-          [tenantId, assessmentId ?? null, after?.[0] ?? null, after?.[1] ?? null, limit],
-        );
-        return rows.map(toReminder);
-      }, tenantId),
+            [tenantId, assessmentId ?? null, after?.[0] ?? null, after?.[1] ?? null, limit],
+          );
+          return rows.map(toReminder);
+        }, tenantId),
     );
   }
 
@@ -76,10 +79,10 @@ export class RemindersService {
     const byAssessment = new Map<string, SentReminder[]>(assessmentIds.map((id) => [id, []]));
     if (assessmentIds.length === 0) return byAssessment;
     await this.database.run(async (manager: EntityManager) => {
-      const rows: ReminderRow[] = await manager.query(`${SELECT_REMINDERS} where r.tenant_id = $1 and r.assessment_id = any($2::uuid[]) order by r.sent_at, r.id`, [
-        tenantId,
-        assessmentIds,
-      ]);
+      const rows: ReminderRow[] = await manager.query(
+        `${SELECT_REMINDERS} where r.tenant_id = $1 and r.assessment_id = any($2::uuid[]) order by r.sent_at, r.id`,
+        [tenantId, assessmentIds],
+      );
       for (const row of rows) byAssessment.get(row.assessment_id)?.push(toReminder(row));
     }, tenantId);
     return byAssessment;

@@ -152,6 +152,7 @@ export class WebhookDeliverJob {
 
 function describeFailure(error: unknown): string {
   const { name, message, code } = (error ?? {}) as { name?: string; message?: string; code?: string };
-  if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'no answer within the time limit';
+  if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+    return 'no answer within the time limit';
   return [code, message ?? String(error)].filter(Boolean).join(' ').slice(0, 500);
 }

@@ -122,7 +122,11 @@ export class WebhookDeliveriesRepository {
   }
 
   /** A delivery outside the event flow: a test event, or a redelivery of an earlier one. */
-  async createSingle(manager: EntityManager, tenantId: string, delivery: { endpointId: string; eventId: string; eventType: string; body: string; redeliveryOf?: string | null }): Promise<WebhookDelivery> {
+  async createSingle(
+    manager: EntityManager,
+    tenantId: string,
+    delivery: { endpointId: string; eventId: string; eventType: string; body: string; redeliveryOf?: string | null },
+  ): Promise<WebhookDelivery> {
     const id = newId();
     await manager.query(
       `insert into notifications.webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, body, status, next_attempt_at, redelivery_of)
@@ -142,7 +146,13 @@ export class WebhookDeliveriesRepository {
     return row?.body ?? null;
   }
 
-  async listForEndpoint(manager: EntityManager, tenantId: string, endpointId: string, limit: number, after: [string, string] | null): Promise<WebhookDelivery[]> {
+  async listForEndpoint(
+    manager: EntityManager,
+    tenantId: string,
+    endpointId: string,
+    limit: number,
+    after: [string, string] | null,
+  ): Promise<WebhookDelivery[]> {
     const rows: DeliveryRow[] = await manager.query(
       `${SELECT_DELIVERY} where d.tenant_id = $1 and d.endpoint_id = $2 and ($3::timestamptz is null or (d.created_at, d.id) < ($3, $4::uuid))
         order by d.created_at desc, d.id desc limit $5`,
@@ -152,15 +162,32 @@ export class WebhookDeliveriesRepository {
   }
 
   async forAttempt(manager: EntityManager, tenantId: string, id: string): Promise<DeliveryForAttempt | null> {
-    const [row]: { id: string; endpoint_id: string; event_id: string; body: string; status: DeliveryStatus; attempts: number; url: string; enabled: boolean }[] =
-      await manager.query(
-        `select d.id, d.endpoint_id, d.event_id, d.body, d.status, d.attempts, e.url, e.enabled
+    const [row]: {
+      id: string;
+      endpoint_id: string;
+      event_id: string;
+      body: string;
+      status: DeliveryStatus;
+      attempts: number;
+      url: string;
+      enabled: boolean;
+    }[] = await manager.query(
+      `select d.id, d.endpoint_id, d.event_id, d.body, d.status, d.attempts, e.url, e.enabled
            from notifications.webhook_deliveries d join notifications.webhook_endpoints e on e.tenant_id = d.tenant_id and e.id = d.endpoint_id
           where d.tenant_id = $1 and d.id = $2`,
-        [tenantId, id],
-      );
+      [tenantId, id],
+    );
     return row
-      ? { id: row.id, endpointId: row.endpoint_id, eventId: row.event_id, body: row.body, status: row.status, attempts: row.attempts, url: row.url, endpointEnabled: row.enabled }
+      ? {
+          id: row.id,
+          endpointId: row.endpoint_id,
+          eventId: row.event_id,
+          body: row.body,
+          status: row.status,
+          attempts: row.attempts,
+          url: row.url,
+          endpointEnabled: row.enabled,
+        }
       : null;
   }
 
@@ -193,7 +220,18 @@ export class WebhookDeliveriesRepository {
     await manager.query(
       `insert into notifications.webhook_attempts (tenant_id, id, delivery_id, attempt, started_at, duration_ms, status_code, response_snippet, error, succeeded)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (tenant_id, delivery_id, attempt) do nothing`,
-      [tenantId, newId(), id, outcome.attempt, outcome.startedAt, outcome.durationMs, outcome.statusCode, outcome.responseSnippet, outcome.error, outcome.succeeded],
+      [
+        tenantId,
+        newId(),
+        id,
+        outcome.attempt,
+        outcome.startedAt,
+        outcome.durationMs,
+        outcome.statusCode,
+        outcome.responseSnippet,
+        outcome.error,
+        outcome.succeeded,
+      ],
     );
     return true;
   }

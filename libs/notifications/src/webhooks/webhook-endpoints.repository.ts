@@ -49,7 +49,8 @@ export function toEndpoint(row: EndpointRow): WebhookEndpoint {
     disabledReason: row.disabled_reason,
     disabledAt: iso(row.disabled_at),
     failingSince: iso(row.failing_since),
-    previousSecretExpiresAt: row.previous_secret_expires_at && row.previous_secret_expires_at > new Date() ? row.previous_secret_expires_at.toISOString() : null,
+    previousSecretExpiresAt:
+      row.previous_secret_expires_at && row.previous_secret_expires_at > new Date() ? row.previous_secret_expires_at.toISOString() : null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -65,7 +66,11 @@ export interface EndpointChanges {
 /** Webhook endpoints of a tenant; secrets leave this class only as ciphertext. */
 @Injectable()
 export class WebhookEndpointsRepository {
-  async insert(manager: EntityManager, tenantId: string, endpoint: { id: string; url: string; description: string | null; events: string[]; secretCiphertext: string }): Promise<WebhookEndpoint> {
+  async insert(
+    manager: EntityManager,
+    tenantId: string,
+    endpoint: { id: string; url: string; description: string | null; events: string[]; secretCiphertext: string },
+  ): Promise<WebhookEndpoint> {
     const [row]: EndpointRow[] = await manager.query(
       `insert into notifications.webhook_endpoints (tenant_id, id, url, description, events, secret_ciphertext) values ($1, $2, $3, $4, $5, $6) returning *`,
       [tenantId, endpoint.id, endpoint.url, endpoint.description, endpoint.events, endpoint.secretCiphertext],
@@ -121,7 +126,14 @@ export class WebhookEndpointsRepository {
     return count > 0;
   }
 
-  async rotate(manager: EntityManager, tenantId: string, id: string, secretCiphertext: string, previousCiphertext: string, previousExpiresAt: Date): Promise<WebhookEndpoint | null> {
+  async rotate(
+    manager: EntityManager,
+    tenantId: string,
+    id: string,
+    secretCiphertext: string,
+    previousCiphertext: string,
+    previousExpiresAt: Date,
+  ): Promise<WebhookEndpoint | null> {
     const [rows]: [EndpointRow[]] = await manager.query(
       `update notifications.webhook_endpoints set secret_ciphertext = $3, previous_secret_ciphertext = $4, previous_secret_expires_at = $5, updated_at = now()
         where tenant_id = $1 and id = $2 returning *`,
@@ -150,7 +162,10 @@ export class WebhookEndpointsRepository {
   }
 
   async markHealthy(manager: EntityManager, tenantId: string, id: string): Promise<void> {
-    await manager.query(`update notifications.webhook_endpoints set failing_since = null where tenant_id = $1 and id = $2 and failing_since is not null`, [tenantId, id]);
+    await manager.query(`update notifications.webhook_endpoints set failing_since = null where tenant_id = $1 and id = $2 and failing_since is not null`, [
+      tenantId,
+      id,
+    ]);
   }
 
   /** Disables an endpoint that is still enabled; returns whether this call did it. */

@@ -55,7 +55,11 @@ export class WebhookEndpointsService {
   }
 
   list(tenantId: string, query: PageQueryDto): Promise<Page<WebhookEndpoint>> {
-    return pageByTime(query, (endpoint) => endpoint.createdAt, (limit, after) => this.database.run((manager) => this.endpoints.list(manager, tenantId, limit, after), tenantId));
+    return pageByTime(
+      query,
+      (endpoint) => endpoint.createdAt,
+      (limit, after) => this.database.run((manager) => this.endpoints.list(manager, tenantId, limit, after), tenantId),
+    );
   }
 
   async get(tenantId: string, id: string): Promise<WebhookEndpoint> {
@@ -90,7 +94,14 @@ export class WebhookEndpointsService {
     const endpoint = await this.withEndpoint(tenantId, id, async (manager) => {
       const secrets = await this.endpoints.secrets(manager, tenantId, id);
       const expiresAt = new Date(Date.now() + this.config.notifications.webhookSecretGraceMs);
-      const rotated = (await this.endpoints.rotate(manager, tenantId, id, this.cipher.encrypt(secret, tenantId, id), secrets?.current ?? '', expiresAt)) as WebhookEndpoint;
+      const rotated = (await this.endpoints.rotate(
+        manager,
+        tenantId,
+        id,
+        this.cipher.encrypt(secret, tenantId, id),
+        secrets?.current ?? '',
+        expiresAt,
+      )) as WebhookEndpoint;
       await this.audit(manager, tenantId, 'webhook_endpoint.secret_rotated', id, { previousSecretExpiresAt: expiresAt.toISOString() });
       return rotated;
     });
@@ -101,8 +112,19 @@ export class WebhookEndpointsService {
   async test(tenantId: string, id: string): Promise<WebhookDelivery> {
     const delivery = await this.withEndpoint(tenantId, id, async (manager, endpoint) => {
       if (!endpoint.enabled) throw new ConflictProblem('The endpoint is disabled; enable it before testing');
-      const event = { id: newId(), type: 'webhook.test', timestamp: new Date().toISOString(), tenantId, data: { endpointId: id, message: 'A test event from Assay.' } };
-      const created = await this.deliveries.createSingle(manager, tenantId, { endpointId: id, eventId: event.id, eventType: event.type, body: JSON.stringify(event) });
+      const event = {
+        id: newId(),
+        type: 'webhook.test',
+        timestamp: new Date().toISOString(),
+        tenantId,
+        data: { endpointId: id, message: 'A test event from Assay.' },
+      };
+      const created = await this.deliveries.createSingle(manager, tenantId, {
+        endpointId: id,
+        eventId: event.id,
+        eventType: event.type,
+        body: JSON.stringify(event),
+      });
       await this.audit(manager, tenantId, 'webhook_endpoint.tested', id, { deliveryId: created.id });
       return created;
     });
@@ -112,8 +134,10 @@ export class WebhookEndpointsService {
 
   async listDeliveries(tenantId: string, endpointId: string, query: PageQueryDto): Promise<Page<WebhookDelivery>> {
     await this.get(tenantId, endpointId);
-    return pageByTime(query, (delivery) => delivery.createdAt, (limit, after) =>
-      this.database.run((manager) => this.deliveries.listForEndpoint(manager, tenantId, endpointId, limit, after), tenantId),
+    return pageByTime(
+      query,
+      (delivery) => delivery.createdAt,
+      (limit, after) => this.database.run((manager) => this.deliveries.listForEndpoint(manager, tenantId, endpointId, limit, after), tenantId),
     );
   }
 
@@ -139,7 +163,11 @@ export class WebhookEndpointsService {
         body,
         redeliveryOf: original.redeliveryOf ?? original.id,
       });
-      await this.audit(manager, tenantId, 'webhook_delivery.redelivered', created.id, { redeliveryOf: original.id, endpointId: original.endpointId, eventId: original.eventId });
+      await this.audit(manager, tenantId, 'webhook_delivery.redelivered', created.id, {
+        redeliveryOf: original.id,
+        endpointId: original.endpointId,
+        eventId: original.eventId,
+      });
       return created;
     }, tenantId);
     await this.queue.enqueueFirstAttempts(tenantId, [delivery.id]);

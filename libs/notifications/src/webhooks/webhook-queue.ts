@@ -15,6 +15,10 @@ export class WebhookQueue {
   }
 
   async enqueueAttempt(tenantId: string, deliveryId: string, attempt: number, delayMs: number): Promise<void> {
-    await this.producer.enqueue(JobName.WebhookDeliver, { tenantId, deliveryId, attempt }, { jobId: `webhook_${deliveryId}_${attempt}`, delay: Math.max(0, delayMs) });
+    await this.producer.enqueue(
+      JobName.WebhookDeliver,
+      { tenantId, deliveryId, attempt },
+      { jobId: `webhook_${deliveryId}_${attempt}`, delay: Math.max(0, delayMs) },
+    );
   }
 }

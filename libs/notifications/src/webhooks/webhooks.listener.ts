@@ -23,7 +23,13 @@ export class WebhooksListener {
     if (!isPublicEventType(event.type)) return;
     eventData(event, 'envelope');
     // Portal and invitation links are credentials: they go to the people they are for, not to webhooks.
-    const body = JSON.stringify({ id: event.id, type: event.type, timestamp: event.timestamp, tenantId: event.tenantId, data: withoutCredentialLinks(event.data) });
+    const body = JSON.stringify({
+      id: event.id,
+      type: event.type,
+      timestamp: event.timestamp,
+      tenantId: event.tenantId,
+      data: withoutCredentialLinks(event.data),
+    });
     const waiting = await this.database.run(async (manager) => {
       const subscribed = await this.endpoints.subscribedTo(manager, event.tenantId, event.type);
       return this.deliveries.createForEvent(manager, event.tenantId, subscribed, event, body);

@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { API_KEY_PREFIX, PORTAL_TOKEN_PREFIX, bearerKind, generateApiKey, generateTenantToken, hashesEqual, parseApiKey, parseTenantToken } from './credential-formats';
+import {
+  API_KEY_PREFIX,
+  PORTAL_TOKEN_PREFIX,
+  bearerKind,
+  generateApiKey,
+  generateTenantToken,
+  hashesEqual,
+  parseApiKey,
+  parseTenantToken,
+} from './credential-formats';
 
 const RUNS = { numRuns: 10_000 };
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -11,7 +20,12 @@ describe('credential formats under generated input', () => {
       fc.string({ maxLength: 70 }),
       fc.string({ unit: 'binary', maxLength: 20 }),
       fc.tuple(base62(22), base62(32), base62(6)).map(([id, secret, checksum]) => `${API_KEY_PREFIX}${id}${secret}${checksum}`),
-      fc.tuple(fc.constantFrom(API_KEY_PREFIX, PORTAL_TOKEN_PREFIX, 'ASSAY_', ''), fc.string({ unit: fc.constantFrom(...BASE62, '-', '_', '\u00e9'), maxLength: 64 })).map(([prefix, body]) => `${prefix}${body}`),
+      fc
+        .tuple(
+          fc.constantFrom(API_KEY_PREFIX, PORTAL_TOKEN_PREFIX, 'ASSAY_', ''),
+          fc.string({ unit: fc.constantFrom(...BASE62, '-', '_', '\u00e9'), maxLength: 64 }),
+        )
+        .map(([prefix, body]) => `${prefix}${body}`),
     );
     fc.assert(
       fc.property(candidates, (key) => {

@@ -15,7 +15,10 @@ function mapLinks(value: unknown, map: (link: string) => string): unknown {
   if (Array.isArray(value)) return value.map((item) => mapLinks(item, map));
   if (!isPlainObject(value)) return value;
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, member]) => [key, CREDENTIAL_LINK_FIELDS.has(key) && typeof member === 'string' ? map(member) : mapLinks(member, map)]),
+    Object.entries(value as Record<string, unknown>).map(([key, member]) => [
+      key,
+      CREDENTIAL_LINK_FIELDS.has(key) && typeof member === 'string' ? map(member) : mapLinks(member, map),
+    ]),
   );
 }
 
@@ -24,7 +27,9 @@ export function withoutCredentialLinks<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item) => withoutCredentialLinks(item)) as T;
   if (!isPlainObject(value)) return value;
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).filter(([key]) => !CREDENTIAL_LINK_FIELDS.has(key)).map(([key, member]) => [key, withoutCredentialLinks(member)]),
+    Object.entries(value as Record<string, unknown>)
+      .filter(([key]) => !CREDENTIAL_LINK_FIELDS.has(key))
+      .map(([key, member]) => [key, withoutCredentialLinks(member)]),
   ) as T;
 }
 

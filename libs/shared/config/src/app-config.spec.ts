@@ -20,7 +20,14 @@ describe('loadConfig', () => {
   });
 
   it('gives each service its own port and the gateway PORT', () => {
-    expect(loadConfig('gateway', { ...base, PORT: '8080', INTERNAL_TOKEN_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----', ACCESS_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x' }).port).toBe(8080);
+    expect(
+      loadConfig('gateway', {
+        ...base,
+        PORT: '8080',
+        INTERNAL_TOKEN_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----',
+        ACCESS_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x',
+      }).port,
+    ).toBe(8080);
     expect(loadConfig('assessments', { ...base, INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x' }).port).toBe(3002);
   });
 
@@ -51,14 +58,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig('worker', { ...base, DATA_ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(/DATA_ENCRYPTION_KEY must be 32 bytes/);
     const { DATA_ENCRYPTION_KEY: _omitted, ...withoutKey } = base;
     for (const process of ['tenancy', 'assessments', 'notifications', 'worker'] as const) {
-      expect(() => loadConfig(process, { ...withoutKey, INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x', ACCESS_TOKEN_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----x' })).toThrow(/DATA_ENCRYPTION_KEY is required/);
+      expect(() =>
+        loadConfig(process, {
+          ...withoutKey,
+          INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x',
+          ACCESS_TOKEN_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----x',
+        }),
+      ).toThrow(/DATA_ENCRYPTION_KEY is required/);
     }
     expect(loadConfig('evidence', { ...withoutKey, INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x' }).dataEncryptionKey).toBeUndefined();
   });
 
   it('reads S3 storage from STORAGE_URL and the S3_* variables, URL parameters first, and names every problem', () => {
     expect(loadConfig('worker', base).s3).toBeUndefined();
-    const s3 = loadConfig('worker', { ...base, STORAGE_URL: 's3://assay-evidence/eu/prod', S3_REGION: 'eu-west-2', S3_ACCESS_KEY_ID: 'AKIA', S3_SECRET_ACCESS_KEY: 'secret' }).s3;
+    const s3 = loadConfig('worker', {
+      ...base,
+      STORAGE_URL: 's3://assay-evidence/eu/prod',
+      S3_REGION: 'eu-west-2',
+      S3_ACCESS_KEY_ID: 'AKIA',
+      S3_SECRET_ACCESS_KEY: 'secret',
+    }).s3;
     expect(s3).toEqual({
       bucket: 'assay-evidence',
       prefix: 'eu/prod/',
@@ -70,18 +89,45 @@ describe('loadConfig', () => {
     });
     // An S3-compatible endpoint defaults to path-style; the SDK's own credential chain applies without keys.
     const compatible = loadConfig('worker', { ...base, STORAGE_URL: 's3://blobs', S3_ENDPOINT: 'http://minio:9000', AWS_REGION: 'us-east-1' }).s3;
-    expect(compatible).toMatchObject({ bucket: 'blobs', prefix: '', endpoint: 'http://minio:9000', region: 'us-east-1', forcePathStyle: true, credentials: undefined });
-    const fromUrl = loadConfig('worker', { ...base, STORAGE_URL: 's3://blobs?endpoint=https://s3.example.test&region=auto&forcePathStyle=false', S3_REGION: 'eu-west-1' }).s3;
+    expect(compatible).toMatchObject({
+      bucket: 'blobs',
+      prefix: '',
+      endpoint: 'http://minio:9000',
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: undefined,
+    });
+    const fromUrl = loadConfig('worker', {
+      ...base,
+      STORAGE_URL: 's3://blobs?endpoint=https://s3.example.test&region=auto&forcePathStyle=false',
+      S3_REGION: 'eu-west-1',
+    }).s3;
     expect(fromUrl).toMatchObject({ endpoint: 'https://s3.example.test', region: 'auto', forcePathStyle: false });
 
     const attempt = () =>
-      loadConfig('worker', { ...base, STORAGE_URL: 's3://Bad_Bucket/a%20b', S3_ENDPOINT: 'ftp://x', S3_FORCE_PATH_STYLE: 'sometimes', S3_ACCESS_KEY_ID: 'AKIA', S3_PART_SIZE: '1024' });
+      loadConfig('worker', {
+        ...base,
+        STORAGE_URL: 's3://Bad_Bucket/a%20b',
+        S3_ENDPOINT: 'ftp://x',
+        S3_FORCE_PATH_STYLE: 'sometimes',
+        S3_ACCESS_KEY_ID: 'AKIA',
+        S3_PART_SIZE: '1024',
+      });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
     } catch (error) {
       const problems = (error as ConfigError).problems.join('\n');
-      for (const name of ['valid S3 bucket', 'prefix segments', 'S3_ENDPOINT', 'S3_REGION (or AWS_REGION) is required', 'S3_FORCE_PATH_STYLE', 'set both or neither', 'S3_PART_SIZE']) expect(problems).toContain(name);
+      for (const name of [
+        'valid S3 bucket',
+        'prefix segments',
+        'S3_ENDPOINT',
+        'S3_REGION (or AWS_REGION) is required',
+        'S3_FORCE_PATH_STYLE',
+        'set both or neither',
+        'S3_PART_SIZE',
+      ])
+        expect(problems).toContain(name);
     }
     expect(() => loadConfig('worker', { ...base, STORAGE_URL: 's3://key:secret@blobs', S3_REGION: 'eu-west-2' })).toThrow(/may not carry credentials/);
     expect(() => loadConfig('worker', { ...base, STORAGE_URL: 'gs://blobs' })).toThrow(/STORAGE_URL must use file or s3/);

@@ -136,7 +136,8 @@ function s3Storage(read: EnvReader, storageUrl: string): S3StorageConfig | undef
   if (!BUCKET_NAME.test(bucket) || bucket.includes('..')) read.problem(`STORAGE_URL must name a valid S3 bucket, s3://bucket[/prefix] (got "${bucket}")`);
   if (url.username || url.password) read.problem('STORAGE_URL may not carry credentials: use S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY');
   const segments = url.pathname.split('/').filter(Boolean);
-  if (segments.some((segment) => !/^[\w.-]+$/.test(segment) || /^\.+$/.test(segment))) read.problem('STORAGE_URL prefix segments may hold only letters, digits, _, . and - (and not be . or ..)');
+  if (segments.some((segment) => !/^[\w.-]+$/.test(segment) || /^\.+$/.test(segment)))
+    read.problem('STORAGE_URL prefix segments may hold only letters, digits, _, . and - (and not be . or ..)');
   const endpoint = param('endpoint') ?? read.optional('S3_ENDPOINT');
   if (endpoint !== undefined && !(URL.canParse(endpoint) && ['http:', 'https:'].includes(new URL(endpoint).protocol))) {
     read.problem(`S3_ENDPOINT (or the endpoint parameter of STORAGE_URL) must be an http or https URL (got "${endpoint}")`);
@@ -146,7 +147,8 @@ function s3Storage(read: EnvReader, storageUrl: string): S3StorageConfig | undef
   const forcePathStyle = read.boolean('S3_FORCE_PATH_STYLE', endpoint !== undefined, param('forcePathStyle'));
   const accessKeyId = read.optional('S3_ACCESS_KEY_ID');
   const secretAccessKey = read.optional('S3_SECRET_ACCESS_KEY');
-  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) read.problem('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both or neither');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined))
+    read.problem('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both or neither');
   return {
     bucket,
     prefix: segments.length > 0 ? `${segments.join('/')}/` : '',
@@ -171,8 +173,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
   const databaseUrl = read.url('DATABASE_URL', ['postgres', 'postgresql']);
   const dataDir = read.string('ASSAY_DATA_DIR', '.assay');
   const storageUrl = read.url('STORAGE_URL', ['file', 's3'], `file://${require('node:path').resolve(dataDir, 'blobs')}`);
-  const serviceUrl = (name: ServiceName) =>
-    read.url(`${name.toUpperCase()}_URL`, ['http', 'https'], `http://127.0.0.1:${SERVICE_PORTS[name]}`);
+  const serviceUrl = (name: ServiceName) => read.url(`${name.toUpperCase()}_URL`, ['http', 'https'], `http://127.0.0.1:${SERVICE_PORTS[name]}`);
 
   const config: AppConfig = {
     processName,
@@ -215,7 +216,11 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     internalTokenPublicKey: read.pem('INTERNAL_TOKEN_PUBLIC_KEY', processName !== 'gateway' && processName !== 'worker'),
     accessTokenPrivateKey: read.pem('ACCESS_TOKEN_PRIVATE_KEY', processName === 'tenancy'),
     accessTokenPublicKey: read.pem('ACCESS_TOKEN_PUBLIC_KEY', processName === 'gateway'),
-    dataEncryptionKey: read.key('DATA_ENCRYPTION_KEY', 32, processName === 'tenancy' || processName === 'assessments' || processName === 'notifications' || processName === 'worker'),
+    dataEncryptionKey: read.key(
+      'DATA_ENCRYPTION_KEY',
+      32,
+      processName === 'tenancy' || processName === 'assessments' || processName === 'notifications' || processName === 'worker',
+    ),
     rateLimit: {
       max: read.integer('RATE_LIMIT_MAX', 600, { min: 1, max: 1_000_000 }),
       authMax: read.integer('AUTH_RATE_LIMIT_MAX', 30, { min: 1, max: 1_000_000 }),

@@ -18,7 +18,16 @@ export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
  * by users through their role. `self` is any signed-in user acting on their own account (profile,
  * MFA, their notification feed), including a session that must enrol MFA before anything else.
  */
-export const PERMISSIONS = [...API_KEY_SCOPES, 'members:read', 'members:manage', 'api-keys:manage', 'tenant:read', 'tenant:manage', 'owners:manage', 'self'] as const;
+export const PERMISSIONS = [
+  ...API_KEY_SCOPES,
+  'members:read',
+  'members:manage',
+  'api-keys:manage',
+  'tenant:read',
+  'tenant:manage',
+  'owners:manage',
+  'self',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const VIEWER: Permission[] = ['self', 'suppliers:read', 'assessments:read', 'evidence:read', 'members:read', 'tenant:read'];

@@ -46,7 +46,11 @@ export function withDefaultSettings(stored: Partial<TenantSettings> | null | und
     ...DEFAULT_TENANT_SETTINGS,
     ...value,
     reassessmentCadenceMonths: { ...DEFAULT_TENANT_SETTINGS.reassessmentCadenceMonths, ...(value.reassessmentCadenceMonths ?? {}) },
-    reminderPolicy: { ...DEFAULT_REMINDER_POLICY, ...(value.reminderPolicy ?? {}), beforeDueDays: [...(value.reminderPolicy?.beforeDueDays ?? DEFAULT_REMINDER_POLICY.beforeDueDays)] },
+    reminderPolicy: {
+      ...DEFAULT_REMINDER_POLICY,
+      ...(value.reminderPolicy ?? {}),
+      beforeDueDays: [...(value.reminderPolicy?.beforeDueDays ?? DEFAULT_REMINDER_POLICY.beforeDueDays)],
+    },
   };
 }
 

@@ -72,10 +72,9 @@ function currentActor(): Pick<Identity, 'kind' | 'principalId'> {
  */
 export async function recordAuditEvent(manager: EntityManager, tenantId: string, service: string, entry: AuditEntry): Promise<AuditEvent> {
   await manager.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [`audit:${tenantId}`]);
-  const rows: { seq: string; hash: string }[] = await manager.query(
-    `select seq, hash from audit.events where tenant_id = $1 order by seq desc limit 1`,
-    [tenantId],
-  );
+  const rows: { seq: string; hash: string }[] = await manager.query(`select seq, hash from audit.events where tenant_id = $1 order by seq desc limit 1`, [
+    tenantId,
+  ]);
   const previous = rows[0];
   const actor = entry.actor ?? currentActor();
   const event: Omit<AuditEvent, 'hash'> = {
@@ -174,10 +173,11 @@ export async function verifyAuditChain(manager: EntityManager, tenantId: string,
   let expectedSeq = 1;
   let checked = 0;
   for (;;) {
-    const rows: AuditRow[] = await manager.query(
-      `select ${AUDIT_COLUMNS} from audit.events where tenant_id = $1 and seq >= $2 order by seq asc limit $3`,
-      [tenantId, expectedSeq, batchSize],
-    );
+    const rows: AuditRow[] = await manager.query(`select ${AUDIT_COLUMNS} from audit.events where tenant_id = $1 and seq >= $2 order by seq asc limit $3`, [
+      tenantId,
+      expectedSeq,
+      batchSize,
+    ]);
     for (const row of rows) {
       const event = toAuditEvent(row);
       const broken = (reason: string): AuditVerification => ({ valid: false, checked, brokenAt: { seq: event.seq, id: event.id, reason } });

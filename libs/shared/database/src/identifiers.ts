@@ -21,7 +21,11 @@ export function quoteIdent(name: string): string {
  * Runs an `update … returning` / `delete … returning` and gives its rows. (TypeORM's raw query answers
  * such statements on Postgres with `[rows, affectedCount]` rather than the rows.)
  */
-export async function updateReturning<T>(manager: { query: (sql: string, params?: unknown[]) => Promise<unknown> }, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function updateReturning<T>(
+  manager: { query: (sql: string, params?: unknown[]) => Promise<unknown> },
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const result = await manager.query(sql, params);
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return result as T[];

@@ -12,9 +12,13 @@ export interface IsolationProblem {
  */
 export async function auditTenantIsolation(dataSource: DataSource, schemas: string[], appRole: string): Promise<IsolationProblem[]> {
   const problems: IsolationProblem[] = [];
-  const tables: { table: string; rls: boolean; forced: boolean; policies: { roles: string[]; qual: string | null; check: string | null; cmd: string }[] | null }[] =
-    await dataSource.query(
-      `select n.nspname || '.' || c.relname as table, c.relrowsecurity as rls, c.relforcerowsecurity as forced,
+  const tables: {
+    table: string;
+    rls: boolean;
+    forced: boolean;
+    policies: { roles: string[]; qual: string | null; check: string | null; cmd: string }[] | null;
+  }[] = await dataSource.query(
+    `select n.nspname || '.' || c.relname as table, c.relrowsecurity as rls, c.relforcerowsecurity as forced,
               (select json_agg(json_build_object('roles', p.roles, 'qual', p.qual, 'check', p.with_check, 'cmd', p.cmd))
                  from pg_policies p where p.schemaname = n.nspname and p.tablename = c.relname) as policies
          from pg_class c
@@ -22,8 +26,8 @@ export async function auditTenantIsolation(dataSource: DataSource, schemas: stri
         where c.relkind in ('r', 'p') and n.nspname = any($1)
           and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
         order by 1`,
-      [schemas],
-    );
+    [schemas],
+  );
   for (const table of tables) {
     if (!table.rls) problems.push({ table: table.table, problem: 'row-level security is not enabled' });
     if (!table.forced) problems.push({ table: table.table, problem: 'row-level security is not forced' });

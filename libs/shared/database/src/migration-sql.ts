@@ -39,13 +39,7 @@ export interface TenantTableSpec {
  */
 export function createTenantTableSql(spec: TenantTableSpec, roles: RoleNames = migrationRoles()): string[] {
   const qualified = `${quoteIdent(spec.schema)}.${quoteIdent(spec.table)}`;
-  const body = [
-    `"tenant_id" uuid not null`,
-    `"id" uuid not null`,
-    ...spec.columns,
-    `primary key ("tenant_id", "id")`,
-    ...(spec.constraints ?? []),
-  ];
+  const body = [`"tenant_id" uuid not null`, `"id" uuid not null`, ...spec.columns, `primary key ("tenant_id", "id")`, ...(spec.constraints ?? [])];
   const statements = [`create table ${qualified} (\n  ${body.join(',\n  ')}\n)`];
   for (const index of spec.indexes ?? []) {
     statements.push(
@@ -95,12 +89,7 @@ export function createOutboxTableSql(schema: string, roles: RoleNames = migratio
     {
       schema,
       table: 'outbox',
-      columns: [
-        `"type" text not null`,
-        `"payload" jsonb not null`,
-        `"created_at" timestamptz not null default now()`,
-        `"published_at" timestamptz`,
-      ],
+      columns: [`"type" text not null`, `"payload" jsonb not null`, `"created_at" timestamptz not null default now()`, `"published_at" timestamptz`],
       indexes: [{ name: `${schema}_outbox_unpublished`, columns: `("created_at", "id")`, where: `"published_at" is null` }],
       appPrivileges: ['select', 'insert'],
       systemAccess: ['select', 'update', 'delete'],

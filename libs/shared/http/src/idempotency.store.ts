@@ -18,11 +18,7 @@ interface Entry {
   response?: StoredResponse;
 }
 
-export type IdempotencyOutcome =
-  | { kind: 'proceed' }
-  | { kind: 'replay'; response: StoredResponse }
-  | { kind: 'conflict' }
-  | { kind: 'mismatch' };
+export type IdempotencyOutcome = { kind: 'proceed' } | { kind: 'replay'; response: StoredResponse } | { kind: 'conflict' } | { kind: 'mismatch' };
 
 export function isValidIdempotencyKey(key: string): boolean {
   return KEY_PATTERN.test(key);

@@ -5,7 +5,11 @@ import { ProblemException } from './problem-details';
 
 const RUNS = { numRuns: 10_000 };
 const SHAPES: CursorPart[][] = [['uuid'], ['integer'], ['timestamp', 'uuid']];
-const partValue = { uuid: fc.uuid(), integer: fc.maxSafeInteger(), timestamp: fc.date({ noInvalidDate: true, min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z') }).map((date) => date.toISOString()) } as const;
+const partValue = {
+  uuid: fc.uuid(),
+  integer: fc.maxSafeInteger(),
+  timestamp: fc.date({ noInvalidDate: true, min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z') }).map((date) => date.toISOString()),
+} as const;
 
 /** A cursor decodes to values of its shape, or is refused with a 400; nothing else. */
 function decoded(cursor: string, shape: CursorPart[]): (string | number)[] | null | 400 {
@@ -19,7 +23,9 @@ function decoded(cursor: string, shape: CursorPart[]): (string | number)[] | nul
 
 describe('pagination cursors and idempotency keys under generated input', () => {
   it('cursors the server wrote decode to the same values', () => {
-    const written = fc.constantFrom(...SHAPES).chain((shape) => fc.tuple(fc.constant(shape), fc.tuple(...shape.map((part) => partValue[part] as fc.Arbitrary<string | number>))));
+    const written = fc
+      .constantFrom(...SHAPES)
+      .chain((shape) => fc.tuple(fc.constant(shape), fc.tuple(...shape.map((part) => partValue[part] as fc.Arbitrary<string | number>))));
     fc.assert(
       fc.property(written, ([shape, values]) => {
         expect(decodeCursor(encodeCursor(values), shape)).toEqual(values);
@@ -30,7 +36,27 @@ describe('pagination cursors and idempotency keys under generated input', () => 
   });
 
   it('forged cursors decode to values of the right shape or are a 400, never anything a query could choke on', () => {
-    const forgedValues = fc.array(fc.oneof(fc.uuid(), fc.string({ maxLength: 12 }), fc.integer(), fc.double(), fc.constantFrom('1e999', 'Infinity', '2024-02-30T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '0000-01-01T00:00:00.000Z', "' or 1=1 --", null, true, [], {})), { maxLength: 3 });
+    const forgedValues = fc.array(
+      fc.oneof(
+        fc.uuid(),
+        fc.string({ maxLength: 12 }),
+        fc.integer(),
+        fc.double(),
+        fc.constantFrom(
+          '1e999',
+          'Infinity',
+          '2024-02-30T00:00:00.000Z',
+          '+275760-09-13T00:00:00.000Z',
+          '0000-01-01T00:00:00.000Z',
+          "' or 1=1 --",
+          null,
+          true,
+          [],
+          {},
+        ),
+      ),
+      { maxLength: 3 },
+    );
     const cursors = fc.oneof(
       forgedValues.map((values) => Buffer.from(JSON.stringify(values)).toString('base64url')),
       fc.string({ maxLength: 40 }),
@@ -57,11 +83,18 @@ describe('pagination cursors and idempotency keys under generated input', () => 
 
   it('Idempotency-Key: 1 to 255 printable ASCII characters, any other string refused', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ unit: fc.constantFrom('a', ' ', '\t', '\n', '\u007f', '~', '!', '\u00e9'), maxLength: 258 })), (key) => {
-        const printable = key.length >= 1 && key.length <= 255 && [...key].every((char) => char >= '!' && char <= '~');
-        expect(isValidIdempotencyKey(key)).toBe(printable);
-        return requestFingerprint('post', '/x', key) === requestFingerprint('POST', '/x', Buffer.from(key));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.string({ unit: 'binary', maxLength: 20 }),
+          fc.string({ unit: fc.constantFrom('a', ' ', '\t', '\n', '\u007f', '~', '!', '\u00e9'), maxLength: 258 }),
+        ),
+        (key) => {
+          const printable = key.length >= 1 && key.length <= 255 && [...key].every((char) => char >= '!' && char <= '~');
+          expect(isValidIdempotencyKey(key)).toBe(printable);
+          return requestFingerprint('post', '/x', key) === requestFingerprint('POST', '/x', Buffer.from(key));
+        },
+      ),
       RUNS,
     );
   });

@@ -27,7 +27,13 @@ describe('isDependencyDown', () => {
   });
 
   it('leaves bugs and bad requests alone', () => {
-    for (const error of [serverError('42601', 'syntax error at or near "selec"'), serverError('23505', 'duplicate key value violates unique constraint'), new TypeError('x is undefined'), null, 'text']) {
+    for (const error of [
+      serverError('42601', 'syntax error at or near "selec"'),
+      serverError('23505', 'duplicate key value violates unique constraint'),
+      new TypeError('x is undefined'),
+      null,
+      'text',
+    ]) {
       expect(isDependencyDown(error)).toBe(false);
     }
   });

@@ -36,7 +36,8 @@ export function serviceAppModule(spec: ServiceSpec, config = loadConfig(spec.ser
 export async function runService(spec: ServiceSpec): Promise<void> {
   try {
     const config = loadConfig(spec.service);
-    const app = await createHttpApp(serviceAppModule(spec, config), config, { configure: async (instance) => {
+    const app = await createHttpApp(serviceAppModule(spec, config), config, {
+      configure: async (instance) => {
         await spec.configure?.(instance, config);
         serveOpenApi(instance, spec.title);
       },

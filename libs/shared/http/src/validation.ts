@@ -34,7 +34,9 @@ class DepthLimitedValidationPipe extends ValidationPipe {
     // Only what the pipe itself validates (bodies, queries, params, GraphQL arguments of DTO types); a
     // resolver's parent or info object is no input.
     if (this.toValidate(metadata) && nestedDeeperThan(value, MAX_INPUT_DEPTH)) {
-      throw new ProblemException(400, `The request nests deeper than ${MAX_INPUT_DEPTH} levels`, { errors: [{ field: metadata.data ?? metadata.type, message: 'nested too deeply' }] });
+      throw new ProblemException(400, `The request nests deeper than ${MAX_INPUT_DEPTH} levels`, {
+        errors: [{ field: metadata.data ?? metadata.type, message: 'nested too deeply' }],
+      });
     }
     return super.transform(value, metadata);
   }

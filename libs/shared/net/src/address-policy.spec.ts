@@ -141,7 +141,10 @@ describe('checkOutboundUrl', () => {
 });
 
 describe('resolveAllowedAddress', () => {
-  const answers = (...addresses: string[]) => async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  const answers =
+    (...addresses: string[]) =>
+    async () =>
+      addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
 
   it('refuses a name that resolves to a private address', async () => {
     await expect(resolveAllowedAddress('internal.example.com', strict, answers('10.0.0.5'))).rejects.toThrow(/resolves to 10.0.0.5, a private address/);
@@ -153,7 +156,10 @@ describe('resolveAllowedAddress', () => {
   });
 
   it('returns the first answer of a public name', async () => {
-    await expect(resolveAllowedAddress('hooks.example.com', strict, answers('93.184.215.14', '2606:2800::1'))).resolves.toEqual({ address: '93.184.215.14', family: 4 });
+    await expect(resolveAllowedAddress('hooks.example.com', strict, answers('93.184.215.14', '2606:2800::1'))).resolves.toEqual({
+      address: '93.184.215.14',
+      family: 4,
+    });
   });
 
   it('refuses a name that does not resolve', async () => {

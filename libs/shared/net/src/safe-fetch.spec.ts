@@ -39,7 +39,13 @@ describe('safeRequest', () => {
   });
 
   it('posts and reads the answer when the target is allowed', async () => {
-    const response = await safeRequest(`${base}/hook`, { ...limits, allowPrivate: true, method: 'POST', body: 'ping', headers: { 'content-type': 'text/plain' } });
+    const response = await safeRequest(`${base}/hook`, {
+      ...limits,
+      allowPrivate: true,
+      method: 'POST',
+      body: 'ping',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(response.status).toBe(201);
     expect(response.body.toString()).toBe('got ping');
     expect(response.truncated).toBe(false);

@@ -54,10 +54,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         JobName.EventDispatch,
         rows.map((row) => ({ payload: { tenantId: row.tenant_id, event: row.payload }, options: { jobId: row.id } })),
       );
-      await manager.query(
-        `update ${table} set published_at = now() where (tenant_id, id) in (select * from unnest($1::uuid[], $2::uuid[]))`,
-        [rows.map((row) => row.tenant_id), rows.map((row) => row.id)],
-      );
+      await manager.query(`update ${table} set published_at = now() where (tenant_id, id) in (select * from unnest($1::uuid[], $2::uuid[]))`, [
+        rows.map((row) => row.tenant_id),
+        rows.map((row) => row.id),
+      ]);
       return rows.length;
     });
   }

@@ -6,7 +6,11 @@ import { OnJob } from './job-handler.decorator';
 import { JobHandlerRegistrationError } from './job-handler.registry';
 import { QueueModule, WorkerModule } from './queue.module';
 
-const config = loadConfig('worker', { DATABASE_URL: 'postgres://u@127.0.0.1:1/db', REDIS_URL: 'redis://127.0.0.1:1', DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') });
+const config = loadConfig('worker', {
+  DATABASE_URL: 'postgres://u@127.0.0.1:1/db',
+  REDIS_URL: 'redis://127.0.0.1:1',
+  DATA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+});
 
 @Injectable()
 class SecondDispatcher {

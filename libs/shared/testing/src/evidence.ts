@@ -30,14 +30,26 @@ export function evidenceTestDatabases(): EvidenceTestDatabases {
   const kit = {
     async supplier(tenantId: string, name = 'Widget Works'): Promise<string> {
       const supplierId = newId();
-      await emitEvent(kit.app.database, 'assessments', tenantId, 'supplier.created', { supplierId, name, tier: 'high', role: 'developer_distributor', status: 'active' });
-      await waitFor(async () => (await kit.owner.query(`select 1 from evidence.suppliers where id = $1`, [supplierId])).length === 1, 'the supplier projection');
+      await emitEvent(kit.app.database, 'assessments', tenantId, 'supplier.created', {
+        supplierId,
+        name,
+        tier: 'high',
+        role: 'developer_distributor',
+        status: 'active',
+      });
+      await waitFor(
+        async () => (await kit.owner.query(`select 1 from evidence.suppliers where id = $1`, [supplierId])).length === 1,
+        'the supplier projection',
+      );
       return supplierId;
     },
     async assessment(tenantId: string, supplierId: string): Promise<string> {
       const assessmentId = newId();
       await emitEvent(kit.app.database, 'assessments', tenantId, 'assessment.created', { assessmentId, supplierId, status: 'draft' });
-      await waitFor(async () => (await kit.owner.query(`select 1 from evidence.assessments where id = $1`, [assessmentId])).length === 1, 'the assessment projection');
+      await waitFor(
+        async () => (await kit.owner.query(`select 1 from evidence.assessments where id = $1`, [assessmentId])).length === 1,
+        'the assessment projection',
+      );
       return assessmentId;
     },
   } as EvidenceTestDatabases;
@@ -54,8 +66,12 @@ export function evidenceTestDatabases(): EvidenceTestDatabases {
 
 /** Waits until evidence is processed, failed or rejected, and gives it as the API shows it. */
 export function settledEvidence(accessToken: string, id: string, timeoutMs = 30_000) {
-  return waitFor(async () => {
-    const response = await gateway(`/api/v1/evidence/${id}`, { headers: bearer(accessToken) });
-    return ['processed', 'failed', 'rejected'].includes(response.body.status) ? response.body : null;
-  }, `evidence ${id} to settle`, timeoutMs);
+  return waitFor(
+    async () => {
+      const response = await gateway(`/api/v1/evidence/${id}`, { headers: bearer(accessToken) });
+      return ['processed', 'failed', 'rejected'].includes(response.body.status) ? response.body : null;
+    },
+    `evidence ${id} to settle`,
+    timeoutMs,
+  );
 }

@@ -9,10 +9,23 @@ import { bearer, gateway, linkToken } from './helpers';
 import { testStack } from './test-stack';
 
 /** Writes an event to a service's outbox, as that service would; its relay puts it on the bus. */
-export async function emitEvent(database: TenantDatabase, schema: string, tenantId: string, type: EventType, data: object, timestamp = new Date()): Promise<DomainEvent> {
+export async function emitEvent(
+  database: TenantDatabase,
+  schema: string,
+  tenantId: string,
+  type: EventType,
+  data: object,
+  timestamp = new Date(),
+): Promise<DomainEvent> {
   const event: DomainEvent = { id: newId(), type, timestamp: timestamp.toISOString(), tenantId, data: data as JsonObject };
   await database.run(
-    (manager) => manager.query(`insert into ${schema}.outbox (tenant_id, id, type, payload, created_at) values ($1, $2, $3, $4, now())`, [tenantId, event.id, type, JSON.stringify(event)]),
+    (manager) =>
+      manager.query(`insert into ${schema}.outbox (tenant_id, id, type, payload, created_at) values ($1, $2, $3, $4, now())`, [
+        tenantId,
+        event.id,
+        type,
+        JSON.stringify(event),
+      ]),
     tenantId,
   );
   return event;
@@ -37,16 +50,23 @@ export async function inviteMember(owner: DataSource, ownerToken: string, role: 
   const email = `member-${Math.random().toString(36).slice(2)}@example.test`;
   const invited = await gateway('/api/v1/invitations', { method: 'POST', json: { email, role }, headers: bearer(ownerToken) });
   if (invited.status !== 201) throw new Error(`invitation failed: ${invited.status}`);
-  const [row] = await owner.query(`select payload from tenancy.outbox where type = 'invitation.created' and payload->'data'->>'invitationId' = $1`, [invited.body.id]);
+  const [row] = await owner.query(`select payload from tenancy.outbox where type = 'invitation.created' and payload->'data'->>'invitationId' = $1`, [
+    invited.body.id,
+  ]);
   const token = linkToken(row.payload.tenantId, row.payload.data.acceptUrl);
-  const accepted = await gateway('/api/v1/invitations/accept', { method: 'POST', json: { token, password: `Member password ${Math.random().toString(36).slice(2)}`, name: 'Mo Member' } });
+  const accepted = await gateway('/api/v1/invitations/accept', {
+    method: 'POST',
+    json: { token, password: `Member password ${Math.random().toString(36).slice(2)}`, name: 'Mo Member' },
+  });
   if (accepted.status !== 200) throw new Error(`acceptance failed: ${accepted.status}`);
   return { email, userId: accepted.body.user.id as string, accessToken: accepted.body.accessToken as string };
 }
 
 /** The TOTP code of a seed now, or `offsetSteps` 30-second steps from now. */
 export const totpCode = (secret: string, offsetSteps = 0): string =>
-  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({
+    timestamp: Date.now() + offsetSteps * 30_000,
+  });
 
 /** Turns TOTP on for the signed-in user: the seed, the ten recovery codes and the session's upgraded access token. */
 export async function enrolTotp(accessToken: string): Promise<{ secret: string; recoveryCodes: string[]; accessToken: string }> {
@@ -58,7 +78,13 @@ export async function enrolTotp(accessToken: string): Promise<{ secret: string; 
 }
 
 /** Forks a compiled process of the stack with the stack's env (plus `env`) and waits until `ready` says so. */
-async function startStackProcess(entry: string, env: Record<string, string>, ready: (output: string) => Promise<boolean>, what: string, timeoutMs = 45_000): Promise<{ stop(): Promise<void> }> {
+async function startStackProcess(
+  entry: string,
+  env: Record<string, string>,
+  ready: (output: string) => Promise<boolean>,
+  what: string,
+  timeoutMs = 45_000,
+): Promise<{ stop(): Promise<void> }> {
   let output = '';
   const child = fork(join(__dirname, '..', '..', '..', '..', 'dist', 'apps', entry, 'src', 'main.js'), [], {
     env: { ...process.env, ...testStack().env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
@@ -92,7 +118,12 @@ export async function startExtraService(service: ServiceName, env: Record<string
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const ready = async () => (await fetch(`${url}/health/ready`).catch(() => null))?.status === 200;
-  const replica = await startStackProcess(service, { [`${service.toUpperCase()}_PORT`]: String(port), ...env }, ready, `the extra ${service} replica to be ready`);
+  const replica = await startStackProcess(
+    service,
+    { [`${service.toUpperCase()}_PORT`]: String(port), ...env },
+    ready,
+    `the extra ${service} replica to be ready`,
+  );
   return { url, stop: replica.stop };
 }
 
@@ -104,6 +135,12 @@ export async function startExtraGateway(env: Record<string, string>): Promise<{ 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const ready = async () => (await fetch(`${url}/health/ready`).catch(() => null))?.status === 200;
-  const gateway = await startStackProcess('gateway', { PORT: String(port), GATEWAY_PORT: String(port), LOG_LEVEL: 'warn', ...env }, ready, 'the extra gateway to be ready', 100_000);
+  const gateway = await startStackProcess(
+    'gateway',
+    { PORT: String(port), GATEWAY_PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    ready,
+    'the extra gateway to be ready',
+    100_000,
+  );
   return { url, stop: gateway.stop };
 }

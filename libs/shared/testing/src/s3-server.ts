@@ -65,7 +65,12 @@ function canonicalQuery(raw: string): string {
  * specification rather than with the SDK's signer, so a client signing wrongly is caught. Returns
  * why the request is refused, or null.
  */
-function signatureProblem(request: IncomingMessage, body: Buffer, credentials: { accessKeyId: string; secretAccessKey: string }, region: string): string | null {
+function signatureProblem(
+  request: IncomingMessage,
+  body: Buffer,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  region: string,
+): string | null {
   const match = AUTHORIZATION.exec(String(request.headers['authorization'] ?? ''));
   if (!match) return 'no AWS4-HMAC-SHA256 Authorization header';
   const [, accessKeyId, day, scopeRegion, signedHeaderList, signature] = match as unknown as [string, string, string, string, string, string];
@@ -73,7 +78,9 @@ function signatureProblem(request: IncomingMessage, body: Buffer, credentials: {
   if (scopeRegion !== region) return `credential scope names region ${scopeRegion}`;
   const amzDate = String(request.headers['x-amz-date'] ?? '');
   if (!/^\d{8}T\d{6}Z$/.test(amzDate) || amzDate.slice(0, 8) !== day) return 'x-amz-date missing or outside the credential scope';
-  const signedAt = Date.parse(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+  const signedAt = Date.parse(
+    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+  );
   if (Math.abs(Date.now() - signedAt) > MAX_SKEW_MS) return 'request time too skewed';
   const payloadHash = String(request.headers['x-amz-content-sha256'] ?? '');
   if (payloadHash !== 'UNSIGNED-PAYLOAD' && payloadHash !== sha256(body)) return 'x-amz-content-sha256 does not match the body';
@@ -85,7 +92,14 @@ function signatureProblem(request: IncomingMessage, body: Buffer, credentials: {
     request.method ?? 'GET',
     queryAt < 0 ? url : url.slice(0, queryAt),
     canonicalQuery(queryAt < 0 ? '' : url.slice(queryAt + 1)),
-    signedHeaders.map((name) => `${name}:${String(request.headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`).join(''),
+    signedHeaders
+      .map(
+        (name) =>
+          `${name}:${String(request.headers[name] ?? '')
+            .trim()
+            .replace(/\s+/g, ' ')}\n`,
+      )
+      .join(''),
     signedHeaderList,
     payloadHash,
   ].join('\n');
@@ -133,9 +147,19 @@ export async function startS3Server(options: { bucket?: string; region?: string 
       return;
     }
     const url = new URL(ctx.req.url ?? '/', 'http://s3.test');
-    accepted.push({ method: ctx.method, path: url.pathname, query: Object.fromEntries(url.searchParams), copy: 'x-amz-copy-source' in ctx.req.headers, bytes: body.length });
+    accepted.push({
+      method: ctx.method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      copy: 'x-amz-copy-source' in ctx.req.headers,
+      bytes: body.length,
+    });
     // s3rver reads the body from ctx.req: hand it the bytes already read.
-    ctx.req = Object.assign(Readable.from(body.length > 0 ? [body] : []), { headers: ctx.req.headers, url: ctx.req.url, method: ctx.req.method }) as unknown as IncomingMessage;
+    ctx.req = Object.assign(Readable.from(body.length > 0 ? [body] : []), {
+      headers: ctx.req.headers,
+      url: ctx.req.url,
+      method: ctx.req.method,
+    }) as unknown as IncomingMessage;
     await (ctx.method === 'GET' || ctx.method === 'HEAD' ? next() : inTurn(next));
   });
   const address = await server.run();

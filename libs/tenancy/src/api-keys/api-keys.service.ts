@@ -70,7 +70,9 @@ export class ApiKeysService {
     if (input.expiresAt !== undefined) {
       expiresAt = new Date(input.expiresAt);
       if (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now() || expiresAt.getTime() > Date.now() + MAX_LIFETIME_MS) {
-        throw new ProblemException(400, 'expiresAt must be a future date at most two years ahead', { errors: [{ field: 'expiresAt', message: 'out of range' }] });
+        throw new ProblemException(400, 'expiresAt must be a future date at most two years ahead', {
+          errors: [{ field: 'expiresAt', message: 'out of range' }],
+        });
       }
     }
     const id = newId();
@@ -81,7 +83,12 @@ export class ApiKeysService {
         `insert into tenancy.api_keys (tenant_id, id, name, prefix, key_hash, scopes, created_by, expires_at) values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
         [tenantId, id, input.name, prefix, credentialHash(key), scopes, identity.principalId, expiresAt],
       );
-      await audit(m, tenantId, { action: 'api_key.created', targetType: 'api_key', targetId: id, changes: { name: input.name, prefix, scopes, expiresAt: expiresAt?.toISOString() ?? null } });
+      await audit(m, tenantId, {
+        action: 'api_key.created',
+        targetType: 'api_key',
+        targetId: id,
+        changes: { name: input.name, prefix, scopes, expiresAt: expiresAt?.toISOString() ?? null },
+      });
       return { ...view(row as ApiKeyRow), key };
     }, tenantId);
   }
@@ -90,10 +97,11 @@ export class ApiKeysService {
     const after = decodeCursor(cursor, ['uuid']);
     const rows: ApiKeyRow[] = await this.database.run(
       (m) =>
-        m.query(
-          `select * from tenancy.api_keys where tenant_id = $1 and ($2::uuid is null or id < $2::uuid) order by id desc limit $3`,
-          [tenantId, after?.[0] ?? null, limit + 1],
-        ),
+        m.query(`select * from tenancy.api_keys where tenant_id = $1 and ($2::uuid is null or id < $2::uuid) order by id desc limit $3`, [
+          tenantId,
+          after?.[0] ?? null,
+          limit + 1,
+        ]),
       tenantId,
     );
     const page = toPage(rows, limit, (row) => [row.id]);
@@ -101,7 +109,10 @@ export class ApiKeysService {
   }
 
   async get(tenantId: string, id: string): Promise<ApiKeyView> {
-    const [row]: ApiKeyRow[] = await this.database.run((m) => m.query(`select * from tenancy.api_keys where tenant_id = $1 and id = $2`, [tenantId, id]), tenantId);
+    const [row]: ApiKeyRow[] = await this.database.run(
+      (m) => m.query(`select * from tenancy.api_keys where tenant_id = $1 and id = $2`, [tenantId, id]),
+      tenantId,
+    );
     if (!row) throw new NotFoundProblem('API key');
     return view(row);
   }
@@ -109,7 +120,11 @@ export class ApiKeysService {
   async revoke(identity: Identity, id: string): Promise<ApiKeyView> {
     const tenantId = identity.tenantId as string;
     return this.database.run(async (m) => {
-      const [row] = await updateReturning<ApiKeyRow>(m, `update tenancy.api_keys set revoked_at = coalesce(revoked_at, now()) where tenant_id = $1 and id = $2 returning *`, [tenantId, id]);
+      const [row] = await updateReturning<ApiKeyRow>(
+        m,
+        `update tenancy.api_keys set revoked_at = coalesce(revoked_at, now()) where tenant_id = $1 and id = $2 returning *`,
+        [tenantId, id],
+      );
       if (!row) throw new NotFoundProblem('API key');
       await audit(m, tenantId, { action: 'api_key.revoked', targetType: 'api_key', targetId: id, changes: { prefix: row.prefix } });
       return view(row);
@@ -124,7 +139,10 @@ export class ApiKeysService {
     const parsed = parseApiKey(key);
     if (!parsed) return null;
     return this.database.runAsSystem(async (m) => {
-      const [row]: ApiKeyRow[] = await m.query(`select tenant_id, id, key_hash, scopes, expires_at, revoked_at, last_used_at from tenancy.api_keys where id = $1`, [parsed.keyId]);
+      const [row]: ApiKeyRow[] = await m.query(
+        `select tenant_id, id, key_hash, scopes, expires_at, revoked_at, last_used_at from tenancy.api_keys where id = $1`,
+        [parsed.keyId],
+      );
       if (!row || !hashesEqual(row.key_hash, credentialHash(key))) return null;
       if (row.revoked_at || (row.expires_at && row.expires_at <= new Date())) return null;
       if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {

@@ -69,7 +69,10 @@ export class TenancyResolver {
 
   @Query(() => MemberConnection)
   @Access('members:read')
-  async members(@Args('first', { type: () => Int, nullable: true }) count?: number, @Args('after', { nullable: true, type: () => String }) after?: string | null) {
+  async members(
+    @Args('first', { type: () => Int, nullable: true }) count?: number,
+    @Args('after', { nullable: true, type: () => String }) after?: string | null,
+  ) {
     return toConnection(await this.memberService.list(RequestContext.tenantId, first(count), after ?? undefined));
   }
 
@@ -81,13 +84,19 @@ export class TenancyResolver {
 
   @Query(() => ApiKeyConnection)
   @Access('api-keys:manage')
-  async apiKeys(@Args('first', { type: () => Int, nullable: true }) count?: number, @Args('after', { nullable: true, type: () => String }) after?: string | null) {
+  async apiKeys(
+    @Args('first', { type: () => Int, nullable: true }) count?: number,
+    @Args('after', { nullable: true, type: () => String }) after?: string | null,
+  ) {
     return toConnection(await this.keys.list(RequestContext.tenantId, first(count), after ?? undefined));
   }
 
   @Query(() => AuditEventConnection)
   @Access('audit:read')
-  async auditEvents(@Args('first', { type: () => Int, nullable: true }) count?: number, @Args('after', { nullable: true, type: () => String }) after?: string | null) {
+  async auditEvents(
+    @Args('first', { type: () => Int, nullable: true }) count?: number,
+    @Args('after', { nullable: true, type: () => String }) after?: string | null,
+  ) {
     return toConnection(await this.audit.list(RequestContext.tenantId, first(count), after ?? undefined));
   }
 

@@ -162,7 +162,11 @@ export class ReminderPolicyInput {
 
 @InputType()
 export class TenantSettingsInput {
-  @Field(() => ReassessmentCadenceInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => ReassessmentCadenceInput) reassessmentCadenceMonths?: ReassessmentCadenceInput;
+  @Field(() => ReassessmentCadenceInput, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReassessmentCadenceInput)
+  reassessmentCadenceMonths?: ReassessmentCadenceInput;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() reassessmentLeadDays?: number;
   @Field({ nullable: true }) @IsOptional() @IsBoolean() autoSendReassessments?: boolean;
   @Field(() => ReminderPolicyInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => ReminderPolicyInput) reminderPolicy?: ReminderPolicyInput;
@@ -181,4 +185,3 @@ export class CreateApiKeyInput {
   @Field(() => [String]) @IsArray() @ArrayMaxSize(16) @IsString({ each: true }) scopes!: string[];
   @Field({ nullable: true }) @IsOptional() @IsString() expiresAt?: string;
 }
-

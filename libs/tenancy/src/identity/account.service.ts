@@ -77,7 +77,14 @@ export class AccountService {
         const [membership]: { role: Role }[] = await m.query(`select role from tenancy.memberships where user_id = $1`, [userId]);
         const [tenant]: { settings: Partial<TenantSettings> }[] = await m.query(`select settings from tenancy.tenants where id = $1`, [tenantId]);
         if (membership) {
-          const access = await this.sessions.accessToken({ userId, tenantId, role: membership.role, sessionId: identity.sessionId, mfa: true, settings: withDefaultSettings(tenant?.settings) });
+          const access = await this.sessions.accessToken({
+            userId,
+            tenantId,
+            role: membership.role,
+            sessionId: identity.sessionId,
+            mfa: true,
+            settings: withDefaultSettings(tenant?.settings),
+          });
           result.accessToken = access.token;
           result.accessTokenExpiresAt = access.expiresAt.toISOString();
         }
@@ -95,7 +102,8 @@ export class AccountService {
     await this.database.run(async (m) => {
       const user = await this.lockedUser(m, userId);
       if (!user.totp_enabled_at) throw new ConflictProblem('Two-factor authentication is not on');
-      if (!(await this.mfa.verify(m, user, factor))) throw new ProblemException(400, 'The second factor is not valid', { errors: [{ field: 'totp', message: 'not valid' }] });
+      if (!(await this.mfa.verify(m, user, factor)))
+        throw new ProblemException(400, 'The second factor is not valid', { errors: [{ field: 'totp', message: 'not valid' }] });
       await this.mfa.disable(m, userId);
       await audit(m, tenantId, { action: 'mfa.disabled', targetType: 'user', targetId: userId });
     }, tenantId);
@@ -106,7 +114,8 @@ export class AccountService {
     const tenantId = this.tenantId(identity);
     return this.database.run(async (m) => {
       const user = await this.lockedUser(m, userId);
-      if (!(await this.mfa.verify(m, user, factor))) throw new ProblemException(400, 'The second factor is not valid', { errors: [{ field: 'totp', message: 'not valid' }] });
+      if (!(await this.mfa.verify(m, user, factor)))
+        throw new ProblemException(400, 'The second factor is not valid', { errors: [{ field: 'totp', message: 'not valid' }] });
       const recoveryCodes = await this.mfa.replaceRecoveryCodes(m, userId);
       await audit(m, tenantId, { action: 'mfa.recovery_codes_replaced', targetType: 'user', targetId: userId });
       return { recoveryCodes };

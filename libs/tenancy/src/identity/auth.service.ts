@@ -77,11 +77,17 @@ export class AuthService {
     const userId = newId();
     const settings: TenantSettings = withDefaultSettings(DEFAULT_TENANT_SETTINGS);
     const tokens = await this.database.run(async (m) => {
-      await m.query(`insert into tenancy.users (id, email, name, password_hash) values ($1, $2, $3, $4)`, [userId, email, input.name, passwordHash]).catch((error: { code?: string }) => {
-        if (error.code === '23505') throw new ProblemException(409, 'An account with this email already exists; sign in instead');
-        throw error;
-      });
-      await m.query(`insert into tenancy.tenants (tenant_id, id, name, settings) values ($1, $1, $2, $3)`, [tenantId, input.organisationName, JSON.stringify(settings)]);
+      await m
+        .query(`insert into tenancy.users (id, email, name, password_hash) values ($1, $2, $3, $4)`, [userId, email, input.name, passwordHash])
+        .catch((error: { code?: string }) => {
+          if (error.code === '23505') throw new ProblemException(409, 'An account with this email already exists; sign in instead');
+          throw error;
+        });
+      await m.query(`insert into tenancy.tenants (tenant_id, id, name, settings) values ($1, $1, $2, $3)`, [
+        tenantId,
+        input.organisationName,
+        JSON.stringify(settings),
+      ]);
       await m.query(`insert into tenancy.memberships (tenant_id, id, user_id, role) values ($1, $2, $3, 'owner')`, [tenantId, newId(), userId]);
       const actor = { kind: 'user' as const, principalId: userId };
       await audit(m, tenantId, { action: 'tenant.created', targetType: 'tenant', targetId: tenantId, changes: { name: input.organisationName }, actor });
@@ -144,13 +150,21 @@ export class AuthService {
     const tenantId = this.sessions.tenantOf(refreshToken);
     if (!tenantId) throw unauthenticated('The refresh token is not valid');
     const outcome = await this.database.run(async (m) => {
-      const [row]: { id: string; session_id: string; spent_at: Date | null; expires_at: Date; user_id: string; mfa: boolean; revoked_at: Date | null; session_expires_at: Date }[] =
-        await m.query(
-          `select rt.id, rt.session_id, rt.spent_at, rt.expires_at, s.user_id, s.mfa, s.revoked_at, s.expires_at as session_expires_at
+      const [row]: {
+        id: string;
+        session_id: string;
+        spent_at: Date | null;
+        expires_at: Date;
+        user_id: string;
+        mfa: boolean;
+        revoked_at: Date | null;
+        session_expires_at: Date;
+      }[] = await m.query(
+        `select rt.id, rt.session_id, rt.spent_at, rt.expires_at, s.user_id, s.mfa, s.revoked_at, s.expires_at as session_expires_at
              from tenancy.refresh_tokens rt join tenancy.sessions s on s.tenant_id = rt.tenant_id and s.id = rt.session_id
             where rt.token_hash = $1 for update of rt, s`,
-          [credentialHash(refreshToken)],
-        );
+        [credentialHash(refreshToken)],
+      );
       if (!row) return { kind: 'invalid' as const };
       if (row.revoked_at) return { kind: 'invalid' as const };
       if (row.spent_at) {
@@ -176,7 +190,14 @@ export class AuthService {
       await m.query(`update tenancy.sessions set last_refreshed_at = now() where tenant_id = $1 and id = $2`, [tenantId, row.session_id]);
       const next = await this.sessions.insertRefreshToken(m, tenantId, row.session_id);
       const settings = withDefaultSettings(tenant?.settings);
-      const access = await this.sessions.accessToken({ userId: row.user_id, tenantId, role: membership.role, sessionId: row.session_id, mfa: row.mfa, settings });
+      const access = await this.sessions.accessToken({
+        userId: row.user_id,
+        tenantId,
+        role: membership.role,
+        sessionId: row.session_id,
+        mfa: row.mfa,
+        settings,
+      });
       const tokens: IssuedTokens = {
         tokenType: 'Bearer',
         accessToken: access.token,
@@ -188,7 +209,9 @@ export class AuthService {
     }, tenantId);
     if (outcome.kind === 'reused') {
       await this.sessions.publish(outcome.revoked);
-      throw unauthenticated('This refresh token was already used; the session has been ended. Sign in again', { type: 'urn:assay:problem:refresh-token-reused' });
+      throw unauthenticated('This refresh token was already used; the session has been ended. Sign in again', {
+        type: 'urn:assay:problem:refresh-token-reused',
+      });
     }
     if (outcome.kind === 'invalid') throw unauthenticated('The refresh token is not valid or has expired');
     return outcome.tokens;
@@ -201,7 +224,9 @@ export class AuthService {
     const revoked = await this.database.run(async (m) => {
       let sessionId = identity.sessionId ?? null;
       if (!sessionId && refreshToken) {
-        const [row]: { session_id: string }[] = await m.query(`select session_id from tenancy.refresh_tokens where token_hash = $1`, [credentialHash(refreshToken)]);
+        const [row]: { session_id: string }[] = await m.query(`select session_id from tenancy.refresh_tokens where token_hash = $1`, [
+          credentialHash(refreshToken),
+        ]);
         sessionId = row?.session_id ?? null;
       }
       if (!sessionId) return [];
@@ -223,7 +248,11 @@ export class AuthService {
       const mfa = identity.mfa ? true : await this.secondFactor(m, userId, input, async () => undefined);
       return this.sessions.start(m, { tenantId: target.tenant_id, userId, role: target.role, mfa, settings: target.settings, client });
     }, target.tenant_id);
-    return { ...publicTokens(tokens), tenantId: target.tenant_id, tenants: memberships.map((row): TenantChoice => ({ id: row.tenant_id, name: row.name, role: row.role })) };
+    return {
+      ...publicTokens(tokens),
+      tenantId: target.tenant_id,
+      tenants: memberships.map((row): TenantChoice => ({ id: row.tenant_id, name: row.name, role: row.role })),
+    };
   }
 }
 

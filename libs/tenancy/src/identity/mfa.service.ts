@@ -32,7 +32,10 @@ function recoveryCode(): string {
 }
 
 function normaliseRecoveryCode(code: string): string {
-  return code.trim().toLowerCase().replace(/[^a-z0-9]/g, '');
+  return code
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 }
 
 /**
@@ -82,13 +85,19 @@ export class MfaService {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, recoveryCode);
     await manager.query(`delete from tenancy.recovery_codes where user_id = $1`, [userId]);
     for (const code of codes) {
-      await manager.query(`insert into tenancy.recovery_codes (user_id, id, code_hash) values ($1, $2, $3)`, [userId, newId(), credentialHash(normaliseRecoveryCode(code))]);
+      await manager.query(`insert into tenancy.recovery_codes (user_id, id, code_hash) values ($1, $2, $3)`, [
+        userId,
+        newId(),
+        credentialHash(normaliseRecoveryCode(code)),
+      ]);
     }
     return codes;
   }
 
   async disable(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`update tenancy.users set totp_secret = null, totp_enabled_at = null, totp_last_step = null, updated_at = now() where id = $1`, [userId]);
+    await manager.query(`update tenancy.users set totp_secret = null, totp_enabled_at = null, totp_last_step = null, updated_at = now() where id = $1`, [
+      userId,
+    ]);
     await manager.query(`delete from tenancy.recovery_codes where user_id = $1`, [userId]);
   }
 
@@ -105,7 +114,8 @@ export class MfaService {
       return true;
     }
     if (factor.recoveryCode) {
-      const used: unknown[] = await updateReturning(manager, 
+      const used: unknown[] = await updateReturning(
+        manager,
         `update tenancy.recovery_codes set used_at = now() where user_id = $1 and code_hash = $2 and used_at is null returning id`,
         [user.id, credentialHash(normaliseRecoveryCode(factor.recoveryCode))],
       );

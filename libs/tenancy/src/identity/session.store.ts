@@ -55,10 +55,15 @@ export class SessionStore {
     input: { tenantId: string; userId: string; role: Role; mfa: boolean; settings: Partial<TenantSettings> | null; client: ClientInfo },
   ): Promise<IssuedTokens & { sessionId: string }> {
     const sessionId = newId();
-    await manager.query(
-      `insert into tenancy.sessions (tenant_id, id, user_id, mfa, expires_at, user_agent, ip) values ($1, $2, $3, $4, $5, $6, $7)`,
-      [input.tenantId, sessionId, input.userId, input.mfa, new Date(Date.now() + SESSION_MAX_DAYS * DAY_MS), input.client.userAgent?.slice(0, 512) ?? null, input.client.ip.slice(0, 64)],
-    );
+    await manager.query(`insert into tenancy.sessions (tenant_id, id, user_id, mfa, expires_at, user_agent, ip) values ($1, $2, $3, $4, $5, $6, $7)`, [
+      input.tenantId,
+      sessionId,
+      input.userId,
+      input.mfa,
+      new Date(Date.now() + SESSION_MAX_DAYS * DAY_MS),
+      input.client.userAgent?.slice(0, 512) ?? null,
+      input.client.ip.slice(0, 64),
+    ]);
     const refreshToken = await this.insertRefreshToken(manager, input.tenantId, sessionId);
     await audit(manager, input.tenantId, {
       action: 'session.started',
@@ -96,7 +101,8 @@ export class SessionStore {
 
   /** Revokes sessions in the tenant bound to `manager`; call `publish` with the result after commit. */
   async revoke(manager: EntityManager, where: { sessionId?: string; userId?: string }, reason: string): Promise<string[]> {
-    const rows = await updateReturning<{ id: string }>(manager, 
+    const rows = await updateReturning<{ id: string }>(
+      manager,
       `update tenancy.sessions set revoked_at = now(), revoke_reason = $3
         where revoked_at is null and (($1::uuid is not null and id = $1) or ($2::uuid is not null and user_id = $2))
         returning id`,

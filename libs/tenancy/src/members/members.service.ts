@@ -120,7 +120,9 @@ export class MembersService {
     if (touchesOwner && !hasPermissions(identity, ['owners:manage'])) throw new ProblemException(403, 'Only an owner can add or remove owners');
     if (member.role === 'owner' && newRole !== 'owner') {
       // Lock every owner row so two concurrent demotions cannot both see "another owner remains".
-      const owners: { user_id: string }[] = await m.query(`select user_id from tenancy.memberships where tenant_id = $1 and role = 'owner' for update`, [tenantId]);
+      const owners: { user_id: string }[] = await m.query(`select user_id from tenancy.memberships where tenant_id = $1 and role = 'owner' for update`, [
+        tenantId,
+      ]);
       if (owners.length <= 1) throw new ConflictProblem('An organisation must keep at least one owner; make someone else an owner first');
     }
   }
@@ -166,13 +168,19 @@ export class MembersService {
         [tenantId, email],
       );
       if (existing.length) throw new ConflictProblem('This person is already a member');
-      const [tenant]: { name: string; settings: Partial<TenantSettings> }[] = await m.query(`select name, settings from tenancy.tenants where id = $1`, [tenantId]);
-      const [inviter]: { name: string }[] = identity.kind === 'user' ? await m.query(`select name from tenancy.users where id = $1`, [identity.principalId]) : [];
+      const [tenant]: { name: string; settings: Partial<TenantSettings> }[] = await m.query(`select name, settings from tenancy.tenants where id = $1`, [
+        tenantId,
+      ]);
+      const [inviter]: { name: string }[] =
+        identity.kind === 'user' ? await m.query(`select name from tenancy.users where id = $1`, [identity.principalId]) : [];
       const token = generateTenantToken(INVITATION_PREFIX, tenantId);
       const id = newId();
       const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
       // A new invitation to the same address replaces any pending one.
-      await m.query(`update tenancy.invitations set revoked_at = now() where tenant_id = $1 and lower(email) = $2 and accepted_at is null and revoked_at is null`, [tenantId, email]);
+      await m.query(
+        `update tenancy.invitations set revoked_at = now() where tenant_id = $1 and lower(email) = $2 and accepted_at is null and revoked_at is null`,
+        [tenantId, email],
+      );
       const [row]: InvitationRow[] = await m.query(
         `insert into tenancy.invitations (tenant_id, id, email, role, token_hash, invited_by, expires_at) values ($1, $2, $3, $4, $5, $6, $7) returning *`,
         [tenantId, id, email, input.role, credentialHash(token), identity.kind === 'user' ? identity.principalId : null, expiresAt],
@@ -202,7 +210,11 @@ export class MembersService {
   async revokeInvitation(identity: Identity, id: string): Promise<void> {
     const tenantId = identity.tenantId as string;
     await this.database.run(async (m) => {
-      const rows = await updateReturning<InvitationRow>(m, `update tenancy.invitations set revoked_at = coalesce(revoked_at, now()) where tenant_id = $1 and id = $2 and accepted_at is null returning *`, [tenantId, id]);
+      const rows = await updateReturning<InvitationRow>(
+        m,
+        `update tenancy.invitations set revoked_at = coalesce(revoked_at, now()) where tenant_id = $1 and id = $2 and accepted_at is null returning *`,
+        [tenantId, id],
+      );
       if (!rows.length) throw new NotFoundProblem('Pending invitation');
       await audit(m, tenantId, { action: 'invitation.revoked', targetType: 'invitation', targetId: id });
     }, tenantId);
@@ -217,7 +229,10 @@ export class MembersService {
     const notValid = () => new ProblemException(404, 'This invitation is not valid: it may have expired, been used or been withdrawn');
     if (!tenantId) throw notValid();
     const [pending]: InvitationRow[] = await this.database.run(
-      (m) => m.query(`select * from tenancy.invitations where token_hash = $1 and accepted_at is null and revoked_at is null and expires_at > now()`, [credentialHash(input.token)]),
+      (m) =>
+        m.query(`select * from tenancy.invitations where token_hash = $1 and accepted_at is null and revoked_at is null and expires_at > now()`, [
+          credentialHash(input.token),
+        ]),
       tenantId,
     );
     if (!pending) throw notValid();
@@ -225,24 +240,39 @@ export class MembersService {
     let newUser: { id: string; hash: string; name: string } | null = null;
     if (existing) {
       if (!input.password || !(await this.hasher.verify(existing.password_hash, input.password))) {
-        throw new ProblemException(401, 'Enter the password of your existing Assay account to accept', { errors: [{ field: 'password', message: 'does not match the account' }] });
+        throw new ProblemException(401, 'Enter the password of your existing Assay account to accept', {
+          errors: [{ field: 'password', message: 'does not match the account' }],
+        });
       }
     } else {
       const problems = [
         ...(input.name?.trim() ? [] : [{ field: 'name', message: 'is required for a new account' }]),
-        ...(input.password ? passwordProblems(input.password, { email: pending.email, name: input.name }).map((message) => ({ field: 'password', message })) : [{ field: 'password', message: 'is required for a new account' }]),
+        ...(input.password
+          ? passwordProblems(input.password, { email: pending.email, name: input.name }).map((message) => ({ field: 'password', message }))
+          : [{ field: 'password', message: 'is required for a new account' }]),
       ];
       if (problems.length) throw invalidPassword(problems.map((p) => `${p.field === 'name' ? 'name ' : ''}${p.message}`));
       newUser = { id: newId(), hash: await this.hasher.hash(input.password as string), name: (input.name as string).trim() };
     }
-    const user: Pick<UserRow, 'id' | 'name' | 'email'> = existing ?? { id: (newUser as { id: string }).id, name: (newUser as { name: string }).name, email: pending.email };
+    const user: Pick<UserRow, 'id' | 'name' | 'email'> = existing ?? {
+      id: (newUser as { id: string }).id,
+      name: (newUser as { name: string }).name,
+      email: pending.email,
+    };
     const tokens = await this.database.run(async (m) => {
-      const claimed = await updateReturning<InvitationRow>(m, 
+      const claimed = await updateReturning<InvitationRow>(
+        m,
         `update tenancy.invitations set accepted_at = now(), accepted_by = $3 where tenant_id = $1 and id = $2 and accepted_at is null and revoked_at is null and expires_at > now() returning *`,
         [tenantId, pending.id, user.id],
       );
       if (!claimed.length) throw notValid();
-      if (newUser) await m.query(`insert into tenancy.users (id, email, name, password_hash) values ($1, $2, $3, $4)`, [newUser.id, pending.email, newUser.name, newUser.hash]);
+      if (newUser)
+        await m.query(`insert into tenancy.users (id, email, name, password_hash) values ($1, $2, $3, $4)`, [
+          newUser.id,
+          pending.email,
+          newUser.name,
+          newUser.hash,
+        ]);
       const inserted: unknown[] = await m.query(
         `insert into tenancy.memberships (tenant_id, id, user_id, role) values ($1, $2, $3, $4) on conflict (tenant_id, user_id) do nothing returning id`,
         [tenantId, newId(), user.id, pending.role],
@@ -250,9 +280,17 @@ export class MembersService {
       if (!inserted.length) throw new ConflictProblem('You are already a member of this organisation');
       const actor = { kind: 'user' as const, principalId: user.id };
       await audit(m, tenantId, { action: 'invitation.accepted', targetType: 'invitation', targetId: pending.id, actor });
-      await audit(m, tenantId, { action: 'member.joined', targetType: 'member', targetId: user.id, changes: { role: pending.role, email: pending.email }, actor });
+      await audit(m, tenantId, {
+        action: 'member.joined',
+        targetType: 'member',
+        targetId: user.id,
+        changes: { role: pending.role, email: pending.email },
+        actor,
+      });
       await emit(m, tenantId, 'member.joined', { userId: user.id, email: pending.email, name: user.name, role: pending.role } satisfies MemberEventData);
-      const [tenant]: { name: string; settings: Partial<TenantSettings> }[] = await m.query(`select name, settings from tenancy.tenants where id = $1`, [tenantId]);
+      const [tenant]: { name: string; settings: Partial<TenantSettings> }[] = await m.query(`select name, settings from tenancy.tenants where id = $1`, [
+        tenantId,
+      ]);
       const started = await this.sessions.start(m, { tenantId, userId: user.id, role: pending.role, mfa: false, settings: tenant?.settings ?? null, client });
       return { ...publicTokens(started), tenant: { id: tenantId, name: tenant?.name ?? '', role: pending.role } };
     }, tenantId);

@@ -37,7 +37,10 @@ export class LoginThrottle {
 
   async recordFailure(email: string, address: string): Promise<void> {
     const redis = this.queues.redis;
-    for (const [dimension, value] of [['account', email], ['address', address]] as const) {
+    for (const [dimension, value] of [
+      ['account', email],
+      ['address', address],
+    ] as const) {
       const key = this.key(dimension, value);
       const failures = await redis.incr(key);
       await redis.expire(key, FAILURE_MEMORY_SECONDS);

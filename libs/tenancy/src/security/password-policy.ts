@@ -21,6 +21,7 @@ export function passwordProblems(password: string, context: { email?: string; na
   const personal = [context.email?.split('@')[0], context.name, context.organisation]
     .map((value) => value?.toLowerCase().replace(/\s+/g, ''))
     .filter((value): value is string => !!value && value.length >= 4);
-  if (personal.some((value) => lower.replace(/\s+/g, '').includes(value) && core.length <= value.length + 2)) return ['must not be built from your email, name or organisation'];
+  if (personal.some((value) => lower.replace(/\s+/g, '').includes(value) && core.length <= value.length + 2))
+    return ['must not be built from your email, name or organisation'];
   return [];
 }

@@ -6,14 +6,26 @@ import { mergeSettings } from './tenant.service';
 const RUNS = { numRuns: 10_000 };
 const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).join();
 
-const hostile = fc.oneof(fc.integer({ min: -5, max: 400 }), fc.double(), fc.string({ maxLength: 6 }), fc.boolean(), fc.array(fc.integer({ min: -1, max: 400 }), { maxLength: 12 }), fc.constantFrom(null, {}, [], { critical: 1 }, { overdueEveryDays: 0 }, '7', 1.5, -0));
+const hostile = fc.oneof(
+  fc.integer({ min: -5, max: 400 }),
+  fc.double(),
+  fc.string({ maxLength: 6 }),
+  fc.boolean(),
+  fc.array(fc.integer({ min: -1, max: 400 }), { maxLength: 12 }),
+  fc.constantFrom(null, {}, [], { critical: 1 }, { overdueEveryDays: 0 }, '7', 1.5, -0),
+);
 const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined, freq: 3 });
 
 /** A settings patch: real setting names with plausible or hostile values, sometimes unknown or prototype keys. */
 const patch = fc
   .record(
     {
-      reassessmentCadenceMonths: maybe(fc.oneof(fc.record(Object.fromEntries(SUPPLIER_TIERS.map((tier) => [tier, fc.oneof(fc.integer({ min: 1, max: 60 }), hostile)])), { requiredKeys: [] }), hostile)),
+      reassessmentCadenceMonths: maybe(
+        fc.oneof(
+          fc.record(Object.fromEntries(SUPPLIER_TIERS.map((tier) => [tier, fc.oneof(fc.integer({ min: 1, max: 60 }), hostile)])), { requiredKeys: [] }),
+          hostile,
+        ),
+      ),
       reassessmentLeadDays: maybe(fc.oneof(fc.integer({ min: 0, max: 365 }), hostile)),
       autoSendReassessments: maybe(fc.oneof(fc.boolean(), hostile)),
       requireMfaForAdmins: maybe(fc.oneof(fc.boolean(), hostile)),
@@ -58,8 +70,17 @@ describe('tenant settings validation under generated input', () => {
         for (const tier of SUPPLIER_TIERS) expect(isInt(merged.reassessmentCadenceMonths[tier], 1, 60)).toBe(true);
         expect(isInt(merged.reassessmentLeadDays, 0, 365)).toBe(true);
         const policy = merged.reminderPolicy;
-        expect(policy.beforeDueDays.every((days) => isInt(days, 1, 365)) && new Set(policy.beforeDueDays).size === policy.beforeDueDays.length && policy.beforeDueDays.length <= 10).toBe(true);
-        expect(isInt(policy.overdueEveryDays, 1, 90) && isInt(policy.overdueMaxReminders, 0, 52) && isInt(policy.escalateToSroAfterDays, 0, 365) && isInt(policy.escalateToOwnerAfterDays, 0, 365)).toBe(true);
+        expect(
+          policy.beforeDueDays.every((days) => isInt(days, 1, 365)) &&
+            new Set(policy.beforeDueDays).size === policy.beforeDueDays.length &&
+            policy.beforeDueDays.length <= 10,
+        ).toBe(true);
+        expect(
+          isInt(policy.overdueEveryDays, 1, 90) &&
+            isInt(policy.overdueMaxReminders, 0, 52) &&
+            isInt(policy.escalateToSroAfterDays, 0, 365) &&
+            isInt(policy.escalateToOwnerAfterDays, 0, 365),
+        ).toBe(true);
         expect([typeof merged.autoSendReassessments, typeof merged.requireMfaForAdmins, typeof policy.onDueDay]).toEqual(['boolean', 'boolean', 'boolean']);
         return ({} as Record<string, unknown>)['polluted'] === undefined;
       }),

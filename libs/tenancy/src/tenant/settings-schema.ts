@@ -44,5 +44,8 @@ function field(error: ErrorObject): string {
 /** Field errors of a settings patch, empty when it is valid. */
 export function settingsErrors(value: unknown): { field: string; message: string }[] {
   if (validate(value)) return [];
-  return (validate.errors ?? []).map((error) => ({ field: field(error), message: error.keyword === 'additionalProperties' ? 'is not a setting' : (error.message ?? 'invalid') }));
+  return (validate.errors ?? []).map((error) => ({
+    field: field(error),
+    message: error.keyword === 'additionalProperties' ? 'is not a setting' : (error.message ?? 'invalid'),
+  }));
 }

@@ -22,7 +22,13 @@ interface TenantRow {
 }
 
 function view(row: TenantRow): TenantView {
-  return { id: row.id, name: row.name, settings: withDefaultSettings(row.settings), createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString() };
+  return {
+    id: row.id,
+    name: row.name,
+    settings: withDefaultSettings(row.settings),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
 }
 
 /** Merges a settings patch over the current settings, one level into nested objects. */
@@ -62,11 +68,11 @@ export class TenantService {
       const before = withDefaultSettings(row.settings);
       const settings = mergeSettings(before, settingsPatch);
       const name = patch.name ?? row.name;
-      const [updated] = await updateReturning<TenantRow>(m, `update tenancy.tenants set name = $2, settings = $3, updated_at = now() where id = $1 returning *`, [
-        tenantId,
-        name,
-        JSON.stringify(settings),
-      ]);
+      const [updated] = await updateReturning<TenantRow>(
+        m,
+        `update tenancy.tenants set name = $2, settings = $3, updated_at = now() where id = $1 returning *`,
+        [tenantId, name, JSON.stringify(settings)],
+      );
       const changes: JsonObject = {};
       if (name !== row.name) changes['name'] = { from: row.name, to: name };
       if (JSON.stringify(before) !== JSON.stringify(settings)) changes['settings'] = { from: before, to: settings } as unknown as JsonObject;

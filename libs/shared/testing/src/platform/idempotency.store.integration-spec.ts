@@ -22,7 +22,9 @@ describe('IdempotencyStore (Redis)', () => {
     const response = { status: 201, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"id":1}').toString('base64') };
     await store.complete('user:t:u', key, fingerprint, response);
     expect(await store.begin('user:t:u', key, fingerprint)).toEqual({ kind: 'replay', response });
-    expect(await redis.ttl(`assay:idempotency:${require('node:crypto').createHash('sha256').update(`user:t:u\u0000${key}`).digest('hex')}`)).toBeGreaterThan(86_000);
+    expect(await redis.ttl(`assay:idempotency:${require('node:crypto').createHash('sha256').update(`user:t:u\u0000${key}`).digest('hex')}`)).toBeGreaterThan(
+      86_000,
+    );
   });
 
   it('refuses the same key with a different body', async () => {

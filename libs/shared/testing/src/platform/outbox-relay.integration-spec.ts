@@ -25,7 +25,10 @@ describe('OutboxRelay', () => {
   });
 
   it('delivers exactly what was committed, and nothing from a rolled-back transaction', async () => {
-    const committed = await app.database.run((m) => writeOutboxEvent(m, 'evidence', tenantId, 'evidence.processed', { evidenceId: 'e-1', checks: ['sbom.parsed'] }), tenantId);
+    const committed = await app.database.run(
+      (m) => writeOutboxEvent(m, 'evidence', tenantId, 'evidence.processed', { evidenceId: 'e-1', checks: ['sbom.parsed'] }),
+      tenantId,
+    );
     let rolledBackId = '';
     await expect(
       app.database.run(async (m) => {
@@ -58,7 +61,9 @@ describe('OutboxRelay', () => {
     await relay.relayOnce();
     const queue = registry.queue(QueueName.Events);
     const find = async () =>
-      (await queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'failed'], 0, 10_000)).filter((job) => job.name === JobName.EventDispatch && job.data?.event?.id === event.id);
+      (await queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'failed'], 0, 10_000)).filter(
+        (job) => job.name === JobName.EventDispatch && job.data?.event?.id === event.id,
+      );
     let jobs = await find();
     for (let i = 0; jobs.length === 0 && i < 50; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -48,7 +48,10 @@ describe('tenant isolation in the catalog', () => {
   it('a table made with the helper passes the audit', async () => {
     await owner.query('drop schema if exists isolation_probe cascade');
     const roles = { appRole: appRole(), systemRole: stackConfig('assessments').database.systemRole };
-    for (const sql of [...createServiceSchemaSql('isolation_probe', roles), ...createTenantTableSql({ schema: 'isolation_probe', table: 'things', columns: ['"name" text not null'] }, roles)]) {
+    for (const sql of [
+      ...createServiceSchemaSql('isolation_probe', roles),
+      ...createTenantTableSql({ schema: 'isolation_probe', table: 'things', columns: ['"name" text not null'] }, roles),
+    ]) {
       await owner.query(sql);
     }
     expect(await auditTenantIsolation(owner, ['isolation_probe'], appRole())).toEqual([]);

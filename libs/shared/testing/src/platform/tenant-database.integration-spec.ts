@@ -35,10 +35,8 @@ describe('TenantDatabase (as the confined app role)', () => {
     expect(await count(tenantB)).toBe(1);
   });
 
-  it("cannot write a row into another tenant (WITH CHECK)", async () => {
-    await expect(database.run((m) => writeOutboxEvent(m, 'tenancy', tenantB, 'supplier.created', {}), tenantA)).rejects.toThrow(
-      /row-level security/,
-    );
+  it('cannot write a row into another tenant (WITH CHECK)', async () => {
+    await expect(database.run((m) => writeOutboxEvent(m, 'tenancy', tenantB, 'supplier.created', {}), tenantA)).rejects.toThrow(/row-level security/);
   });
 
   it('sees nothing without app.tenant_id, even with a raw query outside a unit of work', async () => {
