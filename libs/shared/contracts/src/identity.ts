@@ -21,6 +21,20 @@ export interface Identity {
   mfa?: boolean;
 }
 
+/** An identity acting for one tenant: what every tenant route and use case takes (no cast, no null check). */
+export type TenantIdentity = Identity & { tenantId: string };
+
+/** A supplier portal token's identity: one tenant, one assessment, one contact. */
+export type PortalIdentity = TenantIdentity & { kind: 'portal'; principalId: string; portal: { assessmentId: string; contactId: string } };
+
+export function isTenantIdentity(identity: Identity): identity is TenantIdentity {
+  return typeof identity.tenantId === 'string' && identity.tenantId.length > 0;
+}
+
+export function isPortalIdentity(identity: Identity): identity is PortalIdentity {
+  return identity.kind === 'portal' && isTenantIdentity(identity) && identity.portal !== null && typeof identity.principalId === 'string';
+}
+
 export const ANONYMOUS_KIND: PrincipalKind = 'anonymous';
 
 /** Service names double as internal-token audiences and schema names. */

@@ -1,4 +1,4 @@
-import type { Identity } from '@assay/shared/contracts';
+import { Identity, PortalIdentity, TenantIdentity, isPortalIdentity, isTenantIdentity } from '@assay/shared/contracts';
 import { ClsServiceManager, ClsStore } from 'nestjs-cls';
 
 export interface AssayClsStore extends ClsStore {
@@ -42,6 +42,23 @@ export const RequestContext = {
     const cls = store();
     const identity = cls.isActive() ? cls.get('identity') : undefined;
     if (!identity) throw new TenantContextMissingError('identity');
+    return identity;
+  },
+
+  /**
+   * The caller's identity with its tenant: what a tenant route passes to its use case. Throws when the
+   * caller acts for no tenant (the access guard refuses such callers on tenant routes first).
+   */
+  get tenantIdentity(): TenantIdentity {
+    const identity = RequestContext.identity;
+    if (!isTenantIdentity(identity)) throw new TenantContextMissingError();
+    return identity;
+  },
+
+  /** The caller's supplier portal identity (one tenant, assessment and contact); throws for any other caller. */
+  get portalIdentity(): PortalIdentity {
+    const identity = RequestContext.identity;
+    if (!isPortalIdentity(identity)) throw new TenantContextMissingError('portal identity');
     return identity;
   },
 
