@@ -12,6 +12,7 @@ import { EvidenceExpiry1764115200700 } from './1764115200700-evidence-expiry';
 import { WebhookAttemptLease1764201600000 } from './1764201600000-webhook-attempt-lease';
 import { AssessmentsMembers1764979200000 } from './1764979200000-assessments-members';
 import { EvidenceComponentNameKey1764979200100 } from './1764979200100-evidence-component-name-key';
+import { BusinessClock1765065600000 } from './1765065600000-business-clock';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   WebhookAttemptLease1764201600000,
   AssessmentsMembers1764979200000,
   EvidenceComponentNameKey1764979200100,
+  BusinessClock1765065600000,
 ];

@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { canonicalJson, Identity, JsonObject } from '@assay/shared/contracts';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { createHash } from 'node:crypto';
@@ -80,7 +81,7 @@ export async function recordAuditEvent(manager: EntityManager, tenantId: string,
   const event: Omit<AuditEvent, 'hash'> = {
     id: newId(),
     seq: previous ? Number(previous.seq) + 1 : 1,
-    occurredAt: new Date().toISOString(),
+    occurredAt: clock.now().toISOString(),
     service,
     actorKind: actor.kind,
     actorId: actor.principalId,

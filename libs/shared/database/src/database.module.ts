@@ -1,3 +1,4 @@
+import { Clock, ClockModule } from '@assay/shared/clock';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
@@ -26,6 +27,7 @@ export class DatabaseModule {
   static forRoot(options: DatabaseModuleOptions = {}): DynamicModule {
     return {
       module: DatabaseModule,
+      imports: [ClockModule],
       providers: [
         {
           provide: DATA_SOURCE,
@@ -39,8 +41,8 @@ export class DatabaseModule {
         },
         {
           provide: TenantDatabase,
-          inject: [DATA_SOURCE, APP_CONFIG],
-          useFactory: (dataSource: DataSource, config: AppConfig) => new TenantDatabase(dataSource, config.database.systemRole),
+          inject: [DATA_SOURCE, APP_CONFIG, Clock],
+          useFactory: (dataSource: DataSource, config: AppConfig, clock: Clock) => new TenantDatabase(dataSource, config.database.systemRole, clock),
         },
         DataSourceCloser,
       ],

@@ -1,22 +1,25 @@
+import { Clock, clock as processClock } from '@assay/shared/clock';
 import { RequestContext, TenantContextMissingError } from '@assay/shared/tenancy-context';
 import type { DataSource, EntityManager } from 'typeorm';
-import { quoteIdent } from './identifiers';
 
 /**
  * Units of work against Postgres. Every tenant unit of work is one transaction whose first statement
- * binds `app.tenant_id`, so row-level security scopes every later statement to that tenant.
+ * binds `app.tenant_id`, so row-level security scopes every later statement to that tenant, and
+ * `app.now`, the business time of the process's clock, which SQL reads as `app.now()` (see the
+ * `business-clock` migration), so a date the database compares is the date the code compares.
  */
 export class TenantDatabase {
   constructor(
     readonly dataSource: DataSource,
     private readonly systemRole: string,
+    private readonly clock: Clock = processClock,
   ) {}
 
   /** Runs `work` in a transaction bound to the tenant of the current context (or the one given). */
   async run<T>(work: (manager: EntityManager) => Promise<T>, tenantId: string = RequestContext.tenantId): Promise<T> {
     if (!tenantId) throw new TenantContextMissingError();
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(`select set_config('app.tenant_id', $1, true)`, [tenantId]);
+      await manager.query(`select set_config('app.tenant_id', $1, true), set_config('app.now', $2, true)`, [tenantId, this.clock.now().toISOString()]);
       return work(manager);
     });
   }
@@ -27,12 +30,12 @@ export class TenantDatabase {
    */
   async runAsSystem<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(`set local role ${quoteIdent(this.systemRole)}`);
+      await manager.query(`select set_config('role', $1, true), set_config('app.now', $2, true)`, [this.systemRole, this.clock.now().toISOString()]);
       return work(manager);
     });
   }
 
-  /** Reads global (non-tenant) data such as the catalogue. */
+  /** Reads global (non-tenant) data such as the catalogue. Business time in SQL is the database's own here. */
   async runGlobal<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return work(this.dataSource.manager);
   }
