@@ -1,4 +1,4 @@
-import { EventType, JsonObject } from '@assay/shared/contracts';
+import { EventData, EventType } from '@assay/shared/contracts';
 import { AuditEntry, recordAuditEvent, writeOutboxEvent } from '@assay/shared/database';
 import type { EntityManager } from 'typeorm';
 
@@ -10,8 +10,8 @@ export function audit(manager: EntityManager, tenantId: string, entry: AuditEntr
 }
 
 /** Emits an event through the tenancy outbox, in the change's transaction. */
-export function emit(manager: EntityManager, tenantId: string, type: EventType, data: object) {
-  return writeOutboxEvent(manager, TENANCY_SCHEMA, tenantId, type, data as JsonObject);
+export function emit<TType extends EventType>(manager: EntityManager, tenantId: string, type: TType, data: EventData<TType>) {
+  return writeOutboxEvent(manager, TENANCY_SCHEMA, tenantId, type, data);
 }
 
 /** Who is signing in, for the session record and throttling. */

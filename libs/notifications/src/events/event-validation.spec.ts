@@ -11,7 +11,7 @@ const event = (type: string, data: Record<string, unknown>): DomainEvent =>
     timestamp: '2026-01-01T00:00:00.000Z',
     tenantId: '01900000-0000-7000-8000-000000000002',
     data,
-  }) as DomainEvent;
+  }) as unknown as DomainEvent;
 
 const assessment = {
   assessmentId: '01900000-0000-7000-8000-000000000003',

@@ -82,5 +82,5 @@ const MESSAGES: Partial<Record<string, (data: Data) => FeedMessage>> = {
 /** The feed line for an event, or null for events the feed leaves out (routine updates). */
 export function feedMessageFor(event: Pick<DomainEvent, 'type' | 'data'>): FeedMessage | null {
   const build = MESSAGES[event.type];
-  return build ? build(event.data as Data) : null;
+  return build ? build(event.data as unknown as Data) : null;
 }

@@ -41,10 +41,10 @@ export function isPublicEventType(value: string): value is PublicEventType {
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-/** The envelope every event travels in: `{ id, type, timestamp, tenantId, data }`. */
-export interface DomainEvent<TData extends JsonObject = JsonObject> {
+/** The envelope every event of one type travels in: `{ id, type, timestamp, tenantId, data }`. */
+export interface EventEnvelope<TType extends EventType, TData> {
   id: string;
-  type: EventType;
+  type: TType;
   timestamp: string;
   tenantId: string;
   data: TData;

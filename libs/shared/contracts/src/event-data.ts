@@ -10,7 +10,6 @@ import type { TenantSettings } from './tenant-settings';
 
 /** `tenant.created`, `tenant.updated` (internal). */
 export interface TenantEventData {
-  [key: string]: unknown;
   tenantId: string;
   name: string;
   settings: TenantSettings;
@@ -18,7 +17,6 @@ export interface TenantEventData {
 
 /** `member.joined`, `member.updated` (internal): a user's membership of the event's tenant. */
 export interface MemberEventData {
-  [key: string]: unknown;
   userId: string;
   email: string;
   name: string;
@@ -27,13 +25,11 @@ export interface MemberEventData {
 
 /** `member.removed` (internal). */
 export interface MemberRemovedEventData {
-  [key: string]: unknown;
   userId: string;
 }
 
 /** `invitation.created` (internal): the invitation email, whose link carries the single-use token. */
 export interface InvitationEventData {
-  [key: string]: unknown;
   invitationId: string;
   email: string;
   role: Role;
@@ -45,7 +41,6 @@ export interface InvitationEventData {
 
 /** A supplier contact an assessment message goes to. `portalUrl` is present where a link was minted for them. */
 export interface AssessmentRecipient {
-  [key: string]: unknown;
   contactId: string;
   name: string;
   email: string;
@@ -58,7 +53,6 @@ export interface AssessmentRecipient {
  * `assessment.cancelled`, `assessment.overdue`: enough for reminders and emails without a call back.
  */
 export interface AssessmentEventData {
-  [key: string]: unknown;
   assessmentId: string;
   supplierId: string;
   supplierName: string;
@@ -80,7 +74,6 @@ export interface AssessmentEventData {
 
 /** `evidence.expiring`, `evidence.expired`. */
 export interface EvidenceExpiryEventData {
-  [key: string]: unknown;
   evidenceId: string;
   supplierId: string;
   supplierName?: string;
@@ -91,7 +84,6 @@ export interface EvidenceExpiryEventData {
 
 /** `finding.created`, `finding.updated`. */
 export interface FindingEventData {
-  [key: string]: unknown;
   findingId: string;
   assessmentId: string;
   supplierId: string;
@@ -106,7 +98,6 @@ export interface FindingEventData {
 
 /** `reminder.sent`. */
 export interface ReminderSentEventData {
-  [key: string]: unknown;
   reminderId: string;
   assessmentId: string;
   step: string;
@@ -116,7 +107,6 @@ export interface ReminderSentEventData {
 
 /** `supplier.created`, `supplier.updated`, `supplier.offboarded`: the supplier as it now is. */
 export interface SupplierEventData {
-  [key: string]: unknown;
   supplierId: string;
   name: string;
   tier: string;
@@ -129,7 +119,6 @@ export interface SupplierEventData {
 
 /** `evidence.processed`, `evidence.failed`: what ingestion found, for the assessments service and webhooks. */
 export interface EvidenceProcessedEventData {
-  [key: string]: unknown;
   evidenceId: string;
   supplierId: string;
   productId?: string | null;
@@ -137,8 +126,24 @@ export interface EvidenceProcessedEventData {
   claimIds: string[];
   kind: string;
   status: 'processed' | 'failed' | 'rejected';
+  /** Empty when URL evidence failed before any content was fetched. */
   sha256: string;
   validUntil?: string | null;
   checks: { key: string; claimIds: string[]; result: 'pass' | 'fail' | 'warn' | 'not_applicable' | 'error'; detail: string }[];
   error?: string | null;
+}
+
+/**
+ * `product.end_of_support_notice`: a product's end of support was set or changed and either the notice
+ * given is shorter than 365 days (Code principle 4.2) or the date falls within the tenant's horizon.
+ */
+export interface EndOfSupportNoticeEventData {
+  supplierId: string;
+  productId: string;
+  endOfSupportAt: string;
+  endOfSupportAnnouncedAt: string | null;
+  /** Days from the announcement (or, without one, from when Assay learnt of it) to the end of support. */
+  noticeDays: number;
+  shortNotice: boolean;
+  withinHorizon: boolean;
 }

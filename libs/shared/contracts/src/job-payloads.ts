@@ -1,4 +1,4 @@
-import type { DomainEvent } from './domain-event';
+import type { DomainEvent } from './event-payloads';
 import { JobName } from './queue-names.constant';
 
 /** Every job payload carries the tenant it acts for. */

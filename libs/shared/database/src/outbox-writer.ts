@@ -1,39 +1,41 @@
-import type { DomainEvent, EventType, JsonObject } from '@assay/shared/contracts';
+import { clock } from '@assay/shared/clock';
+import { assertEventData, type DomainEvent, type EventData, type EventType } from '@assay/shared/contracts';
 import type { EntityManager } from 'typeorm';
 import { newId, quoteIdent } from './identifiers';
 
+/** One event to record: its type and the payload its contract describes. */
+export type OutboxEntry<TType extends EventType = EventType> = { [K in TType]: { type: K; data: EventData<K> } }[TType];
+
 /**
  * Records a domain event in the service's outbox inside the caller's transaction: the event exists
- * exactly when the change that caused it commits.
+ * exactly when the change that caused it commits. The payload is checked against its event type's
+ * schema first: an event that breaks the contract is a defect, and it fails the change that made it
+ * rather than reach a consumer.
  */
-export async function writeOutboxEvent<TData extends JsonObject>(
+export async function writeOutboxEvent<TType extends EventType>(
   manager: EntityManager,
   schema: string,
   tenantId: string,
-  type: EventType,
-  data: TData,
-): Promise<DomainEvent<TData>> {
-  const event: DomainEvent<TData> = { id: newId(), type, timestamp: new Date().toISOString(), tenantId, data };
-  await manager.query(`insert into ${quoteIdent(schema)}.outbox (tenant_id, id, type, payload, created_at) values ($1, $2, $3, $4, $5)`, [
-    tenantId,
-    event.id,
-    type,
-    JSON.stringify(event),
-    event.timestamp,
-  ]);
-  return event;
+  type: TType,
+  data: EventData<TType>,
+): Promise<DomainEvent<TType>> {
+  const [event] = await writeOutboxEvents(manager, schema, tenantId, [{ type, data } as OutboxEntry<TType>]);
+  return event as DomainEvent<TType>;
 }
 
 /** Records several events of one tenant in one statement (a batch of reminders, say). */
-export async function writeOutboxEvents<TData extends JsonObject>(
+export async function writeOutboxEvents<TType extends EventType>(
   manager: EntityManager,
   schema: string,
   tenantId: string,
-  events: { type: EventType; data: TData }[],
-): Promise<DomainEvent<TData>[]> {
-  if (events.length === 0) return [];
-  const timestamp = new Date().toISOString();
-  const written = events.map(({ type, data }): DomainEvent<TData> => ({ id: newId(), type, timestamp, tenantId, data }));
+  entries: OutboxEntry<TType>[],
+): Promise<DomainEvent<TType>[]> {
+  if (entries.length === 0) return [];
+  const timestamp = clock.now().toISOString();
+  const written = entries.map(({ type, data }) => {
+    assertEventData(type, data);
+    return { id: newId(), type, timestamp, tenantId, data } as DomainEvent<TType>;
+  });
   await manager.query(
     `insert into ${quoteIdent(schema)}.outbox (tenant_id, id, type, payload, created_at)
      select $1, e.id, e.type, e.payload, $2 from jsonb_to_recordset($3::jsonb) as e(id uuid, type text, payload jsonb)`,

@@ -1,6 +1,16 @@
-import { DomainEvent, EventDeliverPayload, EventDispatchPayload, JobName } from '@assay/shared/contracts';
+import {
+  DomainEvent,
+  EventDeliverPayload,
+  EventDispatchPayload,
+  EventType,
+  JobName,
+  MalformedEventError,
+  assertDomainEvent,
+  eventLabel,
+} from '@assay/shared/contracts';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
+import { DeadLetters } from './dead-letters';
 import { EVENT_LISTENER_METADATA, EventListenerSpec, OnJob } from './job-handler.decorator';
 import { ProviderScanner } from './provider-scanner';
 import { JobProducer } from './queue.registry';
@@ -14,7 +24,9 @@ interface Listener {
 /**
  * The events queue: a dispatch job per outbox event fans out to one delivery job per interested
  * listener (keyed by event id + listener, so a replayed dispatch never doubles a delivery), and a
- * failing listener retries alone.
+ * failing listener retries alone. Each event is checked against its contract once on the way in (it
+ * was checked on publish too): a malformed one goes to the dead letters and reaches no listener, so
+ * listeners receive typed events they need not check again.
  */
 @Injectable()
 export class EventBusHandlers implements OnApplicationBootstrap {
@@ -24,6 +36,7 @@ export class EventBusHandlers implements OnApplicationBootstrap {
   constructor(
     private readonly scanner: ProviderScanner,
     private readonly producer: JobProducer,
+    private readonly deadLetters: DeadLetters,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -36,18 +49,28 @@ export class EventBusHandlers implements OnApplicationBootstrap {
     this.listeners = listeners;
   }
 
-  listenerNamesFor(type: string): string[] {
+  listenerNamesFor(type: EventType): string[] {
     return [...this.listeners.values()].filter((l) => l.spec.types.includes('*') || l.spec.types.includes(type)).map((l) => l.spec.name);
   }
 
   @OnJob(JobName.EventDispatch)
-  async dispatch(payload: EventDispatchPayload): Promise<{ listeners: string[] }> {
-    const names = this.listenerNamesFor(payload.event.type);
+  async dispatch(payload: EventDispatchPayload): Promise<{ listeners: string[]; deadLettered?: string }> {
+    let event: DomainEvent;
+    try {
+      event = assertDomainEvent(payload.event);
+      if (event.tenantId !== payload.tenantId) throw new MalformedEventError(eventLabel(event), 'tenantId differs from the job that carries it');
+    } catch (error) {
+      if (!(error instanceof MalformedEventError)) throw error;
+      const id = typeof (payload.event as { id?: unknown } | null)?.id === 'string' ? (payload.event as { id: string }).id : undefined;
+      await this.deadLetters.add({ kind: 'event', label: error.label, reason: error.reason, payload }, id);
+      return { listeners: [], deadLettered: error.reason };
+    }
+    const names = this.listenerNamesFor(event.type);
     await this.producer.enqueueMany(
       JobName.EventDeliver,
       names.map((listener) => ({
-        payload: { tenantId: payload.tenantId, listener, event: payload.event },
-        options: { jobId: `${payload.event.id}_${listener}` },
+        payload: { tenantId: event.tenantId, listener, event },
+        options: { jobId: `${event.id}_${listener}` },
       })),
     );
     return { listeners: names };

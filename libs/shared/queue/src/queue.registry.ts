@@ -16,7 +16,7 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 /** Owns one producer connection and one BullMQ Queue per queue name. */
 @Injectable()
 export class QueueRegistry implements OnApplicationShutdown {
-  private readonly queues = new Map<QueueName, Queue>();
+  private readonly queues = new Map<string, Queue>();
   private connection: Redis | undefined;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
@@ -27,9 +27,14 @@ export class QueueRegistry implements OnApplicationShutdown {
   }
 
   queue(name: QueueName): Queue {
+    return this.queueByName(name);
+  }
+
+  /** A queue outside the job table (the dead-letter queue), with its own job defaults. */
+  queueByName(name: string, defaultJobOptions: JobsOptions = DEFAULT_JOB_OPTIONS): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.redis, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      queue = new Queue(name, { connection: this.redis, defaultJobOptions });
       queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }

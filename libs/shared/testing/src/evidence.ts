@@ -45,7 +45,13 @@ export function evidenceTestDatabases(): EvidenceTestDatabases {
     },
     async assessment(tenantId: string, supplierId: string): Promise<string> {
       const assessmentId = newId();
-      await emitEvent(kit.app.database, 'assessments', tenantId, 'assessment.created', { assessmentId, supplierId, status: 'draft' });
+      await emitEvent(kit.app.database, 'assessments', tenantId, 'assessment.created', {
+        assessmentId,
+        supplierId,
+        supplierName: 'Widget Works',
+        status: 'draft',
+        dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      });
       await waitFor(
         async () => (await kit.owner.query(`select 1 from evidence.assessments where id = $1`, [assessmentId])).length === 1,
         'the assessment projection',

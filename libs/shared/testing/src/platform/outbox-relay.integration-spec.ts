@@ -11,6 +11,15 @@ describe('OutboxRelay', () => {
   let registry: QueueRegistry;
   let relay: OutboxRelay;
   const tenantId = newId();
+  const processed = (evidenceId: string) => ({
+    evidenceId,
+    supplierId: newId(),
+    claimIds: ['1.1'],
+    kind: 'sbom',
+    status: 'processed' as const,
+    sha256: 'a'.repeat(64),
+    checks: [{ key: 'sbom.parsed', claimIds: ['1.1'], result: 'pass' as const, detail: 'parsed' }],
+  });
 
   beforeAll(async () => {
     app = await appDatabase();
@@ -25,14 +34,11 @@ describe('OutboxRelay', () => {
   });
 
   it('delivers exactly what was committed, and nothing from a rolled-back transaction', async () => {
-    const committed = await app.database.run(
-      (m) => writeOutboxEvent(m, 'evidence', tenantId, 'evidence.processed', { evidenceId: 'e-1', checks: ['sbom.parsed'] }),
-      tenantId,
-    );
+    const committed = await app.database.run((m) => writeOutboxEvent(m, 'evidence', tenantId, 'evidence.processed', processed(newId())), tenantId);
     let rolledBackId = '';
     await expect(
       app.database.run(async (m) => {
-        rolledBackId = (await writeOutboxEvent(m, 'evidence', tenantId, 'evidence.failed', { evidenceId: 'e-2' })).id;
+        rolledBackId = (await writeOutboxEvent(m, 'evidence', tenantId, 'evidence.failed', { ...processed(newId()), status: 'failed' })).id;
         throw new Error('the change failed after the event was written');
       }, tenantId),
     ).rejects.toThrow('the change failed');
@@ -56,7 +62,16 @@ describe('OutboxRelay', () => {
   });
 
   it('does not enqueue a published event twice', async () => {
-    const event = await app.database.run((m) => writeOutboxEvent(m, 'evidence', tenantId, 'evidence.expired', { evidenceId: 'e-3' }), tenantId);
+    const event = await app.database.run(
+      (m) =>
+        writeOutboxEvent(m, 'evidence', tenantId, 'evidence.expired', {
+          evidenceId: newId(),
+          supplierId: newId(),
+          kind: 'certificate',
+          validUntil: new Date().toISOString(),
+        }),
+      tenantId,
+    );
     await relay.relayOnce();
     await relay.relayOnce();
     const queue = registry.queue(QueueName.Events);

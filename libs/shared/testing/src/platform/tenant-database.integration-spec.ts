@@ -28,15 +28,19 @@ describe('TenantDatabase (as the confined app role)', () => {
     expect(seen).toBe(tenantA);
   });
 
+  const supplier = (name: string) => ({ supplierId: newId(), name, tier: 'high', role: 'developer_distributor', status: 'active' as const });
+
   it('scopes reads and writes to the bound tenant', async () => {
-    await database.run((m) => writeOutboxEvent(m, 'tenancy', tenantA, 'supplier.created', { n: 1 }), tenantA);
-    await database.run((m) => writeOutboxEvent(m, 'tenancy', tenantB, 'supplier.created', { n: 2 }), tenantB);
+    await database.run((m) => writeOutboxEvent(m, 'tenancy', tenantA, 'supplier.created', supplier('one')), tenantA);
+    await database.run((m) => writeOutboxEvent(m, 'tenancy', tenantB, 'supplier.created', supplier('two')), tenantB);
     expect(await count(tenantA)).toBe(1);
     expect(await count(tenantB)).toBe(1);
   });
 
   it('cannot write a row into another tenant (WITH CHECK)', async () => {
-    await expect(database.run((m) => writeOutboxEvent(m, 'tenancy', tenantB, 'supplier.created', {}), tenantA)).rejects.toThrow(/row-level security/);
+    await expect(database.run((m) => writeOutboxEvent(m, 'tenancy', tenantB, 'supplier.created', supplier('three')), tenantA)).rejects.toThrow(
+      /row-level security/,
+    );
   });
 
   it('sees nothing without app.tenant_id, even with a raw query outside a unit of work', async () => {

@@ -1,0 +1,52 @@
+import type { EventEnvelope, EventType } from './domain-event';
+import type {
+  AssessmentEventData,
+  EvidenceExpiryEventData,
+  EvidenceProcessedEventData,
+  FindingEventData,
+  InvitationEventData,
+  MemberEventData,
+  MemberRemovedEventData,
+  ReminderSentEventData,
+  SupplierEventData,
+  TenantEventData,
+  EndOfSupportNoticeEventData,
+} from './event-data';
+
+/** The payload (`data`) of every event type: one type per event, checked by the schema of the same name. */
+export interface EventPayloads {
+  'supplier.created': SupplierEventData;
+  'supplier.updated': SupplierEventData;
+  'supplier.offboarded': SupplierEventData;
+  'assessment.created': AssessmentEventData;
+  'assessment.sent': AssessmentEventData;
+  'assessment.submitted': AssessmentEventData;
+  'assessment.returned': AssessmentEventData;
+  'assessment.completed': AssessmentEventData;
+  'assessment.overdue': AssessmentEventData;
+  'assessment.cancelled': AssessmentEventData;
+  'reassessment.due': AssessmentEventData;
+  'evidence.processed': EvidenceProcessedEventData;
+  'evidence.failed': EvidenceProcessedEventData;
+  'evidence.expiring': EvidenceExpiryEventData;
+  'evidence.expired': EvidenceExpiryEventData;
+  'finding.created': FindingEventData;
+  'finding.updated': FindingEventData;
+  'reminder.sent': ReminderSentEventData;
+  'product.end_of_support_notice': EndOfSupportNoticeEventData;
+  'tenant.created': TenantEventData;
+  'tenant.updated': TenantEventData;
+  'member.joined': MemberEventData;
+  'member.updated': MemberEventData;
+  'member.removed': MemberRemovedEventData;
+  'invitation.created': InvitationEventData;
+}
+
+/** The payload of one event type. */
+export type EventData<TType extends EventType> = EventPayloads[TType];
+
+/**
+ * An event as it travels (outbox, bus, webhooks). For a union of types it is a union of envelopes,
+ * so checking `event.type` narrows `event.data`.
+ */
+export type DomainEvent<TType extends EventType = EventType> = { [K in TType]: EventEnvelope<K, EventPayloads[K]> }[TType];
