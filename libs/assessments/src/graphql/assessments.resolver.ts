@@ -1,6 +1,6 @@
 import { Access } from '@assay/shared/auth';
 import { TenantDatabase, isUuid } from '@assay/shared/database';
-import { toConnection } from '@assay/shared/graphql';
+import { toConnection, RequestBatch, groupBy } from '@assay/shared/graphql';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { AssessmentReviewService } from '../assessments/assessment-review.service';
@@ -28,8 +28,7 @@ import {
   Supplier,
   UpdateFindingInput,
 } from './assessments.types';
-import { first, orNull, ownId } from './graphql-args';
-import { RequestBatch, groupBy } from './request-batch';
+import { byId, first, orNull, ownId } from './graphql-args';
 
 /**
  * Assessments over GraphQL with the REST services and access rules. A list shows summaries; the
@@ -71,14 +70,14 @@ export class AssessmentsResolver {
     @Args('filter', { type: () => AssessmentFilter, nullable: true }) filter?: AssessmentFilter,
   ) {
     const supplierId = filter?.supplierId ?? undefined;
-    if (supplierId !== undefined && !isUuid(supplierId)) return toConnection({ data: [], nextCursor: null });
+    if (supplierId !== undefined && !isUuid(supplierId)) return toConnection({ data: [], nextCursor: null }, byId);
     const page = await this.assessments.list(
       RequestContext.tenantId,
       { supplierId, status: filter?.status ?? undefined, overdue: filter?.overdue ?? undefined },
       first(count),
       after ?? undefined,
     );
-    return toConnection(page);
+    return toConnection(page, byId);
   }
 
   @ResolveReference()

@@ -1,5 +1,5 @@
 import { isUuid } from '@assay/shared/database';
-import { MAX_PAGE_SIZE, NotFoundProblem, ProblemException } from '@assay/shared/http';
+import { MAX_PAGE_SIZE, NotFoundProblem, ProblemException, encodeCursor } from '@assay/shared/http';
 
 const DEFAULT_FIRST = 50;
 
@@ -25,3 +25,6 @@ export async function orNull<T>(load: () => Promise<T>): Promise<T | null> {
     throw error;
   }
 }
+
+/** The keyset cursor of an item listed newest first by id. */
+export const byId = (item: { id: string }): string => encodeCursor([item.id]);

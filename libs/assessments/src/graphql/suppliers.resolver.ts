@@ -1,6 +1,6 @@
 import { Access } from '@assay/shared/auth';
 import { TenantDatabase } from '@assay/shared/database';
-import { toConnection } from '@assay/shared/graphql';
+import { toConnection, RequestBatch, groupBy } from '@assay/shared/graphql';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { AssessmentRow, AssessmentSummary, summaryView } from '../assessments/assessments.service';
@@ -19,8 +19,7 @@ import {
   SupplierFilter,
   UpdateSupplierInput,
 } from './assessments.types';
-import { first, orNull, ownId } from './graphql-args';
-import { RequestBatch, groupBy } from './request-batch';
+import { byId, first, orNull, ownId } from './graphql-args';
 
 /** Suppliers over GraphQL: the REST services and access rules; children of a page load in one query per field. */
 @Access('suppliers:read')
@@ -65,7 +64,7 @@ export class SuppliersResolver {
       first(count),
       after ?? undefined,
     );
-    return toConnection(page);
+    return toConnection(page, byId);
   }
 
   @Query(() => Supplier, { nullable: true })

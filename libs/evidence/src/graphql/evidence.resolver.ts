@@ -1,7 +1,7 @@
 import { Access } from '@assay/shared/auth';
 import { TenantDatabase, isUuid } from '@assay/shared/database';
 import { Connection, toConnection } from '@assay/shared/graphql';
-import { MAX_PAGE_SIZE, ProblemException, decodeCursor, toPage } from '@assay/shared/http';
+import { MAX_PAGE_SIZE, ProblemException, decodeCursor, encodeCursor, toPage } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Args, Context, ID, Int, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { ComponentsRepository } from '../components/components.repository';
@@ -10,6 +10,8 @@ import { view } from '../evidence/evidence.controller';
 import { EvidenceFilter, EvidenceRepository } from '../evidence/evidence.repository';
 import { normalisePurl } from '../parsing/sbom-components';
 import { Assessment, ComponentExposure, Evidence, EvidenceConnection, EvidenceFilterInput, Supplier } from './evidence.types';
+
+const byId = (item: { id: string }) => encodeCursor([item.id]);
 
 /** Evidence listed under one supplier or assessment: the newest this many. */
 const PER_PARENT = 200;
@@ -81,19 +83,22 @@ export class EvidenceResolver {
     const before = cursor ? String(cursor[0]) : null;
     const criteria: EvidenceFilter = {};
     if (filter?.supplierId) {
-      if (!isUuid(filter.supplierId)) return toConnection({ data: [], nextCursor: null });
+      if (!isUuid(filter.supplierId)) return toConnection({ data: [], nextCursor: null }, byId);
       criteria.supplierId = filter.supplierId;
     }
     if (filter?.kind) {
-      if (!(EVIDENCE_KINDS as readonly string[]).includes(filter.kind)) return toConnection({ data: [], nextCursor: null });
+      if (!(EVIDENCE_KINDS as readonly string[]).includes(filter.kind)) return toConnection({ data: [], nextCursor: null }, byId);
       criteria.kind = filter.kind as EvidenceKind;
     }
     if (filter?.status) {
-      if (!(EVIDENCE_STATUSES as readonly string[]).includes(filter.status)) return toConnection({ data: [], nextCursor: null });
+      if (!(EVIDENCE_STATUSES as readonly string[]).includes(filter.status)) return toConnection({ data: [], nextCursor: null }, byId);
       criteria.status = filter.status as EvidenceStatus;
     }
     const rows = await this.database.run((manager) => this.evidence.list(manager, RequestContext.tenantId, criteria, limit + 1, before));
-    return toConnection(toPage(rows.map(view), limit, (row) => [row.id]));
+    return toConnection(
+      toPage(rows.map(view), limit, (row) => [row.id]),
+      byId,
+    );
   }
 
   @Query(() => [ComponentExposure], {

@@ -43,8 +43,16 @@ export function connectionType<T>(node: Type<T>): Type<Connection<T>> {
   return ConnectionClass as Type<Connection<T>>;
 }
 
-/** A REST-style page (`{ data, nextCursor }`) as a Relay connection; edge cursors are the page cursor for the last edge. */
-export function toConnection<T, N = T>(page: { data: T[]; nextCursor: string | null }, map: (item: T) => N = (item) => item as unknown as N): Connection<N> {
-  const edges = page.data.map((item, index) => ({ cursor: index === page.data.length - 1 && page.nextCursor ? page.nextCursor : `${index}`, node: map(item) }));
-  return { edges, pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor } };
+/**
+ * A keyset page (`{ data, nextCursor }`, as the REST lists return) as a Relay connection. `cursorOf`
+ * gives each edge the cursor that resumes right after it; the last edge's is the page's own.
+ */
+export function toConnection<T, N = T>(
+  page: { data: T[]; nextCursor: string | null },
+  cursorOf: (item: T) => string,
+  map: (item: T) => N = (item) => item as unknown as N,
+): Connection<N> {
+  const last = page.data.length - 1;
+  const edges = page.data.map((item, index) => ({ cursor: index === last && page.nextCursor ? page.nextCursor : cursorOf(item), node: map(item) }));
+  return { edges, pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor ?? (last >= 0 ? (edges[last]?.cursor ?? null) : null) } };
 }

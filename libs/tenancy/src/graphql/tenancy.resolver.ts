@@ -1,7 +1,7 @@
 import { Access } from '@assay/shared/auth';
 import { ROLES, Role } from '@assay/shared/contracts';
 import { toConnection } from '@assay/shared/graphql';
-import { NotFoundProblem, ProblemException } from '@assay/shared/http';
+import { NotFoundProblem, ProblemException, encodeCursor } from '@assay/shared/http';
 import { isUuid } from '@assay/shared/database';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
@@ -73,7 +73,7 @@ export class TenancyResolver {
     @Args('first', { type: () => Int, nullable: true }) count?: number,
     @Args('after', { nullable: true, type: () => String }) after?: string | null,
   ) {
-    return toConnection(await this.memberService.list(RequestContext.tenantId, first(count), after ?? undefined));
+    return toConnection(await this.memberService.list(RequestContext.tenantId, first(count), after ?? undefined), (member) => encodeCursor([member.userId]));
   }
 
   @Query(() => [Invitation])
@@ -88,7 +88,7 @@ export class TenancyResolver {
     @Args('first', { type: () => Int, nullable: true }) count?: number,
     @Args('after', { nullable: true, type: () => String }) after?: string | null,
   ) {
-    return toConnection(await this.keys.list(RequestContext.tenantId, first(count), after ?? undefined));
+    return toConnection(await this.keys.list(RequestContext.tenantId, first(count), after ?? undefined), (key) => encodeCursor([key.id]));
   }
 
   @Query(() => AuditEventConnection)
@@ -97,7 +97,7 @@ export class TenancyResolver {
     @Args('first', { type: () => Int, nullable: true }) count?: number,
     @Args('after', { nullable: true, type: () => String }) after?: string | null,
   ) {
-    return toConnection(await this.audit.list(RequestContext.tenantId, first(count), after ?? undefined));
+    return toConnection(await this.audit.list(RequestContext.tenantId, first(count), after ?? undefined), (event) => encodeCursor([event.seq]));
   }
 
   @Query(() => AuditVerificationType)

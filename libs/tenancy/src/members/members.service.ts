@@ -87,20 +87,20 @@ export class MembersService {
   }
 
   async list(tenantId: string, limit: number, cursor?: string): Promise<Page<MemberView>> {
-    // Ids are UUIDv7 (time-ordered): keyset pagination on the primary key, no timestamp precision traps.
+    // User ids are UUIDv7 (time-ordered): keyset pagination on a unique key the member view carries.
     const after = decodeCursor(cursor, ['uuid']);
     const rows: MemberRow[] = await this.database.run(
       (m) =>
         m.query(
           `select m.id, m.user_id, m.role, m.created_at, u.email, u.name, u.totp_enabled_at
              from tenancy.memberships m join tenancy.users u on u.id = m.user_id
-            where m.tenant_id = $1 and ($2::uuid is null or m.id > $2::uuid)
-            order by m.id limit $3`,
+            where m.tenant_id = $1 and ($2::uuid is null or m.user_id > $2::uuid)
+            order by m.user_id limit $3`,
           [tenantId, after?.[0] ?? null, limit + 1],
         ),
       tenantId,
     );
-    const page = toPage(rows, limit, (row) => [row.id]);
+    const page = toPage(rows, limit, (row) => [row.user_id]);
     return { data: page.data.map(memberView), nextCursor: page.nextCursor };
   }
 
