@@ -8,7 +8,6 @@ import { EvidenceIngestionJob } from './ingestion/evidence-ingestion.job';
 import { EvidenceQueue } from './ingestion/evidence-queue';
 import { EvidenceSweepJob } from './ingestion/evidence-sweep.job';
 import { BLOB_STORAGE_PROVIDER } from './storage/blob-storage.provider';
-import { EvidenceSchedules } from './support/evidence-schedules';
 import { SupplierDirectoryListener } from './suppliers/supplier-directory.listener';
 import { SupplierDirectoryRepository } from './suppliers/supplier-directory.repository';
 
@@ -24,7 +23,6 @@ const PROVIDERS = [
   EvidenceIngestionJob,
   EvidenceSweepJob,
   EvidenceExpiryJobs,
-  EvidenceSchedules,
 ];
 
 /**

@@ -13,7 +13,6 @@ import { ReminderJobs } from './reminders/reminder-jobs';
 import { ReminderSchedulesListener } from './reminders/reminder-schedules.listener';
 import { ReminderSchedulesRepository } from './reminders/reminder-schedules.repository';
 import { LinkSealer } from './support/link-sealer';
-import { NotificationSchedules } from './support/notification-schedules';
 import { NotificationsSweepJob } from './support/notifications-sweep.job';
 import { WebhookDeliverJob } from './webhooks/webhook-deliver.job';
 import { WebhookDeliveriesRepository } from './webhooks/webhook-deliveries.repository';
@@ -44,7 +43,6 @@ const PROVIDERS = [
   FeedRepository,
   FeedListener,
   NotificationsSweepJob,
-  NotificationSchedules,
 ];
 
 /**

@@ -1,8 +1,8 @@
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { Identity, JobName, ReassessmentOpenPayload, SystemTickPayload } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
-import { JobProducer, JobSchedulers, OnJob } from '@assay/shared/queue';
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { JobProducer, OnJob, OnTick } from '@assay/shared/queue';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { emit } from '../assessments-writes';
 import { AssessmentsService, DEFAULT_FRAMEWORK } from '../assessments/assessments.service';
 import { CatalogueService } from '../catalogue/catalogue.service';
@@ -23,7 +23,7 @@ const SUPPLIERS_PER_JOB = 200;
  * downtime the next tick catches up.
  */
 @Injectable()
-export class ReassessmentJobs implements OnApplicationBootstrap {
+export class ReassessmentJobs {
   private readonly logger = new Logger(ReassessmentJobs.name);
 
   constructor(
@@ -32,21 +32,10 @@ export class ReassessmentJobs implements OnApplicationBootstrap {
     private readonly catalogue: CatalogueService,
     private readonly directory: TenantDirectory,
     private readonly producer: JobProducer,
-    private readonly schedulers: JobSchedulers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.config.processName !== 'worker') return;
-    try {
-      await this.schedulers.every('reassessment-tick', this.config.schedulerTickMs, JobName.ReassessmentTick, { scheduler: 'reassessment-tick' });
-    } catch (error) {
-      // Redis away at boot: another replica (or this one's next start) declares it.
-      this.logger.warn(`could not declare the reassessment tick: ${(error as Error).message}`);
-    }
-  }
-
-  @OnJob(JobName.ReassessmentTick)
+  @OnTick(JobName.ReassessmentTick)
   async tick(_payload: SystemTickPayload): Promise<{ tenants: number }> {
     const tenants: { tenant_id: string }[] = await this.database.runAsSystem((m) =>
       m.query(

@@ -1,6 +1,6 @@
 import { EvidenceExpiryDispatchPayload, EvidenceExpiryEventData, JobName, SystemTickPayload } from '@assay/shared/contracts';
 import { TenantDatabase, updateReturning } from '@assay/shared/database';
-import { JobProducer, OnJob } from '@assay/shared/queue';
+import { JobProducer, OnJob, OnTick } from '@assay/shared/queue';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { emit } from '../evidence-writes';
@@ -38,7 +38,7 @@ export class EvidenceExpiryJobs {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @OnJob(JobName.EvidenceExpiryTick)
+  @OnTick(JobName.EvidenceExpiryTick)
   async tick(_payload: SystemTickPayload): Promise<{ tenants: number }> {
     const tenants: { tenant_id: string }[] = await this.database.runAsSystem((manager) =>
       manager.query(`select tenant_id from evidence.evidence where ${DUE} group by tenant_id limit $1`, [TENANTS_PER_TICK]),

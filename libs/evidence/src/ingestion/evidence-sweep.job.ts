@@ -1,7 +1,7 @@
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { JobName, SystemTickPayload } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
-import { JobProducer, OnJob } from '@assay/shared/queue';
+import { JobProducer, OnTick } from '@assay/shared/queue';
 import { Inject, Injectable } from '@nestjs/common';
 
 const LIMIT = 1_000;
@@ -24,7 +24,7 @@ export class EvidenceSweepJob {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @OnJob(JobName.EvidenceSweep)
+  @OnTick(JobName.EvidenceSweep)
   async sweep(_payload: SystemTickPayload): Promise<{ evidence: number }> {
     const stranded: { tenant_id: string; id: string }[] = await this.database.runAsSystem((manager) =>
       manager.query(

@@ -1,7 +1,7 @@
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { JobName, RemindersDispatchPayload, SystemTickPayload } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
-import { JobProducer, OnJob } from '@assay/shared/queue';
+import { JobProducer, OnJob, OnTick } from '@assay/shared/queue';
 import { Inject, Injectable } from '@nestjs/common';
 import { ReminderDispatcher } from './reminder-dispatcher';
 
@@ -20,7 +20,7 @@ export class ReminderJobs {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @OnJob(JobName.RemindersTick)
+  @OnTick(JobName.RemindersTick)
   async tick(_payload: SystemTickPayload): Promise<{ tenants: number }> {
     const tenants: { tenant_id: string }[] = await this.database.runAsSystem((manager) =>
       manager.query(`select tenant_id from notifications.reminder_schedules where open and next_reminder_at <= now() group by tenant_id limit $1`, [

@@ -1,7 +1,7 @@
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { JobName, SystemTickPayload } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
-import { JobProducer, OnJob } from '@assay/shared/queue';
+import { JobProducer, OnTick } from '@assay/shared/queue';
 import { Inject, Injectable } from '@nestjs/common';
 
 const LIMIT = 1_000;
@@ -21,7 +21,7 @@ export class NotificationsSweepJob {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @OnJob(JobName.NotificationsSweep)
+  @OnTick(JobName.NotificationsSweep)
   async sweep(_payload: SystemTickPayload): Promise<{ emails: number; deliveries: number }> {
     const { emails, deliveries } = await this.database.runAsSystem(async (manager) => ({
       emails: (await manager.query(

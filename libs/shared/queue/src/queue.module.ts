@@ -1,8 +1,8 @@
 import { QueueName } from '@assay/shared/contracts';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { DeadLetters } from './dead-letters';
 import { EventBusHandlers } from './event-bus.handlers';
-import { JobSchedulers } from './job-schedulers';
 import { OUTBOX_SCHEMA, OutboxRelay } from './outbox-relay';
 import { ProviderScanner } from './provider-scanner';
 import { JobProducer, QueueRegistry } from './queue.registry';
@@ -10,7 +10,7 @@ import { CONSUMED_QUEUES, WorkerHost } from './worker-host';
 
 /** Producers for every process that enqueues. */
 @Global()
-@Module({ providers: [QueueRegistry, JobProducer, JobSchedulers], exports: [QueueRegistry, JobProducer, JobSchedulers] })
+@Module({ providers: [QueueRegistry, JobProducer, DeadLetters], exports: [QueueRegistry, JobProducer, DeadLetters] })
 export class QueueModule {}
 
 /** The outbox relay of one service schema (needs DatabaseModule in the same app). */
