@@ -3,6 +3,41 @@ import tseslint from 'typescript-eslint';
 
 const dependsOn = (source, allowed) => ({ sourceTag: source, onlyDependOnLibsWithTags: allowed });
 
+// Scopes: a domain never imports another domain; shared imports nothing domain-specific.
+const scopeConstraints = [
+  dependsOn('scope:shared', ['scope:shared']),
+  dependsOn('scope:tenancy', ['scope:shared', 'scope:tenancy']),
+  dependsOn('scope:assessments', ['scope:shared', 'scope:assessments']),
+  dependsOn('scope:evidence', ['scope:shared', 'scope:evidence']),
+  dependsOn('scope:notifications', ['scope:shared', 'scope:notifications']),
+  dependsOn('scope:migrations', ['scope:shared', 'scope:migrations']),
+  dependsOn('scope:gateway', ['scope:shared']),
+  // The portal page bundles nothing of the backend; only its browser test uses the shared test kit.
+  dependsOn('scope:portal', ['scope:shared']),
+  dependsOn('scope:worker', ['scope:shared', 'scope:tenancy', 'scope:assessments', 'scope:evidence', 'scope:notifications']),
+  dependsOn('scope:tools', ['*']),
+];
+
+/** Types: apps sit on top; features use data-access and utils; utils stand alone. Tests may also use the testing lib. */
+const typeConstraints = (testing) => {
+  const extra = testing ? ['type:testing'] : [];
+  return [
+    dependsOn('type:app', ['type:feature', 'type:data-access', 'type:util', 'type:testing']),
+    dependsOn('type:feature', ['type:data-access', 'type:util', ...extra]),
+    dependsOn('type:data-access', ['type:data-access', 'type:util', ...extra]),
+    dependsOn('type:util', ['type:util', ...extra]),
+    dependsOn('type:testing', ['type:data-access', 'type:util']),
+    dependsOn('type:tool', ['*']),
+  ];
+};
+
+const boundaries = (testing) => [
+  'error',
+  { enforceBuildableLibDependency: false, allow: [], banTransitiveDependencies: false, depConstraints: [...scopeConstraints, ...typeConstraints(testing)] },
+];
+
+const TEST_FILES = ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts'];
+
 export default [
   { ignores: ['**/dist', '**/node_modules', '**/.assay', '**/*.mjs', 'coverage'] },
   ...nx.configs['flat/base'],
@@ -10,42 +45,16 @@ export default [
   {
     files: ['**/*.ts', '**/*.tsx'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          banTransitiveDependencies: false,
-          depConstraints: [
-            // Scopes: a domain never imports another domain; shared imports nothing domain-specific.
-            dependsOn('scope:shared', ['scope:shared']),
-            dependsOn('scope:tenancy', ['scope:shared', 'scope:tenancy']),
-            dependsOn('scope:assessments', ['scope:shared', 'scope:assessments']),
-            dependsOn('scope:evidence', ['scope:shared', 'scope:evidence']),
-            dependsOn('scope:notifications', ['scope:shared', 'scope:notifications']),
-            dependsOn('scope:migrations', ['scope:shared', 'scope:migrations']),
-            dependsOn('scope:gateway', ['scope:shared']),
-            // The portal page bundles nothing of the backend; only its browser test uses the shared test kit.
-            dependsOn('scope:portal', ['scope:shared']),
-            dependsOn('scope:worker', ['scope:shared', 'scope:tenancy', 'scope:assessments', 'scope:evidence', 'scope:notifications']),
-            dependsOn('scope:tools', ['*']),
-            // Types: apps sit on top; features use data-access and utils; utils stand alone.
-            dependsOn('type:app', ['type:feature', 'type:data-access', 'type:util', 'type:testing']),
-            dependsOn('type:feature', ['type:data-access', 'type:util']),
-            dependsOn('type:data-access', ['type:data-access', 'type:util']),
-            dependsOn('type:util', ['type:util']),
-            dependsOn('type:testing', ['type:data-access', 'type:util']),
-            dependsOn('type:tool', ['*']),
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(false),
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'off',
     },
   },
+  // Tests sit beside the code they test and may use the shared test kit (never product code).
+  { files: TEST_FILES, rules: { '@nx/enforce-module-boundaries': boundaries(true) } },
   {
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', 'tools/**/*.ts', 'bench/**/*.ts', 'libs/shared/testing/**/*.ts'],
+    files: [...TEST_FILES, 'tools/**/*.ts', 'bench/**/*.ts', 'libs/shared/testing/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 ];
