@@ -3,7 +3,7 @@
  * migrates, seeds the catalogue, runs every service, the worker and the gateway, and prints the
  * URLs once all are ready. Ctrl-C stops everything; data stays in ASSAY_DATA_DIR (.assay/).
  */
-import { RedisServerMissingError } from '@assay/shared/local-infra';
+import { LocalInfraError } from '@assay/shared/local-infra';
 import { RunningStack, startStack } from './stack';
 
 const COLOURS = ['36', '35', '33', '32', '34', '31', '90'];
@@ -61,6 +61,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`\nAssay could not start: ${error instanceof RedisServerMissingError ? error.message : ((error as Error).stack ?? error)}\n`);
+  process.stderr.write(`\nAssay could not start: ${error instanceof LocalInfraError ? error.message : ((error as Error).stack ?? error)}\n`);
   process.exit(1);
 });

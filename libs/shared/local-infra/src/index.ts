@@ -1,3 +1,4 @@
+export * from './local-infra-error';
 export * from './free-port';
 export * from './embedded-postgres';
 export * from './redis-server';

@@ -2,13 +2,14 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { freePort } from './free-port';
+import { LocalInfraError } from './local-infra-error';
 
 export interface RunningRedis {
   url: string;
   stop(): Promise<void>;
 }
 
-export class RedisServerMissingError extends Error {
+export class RedisServerMissingError extends LocalInfraError {
   constructor() {
     super(
       'redis-server was not found on PATH. Install Redis 7 (Debian/Ubuntu: `sudo apt-get install redis-server`; macOS: `brew install redis`) ' +
