@@ -204,6 +204,7 @@ async function initialise(
       ],
       account,
       childEnv(locale),
+      dataRoot,
     );
     for (const line of output.split('\n').filter(Boolean)) log(line);
   } finally {
@@ -211,9 +212,10 @@ async function initialise(
   }
 }
 
-function run(command: string, args: string[], account: Account | null, env: NodeJS.ProcessEnv): Promise<string> {
+/** Runs a program to completion in `cwd` (a directory the account can enter: Postgres programs change to theirs). */
+function run(command: string, args: string[], account: Account | null, env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, ...(account ? { uid: account.uid, gid: account.gid } : {}), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, cwd, ...(account ? { uid: account.uid, gid: account.gid } : {}), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -236,6 +238,7 @@ function startServer(
   if (!persistent) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const child = spawn(join(native, 'bin', 'postgres'), ['-D', dataDir, '-p', String(port), ...flags], {
     env: childEnv(bestLocale()),
+    cwd: dataDir,
     ...(account ? { uid: account.uid, gid: account.gid } : {}),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
