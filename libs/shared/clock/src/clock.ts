@@ -34,3 +34,11 @@ export class Clock {
 
 /** The process's clock. Nest code injects `Clock` (the same object); plain functions take `now` as a parameter. */
 export const clock = new Clock();
+
+/**
+ * The machine's time in milliseconds, for durations a process measures for itself (timeouts, retry
+ * backoff, leases, job locks, rate-limit windows, caches): these never move with business time.
+ */
+export function machineNow(): number {
+  return Date.now();
+}
