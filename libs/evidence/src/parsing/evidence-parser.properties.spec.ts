@@ -751,6 +751,15 @@ describe('UntrustedJsonReader', () => {
     );
   });
 
+  it('keeps U+FEFF inside keys and values, raw or escaped, at any chunk boundary', () => {
+    // Found by this suite: the tokenizer's decoder dropped a byte order mark inside a string.
+    const text = '\uFEFF{"/*\uFEFF":["\uFEFFa\uFEFF"],"b":"\\ufeff","\uFEFF":1}';
+    const expected = { '/*\uFEFF': ['\uFEFFa\uFEFF'], b: '\uFEFF', '\uFEFF': 1 };
+    const bytes = Buffer.from(text);
+    for (let cut = 0; cut <= bytes.length; cut += 1) expect(read(bytes, [cut])).toEqual(expected);
+    expect(parseUntrustedJson(text)).toEqual(expected);
+  });
+
   it('refuses what JSON.parse refuses (and non-objects), with a parse error only', () => {
     const damaged = fc
       .tuple(

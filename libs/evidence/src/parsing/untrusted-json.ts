@@ -14,6 +14,21 @@ const STRING = 9;
 const NUMBER = 10;
 const VALUE_TOKENS = new Set([LEFT_BRACE, LEFT_BRACKET, 6, 7, 8, STRING, NUMBER]);
 
+/**
+ * A tokenizer whose strings keep every U+FEFF they contain. @streamparser/json decodes string bytes
+ * with a `TextDecoder` that drops a byte order mark at the start of each decode call, so a key or
+ * value holding U+FEFF (raw or escaped) would come out changed. Its decoder is replaced by one that
+ * keeps them (the document's own leading byte order mark is skipped by the tokenizer before any
+ * string). Fails loudly if a new version of the library stops holding its decoder there.
+ */
+function bomPreservingTokenizer(): Tokenizer {
+  const tokenizer = new Tokenizer();
+  const strings = (tokenizer as unknown as { bufferedString?: { decoder?: unknown } }).bufferedString;
+  if (!strings || !(strings.decoder instanceof TextDecoder)) throw new Error('@streamparser/json no longer keeps its string decoder where Assay replaces it');
+  strings.decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  return tokenizer;
+}
+
 export interface JsonReadOptions {
   /**
    * Top-level arrays whose elements are handed over one at a time as they are parsed and then
@@ -30,7 +45,7 @@ export interface JsonReadOptions {
  * spread or merge can reach a prototype), numbers a double can hold, a single object at the root and nothing after it.
  */
 export class UntrustedJsonReader {
-  private readonly tokenizer = new Tokenizer();
+  private readonly tokenizer = bomPreservingTokenizer();
   private readonly parser: TokenParser;
   private document: Record<string, unknown> = {};
   private depth = 0;
