@@ -38,6 +38,7 @@ module.exports = {
   globalSetup: '<rootDir>/dist/tools/test/global-setup.js',
   globalTeardown: '<rootDir>/dist/tools/test/global-teardown.js',
   reporters: ['default', '<rootDir>/libs/shared/testing/src/summary-reporter.js'],
-  testTimeout: 30_000,
+  // Above the test kit's WAIT_MS: a wait names what it waited for before Jest gives up on the test.
+  testTimeout: 120_000,
   maxWorkers: 2,
 };

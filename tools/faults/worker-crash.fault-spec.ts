@@ -28,7 +28,7 @@ describe('the worker killed with SIGKILL mid-work', () => {
   afterAll(async () => {
     await owner?.end();
     await faults?.stop();
-  }, 120_000);
+  });
 
   const count = async (sql: string, params: unknown[] = []): Promise<number> => Number((await owner.query(sql, params)).rows[0]?.count ?? 0);
 

@@ -315,7 +315,7 @@ beforeAll(async () => {
   principals.push({ name: 'admin who must enrol MFA', headers: bearer(pending.accessToken), holds: holdsPermissions(['self']) });
 
   principals.push({ name: 'no credentials', headers: {}, holds: (rule) => rule.kind === 'anonymous', anonymous: true });
-}, 120_000);
+});
 
 afterAll(async () => {
   await owner?.destroy();
@@ -385,7 +385,7 @@ describe('role and scope matrix', () => {
       }
     });
     expect(problems).toEqual([]);
-  }, 90_000);
+  });
 
   it('every GraphQL root field answers each principal as the documented rule says, and no probe changes anything', async () => {
     const problems: string[] = [];
@@ -400,7 +400,7 @@ describe('role and scope matrix', () => {
       );
     });
     expect(problems).toEqual([]);
-  }, 90_000);
+  });
 
   it('every field resolved on a supplier, assessment, evidence or webhook endpoint answers each principal as the rules of the path say', async () => {
     const roots: Record<string, { field: string; rule: Rule }> = {
@@ -431,7 +431,7 @@ describe('role and scope matrix', () => {
         problems.push(`${principal.name}: ${root.field} { ${fieldName} } did not read the seeded ${typeName}`);
     });
     expect(problems).toEqual([]);
-  }, 90_000);
+  });
 
   it('every entity reference a subgraph resolves answers each principal as the rules along its path say', async () => {
     // Each reference is reached through a field of another subgraph; every rule on the path applies.
@@ -481,7 +481,7 @@ describe('role and scope matrix', () => {
         problems.push(`${principal.name}: ${reference} reference answered nothing`);
     });
     expect(problems).toEqual([]);
-  }, 60_000);
+  });
 
   it('refuses a caller without the permission before reading what they sent', async () => {
     const viewer = principals.find((principal) => principal.name === 'viewer') as Principal;

@@ -158,7 +158,7 @@ describe('GraphQL introspection', () => {
 
     beforeAll(async () => {
       production = await startExtraGateway({ NODE_ENV: 'production' });
-    }, 120_000);
+    });
 
     afterAll(async () => {
       await production?.stop();

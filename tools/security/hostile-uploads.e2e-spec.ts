@@ -218,7 +218,7 @@ describe('hostile uploads through the gateway', () => {
     }
     for (const { hostile, response } of accepted) {
       if (response.status !== 202) continue;
-      const evidence = await settledEvidence(org.accessToken, response.body.id, 60_000);
+      const evidence = await settledEvidence(org.accessToken, response.body.id);
       expect({ name: hostile.name, status: evidence.status }).toEqual({ name: hostile.name, status: hostile.outcome });
       expect({ name: hostile.name, error: evidence.error }).toEqual({ name: hostile.name, error: expect.stringMatching(hostile.reason) });
     }

@@ -211,7 +211,7 @@ async function submitEvidence(org: OrganisationOwner, supplierId: string, assess
     if (answer.status !== 202) throw new Error(`evidence upload answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     return answer.body as { id: string; sha256: string };
   }, 'the evidence service to know the supplier');
-  await waitFor(async () => (await org.call('GET', `/api/v1/evidence/${accepted.id}`)).status === 'processed', 'the SBOM to be processed', 30_000);
+  await waitFor(async () => (await org.call('GET', `/api/v1/evidence/${accepted.id}`)).status === 'processed', 'the SBOM to be processed');
   const purl = JSON.parse(sbom.toString()).components[0].purl as string;
   return { ...accepted, purl };
 }

@@ -7,6 +7,7 @@ import { Resolver, UnsafeTargetError, checkOutboundUrl, resolveAllowedAddress, s
 import { stackConfig, testIdentity } from '@assay/shared/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServer, Server } from 'node:http';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
@@ -141,14 +142,27 @@ const answering =
 const dns = answering({ ...Object.fromEntries(RESOLVED_CORPUS.map(([url, answers]) => [new URL(url).hostname, answers])), 'docs.public.example': [ROUTED] });
 
 /**
- * Records every socket the process opens and routes connections to ROUTED (what the guard decided
- * to connect to) to a loopback server; any other connection attempt fails. The SSRF guard itself is
- * untouched: it resolves through `dns`, checks, and pins the address it checked.
+ * Records every socket opened by the code under test and routes connections to ROUTED (what the
+ * guard decided to connect to) to a loopback server; any other connection attempt fails. The SSRF
+ * guard itself is untouched: it resolves through `dns`, checks, and pins the address it checked.
+ * Only sockets opened from a test's own asynchronous context (`watched`) are recorded and routed: a
+ * Jest worker shares `net` between test files, and a socket another file's client opens meanwhile is
+ * none of these tests' business.
  */
+const watching = new AsyncLocalStorage<true>();
+
+/** A test's body, run with its sockets recorded and routed by the test network. */
+const watched =
+  <A extends unknown[]>(body: (...args: A) => Promise<void>) =>
+  (...args: A): Promise<void> =>
+    watching.run(true, () => body(...args));
+
 function testNetwork(loopbackPort: () => number) {
   const attempts: string[] = [];
   const connect = net.connect;
+  const tlsConnect = tls.connect;
   const route = (options: net.NetConnectOpts & { lookup?: (...args: unknown[]) => void; host?: string; port?: number }, ...rest: unknown[]) => {
+    if (!watching.getStore()) return (connect as (...args: unknown[]) => net.Socket)(options, ...rest);
     let address = options.host ?? '';
     if (options.lookup && !net.isIP(address)) options.lookup(address, { all: false }, (_error: unknown, pinned: string) => (address = pinned));
     attempts.push(`${address}:${options.port}`);
@@ -157,7 +171,8 @@ function testNetwork(loopbackPort: () => number) {
   };
   const spies = [
     jest.spyOn(net, 'connect').mockImplementation(route as typeof net.connect),
-    jest.spyOn(tls, 'connect').mockImplementation(((options: { host?: string }) => {
+    jest.spyOn(tls, 'connect').mockImplementation(((options: { host?: string }, ...rest: unknown[]) => {
+      if (!watching.getStore()) return (tlsConnect as (...args: unknown[]) => tls.TLSSocket)(options, ...rest);
       attempts.push(`tls ${options.host}`);
       throw new Error('the test network carries no TLS');
     }) as typeof tls.connect),
@@ -196,33 +211,42 @@ describe('SSRF corpus: every bypass refused before connecting', () => {
     expect(new Set(LITERAL_CORPUS).size).toBe(LITERAL_CORPUS.length);
   });
 
-  it('the test network is in the path: a public name reaches the loopback site through the real guard', async () => {
-    const response = await safeRequest('http://docs.public.example/security.txt', { ...strict, resolver: dns, timeoutMs: 5_000, maxResponseBytes: 1024 });
-    expect(response).toMatchObject({ status: 200, address: ROUTED });
-    expect(network.attempts).toEqual([`${ROUTED}:80`]);
-    expect(served).toEqual(['/security.txt']);
-  });
+  it(
+    'the test network is in the path: a public name reaches the loopback site through the real guard',
+    watched(async () => {
+      const response = await safeRequest('http://docs.public.example/security.txt', { ...strict, resolver: dns, timeoutMs: 5_000, maxResponseBytes: 1024 });
+      expect(response).toMatchObject({ status: 200, address: ROUTED });
+      expect(network.attempts).toEqual([`${ROUTED}:80`]);
+      expect(served).toEqual(['/security.txt']);
+    }),
+  );
 
   it.each(LITERAL_CORPUS)('checkOutboundUrl refuses %s', (url) => {
     expect(() => checkOutboundUrl(url, strict)).toThrow(UnsafeTargetError);
   });
 
-  it.each(LITERAL_CORPUS)('safeRequest refuses %s without DNS or a connection', async (url) => {
-    const noDns: Resolver = async () => {
-      throw new Error('DNS must not be asked');
-    };
-    await expect(safeRequest(url, { ...strict, resolver: noDns, timeoutMs: 1_000, maxResponseBytes: 1024 })).rejects.toThrow(UnsafeTargetError);
-    expect(network.attempts).toEqual([]);
-  });
+  it.each(LITERAL_CORPUS)(
+    'safeRequest refuses %s without DNS or a connection',
+    watched(async (url) => {
+      const noDns: Resolver = async () => {
+        throw new Error('DNS must not be asked');
+      };
+      await expect(safeRequest(url, { ...strict, resolver: noDns, timeoutMs: 1_000, maxResponseBytes: 1024 })).rejects.toThrow(UnsafeTargetError);
+      expect(network.attempts).toEqual([]);
+    }),
+  );
 
-  it.each(RESOLVED_CORPUS)('%s is refused once resolved (%j), before connecting', async (url, answers) => {
-    const host = new URL(url).hostname;
-    await expect(resolveAllowedAddress(host, strict, dns)).rejects.toThrow(UnsafeTargetError);
-    await expect(safeRequest(url, { ...strict, resolver: dns, timeoutMs: 1_000, maxResponseBytes: 1024 })).rejects.toThrow(
-      new RegExp(`resolves to (${answers.map((a) => a.replace(/[.:]/g, '\\$&')).join('|')})`),
-    );
-    expect(network.attempts).toEqual([]);
-  });
+  it.each(RESOLVED_CORPUS)(
+    '%s is refused once resolved (%j), before connecting',
+    watched(async (url, answers) => {
+      const host = new URL(url).hostname;
+      await expect(resolveAllowedAddress(host, strict, dns)).rejects.toThrow(UnsafeTargetError);
+      await expect(safeRequest(url, { ...strict, resolver: dns, timeoutMs: 1_000, maxResponseBytes: 1024 })).rejects.toThrow(
+        new RegExp(`resolves to (${answers.map((a) => a.replace(/[.:]/g, '\\$&')).join('|')})`),
+      );
+      expect(network.attempts).toEqual([]);
+    }),
+  );
 
   describe('URL evidence (the worker follows redirects and checks each target)', () => {
     const fetchOptions = { ...strict, resolver: dns, timeoutMs: 5_000, maxResponseBytes: 1024 };
@@ -245,27 +269,36 @@ describe('SSRF corpus: every bypass refused before connecting', () => {
       'gopher://127.0.0.1:PORT/_INFO',
     ];
 
-    it('fetches a public document and follows a redirect that stays public', async () => {
-      redirectTo = '/document';
-      const response = await fetchEvidenceUrl('http://docs.public.example/redirect', fetchOptions);
-      expect(response.status).toBe(200);
-      expect(served).toEqual(['/redirect', '/document']);
-    });
+    it(
+      'fetches a public document and follows a redirect that stays public',
+      watched(async () => {
+        redirectTo = '/document';
+        const response = await fetchEvidenceUrl('http://docs.public.example/redirect', fetchOptions);
+        expect(response.status).toBe(200);
+        expect(served).toEqual(['/redirect', '/document']);
+      }),
+    );
 
-    it.each(REDIRECT_TARGETS)('a redirect to %s is refused before connecting to it', async (target) => {
-      redirectTo = target.replace('PORT', String(port()));
-      const refused = fetchEvidenceUrl('http://docs.public.example/hop', fetchOptions);
-      await expect(refused).rejects.toThrow(RejectedEvidence);
-      await expect(refused).rejects.toThrow(/\(redirect 2\): Refused outbound request/);
-      // The two public hops, and nothing else: the internal target was never connected to.
-      expect(network.attempts.every((attempt) => attempt === `${ROUTED}:80`)).toBe(true);
-      expect(served).toEqual(['/hop', '/redirect']);
-    });
+    it.each(REDIRECT_TARGETS)(
+      'a redirect to %s is refused before connecting to it',
+      watched(async (target) => {
+        redirectTo = target.replace('PORT', String(port()));
+        const refused = fetchEvidenceUrl('http://docs.public.example/hop', fetchOptions);
+        await expect(refused).rejects.toThrow(RejectedEvidence);
+        await expect(refused).rejects.toThrow(/\(redirect 2\): Refused outbound request/);
+        // The two public hops, and nothing else: the internal target was never connected to.
+        expect(network.attempts.every((attempt) => attempt === `${ROUTED}:80`)).toBe(true);
+        expect(served).toEqual(['/hop', '/redirect']);
+      }),
+    );
 
-    it('URL evidence at an internal address is refused on the first hop', async () => {
-      for (const url of LITERAL_CORPUS) await expect(fetchEvidenceUrl(url, fetchOptions)).rejects.toThrow(/could not be fetched: Refused outbound request/);
-      expect(network.attempts).toEqual([]);
-    });
+    it(
+      'URL evidence at an internal address is refused on the first hop',
+      watched(async () => {
+        for (const url of LITERAL_CORPUS) await expect(fetchEvidenceUrl(url, fetchOptions)).rejects.toThrow(/could not be fetched: Refused outbound request/);
+        expect(network.attempts).toEqual([]);
+      }),
+    );
   });
 
   describe('webhook endpoints (the notifications service with private targets not allowed)', () => {
@@ -284,7 +317,7 @@ describe('SSRF corpus: every bypass refused before connecting', () => {
         testIdentity(newId(), { role: 'admin' }),
         'notifications',
       );
-    }, 60_000);
+    });
     afterAll(async () => {
       await app?.close();
     });
@@ -297,18 +330,24 @@ describe('SSRF corpus: every bypass refused before connecting', () => {
         payload: { url, events: ['*'] },
       });
 
-    it('registers a public endpoint (the refusals below are the URL check, nothing else)', async () => {
-      const created = await register('https://hooks.public.example/assay');
-      expect(created.statusCode).toBe(201);
-    });
+    it(
+      'registers a public endpoint (the refusals below are the URL check, nothing else)',
+      watched(async () => {
+        const created = await register('https://hooks.public.example/assay');
+        expect(created.statusCode).toBe(201);
+      }),
+    );
 
-    it('refuses every URL of the corpus with 422 naming the url field', async () => {
-      const answers = await Promise.all(LITERAL_CORPUS.map(async (url) => [url, await register(url)] as const));
-      for (const [url, answer] of answers) {
-        expect({ url, status: answer.statusCode }).toEqual({ url, status: 422 });
-        expect(answer.json()).toMatchObject({ errors: [{ field: 'url', message: expect.any(String) }] });
-      }
-      expect(network.attempts).toEqual([]);
-    });
+    it(
+      'refuses every URL of the corpus with 422 naming the url field',
+      watched(async () => {
+        const answers = await Promise.all(LITERAL_CORPUS.map(async (url) => [url, await register(url)] as const));
+        for (const [url, answer] of answers) {
+          expect({ url, status: answer.statusCode }).toEqual({ url, status: 422 });
+          expect(answer.json()).toMatchObject({ errors: [{ field: 'url', message: expect.any(String) }] });
+        }
+        expect(network.attempts).toEqual([]);
+      }),
+    );
   });
 });

@@ -414,7 +414,7 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
     });
     expect(failures).toEqual([]);
     expect(cases.length).toBeGreaterThanOrEqual(40 * fixture.principals.length);
-  }, 60_000);
+  });
 
   it('REST: id query parameters and every listing show B nothing of A', async () => {
     const cases = [
@@ -433,7 +433,7 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
     });
     expect(failures).toEqual([]);
     expect(rest.byQuery.length).toBeGreaterThan(0);
-  }, 60_000);
+  });
 
   it('GraphQL: every Query field and every id-taking mutation through the gateway answers B null or a refusal for A’s ids, never A’s data', async () => {
     const cases = graphqlCases(supergraph).flatMap((c) => fixture.principals.map((principal) => ({ c, principal })));
@@ -458,7 +458,7 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
       if (c.mutation && answer.status === 200 && errors.length === 0) failures.push(`${label}: a mutation of A's id was not refused`);
     });
     expect(failures).toEqual([]);
-  }, 60_000);
+  });
 
   it('GraphQL: `_entities` for every entity type, sent to each subgraph that resolves it with B’s identity, is null or holds nothing', async () => {
     const lookups = entityLookups(supergraph);
@@ -484,7 +484,7 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
     });
     expect(failures).toEqual([]);
     expect(lookups.length).toBeGreaterThanOrEqual(2);
-  }, 60_000);
+  });
 
   it('nothing of A changed: every row of every tenant table, and A’s own view', async () => {
     const after = await settledTenantRows(fixture.owner, fixture.victim.tenantId);
@@ -504,7 +504,7 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
     );
     expect((await fixture.victim.call('GET', `/api/v1/webhook-endpoints/${world.webhookEndpoint}`)).description).not.toBe('Renamed endpoint');
     expect((await gateway('/api/v1/portal/assessment', { headers: bearer(world.portalToken) })).status).toBe(200);
-  }, 60_000);
+  });
 
   it('a 403 or FORBIDDEN was only ever a principal lacking the permission: it is refused on B’s own resources too', async () => {
     const failures: string[] = [];
@@ -520,7 +520,7 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
     });
     expect(failures).toEqual([]);
     expect(forbiddenToConfirm.length + graphqlForbiddenToConfirm.length).toBeGreaterThan(0);
-  }, 60_000);
+  });
 
   it('positive control, REST: the same requests by B on B’s own resources succeed', async () => {
     const failures: string[] = [];
@@ -534,7 +534,7 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
         failures.push(`${principal.name}: ${operation.method} ${request.path} → ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
     }
     expect(failures).toEqual([]);
-  }, 60_000);
+  });
 
   it('positive control, GraphQL: the same operations by B on B’s own resources answer data without errors', async () => {
     const failures: string[] = [];
@@ -556,5 +556,5 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
       if (answer.body?.errors || held.length === 0) failures.push(`${lookup.service} _entities ${lookup.type} → ${JSON.stringify(answer.body).slice(0, 300)}`);
     }
     expect(failures).toEqual([]);
-  }, 60_000);
+  });
 });

@@ -90,7 +90,7 @@ describe('assessments', () => {
     const [stored] = await owner.query(`select token_hash from assessments.portal_tokens where assessment_id = $1`, [assessment.id]);
     expect(stored.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
 
-    const mail = await waitForMail((messages) => messages.some((m) => m.to.includes(contact.email)), 15_000);
+    const mail = await waitForMail((messages) => messages.some((m) => m.to.includes(contact.email)));
     const emailed = /assay_portal_[A-Za-z0-9_-]{64}/.exec(mailText(mail.find((m) => m.to.includes(contact.email))!.raw))?.[0] as string;
     expect(emailed).toBe(token);
     const viewed = await portal(emailed).get();

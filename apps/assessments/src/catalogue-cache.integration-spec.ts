@@ -20,5 +20,5 @@ describe('an assessments replica whose catalogue cache is cold', () => {
     } finally {
       await replica.stop();
     }
-  }, 90_000);
+  });
 });

@@ -24,7 +24,7 @@ describe('a full assessment journey through the gateway', () => {
     const claimIds = (created.body.claims as { id: string }[]).map((claim) => claim.id);
     expect((await org.call('POST', `/api/v1/assessments/${id}/send`, {})).status).toBe(200);
 
-    const mail = await waitForMail((messages) => messages.some((message) => message.to.includes(sro.email)), 15_000);
+    const mail = await waitForMail((messages) => messages.some((message) => message.to.includes(sro.email)));
     const text = mailText((mail.find((message) => message.to.includes(sro.email)) as { raw: string }).raw);
     const link = /https?:\/\/\S+\/portal\?token=[A-Za-z0-9_.~%-]+/.exec(text)?.[0];
     expect(link).toBeDefined();

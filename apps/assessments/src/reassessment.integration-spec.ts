@@ -108,7 +108,7 @@ describe('scheduled reassessment (real worker ticks)', () => {
 
     beforeAll(async () => {
       second = await startExtraWorker();
-    }, 60_000);
+    });
     afterAll(async () => {
       await second.stop();
     });

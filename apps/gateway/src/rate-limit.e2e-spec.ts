@@ -7,7 +7,7 @@ describe('rate limits across gateway replicas', () => {
   beforeAll(async () => {
     const limits = { RATE_LIMIT_MAX: '6', AUTH_RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' };
     replicas.push(...(await Promise.all([startExtraGateway(limits), startExtraGateway(limits)])));
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.stop()));

@@ -50,7 +50,7 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
   beforeAll(async () => {
     browser = await launchBrowser();
     context = browser.context;
-  }, 60_000);
+  });
   afterAll(async () => {
     await browser?.close();
   });
@@ -328,5 +328,5 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
     await page.getByRole('heading', { level: 1, name: 'Open this page from your assessment email' }).waitFor();
     expectClean(watch);
     await page.close();
-  }, 120_000);
+  });
 });

@@ -88,7 +88,7 @@ export async function sentAssessment(options: { organisationName: string; suppli
   });
   const assessment = await call('POST', '/api/v1/assessments', { supplierId: supplier.id, productId: product.id, dueAt: inDays(30) });
   await call('POST', `/api/v1/assessments/${assessment.id}/send`, {});
-  const mail = await waitForMail((messages) => messages.some((message) => message.to.includes(sro.email)), 20_000);
+  const mail = await waitForMail((messages) => messages.some((message) => message.to.includes(sro.email)));
   const text = mailText((mail.find((message) => message.to.includes(sro.email)) as { raw: string }).raw);
   const link = /https?:\/\/\S+\/portal\?token=[A-Za-z0-9_.~%-]+/.exec(text)?.[0];
   if (!link) throw new Error('no portal link in the email');

@@ -1,7 +1,7 @@
 import { newId } from '@assay/shared/database';
 import type { DataSource } from 'typeorm';
 import { appDatabase, bearer, gateway, ownerDataSource } from './helpers';
-import { emitEvent, waitFor } from './kit';
+import { WAIT_MS, emitEvent, waitFor } from './kit';
 
 /*
  * Evidence through the gateway: uploads, the supplier projection they need, and waiting for the
@@ -71,7 +71,7 @@ export function evidenceTestDatabases(): EvidenceTestDatabases {
 }
 
 /** Waits until evidence is processed, failed or rejected, and gives it as the API shows it. */
-export function settledEvidence(accessToken: string, id: string, timeoutMs = 30_000) {
+export function settledEvidence(accessToken: string, id: string, timeoutMs = WAIT_MS) {
   return waitFor(
     async () => {
       const response = await gateway(`/api/v1/evidence/${id}`, { headers: bearer(accessToken) });

@@ -34,8 +34,15 @@ export async function emitEvent(
   return event;
 }
 
+/**
+ * How long a test waits for asynchronous work (a worker, a relay, an email) before failing. Generous
+ * on purpose: on a loaded machine work is slow, never lost, and a test must not fail for being slow;
+ * polling returns as soon as the work is done, so a quiet run never waits this long.
+ */
+export const WAIT_MS = 90_000;
+
 /** Polls `probe` until it gives a value, or fails naming what it waited for. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = WAIT_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

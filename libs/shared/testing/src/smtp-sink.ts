@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { SMTPServer } from 'smtp-server';
+import { WAIT_MS } from './kit';
 
 /** Where the test stack's SMTP server stores what it receives, one JSON file per message. */
 export const SMTP_SINK_DIR = resolve(join('test-results', 'smtp-sink'));
@@ -102,7 +103,7 @@ export function mailSubject(raw: string): string {
 }
 
 /** Polls the sink until `predicate` holds for the messages so far. */
-export async function waitForMail(predicate: (messages: SinkMessage[]) => boolean, timeoutMs = 10_000): Promise<SinkMessage[]> {
+export async function waitForMail(predicate: (messages: SinkMessage[]) => boolean, timeoutMs = WAIT_MS): Promise<SinkMessage[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const messages = receivedMail();
