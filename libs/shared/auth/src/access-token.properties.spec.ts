@@ -5,7 +5,7 @@ import { SignJWT } from 'jose';
 import { AccessTokenSigner, AccessTokenVerifier, InvalidAccessTokenError } from './access-token';
 import { IdentityTokenIssuer, IdentityTokenVerifier, InvalidIdentityTokenError, generateIdentityKeyPair } from './internal-identity-token';
 
-const RUNS = { numRuns: 10_000, timeout: 2_000 };
+const TIMED = { timeout: 2_000 };
 const pem = (pair: ReturnType<typeof generateKeyPairSync>) => ({
   privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
@@ -64,7 +64,7 @@ describe('access and identity tokens under generated input', () => {
         await expect(verifier.verify(token)).rejects.toBeInstanceOf(InvalidAccessTokenError);
         return true;
       }),
-      RUNS,
+      TIMED,
     );
   });
 
@@ -106,7 +106,7 @@ describe('access and identity tokens under generated input', () => {
           return true;
         },
       ),
-      RUNS,
+      TIMED,
     );
   });
 
@@ -131,7 +131,7 @@ describe('access and identity tokens under generated input', () => {
         await expect(identities.verify(token)).rejects.toBeInstanceOf(InvalidIdentityTokenError);
         return true;
       }),
-      RUNS,
+      TIMED,
     );
   });
 });

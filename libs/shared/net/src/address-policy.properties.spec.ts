@@ -3,7 +3,6 @@ import ipaddr from 'ipaddr.js';
 import { UnsafeTargetError, isAllowedAddress, parseIpLiteral } from './address-policy';
 import { checkOutboundUrl } from './safe-fetch';
 
-const RUNS = { numRuns: 10_000 };
 const strict = { allowPrivate: false };
 
 /** IPv4 ranges that must never be reached by default (an oracle written from the RFCs, not from ipaddr.js). */
@@ -142,7 +141,6 @@ describe('SSRF address policy under generated input', () => {
         const spelling = spell(value, how);
         return parseIpLiteral(spelling)?.toString() === octets(value).join('.') && !isAllowedAddress(spelling, strict) && refused(form(spelling));
       }),
-      RUNS,
     );
   });
 
@@ -152,7 +150,6 @@ describe('SSRF address policy under generated input', () => {
         const spelling = carried(value, carrier);
         return !isAllowedAddress(bracketed ? `[${spelling}]` : spelling, strict) && refused(form(`[${spelling}]`));
       }),
-      RUNS,
     );
   });
 
@@ -162,7 +159,6 @@ describe('SSRF address policy under generated input', () => {
         const spelling = written(address);
         return !isAllowedAddress(spelling, strict) && refused(form(`[${spelling}]`));
       }),
-      RUNS,
     );
   });
 
@@ -172,7 +168,6 @@ describe('SSRF address policy under generated input', () => {
         const spelling = spell(value, how);
         return isAllowedAddress(spelling, strict) && checkOutboundUrl(`https://${spelling}/hook`, strict).hostname === octets(value).join('.');
       }),
-      RUNS,
     );
   });
 
@@ -220,7 +215,6 @@ describe('SSRF address policy under generated input', () => {
         }
         return literal === null || typeof literal.toString() === 'string';
       }),
-      RUNS,
     );
   });
 });
