@@ -11,17 +11,13 @@
  */
 import 'reflect-metadata';
 import { ComponentsRepository } from '@assay/evidence';
-import { MIGRATIONS } from '@assay/migrations';
 import { loadConfig } from '@assay/shared/config';
-import { TenantDatabase, createRuntimeDataSource, migrationRoles, runMigrations } from '@assay/shared/database';
-import { provisionInfrastructure } from '@assay/shared/local-infra';
+import { TenantDatabase, createRuntimeDataSource } from '@assay/shared/database';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { log, runBenchmark } from './bench-runner';
+import { migratedInfrastructure } from './bench-database';
 import { loadOperation, report } from './load';
 
 const ROWS = Number(process.env['BENCH_EXPOSURE_ROWS'] ?? 2_000_000);
@@ -48,19 +44,11 @@ async function fill(owner: Client, tenants: string[], count: number, from: numbe
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
-  const infrastructure = await provisionInfrastructure({ dataDir, persistent: false, env: process.env, ports: 'free', log: () => undefined });
+  const infrastructure = await migratedInfrastructure();
   const owner = new Client({ connectionString: infrastructure.env['DATABASE_MIGRATION_URL'] });
   let dataSource: DataSource | undefined;
   try {
     const env = infrastructure.env;
-    for (const name of ['DATABASE_APP_ROLE', 'DATABASE_SYSTEM_ROLE']) if (env[name]) process.env[name] = env[name];
-    await runMigrations({
-      ownerUrl: env['DATABASE_MIGRATION_URL'] as string,
-      roles: migrationRoles(),
-      appPassword: env['DATABASE_APP_PASSWORD'],
-      migrations: MIGRATIONS,
-    });
     await owner.connect();
     const config = loadConfig('evidence', env).database;
     dataSource = await createRuntimeDataSource(config, { name: 'bench' }).initialize();
@@ -136,7 +124,6 @@ async function main(): Promise<void> {
     await dataSource?.destroy();
     await owner.end().catch(() => undefined);
     await infrastructure.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -16,21 +16,19 @@ import 'reflect-metadata';
 import { blobKey, createBlobStorage } from '@assay/evidence';
 import { loadConfig } from '@assay/shared/config';
 import { JobName, QueueName } from '@assay/shared/contracts';
-import { migrationRoles, runMigrations } from '@assay/shared/database';
-import { MIGRATIONS } from '@assay/migrations';
-import { WORKER_NODE_OPTIONS, provisionInfrastructure } from '@assay/shared/local-infra';
+import { WORKER_NODE_OPTIONS } from '@assay/shared/local-infra';
 import { cycloneDxSbom } from '@assay/shared/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import { ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { log, runBenchmark } from './bench-runner';
+import { migratedInfrastructure } from './bench-database';
 
 const SIZES = (process.env['BENCH_COMPONENTS'] ?? '5000,50000').split(',').map((size) => Number(size.trim()));
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -119,17 +117,9 @@ async function stopWorker(child: ChildProcess): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
-  const infrastructure = await provisionInfrastructure({ dataDir, persistent: false, env: process.env, ports: 'free', log: () => undefined });
+  const infrastructure = await migratedInfrastructure(process.env as Record<string, string>);
   try {
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), ...infrastructure.env };
-    for (const name of ['DATABASE_APP_ROLE', 'DATABASE_SYSTEM_ROLE']) if (env[name]) process.env[name] = env[name];
-    await runMigrations({
-      ownerUrl: env['DATABASE_MIGRATION_URL'] as string,
-      roles: migrationRoles(),
-      appPassword: env['DATABASE_APP_PASSWORD'],
-      migrations: MIGRATIONS,
-    });
+    const env = infrastructure.env;
     const config = loadConfig('worker', env);
     const storage = createBlobStorage(config);
     const owner = new Client({ connectionString: env['DATABASE_MIGRATION_URL'] });
@@ -213,7 +203,6 @@ async function main(): Promise<void> {
     await owner.end();
   } finally {
     await infrastructure.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

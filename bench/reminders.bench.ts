@@ -10,26 +10,22 @@
  *   BENCH_REMINDERS=20000 npm run bench:reminders
  */
 import 'reflect-metadata';
-import { MIGRATIONS } from '@assay/migrations';
 import { MailRenderer } from '@assay/notifications';
 import { NotificationsWorkerModule } from '@assay/notifications/worker';
 import { ConfigModule, loadConfig } from '@assay/shared/config';
 import { DEFAULT_REMINDER_POLICY, JobName, QueueName } from '@assay/shared/contracts';
-import { DatabaseModule, migrationRoles, runMigrations } from '@assay/shared/database';
+import { DatabaseModule } from '@assay/shared/database';
 import { createLoggingModule } from '@assay/shared/http';
-import { provisionInfrastructure } from '@assay/shared/local-infra';
 import { JobProducer, QueueModule, WorkerModule } from '@assay/shared/queue';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClsModule } from 'nestjs-cls';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { log, runBenchmark } from './bench-runner';
+import { migratedInfrastructure } from './bench-database';
 
 const TOTAL = Number(process.env['BENCH_REMINDERS'] ?? 100_000);
 const TENANTS = 10;
@@ -96,18 +92,10 @@ async function seed(ownerUrl: string): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
-  const infrastructure = await provisionInfrastructure({ dataDir, persistent: false, env: process.env, ports: 'free', log: () => undefined });
   const sink = await startSink();
+  const infrastructure = await migratedInfrastructure({ SMTP_URL: sink.url, LOG_LEVEL: 'warn', NODE_ENV: 'development', SCHEDULER_TICK_MS: '1000' });
   try {
-    const env: Record<string, string> = { ...infrastructure.env, SMTP_URL: sink.url, LOG_LEVEL: 'warn', NODE_ENV: 'development', SCHEDULER_TICK_MS: '1000' };
-    for (const name of ['DATABASE_APP_ROLE', 'DATABASE_SYSTEM_ROLE']) if (env[name]) process.env[name] = env[name];
-    await runMigrations({
-      ownerUrl: env['DATABASE_MIGRATION_URL'] as string,
-      roles: migrationRoles(),
-      appPassword: env['DATABASE_APP_PASSWORD'],
-      migrations: MIGRATIONS,
-    });
+    const env = infrastructure.env;
     log(`seeding ${TOTAL} due reminders over ${TENANTS} tenants…`);
     const tenants = await seed(env['DATABASE_MIGRATION_URL'] as string);
     const config = loadConfig('worker', env);
@@ -167,7 +155,6 @@ async function main(): Promise<void> {
   } finally {
     await sink.close();
     await infrastructure.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

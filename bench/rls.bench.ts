@@ -11,16 +11,12 @@
  *   npm run bench:rls                # BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_RLS_ROWS to change
  */
 import 'reflect-metadata';
-import { MIGRATIONS } from '@assay/migrations';
 import { loadConfig } from '@assay/shared/config';
-import { migrationRoles, runMigrations, runtimeConnectionOptions } from '@assay/shared/database';
-import { provisionInfrastructure } from '@assay/shared/local-infra';
+import { runtimeConnectionOptions } from '@assay/shared/database';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Pool } from 'pg';
 import { log, runBenchmark } from './bench-runner';
+import { migratedInfrastructure } from './bench-database';
 import { loadOperation, report } from './load';
 
 const ROWS = Number(process.env['BENCH_RLS_ROWS'] ?? 200_000);
@@ -29,18 +25,10 @@ const PAGE = 50;
 const COLUMNS = 'id, name, tier, role, status, tags, next_assessment_due_at, created_at';
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
-  const infrastructure = await provisionInfrastructure({ dataDir, persistent: false, env: process.env, ports: 'free', log: () => undefined });
+  const infrastructure = await migratedInfrastructure();
   const pools: Pool[] = [];
   try {
     const env = infrastructure.env;
-    for (const name of ['DATABASE_APP_ROLE', 'DATABASE_SYSTEM_ROLE']) if (env[name]) process.env[name] = env[name];
-    await runMigrations({
-      ownerUrl: env['DATABASE_MIGRATION_URL'] as string,
-      roles: migrationRoles(),
-      appPassword: env['DATABASE_APP_PASSWORD'],
-      migrations: MIGRATIONS,
-    });
     const database = loadConfig('assessments', env).database;
     const owner = new Pool({ connectionString: env['DATABASE_MIGRATION_URL'], max: database.poolSize });
     const app = new Pool({ connectionString: database.url, max: database.poolSize, ...runtimeConnectionOptions(database) });
@@ -100,7 +88,6 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(pools.map((pool) => pool.end()));
     await infrastructure.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
