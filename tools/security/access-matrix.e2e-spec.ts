@@ -22,7 +22,7 @@ import type { DataSource } from 'typeorm';
 /**
  * The role and scope matrix: every operation of the public OpenAPI document and every GraphQL field
  * with a resolver, called as every kind of principal. What each principal may do comes from the
- * documented model below (DESIGN.md §3, API.md, README "Identity and access"), never from the
+ * documented model below (DESIGN.md §3, API.md, docs/identity.md), never from the
  * product's own role table, so a change to either side that breaks the contract fails here.
  */
 

@@ -1,4 +1,4 @@
-/** The supplier portal API as the page uses it (see the README's "Supplier portal" paragraphs). */
+/** The supplier portal API as the page uses it (see docs/assessments.md, "Supplier portal"). */
 
 export type ClaimAnswer = 'met' | 'partially_met' | 'not_met' | 'not_applicable';
 export type AssessmentStatus = 'draft' | 'sent' | 'in_progress' | 'submitted' | 'in_review' | 'returned' | 'completed' | 'cancelled';
