@@ -284,4 +284,51 @@ describe('gateway under generated hostile requests', () => {
       expect({ values, status: response.status }).toEqual({ values, status: 400 });
     }
   });
+
+  describe('GraphQL arguments no client means are a BAD_REQUEST naming the argument, in every subgraph', () => {
+    const graphql = async (query: string, variables?: Record<string, unknown>) => {
+      const response = await fetch(`${testStack().gatewayUrl}/graphql`, {
+        method: 'POST',
+        headers: { ...bearer(token), 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, body: (await response.json()) as { errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+    };
+
+    it.each([
+      ['assessments', '{ framework(key: "\\u0000x") { key } }', 'key'],
+      ['assessments', '{ supplier(id: "\\u0001") { id } }', 'id'],
+      ['evidence', '{ componentExposure(purl: "pkg:npm/left-pad\\u0000") { purl } }', 'purl'],
+      ['evidence', '{ evidence(id: "\\u001b[2J") { id } }', 'id'],
+      ['notifications', '{ webhookEndpoint(id: "\\u007f") { id } }', 'id'],
+      ['tenancy', '{ members(after: "\\u0000") { edges { cursor } } }', 'after'],
+    ])('%s: %s', async (_subgraph, query, argument) => {
+      const answer = await graphql(query);
+      expect(answer.status).toBeLessThan(500);
+      const [error] = answer.body.errors ?? [];
+      expect(error?.extensions).toMatchObject({ code: 'BAD_REQUEST', errors: [{ field: argument }] });
+      expect(error?.message).toContain(argument);
+    });
+
+    it('a NUL byte in a variable is refused the same way', async () => {
+      const answer = await graphql('query ($key: String!) { framework(key: $key) { key } }', { key: 'uk-sscop\u0000' });
+      expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_REQUEST', errors: [{ field: 'key' }] });
+    });
+
+    it.each(['2147483648', '-2147483649', '99999999999999999999', '1e400'])(
+      'first: %s is a BAD_REQUEST naming first, never an internal error',
+      async (first) => {
+        const answer = await graphql(`{ suppliers(first: ${first}) { edges { cursor } } }`);
+        expect(answer.status).toBeLessThan(500);
+        expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_REQUEST', errors: [{ field: 'first' }] });
+      },
+    );
+
+    it('an out-of-range number in a variable is a client error naming the variable', async () => {
+      const answer = await graphql('query ($n: Int) { suppliers(first: $n) { edges { cursor } } }', { n: 2 ** 40 });
+      expect(answer.status).toBeLessThan(500);
+      expect(answer.body.errors?.[0]?.message).toContain('$n');
+      expect(answer.body.errors?.map((error) => error.extensions?.['code'])).not.toContain('INTERNAL_SERVER_ERROR');
+    });
+  });
 });

@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { GatewayAuthenticator } from '../authentication/gateway-authenticator';
 import { authenticateAndLimit } from '../proxy/rest-proxy.plugin';
+import { argumentRangePlugin } from './argument-ranges';
 import type { GatewayRateLimits } from '../rate-limit/rate-limits';
 
 export interface GraphqlGatewayDeps {
@@ -50,6 +51,7 @@ export async function graphqlGatewayPlugin(fastify: FastifyInstance, deps: Graph
     logging: deps.config.logLevel === 'debug' ? 'debug' : 'error',
     disableIntrospection: deps.config.graphqlIntrospection ? undefined : { disableIf: () => true },
     plugins: () => [
+      argumentRangePlugin(),
       maxDepthPlugin({ n: GRAPHQL_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: GRAPHQL_LIMITS.maxAliases }),
       costLimitPlugin({ maxCost: GRAPHQL_LIMITS.maxCost, ignoreIntrospection: true }),

@@ -25,9 +25,38 @@ export function nestedDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/** C0 control characters other than TAB, LF and CR, and DEL: no text a client means (and Postgres cannot store NUL). */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** Where (`name`, `items.2.title`) the first string or key of `value` holds a control character, found without recursion. */
+export function controlCharacterAt(value: unknown, root: string): string | undefined {
+  const pending: [unknown, string][] = [[value, root]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [current, path] = next;
+    if (typeof current === 'string') {
+      if (CONTROL_CHARACTER.test(current)) return path;
+    } else if (current !== null && typeof current === 'object') {
+      for (const [key, member] of Object.entries(current)) {
+        const at = path ? `${path}.${key}` : key;
+        if (CONTROL_CHARACTER.test(key)) return at;
+        pending.push([member, at]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The GraphQL argument parameter type as Nest hands it to pipes (`GqlParamtype.ARGS` of @nestjs/graphql). */
+const GRAPHQL_ARGUMENTS = 3;
+
+/** What a client sent: a REST body, query or path parameter, or a GraphQL argument (never a resolver's parent, context or info). */
+const isClientInput = (metadata: ArgumentMetadata): boolean =>
+  metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param' || (metadata.type as unknown) === GRAPHQL_ARGUMENTS;
+
 /**
  * ValidationPipe walks (and class-transformer copies) an input recursively: a body a few thousand
- * arrays deep overflowed the stack, a 500. Such input is refused first.
+ * arrays deep overflowed the stack, a 500. Such input is refused first. So is a control character in
+ * any input, typed or not (a NUL in a GraphQL argument reached Postgres: an internal error).
  */
 class DepthLimitedValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -37,6 +66,11 @@ class DepthLimitedValidationPipe extends ValidationPipe {
       throw new ProblemException(400, `The request nests deeper than ${MAX_INPUT_DEPTH} levels`, {
         errors: [{ field: metadata.data ?? metadata.type, message: 'nested too deeply' }],
       });
+    }
+    const at = isClientInput(metadata) ? controlCharacterAt(value, metadata.data ?? '') : undefined;
+    if (at !== undefined) {
+      const field = at || String(metadata.data ?? metadata.type);
+      throw new ProblemException(400, `${field} must not contain control characters`, { errors: [{ field, message: 'must not contain control characters' }] });
     }
     return super.transform(value, metadata);
   }
