@@ -26,6 +26,7 @@ export function nestedDeeperThan(value: unknown, limit: number): boolean {
 }
 
 /** C0 control characters other than TAB, LF and CR, and DEL: no text a client means (and Postgres cannot store NUL). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** Where (`name`, `items.2.title`) the first string or key of `value` holds a control character, found without recursion. */
