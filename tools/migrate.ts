@@ -1,12 +1,14 @@
 /**
  * Runs every pending migration as the owner role (DATABASE_MIGRATION_URL, else DATABASE_URL),
- * creates/corrects the runtime roles, and loads the bundled Code catalogue.
+ * creates/corrects the runtime roles, and loads the reference data (the bundled Code catalogue).
  */
 import 'reflect-metadata';
-import { loadBundledCatalogues, seedCatalogue } from '@assay/assessments';
+import { CATALOGUE_REFERENCE_DATA } from '@assay/assessments';
 import { MIGRATIONS } from '@assay/migrations';
-import { migrationRoles, runMigrations } from '@assay/shared/database';
-import { DataSource } from 'typeorm';
+import { ReferenceDataSet, migrationRoles, runMigrations } from '@assay/shared/database';
+
+/** Every set of global reference data, loaded after the migrations on every run. */
+export const REFERENCE_DATA: readonly ReferenceDataSet[] = [CATALOGUE_REFERENCE_DATA];
 
 export async function migrateAndSeed(env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = console.log): Promise<void> {
   const ownerUrl = env['DATABASE_MIGRATION_URL']?.trim() || env['DATABASE_URL']?.trim();
@@ -17,17 +19,14 @@ export async function migrateAndSeed(env: NodeJS.ProcessEnv = process.env, log: 
     if (value) process.env[name] = value;
   }
   const roles = migrationRoles();
-  await runMigrations({ ownerUrl, roles, appPassword: env['DATABASE_APP_PASSWORD']?.trim() || undefined, migrations: MIGRATIONS, log });
-  const dataSource = new DataSource({ type: 'postgres', url: ownerUrl, applicationName: 'assay-seed' });
-  await dataSource.initialize();
-  try {
-    for (const catalogue of loadBundledCatalogues()) {
-      await dataSource.transaction((manager) => seedCatalogue(manager, catalogue));
-      log(`catalogue ${catalogue.key} ${catalogue.version} loaded`);
-    }
-  } finally {
-    await dataSource.destroy();
-  }
+  await runMigrations({
+    ownerUrl,
+    roles,
+    appPassword: env['DATABASE_APP_PASSWORD']?.trim() || undefined,
+    migrations: MIGRATIONS,
+    referenceData: REFERENCE_DATA,
+    log,
+  });
 }
 
 if (require.main === module) {

@@ -4,18 +4,30 @@ import { CatalogueRepository } from './catalogue/catalogue.repository';
 import { CatalogueService } from './catalogue/catalogue.service';
 import { CheckResults } from './checks/check-results';
 import { TenantDirectory } from './directory/tenant-directory';
+import { TenantDirectoryListener } from './directory/tenant-directory.listener';
+import { TenantDirectoryRepository } from './directory/tenant-directory.repository';
 import { PortalTokensService } from './portal/portal-tokens.service';
 import { ReassessmentJobs } from './reassessment/reassessment-jobs';
+import { ReassessmentScheduleRepository } from './reassessment/reassessment-schedule.repository';
+import { ReassessmentService } from './reassessment/reassessment.service';
+import { SupplierAssessmentsRepository } from './suppliers/supplier-assessments.repository';
+import { SuppliersRepository } from './suppliers/suppliers.repository';
 import { SuppliersService } from './suppliers/suppliers.service';
 
 const PROVIDERS = [
   CatalogueRepository,
   CatalogueService,
+  SuppliersRepository,
+  SupplierAssessmentsRepository,
   SuppliersService,
   PortalTokensService,
   CheckResults,
+  TenantDirectoryRepository,
   TenantDirectory,
+  TenantDirectoryListener,
   AssessmentsService,
+  ReassessmentScheduleRepository,
+  ReassessmentService,
   ReassessmentJobs,
 ];
 

@@ -1,5 +1,5 @@
 export * from './catalogue/catalogue-document';
-export * from './catalogue/catalogue-seeder';
+export * from './catalogue/catalogue-reference-data';
 export * from './catalogue/catalogue.service';
 export * from './catalogue/catalogue.module';
 export * from './catalogue/catalogue.resolver';

@@ -1,3 +1,4 @@
+import { TenantDatabase } from '@assay/shared/database';
 import { NotFoundProblem } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -11,18 +12,27 @@ const CACHE_MS = 60_000;
 export class CatalogueService {
   private readonly cache = new Map<string, { at: number; value: Promise<FrameworkDocument | null> }>();
 
-  constructor(private readonly repository: CatalogueRepository) {}
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly repository: CatalogueRepository,
+  ) {}
 
   listFrameworks(): Promise<FrameworkSummary[]> {
-    return this.repository.listFrameworks();
+    return this.database.runGlobal((manager) => this.repository.listFrameworks(manager));
   }
 
-  /** `within`: the caller's transaction, which a cache miss then reads through (see the repository). */
+  /**
+   * `within`: the caller's transaction, which a cache miss then reads through: taking a second
+   * connection from the pool while holding one deadlocks the pool once every connection is held by
+   * a transaction waiting for another.
+   */
   async findFramework(key: string, version?: string, within?: EntityManager): Promise<FrameworkDocument | null> {
     const cacheKey = `${key}@${version ?? 'current'}`;
     const hit = this.cache.get(cacheKey);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
-    const value = this.repository.findFramework(key, version, within);
+    const value = within
+      ? this.repository.findFramework(within, key, version)
+      : this.database.runGlobal((manager) => this.repository.findFramework(manager, key, version));
     this.cache.set(cacheKey, { at: Date.now(), value });
     value.catch(() => this.cache.delete(cacheKey));
     return value;

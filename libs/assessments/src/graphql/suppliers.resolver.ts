@@ -1,11 +1,10 @@
 import { Access } from '@assay/shared/auth';
-import { TenantDatabase } from '@assay/shared/database';
 import { toConnection, RequestBatch, groupBy } from '@assay/shared/graphql';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { AssessmentRow, AssessmentSummary, summaryView } from '../assessments/assessments.service';
-import { ProductRow, ProductView, ProductsService, productView } from '../suppliers/products.service';
-import { ContactRow, ContactView, SupplierContactsService, contactView } from '../suppliers/supplier-contacts.service';
+import { AssessmentSummary, summaryView } from '../assessments/assessments.service';
+import { ProductView, ProductsService } from '../suppliers/products.service';
+import { ContactView, SupplierContactsService } from '../suppliers/supplier-contacts.service';
 import { SupplierView, SuppliersService } from '../suppliers/suppliers.service';
 import {
   AddProductInput,
@@ -30,26 +29,15 @@ export class SuppliersResolver {
   private readonly assessmentBatch: RequestBatch<AssessmentSummary[]>;
 
   constructor(
-    private readonly database: TenantDatabase,
     private readonly supplierService: SuppliersService,
     private readonly contactService: SupplierContactsService,
     private readonly productService: ProductsService,
   ) {
-    const children = <R, V>(table: string, order: string, view: (row: R) => V & { supplierId: string }, extra = '') =>
-      new RequestBatch<(V & { supplierId: string })[]>(async (tenantId, supplierIds) => {
-        const rows: R[] = await this.database.run(
-          (m) =>
-            m.query(`select * from assessments.${table} where tenant_id = $1 and supplier_id = any($2::uuid[])${extra} order by id ${order}`, [
-              tenantId,
-              supplierIds,
-            ]),
-          tenantId,
-        );
-        return groupBy(rows.map(view), (item) => item.supplierId);
-      });
-    this.productBatch = children<ProductRow, ProductView>('products', 'asc', productView, ' and removed_at is null');
-    this.contactBatch = children<ContactRow, ContactView>('supplier_contacts', 'asc', contactView, ' and removed_at is null');
-    this.assessmentBatch = children<AssessmentRow, AssessmentSummary>('assessments', 'desc', summaryView);
+    const bySupplier = <V extends { supplierId: string }>(load: (tenantId: string, supplierIds: string[]) => Promise<V[]>) =>
+      new RequestBatch<V[]>(async (tenantId, supplierIds) => groupBy(await load(tenantId, supplierIds), (item) => item.supplierId));
+    this.productBatch = bySupplier((tenantId, ids) => this.productService.listForSuppliers(tenantId, ids));
+    this.contactBatch = bySupplier((tenantId, ids) => this.contactService.listForSuppliers(tenantId, ids));
+    this.assessmentBatch = bySupplier((tenantId, ids) => this.supplierService.assessmentsOf(tenantId, ids).then((rows) => rows.map(summaryView)));
   }
 
   @Query(() => SupplierConnection, { description: 'Suppliers, newest first, filtered by tier, status and text in the name' })
@@ -96,24 +84,24 @@ export class SuppliersResolver {
   @Mutation(() => Supplier)
   @Access('suppliers:write')
   createSupplier(@Args('input') input: CreateSupplierInput): Promise<SupplierView> {
-    return this.supplierService.create(RequestContext.identity, input);
+    return this.supplierService.create(RequestContext.tenantIdentity, input);
   }
 
   @Mutation(() => Supplier)
   @Access('suppliers:write')
   updateSupplier(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateSupplierInput): Promise<SupplierView> {
-    return this.supplierService.update(RequestContext.identity, ownId(id, 'Supplier'), input);
+    return this.supplierService.update(RequestContext.tenantIdentity, ownId(id, 'Supplier'), input);
   }
 
   @Mutation(() => Contact)
   @Access('suppliers:write')
   addSupplierContact(@Args('supplierId', { type: () => ID }) supplierId: string, @Args('input') input: AddSupplierContactInput): Promise<ContactView> {
-    return this.contactService.create(RequestContext.identity, ownId(supplierId, 'Supplier'), input);
+    return this.contactService.create(RequestContext.tenantIdentity, ownId(supplierId, 'Supplier'), input);
   }
 
   @Mutation(() => Product)
   @Access('suppliers:write')
   addProduct(@Args('supplierId', { type: () => ID }) supplierId: string, @Args('input') input: AddProductInput): Promise<ProductView> {
-    return this.productService.create(RequestContext.identity, ownId(supplierId, 'Supplier'), input);
+    return this.productService.create(RequestContext.tenantIdentity, ownId(supplierId, 'Supplier'), input);
   }
 }

@@ -1,25 +1,13 @@
-import { Identity } from '@assay/shared/contracts';
-import { TenantDatabase, newId, updateReturning } from '@assay/shared/database';
-import { NotFoundProblem, ProblemException } from '@assay/shared/http';
+import { TenantIdentity } from '@assay/shared/contracts';
+import { TenantDatabase, newId } from '@assay/shared/database';
+import { ProblemException } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { audit, changedFields } from '../assessments-writes';
+import { ProductRow, ProductsRepository } from './products.repository';
 import { CreateProductDto, DeliveryModel, UpdateProductDto } from './suppliers.dto';
-import { SuppliersService } from './suppliers.service';
+import { SuppliersRepository } from './suppliers.repository';
 
-export interface ProductRow {
-  tenant_id: string;
-  id: string;
-  supplier_id: string;
-  name: string;
-  delivery_model: DeliveryModel;
-  current_version: string | null;
-  end_of_support_at: Date | null;
-  end_of_support_announced_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  removed_at: Date | null;
-}
+export type { ProductRow } from './products.repository';
 
 export interface ProductView {
   id: string;
@@ -61,23 +49,29 @@ const dateOrNull = (value: string | null | undefined): Date | null => (value ? n
 export class ProductsService {
   constructor(
     private readonly database: TenantDatabase,
-    private readonly suppliers: SuppliersService,
+    private readonly suppliers: SuppliersRepository,
+    private readonly repository: ProductsRepository,
   ) {}
 
-  async create(identity: Identity, supplierId: string, input: CreateProductDto): Promise<ProductView> {
-    const tenantId = identity.tenantId as string;
+  async create(identity: TenantIdentity, supplierId: string, input: CreateProductDto): Promise<ProductView> {
+    const tenantId = identity.tenantId;
     const endAt = dateOrNull(input.endOfSupportAt);
     const announcedAt = dateOrNull(input.endOfSupportAnnouncedAt);
     checkEndOfSupport(endAt, announcedAt);
     const id = newId();
     return this.database.run(async (m) => {
       await this.suppliers.find(m, tenantId, supplierId);
-      const [row]: ProductRow[] = await m.query(
-        `insert into assessments.products (tenant_id, id, supplier_id, name, delivery_model, current_version, end_of_support_at, end_of_support_announced_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
-        [tenantId, id, supplierId, input.name.trim(), input.deliveryModel, input.currentVersion?.trim() ?? null, endAt, announcedAt],
+      const product = productView(
+        await this.repository.insert(m, tenantId, {
+          id,
+          supplier_id: supplierId,
+          name: input.name.trim(),
+          delivery_model: input.deliveryModel,
+          current_version: input.currentVersion?.trim() ?? null,
+          end_of_support_at: endAt,
+          end_of_support_announced_at: announcedAt,
+        }),
       );
-      const product = productView(row as ProductRow);
       await audit(m, tenantId, {
         action: 'product.created',
         targetType: 'product',
@@ -91,48 +85,30 @@ export class ProductsService {
   async list(tenantId: string, supplierId: string): Promise<ProductView[]> {
     return this.database.run(async (m) => {
       await this.suppliers.find(m, tenantId, supplierId);
-      const rows: ProductRow[] = await m.query(
-        `select * from assessments.products where tenant_id = $1 and supplier_id = $2 and removed_at is null order by id`,
-        [tenantId, supplierId],
-      );
-      return rows.map(productView);
+      return (await this.repository.list(m, tenantId, supplierId)).map(productView);
     }, tenantId);
   }
 
-  async find(m: EntityManager, tenantId: string, supplierId: string, id: string): Promise<ProductRow> {
-    const [row]: ProductRow[] = await m.query(
-      `select * from assessments.products where tenant_id = $1 and supplier_id = $2 and id = $3 and removed_at is null`,
-      [tenantId, supplierId, id],
-    );
-    if (!row) throw new NotFoundProblem('Product');
-    return row;
+  /** Current products of the given suppliers, oldest first (one query for a page of suppliers). */
+  async listForSuppliers(tenantId: string, supplierIds: string[]): Promise<ProductView[]> {
+    return (await this.database.run((m) => this.repository.listForSuppliers(m, tenantId, supplierIds), tenantId)).map(productView);
   }
 
-  async update(identity: Identity, supplierId: string, id: string, input: UpdateProductDto): Promise<ProductView> {
-    const tenantId = identity.tenantId as string;
+  async update(identity: TenantIdentity, supplierId: string, id: string, input: UpdateProductDto): Promise<ProductView> {
+    const tenantId = identity.tenantId;
     return this.database.run(async (m) => {
-      const before = await this.find(m, tenantId, supplierId, id);
+      const before = await this.repository.find(m, tenantId, supplierId, id);
       const endAt = input.endOfSupportAt === undefined ? before.end_of_support_at : dateOrNull(input.endOfSupportAt);
       const announcedAt = input.endOfSupportAnnouncedAt === undefined ? before.end_of_support_announced_at : dateOrNull(input.endOfSupportAnnouncedAt);
       checkEndOfSupport(endAt, announcedAt);
-      const [row] = await updateReturning<ProductRow>(
-        m,
-        `update assessments.products set name = coalesce($4, name), delivery_model = coalesce($5, delivery_model),
-           current_version = case when $6::boolean then $7 else current_version end, end_of_support_at = $8, end_of_support_announced_at = $9, updated_at = now()
-         where tenant_id = $1 and supplier_id = $2 and id = $3 returning *`,
-        [
-          tenantId,
-          supplierId,
-          id,
-          input.name?.trim() ?? null,
-          input.deliveryModel ?? null,
-          input.currentVersion !== undefined,
-          input.currentVersion?.trim() ?? null,
-          endAt,
-          announcedAt,
-        ],
-      );
-      const after = productView(row as ProductRow);
+      const row = await this.repository.update(m, tenantId, supplierId, id, {
+        name: input.name?.trim(),
+        delivery_model: input.deliveryModel ?? undefined,
+        ...(input.currentVersion !== undefined ? { current_version: input.currentVersion?.trim() ?? null } : {}),
+        end_of_support_at: endAt,
+        end_of_support_announced_at: announcedAt,
+      });
+      const after = productView(row);
       const changes = changedFields(productView(before) as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
       delete changes['updatedAt'];
       if (Object.keys(changes).length) await audit(m, tenantId, { action: 'product.updated', targetType: 'product', targetId: id, changes });
@@ -141,11 +117,11 @@ export class ProductsService {
   }
 
   /** Removes a product from the list; assessments of it keep naming it. */
-  async remove(identity: Identity, supplierId: string, id: string): Promise<void> {
-    const tenantId = identity.tenantId as string;
+  async remove(identity: TenantIdentity, supplierId: string, id: string): Promise<void> {
+    const tenantId = identity.tenantId;
     await this.database.run(async (m) => {
-      const product = await this.find(m, tenantId, supplierId, id);
-      await m.query(`update assessments.products set removed_at = now(), updated_at = now() where tenant_id = $1 and id = $2`, [tenantId, id]);
+      const product = await this.repository.find(m, tenantId, supplierId, id);
+      await this.repository.remove(m, tenantId, id);
       await audit(m, tenantId, { action: 'product.removed', targetType: 'product', targetId: id, changes: { supplierId, name: product.name } });
     }, tenantId);
   }

@@ -1,24 +1,13 @@
-import { Identity } from '@assay/shared/contracts';
-import { TenantDatabase, newId, updateReturning } from '@assay/shared/database';
-import { ConflictProblem, NotFoundProblem } from '@assay/shared/http';
+import { TenantIdentity } from '@assay/shared/contracts';
+import { TenantDatabase, newId } from '@assay/shared/database';
+import { ConflictProblem } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { audit, changedFields } from '../assessments-writes';
+import { ContactRow, SupplierContactsRepository } from './supplier-contacts.repository';
 import { CreateContactDto, UpdateContactDto } from './suppliers.dto';
-import { SuppliersService } from './suppliers.service';
+import { SuppliersRepository } from './suppliers.repository';
 
-export interface ContactRow {
-  tenant_id: string;
-  id: string;
-  supplier_id: string;
-  name: string;
-  email: string;
-  role: string | null;
-  is_senior_responsible_owner: boolean;
-  created_at: Date;
-  updated_at: Date;
-  removed_at: Date | null;
-}
+export type { ContactRow } from './supplier-contacts.repository';
 
 export interface ContactView {
   id: string;
@@ -58,20 +47,24 @@ const SRO_CONFLICT = 'The supplier already has a Senior Responsible Owner; unset
 export class SupplierContactsService {
   constructor(
     private readonly database: TenantDatabase,
-    private readonly suppliers: SuppliersService,
+    private readonly suppliers: SuppliersRepository,
+    private readonly repository: SupplierContactsRepository,
   ) {}
 
-  async create(identity: Identity, supplierId: string, input: CreateContactDto): Promise<ContactView> {
-    const tenantId = identity.tenantId as string;
+  async create(identity: TenantIdentity, supplierId: string, input: CreateContactDto): Promise<ContactView> {
+    const tenantId = identity.tenantId;
     const id = newId();
     try {
       return await this.database.run(async (m) => {
         await this.suppliers.find(m, tenantId, supplierId);
-        const [row]: ContactRow[] = await m.query(
-          `insert into assessments.supplier_contacts (tenant_id, id, supplier_id, name, email, role, is_senior_responsible_owner) values ($1, $2, $3, $4, $5, $6, $7) returning *`,
-          [tenantId, id, supplierId, input.name.trim(), input.email.trim(), input.role?.trim() ?? null, input.isSeniorResponsibleOwner ?? false],
-        );
-        const contact = row as ContactRow;
+        const contact = await this.repository.insert(m, tenantId, {
+          id,
+          supplier_id: supplierId,
+          name: input.name.trim(),
+          email: input.email.trim(),
+          role: input.role?.trim() ?? null,
+          is_senior_responsible_owner: input.isSeniorResponsibleOwner ?? false,
+        });
         await audit(m, tenantId, {
           action: 'supplier_contact.created',
           targetType: 'supplier_contact',
@@ -89,45 +82,27 @@ export class SupplierContactsService {
   async list(tenantId: string, supplierId: string): Promise<ContactView[]> {
     return this.database.run(async (m) => {
       await this.suppliers.find(m, tenantId, supplierId);
-      const rows: ContactRow[] = await m.query(
-        `select * from assessments.supplier_contacts where tenant_id = $1 and supplier_id = $2 and removed_at is null order by id`,
-        [tenantId, supplierId],
-      );
-      return rows.map(contactView);
+      return (await this.repository.list(m, tenantId, supplierId)).map(contactView);
     }, tenantId);
   }
 
-  async find(m: EntityManager, tenantId: string, supplierId: string, id: string): Promise<ContactRow> {
-    const [row]: ContactRow[] = await m.query(
-      `select * from assessments.supplier_contacts where tenant_id = $1 and supplier_id = $2 and id = $3 and removed_at is null`,
-      [tenantId, supplierId, id],
-    );
-    if (!row) throw new NotFoundProblem('Contact');
-    return row;
+  /** Current contacts of the given suppliers, oldest first (one query for a page of suppliers). */
+  async listForSuppliers(tenantId: string, supplierIds: string[]): Promise<ContactView[]> {
+    return (await this.database.run((m) => this.repository.listForSuppliers(m, tenantId, supplierIds), tenantId)).map(contactView);
   }
 
-  async update(identity: Identity, supplierId: string, id: string, input: UpdateContactDto): Promise<ContactView> {
-    const tenantId = identity.tenantId as string;
+  async update(identity: TenantIdentity, supplierId: string, id: string, input: UpdateContactDto): Promise<ContactView> {
+    const tenantId = identity.tenantId;
     try {
       return await this.database.run(async (m) => {
-        const before = await this.find(m, tenantId, supplierId, id);
-        const [row] = await updateReturning<ContactRow>(
-          m,
-          `update assessments.supplier_contacts set name = coalesce($4, name), email = coalesce($5, email), role = case when $6::boolean then $7 else role end,
-             is_senior_responsible_owner = coalesce($8, is_senior_responsible_owner), updated_at = now()
-           where tenant_id = $1 and supplier_id = $2 and id = $3 returning *`,
-          [
-            tenantId,
-            supplierId,
-            id,
-            input.name?.trim() ?? null,
-            input.email?.trim() ?? null,
-            input.role !== undefined,
-            input.role?.trim() ?? null,
-            input.isSeniorResponsibleOwner ?? null,
-          ],
-        );
-        const after = contactView(row as ContactRow);
+        const before = await this.repository.find(m, tenantId, supplierId, id);
+        const row = await this.repository.update(m, tenantId, supplierId, id, {
+          name: input.name?.trim(),
+          email: input.email?.trim(),
+          ...(input.role !== undefined ? { role: input.role?.trim() ?? null } : {}),
+          is_senior_responsible_owner: input.isSeniorResponsibleOwner ?? undefined,
+        });
+        const after = contactView(row);
         const changes = changedFields(contactView(before) as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
         delete changes['updatedAt'];
         if (Object.keys(changes).length)
@@ -141,15 +116,11 @@ export class SupplierContactsService {
   }
 
   /** Removes a contact from the list and withdraws their portal links; what they signed stays. */
-  async remove(identity: Identity, supplierId: string, id: string): Promise<void> {
-    const tenantId = identity.tenantId as string;
+  async remove(identity: TenantIdentity, supplierId: string, id: string): Promise<void> {
+    const tenantId = identity.tenantId;
     await this.database.run(async (m) => {
-      const contact = await this.find(m, tenantId, supplierId, id);
-      await m.query(
-        `update assessments.supplier_contacts set removed_at = now(), is_senior_responsible_owner = false, updated_at = now() where tenant_id = $1 and id = $2`,
-        [tenantId, id],
-      );
-      await m.query(`update assessments.portal_tokens set revoked_at = now() where tenant_id = $1 and contact_id = $2 and revoked_at is null`, [tenantId, id]);
+      const contact = await this.repository.find(m, tenantId, supplierId, id);
+      await this.repository.remove(m, tenantId, id);
       await audit(m, tenantId, {
         action: 'supplier_contact.removed',
         targetType: 'supplier_contact',

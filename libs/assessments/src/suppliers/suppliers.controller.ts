@@ -29,7 +29,7 @@ export class SuppliersController {
   @Access('suppliers:write')
   @ApiOperation({ summary: 'Register a supplier' })
   create(@Body() body: CreateSupplierDto) {
-    return this.suppliers.create(RequestContext.identity, body);
+    return this.suppliers.create(RequestContext.tenantIdentity, body);
   }
 
   @Get()
@@ -48,20 +48,20 @@ export class SuppliersController {
   @Patch(':id')
   @Access('suppliers:write')
   update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateSupplierDto) {
-    return this.suppliers.update(RequestContext.identity, id, body);
+    return this.suppliers.update(RequestContext.tenantIdentity, id, body);
   }
 
   @Delete(':id')
   @Access('suppliers:write')
   @ApiOperation({ summary: 'Offboard a supplier: status `offboarded`, its history kept' })
   offboard(@Param('id', ParseUUIDPipe) id: string) {
-    return this.suppliers.offboard(RequestContext.identity, id);
+    return this.suppliers.offboard(RequestContext.tenantIdentity, id);
   }
 
   @Post(':id/contacts')
   @Access('suppliers:write')
   addContact(@Param('id', ParseUUIDPipe) id: string, @Body() body: CreateContactDto) {
-    return this.contacts.create(RequestContext.identity, id, body);
+    return this.contacts.create(RequestContext.tenantIdentity, id, body);
   }
 
   @Get(':id/contacts')
@@ -73,20 +73,20 @@ export class SuppliersController {
   @Patch(':id/contacts/:contactId')
   @Access('suppliers:write')
   updateContact(@Param('id', ParseUUIDPipe) id: string, @Param('contactId', ParseUUIDPipe) contactId: string, @Body() body: UpdateContactDto) {
-    return this.contacts.update(RequestContext.identity, id, contactId, body);
+    return this.contacts.update(RequestContext.tenantIdentity, id, contactId, body);
   }
 
   @Delete(':id/contacts/:contactId')
   @Access('suppliers:write')
   @HttpCode(204)
   async removeContact(@Param('id', ParseUUIDPipe) id: string, @Param('contactId', ParseUUIDPipe) contactId: string): Promise<void> {
-    await this.contacts.remove(RequestContext.identity, id, contactId);
+    await this.contacts.remove(RequestContext.tenantIdentity, id, contactId);
   }
 
   @Post(':id/products')
   @Access('suppliers:write')
   addProduct(@Param('id', ParseUUIDPipe) id: string, @Body() body: CreateProductDto) {
-    return this.products.create(RequestContext.identity, id, body);
+    return this.products.create(RequestContext.tenantIdentity, id, body);
   }
 
   @Get(':id/products')
@@ -98,13 +98,13 @@ export class SuppliersController {
   @Patch(':id/products/:productId')
   @Access('suppliers:write')
   updateProduct(@Param('id', ParseUUIDPipe) id: string, @Param('productId', ParseUUIDPipe) productId: string, @Body() body: UpdateProductDto) {
-    return this.products.update(RequestContext.identity, id, productId, body);
+    return this.products.update(RequestContext.tenantIdentity, id, productId, body);
   }
 
   @Delete(':id/products/:productId')
   @Access('suppliers:write')
   @HttpCode(204)
   async removeProduct(@Param('id', ParseUUIDPipe) id: string, @Param('productId', ParseUUIDPipe) productId: string): Promise<void> {
-    await this.products.remove(RequestContext.identity, id, productId);
+    await this.products.remove(RequestContext.tenantIdentity, id, productId);
   }
 }

@@ -1,33 +1,17 @@
-import { Identity, SupplierEventData } from '@assay/shared/contracts';
-import { TenantDatabase, newId, updateReturning } from '@assay/shared/database';
-import { NotFoundProblem, Page, ProblemException, decodeCursor, toPage } from '@assay/shared/http';
+import { SupplierEventData, TenantIdentity } from '@assay/shared/contracts';
+import { TenantDatabase, newId } from '@assay/shared/database';
+import { Page, ProblemException, decodeCursor, toPage } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { audit, changedFields, emit } from '../assessments-writes';
 import type { SupplierRole } from '../catalogue/catalogue-document';
-import { TenantDirectory } from '../directory/tenant-directory';
+import type { AssessmentRow } from '../assessments/assessments.service';
+import { TenantDirectoryRepository } from '../directory/tenant-directory.repository';
+import { SupplierAssessmentsRepository } from './supplier-assessments.repository';
 import { CreateSupplierDto, SupplierStatus, SupplierTier, UpdateSupplierDto } from './suppliers.dto';
+import { SupplierChanges, SupplierRow, SuppliersRepository } from './suppliers.repository';
 
-export interface SupplierRow {
-  tenant_id: string;
-  id: string;
-  name: string;
-  tier: SupplierTier;
-  role: SupplierRole;
-  website: string | null;
-  domains: string[];
-  company_number: string | null;
-  tags: string[];
-  owner_user_id: string | null;
-  status: SupplierStatus;
-  next_assessment_due_at: Date | null;
-  /** The overall score of the latest completed assessment (numeric: read as a string). */
-  latest_score: string | null;
-  open_findings: number;
-  offboarded_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
+export type { SupplierRow } from './suppliers.repository';
 
 export interface SupplierView {
   id: string;
@@ -81,7 +65,7 @@ export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
-const COLUMNS: Record<keyof Omit<UpdateSupplierDto, 'status'>, string> = {
+const COLUMNS: Record<keyof Omit<UpdateSupplierDto, 'status'>, keyof SupplierChanges['columns']> = {
   name: 'name',
   tier: 'tier',
   role: 'role',
@@ -97,38 +81,34 @@ const COLUMNS: Record<keyof Omit<UpdateSupplierDto, 'status'>, string> = {
 export class SuppliersService {
   constructor(
     private readonly database: TenantDatabase,
-    private readonly directory: TenantDirectory,
+    private readonly repository: SuppliersRepository,
+    private readonly directory: TenantDirectoryRepository,
+    private readonly assessments: SupplierAssessmentsRepository,
   ) {}
 
   /** A supplier's internal owner is a member of the organisation: the caller themself, or a member tenancy has told of. */
-  private async requireOwnerMember(m: EntityManager, identity: Identity, userId: string | null | undefined): Promise<void> {
+  private async requireOwnerMember(m: EntityManager, identity: TenantIdentity, userId: string | null | undefined): Promise<void> {
     if (!userId || (identity.kind === 'user' && identity.principalId === userId)) return;
-    if (await this.directory.isMember(m, identity.tenantId as string, userId)) return;
+    if (await this.directory.isMember(m, identity.tenantId, userId)) return;
     throw new ProblemException(400, 'The request has invalid fields', { errors: [{ field: 'ownerUserId', message: 'must be a member of the organisation' }] });
   }
 
-  async create(identity: Identity, input: CreateSupplierDto): Promise<SupplierView> {
-    const tenantId = identity.tenantId as string;
+  async create(identity: TenantIdentity, input: CreateSupplierDto): Promise<SupplierView> {
+    const tenantId = identity.tenantId;
     const id = newId();
     return this.database.run(async (m) => {
       await this.requireOwnerMember(m, identity, input.ownerUserId);
-      const [row]: SupplierRow[] = await m.query(
-        `insert into assessments.suppliers (tenant_id, id, name, tier, role, website, domains, company_number, tags, owner_user_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
-        [
-          tenantId,
-          id,
-          input.name.trim(),
-          input.tier,
-          input.role,
-          input.website ?? null,
-          uniqueSorted(input.domains, true),
-          input.companyNumber ?? null,
-          uniqueSorted(input.tags),
-          input.ownerUserId ?? null,
-        ],
-      );
-      const supplier = row as SupplierRow;
+      const supplier = await this.repository.insert(m, tenantId, {
+        id,
+        name: input.name.trim(),
+        tier: input.tier,
+        role: input.role,
+        website: input.website ?? null,
+        domains: uniqueSorted(input.domains, true),
+        company_number: input.companyNumber ?? null,
+        tags: uniqueSorted(input.tags),
+        owner_user_id: input.ownerUserId ?? null,
+      });
       await audit(m, tenantId, {
         action: 'supplier.created',
         targetType: 'supplier',
@@ -146,15 +126,15 @@ export class SuppliersService {
     limit: number,
     cursor?: string,
   ): Promise<Page<SupplierView>> {
-    const after = decodeCursor(cursor, ['uuid']);
-    const rows: SupplierRow[] = await this.database.run(
+    const after = decodeCursor(cursor, ['uuid'])?.[0];
+    const rows = await this.database.run(
       (m) =>
-        m.query(
-          `select * from assessments.suppliers
-           where tenant_id = $1 and ($2::text is null or tier = $2) and ($3::text is null or status = $3) and ($4::text is null or name ilike $4)
-             and ($5::uuid is null or id < $5::uuid)
-           order by id desc limit $6`,
-          [tenantId, filter.tier ?? null, filter.status ?? null, filter.q ? likePattern(filter.q.trim()) : null, after?.[0] ?? null, limit + 1],
+        this.repository.list(
+          m,
+          tenantId,
+          { tier: filter.tier ?? null, status: filter.status ?? null, namePattern: filter.q ? likePattern(filter.q.trim()) : null },
+          after === undefined ? null : String(after),
+          limit,
         ),
       tenantId,
     );
@@ -163,30 +143,35 @@ export class SuppliersService {
   }
 
   async get(tenantId: string, id: string): Promise<SupplierView> {
-    return supplierView(await this.database.run((m) => this.find(m, tenantId, id), tenantId));
+    return supplierView(await this.database.run((m) => this.repository.find(m, tenantId, id), tenantId));
   }
 
-  /** The supplier row, or 404 (also for another tenant's id: RLS and the explicit filter both hide it). */
-  async find(m: EntityManager, tenantId: string, id: string, lock = false): Promise<SupplierRow> {
-    const [row]: SupplierRow[] = await m.query(`select * from assessments.suppliers where tenant_id = $1 and id = $2${lock ? ' for update' : ''}`, [
-      tenantId,
-      id,
-    ]);
-    if (!row) throw new NotFoundProblem('Supplier');
-    return row;
+  /**
+   * The assessments of the given suppliers, newest first (one query for a page of suppliers). Rows:
+   * their views live with the assessments, which import this service.
+   */
+  assessmentsOf(tenantId: string, supplierIds: string[]): Promise<AssessmentRow[]> {
+    return this.database.run((m) => this.assessments.listForSuppliers(m, tenantId, supplierIds), tenantId);
   }
 
-  async update(identity: Identity, id: string, input: UpdateSupplierDto): Promise<SupplierView> {
-    const tenantId = identity.tenantId as string;
+  /**
+   * The supplier row, or 404, in the caller's transaction. Kept for the assessment use cases that
+   * still read suppliers through this service; new code reads through `SuppliersRepository.find`.
+   */
+  find(m: EntityManager, tenantId: string, id: string, lock = false): Promise<SupplierRow> {
+    return this.repository.find(m, tenantId, id, lock);
+  }
+
+  async update(identity: TenantIdentity, id: string, input: UpdateSupplierDto): Promise<SupplierView> {
+    const tenantId = identity.tenantId;
     return this.database.run(async (m) => {
-      const before = await this.find(m, tenantId, id, true);
+      const before = await this.repository.find(m, tenantId, id, true);
       if (input.ownerUserId !== before.owner_user_id) await this.requireOwnerMember(m, identity, input.ownerUserId);
-      const sets: string[] = [];
-      const params: unknown[] = [tenantId, id];
-      for (const [field, column] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, string][]) {
+      const changes: SupplierChanges = { columns: {} };
+      for (const [field, column] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, keyof SupplierChanges['columns']][]) {
         const value = input[field];
         if (value === undefined) continue;
-        const normalised =
+        changes.columns[column] =
           field === 'domains'
             ? uniqueSorted(value as string[] | null, true)
             : field === 'tags'
@@ -194,31 +179,24 @@ export class SuppliersService {
               : typeof value === 'string'
                 ? value.trim()
                 : value;
-        params.push(normalised);
-        sets.push(`"${column}" = $${params.length}`);
       }
       const offboarding = input.status === 'offboarded' && before.status !== 'offboarded';
       const reactivating = input.status === 'active' && before.status === 'offboarded';
-      if (offboarding) sets.push(`status = 'offboarded', offboarded_at = now()`);
-      if (reactivating) sets.push(`status = 'active', offboarded_at = null`);
-      if (sets.length === 0) return supplierView(before);
-      const [after] = await updateReturning<SupplierRow>(
-        m,
-        `update assessments.suppliers set ${sets.join(', ')}, updated_at = now() where tenant_id = $1 and id = $2 returning *`,
-        params,
-      );
-      const supplier = after as SupplierRow;
-      const changes = changedFields(supplierView(before) as unknown as Record<string, unknown>, supplierView(supplier) as unknown as Record<string, unknown>);
-      delete changes['updatedAt'];
-      if (Object.keys(changes).length === 0) return supplierView(supplier);
-      await audit(m, tenantId, { action: offboarding ? 'supplier.offboarded' : 'supplier.updated', targetType: 'supplier', targetId: id, changes });
+      if (offboarding) changes.status = 'offboarded';
+      if (reactivating) changes.status = 'active';
+      if (Object.keys(changes.columns).length === 0 && !changes.status) return supplierView(before);
+      const supplier = await this.repository.update(m, tenantId, id, changes);
+      const changed = changedFields(supplierView(before) as unknown as Record<string, unknown>, supplierView(supplier) as unknown as Record<string, unknown>);
+      delete changed['updatedAt'];
+      if (Object.keys(changed).length === 0) return supplierView(supplier);
+      await audit(m, tenantId, { action: offboarding ? 'supplier.offboarded' : 'supplier.updated', targetType: 'supplier', targetId: id, changes: changed });
       await emit(m, tenantId, offboarding ? 'supplier.offboarded' : 'supplier.updated', eventData(supplier));
       return supplierView(supplier);
     }, tenantId);
   }
 
   /** Offboards a supplier: it stays, with its contacts, products and assessments, as `offboarded`. */
-  offboard(identity: Identity, id: string): Promise<SupplierView> {
+  offboard(identity: TenantIdentity, id: string): Promise<SupplierView> {
     return this.update(identity, id, { status: 'offboarded' });
   }
 }

@@ -3,6 +3,7 @@ export * from './data-source.factory';
 export * from './tenant-database';
 export * from './migration-sql';
 export * from './migration-runner';
+export * from './reference-data';
 export * from './runtime-role.check';
 export * from './outbox-writer';
 export * from './database.module';

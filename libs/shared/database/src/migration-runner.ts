@@ -1,6 +1,7 @@
 import { DataSource, MigrationInterface } from 'typeorm';
 import { quoteIdent } from './identifiers';
 import type { RoleNames } from './migration-sql';
+import { ReferenceDataSet, loadReferenceData } from './reference-data';
 
 export interface MigrationRunOptions {
   ownerUrl: string;
@@ -8,13 +9,16 @@ export interface MigrationRunOptions {
   /** When set, the app role may log in with this password (production: DATABASE_URL uses it). */
   appPassword?: string;
   migrations: (new () => MigrationInterface)[];
+  /** Global reference data loaded after the migrations, every run (each set is idempotent). */
+  referenceData?: readonly ReferenceDataSet[];
   log?: (line: string) => void;
 }
 
 /**
  * Creates or corrects the runtime roles (cluster-wide, so not a migration): the app role owns
  * nothing and can neither bypass RLS nor act as superuser; the system role sees only the rows its
- * own policies expose. Then runs pending migrations as the owner, each in its own transaction.
+ * own policies expose. Then runs pending migrations as the owner, each in its own transaction, and
+ * loads the reference data.
  */
 export async function runMigrations(options: MigrationRunOptions): Promise<string[]> {
   const log = options.log ?? (() => undefined);
@@ -32,6 +36,7 @@ export async function runMigrations(options: MigrationRunOptions): Promise<strin
     await ensureRoles(dataSource, options.roles, options.appPassword);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     for (const migration of applied) log(`migrated ${migration.name}`);
+    await loadReferenceData(dataSource, options.referenceData ?? [], log);
     return applied.map((migration) => migration.name);
   } finally {
     await dataSource.destroy();

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { SupplierRow } from '../suppliers/suppliers.repository';
+
+/** A supplier whose next cycle is due, with the product its latest completed assessment was of (if still current). */
+export type DueSupplierRow = SupplierRow & { last_product_id: string | null };
+
+/**
+ * The reassessment schedule: active suppliers whose `next_assessment_due_at` falls within the lead
+ * time and whose cycle has no assessment yet (a cycle is keyed by supplier and due date).
+ */
+@Injectable()
+export class ReassessmentScheduleRepository {
+  /** Tenants with at least one due supplier within `leadDays` (as the system role, across tenants). */
+  async tenantsWithDueSuppliers(m: EntityManager, leadDays: number, limit: number): Promise<string[]> {
+    const rows: { tenant_id: string }[] = await m.query(
+      `select s.tenant_id from assessments.suppliers s
+       where s.status = 'active' and s.next_assessment_due_at is not null and s.next_assessment_due_at <= now() + make_interval(days => $1)
+         and not exists (select 1 from assessments.assessments a where a.tenant_id = s.tenant_id and a.supplier_id = s.id and a.cycle_due_at = s.next_assessment_due_at)
+       group by s.tenant_id limit $2`,
+      [leadDays, limit],
+    );
+    return rows.map((row) => row.tenant_id);
+  }
+
+  /** The tenant's due suppliers, soonest due first. */
+  dueSuppliers(m: EntityManager, tenantId: string, leadDays: number, limit: number): Promise<DueSupplierRow[]> {
+    return m.query(
+      `select s.*, (select a.product_id from assessments.assessments a where a.tenant_id = s.tenant_id and a.supplier_id = s.id and a.status = 'completed'
+                     and (a.product_id is null or exists (select 1 from assessments.products p where p.tenant_id = a.tenant_id and p.id = a.product_id and p.removed_at is null))
+                     order by a.id desc limit 1) as last_product_id
+       from assessments.suppliers s
+       where s.tenant_id = $1 and s.status = 'active' and s.next_assessment_due_at is not null and s.next_assessment_due_at <= now() + make_interval(days => $2)
+         and not exists (select 1 from assessments.assessments a where a.tenant_id = s.tenant_id and a.supplier_id = s.id and a.cycle_due_at = s.next_assessment_due_at)
+       order by s.next_assessment_due_at, s.id limit $3`,
+      [tenantId, leadDays, limit],
+    );
+  }
+}
