@@ -1,9 +1,17 @@
 import { Module } from '@nestjs/common';
+import { AssessedSuppliersRepository } from './assessments/assessed-suppliers.repository';
+import { AssessmentReadModel } from './assessments/assessment-read-model';
+import { AssessmentsRepository } from './assessments/assessments.repository';
 import { AssessmentsService } from './assessments/assessments.service';
+import { AttestationsRepository } from './assessments/attestations.repository';
 import { CatalogueRepository } from './catalogue/catalogue.repository';
 import { CatalogueService } from './catalogue/catalogue.service';
-import { CheckResults } from './checks/check-results';
+import { CheckResultsListener } from './checks/check-results.listener';
+import { CheckResultsRepository } from './checks/check-results.repository';
+import { CheckResultsService } from './checks/check-results.service';
 import { TenantDirectory } from './directory/tenant-directory';
+import { FindingsRepository } from './findings/findings.repository';
+import { PortalTokensRepository } from './portal/portal-tokens.repository';
 import { PortalTokensService } from './portal/portal-tokens.service';
 import { ReassessmentJobs } from './reassessment/reassessment-jobs';
 import { SuppliersService } from './suppliers/suppliers.service';
@@ -12,8 +20,16 @@ const PROVIDERS = [
   CatalogueRepository,
   CatalogueService,
   SuppliersService,
+  AssessmentsRepository,
+  AttestationsRepository,
+  AssessedSuppliersRepository,
+  FindingsRepository,
+  CheckResultsRepository,
+  PortalTokensRepository,
+  AssessmentReadModel,
   PortalTokensService,
-  CheckResults,
+  CheckResultsService,
+  CheckResultsListener,
   TenantDirectory,
   AssessmentsService,
   ReassessmentJobs,
