@@ -1,10 +1,12 @@
-import { AssessmentEventData } from '@assay/shared/contracts';
+import { AssessmentEventData, TenantSettings } from '@assay/shared/contracts';
 import { NotFoundProblem } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { FrameworkDocument } from '../catalogue/catalogue-document';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { claimChecks, disagreements } from '../checks/check-results';
 import { CheckResultsRepository } from '../checks/check-results.repository';
+import { TenantDirectory } from '../directory/tenant-directory';
 import { findingView } from '../findings/finding-view';
 import { FindingsRepository } from '../findings/findings.repository';
 import type { ContactRow } from '../suppliers/supplier-contacts.service';
@@ -16,14 +18,16 @@ import { AssessmentRow, AssessmentsRepository } from './assessments.repository';
 import { AttestationsRepository } from './attestations.repository';
 
 /**
- * The reads every assessment use case shares inside its own transaction: the assessment (or 404), the
- * assessment as the API shows it, its supplier's contacts and the data its events carry. It composes
- * repositories and holds no SQL and no use case of its own.
+ * The reads every assessment use case shares inside its own transaction: the assessment (or 404), its
+ * framework version, the assessment as the API shows it, its supplier's contacts, the data its events
+ * carry and the customer tenant's projection. It composes repositories (and the cached catalogue and
+ * tenant projection) and holds no SQL and no use case of its own.
  */
 @Injectable()
 export class AssessmentReadModel {
   constructor(
     private readonly catalogue: CatalogueService,
+    private readonly directory: TenantDirectory,
     private readonly assessments: AssessmentsRepository,
     private readonly attestations: AttestationsRepository,
     private readonly suppliers: AssessedSuppliersRepository,
@@ -43,8 +47,23 @@ export class AssessmentReadModel {
     return row;
   }
 
+  /** The framework version the assessment was created against. */
+  framework(m: EntityManager, row: AssessmentRow): Promise<FrameworkDocument> {
+    return this.catalogue.getFramework(row.framework_key, row.framework_version, m);
+  }
+
+  /** The customer's settings (the defaults until tenancy's event has arrived). */
+  tenantSettings(m: EntityManager, tenantId: string): Promise<TenantSettings> {
+    return this.directory.settings(m, tenantId);
+  }
+
+  /** The customer's name as the supplier portal shows it. */
+  tenantName(m: EntityManager, tenantId: string): Promise<string | null> {
+    return this.directory.tenantName(m, tenantId);
+  }
+
   async detail(m: EntityManager, row: AssessmentRow): Promise<AssessmentDetail> {
-    const framework = await this.catalogue.getFramework(row.framework_key, row.framework_version, m);
+    const framework = await this.framework(m, row);
     const supplier = await this.supplier(m, row.tenant_id, row.supplier_id);
     const productName = await this.suppliers.productName(m, row.tenant_id, row.product_id);
     const responses = await this.assessments.responses(m, row);

@@ -1,6 +1,5 @@
 import { TenantDatabase } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
-import { CatalogueService } from '../catalogue/catalogue.service';
 import { supplierView } from '../suppliers/suppliers.service';
 import { AssessedSuppliersRepository } from './assessed-suppliers.repository';
 import { AssessmentReadModel } from './assessment-read-model';
@@ -16,14 +15,13 @@ export class AssessmentReportService {
     private readonly reads: AssessmentReadModel,
     private readonly suppliers: AssessedSuppliersRepository,
     private readonly attestations: AttestationsRepository,
-    private readonly catalogue: CatalogueService,
   ) {}
 
   async report(tenantId: string, id: string): Promise<AssessmentReport> {
     return this.database.run(async (m) => {
       const row = await this.reads.assessment(m, tenantId, id);
       const detail = await this.reads.detail(m, row);
-      const framework = await this.catalogue.getFramework(row.framework_key, row.framework_version, m);
+      const framework = await this.reads.framework(m, row);
       const supplier = await this.reads.supplier(m, tenantId, row.supplier_id);
       const product = await this.suppliers.reportedProduct(m, tenantId, row.product_id);
       const attestations = await this.attestations.all(m, tenantId, id);

@@ -3,8 +3,6 @@ import { TenantDatabase, newId } from '@assay/shared/database';
 import { ConflictProblem, ProblemException } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import { audit, emit } from '../assessments-writes';
-import { CatalogueService } from '../catalogue/catalogue.service';
-import { TenantDirectory } from '../directory/tenant-directory';
 import { PortalTokensRepository } from '../portal/portal-tokens.repository';
 import { AssessedSuppliersRepository } from './assessed-suppliers.repository';
 import { AssessmentReadModel } from './assessment-read-model';
@@ -26,8 +24,6 @@ export class AssessmentReviewService {
     private readonly assessments: AssessmentsRepository,
     private readonly suppliers: AssessedSuppliersRepository,
     private readonly tokens: PortalTokensRepository,
-    private readonly catalogue: CatalogueService,
-    private readonly directory: TenantDirectory,
   ) {}
 
   /** Stores verdicts per claim (a later verdict on the same claim replaces it); `submitted` becomes `in_review`. */
@@ -106,14 +102,14 @@ export class AssessmentReviewService {
     return this.database.run(async (m) => {
       const row = await this.reads.assessment(m, tenantId, id, true);
       assertTransition(row.status, 'completed');
-      const framework = await this.catalogue.getFramework(row.framework_key, row.framework_version, m);
+      const framework = await this.reads.framework(m, row);
       const responses = await this.assessments.responses(m, row);
       const score = scoreAssessment(framework, row.claim_ids, new Map(responses.map((response) => [response.claim_id, response.answer])));
       const text = conclusion?.trim() || null;
       const completed = await this.assessments.markCompleted(m, row, text, score);
       await this.tokens.expireAll(m, tenantId, id);
       const supplier = await this.reads.supplier(m, tenantId, row.supplier_id, true);
-      const cadenceMonths = (await this.directory.settings(m, tenantId)).reassessmentCadenceMonths[supplier.tier];
+      const cadenceMonths = (await this.reads.tenantSettings(m, tenantId)).reassessmentCadenceMonths[supplier.tier];
       const nextDueAt = (
         await this.suppliers.scheduleNextAssessment(m, tenantId, supplier.id, completed.closed_at, cadenceMonths, score.overall)
       ).toISOString();

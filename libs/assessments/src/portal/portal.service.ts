@@ -10,7 +10,6 @@ import { ANSWERABLE_STATUSES, assertTransition, isOverdue } from '../assessments
 import { attestationView, responseView } from '../assessments/assessment-views';
 import { AssessmentsRepository, ResponseRow } from '../assessments/assessments.repository';
 import { AttestationsRepository } from '../assessments/attestations.repository';
-import { TenantDirectory } from '../directory/tenant-directory';
 import { AttestationDto, ClaimResponseDto } from './portal.dto';
 
 /**
@@ -41,7 +40,6 @@ export class PortalService {
     private readonly assessments: AssessmentsRepository,
     private readonly attestations: AttestationsRepository,
     private readonly suppliers: AssessedSuppliersRepository,
-    private readonly directory: TenantDirectory,
   ) {}
 
   async view(identity: PortalIdentity) {
@@ -52,7 +50,7 @@ export class PortalService {
       const contact = await this.suppliers.contact(m, tenantId, contactId);
       return {
         id: detail.id,
-        customerName: await this.directory.tenantName(m, tenantId),
+        customerName: await this.reads.tenantName(m, tenantId),
         supplier: { id: detail.supplierId, name: detail.supplierName },
         product: detail.productId ? { id: detail.productId, name: detail.productName } : null,
         contact: { id: contactId, name: contact?.name ?? null },
