@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AssessedSuppliersRepository } from './assessments/assessed-suppliers.repository';
+import { AssessmentDrafts } from './assessments/assessment-drafts';
 import { AssessmentReadModel } from './assessments/assessment-read-model';
 import { AssessmentsRepository } from './assessments/assessments.repository';
 import { AssessmentsService } from './assessments/assessments.service';
@@ -27,6 +28,7 @@ const PROVIDERS = [
   CheckResultsRepository,
   PortalTokensRepository,
   AssessmentReadModel,
+  AssessmentDrafts,
   PortalTokensService,
   CheckResultsService,
   CheckResultsListener,

@@ -1,17 +1,18 @@
 import { AssessmentEventData, Identity, TenantIdentity, isTenantIdentity } from '@assay/shared/contracts';
-import { TenantDatabase, newId } from '@assay/shared/database';
+import { TenantDatabase } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem, Page, ProblemException, decodeCursor, toPage } from '@assay/shared/http';
 import { TenantContextMissingError } from '@assay/shared/tenancy-context';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { audit, emit } from '../assessments-writes';
-import { FrameworkDocument, applicableClaimIds } from '../catalogue/catalogue-document';
+import type { FrameworkDocument } from '../catalogue/catalogue-document';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { PortalTokensRepository } from '../portal/portal-tokens.repository';
 import { IssuedPortalLink, PortalTokensService } from '../portal/portal-tokens.service';
 import type { ContactRow } from '../suppliers/supplier-contacts.service';
 import type { SupplierRow } from '../suppliers/suppliers.service';
 import { AssessedSuppliersRepository } from './assessed-suppliers.repository';
+import { AssessmentDrafts } from './assessment-drafts';
 import { AssessmentReadModel } from './assessment-read-model';
 import { AssessmentStatus, assertTransition } from './assessment-status';
 import { AssessmentDetail, AssessmentSummary, recipientOf, summaryView } from './assessment-views';
@@ -38,6 +39,7 @@ export class AssessmentsService {
     private readonly portalTokens: PortalTokensService,
     private readonly tokens: PortalTokensRepository,
     private readonly reads: AssessmentReadModel,
+    private readonly drafts: AssessmentDrafts,
   ) {}
 
   async create(identity: TenantIdentity, input: CreateAssessmentDto): Promise<AssessmentDetail> {
@@ -52,7 +54,7 @@ export class AssessmentsService {
       const supplier = await this.reads.supplier(m, tenantId, input.supplierId);
       if (supplier.status !== 'active') throw new ConflictProblem('The supplier is offboarded');
       if (input.productId && !(await this.suppliers.hasCurrentProduct(m, tenantId, supplier.id, input.productId))) throw new NotFoundProblem('Product');
-      const created = await this.open(m, supplier, framework, {
+      const created = await this.drafts.open(m, supplier, framework, {
         productId: input.productId ?? null,
         dueAt,
         createdBy: identity.kind === 'user' ? identity.principalId : null,
@@ -62,49 +64,19 @@ export class AssessmentsService {
   }
 
   /**
-   * Inserts a draft with the claims that apply to the supplier's role, with its audit entry and
-   * `assessment.created`, in the caller's transaction (scheduled reassessment opens several in one).
-   * With `cycleDueAt` (a scheduled reassessment) it is null when that cycle already has its assessment.
+   * Opens a draft in the caller's transaction (kept for scheduled reassessment; new callers use
+   * `AssessmentDrafts.open`).
    */
-  async open(
+  open(
     m: EntityManager,
     supplier: SupplierRow,
     framework: FrameworkDocument,
     options: { productId: string | null; dueAt: Date; createdBy: string | null; cycleDueAt?: Date },
   ): Promise<AssessmentRow | null> {
-    const tenantId = supplier.tenant_id;
-    const id = newId();
-    const claimIds = applicableClaimIds(framework, supplier.role);
-    const row = await this.assessments.insertDraft(m, {
-      tenantId,
-      id,
-      supplierId: supplier.id,
-      productId: options.productId,
-      frameworkKey: framework.key,
-      frameworkVersion: framework.version,
-      claimIds,
-      dueAt: options.dueAt,
-      createdBy: options.createdBy,
-      cycleDueAt: options.cycleDueAt ?? null,
-    });
-    if (!row) return null;
-    await audit(m, tenantId, {
-      action: 'assessment.created',
-      targetType: 'assessment',
-      targetId: id,
-      changes: {
-        supplierId: supplier.id,
-        productId: row.product_id,
-        framework: `${framework.key}@${framework.version}`,
-        dueAt: options.dueAt.toISOString(),
-        claimCount: claimIds.length,
-      },
-    });
-    await emit(m, tenantId, 'assessment.created', await this.reads.eventData(m, row));
-    return row;
+    return this.drafts.open(m, supplier, framework, options);
   }
 
-  /** `AssessmentEventData` in the caller's transaction (scheduled reassessment's `reassessment.due`). */
+  /** `AssessmentEventData` in the caller's transaction (kept for scheduled reassessment; new callers use `AssessmentReadModel.eventData`). */
   eventData(m: EntityManager, row: AssessmentRow, extra: Partial<AssessmentEventData> = {}): Promise<AssessmentEventData> {
     return this.reads.eventData(m, row, extra);
   }
