@@ -1,11 +1,20 @@
 import { Module } from '@nestjs/common';
+import { AssessedSuppliersRepository } from './assessments/assessed-suppliers.repository';
+import { AssessmentDrafts } from './assessments/assessment-drafts';
+import { AssessmentReadModel } from './assessments/assessment-read-model';
+import { AssessmentsRepository } from './assessments/assessments.repository';
 import { AssessmentsService } from './assessments/assessments.service';
+import { AttestationsRepository } from './assessments/attestations.repository';
 import { CatalogueRepository } from './catalogue/catalogue.repository';
 import { CatalogueService } from './catalogue/catalogue.service';
-import { CheckResults } from './checks/check-results';
+import { CheckResultsListener } from './checks/check-results.listener';
+import { CheckResultsRepository } from './checks/check-results.repository';
+import { CheckResultsService } from './checks/check-results.service';
 import { TenantDirectory } from './directory/tenant-directory';
 import { TenantDirectoryListener } from './directory/tenant-directory.listener';
 import { TenantDirectoryRepository } from './directory/tenant-directory.repository';
+import { FindingsRepository } from './findings/findings.repository';
+import { PortalTokensRepository } from './portal/portal-tokens.repository';
 import { PortalTokensService } from './portal/portal-tokens.service';
 import { ReassessmentJobs } from './reassessment/reassessment-jobs';
 import { ReassessmentScheduleRepository } from './reassessment/reassessment-schedule.repository';
@@ -20,9 +29,18 @@ const PROVIDERS = [
   SuppliersRepository,
   SupplierAssessmentsRepository,
   SuppliersService,
+  AssessmentsRepository,
+  AttestationsRepository,
+  AssessedSuppliersRepository,
+  FindingsRepository,
+  CheckResultsRepository,
+  PortalTokensRepository,
+  AssessmentReadModel,
+  AssessmentDrafts,
   PortalTokensService,
-  CheckResults,
   TenantDirectoryRepository,
+  CheckResultsService,
+  CheckResultsListener,
   TenantDirectory,
   TenantDirectoryListener,
   AssessmentsService,

@@ -1,13 +1,10 @@
-import { TenantDatabase } from '@assay/shared/database';
-import { Injectable } from '@nestjs/common';
 import type { FrameworkDocument } from '../catalogue/catalogue-document';
-import { CatalogueService } from '../catalogue/catalogue.service';
 import type { ClaimCheck, Disagreement } from '../checks/check-results';
 import type { FindingView } from '../findings/finding-view';
-import { SupplierView, SuppliersService, supplierView } from '../suppliers/suppliers.service';
+import type { SupplierView } from '../suppliers/suppliers.service';
 import type { AssessmentScore } from './assessment-score';
 import type { AssessmentStatus } from './assessment-status';
-import { AssessmentDetail, AssessmentsService, AttestationRow, AttestationView, attestationView } from './assessments.service';
+import type { AssessmentDetail, AttestationView } from './assessment-views';
 
 export const REPORT_FORMATS = ['json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -132,64 +129,4 @@ export function reportCsv(report: AssessmentReport): string {
   const lines = [CSV_COLUMNS.map(([name]) => name).join(',')];
   for (const claim of report.claims) lines.push(CSV_COLUMNS.map(([, cell]) => csvCell(cell(claim, report))).join(','));
   return `${lines.join('\r\n')}\r\n`;
-}
-
-/** Builds the assurance pack from the assessment as the API shows it, plus the catalogue and every attestation. */
-@Injectable()
-export class AssessmentReportService {
-  constructor(
-    private readonly database: TenantDatabase,
-    private readonly assessments: AssessmentsService,
-    private readonly suppliers: SuppliersService,
-    private readonly catalogue: CatalogueService,
-  ) {}
-
-  async report(tenantId: string, id: string): Promise<AssessmentReport> {
-    return this.database.run(async (m) => {
-      const row = await this.assessments.find(m, tenantId, id);
-      const detail = await this.assessments.detail(m, row);
-      const framework = await this.catalogue.getFramework(row.framework_key, row.framework_version, m);
-      const supplier = await this.suppliers.find(m, tenantId, row.supplier_id);
-      const [product]: { id: string; name: string; current_version: string | null; delivery_model: string }[] = row.product_id
-        ? await m.query(`select id, name, current_version, delivery_model from assessments.products where tenant_id = $1 and id = $2`, [
-            tenantId,
-            row.product_id,
-          ])
-        : [];
-      const attestations: AttestationRow[] = await m.query(
-        `select * from assessments.attestations where tenant_id = $1 and assessment_id = $2 order by signed_at, id`,
-        [tenantId, id],
-      );
-      return {
-        generatedAt: new Date().toISOString(),
-        assessment: {
-          id: detail.id,
-          status: detail.status,
-          dueAt: detail.dueAt,
-          overdue: detail.overdue,
-          createdAt: detail.createdAt,
-          sentAt: detail.sentAt,
-          submittedAt: detail.submittedAt,
-          closedAt: detail.closedAt,
-          returnMessage: detail.returnMessage,
-          conclusion: detail.conclusion,
-        },
-        supplier: supplierView(supplier),
-        product: product ? { id: product.id, name: product.name, currentVersion: product.current_version, deliveryModel: product.delivery_model } : null,
-        framework: {
-          key: framework.key,
-          version: framework.version,
-          name: framework.name,
-          publisher: framework.publisher,
-          url: framework.url,
-          attribution: framework.attribution,
-        },
-        score: detail.score,
-        claims: reportClaims(framework, detail),
-        disagreements: detail.disagreements,
-        findings: detail.findings,
-        attestations: attestations.map(attestationView),
-      };
-    }, tenantId);
-  }
 }

@@ -1,15 +1,15 @@
-import { Access, GatewayInternal, PortalAccess } from '@assay/shared/auth';
-import { NotFoundProblem, pageLimit } from '@assay/shared/http';
+import { Access } from '@assay/shared/auth';
+import { pageLimit } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { PortalTokensService } from '../portal/portal-tokens.service';
-import { PortalService } from '../portal/portal.service';
+import { PortalLinksService } from '../portal/portal-links.service';
+import { reportCsv } from './assessment-report';
+import { AssessmentReportService } from './assessment-report.service';
+import { AssessmentReviewService } from './assessment-review.service';
 import {
   AssessmentListQueryDto,
-  CLAIM_ID,
-  ClaimResponseDto,
   CompleteAssessmentDto,
   ReturnAssessmentDto,
   ReviewAssessmentDto,
@@ -17,11 +17,7 @@ import {
   PortalLinkDto,
   ReportQueryDto,
   SendAssessmentDto,
-  SubmitAssessmentDto,
-  VerifyPortalTokenDto,
 } from './assessments.dto';
-import { AssessmentReportService, reportCsv } from './assessment-report';
-import { AssessmentReviewService } from './assessment-review.service';
 import { AssessmentsService } from './assessments.service';
 
 @ApiTags('Assessments')
@@ -31,13 +27,14 @@ export class AssessmentsController {
     private readonly assessments: AssessmentsService,
     private readonly reviews: AssessmentReviewService,
     private readonly reports: AssessmentReportService,
+    private readonly portalLinks: PortalLinksService,
   ) {}
 
   @Post()
   @Access('assessments:write')
   @ApiOperation({ summary: 'Create a draft assessment of a supplier with the claims that apply to its role' })
   create(@Body() body: CreateAssessmentDto) {
-    return this.assessments.create(RequestContext.identity, body);
+    return this.assessments.create(RequestContext.tenantIdentity, body);
   }
 
   @Get()
@@ -74,14 +71,14 @@ export class AssessmentsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Send a draft to the supplier's contacts, each with their own portal link" })
   send(@Param('id', ParseUUIDPipe) id: string, @Body() body: SendAssessmentDto) {
-    return this.assessments.send(RequestContext.identity, id, body.contactIds);
+    return this.assessments.send(RequestContext.tenantIdentity, id, body.contactIds);
   }
 
   @Post(':id/cancel')
   @Access('assessments:write')
   @HttpCode(200)
   cancel(@Param('id', ParseUUIDPipe) id: string) {
-    return this.assessments.cancel(RequestContext.identity, id);
+    return this.assessments.cancel(RequestContext.tenantIdentity, id);
   }
 
   @Post(':id/review')
@@ -89,7 +86,7 @@ export class AssessmentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Verdicts per claim (accepted, or returned with a comment); a submitted assessment goes in_review' })
   review(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReviewAssessmentDto) {
-    return this.reviews.review(RequestContext.identity, id, body.decisions);
+    return this.reviews.review(RequestContext.tenantIdentity, id, body.decisions);
   }
 
   @Post(':id/return')
@@ -97,7 +94,7 @@ export class AssessmentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Return to the supplier, who may change answers and submit again' })
   returnToSupplier(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReturnAssessmentDto) {
-    return this.reviews.returnToSupplier(RequestContext.identity, id, body.message);
+    return this.reviews.returnToSupplier(RequestContext.tenantIdentity, id, body.message);
   }
 
   @Post(':id/complete')
@@ -105,67 +102,26 @@ export class AssessmentsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Complete: the score is final and the supplier's next assessment falls due after the tenant's cadence" })
   complete(@Param('id', ParseUUIDPipe) id: string, @Body() body: CompleteAssessmentDto) {
-    return this.reviews.complete(RequestContext.identity, id, body.conclusion);
+    return this.reviews.complete(RequestContext.tenantIdentity, id, body.conclusion);
   }
 
   @Post(':id/portal-links')
   @Access('assessments:write')
   @ApiOperation({ summary: 'A portal link for one contact, to share by hand; the token is in this response only' })
   createPortalLink(@Param('id', ParseUUIDPipe) id: string, @Body() body: PortalLinkDto) {
-    return this.assessments.createPortalLink(RequestContext.identity, id, body.contactId);
+    return this.portalLinks.create(RequestContext.tenantIdentity, id, body.contactId);
   }
 
   @Get(':id/portal-links')
   @Access('assessments:read')
   async listPortalLinks(@Param('id', ParseUUIDPipe) id: string) {
-    return { data: await this.assessments.listPortalLinks(RequestContext.tenantId, id) };
+    return { data: await this.portalLinks.list(RequestContext.tenantId, id) };
   }
 
   @Delete(':id/portal-links/:linkId')
   @Access('assessments:write')
   @HttpCode(204)
   async revokePortalLink(@Param('id', ParseUUIDPipe) id: string, @Param('linkId', ParseUUIDPipe) linkId: string): Promise<void> {
-    await this.assessments.revokePortalLink(RequestContext.identity, id, linkId);
-  }
-}
-
-@ApiTags('Supplier portal')
-@Controller('api/v1/portal/assessment')
-@PortalAccess()
-export class PortalController {
-  constructor(private readonly portal: PortalService) {}
-
-  @Get()
-  @ApiOperation({ summary: "The portal token's assessment: customer, supplier, due date, status, applicable claims with current answers" })
-  view() {
-    return this.portal.view(RequestContext.identity);
-  }
-
-  @Put('responses/:claimId')
-  @ApiOperation({ summary: 'Answer one claim (justification required for not_applicable and not_met)' })
-  answer(@Param('claimId') claimId: string, @Body() body: ClaimResponseDto) {
-    if (!CLAIM_ID.test(claimId)) throw new NotFoundProblem(`Claim ${claimId.slice(0, 20)}`);
-    return this.portal.answer(RequestContext.identity, claimId, body);
-  }
-
-  @Post('submit')
-  @HttpCode(200)
-  @ApiOperation({ summary: "Submit every answer with the Senior Responsible Owner's attestation" })
-  submit(@Body() body: SubmitAssessmentDto) {
-    return this.portal.submit(RequestContext.identity, body.attestation);
-  }
-}
-
-/** The portal token check the gateway makes before it knows the tenant. Not routed from outside. */
-@ApiExcludeController()
-@Controller('internal/credentials')
-@GatewayInternal()
-export class PortalCredentialsController {
-  constructor(private readonly tokens: PortalTokensService) {}
-
-  @Post('portal-token')
-  @HttpCode(200)
-  async verifyPortalToken(@Body() body: VerifyPortalTokenDto) {
-    return { portal: await this.tokens.verify(body.token) };
+    await this.portalLinks.revoke(RequestContext.tenantIdentity, id, linkId);
   }
 }

@@ -6,12 +6,9 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
-  Equals,
   IsArray,
-  IsEmail,
   IsIn,
   IsISO8601,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -92,61 +89,6 @@ export class PortalLinkDto {
   @ApiProperty()
   @IsUUID()
   contactId!: string;
-}
-
-export class ClaimResponseDto {
-  @ApiProperty({ enum: CLAIM_ANSWERS })
-  @IsIn(CLAIM_ANSWERS)
-  answer!: ClaimAnswer;
-
-  @ApiPropertyOptional({ description: 'Required for not_applicable and not_met' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(10_000)
-  justification?: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_EVIDENCE_PER_CLAIM)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
-  evidenceIds?: string[];
-}
-
-export class AttestationDto {
-  @ApiProperty()
-  @IsString()
-  @Length(1, 200)
-  name!: string;
-
-  @ApiProperty({ example: 'Chief Technology Officer' })
-  @IsString()
-  @Length(1, 200)
-  role!: string;
-
-  @ApiProperty()
-  @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(254)
-  email!: string;
-
-  @ApiProperty({ description: 'Must be true: the signatory confirms the answers are accurate' })
-  @Equals(true, { message: 'statement must be true' })
-  statement!: true;
-}
-
-export class SubmitAssessmentDto {
-  @ApiProperty({ type: AttestationDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => AttestationDto)
-  attestation!: AttestationDto;
-}
-
-export class VerifyPortalTokenDto {
-  @IsString()
-  @MaxLength(256)
-  token!: string;
 }
 
 export const REVIEW_VERDICTS = ['accepted', 'returned'] as const;

@@ -1,4 +1,5 @@
 import { ConflictProblem } from '@assay/shared/http';
+import type { FindingRow } from './findings.repository';
 
 export const FINDING_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
@@ -21,26 +22,6 @@ export const UNRESOLVED_FINDING_STATUSES: readonly FindingStatus[] = ['open', 'i
 
 export function assertFindingTransition(from: FindingStatus, to: FindingStatus): void {
   if (!FINDING_TRANSITIONS[from].includes(to)) throw new ConflictProblem(`A finding that is ${from} cannot become ${to}`);
-}
-
-export interface FindingRow {
-  tenant_id: string;
-  id: string;
-  assessment_id: string;
-  supplier_id: string;
-  claim_id: string;
-  severity: FindingSeverity;
-  title: string;
-  description: string | null;
-  status: FindingStatus;
-  remediation_due_at: Date | null;
-  risk_accepted_until: Date | null;
-  remediation_plan: string | null;
-  supplier_agreed: boolean | null;
-  supplier_responded_at: Date | null;
-  created_by: string | null;
-  created_at: Date;
-  updated_at: Date;
 }
 
 export interface FindingView {

@@ -15,7 +15,7 @@ export class FindingsController {
   @Access('assessments:write')
   @ApiOperation({ summary: "A finding on one of the assessment's claims" })
   create(@Param('id', ParseUUIDPipe) id: string, @Body() body: CreateFindingDto) {
-    return this.findings.create(RequestContext.identity, id, body);
+    return this.findings.create(RequestContext.tenantIdentity, id, body);
   }
 
   @Get('findings')
@@ -34,7 +34,7 @@ export class FindingsController {
   @Access('assessments:write')
   @ApiOperation({ summary: 'open → in_remediation → resolved | accepted_risk (with a future riskAcceptedUntil)' })
   update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateFindingDto) {
-    return this.findings.update(RequestContext.identity, id, body.status, body.riskAcceptedUntil);
+    return this.findings.update(RequestContext.tenantIdentity, id, body.status, body.riskAcceptedUntil);
   }
 }
 
@@ -47,6 +47,6 @@ export class PortalFindingsController {
   @Patch(':id')
   @ApiOperation({ summary: "The supplier's remediation plan and whether it agrees (findings of the token's assessment only)" })
   respond(@Param('id', ParseUUIDPipe) id: string, @Body() body: PortalFindingDto) {
-    return this.findings.respond(RequestContext.identity, id, body);
+    return this.findings.respond(RequestContext.portalIdentity, id, body);
   }
 }

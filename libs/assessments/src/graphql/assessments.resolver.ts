@@ -1,13 +1,14 @@
 import { Access } from '@assay/shared/auth';
-import { TenantDatabase, isUuid } from '@assay/shared/database';
+import { isUuid } from '@assay/shared/database';
 import { toConnection, RequestBatch, groupBy } from '@assay/shared/graphql';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { AssessmentReviewService } from '../assessments/assessment-review.service';
 import type { AssessmentScore as Score } from '../assessments/assessment-score';
-import { AssessmentClaimView, AssessmentDetail, AssessmentSummary, AssessmentsService, AttestationView } from '../assessments/assessments.service';
+import type { AssessmentClaimView, AssessmentDetail, AssessmentSummary, AttestationView } from '../assessments/assessment-views';
+import { AssessmentsService } from '../assessments/assessments.service';
 import type { Disagreement as DisagreementView } from '../checks/check-results';
-import { FindingRow, FindingView, findingView } from '../findings/finding-view';
+import type { FindingView } from '../findings/finding-view';
 import { FindingsService } from '../findings/findings.service';
 import { SupplierView, SuppliersService } from '../suppliers/suppliers.service';
 import {
@@ -47,15 +48,10 @@ export class AssessmentsResolver {
     private readonly reviews: AssessmentReviewService,
     private readonly findingService: FindingsService,
     private readonly suppliers: SuppliersService,
-    database: TenantDatabase,
   ) {
-    this.findingBatch = new RequestBatch<FindingView[]>(async (tenantId, assessmentIds) => {
-      const rows: FindingRow[] = await database.run(
-        (m) => m.query(`select * from assessments.findings where tenant_id = $1 and assessment_id = any($2::uuid[]) order by id`, [tenantId, assessmentIds]),
-        tenantId,
-      );
-      return groupBy(rows.map(findingView), (finding) => finding.assessmentId);
-    });
+    this.findingBatch = new RequestBatch<FindingView[]>(async (tenantId, assessmentIds) =>
+      groupBy(await this.findingService.ofAssessments(tenantId, assessmentIds), (finding) => finding.assessmentId),
+    );
   }
 
   @Query(() => Assessment, { nullable: true })
@@ -134,7 +130,7 @@ export class AssessmentsResolver {
   @Mutation(() => Assessment)
   @Access('assessments:write')
   createAssessment(@Args('input') input: CreateAssessmentInput): Promise<AssessmentDetail> {
-    return this.assessments.create(RequestContext.identity, input);
+    return this.assessments.create(RequestContext.tenantIdentity, input);
   }
 
   @Mutation(() => Assessment, { description: "Send a draft to the supplier's contacts, each with their own portal link" })
@@ -143,19 +139,19 @@ export class AssessmentsResolver {
     @Args('id', { type: () => ID }) id: string,
     @Args('input', { type: () => SendAssessmentInput, nullable: true }) input?: SendAssessmentInput,
   ): Promise<AssessmentDetail> {
-    return this.assessments.send(RequestContext.identity, ownId(id, 'Assessment'), input?.contactIds);
+    return this.assessments.send(RequestContext.tenantIdentity, ownId(id, 'Assessment'), input?.contactIds);
   }
 
   @Mutation(() => Assessment)
   @Access('assessments:write')
   reviewAssessment(@Args('id', { type: () => ID }) id: string, @Args('input') input: ReviewAssessmentInput): Promise<AssessmentDetail> {
-    return this.reviews.review(RequestContext.identity, ownId(id, 'Assessment'), input.decisions);
+    return this.reviews.review(RequestContext.tenantIdentity, ownId(id, 'Assessment'), input.decisions);
   }
 
   @Mutation(() => Assessment)
   @Access('assessments:write')
   returnAssessment(@Args('id', { type: () => ID }) id: string, @Args('input') input: ReturnAssessmentInput): Promise<AssessmentDetail> {
-    return this.reviews.returnToSupplier(RequestContext.identity, ownId(id, 'Assessment'), input.message);
+    return this.reviews.returnToSupplier(RequestContext.tenantIdentity, ownId(id, 'Assessment'), input.message);
   }
 
   @Mutation(() => Assessment)
@@ -164,19 +160,19 @@ export class AssessmentsResolver {
     @Args('id', { type: () => ID }) id: string,
     @Args('input', { type: () => CompleteAssessmentInput, nullable: true }) input?: CompleteAssessmentInput,
   ): Promise<AssessmentDetail> {
-    return this.reviews.complete(RequestContext.identity, ownId(id, 'Assessment'), input?.conclusion);
+    return this.reviews.complete(RequestContext.tenantIdentity, ownId(id, 'Assessment'), input?.conclusion);
   }
 
   @Mutation(() => Finding)
   @Access('assessments:write')
   createFinding(@Args('assessmentId', { type: () => ID }) assessmentId: string, @Args('input') input: CreateFindingInput): Promise<FindingView> {
-    return this.findingService.create(RequestContext.identity, ownId(assessmentId, 'Assessment'), input);
+    return this.findingService.create(RequestContext.tenantIdentity, ownId(assessmentId, 'Assessment'), input);
   }
 
   @Mutation(() => Finding)
   @Access('assessments:write')
   updateFinding(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateFindingInput): Promise<FindingView> {
-    return this.findingService.update(RequestContext.identity, ownId(id, 'Finding'), input.status, input.riskAcceptedUntil);
+    return this.findingService.update(RequestContext.tenantIdentity, ownId(id, 'Finding'), input.status, input.riskAcceptedUntil);
   }
 
   /** The full assessment behind a summary, loaded at most once per request. */

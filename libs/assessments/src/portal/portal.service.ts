@@ -1,13 +1,16 @@
-import { Identity, canonicalJson } from '@assay/shared/contracts';
-import { TenantDatabase, newId, updateReturning } from '@assay/shared/database';
+import { PortalIdentity, canonicalJson } from '@assay/shared/contracts';
+import { TenantDatabase, newId } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem, ProblemException } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { audit, emit } from '../assessments-writes';
+import { AssessedSuppliersRepository } from '../assessments/assessed-suppliers.repository';
+import { AssessmentReadModel } from '../assessments/assessment-read-model';
 import { ANSWERABLE_STATUSES, assertTransition, isOverdue } from '../assessments/assessment-status';
-import { AssessmentRow, AssessmentsService, ResponseRow, attestationView, responseView } from '../assessments/assessments.service';
-import { AttestationDto, ClaimResponseDto } from '../assessments/assessments.dto';
-import { TenantDirectory } from '../directory/tenant-directory';
+import { attestationView, responseView } from '../assessments/assessment-views';
+import { AssessmentsRepository, ResponseRow } from '../assessments/assessments.repository';
+import { AttestationsRepository } from '../assessments/attestations.repository';
+import { AttestationDto, ClaimResponseDto } from './portal.dto';
 
 /**
  * The document an attestation signs: the answers to every applicable claim in the assessment's
@@ -33,22 +36,21 @@ const NEEDS_JUSTIFICATION = new Set(['not_applicable', 'not_met']);
 export class PortalService {
   constructor(
     private readonly database: TenantDatabase,
-    private readonly assessments: AssessmentsService,
-    private readonly directory: TenantDirectory,
+    private readonly reads: AssessmentReadModel,
+    private readonly assessments: AssessmentsRepository,
+    private readonly attestations: AttestationsRepository,
+    private readonly suppliers: AssessedSuppliersRepository,
   ) {}
 
-  async view(identity: Identity) {
+  async view(identity: PortalIdentity) {
     const { tenantId, assessmentId, contactId } = this.scope(identity);
     return this.database.run(async (m) => {
-      const row = await this.assessments.find(m, tenantId, assessmentId);
-      const detail = await this.assessments.detail(m, row);
-      const [contact]: { name: string; email: string }[] = await m.query(
-        `select name, email from assessments.supplier_contacts where tenant_id = $1 and id = $2`,
-        [tenantId, contactId],
-      );
+      const row = await this.reads.assessment(m, tenantId, assessmentId);
+      const detail = await this.reads.detail(m, row);
+      const contact = await this.suppliers.contact(m, tenantId, contactId);
       return {
         id: detail.id,
-        customerName: await this.directory.tenantName(m, tenantId),
+        customerName: await this.reads.tenantName(m, tenantId),
         supplier: { id: detail.supplierId, name: detail.supplierName },
         product: detail.productId ? { id: detail.productId, name: detail.productName } : null,
         contact: { id: contactId, name: contact?.name ?? null },
@@ -76,7 +78,7 @@ export class PortalService {
     }, tenantId);
   }
 
-  async answer(identity: Identity, claimId: string, input: ClaimResponseDto) {
+  async answer(identity: PortalIdentity, claimId: string, input: ClaimResponseDto) {
     const { tenantId, assessmentId, contactId } = this.scope(identity);
     const justification = input.justification?.trim() || null;
     if (NEEDS_JUSTIFICATION.has(input.answer) && !justification) {
@@ -85,24 +87,21 @@ export class PortalService {
       });
     }
     return this.database.run(async (m) => {
-      const row = await this.assessments.find(m, tenantId, assessmentId, true);
+      const row = await this.reads.assessment(m, tenantId, assessmentId, true);
       if (!row.claim_ids.includes(claimId)) throw new NotFoundProblem(`Claim ${claimId} in this assessment`);
       if (!ANSWERABLE_STATUSES.includes(row.status)) throw new ConflictProblem(`The assessment is ${row.status}; its answers can no longer change`);
-      const [saved]: ResponseRow[] = await m.query(
-        `insert into assessments.claim_responses (tenant_id, id, assessment_id, claim_id, answer, justification, evidence_ids, answered_by_contact_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
-         on conflict (tenant_id, assessment_id, claim_id) do update set answer = excluded.answer, justification = excluded.justification,
-           evidence_ids = excluded.evidence_ids, answered_by_contact_id = excluded.answered_by_contact_id, answered_at = now()
-         returning claim_id, answer, justification, evidence_ids, answered_by_contact_id, answered_at`,
-        [tenantId, newId(), assessmentId, claimId, input.answer, justification, [...new Set(input.evidenceIds ?? [])], contactId],
-      );
+      const saved = await this.assessments.saveResponse(m, row, {
+        id: newId(),
+        claimId,
+        answer: input.answer,
+        justification,
+        evidenceIds: [...new Set(input.evidenceIds ?? [])],
+        contactId,
+      });
       let status = row.status;
       if (row.status === 'sent') {
         assertTransition(row.status, 'in_progress');
-        await m.query(`update assessments.assessments set status = 'in_progress', updated_at = now() where tenant_id = $1 and id = $2`, [
-          tenantId,
-          assessmentId,
-        ]);
+        await this.assessments.markInProgress(m, row);
         status = 'in_progress';
       }
       await audit(m, tenantId, {
@@ -111,14 +110,14 @@ export class PortalService {
         targetId: assessmentId,
         changes: { claimId, answer: input.answer, ...(status !== row.status ? { status: { from: row.status, to: status } } : {}) },
       });
-      return { claimId, status, response: responseView(saved as ResponseRow) };
+      return { claimId, status, response: responseView(saved) };
     }, tenantId);
   }
 
-  async submit(identity: Identity, attestation: AttestationDto) {
+  async submit(identity: PortalIdentity, attestation: AttestationDto) {
     const { tenantId, assessmentId, contactId } = this.scope(identity);
     return this.database.run(async (m) => {
-      const row: AssessmentRow = await this.assessments.find(m, tenantId, assessmentId, true);
+      const row = await this.reads.assessment(m, tenantId, assessmentId, true);
       assertTransition(row.status, 'submitted');
       const responses = await this.assessments.responses(m, row);
       const answered = new Set(responses.map((response) => response.claim_id));
@@ -127,30 +126,27 @@ export class PortalService {
         throw new ProblemException(409, `${unanswered.length} applicable claim(s) are not answered yet`, { unansweredClaimIds: unanswered });
       }
       const digest = responsesDigest(attestedResponses(row.claim_ids, responses));
-      const [signed] = await m.query(
-        `insert into assessments.attestations (tenant_id, id, assessment_id, contact_id, name, role, email, statement, responses_sha256)
-         values ($1, $2, $3, $4, $5, $6, $7, true, $8) returning *`,
-        [tenantId, newId(), assessmentId, contactId, attestation.name.trim(), attestation.role.trim(), attestation.email.trim(), digest],
-      );
-      const [updated] = await updateReturning<AssessmentRow>(
-        m,
-        `update assessments.assessments set status = 'submitted', submitted_at = now(), updated_at = now() where tenant_id = $1 and id = $2 returning *`,
-        [tenantId, assessmentId],
-      );
-      const submitted = updated as AssessmentRow;
+      const signed = await this.attestations.insert(m, tenantId, assessmentId, {
+        id: newId(),
+        contactId,
+        name: attestation.name.trim(),
+        role: attestation.role.trim(),
+        email: attestation.email.trim(),
+        responsesSha256: digest,
+      });
+      const submitted = await this.assessments.markSubmitted(m, row);
       await audit(m, tenantId, {
         action: 'assessment.submitted',
         targetType: 'assessment',
         targetId: assessmentId,
         changes: { status: { from: row.status, to: 'submitted' }, attestedBy: attestation.email, responsesSha256: digest },
       });
-      await emit(m, tenantId, 'assessment.submitted', await this.assessments.eventData(m, submitted));
+      await emit(m, tenantId, 'assessment.submitted', await this.reads.eventData(m, submitted));
       return { id: assessmentId, status: submitted.status, overdue: isOverdue(submitted.status, submitted.due_at), attestation: attestationView(signed) };
     }, tenantId);
   }
 
-  private scope(identity: Identity): { tenantId: string; assessmentId: string; contactId: string } {
-    if (!identity.tenantId || !identity.portal) throw new NotFoundProblem('Assessment');
+  private scope(identity: PortalIdentity): { tenantId: string; assessmentId: string; contactId: string } {
     return { tenantId: identity.tenantId, assessmentId: identity.portal.assessmentId, contactId: identity.portal.contactId };
   }
 }

@@ -1,0 +1,60 @@
+import { TenantDatabase } from '@assay/shared/database';
+import { Injectable } from '@nestjs/common';
+import { supplierView } from '../suppliers/suppliers.service';
+import { AssessedSuppliersRepository } from './assessed-suppliers.repository';
+import { AssessmentReadModel } from './assessment-read-model';
+import { AssessmentReport, reportClaims } from './assessment-report';
+import { attestationView } from './assessment-views';
+import { AttestationsRepository } from './attestations.repository';
+
+/** Builds the assurance pack from the assessment as the API shows it, plus the catalogue and every attestation. */
+@Injectable()
+export class AssessmentReportService {
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly reads: AssessmentReadModel,
+    private readonly suppliers: AssessedSuppliersRepository,
+    private readonly attestations: AttestationsRepository,
+  ) {}
+
+  async report(tenantId: string, id: string): Promise<AssessmentReport> {
+    return this.database.run(async (m) => {
+      const row = await this.reads.assessment(m, tenantId, id);
+      const detail = await this.reads.detail(m, row);
+      const framework = await this.reads.framework(m, row);
+      const supplier = await this.reads.supplier(m, tenantId, row.supplier_id);
+      const product = await this.suppliers.reportedProduct(m, tenantId, row.product_id);
+      const attestations = await this.attestations.all(m, tenantId, id);
+      return {
+        generatedAt: new Date().toISOString(),
+        assessment: {
+          id: detail.id,
+          status: detail.status,
+          dueAt: detail.dueAt,
+          overdue: detail.overdue,
+          createdAt: detail.createdAt,
+          sentAt: detail.sentAt,
+          submittedAt: detail.submittedAt,
+          closedAt: detail.closedAt,
+          returnMessage: detail.returnMessage,
+          conclusion: detail.conclusion,
+        },
+        supplier: supplierView(supplier),
+        product: product ? { id: product.id, name: product.name, currentVersion: product.current_version, deliveryModel: product.delivery_model } : null,
+        framework: {
+          key: framework.key,
+          version: framework.version,
+          name: framework.name,
+          publisher: framework.publisher,
+          url: framework.url,
+          attribution: framework.attribution,
+        },
+        score: detail.score,
+        claims: reportClaims(framework, detail),
+        disagreements: detail.disagreements,
+        findings: detail.findings,
+        attestations: attestations.map(attestationView),
+      };
+    }, tenantId);
+  }
+}

@@ -1,0 +1,147 @@
+import { AssessmentRecipient } from '@assay/shared/contracts';
+import type { FrameworkDocument } from '../catalogue/catalogue-document';
+import type { ClaimCheck, Disagreement } from '../checks/check-results';
+import type { FindingView } from '../findings/finding-view';
+import type { ContactRow } from '../suppliers/supplier-contacts.service';
+import type { AssessmentScore } from './assessment-score';
+import { AssessmentStatus, isOverdue } from './assessment-status';
+import type { ClaimAnswer, ReviewVerdict } from './assessments.dto';
+import type { AssessmentRow, ResponseRow, ReviewRow } from './assessments.repository';
+import type { AttestationRow } from './attestations.repository';
+
+export interface ClaimReviewView {
+  verdict: ReviewVerdict;
+  comment: string | null;
+  reviewedAt: string;
+}
+
+export interface ClaimResponseView {
+  answer: ClaimAnswer;
+  justification: string | null;
+  evidenceIds: string[];
+  answeredAt: string;
+}
+
+export interface AssessmentClaimView {
+  id: string;
+  themeId: string;
+  principleId: string;
+  text: string;
+  evidenceKinds: string[];
+  response: ClaimResponseView | null;
+  review: ClaimReviewView | null;
+  /** Automated check results beside the supplier's answer. */
+  checks: ClaimCheck[];
+}
+
+export interface AssessmentSummary {
+  id: string;
+  supplierId: string;
+  productId: string | null;
+  framework: { key: string; version: string };
+  status: AssessmentStatus;
+  dueAt: string;
+  overdue: boolean;
+  claimCount: number;
+  createdAt: string;
+  sentAt: string | null;
+  submittedAt: string | null;
+  closedAt: string | null;
+}
+
+export interface AttestationView {
+  name: string;
+  role: string;
+  email: string;
+  statement: boolean;
+  responsesSha256: string;
+  signedAt: string;
+}
+
+export interface AssessmentDetail extends AssessmentSummary {
+  supplierName: string;
+  productName: string | null;
+  answeredCount: number;
+  claims: AssessmentClaimView[];
+  attestation: AttestationView | null;
+  /** The reviewer's message when the assessment was last returned to the supplier. */
+  returnMessage: string | null;
+  conclusion: string | null;
+  /** Live while the assessment is open; the stored, final score once completed. */
+  score: AssessmentScore;
+  findings: FindingView[];
+  /** Claims answered met while a supporting check failed or its evidence expired. */
+  disagreements: Disagreement[];
+}
+
+export const summaryView = (row: AssessmentRow): AssessmentSummary => ({
+  id: row.id,
+  supplierId: row.supplier_id,
+  productId: row.product_id,
+  framework: { key: row.framework_key, version: row.framework_version },
+  status: row.status,
+  dueAt: row.due_at.toISOString(),
+  overdue: isOverdue(row.status, row.due_at),
+  claimCount: row.claim_ids.length,
+  createdAt: row.created_at.toISOString(),
+  sentAt: row.sent_at?.toISOString() ?? null,
+  submittedAt: row.submitted_at?.toISOString() ?? null,
+  closedAt: row.closed_at?.toISOString() ?? null,
+});
+
+export const responseView = (row: ResponseRow): ClaimResponseView => ({
+  answer: row.answer,
+  justification: row.justification,
+  evidenceIds: row.evidence_ids,
+  answeredAt: row.answered_at.toISOString(),
+});
+
+export const attestationView = (row: AttestationRow): AttestationView => ({
+  name: row.name,
+  role: row.role,
+  email: row.email,
+  statement: row.statement,
+  responsesSha256: row.responses_sha256,
+  signedAt: row.signed_at.toISOString(),
+});
+
+/** The applicable claims of an assessment in catalogue order, with the supplier's current answers. */
+export function claimsWithResponses(
+  framework: FrameworkDocument,
+  claimIds: string[],
+  responses: ResponseRow[],
+  reviews: ReviewRow[] = [],
+  checks: Map<string, ClaimCheck[]> = new Map(),
+): AssessmentClaimView[] {
+  const applicable = new Set(claimIds);
+  const byClaim = new Map(responses.map((row) => [row.claim_id, row]));
+  const reviewByClaim = new Map(reviews.map((row) => [row.claim_id, row]));
+  return framework.themes.flatMap((theme) =>
+    theme.principles.flatMap((principle) =>
+      principle.claims
+        .filter((claim) => applicable.has(claim.id))
+        .map((claim) => {
+          const response = byClaim.get(claim.id);
+          const review = reviewByClaim.get(claim.id);
+          return {
+            id: claim.id,
+            themeId: theme.id,
+            principleId: principle.id,
+            text: claim.text,
+            evidenceKinds: claim.evidenceKinds,
+            response: response ? responseView(response) : null,
+            review: review ? { verdict: review.verdict, comment: review.comment, reviewedAt: review.reviewed_at.toISOString() } : null,
+            checks: checks.get(claim.id) ?? [],
+          };
+        }),
+    ),
+  );
+}
+
+export const recipientOf = (contact: ContactRow, portalUrl?: string): AssessmentRecipient => ({
+  contactId: contact.id,
+  name: contact.name,
+  email: contact.email,
+  isSeniorResponsibleOwner: contact.is_senior_responsible_owner,
+  ...(portalUrl ? { portalUrl } : {}),
+});

@@ -1,0 +1,209 @@
+import { updateReturning } from '@assay/shared/database';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AssessmentScore } from './assessment-score';
+import { ANSWERABLE_STATUSES, AssessmentStatus } from './assessment-status';
+import type { ClaimAnswer, ReviewVerdict } from './assessments.dto';
+
+export interface AssessmentRow {
+  tenant_id: string;
+  id: string;
+  supplier_id: string;
+  product_id: string | null;
+  framework_key: string;
+  framework_version: string;
+  claim_ids: string[];
+  status: AssessmentStatus;
+  due_at: Date;
+  created_by: string | null;
+  sent_at: Date | null;
+  submitted_at: Date | null;
+  closed_at: Date | null;
+  return_message: string | null;
+  conclusion: string | null;
+  score: AssessmentScore | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ResponseRow {
+  claim_id: string;
+  answer: ClaimAnswer;
+  justification: string | null;
+  evidence_ids: string[];
+  answered_by_contact_id: string | null;
+  answered_at: Date;
+}
+
+export interface ReviewRow {
+  claim_id: string;
+  verdict: ReviewVerdict;
+  comment: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Date;
+}
+
+export interface NewAssessment {
+  tenantId: string;
+  id: string;
+  supplierId: string;
+  productId: string | null;
+  frameworkKey: string;
+  frameworkVersion: string;
+  claimIds: string[];
+  dueAt: Date;
+  createdBy: string | null;
+  cycleDueAt: Date | null;
+}
+
+export interface AssessmentFilter {
+  supplierId?: string;
+  status?: AssessmentStatus;
+  overdue?: boolean;
+}
+
+/** The assessments table with its claims' responses and review verdicts. */
+@Injectable()
+export class AssessmentsRepository {
+  /** Inserts a draft; null when `cycleDueAt` is given and that cycle already has its assessment. */
+  async insertDraft(m: EntityManager, draft: NewAssessment): Promise<AssessmentRow | null> {
+    const [row]: AssessmentRow[] = await m.query(
+      `insert into assessments.assessments (tenant_id, id, supplier_id, product_id, framework_key, framework_version, claim_ids, status, due_at, created_by, cycle_due_at)
+       values ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10)
+       on conflict (tenant_id, supplier_id, cycle_due_at) where cycle_due_at is not null do nothing returning *`,
+      [
+        draft.tenantId,
+        draft.id,
+        draft.supplierId,
+        draft.productId,
+        draft.frameworkKey,
+        draft.frameworkVersion,
+        draft.claimIds,
+        draft.dueAt,
+        draft.createdBy,
+        draft.cycleDueAt,
+      ],
+    );
+    return row ?? null;
+  }
+
+  /** Newest first, after the cursor's id; `limit` rows at most. */
+  async page(m: EntityManager, tenantId: string, filter: AssessmentFilter, afterId: string | number | null, limit: number): Promise<AssessmentRow[]> {
+    return m.query(
+      `select * from assessments.assessments
+       where tenant_id = $1 and ($2::uuid is null or supplier_id = $2) and ($3::text is null or status = $3)
+         and ($4::boolean is null or (status = any($5::text[]) and due_at < now()) = $4)
+         and ($6::uuid is null or id < $6::uuid)
+       order by id desc limit $7`,
+      [tenantId, filter.supplierId ?? null, filter.status ?? null, filter.overdue ?? null, ANSWERABLE_STATUSES, afterId, limit],
+    );
+  }
+
+  async find(m: EntityManager, tenantId: string, id: string, lock = false): Promise<AssessmentRow | null> {
+    const [row]: AssessmentRow[] = await m.query(`select * from assessments.assessments where tenant_id = $1 and id = $2${lock ? ' for update' : ''}`, [
+      tenantId,
+      id,
+    ]);
+    return row ?? null;
+  }
+
+  /** The assessments an automated check result feeds: the one named, else the supplier's open ones. */
+  async checkTargets(m: EntityManager, tenantId: string, supplierId: string, assessmentId: string | null): Promise<Pick<AssessmentRow, 'id' | 'claim_ids'>[]> {
+    return m.query(
+      `select id, claim_ids from assessments.assessments
+       where tenant_id = $1 and supplier_id = $2 and (case when $3::uuid is null then status not in ('completed', 'cancelled') else id = $3::uuid end)`,
+      [tenantId, supplierId, assessmentId],
+    );
+  }
+
+  markSent(m: EntityManager, row: AssessmentRow): Promise<AssessmentRow> {
+    return this.setStatus(m, row, `status = 'sent', sent_at = now()`);
+  }
+
+  /** `sent` becomes `in_progress` with the first answer. */
+  async markInProgress(m: EntityManager, row: AssessmentRow): Promise<void> {
+    await m.query(`update assessments.assessments set status = 'in_progress', updated_at = now() where tenant_id = $1 and id = $2`, [row.tenant_id, row.id]);
+  }
+
+  markSubmitted(m: EntityManager, row: AssessmentRow): Promise<AssessmentRow> {
+    return this.setStatus(m, row, `status = 'submitted', submitted_at = now()`);
+  }
+
+  markInReview(m: EntityManager, row: AssessmentRow): Promise<AssessmentRow> {
+    return this.setStatus(m, row, `status = 'in_review'`);
+  }
+
+  markReturned(m: EntityManager, row: AssessmentRow, message: string): Promise<AssessmentRow> {
+    return this.setStatus(m, row, `status = 'returned', return_message = $3`, [message]);
+  }
+
+  markCompleted(m: EntityManager, row: AssessmentRow, conclusion: string | null, score: AssessmentScore): Promise<AssessmentRow> {
+    return this.setStatus(m, row, `status = 'completed', closed_at = now(), conclusion = $3, score = $4, overall_score = $5`, [
+      conclusion,
+      JSON.stringify(score),
+      score.overall,
+    ]);
+  }
+
+  markCancelled(m: EntityManager, row: AssessmentRow): Promise<AssessmentRow> {
+    return this.setStatus(m, row, `status = 'cancelled', closed_at = now()`);
+  }
+
+  /** The current answers to the assessment's applicable claims. */
+  async responses(m: EntityManager, row: AssessmentRow): Promise<ResponseRow[]> {
+    return m.query(
+      `select claim_id, answer, justification, evidence_ids, answered_by_contact_id, answered_at from assessments.claim_responses
+       where tenant_id = $1 and assessment_id = $2 and claim_id = any($3::text[])`,
+      [row.tenant_id, row.id, row.claim_ids],
+    );
+  }
+
+  /** Stores an answer to one claim, replacing an earlier answer to it. */
+  async saveResponse(
+    m: EntityManager,
+    row: AssessmentRow,
+    response: { id: string; claimId: string; answer: ClaimAnswer; justification: string | null; evidenceIds: string[]; contactId: string },
+  ): Promise<ResponseRow> {
+    const [saved]: ResponseRow[] = await m.query(
+      `insert into assessments.claim_responses (tenant_id, id, assessment_id, claim_id, answer, justification, evidence_ids, answered_by_contact_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)
+       on conflict (tenant_id, assessment_id, claim_id) do update set answer = excluded.answer, justification = excluded.justification,
+         evidence_ids = excluded.evidence_ids, answered_by_contact_id = excluded.answered_by_contact_id, answered_at = now()
+       returning claim_id, answer, justification, evidence_ids, answered_by_contact_id, answered_at`,
+      [row.tenant_id, response.id, row.id, response.claimId, response.answer, response.justification, response.evidenceIds, response.contactId],
+    );
+    return saved as ResponseRow;
+  }
+
+  /** The reviewer's verdicts on the assessment's claims. */
+  async reviews(m: EntityManager, row: AssessmentRow): Promise<ReviewRow[]> {
+    return m.query(`select claim_id, verdict, comment, reviewed_by, reviewed_at from assessments.claim_reviews where tenant_id = $1 and assessment_id = $2`, [
+      row.tenant_id,
+      row.id,
+    ]);
+  }
+
+  /** Stores a verdict on one claim, replacing an earlier verdict on it. */
+  async saveReview(
+    m: EntityManager,
+    row: AssessmentRow,
+    review: { id: string; claimId: string; verdict: ReviewVerdict; comment: string | null; reviewedBy: string | null },
+  ): Promise<void> {
+    await m.query(
+      `insert into assessments.claim_reviews (tenant_id, id, assessment_id, claim_id, verdict, comment, reviewed_by)
+       values ($1, $2, $3, $4, $5, $6, $7)
+       on conflict (tenant_id, assessment_id, claim_id) do update set verdict = excluded.verdict, comment = excluded.comment,
+         reviewed_by = excluded.reviewed_by, reviewed_at = now()`,
+      [row.tenant_id, review.id, row.id, review.claimId, review.verdict, review.comment, review.reviewedBy],
+    );
+  }
+
+  private async setStatus(m: EntityManager, row: AssessmentRow, sets: string, params: unknown[] = []): Promise<AssessmentRow> {
+    const [updated] = await updateReturning<AssessmentRow>(
+      m,
+      `update assessments.assessments set ${sets}, updated_at = now() where tenant_id = $1 and id = $2 returning *`,
+      [row.tenant_id, row.id, ...params],
+    );
+    return updated as AssessmentRow;
+  }
+}

@@ -1,0 +1,15 @@
+import type { DomainEvent } from '@assay/shared/contracts';
+import { OnEvent } from '@assay/shared/queue';
+import { Injectable } from '@nestjs/common';
+import { CheckResultsService } from './check-results.service';
+
+/** Keeps automated check results from the evidence service's `evidence.processed` events. */
+@Injectable()
+export class CheckResultsListener {
+  constructor(private readonly checkResults: CheckResultsService) {}
+
+  @OnEvent({ types: ['evidence.processed'], name: 'assessments.checks' })
+  onEvidenceProcessed(event: DomainEvent): Promise<void> {
+    return this.checkResults.record(event);
+  }
+}

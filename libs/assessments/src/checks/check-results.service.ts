@@ -1,0 +1,54 @@
+import type { DomainEvent, EvidenceProcessedEventData } from '@assay/shared/contracts';
+import { TenantDatabase } from '@assay/shared/database';
+import { Injectable, Logger } from '@nestjs/common';
+import { AssessmentsRepository } from '../assessments/assessments.repository';
+import { validChecks } from './check-results';
+import { CheckResultsRepository } from './check-results.repository';
+
+/**
+ * Automated check results from the evidence service, kept per assessment and claim: an event naming
+ * an assessment feeds that one, otherwise every open assessment of the supplier. Replays change
+ * nothing; an older event never overwrites a newer result.
+ */
+@Injectable()
+export class CheckResultsService {
+  private readonly logger = new Logger(CheckResultsService.name);
+
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly assessments: AssessmentsRepository,
+    private readonly checkResults: CheckResultsRepository,
+  ) {}
+
+  async record(event: DomainEvent): Promise<void> {
+    const data = event.data as Partial<EvidenceProcessedEventData>;
+    const checks = validChecks(data);
+    if (!checks) {
+      // A payload that does not match can never succeed: given up, not retried.
+      this.logger.warn(`skipping malformed ${event.type} ${event.id}`);
+      return;
+    }
+    await this.database.run(async (m) => {
+      const assessments = await this.assessments.checkTargets(m, event.tenantId, data.supplierId as string, data.assessmentId ?? null);
+      for (const assessment of assessments) {
+        for (const check of checks) {
+          for (const claimId of new Set(check.claimIds)) {
+            if (!assessment.claim_ids.includes(claimId)) continue;
+            await this.checkResults.upsert(m, event.tenantId, {
+              assessmentId: assessment.id,
+              claimId,
+              evidenceId: data.evidenceId as string,
+              checkKey: check.key,
+              result: check.result,
+              detail: check.detail.slice(0, 2000),
+              evidenceKind: data.kind as string,
+              validUntil: data.validUntil ?? null,
+              eventId: event.id,
+              eventAt: event.timestamp,
+            });
+          }
+        }
+      }
+    }, event.tenantId);
+  }
+}

@@ -1,0 +1,87 @@
+import { updateReturning } from '@assay/shared/database';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+export interface NewPortalToken {
+  id: string;
+  assessmentId: string;
+  contactId: string;
+  tokenHash: string;
+  createdBy: string | null;
+  expiresAt: Date;
+}
+
+export interface PortalTokenRow {
+  id: string;
+  contact_id: string;
+  created_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+/** A token with what its check needs: its assessment's status and whether its contact was removed. */
+export interface TokenCheckRow {
+  id: string;
+  assessment_id: string;
+  contact_id: string;
+  token_hash: string;
+  expires_at: Date;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+  status: string;
+  contact_removed_at: Date | null;
+}
+
+/** Supplier portal tokens, stored as hashes. */
+@Injectable()
+export class PortalTokensRepository {
+  async insert(m: EntityManager, tenantId: string, token: NewPortalToken): Promise<void> {
+    await m.query(
+      `insert into assessments.portal_tokens (tenant_id, id, assessment_id, contact_id, token_hash, created_by, expires_at) values ($1, $2, $3, $4, $5, $6, $7)`,
+      [tenantId, token.id, token.assessmentId, token.contactId, token.tokenHash, token.createdBy, token.expiresAt],
+    );
+  }
+
+  /** The assessment's links, oldest first. */
+  async ofAssessment(m: EntityManager, tenantId: string, assessmentId: string): Promise<PortalTokenRow[]> {
+    return m.query(
+      `select id, contact_id, created_at, expires_at, revoked_at, last_used_at from assessments.portal_tokens where tenant_id = $1 and assessment_id = $2 order by id`,
+      [tenantId, assessmentId],
+    );
+  }
+
+  /** Revokes one link of the assessment (again: no change); false when it has no such link. */
+  async revoke(m: EntityManager, tenantId: string, assessmentId: string, id: string): Promise<boolean> {
+    const [row] = await updateReturning<{ id: string }>(
+      m,
+      `update assessments.portal_tokens set revoked_at = coalesce(revoked_at, now()) where tenant_id = $1 and assessment_id = $2 and id = $3 returning id`,
+      [tenantId, assessmentId, id],
+    );
+    return Boolean(row);
+  }
+
+  /** Ends every link of an assessment: they stop working on the next request. */
+  async expireAll(m: EntityManager, tenantId: string, assessmentId: string): Promise<void> {
+    await m.query(`update assessments.portal_tokens set expires_at = least(expires_at, now()) where tenant_id = $1 and assessment_id = $2`, [
+      tenantId,
+      assessmentId,
+    ]);
+  }
+
+  async findByHash(m: EntityManager, tenantId: string, tokenHash: string): Promise<TokenCheckRow | null> {
+    const [row]: TokenCheckRow[] = await m.query(
+      `select t.id, t.assessment_id, t.contact_id, t.token_hash, t.expires_at, t.revoked_at, t.last_used_at, a.status, c.removed_at as contact_removed_at
+       from assessments.portal_tokens t
+       join assessments.assessments a on a.tenant_id = t.tenant_id and a.id = t.assessment_id
+       join assessments.supplier_contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id
+       where t.tenant_id = $1 and t.token_hash = $2`,
+      [tenantId, tokenHash],
+    );
+    return row ?? null;
+  }
+
+  async markUsed(m: EntityManager, tenantId: string, id: string): Promise<void> {
+    await m.query(`update assessments.portal_tokens set last_used_at = now() where tenant_id = $1 and id = $2`, [tenantId, id]);
+  }
+}

@@ -1,0 +1,50 @@
+import { GatewayInternal, PortalAccess } from '@assay/shared/auth';
+import { NotFoundProblem } from '@assay/shared/http';
+import { RequestContext } from '@assay/shared/tenancy-context';
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CLAIM_ID } from '../assessments/assessments.dto';
+import { PortalTokensService } from './portal-tokens.service';
+import { ClaimResponseDto, SubmitAssessmentDto, VerifyPortalTokenDto } from './portal.dto';
+import { PortalService } from './portal.service';
+
+@ApiTags('Supplier portal')
+@Controller('api/v1/portal/assessment')
+@PortalAccess()
+export class PortalController {
+  constructor(private readonly portal: PortalService) {}
+
+  @Get()
+  @ApiOperation({ summary: "The portal token's assessment: customer, supplier, due date, status, applicable claims with current answers" })
+  view() {
+    return this.portal.view(RequestContext.portalIdentity);
+  }
+
+  @Put('responses/:claimId')
+  @ApiOperation({ summary: 'Answer one claim (justification required for not_applicable and not_met)' })
+  answer(@Param('claimId') claimId: string, @Body() body: ClaimResponseDto) {
+    if (!CLAIM_ID.test(claimId)) throw new NotFoundProblem(`Claim ${claimId.slice(0, 20)}`);
+    return this.portal.answer(RequestContext.portalIdentity, claimId, body);
+  }
+
+  @Post('submit')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Submit every answer with the Senior Responsible Owner's attestation" })
+  submit(@Body() body: SubmitAssessmentDto) {
+    return this.portal.submit(RequestContext.portalIdentity, body.attestation);
+  }
+}
+
+/** The portal token check the gateway makes before it knows the tenant. Not routed from outside. */
+@ApiExcludeController()
+@Controller('internal/credentials')
+@GatewayInternal()
+export class PortalCredentialsController {
+  constructor(private readonly tokens: PortalTokensService) {}
+
+  @Post('portal-token')
+  @HttpCode(200)
+  async verifyPortalToken(@Body() body: VerifyPortalTokenDto) {
+    return { portal: await this.tokens.verify(body.token) };
+  }
+}

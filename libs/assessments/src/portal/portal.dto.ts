@@ -1,0 +1,73 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  Equals,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { CLAIM_ANSWERS, ClaimAnswer, MAX_EVIDENCE_PER_CLAIM } from '../assessments/assessments.dto';
+
+export class ClaimResponseDto {
+  @ApiProperty({ enum: CLAIM_ANSWERS })
+  @IsIn(CLAIM_ANSWERS)
+  answer!: ClaimAnswer;
+
+  @ApiPropertyOptional({ description: 'Required for not_applicable and not_met' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  justification?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_EVIDENCE_PER_CLAIM)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  evidenceIds?: string[];
+}
+
+export class AttestationDto {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ example: 'Chief Technology Officer' })
+  @IsString()
+  @Length(1, 200)
+  role!: string;
+
+  @ApiProperty()
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ description: 'Must be true: the signatory confirms the answers are accurate' })
+  @Equals(true, { message: 'statement must be true' })
+  statement!: true;
+}
+
+export class SubmitAssessmentDto {
+  @ApiProperty({ type: AttestationDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AttestationDto)
+  attestation!: AttestationDto;
+}
+
+export class VerifyPortalTokenDto {
+  @IsString()
+  @MaxLength(256)
+  token!: string;
+}
