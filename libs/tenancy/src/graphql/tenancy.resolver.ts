@@ -110,19 +110,19 @@ export class TenancyResolver {
   @Access('tenant:manage')
   updateTenant(@Args('input') input: UpdateTenantInput) {
     const settings = input.settings ? JSON.parse(JSON.stringify(input.settings)) : undefined;
-    return this.tenants.update(RequestContext.identity, { name: input.name, settings });
+    return this.tenants.update(RequestContext.tenantIdentity, { name: input.name, settings });
   }
 
   @Mutation(() => Member)
   @Access('members:manage')
   changeMemberRole(@Args('userId', { type: () => ID }) userId: string, @Args('role') value: string) {
-    return this.memberService.changeRole(RequestContext.identity, id(userId, 'Member'), role(value));
+    return this.memberService.changeRole(RequestContext.tenantIdentity, id(userId, 'Member'), role(value));
   }
 
   @Mutation(() => Boolean)
   @Access('members:manage')
   async removeMember(@Args('userId', { type: () => ID }) userId: string) {
-    await this.memberService.remove(RequestContext.identity, id(userId, 'Member'));
+    await this.memberService.remove(RequestContext.tenantIdentity, id(userId, 'Member'));
     return true;
   }
 
@@ -130,25 +130,25 @@ export class TenancyResolver {
   @Access('members:manage')
   inviteMember(@Args('email') email: string, @Args('role') value: string) {
     if (email.length > 254 || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new ProblemException(400, 'email must be an email address');
-    return this.memberService.invite(RequestContext.identity, { email, role: role(value) });
+    return this.memberService.invite(RequestContext.tenantIdentity, { email, role: role(value) });
   }
 
   @Mutation(() => Boolean)
   @Access('members:manage')
   async revokeInvitation(@Args('id', { type: () => ID }) invitationId: string) {
-    await this.memberService.revokeInvitation(RequestContext.identity, id(invitationId, 'Invitation'));
+    await this.memberService.revokeInvitation(RequestContext.tenantIdentity, id(invitationId, 'Invitation'));
     return true;
   }
 
   @Mutation(() => CreatedApiKey)
   @Access('api-keys:manage')
   createApiKey(@Args('input') input: CreateApiKeyInput) {
-    return this.keys.create(RequestContext.identity, input);
+    return this.keys.create(RequestContext.tenantIdentity, input);
   }
 
   @Mutation(() => ApiKey)
   @Access('api-keys:manage')
   revokeApiKey(@Args('id', { type: () => ID }) keyId: string) {
-    return this.keys.revoke(RequestContext.identity, id(keyId, 'API key'));
+    return this.keys.revoke(RequestContext.tenantIdentity, id(keyId, 'API key'));
   }
 }

@@ -24,7 +24,7 @@ export class MembersController {
   @Access('members:manage')
   @ApiOperation({ summary: "Change a member's role (only owners change owners; one owner always remains)" })
   changeRole(@Param('userId', ParseUUIDPipe) userId: string, @Body() body: ChangeRoleDto) {
-    return this.members.changeRole(RequestContext.identity, userId, body.role);
+    return this.members.changeRole(RequestContext.tenantIdentity, userId, body.role);
   }
 
   @Delete(':userId')
@@ -32,7 +32,7 @@ export class MembersController {
   @Access('members:manage')
   @ApiOperation({ summary: 'Remove a member (their sessions end at once; the last owner cannot be removed)' })
   async remove(@Param('userId', ParseUUIDPipe) userId: string): Promise<void> {
-    await this.members.remove(RequestContext.identity, userId);
+    await this.members.remove(RequestContext.tenantIdentity, userId);
   }
 }
 
@@ -45,7 +45,7 @@ export class InvitationsController {
   @Access('members:manage')
   @ApiOperation({ summary: 'Invite someone by email (single-use link, valid 7 days)' })
   invite(@Body() body: InviteDto) {
-    return this.members.invite(RequestContext.identity, body);
+    return this.members.invite(RequestContext.tenantIdentity, body);
   }
 
   @Get()
@@ -60,7 +60,7 @@ export class InvitationsController {
   @Access('members:manage')
   @ApiOperation({ summary: 'Withdraw a pending invitation' })
   async revoke(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    await this.members.revokeInvitation(RequestContext.identity, id);
+    await this.members.revokeInvitation(RequestContext.tenantIdentity, id);
   }
 
   @Post('accept')
