@@ -14,6 +14,7 @@ import { SessionStore } from './identity/session.store';
 import { SessionsRepository } from './identity/sessions.repository';
 import { UsersRepository } from './identity/users.repository';
 import { InvitationsRepository } from './members/invitations.repository';
+import { InvitationsService } from './members/invitations.service';
 import { InvitationsController, MembersController } from './members/members.controller';
 import { MembersService } from './members/members.service';
 import { MembershipsRepository } from './members/memberships.repository';
@@ -54,6 +55,7 @@ export const TENANCY_RESOLVERS = [TenancyResolver];
     AccountService,
     TenantService,
     MembersService,
+    InvitationsService,
     ApiKeysService,
     AuditService,
     TenancyResolver,

@@ -8,6 +8,7 @@ import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditService } from '../audit/audit.service';
 import { AccountService } from '../identity/account.service';
+import { InvitationsService } from '../members/invitations.service';
 import { MembersService } from '../members/members.service';
 import { TenantService } from '../tenant/tenant.service';
 import {
@@ -51,6 +52,7 @@ export class TenancyResolver {
     private readonly account: AccountService,
     private readonly tenants: TenantService,
     private readonly memberService: MembersService,
+    private readonly invitationService: InvitationsService,
     private readonly keys: ApiKeysService,
     private readonly audit: AuditService,
   ) {}
@@ -79,7 +81,7 @@ export class TenancyResolver {
   @Query(() => [Invitation])
   @Access('members:manage')
   invitations() {
-    return this.memberService.listInvitations(RequestContext.tenantId);
+    return this.invitationService.list(RequestContext.tenantId);
   }
 
   @Query(() => ApiKeyConnection)
@@ -130,13 +132,13 @@ export class TenancyResolver {
   @Access('members:manage')
   inviteMember(@Args('email') email: string, @Args('role') value: string) {
     if (email.length > 254 || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new ProblemException(400, 'email must be an email address');
-    return this.memberService.invite(RequestContext.tenantIdentity, { email, role: role(value) });
+    return this.invitationService.invite(RequestContext.tenantIdentity, { email, role: role(value) });
   }
 
   @Mutation(() => Boolean)
   @Access('members:manage')
   async revokeInvitation(@Args('id', { type: () => ID }) invitationId: string) {
-    await this.memberService.revokeInvitation(RequestContext.tenantIdentity, id(invitationId, 'Invitation'));
+    await this.invitationService.revoke(RequestContext.tenantIdentity, id(invitationId, 'Invitation'));
     return true;
   }
 
