@@ -108,6 +108,20 @@ describe('sign-up and sign-in', () => {
     expect(session.revoke_reason).toBe('refresh_token_reuse');
   });
 
+  it('refuses to refresh a session whose membership has ended, saying so, and ends the session', async () => {
+    const org = await signupTenant();
+    const member = await addMember(org.accessToken, 'viewer');
+    // The membership goes without its sessions being ended with it (removal through the API ends them too).
+    await owner.query(`delete from tenancy.memberships where tenant_id = $1 and user_id = $2`, [org.tenant.id, member.userId]);
+    const refused = await gateway('/api/v1/auth/refresh', { method: 'POST', json: { refreshToken: member.refreshToken } });
+    expect(refused.status).toBe(401);
+    expect(refused.body.detail).toBe('The membership of this session has ended');
+    expect(refused.body.detail).not.toMatch(/already used/);
+    expect((await gateway('/api/v1/me', { headers: bearer(member.accessToken) })).status).toBe(401);
+    const [session] = await owner.query(`select revoke_reason from tenancy.sessions where tenant_id = $1 and user_id = $2`, [org.tenant.id, member.userId]);
+    expect(session.revoke_reason).toBe('membership_ended');
+  });
+
   it('logout ends the session at once', async () => {
     const org = await signupTenant();
     expect((await gateway('/api/v1/auth/logout', { method: 'POST', json: {}, headers: bearer(org.accessToken) })).status).toBe(204);

@@ -28,7 +28,6 @@ export interface RestProxyDeps {
 /** Headers a client may never set on the way in: the gateway alone speaks for identity. */
 const STRIPPED_REQUEST_HEADERS = [INTERNAL_IDENTITY_HEADER, 'authorization', 'cookie', 'x-request-id', 'idempotency-key', 'connection', 'keep-alive'];
 const JSON_BODY_LIMIT = 1024 * 1024;
-const UPLOAD_BODY_LIMIT = Number(process.env['EVIDENCE_MAX_BYTES'] ?? 50 * 1024 * 1024);
 const errors = new ProblemDetailsFilter();
 
 function sendProblem(reply: FastifyReply, error: unknown): FastifyReply {
@@ -60,8 +59,9 @@ export async function authenticateAndLimit(deps: Pick<RestProxyDeps, 'authentica
  */
 export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyDeps): Promise<void> {
   fastify.removeAllContentTypeParsers();
-  // The raw request stream becomes the body, which reply-from pipes upstream without buffering.
-  fastify.addContentTypeParser('multipart/form-data', { bodyLimit: UPLOAD_BODY_LIMIT }, (_request, payload, done) => done(null, payload));
+  // The raw request stream becomes the body, which reply-from pipes upstream without buffering; uploads
+  // are bounded by the same validated limit the evidence service applies.
+  fastify.addContentTypeParser('multipart/form-data', { bodyLimit: deps.config.evidence.maxBytes }, (_request, payload, done) => done(null, payload));
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT }, (_request, body, done) => done(null, body));
   await fastify.register(replyFrom, {
     undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 300_000 },

@@ -143,6 +143,29 @@ describe('loadConfig', () => {
     expect(() => introspection({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'yes please' })).toThrow(/GRAPHQL_INTROSPECTION must be true or false/);
   });
 
+  it('caps concurrent password hashes at 1 to 64 (default 4) and refuses anything else at startup', () => {
+    expect(loadConfig('worker', base).passwordHashConcurrency).toBe(4);
+    expect(loadConfig('worker', { ...base, PASSWORD_HASH_CONCURRENCY: '16' }).passwordHashConcurrency).toBe(16);
+    // 0 would let no sign-in through; a non-number used to switch the cap off.
+    for (const bad of ['0', '65', 'four', '2.5', '-1']) {
+      expect(() => loadConfig('worker', { ...base, PASSWORD_HASH_CONCURRENCY: bad })).toThrow(ConfigError);
+      expect(() => loadConfig('worker', { ...base, PASSWORD_HASH_CONCURRENCY: bad })).toThrow(
+        `PASSWORD_HASH_CONCURRENCY must be an integer between 1 and 64 (got "${bad}")`,
+      );
+    }
+  });
+
+  it('refuses an evidence size limit out of range, for the gateway and the evidence service alike', () => {
+    const gateway = { ...base, INTERNAL_TOKEN_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----x', ACCESS_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x' };
+    expect(loadConfig('gateway', { ...gateway, EVIDENCE_MAX_BYTES: '2048' }).evidence.maxBytes).toBe(2048);
+    expect(() => loadConfig('gateway', { ...gateway, EVIDENCE_MAX_BYTES: 'lots' })).toThrow(
+      'EVIDENCE_MAX_BYTES must be an integer between 1024 and 1073741824 (got "lots")',
+    );
+    expect(() => loadConfig('evidence', { ...base, INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x', EVIDENCE_MAX_BYTES: '0' })).toThrow(
+      /EVIDENCE_MAX_BYTES must be an integer/,
+    );
+  });
+
   it('refuses unsafe role names', () => {
     expect(() => loadConfig('worker', { ...base, DATABASE_APP_ROLE: 'app; drop table x' })).toThrow(/DATABASE_APP_ROLE/);
   });

@@ -81,6 +81,8 @@ export interface AppConfig {
   dataDir: string;
   schedulerTickMs: number;
   webhookAllowPrivate: boolean;
+  /** argon2id hashes running at once per tenancy process; more wait in a bounded queue (then 503). */
+  passwordHashConcurrency: number;
   notifications: NotificationsConfig;
   evidence: EvidenceConfig;
   graphqlIntrospection: boolean;
@@ -197,6 +199,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     dataDir,
     schedulerTickMs: read.integer('SCHEDULER_TICK_MS', 60_000, { min: 100, max: 86_400_000 }),
     webhookAllowPrivate: read.boolean('WEBHOOK_ALLOW_PRIVATE', false),
+    passwordHashConcurrency: read.integer('PASSWORD_HASH_CONCURRENCY', 4, { min: 1, max: 64 }),
     notifications: {
       webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 10_000, { min: 100, max: 60_000 }),
       webhookRetryBaseMs: read.integer('WEBHOOK_RETRY_BASE_MS', 90_000, { min: 10, max: 86_400_000 }),

@@ -15,7 +15,7 @@ export class ApiKeysController {
   @Post()
   @ApiOperation({ summary: 'Create an API key; `key` is in this response only' })
   create(@Body() body: CreateApiKeyDto) {
-    return this.keys.create(RequestContext.identity, body);
+    return this.keys.create(RequestContext.tenantIdentity, body);
   }
 
   @Get()
@@ -33,7 +33,7 @@ export class ApiKeysController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a key: the next request with it is refused' })
   async revoke(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    await this.keys.revoke(RequestContext.identity, id);
+    await this.keys.revoke(RequestContext.tenantIdentity, id);
   }
 }
 

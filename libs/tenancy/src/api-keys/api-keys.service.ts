@@ -1,9 +1,10 @@
 import { credentialHash, generateApiKey, hashesEqual, parseApiKey } from '@assay/shared/auth';
-import { API_KEY_SCOPES, ApiKeyScope, Identity, isApiKeyScope } from '@assay/shared/contracts';
-import { TenantDatabase, newId, updateReturning } from '@assay/shared/database';
+import { API_KEY_SCOPES, ApiKeyScope, TenantIdentity, isApiKeyScope } from '@assay/shared/contracts';
+import { TenantDatabase, newId } from '@assay/shared/database';
 import { NotFoundProblem, Page, ProblemException, decodeCursor, toPage } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import { audit } from '../tenancy-writes';
+import { ApiKeyRow, ApiKeysRepository } from './api-keys.repository';
 
 export interface ApiKeyView {
   id: string;
@@ -15,19 +16,6 @@ export interface ApiKeyView {
   revokedAt: string | null;
   lastUsedAt: string | null;
   status: 'active' | 'revoked' | 'expired';
-}
-
-interface ApiKeyRow {
-  tenant_id: string;
-  id: string;
-  name: string;
-  prefix: string;
-  key_hash: string;
-  scopes: string[];
-  created_at: Date;
-  expires_at: Date | null;
-  revoked_at: Date | null;
-  last_used_at: Date | null;
 }
 
 /** What the gateway learns from a valid key. */
@@ -56,10 +44,13 @@ const view = (row: ApiKeyRow): ApiKeyView => ({
 /** API keys: shown once, stored as SHA-256, scoped, expiring, revocable with effect on the next request. */
 @Injectable()
 export class ApiKeysService {
-  constructor(private readonly database: TenantDatabase) {}
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly keys: ApiKeysRepository,
+  ) {}
 
-  async create(identity: Identity, input: { name: string; scopes: string[]; expiresAt?: string }): Promise<ApiKeyView & { key: string }> {
-    const tenantId = identity.tenantId as string;
+  async create(identity: TenantIdentity, input: { name: string; scopes: string[]; expiresAt?: string }): Promise<ApiKeyView & { key: string }> {
+    const { tenantId } = identity;
     const unknown = input.scopes.filter((scope) => !isApiKeyScope(scope));
     if (unknown.length || input.scopes.length === 0) {
       throw new ProblemException(400, `Scopes must be a non-empty list of: ${API_KEY_SCOPES.join(', ')}`, {
@@ -79,52 +70,43 @@ export class ApiKeysService {
     const { key, prefix } = generateApiKey(id);
     const scopes = [...new Set(input.scopes)].sort();
     return this.database.run(async (m) => {
-      const [row]: ApiKeyRow[] = await m.query(
-        `insert into tenancy.api_keys (tenant_id, id, name, prefix, key_hash, scopes, created_by, expires_at) values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
-        [tenantId, id, input.name, prefix, credentialHash(key), scopes, identity.principalId, expiresAt],
-      );
+      const row = await this.keys.insert(m, {
+        tenantId,
+        id,
+        name: input.name,
+        prefix,
+        keyHash: credentialHash(key),
+        scopes,
+        createdBy: identity.principalId,
+        expiresAt,
+      });
       await audit(m, tenantId, {
         action: 'api_key.created',
         targetType: 'api_key',
         targetId: id,
         changes: { name: input.name, prefix, scopes, expiresAt: expiresAt?.toISOString() ?? null },
       });
-      return { ...view(row as ApiKeyRow), key };
+      return { ...view(row), key };
     }, tenantId);
   }
 
   async list(tenantId: string, limit: number, cursor?: string): Promise<Page<ApiKeyView>> {
-    const after = decodeCursor(cursor, ['uuid']);
-    const rows: ApiKeyRow[] = await this.database.run(
-      (m) =>
-        m.query(`select * from tenancy.api_keys where tenant_id = $1 and ($2::uuid is null or id < $2::uuid) order by id desc limit $3`, [
-          tenantId,
-          after?.[0] ?? null,
-          limit + 1,
-        ]),
-      tenantId,
-    );
+    const after = decodeCursor(cursor, ['uuid'])?.[0];
+    const rows = await this.database.run((m) => this.keys.list(m, tenantId, typeof after === 'string' ? after : null, limit + 1), tenantId);
     const page = toPage(rows, limit, (row) => [row.id]);
     return { data: page.data.map(view), nextCursor: page.nextCursor };
   }
 
   async get(tenantId: string, id: string): Promise<ApiKeyView> {
-    const [row]: ApiKeyRow[] = await this.database.run(
-      (m) => m.query(`select * from tenancy.api_keys where tenant_id = $1 and id = $2`, [tenantId, id]),
-      tenantId,
-    );
+    const row = await this.database.run((m) => this.keys.find(m, tenantId, id), tenantId);
     if (!row) throw new NotFoundProblem('API key');
     return view(row);
   }
 
-  async revoke(identity: Identity, id: string): Promise<ApiKeyView> {
-    const tenantId = identity.tenantId as string;
+  async revoke(identity: TenantIdentity, id: string): Promise<ApiKeyView> {
+    const { tenantId } = identity;
     return this.database.run(async (m) => {
-      const [row] = await updateReturning<ApiKeyRow>(
-        m,
-        `update tenancy.api_keys set revoked_at = coalesce(revoked_at, now()) where tenant_id = $1 and id = $2 returning *`,
-        [tenantId, id],
-      );
+      const row = await this.keys.revoke(m, tenantId, id);
       if (!row) throw new NotFoundProblem('API key');
       await audit(m, tenantId, { action: 'api_key.revoked', targetType: 'api_key', targetId: id, changes: { prefix: row.prefix } });
       return view(row);
@@ -139,14 +121,11 @@ export class ApiKeysService {
     const parsed = parseApiKey(key);
     if (!parsed) return null;
     return this.database.runAsSystem(async (m) => {
-      const [row]: ApiKeyRow[] = await m.query(
-        `select tenant_id, id, key_hash, scopes, expires_at, revoked_at, last_used_at from tenancy.api_keys where id = $1`,
-        [parsed.keyId],
-      );
+      const row = await this.keys.findCredential(m, parsed.keyId);
       if (!row || !hashesEqual(row.key_hash, credentialHash(key))) return null;
       if (row.revoked_at || (row.expires_at && row.expires_at <= new Date())) return null;
       if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
-        await m.query(`update tenancy.api_keys set last_used_at = now() where id = $1`, [row.id]);
+        await this.keys.stampUse(m, row.id);
       }
       return { tenantId: row.tenant_id, keyId: row.id, scopes: row.scopes };
     });

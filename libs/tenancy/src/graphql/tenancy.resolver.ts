@@ -8,6 +8,7 @@ import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditService } from '../audit/audit.service';
 import { AccountService } from '../identity/account.service';
+import { InvitationsService } from '../members/invitations.service';
 import { MembersService } from '../members/members.service';
 import { TenantService } from '../tenant/tenant.service';
 import {
@@ -51,6 +52,7 @@ export class TenancyResolver {
     private readonly account: AccountService,
     private readonly tenants: TenantService,
     private readonly memberService: MembersService,
+    private readonly invitationService: InvitationsService,
     private readonly keys: ApiKeysService,
     private readonly audit: AuditService,
   ) {}
@@ -79,7 +81,7 @@ export class TenancyResolver {
   @Query(() => [Invitation])
   @Access('members:manage')
   invitations() {
-    return this.memberService.listInvitations(RequestContext.tenantId);
+    return this.invitationService.list(RequestContext.tenantId);
   }
 
   @Query(() => ApiKeyConnection)
@@ -110,19 +112,19 @@ export class TenancyResolver {
   @Access('tenant:manage')
   updateTenant(@Args('input') input: UpdateTenantInput) {
     const settings = input.settings ? JSON.parse(JSON.stringify(input.settings)) : undefined;
-    return this.tenants.update(RequestContext.identity, { name: input.name, settings });
+    return this.tenants.update(RequestContext.tenantIdentity, { name: input.name, settings });
   }
 
   @Mutation(() => Member)
   @Access('members:manage')
   changeMemberRole(@Args('userId', { type: () => ID }) userId: string, @Args('role') value: string) {
-    return this.memberService.changeRole(RequestContext.identity, id(userId, 'Member'), role(value));
+    return this.memberService.changeRole(RequestContext.tenantIdentity, id(userId, 'Member'), role(value));
   }
 
   @Mutation(() => Boolean)
   @Access('members:manage')
   async removeMember(@Args('userId', { type: () => ID }) userId: string) {
-    await this.memberService.remove(RequestContext.identity, id(userId, 'Member'));
+    await this.memberService.remove(RequestContext.tenantIdentity, id(userId, 'Member'));
     return true;
   }
 
@@ -130,25 +132,25 @@ export class TenancyResolver {
   @Access('members:manage')
   inviteMember(@Args('email') email: string, @Args('role') value: string) {
     if (email.length > 254 || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new ProblemException(400, 'email must be an email address');
-    return this.memberService.invite(RequestContext.identity, { email, role: role(value) });
+    return this.invitationService.invite(RequestContext.tenantIdentity, { email, role: role(value) });
   }
 
   @Mutation(() => Boolean)
   @Access('members:manage')
   async revokeInvitation(@Args('id', { type: () => ID }) invitationId: string) {
-    await this.memberService.revokeInvitation(RequestContext.identity, id(invitationId, 'Invitation'));
+    await this.invitationService.revoke(RequestContext.tenantIdentity, id(invitationId, 'Invitation'));
     return true;
   }
 
   @Mutation(() => CreatedApiKey)
   @Access('api-keys:manage')
   createApiKey(@Args('input') input: CreateApiKeyInput) {
-    return this.keys.create(RequestContext.identity, input);
+    return this.keys.create(RequestContext.tenantIdentity, input);
   }
 
   @Mutation(() => ApiKey)
   @Access('api-keys:manage')
   revokeApiKey(@Args('id', { type: () => ID }) keyId: string) {
-    return this.keys.revoke(RequestContext.identity, id(keyId, 'API key'));
+    return this.keys.revoke(RequestContext.tenantIdentity, id(keyId, 'API key'));
   }
 }

@@ -4,30 +4,22 @@ import { TenantDatabase, newId } from '@assay/shared/database';
 import { ProblemException } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { MembershipRow, MembershipsRepository } from '../members/memberships.repository';
 import { LoginThrottle } from '../security/login-throttle';
 import { PasswordHasher } from '../security/password-hasher';
 import { passwordProblems } from '../security/password-policy';
 import { audit, ClientInfo, emit } from '../tenancy-writes';
-import { MfaService, MfaUserRow, SecondFactor } from './mfa.service';
-import { IssuedTokens, SessionStore, needsMfaEnrolment } from './session.store';
-
-export interface UserRow extends MfaUserRow {
-  name: string;
-  password_hash: string;
-  created_at: Date;
-}
+import { TenantsRepository } from '../tenant/tenants.repository';
+import { MfaRepository } from './mfa.repository';
+import { MfaService, SecondFactor } from './mfa.service';
+import { IssuedTokens, SessionStore, needsMfaEnrolment, sessionStarted } from './session.store';
+import { SessionsRepository } from './sessions.repository';
+import { UserRow, UsersRepository } from './users.repository';
 
 export interface TenantChoice {
   id: string;
   name: string;
   role: Role;
-}
-
-interface MembershipRow {
-  tenant_id: string;
-  role: Role;
-  name: string;
-  settings: Partial<TenantSettings>;
 }
 
 export function normaliseEmail(email: string): string {
@@ -49,22 +41,31 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly sessions: SessionStore,
     private readonly mfa: MfaService,
+    private readonly users: UsersRepository,
+    private readonly mfaRecords: MfaRepository,
+    private readonly sessionRecords: SessionsRepository,
+    private readonly tenants: TenantsRepository,
+    private readonly memberships: MembershipsRepository,
   ) {}
 
-  async findUserByEmail(email: string): Promise<UserRow | null> {
-    const rows: UserRow[] = await this.database.runGlobal((m) => m.query(`select * from tenancy.users where lower(email) = $1`, [normaliseEmail(email)]));
-    return rows[0] ?? null;
+  private findUserByEmail(email: string): Promise<UserRow | null> {
+    return this.database.runGlobal((m) => this.users.findByEmail(m, normaliseEmail(email)));
   }
 
   /** The tenants a user belongs to (across tenants, so as the system role: memberships and names only). */
-  async membershipsOf(userId: string): Promise<MembershipRow[]> {
-    return this.database.runAsSystem((m) =>
-      m.query(
-        `select m.tenant_id, m.role, t.name, t.settings from tenancy.memberships m join tenancy.tenants t on t.tenant_id = m.tenant_id
-          where m.user_id = $1 order by m.created_at, m.tenant_id`,
-        [userId],
-      ),
-    );
+  private membershipsOf(userId: string): Promise<MembershipRow[]> {
+    return this.database.runAsSystem((m) => this.memberships.ofUser(m, userId));
+  }
+
+  /** Starts a session for a member of the tenant bound to `m`, returning its first tokens. */
+  private async startSession(
+    m: EntityManager,
+    input: { tenantId: string; userId: string; role: Role; mfa: boolean; settings: Partial<TenantSettings> | null; client: ClientInfo },
+  ): Promise<IssuedTokens & { sessionId: string }> {
+    const opened = this.sessions.open(input);
+    await this.sessionRecords.insert(m, opened.session, opened.refreshToken);
+    await audit(m, input.tenantId, sessionStarted(opened.session));
+    return this.sessions.issue(opened, input);
   }
 
   async signup(input: { email: string; password: string; name: string; organisationName: string }, client: ClientInfo) {
@@ -77,24 +78,18 @@ export class AuthService {
     const userId = newId();
     const settings: TenantSettings = withDefaultSettings(DEFAULT_TENANT_SETTINGS);
     const tokens = await this.database.run(async (m) => {
-      await m
-        .query(`insert into tenancy.users (id, email, name, password_hash) values ($1, $2, $3, $4)`, [userId, email, input.name, passwordHash])
-        .catch((error: { code?: string }) => {
-          if (error.code === '23505') throw new ProblemException(409, 'An account with this email already exists; sign in instead');
-          throw error;
-        });
-      await m.query(`insert into tenancy.tenants (tenant_id, id, name, settings) values ($1, $1, $2, $3)`, [
-        tenantId,
-        input.organisationName,
-        JSON.stringify(settings),
-      ]);
-      await m.query(`insert into tenancy.memberships (tenant_id, id, user_id, role) values ($1, $2, $3, 'owner')`, [tenantId, newId(), userId]);
+      await this.users.insert(m, { id: userId, email, name: input.name, passwordHash }).catch((error: { code?: string }) => {
+        if (error.code === '23505') throw new ProblemException(409, 'An account with this email already exists; sign in instead');
+        throw error;
+      });
+      await this.tenants.insert(m, tenantId, input.organisationName, settings);
+      await this.memberships.add(m, tenantId, newId(), userId, 'owner');
       const actor = { kind: 'user' as const, principalId: userId };
       await audit(m, tenantId, { action: 'tenant.created', targetType: 'tenant', targetId: tenantId, changes: { name: input.organisationName }, actor });
       await audit(m, tenantId, { action: 'member.joined', targetType: 'member', targetId: userId, changes: { role: 'owner', email }, actor });
       await emit(m, tenantId, 'tenant.created', { tenantId, name: input.organisationName, settings } satisfies TenantEventData);
       await emit(m, tenantId, 'member.joined', { userId, email, name: input.name, role: 'owner' } satisfies MemberEventData);
-      return this.sessions.start(m, { tenantId, userId, role: 'owner', mfa: false, settings, client });
+      return this.startSession(m, { tenantId, userId, role: 'owner', mfa: false, settings, client });
     }, tenantId);
     return {
       user: { id: userId, email, name: input.name, mfaEnabled: false },
@@ -119,7 +114,7 @@ export class AuthService {
 
     const tokens = await this.database.run(async (m) => {
       const mfa = await this.secondFactor(m, user.id, input, () => this.throttle.recordFailure(email, client.ip));
-      return this.sessions.start(m, { tenantId: chosen.tenant_id, userId: user.id, role: chosen.role, mfa, settings: chosen.settings, client });
+      return this.startSession(m, { tenantId: chosen.tenant_id, userId: user.id, role: chosen.role, mfa, settings: chosen.settings, client });
     }, chosen.tenant_id);
     await this.throttle.recordSuccess(email);
     return {
@@ -134,12 +129,13 @@ export class AuthService {
    * one → 401 (and counts as a failed attempt). Returns whether the session holds a second factor.
    */
   private async secondFactor(m: EntityManager, userId: string, factor: SecondFactor, onFailure: () => Promise<void>): Promise<boolean> {
-    const [locked]: UserRow[] = await m.query(`select * from tenancy.users where id = $1 for update`, [userId]);
+    const locked = await this.users.lock(m, userId);
     if (!locked?.totp_enabled_at) return false;
     if (!factor.totp && !factor.recoveryCode) {
       throw unauthenticated('A second factor is required: send `totp` (or a `recoveryCode`)', { type: 'urn:assay:problem:mfa-required', mfaRequired: true });
     }
-    if (!(await this.mfa.verify(m, locked, factor))) {
+    const consumable = this.mfa.consumable(locked, factor);
+    if (!consumable || !(await this.mfaRecords.consume(m, locked.id, consumable))) {
       await onFailure();
       throw unauthenticated('The second factor is not valid', { type: 'urn:assay:problem:mfa-invalid', mfaRequired: true });
     }
@@ -150,26 +146,12 @@ export class AuthService {
     const tenantId = this.sessions.tenantOf(refreshToken);
     if (!tenantId) throw unauthenticated('The refresh token is not valid');
     const outcome = await this.database.run(async (m) => {
-      const [row]: {
-        id: string;
-        session_id: string;
-        spent_at: Date | null;
-        expires_at: Date;
-        user_id: string;
-        mfa: boolean;
-        revoked_at: Date | null;
-        session_expires_at: Date;
-      }[] = await m.query(
-        `select rt.id, rt.session_id, rt.spent_at, rt.expires_at, s.user_id, s.mfa, s.revoked_at, s.expires_at as session_expires_at
-             from tenancy.refresh_tokens rt join tenancy.sessions s on s.tenant_id = rt.tenant_id and s.id = rt.session_id
-            where rt.token_hash = $1 for update of rt, s`,
-        [credentialHash(refreshToken)],
-      );
+      const row = await this.sessionRecords.lockByRefreshToken(m, tenantId, credentialHash(refreshToken));
       if (!row) return { kind: 'invalid' as const };
       if (row.revoked_at) return { kind: 'invalid' as const };
       if (row.spent_at) {
         // A spent token presented again was copied: end the whole family, for the thief and the owner alike.
-        const revoked = await this.sessions.revoke(m, { sessionId: row.session_id }, 'refresh_token_reuse');
+        const revoked = await this.sessionRecords.revoke(m, tenantId, { sessionId: row.session_id }, 'refresh_token_reuse');
         await audit(m, tenantId, {
           action: 'session.revoked',
           targetType: 'session',
@@ -180,38 +162,33 @@ export class AuthService {
         return { kind: 'reused' as const, revoked };
       }
       if (row.expires_at < new Date() || row.session_expires_at < new Date()) return { kind: 'invalid' as const };
-      const [membership]: { role: Role }[] = await m.query(`select role from tenancy.memberships where user_id = $1`, [row.user_id]);
-      if (!membership) {
-        const revoked = await this.sessions.revoke(m, { sessionId: row.session_id }, 'membership_ended');
-        return { kind: 'reused' as const, revoked };
+      const role = await this.memberships.roleOf(m, tenantId, row.user_id);
+      if (!role) {
+        const revoked = await this.sessionRecords.revoke(m, tenantId, { sessionId: row.session_id }, 'membership_ended');
+        return { kind: 'membership_ended' as const, revoked };
       }
-      const [tenant]: { settings: Partial<TenantSettings> }[] = await m.query(`select settings from tenancy.tenants where id = $1`, [tenantId]);
-      await m.query(`update tenancy.refresh_tokens set spent_at = now() where tenant_id = $1 and id = $2`, [tenantId, row.id]);
-      await m.query(`update tenancy.sessions set last_refreshed_at = now() where tenant_id = $1 and id = $2`, [tenantId, row.session_id]);
-      const next = await this.sessions.insertRefreshToken(m, tenantId, row.session_id);
+      const tenant = await this.tenants.find(m, tenantId);
+      await this.sessionRecords.spend(m, tenantId, row.id, row.session_id);
+      const next = this.sessions.nextRefreshToken(tenantId, row.session_id);
+      await this.sessionRecords.insertRefreshToken(m, next);
       const settings = withDefaultSettings(tenant?.settings);
-      const access = await this.sessions.accessToken({
-        userId: row.user_id,
-        tenantId,
-        role: membership.role,
-        sessionId: row.session_id,
-        mfa: row.mfa,
-        settings,
-      });
+      const access = await this.sessions.accessToken({ userId: row.user_id, tenantId, role, sessionId: row.session_id, mfa: row.mfa, settings });
       const tokens: IssuedTokens = {
         tokenType: 'Bearer',
         accessToken: access.token,
         accessTokenExpiresAt: access.expiresAt.toISOString(),
-        refreshToken: next,
-        mfaEnrolmentRequired: needsMfaEnrolment(settings, membership.role, row.mfa),
+        refreshToken: next.token,
+        mfaEnrolmentRequired: needsMfaEnrolment(settings, role, row.mfa),
       };
       return { kind: 'ok' as const, tokens };
     }, tenantId);
-    if (outcome.kind === 'reused') {
+    if (outcome.kind === 'reused' || outcome.kind === 'membership_ended') {
       await this.sessions.publish(outcome.revoked);
-      throw unauthenticated('This refresh token was already used; the session has been ended. Sign in again', {
-        type: 'urn:assay:problem:refresh-token-reused',
-      });
+      const detail =
+        outcome.kind === 'reused'
+          ? 'This refresh token was already used; the session has been ended. Sign in again'
+          : 'The membership of this session has ended';
+      throw unauthenticated(detail, { type: 'urn:assay:problem:refresh-token-reused' });
     }
     if (outcome.kind === 'invalid') throw unauthenticated('The refresh token is not valid or has expired');
     return outcome.tokens;
@@ -223,14 +200,9 @@ export class AuthService {
     if (!tenantId) return;
     const revoked = await this.database.run(async (m) => {
       let sessionId = identity.sessionId ?? null;
-      if (!sessionId && refreshToken) {
-        const [row]: { session_id: string }[] = await m.query(`select session_id from tenancy.refresh_tokens where token_hash = $1`, [
-          credentialHash(refreshToken),
-        ]);
-        sessionId = row?.session_id ?? null;
-      }
+      if (!sessionId && refreshToken) sessionId = await this.sessionRecords.sessionOfRefreshToken(m, tenantId, credentialHash(refreshToken));
       if (!sessionId) return [];
-      const ids = await this.sessions.revoke(m, { sessionId }, 'logout');
+      const ids = await this.sessionRecords.revoke(m, tenantId, { sessionId }, 'logout');
       if (ids.length) await audit(m, tenantId, { action: 'session.ended', targetType: 'session', targetId: sessionId, changes: { reason: 'logout' } });
       return ids;
     }, tenantId);
@@ -246,7 +218,7 @@ export class AuthService {
     const userId = identity.principalId;
     const tokens = await this.database.run(async (m) => {
       const mfa = identity.mfa ? true : await this.secondFactor(m, userId, input, async () => undefined);
-      return this.sessions.start(m, { tenantId: target.tenant_id, userId, role: target.role, mfa, settings: target.settings, client });
+      return this.startSession(m, { tenantId: target.tenant_id, userId, role: target.role, mfa, settings: target.settings, client });
     }, target.tenant_id);
     return {
       ...publicTokens(tokens),

@@ -1,23 +1,15 @@
 import { SecretBox, credentialHash } from '@assay/shared/auth';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { ConflictProblem, ProblemException } from '@assay/shared/http';
-import { newId, updateReturning } from '@assay/shared/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
-import type { EntityManager } from 'typeorm';
+import type { ConsumableFactor } from './mfa.repository';
+import type { MfaUserRow } from './users.repository';
 
 const PERIOD_SECONDS = 30;
 const RECOVERY_CODE_COUNT = 10;
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
-
-export interface MfaUserRow {
-  id: string;
-  email: string;
-  totp_secret: string | null;
-  totp_enabled_at: Date | null;
-  totp_last_step: string | null;
-}
 
 /** A second factor as presented at sign-in or to confirm a sensitive change. */
 export interface SecondFactor {
@@ -62,66 +54,43 @@ export class MfaService {
     });
   }
 
-  /** Starts (or restarts) enrolment: a new secret the user adds to their authenticator app. */
-  async beginEnrolment(manager: EntityManager, user: MfaUserRow): Promise<{ secret: string; otpauthUrl: string }> {
+  /** A new secret (sealed for storage) for the user's authenticator app: enrolment starts or restarts. */
+  newSecret(user: MfaUserRow): { secret: string; otpauthUrl: string; sealed: string } {
     if (user.totp_enabled_at) throw new ConflictProblem('Two-factor authentication is already on; turn it off first to enrol a new device');
     const secret = new OTPAuth.Secret({ size: 20 }).base32;
     const sealed = this.box.seal(secret, `totp:${user.id}`);
-    await manager.query(`update tenancy.users set totp_secret = $2, totp_last_step = null, updated_at = now() where id = $1`, [user.id, sealed]);
-    return { secret, otpauthUrl: this.totp(user, sealed).toString() };
+    return { secret, otpauthUrl: this.totp(user, sealed).toString(), sealed };
   }
 
-  /** Confirms enrolment with a first code; returns the recovery codes (shown this once). */
-  async completeEnrolment(manager: EntityManager, user: MfaUserRow, code: string): Promise<string[]> {
+  /** The time step of the first code that confirms enrolment; refuses when enrolment is not under way or the code is wrong. */
+  enrolmentStep(user: MfaUserRow, code: string): number {
     if (user.totp_enabled_at) throw new ConflictProblem('Two-factor authentication is already on');
     if (!user.totp_secret) throw new ConflictProblem('Start enrolment first (POST /api/v1/me/mfa/totp)');
     const step = this.matchingStep(user, user.totp_secret, code);
     if (step === null) throw new ProblemException(400, 'The code is not valid', { errors: [{ field: 'code', message: 'does not match the authenticator' }] });
-    await manager.query(`update tenancy.users set totp_enabled_at = now(), totp_last_step = $2, updated_at = now() where id = $1`, [user.id, step]);
-    return this.replaceRecoveryCodes(manager, user.id);
+    return step;
   }
 
-  async replaceRecoveryCodes(manager: EntityManager, userId: string): Promise<string[]> {
+  /** Ten new recovery codes (shown this once) and the hashes stored in their place. */
+  newRecoveryCodes(): { codes: string[]; hashes: string[] } {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, recoveryCode);
-    await manager.query(`delete from tenancy.recovery_codes where user_id = $1`, [userId]);
-    for (const code of codes) {
-      await manager.query(`insert into tenancy.recovery_codes (user_id, id, code_hash) values ($1, $2, $3)`, [
-        userId,
-        newId(),
-        credentialHash(normaliseRecoveryCode(code)),
-      ]);
-    }
-    return codes;
-  }
-
-  async disable(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`update tenancy.users set totp_secret = null, totp_enabled_at = null, totp_last_step = null, updated_at = now() where id = $1`, [
-      userId,
-    ]);
-    await manager.query(`delete from tenancy.recovery_codes where user_id = $1`, [userId]);
+    return { codes, hashes: codes.map((code) => credentialHash(normaliseRecoveryCode(code))) };
   }
 
   /**
-   * Checks a second factor of a user with MFA on, consuming it (a TOTP step or a recovery code can be
-   * used once). The user row must be locked by the caller (`for update`).
+   * What a presented second factor of a user with MFA on would consume (a TOTP step or a recovery
+   * code can be used once), or null when it cannot be valid. The user row must be locked by the
+   * caller (`for update`) until the factor is consumed.
    */
-  async verify(manager: EntityManager, user: MfaUserRow, factor: SecondFactor): Promise<boolean> {
-    if (!user.totp_enabled_at || !user.totp_secret) return false;
+  consumable(user: MfaUserRow, factor: SecondFactor): ConsumableFactor | null {
+    if (!user.totp_enabled_at || !user.totp_secret) return null;
     if (factor.totp) {
       const step = this.matchingStep(user, user.totp_secret, factor.totp);
-      if (step === null || (user.totp_last_step !== null && step <= Number(user.totp_last_step))) return false;
-      await manager.query(`update tenancy.users set totp_last_step = $2 where id = $1`, [user.id, step]);
-      return true;
+      if (step === null || (user.totp_last_step !== null && step <= Number(user.totp_last_step))) return null;
+      return { totpStep: step };
     }
-    if (factor.recoveryCode) {
-      const used: unknown[] = await updateReturning(
-        manager,
-        `update tenancy.recovery_codes set used_at = now() where user_id = $1 and code_hash = $2 and used_at is null returning id`,
-        [user.id, credentialHash(normaliseRecoveryCode(factor.recoveryCode))],
-      );
-      return used.length === 1;
-    }
-    return false;
+    if (factor.recoveryCode) return { recoveryCodeHash: credentialHash(normaliseRecoveryCode(factor.recoveryCode)) };
+    return null;
   }
 
   private matchingStep(user: Pick<MfaUserRow, 'id' | 'email'>, sealedSecret: string, code: string): number | null {

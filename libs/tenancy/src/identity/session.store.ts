@@ -1,11 +1,11 @@
 import { AccessTokenSigner, REVOKED_SESSION_TTL_SECONDS, credentialHash, generateTenantToken, parseTenantToken, revokedSessionKey } from '@assay/shared/auth';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { PRIVILEGED_ROLES, Role, TenantSettings, withDefaultSettings } from '@assay/shared/contracts';
-import { newId, updateReturning } from '@assay/shared/database';
+import { AuditEntry, newId } from '@assay/shared/database';
 import { QueueRegistry } from '@assay/shared/queue';
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { audit, ClientInfo } from '../tenancy-writes';
+import type { ClientInfo } from '../tenancy-writes';
+import type { NewRefreshToken, NewSession } from './sessions.repository';
 
 export const REFRESH_TOKEN_PREFIX = 'assay_rt_';
 const REFRESH_TOKEN_DAYS = 30;
@@ -21,15 +21,33 @@ export interface IssuedTokens {
   mfaEnrolmentRequired: boolean;
 }
 
+/** A session about to start: what to record, and the refresh token to hand out (never stored as such). */
+export interface OpenedSession {
+  session: NewSession;
+  refreshToken: NewRefreshToken & { token: string };
+}
+
 /** Whether a session of this role in this tenant must hold a second factor it does not have. */
 export function needsMfaEnrolment(settings: TenantSettings, role: Role, sessionHasMfa: boolean): boolean {
   return !sessionHasMfa && settings.requireMfaForAdmins && PRIVILEGED_ROLES.includes(role);
 }
 
+/** The audit entry of a session's start. */
+export function sessionStarted(session: NewSession): AuditEntry {
+  return {
+    action: 'session.started',
+    targetType: 'session',
+    targetId: session.id,
+    changes: { userId: session.userId, mfa: session.mfa, ip: session.ip },
+    actor: { kind: 'user', principalId: session.userId },
+  };
+}
+
 /**
- * Sign-in sessions. A session is a family of rotating refresh tokens: each refresh spends the
- * presented token and issues the next; presenting a spent token again means it was copied, so the
+ * Sign-in session credentials. A session is a family of rotating refresh tokens: each refresh spends
+ * the presented token and issues the next; presenting a spent token again means it was copied, so the
  * whole family is revoked. Revocations are also published to Redis, where the gateway checks them.
+ * The rows themselves are kept by the sessions repository.
  */
 @Injectable()
 export class SessionStore {
@@ -49,66 +67,49 @@ export class SessionStore {
     return { ...signed, enrolmentOnly };
   }
 
-  /** Starts a session for a member of the tenant bound to `manager`, returning its first tokens. */
-  async start(
-    manager: EntityManager,
-    input: { tenantId: string; userId: string; role: Role; mfa: boolean; settings: Partial<TenantSettings> | null; client: ClientInfo },
-  ): Promise<IssuedTokens & { sessionId: string }> {
-    const sessionId = newId();
-    await manager.query(`insert into tenancy.sessions (tenant_id, id, user_id, mfa, expires_at, user_agent, ip) values ($1, $2, $3, $4, $5, $6, $7)`, [
-      input.tenantId,
-      sessionId,
-      input.userId,
-      input.mfa,
-      new Date(Date.now() + SESSION_MAX_DAYS * DAY_MS),
-      input.client.userAgent?.slice(0, 512) ?? null,
-      input.client.ip.slice(0, 64),
-    ]);
-    const refreshToken = await this.insertRefreshToken(manager, input.tenantId, sessionId);
-    await audit(manager, input.tenantId, {
-      action: 'session.started',
-      targetType: 'session',
-      targetId: sessionId,
-      changes: { userId: input.userId, mfa: input.mfa, ip: input.client.ip.slice(0, 64) },
-      actor: { kind: 'user', principalId: input.userId },
+  /** A new session for a member of the tenant, with its first refresh token; record it, then `issue` its tokens. */
+  open(input: { tenantId: string; userId: string; mfa: boolean; client: ClientInfo }): OpenedSession {
+    const session: NewSession = {
+      tenantId: input.tenantId,
+      id: newId(),
+      userId: input.userId,
+      mfa: input.mfa,
+      expiresAt: new Date(Date.now() + SESSION_MAX_DAYS * DAY_MS),
+      userAgent: input.client.userAgent?.slice(0, 512) ?? null,
+      ip: input.client.ip.slice(0, 64),
+    };
+    return { session, refreshToken: this.nextRefreshToken(input.tenantId, session.id) };
+  }
+
+  /** The first tokens of a recorded session. */
+  async issue(opened: OpenedSession, input: { role: Role; settings: Partial<TenantSettings> | null }): Promise<IssuedTokens & { sessionId: string }> {
+    const { session } = opened;
+    const access = await this.accessToken({
+      userId: session.userId,
+      tenantId: session.tenantId,
+      role: input.role,
+      sessionId: session.id,
+      mfa: session.mfa,
+      settings: withDefaultSettings(input.settings),
     });
-    const access = await this.accessToken({ ...input, sessionId, settings: withDefaultSettings(input.settings) });
     return {
       tokenType: 'Bearer',
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt.toISOString(),
-      refreshToken,
+      refreshToken: opened.refreshToken.token,
       mfaEnrolmentRequired: access.enrolmentOnly,
-      sessionId,
+      sessionId: session.id,
     };
   }
 
-  async insertRefreshToken(manager: EntityManager, tenantId: string, sessionId: string): Promise<string> {
+  /** The next refresh token of a session's family. */
+  nextRefreshToken(tenantId: string, sessionId: string): NewRefreshToken & { token: string } {
     const token = generateTenantToken(REFRESH_TOKEN_PREFIX, tenantId);
-    await manager.query(`insert into tenancy.refresh_tokens (tenant_id, id, session_id, token_hash, expires_at) values ($1, $2, $3, $4, $5)`, [
-      tenantId,
-      newId(),
-      sessionId,
-      credentialHash(token),
-      new Date(Date.now() + REFRESH_TOKEN_DAYS * DAY_MS),
-    ]);
-    return token;
+    return { token, tenantId, id: newId(), sessionId, tokenHash: credentialHash(token), expiresAt: new Date(Date.now() + REFRESH_TOKEN_DAYS * DAY_MS) };
   }
 
   tenantOf(refreshToken: string): string | null {
     return parseTenantToken(REFRESH_TOKEN_PREFIX, refreshToken)?.tenantId ?? null;
-  }
-
-  /** Revokes sessions in the tenant bound to `manager`; call `publish` with the result after commit. */
-  async revoke(manager: EntityManager, where: { sessionId?: string; userId?: string }, reason: string): Promise<string[]> {
-    const rows = await updateReturning<{ id: string }>(
-      manager,
-      `update tenancy.sessions set revoked_at = now(), revoke_reason = $3
-        where revoked_at is null and (($1::uuid is not null and id = $1) or ($2::uuid is not null and user_id = $2))
-        returning id`,
-      [where.sessionId ?? null, where.userId ?? null, reason],
-    );
-    return rows.map((row) => row.id);
   }
 
   /** Tells every gateway replica to refuse the revoked sessions' access tokens from now on. */

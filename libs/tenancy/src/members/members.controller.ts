@@ -6,6 +6,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Client } from '../client-info';
 import type { ClientInfo } from '../tenancy-writes';
 import { AcceptInvitationDto, ChangeRoleDto, InviteDto } from '../tenancy.dto';
+import { InvitationsService } from './invitations.service';
 import { MembersService } from './members.service';
 
 @ApiTags('Members')
@@ -24,7 +25,7 @@ export class MembersController {
   @Access('members:manage')
   @ApiOperation({ summary: "Change a member's role (only owners change owners; one owner always remains)" })
   changeRole(@Param('userId', ParseUUIDPipe) userId: string, @Body() body: ChangeRoleDto) {
-    return this.members.changeRole(RequestContext.identity, userId, body.role);
+    return this.members.changeRole(RequestContext.tenantIdentity, userId, body.role);
   }
 
   @Delete(':userId')
@@ -32,27 +33,27 @@ export class MembersController {
   @Access('members:manage')
   @ApiOperation({ summary: 'Remove a member (their sessions end at once; the last owner cannot be removed)' })
   async remove(@Param('userId', ParseUUIDPipe) userId: string): Promise<void> {
-    await this.members.remove(RequestContext.identity, userId);
+    await this.members.remove(RequestContext.tenantIdentity, userId);
   }
 }
 
 @ApiTags('Members')
 @Controller('api/v1/invitations')
 export class InvitationsController {
-  constructor(private readonly members: MembersService) {}
+  constructor(private readonly invitations: InvitationsService) {}
 
   @Post()
   @Access('members:manage')
   @ApiOperation({ summary: 'Invite someone by email (single-use link, valid 7 days)' })
   invite(@Body() body: InviteDto) {
-    return this.members.invite(RequestContext.identity, body);
+    return this.invitations.invite(RequestContext.tenantIdentity, body);
   }
 
   @Get()
   @Access('members:manage')
   @ApiOperation({ summary: 'Invitations, newest first' })
   async list() {
-    return { data: await this.members.listInvitations(RequestContext.tenantId), nextCursor: null };
+    return { data: await this.invitations.list(RequestContext.tenantId), nextCursor: null };
   }
 
   @Delete(':id')
@@ -60,7 +61,7 @@ export class InvitationsController {
   @Access('members:manage')
   @ApiOperation({ summary: 'Withdraw a pending invitation' })
   async revoke(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    await this.members.revokeInvitation(RequestContext.identity, id);
+    await this.invitations.revoke(RequestContext.tenantIdentity, id);
   }
 
   @Post('accept')
@@ -68,6 +69,6 @@ export class InvitationsController {
   @AllowAnonymous()
   @ApiOperation({ summary: 'Accept an invitation: new people set a name and password, existing users give their password' })
   accept(@Body() body: AcceptInvitationDto, @Client() client: ClientInfo) {
-    return this.members.accept(body, client);
+    return this.invitations.accept(body, client);
   }
 }

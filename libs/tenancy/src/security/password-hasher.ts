@@ -1,11 +1,10 @@
 import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { ServiceUnavailableProblem } from '@assay/shared/http';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 /** argon2id with OWASP's minimum: 19 MiB memory, 2 passes, 1 lane. */
 export const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
-/** Hashes running at once per process; each holds 19 MiB and a thread. */
-const MAX_CONCURRENT = Number(process.env['PASSWORD_HASH_CONCURRENCY'] ?? 4);
 /** Hashes waiting for a slot before new sign-ins are turned away with 503. */
 const MAX_WAITING = 64;
 
@@ -15,10 +14,16 @@ const MAX_WAITING = 64;
  */
 @Injectable()
 export class PasswordHasher {
+  /** Hashes running at once per process (PASSWORD_HASH_CONCURRENCY); each holds 19 MiB and a thread. */
+  private readonly maxConcurrent: number;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   /** A real hash of a random password: verified against when the account does not exist, so timing does not reveal it. */
   private decoy: Promise<string> | undefined;
+
+  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'passwordHashConcurrency'>) {
+    this.maxConcurrent = config.passwordHashConcurrency;
+  }
 
   async hash(password: string): Promise<string> {
     return this.limited(() => hash(password, ARGON2_OPTIONS));
@@ -32,7 +37,7 @@ export class PasswordHasher {
   }
 
   private async limited<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= MAX_CONCURRENT) {
+    if (this.running >= this.maxConcurrent) {
       if (this.waiting.length >= MAX_WAITING) throw new ServiceUnavailableProblem('Too many sign-ins at once; retry shortly', 2);
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }

@@ -21,6 +21,6 @@ export class TenantController {
   @Access('tenant:manage')
   @ApiOperation({ summary: 'Rename the organisation or change settings (validated; nested objects are merged)' })
   update(@Body() body: UpdateTenantDto) {
-    return this.tenants.update(RequestContext.identity, body);
+    return this.tenants.update(RequestContext.tenantIdentity, body);
   }
 }

@@ -1,9 +1,10 @@
-import { Identity, JsonObject, TenantEventData, TenantSettings, withDefaultSettings } from '@assay/shared/contracts';
-import { TenantDatabase, updateReturning } from '@assay/shared/database';
+import { JsonObject, TenantEventData, TenantIdentity, TenantSettings, withDefaultSettings } from '@assay/shared/contracts';
+import { TenantDatabase } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem, ProblemException } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import { audit, emit } from '../tenancy-writes';
 import { settingsErrors } from './settings-schema';
+import { TenantRow, TenantsRepository } from './tenants.repository';
 
 export interface TenantView {
   id: string;
@@ -11,14 +12,6 @@ export interface TenantView {
   settings: TenantSettings;
   createdAt: string;
   updatedAt: string;
-}
-
-interface TenantRow {
-  id: string;
-  name: string;
-  settings: Partial<TenantSettings>;
-  created_at: Date;
-  updated_at: Date;
 }
 
 function view(row: TenantRow): TenantView {
@@ -44,16 +37,19 @@ export function mergeSettings(current: TenantSettings, patch: Partial<TenantSett
 /** The caller's organisation: its name and settings (validated against the schema, defaults filled in). */
 @Injectable()
 export class TenantService {
-  constructor(private readonly database: TenantDatabase) {}
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly tenants: TenantsRepository,
+  ) {}
 
   async get(tenantId: string): Promise<TenantView> {
-    const [row]: TenantRow[] = await this.database.run((m) => m.query(`select * from tenancy.tenants where id = $1`, [tenantId]), tenantId);
+    const row = await this.database.run((m) => this.tenants.find(m, tenantId), tenantId);
     if (!row) throw new NotFoundProblem('Organisation');
     return view(row);
   }
 
-  async update(identity: Identity, patch: { name?: string; settings?: unknown }): Promise<TenantView> {
-    const tenantId = identity.tenantId as string;
+  async update(identity: TenantIdentity, patch: { name?: string; settings?: unknown }): Promise<TenantView> {
+    const { tenantId } = identity;
     if (patch.settings !== undefined) {
       const errors = settingsErrors(patch.settings);
       if (errors.length) throw new ProblemException(400, 'The settings are not valid', { errors });
@@ -63,22 +59,18 @@ export class TenantService {
       throw new ConflictProblem('Turn on two-factor authentication for your own account (and sign in with it) before requiring it of admins');
     }
     return this.database.run(async (m) => {
-      const [row]: TenantRow[] = await m.query(`select * from tenancy.tenants where id = $1 for update`, [tenantId]);
+      const row = await this.tenants.lock(m, tenantId);
       if (!row) throw new NotFoundProblem('Organisation');
       const before = withDefaultSettings(row.settings);
       const settings = mergeSettings(before, settingsPatch);
       const name = patch.name ?? row.name;
-      const [updated] = await updateReturning<TenantRow>(
-        m,
-        `update tenancy.tenants set name = $2, settings = $3, updated_at = now() where id = $1 returning *`,
-        [tenantId, name, JSON.stringify(settings)],
-      );
+      const updated = await this.tenants.update(m, tenantId, name, settings);
       const changes: JsonObject = {};
       if (name !== row.name) changes['name'] = { from: row.name, to: name };
       if (JSON.stringify(before) !== JSON.stringify(settings)) changes['settings'] = { from: before, to: settings } as unknown as JsonObject;
       await audit(m, tenantId, { action: 'tenant.updated', targetType: 'tenant', targetId: tenantId, changes });
       await emit(m, tenantId, 'tenant.updated', { tenantId, name, settings } satisfies TenantEventData);
-      return view(updated as TenantRow);
+      return view(updated);
     }, tenantId);
   }
 }
