@@ -1,4 +1,6 @@
+import { OutboxRelayModule } from '@assay/shared/queue';
 import { Module } from '@nestjs/common';
+import { ASSESSMENTS_SCHEMA } from './assessments-writes';
 import { AssessmentsService } from './assessments/assessments.service';
 import { CatalogueRepository } from './catalogue/catalogue.repository';
 import { CatalogueService } from './catalogue/catalogue.service';
@@ -22,7 +24,8 @@ const PROVIDERS = [
 /**
  * The assessments domain's background work: automated check results from evidence, the tenant
  * projection and scheduled reassessment, with the services they use. It names no controller or
- * resolver, so the worker, which imports only this, never loads the HTTP or GraphQL layers.
+ * resolver, so the worker, which imports only this, never loads the HTTP or GraphQL layers. Checks and
+ * scheduled reassessments write assessments events, so the process that runs it relays that outbox.
  */
-@Module({ providers: PROVIDERS, exports: PROVIDERS })
+@Module({ imports: [OutboxRelayModule.forSchema(ASSESSMENTS_SCHEMA)], providers: PROVIDERS, exports: PROVIDERS })
 export class AssessmentsWorkerModule {}

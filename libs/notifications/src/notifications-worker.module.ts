@@ -1,3 +1,4 @@
+import { OutboxRelayModule } from '@assay/shared/queue';
 import { Module } from '@nestjs/common';
 import { DirectoryListener } from './directory/directory.listener';
 import { DirectoryRepository } from './directory/directory.repository';
@@ -13,6 +14,7 @@ import { ReminderJobs } from './reminders/reminder-jobs';
 import { ReminderSchedulesListener } from './reminders/reminder-schedules.listener';
 import { ReminderSchedulesRepository } from './reminders/reminder-schedules.repository';
 import { LinkSealer } from './support/link-sealer';
+import { NOTIFICATIONS_SCHEMA } from './support/notifications.constants';
 import { NotificationsSweepJob } from './support/notifications-sweep.job';
 import { WebhookDeliverJob } from './webhooks/webhook-deliver.job';
 import { WebhookDeliveriesRepository } from './webhooks/webhook-deliveries.repository';
@@ -49,6 +51,7 @@ const PROVIDERS = [
  * The notifications domain's background work: projections of tenants and members, email with its
  * log, the reminder engine, signed webhook deliveries and the in-app feed. It names no controller or
  * resolver, so the worker, which imports only this, never loads the HTTP, OpenAPI or GraphQL layers.
+ * The reminder engine writes `reminder.sent`, so the process that runs it relays the notifications outbox.
  */
-@Module({ providers: PROVIDERS, exports: PROVIDERS })
+@Module({ imports: [OutboxRelayModule.forSchema(NOTIFICATIONS_SCHEMA)], providers: PROVIDERS, exports: PROVIDERS })
 export class NotificationsWorkerModule {}
