@@ -10,7 +10,11 @@ import { TenancyWorkerModule } from '@assay/tenancy/worker';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ClsModule } from 'nestjs-cls';
 
-/** The worker: no HTTP server, only the job handlers of every domain for the queues it consumes. */
+/**
+ * The worker: no HTTP server, only the job handlers of every domain for the queues it consumes. The
+ * domain worker modules also relay the outboxes their jobs write to (assessments, evidence,
+ * notifications), in one loop, so those events flow while no HTTP replica of their service is up.
+ */
 @Module({})
 export class WorkerAppModule {
   static register(config: AppConfig, queues: QueueName[]): DynamicModule {

@@ -1,8 +1,10 @@
+import { OutboxRelayModule } from '@assay/shared/queue';
 import { Module } from '@nestjs/common';
 import { AssessedSuppliersRepository } from './assessments/assessed-suppliers.repository';
 import { AssessmentDrafts } from './assessments/assessment-drafts';
 import { AssessmentReadModel } from './assessments/assessment-read-model';
 import { AssessmentsRepository } from './assessments/assessments.repository';
+import { ASSESSMENTS_SCHEMA } from './assessments-writes';
 import { AssessmentsService } from './assessments/assessments.service';
 import { AttestationsRepository } from './assessments/attestations.repository';
 import { CatalogueRepository } from './catalogue/catalogue.repository';
@@ -52,7 +54,8 @@ const PROVIDERS = [
 /**
  * The assessments domain's background work: automated check results from evidence, the tenant
  * projection and scheduled reassessment, with the services they use. It names no controller or
- * resolver, so the worker, which imports only this, never loads the HTTP or GraphQL layers.
+ * resolver, so the worker, which imports only this, never loads the HTTP or GraphQL layers. Checks and
+ * scheduled reassessments write assessments events, so the process that runs it relays that outbox.
  */
-@Module({ providers: PROVIDERS, exports: PROVIDERS })
+@Module({ imports: [OutboxRelayModule.forSchema(ASSESSMENTS_SCHEMA)], providers: PROVIDERS, exports: PROVIDERS })
 export class AssessmentsWorkerModule {}

@@ -1,27 +1,37 @@
+import { OutboxRelayModule } from '@assay/shared/queue';
 import { Module } from '@nestjs/common';
 import { AssessmentDirectoryListener } from './assessments/assessment-directory.listener';
 import { AssessmentDirectoryRepository } from './assessments/assessment-directory.repository';
+import { AssessmentDirectoryService } from './assessments/assessment-directory.service';
 import { ComponentsRepository } from './components/components.repository';
 import { EvidenceRepository } from './evidence/evidence.repository';
 import { EvidenceExpiryJobs } from './expiry/evidence-expiry.jobs';
+import { EvidenceExpiryService } from './expiry/evidence-expiry.service';
 import { EvidenceIngestionJob } from './ingestion/evidence-ingestion.job';
+import { EvidenceIngestionService } from './ingestion/evidence-ingestion.service';
 import { EvidenceQueue } from './ingestion/evidence-queue';
+import { EVIDENCE_SCHEMA } from './evidence-writes';
 import { EvidenceSweepJob } from './ingestion/evidence-sweep.job';
 import { BLOB_STORAGE_PROVIDER } from './storage/blob-storage.provider';
 import { SupplierDirectoryListener } from './suppliers/supplier-directory.listener';
 import { SupplierDirectoryRepository } from './suppliers/supplier-directory.repository';
+import { SupplierDirectoryService } from './suppliers/supplier-directory.service';
 
 const PROVIDERS = [
   BLOB_STORAGE_PROVIDER,
   SupplierDirectoryRepository,
+  SupplierDirectoryService,
   SupplierDirectoryListener,
   AssessmentDirectoryRepository,
+  AssessmentDirectoryService,
   AssessmentDirectoryListener,
   EvidenceRepository,
   ComponentsRepository,
   EvidenceQueue,
+  EvidenceIngestionService,
   EvidenceIngestionJob,
   EvidenceSweepJob,
+  EvidenceExpiryService,
   EvidenceExpiryJobs,
 ];
 
@@ -29,7 +39,8 @@ const PROVIDERS = [
  * The evidence domain's background work: the ingestion pipeline (detection, parsers, checks,
  * components), the pending sweep, the expiry ticks and the supplier and assessment projections.
  * It names no controller or resolver, so a process that imports only this (the worker) never
- * loads the HTTP, OpenAPI or GraphQL layers.
+ * loads the HTTP, OpenAPI or GraphQL layers. The process that runs it writes evidence events (processed,
+ * expiring, expired), so it relays the evidence outbox too.
  */
-@Module({ providers: PROVIDERS, exports: PROVIDERS })
+@Module({ imports: [OutboxRelayModule.forSchema(EVIDENCE_SCHEMA)], providers: PROVIDERS, exports: PROVIDERS })
 export class EvidenceWorkerModule {}

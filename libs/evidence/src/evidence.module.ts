@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ComponentsService } from './components/components.service';
 import { EvidenceWorkerModule } from './evidence-worker.module';
+import { EvidenceService } from './evidence/evidence.service';
 import { ComponentsController, EvidenceController, PortalEvidenceReadController } from './evidence/evidence.controller';
 import { AssessmentEvidenceResolver, ComponentExposureResolver, EvidenceResolver, SupplierEvidenceResolver } from './graphql/evidence.resolver';
 import { EvidenceIntakeController, PortalEvidenceController } from './intake/evidence-intake.controller';
@@ -17,6 +19,6 @@ export const EVIDENCE_RESOLVERS = [EvidenceResolver, ComponentExposureResolver, 
 @Module({
   imports: [EvidenceWorkerModule],
   controllers: [EvidenceIntakeController, PortalEvidenceController, PortalEvidenceReadController, EvidenceController, ComponentsController],
-  providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService],
+  providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService, EvidenceService, ComponentsService],
 })
 export class EvidenceModule {}

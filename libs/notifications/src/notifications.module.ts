@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { FeedController } from './feed/feed.controller';
-import { FeedService } from './feed/feed.service';
 import { AssessmentRemindersResolver, ReminderAssessmentResolver } from './graphql/assessment-reminders.resolver';
 import { FeedResolver } from './graphql/feed.resolver';
 import { WebhooksResolver } from './graphql/webhooks.resolver';
@@ -21,7 +20,7 @@ export const NOTIFICATIONS_RESOLVERS = [WebhooksResolver, FeedResolver, Assessme
 @Module({
   imports: [NotificationsWorkerModule],
   controllers: [WebhookEndpointsController, WebhookDeliveriesController, RemindersController, FeedController],
-  providers: [...NOTIFICATIONS_RESOLVERS, RemindersService, WebhookEndpointsService, FeedService],
+  providers: [...NOTIFICATIONS_RESOLVERS, RemindersService, WebhookEndpointsService],
   exports: [NotificationsWorkerModule],
 })
 export class NotificationsModule {}

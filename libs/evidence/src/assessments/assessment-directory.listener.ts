@@ -1,9 +1,9 @@
 import type { AssessmentEventData, DomainEvent } from '@assay/shared/contracts';
-import { TenantDatabase, isUuid } from '@assay/shared/database';
+import { isUuid } from '@assay/shared/database';
 import { OnEvent } from '@assay/shared/queue';
 import { Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import { AssessmentDirectoryRepository } from './assessment-directory.repository';
+import { AssessmentDirectoryService } from './assessment-directory.service';
 
 const STATUS = /^[a-z_]{1,40}$/;
 
@@ -23,10 +23,7 @@ function assessmentData(event: DomainEvent): AssessmentEventData {
 /** Keeps the assessment projection from the assessments service's assessment events. */
 @Injectable()
 export class AssessmentDirectoryListener {
-  constructor(
-    private readonly database: TenantDatabase,
-    private readonly assessments: AssessmentDirectoryRepository,
-  ) {}
+  constructor(private readonly assessments: AssessmentDirectoryService) {}
 
   @OnEvent({
     types: [
@@ -42,15 +39,10 @@ export class AssessmentDirectoryListener {
   })
   async onAssessmentEvent(event: DomainEvent): Promise<void> {
     const data = assessmentData(event);
-    await this.database.run(
-      (manager) =>
-        this.assessments.upsert(
-          manager,
-          event.tenantId,
-          { id: data.assessmentId, supplierId: data.supplierId, productId: data.productId ?? null, status: data.status },
-          event.timestamp,
-        ),
+    await this.assessments.record(
       event.tenantId,
+      { id: data.assessmentId, supplierId: data.supplierId, productId: data.productId ?? null, status: data.status },
+      event.timestamp,
     );
   }
 }

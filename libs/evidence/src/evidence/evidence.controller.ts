@@ -1,33 +1,26 @@
 import { Access, PortalAccess } from '@assay/shared/auth';
-import { TenantDatabase } from '@assay/shared/database';
 import { NotFoundProblem, Page, decodeCursor, pageLimit, toPage } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
-import { AssessmentDirectoryRepository } from '../assessments/assessment-directory.repository';
-import { ComponentsRepository, ComponentExposure } from '../components/components.repository';
+import { ComponentExposure } from '../components/components.repository';
+import { ComponentsService } from '../components/components.service';
 import { normalisePurl } from '../parsing/sbom-components';
 import { BLOB_STORAGE, BlobNotFoundError, BlobStorage } from '../storage/blob-storage';
 import { ComponentsQueryDto, EvidenceQueryDto, PortalEvidenceQueryDto } from './evidence.dto';
-import { Evidence, EvidenceForIngestion, EvidenceRepository } from './evidence.repository';
+import { Evidence } from './evidence.repository';
+import { EvidenceService } from './evidence.service';
 import { ProblemException } from '@assay/shared/http';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Evidence as the API shows it (without the worker's bookkeeping). */
-export function view(evidence: EvidenceForIngestion): Evidence {
-  const { kindHint: _hint, attempts: _attempts, ...rest } = evidence;
-  return rest;
-}
 
 @ApiTags('Evidence')
 @Controller('api/v1/evidence')
 export class EvidenceController {
   constructor(
-    private readonly database: TenantDatabase,
-    private readonly evidence: EvidenceRepository,
+    private readonly evidence: EvidenceService,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
   ) {}
 
@@ -38,14 +31,14 @@ export class EvidenceController {
     const limit = pageLimit(query);
     const cursor = decodeCursor(query.cursor, ['uuid']);
     const before = cursor ? String(cursor[0]) : null;
-    const rows = await this.database.run((manager) => this.evidence.list(manager, RequestContext.tenantId, query, limit + 1, before));
-    return toPage(rows.map(view), limit, (row) => [row.id]);
+    const rows = await this.evidence.list(RequestContext.tenantId, query, limit + 1, before);
+    return toPage(rows, limit, (row) => [row.id]);
   }
 
   @Get(':id')
   @Access('evidence:read')
   async get(@Param('id') id: string): Promise<Evidence> {
-    return view(await this.load(id));
+    return this.load(id);
   }
 
   @Get(':id/content')
@@ -54,7 +47,7 @@ export class EvidenceController {
   async content(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
     const tenantId = RequestContext.tenantId;
     const evidence = await this.load(id);
-    const key = evidence.sha256 ? await this.database.run((manager) => this.evidence.blobKey(manager, tenantId, evidence.sha256 as string)) : null;
+    const key = evidence.sha256 ? await this.evidence.contentKey(tenantId, evidence.sha256) : null;
     if (!key) throw new NotFoundProblem(`Content of evidence ${id}`);
     let stream: Readable;
     try {
@@ -72,9 +65,9 @@ export class EvidenceController {
       .send(stream);
   }
 
-  private async load(id: string): Promise<EvidenceForIngestion> {
+  private async load(id: string): Promise<Evidence> {
     if (!UUID.test(id)) throw new NotFoundProblem(`Evidence ${id}`);
-    const evidence = await this.database.run((manager) => this.evidence.find(manager, RequestContext.tenantId, id));
+    const evidence = await this.evidence.find(RequestContext.tenantId, id);
     if (!evidence) throw new NotFoundProblem(`Evidence ${id}`);
     return evidence;
   }
@@ -87,11 +80,7 @@ const PORTAL_EVIDENCE_LIMIT = 500;
 @Controller('api/v1/portal/assessment/evidence')
 @PortalAccess()
 export class PortalEvidenceReadController {
-  constructor(
-    private readonly database: TenantDatabase,
-    private readonly evidence: EvidenceRepository,
-    private readonly assessments: AssessmentDirectoryRepository,
-  ) {}
+  constructor(private readonly evidence: EvidenceService) {}
 
   @Get()
   @ApiOperation({
@@ -101,21 +90,14 @@ export class PortalEvidenceReadController {
     const tenantId = RequestContext.tenantId;
     const assessmentId = RequestContext.identity.portal?.assessmentId;
     if (!assessmentId) throw new ProblemException(403, 'This route needs a supplier portal token');
-    const rows = await this.database.run(async (manager) => {
-      const assessment = await this.assessments.find(manager, tenantId, assessmentId);
-      return assessment ? this.evidence.forPortal(manager, tenantId, assessment.supplierId, assessment.id, query.ids ?? [], PORTAL_EVIDENCE_LIMIT) : [];
-    }, tenantId);
-    return { data: rows.map(view) };
+    return { data: await this.evidence.forPortal(tenantId, assessmentId, query.ids ?? [], PORTAL_EVIDENCE_LIMIT) };
   }
 }
 
 @ApiTags('Evidence')
 @Controller('api/v1/components')
 export class ComponentsController {
-  constructor(
-    private readonly database: TenantDatabase,
-    private readonly components: ComponentsRepository,
-  ) {}
+  constructor(private readonly components: ComponentsService) {}
 
   @Get()
   @Access('evidence:read')
@@ -132,7 +114,7 @@ export class ComponentsController {
     } else {
       throw new ProblemException(400, 'Give purl, or name (and optionally version)', { errors: [{ field: 'purl', message: 'purl or name required' }] });
     }
-    const data = await this.database.run((manager) => this.components.exposure(manager, RequestContext.tenantId, filter, 500));
+    const data = await this.components.exposure(RequestContext.tenantId, filter, 500);
     return { data };
   }
 }

@@ -109,6 +109,24 @@ export interface EvidenceOutcome {
   error: string | null;
 }
 
+/** How far ahead `evidence.expiring` warns. */
+export const EXPIRING_WITHIN_DAYS = 30;
+
+/** What still owes an event: expired and not announced, or expiring soon and not yet warned. */
+const EXPIRY_DUE = `status = 'processed' and valid_until is not null and expired_notified_at is null
+  and (valid_until <= now() or (expiring_notified_at is null and valid_until <= now() + make_interval(days => ${EXPIRING_WITHIN_DAYS})))`;
+
+/** Evidence whose expiry (or coming expiry) has just been stamped as announced, with its supplier's name and owner. */
+export interface AnnouncedExpiry {
+  id: string;
+  supplier_id: string;
+  kind: string | null;
+  valid_until: Date;
+  expired: boolean;
+  supplier_name: string | null;
+  owner_user_id: string | null;
+}
+
 export interface EvidenceFilter {
   supplierId?: string;
   kind?: EvidenceKind;
@@ -254,5 +272,45 @@ export class EvidenceRepository {
         outcome.error,
       ],
     );
+  }
+
+  /** Tenants (system role) with evidence whose expiry, or coming expiry, is not announced yet. */
+  async tenantsWithExpiryDue(manager: EntityManager, limit: number): Promise<string[]> {
+    const rows: { tenant_id: string }[] = await manager.query(`select tenant_id from evidence.evidence where ${EXPIRY_DUE} group by tenant_id limit $1`, [
+      limit,
+    ]);
+    return rows.map((row) => row.tenant_id);
+  }
+
+  /**
+   * Stamps `expired_notified_at` / `expiring_notified_at` on up to `limit` pieces of evidence that owe
+   * their event (rows another dispatcher holds are skipped) and returns them.
+   */
+  async announceExpiry(manager: EntityManager, tenantId: string, limit: number): Promise<AnnouncedExpiry[]> {
+    return updateReturning<AnnouncedExpiry>(
+      manager,
+      `with due as (
+         select id from evidence.evidence where tenant_id = $1 and ${EXPIRY_DUE} order by valid_until limit $2 for update skip locked
+       )
+       update evidence.evidence e set
+         expired_notified_at = case when e.valid_until <= now() then now() else e.expired_notified_at end,
+         expiring_notified_at = case when e.valid_until > now() then now() else e.expiring_notified_at end
+       from due where e.tenant_id = $1 and e.id = due.id
+       returning e.id, e.supplier_id, e.kind, e.valid_until, e.valid_until <= now() as expired,
+         (select s.name from evidence.suppliers s where s.tenant_id = e.tenant_id and s.id = e.supplier_id) as supplier_name,
+         (select s.owner_user_id from evidence.suppliers s where s.tenant_id = e.tenant_id and s.id = e.supplier_id) as owner_user_id`,
+      [tenantId, limit],
+    );
+  }
+
+  /** Evidence (system role) pending longer than `pendingAfterMs` since it was accepted, or still processing; oldest first. */
+  async stranded(manager: EntityManager, pendingAfterMs: number, limit: number): Promise<{ tenantId: string; id: string }[]> {
+    const rows: { tenant_id: string; id: string }[] = await manager.query(
+      `select tenant_id, id from evidence.evidence
+        where (status = 'pending' and created_at < now() - make_interval(secs => $2::float8 / 1000)) or status = 'processing'
+        order by created_at limit $1`,
+      [limit, pendingAfterMs],
+    );
+    return rows.map((row) => ({ tenantId: row.tenant_id, id: row.id }));
   }
 }

@@ -1,13 +1,13 @@
 import { Access } from '@assay/shared/auth';
-import { TenantDatabase, isUuid } from '@assay/shared/database';
+import { isUuid } from '@assay/shared/database';
 import { Connection, toConnection } from '@assay/shared/graphql';
 import { MAX_PAGE_SIZE, ProblemException, decodeCursor, encodeCursor, toPage } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Args, Context, ID, Int, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { ComponentsRepository } from '../components/components.repository';
+import { ComponentsService } from '../components/components.service';
 import { EVIDENCE_KINDS, EVIDENCE_STATUSES, EvidenceKind, EvidenceStatus } from '../evidence/evidence-kinds.constant';
-import { view } from '../evidence/evidence.controller';
-import { EvidenceFilter, EvidenceRepository } from '../evidence/evidence.repository';
+import { EvidenceFilter } from '../evidence/evidence.repository';
+import { EvidenceService } from '../evidence/evidence.service';
 import { normalisePurl } from '../parsing/sbom-components';
 import { Assessment, ComponentExposure, Evidence, EvidenceConnection, EvidenceFilterInput, Supplier } from './evidence.types';
 
@@ -27,8 +27,7 @@ class ParentBatches {
   private readonly batches = new WeakMap<object, Batch>();
 
   constructor(
-    private readonly database: TenantDatabase,
-    private readonly evidence: EvidenceRepository,
+    private readonly evidence: EvidenceService,
     private readonly parent: 'supplier' | 'assessment',
   ) {}
 
@@ -40,11 +39,11 @@ class ParentBatches {
       const ids = new Set<string>();
       const result = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
         this.batches.delete(request);
-        const rows = await this.database.run((manager) => this.evidence.forParents(manager, tenantId, this.parent, [...ids], PER_PARENT), tenantId);
+        const rows = await this.evidence.forParents(tenantId, this.parent, [...ids], PER_PARENT);
         const byParent = new Map<string, Evidence[]>();
         for (const row of rows) {
           const key = (this.parent === 'supplier' ? row.supplierId : row.assessmentId) as string;
-          byParent.set(key, [...(byParent.get(key) ?? []), view(row)]);
+          byParent.set(key, [...(byParent.get(key) ?? []), row]);
         }
         return byParent;
       });
@@ -60,16 +59,14 @@ class ParentBatches {
 @Resolver(() => Evidence)
 export class EvidenceResolver {
   constructor(
-    private readonly database: TenantDatabase,
-    private readonly evidence: EvidenceRepository,
-    private readonly components: ComponentsRepository,
+    private readonly evidence: EvidenceService,
+    private readonly components: ComponentsService,
   ) {}
 
   @Query(() => Evidence, { name: 'evidence', nullable: true, description: 'One piece of evidence of the tenant (null when unknown)' })
   async evidenceItem(@Args('id', { type: () => ID }) id: string): Promise<Evidence | null> {
     if (!isUuid(id)) return null;
-    const found = await this.database.run((manager) => this.evidence.find(manager, RequestContext.tenantId, id));
-    return found ? view(found) : null;
+    return this.evidence.find(RequestContext.tenantId, id);
   }
 
   @Query(() => EvidenceConnection, { description: 'The tenant’s evidence, newest first' })
@@ -94,9 +91,9 @@ export class EvidenceResolver {
       if (!(EVIDENCE_STATUSES as readonly string[]).includes(filter.status)) return toConnection({ data: [], nextCursor: null }, byId);
       criteria.status = filter.status as EvidenceStatus;
     }
-    const rows = await this.database.run((manager) => this.evidence.list(manager, RequestContext.tenantId, criteria, limit + 1, before));
+    const rows = await this.evidence.list(RequestContext.tenantId, criteria, limit + 1, before);
     return toConnection(
-      toPage(rows.map(view), limit, (row) => [row.id]),
+      toPage(rows, limit, (row) => [row.id]),
       byId,
     );
   }
@@ -108,7 +105,7 @@ export class EvidenceResolver {
     const { purl: exact, purlBase } = normalisePurl(purl);
     if (!exact || !purlBase) throw new ProblemException(400, 'purl is not a valid package URL');
     const filter = exact === purlBase ? { purlBase } : { purl: exact };
-    return this.database.run((manager) => this.components.exposure(manager, RequestContext.tenantId, filter, EXPOSURE_LIMIT));
+    return this.components.exposure(RequestContext.tenantId, filter, EXPOSURE_LIMIT);
   }
 
   /** `Evidence.supplier`: a reference the gateway resolves in the assessments subgraph. */
@@ -139,8 +136,8 @@ export class ComponentExposureResolver {
 export class SupplierEvidenceResolver {
   private readonly batches: ParentBatches;
 
-  constructor(database: TenantDatabase, evidence: EvidenceRepository) {
-    this.batches = new ParentBatches(database, evidence, 'supplier');
+  constructor(evidence: EvidenceService) {
+    this.batches = new ParentBatches(evidence, 'supplier');
   }
 
   @ResolveReference()
@@ -160,8 +157,8 @@ export class SupplierEvidenceResolver {
 export class AssessmentEvidenceResolver {
   private readonly batches: ParentBatches;
 
-  constructor(database: TenantDatabase, evidence: EvidenceRepository) {
-    this.batches = new ParentBatches(database, evidence, 'assessment');
+  constructor(evidence: EvidenceService) {
+    this.batches = new ParentBatches(evidence, 'assessment');
   }
 
   @ResolveReference()

@@ -10,4 +10,9 @@ export class EvidenceQueue {
   async enqueue(tenantId: string, evidenceId: string): Promise<void> {
     await this.producer.enqueue(JobName.EvidenceIngest, { tenantId, evidenceId }, { jobId: evidenceId });
   }
+
+  /** Enqueues ingestion again unless its job is still waiting or running; true when it was enqueued. */
+  enqueueAgain(tenantId: string, evidenceId: string): Promise<boolean> {
+    return this.producer.enqueueAgain(JobName.EvidenceIngest, { tenantId, evidenceId }, evidenceId);
+  }
 }

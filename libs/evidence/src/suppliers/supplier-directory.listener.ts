@@ -1,9 +1,9 @@
 import type { DomainEvent, SupplierEventData } from '@assay/shared/contracts';
-import { TenantDatabase, isUuid } from '@assay/shared/database';
+import { isUuid } from '@assay/shared/database';
 import { OnEvent } from '@assay/shared/queue';
 import { Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import { SupplierDirectoryRepository } from './supplier-directory.repository';
+import { SupplierDirectoryService } from './supplier-directory.service';
 
 function supplierData(event: DomainEvent): SupplierEventData {
   const data = event.data as Partial<SupplierEventData>;
@@ -22,24 +22,12 @@ function supplierData(event: DomainEvent): SupplierEventData {
 /** Keeps the supplier projection from the assessments service's supplier events. */
 @Injectable()
 export class SupplierDirectoryListener {
-  constructor(
-    private readonly database: TenantDatabase,
-    private readonly suppliers: SupplierDirectoryRepository,
-  ) {}
+  constructor(private readonly suppliers: SupplierDirectoryService) {}
 
   @OnEvent({ types: ['supplier.created', 'supplier.updated', 'supplier.offboarded'], name: 'evidence.suppliers' })
   async onSupplierEvent(event: DomainEvent): Promise<void> {
     const data = supplierData(event);
     const status = event.type === 'supplier.offboarded' ? 'offboarded' : data.status;
-    await this.database.run(
-      (manager) =>
-        this.suppliers.upsert(
-          manager,
-          event.tenantId,
-          { id: data.supplierId, name: data.name, status, ownerUserId: data.ownerUserId ?? null },
-          event.timestamp,
-        ),
-      event.tenantId,
-    );
+    await this.suppliers.record(event.tenantId, { id: data.supplierId, name: data.name, status, ownerUserId: data.ownerUserId ?? null }, event.timestamp);
   }
 }

@@ -1,20 +1,14 @@
 import { DomainEvent, isPublicEventType } from '@assay/shared/contracts';
-import { TenantDatabase } from '@assay/shared/database';
 import { OnEvent } from '@assay/shared/queue';
 import { Injectable } from '@nestjs/common';
-import { DirectoryRepository } from '../directory/directory.repository';
 import { eventData } from '../events/event-validation';
 import { feedMessageFor } from './feed-messages';
-import { FeedRepository } from './feed.repository';
+import { FeedService } from './feed.service';
 
 /** Public events worth a user's attention become one feed item for each current member of the tenant. */
 @Injectable()
 export class FeedListener {
-  constructor(
-    private readonly database: TenantDatabase,
-    private readonly directory: DirectoryRepository,
-    private readonly feed: FeedRepository,
-  ) {}
+  constructor(private readonly feed: FeedService) {}
 
   @OnEvent({ types: ['*'], name: 'notifications.feed' })
   async onEvent(event: DomainEvent): Promise<void> {
@@ -22,15 +16,6 @@ export class FeedListener {
     eventData(event, 'envelope');
     const message = feedMessageFor(event);
     if (!message) return;
-    await this.database.run(async (manager) => {
-      const members = await this.directory.activeMembers(manager, event.tenantId);
-      await this.feed.addForUsers(
-        manager,
-        event.tenantId,
-        members.map((member) => member.userId),
-        event,
-        message,
-      );
-    }, event.tenantId);
+    await this.feed.addForMembers(event, message);
   }
 }

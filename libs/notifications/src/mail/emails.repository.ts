@@ -125,4 +125,20 @@ export class EmailsRepository {
       ],
     );
   }
+
+  /**
+   * Emails (system role) that should have moved on and have not: queued or being sent for longer than
+   * `recoveryAfterMs`, or retrying that long past their backoff (`retryBaseMs`, doubling per attempt).
+   */
+  async stranded(manager: EntityManager, retryBaseMs: number, recoveryAfterMs: number, limit: number): Promise<{ tenantId: string; id: string }[]> {
+    const rows: { tenant_id: string; id: string }[] = await manager.query(
+      `select tenant_id, id from notifications.emails
+        where status in ('queued', 'sending', 'retrying')
+          and updated_at < now() - make_interval(secs => $3::float8 / 1000)
+              - case when status = 'retrying' then make_interval(secs => $2::float8 / 1000 * power(2, greatest(attempts - 1, 0))) else interval '0' end
+        order by updated_at limit $1`,
+      [limit, retryBaseMs, recoveryAfterMs],
+    );
+    return rows.map((row) => ({ tenantId: row.tenant_id, id: row.id }));
+  }
 }

@@ -1,137 +1,18 @@
-import type { AssessmentRecipient, DomainEvent } from '@assay/shared/contracts';
-import { TenantDatabase } from '@assay/shared/database';
+import type { DomainEvent } from '@assay/shared/contracts';
 import { OnEvent } from '@assay/shared/queue';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { DirectoryMember, DirectoryRepository } from '../directory/directory.repository';
-import { eventData } from '../events/event-validation';
-import { ReminderSchedulesRepository } from '../reminders/reminder-schedules.repository';
-import { EmailQueue } from './email-queue';
-import { EmailDraft, EmailsRepository } from './emails.repository';
-import type { TemplateName } from './mail-templates';
+import { EventEmailsService } from './event-emails.service';
 
-const contactParams = (recipient: AssessmentRecipient) => ({
-  recipientName: recipient.name,
-  ...(recipient.portalUrl ? { portalUrl: recipient.portalUrl } : {}),
-});
-
-/** The emails events call for: invitations, assessments sent, returned and completed, expiring evidence, new findings. */
+/** The emails events call for (see EventEmailsService). */
 @Injectable()
 export class MailListener {
-  constructor(
-    private readonly database: TenantDatabase,
-    private readonly emails: EmailsRepository,
-    private readonly emailQueue: EmailQueue,
-    private readonly directory: DirectoryRepository,
-    private readonly schedules: ReminderSchedulesRepository,
-  ) {}
+  constructor(private readonly emails: EventEmailsService) {}
 
   @OnEvent({
     types: ['invitation.created', 'assessment.sent', 'assessment.returned', 'assessment.completed', 'evidence.expiring', 'finding.created'],
     name: 'notifications.mail',
   })
-  async onEvent(event: DomainEvent): Promise<void> {
-    const ids = await this.database.run(async (manager) => this.emails.queue(manager, event.tenantId, await this.drafts(manager, event)), event.tenantId);
-    await this.emailQueue.enqueue(event.tenantId, ids);
-  }
-
-  private async drafts(manager: EntityManager, event: DomainEvent): Promise<EmailDraft[]> {
-    const draft = (
-      template: TemplateName,
-      to: { address: string; name?: string | null },
-      params: Record<string, unknown>,
-      extra: Partial<EmailDraft> = {},
-    ): EmailDraft => ({
-      template,
-      to,
-      params,
-      dedupeKey: `event:${event.id}:${template}:${to.address.toLowerCase()}`,
-      ...extra,
-    });
-    switch (event.type) {
-      case 'invitation.created': {
-        const data = eventData(event, 'invitation');
-        return [
-          draft(
-            'invitation',
-            { address: data.email },
-            {
-              tenantName: data.tenantName,
-              invitedByName: data.invitedByName,
-              role: data.role,
-              acceptUrl: data.acceptUrl,
-              expiresAt: data.expiresAt,
-            },
-          ),
-        ];
-      }
-      case 'assessment.sent':
-      case 'assessment.returned':
-      case 'assessment.completed': {
-        const data = eventData(event, 'assessment');
-        const template: TemplateName =
-          event.type === 'assessment.sent' ? 'assessment_sent' : event.type === 'assessment.returned' ? 'assessment_returned' : 'assessment_completed';
-        // A returned or completed event may name the contacts without links: use the ones sent before.
-        const known = event.type === 'assessment.sent' ? null : await this.schedules.find(manager, event.tenantId, data.assessmentId);
-        const links = new Map((known?.recipients ?? []).map((recipient) => [recipient.contactId, recipient.portalUrl]));
-        const recipients = data.recipients?.length ? data.recipients : (known?.recipients ?? []);
-        return recipients.map((recipient) =>
-          draft(
-            template,
-            { address: recipient.email, name: recipient.name },
-            {
-              ...contactParams({ ...recipient, portalUrl: recipient.portalUrl ?? links.get(recipient.contactId) }),
-              supplierName: data.supplierName,
-              productName: data.productName ?? null,
-              dueAt: data.dueAt,
-              message: data.message ?? null,
-              score: data.score ?? null,
-            },
-            { assessmentId: data.assessmentId },
-          ),
-        );
-      }
-      case 'evidence.expiring': {
-        const data = eventData(event, 'evidenceExpiry');
-        const people = await this.internalPeople(manager, event.tenantId, data.internalOwnerUserId ?? null);
-        return people.map((member) =>
-          draft(
-            'evidence_expiring',
-            { address: member.email, name: member.name },
-            {
-              recipientName: member.name,
-              supplierName: data.supplierName ?? 'a supplier',
-              kind: data.kind,
-              validUntil: data.validUntil,
-            },
-          ),
-        );
-      }
-      case 'finding.created': {
-        const data = eventData(event, 'finding');
-        const params = {
-          supplierName: data.supplierName ?? 'the supplier',
-          title: data.title,
-          severity: data.severity,
-          claimId: data.claimId,
-          remediationDueAt: data.remediationDueAt ?? null,
-        };
-        if (data.recipients?.length) {
-          return data.recipients.map((recipient) =>
-            draft('finding_created', { address: recipient.email, name: recipient.name }, { ...params, ...contactParams(recipient) }),
-          );
-        }
-        const admins = await this.directory.admins(manager, event.tenantId);
-        return admins.map((member) => draft('finding_created', { address: member.email, name: member.name }, { ...params, recipientName: member.name }));
-      }
-      default:
-        return [];
-    }
-  }
-
-  /** The supplier's internal owner, or the tenant's admins when there is none. */
-  private async internalPeople(manager: EntityManager, tenantId: string, ownerUserId: string | null): Promise<DirectoryMember[]> {
-    const owner = ownerUserId ? (await this.directory.membersByIds(manager, tenantId, [ownerUserId])).get(ownerUserId) : undefined;
-    return owner ? [owner] : this.directory.admins(manager, tenantId);
+  onEvent(event: DomainEvent): Promise<void> {
+    return this.emails.queueFor(event);
   }
 }

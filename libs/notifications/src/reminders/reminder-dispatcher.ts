@@ -1,6 +1,8 @@
-import type { AssessmentRecipient, ReminderPolicy, ReminderSentEventData } from '@assay/shared/contracts';
+import { APP_CONFIG, AppConfig } from '@assay/shared/config';
+import { JobName, type AssessmentRecipient, type ReminderPolicy, type ReminderSentEventData } from '@assay/shared/contracts';
 import { TenantDatabase, newId, writeOutboxEvents } from '@assay/shared/database';
-import { Injectable } from '@nestjs/common';
+import { JobProducer } from '@assay/shared/queue';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DirectoryMember, DirectoryRepository } from '../directory/directory.repository';
 import { EmailQueue } from '../mail/email-queue';
@@ -8,9 +10,14 @@ import { EmailDraft, EmailsRepository } from '../mail/emails.repository';
 import type { TemplateName } from '../mail/mail-templates';
 import { NOTIFICATIONS_SCHEMA } from '../support/notifications.constants';
 import { ReminderStep, planReminders } from './reminder-plan';
-import { NewReminder, ReminderSchedule, ReminderSchedulesRepository } from './reminder-schedules.repository';
+import { ReminderSchedule, ReminderSchedulesRepository } from './reminder-schedules.repository';
+import { NewReminder, RemindersRepository } from './reminders.repository';
 
 const DAY_MS = 86_400_000;
+const BATCH = 250;
+/** Batches one dispatch job runs before handing over to a fresh job, so one tenant cannot hog a worker slot. */
+const BATCHES_PER_JOB = 40;
+const TENANTS_PER_TICK = 5_000;
 
 interface Recipient {
   name: string;
@@ -49,10 +56,37 @@ export class ReminderDispatcher {
   constructor(
     private readonly database: TenantDatabase,
     private readonly schedules: ReminderSchedulesRepository,
+    private readonly reminders: RemindersRepository,
     private readonly directory: DirectoryRepository,
     private readonly emails: EmailsRepository,
     private readonly emailQueue: EmailQueue,
+    private readonly producer: JobProducer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** The tick: one dispatch job per tenant with a reminder due (one per tenant and tick slot). */
+  async fanOut(): Promise<{ tenants: number }> {
+    const tenants = await this.database.runAsSystem((manager) => this.schedules.tenantsWithDue(manager, TENANTS_PER_TICK));
+    const slot = Math.floor(Date.now() / this.config.schedulerTickMs);
+    await this.producer.enqueueMany(
+      JobName.RemindersDispatch,
+      tenants.map((tenantId) => ({ payload: { tenantId }, options: { jobId: `reminders-dispatch_${tenantId}_${slot}` } })),
+    );
+    return { tenants: tenants.length };
+  }
+
+  /** Sends what is due for the tenant, batch after batch; past BATCHES_PER_JOB a fresh dispatch job carries on. */
+  async dispatch(tenantId: string): Promise<{ reminders: number; emails: number }> {
+    const total = { reminders: 0, emails: 0 };
+    for (let batch = 0; batch < BATCHES_PER_JOB; batch++) {
+      const outcome = await this.dispatchBatch(tenantId, BATCH);
+      total.reminders += outcome.reminders;
+      total.emails += outcome.emails;
+      if (outcome.planned < BATCH) return total;
+    }
+    await this.producer.enqueue(JobName.RemindersDispatch, { tenantId }, { jobId: `reminders-dispatch_${tenantId}_more_${Date.now()}` });
+    return total;
+  }
 
   /** One batch; `planned < limit` means nothing more is due right now. */
   async dispatchBatch(tenantId: string, limit: number, now: () => Date = () => new Date()): Promise<DispatchOutcome> {
@@ -60,7 +94,7 @@ export class ReminderDispatcher {
       const due = await this.schedules.lockDue(manager, tenantId, limit);
       if (due.length === 0) return { outcome: { planned: 0, reminders: 0, emails: 0 }, emailIds: [] as string[] };
       const policy = await this.directory.reminderPolicy(manager, tenantId);
-      const sent = await this.schedules.sentSteps(
+      const sent = await this.reminders.sentSteps(
         manager,
         tenantId,
         due.map((schedule) => schedule.assessmentId),
@@ -88,7 +122,7 @@ export class ReminderDispatcher {
           recipientsOf.set(reminder.id, recipients);
         }
       }
-      const recorded = await this.schedules.insertReminders(manager, tenantId, reminders);
+      const recorded = await this.reminders.insertReminders(manager, tenantId, reminders);
       const fresh = reminders.filter((reminder) => recorded.has(reminder.id));
       const bySchedule = new Map(due.map((schedule) => [schedule.assessmentId, schedule]));
       const drafts = fresh.flatMap((reminder) =>

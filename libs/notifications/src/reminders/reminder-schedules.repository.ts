@@ -2,7 +2,6 @@ import { LinkSealer } from '../support/link-sealer';
 import type { AssessmentEventData, AssessmentRecipient } from '@assay/shared/contracts';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { ReminderKind } from './reminder-plan';
 
 export interface ReminderSchedule {
   assessmentId: string;
@@ -24,16 +23,6 @@ interface ScheduleRow {
   recipients: AssessmentRecipient[];
   senior_responsible_owner: AssessmentRecipient | null;
   internal_owner_user_id: string | null;
-}
-
-export interface NewReminder {
-  id: string;
-  assessmentId: string;
-  step: string;
-  kind: ReminderKind;
-  recipients: { name: string; email: string }[];
-  dueAt: Date;
-  stepAt: Date;
 }
 
 const toSchedule = (row: ScheduleRow): ReminderSchedule => ({
@@ -141,6 +130,15 @@ export class ReminderSchedulesRepository {
     await manager.query(`update notifications.reminder_schedules set next_reminder_at = now(), updated_at = now() where tenant_id = $1 and open`, [tenantId]);
   }
 
+  /** Tenants (system role) with an open schedule whose next reminder is due. */
+  async tenantsWithDue(manager: EntityManager, limit: number): Promise<string[]> {
+    const rows: { tenant_id: string }[] = await manager.query(
+      `select tenant_id from notifications.reminder_schedules where open and next_reminder_at <= now() group by tenant_id limit $1`,
+      [limit],
+    );
+    return rows.map((row) => row.tenant_id);
+  }
+
   /** Due schedules, locked for this transaction; rows another dispatcher holds are skipped, never waited for. */
   async lockDue(manager: EntityManager, tenantId: string, limit: number): Promise<ReminderSchedule[]> {
     const rows: ScheduleRow[] = await manager.query(
@@ -153,44 +151,6 @@ export class ReminderSchedulesRepository {
       [tenantId, limit],
     );
     return rows.map((row) => this.links.open(tenantId, toSchedule(row)));
-  }
-
-  async sentSteps(manager: EntityManager, tenantId: string, assessmentIds: string[]): Promise<Map<string, Set<string>>> {
-    const sent = new Map<string, Set<string>>(assessmentIds.map((id) => [id, new Set<string>()]));
-    if (assessmentIds.length === 0) return sent;
-    const rows: { assessment_id: string; step: string }[] = await manager.query(
-      `select assessment_id, step from notifications.reminders where tenant_id = $1 and assessment_id = any($2::uuid[])`,
-      [tenantId, assessmentIds],
-    );
-    for (const row of rows) sent.get(row.assessment_id)?.add(row.step);
-    return sent;
-  }
-
-  /** Records reminders; a step recorded before (by another worker) is left alone. Returns the ids recorded now. */
-  async insertReminders(manager: EntityManager, tenantId: string, reminders: NewReminder[]): Promise<Set<string>> {
-    if (reminders.length === 0) return new Set();
-    const rows: { id: string }[] = await manager.query(
-      `insert into notifications.reminders (tenant_id, id, assessment_id, step, kind, recipients, due_at, step_at)
-       select $1, r.id, r.assessment_id, r.step, r.kind, r.recipients, r.due_at, r.step_at
-         from jsonb_to_recordset($2::jsonb) as r(id uuid, assessment_id uuid, step text, kind text, recipients jsonb, due_at timestamptz, step_at timestamptz)
-       on conflict (tenant_id, assessment_id, step) do nothing
-       returning id`,
-      [
-        tenantId,
-        JSON.stringify(
-          reminders.map((reminder) => ({
-            id: reminder.id,
-            assessment_id: reminder.assessmentId,
-            step: reminder.step,
-            kind: reminder.kind,
-            recipients: reminder.recipients,
-            due_at: reminder.dueAt.toISOString(),
-            step_at: reminder.stepAt.toISOString(),
-          })),
-        ),
-      ],
-    );
-    return new Set(rows.map((row) => row.id));
   }
 
   async setNext(manager: EntityManager, tenantId: string, next: { assessmentId: string; at: Date | null }[]): Promise<void> {

@@ -252,4 +252,16 @@ export class WebhookDeliveriesRepository {
       [tenantId, endpointId, reason],
     );
   }
+
+  /** Pending deliveries (system role) whose next attempt is overdue by more than `overdueMs` and not claimed. */
+  async stranded(manager: EntityManager, overdueMs: number, limit: number): Promise<{ tenantId: string; id: string; attempts: number }[]> {
+    const rows: { tenant_id: string; id: string; attempts: number }[] = await manager.query(
+      `select tenant_id, id, attempts from notifications.webhook_deliveries
+        where status = 'pending' and next_attempt_at < now() - make_interval(secs => $2::float8 / 1000)
+          and (attempt_lease_until is null or attempt_lease_until < now())
+        order by next_attempt_at limit $1`,
+      [limit, overdueMs],
+    );
+    return rows.map((row) => ({ tenantId: row.tenant_id, id: row.id, attempts: row.attempts }));
+  }
 }

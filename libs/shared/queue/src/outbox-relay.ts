@@ -10,39 +10,29 @@ interface OutboxRow {
   payload: DomainEvent;
 }
 
-export const OUTBOX_SCHEMA = Symbol('OUTBOX_SCHEMA');
-
-const BATCH = 200;
+/** Events one relay pass moves per schema; a full batch means more are waiting. */
+export const OUTBOX_BATCH = 200;
 const RETENTION = '7 days';
+const PRUNE_EVERY_MS = 3_600_000;
 
 /**
- * Moves committed outbox rows of this service's schema onto the events queue. Rows are claimed with
- * FOR UPDATE SKIP LOCKED so replicas share the work, enqueued with the event id as job id (a replay
- * after a crash between enqueue and commit is de-duplicated by BullMQ, and consumers are idempotent
- * anyway), and marked published in the same transaction that claimed them.
+ * Moves committed outbox rows of one service schema onto the events queue. Rows are claimed with
+ * FOR UPDATE SKIP LOCKED so every process that relays the schema (its HTTP replicas and the
+ * workers that write to it) shares the work without waiting on the others, enqueued with the event
+ * id as job id (a replay after a crash between enqueue and commit is de-duplicated by BullMQ, and
+ * consumers are idempotent anyway), and marked published in the same transaction that claimed them.
  */
-@Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(OutboxRelay.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
-  private failures = 0;
+export class OutboxRelay {
   private lastPrune = 0;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(OUTBOX_SCHEMA) private readonly schema: string,
+    readonly schema: string,
     private readonly database: TenantDatabase,
     private readonly producer: JobProducer,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (process.env['OUTBOX_RELAY'] !== 'off') this.schedule(0);
-  }
-
-  /** Relays up to one batch; returns how many events went onto the queue. */
-  async relayOnce(limit = BATCH): Promise<number> {
+  /** Relays up to one batch, oldest first; returns how many events went onto the queue. */
+  async relayOnce(limit = OUTBOX_BATCH): Promise<number> {
     const table = `${quoteIdent(this.schema)}.outbox`;
     return this.database.runAsSystem(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
@@ -62,6 +52,73 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
+  /** Deletes events published longer ago than the retention, at most once an hour. */
+  async pruneIfDue(): Promise<void> {
+    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    await this.database.runAsSystem((manager) =>
+      manager.query(`delete from ${quoteIdent(this.schema)}.outbox where published_at < now() - interval '${RETENTION}'`),
+    );
+  }
+}
+
+/**
+ * The one relay loop of a process: each pass relays a batch of every outbox schema the process
+ * writes to (registered by OutboxRelayModule.forSchema), then waits OUTBOX_POLL_MS, or not at all
+ * while some schema still has a full batch waiting; a schema that fails backs the loop off, up to 5 s.
+ * OUTBOX_RELAY=off disables it.
+ */
+@Injectable()
+export class OutboxRelays implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelays.name);
+  private readonly relays = new Map<string, OutboxRelay>();
+  private readonly failures = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly database: TenantDatabase,
+    private readonly producer: JobProducer,
+  ) {}
+
+  /** Adds a schema to the loop (once, however many modules name it). */
+  register(schema: string): string {
+    if (!this.relays.has(schema)) this.relays.set(schema, new OutboxRelay(schema, this.database, this.producer));
+    return schema;
+  }
+
+  /** The schemas this process relays. */
+  get schemas(): string[] {
+    return [...this.relays.keys()];
+  }
+
+  onApplicationBootstrap(): void {
+    if (process.env['OUTBOX_RELAY'] === 'off' || this.relays.size === 0) return;
+    this.logger.log(`relaying the outbox of ${this.schemas.join(', ')}`);
+    this.schedule(0);
+  }
+
+  /** One pass over every schema; true when some schema filled its batch (more is waiting). */
+  async relayAll(): Promise<boolean> {
+    let more = false;
+    for (const relay of this.relays.values()) {
+      try {
+        more = (await relay.relayOnce()) === OUTBOX_BATCH || more;
+        await relay.pruneIfDue();
+        this.failures.delete(relay.schema);
+      } catch (error) {
+        const failures = (this.failures.get(relay.schema) ?? 0) + 1;
+        this.failures.set(relay.schema, failures);
+        if (failures === 1 || failures % 20 === 0) {
+          this.logger.warn(`outbox relay of ${relay.schema} failed ${failures}x, will retry: ${(error as Error).message}`);
+        }
+      }
+    }
+    return more;
+  }
+
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
@@ -70,27 +127,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async tick(): Promise<void> {
-    let relayed = 0;
-    try {
-      relayed = await this.relayOnce();
-      this.failures = 0;
-      await this.prune();
-    } catch (error) {
-      this.failures += 1;
-      if (this.failures === 1 || this.failures % 20 === 0) {
-        this.logger.warn(`outbox relay of ${this.schema} failed ${this.failures}x, will retry: ${(error as Error).message}`);
-      }
-    }
-    const backoff = this.failures > 0 ? Math.min(this.config.outboxPollMs * 2 ** this.failures, 5_000) : this.config.outboxPollMs;
-    this.schedule(relayed === BATCH ? 0 : backoff);
-  }
-
-  private async prune(): Promise<void> {
-    if (Date.now() - this.lastPrune < 3_600_000) return;
-    this.lastPrune = Date.now();
-    await this.database.runAsSystem((manager) =>
-      manager.query(`delete from ${quoteIdent(this.schema)}.outbox where published_at < now() - interval '${RETENTION}'`),
-    );
+    const more = await this.relayAll();
+    const failures = Math.max(0, ...this.failures.values());
+    const backoff = failures > 0 ? Math.min(this.config.outboxPollMs * 2 ** failures, 5_000) : this.config.outboxPollMs;
+    this.schedule(more ? 0 : backoff);
   }
 
   async onApplicationShutdown(): Promise<void> {

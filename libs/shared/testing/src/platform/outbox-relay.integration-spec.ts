@@ -25,7 +25,7 @@ describe('OutboxRelay', () => {
     app = await appDatabase();
     owner = await ownerDataSource();
     registry = new QueueRegistry(config);
-    relay = new OutboxRelay(config, 'evidence', app.database, new JobProducer(registry));
+    relay = new OutboxRelay('evidence', app.database, new JobProducer(registry));
   });
   afterAll(async () => {
     await registry.onApplicationShutdown();

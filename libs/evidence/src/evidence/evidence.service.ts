@@ -1,0 +1,51 @@
+import { TenantDatabase } from '@assay/shared/database';
+import { Injectable } from '@nestjs/common';
+import { AssessmentDirectoryRepository } from '../assessments/assessment-directory.repository';
+import { Evidence, EvidenceFilter, EvidenceForIngestion, EvidenceRepository } from './evidence.repository';
+
+/** Evidence as the API shows it (without the worker's bookkeeping). */
+export function view(evidence: EvidenceForIngestion): Evidence {
+  const { kindHint: _hint, attempts: _attempts, ...rest } = evidence;
+  return rest;
+}
+
+/** Reading a tenant's evidence (REST, GraphQL and the supplier portal), each read in one transaction. */
+@Injectable()
+export class EvidenceService {
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly evidence: EvidenceRepository,
+    private readonly assessments: AssessmentDirectoryRepository,
+  ) {}
+
+  async find(tenantId: string, id: string): Promise<Evidence | null> {
+    const found = await this.database.run((manager) => this.evidence.find(manager, tenantId, id), tenantId);
+    return found ? view(found) : null;
+  }
+
+  /** Newest first, keyset on the id (`beforeId` excluded). */
+  async list(tenantId: string, filter: EvidenceFilter, limit: number, beforeId: string | null): Promise<Evidence[]> {
+    const rows = await this.database.run((manager) => this.evidence.list(manager, tenantId, filter, limit, beforeId), tenantId);
+    return rows.map(view);
+  }
+
+  /** Where the bytes of the tenant's content with this digest are stored (null when they are not). */
+  contentKey(tenantId: string, sha256: string): Promise<string | null> {
+    return this.database.run((manager) => this.evidence.blobKey(manager, tenantId, sha256), tenantId);
+  }
+
+  /** What the portal shows for an assessment: its evidence, and the supplier's evidence named in `ids`. */
+  async forPortal(tenantId: string, assessmentId: string, ids: string[], limit: number): Promise<Evidence[]> {
+    const rows = await this.database.run(async (manager) => {
+      const assessment = await this.assessments.find(manager, tenantId, assessmentId);
+      return assessment ? this.evidence.forPortal(manager, tenantId, assessment.supplierId, assessment.id, ids, limit) : [];
+    }, tenantId);
+    return rows.map(view);
+  }
+
+  /** The newest evidence (up to `perParent` each) of several suppliers or assessments. */
+  async forParents(tenantId: string, parent: 'supplier' | 'assessment', ids: string[], perParent: number): Promise<Evidence[]> {
+    const rows = await this.database.run((manager) => this.evidence.forParents(manager, tenantId, parent, ids, perParent), tenantId);
+    return rows.map(view);
+  }
+}
