@@ -38,6 +38,24 @@ const boundaries = (testing) => [
 
 const TEST_FILES = ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts'];
 
+/** The inner shape of a domain lib: SQL only in the repository of its aggregate; the edges call services. */
+const DOMAIN_SOURCES = ['libs/tenancy/src/**/*.ts', 'libs/assessments/src/**/*.ts', 'libs/evidence/src/**/*.ts', 'libs/notifications/src/**/*.ts'];
+const DOMAIN_EDGES = ['controller', 'resolver', 'listener', 'listeners', 'job', 'jobs'].map((role) => `libs/*/src/**/*.${role}.ts`);
+const SQL_CALLS = {
+  selector: 'CallExpression[callee.property.name=/^(query|createQueryBuilder|updateReturning|getRepository)$/]',
+  message: 'SQL lives in the *.repository.ts of its aggregate: add a repository method and call it from a service.',
+};
+const TENANT_CASTS = [
+  {
+    selector: "TSAsExpression[expression.property.name='tenantId']",
+    message: 'Use a TenantIdentity (RequestContext.tenantIdentity): its tenantId is never null.',
+  },
+  {
+    selector: "TSNonNullExpression[expression.property.name='tenantId']",
+    message: 'Use a TenantIdentity (RequestContext.tenantIdentity): its tenantId is never null.',
+  },
+];
+
 export default [
   { ignores: ['**/dist', '**/node_modules', '**/.assay', '**/*.mjs', 'coverage'] },
   ...nx.configs['flat/base'],
@@ -49,6 +67,35 @@ export default [
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'off',
+    },
+  },
+  { files: ['libs/**/*.ts', 'apps/**/*.ts'], ignores: TEST_FILES, rules: { 'no-restricted-syntax': ['error', ...TENANT_CASTS] } },
+  {
+    files: DOMAIN_SOURCES,
+    ignores: ['**/*.repository.ts', ...TEST_FILES],
+    rules: { 'no-restricted-syntax': ['error', SQL_CALLS, ...TENANT_CASTS] },
+  },
+  {
+    files: DOMAIN_EDGES,
+    ignores: TEST_FILES,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          // A row type is a type; reading or writing rows is not.
+          patterns: [
+            { group: ['**/*.repository'], allowTypeImports: true, message: 'Controllers, resolvers, listeners and jobs call services, never repositories.' },
+          ],
+          paths: [
+            {
+              name: 'typeorm',
+              importNames: ['EntityManager'],
+              allowTypeImports: false,
+              message: 'Controllers, resolvers, listeners and jobs call services; transactions belong to services.',
+            },
+          ],
+        },
+      ],
     },
   },
   // Tests sit beside the code they test and may use the shared test kit (never product code).

@@ -5,12 +5,12 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
-import { ComponentExposure } from '../components/components.repository';
+import type { ComponentExposure } from '../components/components.repository';
 import { ComponentsService } from '../components/components.service';
 import { normalisePurl } from '../parsing/sbom-components';
 import { BLOB_STORAGE, BlobNotFoundError, BlobStorage } from '../storage/blob-storage';
 import { ComponentsQueryDto, EvidenceQueryDto, PortalEvidenceQueryDto } from './evidence.dto';
-import { Evidence } from './evidence.repository';
+import type { Evidence } from './evidence.repository';
 import { EvidenceService } from './evidence.service';
 import { ProblemException } from '@assay/shared/http';
 

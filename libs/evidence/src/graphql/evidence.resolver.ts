@@ -6,7 +6,7 @@ import { RequestContext } from '@assay/shared/tenancy-context';
 import { Args, Context, ID, Int, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { ComponentsService } from '../components/components.service';
 import { EVIDENCE_KINDS, EVIDENCE_STATUSES, EvidenceKind, EvidenceStatus } from '../evidence/evidence-kinds.constant';
-import { EvidenceFilter } from '../evidence/evidence.repository';
+import type { EvidenceFilter } from '../evidence/evidence.repository';
 import { EvidenceService } from '../evidence/evidence.service';
 import { normalisePurl } from '../parsing/sbom-components';
 import { Assessment, ComponentExposure, Evidence, EvidenceConnection, EvidenceFilterInput, Supplier } from './evidence.types';
