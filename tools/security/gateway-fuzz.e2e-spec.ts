@@ -330,5 +330,17 @@ describe('gateway under generated hostile requests', () => {
       expect(answer.body.errors?.[0]?.message).toContain('$n');
       expect(answer.body.errors?.map((error) => error.extensions?.['code'])).not.toContain('INTERNAL_SERVER_ERROR');
     });
+
+    it('first out of the page range is a BAD_REQUEST naming it', async () => {
+      for (const query of [
+        '{ suppliers(first: 201) { edges { cursor } } }',
+        '{ evidenceList(first: 0) { edges { cursor } } }',
+        '{ webhookEndpoints(first: 500) { edges { cursor } } }',
+        '{ members(first: -1) { edges { cursor } } }',
+      ]) {
+        const answer = await graphql(query);
+        expect({ query, extensions: answer.body.errors?.[0]?.extensions }).toMatchObject({ query, extensions: { code: 'BAD_REQUEST' } });
+      }
+    });
   });
 });

@@ -1,9 +1,9 @@
 import { Access } from '@assay/shared/auth';
 import { isUuid } from '@assay/shared/database';
-import { Connection, toConnection } from '@assay/shared/graphql';
-import { MAX_PAGE_SIZE, ProblemException, decodeCursor, encodeCursor, toPage } from '@assay/shared/http';
+import { AfterArg, Connection, FirstArg, pageArgs, toConnection } from '@assay/shared/graphql';
+import { ProblemException, decodeCursor, encodeCursor, toPage } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
-import { Args, Context, ID, Int, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { ComponentsService } from '../components/components.service';
 import { EVIDENCE_KINDS, EVIDENCE_STATUSES, EvidenceKind, EvidenceStatus } from '../evidence/evidence-kinds.constant';
 import type { EvidenceFilter } from '../evidence/evidence.repository';
@@ -71,12 +71,13 @@ export class EvidenceResolver {
 
   @Query(() => EvidenceConnection, { description: 'The tenant’s evidence, newest first' })
   async evidenceList(
-    @Args('first', { type: () => Int, nullable: true }) first?: number | null,
-    @Args('after', { type: () => String, nullable: true }) after?: string | null,
+    @FirstArg() first?: number | null,
+    @AfterArg() after?: string | null,
     @Args('filter', { type: () => EvidenceFilterInput, nullable: true }) filter?: EvidenceFilterInput | null,
   ): Promise<Connection<Evidence>> {
-    const limit = Math.min(Math.max(first ?? 50, 1), MAX_PAGE_SIZE);
-    const cursor = decodeCursor(after ?? undefined, ['uuid']);
+    const page = pageArgs(first, after);
+    const limit = page.limit;
+    const cursor = decodeCursor(page.cursor, ['uuid']);
     const before = cursor ? String(cursor[0]) : null;
     const criteria: EvidenceFilter = {};
     if (filter?.supplierId) {

@@ -1,9 +1,9 @@
 import { Access } from '@assay/shared/auth';
 import { encodeCursor } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { FeedService } from '../feed/feed.service';
-import { pageQuery, toConnection } from './connections';
+import { AfterArg, FirstArg, pageArgs, toConnection } from '@assay/shared/graphql';
 import { Notification, NotificationConnection } from './notifications.types';
 
 @Access('self')
@@ -13,11 +13,11 @@ export class FeedResolver {
 
   @Query(() => NotificationConnection, { description: 'The signed-in user’s notification feed, newest first' })
   async notifications(
-    @Args('first', { type: () => Int, nullable: true }) first?: number | null,
-    @Args('after', { type: () => String, nullable: true }) after?: string | null,
+    @FirstArg() first?: number | null,
+    @AfterArg() after?: string | null,
     @Args('unreadOnly', { type: () => Boolean, nullable: true }) unreadOnly?: boolean | null,
   ) {
-    const page = await this.feed.list(RequestContext.identity, { ...pageQuery(first, after), unread: unreadOnly ?? false });
+    const page = await this.feed.list(RequestContext.identity, { ...pageArgs(first, after), unread: unreadOnly ?? false });
     return toConnection(page, (item) => encodeCursor([item.createdAt, item.id]));
   }
 

@@ -1,9 +1,9 @@
 import { Access } from '@assay/shared/auth';
 import { NotFoundProblem, encodeCursor } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { WebhookEndpointsService } from '../webhooks/webhook-endpoints.service';
-import { pageQuery, toConnection } from './connections';
+import { AfterArg, FirstArg, pageArgs, toConnection } from '@assay/shared/graphql';
 import {
   CreateWebhookEndpointInput,
   UpdateWebhookEndpointInput,
@@ -22,11 +22,8 @@ export class WebhooksResolver {
   constructor(private readonly webhooks: WebhookEndpointsService) {}
 
   @Query(() => WebhookEndpointConnection, { description: 'The tenant’s webhook endpoints, newest first' })
-  async webhookEndpoints(
-    @Args('first', { type: () => Int, nullable: true }) first?: number | null,
-    @Args('after', { type: () => String, nullable: true }) after?: string | null,
-  ) {
-    return toConnection(await this.webhooks.list(RequestContext.tenantId, pageQuery(first, after)), byTime);
+  async webhookEndpoints(@FirstArg() first?: number | null, @AfterArg() after?: string | null) {
+    return toConnection(await this.webhooks.list(RequestContext.tenantId, pageArgs(first, after)), byTime);
   }
 
   @Query(() => WebhookEndpoint, { nullable: true })
@@ -38,21 +35,13 @@ export class WebhooksResolver {
   }
 
   @Query(() => WebhookDeliveryConnection, { description: 'Deliveries to one endpoint, newest first' })
-  async webhookDeliveries(
-    @Args('endpointId', { type: () => ID }) endpointId: string,
-    @Args('first', { type: () => Int, nullable: true }) first?: number | null,
-    @Args('after', { type: () => String, nullable: true }) after?: string | null,
-  ) {
-    return toConnection(await this.webhooks.listDeliveries(RequestContext.tenantId, endpointId, pageQuery(first, after)), byTime);
+  async webhookDeliveries(@Args('endpointId', { type: () => ID }) endpointId: string, @FirstArg() first?: number | null, @AfterArg() after?: string | null) {
+    return toConnection(await this.webhooks.listDeliveries(RequestContext.tenantId, endpointId, pageArgs(first, after)), byTime);
   }
 
   @ResolveField(() => WebhookDeliveryConnection)
-  async deliveries(
-    @Parent() endpoint: WebhookEndpoint,
-    @Args('first', { type: () => Int, nullable: true }) first?: number | null,
-    @Args('after', { type: () => String, nullable: true }) after?: string | null,
-  ) {
-    return toConnection(await this.webhooks.listDeliveries(RequestContext.tenantId, endpoint.id, pageQuery(first, after)), byTime);
+  async deliveries(@Parent() endpoint: WebhookEndpoint, @FirstArg() first?: number | null, @AfterArg() after?: string | null) {
+    return toConnection(await this.webhooks.listDeliveries(RequestContext.tenantId, endpoint.id, pageArgs(first, after)), byTime);
   }
 
   @Mutation(() => WebhookEndpointWithSecret)

@@ -1,10 +1,10 @@
 import { Access } from '@assay/shared/auth';
 import { ROLES, Role } from '@assay/shared/contracts';
-import { toConnection } from '@assay/shared/graphql';
+import { AfterArg, FirstArg, pageArgs, toConnection } from '@assay/shared/graphql';
 import { NotFoundProblem, ProblemException, encodeCursor } from '@assay/shared/http';
 import { isUuid } from '@assay/shared/database';
 import { RequestContext } from '@assay/shared/tenancy-context';
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditService } from '../audit/audit.service';
 import { AccountService } from '../identity/account.service';
@@ -26,12 +26,10 @@ import {
   UpdateTenantInput,
 } from './tenancy.types';
 
-const MAX_FIRST = 200;
-
-function first(value: number | null | undefined): number {
-  const n = value ?? 50;
-  if (n < 1 || n > MAX_FIRST) throw new ProblemException(400, `first must be between 1 and ${MAX_FIRST}`);
-  return n;
+/** Relay paging arguments as the keyset lists take them: a page size and a cursor. */
+function pageList(first: number | null | undefined, after: string | null | undefined): [number, string | undefined] {
+  const { limit, cursor } = pageArgs(first, after);
+  return [limit, cursor];
 }
 
 /** GraphQL ids are strings: anything that is not one of our ids is simply not found. */
@@ -71,11 +69,8 @@ export class TenancyResolver {
 
   @Query(() => MemberConnection)
   @Access('members:read')
-  async members(
-    @Args('first', { type: () => Int, nullable: true }) count?: number,
-    @Args('after', { nullable: true, type: () => String }) after?: string | null,
-  ) {
-    return toConnection(await this.memberService.list(RequestContext.tenantId, first(count), after ?? undefined), (member) => encodeCursor([member.userId]));
+  async members(@FirstArg() first?: number | null, @AfterArg() after?: string | null) {
+    return toConnection(await this.memberService.list(RequestContext.tenantId, ...pageList(first, after)), (member) => encodeCursor([member.userId]));
   }
 
   @Query(() => [Invitation])
@@ -86,20 +81,14 @@ export class TenancyResolver {
 
   @Query(() => ApiKeyConnection)
   @Access('api-keys:manage')
-  async apiKeys(
-    @Args('first', { type: () => Int, nullable: true }) count?: number,
-    @Args('after', { nullable: true, type: () => String }) after?: string | null,
-  ) {
-    return toConnection(await this.keys.list(RequestContext.tenantId, first(count), after ?? undefined), (key) => encodeCursor([key.id]));
+  async apiKeys(@FirstArg() first?: number | null, @AfterArg() after?: string | null) {
+    return toConnection(await this.keys.list(RequestContext.tenantId, ...pageList(first, after)), (key) => encodeCursor([key.id]));
   }
 
   @Query(() => AuditEventConnection)
   @Access('audit:read')
-  async auditEvents(
-    @Args('first', { type: () => Int, nullable: true }) count?: number,
-    @Args('after', { nullable: true, type: () => String }) after?: string | null,
-  ) {
-    return toConnection(await this.audit.list(RequestContext.tenantId, first(count), after ?? undefined), (event) => encodeCursor([event.seq]));
+  async auditEvents(@FirstArg() first?: number | null, @AfterArg() after?: string | null) {
+    return toConnection(await this.audit.list(RequestContext.tenantId, ...pageList(first, after)), (event) => encodeCursor([event.seq]));
   }
 
   @Query(() => AuditVerificationType)
