@@ -1,7 +1,6 @@
 import { DomainEvent, isPublicEventType } from '@assay/shared/contracts';
 import { OnEvent } from '@assay/shared/queue';
 import { Injectable } from '@nestjs/common';
-import { eventData } from '../events/event-validation';
 import { feedMessageFor } from './feed-messages';
 import { FeedService } from './feed.service';
 
@@ -13,7 +12,6 @@ export class FeedListener {
   @OnEvent({ types: ['*'], name: 'notifications.feed' })
   async onEvent(event: DomainEvent): Promise<void> {
     if (!isPublicEventType(event.type)) return;
-    eventData(event, 'envelope');
     const message = feedMessageFor(event);
     if (!message) return;
     await this.feed.addForMembers(event, message);

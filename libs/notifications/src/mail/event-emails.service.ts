@@ -3,7 +3,6 @@ import { TenantDatabase } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DirectoryMember, DirectoryRepository } from '../directory/directory.repository';
-import { eventData } from '../events/event-validation';
 import { ReminderSchedulesRepository } from '../reminders/reminder-schedules.repository';
 import { EmailQueue } from './email-queue';
 import { EmailDraft, EmailsRepository } from './emails.repository';
@@ -46,7 +45,7 @@ export class EventEmailsService {
     });
     switch (event.type) {
       case 'invitation.created': {
-        const data = eventData(event, 'invitation');
+        const data = event.data;
         return [
           draft(
             'invitation',
@@ -64,7 +63,7 @@ export class EventEmailsService {
       case 'assessment.sent':
       case 'assessment.returned':
       case 'assessment.completed': {
-        const data = eventData(event, 'assessment');
+        const data = event.data;
         const template: TemplateName =
           event.type === 'assessment.sent' ? 'assessment_sent' : event.type === 'assessment.returned' ? 'assessment_returned' : 'assessment_completed';
         // A returned or completed event may name the contacts without links: use the ones sent before.
@@ -88,7 +87,7 @@ export class EventEmailsService {
         );
       }
       case 'evidence.expiring': {
-        const data = eventData(event, 'evidenceExpiry');
+        const data = event.data;
         const people = await this.internalPeople(manager, event.tenantId, data.internalOwnerUserId ?? null);
         return people.map((member) =>
           draft(
@@ -104,7 +103,7 @@ export class EventEmailsService {
         );
       }
       case 'finding.created': {
-        const data = eventData(event, 'finding');
+        const data = event.data;
         const params = {
           supplierName: data.supplierName ?? 'the supplier',
           title: data.title,

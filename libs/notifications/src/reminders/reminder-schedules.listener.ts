@@ -1,7 +1,6 @@
 import type { DomainEvent } from '@assay/shared/contracts';
 import { OnEvent } from '@assay/shared/queue';
 import { Injectable } from '@nestjs/common';
-import { eventData } from '../events/event-validation';
 import { ReminderSchedulesService } from './reminder-schedules.service';
 
 const OPENING = new Set(['assessment.sent', 'assessment.returned']);
@@ -15,8 +14,10 @@ export class ReminderSchedulesListener {
     types: ['assessment.sent', 'assessment.returned', 'assessment.submitted', 'assessment.completed', 'assessment.cancelled'],
     name: 'notifications.reminder-schedules',
   })
-  async onAssessmentEvent(event: DomainEvent): Promise<void> {
-    const data = eventData(event, 'assessment');
+  async onAssessmentEvent(
+    event: DomainEvent<'assessment.sent' | 'assessment.returned' | 'assessment.submitted' | 'assessment.completed' | 'assessment.cancelled'>,
+  ): Promise<void> {
+    const data = event.data;
     if (OPENING.has(event.type)) await this.schedules.open(event.tenantId, data, event.timestamp);
     else await this.schedules.close(event.tenantId, data, event.timestamp);
   }

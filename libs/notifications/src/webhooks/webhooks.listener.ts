@@ -1,7 +1,6 @@
 import { DomainEvent, isPublicEventType } from '@assay/shared/contracts';
 import { OnEvent } from '@assay/shared/queue';
 import { Injectable } from '@nestjs/common';
-import { eventData } from '../events/event-validation';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 
 /** Every public event becomes one delivery per subscribed endpoint; internal events never leave Assay. */
@@ -12,7 +11,6 @@ export class WebhooksListener {
   @OnEvent({ types: ['*'], name: 'notifications.webhooks' })
   async onEvent(event: DomainEvent): Promise<void> {
     if (!isPublicEventType(event.type)) return;
-    eventData(event, 'envelope');
     await this.deliveries.createForEvent(event);
   }
 }

@@ -134,4 +134,25 @@ describe('event contracts', () => {
   it('lets a newer producer add members an older consumer does not know', () => {
     expect(() => assertEventData('supplier.created', { ...supplier, riskRating: 'amber' })).not.toThrow();
   });
+
+  it('takes a portal link as its minting service seals it', () => {
+    const sealed = { ...assessment, recipients: [{ ...recipient, portalUrl: 'sealed:v1.a1_-.b2.c3' }] };
+    expect(assertEventData('assessment.sent', sealed).recipients?.[0]?.portalUrl).toBe('sealed:v1.a1_-.b2.c3');
+  });
+
+  it.each([
+    ['a sealed-looking link that is not one', { ...assessment, recipients: [{ ...recipient, portalUrl: 'sealed:javascript:alert(1)' }] }],
+    ['a portal link that is not http(s)', { ...assessment, recipients: [{ ...recipient, portalUrl: 'javascript:alert(1)' }] }],
+    ['a bad email', { ...assessment, recipients: [{ ...recipient, email: 'not-an-email' }] }],
+    ['a bad date', { ...assessment, dueAt: 'next week' }],
+    ['a bad id', { ...assessment, assessmentId: '42' }],
+  ])('refuses an assessment event with %s', (_label, data) => {
+    expect(() => assertEventData('assessment.sent', data)).toThrow(MalformedEventError);
+  });
+
+  it('bounds reminder policies', () => {
+    const tenant = { tenantId: id(3), name: 'Acme', settings: { reminderPolicy: { overdueEveryDays: 0 } } };
+    expect(() => assertEventData('tenant.updated', tenant)).toThrow(MalformedEventError);
+    expect(assertEventData('tenant.updated', { ...tenant, settings: { reminderPolicy: { overdueEveryDays: 3 } } }).name).toBe('Acme');
+  });
 });
