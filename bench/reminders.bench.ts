@@ -11,21 +11,19 @@
  */
 import 'reflect-metadata';
 import { MailRenderer } from '@assay/notifications';
-import { NotificationsWorkerModule } from '@assay/notifications/worker';
-import { ConfigModule, loadConfig } from '@assay/shared/config';
+import { loadConfig } from '@assay/shared/config';
 import { DEFAULT_REMINDER_POLICY, JobName, QueueName } from '@assay/shared/contracts';
-import { DatabaseModule } from '@assay/shared/database';
-import { createLoggingModule } from '@assay/shared/http';
-import { JobProducer, QueueModule, WorkerModule } from '@assay/shared/queue';
-import { Module } from '@nestjs/common';
+import { JobProducer } from '@assay/shared/queue';
 import { NestFactory } from '@nestjs/core';
-import { ClsModule } from 'nestjs-cls';
 import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { log, runBenchmark } from './bench-runner';
 import { migratedInfrastructure } from './bench-database';
+// The benchmark runs the worker exactly as production composes it.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { WorkerAppModule } from '../apps/worker/src/worker-app.module';
 
 const TOTAL = Number(process.env['BENCH_REMINDERS'] ?? 100_000);
 const TENANTS = 10;
@@ -102,20 +100,7 @@ async function main(): Promise<void> {
 
     // The worker as it runs in production, consuming the notifications queue (the dispatch jobs are
     // enqueued below, as the reminders tick would fan them out).
-    @Module({
-      imports: [
-        ConfigModule.forProcess('worker', config),
-        ClsModule.forRoot({ global: true }),
-        createLoggingModule(config),
-        DatabaseModule.forRoot(),
-        QueueModule,
-        WorkerModule.forQueues([QueueName.Notifications]),
-        NotificationsWorkerModule,
-      ],
-    })
-    class BenchWorkerModule {}
-
-    const worker = await NestFactory.createApplicationContext(BenchWorkerModule, { logger: ['error', 'warn'] });
+    const worker = await NestFactory.createApplicationContext(WorkerAppModule.register(config, [QueueName.Notifications]), { logger: ['error', 'warn'] });
     await worker.init();
     const started = performance.now();
     await worker.get(JobProducer).enqueueMany(

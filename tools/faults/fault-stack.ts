@@ -1,5 +1,5 @@
 import { RunningPostgres, RunningRedis, startRedisServer } from '@assay/shared/local-infra';
-import { SinkMessage, receivedMail, startSmtpSink } from '@assay/shared/testing';
+import { SinkMessage, readResponse, receivedMail, startSmtpSink } from '@assay/shared/testing';
 import { chmodSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { fork } from 'node:child_process';
 import { IncomingHttpHeaders, createServer } from 'node:http';
@@ -146,14 +146,7 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}) {
       body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
       signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
     });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON
-    }
-    return { status: response.status, headers: response.headers, body };
+    return readResponse(response);
   }
 
   return {
@@ -203,6 +196,24 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}) {
 }
 
 export type FaultStack = Awaited<ReturnType<typeof startFaultStack>>;
+
+/** Waits a real duration: the faults themselves (an outage of a few seconds) are real time. */
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A fault stack booted for the describe block that calls this and stopped after it; the getter gives it to the tests. */
+export function useFaultStack(extraEnv: Record<string, string> = {}): () => FaultStack {
+  let faults: FaultStack | undefined;
+  beforeAll(async () => {
+    faults = await startFaultStack(extraEnv);
+  }, 300_000);
+  afterAll(async () => {
+    await faults?.stop();
+  });
+  return () => {
+    if (!faults) throw new Error('the fault stack did not start');
+    return faults;
+  };
+}
 
 export interface LoadOutcome {
   /** ms since the load started. */

@@ -3,9 +3,7 @@ import { loadConfig } from '@assay/shared/config';
 import type { Identity, ServiceName } from '@assay/shared/contracts';
 import { freePort, waitUntilReady } from '@assay/shared/local-infra';
 import type { ChildProcess } from 'node:child_process';
-import { FaultStack, LoadOutcome, startFaultStack, startLoad, tally } from './fault-stack';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { FaultStack, LoadOutcome, sleep, startFaultStack, startLoad, tally } from './fault-stack';
 
 /** How a process ended: Nest's shutdown hooks re-raise SIGTERM once they have run, so a clean stop reads `SIGTERM`. */
 const exitOf = (child: ChildProcess) => new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`)));

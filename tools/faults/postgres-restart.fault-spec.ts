@@ -1,7 +1,5 @@
 import { waitFor } from '@assay/shared/testing';
-import { FaultStack, startFaultStack, startLoad, tally } from './fault-stack';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep, startLoad, tally, useFaultStack } from './fault-stack';
 
 /**
  * Postgres stopped for a few seconds and started again under read load. No process may exit; while
@@ -9,17 +7,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * services serve again by themselves, and the outbox relays and workers carry on.
  */
 describe('Postgres restarted under load', () => {
-  let faults: FaultStack;
-
-  beforeAll(async () => {
-    faults = await startFaultStack();
-  }, 300_000);
-
-  afterAll(async () => {
-    await faults?.stop();
-  });
+  const stack = useFaultStack();
 
   it('answers 503 with Retry-After during the outage and resumes without restarting anything', async () => {
+    const faults = stack();
     const { accessToken: token } = await faults.signup();
     const key = await faults.api('/api/v1/api-keys', { token, json: { name: 'load', scopes: ['suppliers:read'] } });
     expect(key.status).toBe(201);

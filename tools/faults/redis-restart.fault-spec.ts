@@ -1,7 +1,5 @@
 import { waitFor } from '@assay/shared/testing';
-import { FaultStack, startFaultStack, startLoad, tally } from './fault-stack';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep, startLoad, tally, useFaultStack } from './fault-stack';
 
 /**
  * Redis stopped for a few seconds and started again while clients read (user sessions: the gateway
@@ -10,17 +8,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * answers 503 with Retry-After; afterwards every committed event is delivered.
  */
 describe('Redis restarted under load', () => {
-  let faults: FaultStack;
-
-  beforeAll(async () => {
-    faults = await startFaultStack();
-  }, 300_000);
-
-  afterAll(async () => {
-    await faults?.stop();
-  });
+  const stack = useFaultStack();
 
   it('answers 503 with Retry-After while Redis is away, recovers by itself and delivers every committed event', async () => {
+    const faults = stack();
     const { accessToken: token } = await faults.signup();
     const key = await faults.api('/api/v1/api-keys', { token, json: { name: 'load', scopes: ['suppliers:read', 'suppliers:write'] } });
     expect(key.status).toBe(201);

@@ -1,13 +1,11 @@
 import { cycloneDxSbom, waitFor } from '@assay/shared/testing';
 import type { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
-import { FaultStack, startFaultStack } from './fault-stack';
+import { FaultStack, sleep, startFaultStack } from './fault-stack';
 
 const KILLS = Number(process.env['FAULT_KILLS'] ?? 20);
 const COMPONENTS = 30_000;
 const SCHEDULES_PER_ROUND = 40;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * kill -9 of the worker, again and again, while it ingests big SBOMs and dispatches reminders (each

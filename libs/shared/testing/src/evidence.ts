@@ -30,35 +30,33 @@ export function evidenceTestDatabases(): EvidenceTestDatabases {
   const kit = {
     async supplier(tenantId: string, name = 'Widget Works'): Promise<string> {
       const supplierId = newId();
-      await emitEvent(kit.app.database, 'assessments', tenantId, 'supplier.created', {
+      await projected(
+        'supplier.created',
+        tenantId,
+        { supplierId, name, tier: 'high', role: 'developer_distributor', status: 'active' },
+        'suppliers',
         supplierId,
-        name,
-        tier: 'high',
-        role: 'developer_distributor',
-        status: 'active',
-      });
-      await waitFor(
-        async () => (await kit.owner.query(`select 1 from evidence.suppliers where id = $1`, [supplierId])).length === 1,
-        'the supplier projection',
       );
       return supplierId;
     },
     async assessment(tenantId: string, supplierId: string): Promise<string> {
       const assessmentId = newId();
-      await emitEvent(kit.app.database, 'assessments', tenantId, 'assessment.created', {
+      const dueAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+      await projected(
+        'assessment.created',
+        tenantId,
+        { assessmentId, supplierId, supplierName: 'Widget Works', status: 'draft', dueAt },
+        'assessments',
         assessmentId,
-        supplierId,
-        supplierName: 'Widget Works',
-        status: 'draft',
-        dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-      });
-      await waitFor(
-        async () => (await kit.owner.query(`select 1 from evidence.assessments where id = $1`, [assessmentId])).length === 1,
-        'the assessment projection',
       );
       return assessmentId;
     },
   } as EvidenceTestDatabases;
+  /** Emits an assessments event and waits until the evidence service's projection holds the row. */
+  async function projected(type: 'supplier.created' | 'assessment.created', tenantId: string, data: Record<string, unknown>, table: string, id: string) {
+    await emitEvent(kit.app.database, 'assessments', tenantId, type, data);
+    await waitFor(async () => (await kit.owner.query(`select 1 from evidence.${table} where id = $1`, [id])).length === 1, `the ${table} projection`);
+  }
   beforeAll(async () => {
     kit.owner = await ownerDataSource();
     kit.app = await appDatabase();

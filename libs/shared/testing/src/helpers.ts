@@ -42,7 +42,7 @@ export async function gateway(path: string, init: RequestInit & { json?: unknown
 }
 
 /** Status, headers and the body parsed as JSON when it is JSON. */
-async function readResponse(response: Response): Promise<{ status: number; headers: Headers; body: any }> {
+export async function readResponse(response: Response): Promise<{ status: number; headers: Headers; body: any }> {
   const text = await response.text();
   let body: unknown = text;
   try {
