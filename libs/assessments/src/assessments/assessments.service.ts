@@ -1,16 +1,12 @@
-import { AssessmentEventData, Identity, TenantIdentity, isTenantIdentity } from '@assay/shared/contracts';
+import { TenantIdentity } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem, Page, ProblemException, decodeCursor, toPage } from '@assay/shared/http';
-import { TenantContextMissingError } from '@assay/shared/tenancy-context';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { audit, emit } from '../assessments-writes';
-import type { FrameworkDocument } from '../catalogue/catalogue-document';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { PortalTokensRepository } from '../portal/portal-tokens.repository';
 import { IssuedPortalLink, PortalTokensService } from '../portal/portal-tokens.service';
 import type { ContactRow } from '../suppliers/supplier-contacts.service';
-import type { SupplierRow } from '../suppliers/suppliers.service';
 import { AssessedSuppliersRepository } from './assessed-suppliers.repository';
 import { AssessmentDrafts } from './assessment-drafts';
 import { AssessmentReadModel } from './assessment-read-model';
@@ -63,24 +59,6 @@ export class AssessmentsService {
     }, tenantId);
   }
 
-  /**
-   * Opens a draft in the caller's transaction (kept for scheduled reassessment; new callers use
-   * `AssessmentDrafts.open`).
-   */
-  open(
-    m: EntityManager,
-    supplier: SupplierRow,
-    framework: FrameworkDocument,
-    options: { productId: string | null; dueAt: Date; createdBy: string | null; cycleDueAt?: Date },
-  ): Promise<AssessmentRow | null> {
-    return this.drafts.open(m, supplier, framework, options);
-  }
-
-  /** `AssessmentEventData` in the caller's transaction (kept for scheduled reassessment; new callers use `AssessmentReadModel.eventData`). */
-  eventData(m: EntityManager, row: AssessmentRow, extra: Partial<AssessmentEventData> = {}): Promise<AssessmentEventData> {
-    return this.reads.eventData(m, row, extra);
-  }
-
   async list(
     tenantId: string,
     filter: { supplierId?: string; status?: AssessmentStatus; overdue?: boolean },
@@ -101,8 +79,7 @@ export class AssessmentsService {
    * Sends a draft: one portal link per recipient, carried to them by `assessment.sent`. Scheduled
    * reassessment sends with its system identity for the tenant.
    */
-  async send(identity: Identity, id: string, contactIds?: string[]): Promise<SentAssessment> {
-    if (!isTenantIdentity(identity)) throw new TenantContextMissingError();
+  async send(identity: TenantIdentity, id: string, contactIds?: string[]): Promise<SentAssessment> {
     const tenantId = identity.tenantId;
     return this.database.run(async (m) => {
       const row = await this.reads.assessment(m, tenantId, id, true);
