@@ -1,8 +1,8 @@
 import { updateReturning } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { ContactRow } from '../suppliers/supplier-contacts.service';
-import type { SupplierRow } from '../suppliers/suppliers.service';
+import type { ContactRow } from '../suppliers/supplier-contacts.repository';
+import type { SupplierRow } from '../suppliers/suppliers.repository';
 
 export interface ReportedProduct {
   id: string;

@@ -6,11 +6,11 @@ import type { FrameworkDocument } from '../catalogue/catalogue-document';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { claimChecks, disagreements } from '../checks/check-results';
 import { CheckResultsRepository } from '../checks/check-results.repository';
-import { TenantDirectory } from '../directory/tenant-directory';
+import { TenantDirectoryRepository } from '../directory/tenant-directory.repository';
 import { findingView } from '../findings/finding-view';
 import { FindingsRepository } from '../findings/findings.repository';
-import type { ContactRow } from '../suppliers/supplier-contacts.service';
-import type { SupplierRow } from '../suppliers/suppliers.service';
+import type { ContactRow } from '../suppliers/supplier-contacts.repository';
+import type { SupplierRow } from '../suppliers/suppliers.repository';
 import { scoreAssessment } from './assessment-score';
 import { AssessmentDetail, attestationView, claimsWithResponses, recipientOf, summaryView } from './assessment-views';
 import { AssessedSuppliersRepository } from './assessed-suppliers.repository';
@@ -27,7 +27,7 @@ import { AttestationsRepository } from './attestations.repository';
 export class AssessmentReadModel {
   constructor(
     private readonly catalogue: CatalogueService,
-    private readonly directory: TenantDirectory,
+    private readonly directory: TenantDirectoryRepository,
     private readonly assessments: AssessmentsRepository,
     private readonly attestations: AttestationsRepository,
     private readonly suppliers: AssessedSuppliersRepository,

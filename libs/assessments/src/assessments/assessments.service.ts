@@ -6,7 +6,7 @@ import { audit, emit } from '../assessments-writes';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { PortalTokensRepository } from '../portal/portal-tokens.repository';
 import { IssuedPortalLink, PortalTokensService } from '../portal/portal-tokens.service';
-import type { ContactRow } from '../suppliers/supplier-contacts.service';
+import type { ContactRow } from '../suppliers/supplier-contacts.repository';
 import { AssessedSuppliersRepository } from './assessed-suppliers.repository';
 import { AssessmentDrafts } from './assessment-drafts';
 import { AssessmentReadModel } from './assessment-read-model';
@@ -14,10 +14,6 @@ import { AssessmentStatus, assertTransition } from './assessment-status';
 import { AssessmentDetail, AssessmentSummary, recipientOf, summaryView } from './assessment-views';
 import { CreateAssessmentDto } from './assessments.dto';
 import { AssessmentRow, AssessmentsRepository } from './assessments.repository';
-
-// Kept where other parts of the lib import them from.
-export { type AssessmentRow } from './assessments.repository';
-export { type AssessmentSummary, summaryView } from './assessment-views';
 
 export const DEFAULT_FRAMEWORK = 'uk-sscop';
 const MAX_DUE_MS = 2 * 366 * 86_400_000;

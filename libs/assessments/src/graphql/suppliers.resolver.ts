@@ -2,7 +2,7 @@ import { Access } from '@assay/shared/auth';
 import { toConnection, RequestBatch, groupBy } from '@assay/shared/graphql';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { AssessmentSummary, summaryView } from '../assessments/assessments.service';
+import { AssessmentSummary, summaryView } from '../assessments/assessment-views';
 import { ProductView, ProductsService } from '../suppliers/products.service';
 import { ContactView, SupplierContactsService } from '../suppliers/supplier-contacts.service';
 import { SupplierView, SuppliersService } from '../suppliers/suppliers.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AssessmentRow } from '../assessments/assessments.service';
+import type { AssessmentRow } from '../assessments/assessments.repository';
 
 /** The assessments of a page of suppliers, as the supplier lists them (one query for the page). */
 @Injectable()

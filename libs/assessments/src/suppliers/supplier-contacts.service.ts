@@ -7,8 +7,6 @@ import { ContactRow, SupplierContactsRepository } from './supplier-contacts.repo
 import { CreateContactDto, UpdateContactDto } from './suppliers.dto';
 import { SuppliersRepository } from './suppliers.repository';
 
-export type { ContactRow } from './supplier-contacts.repository';
-
 export interface ContactView {
   id: string;
   supplierId: string;

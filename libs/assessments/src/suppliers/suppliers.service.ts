@@ -5,13 +5,11 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { audit, changedFields, emit } from '../assessments-writes';
 import type { SupplierRole } from '../catalogue/catalogue-document';
-import type { AssessmentRow } from '../assessments/assessments.service';
+import type { AssessmentRow } from '../assessments/assessments.repository';
 import { TenantDirectoryRepository } from '../directory/tenant-directory.repository';
 import { SupplierAssessmentsRepository } from './supplier-assessments.repository';
 import { CreateSupplierDto, SupplierStatus, SupplierTier, UpdateSupplierDto } from './suppliers.dto';
 import { SupplierChanges, SupplierRow, SuppliersRepository } from './suppliers.repository';
-
-export type { SupplierRow } from './suppliers.repository';
 
 export interface SupplierView {
   id: string;
@@ -152,14 +150,6 @@ export class SuppliersService {
    */
   assessmentsOf(tenantId: string, supplierIds: string[]): Promise<AssessmentRow[]> {
     return this.database.run((m) => this.assessments.listForSuppliers(m, tenantId, supplierIds), tenantId);
-  }
-
-  /**
-   * The supplier row, or 404, in the caller's transaction. Kept for the assessment use cases that
-   * still read suppliers through this service; new code reads through `SuppliersRepository.find`.
-   */
-  find(m: EntityManager, tenantId: string, id: string, lock = false): Promise<SupplierRow> {
-    return this.repository.find(m, tenantId, id, lock);
   }
 
   async update(identity: TenantIdentity, id: string, input: UpdateSupplierDto): Promise<SupplierView> {
