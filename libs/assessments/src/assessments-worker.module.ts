@@ -21,7 +21,6 @@ import { PortalTokensService } from './portal/portal-tokens.service';
 import { ReassessmentJobs } from './reassessment/reassessment-jobs';
 import { ReassessmentScheduleRepository } from './reassessment/reassessment-schedule.repository';
 import { ReassessmentService } from './reassessment/reassessment.service';
-import { SupplierAssessmentsRepository } from './suppliers/supplier-assessments.repository';
 import { SuppliersRepository } from './suppliers/suppliers.repository';
 import { SuppliersService } from './suppliers/suppliers.service';
 
@@ -29,7 +28,6 @@ const PROVIDERS = [
   CatalogueRepository,
   CatalogueService,
   SuppliersRepository,
-  SupplierAssessmentsRepository,
   SuppliersService,
   AssessmentsRepository,
   AttestationsRepository,

@@ -67,6 +67,11 @@ export class AssessmentsService {
     return { data: page.data.map(summaryView), nextCursor: page.nextCursor };
   }
 
+  /** The assessments of the given suppliers, newest first (one query for a page of suppliers). */
+  async listForSuppliers(tenantId: string, supplierIds: string[]): Promise<AssessmentSummary[]> {
+    return (await this.database.run((m) => this.assessments.listForSuppliers(m, tenantId, supplierIds), tenantId)).map(summaryView);
+  }
+
   async get(tenantId: string, id: string): Promise<AssessmentDetail> {
     return this.database.run(async (m) => this.reads.detail(m, await this.reads.assessment(m, tenantId, id)), tenantId);
   }

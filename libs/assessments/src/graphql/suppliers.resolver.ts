@@ -2,7 +2,8 @@ import { Access } from '@assay/shared/auth';
 import { toConnection, RequestBatch, groupBy } from '@assay/shared/graphql';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { AssessmentSummary, summaryView } from '../assessments/assessment-views';
+import type { AssessmentSummary } from '../assessments/assessment-views';
+import { AssessmentsService } from '../assessments/assessments.service';
 import { ProductView, ProductsService } from '../suppliers/products.service';
 import { ContactView, SupplierContactsService } from '../suppliers/supplier-contacts.service';
 import { SupplierView, SuppliersService } from '../suppliers/suppliers.service';
@@ -32,12 +33,13 @@ export class SuppliersResolver {
     private readonly supplierService: SuppliersService,
     private readonly contactService: SupplierContactsService,
     private readonly productService: ProductsService,
+    private readonly assessmentService: AssessmentsService,
   ) {
     const bySupplier = <V extends { supplierId: string }>(load: (tenantId: string, supplierIds: string[]) => Promise<V[]>) =>
       new RequestBatch<V[]>(async (tenantId, supplierIds) => groupBy(await load(tenantId, supplierIds), (item) => item.supplierId));
     this.productBatch = bySupplier((tenantId, ids) => this.productService.listForSuppliers(tenantId, ids));
     this.contactBatch = bySupplier((tenantId, ids) => this.contactService.listForSuppliers(tenantId, ids));
-    this.assessmentBatch = bySupplier((tenantId, ids) => this.supplierService.assessmentsOf(tenantId, ids).then((rows) => rows.map(summaryView)));
+    this.assessmentBatch = bySupplier((tenantId, ids) => this.assessmentService.listForSuppliers(tenantId, ids));
   }
 
   @Query(() => SupplierConnection, { description: 'Suppliers, newest first, filtered by tier, status and text in the name' })

