@@ -6,8 +6,8 @@ import { audit, emit } from '../assessments-writes';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { PortalTokensRepository } from '../portal/portal-tokens.repository';
 import { IssuedPortalLink, PortalTokensService } from '../portal/portal-tokens.service';
+import { ProductsRepository } from '../suppliers/products.repository';
 import type { ContactRow } from '../suppliers/supplier-contacts.repository';
-import { AssessedSuppliersRepository } from './assessed-suppliers.repository';
 import { AssessmentDrafts } from './assessment-drafts';
 import { AssessmentReadModel } from './assessment-read-model';
 import { AssessmentStatus, assertTransition } from './assessment-status';
@@ -27,7 +27,7 @@ export class AssessmentsService {
     private readonly database: TenantDatabase,
     private readonly catalogue: CatalogueService,
     private readonly assessments: AssessmentsRepository,
-    private readonly suppliers: AssessedSuppliersRepository,
+    private readonly products: ProductsRepository,
     private readonly portalTokens: PortalTokensService,
     private readonly tokens: PortalTokensRepository,
     private readonly reads: AssessmentReadModel,
@@ -45,7 +45,8 @@ export class AssessmentsService {
     return this.database.run(async (m) => {
       const supplier = await this.reads.supplier(m, tenantId, input.supplierId);
       if (supplier.status !== 'active') throw new ConflictProblem('The supplier is offboarded');
-      if (input.productId && !(await this.suppliers.hasCurrentProduct(m, tenantId, supplier.id, input.productId))) throw new NotFoundProblem('Product');
+      // A current product of the supplier, or 404.
+      if (input.productId) await this.products.find(m, tenantId, supplier.id, input.productId);
       const created = await this.drafts.open(m, supplier, framework, {
         productId: input.productId ?? null,
         dueAt,
