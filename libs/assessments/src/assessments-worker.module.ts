@@ -1,6 +1,5 @@
 import { OutboxRelayModule } from '@assay/shared/queue';
 import { Module } from '@nestjs/common';
-import { AssessedSuppliersRepository } from './assessments/assessed-suppliers.repository';
 import { AssessmentDrafts } from './assessments/assessment-drafts';
 import { AssessmentReadModel } from './assessments/assessment-read-model';
 import { AssessmentsRepository } from './assessments/assessments.repository';
@@ -21,7 +20,8 @@ import { PortalTokensService } from './portal/portal-tokens.service';
 import { ReassessmentJobs } from './reassessment/reassessment-jobs';
 import { ReassessmentScheduleRepository } from './reassessment/reassessment-schedule.repository';
 import { ReassessmentService } from './reassessment/reassessment.service';
-import { SupplierAssessmentsRepository } from './suppliers/supplier-assessments.repository';
+import { ProductsRepository } from './suppliers/products.repository';
+import { SupplierContactsRepository } from './suppliers/supplier-contacts.repository';
 import { SuppliersRepository } from './suppliers/suppliers.repository';
 import { SuppliersService } from './suppliers/suppliers.service';
 
@@ -29,11 +29,11 @@ const PROVIDERS = [
   CatalogueRepository,
   CatalogueService,
   SuppliersRepository,
-  SupplierAssessmentsRepository,
+  SupplierContactsRepository,
+  ProductsRepository,
   SuppliersService,
   AssessmentsRepository,
   AttestationsRepository,
-  AssessedSuppliersRepository,
   FindingsRepository,
   CheckResultsRepository,
   PortalTokensRepository,

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { audit, emit } from '../assessments-writes';
 import { FrameworkDocument, applicableClaimIds } from '../catalogue/catalogue-document';
-import type { SupplierRow } from '../suppliers/suppliers.service';
+import type { SupplierRow } from '../suppliers/suppliers.repository';
 import { AssessmentReadModel } from './assessment-read-model';
 import { AssessmentRow, AssessmentsRepository } from './assessments.repository';
 

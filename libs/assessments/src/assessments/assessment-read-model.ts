@@ -6,14 +6,14 @@ import type { FrameworkDocument } from '../catalogue/catalogue-document';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { claimChecks, disagreements } from '../checks/check-results';
 import { CheckResultsRepository } from '../checks/check-results.repository';
-import { TenantDirectory } from '../directory/tenant-directory';
+import { TenantDirectoryRepository } from '../directory/tenant-directory.repository';
 import { findingView } from '../findings/finding-view';
 import { FindingsRepository } from '../findings/findings.repository';
-import type { ContactRow } from '../suppliers/supplier-contacts.service';
-import type { SupplierRow } from '../suppliers/suppliers.service';
+import { ProductRow, ProductsRepository } from '../suppliers/products.repository';
+import { ContactRow, SupplierContactsRepository } from '../suppliers/supplier-contacts.repository';
+import { SupplierRow, SuppliersRepository } from '../suppliers/suppliers.repository';
 import { scoreAssessment } from './assessment-score';
 import { AssessmentDetail, attestationView, claimsWithResponses, recipientOf, summaryView } from './assessment-views';
-import { AssessedSuppliersRepository } from './assessed-suppliers.repository';
 import { AssessmentRow, AssessmentsRepository } from './assessments.repository';
 import { AttestationsRepository } from './attestations.repository';
 
@@ -27,10 +27,12 @@ import { AttestationsRepository } from './attestations.repository';
 export class AssessmentReadModel {
   constructor(
     private readonly catalogue: CatalogueService,
-    private readonly directory: TenantDirectory,
+    private readonly directory: TenantDirectoryRepository,
     private readonly assessments: AssessmentsRepository,
     private readonly attestations: AttestationsRepository,
-    private readonly suppliers: AssessedSuppliersRepository,
+    private readonly suppliers: SuppliersRepository,
+    private readonly products: ProductsRepository,
+    private readonly supplierContacts: SupplierContactsRepository,
     private readonly findings: FindingsRepository,
     private readonly checkResults: CheckResultsRepository,
   ) {}
@@ -41,10 +43,14 @@ export class AssessmentReadModel {
     return row;
   }
 
-  async supplier(m: EntityManager, tenantId: string, id: string, lock = false): Promise<SupplierRow> {
-    const row = await this.suppliers.supplier(m, tenantId, id, lock);
-    if (!row) throw new NotFoundProblem('Supplier');
-    return row;
+  /** The supplier row, or 404. */
+  supplier(m: EntityManager, tenantId: string, id: string, lock = false): Promise<SupplierRow> {
+    return this.suppliers.find(m, tenantId, id, lock);
+  }
+
+  /** The assessment's product (removed or not), or null when it names none. */
+  async product(m: EntityManager, row: AssessmentRow): Promise<ProductRow | null> {
+    return row.product_id ? this.products.findIncludingRemoved(m, row.tenant_id, row.product_id) : null;
   }
 
   /** The framework version the assessment was created against. */
@@ -65,12 +71,12 @@ export class AssessmentReadModel {
   async detail(m: EntityManager, row: AssessmentRow): Promise<AssessmentDetail> {
     const framework = await this.framework(m, row);
     const supplier = await this.supplier(m, row.tenant_id, row.supplier_id);
-    const productName = await this.suppliers.productName(m, row.tenant_id, row.product_id);
+    const product = await this.product(m, row);
+    const productName = product?.name ?? null;
     const responses = await this.assessments.responses(m, row);
     const reviews = await this.assessments.reviews(m, row);
     const attestation = await this.attestations.latest(m, row.tenant_id, row.id);
     const checkRows = await this.checkResults.ofAssessment(m, row.tenant_id, row.id);
-    const product = row.product_id ? await this.suppliers.productSupport(m, row.tenant_id, row.product_id) : null;
     const claims = claimsWithResponses(framework, row.claim_ids, responses, reviews, claimChecks(checkRows, product));
     return {
       ...summaryView(row),
@@ -89,13 +95,13 @@ export class AssessmentReadModel {
 
   /** The supplier's current contacts. */
   contacts(m: EntityManager, row: AssessmentRow): Promise<ContactRow[]> {
-    return this.suppliers.contacts(m, row.tenant_id, row.supplier_id);
+    return this.supplierContacts.list(m, row.tenant_id, row.supplier_id);
   }
 
   /** `AssessmentEventData`: what notifications need for emails and reminders without calling back. */
   async eventData(m: EntityManager, row: AssessmentRow, extra: Partial<AssessmentEventData> = {}): Promise<AssessmentEventData> {
     const supplier = await this.supplier(m, row.tenant_id, row.supplier_id);
-    const productName = await this.suppliers.productName(m, row.tenant_id, row.product_id);
+    const productName = (await this.product(m, row))?.name ?? null;
     const sro = (await this.contacts(m, row)).find((contact) => contact.is_senior_responsible_owner);
     return {
       assessmentId: row.id,

@@ -1,7 +1,6 @@
 import { TenantDatabase } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import { supplierView } from '../suppliers/suppliers.service';
-import { AssessedSuppliersRepository } from './assessed-suppliers.repository';
 import { AssessmentReadModel } from './assessment-read-model';
 import { AssessmentReport, reportClaims } from './assessment-report';
 import { attestationView } from './assessment-views';
@@ -13,7 +12,6 @@ export class AssessmentReportService {
   constructor(
     private readonly database: TenantDatabase,
     private readonly reads: AssessmentReadModel,
-    private readonly suppliers: AssessedSuppliersRepository,
     private readonly attestations: AttestationsRepository,
   ) {}
 
@@ -23,7 +21,7 @@ export class AssessmentReportService {
       const detail = await this.reads.detail(m, row);
       const framework = await this.reads.framework(m, row);
       const supplier = await this.reads.supplier(m, tenantId, row.supplier_id);
-      const product = await this.suppliers.reportedProduct(m, tenantId, row.product_id);
+      const product = await this.reads.product(m, row);
       const attestations = await this.attestations.all(m, tenantId, id);
       return {
         generatedAt: new Date().toISOString(),

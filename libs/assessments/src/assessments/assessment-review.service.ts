@@ -4,7 +4,7 @@ import { ConflictProblem, ProblemException } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import { audit, emit } from '../assessments-writes';
 import { PortalTokensRepository } from '../portal/portal-tokens.repository';
-import { AssessedSuppliersRepository } from './assessed-suppliers.repository';
+import { SuppliersRepository } from '../suppliers/suppliers.repository';
 import { AssessmentReadModel } from './assessment-read-model';
 import { AssessmentStatus, assertTransition } from './assessment-status';
 import { scoreAssessment } from './assessment-score';
@@ -22,7 +22,7 @@ export class AssessmentReviewService {
     private readonly database: TenantDatabase,
     private readonly reads: AssessmentReadModel,
     private readonly assessments: AssessmentsRepository,
-    private readonly suppliers: AssessedSuppliersRepository,
+    private readonly suppliers: SuppliersRepository,
     private readonly tokens: PortalTokensRepository,
   ) {}
 

@@ -2,7 +2,7 @@ import { AssessmentRecipient } from '@assay/shared/contracts';
 import type { FrameworkDocument } from '../catalogue/catalogue-document';
 import type { ClaimCheck, Disagreement } from '../checks/check-results';
 import type { FindingView } from '../findings/finding-view';
-import type { ContactRow } from '../suppliers/supplier-contacts.service';
+import type { ContactRow } from '../suppliers/supplier-contacts.repository';
 import type { AssessmentScore } from './assessment-score';
 import { AssessmentStatus, isOverdue } from './assessment-status';
 import type { ClaimAnswer, ReviewVerdict } from './assessments.dto';

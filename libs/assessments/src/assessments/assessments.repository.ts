@@ -99,6 +99,11 @@ export class AssessmentsRepository {
     );
   }
 
+  /** The assessments of the given suppliers, newest first (one query for a page of suppliers). */
+  listForSuppliers(m: EntityManager, tenantId: string, supplierIds: string[]): Promise<AssessmentRow[]> {
+    return m.query(`select * from assessments.assessments where tenant_id = $1 and supplier_id = any($2::uuid[]) order by id desc`, [tenantId, supplierIds]);
+  }
+
   async find(m: EntityManager, tenantId: string, id: string, lock = false): Promise<AssessmentRow | null> {
     const [row]: AssessmentRow[] = await m.query(`select * from assessments.assessments where tenant_id = $1 and id = $2${lock ? ' for update' : ''}`, [
       tenantId,

@@ -1,27 +1,19 @@
-import { AssessmentEventData, Identity, TenantIdentity, isTenantIdentity } from '@assay/shared/contracts';
+import { TenantIdentity } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem, Page, ProblemException, decodeCursor, toPage } from '@assay/shared/http';
-import { TenantContextMissingError } from '@assay/shared/tenancy-context';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { audit, emit } from '../assessments-writes';
-import type { FrameworkDocument } from '../catalogue/catalogue-document';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { PortalTokensRepository } from '../portal/portal-tokens.repository';
 import { IssuedPortalLink, PortalTokensService } from '../portal/portal-tokens.service';
-import type { ContactRow } from '../suppliers/supplier-contacts.service';
-import type { SupplierRow } from '../suppliers/suppliers.service';
-import { AssessedSuppliersRepository } from './assessed-suppliers.repository';
+import { ProductsRepository } from '../suppliers/products.repository';
+import type { ContactRow } from '../suppliers/supplier-contacts.repository';
 import { AssessmentDrafts } from './assessment-drafts';
 import { AssessmentReadModel } from './assessment-read-model';
 import { AssessmentStatus, assertTransition } from './assessment-status';
 import { AssessmentDetail, AssessmentSummary, recipientOf, summaryView } from './assessment-views';
 import { CreateAssessmentDto } from './assessments.dto';
 import { AssessmentRow, AssessmentsRepository } from './assessments.repository';
-
-// Kept where other parts of the lib import them from.
-export { type AssessmentRow } from './assessments.repository';
-export { type AssessmentSummary, summaryView } from './assessment-views';
 
 export const DEFAULT_FRAMEWORK = 'uk-sscop';
 const MAX_DUE_MS = 2 * 366 * 86_400_000;
@@ -35,7 +27,7 @@ export class AssessmentsService {
     private readonly database: TenantDatabase,
     private readonly catalogue: CatalogueService,
     private readonly assessments: AssessmentsRepository,
-    private readonly suppliers: AssessedSuppliersRepository,
+    private readonly products: ProductsRepository,
     private readonly portalTokens: PortalTokensService,
     private readonly tokens: PortalTokensRepository,
     private readonly reads: AssessmentReadModel,
@@ -53,7 +45,8 @@ export class AssessmentsService {
     return this.database.run(async (m) => {
       const supplier = await this.reads.supplier(m, tenantId, input.supplierId);
       if (supplier.status !== 'active') throw new ConflictProblem('The supplier is offboarded');
-      if (input.productId && !(await this.suppliers.hasCurrentProduct(m, tenantId, supplier.id, input.productId))) throw new NotFoundProblem('Product');
+      // A current product of the supplier, or 404.
+      if (input.productId) await this.products.find(m, tenantId, supplier.id, input.productId);
       const created = await this.drafts.open(m, supplier, framework, {
         productId: input.productId ?? null,
         dueAt,
@@ -61,24 +54,6 @@ export class AssessmentsService {
       });
       return this.reads.detail(m, created as AssessmentRow);
     }, tenantId);
-  }
-
-  /**
-   * Opens a draft in the caller's transaction (kept for scheduled reassessment; new callers use
-   * `AssessmentDrafts.open`).
-   */
-  open(
-    m: EntityManager,
-    supplier: SupplierRow,
-    framework: FrameworkDocument,
-    options: { productId: string | null; dueAt: Date; createdBy: string | null; cycleDueAt?: Date },
-  ): Promise<AssessmentRow | null> {
-    return this.drafts.open(m, supplier, framework, options);
-  }
-
-  /** `AssessmentEventData` in the caller's transaction (kept for scheduled reassessment; new callers use `AssessmentReadModel.eventData`). */
-  eventData(m: EntityManager, row: AssessmentRow, extra: Partial<AssessmentEventData> = {}): Promise<AssessmentEventData> {
-    return this.reads.eventData(m, row, extra);
   }
 
   async list(
@@ -93,6 +68,11 @@ export class AssessmentsService {
     return { data: page.data.map(summaryView), nextCursor: page.nextCursor };
   }
 
+  /** The assessments of the given suppliers, newest first (one query for a page of suppliers). */
+  async listForSuppliers(tenantId: string, supplierIds: string[]): Promise<AssessmentSummary[]> {
+    return (await this.database.run((m) => this.assessments.listForSuppliers(m, tenantId, supplierIds), tenantId)).map(summaryView);
+  }
+
   async get(tenantId: string, id: string): Promise<AssessmentDetail> {
     return this.database.run(async (m) => this.reads.detail(m, await this.reads.assessment(m, tenantId, id)), tenantId);
   }
@@ -101,8 +81,7 @@ export class AssessmentsService {
    * Sends a draft: one portal link per recipient, carried to them by `assessment.sent`. Scheduled
    * reassessment sends with its system identity for the tenant.
    */
-  async send(identity: Identity, id: string, contactIds?: string[]): Promise<SentAssessment> {
-    if (!isTenantIdentity(identity)) throw new TenantContextMissingError();
+  async send(identity: TenantIdentity, id: string, contactIds?: string[]): Promise<SentAssessment> {
     const tenantId = identity.tenantId;
     return this.database.run(async (m) => {
       const row = await this.reads.assessment(m, tenantId, id, true);

@@ -1,6 +1,6 @@
 import type { EvidenceProcessedEventData } from '@assay/shared/contracts';
 import { CLAIM_ID } from '../assessments/assessments.dto';
-import type { ProductSupport } from '../assessments/assessed-suppliers.repository';
+import type { ProductSupport } from '../suppliers/products.repository';
 import type { CheckRow } from './check-results.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,7 +1,6 @@
-import type { Role, TenantSettings } from '@assay/shared/contracts';
+import type { Role } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { TenantDirectoryRepository } from './tenant-directory.repository';
 
 /**
@@ -24,20 +23,5 @@ export class TenantDirectory {
 
   recordMember(tenantId: string, member: { userId: string; role: Role; removed: boolean }, eventAt: string): Promise<void> {
     return this.database.run((m) => this.repository.upsertMember(m, tenantId, member, eventAt), tenantId);
-  }
-
-  // Reads in the caller's transaction, kept for the assessment use cases that still read the
-  // directory through this service; new code reads through `TenantDirectoryRepository`.
-
-  isMember(m: EntityManager, tenantId: string, userId: string): Promise<boolean> {
-    return this.repository.isMember(m, tenantId, userId);
-  }
-
-  tenantName(m: EntityManager, tenantId: string): Promise<string | null> {
-    return this.repository.tenantName(m, tenantId);
-  }
-
-  settings(m: EntityManager, tenantId: string): Promise<TenantSettings> {
-    return this.repository.settings(m, tenantId);
   }
 }

@@ -4,10 +4,10 @@ import { ConflictProblem, NotFoundProblem, Page, ProblemException, decodeCursor,
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { audit, emit } from '../assessments-writes';
-import { AssessedSuppliersRepository } from '../assessments/assessed-suppliers.repository';
 import { AssessmentReadModel } from '../assessments/assessment-read-model';
 import { recipientOf } from '../assessments/assessment-views';
 import type { AssessmentRow } from '../assessments/assessments.repository';
+import { SuppliersRepository } from '../suppliers/suppliers.repository';
 import { FindingStatus, FindingView, UNRESOLVED_FINDING_STATUSES, assertFindingTransition, findingView } from './finding-view';
 import { CreateFindingDto, PortalFindingDto } from './findings.dto';
 import { FindingRow, FindingsRepository } from './findings.repository';
@@ -21,7 +21,7 @@ export class FindingsService {
   constructor(
     private readonly database: TenantDatabase,
     private readonly findings: FindingsRepository,
-    private readonly suppliers: AssessedSuppliersRepository,
+    private readonly suppliers: SuppliersRepository,
     private readonly reads: AssessmentReadModel,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Access } from '@assay/shared/auth';
 import { isUuid } from '@assay/shared/database';
-import { toConnection, RequestBatch, groupBy } from '@assay/shared/graphql';
+import { AfterArg, FirstArg, RequestBatch, groupBy, pageArgs, toConnection } from '@assay/shared/graphql';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { AssessmentReviewService } from '../assessments/assessment-review.service';
@@ -29,7 +29,7 @@ import {
   Supplier,
   UpdateFindingInput,
 } from './assessments.types';
-import { byId, first, orNull, ownId } from './graphql-args';
+import { byId, orNull, ownId } from './graphql-args';
 
 /**
  * Assessments over GraphQL with the REST services and access rules. A list shows summaries; the
@@ -61,17 +61,18 @@ export class AssessmentsResolver {
 
   @Query(() => AssessmentConnection, { name: 'assessments', description: 'Assessments, newest first' })
   async assessmentPage(
-    @Args('first', { type: () => Int, nullable: true }) count?: number | null,
-    @Args('after', { type: () => String, nullable: true }) after?: string | null,
+    @FirstArg() first?: number | null,
+    @AfterArg() after?: string | null,
     @Args('filter', { type: () => AssessmentFilter, nullable: true }) filter?: AssessmentFilter,
   ) {
     const supplierId = filter?.supplierId ?? undefined;
     if (supplierId !== undefined && !isUuid(supplierId)) return toConnection({ data: [], nextCursor: null }, byId);
+    const { limit, cursor } = pageArgs(first, after);
     const page = await this.assessments.list(
       RequestContext.tenantId,
       { supplierId, status: filter?.status ?? undefined, overdue: filter?.overdue ?? undefined },
-      first(count),
-      after ?? undefined,
+      limit,
+      cursor,
     );
     return toConnection(page, byId);
   }

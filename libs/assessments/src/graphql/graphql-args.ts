@@ -1,14 +1,5 @@
 import { isUuid } from '@assay/shared/database';
-import { MAX_PAGE_SIZE, NotFoundProblem, ProblemException, encodeCursor } from '@assay/shared/http';
-
-const DEFAULT_FIRST = 50;
-
-/** `first` of a Relay connection: 1..200, 50 when absent. */
-export function first(value: number | null | undefined): number {
-  const n = value ?? DEFAULT_FIRST;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE) throw new ProblemException(400, `first must be between 1 and ${MAX_PAGE_SIZE}`);
-  return n;
-}
+import { NotFoundProblem, encodeCursor } from '@assay/shared/http';
 
 /** GraphQL ids are strings: anything that is not one of our ids is simply not found. */
 export function ownId(value: string, what: string): string {

@@ -1,8 +1,9 @@
 import { Access } from '@assay/shared/auth';
-import { toConnection, RequestBatch, groupBy } from '@assay/shared/graphql';
+import { AfterArg, FirstArg, RequestBatch, groupBy, pageArgs, toConnection } from '@assay/shared/graphql';
 import { RequestContext } from '@assay/shared/tenancy-context';
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { AssessmentSummary, summaryView } from '../assessments/assessments.service';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import type { AssessmentSummary } from '../assessments/assessment-views';
+import { AssessmentsService } from '../assessments/assessments.service';
 import { ProductView, ProductsService } from '../suppliers/products.service';
 import { ContactView, SupplierContactsService } from '../suppliers/supplier-contacts.service';
 import { SupplierView, SuppliersService } from '../suppliers/suppliers.service';
@@ -18,7 +19,7 @@ import {
   SupplierFilter,
   UpdateSupplierInput,
 } from './assessments.types';
-import { byId, first, orNull, ownId } from './graphql-args';
+import { byId, orNull, ownId } from './graphql-args';
 
 /** Suppliers over GraphQL: the REST services and access rules; children of a page load in one query per field. */
 @Access('suppliers:read')
@@ -32,25 +33,27 @@ export class SuppliersResolver {
     private readonly supplierService: SuppliersService,
     private readonly contactService: SupplierContactsService,
     private readonly productService: ProductsService,
+    private readonly assessmentService: AssessmentsService,
   ) {
     const bySupplier = <V extends { supplierId: string }>(load: (tenantId: string, supplierIds: string[]) => Promise<V[]>) =>
       new RequestBatch<V[]>(async (tenantId, supplierIds) => groupBy(await load(tenantId, supplierIds), (item) => item.supplierId));
     this.productBatch = bySupplier((tenantId, ids) => this.productService.listForSuppliers(tenantId, ids));
     this.contactBatch = bySupplier((tenantId, ids) => this.contactService.listForSuppliers(tenantId, ids));
-    this.assessmentBatch = bySupplier((tenantId, ids) => this.supplierService.assessmentsOf(tenantId, ids).then((rows) => rows.map(summaryView)));
+    this.assessmentBatch = bySupplier((tenantId, ids) => this.assessmentService.listForSuppliers(tenantId, ids));
   }
 
   @Query(() => SupplierConnection, { description: 'Suppliers, newest first, filtered by tier, status and text in the name' })
   async suppliers(
-    @Args('first', { type: () => Int, nullable: true }) count?: number | null,
-    @Args('after', { type: () => String, nullable: true }) after?: string | null,
+    @FirstArg() first?: number | null,
+    @AfterArg() after?: string | null,
     @Args('filter', { type: () => SupplierFilter, nullable: true }) filter?: SupplierFilter,
   ) {
+    const { limit, cursor } = pageArgs(first, after);
     const page = await this.supplierService.list(
       RequestContext.tenantId,
       { tier: filter?.tier ?? undefined, status: filter?.status ?? undefined, q: filter?.q ?? undefined },
-      first(count),
-      after ?? undefined,
+      limit,
+      cursor,
     );
     return toConnection(page, byId);
   }

@@ -61,6 +61,14 @@ export class PortalTokensRepository {
     return Boolean(row);
   }
 
+  /** Revokes every link issued to a contact (when the contact is removed); revoked ones keep their time. */
+  async revokeForContact(m: EntityManager, tenantId: string, contactId: string): Promise<void> {
+    await m.query(`update assessments.portal_tokens set revoked_at = now() where tenant_id = $1 and contact_id = $2 and revoked_at is null`, [
+      tenantId,
+      contactId,
+    ]);
+  }
+
   /** Ends every link of an assessment: they stop working on the next request. */
   async expireAll(m: EntityManager, tenantId: string, assessmentId: string): Promise<void> {
     await m.query(`update assessments.portal_tokens set expires_at = least(expires_at, now()) where tenant_id = $1 and assessment_id = $2`, [

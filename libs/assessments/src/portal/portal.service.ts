@@ -4,12 +4,12 @@ import { ConflictProblem, NotFoundProblem, ProblemException } from '@assay/share
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { audit, emit } from '../assessments-writes';
-import { AssessedSuppliersRepository } from '../assessments/assessed-suppliers.repository';
 import { AssessmentReadModel } from '../assessments/assessment-read-model';
 import { ANSWERABLE_STATUSES, assertTransition, isOverdue } from '../assessments/assessment-status';
 import { attestationView, responseView } from '../assessments/assessment-views';
 import { AssessmentsRepository, ResponseRow } from '../assessments/assessments.repository';
 import { AttestationsRepository } from '../assessments/attestations.repository';
+import { SupplierContactsRepository } from '../suppliers/supplier-contacts.repository';
 import { AttestationDto, ClaimResponseDto } from './portal.dto';
 
 /**
@@ -39,7 +39,7 @@ export class PortalService {
     private readonly reads: AssessmentReadModel,
     private readonly assessments: AssessmentsRepository,
     private readonly attestations: AttestationsRepository,
-    private readonly suppliers: AssessedSuppliersRepository,
+    private readonly contacts: SupplierContactsRepository,
   ) {}
 
   async view(identity: PortalIdentity) {
@@ -47,7 +47,7 @@ export class PortalService {
     return this.database.run(async (m) => {
       const row = await this.reads.assessment(m, tenantId, assessmentId);
       const detail = await this.reads.detail(m, row);
-      const contact = await this.suppliers.contact(m, tenantId, contactId);
+      const contact = await this.contacts.findIncludingRemoved(m, tenantId, contactId);
       return {
         id: detail.id,
         customerName: await this.reads.tenantName(m, tenantId),

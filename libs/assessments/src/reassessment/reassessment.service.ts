@@ -4,6 +4,8 @@ import { TenantDatabase } from '@assay/shared/database';
 import { JobProducer } from '@assay/shared/queue';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { emit } from '../assessments-writes';
+import { AssessmentDrafts } from '../assessments/assessment-drafts';
+import { AssessmentReadModel } from '../assessments/assessment-read-model';
 import { AssessmentsService, DEFAULT_FRAMEWORK } from '../assessments/assessments.service';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { TenantDirectoryRepository } from '../directory/tenant-directory.repository';
@@ -31,6 +33,8 @@ export class ReassessmentService {
     private readonly schedule: ReassessmentScheduleRepository,
     private readonly directory: TenantDirectoryRepository,
     private readonly assessments: AssessmentsService,
+    private readonly drafts: AssessmentDrafts,
+    private readonly reads: AssessmentReadModel,
     private readonly catalogue: CatalogueService,
     private readonly producer: JobProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -57,10 +61,10 @@ export class ReassessmentService {
       const ids: string[] = [];
       for (const supplier of due) {
         const dueAt = supplier.next_assessment_due_at as Date;
-        const row = await this.assessments.open(m, supplier, framework, { productId: supplier.last_product_id, dueAt, createdBy: null, cycleDueAt: dueAt });
+        const row = await this.drafts.open(m, supplier, framework, { productId: supplier.last_product_id, dueAt, createdBy: null, cycleDueAt: dueAt });
         if (!row) continue;
         ids.push(row.id);
-        await emit(m, tenantId, 'reassessment.due', await this.assessments.eventData(m, row, {}));
+        await emit(m, tenantId, 'reassessment.due', await this.reads.eventData(m, row, {}));
       }
       return { opened: ids, autoSend: settings.autoSendReassessments };
     }, tenantId);

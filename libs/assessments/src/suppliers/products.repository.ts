@@ -23,6 +23,9 @@ export type NewProduct = Pick<
   'id' | 'supplier_id' | 'name' | 'delivery_model' | 'current_version' | 'end_of_support_at' | 'end_of_support_announced_at'
 >;
 
+/** The product's end-of-support dates, which its automated checks read. */
+export type ProductSupport = Pick<ProductRow, 'end_of_support_at' | 'end_of_support_announced_at'>;
+
 /** `name`, `delivery_model` and `current_version` left undefined keep their value; the end-of-support dates are always set. */
 export type ProductChanges = Partial<Pick<ProductRow, 'name' | 'delivery_model' | 'current_version'>> &
   Pick<ProductRow, 'end_of_support_at' | 'end_of_support_announced_at'>;
@@ -68,6 +71,12 @@ export class ProductsRepository {
     );
     if (!row) throw new NotFoundProblem('Product');
     return row;
+  }
+
+  /** A product, removed or not (the assessments that name it still show it). */
+  async findIncludingRemoved(m: EntityManager, tenantId: string, id: string): Promise<ProductRow | null> {
+    const [row]: ProductRow[] = await m.query(`select * from assessments.products where tenant_id = $1 and id = $2`, [tenantId, id]);
+    return row ?? null;
   }
 
   async update(m: EntityManager, tenantId: string, supplierId: string, id: string, changes: ProductChanges): Promise<ProductRow> {

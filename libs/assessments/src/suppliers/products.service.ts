@@ -7,8 +7,6 @@ import { ProductRow, ProductsRepository } from './products.repository';
 import { CreateProductDto, DeliveryModel, UpdateProductDto } from './suppliers.dto';
 import { SuppliersRepository } from './suppliers.repository';
 
-export type { ProductRow } from './products.repository';
-
 export interface ProductView {
   id: string;
   supplierId: string;

@@ -40,6 +40,7 @@ export class SupplierContactsRepository {
     );
   }
 
+  /** The supplier's current contacts, oldest first. */
   list(m: EntityManager, tenantId: string, supplierId: string): Promise<ContactRow[]> {
     return m.query(`select * from assessments.supplier_contacts where tenant_id = $1 and supplier_id = $2 and removed_at is null order by id`, [
       tenantId,
@@ -55,6 +56,12 @@ export class SupplierContactsRepository {
     );
     if (!row) throw new NotFoundProblem('Contact');
     return row;
+  }
+
+  /** A contact, removed or not (the portal names whoever its link was issued to). */
+  async findIncludingRemoved(m: EntityManager, tenantId: string, id: string): Promise<ContactRow | null> {
+    const [row]: ContactRow[] = await m.query(`select * from assessments.supplier_contacts where tenant_id = $1 and id = $2`, [tenantId, id]);
+    return row ?? null;
   }
 
   async update(m: EntityManager, tenantId: string, supplierId: string, id: string, changes: ContactChanges): Promise<ContactRow> {
@@ -77,12 +84,11 @@ export class SupplierContactsRepository {
     return row as ContactRow;
   }
 
-  /** Marks the contact removed (no longer the SRO) and revokes the portal links issued to them. */
+  /** Marks the contact removed (no longer the SRO); their portal links are revoked with it. */
   async remove(m: EntityManager, tenantId: string, id: string): Promise<void> {
     await m.query(
       `update assessments.supplier_contacts set removed_at = now(), is_senior_responsible_owner = false, updated_at = now() where tenant_id = $1 and id = $2`,
       [tenantId, id],
     );
-    await m.query(`update assessments.portal_tokens set revoked_at = now() where tenant_id = $1 and contact_id = $2 and revoked_at is null`, [tenantId, id]);
   }
 }

@@ -3,11 +3,10 @@ import { TenantDatabase, newId } from '@assay/shared/database';
 import { ConflictProblem } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import { audit, changedFields } from '../assessments-writes';
+import { PortalTokensRepository } from '../portal/portal-tokens.repository';
 import { ContactRow, SupplierContactsRepository } from './supplier-contacts.repository';
 import { CreateContactDto, UpdateContactDto } from './suppliers.dto';
 import { SuppliersRepository } from './suppliers.repository';
-
-export type { ContactRow } from './supplier-contacts.repository';
 
 export interface ContactView {
   id: string;
@@ -49,6 +48,7 @@ export class SupplierContactsService {
     private readonly database: TenantDatabase,
     private readonly suppliers: SuppliersRepository,
     private readonly repository: SupplierContactsRepository,
+    private readonly portalTokens: PortalTokensRepository,
   ) {}
 
   async create(identity: TenantIdentity, supplierId: string, input: CreateContactDto): Promise<ContactView> {
@@ -121,6 +121,7 @@ export class SupplierContactsService {
     await this.database.run(async (m) => {
       const contact = await this.repository.find(m, tenantId, supplierId, id);
       await this.repository.remove(m, tenantId, id);
+      await this.portalTokens.revokeForContact(m, tenantId, id);
       await audit(m, tenantId, {
         action: 'supplier_contact.removed',
         targetType: 'supplier_contact',

@@ -42,7 +42,7 @@ export interface SupplierListFilter {
   namePattern: string | null;
 }
 
-/** The suppliers of a tenant. */
+/** The suppliers of a tenant, with the figures their assessments and findings keep (next due date, latest score, open findings). */
 @Injectable()
 export class SuppliersRepository {
   async insert(m: EntityManager, tenantId: string, supplier: NewSupplier): Promise<SupplierRow> {
@@ -101,5 +101,32 @@ export class SuppliersRepository {
       params,
     );
     return row as SupplierRow;
+  }
+
+  /** On completion: the next assessment falls due `cadenceMonths` after `closedAt`, and the score is the supplier's latest. */
+  async scheduleNextAssessment(
+    m: EntityManager,
+    tenantId: string,
+    supplierId: string,
+    closedAt: Date | null,
+    cadenceMonths: number,
+    score: number | null,
+  ): Promise<Date> {
+    const [updated] = await updateReturning<{ next_assessment_due_at: Date }>(
+      m,
+      `update assessments.suppliers set next_assessment_due_at = $3::timestamptz + make_interval(months => $4), latest_score = $5, updated_at = now()
+       where tenant_id = $1 and id = $2 returning next_assessment_due_at`,
+      [tenantId, supplierId, closedAt, cadenceMonths, score],
+    );
+    return (updated as { next_assessment_due_at: Date }).next_assessment_due_at;
+  }
+
+  /** Keeps the supplier's `openFindings` (never below zero). */
+  async adjustOpenFindings(m: EntityManager, tenantId: string, supplierId: string, delta: number): Promise<void> {
+    await m.query(`update assessments.suppliers set open_findings = greatest(open_findings + $3, 0) where tenant_id = $1 and id = $2`, [
+      tenantId,
+      supplierId,
+      delta,
+    ]);
   }
 }

@@ -5,13 +5,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { audit, changedFields, emit } from '../assessments-writes';
 import type { SupplierRole } from '../catalogue/catalogue-document';
-import type { AssessmentRow } from '../assessments/assessments.service';
 import { TenantDirectoryRepository } from '../directory/tenant-directory.repository';
-import { SupplierAssessmentsRepository } from './supplier-assessments.repository';
 import { CreateSupplierDto, SupplierStatus, SupplierTier, UpdateSupplierDto } from './suppliers.dto';
 import { SupplierChanges, SupplierRow, SuppliersRepository } from './suppliers.repository';
-
-export type { SupplierRow } from './suppliers.repository';
 
 export interface SupplierView {
   id: string;
@@ -83,7 +79,6 @@ export class SuppliersService {
     private readonly database: TenantDatabase,
     private readonly repository: SuppliersRepository,
     private readonly directory: TenantDirectoryRepository,
-    private readonly assessments: SupplierAssessmentsRepository,
   ) {}
 
   /** A supplier's internal owner is a member of the organisation: the caller themself, or a member tenancy has told of. */
@@ -144,22 +139,6 @@ export class SuppliersService {
 
   async get(tenantId: string, id: string): Promise<SupplierView> {
     return supplierView(await this.database.run((m) => this.repository.find(m, tenantId, id), tenantId));
-  }
-
-  /**
-   * The assessments of the given suppliers, newest first (one query for a page of suppliers). Rows:
-   * their views live with the assessments, which import this service.
-   */
-  assessmentsOf(tenantId: string, supplierIds: string[]): Promise<AssessmentRow[]> {
-    return this.database.run((m) => this.assessments.listForSuppliers(m, tenantId, supplierIds), tenantId);
-  }
-
-  /**
-   * The supplier row, or 404, in the caller's transaction. Kept for the assessment use cases that
-   * still read suppliers through this service; new code reads through `SuppliersRepository.find`.
-   */
-  find(m: EntityManager, tenantId: string, id: string, lock = false): Promise<SupplierRow> {
-    return this.repository.find(m, tenantId, id, lock);
   }
 
   async update(identity: TenantIdentity, id: string, input: UpdateSupplierDto): Promise<SupplierView> {
