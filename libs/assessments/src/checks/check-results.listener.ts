@@ -9,7 +9,7 @@ export class CheckResultsListener {
   constructor(private readonly checkResults: CheckResultsService) {}
 
   @OnEvent({ types: ['evidence.processed'], name: 'assessments.checks' })
-  onEvidenceProcessed(event: DomainEvent): Promise<void> {
+  onEvidenceProcessed(event: DomainEvent<'evidence.processed'>): Promise<void> {
     return this.checkResults.record(event);
   }
 }

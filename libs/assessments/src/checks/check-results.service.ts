@@ -1,8 +1,7 @@
-import type { DomainEvent, EvidenceProcessedEventData } from '@assay/shared/contracts';
+import type { DomainEvent } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { Injectable, Logger } from '@nestjs/common';
 import { AssessmentsRepository } from '../assessments/assessments.repository';
-import { validChecks } from './check-results';
 import { CheckResultsRepository } from './check-results.repository';
 
 /**
@@ -20,16 +19,11 @@ export class CheckResultsService {
     private readonly checkResults: CheckResultsRepository,
   ) {}
 
-  async record(event: DomainEvent): Promise<void> {
-    const data = event.data as Partial<EvidenceProcessedEventData>;
-    const checks = validChecks(data);
-    if (!checks) {
-      // A payload that does not match can never succeed: given up, not retried.
-      this.logger.warn(`skipping malformed ${event.type} ${event.id}`);
-      return;
-    }
+  async record(event: DomainEvent<'evidence.processed'>): Promise<void> {
+    const data = event.data;
+    const checks = data.checks;
     await this.database.run(async (m) => {
-      const assessments = await this.assessments.checkTargets(m, event.tenantId, data.supplierId as string, data.assessmentId ?? null);
+      const assessments = await this.assessments.checkTargets(m, event.tenantId, data.supplierId, data.assessmentId ?? null);
       for (const assessment of assessments) {
         for (const check of checks) {
           for (const claimId of new Set(check.claimIds)) {
@@ -37,11 +31,11 @@ export class CheckResultsService {
             await this.checkResults.upsert(m, event.tenantId, {
               assessmentId: assessment.id,
               claimId,
-              evidenceId: data.evidenceId as string,
+              evidenceId: data.evidenceId,
               checkKey: check.key,
               result: check.result,
               detail: check.detail.slice(0, 2000),
-              evidenceKind: data.kind as string,
+              evidenceKind: data.kind,
               validUntil: data.validUntil ?? null,
               eventId: event.id,
               eventAt: event.timestamp,

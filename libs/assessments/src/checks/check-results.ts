@@ -1,11 +1,6 @@
-import type { EvidenceProcessedEventData } from '@assay/shared/contracts';
-import { CLAIM_ID } from '../assessments/assessments.dto';
 import type { ProductSupport } from '../suppliers/products.repository';
 import type { CheckRow } from './check-results.repository';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const RESULTS = new Set(['pass', 'fail', 'warn', 'not_applicable', 'error']);
-const MAX_CHECKS = 200;
 const DAY_MS = 86_400_000;
 
 export interface ClaimCheck {
@@ -22,26 +17,6 @@ export interface Disagreement {
   checkKey: string;
   evidenceId: string | null;
   reason: 'check_failed' | 'evidence_expired';
-}
-
-/** The checks of an `evidence.processed` payload, or null when the payload does not have the promised shape. */
-export function validChecks(data: Partial<EvidenceProcessedEventData>): EvidenceProcessedEventData['checks'] | null {
-  if (typeof data.evidenceId !== 'string' || !UUID.test(data.evidenceId) || typeof data.supplierId !== 'string' || !UUID.test(data.supplierId)) return null;
-  if (data.assessmentId != null && (typeof data.assessmentId !== 'string' || !UUID.test(data.assessmentId))) return null;
-  if (typeof data.kind !== 'string' || data.kind.length > 50 || !Array.isArray(data.checks) || data.checks.length > MAX_CHECKS) return null;
-  if (data.validUntil != null && (typeof data.validUntil !== 'string' || Number.isNaN(Date.parse(data.validUntil)))) return null;
-  const ok = data.checks.every(
-    (check) =>
-      check &&
-      typeof check.key === 'string' &&
-      check.key.length <= 100 &&
-      RESULTS.has(check.result) &&
-      typeof check.detail === 'string' &&
-      Array.isArray(check.claimIds) &&
-      check.claimIds.length <= 50 &&
-      check.claimIds.every((claimId) => typeof claimId === 'string' && CLAIM_ID.test(claimId)),
-  );
-  return ok ? data.checks : null;
 }
 
 /** Checks per claim: the stored evidence checks, plus the product's end-of-support checks when the assessment has a product. */
