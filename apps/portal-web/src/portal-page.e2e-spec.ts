@@ -74,6 +74,11 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
       name: (document.activeElement as HTMLInputElement | null)?.name ?? '',
       text: document.activeElement?.textContent ?? '',
     }));
+  /** The page moves focus on the next animation frame: wait for it to land (bounded), then say where it is. */
+  const focusedAfterFrame = async (page: Page, id: string) => {
+    await page.waitForFunction((expected) => document.activeElement?.id === expected, id, { timeout: 10_000 }).catch(() => undefined);
+    return activeElement(page);
+  };
 
   function expectClean(watch: PageWatch): void {
     expect(watch.foreignRequests).toEqual([]);
@@ -196,7 +201,7 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
     const problems = page.locator('#submit-problems');
     await problems.getByRole('heading', { name: 'Complete the attestation' }).waitFor();
     expect(await problems.locator('li').count()).toBe(4);
-    expect((await activeElement(page)).id).toBe('submit-problems');
+    expect((await focusedAfterFrame(page, 'submit-problems')).id).toBe('submit-problems');
     await page.getByLabel('Full name', { exact: true }).fill('Robin Reyes');
     await page.getByLabel('Role', { exact: true }).fill('Chief Technology Officer');
     await page.getByLabel('Email address', { exact: true }).fill(sent.sro.email);
