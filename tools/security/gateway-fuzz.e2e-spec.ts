@@ -285,6 +285,21 @@ describe('gateway under generated hostile requests', () => {
     }
   });
 
+  it.each([
+    ['DELETE', '/api/v1/frameworks', ['GET']],
+    ['PUT', '/api/v1/suppliers', ['GET', 'POST']],
+    ['POST', '/api/v1/evidence/00000000-0000-4000-8000-000000000000', ['GET']],
+    ['PATCH', '/api/v1/webhook-endpoints', ['GET', 'POST']],
+    ['PUT', '/api/v1/members', ['GET']],
+  ])('%s %s is a 405 naming the methods the resource supports', async (method, path, expected) => {
+    const response = await fetch(`${testStack().gatewayUrl}${path}`, { method, headers: { ...bearer(token), 'content-type': 'application/json' }, body: '{}' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    const allowed = (response.headers.get('allow') ?? '').split(',').map((m) => m.trim());
+    for (const m of expected) expect(allowed).toContain(m);
+    expect(allowed).not.toContain(method);
+  });
+
   describe('GraphQL arguments no client means are a BAD_REQUEST naming the argument, in every subgraph', () => {
     const graphql = async (query: string, variables?: Record<string, unknown>) => {
       const response = await fetch(`${testStack().gatewayUrl}/graphql`, {

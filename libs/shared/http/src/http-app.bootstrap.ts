@@ -9,9 +9,11 @@ import { Logger } from 'nestjs-pino';
 import { Histogram, Registry } from 'prom-client';
 import { requestIdOf } from './logging.module';
 import { METRICS_REGISTRY } from './operations.module';
+import { answerMethodNotAllowed } from './method-not-allowed';
 import { createValidationPipe } from './validation';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const MAX_PARAM_LENGTH = 200;
 
 export interface HttpAppOptions {
   bodyLimit?: number;
@@ -30,8 +32,10 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
     // already on a connection (each answer then closes its connection), and only then exit.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   });
+  // Before Nest registers its routes (at init), so every route is seen.
+  answerMethodNotAllowed(adapter.getInstance(), MAX_PARAM_LENGTH);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
