@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { TenantDatabase } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import { supplierView } from '../suppliers/suppliers.service';
@@ -24,7 +25,7 @@ export class AssessmentReportService {
       const product = await this.reads.product(m, row);
       const attestations = await this.attestations.all(m, tenantId, id);
       return {
-        generatedAt: new Date().toISOString(),
+        generatedAt: clock.now().toISOString(),
         assessment: {
           id: detail.id,
           status: detail.status,

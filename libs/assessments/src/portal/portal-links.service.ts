@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { TenantIdentity } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem } from '@assay/shared/http';
@@ -60,7 +61,7 @@ export class PortalLinksService {
         expiresAt: row.expires_at.toISOString(),
         revokedAt: row.revoked_at?.toISOString() ?? null,
         lastUsedAt: row.last_used_at?.toISOString() ?? null,
-        status: row.revoked_at ? 'revoked' : row.expires_at <= new Date() ? 'expired' : 'active',
+        status: row.revoked_at ? 'revoked' : row.expires_at <= clock.now() ? 'expired' : 'active',
       }));
     }, tenantId);
   }

@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { CredentialLinkSealer, PORTAL_TOKEN_PREFIX, credentialHash, generateTenantToken, hashesEqual, parseTenantToken } from '@assay/shared/auth';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { TenantDatabase, newId } from '@assay/shared/database';
@@ -49,7 +50,7 @@ export class PortalTokensService {
   mint(tenantId: string, assessmentId: string, contactId: string, createdBy: string | null): { link: IssuedPortalLink; row: NewPortalToken } {
     const id = newId();
     const token = generateTenantToken(PORTAL_TOKEN_PREFIX, tenantId);
-    const expiresAt = new Date(Date.now() + PORTAL_TOKEN_LIFETIME_MS);
+    const expiresAt = new Date(clock.nowMs() + PORTAL_TOKEN_LIFETIME_MS);
     return {
       link: { id, contactId, token, url: this.portalUrl(token), expiresAt: expiresAt.toISOString() },
       row: { id, assessmentId, contactId, tokenHash: credentialHash(token), createdBy, expiresAt },
@@ -72,7 +73,7 @@ export class PortalTokensService {
     return this.database.run(async (m) => {
       const row = await this.tokens.findByHash(m, parsed.tenantId, hash);
       if (!row || !hashesEqual(row.token_hash, hash)) return null;
-      if (row.revoked_at || row.expires_at <= new Date() || row.contact_removed_at || (CLOSED_STATUSES as readonly string[]).includes(row.status)) return null;
+      if (row.revoked_at || row.expires_at <= clock.now() || row.contact_removed_at || (CLOSED_STATUSES as readonly string[]).includes(row.status)) return null;
       if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
         await this.tokens.markUsed(m, parsed.tenantId, row.id);
       }

@@ -1,3 +1,4 @@
+import { machineNow } from '@assay/shared/clock';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { JobName, TenantIdentity } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
@@ -43,7 +44,8 @@ export class ReassessmentService {
   /** Enqueues one opening job per tenant with a due supplier (one per tenant and tick slot). */
   async enqueueDueTenants(): Promise<{ tenants: number }> {
     const tenantIds = await this.database.runAsSystem((m) => this.schedule.tenantsWithDueSuppliers(m, MAX_LEAD_DAYS, TENANTS_PER_TICK));
-    const slot = Math.floor(Date.now() / this.config.schedulerTickMs);
+    // A tick's fan-out jobs are named after the tick period of machine time, so a repeated tick adds none.
+    const slot = Math.floor(machineNow() / this.config.schedulerTickMs);
     await this.producer.enqueueMany(
       JobName.ReassessmentOpen,
       tenantIds.map((tenantId) => ({ payload: { tenantId }, options: { jobId: `reassessment-open_${tenantId}_${slot}` } })),

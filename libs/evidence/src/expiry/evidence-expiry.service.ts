@@ -1,3 +1,4 @@
+import { machineNow } from '@assay/shared/clock';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { EvidenceExpiryEventData, JobName } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
@@ -27,7 +28,8 @@ export class EvidenceExpiryService {
   /** One dispatch job per tenant with something to announce (one per tenant and tick slot). */
   async fanOut(): Promise<{ tenants: number }> {
     const tenants = await this.database.runAsSystem((manager) => this.evidence.tenantsWithExpiryDue(manager, TENANTS_PER_TICK));
-    const slot = Math.floor(Date.now() / this.config.schedulerTickMs);
+    // A tick's fan-out jobs are named after the tick period of machine time, so a repeated tick adds none.
+    const slot = Math.floor(machineNow() / this.config.schedulerTickMs);
     await this.producer.enqueueMany(
       JobName.EvidenceExpiryDispatch,
       tenants.map((tenantId) => ({ payload: { tenantId }, options: { jobId: `evidence-expiry_${tenantId}_${slot}` } })),
@@ -53,7 +55,7 @@ export class EvidenceExpiryService {
       return rows;
     }, tenantId);
     if (announced.length === BATCH)
-      await this.producer.enqueue(JobName.EvidenceExpiryDispatch, { tenantId }, { jobId: `evidence-expiry_${tenantId}_more_${Date.now()}` });
+      await this.producer.enqueue(JobName.EvidenceExpiryDispatch, { tenantId }, { jobId: `evidence-expiry_${tenantId}_more_${machineNow()}` });
     const expired = announced.filter((row) => row.expired).length;
     return { expiring: announced.length - expired, expired };
   }
