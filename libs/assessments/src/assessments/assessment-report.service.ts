@@ -1,6 +1,7 @@
 import { clock } from '@assay/shared/clock';
 import { TenantDatabase } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
+import { frameworkHeader } from '../catalogue/catalogue-document';
 import { supplierView } from '../suppliers/suppliers.service';
 import { AssessmentReadModel } from './assessment-read-model';
 import { AssessmentReport, reportClaims } from './assessment-report';
@@ -40,14 +41,7 @@ export class AssessmentReportService {
         },
         supplier: supplierView(supplier),
         product: product ? { id: product.id, name: product.name, currentVersion: product.current_version, deliveryModel: product.delivery_model } : null,
-        framework: {
-          key: framework.key,
-          version: framework.version,
-          name: framework.name,
-          publisher: framework.publisher,
-          url: framework.url,
-          attribution: framework.attribution,
-        },
+        framework: frameworkHeader(framework),
         score: detail.score,
         claims: reportClaims(framework, detail),
         disagreements: detail.disagreements,
