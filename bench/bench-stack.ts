@@ -33,6 +33,8 @@ export async function startBenchStack() {
       ports: 'free',
       extraEnv: { NODE_ENV: 'development', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' },
       readyTimeoutMs: 180_000,
+      // BENCH_CPU_PROF=<dir>: every process writes a V8 CPU profile there when the stack stops.
+      nodeOptions: process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [],
       output: (name, line) => output.push(`${name} ${line}`) > 200 && output.shift(),
     });
   } catch (error) {
