@@ -39,7 +39,7 @@ export async function writeProjection(manager: EntityManager, write: ProjectionW
     .filter((column) => !write.key.includes(column))
     .map((column) => `${quoteIdent(column)} = ${write.merge?.[column] ?? `excluded.${quoteIdent(column)}`}`);
   assignments.push(`"event_at" = excluded."event_at"`);
-  if (write.stamped !== false) assignments.push(`"updated_at" = now()`);
+  if (write.stamped !== false) assignments.push(`"updated_at" = app.now()`);
   const applied: unknown[] = await manager.query(
     `insert into ${table} (${columns.map(quoteIdent).join(', ')}) values (${inserted.join(', ')})
      on conflict (${write.key.map(quoteIdent).join(', ')}) do update set ${assignments.join(', ')}
