@@ -191,8 +191,9 @@ export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number, collector
     htmlEntities: false,
     parseTagValue: false,
     parseAttributeValue: false,
-    // The CycloneDX prefix is dropped; an unprefixed name under a prefixed root belongs to no namespace CycloneDX defines.
-    transformTagName: (name) => (qualified ? (name.startsWith(qualified) ? name.slice(qualified.length) : `:${name}`) : name),
+    // The CycloneDX prefix is dropped; names under other prefixes keep theirs, so nothing reads them. (Idempotent:
+    // fast-xml-parser transforms the name of a self-closing element twice.)
+    transformTagName: (name) => (qualified && name.startsWith(qualified) ? name.slice(qualified.length) : name),
     isArray: (_name, path) => ARRAY_PATHS.has(String(path).split('.').slice(-2).join('.')),
   });
   let document: Record<string, unknown>;
