@@ -140,7 +140,10 @@ describe('SPDX relationships', () => {
       expect((await parse(document([['SPDXRef-app', type, 'SPDXRef-lib']]))).facts['hasDependencyGraph']).toBe(true);
     // Relationships before the packages they name: still read with every package known.
     const { relationships: _none, ...rest } = JSON.parse(document([])) as Record<string, unknown>;
-    const early = JSON.stringify({ relationships: [{ spdxElementId: 'SPDXRef-app', relationshipType: 'DEPENDS_ON', relatedSpdxElement: 'SPDXRef-lib' }], ...rest });
+    const early = JSON.stringify({
+      relationships: [{ spdxElementId: 'SPDXRef-app', relationshipType: 'DEPENDS_ON', relatedSpdxElement: 'SPDXRef-lib' }],
+      ...rest,
+    });
     expect(early.indexOf('relationships')).toBeLessThan(early.indexOf('packages'));
     expect((await streamed(early)).facts['hasDependencyGraph']).toBe(true);
   });
