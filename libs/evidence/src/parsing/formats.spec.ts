@@ -249,8 +249,8 @@ describe('PEM (RFC 7468)', () => {
   });
 
   it('a block without its END line, or of bad base64, fails with the reason', async () => {
-    expect((await failure('notes\n-----BEGIN CERTIFICATE-----\nMIIB\n')).message).toBe('PEM block "CERTIFICATE" has no matching END line');
-    expect((await failure('notes\n-----BEGIN CERTIFICATE-----\nMI*B\n-----END CERTIFICATE-----\n')).message).toBe(
+    expect((await failure('notes\n-----BEGIN CERTIFICATE-----\nMIIB\n'))?.message).toBe('PEM block "CERTIFICATE" has no matching END line');
+    expect((await failure('notes\n-----BEGIN CERTIFICATE-----\nMI*B\n-----END CERTIFICATE-----\n'))?.message).toBe(
       'a PEM CERTIFICATE block is not valid base64',
     );
   });
@@ -261,7 +261,7 @@ describe('security.txt Expires (RFC 9116 §2.5.5)', () => {
     for (const [expires, reason] of [
       ['2027-01-01', 'is a date without a time'],
       ['2027-01-01T00:00:00', 'has no UTC offset'],
-    ]) {
+    ] as const) {
       const parsed = await parse(`Contact: mailto:security@example.com\nExpires: ${expires}\n`);
       expect(parsed.facts).toMatchObject({ expires: null, problems: [expect.stringContaining(reason)] });
       expect(parsed.validUntil).toBeNull();
