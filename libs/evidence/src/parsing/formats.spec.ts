@@ -1,3 +1,4 @@
+import { cycloneDxSbom, spdx3Sbom } from '@assay/shared/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runChecks } from '../checks/evidence-checks';
@@ -224,6 +225,20 @@ describe('SPDX 3.0 JSON-LD', () => {
       licences: ['MIT OR Apache-2.0'],
       hashes: { 'SHA-256': 'a'.repeat(64) },
     });
+  });
+
+  it('the benchmark documents (CycloneDX 1.7, SPDX 3.0) read as every component, streamed', async () => {
+    const spdx3 = await streamed(spdx3Sbom(300).toString(), 4096);
+    expect(spdx3.facts).toMatchObject({
+      specVersion: '3.0.1',
+      componentCount: 300,
+      hasDependencyGraph: true,
+      tool: 'assay-bench',
+      primaryComponent: { name: 'bench-app' },
+    });
+    expect(spdx3.facts['share']).toEqual({ purl: 1, identifiers: 1, hashes: 1, licences: 1, supplier: 0 });
+    const cdx = await streamed(cycloneDxSbom(300, 'bench-app', '1.7').toString(), 4096);
+    expect(cdx.facts).toMatchObject({ specVersion: '1.7', componentCount: 300 });
   });
 
   it('a package that contains files is no graph; other versions and a missing version are refused', async () => {
