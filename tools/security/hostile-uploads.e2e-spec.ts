@@ -243,6 +243,14 @@ const CORPUS: HostileUpload[] = [
       Buffer.from(`{"@context":"${SPDX3_CONTEXT}","@graph":[{"type":"CreationInfo","@id":"_:c","specVersion":"4.0","created":"2026-01-01T00:00:00Z"}]}`),
   },
   {
+    name: 'a CSAF advisory of a version Assay does not read, its product tree nested too deep',
+    filename: 'advisory.json',
+    outcome: 'failed',
+    reason: /nested deeper than 64|CSAF version 3\.0 is not supported/,
+    content: () =>
+      Buffer.from(`{"document":{"csaf_version":"3.0","tracking":{"id":"X"}},"product_tree":{"branches":${'[{"branches":'.repeat(40)}[]${'}]'.repeat(40)}}}`),
+  },
+  {
     name: 'a PEM with explanatory text and a block that never ends',
     filename: 'chain.pem',
     outcome: 'failed',

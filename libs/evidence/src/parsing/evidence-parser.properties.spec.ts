@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCycloneDxVex, parseOpenVex, parseProvenance, parseScorecard } from './attestation.parsers';
 import { parseCertificate } from './certificate.parser';
+import { parseCsaf } from './csaf.parser';
 import { BinaryTypeDetector, parseEvidence } from './evidence-parser';
 import { EvidenceParseError, ParsedEvidence, UnsupportedEvidenceError } from './parse-result';
 import { hashesOf, normalisePurl, spdxExpression } from './sbom-components';
@@ -427,6 +428,40 @@ const scorecard = jsonDocument([
   entry('score', jsonText),
 ]);
 
+const csafLeaf = jsonDocument([entry('name', jsonText), entry('product', jsonDocument([entry('product_id', oneOfText('P1', 'P2')), entry('name', jsonText)]))]);
+// Two levels of branches (vendor, product), as advisories nest them; deeper nesting is the JSON guard's.
+const csafBranch = jsonDocument([entry('name', jsonText), entry('branches', listOf(csafLeaf, 2))]);
+const csaf = jsonDocument([
+  entry(
+    'document',
+    jsonDocument([
+      entry('csaf_version', oneOfText('2.0', '2.1', '1.2')),
+      entry('category', oneOfText('csaf_security_advisory', 'csaf_vex')),
+      entry('publisher', jsonDocument([entry('name', jsonText), entry('namespace', jsonText)])),
+      entry(
+        'tracking',
+        jsonDocument([
+          entry('id', oneOfText('BSI-2022-0001')),
+          entry('status', oneOfText('final', 'draft', 'unknown')),
+          entry(
+            'current_release_date',
+            fc.constantFrom(...DATES).map((d) => JSON.stringify(d)),
+          ),
+        ]),
+      ),
+    ]),
+  ),
+  entry(
+    'product_tree',
+    jsonDocument([
+      entry('branches', listOf(csafBranch)),
+      entry('full_product_names', listOf(jsonDocument([entry('product_id', oneOfText('P3'))]))),
+      entry('relationships', listOf(jsonDocument([entry('full_product_name', jsonText)]))),
+    ]),
+  ),
+  entry('vulnerabilities', listOf(jsonDocument([entry('cve', oneOfText('CVE-2024-0001', 'CVE-1'))]))),
+]);
+
 /** CycloneDX XML, valid or not: elements of the schema, attributes, entities, CDATA, comments, declarations. */
 const XML_BITS = [
   '&amp;',
@@ -637,6 +672,7 @@ const REAL_DOCUMENTS = [
     'spdx-spec-3.0.1-package-sbom.jsonld',
     'lets-encrypt-r3-cross-signed.txt.pem',
     'letsencrypt-security.txt',
+    'csaf-2.0-bsi-2022-0001.json',
   ].map((name) => readFileSync(join(__dirname, '__fixtures__/real', name))),
 ];
 
@@ -776,6 +812,7 @@ describe('evidence parsers under generated input', () => {
     ['OpenVEX', openVex, parseOpenVex],
     ['CycloneDX VEX', cycloneDxVex, parseCycloneDxVex],
     ['OpenSSF Scorecard', scorecard, parseScorecard],
+    ['CSAF 2.0', csaf, parseCsaf],
   ] as const)('%s', async (_name, documents, parser) => {
     await fc.assert(
       fc.asyncProperty(documents, fc.nat(9), async (text, draw) => {

@@ -2,6 +2,7 @@ import type { EvidenceKind } from '../evidence/evidence-kinds.constant';
 import { isDsseEnvelope, isInTotoStatement, isScorecard, parseCycloneDxVex, parseOpenVex, parseProvenance, parseScorecard } from './attestation.parsers';
 import { clock } from '@assay/shared/clock';
 import { looksLikePem, parseCertificate } from './certificate.parser';
+import { isCsaf, parseCsaf } from './csaf.parser';
 import {
   addCycloneDxComponent,
   cycloneDxEvidence,
@@ -223,10 +224,11 @@ async function parseJson(content: EvidenceContent, options: ParseOptions): Promi
     return spdx3.evidence(collector, options.sbomMaxAgeDays);
   }
   if (isInTotoStatement(document) || isDsseEnvelope(document)) return parseProvenance(document);
+  if (isCsaf(document)) return parseCsaf(document);
   const context = document['@context'];
   if (typeof context === 'string' && context.startsWith('https://openvex.dev/ns')) return parseOpenVex(document);
   if (isScorecard(document)) return parseScorecard(document);
-  throw new UnsupportedEvidenceError('a JSON document of no known evidence format (CycloneDX, SPDX, in-toto, OpenVEX, Scorecard)');
+  throw new UnsupportedEvidenceError('a JSON document of no known evidence format (CycloneDX, SPDX, in-toto, OpenVEX, Scorecard, CSAF)');
 }
 
 /** Loads `file-type` (an ES module) once, for processes that parse evidence. */

@@ -252,6 +252,39 @@ describe('SPDX 3.0 JSON-LD', () => {
   });
 });
 
+describe('CSAF 2.0', () => {
+  const advisory = JSON.parse(real('csaf-2.0-bsi-2022-0001.json')) as { document: Record<string, unknown> & { tracking: Record<string, unknown> } };
+
+  it('other versions, a missing tracking id and offset-less release dates are refused with the reason', async () => {
+    expect((await failure(JSON.stringify({ ...advisory, document: { ...advisory.document, csaf_version: '1.2' } })))?.message).toBe(
+      'CSAF version 1.2 is not supported (2.0)',
+    );
+    const { id: _id, ...untracked } = advisory.document.tracking;
+    expect((await failure(JSON.stringify({ ...advisory, document: { ...advisory.document, tracking: untracked } })))?.message).toBe(
+      'CSAF document.tracking.id is missing',
+    );
+    const local = { ...advisory.document.tracking, current_release_date: '2022-03-17T13:03:42' };
+    expect((await failure(JSON.stringify({ ...advisory, document: { ...advisory.document, tracking: local } })))?.message).toMatch(
+      /^document\.tracking\.current_release_date "2022-03-17T13:03:42" has no UTC offset/,
+    );
+  });
+
+  it('products counted once across nested branches, full product names and relationships', async () => {
+    const tree = {
+      branches: [{ name: 'v', category: 'vendor', branches: [{ name: 'p', category: 'product_name', product: { product_id: 'A', name: 'a' } }] }],
+      full_product_names: [
+        { product_id: 'A', name: 'a' },
+        { product_id: 'B', name: 'b' },
+      ],
+      relationships: [
+        { category: 'installed_on', full_product_name: { product_id: 'C', name: 'c on b' }, product_reference: 'A', relates_to_product_reference: 'B' },
+      ],
+    };
+    const parsed = await parse(JSON.stringify({ ...advisory, product_tree: tree, vulnerabilities: [{ cve: 'CVE-2024-0001' }, { cve: 'not a cve' }, {}] }));
+    expect(parsed.facts).toMatchObject({ productCount: 3, cves: ['CVE-2024-0001'], vulnerabilityCount: 3 });
+  });
+});
+
 describe('PEM (RFC 7468)', () => {
   const leaf = fixture('certificate.pem');
 

@@ -132,6 +132,27 @@ const CORPUS: Record<string, Row> = {
   'syft-image.spdx.json': { fails: /^creationInfo\.created "redacted" is not an RFC 3339 date-time$/ },
   'syft-directory.spdx': { fails: /^Created "redacted" is not an RFC 3339 date-time$/ },
   'syft-directory.spdx3.jsonld': { fails: /^CreationInfo\.created "redacted" is not an RFC 3339 date-time$/ },
+  'csaf-2.0-bsi-2022-0001.json': {
+    kind: 'advisory',
+    facts: {
+      format: 'csaf',
+      category: 'csaf_security_advisory',
+      publisher: 'Bundesamt für Sicherheit in der Informationstechnik',
+      trackingId: 'BSI-2022-0001',
+      status: 'final',
+      cves: ['CVE-2022-27193'],
+      productCount: 6,
+      currentReleaseDate: '2022-03-17T13:03:42.105Z',
+    },
+  },
+  'csaf-2.0-rhsa-2021_5217.json': {
+    kind: 'advisory',
+    facts: { publisher: 'Red Hat Product Security', trackingId: 'RHSA-2021:5217', status: 'final', cves: ['CVE-2021-4133'], productCount: 1 },
+  },
+  'csaf-2.0-2022-evd-uc-01-na-001.json': {
+    kind: 'advisory',
+    facts: { category: 'csaf_vex', publisher: 'Example Company ProductCERT', trackingId: '2022-EVD-UC-01-NA-001', cves: ['CVE-2021-44228'], productCount: 1 },
+  },
   'jazzband-security.txt': {
     kind: 'security_txt',
     facts: {
