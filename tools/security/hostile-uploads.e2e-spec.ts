@@ -251,6 +251,16 @@ const CORPUS: HostileUpload[] = [
       Buffer.from(`{"document":{"csaf_version":"3.0","tracking":{"id":"X"}},"product_tree":{"branches":${'[{"branches":'.repeat(40)}[]${'}]'.repeat(40)}}}`),
   },
   {
+    name: 'an OpenEoX end of support without its UTC offset',
+    filename: 'eox.json',
+    outcome: 'failed',
+    reason: /end_of_security_support "2030-01-01T00:00:00" has no UTC offset/,
+    content: () =>
+      Buffer.from(
+        '{"$schema":"https://docs.oasis-open.org/openeox/v1.0/schema/core.json","end_of_life":"tba","end_of_security_support":"2030-01-01T00:00:00","last_updated":"2026-01-01T00:00:00Z"}',
+      ),
+  },
+  {
     name: 'a PEM with explanatory text and a block that never ends',
     filename: 'chain.pem',
     outcome: 'failed',

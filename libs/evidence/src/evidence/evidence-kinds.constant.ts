@@ -9,6 +9,7 @@ export const EVIDENCE_KINDS = [
   'pentest_report',
   'scorecard',
   'advisory',
+  'end_of_life',
   'other',
 ] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseCycloneDxVex, parseOpenVex, parseProvenance, parseScorecard } from './attestation.parsers';
 import { parseCertificate } from './certificate.parser';
 import { parseCsaf } from './csaf.parser';
+import { parseOpenEox } from './openeox.parser';
 import { BinaryTypeDetector, parseEvidence } from './evidence-parser';
 import { EvidenceParseError, ParsedEvidence, UnsupportedEvidenceError } from './parse-result';
 import { hashesOf, normalisePurl, spdxExpression } from './sbom-components';
@@ -462,6 +463,18 @@ const csaf = jsonDocument([
   entry('vulnerabilities', listOf(jsonDocument([entry('cve', oneOfText('CVE-2024-0001', 'CVE-1'))]))),
 ]);
 
+const eoxDate = fc.oneof(
+  fc.constantFrom(...DATES, 'tba', 'TBA').map((d) => JSON.stringify(d)),
+  jsonText,
+);
+const openEox = jsonDocument([
+  entry('$schema', oneOfText('https://docs.oasis-open.org/openeox/v1.0/schema/core.json', 'https://docs.oasis-open.org/openeox/v9/schema/core.json')),
+  entry('end_of_life', eoxDate),
+  entry('end_of_security_support', eoxDate),
+  entry('end_of_sales', eoxDate),
+  entry('last_updated', eoxDate),
+]);
+
 /** CycloneDX XML, valid or not: elements of the schema, attributes, entities, CDATA, comments, declarations. */
 const XML_BITS = [
   '&amp;',
@@ -673,6 +686,7 @@ const REAL_DOCUMENTS = [
     'lets-encrypt-r3-cross-signed.txt.pem',
     'letsencrypt-security.txt',
     'csaf-2.0-bsi-2022-0001.json',
+    'openeox-core-1.0-maximal.json',
   ].map((name) => readFileSync(join(__dirname, '__fixtures__/real', name))),
 ];
 
@@ -813,6 +827,7 @@ describe('evidence parsers under generated input', () => {
     ['CycloneDX VEX', cycloneDxVex, parseCycloneDxVex],
     ['OpenSSF Scorecard', scorecard, parseScorecard],
     ['CSAF 2.0', csaf, parseCsaf],
+    ['OpenEoX Core', openEox, parseOpenEox],
   ] as const)('%s', async (_name, documents, parser) => {
     await fc.assert(
       fc.asyncProperty(documents, fc.nat(9), async (text, draw) => {

@@ -3,6 +3,7 @@ import { isDsseEnvelope, isInTotoStatement, isScorecard, parseCycloneDxVex, pars
 import { clock } from '@assay/shared/clock';
 import { looksLikePem, parseCertificate } from './certificate.parser';
 import { isCsaf, parseCsaf } from './csaf.parser';
+import { isOpenEox, parseOpenEox } from './openeox.parser';
 import {
   addCycloneDxComponent,
   cycloneDxEvidence,
@@ -225,10 +226,11 @@ async function parseJson(content: EvidenceContent, options: ParseOptions): Promi
   }
   if (isInTotoStatement(document) || isDsseEnvelope(document)) return parseProvenance(document);
   if (isCsaf(document)) return parseCsaf(document);
+  if (isOpenEox(document)) return parseOpenEox(document);
   const context = document['@context'];
   if (typeof context === 'string' && context.startsWith('https://openvex.dev/ns')) return parseOpenVex(document);
   if (isScorecard(document)) return parseScorecard(document);
-  throw new UnsupportedEvidenceError('a JSON document of no known evidence format (CycloneDX, SPDX, in-toto, OpenVEX, Scorecard, CSAF)');
+  throw new UnsupportedEvidenceError('a JSON document of no known evidence format (CycloneDX, SPDX, in-toto, OpenVEX, Scorecard, CSAF, OpenEoX)');
 }
 
 /** Loads `file-type` (an ES module) once, for processes that parse evidence. */

@@ -285,6 +285,19 @@ describe('CSAF 2.0', () => {
   });
 });
 
+describe('OpenEoX Core', () => {
+  const core = JSON.parse(real('openeox-core-1.0-maximal.json')) as Record<string, unknown>;
+
+  it('refuses other schemas, missing required dates and dates without offset, with the reason', async () => {
+    expect((await failure(JSON.stringify({ ...core, $schema: 'https://docs.oasis-open.org/openeox/v2.0/schema/core.json' })))?.message).toMatch(
+      /^OpenEoX schema .* is not supported \(Core 1\.0\)$/,
+    );
+    const { end_of_security_support: _gone, ...partial } = core;
+    expect((await failure(JSON.stringify(partial)))?.message).toBe('OpenEoX end_of_security_support is missing');
+    expect((await failure(JSON.stringify({ ...core, end_of_life: '2025-12-31' })))?.message).toBe('end_of_life "2025-12-31" is a date without a time');
+  });
+});
+
 describe('PEM (RFC 7468)', () => {
   const leaf = fixture('certificate.pem');
 

@@ -153,6 +153,26 @@ const CORPUS: Record<string, Row> = {
     kind: 'advisory',
     facts: { category: 'csaf_vex', publisher: 'Example Company ProductCERT', trackingId: '2022-EVD-UC-01-NA-001', cves: ['CVE-2021-44228'], productCount: 1 },
   },
+  'openeox-core-1.0-maximal.json': {
+    kind: 'end_of_life',
+    facts: {
+      format: 'openeox',
+      endOfSupportAt: '2025-12-31T12:00:00.000Z',
+      endOfLifeAt: '2025-12-31T12:00:00.000Z',
+      endOfSalesAt: '2025-09-01T23:59:59.000Z',
+      lastUpdated: '2025-02-01T12:00:00.000Z',
+      products: [{ product: null, version: null, endOfSupportAt: '2025-12-31T12:00:00.000Z', endOfLifeAt: '2025-12-31T12:00:00.000Z' }],
+    },
+  },
+  'openeox-core-1.0-minimal-eol-tba.json': {
+    kind: 'end_of_life',
+    facts: { endOfLifeAt: 'tba', endOfSupportAt: '2025-12-31T12:00:00.000Z', endOfSalesAt: null },
+  },
+  // Offsets of up to ±23:59 (here -20:30 and +03:37), converted to UTC.
+  'openeox-core-1.0-timezones.json': {
+    kind: 'end_of_life',
+    facts: { endOfLifeAt: '2025-11-26T06:30:00.000Z', endOfSupportAt: '2025-11-26T06:23:00.000Z', endOfSalesAt: '2025-11-26T06:01:00.000Z' },
+  },
   'jazzband-security.txt': {
     kind: 'security_txt',
     facts: {
