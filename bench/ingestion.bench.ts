@@ -1,6 +1,7 @@
 /**
- * SBOM ingestion, from accepted upload to committed rows: CycloneDX SBOMs of 5,000 and 50,000
- * components (BENCH_COMPONENTS to change, comma-separated) are stored as an upload is (blob in
+ * SBOM ingestion, from accepted upload to committed rows: CycloneDX 1.5 SBOMs of 5,000 and 50,000
+ * components (BENCH_COMPONENTS to change, comma-separated), then a CycloneDX 1.7 and an SPDX 3.0
+ * JSON-LD SBOM of 50,000 components (BENCH_FORMAT_COMPONENTS to change, 0 to skip) are stored as an upload is (blob in
  * storage, evidence row `pending`), then the real worker process (WORKER_QUEUES=evidence-ingestion)
  * picks the `evidence.ingest` job up, reads the blob, detects, parses with every guard, normalises,
  * checks, writes the components and commits the outcome with its event; the clock stops when the
@@ -17,7 +18,7 @@ import { blobKey, createBlobStorage } from '@assay/evidence';
 import { loadConfig } from '@assay/shared/config';
 import { JobName, QueueName } from '@assay/shared/contracts';
 import { WORKER_NODE_OPTIONS } from '@assay/shared/local-infra';
-import { cycloneDxSbom } from '@assay/shared/testing';
+import { cycloneDxSbom, spdx3Sbom } from '@assay/shared/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import { ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -31,7 +32,79 @@ import { log, runBenchmark } from './bench-runner';
 import { migratedInfrastructure } from './bench-database';
 
 const SIZES = (process.env['BENCH_COMPONENTS'] ?? '5000,50000').split(',').map((size) => Number(size.trim()));
+const FORMAT_SIZE = Number(process.env['BENCH_FORMAT_COMPONENTS'] ?? 50_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+
+/** A component as the baseline writes it: what the worker stores of each. */
+interface BaselineComponent {
+  purl: string | null;
+  name: string;
+  version: string | null;
+  type: string | null;
+  licences: string[];
+  hashes: Record<string, string>;
+}
+
+/** One benchmark case: a document and how the baseline reads its components out of the parsed JSON. */
+interface BenchCase {
+  label: string;
+  size: number;
+  content: () => Buffer;
+  components: (document: Record<string, unknown>) => BaselineComponent[];
+}
+
+/** CycloneDX: the `components` array. */
+function cycloneDxComponents(document: Record<string, unknown>): BaselineComponent[] {
+  return (document['components'] as Record<string, unknown>[]).map((component) => ({
+    purl: (component['purl'] as string | undefined) ?? null,
+    name: component['name'] as string,
+    version: (component['version'] as string) ?? null,
+    type: (component['type'] as string) ?? null,
+    licences: ((component['licenses'] as { license: { id: string } }[]) ?? []).map((choice) => choice.license.id),
+    hashes: Object.fromEntries(((component['hashes'] as { alg: string; content: string }[]) ?? []).map((hash) => [hash.alg, hash.content])),
+  }));
+}
+
+/** SPDX 3.0: the packages of `@graph` but the SBOM's root, licences through their relationships. */
+function spdx3Components(document: Record<string, unknown>): BaselineComponent[] {
+  const graph = document['@graph'] as Record<string, unknown>[];
+  const expressions = new Map<string, string>();
+  const licenceOf = new Map<string, string>();
+  const roots = new Set<string>();
+  for (const element of graph) {
+    if (element['type'] === 'simplelicensing_LicenseExpression')
+      expressions.set(element['spdxId'] as string, element['simplelicensing_licenseExpression'] as string);
+    else if (element['type'] === 'software_Sbom') for (const root of element['rootElement'] as string[]) roots.add(root);
+    else if (element['type'] === 'Relationship' && element['relationshipType'] === 'hasConcludedLicense')
+      licenceOf.set(element['from'] as string, (element['to'] as string[])[0] as string);
+  }
+  return graph
+    .filter((element) => element['type'] === 'software_Package' && !roots.has(element['spdxId'] as string))
+    .map((pkg) => {
+      const licence = expressions.get(licenceOf.get(pkg['spdxId'] as string) ?? '');
+      const purl = (pkg['software_packageUrl'] as string | undefined) ?? null;
+      return {
+        purl,
+        name: pkg['name'] as string,
+        version: (pkg['software_packageVersion'] as string) ?? null,
+        type: purl ? purl.slice(4, purl.indexOf('/')) : null,
+        licences: licence ? [licence] : [],
+        hashes: Object.fromEntries(
+          ((pkg['verifiedUsing'] as { algorithm: string; hashValue: string }[]) ?? []).map((hash) => [hash.algorithm, hash.hashValue]),
+        ),
+      };
+    });
+}
+
+const CASES: BenchCase[] = [
+  ...SIZES.map((size) => ({ label: 'CycloneDX 1.5', size, content: () => cycloneDxSbom(size), components: cycloneDxComponents })),
+  ...(FORMAT_SIZE > 0
+    ? [
+        { label: 'CycloneDX 1.7', size: FORMAT_SIZE, content: () => cycloneDxSbom(FORMAT_SIZE, 'bench-app', '1.7'), components: cycloneDxComponents },
+        { label: 'SPDX 3.0 JSON-LD', size: FORMAT_SIZE, content: () => spdx3Sbom(FORMAT_SIZE), components: spdx3Components },
+      ]
+    : []),
+];
 const COLUMNS = 'tenant_id, id, evidence_id, supplier_id, product_id, purl, purl_base, name, version, type, licences, hashes';
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; null as \N. */
@@ -40,16 +113,18 @@ const field = (value: string | null) =>
 const textArray = (values: string[]) => `{${values.map((value) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 
 /** The baseline: JSON.parse of the bytes, then the same rows straight into a table with COPY, committed. */
-async function parseAndCopy(owner: Client, content: Buffer, ids: { tenantId: string; evidenceId: string; supplierId: string }): Promise<number> {
-  const document = JSON.parse(content.toString('utf8')) as { components: Record<string, unknown>[] };
+async function parseAndCopy(
+  owner: Client,
+  content: Buffer,
+  read: BenchCase['components'],
+  ids: { tenantId: string; evidenceId: string; supplierId: string },
+): Promise<number> {
+  const components = read(JSON.parse(content.toString('utf8')) as Record<string, unknown>);
   await owner.query('begin');
   const copy = owner.query(copyFrom(`copy bench.components (${COLUMNS}) from stdin`));
   const rows = Readable.from(
     (function* () {
-      for (const component of document.components) {
-        const licences = ((component['licenses'] as { license: { id: string } }[]) ?? []).map((choice) => choice.license.id);
-        const hashes = Object.fromEntries(((component['hashes'] as { alg: string; content: string }[]) ?? []).map((hash) => [hash.alg, hash.content]));
-        const purl = (component['purl'] as string | undefined) ?? null;
+      for (const { purl, name, version, type, licences, hashes } of components) {
         yield [
           ids.tenantId,
           randomUUID(),
@@ -58,9 +133,9 @@ async function parseAndCopy(owner: Client, content: Buffer, ids: { tenantId: str
           null,
           purl,
           purl?.replace(/@[^@/]*$/, '') ?? null,
-          component['name'] as string,
-          (component['version'] as string) ?? null,
-          (component['type'] as string) ?? null,
+          name,
+          version,
+          type,
           textArray(licences),
           JSON.stringify(hashes),
         ]
@@ -72,7 +147,7 @@ async function parseAndCopy(owner: Client, content: Buffer, ids: { tenantId: str
   );
   await pipeline(rows, copy);
   await owner.query('commit');
-  return document.components.length;
+  return components.length;
 }
 
 /** The worker's peak resident set (VmHWM) and current one (VmRSS), in MB. */
@@ -135,8 +210,8 @@ async function main(): Promise<void> {
     const tenantId = randomUUID();
 
     const figures: string[] = [];
-    for (const size of SIZES) {
-      const content = cycloneDxSbom(size);
+    for (const { label, size, content: make, components: read } of CASES) {
+      const content = make();
       // Accepted upload: the blob stored once, as intake does.
       const staged = await storage.stage(Readable.from([content]), content.length + 1);
       const key = blobKey(tenantId, staged.sha256);
@@ -181,7 +256,7 @@ async function main(): Promise<void> {
             throw new Error(`ingestion ended ${row.status} with ${row.components} components: ${row.error ?? ''}`);
 
           const baselineStarted = performance.now();
-          const copied = await parseAndCopy(owner, content, { tenantId, evidenceId: randomUUID(), supplierId });
+          const copied = await parseAndCopy(owner, content, read, { tenantId, evidenceId: randomUUID(), supplierId });
           baseline = Math.min(baseline, performance.now() - baselineStarted);
           if (copied !== size) throw new Error(`the baseline copied ${copied} rows`);
         }
@@ -190,12 +265,12 @@ async function main(): Promise<void> {
         await stopWorker(worker);
       }
       const rate = (ms: number) => Math.round((size / ms) * 1000).toLocaleString('en-GB');
-      log(`${size.toLocaleString('en-GB')} components (${(content.length / 1024 / 1024).toFixed(1)} MB), best of ${ROUNDS}:`);
+      log(`${label}, ${size.toLocaleString('en-GB')} components (${(content.length / 1024 / 1024).toFixed(1)} MB), best of ${ROUNDS}:`);
       log(`  ingestion, accepted upload to committed rows (worker process): ${ingestion.toFixed(0)} ms, ${rate(ingestion)} components/s`);
       log(`  baseline, JSON.parse + COPY into an equivalent table:         ${baseline.toFixed(0)} ms, ${rate(baseline)} components/s`);
       log(`  ratio ingestion / baseline: ${(ingestion / baseline).toFixed(2)} (target ≤ 3)`);
       log(`  worker RSS: ${idle.current.toFixed(0)} MB idle, peak ${memory.peak.toFixed(0)} MB (target ≤ 256 MB)`);
-      figures.push(`${size}: ratio ${(ingestion / baseline).toFixed(2)}, peak ${memory.peak.toFixed(0)} MB`);
+      figures.push(`${label} ${size}: ratio ${(ingestion / baseline).toFixed(2)}, peak ${memory.peak.toFixed(0)} MB`);
     }
     log(figures.join('; '));
     await events.close();

@@ -12,6 +12,7 @@ const fixture = (name: string) => readFileSync(join(__dirname, '../../apps/evide
 
 const SBOM_HEAD = '{"bomFormat":"CycloneDX","specVersion":"1.5",';
 const XML_HEAD = '<?xml version="1.0"?>';
+const SPDX3_CONTEXT = 'https://spdx.org/rdf/3.0.1/spdx-context.jsonld';
 const BOM_XML = (body: string) =>
   `<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components><component type="library"><name>${body}</name></component></components></bom>`;
 const zipOf = (name: string) =>
@@ -186,6 +187,85 @@ const CORPUS: HostileUpload[] = [
           .toString()
           .replace(/\n[A-Za-z0-9+/]{20}/, `\n${'A'.repeat(20)}`),
       ),
+  },
+  {
+    name: 'XXE under a namespace prefix (CycloneDX XML as <cdx:bom>)',
+    filename: 'bom.xml',
+    outcome: 'failed',
+    reason: /DTD or entity/,
+    content: () =>
+      Buffer.from(
+        `${XML_HEAD}<!DOCTYPE cdx:bom [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><cdx:bom xmlns:cdx="http://cyclonedx.org/schema/bom/1.7"><cdx:components><cdx:component type="library"><cdx:name>&xxe;</cdx:name></cdx:component></cdx:components></cdx:bom>`,
+      ),
+  },
+  {
+    name: 'a CycloneDX 1.7 timestamp without its UTC offset',
+    filename: 'bom.json',
+    outcome: 'failed',
+    reason: /metadata\.timestamp "2026-01-01T00:00:00" has no UTC offset/,
+    content: () => Buffer.from('{"bomFormat":"CycloneDX","specVersion":"1.7","metadata":{"timestamp":"2026-01-01T00:00:00"},"components":[]}'),
+  },
+  {
+    name: 'SPDX 3.0 nested too deep inside its graph',
+    filename: 'sbom.spdx3.json',
+    outcome: 'failed',
+    reason: /nested deeper than 64/,
+    content: () => Buffer.from(`{"@context":"${SPDX3_CONTEXT}","@graph":[{"type":"software_Package","name":${'['.repeat(100_000)}${']'.repeat(100_000)}}]}`),
+  },
+  {
+    name: 'SPDX 3.0 with more packages than allowed',
+    filename: 'sbom.spdx3.json',
+    outcome: 'failed',
+    reason: /more than 200000 packages/,
+    content: () =>
+      Buffer.from(
+        `{"@context":"${SPDX3_CONTEXT}","@graph":[{"type":"CreationInfo","@id":"_:c","specVersion":"3.0.1","created":"2026-01-01T00:00:00Z"},${'{"type":"software_Package","name":"p"},'.repeat(200_000)}{"type":"software_Package","name":"p"}]}`,
+      ),
+  },
+  {
+    name: 'SPDX 3.0 with invalid UTF-8 in a package name',
+    filename: 'sbom.spdx3.json',
+    outcome: 'failed',
+    reason: /not valid UTF-8/,
+    content: () =>
+      Buffer.concat([
+        Buffer.from(`{"@context":"${SPDX3_CONTEXT}","@graph":[{"type":"software_Package","name":"`),
+        Buffer.from([0xc3, 0x28, 0xff]),
+        Buffer.from('"}]}'),
+      ]),
+  },
+  {
+    name: 'SPDX 3.0 of a version Assay does not read',
+    filename: 'sbom.spdx3.json',
+    outcome: 'failed',
+    reason: /SPDX version 4\.0 is not supported/,
+    content: () =>
+      Buffer.from(`{"@context":"${SPDX3_CONTEXT}","@graph":[{"type":"CreationInfo","@id":"_:c","specVersion":"4.0","created":"2026-01-01T00:00:00Z"}]}`),
+  },
+  {
+    name: 'a CSAF advisory of a version Assay does not read, its product tree nested too deep',
+    filename: 'advisory.json',
+    outcome: 'failed',
+    reason: /nested deeper than 64|CSAF version 3\.0 is not supported/,
+    content: () =>
+      Buffer.from(`{"document":{"csaf_version":"3.0","tracking":{"id":"X"}},"product_tree":{"branches":${'[{"branches":'.repeat(40)}[]${'}]'.repeat(40)}}}`),
+  },
+  {
+    name: 'an OpenEoX end of support without its UTC offset',
+    filename: 'eox.json',
+    outcome: 'failed',
+    reason: /end_of_security_support "2030-01-01T00:00:00" has no UTC offset/,
+    content: () =>
+      Buffer.from(
+        '{"$schema":"https://docs.oasis-open.org/openeox/v1.0/schema/core.json","end_of_life":"tba","end_of_security_support":"2030-01-01T00:00:00","last_updated":"2026-01-01T00:00:00Z"}',
+      ),
+  },
+  {
+    name: 'a PEM with explanatory text and a block that never ends',
+    filename: 'chain.pem',
+    outcome: 'failed',
+    reason: /no matching END line/,
+    content: () => Buffer.from(`subject=CN = widget\n${fixture('certificate.pem').toString().replace('-----END CERTIFICATE-----', '')}`),
   },
   {
     name: 'a signed security.txt without its signature',

@@ -1,4 +1,5 @@
 import type { EvidenceCheck } from '../evidence/evidence-kinds.constant';
+import { instantMs } from '../parsing/dates';
 import type { ParsedEvidence } from '../parsing/parse-result';
 
 /** The catalogue's evidence checks and the claims each supports (the `checks` section of the UK SSCoP catalogue). */
@@ -31,7 +32,7 @@ const percent = (value: unknown) => `${Math.round(Number(value ?? 0) * 100)}%`;
 function sbomChecks(facts: Record<string, unknown>, context: CheckContext): EvidenceCheck[] {
   const shares = (facts['share'] ?? {}) as Record<string, number>;
   const count = Number(facts['componentCount'] ?? 0);
-  const createdAt = typeof facts['createdAt'] === 'string' ? Date.parse(facts['createdAt']) : null;
+  const createdAt = typeof facts['createdAt'] === 'string' ? instantMs(facts['createdAt']) : null;
   const ageDays = createdAt === null ? null : Math.floor((context.now.getTime() - createdAt) / DAY);
   return [
     check('sbom.parsed', 'pass', `${String(facts['format'])} ${String(facts['specVersion'])} document parsed`),
@@ -66,7 +67,8 @@ function sbomChecks(facts: Record<string, unknown>, context: CheckContext): Evid
 function securityTxtChecks(facts: Record<string, unknown>, context: CheckContext): EvidenceCheck[] {
   const contact = (facts['contact'] as string[]) ?? [];
   const validContact = contact.filter((uri) => /^(mailto:|https:|tel:)/i.test(uri));
-  const expires = typeof facts['expires'] === 'string' ? Date.parse(facts['expires']) : null;
+  const expires = typeof facts['expires'] === 'string' ? instantMs(facts['expires']) : null;
+  const problems = Array.isArray(facts['problems']) ? (facts['problems'] as unknown[]).filter((p): p is string => typeof p === 'string') : [];
   const daysLeft = expires === null ? null : Math.floor((expires - context.now.getTime()) / DAY);
   const encryption = (facts['encryption'] as string[]) ?? [];
   return [
@@ -76,7 +78,7 @@ function securityTxtChecks(facts: Record<string, unknown>, context: CheckContext
       validContact.length > 0 ? `${validContact.length} contact(s)` : 'no Contact with mailto:, https: or tel:',
     ),
     daysLeft === null
-      ? check('security_txt.expires', 'fail', 'Expires missing or not a single valid date')
+      ? check('security_txt.expires', 'fail', problems[0] ?? 'Expires missing or not a single valid date')
       : daysLeft < 0
         ? check('security_txt.expires', 'fail', `expired ${-daysLeft} days ago`)
         : check('security_txt.expires', daysLeft < 30 ? 'warn' : 'pass', `expires in ${daysLeft} days`),
@@ -122,7 +124,7 @@ export function runChecks(parsed: ParsedEvidence, context: CheckContext): Eviden
       ];
     case 'certificate': {
       const now = context.now.getTime();
-      const valid = Date.parse(String(facts['notBefore'])) <= now && now <= Date.parse(String(facts['notAfter']));
+      const valid = instantMs(String(facts['notBefore'])) <= now && now <= instantMs(String(facts['notAfter']));
       return [
         check(
           'certificate.valid',

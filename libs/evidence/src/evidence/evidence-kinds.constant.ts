@@ -1,5 +1,17 @@
 /** Kinds of evidence. The kind is detected from the content; a client's hint only names documents. */
-export const EVIDENCE_KINDS = ['sbom', 'security_txt', 'provenance', 'vex', 'certificate', 'policy', 'pentest_report', 'scorecard', 'other'] as const;
+export const EVIDENCE_KINDS = [
+  'sbom',
+  'security_txt',
+  'provenance',
+  'vex',
+  'certificate',
+  'policy',
+  'pentest_report',
+  'scorecard',
+  'advisory',
+  'end_of_life',
+  'other',
+] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 export const EVIDENCE_STATUSES = ['pending', 'processing', 'processed', 'failed', 'rejected'] as const;

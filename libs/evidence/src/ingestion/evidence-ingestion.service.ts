@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { EvidenceIngestPayload, EvidenceProcessedEventData } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
@@ -63,14 +64,17 @@ export class EvidenceIngestionService {
     try {
       return await this.database.run(async (manager) => {
         await this.components.deleteForEvidence(manager, tenantId, evidence.id);
+        // Business time: what is expired or currently valid is judged by the clock tests can move.
+        const now = clock.now();
         const parsed = await parseEvidence(content, {
+          now,
           kindHint: evidence.kindHint,
           sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays,
           detectBinary: this.detectBinary,
           maxBytes: this.config.evidence.maxBytes,
           onComponents: (batch) => this.components.insert(manager, tenantId, evidence, batch),
         });
-        const checks = runChecks(parsed, { now: new Date(), sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays, productId: evidence.productId });
+        const checks = runChecks(parsed, { now, sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays, productId: evidence.productId });
         return this.record(manager, tenantId, evidence, {
           status: 'processed',
           kind: parsed.kind,

@@ -1,4 +1,5 @@
-import { EvidenceParseError, ParsedEvidence, UnsupportedEvidenceError, asArray, isRecord, isoDate, text } from './parse-result';
+import { rfc3339DateOrDateTime, rfc3339DateTime } from './dates';
+import { EvidenceParseError, ParsedEvidence, UnsupportedEvidenceError, asArray, isRecord, text } from './parse-result';
 import { parseUntrustedJson } from './untrusted-json';
 
 const STATEMENT_TYPES = ['https://in-toto.io/Statement/v0.1', 'https://in-toto.io/Statement/v1'];
@@ -62,7 +63,7 @@ export function parseProvenance(document: Record<string, unknown>): ParsedEviden
       subjectCount: subjects.length,
       envelope,
       signed: signatures > 0,
-      finishedOn: isoDate(metadata['finishedOn'] ?? metadata['buildFinishedOn']),
+      finishedOn: rfc3339DateTime(metadata['finishedOn'] ?? metadata['buildFinishedOn'], v1 ? 'runDetails.metadata.finishedOn' : 'metadata.buildFinishedOn'),
     },
     validUntil: null,
   };
@@ -79,13 +80,19 @@ export function parseOpenVex(document: Record<string, unknown>): ParsedEvidence 
   return {
     kind: 'vex',
     mediaType: 'application/openvex+json',
-    facts: { format: 'openvex', author: text(document['author'], 300), timestamp: isoDate(document['timestamp']), statementCount: statements.length, statuses },
+    facts: {
+      format: 'openvex',
+      author: text(document['author'], 300),
+      timestamp: rfc3339DateTime(document['timestamp'], 'timestamp'),
+      statementCount: statements.length,
+      statuses,
+    },
     validUntil: null,
   };
 }
 
 /** A CycloneDX document whose vulnerabilities carry analysis states and that lists no components: VEX. */
-export function parseCycloneDxVex(document: Record<string, unknown>): ParsedEvidence {
+export function parseCycloneDxVex(document: Record<string, unknown>, mediaType = 'application/vnd.cyclonedx+json'): ParsedEvidence {
   const vulnerabilities = asArray(document['vulnerabilities']).filter(isRecord);
   const states: Record<string, number> = {};
   for (const vulnerability of vulnerabilities) {
@@ -95,7 +102,7 @@ export function parseCycloneDxVex(document: Record<string, unknown>): ParsedEvid
   }
   return {
     kind: 'vex',
-    mediaType: 'application/vnd.cyclonedx+json',
+    mediaType,
     facts: { format: 'cyclonedx', specVersion: text(document['specVersion'], 10), statementCount: vulnerabilities.length, statuses: states },
     validUntil: null,
   };
@@ -117,7 +124,8 @@ export function parseScorecard(document: Record<string, unknown>): ParsedEvidenc
       repository: text(repo['name'], 500),
       commit: text(repo['commit'], 100),
       scorecardVersion: text(scorecard['version'], 50),
-      date: isoDate(document['date']),
+      // Scorecard writes a date (older versions) or a date-time.
+      date: rfc3339DateOrDateTime(document['date'], 'date'),
       score: typeof document['score'] === 'number' ? document['score'] : null,
       checks: checks.slice(0, 100).map((check) => ({ name: text(check['name'], 100), score: typeof check['score'] === 'number' ? check['score'] : null })),
     },

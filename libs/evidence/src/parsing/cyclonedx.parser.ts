@@ -1,8 +1,10 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { EvidenceParseError, ParsedEvidence, asArray, daysAfter, isRecord, isoDate, text } from './parse-result';
+import { parseCycloneDxVex } from './attestation.parsers';
+import { daysAfter, rfc3339DateTime } from './dates';
+import { EvidenceParseError, ParsedEvidence, asArray, isRecord, text } from './parse-result';
 import { ComponentCollector, SbomEntry, hashesOf, normalisePurl, sharesOf, spdxExpression } from './sbom-components';
 
-const SPEC_VERSIONS = ['1.2', '1.3', '1.4', '1.5', '1.6'];
+const SPEC_VERSIONS = ['1.2', '1.3', '1.4', '1.5', '1.6', '1.7'];
 
 function componentOf(raw: Record<string, unknown>): SbomEntry {
   const { purl, purlBase } = normalisePurl(raw['purl']);
@@ -54,7 +56,7 @@ function toolOf(metadata: Record<string, unknown>): string | null {
 export function cycloneDxSpecVersion(bom: Record<string, unknown>): string {
   const specVersion = text(bom['specVersion'], 10);
   if (!specVersion || !SPEC_VERSIONS.includes(specVersion))
-    throw new EvidenceParseError(`CycloneDX specVersion ${specVersion ?? '(missing)'} is not supported (1.2–1.6)`);
+    throw new EvidenceParseError(`CycloneDX specVersion ${specVersion ?? '(missing)'} is not supported (1.2–1.7)`);
   return specVersion;
 }
 
@@ -86,7 +88,7 @@ export function cycloneDxEvidence(
   const specVersion = cycloneDxSpecVersion(bom);
   const metadata = isRecord(bom['metadata']) ? bom['metadata'] : {};
   const primary = isRecord(metadata['component']) ? componentOf(metadata['component']) : null;
-  const createdAt = isoDate(metadata['timestamp']);
+  const createdAt = rfc3339DateTime(metadata['timestamp'], 'metadata.timestamp');
   const stats = collector.stats;
   return {
     kind: 'sbom',
@@ -139,6 +141,7 @@ const ARRAY_PATHS = new Set([
   'dependencies.dependency',
   'dependency.dependency',
   'tools.components.component',
+  'vulnerabilities.vulnerability',
 ]);
 
 /** XML with a DTD is refused outright: no entity expansion (XXE, billion laughs) can happen. */
@@ -146,11 +149,41 @@ export function refuseDtd(xml: string): void {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new EvidenceParseError('XML with a DTD or entity declarations is refused');
 }
 
-/** A CycloneDX XML BOM mapped to the JSON shape. */
+const CYCLONEDX_NAMESPACE = /^http:\/\/cyclonedx\.org\/schema\/bom\/(\d\.\d)$/;
+/** The document element: a qualified name and its attributes (after the XML declaration, comments and processing instructions). */
+const ROOT_ELEMENT = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*<(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)(\s[^>]*)?\/?>/;
+
+/**
+ * The root of a CycloneDX XML document: `<bom>` in the CycloneDX namespace, as the default
+ * namespace or under any prefix (`<cdx:bom xmlns:cdx="…">`). Returns the prefix (empty for the
+ * default namespace) and the spec version the namespace names; null when the document element is
+ * not a `bom` at all.
+ */
+export function cycloneDxXmlRoot(xml: string): { prefix: string; specVersion: string } | null {
+  const root = ROOT_ELEMENT.exec(xml.slice(0, 16_384));
+  if (!root || root[2] !== 'bom') return null;
+  const prefix = root[1] ?? '';
+  const attributes = root[3] ?? '';
+  const declaration = new RegExp(`\\sxmlns${prefix ? `:${prefix.replace(/[.-]/g, '\\$&')}` : ''}\\s*=\\s*("([^"]*)"|'([^']*)')`).exec(attributes);
+  const namespace = declaration ? (declaration[2] ?? declaration[3] ?? '') : '';
+  const match = CYCLONEDX_NAMESPACE.exec(namespace);
+  if (!match) throw new EvidenceParseError(`not a CycloneDX BOM namespace: ${namespace.slice(0, 200) || '(none)'}`);
+  return { prefix, specVersion: match[1] ?? '' };
+}
+
+/**
+ * A CycloneDX XML BOM mapped to the JSON shape. Elements of the CycloneDX namespace are read
+ * whatever their prefix; elements of other namespaces (extensions, signatures) keep their prefix
+ * and are ignored. A BOM whose vulnerabilities carry an analysis and that lists no components is
+ * VEX, as in JSON.
+ */
 export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number, collector: ComponentCollector): Promise<ParsedEvidence> {
   refuseDtd(xml);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new EvidenceParseError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
+  const root = cycloneDxXmlRoot(xml);
+  if (!root) throw new EvidenceParseError('not a CycloneDX BOM: no <bom> root');
+  const qualified = root.prefix ? `${root.prefix}:` : '';
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
@@ -158,6 +191,9 @@ export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number, collector
     htmlEntities: false,
     parseTagValue: false,
     parseAttributeValue: false,
+    // The CycloneDX prefix is dropped; names under other prefixes keep theirs, so nothing reads them. (Idempotent:
+    // fast-xml-parser transforms the name of a self-closing element twice.)
+    transformTagName: (name) => (qualified && name.startsWith(qualified) ? name.slice(qualified.length) : name),
     isArray: (_name, path) => ARRAY_PATHS.has(String(path).split('.').slice(-2).join('.')),
   });
   let document: Record<string, unknown>;
@@ -167,11 +203,8 @@ export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number, collector
     // The validator lets a few malformations through (a broken processing instruction) that the parser then throws on.
     throw new EvidenceParseError(`malformed XML: ${(error as Error).message.slice(0, 200)}`);
   }
-  const root = document['bom'];
-  if (!isRecord(root)) throw new EvidenceParseError('not a CycloneDX BOM: no <bom> root');
-  const namespace = text(root['@xmlns'], 200) ?? '';
-  const match = /^http:\/\/cyclonedx\.org\/schema\/bom\/(\d\.\d)$/.exec(namespace);
-  if (!match) throw new EvidenceParseError(`not a CycloneDX BOM namespace: ${namespace || '(none)'}`);
+  const bomRoot = document['bom'];
+  if (!isRecord(bomRoot)) throw new EvidenceParseError('not a CycloneDX BOM: no <bom> root');
   const mapComponent = (raw: unknown): unknown => {
     if (!isRecord(raw)) return raw;
     const licences = isRecord(raw['licenses'])
@@ -188,7 +221,7 @@ export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number, collector
     const children = isRecord(raw['components']) ? asArray(raw['components']['component']) : [];
     return { ...raw, type: raw['@type'], licenses: licences, hashes, components: children.map(mapComponent) };
   };
-  const metadata = isRecord(root['metadata']) ? root['metadata'] : {};
+  const metadata = isRecord(bomRoot['metadata']) ? bomRoot['metadata'] : {};
   const tools = isRecord(metadata['tools'])
     ? {
         components: [
@@ -197,16 +230,27 @@ export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number, collector
         ],
       }
     : undefined;
-  const dependencies = isRecord(root['dependencies'])
-    ? asArray(root['dependencies']['dependency'])
+  const dependencies = isRecord(bomRoot['dependencies'])
+    ? asArray(bomRoot['dependencies']['dependency'])
         .filter(isRecord)
         .map((d) => ({ ref: d['@ref'], dependsOn: asArray(d['dependency']) }))
     : [];
+  const vulnerabilities = isRecord(bomRoot['vulnerabilities'])
+    ? asArray(bomRoot['vulnerabilities']['vulnerability'])
+        .filter(isRecord)
+        .map((v) => ({ id: v['id'], analysis: isRecord(v['analysis']) ? { state: v['analysis']['state'] } : undefined }))
+    : [];
+  const components = isRecord(bomRoot['components']) ? asArray(bomRoot['components']['component']) : [];
   const bom = {
-    specVersion: match[1],
+    specVersion: root.specVersion,
     metadata: { timestamp: metadata['timestamp'], component: mapComponent(metadata['component']), tools },
-    components: isRecord(root['components']) ? asArray(root['components']['component']).map(mapComponent) : [],
+    components: components.map(mapComponent),
     dependencies,
+    vulnerabilities,
   };
+  if (components.length === 0 && vulnerabilities.some((v) => v.analysis !== undefined)) {
+    cycloneDxSpecVersion(bom);
+    return Promise.resolve(parseCycloneDxVex(bom, 'application/vnd.cyclonedx+xml'));
+  }
   return parseCycloneDx(bom, 'application/vnd.cyclonedx+xml', sbomMaxAgeDays, collector);
 }

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCycloneDxVex, parseOpenVex, parseProvenance, parseScorecard } from './attestation.parsers';
 import { parseCertificate } from './certificate.parser';
+import { parseCsaf } from './csaf.parser';
+import { parseOpenEox } from './openeox.parser';
 import { BinaryTypeDetector, parseEvidence } from './evidence-parser';
 import { EvidenceParseError, ParsedEvidence, UnsupportedEvidenceError } from './parse-result';
 import { hashesOf, normalisePurl, spdxExpression } from './sbom-components';
@@ -309,6 +311,58 @@ const spdxJson = jsonDocument([
   ),
 ]);
 
+const spdx3Id = oneOfText('urn:app', 'urn:lib', 'urn:sbom', '_:ci', 'urn:mit', 'https://spdx.org/licenses/MIT');
+const spdx3Element = fc.oneof(
+  jsonDocument([
+    entry('type', oneOfText('CreationInfo')),
+    entry('@id', oneOfText('_:ci')),
+    entry('specVersion', oneOfText('3.0.1', '3.0.0', '3.1', '2.3')),
+    entry(
+      'created',
+      fc.constantFrom(...DATES).map((d) => JSON.stringify(d)),
+    ),
+    entry('createdUsing', listOf(spdx3Id)),
+  ]),
+  jsonDocument([
+    entry('type', oneOfText('SpdxDocument', 'software_Sbom')),
+    entry('spdxId', spdx3Id),
+    entry('rootElement', listOf(spdx3Id)),
+    entry('creationInfo', jsonText),
+  ]),
+  jsonDocument([
+    entry('type', oneOfText('software_Package', 'software_File')),
+    entry('spdxId', spdx3Id),
+    entry('name', oneOfText('lib')),
+    entry('software_packageVersion', jsonText),
+    entry(
+      'software_packageUrl',
+      fc.oneof(
+        purlText.map((p) => JSON.stringify(p)),
+        jsonText,
+      ),
+    ),
+    entry('externalIdentifier', listOf(jsonDocument([entry('externalIdentifierType', oneOfText('cpe23', 'packageUrl')), entry('identifier', jsonText)]))),
+    entry('verifiedUsing', listOf(jsonDocument([entry('algorithm', oneOfText('sha256', 'sha3_256', 'crc')), entry('hashValue', oneOfText('a'.repeat(64)))]))),
+    entry('suppliedBy', jsonText),
+  ]),
+  jsonDocument([
+    entry('type', oneOfText('Relationship', 'LifecycleScopedRelationship')),
+    entry('from', spdx3Id),
+    entry('relationshipType', oneOfText('dependsOn', 'contains', 'describes', 'hasConcludedLicense', 'hasDeclaredLicense')),
+    entry('to', listOf(spdx3Id)),
+  ]),
+  jsonDocument([
+    entry('type', oneOfText('simplelicensing_LicenseExpression', 'expandedlicensing_ListedLicense', 'Tool')),
+    entry('spdxId', spdx3Id),
+    entry('simplelicensing_licenseExpression', oneOfText('MIT', 'MIT AND (')),
+    entry('name', jsonText),
+  ]),
+);
+const spdx3Json = jsonDocument([
+  entry('@context', oneOfText('https://spdx.org/rdf/3.0.1/spdx-context.jsonld', 'https://spdx.org/rdf/3.0.0/spdx-context.jsonld')),
+  entry('@graph', listOf(spdx3Element, 6)),
+]);
+
 const statement = jsonDocument([
   entry('_type', oneOfText('https://in-toto.io/Statement/v1', 'https://in-toto.io/Statement/v0.1')),
   entry('predicateType', oneOfText('https://slsa.dev/provenance/v1', 'https://slsa.dev/provenance/v0.2', 'https://spdx.dev/Document')),
@@ -375,6 +429,52 @@ const scorecard = jsonDocument([
   entry('score', jsonText),
 ]);
 
+const csafLeaf = jsonDocument([entry('name', jsonText), entry('product', jsonDocument([entry('product_id', oneOfText('P1', 'P2')), entry('name', jsonText)]))]);
+// Two levels of branches (vendor, product), as advisories nest them; deeper nesting is the JSON guard's.
+const csafBranch = jsonDocument([entry('name', jsonText), entry('branches', listOf(csafLeaf, 2))]);
+const csaf = jsonDocument([
+  entry(
+    'document',
+    jsonDocument([
+      entry('csaf_version', oneOfText('2.0', '2.1', '1.2')),
+      entry('category', oneOfText('csaf_security_advisory', 'csaf_vex')),
+      entry('publisher', jsonDocument([entry('name', jsonText), entry('namespace', jsonText)])),
+      entry(
+        'tracking',
+        jsonDocument([
+          entry('id', oneOfText('BSI-2022-0001')),
+          entry('status', oneOfText('final', 'draft', 'unknown')),
+          entry(
+            'current_release_date',
+            fc.constantFrom(...DATES).map((d) => JSON.stringify(d)),
+          ),
+        ]),
+      ),
+    ]),
+  ),
+  entry(
+    'product_tree',
+    jsonDocument([
+      entry('branches', listOf(csafBranch)),
+      entry('full_product_names', listOf(jsonDocument([entry('product_id', oneOfText('P3'))]))),
+      entry('relationships', listOf(jsonDocument([entry('full_product_name', jsonText)]))),
+    ]),
+  ),
+  entry('vulnerabilities', listOf(jsonDocument([entry('cve', oneOfText('CVE-2024-0001', 'CVE-1'))]))),
+]);
+
+const eoxDate = fc.oneof(
+  fc.constantFrom(...DATES, 'tba', 'TBA').map((d) => JSON.stringify(d)),
+  jsonText,
+);
+const openEox = jsonDocument([
+  entry('$schema', oneOfText('https://docs.oasis-open.org/openeox/v1.0/schema/core.json', 'https://docs.oasis-open.org/openeox/v9/schema/core.json')),
+  entry('end_of_life', eoxDate),
+  entry('end_of_security_support', eoxDate),
+  entry('end_of_sales', eoxDate),
+  entry('last_updated', eoxDate),
+]);
+
 /** CycloneDX XML, valid or not: elements of the schema, attributes, entities, CDATA, comments, declarations. */
 const XML_BITS = [
   '&amp;',
@@ -439,10 +539,13 @@ const cycloneDxXml = fc
     fc.constantFrom('1.2', '1.4', '1.6', '9.9'),
     fc.array(xmlElement, { maxLength: 3 }),
     fc.constantFrom('</bom>', '', '</bom><bom>'),
+    fc.constantFrom('', '', 'cdx'),
   )
-  .map(
-    ([declaration, version, children, end]) => `${declaration}<bom xmlns="http://cyclonedx.org/schema/bom/${version}" version="1">${children.join('')}${end}`,
-  );
+  .map(([declaration, version, children, end, prefix]) => {
+    const xml = `${declaration}<bom xmlns="http://cyclonedx.org/schema/bom/${version}" version="1">${children.join('')}${end}`;
+    // The same document under a namespace prefix: every element name qualified.
+    return prefix ? xml.replace(/<(\/?)(?=[A-Za-z_])/g, `<$1${prefix}:`).replace(' xmlns=', ` xmlns:${prefix}=`) : xml;
+  });
 
 const SPDX_TAGS = [
   'SPDXVersion',
@@ -572,6 +675,19 @@ const REAL_DOCUMENTS = [
     }),
   ),
   Buffer.from('%PDF-1.7\n/Type /Page\n'),
+  // The real-world corpus: one file of each format it holds.
+  ...[
+    'trivy-npm.cdx-1.7.json',
+    'cdx-spec-1.7-bom.xml',
+    'commons-text-vex.cdx.xml',
+    'trivy-conda.spdx-2.3.json',
+    'trivy-centos-7.spdx-2.2.spdx',
+    'spdx-spec-3.0.1-package-sbom.jsonld',
+    'lets-encrypt-r3-cross-signed.txt.pem',
+    'letsencrypt-security.txt',
+    'csaf-2.0-bsi-2022-0001.json',
+    'openeox-core-1.0-maximal.json',
+  ].map((name) => readFileSync(join(__dirname, '__fixtures__/real', name))),
 ];
 
 // ---- properties -------------------------------------------------------------------------------
@@ -641,6 +757,13 @@ describe('evidence parsers under generated input', () => {
     );
   });
 
+  it('SPDX 3.0 JSON-LD', async () => {
+    await fc.assert(
+      fc.asyncProperty(spdx3Json, async (text) => wellFormed(await parse(text))),
+      ASYNC,
+    );
+  });
+
   it('SPDX tag-value', async () => {
     await fc.assert(
       fc.asyncProperty(spdxTagValue, async (text) => wellFormed(await parse(text))),
@@ -672,9 +795,11 @@ describe('evidence parsers under generated input', () => {
           edits.map((changes) => applyEdits(Buffer.from(pemBody), changes).toString('latin1')),
           fc.base64String({ maxLength: 40 }),
         ),
-        fc.constantFrom('', '\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'),
+        fc.constantFrom('', '\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----', '\n-----BEGIN CERTIFICATE-----\n'),
+        // RFC 7468 explanatory text before the blocks (and lines that only look like boundaries).
+        fc.constantFrom('', 'subject=CN = x\nissuer=CN = y\n', 'Certificate:\n    Data: -----BEGIN CERTIFICATE-----\n', '-----BEGIN X-----\n-----END Y-----\n'),
       )
-      .map(([body, chain]) => Buffer.from(`-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----${chain}\n`));
+      .map(([body, chain, before]) => Buffer.from(`${before}-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----${chain}\n`));
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
@@ -701,6 +826,8 @@ describe('evidence parsers under generated input', () => {
     ['OpenVEX', openVex, parseOpenVex],
     ['CycloneDX VEX', cycloneDxVex, parseCycloneDxVex],
     ['OpenSSF Scorecard', scorecard, parseScorecard],
+    ['CSAF 2.0', csaf, parseCsaf],
+    ['OpenEoX Core', openEox, parseOpenEox],
   ] as const)('%s', async (_name, documents, parser) => {
     await fc.assert(
       fc.asyncProperty(documents, fc.nat(9), async (text, draw) => {

@@ -1,11 +1,23 @@
 import type { EvidenceKind } from '../evidence/evidence-kinds.constant';
 import { isDsseEnvelope, isInTotoStatement, isScorecard, parseCycloneDxVex, parseOpenVex, parseProvenance, parseScorecard } from './attestation.parsers';
-import { parseCertificate } from './certificate.parser';
-import { addCycloneDxComponent, cycloneDxEvidence, cycloneDxSpecVersion, declaresDependencies, parseCycloneDxXml, refuseDtd } from './cyclonedx.parser';
-import { EvidenceParseError, MAX_COMPONENTS, ParsedEvidence, UnsupportedEvidenceError, asArray, decodeUtf8, isRecord } from './parse-result';
+import { clock } from '@assay/shared/clock';
+import { looksLikePem, parseCertificate } from './certificate.parser';
+import { isCsaf, parseCsaf } from './csaf.parser';
+import { isOpenEox, parseOpenEox } from './openeox.parser';
+import {
+  addCycloneDxComponent,
+  cycloneDxEvidence,
+  cycloneDxSpecVersion,
+  cycloneDxXmlRoot,
+  declaresDependencies,
+  parseCycloneDxXml,
+  refuseDtd,
+} from './cyclonedx.parser';
+import { EvidenceParseError, MAX_COMPONENTS, ParsedEvidence, UnsupportedEvidenceError, asArray, decodeUtf8, isRecord, text } from './parse-result';
 import { ComponentBatchHandler, ComponentCollector } from './sbom-components';
 import { looksLikeSecurityTxt, parseSecurityTxt } from './security-txt.parser';
 import { SpdxDocumentInfo, SpdxPackages, parseSpdxTagValue, spdxJsonInfo, spdxJsonPackage, spdxJsonRelationship } from './spdx.parser';
+import { Spdx3Document, isSpdx3Context } from './spdx3.parser';
 import { UntrustedJsonReader } from './untrusted-json';
 
 /** The binary type of some content, as `file-type` reports it (injected: it is an ES module loaded at run time). */
@@ -81,6 +93,7 @@ async function readUpTo(content: EvidenceContent, limit: number): Promise<{ byte
  */
 export async function parseEvidence(content: EvidenceContent, options: ParseOptions): Promise<ParsedEvidence> {
   const maxBytes = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
+  const now = options.now ?? clock.now();
   const start = await readUpTo(content, HEAD_BYTES);
   const head = start.bytes;
   const whole = async (): Promise<Buffer> => {
@@ -93,7 +106,7 @@ export async function parseEvidence(content: EvidenceContent, options: ParseOpti
   // DER certificates start with a SEQUENCE; file-type does not name them.
   if (head[0] === 0x30 && (head[1] === 0x82 || head[1] === 0x81)) {
     try {
-      return parseCertificate(await whole(), false, options.now);
+      return parseCertificate(await whole(), false, now);
     } catch {
       // not a certificate: carry on
     }
@@ -119,14 +132,15 @@ export async function parseEvidence(content: EvidenceContent, options: ParseOpti
   if (opening.startsWith('{') || opening.startsWith('[')) return parseJson(content, options);
   const source = decodeUtf8(await whole()).replace(/^\uFEFF/, '');
   const text = source.trimStart();
-  if (text.startsWith('-----BEGIN CERTIFICATE-----')) return parseCertificate(Buffer.from(source), true, options.now);
   if (text.startsWith('<')) {
     refuseDtd(source);
-    if (/<bom[\s>]/.test(source.slice(0, 4096))) return parseCycloneDxXml(source, options.sbomMaxAgeDays, new ComponentCollector(options.onComponents));
+    if (cycloneDxXmlRoot(source)) return parseCycloneDxXml(source, options.sbomMaxAgeDays, new ComponentCollector(options.onComponents));
     throw new UnsupportedEvidenceError('an XML document of no known evidence format (CycloneDX)');
   }
+  // RFC 7468: explanatory text may come before, between and after the certificate blocks.
+  if (looksLikePem(source)) return parseCertificate(Buffer.from(source), true, now);
   if (/^SPDXVersion:/m.test(source.slice(0, 4096))) return parseSpdxTagValue(source, options.sbomMaxAgeDays, new ComponentCollector(options.onComponents));
-  if (text.startsWith('-----BEGIN PGP SIGNED MESSAGE-----') || looksLikeSecurityTxt(source)) return parseSecurityTxt(source, options.now);
+  if (text.startsWith('-----BEGIN PGP SIGNED MESSAGE-----') || looksLikeSecurityTxt(source)) return parseSecurityTxt(source, now);
   return { kind: documentKind(options.kindHint), mediaType: 'text/plain', facts: { documentType: 'text', lines: source.split('\n').length }, validUntil: null };
 }
 
@@ -153,6 +167,7 @@ async function parseJson(content: EvidenceContent, options: ParseOptions): Promi
   let components = 0;
   let dependencyGraph = false;
   const spdx = new SpdxDocumentInfo();
+  const spdx3 = new Spdx3Document();
   const collector = new ComponentCollector(options.onComponents);
   /** Whether this pass takes the components (decided at the first one: a supported CycloneDX BOM so far). */
   let streamed: boolean | undefined;
@@ -168,8 +183,9 @@ async function parseJson(content: EvidenceContent, options: ParseOptions): Promi
         if (streamed) addCycloneDxComponent(element, collector);
       },
       dependencies: (dependency) => (dependencyGraph ||= declaresDependencies(dependency)),
-      packages: () => (spdx.packageCount += 1),
+      packages: (element) => spdx.package(isRecord(element) ? text(element['SPDXID'], 300) : null),
       relationships: (relationship) => spdxJsonRelationship(spdx, relationship),
+      '@graph': (element) => spdx3.observe(element),
     },
   });
   const document = await readJson(content, reader, collector);
@@ -196,14 +212,25 @@ async function parseJson(content: EvidenceContent, options: ParseOptions): Promi
       const pkg = spdxJsonPackage(element);
       if (pkg) packages.add(pkg);
     };
-    await readJson(content, new UntrustedJsonReader({ elements: { packages: take }, keepDocument: false }), collector);
+    // The graph needs every package id, so relationships are read again alongside the packages.
+    const edge = (element: unknown) => spdxJsonRelationship(spdx, element, true);
+    await readJson(content, new UntrustedJsonReader({ elements: { packages: take, relationships: edge }, keepDocument: false }), collector);
     return packages.evidence('application/spdx+json', options.sbomMaxAgeDays);
   }
+  if (isSpdx3Context(document['@context'])) {
+    // Refused from the first pass (version, package count) before any package reaches the handler.
+    spdx3.check();
+    const take = (element: unknown) => spdx3.take(element, collector);
+    await readJson(content, new UntrustedJsonReader({ elements: { '@graph': take }, keepDocument: false }), collector);
+    return spdx3.evidence(collector, options.sbomMaxAgeDays);
+  }
   if (isInTotoStatement(document) || isDsseEnvelope(document)) return parseProvenance(document);
+  if (isCsaf(document)) return parseCsaf(document);
+  if (isOpenEox(document)) return parseOpenEox(document);
   const context = document['@context'];
   if (typeof context === 'string' && context.startsWith('https://openvex.dev/ns')) return parseOpenVex(document);
   if (isScorecard(document)) return parseScorecard(document);
-  throw new UnsupportedEvidenceError('a JSON document of no known evidence format (CycloneDX, SPDX, in-toto, OpenVEX, Scorecard)');
+  throw new UnsupportedEvidenceError('a JSON document of no known evidence format (CycloneDX, SPDX, in-toto, OpenVEX, Scorecard, CSAF, OpenEoX)');
 }
 
 /** Loads `file-type` (an ES module) once, for processes that parse evidence. */

@@ -36,25 +36,6 @@ export function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-/** Instants of years 0001–9999: what ISO 8601 writes without a sign and Postgres stores (it has no year 0). */
-const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
-const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
-
-function instant(time: number): string | null {
-  return Number.isFinite(time) && time >= FIRST_INSTANT && time <= LAST_INSTANT ? new Date(time).toISOString() : null;
-}
-
-/** A date from untrusted input as an ISO instant; null when unreadable or outside years 0001–9999. */
-export function isoDate(value: unknown): string | null {
-  const raw = text(value, 64);
-  return raw ? instant(Date.parse(raw)) : null;
-}
-
-/** The instant `days` after an ISO instant; null without one, or past year 9999. */
-export function daysAfter(iso: string | null, days: number): string | null {
-  return iso ? instant(Date.parse(iso) + days * 86_400_000) : null;
-}
-
 /** Decodes UTF-8 strictly (invalid sequences are refused). */
 export function decodeUtf8(content: Uint8Array): string {
   try {

@@ -1,4 +1,6 @@
-import { EvidenceParseError, ParsedEvidence, isoDate } from './parse-result';
+import { clock } from '@assay/shared/clock';
+import { checkRfc3339DateTime, instantMs } from './dates';
+import { EvidenceParseError, ParsedEvidence } from './parse-result';
 
 const SIGNED_START = '-----BEGIN PGP SIGNED MESSAGE-----';
 const SIGNATURE_START = '-----BEGIN PGP SIGNATURE-----';
@@ -28,7 +30,7 @@ export function looksLikeSecurityTxt(source: string): boolean {
 }
 
 /** A security.txt per RFC 9116, plain or cleartext-signed (the signature is recorded, not verified here). */
-export function parseSecurityTxt(source: string, now = new Date()): ParsedEvidence {
+export function parseSecurityTxt(source: string, now = clock.now()): ParsedEvidence {
   const inside = cleartextBody(source);
   const signed = inside !== null;
   const body = inside ?? source.replace(/^\uFEFF/, '');
@@ -47,7 +49,9 @@ export function parseSecurityTxt(source: string, now = new Date()): ParsedEviden
   const contact = fields.get('contact') ?? [];
   if (contact.length === 0 && !fields.has('expires')) throw new EvidenceParseError('not a security.txt: neither Contact nor Expires');
   const expiresRaw = fields.get('expires') ?? [];
-  const expires = expiresRaw.length === 1 ? isoDate(expiresRaw[0]) : null;
+  // RFC 9116 §2.5.5: Expires is an RFC 3339 date-time (with its offset); a date alone is refused.
+  const expiresReading = expiresRaw.length === 1 ? checkRfc3339DateTime(expiresRaw[0] ?? '') : null;
+  const expires = expiresReading?.instant ?? null;
   const first = (name: string) => fields.get(name)?.[0] ?? null;
   return {
     kind: 'security_txt',
@@ -55,12 +59,14 @@ export function parseSecurityTxt(source: string, now = new Date()): ParsedEviden
     facts: {
       contact,
       expires,
-      expired: expires ? Date.parse(expires) <= now.getTime() : null,
+      expired: expires ? instantMs(expires) <= now.getTime() : null,
       ...(expiresRaw.length > 1
         ? { problems: ['Expires appears more than once'] }
-        : expiresRaw.length === 1 && !expires
-          ? { problems: ['Expires is not a valid date'] }
-          : {}),
+        : expiresReading?.problem
+          ? { problems: [`Expires "${(expiresRaw[0] ?? '').trim().slice(0, 64)}" ${expiresReading.problem} (RFC 9116 §2.5.5 requires an RFC 3339 date-time)`] }
+          : expiresReading && !expires
+            ? { problems: ['Expires is outside years 0001–9999'] }
+            : {}),
       policy: fields.get('policy') ?? [],
       encryption: fields.get('encryption') ?? [],
       canonical: fields.get('canonical') ?? [],

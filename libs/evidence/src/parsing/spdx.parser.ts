@@ -1,17 +1,29 @@
-import { EvidenceParseError, MAX_COMPONENTS, ParsedEvidence, asArray, daysAfter, isRecord, isoDate, text } from './parse-result';
+import { daysAfter, rfc3339DateTime } from './dates';
+import { EvidenceParseError, MAX_COMPONENTS, ParsedEvidence, asArray, isRecord, text } from './parse-result';
 import { ComponentCollector, SbomEntry, hashesOf, normalisePurl, sharesOf, spdxExpression } from './sbom-components';
 
 const SPDX_VERSIONS = ['SPDX-2.2', 'SPDX-2.3'];
+/**
+ * Relationships that make a dependency graph when both ends are packages (SPDX 2.3 §11.1): the
+ * dependency kinds, linking, prerequisites and containment. A package CONTAINS its files too, which is no graph at all.
+ */
 const GRAPH_RELATIONSHIPS = new Set([
   'DEPENDS_ON',
   'DEPENDENCY_OF',
-  'CONTAINS',
-  'CONTAINED_BY',
   'DEV_DEPENDENCY_OF',
   'OPTIONAL_DEPENDENCY_OF',
+  'PROVIDED_DEPENDENCY_OF',
+  'TEST_DEPENDENCY_OF',
   'RUNTIME_DEPENDENCY_OF',
   'BUILD_DEPENDENCY_OF',
+  'DYNAMIC_LINK',
+  'STATIC_LINK',
+  'HAS_PREREQUISITE',
+  'PREREQUISITE_FOR',
+  'CONTAINS',
+  'CONTAINED_BY',
 ]);
+const DOCUMENT = 'SPDXRef-DOCUMENT';
 
 /** A package as both SPDX serialisations give it. */
 export interface SpdxPackage {
@@ -30,15 +42,32 @@ export interface SpdxPackage {
 export class SpdxDocumentInfo {
   spdxVersion: string | null = null;
   created: string | null = null;
+  /** Where the creation time is written, for a refusal to name. */
+  createdField = 'creationInfo.created';
   readonly creators: string[] = [];
   /** SPDX ids of the packages the document describes (the primary component, not a dependency). */
   readonly described = new Set<string>();
+  /** SPDX ids of every package (a relationship counts towards the graph only between two of them). */
+  readonly packageIds = new Set<string>();
   hasDependencyGraph = false;
   packageCount = 0;
 
+  /** What a relationship says about the document: DESCRIBES / DESCRIBED_BY name its primary component. */
   relationship(from: string | null, type: string | null, to: string | null): void {
-    if (from === 'SPDXRef-DOCUMENT' && type === 'DESCRIBES' && to) this.described.add(to);
-    if (type !== null && GRAPH_RELATIONSHIPS.has(type)) this.hasDependencyGraph = true;
+    if (from === DOCUMENT && type === 'DESCRIBES' && to) this.described.add(to);
+    if (to === DOCUMENT && type === 'DESCRIBED_BY' && from) this.described.add(from);
+  }
+
+  /** A package seen (its id, for the graph). */
+  package(spdxId: string | null): void {
+    this.packageCount += 1;
+    if (spdxId !== null && this.packageIds.size < MAX_COMPONENTS) this.packageIds.add(spdxId);
+  }
+
+  /** A relationship read once every package id is known: a dependency or containment edge between two packages. */
+  edge(from: string | null, type: string | null, to: string | null): void {
+    if (this.hasDependencyGraph || type === null || from === null || to === null || !GRAPH_RELATIONSHIPS.has(type)) return;
+    if (this.packageIds.has(from) && this.packageIds.has(to) && from !== to) this.hasDependencyGraph = true;
   }
 
   /** Refuses unsupported versions and documents with too many packages. */
@@ -87,7 +116,7 @@ export class SpdxPackages {
   evidence(mediaType: string, sbomMaxAgeDays: number): ParsedEvidence {
     const info = this.info;
     const stats = this.collector.stats;
-    const createdAt = isoDate(info.created);
+    const createdAt = rfc3339DateTime(info.created, info.createdField);
     const tool =
       info.creators
         .find((creator) => creator.startsWith('Tool:'))
@@ -129,10 +158,12 @@ export function spdxJsonInfo(document: Record<string, unknown>, info: SpdxDocume
   return info;
 }
 
-/** One element of SPDX JSON `relationships`. */
-export function spdxJsonRelationship(info: SpdxDocumentInfo, raw: unknown): void {
+/** One element of SPDX JSON `relationships`: the described packages (first pass) or the graph (`edges`, second pass). */
+export function spdxJsonRelationship(info: SpdxDocumentInfo, raw: unknown, edges = false): void {
   if (!isRecord(raw)) return;
-  info.relationship(text(raw['spdxElementId'], 300), text(raw['relationshipType'], 64), text(raw['relatedSpdxElement'], 300));
+  const [from, type, to] = [text(raw['spdxElementId'], 300), text(raw['relationshipType'], 64), text(raw['relatedSpdxElement'], 300)];
+  if (edges) info.edge(from, type, to);
+  else info.relationship(from, type, to);
 }
 
 /** One element of SPDX JSON `packages`, or null when it is not an object. */
@@ -158,7 +189,9 @@ export function spdxJsonPackage(raw: unknown): SpdxPackage | null {
 /** SPDX 2.x tag-value: `Tag: value` lines, `<text>…</text>` blocks; each `PackageName` opens a package. */
 export async function parseSpdxTagValue(source: string, sbomMaxAgeDays: number, collector: ComponentCollector): Promise<ParsedEvidence> {
   const info = new SpdxDocumentInfo();
+  info.createdField = 'Created';
   const packages: SpdxPackage[] = [];
+  const edges: [string | null, string | null, string | null][] = [];
   let current: SpdxPackage | null = null;
   const lines = source.split(/\r?\n/);
   for (let index = 0; index < lines.length; index += 1) {
@@ -194,6 +227,12 @@ export async function parseSpdxTagValue(source: string, sbomMaxAgeDays: number, 
         current = { spdxId: null, name: text(value, 512), version: null, purl: null, cpe: false, checksums: [], licence: null, declared: null, supplier: null };
         packages.push(current);
         break;
+      // A file, snippet or licence section ends the package before it (its SPDXID is not the package's).
+      case 'FileName':
+      case 'SnippetSPDXID':
+      case 'LicenseID':
+        current = null;
+        break;
       case 'SPDXID':
         if (current && current.spdxId === null) current.spdxId = value;
         break;
@@ -221,16 +260,18 @@ export async function parseSpdxTagValue(source: string, sbomMaxAgeDays: number, 
         break;
       }
       case 'Relationship': {
-        const [from, type, to] = value.split(/\s+/);
+        const [from, type, to] = value.split(/\s+/).map((part) => part.slice(0, 300));
         info.relationship(from ?? null, type ?? null, to ?? null);
+        edges.push([from ?? null, type ?? null, to ?? null]);
         break;
       }
       default:
         break;
     }
   }
-  info.packageCount = packages.length;
+  for (const pkg of packages) info.package(pkg.spdxId);
   info.check();
+  for (const [from, type, to] of edges) info.edge(from, type, to);
   const taken = new SpdxPackages(info, collector);
   for (const pkg of packages) {
     taken.add(pkg);
