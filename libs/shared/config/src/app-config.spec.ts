@@ -166,6 +166,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('lets a test stack move business time (CLOCK_CONTROL) but never a production process', () => {
+    expect(loadConfig('worker', base).clockControl).toBe(false);
+    expect(loadConfig('worker', { ...base, NODE_ENV: 'test', CLOCK_CONTROL: 'true' }).clockControl).toBe(true);
+    expect(() => loadConfig('worker', { ...base, NODE_ENV: 'production', CLOCK_CONTROL: 'true' })).toThrow(
+      /CLOCK_CONTROL=true .* refused when NODE_ENV=production/,
+    );
+    expect(loadConfig('worker', { ...base, NODE_ENV: 'production', CLOCK_CONTROL: 'false' }).clockControl).toBe(false);
+  });
+
   it('refuses unsafe role names', () => {
     expect(() => loadConfig('worker', { ...base, DATABASE_APP_ROLE: 'app; drop table x' })).toThrow(/DATABASE_APP_ROLE/);
   });
