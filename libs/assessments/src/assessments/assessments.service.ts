@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { TenantIdentity } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem, Page, ProblemException, decodeCursor, toPage } from '@assay/shared/http';
@@ -37,7 +38,7 @@ export class AssessmentsService {
   async create(identity: TenantIdentity, input: CreateAssessmentDto): Promise<AssessmentDetail> {
     const tenantId = identity.tenantId;
     const dueAt = new Date(input.dueAt);
-    if (dueAt.getTime() <= Date.now() || dueAt.getTime() > Date.now() + MAX_DUE_MS) {
+    if (dueAt.getTime() <= clock.nowMs() || dueAt.getTime() > clock.nowMs() + MAX_DUE_MS) {
       throw new ProblemException(400, 'dueAt must be a future date at most two years ahead', { errors: [{ field: 'dueAt', message: 'out of range' }] });
     }
     const framework = await this.catalogue.findFramework(input.framework ?? DEFAULT_FRAMEWORK);

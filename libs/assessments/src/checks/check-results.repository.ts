@@ -33,7 +33,7 @@ export class CheckResultsRepository {
       `insert into assessments.check_results (tenant_id, id, assessment_id, claim_id, evidence_id, check_key, result, detail, evidence_kind, valid_until, event_id, event_at)
        values ($1, gen_random_uuid(), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        on conflict (tenant_id, assessment_id, claim_id, evidence_id, check_key) do update set result = excluded.result, detail = excluded.detail,
-         evidence_kind = excluded.evidence_kind, valid_until = excluded.valid_until, event_id = excluded.event_id, event_at = excluded.event_at, updated_at = now()
+         evidence_kind = excluded.evidence_kind, valid_until = excluded.valid_until, event_id = excluded.event_id, event_at = excluded.event_at, updated_at = app.now()
        where assessments.check_results.event_at <= excluded.event_at`,
       [
         tenantId,

@@ -15,7 +15,7 @@ export class TenantDirectoryRepository {
     await m.query(
       `insert into assessments.tenants (tenant_id, id, name, settings, event_at) values ($1, $1, $2, $3, $4)
        on conflict (tenant_id, id) do update set name = excluded.name, settings = coalesce(excluded.settings, assessments.tenants.settings),
-         event_at = excluded.event_at, updated_at = now()
+         event_at = excluded.event_at, updated_at = app.now()
        where assessments.tenants.event_at <= excluded.event_at`,
       [tenantId, name, settings === null ? null : JSON.stringify(settings), eventAt],
     );

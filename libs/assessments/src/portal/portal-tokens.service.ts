@@ -74,7 +74,7 @@ export class PortalTokensService {
       const row = await this.tokens.findByHash(m, parsed.tenantId, hash);
       if (!row || !hashesEqual(row.token_hash, hash)) return null;
       if (row.revoked_at || row.expires_at <= clock.now() || row.contact_removed_at || (CLOSED_STATUSES as readonly string[]).includes(row.status)) return null;
-      if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
+      if (!row.last_used_at || clock.nowMs() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
         await this.tokens.markUsed(m, parsed.tenantId, row.id);
       }
       return { tenantId: parsed.tenantId, tokenId: row.id, assessmentId: row.assessment_id, contactId: row.contact_id };

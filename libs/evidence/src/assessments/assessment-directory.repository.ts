@@ -21,7 +21,7 @@ export class AssessmentDirectoryRepository {
     await manager.query(
       `insert into evidence.assessments (tenant_id, id, supplier_id, product_id, status, event_at) values ($1, $2, $3, $4, $5, $6)
        on conflict (tenant_id, id) do update set supplier_id = excluded.supplier_id, product_id = excluded.product_id, status = excluded.status,
-         event_at = excluded.event_at, updated_at = now()
+         event_at = excluded.event_at, updated_at = app.now()
        where evidence.assessments.event_at <= excluded.event_at`,
       [tenantId, assessment.id, assessment.supplierId, assessment.productId, assessment.status, eventAt],
     );

@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { EvidenceIngestPayload, EvidenceProcessedEventData } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
@@ -70,7 +71,7 @@ export class EvidenceIngestionService {
           maxBytes: this.config.evidence.maxBytes,
           onComponents: (batch) => this.components.insert(manager, tenantId, evidence, batch),
         });
-        const checks = runChecks(parsed, { now: new Date(), sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays, productId: evidence.productId });
+        const checks = runChecks(parsed, { now: clock.now(), sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays, productId: evidence.productId });
         return this.record(manager, tenantId, evidence, {
           status: 'processed',
           kind: parsed.kind,

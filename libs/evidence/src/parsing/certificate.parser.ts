@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { X509Certificate } from 'node:crypto';
 import { EvidenceParseError, ParsedEvidence } from './parse-result';
 
@@ -28,7 +29,7 @@ function describe(certificate: X509Certificate, chainLength: number, mediaType: 
 }
 
 /** X.509 in PEM (the first certificate is the leaf; the rest, its chain) or DER. */
-export function parseCertificate(content: Buffer, pem: boolean, now = new Date()): ParsedEvidence {
+export function parseCertificate(content: Buffer, pem: boolean, now = clock.now()): ParsedEvidence {
   try {
     if (pem) {
       const blocks = content.toString('utf8').match(PEM_BLOCK) ?? [];

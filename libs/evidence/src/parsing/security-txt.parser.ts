@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { EvidenceParseError, ParsedEvidence, isoDate } from './parse-result';
 
 const SIGNED_START = '-----BEGIN PGP SIGNED MESSAGE-----';
@@ -28,7 +29,7 @@ export function looksLikeSecurityTxt(source: string): boolean {
 }
 
 /** A security.txt per RFC 9116, plain or cleartext-signed (the signature is recorded, not verified here). */
-export function parseSecurityTxt(source: string, now = new Date()): ParsedEvidence {
+export function parseSecurityTxt(source: string, now = clock.now()): ParsedEvidence {
   const inside = cleartextBody(source);
   const signed = inside !== null;
   const body = inside ?? source.replace(/^\uFEFF/, '');

@@ -19,7 +19,7 @@ export class SupplierDirectoryRepository {
     await manager.query(
       `insert into evidence.suppliers (tenant_id, id, name, status, owner_user_id, event_at) values ($1, $2, $3, $4, $5, $6)
        on conflict (tenant_id, id) do update set name = excluded.name, status = excluded.status, owner_user_id = excluded.owner_user_id,
-         event_at = excluded.event_at, updated_at = now()
+         event_at = excluded.event_at, updated_at = app.now()
        where evidence.suppliers.event_at <= excluded.event_at`,
       [tenantId, supplier.id, supplier.name, supplier.status, supplier.ownerUserId, eventAt],
     );

@@ -27,7 +27,7 @@ export class DirectoryRepository {
     );
     const applied: unknown[] = await manager.query(
       `insert into notifications.tenants (tenant_id, id, name, reminder_policy, event_at) values ($1, $1, $2, $3, $4)
-       on conflict (tenant_id, id) do update set name = excluded.name, reminder_policy = excluded.reminder_policy, event_at = excluded.event_at, updated_at = now()
+       on conflict (tenant_id, id) do update set name = excluded.name, reminder_policy = excluded.reminder_policy, event_at = excluded.event_at, updated_at = app.now()
        where notifications.tenants.event_at <= excluded.event_at
        returning id`,
       [tenantId, name, JSON.stringify(policy), eventAt],
@@ -39,7 +39,7 @@ export class DirectoryRepository {
     await manager.query(
       `insert into notifications.members (tenant_id, id, email, name, role, removed, event_at) values ($1, $2, $3, $4, $5, false, $6)
        on conflict (tenant_id, id) do update set email = excluded.email, name = excluded.name, role = excluded.role, removed = false,
-         event_at = excluded.event_at, updated_at = now()
+         event_at = excluded.event_at, updated_at = app.now()
        where notifications.members.event_at <= excluded.event_at`,
       [tenantId, member.userId, member.email, member.name, member.role, eventAt],
     );
@@ -48,7 +48,7 @@ export class DirectoryRepository {
   async removeMember(manager: EntityManager, tenantId: string, userId: string, eventAt: string): Promise<void> {
     await manager.query(
       `insert into notifications.members (tenant_id, id, email, name, role, removed, event_at) values ($1, $2, '', '', 'viewer', true, $3)
-       on conflict (tenant_id, id) do update set removed = true, event_at = excluded.event_at, updated_at = now()
+       on conflict (tenant_id, id) do update set removed = true, event_at = excluded.event_at, updated_at = app.now()
        where notifications.members.event_at <= excluded.event_at`,
       [tenantId, userId, eventAt],
     );

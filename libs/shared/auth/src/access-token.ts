@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { MFA_ENROLMENT_SCOPE, ROLES, Role } from '@assay/shared/contracts';
 import { KeyObject, createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
@@ -41,7 +42,7 @@ export class AccessTokenSigner {
   }
 
   async sign(claims: AccessTokenClaims): Promise<{ token: string; expiresAt: Date }> {
-    const issuedAt = Math.floor(Date.now() / 1000);
+    const issuedAt = Math.floor(clock.nowMs() / 1000);
     const token = await new SignJWT({
       tid: claims.tenantId,
       role: claims.role,
@@ -79,6 +80,8 @@ export class AccessTokenVerifier {
         requiredClaims: ['exp', 'iat', 'sub', 'jti'],
         maxTokenAge: `${ACCESS_TOKEN_LIFETIME_SECONDS + 5}s`,
         clockTolerance: 5,
+        // Access tokens live in business time (they are signed with it), so a stack whose clock moved still accepts them.
+        currentDate: clock.now(),
       });
       if (protectedHeader.crit) throw new InvalidAccessTokenError('unsupported critical header');
       const { sub, tid, role, sid, amr, scope } = payload as Record<string, unknown>;
