@@ -141,6 +141,10 @@ export class AssessmentsRepository {
     return this.setStatus(m, row, `status = 'in_review'`);
   }
 
+  moveDueAt(m: EntityManager, row: AssessmentRow, dueAt: Date): Promise<AssessmentRow> {
+    return this.setStatus(m, row, `due_at = $3`, [dueAt]);
+  }
+
   markReturned(m: EntityManager, row: AssessmentRow, message: string): Promise<AssessmentRow> {
     return this.setStatus(m, row, `status = 'returned', return_message = $3`, [message]);
   }

@@ -69,6 +69,14 @@ export class PortalTokensRepository {
     ]);
   }
 
+  /** Keeps every unrevoked link of the assessment valid until at least `until` (a moved due date). */
+  async extendUntil(m: EntityManager, tenantId: string, assessmentId: string, until: Date): Promise<void> {
+    await m.query(
+      `update assessments.portal_tokens set expires_at = greatest(expires_at, $3) where tenant_id = $1 and assessment_id = $2 and revoked_at is null`,
+      [tenantId, assessmentId, until],
+    );
+  }
+
   /** Ends every link of an assessment: they stop working on the next request. */
   async expireAll(m: EntityManager, tenantId: string, assessmentId: string): Promise<void> {
     await m.query(`update assessments.portal_tokens set expires_at = least(expires_at, app.now()) where tenant_id = $1 and assessment_id = $2`, [

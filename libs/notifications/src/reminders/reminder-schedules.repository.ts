@@ -125,6 +125,22 @@ export class ReminderSchedulesRepository {
     );
   }
 
+  /**
+   * The due date moved (no row: the assessment was never sent, and its `assessment.sent` will carry the
+   * date). An open schedule restarts from the move: `opened_at` becomes the move's time, so steps of the
+   * new date before it are passed over, and the steps sent count per due date (see `RemindersRepository.sentSteps`).
+   */
+  async moveDue(manager: EntityManager, tenantId: string, data: AssessmentEventData, eventAt: string): Promise<void> {
+    await manager.query(
+      `update notifications.reminder_schedules set due_at = $3,
+         opened_at = case when open then $4::timestamptz else opened_at end,
+         next_reminder_at = case when open then app.now() else next_reminder_at end,
+         event_at = $4, updated_at = app.now()
+       where tenant_id = $1 and id = $2 and event_at <= $4::timestamptz`,
+      [tenantId, data.assessmentId, data.dueAt, eventAt],
+    );
+  }
+
   /** The reminder policy changed: every open schedule is planned again at the next tick. */
   async replanAll(manager: EntityManager, tenantId: string): Promise<void> {
     await manager.query(`update notifications.reminder_schedules set next_reminder_at = app.now(), updated_at = app.now() where tenant_id = $1 and open`, [
