@@ -1,4 +1,4 @@
-import { createTenantTableSql } from '@assay/shared/database';
+import { createTenantTableSql, migrationRoles, quoteIdent } from '@assay/shared/database';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -7,6 +7,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   at most one pending per assessment (a partial unique index).
  * - `assessments.overdue_notices`: one row per lapse, keyed by assessment and the due date that lapsed,
  *   written in the same transaction as its `assessment.overdue` event, so a killed worker emits none twice.
+ * - the overdue tick's read of lapsed assessments (system role: id, status and due date only);
  * - `notifications.reminders`: a reminder step is unique per assessment *and due date*, so a step sent
  *   for the old date is sent again for a moved date; its `sent_at` is business time.
  */
@@ -14,7 +15,11 @@ export class AssessmentCyclesTime1765152000000 implements MigrationInterface {
   name = 'AssessmentCyclesTime1765152000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    const system = quoteIdent(migrationRoles().systemRole);
     const statements = [
+      // The overdue tick (system role, across tenants) reads which assessments lapsed, nothing else of them.
+      `grant select ("id", "status", "due_at") on "assessments"."assessments" to ${system}`,
+      `create index "assessments_answerable_due" on "assessments"."assessments" ("due_at") where "status" in ('sent', 'in_progress', 'returned')`,
       ...createTenantTableSql({
         schema: 'assessments',
         table: 'extension_requests',
@@ -55,6 +60,8 @@ export class AssessmentCyclesTime1765152000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`drop index if exists "assessments"."assessments_answerable_due"`);
+    await queryRunner.query(`revoke select ("id", "status", "due_at") on "assessments"."assessments" from ${quoteIdent(migrationRoles().systemRole)}`);
     await queryRunner.query(`alter table "notifications"."reminders" alter column "sent_at" set default date_trunc('milliseconds', now())`);
     await queryRunner.query(`alter table "notifications"."reminders" drop constraint if exists "reminders_tenant_id_assessment_id_step_due_at_key"`);
     await queryRunner.query(
