@@ -10,6 +10,21 @@ export interface TimeTravelStack extends FaultStack {
   advance(ms: number): Promise<Date>;
   /** Business time as the stack sees it now. */
   now(): Promise<Date>;
+  /**
+   * A new organisation and its owner. Access tokens live 15 minutes of business time, so after a move
+   * ask `signIn()` for a fresh one.
+   */
+  account(): Promise<TimeTravelAccount>;
+}
+
+export interface TimeTravelAccount {
+  email: string;
+  password: string;
+  tenantId: string;
+  userId: string;
+  accessToken: string;
+  /** Signs in again (at the stack's current business time) and returns the new access token. */
+  signIn(): Promise<string>;
 }
 
 /**
@@ -27,6 +42,27 @@ export async function startTimeTravelStack(extraEnv: Record<string, string> = {}
     gatewayUrl: faults.stack.gatewayUrl,
     advance: (ms: number) => mover.advance(ms),
     now: async () => new Date(Date.now() + (await mover.offset())),
+    async account(): Promise<TimeTravelAccount> {
+      const unique = Math.random().toString(36).slice(2, 10);
+      const email = `time-${unique}@example.test`;
+      const password = `Time travel ${unique}`;
+      const created = await faults.api('/api/v1/auth/signup', { json: { email, password, name: 'Tess Time', organisationName: `Time ${unique}` } });
+      if (created.status !== 201) throw new Error(`signup failed: ${created.status} ${JSON.stringify(created.body)}`);
+      const account: TimeTravelAccount = {
+        email,
+        password,
+        tenantId: created.body.tenant.id,
+        userId: created.body.user.id,
+        accessToken: created.body.accessToken,
+        async signIn() {
+          const signedIn = await faults.api('/api/v1/auth/login', { json: { email, password } });
+          if (signedIn.status !== 200) throw new Error(`sign-in failed: ${signedIn.status} ${JSON.stringify(signedIn.body)}`);
+          account.accessToken = signedIn.body.accessToken as string;
+          return account.accessToken;
+        },
+      };
+      return account;
+    },
     async stop(): Promise<void> {
       await mover.close();
       await faults.stop();
