@@ -1,4 +1,4 @@
-import { mailSubject, mailText, ownerDataSource, waitForMail } from '@assay/shared/testing';
+import { graphql, mailSubject, mailText, ownerDataSource, waitForMail } from '@assay/shared/testing';
 import type { DataSource } from 'typeorm';
 import { answerAndSubmit, inDays, organisation, portal, sentAssessment, waitFor } from './assessments-test-kit';
 
@@ -132,6 +132,45 @@ describe('due dates that move', () => {
     expect((await outbox('assessment.extension_requested', sent.assessment.id)).map((e) => e.data.requestStatus)).toEqual(['pending', 'pending']);
     expect((await outbox('assessment.extension_decided', sent.assessment.id)).map((e) => e.data.requestStatus)).toEqual(['approved', 'rejected']);
     expect(await outbox('assessment.due_date_changed', sent.assessment.id)).toHaveLength(1);
+  });
+
+  it('mirrors moves and extension decisions over GraphQL, with the same rules', async () => {
+    const org = await organisation();
+    const sent = await sentAssessment(owner, org);
+    const move = `mutation ($id: ID!, $input: MoveAssessmentDueDateInput!) { moveAssessmentDueDate(id: $id, input: $input) { id dueAt } }`;
+    const refused = await graphql(move, { id: sent.assessment.id, input: { dueAt: inDays(-1) } }, org.auth);
+    expect(refused.body.data).toBeNull();
+    expect(JSON.stringify(refused.body.errors)).toContain('dueAt');
+    const dueAt = inDays(50);
+    const moved = await graphql(move, { id: sent.assessment.id, input: { dueAt, reason: 'Over GraphQL' } }, org.auth);
+    expect(moved.body.data.moveAssessmentDueDate).toEqual({ id: sent.assessment.id, dueAt });
+
+    const requested = await portal(sent.token).requestExtension({ requestedDueAt: inDays(80), reason: 'More time' });
+    expect(requested.status).toBe(201);
+    const listed = await graphql(
+      `
+        query ($id: ID!) {
+          assessment(id: $id) {
+            extensionRequests {
+              id
+              status
+              requestedDueAt
+            }
+          }
+        }
+      `,
+      { id: sent.assessment.id },
+      org.auth,
+    );
+    expect(listed.body.data.assessment.extensionRequests).toEqual([
+      { id: requested.body.id, status: 'pending', requestedDueAt: requested.body.requestedDueAt },
+    ]);
+    const decide = `mutation ($a: ID!, $r: ID!, $input: ExtensionDecisionInput!) { decideExtensionRequest(assessmentId: $a, requestId: $r, input: $input) { id status } }`;
+    const decided = await graphql(decide, { a: sent.assessment.id, r: requested.body.id, input: { approve: true } }, org.auth);
+    expect(decided.body.data.decideExtensionRequest).toEqual({ id: requested.body.id, status: 'approved' });
+    expect((await org.call('GET', `/api/v1/assessments/${sent.assessment.id}`)).body.dueAt).toBe(requested.body.requestedDueAt);
+    const again = await graphql(decide, { a: sent.assessment.id, r: requested.body.id, input: { approve: false } }, org.auth);
+    expect(again.body.data).toBeNull();
   });
 
   it('emits assessment.overdue once per lapse, again after a move and a new lapse', async () => {
