@@ -45,6 +45,18 @@ const SQL_CALLS = {
   selector: 'CallExpression[callee.property.name=/^(query|createQueryBuilder|updateReturning|getRepository)$/]',
   message: 'SQL lives in the *.repository.ts of its aggregate: add a repository method and call it from a service.',
 };
+/** Business time comes from `clock` (`@assay/shared/clock`), which a test stack can move; durations a process measures use `machineNow()`. */
+const MACHINE_TIME = [
+  {
+    selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+    message: 'Business time is clock.now() / clock.nowMs() (@assay/shared/clock); a duration this process measures for itself is machineNow().',
+  },
+  {
+    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+    message: 'Business time is clock.now() (@assay/shared/clock); a duration this process measures for itself is machineNow().',
+  },
+];
+const BUSINESS_TIME_SOURCES = [...DOMAIN_SOURCES, 'libs/shared/auth/src/**/*.ts'];
 const TENANT_CASTS = [
   {
     selector: "TSAsExpression[expression.property.name='tenantId']",
@@ -71,9 +83,14 @@ export default [
   },
   { files: ['libs/**/*.ts', 'apps/**/*.ts'], ignores: TEST_FILES, rules: { 'no-restricted-syntax': ['error', ...TENANT_CASTS] } },
   {
+    files: BUSINESS_TIME_SOURCES,
+    ignores: TEST_FILES,
+    rules: { 'no-restricted-syntax': ['error', ...MACHINE_TIME, ...TENANT_CASTS] },
+  },
+  {
     files: DOMAIN_SOURCES,
     ignores: ['**/*.repository.ts', ...TEST_FILES],
-    rules: { 'no-restricted-syntax': ['error', SQL_CALLS, ...TENANT_CASTS] },
+    rules: { 'no-restricted-syntax': ['error', SQL_CALLS, ...MACHINE_TIME, ...TENANT_CASTS] },
   },
   {
     files: DOMAIN_EDGES,

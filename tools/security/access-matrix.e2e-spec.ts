@@ -106,6 +106,8 @@ const GRAPHQL_MODEL: Record<string, Rule> = {
   'Mutation.reviewAssessment': needs('assessments:write'),
   'Mutation.returnAssessment': needs('assessments:write'),
   'Mutation.completeAssessment': needs('assessments:write'),
+  'Mutation.moveAssessmentDueDate': needs('assessments:write'),
+  'Mutation.decideExtensionRequest': needs('assessments:write'),
   'Mutation.createFinding': needs('assessments:write'),
   'Mutation.updateFinding': needs('assessments:write'),
   'Query.evidence': needs('evidence:read'),

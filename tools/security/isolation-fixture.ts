@@ -68,6 +68,8 @@ export interface World {
   finding: string;
   findingTitle: string;
   portalLink: string;
+  /** The supplier's pending request for more time on `sent`. */
+  extensionRequest: string;
   /** The supplier's SRO's portal token of `sent`, as the sending email carries it. */
   portalToken: string;
   evidence: string;
@@ -140,6 +142,12 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
     [sent, submitted, returnable].map((assessment) => sentToken(owner, assessment.id, sroContact.id)),
   );
   await Promise.all([answerAndSubmit(submittedToken as string, claimIds), answerAndSubmit(returnableToken as string, claimIds)]);
+  const extension = await gateway('/api/v1/portal/assessment/extension-requests', {
+    method: 'POST',
+    json: { requestedDueAt: inDays(60), reason: 'Our SBOM tooling changes next month' },
+    headers: bearer(portalToken as string),
+  });
+  if (extension.status !== 201) throw new Error(`extension request failed: ${extension.status} ${JSON.stringify(extension.body)}`);
 
   const findingTitle = `Finding ${tag}`;
   const webhookUrl = `${receiverUrl}/hooks/${tag}`;
@@ -179,6 +187,7 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
     finding: finding.id,
     findingTitle,
     portalLink: portalLink.id,
+    extensionRequest: extension.body.id,
     portalToken: portalToken as string,
     evidence: evidence.id,
     evidenceSha256: evidence.sha256,

@@ -54,6 +54,7 @@ export const portal = (token: string) => ({
   answer: (claimId: string, json: unknown) => gateway(`/api/v1/portal/assessment/responses/${claimId}`, { method: 'PUT', headers: bearer(token), json }),
   submit: (json: unknown) => gateway('/api/v1/portal/assessment/submit', { method: 'POST', headers: bearer(token), json }),
   agree: (findingId: string, json: unknown) => gateway(`/api/v1/portal/findings/${findingId}`, { method: 'PATCH', headers: bearer(token), json }),
+  requestExtension: (json: unknown) => gateway('/api/v1/portal/assessment/extension-requests', { method: 'POST', headers: bearer(token), json }),
 });
 
 export const ATTESTATION = { name: 'Sam Signer', role: 'CTO', email: 'sam@supplier.test', statement: true };

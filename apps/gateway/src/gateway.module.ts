@@ -1,5 +1,5 @@
 import { AppConfig, ConfigModule } from '@assay/shared/config';
-import { ProblemDetailsFilter, createLoggingModule } from '@assay/shared/http';
+import { ProblemDetailsFilter, createLoggingModule, processClockModule } from '@assay/shared/http';
 import { OperationsModule, READINESS_CHECKS, ReadinessCheck, createMetricsRegistry } from '@assay/shared/http/app';
 import { createRedisConnection } from '@assay/shared/queue';
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
@@ -38,6 +38,7 @@ export class GatewayModule {
       imports: [
         ConfigModule.forProcess('gateway', config),
         createLoggingModule(config),
+        processClockModule(config),
         GatewayRedisModule.register(config),
         OperationsModule.register({
           registry: createMetricsRegistry('gateway'),

@@ -4,7 +4,7 @@ import { NotificationsWorkerModule } from '@assay/notifications/worker';
 import { AppConfig, ConfigModule } from '@assay/shared/config';
 import { QueueName } from '@assay/shared/contracts';
 import { DatabaseModule } from '@assay/shared/database';
-import { createLoggingModule } from '@assay/shared/http';
+import { createLoggingModule, processClockModule } from '@assay/shared/http';
 import { QueueModule, WorkerModule } from '@assay/shared/queue';
 import { TenancyWorkerModule } from '@assay/tenancy/worker';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -24,6 +24,7 @@ export class WorkerAppModule {
         ConfigModule.forProcess('worker', config),
         ClsModule.forRoot({ global: true }),
         createLoggingModule(config),
+        processClockModule(config),
         DatabaseModule.forRoot(),
         QueueModule,
         WorkerModule.forQueues(queues),

@@ -1,6 +1,7 @@
 import { OutboxRelayModule } from '@assay/shared/queue';
 import { Module } from '@nestjs/common';
 import { AssessmentDrafts } from './assessments/assessment-drafts';
+import { AssessmentDueDates } from './assessments/assessment-due-dates';
 import { AssessmentReadModel } from './assessments/assessment-read-model';
 import { AssessmentsRepository } from './assessments/assessments.repository';
 import { ASSESSMENTS_SCHEMA } from './assessments-writes';
@@ -15,6 +16,9 @@ import { TenantDirectory } from './directory/tenant-directory';
 import { TenantDirectoryListener } from './directory/tenant-directory.listener';
 import { TenantDirectoryRepository } from './directory/tenant-directory.repository';
 import { FindingsRepository } from './findings/findings.repository';
+import { OverdueJobs } from './overdue/overdue-jobs';
+import { OverdueRepository } from './overdue/overdue.repository';
+import { OverdueService } from './overdue/overdue.service';
 import { PortalTokensRepository } from './portal/portal-tokens.repository';
 import { PortalTokensService } from './portal/portal-tokens.service';
 import { ReassessmentJobs } from './reassessment/reassessment-jobs';
@@ -39,6 +43,7 @@ const PROVIDERS = [
   PortalTokensRepository,
   AssessmentReadModel,
   AssessmentDrafts,
+  AssessmentDueDates,
   PortalTokensService,
   TenantDirectoryRepository,
   CheckResultsService,
@@ -49,6 +54,9 @@ const PROVIDERS = [
   ReassessmentScheduleRepository,
   ReassessmentService,
   ReassessmentJobs,
+  OverdueRepository,
+  OverdueService,
+  OverdueJobs,
 ];
 
 /**

@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { audit, emit } from '../assessments-writes';
 import { PortalTokensRepository } from '../portal/portal-tokens.repository';
 import { SuppliersRepository } from '../suppliers/suppliers.repository';
+import { AssessmentDueDates, checkedDueAt } from './assessment-due-dates';
 import { AssessmentReadModel } from './assessment-read-model';
 import { AssessmentStatus, assertTransition } from './assessment-status';
 import { scoreAssessment } from './assessment-score';
@@ -24,6 +25,7 @@ export class AssessmentReviewService {
     private readonly assessments: AssessmentsRepository,
     private readonly suppliers: SuppliersRepository,
     private readonly tokens: PortalTokensRepository,
+    private readonly dueDates: AssessmentDueDates,
   ) {}
 
   /** Stores verdicts per claim (a later verdict on the same claim replaces it); `submitted` becomes `in_review`. */
@@ -73,20 +75,23 @@ export class AssessmentReviewService {
   }
 
   /** Back to the supplier, who may change answers through the portal and submit again with a new attestation. */
-  async returnToSupplier(identity: TenantIdentity, id: string, message: string): Promise<AssessmentDetail> {
+  async returnToSupplier(identity: TenantIdentity, id: string, message: string, newDueAt?: string): Promise<AssessmentDetail> {
     const tenantId = identity.tenantId;
     const text = message.trim();
     if (!text) throw new ProblemException(400, 'A message is required', { errors: [{ field: 'message', message: 'must not be blank' }] });
+    const dueAt = newDueAt === undefined ? null : checkedDueAt(newDueAt);
     return this.database.run(async (m) => {
       const row = await this.reads.assessment(m, tenantId, id, true);
       assertTransition(row.status, 'returned');
-      const returned = await this.assessments.markReturned(m, row, text);
+      // The new date first, so the return's email and reminders already carry it.
+      const current = dueAt ? await this.dueDates.move(m, identity, row, dueAt, text, false) : row;
+      const returned = await this.assessments.markReturned(m, current, text);
       const recipients = (await this.reads.contacts(m, returned)).map((contact) => recipientOf(contact));
       await audit(m, tenantId, {
         action: 'assessment.returned',
         targetType: 'assessment',
         targetId: id,
-        changes: { status: { from: row.status, to: 'returned' }, message: text },
+        changes: { status: { from: row.status, to: 'returned' }, message: text, ...(dueAt ? { dueAt: dueAt.toISOString() } : {}) },
       });
       await emit(m, tenantId, 'assessment.returned', await this.reads.eventData(m, returned, { message: text, recipients }));
       return this.reads.detail(m, returned);

@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { ConflictProblem } from '@assay/shared/http';
 
 export const ASSESSMENT_STATUSES = ['draft', 'sent', 'in_progress', 'submitted', 'in_review', 'returned', 'completed', 'cancelled'] as const;
@@ -32,6 +33,6 @@ export function assertTransition(from: AssessmentStatus, to: AssessmentStatus): 
 }
 
 /** Overdue is derived, never stored: past its due date while still waiting for the supplier. */
-export function isOverdue(status: AssessmentStatus, dueAt: Date, now: Date = new Date()): boolean {
+export function isOverdue(status: AssessmentStatus, dueAt: Date, now: Date = clock.now()): boolean {
   return ANSWERABLE_STATUSES.includes(status) && dueAt.getTime() < now.getTime();
 }

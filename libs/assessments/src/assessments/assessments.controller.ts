@@ -1,7 +1,7 @@
 import { Access, REPORT_JWS_MEDIA_TYPE } from '@assay/shared/auth';
 import { pageLimit } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PortalLinksService } from '../portal/portal-links.service';
@@ -14,11 +14,14 @@ import {
   ReturnAssessmentDto,
   ReviewAssessmentDto,
   CreateAssessmentDto,
+  ExtensionDecisionDto,
+  MoveDueDateDto,
   PortalLinkDto,
   ReportQueryDto,
   SendAssessmentDto,
 } from './assessments.dto';
 import { AssessmentsService } from './assessments.service';
+import { ExtensionRequestsService } from './extension-requests.service';
 
 @ApiTags('Assessments')
 @Controller('api/v1/assessments')
@@ -28,6 +31,7 @@ export class AssessmentsController {
     private readonly reviews: AssessmentReviewService,
     private readonly reports: AssessmentReportService,
     private readonly portalLinks: PortalLinksService,
+    private readonly extensions: ExtensionRequestsService,
   ) {}
 
   @Post()
@@ -48,6 +52,28 @@ export class AssessmentsController {
   @Access('assessments:read')
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.assessments.get(RequestContext.tenantId, id);
+  }
+
+  @Patch(':id')
+  @Access('assessments:write')
+  @ApiOperation({ summary: 'Move the due date of an open assessment; reminders re-plan, portal links stay valid until 30 days after it' })
+  moveDueDate(@Param('id', ParseUUIDPipe) id: string, @Body() body: MoveDueDateDto) {
+    return this.assessments.moveDueDate(RequestContext.tenantIdentity, id, body);
+  }
+
+  @Get(':id/extension-requests')
+  @Access('assessments:read')
+  @ApiOperation({ summary: "The supplier's requests for more time, newest first" })
+  async listExtensionRequests(@Param('id', ParseUUIDPipe) id: string) {
+    return { data: await this.extensions.list(RequestContext.tenantId, id) };
+  }
+
+  @Post(':id/extension-requests/:requestId/decision')
+  @Access('assessments:write')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Approve (the due date moves to the requested date) or reject a pending extension request' })
+  decideExtension(@Param('id', ParseUUIDPipe) id: string, @Param('requestId', ParseUUIDPipe) requestId: string, @Body() body: ExtensionDecisionDto) {
+    return this.extensions.decide(RequestContext.tenantIdentity, id, requestId, body);
   }
 
   @Get(':id/report')
@@ -99,7 +125,7 @@ export class AssessmentsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Return to the supplier, who may change answers and submit again' })
   returnToSupplier(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReturnAssessmentDto) {
-    return this.reviews.returnToSupplier(RequestContext.tenantIdentity, id, body.message);
+    return this.reviews.returnToSupplier(RequestContext.tenantIdentity, id, body.message, body.dueAt);
   }
 
   @Post(':id/complete')

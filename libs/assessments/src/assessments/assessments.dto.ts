@@ -7,6 +7,7 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsIn,
   IsISO8601,
   IsOptional,
@@ -128,6 +129,35 @@ export class ReturnAssessmentDto {
   @IsString()
   @Length(1, 5_000)
   message!: string;
+
+  @ApiPropertyOptional({ example: '2026-09-30T17:00:00Z', description: 'A new due date (future, at most two years ahead)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  dueAt?: string;
+}
+
+export class MoveDueDateDto {
+  @ApiProperty({ example: '2026-09-30T17:00:00Z', description: 'The new due date: in the future, at most two years ahead' })
+  @IsISO8601({ strict: true })
+  dueAt!: string;
+
+  @ApiPropertyOptional({ description: "Why the date moves; shown in the supplier's email and the audit log" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2_000)
+  reason?: string;
+}
+
+export class ExtensionDecisionDto {
+  @ApiProperty({ description: 'true approves (the due date moves to the requested date), false rejects' })
+  @IsBoolean()
+  approve!: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2_000)
+  comment?: string;
 }
 
 export class CompleteAssessmentDto {

@@ -11,10 +11,22 @@ import { SuppliersModule } from '../suppliers/suppliers.module';
 import { AssessmentReportService } from './assessment-report.service';
 import { AssessmentReviewService } from './assessment-review.service';
 import { AssessmentsController } from './assessments.controller';
+import { ExtensionRequestsRepository } from './extension-requests.repository';
+import { ExtensionRequestsService } from './extension-requests.service';
 
 @Module({
   imports: [AssessmentsWorkerModule, SuppliersModule],
   controllers: [AssessmentsController, PortalController, PortalCredentialsController, FindingsController, PortalFindingsController],
-  providers: [AssessmentReviewService, AssessmentReportService, PortalLinksService, FindingsService, PortalService, SuppliersResolver, AssessmentsResolver],
+  providers: [
+    ExtensionRequestsRepository,
+    ExtensionRequestsService,
+    AssessmentReviewService,
+    AssessmentReportService,
+    PortalLinksService,
+    FindingsService,
+    PortalService,
+    SuppliersResolver,
+    AssessmentsResolver,
+  ],
 })
 export class AssessmentLifecycleModule {}

@@ -92,7 +92,7 @@ export class AssessmentsRepository {
     return m.query(
       `select * from assessments.assessments
        where tenant_id = $1 and ($2::uuid is null or supplier_id = $2) and ($3::text is null or status = $3)
-         and ($4::boolean is null or (status = any($5::text[]) and due_at < now()) = $4)
+         and ($4::boolean is null or (status = any($5::text[]) and due_at < app.now()) = $4)
          and ($6::uuid is null or id < $6::uuid)
        order by id desc limit $7`,
       [tenantId, filter.supplierId ?? null, filter.status ?? null, filter.overdue ?? null, ANSWERABLE_STATUSES, afterId, limit],
@@ -122,20 +122,27 @@ export class AssessmentsRepository {
   }
 
   markSent(m: EntityManager, row: AssessmentRow): Promise<AssessmentRow> {
-    return this.setStatus(m, row, `status = 'sent', sent_at = now()`);
+    return this.setStatus(m, row, `status = 'sent', sent_at = app.now()`);
   }
 
   /** `sent` becomes `in_progress` with the first answer. */
   async markInProgress(m: EntityManager, row: AssessmentRow): Promise<void> {
-    await m.query(`update assessments.assessments set status = 'in_progress', updated_at = now() where tenant_id = $1 and id = $2`, [row.tenant_id, row.id]);
+    await m.query(`update assessments.assessments set status = 'in_progress', updated_at = app.now() where tenant_id = $1 and id = $2`, [
+      row.tenant_id,
+      row.id,
+    ]);
   }
 
   markSubmitted(m: EntityManager, row: AssessmentRow): Promise<AssessmentRow> {
-    return this.setStatus(m, row, `status = 'submitted', submitted_at = now()`);
+    return this.setStatus(m, row, `status = 'submitted', submitted_at = app.now()`);
   }
 
   markInReview(m: EntityManager, row: AssessmentRow): Promise<AssessmentRow> {
     return this.setStatus(m, row, `status = 'in_review'`);
+  }
+
+  moveDueAt(m: EntityManager, row: AssessmentRow, dueAt: Date): Promise<AssessmentRow> {
+    return this.setStatus(m, row, `due_at = $3`, [dueAt]);
   }
 
   markReturned(m: EntityManager, row: AssessmentRow, message: string): Promise<AssessmentRow> {
@@ -143,7 +150,7 @@ export class AssessmentsRepository {
   }
 
   markCompleted(m: EntityManager, row: AssessmentRow, conclusion: string | null, score: AssessmentScore): Promise<AssessmentRow> {
-    return this.setStatus(m, row, `status = 'completed', closed_at = now(), conclusion = $3, score = $4, overall_score = $5`, [
+    return this.setStatus(m, row, `status = 'completed', closed_at = app.now(), conclusion = $3, score = $4, overall_score = $5`, [
       conclusion,
       JSON.stringify(score),
       score.overall,
@@ -151,7 +158,7 @@ export class AssessmentsRepository {
   }
 
   markCancelled(m: EntityManager, row: AssessmentRow): Promise<AssessmentRow> {
-    return this.setStatus(m, row, `status = 'cancelled', closed_at = now()`);
+    return this.setStatus(m, row, `status = 'cancelled', closed_at = app.now()`);
   }
 
   /** The current answers to the assessment's applicable claims. */
@@ -173,7 +180,7 @@ export class AssessmentsRepository {
       `insert into assessments.claim_responses (tenant_id, id, assessment_id, claim_id, answer, justification, evidence_ids, answered_by_contact_id)
        values ($1, $2, $3, $4, $5, $6, $7, $8)
        on conflict (tenant_id, assessment_id, claim_id) do update set answer = excluded.answer, justification = excluded.justification,
-         evidence_ids = excluded.evidence_ids, answered_by_contact_id = excluded.answered_by_contact_id, answered_at = now()
+         evidence_ids = excluded.evidence_ids, answered_by_contact_id = excluded.answered_by_contact_id, answered_at = app.now()
        returning claim_id, answer, justification, evidence_ids, answered_by_contact_id, answered_at`,
       [row.tenant_id, response.id, row.id, response.claimId, response.answer, response.justification, response.evidenceIds, response.contactId],
     );
@@ -198,7 +205,7 @@ export class AssessmentsRepository {
       `insert into assessments.claim_reviews (tenant_id, id, assessment_id, claim_id, verdict, comment, reviewed_by)
        values ($1, $2, $3, $4, $5, $6, $7)
        on conflict (tenant_id, assessment_id, claim_id) do update set verdict = excluded.verdict, comment = excluded.comment,
-         reviewed_by = excluded.reviewed_by, reviewed_at = now()`,
+         reviewed_by = excluded.reviewed_by, reviewed_at = app.now()`,
       [row.tenant_id, review.id, row.id, review.claimId, review.verdict, review.comment, review.reviewedBy],
     );
   }
@@ -206,7 +213,7 @@ export class AssessmentsRepository {
   private async setStatus(m: EntityManager, row: AssessmentRow, sets: string, params: unknown[] = []): Promise<AssessmentRow> {
     const [updated] = await updateReturning<AssessmentRow>(
       m,
-      `update assessments.assessments set ${sets}, updated_at = now() where tenant_id = $1 and id = $2 returning *`,
+      `update assessments.assessments set ${sets}, updated_at = app.now() where tenant_id = $1 and id = $2 returning *`,
       [row.tenant_id, row.id, ...params],
     );
     return updated as AssessmentRow;

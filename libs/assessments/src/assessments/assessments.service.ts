@@ -9,6 +9,7 @@ import { IssuedPortalLink, PortalTokensService } from '../portal/portal-tokens.s
 import { ProductsRepository } from '../suppliers/products.repository';
 import type { ContactRow } from '../suppliers/supplier-contacts.repository';
 import { AssessmentDrafts } from './assessment-drafts';
+import { AssessmentDueDates, checkedDueAt } from './assessment-due-dates';
 import { AssessmentReadModel } from './assessment-read-model';
 import { AssessmentStatus, assertTransition } from './assessment-status';
 import { AssessmentDetail, AssessmentSummary, recipientOf, summaryView } from './assessment-views';
@@ -16,7 +17,6 @@ import { CreateAssessmentDto } from './assessments.dto';
 import { AssessmentRow, AssessmentsRepository } from './assessments.repository';
 
 export const DEFAULT_FRAMEWORK = 'uk-sscop';
-const MAX_DUE_MS = 2 * 366 * 86_400_000;
 
 export type SentAssessment = AssessmentDetail & { recipients: { contactId: string; email: string; expiresAt: string }[] };
 
@@ -32,14 +32,12 @@ export class AssessmentsService {
     private readonly tokens: PortalTokensRepository,
     private readonly reads: AssessmentReadModel,
     private readonly drafts: AssessmentDrafts,
+    private readonly dueDates: AssessmentDueDates,
   ) {}
 
   async create(identity: TenantIdentity, input: CreateAssessmentDto): Promise<AssessmentDetail> {
     const tenantId = identity.tenantId;
-    const dueAt = new Date(input.dueAt);
-    if (dueAt.getTime() <= Date.now() || dueAt.getTime() > Date.now() + MAX_DUE_MS) {
-      throw new ProblemException(400, 'dueAt must be a future date at most two years ahead', { errors: [{ field: 'dueAt', message: 'out of range' }] });
-    }
+    const dueAt = checkedDueAt(input.dueAt);
     const framework = await this.catalogue.findFramework(input.framework ?? DEFAULT_FRAMEWORK);
     if (!framework) throw new ProblemException(400, `Unknown framework ${input.framework}`, { errors: [{ field: 'framework', message: 'unknown framework' }] });
     return this.database.run(async (m) => {
@@ -92,7 +90,7 @@ export class AssessmentsService {
       if (chosen.length === 0) throw new ConflictProblem('The supplier has no contacts to send the assessment to');
       const links: IssuedPortalLink[] = [];
       for (const contact of chosen as ContactRow[]) {
-        const minted = this.portalTokens.mint(tenantId, row.id, contact.id, identity.principalId);
+        const minted = this.portalTokens.mint(tenantId, row.id, contact.id, identity.principalId, row.due_at);
         await this.tokens.insert(m, tenantId, minted.row);
         links.push(minted.link);
       }
@@ -111,6 +109,17 @@ export class AssessmentsService {
         ...(await this.reads.detail(m, sent)),
         recipients: links.map((link, index) => ({ contactId: link.contactId, email: (chosen[index] as ContactRow).email, expiresAt: link.expiresAt })),
       };
+    }, tenantId);
+  }
+
+  /** Moves the due date of an open assessment (see `AssessmentDueDates`). */
+  async moveDueDate(identity: TenantIdentity, id: string, input: { dueAt: string; reason?: string }): Promise<AssessmentDetail> {
+    const tenantId = identity.tenantId;
+    const dueAt = checkedDueAt(input.dueAt);
+    return this.database.run(async (m) => {
+      const row = await this.reads.assessment(m, tenantId, id, true);
+      const moved = await this.dueDates.move(m, identity, row, dueAt, input.reason?.trim() || null);
+      return this.reads.detail(m, moved);
     }, tenantId);
   }
 

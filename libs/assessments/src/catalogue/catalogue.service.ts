@@ -1,3 +1,4 @@
+import { machineNow } from '@assay/shared/clock';
 import { TenantDatabase } from '@assay/shared/database';
 import { NotFoundProblem } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
@@ -29,11 +30,11 @@ export class CatalogueService {
   async findFramework(key: string, version?: string, within?: EntityManager): Promise<FrameworkDocument | null> {
     const cacheKey = `${key}@${version ?? 'current'}`;
     const hit = this.cache.get(cacheKey);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+    if (hit && machineNow() - hit.at < CACHE_MS) return hit.value;
     const value = within
       ? this.repository.findFramework(within, key, version)
       : this.database.runGlobal((manager) => this.repository.findFramework(manager, key, version));
-    this.cache.set(cacheKey, { at: Date.now(), value });
+    this.cache.set(cacheKey, { at: machineNow(), value });
     value.catch(() => this.cache.delete(cacheKey));
     return value;
   }

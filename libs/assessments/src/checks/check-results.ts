@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import type { ProductSupport } from '../suppliers/products.repository';
 import type { CheckRow } from './check-results.repository';
 
@@ -56,7 +57,7 @@ export function productChecks(endOfSupportAt: Date | null, announcedAt: Date | n
 }
 
 /** A claim answered `met` while a supporting check failed or its evidence has expired. */
-export function disagreements(claims: { id: string; response: { answer: string } | null; checks: ClaimCheck[] }[], now = new Date()): Disagreement[] {
+export function disagreements(claims: { id: string; response: { answer: string } | null; checks: ClaimCheck[] }[], now = clock.now()): Disagreement[] {
   return claims.flatMap((claim) => {
     if (claim.response?.answer !== 'met') return [];
     return claim.checks.flatMap((check): Disagreement[] => {

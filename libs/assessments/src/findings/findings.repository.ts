@@ -89,7 +89,7 @@ export class FindingsRepository {
   async updateStatus(m: EntityManager, tenantId: string, id: string, status: FindingStatus, riskAcceptedUntil: Date | null): Promise<FindingRow> {
     const [updated] = await updateReturning<FindingRow>(
       m,
-      `update assessments.findings set status = $3, risk_accepted_until = $4, updated_at = now() where tenant_id = $1 and id = $2 returning *`,
+      `update assessments.findings set status = $3, risk_accepted_until = $4, updated_at = app.now() where tenant_id = $1 and id = $2 returning *`,
       [tenantId, id, status, riskAcceptedUntil],
     );
     return updated as FindingRow;
@@ -99,7 +99,7 @@ export class FindingsRepository {
   async saveSupplierResponse(m: EntityManager, tenantId: string, id: string, remediationPlan: string, agreed: boolean): Promise<FindingRow> {
     const [updated] = await updateReturning<FindingRow>(
       m,
-      `update assessments.findings set remediation_plan = $3, supplier_agreed = $4, supplier_responded_at = now(), updated_at = now() where tenant_id = $1 and id = $2 returning *`,
+      `update assessments.findings set remediation_plan = $3, supplier_agreed = $4, supplier_responded_at = app.now(), updated_at = app.now() where tenant_id = $1 and id = $2 returning *`,
       [tenantId, id, remediationPlan, agreed],
     );
     return updated as FindingRow;

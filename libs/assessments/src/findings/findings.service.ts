@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { FindingEventData, PortalIdentity, TenantIdentity } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem, Page, ProblemException, decodeCursor, toPage } from '@assay/shared/http';
@@ -28,7 +29,7 @@ export class FindingsService {
   async create(identity: TenantIdentity, assessmentId: string, input: CreateFindingDto): Promise<FindingView> {
     const tenantId = identity.tenantId;
     const remediationDueAt = input.remediationDueAt ? new Date(input.remediationDueAt) : null;
-    if (remediationDueAt && (remediationDueAt.getTime() <= Date.now() || remediationDueAt.getTime() > Date.now() + MAX_REMEDIATION_MS)) {
+    if (remediationDueAt && (remediationDueAt.getTime() <= clock.nowMs() || remediationDueAt.getTime() > clock.nowMs() + MAX_REMEDIATION_MS)) {
       throw new ProblemException(400, 'remediationDueAt must be a future date at most five years ahead', {
         errors: [{ field: 'remediationDueAt', message: 'out of range' }],
       });
@@ -83,7 +84,7 @@ export class FindingsService {
   async update(identity: TenantIdentity, id: string, status: FindingStatus, riskAcceptedUntil?: string): Promise<FindingView> {
     const tenantId = identity.tenantId;
     const until = riskAcceptedUntil ? new Date(riskAcceptedUntil) : null;
-    if (status === 'accepted_risk' && (!until || until.getTime() <= Date.now())) {
+    if (status === 'accepted_risk' && (!until || until.getTime() <= clock.nowMs())) {
       throw new ProblemException(400, 'Accepting a risk needs a future riskAcceptedUntil', {
         errors: [{ field: 'riskAcceptedUntil', message: 'a future date is required for accepted_risk' }],
       });

@@ -7,6 +7,7 @@ import { AssessmentReviewService } from '../assessments/assessment-review.servic
 import type { AssessmentScore as Score } from '../assessments/assessment-score';
 import type { AssessmentClaimView, AssessmentDetail, AssessmentSummary, AttestationView } from '../assessments/assessment-views';
 import { AssessmentsService } from '../assessments/assessments.service';
+import { ExtensionRequestView, ExtensionRequestsService } from '../assessments/extension-requests.service';
 import type { Disagreement as DisagreementView } from '../checks/check-results';
 import type { FindingView } from '../findings/finding-view';
 import { FindingsService } from '../findings/findings.service';
@@ -22,6 +23,9 @@ import {
   CreateAssessmentInput,
   CreateFindingInput,
   Disagreement,
+  ExtensionDecisionInput,
+  ExtensionRequest,
+  MoveAssessmentDueDateInput,
   Finding,
   ReturnAssessmentInput,
   ReviewAssessmentInput,
@@ -48,6 +52,7 @@ export class AssessmentsResolver {
     private readonly reviews: AssessmentReviewService,
     private readonly findingService: FindingsService,
     private readonly suppliers: SuppliersService,
+    private readonly extensions: ExtensionRequestsService,
   ) {
     this.findingBatch = new RequestBatch<FindingView[]>(async (tenantId, assessmentIds) =>
       groupBy(await this.findingService.ofAssessments(tenantId, assessmentIds), (finding) => finding.assessmentId),
@@ -128,6 +133,27 @@ export class AssessmentsResolver {
     return (await this.detail(request, assessment)).conclusion;
   }
 
+  @ResolveField(() => [ExtensionRequest], { description: "The supplier's requests for more time, newest first" })
+  extensionRequests(@Parent() assessment: AssessmentSummary): Promise<ExtensionRequestView[]> {
+    return this.extensions.list(RequestContext.tenantId, assessment.id);
+  }
+
+  @Mutation(() => Assessment, { description: 'Move the due date of an open assessment (reminders re-plan; portal links stay valid until 30 days past it)' })
+  @Access('assessments:write')
+  moveAssessmentDueDate(@Args('id', { type: () => ID }) id: string, @Args('input') input: MoveAssessmentDueDateInput): Promise<AssessmentDetail> {
+    return this.assessments.moveDueDate(RequestContext.tenantIdentity, ownId(id, 'Assessment'), input);
+  }
+
+  @Mutation(() => ExtensionRequest, { description: 'Approve (the due date moves to the requested date) or reject a pending extension request' })
+  @Access('assessments:write')
+  decideExtensionRequest(
+    @Args('assessmentId', { type: () => ID }) assessmentId: string,
+    @Args('requestId', { type: () => ID }) requestId: string,
+    @Args('input') input: ExtensionDecisionInput,
+  ): Promise<ExtensionRequestView> {
+    return this.extensions.decide(RequestContext.tenantIdentity, ownId(assessmentId, 'Assessment'), ownId(requestId, 'Extension request'), input);
+  }
+
   @Mutation(() => Assessment)
   @Access('assessments:write')
   createAssessment(@Args('input') input: CreateAssessmentInput): Promise<AssessmentDetail> {
@@ -152,7 +178,7 @@ export class AssessmentsResolver {
   @Mutation(() => Assessment)
   @Access('assessments:write')
   returnAssessment(@Args('id', { type: () => ID }) id: string, @Args('input') input: ReturnAssessmentInput): Promise<AssessmentDetail> {
-    return this.reviews.returnToSupplier(RequestContext.tenantIdentity, ownId(id, 'Assessment'), input.message);
+    return this.reviews.returnToSupplier(RequestContext.tenantIdentity, ownId(id, 'Assessment'), input.message, input.dueAt ?? undefined);
   }
 
   @Mutation(() => Assessment)

@@ -5,6 +5,8 @@ import {
   ClaimDecisionDto,
   CompleteAssessmentDto,
   CreateAssessmentDto,
+  ExtensionDecisionDto,
+  MoveDueDateDto,
   ReturnAssessmentDto,
   ReviewAssessmentDto,
   SendAssessmentDto,
@@ -147,6 +149,20 @@ export class Attestation {
   @Field() signedAt!: string;
 }
 
+@ObjectType({ description: "A supplier's request for more time and the customer's decision" })
+export class ExtensionRequest {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) assessmentId!: string;
+  @Field(() => ID) contactId!: string;
+  @Field({ description: 'pending, approved or rejected' }) status!: string;
+  @Field() requestedDueAt!: string;
+  @Field() reason!: string;
+  @Field() previousDueAt!: string;
+  @Field() createdAt!: string;
+  @Field(() => String, { nullable: true }) decidedAt!: string | null;
+  @Field(() => String, { nullable: true }) comment!: string | null;
+}
+
 @ObjectType()
 export class Finding {
   @Field(() => ID) id!: string;
@@ -272,7 +288,15 @@ inputFields(ReviewAssessmentInput, { decisions: [() => [ClaimDecisionInput]] });
 
 @InputType()
 export class ReturnAssessmentInput extends ReturnAssessmentDto {}
-inputFields(ReturnAssessmentInput, { message: [text] });
+inputFields(ReturnAssessmentInput, { message: [text], dueAt: [text, true] });
+
+@InputType()
+export class MoveAssessmentDueDateInput extends MoveDueDateDto {}
+inputFields(MoveAssessmentDueDateInput, { dueAt: [text], reason: [text, true] });
+
+@InputType()
+export class ExtensionDecisionInput extends ExtensionDecisionDto {}
+inputFields(ExtensionDecisionInput, { approve: [flag], comment: [text, true] });
 
 @InputType()
 export class CompleteAssessmentInput extends CompleteAssessmentDto {}

@@ -38,7 +38,7 @@ export class PortalLinksService {
       if (!contact) throw new NotFoundProblem('Contact');
       if (row.status === 'draft') throw new ConflictProblem('Send the assessment before sharing portal links');
       if (CLOSED_STATUSES.includes(row.status)) throw new ConflictProblem(`The assessment is ${row.status}`);
-      const { link, row: token } = this.portalTokens.mint(tenantId, row.id, contact.id, identity.principalId);
+      const { link, row: token } = this.portalTokens.mint(tenantId, row.id, contact.id, identity.principalId, row.due_at);
       await this.tokens.insert(m, tenantId, token);
       await audit(m, tenantId, {
         action: 'portal_link.created',

@@ -55,7 +55,7 @@ export class PortalTokensRepository {
   async revoke(m: EntityManager, tenantId: string, assessmentId: string, id: string): Promise<boolean> {
     const [row] = await updateReturning<{ id: string }>(
       m,
-      `update assessments.portal_tokens set revoked_at = coalesce(revoked_at, now()) where tenant_id = $1 and assessment_id = $2 and id = $3 returning id`,
+      `update assessments.portal_tokens set revoked_at = coalesce(revoked_at, app.now()) where tenant_id = $1 and assessment_id = $2 and id = $3 returning id`,
       [tenantId, assessmentId, id],
     );
     return Boolean(row);
@@ -63,15 +63,23 @@ export class PortalTokensRepository {
 
   /** Revokes every link issued to a contact (when the contact is removed); revoked ones keep their time. */
   async revokeForContact(m: EntityManager, tenantId: string, contactId: string): Promise<void> {
-    await m.query(`update assessments.portal_tokens set revoked_at = now() where tenant_id = $1 and contact_id = $2 and revoked_at is null`, [
+    await m.query(`update assessments.portal_tokens set revoked_at = app.now() where tenant_id = $1 and contact_id = $2 and revoked_at is null`, [
       tenantId,
       contactId,
     ]);
   }
 
+  /** Keeps every unrevoked link of the assessment valid until at least `until` (a moved due date). */
+  async extendUntil(m: EntityManager, tenantId: string, assessmentId: string, until: Date): Promise<void> {
+    await m.query(
+      `update assessments.portal_tokens set expires_at = greatest(expires_at, $3) where tenant_id = $1 and assessment_id = $2 and revoked_at is null`,
+      [tenantId, assessmentId, until],
+    );
+  }
+
   /** Ends every link of an assessment: they stop working on the next request. */
   async expireAll(m: EntityManager, tenantId: string, assessmentId: string): Promise<void> {
-    await m.query(`update assessments.portal_tokens set expires_at = least(expires_at, now()) where tenant_id = $1 and assessment_id = $2`, [
+    await m.query(`update assessments.portal_tokens set expires_at = least(expires_at, app.now()) where tenant_id = $1 and assessment_id = $2`, [
       tenantId,
       assessmentId,
     ]);
@@ -90,6 +98,6 @@ export class PortalTokensRepository {
   }
 
   async markUsed(m: EntityManager, tenantId: string, id: string): Promise<void> {
-    await m.query(`update assessments.portal_tokens set last_used_at = now() where tenant_id = $1 and id = $2`, [tenantId, id]);
+    await m.query(`update assessments.portal_tokens set last_used_at = app.now() where tenant_id = $1 and id = $2`, [tenantId, id]);
   }
 }

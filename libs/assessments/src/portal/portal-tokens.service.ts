@@ -6,8 +6,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOSED_STATUSES } from '../assessments/assessment-status';
 import { NewPortalToken, PortalTokensRepository } from './portal-tokens.repository';
 
-/** A portal link lasts 60 days at most, and never beyond the assessment's closure. */
+/** A portal link lasts at least 60 days from issue... */
 export const PORTAL_TOKEN_LIFETIME_MS = 60 * 86_400_000;
+/** ...and at least 30 days past the assessment's due date, moved dates included (never beyond closure or revocation). */
+export const PORTAL_LINK_AFTER_DUE_MS = 30 * 86_400_000;
+
+/** The least a link stays valid for an assessment due at `dueAt`. */
+export function linkValidUntil(dueAt: Date): Date {
+  return new Date(dueAt.getTime() + PORTAL_LINK_AFTER_DUE_MS);
+}
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 export interface IssuedPortalLink {
@@ -47,10 +54,10 @@ export class PortalTokensService {
    * A new link and the row that stores it (the caller inserts it in its transaction); the token
    * itself is returned only here.
    */
-  mint(tenantId: string, assessmentId: string, contactId: string, createdBy: string | null): { link: IssuedPortalLink; row: NewPortalToken } {
+  mint(tenantId: string, assessmentId: string, contactId: string, createdBy: string | null, dueAt: Date): { link: IssuedPortalLink; row: NewPortalToken } {
     const id = newId();
     const token = generateTenantToken(PORTAL_TOKEN_PREFIX, tenantId);
-    const expiresAt = new Date(clock.nowMs() + PORTAL_TOKEN_LIFETIME_MS);
+    const expiresAt = new Date(Math.max(clock.nowMs() + PORTAL_TOKEN_LIFETIME_MS, linkValidUntil(dueAt).getTime()));
     return {
       link: { id, contactId, token, url: this.portalUrl(token), expiresAt: expiresAt.toISOString() },
       row: { id, assessmentId, contactId, tokenHash: credentialHash(token), createdBy, expiresAt },
@@ -74,7 +81,7 @@ export class PortalTokensService {
       const row = await this.tokens.findByHash(m, parsed.tenantId, hash);
       if (!row || !hashesEqual(row.token_hash, hash)) return null;
       if (row.revoked_at || row.expires_at <= clock.now() || row.contact_removed_at || (CLOSED_STATUSES as readonly string[]).includes(row.status)) return null;
-      if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
+      if (!row.last_used_at || clock.nowMs() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
         await this.tokens.markUsed(m, parsed.tenantId, row.id);
       }
       return { tenantId: parsed.tenantId, tokenId: row.id, assessmentId: row.assessment_id, contactId: row.contact_id };

@@ -4,15 +4,19 @@ import { RequestContext } from '@assay/shared/tenancy-context';
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CLAIM_ID } from '../assessments/assessments.dto';
+import { ExtensionRequestsService } from '../assessments/extension-requests.service';
 import { PortalTokensService } from './portal-tokens.service';
-import { ClaimResponseDto, SubmitAssessmentDto, VerifyPortalTokenDto } from './portal.dto';
+import { ClaimResponseDto, ExtensionRequestDto, SubmitAssessmentDto, VerifyPortalTokenDto } from './portal.dto';
 import { PortalService } from './portal.service';
 
 @ApiTags('Supplier portal')
 @Controller('api/v1/portal/assessment')
 @PortalAccess()
 export class PortalController {
-  constructor(private readonly portal: PortalService) {}
+  constructor(
+    private readonly portal: PortalService,
+    private readonly extensions: ExtensionRequestsService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "The portal token's assessment: customer, supplier, due date, status, applicable claims with current answers" })
@@ -25,6 +29,12 @@ export class PortalController {
   answer(@Param('claimId') claimId: string, @Body() body: ClaimResponseDto) {
     if (!CLAIM_ID.test(claimId)) throw new NotFoundProblem(`Claim ${claimId.slice(0, 20)}`);
     return this.portal.answer(RequestContext.portalIdentity, claimId, body);
+  }
+
+  @Post('extension-requests')
+  @ApiOperation({ summary: 'Ask the customer for more time (one pending request at a time)' })
+  requestExtension(@Body() body: ExtensionRequestDto) {
+    return this.extensions.request(RequestContext.portalIdentity, body);
   }
 
   @Post('submit')

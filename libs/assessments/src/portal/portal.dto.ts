@@ -7,6 +7,7 @@ import {
   IsArray,
   IsEmail,
   IsIn,
+  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -70,4 +71,15 @@ export class VerifyPortalTokenDto {
   @IsString()
   @MaxLength(256)
   token!: string;
+}
+
+export class ExtensionRequestDto {
+  @ApiProperty({ example: '2026-09-30T17:00:00Z', description: 'The due date asked for: later than the current one, at most two years ahead' })
+  @IsISO8601({ strict: true })
+  requestedDueAt!: string;
+
+  @ApiProperty({ description: 'Why more time is needed; the customer sees it' })
+  @IsString()
+  @Length(1, 2_000)
+  reason!: string;
 }

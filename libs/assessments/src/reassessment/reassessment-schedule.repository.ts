@@ -15,7 +15,7 @@ export class ReassessmentScheduleRepository {
   async tenantsWithDueSuppliers(m: EntityManager, leadDays: number, limit: number): Promise<string[]> {
     const rows: { tenant_id: string }[] = await m.query(
       `select s.tenant_id from assessments.suppliers s
-       where s.status = 'active' and s.next_assessment_due_at is not null and s.next_assessment_due_at <= now() + make_interval(days => $1)
+       where s.status = 'active' and s.next_assessment_due_at is not null and s.next_assessment_due_at <= app.now() + make_interval(days => $1)
          and not exists (select 1 from assessments.assessments a where a.tenant_id = s.tenant_id and a.supplier_id = s.id and a.cycle_due_at = s.next_assessment_due_at)
        group by s.tenant_id limit $2`,
       [leadDays, limit],
@@ -30,7 +30,7 @@ export class ReassessmentScheduleRepository {
                      and (a.product_id is null or exists (select 1 from assessments.products p where p.tenant_id = a.tenant_id and p.id = a.product_id and p.removed_at is null))
                      order by a.id desc limit 1) as last_product_id
        from assessments.suppliers s
-       where s.tenant_id = $1 and s.status = 'active' and s.next_assessment_due_at is not null and s.next_assessment_due_at <= now() + make_interval(days => $2)
+       where s.tenant_id = $1 and s.status = 'active' and s.next_assessment_due_at is not null and s.next_assessment_due_at <= app.now() + make_interval(days => $2)
          and not exists (select 1 from assessments.assessments a where a.tenant_id = s.tenant_id and a.supplier_id = s.id and a.cycle_due_at = s.next_assessment_due_at)
        order by s.next_assessment_due_at, s.id limit $3`,
       [tenantId, leadDays, limit],

@@ -83,7 +83,7 @@ export class ProductsRepository {
     const [row] = await updateReturning<ProductRow>(
       m,
       `update assessments.products set name = coalesce($4, name), delivery_model = coalesce($5, delivery_model),
-         current_version = case when $6::boolean then $7 else current_version end, end_of_support_at = $8, end_of_support_announced_at = $9, updated_at = now()
+         current_version = case when $6::boolean then $7 else current_version end, end_of_support_at = $8, end_of_support_announced_at = $9, updated_at = app.now()
        where tenant_id = $1 and supplier_id = $2 and id = $3 returning *`,
       [
         tenantId,
@@ -101,6 +101,6 @@ export class ProductsRepository {
   }
 
   async remove(m: EntityManager, tenantId: string, id: string): Promise<void> {
-    await m.query(`update assessments.products set removed_at = now(), updated_at = now() where tenant_id = $1 and id = $2`, [tenantId, id]);
+    await m.query(`update assessments.products set removed_at = app.now(), updated_at = app.now() where tenant_id = $1 and id = $2`, [tenantId, id]);
   }
 }

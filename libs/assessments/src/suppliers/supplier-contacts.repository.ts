@@ -68,7 +68,7 @@ export class SupplierContactsRepository {
     const [row] = await updateReturning<ContactRow>(
       m,
       `update assessments.supplier_contacts set name = coalesce($4, name), email = coalesce($5, email), role = case when $6::boolean then $7 else role end,
-         is_senior_responsible_owner = coalesce($8, is_senior_responsible_owner), updated_at = now()
+         is_senior_responsible_owner = coalesce($8, is_senior_responsible_owner), updated_at = app.now()
        where tenant_id = $1 and supplier_id = $2 and id = $3 returning *`,
       [
         tenantId,
@@ -87,7 +87,7 @@ export class SupplierContactsRepository {
   /** Marks the contact removed (no longer the SRO); their portal links are revoked with it. */
   async remove(m: EntityManager, tenantId: string, id: string): Promise<void> {
     await m.query(
-      `update assessments.supplier_contacts set removed_at = now(), is_senior_responsible_owner = false, updated_at = now() where tenant_id = $1 and id = $2`,
+      `update assessments.supplier_contacts set removed_at = app.now(), is_senior_responsible_owner = false, updated_at = app.now() where tenant_id = $1 and id = $2`,
       [tenantId, id],
     );
   }

@@ -86,11 +86,11 @@ export class SuppliersRepository {
       params.push(value);
       sets.push(`"${column}" = $${params.length}`);
     }
-    if (changes.status === 'offboarded') sets.push(`status = 'offboarded', offboarded_at = now()`);
+    if (changes.status === 'offboarded') sets.push(`status = 'offboarded', offboarded_at = app.now()`);
     if (changes.status === 'active') sets.push(`status = 'active', offboarded_at = null`);
     const [row] = await updateReturning<SupplierRow>(
       m,
-      `update assessments.suppliers set ${sets.join(', ')}, updated_at = now() where tenant_id = $1 and id = $2 returning *`,
+      `update assessments.suppliers set ${sets.join(', ')}, updated_at = app.now() where tenant_id = $1 and id = $2 returning *`,
       params,
     );
     return row as SupplierRow;
@@ -107,7 +107,7 @@ export class SuppliersRepository {
   ): Promise<Date> {
     const [updated] = await updateReturning<{ next_assessment_due_at: Date }>(
       m,
-      `update assessments.suppliers set next_assessment_due_at = $3::timestamptz + make_interval(months => $4), latest_score = $5, updated_at = now()
+      `update assessments.suppliers set next_assessment_due_at = $3::timestamptz + make_interval(months => $4), latest_score = $5, updated_at = app.now()
        where tenant_id = $1 and id = $2 returning next_assessment_due_at`,
       [tenantId, supplierId, closedAt, cadenceMonths, score],
     );

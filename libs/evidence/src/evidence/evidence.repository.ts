@@ -114,7 +114,7 @@ export const EXPIRING_WITHIN_DAYS = 30;
 
 /** What still owes an event: expired and not announced, or expiring soon and not yet warned. */
 const EXPIRY_DUE = `status = 'processed' and valid_until is not null and expired_notified_at is null
-  and (valid_until <= now() or (expiring_notified_at is null and valid_until <= now() + make_interval(days => ${EXPIRING_WITHIN_DAYS})))`;
+  and (valid_until <= app.now() or (expiring_notified_at is null and valid_until <= app.now() + make_interval(days => ${EXPIRING_WITHIN_DAYS})))`;
 
 /** Evidence whose expiry (or coming expiry) has just been stamped as announced, with its supplier's name and owner. */
 export interface AnnouncedExpiry {
@@ -258,7 +258,7 @@ export class EvidenceRepository {
   async finish(manager: EntityManager, tenantId: string, id: string, outcome: EvidenceOutcome): Promise<void> {
     await manager.query(
       `update evidence.evidence set status = $3, kind = $4, media_type = $5, facts = $6, checks = $7, valid_until = $8, error = $9,
-         processed_at = date_trunc('milliseconds', now())
+         processed_at = date_trunc('milliseconds', app.now())
        where tenant_id = $1 and id = $2`,
       [
         tenantId,
@@ -293,10 +293,10 @@ export class EvidenceRepository {
          select id from evidence.evidence where tenant_id = $1 and ${EXPIRY_DUE} order by valid_until limit $2 for update skip locked
        )
        update evidence.evidence e set
-         expired_notified_at = case when e.valid_until <= now() then now() else e.expired_notified_at end,
-         expiring_notified_at = case when e.valid_until > now() then now() else e.expiring_notified_at end
+         expired_notified_at = case when e.valid_until <= app.now() then app.now() else e.expired_notified_at end,
+         expiring_notified_at = case when e.valid_until > app.now() then app.now() else e.expiring_notified_at end
        from due where e.tenant_id = $1 and e.id = due.id
-       returning e.id, e.supplier_id, e.kind, e.valid_until, e.valid_until <= now() as expired,
+       returning e.id, e.supplier_id, e.kind, e.valid_until, e.valid_until <= app.now() as expired,
          (select s.name from evidence.suppliers s where s.tenant_id = e.tenant_id and s.id = e.supplier_id) as supplier_name,
          (select s.owner_user_id from evidence.suppliers s where s.tenant_id = e.tenant_id and s.id = e.supplier_id) as owner_user_id`,
       [tenantId, limit],
@@ -307,7 +307,7 @@ export class EvidenceRepository {
   async stranded(manager: EntityManager, pendingAfterMs: number, limit: number): Promise<{ tenantId: string; id: string }[]> {
     const rows: { tenant_id: string; id: string }[] = await manager.query(
       `select tenant_id, id from evidence.evidence
-        where (status = 'pending' and created_at < now() - make_interval(secs => $2::float8 / 1000)) or status = 'processing'
+        where (status = 'pending' and created_at < app.now() - make_interval(secs => $2::float8 / 1000)) or status = 'processing'
         order by created_at limit $1`,
       [limit, pendingAfterMs],
     );

@@ -88,8 +88,8 @@ export class FeedRepository {
   /** Marks the user's own item read (the first time only); null when it is not theirs. */
   async markRead(manager: EntityManager, tenantId: string, userId: string, id: string): Promise<{ item: FeedItem; changed: boolean } | null> {
     const [rows]: [FeedRow[]] = await manager.query(
-      `update notifications.feed_items set read_at = coalesce(read_at, now()) where tenant_id = $1 and user_id = $2 and id = $3
-       returning id, event_type, title, body, subject_type, subject_id, event_id, created_at, read_at, (read_at = now()) as changed`,
+      `update notifications.feed_items set read_at = coalesce(read_at, app.now()) where tenant_id = $1 and user_id = $2 and id = $3
+       returning id, event_type, title, body, subject_type, subject_id, event_id, created_at, read_at, (read_at = app.now()) as changed`,
       [tenantId, userId, id],
     );
     const row = rows[0] as (FeedRow & { changed: boolean }) | undefined;

@@ -87,9 +87,9 @@ export class EmailsRepository {
         reminder_still_wanted: boolean | null;
       }[],
     ] = await manager.query(
-      `update notifications.emails e set status = 'sending', attempts = e.attempts + 1, last_attempt_at = now(), updated_at = now()
+      `update notifications.emails e set status = 'sending', attempts = e.attempts + 1, last_attempt_at = app.now(), updated_at = app.now()
         where e.tenant_id = $1 and e.id = any($2::uuid[])
-          and (e.status in ('queued', 'retrying') or (e.status = 'sending' and e.last_attempt_at < now() - make_interval(secs => $3::float8 / 1000)))
+          and (e.status in ('queued', 'retrying') or (e.status = 'sending' and e.last_attempt_at < app.now() - make_interval(secs => $3::float8 / 1000)))
        returning e.id, e.template, e.to_address, e.to_name, e.params, e.attempts,
          (select t.name from notifications.tenants t where t.tenant_id = e.tenant_id and t.id = e.tenant_id) as tenant_name,
          case when e.reminder_id is null then null
@@ -113,8 +113,8 @@ export class EmailsRepository {
   async finish(manager: EntityManager, tenantId: string, outcomes: EmailOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     await manager.query(
-      `update notifications.emails e set status = o.status, error = o.error, message_id = coalesce(o.message_id, e.message_id), updated_at = now(),
-         sent_at = case when o.status = 'sent' then now() else e.sent_at end
+      `update notifications.emails e set status = o.status, error = o.error, message_id = coalesce(o.message_id, e.message_id), updated_at = app.now(),
+         sent_at = case when o.status = 'sent' then app.now() else e.sent_at end
          from jsonb_to_recordset($2::jsonb) as o(id uuid, status text, error text, message_id text)
         where e.tenant_id = $1 and e.id = o.id`,
       [
@@ -134,7 +134,7 @@ export class EmailsRepository {
     const rows: { tenant_id: string; id: string }[] = await manager.query(
       `select tenant_id, id from notifications.emails
         where status in ('queued', 'sending', 'retrying')
-          and updated_at < now() - make_interval(secs => $3::float8 / 1000)
+          and updated_at < app.now() - make_interval(secs => $3::float8 / 1000)
               - case when status = 'retrying' then make_interval(secs => $2::float8 / 1000 * power(2, greatest(attempts - 1, 0))) else interval '0' end
         order by updated_at limit $1`,
       [limit, retryBaseMs, recoveryAfterMs],

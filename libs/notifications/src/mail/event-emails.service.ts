@@ -86,6 +86,28 @@ export class EventEmailsService {
           ),
         );
       }
+      case 'assessment.due_date_changed': {
+        // Only the recipients the event names (none for a draft, or when a return's email already says it), with the links sent before.
+        const data = event.data;
+        if (!data.recipients?.length) return [];
+        const known = await this.schedules.find(manager, event.tenantId, data.assessmentId);
+        const links = new Map((known?.recipients ?? []).map((recipient) => [recipient.contactId, recipient.portalUrl]));
+        return data.recipients.map((recipient) =>
+          draft(
+            'assessment_due_date_changed',
+            { address: recipient.email, name: recipient.name },
+            {
+              ...contactParams({ ...recipient, portalUrl: recipient.portalUrl ?? links.get(recipient.contactId) }),
+              supplierName: data.supplierName,
+              productName: data.productName ?? null,
+              dueAt: data.dueAt,
+              previousDueAt: data.previousDueAt,
+              reason: data.reason,
+            },
+            { assessmentId: data.assessmentId },
+          ),
+        );
+      }
       case 'evidence.expiring': {
         const data = event.data;
         const people = await this.internalPeople(manager, event.tenantId, data.internalOwnerUserId ?? null);

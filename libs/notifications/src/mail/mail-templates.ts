@@ -22,6 +22,7 @@ export const TEMPLATE_NAMES = [
   'evidence_expiring',
   'finding_created',
   'webhook_endpoint_disabled',
+  'assessment_due_date_changed',
 ] as const;
 
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
@@ -158,6 +159,18 @@ Remediation is due by {{date remediationDueAt}}.{{/if}}
 
 ${PORTAL_TEXT}`,
     html: `<p>Hello {{recipientName}},</p><p><strong>{{tenantName}}</strong> raised a <strong>{{severity}}</strong> finding against claim {{claimId}} in the assessment of {{supplierName}}:</p><p><strong>{{title}}</strong></p>{{#if remediationDueAt}}<p>Remediation is due by {{date remediationDueAt}}.</p>{{/if}}${PORTAL_HTML}`,
+  },
+  assessment_due_date_changed: {
+    subject: `[{{tenantName}}] New due date {{date dueAt}}: assessment for ${ASSESSMENT}`,
+    text: `Hello {{recipientName}},
+
+{{tenantName}} moved the due date of the Software Security Code of Practice assessment for ${ASSESSMENT} from {{date previousDueAt}} to {{date dueAt}}.{{#if reason}}
+
+Their reason:
+{{reason}}{{/if}}
+
+${PORTAL_TEXT}`,
+    html: `<p>Hello {{recipientName}},</p><p><strong>{{tenantName}}</strong> moved the due date of the Software Security Code of Practice assessment for ${ASSESSMENT} from {{date previousDueAt}} to <strong>{{date dueAt}}</strong>.</p>{{#if reason}}<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px;white-space:pre-wrap">{{reason}}</blockquote>{{/if}}${PORTAL_HTML}`,
   },
   webhook_endpoint_disabled: {
     subject: `[{{tenantName}}] Webhook endpoint disabled after repeated failures`,

@@ -1,3 +1,4 @@
+import { machineNow } from '@assay/shared/clock';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -93,7 +94,7 @@ export class MailTransport implements OnApplicationShutdown {
     });
     if (this.mailDir) {
       await mkdir(this.mailDir, { recursive: true });
-      await writeFile(join(this.mailDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.id}.eml`), info.message as Buffer);
+      await writeFile(join(this.mailDir, `${new Date(machineNow()).toISOString().replace(/[:.]/g, '-')}-${mail.id}.eml`), info.message as Buffer);
     }
     return { messageId };
   }

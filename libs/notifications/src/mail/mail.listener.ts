@@ -9,7 +9,15 @@ export class MailListener {
   constructor(private readonly emails: EventEmailsService) {}
 
   @OnEvent({
-    types: ['invitation.created', 'assessment.sent', 'assessment.returned', 'assessment.completed', 'evidence.expiring', 'finding.created'],
+    types: [
+      'invitation.created',
+      'assessment.sent',
+      'assessment.returned',
+      'assessment.completed',
+      'evidence.expiring',
+      'finding.created',
+      'assessment.due_date_changed',
+    ],
     name: 'notifications.mail',
   })
   onEvent(event: DomainEvent): Promise<void> {

@@ -1,3 +1,4 @@
+import { clock, machineNow } from '@assay/shared/clock';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { JobName, type AssessmentRecipient, type ReminderPolicy, type ReminderSentEventData } from '@assay/shared/contracts';
 import { TenantDatabase, newId, writeOutboxEvents } from '@assay/shared/database';
@@ -67,7 +68,7 @@ export class ReminderDispatcher {
   /** The tick: one dispatch job per tenant with a reminder due (one per tenant and tick slot). */
   async fanOut(): Promise<{ tenants: number }> {
     const tenants = await this.database.runAsSystem((manager) => this.schedules.tenantsWithDue(manager, TENANTS_PER_TICK));
-    const slot = Math.floor(Date.now() / this.config.schedulerTickMs);
+    const slot = Math.floor(machineNow() / this.config.schedulerTickMs);
     await this.producer.enqueueMany(
       JobName.RemindersDispatch,
       tenants.map((tenantId) => ({ payload: { tenantId }, options: { jobId: `reminders-dispatch_${tenantId}_${slot}` } })),
@@ -84,12 +85,12 @@ export class ReminderDispatcher {
       total.emails += outcome.emails;
       if (outcome.planned < BATCH) return total;
     }
-    await this.producer.enqueue(JobName.RemindersDispatch, { tenantId }, { jobId: `reminders-dispatch_${tenantId}_more_${Date.now()}` });
+    await this.producer.enqueue(JobName.RemindersDispatch, { tenantId }, { jobId: `reminders-dispatch_${tenantId}_more_${machineNow()}` });
     return total;
   }
 
   /** One batch; `planned < limit` means nothing more is due right now. */
-  async dispatchBatch(tenantId: string, limit: number, now: () => Date = () => new Date()): Promise<DispatchOutcome> {
+  async dispatchBatch(tenantId: string, limit: number, now: () => Date = () => clock.now()): Promise<DispatchOutcome> {
     const { outcome, emailIds } = await this.database.run(async (manager) => {
       const due = await this.schedules.lockDue(manager, tenantId, limit);
       if (due.length === 0) return { outcome: { planned: 0, reminders: 0, emails: 0 }, emailIds: [] as string[] };

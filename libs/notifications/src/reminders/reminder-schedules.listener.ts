@@ -5,20 +5,23 @@ import { ReminderSchedulesService } from './reminder-schedules.service';
 
 const OPENING = new Set(['assessment.sent', 'assessment.returned']);
 
-/** Starts reminders when an assessment goes to the supplier (or back to them), stops them when it comes back. */
+/** Starts reminders when an assessment goes to the supplier (or back to them), re-plans them when its due date moves, stops them when it comes back. */
 @Injectable()
 export class ReminderSchedulesListener {
   constructor(private readonly schedules: ReminderSchedulesService) {}
 
   @OnEvent({
-    types: ['assessment.sent', 'assessment.returned', 'assessment.submitted', 'assessment.completed', 'assessment.cancelled'],
+    types: ['assessment.sent', 'assessment.returned', 'assessment.submitted', 'assessment.completed', 'assessment.cancelled', 'assessment.due_date_changed'],
     name: 'notifications.reminder-schedules',
   })
   async onAssessmentEvent(
-    event: DomainEvent<'assessment.sent' | 'assessment.returned' | 'assessment.submitted' | 'assessment.completed' | 'assessment.cancelled'>,
+    event: DomainEvent<
+      'assessment.sent' | 'assessment.returned' | 'assessment.submitted' | 'assessment.completed' | 'assessment.cancelled' | 'assessment.due_date_changed'
+    >,
   ): Promise<void> {
     const data = event.data;
-    if (OPENING.has(event.type)) await this.schedules.open(event.tenantId, data, event.timestamp);
+    if (event.type === 'assessment.due_date_changed') await this.schedules.moveDue(event.tenantId, event.data, event.timestamp);
+    else if (OPENING.has(event.type)) await this.schedules.open(event.tenantId, data, event.timestamp);
     else await this.schedules.close(event.tenantId, data, event.timestamp);
   }
 }

@@ -98,7 +98,7 @@ export class ReminderSchedulesRepository {
     await manager.query(
       `insert into notifications.reminder_schedules (tenant_id, id, supplier_id, supplier_name, product_name, due_at, opened_at, recipients,
          senior_responsible_owner, internal_owner_user_id, assessment_status, open, next_reminder_at, event_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, case when $12 then now() end, $7)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, case when $12 then app.now() end, $7)
        on conflict (tenant_id, id) do update set
          supplier_id = excluded.supplier_id, supplier_name = excluded.supplier_name, product_name = excluded.product_name, due_at = excluded.due_at,
          opened_at = case when excluded.open then excluded.opened_at else notifications.reminder_schedules.opened_at end,
@@ -106,7 +106,7 @@ export class ReminderSchedulesRepository {
          senior_responsible_owner = coalesce(excluded.senior_responsible_owner, notifications.reminder_schedules.senior_responsible_owner),
          internal_owner_user_id = coalesce(excluded.internal_owner_user_id, notifications.reminder_schedules.internal_owner_user_id),
          assessment_status = excluded.assessment_status, open = excluded.open, next_reminder_at = excluded.next_reminder_at,
-         event_at = excluded.event_at, updated_at = now()
+         event_at = excluded.event_at, updated_at = app.now()
        where notifications.reminder_schedules.event_at <= excluded.event_at`,
       [
         tenantId,
@@ -125,15 +125,33 @@ export class ReminderSchedulesRepository {
     );
   }
 
+  /**
+   * The due date moved (no row: the assessment was never sent, and its `assessment.sent` will carry the
+   * date). An open schedule restarts from the move: `opened_at` becomes the move's time, so steps of the
+   * new date before it are passed over, and the steps sent count per due date (see `RemindersRepository.sentSteps`).
+   */
+  async moveDue(manager: EntityManager, tenantId: string, data: AssessmentEventData, eventAt: string): Promise<void> {
+    await manager.query(
+      `update notifications.reminder_schedules set due_at = $3,
+         opened_at = case when open then $4::timestamptz else opened_at end,
+         next_reminder_at = case when open then app.now() else next_reminder_at end,
+         event_at = $4, updated_at = app.now()
+       where tenant_id = $1 and id = $2 and event_at <= $4::timestamptz`,
+      [tenantId, data.assessmentId, data.dueAt, eventAt],
+    );
+  }
+
   /** The reminder policy changed: every open schedule is planned again at the next tick. */
   async replanAll(manager: EntityManager, tenantId: string): Promise<void> {
-    await manager.query(`update notifications.reminder_schedules set next_reminder_at = now(), updated_at = now() where tenant_id = $1 and open`, [tenantId]);
+    await manager.query(`update notifications.reminder_schedules set next_reminder_at = app.now(), updated_at = app.now() where tenant_id = $1 and open`, [
+      tenantId,
+    ]);
   }
 
   /** Tenants (system role) with an open schedule whose next reminder is due. */
   async tenantsWithDue(manager: EntityManager, limit: number): Promise<string[]> {
     const rows: { tenant_id: string }[] = await manager.query(
-      `select tenant_id from notifications.reminder_schedules where open and next_reminder_at <= now() group by tenant_id limit $1`,
+      `select tenant_id from notifications.reminder_schedules where open and next_reminder_at <= app.now() group by tenant_id limit $1`,
       [limit],
     );
     return rows.map((row) => row.tenant_id);
@@ -144,7 +162,7 @@ export class ReminderSchedulesRepository {
     const rows: ScheduleRow[] = await manager.query(
       `select id, supplier_name, product_name, due_at, opened_at, recipients, senior_responsible_owner, internal_owner_user_id
          from notifications.reminder_schedules
-        where tenant_id = $1 and open and next_reminder_at <= now()
+        where tenant_id = $1 and open and next_reminder_at <= app.now()
         order by next_reminder_at
         limit $2
         for update skip locked`,
@@ -156,7 +174,7 @@ export class ReminderSchedulesRepository {
   async setNext(manager: EntityManager, tenantId: string, next: { assessmentId: string; at: Date | null }[]): Promise<void> {
     if (next.length === 0) return;
     await manager.query(
-      `update notifications.reminder_schedules s set next_reminder_at = n.at, updated_at = now()
+      `update notifications.reminder_schedules s set next_reminder_at = n.at, updated_at = app.now()
          from jsonb_to_recordset($2::jsonb) as n(id uuid, at timestamptz)
         where s.tenant_id = $1 and s.id = n.id`,
       [tenantId, JSON.stringify(next.map((item) => ({ id: item.assessmentId, at: item.at?.toISOString() ?? null })))],

@@ -88,8 +88,11 @@ export class RemindersRepository {
   async sentSteps(manager: EntityManager, tenantId: string, assessmentIds: string[]): Promise<Map<string, Set<string>>> {
     const sent = new Map<string, Set<string>>(assessmentIds.map((id) => [id, new Set<string>()]));
     if (assessmentIds.length === 0) return sent;
+    // A step counts as sent for the assessment's current due date only: after a move, the new date's steps are sent again.
     const rows: { assessment_id: string; step: string }[] = await manager.query(
-      `select assessment_id, step from notifications.reminders where tenant_id = $1 and assessment_id = any($2::uuid[])`,
+      `select r.assessment_id, r.step from notifications.reminders r
+         join notifications.reminder_schedules s on s.tenant_id = r.tenant_id and s.id = r.assessment_id and s.due_at = r.due_at
+        where r.tenant_id = $1 and r.assessment_id = any($2::uuid[])`,
       [tenantId, assessmentIds],
     );
     for (const row of rows) sent.get(row.assessment_id)?.add(row.step);
@@ -103,7 +106,7 @@ export class RemindersRepository {
       `insert into notifications.reminders (tenant_id, id, assessment_id, step, kind, recipients, due_at, step_at)
        select $1, r.id, r.assessment_id, r.step, r.kind, r.recipients, r.due_at, r.step_at
          from jsonb_to_recordset($2::jsonb) as r(id uuid, assessment_id uuid, step text, kind text, recipients jsonb, due_at timestamptz, step_at timestamptz)
-       on conflict (tenant_id, assessment_id, step) do nothing
+       on conflict (tenant_id, assessment_id, step, due_at) do nothing
        returning id`,
       [
         tenantId,

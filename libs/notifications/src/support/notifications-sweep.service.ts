@@ -1,3 +1,4 @@
+import { machineNow } from '@assay/shared/clock';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { JobName } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
@@ -30,7 +31,7 @@ export class NotificationsSweepService {
       emails: await this.emails.stranded(manager, this.config.notifications.emailRetryBaseMs, this.config.recoveryAfterMs, LIMIT),
       deliveries: await this.deliveries.stranded(manager, this.config.recoveryAfterMs * 2, LIMIT),
     }));
-    const slot = Math.floor(Date.now() / this.config.schedulerTickMs);
+    const slot = Math.floor(machineNow() / this.config.schedulerTickMs);
     await this.producer.enqueueMany(
       JobName.EmailSend,
       emails.map((row) => ({ payload: { tenantId: row.tenantId, emailIds: [row.id] }, options: { jobId: `email_${row.id}_sweep_${slot}`, attempts: 5 } })),

@@ -109,7 +109,7 @@ export class WebhookDeliveriesRepository {
     if (endpointIds.length === 0) return [];
     await manager.query(
       `insert into notifications.webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, body, status, next_attempt_at)
-       select $1, e.id, e.endpoint_id, $3, $4, $5, 'pending', now() from jsonb_to_recordset($2::jsonb) as e(id uuid, endpoint_id uuid)
+       select $1, e.id, e.endpoint_id, $3, $4, $5, 'pending', app.now() from jsonb_to_recordset($2::jsonb) as e(id uuid, endpoint_id uuid)
        on conflict (tenant_id, endpoint_id, event_id) where redelivery_of is null do nothing`,
       [tenantId, JSON.stringify(endpointIds.map((endpointId) => ({ id: newId(), endpoint_id: endpointId }))), event.id, event.type, body],
     );
@@ -130,7 +130,7 @@ export class WebhookDeliveriesRepository {
     const id = newId();
     await manager.query(
       `insert into notifications.webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, body, status, next_attempt_at, redelivery_of)
-       values ($1, $2, $3, $4, $5, $6, 'pending', now(), $7)`,
+       values ($1, $2, $3, $4, $5, $6, 'pending', app.now(), $7)`,
       [tenantId, id, delivery.endpointId, delivery.eventId, delivery.eventType, delivery.body, delivery.redeliveryOf ?? null],
     );
     return (await this.find(manager, tenantId, id)) as WebhookDelivery;
@@ -197,8 +197,8 @@ export class WebhookDeliveriesRepository {
    */
   async claimAttempt(manager: EntityManager, tenantId: string, id: string, attempt: number, leaseMs: number): Promise<boolean> {
     const [, count]: [unknown, number] = await manager.query(
-      `update notifications.webhook_deliveries set attempt_lease_until = now() + make_interval(secs => $4::float8 / 1000)
-        where tenant_id = $1 and id = $2 and status = 'pending' and attempts < $3 and (attempt_lease_until is null or attempt_lease_until < now())`,
+      `update notifications.webhook_deliveries set attempt_lease_until = app.now() + make_interval(secs => $4::float8 / 1000)
+        where tenant_id = $1 and id = $2 and status = 'pending' and attempts < $3 and (attempt_lease_until is null or attempt_lease_until < app.now())`,
       [tenantId, id, attempt, leaseMs],
     );
     return count > 0;
@@ -212,7 +212,7 @@ export class WebhookDeliveriesRepository {
     const status: DeliveryStatus = outcome.succeeded ? 'succeeded' : outcome.nextAttemptAt ? 'pending' : 'failed';
     const [, count]: [unknown, number] = await manager.query(
       `update notifications.webhook_deliveries set attempts = $3, status = $4, next_attempt_at = $5, last_attempt_at = $6, last_status_code = $7, last_error = $8,
-         attempt_lease_until = null, completed_at = case when $4 = 'pending' then null else now() end
+         attempt_lease_until = null, completed_at = case when $4 = 'pending' then null else app.now() end
        where tenant_id = $1 and id = $2 and attempts < $3 and status = 'pending'`,
       [tenantId, id, outcome.attempt, status, outcome.nextAttemptAt, outcome.startedAt, outcome.statusCode, outcome.error],
     );
@@ -238,7 +238,7 @@ export class WebhookDeliveriesRepository {
 
   async cancel(manager: EntityManager, tenantId: string, id: string, reason: string): Promise<void> {
     await manager.query(
-      `update notifications.webhook_deliveries set status = 'cancelled', last_error = $3, next_attempt_at = null, completed_at = now()
+      `update notifications.webhook_deliveries set status = 'cancelled', last_error = $3, next_attempt_at = null, completed_at = app.now()
         where tenant_id = $1 and id = $2 and status = 'pending'`,
       [tenantId, id, reason],
     );
@@ -247,7 +247,7 @@ export class WebhookDeliveriesRepository {
   /** An endpoint was disabled: what it still had waiting will not be attempted. */
   async cancelPendingForEndpoint(manager: EntityManager, tenantId: string, endpointId: string, reason: string): Promise<void> {
     await manager.query(
-      `update notifications.webhook_deliveries set status = 'cancelled', last_error = $3, next_attempt_at = null, completed_at = now()
+      `update notifications.webhook_deliveries set status = 'cancelled', last_error = $3, next_attempt_at = null, completed_at = app.now()
         where tenant_id = $1 and endpoint_id = $2 and status = 'pending'`,
       [tenantId, endpointId, reason],
     );
@@ -257,8 +257,8 @@ export class WebhookDeliveriesRepository {
   async stranded(manager: EntityManager, overdueMs: number, limit: number): Promise<{ tenantId: string; id: string; attempts: number }[]> {
     const rows: { tenant_id: string; id: string; attempts: number }[] = await manager.query(
       `select tenant_id, id, attempts from notifications.webhook_deliveries
-        where status = 'pending' and next_attempt_at < now() - make_interval(secs => $2::float8 / 1000)
-          and (attempt_lease_until is null or attempt_lease_until < now())
+        where status = 'pending' and next_attempt_at < app.now() - make_interval(secs => $2::float8 / 1000)
+          and (attempt_lease_until is null or attempt_lease_until < app.now())
         order by next_attempt_at limit $1`,
       [limit, overdueMs],
     );

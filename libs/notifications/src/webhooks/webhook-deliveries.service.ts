@@ -1,3 +1,4 @@
+import { clock, machineNow } from '@assay/shared/clock';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { DomainEvent, WebhookDeliverPayload } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
@@ -83,10 +84,11 @@ export class WebhookDeliveriesService {
     const leaseMs = notifications.webhookTimeoutMs + ATTEMPT_LEASE_MARGIN_MS;
     const claimed = await this.database.run((manager) => this.deliveries.claimAttempt(manager, tenantId, deliveryId, attempt, leaseMs), tenantId);
     if (!claimed) return { outcome: 'attempt-in-progress' };
-    const startedAt = new Date();
+    // Transport time: receivers check the signed webhook-timestamp against their own clock.
+    const startedAt = new Date(machineNow());
     const result = await this.attempt(delivery, secrets, tenantId, startedAt);
     const retryIn = result.succeeded || attempt >= notifications.webhookMaxAttempts ? null : webhookRetryDelayMs(attempt, notifications.webhookRetryBaseMs);
-    const outcome: AttemptOutcome = { ...result, attempt, startedAt, nextAttemptAt: retryIn === null ? null : new Date(Date.now() + retryIn) };
+    const outcome: AttemptOutcome = { ...result, attempt, startedAt, nextAttemptAt: retryIn === null ? null : new Date(clock.nowMs() + retryIn) };
     const { recorded, disabledEmailIds } = await this.database.run(async (manager) => {
       const recorded = await this.deliveries.recordAttempt(manager, tenantId, deliveryId, outcome);
       if (!recorded) return { recorded, disabledEmailIds: [] as string[] };
@@ -95,7 +97,7 @@ export class WebhookDeliveriesService {
         return { recorded, disabledEmailIds: [] as string[] };
       }
       const failingSince = await this.endpoints.markFailing(manager, tenantId, delivery.endpointId);
-      if (failingSince && Date.now() - failingSince.getTime() >= notifications.webhookDisableAfterMs) {
+      if (failingSince && clock.nowMs() - failingSince.getTime() >= notifications.webhookDisableAfterMs) {
         return { recorded, disabledEmailIds: await this.disableEndpoint(manager, tenantId, delivery.endpointId, delivery.url, failingSince) };
       }
       return { recorded, disabledEmailIds: [] as string[] };
@@ -115,7 +117,7 @@ export class WebhookDeliveriesService {
     let signing: string[];
     try {
       signing = [this.cipher.decrypt(secrets.current, tenantId, delivery.endpointId)];
-      if (secrets.previous && secrets.previousExpiresAt && secrets.previousExpiresAt > new Date()) {
+      if (secrets.previous && secrets.previousExpiresAt && secrets.previousExpiresAt > clock.now()) {
         signing.push(this.cipher.decrypt(secrets.previous, tenantId, delivery.endpointId));
       }
     } catch {
@@ -146,7 +148,7 @@ export class WebhookDeliveriesService {
         succeeded,
       };
     } catch (error) {
-      return { statusCode: null, responseSnippet: null, error: describeFailure(error), durationMs: Date.now() - startedAt.getTime(), succeeded: false };
+      return { statusCode: null, responseSnippet: null, error: describeFailure(error), durationMs: machineNow() - startedAt.getTime(), succeeded: false };
     }
   }
 

@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
@@ -50,7 +51,7 @@ export function toEndpoint(row: EndpointRow): WebhookEndpoint {
     disabledAt: iso(row.disabled_at),
     failingSince: iso(row.failing_since),
     previousSecretExpiresAt:
-      row.previous_secret_expires_at && row.previous_secret_expires_at > new Date() ? row.previous_secret_expires_at.toISOString() : null,
+      row.previous_secret_expires_at && row.previous_secret_expires_at > clock.now() ? row.previous_secret_expires_at.toISOString() : null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -111,9 +112,9 @@ export class WebhookEndpointsRepository {
          events = coalesce($6, events),
          enabled = coalesce($7, enabled),
          disabled_reason = case when $7 is true then null else disabled_reason end,
-         disabled_at = case when $7 is true then null when $7 is false and enabled then now() else disabled_at end,
+         disabled_at = case when $7 is true then null when $7 is false and enabled then app.now() else disabled_at end,
          failing_since = case when $7 is true then null else failing_since end,
-         updated_at = now()
+         updated_at = app.now()
        where tenant_id = $1 and id = $2 returning *`,
       [tenantId, id, changes.url ?? null, changes.description !== undefined, changes.description ?? null, changes.events ?? null, changes.enabled ?? null],
     );
@@ -135,7 +136,7 @@ export class WebhookEndpointsRepository {
     previousExpiresAt: Date,
   ): Promise<WebhookEndpoint | null> {
     const [rows]: [EndpointRow[]] = await manager.query(
-      `update notifications.webhook_endpoints set secret_ciphertext = $3, previous_secret_ciphertext = $4, previous_secret_expires_at = $5, updated_at = now()
+      `update notifications.webhook_endpoints set secret_ciphertext = $3, previous_secret_ciphertext = $4, previous_secret_expires_at = $5, updated_at = app.now()
         where tenant_id = $1 and id = $2 returning *`,
       [tenantId, id, secretCiphertext, previousCiphertext, previousExpiresAt],
     );
@@ -155,7 +156,7 @@ export class WebhookEndpointsRepository {
   /** After a failed attempt: starts the failure clock; returns when the endpoint has been failing since. */
   async markFailing(manager: EntityManager, tenantId: string, id: string): Promise<Date | null> {
     const [rows]: [{ failing_since: Date }[]] = await manager.query(
-      `update notifications.webhook_endpoints set failing_since = coalesce(failing_since, now()) where tenant_id = $1 and id = $2 returning failing_since`,
+      `update notifications.webhook_endpoints set failing_since = coalesce(failing_since, app.now()) where tenant_id = $1 and id = $2 returning failing_since`,
       [tenantId, id],
     );
     return rows[0]?.failing_since ?? null;
@@ -171,7 +172,7 @@ export class WebhookEndpointsRepository {
   /** Disables an endpoint that is still enabled; returns whether this call did it. */
   async disable(manager: EntityManager, tenantId: string, id: string, reason: string): Promise<boolean> {
     const [, count]: [unknown, number] = await manager.query(
-      `update notifications.webhook_endpoints set enabled = false, disabled_reason = $3, disabled_at = now(), updated_at = now() where tenant_id = $1 and id = $2 and enabled`,
+      `update notifications.webhook_endpoints set enabled = false, disabled_reason = $3, disabled_at = app.now(), updated_at = app.now() where tenant_id = $1 and id = $2 and enabled`,
       [tenantId, id, reason],
     );
     return count > 0;

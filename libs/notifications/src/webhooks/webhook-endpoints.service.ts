@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import type { JsonObject } from '@assay/shared/contracts';
 import { TenantDatabase, newId, recordAuditEvent } from '@assay/shared/database';
@@ -93,7 +94,7 @@ export class WebhookEndpointsService {
     const secret = generateWebhookSecret();
     const endpoint = await this.withEndpoint(tenantId, id, async (manager) => {
       const secrets = await this.endpoints.secrets(manager, tenantId, id);
-      const expiresAt = new Date(Date.now() + this.config.notifications.webhookSecretGraceMs);
+      const expiresAt = new Date(clock.nowMs() + this.config.notifications.webhookSecretGraceMs);
       const rotated = (await this.endpoints.rotate(
         manager,
         tenantId,
@@ -115,7 +116,7 @@ export class WebhookEndpointsService {
       const event = {
         id: newId(),
         type: 'webhook.test',
-        timestamp: new Date().toISOString(),
+        timestamp: clock.now().toISOString(),
         tenantId,
         data: { endpointId: id, message: 'A test event from Assay.' },
       };

@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { MFA_ENROLMENT_SCOPE, ROLES, Role } from '@assay/shared/contracts';
 import { KeyObject, createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
@@ -42,7 +43,7 @@ export class AccessTokenSigner {
   }
 
   async sign(claims: AccessTokenClaims): Promise<{ token: string; expiresAt: Date }> {
-    const issuedAt = Math.floor(Date.now() / 1000);
+    const issuedAt = Math.floor(clock.nowMs() / 1000);
     const token = await new SignJWT({
       tid: claims.tenantId,
       role: claims.role,
@@ -75,14 +76,15 @@ export class AccessTokenVerifier {
    * a client's next request with the same token costs a lookup, not a signature check. Revocation is
    * not cached: the caller still checks the session on every request.
    */
-  private readonly verified = new LRUCache<string, AccessTokenClaims>({ max: 10_000 });
+  private readonly verified = new LRUCache<string, { claims: AccessTokenClaims; expiresAtMs: number }>({ max: 10_000 });
 
   async verify(token: string): Promise<AccessTokenClaims> {
+    // Expiry is business time (a stack whose clock moves expires cached tokens too); the cache's own ttl is only a bound.
     const known = this.verified.get(token);
-    if (known) return known;
+    if (known && known.expiresAtMs > clock.nowMs()) return known.claims;
     const { claims, expiresAtMs } = await this.check(token);
-    const liveMs = expiresAtMs - Date.now();
-    if (liveMs > 0) this.verified.set(token, claims, { ttl: liveMs });
+    const liveMs = expiresAtMs - clock.nowMs();
+    if (liveMs > 0) this.verified.set(token, { claims, expiresAtMs }, { ttl: liveMs });
     return claims;
   }
 
@@ -96,6 +98,8 @@ export class AccessTokenVerifier {
         requiredClaims: ['exp', 'iat', 'sub', 'jti'],
         maxTokenAge: `${ACCESS_TOKEN_LIFETIME_SECONDS + 5}s`,
         clockTolerance: 5,
+        // Access tokens live in business time (they are signed with it), so a stack whose clock moved still accepts them.
+        currentDate: clock.now(),
       });
       if (protectedHeader.crit) throw new InvalidAccessTokenError('unsupported critical header');
       const { sub, tid, role, sid, amr, scope } = payload as Record<string, unknown>;

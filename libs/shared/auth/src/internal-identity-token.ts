@@ -1,3 +1,4 @@
+import { machineNow } from '@assay/shared/clock';
 import { Identity, PRINCIPAL_KINDS, ROLES, ServiceName } from '@assay/shared/contracts';
 import { KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
@@ -110,7 +111,8 @@ export class IdentityTokenVerifier {
     const known = this.verified.get(token);
     if (known) return { ...known, requestId };
     const { identity, expiresAtMs } = await this.check(token);
-    const liveMs = expiresAtMs - Date.now();
+    // Transport tokens between processes live in machine time.
+    const liveMs = expiresAtMs - machineNow();
     if (liveMs > 0) this.verified.set(token, identity, { ttl: liveMs });
     return { ...identity, requestId };
   }

@@ -179,6 +179,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('lets a test stack move business time (CLOCK_CONTROL) but never a production process', () => {
+    expect(loadConfig('worker', base).clockControl).toBe(false);
+    expect(loadConfig('worker', { ...base, NODE_ENV: 'test', CLOCK_CONTROL: 'true' }).clockControl).toBe(true);
+    expect(() => loadConfig('worker', { ...base, NODE_ENV: 'production', CLOCK_CONTROL: 'true' })).toThrow(
+      /CLOCK_CONTROL=true .* refused when NODE_ENV=production/,
+    );
+    expect(loadConfig('worker', { ...base, NODE_ENV: 'production', CLOCK_CONTROL: 'false' }).clockControl).toBe(false);
+  });
+
   it('reads the published report signing keys as a list, current first, and refuses anything that is not PEM', () => {
     const gateway = { ...base, INTERNAL_TOKEN_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----x', ACCESS_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x' };
     const current = '-----BEGIN PUBLIC KEY-----\ncurrent\n-----END PUBLIC KEY-----\n';

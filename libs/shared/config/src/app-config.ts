@@ -113,6 +113,11 @@ export interface AppConfig {
    * accepted but never enqueued, is picked up again by the sweeps after this long.
    */
   recoveryAfterMs: number;
+  /**
+   * `CLOCK_CONTROL=true`: the process follows business-time moves a test makes on its Redis (see
+   * `ClockFollower`). Never in production.
+   */
+  clockControl: boolean;
 }
 
 export interface RateLimitConfig {
@@ -246,7 +251,9 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     outboxPollMs: read.integer('OUTBOX_POLL_MS', 250, { min: 10, max: 60_000 }),
     jobLockMs: read.integer('JOB_LOCK_MS', 60_000, { min: 1_000, max: 3_600_000 }),
     recoveryAfterMs: read.integer('RECOVERY_AFTER_MS', 300_000, { min: 1_000, max: 86_400_000 }),
+    clockControl: read.boolean('CLOCK_CONTROL', false),
   };
+  if (config.clockControl && nodeEnv === 'production') read.problem('CLOCK_CONTROL=true moves business time for tests and is refused when NODE_ENV=production');
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(config.database.appRole)) read.problem('DATABASE_APP_ROLE must be a plain lower-case identifier');
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(config.database.systemRole)) read.problem('DATABASE_SYSTEM_ROLE must be a plain lower-case identifier');
   if (!config.securityContact) config.securityContact = `mailto:security@${URL.canParse(config.publicUrl) ? new URL(config.publicUrl).hostname : 'localhost'}`;

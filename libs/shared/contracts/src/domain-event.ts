@@ -19,6 +19,9 @@ export const EVENT_TYPES = [
   'reminder.sent',
   'product.end_of_support_notice',
   'assessment.cancelled',
+  'assessment.due_date_changed',
+  'assessment.extension_requested',
+  'assessment.extension_decided',
 ] as const;
 
 export type PublicEventType = (typeof EVENT_TYPES)[number];

@@ -72,6 +72,22 @@ export interface AssessmentEventData {
   score?: number | null;
 }
 
+/** `assessment.due_date_changed`: the assessment (with its new `dueAt`) and the date it replaced. */
+export interface AssessmentDueDateChangedEventData extends AssessmentEventData {
+  previousDueAt: string;
+  reason: string | null;
+}
+
+/** `assessment.extension_requested`, `assessment.extension_decided`: the assessment and the supplier's request. */
+export interface ExtensionRequestEventData extends AssessmentEventData {
+  requestId: string;
+  requestedDueAt: string;
+  reason: string;
+  /** `pending`, `approved` or `rejected`. */
+  requestStatus: string;
+  comment?: string | null;
+}
+
 /** `evidence.expiring`, `evidence.expired`. */
 export interface EvidenceExpiryEventData {
   evidenceId: string;

@@ -11,6 +11,8 @@ import type {
   SupplierEventData,
   TenantEventData,
   EndOfSupportNoticeEventData,
+  AssessmentDueDateChangedEventData,
+  ExtensionRequestEventData,
 } from './event-data';
 
 /** The payload (`data`) of every event type: one type per event, checked by the schema of the same name. */
@@ -40,6 +42,9 @@ export interface EventPayloads {
   'member.updated': MemberEventData;
   'member.removed': MemberRemovedEventData;
   'invitation.created': InvitationEventData;
+  'assessment.due_date_changed': AssessmentDueDateChangedEventData;
+  'assessment.extension_requested': ExtensionRequestEventData;
+  'assessment.extension_decided': ExtensionRequestEventData;
 }
 
 /** The payload of one event type. */

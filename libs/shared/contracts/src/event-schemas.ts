@@ -94,6 +94,22 @@ const assessment = object(['assessmentId', 'supplierId', 'supplierName', 'status
   score: { type: ['number', 'null'] },
 });
 
+const withAssessment = (required: string[], properties: Record<string, unknown>): Schema => ({
+  ...assessment,
+  required: [...(assessment['required'] as string[]), ...required],
+  properties: { ...(assessment['properties'] as Record<string, unknown>), ...properties },
+});
+
+const dueDateChanged = withAssessment(['previousDueAt', 'reason'], { previousDueAt: instant, reason: optionalText(2000) });
+
+const extensionRequest = withAssessment(['requestId', 'requestedDueAt', 'reason', 'requestStatus'], {
+  requestId: uuid,
+  requestedDueAt: instant,
+  reason: text(2000),
+  requestStatus: { type: 'string', enum: ['pending', 'approved', 'rejected'] },
+  comment: optionalText(2000),
+});
+
 const checkResult = object(['key', 'claimIds', 'result', 'detail'], {
   key: text(200),
   claimIds: { type: 'array', items: text(20), maxItems: 100 },
@@ -183,6 +199,9 @@ export const EVENT_PAYLOAD_SCHEMAS: Readonly<Record<EventType, Schema>> = {
   'member.updated': member,
   'member.removed': memberRemoved,
   'invitation.created': invitation,
+  'assessment.due_date_changed': dueDateChanged,
+  'assessment.extension_requested': extensionRequest,
+  'assessment.extension_decided': extensionRequest,
 };
 
 /** The envelope schema: `{ id, type, timestamp, tenantId, data }` with a known type. */

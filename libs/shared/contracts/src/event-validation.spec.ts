@@ -97,6 +97,16 @@ const EXAMPLES: { [K in EventType]: EventPayloads[K] } = {
     acceptUrl: 'https://assay.example/invite?token=t',
     expiresAt: at,
   },
+  'assessment.due_date_changed': { ...assessment, previousDueAt: at, reason: 'Holiday season' },
+  'assessment.extension_requested': { ...assessment, requestId: id(10), requestedDueAt: at, reason: 'New SBOM tooling', requestStatus: 'pending' },
+  'assessment.extension_decided': {
+    ...assessment,
+    requestId: id(10),
+    requestedDueAt: at,
+    reason: 'New SBOM tooling',
+    requestStatus: 'approved',
+    comment: null,
+  },
 };
 
 describe('event contracts', () => {

@@ -42,6 +42,8 @@ export interface EvidenceIngestPayload extends TenantJobPayload {
 
 export type EvidenceExpiryDispatchPayload = TenantJobPayload;
 
+export type AssessmentsOverdueDispatchPayload = TenantJobPayload;
+
 export interface JobPayloads {
   [JobName.EventDispatch]: EventDispatchPayload;
   [JobName.EventDeliver]: EventDeliverPayload;
@@ -56,6 +58,8 @@ export interface JobPayloads {
   [JobName.EvidenceSweep]: SystemTickPayload;
   [JobName.EvidenceExpiryTick]: SystemTickPayload;
   [JobName.EvidenceExpiryDispatch]: EvidenceExpiryDispatchPayload;
+  [JobName.AssessmentsOverdueTick]: SystemTickPayload;
+  [JobName.AssessmentsOverdueDispatch]: AssessmentsOverdueDispatchPayload;
 }
 
 export type JobPayload<TName extends JobName> = JobPayloads[TName];

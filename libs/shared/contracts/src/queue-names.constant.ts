@@ -34,6 +34,10 @@ export enum JobName {
   EvidenceExpiryTick = 'evidence.expiry-tick',
   /** Emit `evidence.expiring` / `evidence.expired` (once each) for one tenant's evidence. */
   EvidenceExpiryDispatch = 'evidence.expiry-dispatch',
+  /** Scheduler tick: find tenants with an assessment past its due date and not yet announced; fan out one dispatch each. */
+  AssessmentsOverdueTick = 'assessments.overdue-tick',
+  /** Emit `assessment.overdue` (once per assessment and due date) for one tenant's lapsed assessments. */
+  AssessmentsOverdueDispatch = 'assessments.overdue-dispatch',
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -50,6 +54,8 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.EvidenceSweep]: QueueName.Scheduler,
   [JobName.EvidenceExpiryTick]: QueueName.Scheduler,
   [JobName.EvidenceExpiryDispatch]: QueueName.EvidenceIngestion,
+  [JobName.AssessmentsOverdueTick]: QueueName.Scheduler,
+  [JobName.AssessmentsOverdueDispatch]: QueueName.Scheduler,
 };
 
 export function jobsOfQueue(queue: QueueName): JobName[] {

@@ -8,6 +8,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ClsModule } from 'nestjs-cls';
 import type { DataSource } from 'typeorm';
 import { MalformedJsonInterceptor } from './deferred-json';
+import { processClockModule } from './clock-follower.module';
 import { createLoggingModule } from './logging.module';
 import { OperationsModule, READINESS_CHECKS, ReadinessCheck, createMetricsRegistry } from './operations.module';
 import { ProblemDetailsFilter } from './problem-details.filter';
@@ -32,6 +33,7 @@ export class ServiceCoreModule {
         ConfigModule.forProcess(options.service, options.config),
         ClsModule.forRoot({ global: true, middleware: { mount: true, generateId: false } }),
         createLoggingModule(options.config),
+        processClockModule(options.config),
         DatabaseModule.forRoot(options.database),
         QueueModule,
         OutboxRelayModule.forSchema(options.service),

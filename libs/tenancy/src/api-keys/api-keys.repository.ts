@@ -50,7 +50,7 @@ export class ApiKeysRepository {
   async revoke(manager: EntityManager, tenantId: string, id: string): Promise<ApiKeyRow | null> {
     const [row] = await updateReturning<ApiKeyRow>(
       manager,
-      `update tenancy.api_keys set revoked_at = coalesce(revoked_at, now()) where tenant_id = $1 and id = $2 returning *`,
+      `update tenancy.api_keys set revoked_at = coalesce(revoked_at, app.now()) where tenant_id = $1 and id = $2 returning *`,
       [tenantId, id],
     );
     return row ?? null;
@@ -66,6 +66,6 @@ export class ApiKeysRepository {
   }
 
   async stampUse(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(`update tenancy.api_keys set last_used_at = now() where id = $1`, [id]);
+    await manager.query(`update tenancy.api_keys set last_used_at = app.now() where id = $1`, [id]);
   }
 }

@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { credentialHash, generateApiKey, hashesEqual, parseApiKey } from '@assay/shared/auth';
 import { API_KEY_SCOPES, ApiKeyScope, TenantIdentity, isApiKeyScope } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
@@ -38,7 +39,7 @@ const view = (row: ApiKeyRow): ApiKeyView => ({
   expiresAt: row.expires_at?.toISOString() ?? null,
   revokedAt: row.revoked_at?.toISOString() ?? null,
   lastUsedAt: row.last_used_at?.toISOString() ?? null,
-  status: row.revoked_at ? 'revoked' : row.expires_at && row.expires_at <= new Date() ? 'expired' : 'active',
+  status: row.revoked_at ? 'revoked' : row.expires_at && row.expires_at <= clock.now() ? 'expired' : 'active',
 });
 
 /** API keys: shown once, stored as SHA-256, scoped, expiring, revocable with effect on the next request. */
@@ -60,7 +61,7 @@ export class ApiKeysService {
     let expiresAt: Date | null = null;
     if (input.expiresAt !== undefined) {
       expiresAt = new Date(input.expiresAt);
-      if (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now() || expiresAt.getTime() > Date.now() + MAX_LIFETIME_MS) {
+      if (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= clock.nowMs() || expiresAt.getTime() > clock.nowMs() + MAX_LIFETIME_MS) {
         throw new ProblemException(400, 'expiresAt must be a future date at most two years ahead', {
           errors: [{ field: 'expiresAt', message: 'out of range' }],
         });
@@ -123,8 +124,8 @@ export class ApiKeysService {
     return this.database.runAsSystem(async (m) => {
       const row = await this.keys.findCredential(m, parsed.keyId);
       if (!row || !hashesEqual(row.key_hash, credentialHash(key))) return null;
-      if (row.revoked_at || (row.expires_at && row.expires_at <= new Date())) return null;
-      if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
+      if (row.revoked_at || (row.expires_at && row.expires_at <= clock.now())) return null;
+      if (!row.last_used_at || clock.nowMs() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
         await this.keys.stampUse(m, row.id);
       }
       return { tenantId: row.tenant_id, keyId: row.id, scopes: row.scopes };

@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { credentialHash } from '@assay/shared/auth';
 import { Identity, MemberEventData, Role, TenantEventData, TenantSettings, DEFAULT_TENANT_SETTINGS, withDefaultSettings } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
@@ -161,7 +162,7 @@ export class AuthService {
         });
         return { kind: 'reused' as const, revoked };
       }
-      if (row.expires_at < new Date() || row.session_expires_at < new Date()) return { kind: 'invalid' as const };
+      if (row.expires_at < clock.now() || row.session_expires_at < clock.now()) return { kind: 'invalid' as const };
       const role = await this.memberships.roleOf(m, tenantId, row.user_id);
       if (!role) {
         const revoked = await this.sessionRecords.revoke(m, tenantId, { sessionId: row.session_id }, 'membership_ended');

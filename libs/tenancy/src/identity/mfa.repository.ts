@@ -9,15 +9,15 @@ export type ConsumableFactor = { totpStep: number } | { recoveryCodeHash: string
 @Injectable()
 export class MfaRepository {
   async setSecret(manager: EntityManager, userId: string, sealedSecret: string): Promise<void> {
-    await manager.query(`update tenancy.users set totp_secret = $2, totp_last_step = null, updated_at = now() where id = $1`, [userId, sealedSecret]);
+    await manager.query(`update tenancy.users set totp_secret = $2, totp_last_step = null, updated_at = app.now() where id = $1`, [userId, sealedSecret]);
   }
 
   async enable(manager: EntityManager, userId: string, step: number): Promise<void> {
-    await manager.query(`update tenancy.users set totp_enabled_at = now(), totp_last_step = $2, updated_at = now() where id = $1`, [userId, step]);
+    await manager.query(`update tenancy.users set totp_enabled_at = app.now(), totp_last_step = $2, updated_at = app.now() where id = $1`, [userId, step]);
   }
 
   async disable(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`update tenancy.users set totp_secret = null, totp_enabled_at = null, totp_last_step = null, updated_at = now() where id = $1`, [
+    await manager.query(`update tenancy.users set totp_secret = null, totp_enabled_at = null, totp_last_step = null, updated_at = app.now() where id = $1`, [
       userId,
     ]);
     await manager.query(`delete from tenancy.recovery_codes where user_id = $1`, [userId]);
@@ -38,7 +38,7 @@ export class MfaRepository {
     }
     const used: unknown[] = await updateReturning(
       manager,
-      `update tenancy.recovery_codes set used_at = now() where user_id = $1 and code_hash = $2 and used_at is null returning id`,
+      `update tenancy.recovery_codes set used_at = app.now() where user_id = $1 and code_hash = $2 and used_at is null returning id`,
       [userId, factor.recoveryCodeHash],
     );
     return used.length === 1;

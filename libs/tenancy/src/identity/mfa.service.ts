@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { SecretBox, credentialHash } from '@assay/shared/auth';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { ConflictProblem, ProblemException } from '@assay/shared/http';
@@ -95,7 +96,7 @@ export class MfaService {
 
   private matchingStep(user: Pick<MfaUserRow, 'id' | 'email'>, sealedSecret: string, code: string): number | null {
     if (!/^\d{6}$/.test(code)) return null;
-    const now = Date.now();
+    const now = clock.nowMs();
     const delta = this.totp(user, sealedSecret).validate({ token: code, timestamp: now, window: 1 });
     return delta === null ? null : Math.floor(now / 1000 / PERIOD_SECONDS) + delta;
   }

@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { AccessTokenSigner, REVOKED_SESSION_TTL_SECONDS, credentialHash, generateTenantToken, parseTenantToken, revokedSessionKey } from '@assay/shared/auth';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { PRIVILEGED_ROLES, Role, TenantSettings, withDefaultSettings } from '@assay/shared/contracts';
@@ -74,7 +75,7 @@ export class SessionStore {
       id: newId(),
       userId: input.userId,
       mfa: input.mfa,
-      expiresAt: new Date(Date.now() + SESSION_MAX_DAYS * DAY_MS),
+      expiresAt: new Date(clock.nowMs() + SESSION_MAX_DAYS * DAY_MS),
       userAgent: input.client.userAgent?.slice(0, 512) ?? null,
       ip: input.client.ip.slice(0, 64),
     };
@@ -105,7 +106,7 @@ export class SessionStore {
   /** The next refresh token of a session's family. */
   nextRefreshToken(tenantId: string, sessionId: string): NewRefreshToken & { token: string } {
     const token = generateTenantToken(REFRESH_TOKEN_PREFIX, tenantId);
-    return { token, tenantId, id: newId(), sessionId, tokenHash: credentialHash(token), expiresAt: new Date(Date.now() + REFRESH_TOKEN_DAYS * DAY_MS) };
+    return { token, tenantId, id: newId(), sessionId, tokenHash: credentialHash(token), expiresAt: new Date(clock.nowMs() + REFRESH_TOKEN_DAYS * DAY_MS) };
   }
 
   tenantOf(refreshToken: string): string | null {

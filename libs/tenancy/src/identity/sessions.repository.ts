@@ -82,8 +82,8 @@ export class SessionsRepository {
 
   /** Spends a refresh token and notes when its session was last refreshed. */
   async spend(manager: EntityManager, tenantId: string, refreshTokenId: string, sessionId: string): Promise<void> {
-    await manager.query(`update tenancy.refresh_tokens set spent_at = now() where tenant_id = $1 and id = $2`, [tenantId, refreshTokenId]);
-    await manager.query(`update tenancy.sessions set last_refreshed_at = now() where tenant_id = $1 and id = $2`, [tenantId, sessionId]);
+    await manager.query(`update tenancy.refresh_tokens set spent_at = app.now() where tenant_id = $1 and id = $2`, [tenantId, refreshTokenId]);
+    await manager.query(`update tenancy.sessions set last_refreshed_at = app.now() where tenant_id = $1 and id = $2`, [tenantId, sessionId]);
   }
 
   /** The session now holds a second factor (unless it has been revoked). */
@@ -95,7 +95,7 @@ export class SessionsRepository {
   async revoke(manager: EntityManager, tenantId: string, where: { sessionId?: string; userId?: string }, reason: string): Promise<string[]> {
     const rows = await updateReturning<{ id: string }>(
       manager,
-      `update tenancy.sessions set revoked_at = now(), revoke_reason = $4
+      `update tenancy.sessions set revoked_at = app.now(), revoke_reason = $4
         where tenant_id = $1 and revoked_at is null and (($2::uuid is not null and id = $2) or ($3::uuid is not null and user_id = $3))
         returning id`,
       [tenantId, where.sessionId ?? null, where.userId ?? null, reason],

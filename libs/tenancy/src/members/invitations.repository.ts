@@ -19,7 +19,7 @@ export class InvitationsRepository {
   /** Withdraws any pending invitation to this address (a new one replaces it). */
   async revokePending(manager: EntityManager, tenantId: string, normalisedEmail: string): Promise<void> {
     await manager.query(
-      `update tenancy.invitations set revoked_at = now() where tenant_id = $1 and lower(email) = $2 and accepted_at is null and revoked_at is null`,
+      `update tenancy.invitations set revoked_at = app.now() where tenant_id = $1 and lower(email) = $2 and accepted_at is null and revoked_at is null`,
       [tenantId, normalisedEmail],
     );
   }
@@ -44,7 +44,7 @@ export class InvitationsRepository {
   async revoke(manager: EntityManager, tenantId: string, id: string): Promise<boolean> {
     const rows = await updateReturning<InvitationRow>(
       manager,
-      `update tenancy.invitations set revoked_at = coalesce(revoked_at, now()) where tenant_id = $1 and id = $2 and accepted_at is null returning *`,
+      `update tenancy.invitations set revoked_at = coalesce(revoked_at, app.now()) where tenant_id = $1 and id = $2 and accepted_at is null returning *`,
       [tenantId, id],
     );
     return rows.length > 0;
@@ -53,7 +53,7 @@ export class InvitationsRepository {
   /** The pending (unaccepted, unrevoked, unexpired) invitation with this token hash. */
   async findPending(manager: EntityManager, tenantId: string, tokenHash: string): Promise<InvitationRow | null> {
     const [row]: InvitationRow[] = await manager.query(
-      `select * from tenancy.invitations where tenant_id = $1 and token_hash = $2 and accepted_at is null and revoked_at is null and expires_at > now()`,
+      `select * from tenancy.invitations where tenant_id = $1 and token_hash = $2 and accepted_at is null and revoked_at is null and expires_at > app.now()`,
       [tenantId, tokenHash],
     );
     return row ?? null;
@@ -63,7 +63,7 @@ export class InvitationsRepository {
   async claim(manager: EntityManager, tenantId: string, id: string, userId: string): Promise<boolean> {
     const claimed = await updateReturning<InvitationRow>(
       manager,
-      `update tenancy.invitations set accepted_at = now(), accepted_by = $3 where tenant_id = $1 and id = $2 and accepted_at is null and revoked_at is null and expires_at > now() returning *`,
+      `update tenancy.invitations set accepted_at = app.now(), accepted_by = $3 where tenant_id = $1 and id = $2 and accepted_at is null and revoked_at is null and expires_at > app.now() returning *`,
       [tenantId, id, userId],
     );
     return claimed.length > 0;

@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { CredentialLinkSealer, credentialHash, generateTenantToken, parseTenantToken } from '@assay/shared/auth';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { InvitationEventData, MemberEventData, Role, TenantIdentity, hasPermissions } from '@assay/shared/contracts';
@@ -33,7 +34,7 @@ const invitationView = (row: InvitationRow): InvitationView => ({
   role: row.role,
   createdAt: row.created_at.toISOString(),
   expiresAt: row.expires_at.toISOString(),
-  status: row.accepted_at ? 'accepted' : row.revoked_at ? 'revoked' : row.expires_at < new Date() ? 'expired' : 'pending',
+  status: row.accepted_at ? 'accepted' : row.revoked_at ? 'revoked' : row.expires_at < clock.now() ? 'expired' : 'pending',
 });
 
 /** Invitations to join the caller's organisation, and their acceptance (which starts the new member's first session). */
@@ -66,7 +67,7 @@ export class InvitationsService {
       const inviterName = identity.kind === 'user' && identity.principalId ? await this.users.name(m, identity.principalId) : null;
       const token = generateTenantToken(INVITATION_PREFIX, tenantId);
       const id = newId();
-      const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
+      const expiresAt = new Date(clock.nowMs() + INVITATION_DAYS * 86_400_000);
       // A new invitation to the same address replaces any pending one.
       await this.invitations.revokePending(m, tenantId, email);
       const row = await this.invitations.insert(m, {

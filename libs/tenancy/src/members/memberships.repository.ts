@@ -82,7 +82,7 @@ export class MembershipsRepository {
   }
 
   async setRole(manager: EntityManager, tenantId: string, userId: string, role: Role): Promise<void> {
-    await manager.query(`update tenancy.memberships set role = $3, updated_at = now() where tenant_id = $1 and user_id = $2`, [tenantId, userId, role]);
+    await manager.query(`update tenancy.memberships set role = $3, updated_at = app.now() where tenant_id = $1 and user_id = $2`, [tenantId, userId, role]);
   }
 
   async remove(manager: EntityManager, tenantId: string, userId: string): Promise<void> {

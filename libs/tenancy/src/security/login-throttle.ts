@@ -1,3 +1,4 @@
+import { machineNow } from '@assay/shared/clock';
 import { createHash } from 'node:crypto';
 import { ProblemException } from '@assay/shared/http';
 import { QueueRegistry } from '@assay/shared/queue';
@@ -29,7 +30,7 @@ export class LoginThrottle {
     const keys = [this.key('account', email), this.key('address', address)];
     const [account, byAddress] = await redis.mget(...keys.map((key) => `${key}:until`));
     const until = Math.max(Number(account ?? 0), Number(byAddress ?? 0));
-    const wait = Math.ceil((until - Date.now()) / 1000);
+    const wait = Math.ceil((until - machineNow()) / 1000);
     if (wait > 0) {
       throw new ProblemException(429, 'Too many failed sign-in attempts; wait before trying again', {}, { 'retry-after': String(wait) });
     }
@@ -47,7 +48,7 @@ export class LoginThrottle {
       const over = failures - FREE_FAILURES[dimension];
       if (over > 0) {
         const backoff = Math.min(MAX_BACKOFF_SECONDS, 2 ** (over - 1));
-        await redis.set(`${key}:until`, String(Date.now() + backoff * 1000), 'EX', backoff + 1);
+        await redis.set(`${key}:until`, String(machineNow() + backoff * 1000), 'EX', backoff + 1);
       }
     }
   }

@@ -1,3 +1,4 @@
+import { machineNow } from '@assay/shared/clock';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { ServiceUnavailableProblem } from '@assay/shared/http';
@@ -30,7 +31,7 @@ export class PasswordHasher {
   }
 
   async verify(storedHash: string | null, password: string): Promise<boolean> {
-    this.decoy ??= this.hash(`decoy-${Math.random()}-${Date.now()}`);
+    this.decoy ??= this.hash(`decoy-${Math.random()}-${machineNow()}`);
     const target = storedHash ?? (await this.decoy);
     const ok = await this.limited(() => verify(target, password).catch(() => false));
     return ok && storedHash !== null;

@@ -32,7 +32,7 @@ export class TenantsRepository {
   async update(manager: EntityManager, tenantId: string, name: string, settings: TenantSettings): Promise<TenantRow> {
     const [updated] = await updateReturning<TenantRow>(
       manager,
-      `update tenancy.tenants set name = $2, settings = $3, updated_at = now() where tenant_id = $1 and id = $1 returning *`,
+      `update tenancy.tenants set name = $2, settings = $3, updated_at = app.now() where tenant_id = $1 and id = $1 returning *`,
       [tenantId, name, JSON.stringify(settings)],
     );
     return updated as TenantRow;

@@ -1,0 +1,85 @@
+import { waitFor } from '@assay/shared/testing';
+import type { ChildProcess } from 'node:child_process';
+import { Client } from 'pg';
+import { FaultStack, sleep, startFaultStack } from './fault-stack';
+
+const KILLS = Number(process.env['FAULT_KILLS'] ?? 10);
+const LAPSES_PER_ROUND = 15;
+
+/**
+ * kill -9 of the worker while it announces lapsed assessments (`assessment.overdue`): each round lets
+ * a batch of sent assessments lapse, starts the worker and kills it at a random moment. Afterwards one
+ * worker finishes: every lapse announced, none twice (the notice and its event commit together).
+ */
+describe('the worker killed with SIGKILL while announcing overdue assessments', () => {
+  let faults: FaultStack;
+  let owner: Client;
+
+  beforeAll(async () => {
+    faults = await startFaultStack();
+    owner = new Client({ connectionString: faults.env['DATABASE_MIGRATION_URL'] });
+    owner.on('error', () => undefined);
+    await owner.connect();
+  }, 300_000);
+
+  afterAll(async () => {
+    await owner?.end();
+    await faults?.stop();
+  });
+
+  const count = async (sql: string, params: unknown[] = []): Promise<number> => Number((await owner.query(sql, params)).rows[0]?.count ?? 0);
+
+  it(`announces every lapse exactly once over ${KILLS} kills`, async () => {
+    const { accessToken: token, tenantId } = await faults.signup();
+    expect((await faults.api('/api/v1/webhook-endpoints', { token, json: { url: faults.receiver.url, events: ['assessment.overdue'] } })).status).toBe(201);
+    const supplier = await faults.api('/api/v1/suppliers', { token, json: { name: 'Late Supplies', tier: 'high', role: 'reseller' } });
+    expect(supplier.status).toBe(201);
+    const contact = await faults.api(`/api/v1/suppliers/${supplier.body.id}/contacts`, { token, json: { name: 'Lee Late', email: 'lee@late.example' } });
+    expect(contact.status).toBe(201);
+    const ids: string[] = [];
+    for (let n = 0; n < KILLS * LAPSES_PER_ROUND; n++) {
+      const created = await faults.api('/api/v1/assessments', {
+        token,
+        json: { supplierId: supplier.body.id, dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+      });
+      expect(created.status).toBe(201);
+      expect((await faults.api(`/api/v1/assessments/${created.body.id}/send`, { token, json: {} })).status).toBe(200);
+      ids.push(created.body.id);
+    }
+
+    const started = Date.now();
+    for (let round = 0; round < KILLS; round++) {
+      // A batch lapses behind the API's back (a day ago), as if the clock had passed its due date.
+      const batch = ids.slice(round * LAPSES_PER_ROUND, (round + 1) * LAPSES_PER_ROUND);
+      await owner.query(`update assessments.assessments set due_at = now() - interval '1 day' where id = any($1::uuid[])`, [batch]);
+      const worker = round === 0 ? (faults.stack.supervisor.get('worker') as ChildProcess) : faults.startProcess('worker');
+      await waitFor(async () => faults.output('worker').some((line) => line.includes('consuming')), 'the worker to start', 120_000);
+      await sleep(Math.floor(Math.random() * 1_500));
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.kill('SIGKILL');
+      await exited;
+    }
+    process.stdout.write(`${KILLS} kills in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+
+    faults.startProcess('worker');
+    await waitFor(
+      async () => (await count(`select count(*) from assessments.overdue_notices where tenant_id = $1`, [tenantId])) === ids.length,
+      'every lapse announced',
+      180_000,
+    );
+    const events = await owner.query(
+      `select payload->'data'->>'assessmentId' as id, count(*)::int as count from assessments.outbox where type = 'assessment.overdue' and tenant_id = $1 group by 1`,
+      [tenantId],
+    );
+    expect(events.rows).toHaveLength(ids.length);
+    expect(events.rows.every((row) => row.count === 1)).toBe(true);
+    // At the receiver: every event, repeats (at-least-once delivery) only with the same id.
+    await waitFor(
+      async () => new Set(faults.receiver.received.filter((hook) => hook.type === 'assessment.overdue').map((hook) => hook.eventId)).size === ids.length,
+      'every assessment.overdue at the webhook receiver',
+      180_000,
+    );
+    const announced = new Set(faults.receiver.received.filter((hook) => hook.type === 'assessment.overdue').map((hook) => hook.data.assessmentId as string));
+    expect(announced.size).toBe(ids.length);
+  });
+});

@@ -1,0 +1,83 @@
+import { SinkMessage, mailSubject, mailText, waitFor } from '@assay/shared/testing';
+import { useTimeTravelStack } from './time-travel-stack';
+
+/*
+ * Business time moved by the test, on a stack of its own: an assessment sent, a reminder step reached
+ * by moving the clock (its email's link opens at that moment), the due date moved, the clock moved
+ * past it, and exactly one `assessment.overdue` for the lapse.
+ */
+
+const DAY = 86_400_000;
+const stack = useTimeTravelStack();
+
+/** The portal token in an email's link. */
+function portalToken(message: SinkMessage): string {
+  const url = /https?:\/\/\S+?\/portal\?token=[^\s"<>]+/.exec(mailText(message.raw))?.[0];
+  if (!url) throw new Error(`no portal link in "${mailSubject(message.raw)}"`);
+  return new URL(url).searchParams.get('token') as string;
+}
+
+describe('an assessment over months of business time', () => {
+  it('reminds with a link that opens, follows a moved due date, and announces the lapse once', async () => {
+    const tt = stack();
+    const owner = await tt.account();
+    const call = async (method: string, path: string, json?: unknown) => {
+      const answer = await tt.api(path, { method, token: owner.accessToken, ...(json === undefined ? {} : { json }) });
+      if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      return answer.body;
+    };
+    await call('POST', '/api/v1/webhook-endpoints', { url: tt.receiver.url, events: ['assessment.overdue', 'reminder.sent', 'assessment.due_date_changed'] });
+    const supplier = await call('POST', '/api/v1/suppliers', { name: 'Clockwork Components', tier: 'high', role: 'developer_distributor' });
+    const email = `sam-${Math.random().toString(36).slice(2, 8)}@clockwork.test`;
+    await call('POST', `/api/v1/suppliers/${supplier.id}/contacts`, { name: 'Sam Signer', email, isSeniorResponsibleOwner: true });
+    const start = await tt.now();
+    const assessment = await call('POST', '/api/v1/assessments', { supplierId: supplier.id, dueAt: new Date(start.getTime() + 40 * DAY).toISOString() });
+    await call('POST', `/api/v1/assessments/${assessment.id}/send`, {});
+    const mailTo = (predicate: (subject: string) => boolean, what: string) =>
+      waitFor(async () => tt.mail().find((message) => message.to.includes(email) && predicate(mailSubject(message.raw))), what);
+    const opens = async (message: SinkMessage) => (await tt.api('/api/v1/portal/assessment', { token: portalToken(message) })).status;
+    const sent = await mailTo((subject) => subject.includes('Software Security Code of Practice assessment for'), 'the sending email');
+    const reminded = (step: string) => tt.receiver.received.filter((hook) => hook.type === 'reminder.sent' && hook.data.step === step);
+
+    // 27 days on, 13 before the due date: the 14-day reminder goes out, and its link (and the first email's) opens now.
+    await tt.advance(27 * DAY);
+    await owner.signIn();
+    const reminder = await mailTo((subject) => /Reminder: .* due in 13 days/.test(subject), 'the 14-day reminder');
+    expect(await opens(reminder)).toBe(200);
+    expect(await opens(sent)).toBe(200);
+    await waitFor(async () => reminded('before_14').length === 1, 'reminder.sent before_14');
+
+    // The due date moves 30 days ahead of now; every link lasts until 30 days past it.
+    const dueAt = new Date((await tt.now()).getTime() + 30 * DAY);
+    await call('PATCH', `/api/v1/assessments/${assessment.id}`, { dueAt: dueAt.toISOString(), reason: 'Audit season' });
+    const links = (await call('GET', `/api/v1/assessments/${assessment.id}/portal-links`)).data as { expiresAt: string }[];
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect(new Date(link.expiresAt).getTime()).toBeGreaterThanOrEqual(dueAt.getTime() + 30 * DAY);
+    const moved = await mailTo((subject) => subject.includes('New due date'), 'the due-date email');
+    expect(await opens(moved)).toBe(200);
+
+    // The new date's 14-day step falls after the move: it is sent again when it comes.
+    await tt.advance(17 * DAY);
+    await owner.signIn();
+    await waitFor(async () => reminded('before_14').length === 2, 'the 14-day reminder of the moved date');
+    expect(await opens(reminder)).toBe(200);
+
+    // A day past the new due date: one assessment.overdue; a week later the first overdue reminder, whose link opens.
+    await tt.advance(14 * DAY);
+    await owner.signIn();
+    await waitFor(async () => tt.receiver.received.some((hook) => hook.type === 'assessment.overdue'), 'assessment.overdue');
+    await waitFor(async () => reminded('due').length === 1, 'reminder.sent due');
+    await tt.advance(7 * DAY);
+    const overdueReminder = await mailTo((subject) => /^\[.*\] Overdue by/.test(subject), 'the first overdue reminder');
+    expect(await opens(overdueReminder)).toBe(200);
+    await waitFor(async () => reminded('overdue_1').length === 1, 'reminder.sent overdue_1');
+
+    const overdue = tt.receiver.received.filter((hook) => hook.type === 'assessment.overdue');
+    expect(overdue.map((hook) => hook.data)).toEqual([
+      expect.objectContaining({ assessmentId: assessment.id, supplierId: supplier.id, dueAt: dueAt.toISOString() }),
+    ]);
+    // Steps passed over while the clock jumped (7 and 1 days before) are never sent late; none is sent twice for one date.
+    const steps = tt.receiver.received.filter((hook) => hook.type === 'reminder.sent' && hook.data.kind === 'reminder').map((hook) => hook.data.step as string);
+    expect(steps.sort()).toEqual(['before_14', 'before_14', 'due', 'overdue_1']);
+  });
+});
