@@ -13,6 +13,7 @@ import { WebhookAttemptLease1764201600000 } from './1764201600000-webhook-attemp
 import { AssessmentsMembers1764979200000 } from './1764979200000-assessments-members';
 import { EvidenceComponentNameKey1764979200100 } from './1764979200100-evidence-component-name-key';
 import { BusinessClock1765065600000 } from './1765065600000-business-clock';
+import { AssessmentCycles1765152000300 } from './1765152000300-assessment-cycles';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AssessmentsMembers1764979200000,
   EvidenceComponentNameKey1764979200100,
   BusinessClock1765065600000,
+  AssessmentCycles1765152000300,
 ];

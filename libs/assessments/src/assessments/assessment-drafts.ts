@@ -1,3 +1,4 @@
+import type { AssessmentOpenedBy } from '@assay/shared/contracts';
 import { newId } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -27,7 +28,7 @@ export class AssessmentDrafts {
     m: EntityManager,
     supplier: SupplierRow,
     framework: FrameworkDocument,
-    options: { productId: string | null; dueAt: Date; createdBy: string | null; cycleDueAt?: Date },
+    options: { productId: string | null; dueAt: Date; createdBy: string | null; cycleDueAt?: Date; openedBy: AssessmentOpenedBy },
   ): Promise<AssessmentRow | null> {
     const tenantId = supplier.tenant_id;
     const id = newId();
@@ -43,6 +44,7 @@ export class AssessmentDrafts {
       dueAt: options.dueAt,
       createdBy: options.createdBy,
       cycleDueAt: options.cycleDueAt ?? null,
+      openedBy: options.openedBy,
     });
     if (!row) return null;
     await audit(m, tenantId, {
@@ -55,6 +57,7 @@ export class AssessmentDrafts {
         framework: `${framework.key}@${framework.version}`,
         dueAt: options.dueAt.toISOString(),
         claimCount: claimIds.length,
+        openedBy: options.openedBy,
       },
     });
     await emit(m, tenantId, 'assessment.created', await this.reads.eventData(m, row));

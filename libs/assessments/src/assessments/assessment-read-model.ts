@@ -114,6 +114,7 @@ export class AssessmentReadModel {
       framework: row.framework_key,
       seniorResponsibleOwner: sro ? recipientOf(sro) : null,
       internalOwnerUserId: supplier.owner_user_id,
+      openedBy: row.opened_by,
       ...extra,
     };
   }

@@ -1,4 +1,4 @@
-import { AssessmentRecipient } from '@assay/shared/contracts';
+import { AssessmentOpenedBy, AssessmentRecipient } from '@assay/shared/contracts';
 import type { FrameworkDocument } from '../catalogue/catalogue-document';
 import type { ClaimCheck, Disagreement } from '../checks/check-results';
 import type { FindingView } from '../findings/finding-view';
@@ -47,6 +47,10 @@ export interface AssessmentSummary {
   sentAt: string | null;
   submittedAt: string | null;
   closedAt: string | null;
+  /** Who opened it: a user, the reassessment schedule, or a reassessment trigger. */
+  openedBy: AssessmentOpenedBy;
+  /** The completed assessment whose answers it carried forward, if any. */
+  previousAssessmentId: string | null;
 }
 
 export interface AttestationView {
@@ -87,6 +91,8 @@ export const summaryView = (row: AssessmentRow): AssessmentSummary => ({
   sentAt: row.sent_at?.toISOString() ?? null,
   submittedAt: row.submitted_at?.toISOString() ?? null,
   closedAt: row.closed_at?.toISOString() ?? null,
+  openedBy: row.opened_by,
+  previousAssessmentId: row.previous_assessment_id,
 });
 
 export const responseView = (row: ResponseRow): ClaimResponseView => ({

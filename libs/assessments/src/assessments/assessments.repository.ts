@@ -1,3 +1,4 @@
+import type { AssessmentOpenedBy } from '@assay/shared/contracts';
 import { updateReturning } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -22,6 +23,9 @@ export interface AssessmentRow {
   return_message: string | null;
   conclusion: string | null;
   score: AssessmentScore | null;
+  opened_by: AssessmentOpenedBy;
+  /** The completed assessment whose answers this one carried forward. */
+  previous_assessment_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -54,6 +58,7 @@ export interface NewAssessment {
   dueAt: Date;
   createdBy: string | null;
   cycleDueAt: Date | null;
+  openedBy: AssessmentOpenedBy;
 }
 
 export interface AssessmentFilter {
@@ -68,8 +73,8 @@ export class AssessmentsRepository {
   /** Inserts a draft; null when `cycleDueAt` is given and that cycle already has its assessment. */
   async insertDraft(m: EntityManager, draft: NewAssessment): Promise<AssessmentRow | null> {
     const [row]: AssessmentRow[] = await m.query(
-      `insert into assessments.assessments (tenant_id, id, supplier_id, product_id, framework_key, framework_version, claim_ids, status, due_at, created_by, cycle_due_at)
-       values ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10)
+      `insert into assessments.assessments (tenant_id, id, supplier_id, product_id, framework_key, framework_version, claim_ids, status, due_at, created_by, cycle_due_at, opened_by)
+       values ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11)
        on conflict (tenant_id, supplier_id, cycle_due_at) where cycle_due_at is not null do nothing returning *`,
       [
         draft.tenantId,
@@ -82,6 +87,7 @@ export class AssessmentsRepository {
         draft.dueAt,
         draft.createdBy,
         draft.cycleDueAt,
+        draft.openedBy,
       ],
     );
     return row ?? null;

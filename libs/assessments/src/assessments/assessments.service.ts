@@ -51,6 +51,7 @@ export class AssessmentsService {
         productId: input.productId ?? null,
         dueAt,
         createdBy: identity.kind === 'user' ? identity.principalId : null,
+        openedBy: 'user',
       });
       return this.reads.detail(m, created as AssessmentRow);
     }, tenantId);

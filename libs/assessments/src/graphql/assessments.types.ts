@@ -181,6 +181,12 @@ export class Assessment {
   @Field(() => String, { nullable: true }) sentAt!: string | null;
   @Field(() => String, { nullable: true }) submittedAt!: string | null;
   @Field(() => String, { nullable: true }) closedAt!: string | null;
+  @Field({
+    description: 'user, schedule, trigger:evidence_expired, trigger:evidence_failed, trigger:end_of_support or trigger:finding_overdue',
+  })
+  openedBy!: string;
+  @Field(() => ID, { nullable: true, description: 'The completed assessment whose answers this one carried forward' })
+  previousAssessmentId!: string | null;
 }
 
 export const SupplierConnection = connectionType(Supplier);

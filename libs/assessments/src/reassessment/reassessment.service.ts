@@ -63,10 +63,16 @@ export class ReassessmentService {
       const ids: string[] = [];
       for (const supplier of due) {
         const dueAt = supplier.next_assessment_due_at as Date;
-        const row = await this.drafts.open(m, supplier, framework, { productId: supplier.last_product_id, dueAt, createdBy: null, cycleDueAt: dueAt });
+        const row = await this.drafts.open(m, supplier, framework, {
+          productId: supplier.last_product_id,
+          dueAt,
+          createdBy: null,
+          cycleDueAt: dueAt,
+          openedBy: 'schedule',
+        });
         if (!row) continue;
         ids.push(row.id);
-        await emit(m, tenantId, 'reassessment.due', await this.reads.eventData(m, row, {}));
+        await emit(m, tenantId, 'reassessment.due', await this.reads.eventData(m, row, { reason: row.opened_by }));
       }
       return { opened: ids, autoSend: settings.autoSendReassessments };
     }, tenantId);

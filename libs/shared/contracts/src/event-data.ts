@@ -48,6 +48,17 @@ export interface AssessmentRecipient {
   portalUrl?: string;
 }
 
+/** Who opened an assessment: a user, the reassessment schedule, or a reassessment trigger. */
+export const ASSESSMENT_OPENERS = [
+  'user',
+  'schedule',
+  'trigger:evidence_expired',
+  'trigger:evidence_failed',
+  'trigger:end_of_support',
+  'trigger:finding_overdue',
+] as const;
+export type AssessmentOpenedBy = (typeof ASSESSMENT_OPENERS)[number];
+
 /**
  * `assessment.sent`, `assessment.submitted`, `assessment.returned`, `assessment.completed`,
  * `assessment.cancelled`, `assessment.overdue`: enough for reminders and emails without a call back.
@@ -70,6 +81,10 @@ export interface AssessmentEventData {
   /** `assessment.returned`: the reviewer's message; `assessment.completed`: the conclusion. */
   message?: string | null;
   score?: number | null;
+  /** Who opened the assessment. */
+  openedBy?: AssessmentOpenedBy;
+  /** `reassessment.due`: why the cycle opened (the assessment's `openedBy`). */
+  reason?: AssessmentOpenedBy;
 }
 
 /** `evidence.expiring`, `evidence.expired`. */

@@ -1,4 +1,5 @@
 import { EVENT_TYPES, INTERNAL_EVENT_TYPES, type EventType } from './domain-event';
+import { ASSESSMENT_OPENERS } from './event-data';
 import { ROLES } from './identity';
 
 /*
@@ -92,6 +93,8 @@ const assessment = object(['assessmentId', 'supplierId', 'supplierName', 'status
   internalOwnerUserId: nullable(uuid),
   message: optionalText(5000),
   score: { type: ['number', 'null'] },
+  openedBy: { type: 'string', enum: [...ASSESSMENT_OPENERS] },
+  reason: { type: 'string', enum: [...ASSESSMENT_OPENERS] },
 });
 
 const checkResult = object(['key', 'claimIds', 'result', 'detail'], {
