@@ -1,6 +1,6 @@
-import { gateway, bearer, ownerDataSource } from '@assay/shared/testing';
+import { bearer, gateway, linkToken, ownerDataSource } from '@assay/shared/testing';
 import type { DataSource } from 'typeorm';
-import { createSupplier, inDays, organisation } from './assessments-test-kit';
+import { ATTESTATION, Organisation, answerAndSubmit, createSupplier, inDays, organisation, portal, sentAssessment, waitFor } from './assessments-test-kit';
 
 let owner: DataSource;
 
@@ -30,5 +30,125 @@ describe('assessment cycles', () => {
       created.body.id,
     ]);
     expect(event.payload.data.openedBy).toBe('user');
+  });
+});
+
+/** Sends an assessment and returns the first recipient's portal token, read from `assessment.sent`. */
+async function sendAndLink(org: Organisation, assessmentId: string): Promise<string> {
+  const sent = await org.call('POST', `/api/v1/assessments/${assessmentId}/send`, {});
+  expect(sent.status).toBe(200);
+  const [event] = await owner.query(`select payload from assessments.outbox where type = 'assessment.sent' and payload->'data'->>'assessmentId' = $1`, [
+    assessmentId,
+  ]);
+  return linkToken(event.payload.tenantId, event.payload.data.recipients[0].portalUrl);
+}
+
+type Claim = {
+  id: string;
+  principleId: string;
+  response: { answer: string; justification: string | null; carriedForward: boolean } | null;
+  changedSincePrevious: boolean | null;
+};
+
+describe('carry-forward', () => {
+  it('prefills from the latest completed cycle, needs every carried answer confirmed or changed, and shows what changed', async () => {
+    const org = await organisation();
+    const first = await sentAssessment(owner, org, 'reseller');
+    await answerAndSubmit(first, (_claimId, index) => (index === 0 ? 'not_met' : 'met'));
+    expect((await org.call('POST', `/api/v1/assessments/${first.assessment.id}/complete`, {})).status).toBe(200);
+
+    const fresh = await org.call('POST', '/api/v1/assessments', { supplierId: first.supplier.id, dueAt: inDays(40), carryForward: false });
+    expect(fresh.body).toMatchObject({ previousAssessmentId: null, answeredCount: 0 });
+    expect(fresh.body.claims.every((claim: Claim) => claim.response === null && claim.changedSincePrevious === null)).toBe(true);
+    expect((await org.call('POST', `/api/v1/assessments/${fresh.body.id}/cancel`, {})).status).toBe(200);
+    expect((await org.call('POST', '/api/v1/assessments', { supplierId: first.supplier.id, dueAt: inDays(40), carryForward: 'yes' })).status).toBe(400);
+
+    const created = await org.call('POST', '/api/v1/assessments', { supplierId: first.supplier.id, dueAt: inDays(40) });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ previousAssessmentId: first.assessment.id, openedBy: 'user', answeredCount: first.claimIds.length });
+    const claims = created.body.claims as Claim[];
+    expect(claims.every((claim) => claim.response?.carriedForward === true && claim.changedSincePrevious === false)).toBe(true);
+    expect(claims[0]!.response).toMatchObject({ answer: 'not_met', justification: 'Explained' });
+
+    const token = await sendAndLink(org, created.body.id);
+    const supplier = portal(token);
+    const view = await supplier.get();
+    expect((view.body.claims as Claim[]).every((claim) => claim.response?.carriedForward === true)).toBe(true);
+    const refused = await supplier.submit({ attestation: ATTESTATION });
+    expect(refused.status).toBe(409);
+    expect(refused.body.unconfirmedClaimIds).toEqual(first.claimIds);
+
+    const [same, changed] = claims as [Claim, Claim];
+    const confirmed = await supplier.answer(same.id, { answer: 'not_met', justification: 'Explained' });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ status: 'in_progress', response: { answer: 'not_met', carriedForward: false } });
+    expect((await supplier.answer(changed.id, { answer: 'partially_met' })).status).toBe(200);
+
+    const principleIds = [...new Set(claims.map((claim) => claim.principleId))];
+    const bulk = await gateway(`/api/v1/portal/assessment/principles/${changed.principleId}/confirm`, { method: 'POST', headers: bearer(token) });
+    expect(bulk.status).toBe(200);
+    const expected = claims.filter((claim) => claim.principleId === changed.principleId && claim.id !== same.id && claim.id !== changed.id).map((c) => c.id);
+    expect(bulk.body).toEqual({ principleId: changed.principleId, status: 'in_progress', confirmedClaimIds: expected });
+    for (const [principleId, status] of [
+      ['9.9', 404],
+      ['abc', 404],
+    ] as const) {
+      expect((await gateway(`/api/v1/portal/assessment/principles/${principleId}/confirm`, { method: 'POST', headers: bearer(token) })).status).toBe(status);
+    }
+    for (const principleId of principleIds) {
+      const result = await gateway(`/api/v1/portal/assessment/principles/${principleId}/confirm`, { method: 'POST', headers: bearer(token) });
+      expect(result.status).toBe(200);
+    }
+    const after = (await supplier.get()).body.claims as Claim[];
+    expect(after.some((claim) => claim.response?.carriedForward)).toBe(false);
+    expect((await supplier.submit({ attestation: ATTESTATION })).status).toBe(200);
+
+    const onlyChanged = await org.call('GET', `/api/v1/assessments/${created.body.id}?changedOnly=true`);
+    expect(onlyChanged.body.claims.map((claim: Claim) => claim.id)).toEqual([changed.id]);
+    expect((await org.call('GET', `/api/v1/assessments/${created.body.id}?changedOnly=maybe`)).status).toBe(400);
+    const graph = await gateway('/graphql', {
+      method: 'POST',
+      headers: bearer(org.accessToken),
+      json: {
+        query:
+          'query($id: ID!) { assessment(id: $id) { previousAssessmentId claims(changedOnly: true) { id changedSincePrevious response { answer carriedForward } } } }',
+        variables: { id: created.body.id },
+      },
+    });
+    expect(graph.body.data.assessment).toEqual({
+      previousAssessmentId: first.assessment.id,
+      claims: [{ id: changed.id, changedSincePrevious: true, response: { answer: 'partially_met', carriedForward: false } }],
+    });
+
+    const report = await org.call('GET', `/api/v1/assessments/${created.body.id}/report`);
+    expect(report.body.assessment).toMatchObject({ previousAssessmentId: first.assessment.id, openedBy: 'user' });
+    const reported = new Map((report.body.claims as { claimId: string; changedSincePrevious: boolean }[]).map((claim) => [claim.claimId, claim]));
+    expect(reported.get(changed.id)).toMatchObject({ changedSincePrevious: true, carriedForward: false });
+    expect(reported.get(same.id)).toMatchObject({ changedSincePrevious: false, carriedForward: false });
+    const csv = await org.call('GET', `/api/v1/assessments/${created.body.id}/report?format=csv`);
+    const lines = (csv.body as string).trim().split('\r\n');
+    expect(lines[0]!.endsWith(',previous_assessment_id,changed_since_previous,carried_forward')).toBe(true);
+    expect(lines.find((line) => line.includes(`,${changed.id},`))!.endsWith(`,${first.assessment.id},true,false`)).toBe(true);
+    expect(lines.find((line) => line.includes(`,${same.id},`))!.endsWith(`,${first.assessment.id},false,false`)).toBe(true);
+
+    // A new assessment of a product the supplier was never assessed on starts empty.
+    const product = await org.call('POST', `/api/v1/suppliers/${first.supplier.id}/products`, { name: 'Widget', deliveryModel: 'saas' });
+    const ofProduct = await org.call('POST', '/api/v1/assessments', { supplierId: first.supplier.id, productId: product.body.id, dueAt: inDays(40) });
+    expect(ofProduct.body).toMatchObject({ previousAssessmentId: null, answeredCount: 0 });
+  });
+
+  it('carries forward into the scheduled next cycle too', async () => {
+    const org = await organisation();
+    const first = await sentAssessment(owner, org, 'reseller');
+    await answerAndSubmit(first);
+    expect((await org.call('POST', `/api/v1/assessments/${first.assessment.id}/complete`, {})).status).toBe(200);
+    await owner.query(`update assessments.suppliers set next_assessment_due_at = now() + interval '5 days' where id = $1`, [first.supplier.id]);
+    const [opened] = await waitFor(async () => {
+      const rows = await owner.query(`select id from assessments.assessments where supplier_id = $1 and cycle_due_at is not null`, [first.supplier.id]);
+      return rows.length ? rows : null;
+    }, 'the scheduled reassessment');
+    const detail = await org.call('GET', `/api/v1/assessments/${opened.id}`);
+    expect(detail.body).toMatchObject({ openedBy: 'schedule', previousAssessmentId: first.assessment.id, answeredCount: first.claimIds.length });
+    expect(detail.body.claims.every((claim: Claim) => claim.response?.carriedForward === true)).toBe(true);
   });
 });

@@ -81,6 +81,7 @@ export class ClaimResponse {
   @Field(() => String, { nullable: true }) justification!: string | null;
   @Field(() => [ID]) evidenceIds!: string[];
   @Field() answeredAt!: string;
+  @Field({ description: 'Copied from the previous assessment and not yet confirmed or changed by the supplier' }) carriedForward!: boolean;
 }
 
 @ObjectType({ description: "The reviewer's verdict on a claim" })
@@ -110,6 +111,11 @@ export class AssessmentClaim {
   @Field(() => ClaimResponse, { nullable: true }) response!: ClaimResponse | null;
   @Field(() => ClaimReview, { nullable: true }) review!: ClaimReview | null;
   @Field(() => [ClaimCheck]) checks!: ClaimCheck[];
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Answer, justification or evidence differ from the previous assessment (null when nothing was carried forward)',
+  })
+  changedSincePrevious!: boolean | null;
 }
 
 @ObjectType()
@@ -262,7 +268,7 @@ inputFields(AddProductInput, {
 
 @InputType()
 export class CreateAssessmentInput extends CreateAssessmentDto {}
-inputFields(CreateAssessmentInput, { supplierId: [id], productId: [id, true], dueAt: [text], framework: [text, true] });
+inputFields(CreateAssessmentInput, { supplierId: [id], productId: [id, true], dueAt: [text], framework: [text, true], carryForward: [flag, true] });
 
 @InputType()
 export class SendAssessmentInput extends SendAssessmentDto {}

@@ -4,6 +4,9 @@ import { RequestContext } from '@assay/shared/tenancy-context';
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CLAIM_ID } from '../assessments/assessments.dto';
+
+/** A principle id of the catalogue (`3.2`). */
+const PRINCIPLE_ID = /^[0-9]{1,2}\.[0-9]{1,2}$/;
 import { PortalTokensService } from './portal-tokens.service';
 import { ClaimResponseDto, SubmitAssessmentDto, VerifyPortalTokenDto } from './portal.dto';
 import { PortalService } from './portal.service';
@@ -25,6 +28,14 @@ export class PortalController {
   answer(@Param('claimId') claimId: string, @Body() body: ClaimResponseDto) {
     if (!CLAIM_ID.test(claimId)) throw new NotFoundProblem(`Claim ${claimId.slice(0, 20)}`);
     return this.portal.answer(RequestContext.portalIdentity, claimId, body);
+  }
+
+  @Post('principles/:principleId/confirm')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm unchanged every answer carried forward from the previous assessment to the claims of one principle' })
+  confirmPrinciple(@Param('principleId') principleId: string) {
+    if (!PRINCIPLE_ID.test(principleId)) throw new NotFoundProblem(`Principle ${principleId.slice(0, 20)}`);
+    return this.portal.confirmPrinciple(RequestContext.portalIdentity, principleId);
   }
 
   @Post('submit')

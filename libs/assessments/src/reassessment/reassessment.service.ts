@@ -69,6 +69,7 @@ export class ReassessmentService {
           createdBy: null,
           cycleDueAt: dueAt,
           openedBy: 'schedule',
+          carryForward: true,
         });
         if (!row) continue;
         ids.push(row.id);
