@@ -152,3 +152,71 @@ describe('carry-forward', () => {
     expect(detail.body.claims.every((claim: Claim) => claim.response?.carriedForward === true)).toBe(true);
   });
 });
+
+describe('product events', () => {
+  it('emits product.created|updated|removed and an end-of-support notice on short notice or within the horizon', async () => {
+    const org = await organisation();
+    const supplier = await createSupplier(org);
+    const created = await org.call('POST', `/api/v1/suppliers/${supplier.id}/products`, {
+      name: 'Widget Server',
+      deliveryModel: 'on_premises',
+      currentVersion: '4.2.0',
+      endOfSupportAt: inDays(100),
+    });
+    expect(created.status).toBe(201);
+    const productId = created.body.id as string;
+    const renamed = await org.call('PATCH', `/api/v1/suppliers/${supplier.id}/products/${productId}`, { name: 'Widget Server LTS' });
+    expect(renamed.status).toBe(200);
+    // A year and more of notice, beyond the default 365-day horizon: no notice.
+    const later = await org.call('PATCH', `/api/v1/suppliers/${supplier.id}/products/${productId}`, {
+      endOfSupportAt: inDays(500),
+      endOfSupportAnnouncedAt: inDays(-30),
+    });
+    expect(later.status).toBe(200);
+    expect((await org.call('DELETE', `/api/v1/suppliers/${supplier.id}/products/${productId}`)).status).toBe(204);
+
+    const events: { type: string; payload: { data: Record<string, unknown> } }[] = await owner.query(
+      `select type, payload from assessments.outbox where tenant_id = $1 and type like 'product.%' order by created_at, id`,
+      [org.tenantId],
+    );
+    expect(events.map((event) => event.type)).toEqual([
+      'product.created',
+      'product.end_of_support_notice',
+      'product.updated',
+      'product.updated',
+      'product.removed',
+    ]);
+    expect(events[0]!.payload.data).toEqual(created.body);
+    expect(events[1]!.payload.data).toEqual({
+      supplierId: supplier.id,
+      productId,
+      endOfSupportAt: created.body.endOfSupportAt,
+      endOfSupportAnnouncedAt: null,
+      noticeDays: expect.any(Number),
+      shortNotice: true,
+      withinHorizon: true,
+    });
+    expect(events[1]!.payload.data['noticeDays']).toBeGreaterThanOrEqual(99);
+    expect(events[2]!.payload.data).toEqual(renamed.body);
+    expect(events[4]!.payload.data).toMatchObject({ id: productId, supplierId: supplier.id, name: 'Widget Server LTS' });
+
+    // The tenant's horizon widens what counts: the same far date is now within it.
+    expect((await org.call('PATCH', '/api/v1/tenant', { settings: { endOfSupportHorizonDays: 600 } })).status).toBe(200);
+    await waitFor(async () => {
+      const [row] = await owner.query(`select settings from assessments.tenants where tenant_id = $1`, [org.tenantId]);
+      return row?.settings?.endOfSupportHorizonDays === 600;
+    }, 'the tenant settings to reach the assessments service');
+    const far = await org.call('POST', `/api/v1/suppliers/${supplier.id}/products`, {
+      name: 'Widget Cloud',
+      deliveryModel: 'saas',
+      endOfSupportAt: inDays(500),
+      endOfSupportAnnouncedAt: inDays(-300),
+    });
+    const [notice] = await owner.query(
+      `select payload from assessments.outbox where tenant_id = $1 and type = 'product.end_of_support_notice' and payload->'data'->>'productId' = $2`,
+      [org.tenantId, far.body.id],
+    );
+    expect(notice.payload.data).toMatchObject({ shortNotice: false, withinHorizon: true });
+    expect((await org.call('PATCH', '/api/v1/tenant', { settings: { endOfSupportHorizonDays: -1 } })).status).toBe(400);
+  });
+});

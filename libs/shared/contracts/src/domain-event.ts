@@ -19,6 +19,9 @@ export const EVENT_TYPES = [
   'reminder.sent',
   'product.end_of_support_notice',
   'assessment.cancelled',
+  'product.created',
+  'product.updated',
+  'product.removed',
 ] as const;
 
 export type PublicEventType = (typeof EVENT_TYPES)[number];

@@ -148,6 +148,19 @@ export interface EvidenceProcessedEventData {
   error?: string | null;
 }
 
+/** `product.created`, `product.updated`, `product.removed`: the product as the API shows it. */
+export interface ProductEventData {
+  id: string;
+  supplierId: string;
+  name: string;
+  deliveryModel: string;
+  currentVersion: string | null;
+  endOfSupportAt: string | null;
+  endOfSupportAnnouncedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 /**
  * `product.end_of_support_notice`: a product's end of support was set or changed and either the notice
  * given is shorter than 365 days (Code principle 4.2) or the date falls within the tenant's horizon.

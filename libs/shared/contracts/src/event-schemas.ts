@@ -149,6 +149,18 @@ const reminderSent = object(['reminderId', 'assessmentId', 'step', 'kind', 'reci
   recipients: { type: 'array', items: text(320), maxItems: 100 },
 });
 
+const product = object(['id', 'supplierId', 'name', 'deliveryModel', 'currentVersion', 'endOfSupportAt', 'endOfSupportAnnouncedAt', 'createdAt', 'updatedAt'], {
+  id: uuid,
+  supplierId: uuid,
+  name: text(300),
+  deliveryModel: status,
+  currentVersion: optionalText(100),
+  endOfSupportAt: nullable(instant),
+  endOfSupportAnnouncedAt: nullable(instant),
+  createdAt: instant,
+  updatedAt: instant,
+});
+
 const endOfSupportNotice = object(['supplierId', 'productId', 'endOfSupportAt', 'endOfSupportAnnouncedAt', 'noticeDays', 'shortNotice', 'withinHorizon'], {
   supplierId: uuid,
   productId: uuid,
@@ -180,6 +192,9 @@ export const EVENT_PAYLOAD_SCHEMAS: Readonly<Record<EventType, Schema>> = {
   'finding.updated': finding,
   'reminder.sent': reminderSent,
   'product.end_of_support_notice': endOfSupportNotice,
+  'product.created': product,
+  'product.updated': product,
+  'product.removed': product,
   'tenant.created': tenant,
   'tenant.updated': tenant,
   'member.joined': member,
