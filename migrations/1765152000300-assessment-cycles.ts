@@ -1,3 +1,4 @@
+import { migrationRoles, quoteIdent } from '@assay/shared/database';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 const SCHEMA = 'assessments';
@@ -23,9 +24,12 @@ export class AssessmentCycles1765152000300 implements MigrationInterface {
       `alter table "${SCHEMA}"."assessments" add constraint "assessments_previous_fk" foreign key ("tenant_id", "previous_assessment_id") references "${SCHEMA}"."assessments" ("tenant_id", "id")`,
     );
     await queryRunner.query(`alter table "${SCHEMA}"."claim_responses" add column "carried_forward" boolean not null default false`);
+    // The scheduler's fan-out (as the system role) skips suppliers with a scheduled or triggered cycle still open.
+    await queryRunner.query(`grant select ("status") on "${SCHEMA}"."assessments" to ${quoteIdent(migrationRoles().systemRole)}`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`revoke select ("status") on "${SCHEMA}"."assessments" from ${quoteIdent(migrationRoles().systemRole)}`);
     await queryRunner.query(`alter table "${SCHEMA}"."claim_responses" drop column if exists "carried_forward"`);
     await queryRunner.query(`alter table "${SCHEMA}"."assessments" drop constraint if exists "assessments_previous_fk"`);
     await queryRunner.query(`alter table "${SCHEMA}"."assessments" drop column if exists "previous_assessment_id"`);

@@ -1,6 +1,18 @@
 import { bearer, gateway, linkToken, ownerDataSource } from '@assay/shared/testing';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { ATTESTATION, Organisation, answerAndSubmit, createSupplier, inDays, organisation, portal, sentAssessment, waitFor } from './assessments-test-kit';
+import {
+  ATTESTATION,
+  Organisation,
+  answerAndSubmit,
+  createContact,
+  createSupplier,
+  inDays,
+  organisation,
+  portal,
+  sentAssessment,
+  waitFor,
+} from './assessments-test-kit';
 
 let owner: DataSource;
 
@@ -218,5 +230,101 @@ describe('product events', () => {
     );
     expect(notice.payload.data).toMatchObject({ shortNotice: false, withinHorizon: true });
     expect((await org.call('PATCH', '/api/v1/tenant', { settings: { endOfSupportHorizonDays: -1 } })).status).toBe(400);
+  });
+});
+
+describe('first and early cycles', () => {
+  it('opens the first cycle from nextAssessmentDueAt set on the supplier, and validates it', async () => {
+    const org = await organisation();
+    const dueAt = inDays(10);
+    const supplier = await createSupplier(org, { nextAssessmentDueAt: dueAt });
+    expect((await org.call('GET', `/api/v1/suppliers/${supplier.id}`)).body.nextAssessmentDueAt).toBe(dueAt);
+    const [opened] = await waitFor(async () => {
+      const rows = await owner.query(`select id from assessments.assessments where supplier_id = $1`, [supplier.id]);
+      return rows.length ? rows : null;
+    }, 'the first cycle to be opened');
+    const detail = await org.call('GET', `/api/v1/assessments/${opened.id}`);
+    expect(detail.body).toMatchObject({ openedBy: 'schedule', dueAt, status: 'draft', previousAssessmentId: null });
+
+    const other = await createSupplier(org);
+    for (const value of [inDays(-1), inDays(800), 'soon', 42]) {
+      const refused = await org.call('PATCH', `/api/v1/suppliers/${other.id}`, { nextAssessmentDueAt: value });
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body)).toContain('nextAssessmentDueAt');
+    }
+    expect((await org.call('POST', '/api/v1/suppliers', { name: 'Too late Ltd', tier: 'low', role: 'reseller', nextAssessmentDueAt: inDays(-3) })).status).toBe(
+      400,
+    );
+    const later = inDays(200);
+    const graph = await gateway('/graphql', {
+      method: 'POST',
+      headers: bearer(org.accessToken),
+      json: {
+        query: 'mutation($id: ID!, $at: String) { updateSupplier(id: $id, input: { nextAssessmentDueAt: $at }) { nextAssessmentDueAt } }',
+        variables: { id: other.id, at: later },
+      },
+    });
+    expect(graph.body).toEqual({ data: { updateSupplier: { nextAssessmentDueAt: later } } });
+    const cleared = await org.call('PATCH', `/api/v1/suppliers/${other.id}`, { nextAssessmentDueAt: null });
+    expect(cleared.body.nextAssessmentDueAt).toBeNull();
+  });
+
+  it("opens a cycle early from the tenant's reassessment triggers: end of support and expired evidence", async () => {
+    const org = await organisation();
+    expect(
+      (
+        await org.call('PATCH', '/api/v1/tenant', {
+          settings: { autoSendReassessments: true, reassessmentTriggers: { evidenceExpired: true, endOfSupportWithinDays: 90 } },
+        })
+      ).status,
+    ).toBe(200);
+    await waitFor(async () => {
+      const [row] = await owner.query(`select settings from assessments.tenants where tenant_id = $1`, [org.tenantId]);
+      return row?.settings?.reassessmentTriggers?.endOfSupportWithinDays === 90;
+    }, 'the tenant settings to reach the assessments service');
+    const opened = (supplierId: string) =>
+      waitFor(async () => {
+        const rows = await owner.query(`select id, opened_by, product_id, status from assessments.assessments where supplier_id = $1`, [supplierId]);
+        return rows.length ? rows : null;
+      }, `an early cycle for ${supplierId}`);
+
+    const ending = await createSupplier(org);
+    const contact = await createContact(org, ending.id);
+    const product = await org.call('POST', `/api/v1/suppliers/${ending.id}/products`, {
+      name: 'Old Box',
+      deliveryModel: 'on_premises',
+      endOfSupportAt: inDays(45),
+    });
+    const [early] = await opened(ending.id);
+    expect(early).toMatchObject({ opened_by: 'trigger:end_of_support', product_id: product.body.id });
+    await waitFor(async () => (await org.call('GET', `/api/v1/assessments/${early.id}`)).body.status === 'sent', 'the early cycle to be sent');
+    const [due] = await owner.query(`select payload from assessments.outbox where type = 'reassessment.due' and payload->'data'->>'assessmentId' = $1`, [
+      early.id,
+    ]);
+    expect(due.payload.data).toMatchObject({ reason: 'trigger:end_of_support', openedBy: 'trigger:end_of_support', supplierId: ending.id });
+    const [sent] = await owner.query(`select payload from assessments.outbox where type = 'assessment.sent' and payload->'data'->>'assessmentId' = $1`, [
+      early.id,
+    ]);
+    expect(sent.payload.data.recipients).toMatchObject([{ contactId: contact.id }]);
+
+    // evidence.expired as the evidence service publishes it, through its outbox.
+    const expiring = await createSupplier(org);
+    const eventId = randomUUID();
+    const envelope = {
+      id: eventId,
+      type: 'evidence.expired',
+      timestamp: new Date().toISOString(),
+      tenantId: org.tenantId,
+      data: { evidenceId: randomUUID(), supplierId: expiring.id, kind: 'policy', validUntil: new Date().toISOString() },
+    };
+    await owner.query(`insert into evidence.outbox (tenant_id, id, type, payload, created_at) values ($1, $2, $3, $4, now())`, [
+      org.tenantId,
+      eventId,
+      'evidence.expired',
+      JSON.stringify(envelope),
+    ]);
+    const [expired] = await opened(expiring.id);
+    expect(expired).toMatchObject({ opened_by: 'trigger:evidence_expired', status: 'draft' });
+    expect((await org.call('GET', `/api/v1/assessments/${expired.id}`)).body.openedBy).toBe('trigger:evidence_expired');
   });
 });

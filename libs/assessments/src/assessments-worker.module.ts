@@ -19,6 +19,7 @@ import { PortalTokensRepository } from './portal/portal-tokens.repository';
 import { PortalTokensService } from './portal/portal-tokens.service';
 import { ReassessmentJobs } from './reassessment/reassessment-jobs';
 import { ReassessmentScheduleRepository } from './reassessment/reassessment-schedule.repository';
+import { ReassessmentTriggersListener } from './reassessment/reassessment-triggers.listener';
 import { ReassessmentService } from './reassessment/reassessment.service';
 import { ProductsRepository } from './suppliers/products.repository';
 import { SupplierContactsRepository } from './suppliers/supplier-contacts.repository';
@@ -49,6 +50,7 @@ const PROVIDERS = [
   ReassessmentScheduleRepository,
   ReassessmentService,
   ReassessmentJobs,
+  ReassessmentTriggersListener,
 ];
 
 /**

@@ -236,6 +236,7 @@ inputFields(CreateSupplierInput, {
   companyNumber: [text, true],
   tags: [texts, true],
   ownerUserId: [id, true],
+  nextAssessmentDueAt: [text, true],
 });
 
 @InputType()
@@ -249,6 +250,7 @@ inputFields(UpdateSupplierInput, {
   companyNumber: [text, true],
   tags: [texts, true],
   ownerUserId: [id, true],
+  nextAssessmentDueAt: [text, true],
   status: [text, true],
 });
 
