@@ -143,6 +143,19 @@ describe('carry-forward', () => {
     expect(lines.find((line) => line.includes(`,${changed.id},`))!.endsWith(`,${first.assessment.id},true,false`)).toBe(true);
     expect(lines.find((line) => line.includes(`,${same.id},`))!.endsWith(`,${first.assessment.id},false,false`)).toBe(true);
 
+    // Over GraphQL too: carryForward on createAssessment.
+    const viaGraph = await gateway('/graphql', {
+      method: 'POST',
+      headers: bearer(org.accessToken),
+      json: {
+        query:
+          'mutation($supplierId: ID!, $dueAt: String!) { createAssessment(input: { supplierId: $supplierId, dueAt: $dueAt, carryForward: false }) { id openedBy previousAssessmentId claims { response { carriedForward } } } }',
+        variables: { supplierId: first.supplier.id, dueAt: inDays(50) },
+      },
+    });
+    expect(viaGraph.body.data.createAssessment).toMatchObject({ openedBy: 'user', previousAssessmentId: null });
+    expect(viaGraph.body.data.createAssessment.claims.every((claim: Claim) => claim.response === null)).toBe(true);
+
     // A new assessment of a product the supplier was never assessed on starts empty.
     const product = await org.call('POST', `/api/v1/suppliers/${first.supplier.id}/products`, { name: 'Widget', deliveryModel: 'saas' });
     const ofProduct = await org.call('POST', '/api/v1/assessments', { supplierId: first.supplier.id, productId: product.body.id, dueAt: inDays(40) });
@@ -282,6 +295,18 @@ describe('first and early cycles', () => {
       const [row] = await owner.query(`select settings from assessments.tenants where tenant_id = $1`, [org.tenantId]);
       return row?.settings?.reassessmentTriggers?.endOfSupportWithinDays === 90;
     }, 'the tenant settings to reach the assessments service');
+    const settings = await gateway('/graphql', {
+      method: 'POST',
+      headers: bearer(org.accessToken),
+      json: {
+        query:
+          '{ tenant { settings { endOfSupportHorizonDays reassessmentTriggers { evidenceExpired evidenceFailed endOfSupportWithinDays findingOverdue } } } }',
+      },
+    });
+    expect(settings.body.data.tenant.settings).toEqual({
+      endOfSupportHorizonDays: 365,
+      reassessmentTriggers: { evidenceExpired: true, evidenceFailed: false, endOfSupportWithinDays: 90, findingOverdue: false },
+    });
     const opened = (supplierId: string) =>
       waitFor(async () => {
         const rows = await owner.query(`select id, opened_by, product_id, status from assessments.assessments where supplier_id = $1`, [supplierId]);
