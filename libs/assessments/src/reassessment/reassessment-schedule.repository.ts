@@ -32,6 +32,20 @@ export class ReassessmentScheduleRepository {
     return rows.map((row) => row.tenant_id);
   }
 
+  /**
+   * Drafts the schedule or a trigger opened and nobody has sent yet (of one supplier, or all), oldest
+   * first: with auto-send on, a job that opened them and died before sending sends them on its retry.
+   */
+  async unsentOpenedDrafts(m: EntityManager, tenantId: string, supplierId: string | null, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await m.query(
+      `select id from assessments.assessments
+       where tenant_id = $1 and status = 'draft' and cycle_due_at is not null and opened_by <> 'user' and ($2::uuid is null or supplier_id = $2)
+       order by id limit $3`,
+      [tenantId, supplierId, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** Whether the supplier has an assessment not yet completed or cancelled (a trigger then opens none). */
   async hasOpenAssessment(m: EntityManager, tenantId: string, supplierId: string): Promise<boolean> {
     const rows: unknown[] = await m.query(

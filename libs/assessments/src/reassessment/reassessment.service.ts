@@ -91,7 +91,7 @@ export class ReassessmentService {
   async openDue(tenantId: string): Promise<{ opened: number; sent: number }> {
     const framework = await this.catalogue.findFramework(DEFAULT_FRAMEWORK);
     if (!framework) return { opened: 0, sent: 0 };
-    const { opened, autoSend } = await this.database.run(async (m) => {
+    const { opened, unsent, autoSend } = await this.database.run(async (m) => {
       const settings = await this.directory.settings(m, tenantId);
       const due = await this.schedule.dueSuppliers(m, tenantId, settings.reassessmentLeadDays, SUPPLIERS_PER_JOB);
       const ids: string[] = [];
@@ -109,9 +109,11 @@ export class ReassessmentService {
         ids.push(row.id);
         await emit(m, tenantId, 'reassessment.due', await this.reads.eventData(m, row, { reason: row.opened_by }));
       }
-      return { opened: ids, autoSend: settings.autoSendReassessments };
+      // With auto-send, also the drafts an earlier run opened and died before sending.
+      const unsent = settings.autoSendReassessments ? await this.schedule.unsentOpenedDrafts(m, tenantId, null, SUPPLIERS_PER_JOB) : [];
+      return { opened: ids, unsent, autoSend: settings.autoSendReassessments };
     }, tenantId);
-    const sent = autoSend ? await this.sendOpened(tenantId, opened) : 0;
+    const sent = autoSend ? await this.sendOpened(tenantId, unsent) : 0;
     return { opened: opened.length, sent };
   }
 
@@ -132,7 +134,11 @@ export class ReassessmentService {
         throw error;
       });
       if (!supplier || supplier.status !== 'active') return null;
-      if (await this.schedule.hasOpenAssessment(m, tenantId, supplier.id)) return null;
+      if (await this.schedule.hasOpenAssessment(m, tenantId, supplier.id)) {
+        // A redelivery after a crash between opening and sending finds its draft and sends it now.
+        const unsent = settings.autoSendReassessments ? await this.schedule.unsentOpenedDrafts(m, tenantId, supplier.id, 1) : [];
+        return unsent[0] ? { id: unsent[0], autoSend: true, opened: false } : null;
+      }
       const dueAt = new Date(clock.nowMs() + Math.max(settings.reassessmentLeadDays, MIN_EARLY_DUE_DAYS) * DAY_MS);
       const productId = trigger.productId ?? (await this.schedule.lastCompletedProductId(m, tenantId, supplier.id));
       const row = await this.drafts.open(m, supplier, framework, {
@@ -145,11 +151,11 @@ export class ReassessmentService {
       });
       if (!row) return null;
       await emit(m, tenantId, 'reassessment.due', await this.reads.eventData(m, row, { reason: row.opened_by }));
-      return { id: row.id, autoSend: settings.autoSendReassessments };
+      return { id: row.id, autoSend: settings.autoSendReassessments, opened: true };
     }, tenantId);
     if (!opened) return null;
     if (opened.autoSend) await this.sendOpened(tenantId, [opened.id]);
-    return opened.id;
+    return opened.opened ? opened.id : null;
   }
 
   /** Sends opened cycles with the system identity; a supplier without contacts keeps its draft. */
