@@ -97,6 +97,13 @@ describe('carry-forward', () => {
     expect((await supplier.answer(changed.id, { answer: 'partially_met' })).status).toBe(200);
 
     const principleIds = [...new Set(claims.map((claim) => claim.principleId))];
+    // A principle none of whose answers the supplier touched: all of its claims are confirmed.
+    const untouched = claims.find((claim) => claim.principleId !== changed.principleId && claim.principleId !== same.principleId) as Claim;
+    const whole = await gateway(`/api/v1/portal/assessment/principles/${untouched.principleId}/confirm`, { method: 'POST', headers: bearer(token) });
+    expect(whole.body.confirmedClaimIds).toEqual(claims.filter((claim) => claim.principleId === untouched.principleId).map((claim) => claim.id));
+    expect(whole.body.confirmedClaimIds.length).toBeGreaterThan(0);
+    const again = await gateway(`/api/v1/portal/assessment/principles/${untouched.principleId}/confirm`, { method: 'POST', headers: bearer(token) });
+    expect(again.body.confirmedClaimIds).toEqual([]);
     const bulk = await gateway(`/api/v1/portal/assessment/principles/${changed.principleId}/confirm`, { method: 'POST', headers: bearer(token) });
     expect(bulk.status).toBe(200);
     const expected = claims.filter((claim) => claim.principleId === changed.principleId && claim.id !== same.id && claim.id !== changed.id).map((c) => c.id);

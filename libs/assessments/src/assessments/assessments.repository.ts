@@ -210,7 +210,8 @@ export class AssessmentsRepository {
    * being so. Returns the claims confirmed.
    */
   async confirmCarried(m: EntityManager, row: AssessmentRow, claimIds: string[], contactId: string): Promise<string[]> {
-    const confirmed: { claim_id: string }[] = await m.query(
+    const confirmed = await updateReturning<{ claim_id: string }>(
+      m,
       `update assessments.claim_responses set carried_forward = false, answered_by_contact_id = $4, answered_at = app.now()
        where tenant_id = $1 and assessment_id = $2 and claim_id = any($3::text[]) and carried_forward
        returning claim_id`,
