@@ -14,6 +14,7 @@ import { AssessmentsMembers1764979200000 } from './1764979200000-assessments-mem
 import { EvidenceComponentNameKey1764979200100 } from './1764979200100-evidence-component-name-key';
 import { BusinessClock1765065600000 } from './1765065600000-business-clock';
 import { AssessmentCyclesTime1765152000000 } from './1765152000000-assessment-cycles-time';
+import { AssessmentCycles1765152000300 } from './1765152000300-assessment-cycles';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   EvidenceComponentNameKey1764979200100,
   BusinessClock1765065600000,
   AssessmentCyclesTime1765152000000,
+  AssessmentCycles1765152000300,
 ];

@@ -61,6 +61,7 @@ const TENANT_PARAMETERS: Record<string, (world: World) => string> = {
 const GLOBAL_PARAMETERS: Record<string, (world: World) => string> = {
   'frameworks/{key}': () => 'uk-sscop',
   'responses/{claimId}': (w) => w.claim,
+  'principles/{principleId}': (w) => w.claim.split('.').slice(0, 2).join('.'),
 };
 
 /** Query parameters that take a tenant's id. */

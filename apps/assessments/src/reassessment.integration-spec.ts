@@ -58,7 +58,8 @@ describe('scheduled reassessment (real worker ticks)', () => {
       [org.tenantId, opened.id],
     );
     expect(events.map((event: { type: string }) => event.type)).toEqual(['assessment.created', 'reassessment.due', 'assessment.sent']);
-    expect(events[1].payload.data).toMatchObject({ supplierId: soon.id, supplierName: soon.name, dueAt: dueAt.toISOString() });
+    expect(events[1].payload.data).toMatchObject({ supplierId: soon.id, supplierName: soon.name, dueAt: dueAt.toISOString(), reason: 'schedule' });
+    expect((await org.call('GET', `/api/v1/assessments/${opened.id}`)).body).toMatchObject({ openedBy: 'schedule' });
     expect(events[2].payload.data.recipients).toMatchObject([{ contactId: contact.id, portalUrl: expect.stringMatching(/^sealed:v1\./) }]);
   });
 

@@ -295,6 +295,60 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
     await page.close();
   }, 180_000);
 
+  it('shows answers carried forward from the last cycle and confirms a principle at once before submitting', async () => {
+    const sent = await sentAssessment({ organisationName: 'Northwind Bank', supplierName: 'Acme Renewals Ltd', role: 'reseller' });
+    for (const claimId of sent.claimIds) {
+      const saved = await gateway(`/api/v1/portal/assessment/responses/${claimId}`, { method: 'PUT', headers: bearer(sent.token), json: { answer: 'met' } });
+      expect(saved.status).toBe(200);
+    }
+    const attestation = { name: 'Robin Reyes', role: 'CTO', email: sent.sro.email, statement: true };
+    expect((await gateway('/api/v1/portal/assessment/submit', { method: 'POST', headers: bearer(sent.token), json: { attestation } })).status).toBe(200);
+    await sent.call('POST', `/api/v1/assessments/${sent.assessment.id}/complete`, {});
+    const next = await sent.call('POST', '/api/v1/assessments', { supplierId: sent.supplier.id, productId: sent.assessment.productId, dueAt: inDays(30) });
+    expect(next.previousAssessmentId).toBe(sent.assessment.id);
+    await sent.call('POST', `/api/v1/assessments/${next.id}/send`, {});
+    const link = await sent.call('POST', `/api/v1/assessments/${next.id}/portal-links`, { contactId: sent.sro.id });
+
+    const { page, watch } = await openPage();
+    await page.goto(link.url);
+    const first = page.getByTestId('carried-3.1');
+    await first.waitFor();
+    expect(await first.textContent()).toContain('carried forward from your previous assessment');
+    expect(await card(page, '3.1.1').getByTestId('carried-forward').count()).toBe(1);
+    await first.getByRole('button', { name: 'Confirm all in this principle' }).click();
+    await first.waitFor({ state: 'detached' });
+    expect(await card(page, '3.1.1').getByTestId('carried-forward').count()).toBe(0);
+    const afterOne = await sent.call('GET', `/api/v1/assessments/${next.id}`);
+    const carried = (afterOne.claims as { id: string; principleId: string; response: { carriedForward: boolean } }[]).filter(
+      (claim) => claim.response.carriedForward,
+    );
+    expect(carried.length).toBeGreaterThan(0);
+    expect(carried.some((claim) => claim.principleId === '3.1')).toBe(false);
+
+    await page.getByLabel('Full name', { exact: true }).fill('Robin Reyes');
+    await page.getByLabel('Role', { exact: true }).fill('CTO');
+    await page.getByLabel('Email address', { exact: true }).fill(sent.sro.email);
+    await page.getByLabel(/I am the Senior Responsible Owner/).check();
+    await page.getByRole('button', { name: 'Submit assessment' }).click();
+    await page
+      .locator('#submit-problems')
+      .getByText(/not confirmed yet/)
+      .waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'desktop-carried-forward.png'), fullPage: false });
+
+    const buttons = page.locator('.carried-principle button');
+    while ((await buttons.count()) > 0) {
+      const remaining = await buttons.count();
+      await buttons.first().click();
+      await page.waitForFunction((count) => document.querySelectorAll('.carried-principle button').length < count, remaining, { timeout: 10_000 });
+    }
+    await page.getByRole('button', { name: 'Submit assessment' }).click();
+    await page.locator('#submitted').waitFor();
+    expect((await sent.call('GET', `/api/v1/assessments/${next.id}`)).status).toBe('submitted');
+    expectClean(watch);
+    await page.close();
+  }, 180_000);
+
   it('shows an invalid, withdrawn or missing link as such, with whom to ask and nothing about the assessment', async () => {
     const sent = await sentAssessment({ organisationName: 'Northwind Bank', supplierName: 'Acme Withdrawn Ltd', role: 'reseller' });
     const links = await sent.call('GET', `/api/v1/assessments/${sent.assessment.id}/portal-links`);

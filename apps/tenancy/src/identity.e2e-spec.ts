@@ -305,6 +305,29 @@ describe('tenant settings', () => {
     // Every setting the contract defines, filled with its default (the documented figures spot-checked).
     expect(initial.body.settings).toEqual(JSON.parse(JSON.stringify(DEFAULT_TENANT_SETTINGS)));
     expect(initial.body.settings).toMatchObject({ reassessmentLeadDays: 30, reminderPolicy: { beforeDueDays: [14, 7, 1], overdueMaxReminders: 4 } });
+    const triggers = await gateway('/api/v1/tenant', {
+      method: 'PATCH',
+      json: { settings: { reassessmentTriggers: { evidenceExpired: true, endOfSupportWithinDays: 90 } } },
+      headers: bearer(org.accessToken),
+    });
+    expect(triggers.body.settings.reassessmentTriggers).toEqual({
+      evidenceExpired: true,
+      evidenceFailed: false,
+      endOfSupportWithinDays: 90,
+      findingOverdue: false,
+    });
+    const offAgain = await gateway('/api/v1/tenant', {
+      method: 'PATCH',
+      json: { settings: { reassessmentTriggers: { endOfSupportWithinDays: null } } },
+      headers: bearer(org.accessToken),
+    });
+    expect(offAgain.body.settings.reassessmentTriggers).toMatchObject({ evidenceExpired: true, endOfSupportWithinDays: null });
+    const badTrigger = await gateway('/api/v1/tenant', {
+      method: 'PATCH',
+      json: { settings: { reassessmentTriggers: { evidenceFailed: 'yes', sunrise: true } } },
+      headers: bearer(org.accessToken),
+    });
+    expect(badTrigger.status).toBe(400);
     const patched = await gateway('/api/v1/tenant', {
       method: 'PATCH',
       json: { name: 'Renamed Org', settings: { reminderPolicy: { beforeDueDays: [10, 3] }, reassessmentCadenceMonths: { critical: 3 } } },

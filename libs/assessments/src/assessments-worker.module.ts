@@ -23,6 +23,7 @@ import { PortalTokensRepository } from './portal/portal-tokens.repository';
 import { PortalTokensService } from './portal/portal-tokens.service';
 import { ReassessmentJobs } from './reassessment/reassessment-jobs';
 import { ReassessmentScheduleRepository } from './reassessment/reassessment-schedule.repository';
+import { ReassessmentTriggersListener } from './reassessment/reassessment-triggers.listener';
 import { ReassessmentService } from './reassessment/reassessment.service';
 import { ProductsRepository } from './suppliers/products.repository';
 import { SupplierContactsRepository } from './suppliers/supplier-contacts.repository';
@@ -57,6 +58,7 @@ const PROVIDERS = [
   OverdueRepository,
   OverdueService,
   OverdueJobs,
+  ReassessmentTriggersListener,
 ];
 
 /**

@@ -10,6 +10,8 @@ export interface ClaimResponse {
   justification: string | null;
   evidenceIds: string[];
   answeredAt: string;
+  /** Copied from the previous assessment: confirm it unchanged or change it before submitting. */
+  carriedForward?: boolean;
 }
 
 export interface ClaimCheck {
@@ -117,6 +119,7 @@ export interface Problem {
   detail?: string;
   errors?: { field: string; message: string }[];
   unansweredClaimIds?: string[];
+  unconfirmedClaimIds?: string[];
 }
 
 /** A refused or failed request; status 0 when the network failed before any answer. */
@@ -159,6 +162,11 @@ export class PortalApi {
   ): Promise<{ claimId: string; status: AssessmentStatus; response: ClaimResponse }> {
     // keepalive lets a save started as the page closes still reach the server.
     return this.request(`/api/v1/portal/assessment/responses/${encodeURIComponent(claimId)}`, { method: 'PUT', json: body, keepalive: true });
+  }
+
+  /** Confirms unchanged every answer carried forward to the claims of one principle. */
+  confirmPrinciple(principleId: string): Promise<{ principleId: string; status: AssessmentStatus; confirmedClaimIds: string[] }> {
+    return this.request(`/api/v1/portal/assessment/principles/${encodeURIComponent(principleId)}/confirm`, { method: 'POST' });
   }
 
   uploadEvidence(file: File, claimId: string, kind: string | null): Promise<{ id: string; status: EvidenceStatus }> {

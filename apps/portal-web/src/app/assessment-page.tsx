@@ -1,5 +1,6 @@
 import { Fragment } from 'preact';
-import type { PortalView } from './api';
+import { useState } from 'preact/hooks';
+import type { PortalClaim, PortalView } from './api';
 import { ClaimCard } from './claim-card';
 import { EDITABLE_STATUSES, STATUS_LABELS, claimAnchor, claimEvidenceIds, draftOf, groupClaims, progressOf } from './claims';
 import { FindingsSection } from './findings';
@@ -111,6 +112,7 @@ export function AssessmentPage({ store, state, view }: { store: PortalStore; sta
                       <h3 id={`principle-${principle.id}-title`} class="principle-title">
                         <span class="principle-number">Principle {principle.id}</span> {principle.title}
                       </h3>
+                      {editable ? <ConfirmCarried store={store} principleId={principle.id} claims={principle.claims} /> : null}
                       {principle.claims.map((claim) => (
                         <ClaimCard
                           key={claim.id}
@@ -135,6 +137,34 @@ export function AssessmentPage({ store, state, view }: { store: PortalStore; sta
       </main>
       <Footer framework={state.framework} />
     </>
+  );
+}
+
+/** The carried-forward answers of one principle, with a button confirming them all unchanged. */
+function ConfirmCarried({ store, principleId, claims }: { store: PortalStore; principleId: string; claims: PortalClaim[] }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const carried = claims.filter((claim) => claim.response?.carriedForward).length;
+  if (!carried) return null;
+  const confirm = () => {
+    setBusy(true);
+    setError(null);
+    store
+      .confirmPrinciple(principleId)
+      .catch((failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <div class="notice notice-info carried-principle" data-testid={`carried-${principleId}`}>
+      <p>
+        {carried} {carried === 1 ? 'answer is' : 'answers are'} carried forward from your previous assessment. Check {carried === 1 ? 'it' : 'them'}, then
+        confirm or change {carried === 1 ? 'it' : 'each one'}.
+      </p>
+      <button type="button" class="button" disabled={busy} onClick={confirm}>
+        Confirm all in this principle
+      </button>
+      {error ? <p role="alert">{error}</p> : null}
+    </div>
   );
 }
 

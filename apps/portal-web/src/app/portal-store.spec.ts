@@ -65,6 +65,7 @@ function fakeApi(view: PortalView, evidence: Evidence[][] = [[]]) {
       };
     }),
     submit: jest.fn(),
+    confirmPrinciple: jest.fn(async (principleId: string) => ({ principleId, status: 'in_progress' as const, confirmedClaimIds: ['1.1.1'] })),
   };
   return api;
 }
@@ -128,6 +129,22 @@ describe('PortalStore', () => {
     api.submit.mockRejectedValueOnce(new ApiError({ status: 409, detail: '1 applicable claim(s) are not answered yet', unansweredClaimIds: ['1.1.1'] }));
     expect(await store.submit(attestation)).toEqual({ kind: 'unanswered', claimIds: ['1.1.1'] });
     expect(api.answers.map((saved) => saved.claimId)).toEqual(['1.1.2']);
+  });
+
+  it('confirms the carried-forward answers of a principle and names the unconfirmed ones a submission was refused for', async () => {
+    const carried = { answer: 'met' as const, justification: null, evidenceIds: [], answeredAt: '2025-01-01T00:00:00.000Z', carriedForward: true };
+    const api = fakeApi(viewOf([claim('1.1.1', carried), claim('1.2.1', carried)]));
+    const store = storeWith(api);
+    await store.load();
+    const attestation = { name: 'Robin', role: 'CTO', email: 'robin@acme.test', statement: true };
+    api.submit.mockRejectedValueOnce(new ApiError({ status: 409, detail: 'not confirmed yet', unconfirmedClaimIds: ['1.1.1', '1.2.1'] }));
+    expect(await store.submit(attestation)).toEqual({ kind: 'unconfirmed', claimIds: ['1.1.1', '1.2.1'] });
+
+    await store.confirmPrinciple('1.1');
+    expect(api.confirmPrinciple).toHaveBeenCalledWith('1.1');
+    expect(store.state.view?.status).toBe('in_progress');
+    expect(store.state.view?.claims.map((item) => item.response?.carriedForward)).toEqual([false, true]);
+    expect(api.answer).not.toHaveBeenCalled();
   });
 
   it('forgets the token and everything shown when the link stops working', async () => {

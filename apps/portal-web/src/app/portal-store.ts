@@ -24,6 +24,7 @@ export type SubmitResult =
   | { kind: 'submitted' }
   | { kind: 'unsaved'; claimIds: string[] }
   | { kind: 'unanswered'; claimIds: string[] }
+  | { kind: 'unconfirmed'; claimIds: string[] }
   | { kind: 'invalid'; errors: { field: string; message: string }[] }
   | { kind: 'error'; message: string };
 
@@ -165,9 +166,31 @@ export class PortalStore {
       if (!(error instanceof ApiError)) throw error;
       if (error.status === 401) this.invalidate();
       if (error.status === 409 && error.problem.unansweredClaimIds?.length) return { kind: 'unanswered', claimIds: error.problem.unansweredClaimIds };
+      if (error.status === 409 && error.problem.unconfirmedClaimIds?.length) return { kind: 'unconfirmed', claimIds: error.problem.unconfirmedClaimIds };
       if (error.status === 409) await this.refreshView();
       if (error.status === 400 && error.problem.errors?.length) return { kind: 'invalid', errors: error.problem.errors };
       return { kind: 'error', message: error.message };
+    }
+  }
+
+  /**
+   * Confirms unchanged every answer carried forward to one principle's claims (answers being edited
+   * are saved first, and a saved answer is no longer carried forward anyway).
+   */
+  async confirmPrinciple(principleId: string): Promise<void> {
+    await this.autosave.flush();
+    try {
+      const confirmed = await this.api.confirmPrinciple(principleId);
+      const view = this.state.view as PortalView;
+      const ids = new Set(confirmed.confirmedClaimIds);
+      const claims = view.claims.map((claim) =>
+        ids.has(claim.id) && claim.response ? { ...claim, response: { ...claim.response, carriedForward: false } } : claim,
+      );
+      this.update({ view: { ...view, status: confirmed.status, claims } });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) this.invalidate();
+      if (error instanceof ApiError && error.status === 409) void this.refreshView();
+      throw error;
     }
   }
 

@@ -66,6 +66,11 @@ export function SubmitSection({ store, view }: { store: PortalStore; view: Porta
           title: `${result.claimIds.length} ${result.claimIds.length === 1 ? 'claim is' : 'claims are'} not answered yet`,
           items: result.claimIds.map((claimId) => ({ claimId, text: `Claim ${claimId}: ${claimText(claimId)}` })),
         });
+      case 'unconfirmed':
+        return show({
+          title: `${result.claimIds.length} ${result.claimIds.length === 1 ? 'answer carried' : 'answers carried'} from your previous assessment ${result.claimIds.length === 1 ? 'is' : 'are'} not confirmed yet`,
+          items: result.claimIds.map((claimId) => ({ claimId, text: `Claim ${claimId}: confirm or change the carried answer` })),
+        });
       case 'invalid': {
         const byField: Partial<Record<Field, string>> = {};
         for (const error of result.errors) {

@@ -1,3 +1,4 @@
+import type { AssessmentOpenedBy } from '@assay/shared/contracts';
 import { newId } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -22,16 +23,28 @@ export class AssessmentDrafts {
    * Inserts a draft with the claims that apply to the supplier's role, with its audit entry and
    * `assessment.created`, in the caller's transaction (scheduled reassessment opens several in one).
    * With `cycleDueAt` (a scheduled reassessment) it is null when that cycle already has its assessment.
+   * With `carryForward` the answers of the supplier's latest completed assessment of the same product
+   * (or, without a product, of none) are copied to the claims both apply to, each marked
+   * `carriedForward` until the supplier confirms or changes it.
    */
   async open(
     m: EntityManager,
     supplier: SupplierRow,
     framework: FrameworkDocument,
-    options: { productId: string | null; dueAt: Date; createdBy: string | null; cycleDueAt?: Date },
+    options: {
+      productId: string | null;
+      dueAt: Date;
+      createdBy: string | null;
+      cycleDueAt?: Date;
+      openedBy: AssessmentOpenedBy;
+      /** Prefill from the latest completed assessment of the same product (or of none). */
+      carryForward: boolean;
+    },
   ): Promise<AssessmentRow | null> {
     const tenantId = supplier.tenant_id;
     const id = newId();
     const claimIds = applicableClaimIds(framework, supplier.role);
+    const previous = options.carryForward ? await this.assessments.latestCompleted(m, tenantId, supplier.id, options.productId) : null;
     const row = await this.assessments.insertDraft(m, {
       tenantId,
       id,
@@ -43,8 +56,18 @@ export class AssessmentDrafts {
       dueAt: options.dueAt,
       createdBy: options.createdBy,
       cycleDueAt: options.cycleDueAt ?? null,
+      openedBy: options.openedBy,
+      previousAssessmentId: previous?.id ?? null,
     });
     if (!row) return null;
+    const carried = previous
+      ? await this.assessments.carryForward(
+          m,
+          previous,
+          row,
+          row.claim_ids.map(() => newId()),
+        )
+      : 0;
     await audit(m, tenantId, {
       action: 'assessment.created',
       targetType: 'assessment',
@@ -55,6 +78,8 @@ export class AssessmentDrafts {
         framework: `${framework.key}@${framework.version}`,
         dueAt: options.dueAt.toISOString(),
         claimCount: claimIds.length,
+        openedBy: options.openedBy,
+        ...(previous ? { previousAssessmentId: previous.id, carriedForward: carried } : {}),
       },
     });
     await emit(m, tenantId, 'assessment.created', await this.reads.eventData(m, row));

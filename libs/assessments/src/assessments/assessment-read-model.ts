@@ -77,7 +77,8 @@ export class AssessmentReadModel {
     const reviews = await this.assessments.reviews(m, row);
     const attestation = await this.attestations.latest(m, row.tenant_id, row.id);
     const checkRows = await this.checkResults.ofAssessment(m, row.tenant_id, row.id);
-    const claims = claimsWithResponses(framework, row.claim_ids, responses, reviews, claimChecks(checkRows, product));
+    const previous = row.previous_assessment_id ? await this.assessments.previousResponses(m, row) : null;
+    const claims = claimsWithResponses(framework, row.claim_ids, responses, reviews, claimChecks(checkRows, product), previous);
     return {
       ...summaryView(row),
       supplierName: supplier.name,
@@ -114,6 +115,7 @@ export class AssessmentReadModel {
       framework: row.framework_key,
       seniorResponsibleOwner: sro ? recipientOf(sro) : null,
       internalOwnerUserId: supplier.owner_user_id,
+      openedBy: row.opened_by,
       ...extra,
     };
   }

@@ -47,6 +47,8 @@ export class AssessmentReportService {
           closedAt: detail.closedAt,
           returnMessage: detail.returnMessage,
           conclusion: detail.conclusion,
+          openedBy: detail.openedBy,
+          previousAssessmentId: detail.previousAssessmentId,
         },
         supplier: supplierView(supplier),
         product: product ? { id: product.id, name: product.name, currentVersion: product.current_version, deliveryModel: product.delivery_model } : null,

@@ -24,6 +24,10 @@ export interface ReportClaim {
   reviewVerdict: string | null;
   reviewComment: string | null;
   reviewedAt: string | null;
+  /** The answer was copied from the previous assessment and never confirmed or changed. */
+  carriedForward: boolean;
+  /** Answer, justification or evidence differ from the previous assessment; null without one. */
+  changedSincePrevious: boolean | null;
 }
 
 /** The assurance pack: everything an auditor needs about one assessment. */
@@ -40,6 +44,9 @@ export interface AssessmentReport {
     closedAt: string | null;
     returnMessage: string | null;
     conclusion: string | null;
+    openedBy: string;
+    /** The completed assessment whose answers this one carried forward. */
+    previousAssessmentId: string | null;
   };
   supplier: SupplierView;
   product: { id: string; name: string; currentVersion: string | null; deliveryModel: string } | null;
@@ -80,6 +87,8 @@ export function reportClaims(framework: FrameworkDocument, detail: AssessmentDet
     reviewVerdict: claim.review?.verdict ?? null,
     reviewComment: claim.review?.comment ?? null,
     reviewedAt: claim.review?.reviewedAt ?? null,
+    carriedForward: claim.response?.carriedForward ?? false,
+    changedSincePrevious: claim.changedSincePrevious,
   }));
 }
 
@@ -122,6 +131,9 @@ const CSV_COLUMNS: [string, (claim: ReportClaim, report: AssessmentReport) => st
         .map((finding) => `${finding.severity}:${finding.status}:${finding.title}`)
         .join('; '),
   ],
+  ['previous_assessment_id', (_c, r) => r.assessment.previousAssessmentId],
+  ['changed_since_previous', (c) => (c.changedSincePrevious === null ? null : String(c.changedSincePrevious))],
+  ['carried_forward', (c) => String(c.carriedForward)],
 ];
 
 /** The report as CSV: a header row, then one row per applicable claim (CRLF line ends, RFC 4180). */

@@ -1,4 +1,4 @@
-import { AssessmentRecipient } from '@assay/shared/contracts';
+import { AssessmentOpenedBy, AssessmentRecipient } from '@assay/shared/contracts';
 import type { FrameworkDocument } from '../catalogue/catalogue-document';
 import type { ClaimCheck, Disagreement } from '../checks/check-results';
 import type { FindingView } from '../findings/finding-view';
@@ -20,6 +20,8 @@ export interface ClaimResponseView {
   justification: string | null;
   evidenceIds: string[];
   answeredAt: string;
+  /** Copied from the previous assessment and not yet confirmed or changed by the supplier. */
+  carriedForward: boolean;
 }
 
 export interface AssessmentClaimView {
@@ -32,6 +34,8 @@ export interface AssessmentClaimView {
   review: ClaimReviewView | null;
   /** Automated check results beside the supplier's answer. */
   checks: ClaimCheck[];
+  /** Answer, justification or evidence differ from the previous assessment; null without one. */
+  changedSincePrevious: boolean | null;
 }
 
 export interface AssessmentSummary {
@@ -47,6 +51,10 @@ export interface AssessmentSummary {
   sentAt: string | null;
   submittedAt: string | null;
   closedAt: string | null;
+  /** Who opened it: a user, the reassessment schedule, or a reassessment trigger. */
+  openedBy: AssessmentOpenedBy;
+  /** The completed assessment whose answers it carried forward, if any. */
+  previousAssessmentId: string | null;
 }
 
 export interface AttestationView {
@@ -87,6 +95,8 @@ export const summaryView = (row: AssessmentRow): AssessmentSummary => ({
   sentAt: row.sent_at?.toISOString() ?? null,
   submittedAt: row.submitted_at?.toISOString() ?? null,
   closedAt: row.closed_at?.toISOString() ?? null,
+  openedBy: row.opened_by,
+  previousAssessmentId: row.previous_assessment_id,
 });
 
 export const responseView = (row: ResponseRow): ClaimResponseView => ({
@@ -94,7 +104,17 @@ export const responseView = (row: ResponseRow): ClaimResponseView => ({
   justification: row.justification,
   evidenceIds: row.evidence_ids,
   answeredAt: row.answered_at.toISOString(),
+  carriedForward: row.carried_forward,
 });
+
+type Answer = Pick<ResponseRow, 'answer' | 'justification' | 'evidence_ids'>;
+
+/** Whether two answers to a claim differ in answer, justification or evidence (evidence order aside). */
+export function answerChanged(current: Answer | undefined, previous: Answer | undefined): boolean {
+  if (!current || !previous) return current !== previous;
+  const evidence = (row: Answer) => [...new Set(row.evidence_ids)].sort().join(',');
+  return current.answer !== previous.answer || (current.justification ?? null) !== (previous.justification ?? null) || evidence(current) !== evidence(previous);
+}
 
 export const attestationView = (row: AttestationRow): AttestationView => ({
   name: row.name,
@@ -105,16 +125,21 @@ export const attestationView = (row: AttestationRow): AttestationView => ({
   signedAt: row.signed_at.toISOString(),
 });
 
-/** The applicable claims of an assessment in catalogue order, with the supplier's current answers. */
+/**
+ * The applicable claims of an assessment in catalogue order, with the supplier's current answers and,
+ * when `previous` is given (the answers of the assessment carried forward from), whether each changed.
+ */
 export function claimsWithResponses(
   framework: FrameworkDocument,
   claimIds: string[],
   responses: ResponseRow[],
   reviews: ReviewRow[] = [],
   checks: Map<string, ClaimCheck[]> = new Map(),
+  previous: ResponseRow[] | null = null,
 ): AssessmentClaimView[] {
   const applicable = new Set(claimIds);
   const byClaim = new Map(responses.map((row) => [row.claim_id, row]));
+  const previousByClaim = previous ? new Map(previous.map((row) => [row.claim_id, row])) : null;
   const reviewByClaim = new Map(reviews.map((row) => [row.claim_id, row]));
   return framework.themes.flatMap((theme) =>
     theme.principles.flatMap((principle) =>
@@ -132,6 +157,7 @@ export function claimsWithResponses(
             response: response ? responseView(response) : null,
             review: review ? { verdict: review.verdict, comment: review.comment, reviewedAt: review.reviewed_at.toISOString() } : null,
             checks: checks.get(claim.id) ?? [],
+            changedSincePrevious: previousByClaim ? answerChanged(response, previousByClaim.get(claim.id)) : null,
           };
         }),
     ),

@@ -9,6 +9,7 @@ import { reportCsv } from './assessment-report';
 import { AssessmentReportService } from './assessment-report.service';
 import { AssessmentReviewService } from './assessment-review.service';
 import {
+  AssessmentDetailQueryDto,
   AssessmentListQueryDto,
   CompleteAssessmentDto,
   ReturnAssessmentDto,
@@ -50,8 +51,9 @@ export class AssessmentsController {
 
   @Get(':id')
   @Access('assessments:read')
-  get(@Param('id', ParseUUIDPipe) id: string) {
-    return this.assessments.get(RequestContext.tenantId, id);
+  @ApiOperation({ summary: 'One assessment with its claims; changedOnly=true keeps the claims whose answer changed since the previous assessment' })
+  get(@Param('id', ParseUUIDPipe) id: string, @Query() query: AssessmentDetailQueryDto) {
+    return this.assessments.get(RequestContext.tenantId, id, { changedOnly: query.changedOnly === 'true' });
   }
 
   @Patch(':id')

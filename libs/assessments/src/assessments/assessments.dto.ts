@@ -49,6 +49,15 @@ export class CreateAssessmentDto {
   @IsString()
   @Length(1, 50)
   framework?: string;
+
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      "Prefill from the supplier's latest completed assessment of the same product (or of none): each answer shows carriedForward until the supplier confirms or changes it",
+  })
+  @IsOptional()
+  @IsBoolean()
+  carryForward?: boolean;
 }
 
 export class AssessmentListQueryDto extends PageQueryDto {
@@ -66,6 +75,13 @@ export class AssessmentListQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(['true', 'false'])
   overdue?: 'true' | 'false';
+}
+
+export class AssessmentDetailQueryDto {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only the claims whose answer changed since the previous assessment' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  changedOnly?: 'true' | 'false';
 }
 
 export class ReportQueryDto {

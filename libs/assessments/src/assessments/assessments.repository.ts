@@ -1,3 +1,4 @@
+import type { AssessmentOpenedBy } from '@assay/shared/contracts';
 import { updateReturning } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -22,6 +23,9 @@ export interface AssessmentRow {
   return_message: string | null;
   conclusion: string | null;
   score: AssessmentScore | null;
+  opened_by: AssessmentOpenedBy;
+  /** The completed assessment whose answers this one carried forward. */
+  previous_assessment_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -33,6 +37,8 @@ export interface ResponseRow {
   evidence_ids: string[];
   answered_by_contact_id: string | null;
   answered_at: Date;
+  /** Copied from the previous cycle and not yet confirmed or changed by the supplier. */
+  carried_forward: boolean;
 }
 
 export interface ReviewRow {
@@ -54,6 +60,8 @@ export interface NewAssessment {
   dueAt: Date;
   createdBy: string | null;
   cycleDueAt: Date | null;
+  openedBy: AssessmentOpenedBy;
+  previousAssessmentId: string | null;
 }
 
 export interface AssessmentFilter {
@@ -68,8 +76,8 @@ export class AssessmentsRepository {
   /** Inserts a draft; null when `cycleDueAt` is given and that cycle already has its assessment. */
   async insertDraft(m: EntityManager, draft: NewAssessment): Promise<AssessmentRow | null> {
     const [row]: AssessmentRow[] = await m.query(
-      `insert into assessments.assessments (tenant_id, id, supplier_id, product_id, framework_key, framework_version, claim_ids, status, due_at, created_by, cycle_due_at)
-       values ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10)
+      `insert into assessments.assessments (tenant_id, id, supplier_id, product_id, framework_key, framework_version, claim_ids, status, due_at, created_by, cycle_due_at, opened_by, previous_assessment_id)
+       values ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $12)
        on conflict (tenant_id, supplier_id, cycle_due_at) where cycle_due_at is not null do nothing returning *`,
       [
         draft.tenantId,
@@ -82,6 +90,8 @@ export class AssessmentsRepository {
         draft.dueAt,
         draft.createdBy,
         draft.cycleDueAt,
+        draft.openedBy,
+        draft.previousAssessmentId,
       ],
     );
     return row ?? null;
@@ -161,10 +171,66 @@ export class AssessmentsRepository {
     return this.setStatus(m, row, `status = 'cancelled', closed_at = app.now()`);
   }
 
+  /**
+   * The supplier's latest completed assessment of the same product (with no product: of none), the
+   * one a new cycle carries its answers forward from.
+   */
+  async latestCompleted(m: EntityManager, tenantId: string, supplierId: string, productId: string | null): Promise<AssessmentRow | null> {
+    const [row]: AssessmentRow[] = await m.query(
+      `select * from assessments.assessments
+       where tenant_id = $1 and supplier_id = $2 and status = 'completed' and product_id is not distinct from $3::uuid
+       order by closed_at desc, id desc limit 1`,
+      [tenantId, supplierId, productId],
+    );
+    return row ?? null;
+  }
+
+  /**
+   * Copies the answers of `from` to the claims of `to` that both apply to (one new id per claim in
+   * `ids`, in the order of `to.claim_ids`), marked carried forward; answer time and contact kept.
+   */
+  async carryForward(m: EntityManager, from: AssessmentRow, to: AssessmentRow, ids: string[]): Promise<number> {
+    const copied: { claim_id: string }[] = await m.query(
+      `insert into assessments.claim_responses
+         (tenant_id, id, assessment_id, claim_id, answer, justification, evidence_ids, answered_by_contact_id, answered_at, carried_forward)
+       select r.tenant_id, c.id, $3, r.claim_id, r.answer, r.justification, r.evidence_ids, r.answered_by_contact_id, r.answered_at, true
+       from unnest($4::uuid[], $5::text[]) as c(id, claim_id)
+       join assessments.claim_responses r on r.tenant_id = $1 and r.assessment_id = $2 and r.claim_id = c.claim_id
+       returning claim_id`,
+      [from.tenant_id, from.id, to.id, ids, to.claim_ids],
+    );
+    return copied.length;
+  }
+
+  /** The answers of the assessment `to` was carried forward from (all its claims). */
+  previousResponses(m: EntityManager, to: AssessmentRow): Promise<ResponseRow[]> {
+    if (!to.previous_assessment_id) return Promise.resolve([]);
+    return m.query(
+      `select claim_id, answer, justification, evidence_ids, answered_by_contact_id, answered_at, carried_forward from assessments.claim_responses
+       where tenant_id = $1 and assessment_id = $2`,
+      [to.tenant_id, to.previous_assessment_id],
+    );
+  }
+
+  /**
+   * The supplier confirms carried answers unchanged: of `claimIds`, those still carried forward stop
+   * being so. Returns the claims confirmed.
+   */
+  async confirmCarried(m: EntityManager, row: AssessmentRow, claimIds: string[], contactId: string): Promise<string[]> {
+    const confirmed = await updateReturning<{ claim_id: string }>(
+      m,
+      `update assessments.claim_responses set carried_forward = false, answered_by_contact_id = $4, answered_at = app.now()
+       where tenant_id = $1 and assessment_id = $2 and claim_id = any($3::text[]) and carried_forward
+       returning claim_id`,
+      [row.tenant_id, row.id, claimIds, contactId],
+    );
+    return confirmed.map((response) => response.claim_id);
+  }
+
   /** The current answers to the assessment's applicable claims. */
   async responses(m: EntityManager, row: AssessmentRow): Promise<ResponseRow[]> {
     return m.query(
-      `select claim_id, answer, justification, evidence_ids, answered_by_contact_id, answered_at from assessments.claim_responses
+      `select claim_id, answer, justification, evidence_ids, answered_by_contact_id, answered_at, carried_forward from assessments.claim_responses
        where tenant_id = $1 and assessment_id = $2 and claim_id = any($3::text[])`,
       [row.tenant_id, row.id, row.claim_ids],
     );

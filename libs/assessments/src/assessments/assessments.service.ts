@@ -49,6 +49,8 @@ export class AssessmentsService {
         productId: input.productId ?? null,
         dueAt,
         createdBy: identity.kind === 'user' ? identity.principalId : null,
+        openedBy: 'user',
+        carryForward: input.carryForward ?? true,
       });
       return this.reads.detail(m, created as AssessmentRow);
     }, tenantId);
@@ -71,8 +73,10 @@ export class AssessmentsService {
     return (await this.database.run((m) => this.assessments.listForSuppliers(m, tenantId, supplierIds), tenantId)).map(summaryView);
   }
 
-  async get(tenantId: string, id: string): Promise<AssessmentDetail> {
-    return this.database.run(async (m) => this.reads.detail(m, await this.reads.assessment(m, tenantId, id)), tenantId);
+  /** The assessment as the API shows it; with `changedOnly`, only the claims changed since the previous assessment. */
+  async get(tenantId: string, id: string, options: { changedOnly?: boolean } = {}): Promise<AssessmentDetail> {
+    const detail = await this.database.run(async (m) => this.reads.detail(m, await this.reads.assessment(m, tenantId, id)), tenantId);
+    return options.changedOnly ? { ...detail, claims: detail.claims.filter((claim) => claim.changedSincePrevious === true) } : detail;
   }
 
   /**

@@ -94,8 +94,14 @@ export class AssessmentsResolver {
   }
 
   @ResolveField(() => [AssessmentClaim], { description: 'Applicable claims in catalogue order with answers, verdicts and automated checks' })
-  async claims(@Parent() assessment: AssessmentSummary, @Context('req') request: object): Promise<AssessmentClaimView[]> {
-    return (await this.detail(request, assessment)).claims;
+  async claims(
+    @Parent() assessment: AssessmentSummary,
+    @Context('req') request: object,
+    @Args('changedOnly', { type: () => Boolean, nullable: true, description: 'Only the claims whose answer changed since the previous assessment' })
+    changedOnly?: boolean | null,
+  ): Promise<AssessmentClaimView[]> {
+    const claims = (await this.detail(request, assessment)).claims;
+    return changedOnly ? claims.filter((claim) => claim.changedSincePrevious === true) : claims;
   }
 
   @ResolveField(() => Int)

@@ -83,6 +83,7 @@ export class ClaimResponse {
   @Field(() => String, { nullable: true }) justification!: string | null;
   @Field(() => [ID]) evidenceIds!: string[];
   @Field() answeredAt!: string;
+  @Field({ description: 'Copied from the previous assessment and not yet confirmed or changed by the supplier' }) carriedForward!: boolean;
 }
 
 @ObjectType({ description: "The reviewer's verdict on a claim" })
@@ -112,6 +113,11 @@ export class AssessmentClaim {
   @Field(() => ClaimResponse, { nullable: true }) response!: ClaimResponse | null;
   @Field(() => ClaimReview, { nullable: true }) review!: ClaimReview | null;
   @Field(() => [ClaimCheck]) checks!: ClaimCheck[];
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Answer, justification or evidence differ from the previous assessment (null when nothing was carried forward)',
+  })
+  changedSincePrevious!: boolean | null;
 }
 
 @ObjectType()
@@ -197,6 +203,12 @@ export class Assessment {
   @Field(() => String, { nullable: true }) sentAt!: string | null;
   @Field(() => String, { nullable: true }) submittedAt!: string | null;
   @Field(() => String, { nullable: true }) closedAt!: string | null;
+  @Field({
+    description: 'user, schedule, trigger:evidence_expired, trigger:evidence_failed, trigger:end_of_support or trigger:finding_overdue',
+  })
+  openedBy!: string;
+  @Field(() => ID, { nullable: true, description: 'The completed assessment whose answers this one carried forward' })
+  previousAssessmentId!: string | null;
 }
 
 export const SupplierConnection = connectionType(Supplier);
@@ -240,6 +252,7 @@ inputFields(CreateSupplierInput, {
   companyNumber: [text, true],
   tags: [texts, true],
   ownerUserId: [id, true],
+  nextAssessmentDueAt: [text, true],
 });
 
 @InputType()
@@ -253,6 +266,7 @@ inputFields(UpdateSupplierInput, {
   companyNumber: [text, true],
   tags: [texts, true],
   ownerUserId: [id, true],
+  nextAssessmentDueAt: [text, true],
   status: [text, true],
 });
 
@@ -272,7 +286,7 @@ inputFields(AddProductInput, {
 
 @InputType()
 export class CreateAssessmentInput extends CreateAssessmentDto {}
-inputFields(CreateAssessmentInput, { supplierId: [id], productId: [id, true], dueAt: [text], framework: [text, true] });
+inputFields(CreateAssessmentInput, { supplierId: [id], productId: [id, true], dueAt: [text], framework: [text, true], carryForward: [flag, true] });
 
 @InputType()
 export class SendAssessmentInput extends SendAssessmentDto {}

@@ -9,6 +9,9 @@ import { PortalTokensService } from './portal-tokens.service';
 import { ClaimResponseDto, ExtensionRequestDto, SubmitAssessmentDto, VerifyPortalTokenDto } from './portal.dto';
 import { PortalService } from './portal.service';
 
+/** A principle id of the catalogue (`3.2`). */
+const PRINCIPLE_ID = /^[0-9]{1,2}\.[0-9]{1,2}$/;
+
 @ApiTags('Supplier portal')
 @Controller('api/v1/portal/assessment')
 @PortalAccess()
@@ -35,6 +38,14 @@ export class PortalController {
   @ApiOperation({ summary: 'Ask the customer for more time (one pending request at a time)' })
   requestExtension(@Body() body: ExtensionRequestDto) {
     return this.extensions.request(RequestContext.portalIdentity, body);
+  }
+
+  @Post('principles/:principleId/confirm')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm unchanged every answer carried forward from the previous assessment to the claims of one principle' })
+  confirmPrinciple(@Param('principleId') principleId: string) {
+    if (!PRINCIPLE_ID.test(principleId)) throw new NotFoundProblem(`Principle ${principleId.slice(0, 20)}`);
+    return this.portal.confirmPrinciple(RequestContext.portalIdentity, principleId);
   }
 
   @Post('submit')

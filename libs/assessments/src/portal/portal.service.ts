@@ -3,11 +3,12 @@ import { TenantDatabase, newId } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem, ProblemException } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { audit, emit } from '../assessments-writes';
 import { AssessmentReadModel } from '../assessments/assessment-read-model';
 import { ANSWERABLE_STATUSES, assertTransition, isOverdue } from '../assessments/assessment-status';
 import { attestationView, responseView } from '../assessments/assessment-views';
-import { AssessmentsRepository, ResponseRow } from '../assessments/assessments.repository';
+import { AssessmentRow, AssessmentsRepository, ResponseRow } from '../assessments/assessments.repository';
 import { AttestationsRepository } from '../assessments/attestations.repository';
 import { SupplierContactsRepository } from '../suppliers/supplier-contacts.repository';
 import { AttestationDto, ClaimResponseDto } from './portal.dto';
@@ -98,19 +99,46 @@ export class PortalService {
         evidenceIds: [...new Set(input.evidenceIds ?? [])],
         contactId,
       });
-      let status = row.status;
-      if (row.status === 'sent') {
-        assertTransition(row.status, 'in_progress');
-        await this.assessments.markInProgress(m, row);
-        status = 'in_progress';
-      }
+      // An answer given by the supplier, the same as the carried one or not, is no longer carried forward.
+      const confirmed = await this.assessments.confirmCarried(m, row, [claimId], contactId);
+      const status = await this.startAnswering(m, row);
       await audit(m, tenantId, {
         action: 'claim_response.saved',
         targetType: 'assessment',
         targetId: assessmentId,
-        changes: { claimId, answer: input.answer, ...(status !== row.status ? { status: { from: row.status, to: status } } : {}) },
+        changes: {
+          claimId,
+          answer: input.answer,
+          ...(confirmed.length ? { carriedForward: false } : {}),
+          ...(status !== row.status ? { status: { from: row.status, to: status } } : {}),
+        },
       });
-      return { claimId, status, response: responseView(saved) };
+      return { claimId, status, response: responseView({ ...saved, carried_forward: false }) };
+    }, tenantId);
+  }
+
+  /** Confirms unchanged every carried-forward answer to the claims of one principle. */
+  async confirmPrinciple(identity: PortalIdentity, principleId: string) {
+    const { tenantId, assessmentId, contactId } = this.scope(identity);
+    return this.database.run(async (m) => {
+      const row = await this.reads.assessment(m, tenantId, assessmentId, true);
+      const framework = await this.reads.framework(m, row);
+      const principle = framework.themes.flatMap((theme) => theme.principles).find((candidate) => candidate.id === principleId);
+      const applicable = new Set(row.claim_ids);
+      const claimIds = (principle?.claims ?? []).map((claim) => claim.id).filter((claimId) => applicable.has(claimId));
+      if (!claimIds.length) throw new NotFoundProblem(`Principle ${principleId.slice(0, 20)} in this assessment`);
+      if (!ANSWERABLE_STATUSES.includes(row.status)) throw new ConflictProblem(`The assessment is ${row.status}; its answers can no longer change`);
+      const confirmed = await this.assessments.confirmCarried(m, row, claimIds, contactId);
+      const status = confirmed.length ? await this.startAnswering(m, row) : row.status;
+      if (confirmed.length) {
+        await audit(m, tenantId, {
+          action: 'claim_responses.confirmed',
+          targetType: 'assessment',
+          targetId: assessmentId,
+          changes: { principleId, claimIds: confirmed, ...(status !== row.status ? { status: { from: row.status, to: status } } : {}) },
+        });
+      }
+      return { principleId, status, confirmedClaimIds: claimIds.filter((claimId) => confirmed.includes(claimId)) };
     }, tenantId);
   }
 
@@ -118,13 +146,22 @@ export class PortalService {
     const { tenantId, assessmentId, contactId } = this.scope(identity);
     return this.database.run(async (m) => {
       const row = await this.reads.assessment(m, tenantId, assessmentId, true);
-      assertTransition(row.status, 'submitted');
+      // A sent assessment with carried answers is told which to confirm before it is told it cannot be submitted.
+      if (row.status !== 'sent') assertTransition(row.status, 'submitted');
       const responses = await this.assessments.responses(m, row);
       const answered = new Set(responses.map((response) => response.claim_id));
       const unanswered = row.claim_ids.filter((claimId) => !answered.has(claimId));
       if (unanswered.length) {
         throw new ProblemException(409, `${unanswered.length} applicable claim(s) are not answered yet`, { unansweredClaimIds: unanswered });
       }
+      const carried = new Set(responses.filter((response) => response.carried_forward).map((response) => response.claim_id));
+      const unconfirmed = row.claim_ids.filter((claimId) => carried.has(claimId));
+      if (unconfirmed.length) {
+        throw new ProblemException(409, `${unconfirmed.length} answer(s) carried forward from the previous assessment are not confirmed yet`, {
+          unconfirmedClaimIds: unconfirmed,
+        });
+      }
+      assertTransition(row.status, 'submitted');
       const digest = responsesDigest(attestedResponses(row.claim_ids, responses));
       const signed = await this.attestations.insert(m, tenantId, assessmentId, {
         id: newId(),
@@ -144,6 +181,14 @@ export class PortalService {
       await emit(m, tenantId, 'assessment.submitted', await this.reads.eventData(m, submitted));
       return { id: assessmentId, status: submitted.status, overdue: isOverdue(submitted.status, submitted.due_at), attestation: attestationView(signed) };
     }, tenantId);
+  }
+
+  /** `sent` becomes `in_progress` with the supplier's first answer; the status after it. */
+  private async startAnswering(m: EntityManager, row: AssessmentRow): Promise<AssessmentRow['status']> {
+    if (row.status !== 'sent') return row.status;
+    assertTransition(row.status, 'in_progress');
+    await this.assessments.markInProgress(m, row);
+    return 'in_progress';
   }
 
   private scope(identity: PortalIdentity): { tenantId: string; assessmentId: string; contactId: string } {

@@ -1,8 +1,11 @@
-import { TenantIdentity } from '@assay/shared/contracts';
+import { clock } from '@assay/shared/clock';
+import { EndOfSupportNoticeEventData, TenantIdentity } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { ProblemException } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
-import { audit, changedFields } from '../assessments-writes';
+import type { EntityManager } from 'typeorm';
+import { audit, changedFields, emit } from '../assessments-writes';
+import { TenantDirectoryRepository } from '../directory/tenant-directory.repository';
 import { ProductRow, ProductsRepository } from './products.repository';
 import { CreateProductDto, DeliveryModel, UpdateProductDto } from './suppliers.dto';
 import { SuppliersRepository } from './suppliers.repository';
@@ -40,6 +43,34 @@ function checkEndOfSupport(endAt: Date | null, announcedAt: Date | null): void {
   }
 }
 
+const DAY_MS = 86_400_000;
+/** Code of Practice principle 4.2: at least a year's notice of the end of support. */
+export const MIN_NOTICE_DAYS = 365;
+
+/**
+ * `product.end_of_support_notice` for a product whose end of support is set: the notice given (from
+ * the announcement, or from now when none is recorded) and whether the date falls within the tenant's
+ * horizon. Null when neither is worth a notice (a year's notice or more, beyond the horizon).
+ */
+export function endOfSupportNotice(product: ProductView, horizonDays: number, now: Date): EndOfSupportNoticeEventData | null {
+  if (!product.endOfSupportAt) return null;
+  const endAt = Date.parse(product.endOfSupportAt);
+  const from = product.endOfSupportAnnouncedAt ? Date.parse(product.endOfSupportAnnouncedAt) : now.getTime();
+  const noticeDays = Math.max(-36_600, Math.min(36_600, Math.floor((endAt - from) / DAY_MS)));
+  const shortNotice = noticeDays < MIN_NOTICE_DAYS;
+  const withinHorizon = endAt <= now.getTime() + horizonDays * DAY_MS;
+  if (!shortNotice && !withinHorizon) return null;
+  return {
+    supplierId: product.supplierId,
+    productId: product.id,
+    endOfSupportAt: product.endOfSupportAt,
+    endOfSupportAnnouncedAt: product.endOfSupportAnnouncedAt,
+    noticeDays,
+    shortNotice,
+    withinHorizon,
+  };
+}
+
 const dateOrNull = (value: string | null | undefined): Date | null => (value ? new Date(value) : null);
 
 /** A supplier's products: delivery model, current version, end of support and when it was announced. */
@@ -49,6 +80,7 @@ export class ProductsService {
     private readonly database: TenantDatabase,
     private readonly suppliers: SuppliersRepository,
     private readonly repository: ProductsRepository,
+    private readonly directory: TenantDirectoryRepository,
   ) {}
 
   async create(identity: TenantIdentity, supplierId: string, input: CreateProductDto): Promise<ProductView> {
@@ -76,6 +108,8 @@ export class ProductsService {
         targetId: id,
         changes: { supplierId, name: product.name, deliveryModel: product.deliveryModel },
       });
+      await emit(m, tenantId, 'product.created', product);
+      if (product.endOfSupportAt) await this.noticeEndOfSupport(m, tenantId, product);
       return product;
     }, tenantId);
   }
@@ -109,7 +143,11 @@ export class ProductsService {
       const after = productView(row);
       const changes = changedFields(productView(before) as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
       delete changes['updatedAt'];
-      if (Object.keys(changes).length) await audit(m, tenantId, { action: 'product.updated', targetType: 'product', targetId: id, changes });
+      if (Object.keys(changes).length) {
+        await audit(m, tenantId, { action: 'product.updated', targetType: 'product', targetId: id, changes });
+        await emit(m, tenantId, 'product.updated', after);
+      }
+      if (changes['endOfSupportAt'] || changes['endOfSupportAnnouncedAt']) await this.noticeEndOfSupport(m, tenantId, after);
       return after;
     }, tenantId);
   }
@@ -121,6 +159,14 @@ export class ProductsService {
       const product = await this.repository.find(m, tenantId, supplierId, id);
       await this.repository.remove(m, tenantId, id);
       await audit(m, tenantId, { action: 'product.removed', targetType: 'product', targetId: id, changes: { supplierId, name: product.name } });
+      await emit(m, tenantId, 'product.removed', productView(product));
     }, tenantId);
+  }
+
+  /** Emits `product.end_of_support_notice` when the product's end of support gives short notice or falls within the tenant's horizon. */
+  private async noticeEndOfSupport(m: EntityManager, tenantId: string, product: ProductView): Promise<void> {
+    const settings = await this.directory.settings(m, tenantId);
+    const notice = endOfSupportNotice(product, settings.endOfSupportHorizonDays, clock.now());
+    if (notice) await emit(m, tenantId, 'product.end_of_support_notice', notice);
   }
 }

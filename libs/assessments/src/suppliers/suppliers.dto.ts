@@ -86,6 +86,17 @@ export class CreateSupplierDto {
   @IsOptional()
   @IsUUID()
   ownerUserId?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '2027-03-31T17:00:00Z',
+    description:
+      "When the supplier's next assessment falls due (future, at most two years ahead; null clears): the scheduler opens it reassessmentLeadDays before",
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  nextAssessmentDueAt?: string | null;
 }
 
 export class UpdateSupplierDto {
@@ -128,6 +139,17 @@ export class UpdateSupplierDto {
   @IsOptional()
   @IsUUID()
   ownerUserId?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '2027-03-31T17:00:00Z',
+    description:
+      "When the supplier's next assessment falls due (future, at most two years ahead; null clears): the scheduler opens it reassessmentLeadDays before",
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  nextAssessmentDueAt?: string | null;
 
   @ApiPropertyOptional({ enum: SUPPLIER_STATUSES, description: '`active` brings an offboarded supplier back' })
   @Present()

@@ -24,7 +24,7 @@ export type NewSupplier = Pick<SupplierRow, 'id' | 'name' | 'tier' | 'role' | 'w
 
 /** The editable columns (by column name) and the status change an update makes. */
 export interface SupplierChanges {
-  columns: Partial<Record<'name' | 'tier' | 'role' | 'website' | 'domains' | 'company_number' | 'tags' | 'owner_user_id', unknown>>;
+  columns: Partial<Record<'name' | 'tier' | 'role' | 'website' | 'domains' | 'company_number' | 'tags' | 'owner_user_id' | 'next_assessment_due_at', unknown>>;
   status?: 'offboarded' | 'active';
 }
 

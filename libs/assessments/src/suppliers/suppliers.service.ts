@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { SupplierEventData, TenantIdentity } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { Page, ProblemException, decodeCursor, toPage } from '@assay/shared/http';
@@ -70,7 +71,22 @@ const COLUMNS: Record<keyof Omit<UpdateSupplierDto, 'status'>, keyof SupplierCha
   companyNumber: 'company_number',
   tags: 'tags',
   ownerUserId: 'owner_user_id',
+  nextAssessmentDueAt: 'next_assessment_due_at',
 };
+
+const MAX_NEXT_DUE_MS = 2 * 366 * 86_400_000;
+
+/** A next due date is in the future and at most two years ahead (null clears it). */
+function checkNextDue(value: string | null | undefined): void {
+  if (value === undefined || value === null) return;
+  const at = Date.parse(value);
+  const now = clock.nowMs();
+  if (!(at > now && at <= now + MAX_NEXT_DUE_MS)) {
+    throw new ProblemException(400, 'nextAssessmentDueAt must be a future date at most two years ahead', {
+      errors: [{ field: 'nextAssessmentDueAt', message: 'out of range' }],
+    });
+  }
+}
 
 /** Suppliers: the registry of a tenant's software suppliers. Offboarding keeps their history. */
 @Injectable()
@@ -91,9 +107,10 @@ export class SuppliersService {
   async create(identity: TenantIdentity, input: CreateSupplierDto): Promise<SupplierView> {
     const tenantId = identity.tenantId;
     const id = newId();
+    checkNextDue(input.nextAssessmentDueAt);
     return this.database.run(async (m) => {
       await this.requireOwnerMember(m, identity, input.ownerUserId);
-      const supplier = await this.repository.insert(m, tenantId, {
+      const inserted = await this.repository.insert(m, tenantId, {
         id,
         name: input.name.trim(),
         tier: input.tier,
@@ -104,11 +121,19 @@ export class SuppliersService {
         tags: uniqueSorted(input.tags),
         owner_user_id: input.ownerUserId ?? null,
       });
+      const supplier = input.nextAssessmentDueAt
+        ? await this.repository.update(m, tenantId, id, { columns: { next_assessment_due_at: input.nextAssessmentDueAt } })
+        : inserted;
       await audit(m, tenantId, {
         action: 'supplier.created',
         targetType: 'supplier',
         targetId: id,
-        changes: { name: supplier.name, tier: supplier.tier, role: supplier.role },
+        changes: {
+          name: supplier.name,
+          tier: supplier.tier,
+          role: supplier.role,
+          ...(supplier.next_assessment_due_at ? { nextAssessmentDueAt: supplier.next_assessment_due_at.toISOString() } : {}),
+        },
       });
       await emit(m, tenantId, 'supplier.created', eventData(supplier));
       return supplierView(supplier);
@@ -143,6 +168,7 @@ export class SuppliersService {
 
   async update(identity: TenantIdentity, id: string, input: UpdateSupplierDto): Promise<SupplierView> {
     const tenantId = identity.tenantId;
+    checkNextDue(input.nextAssessmentDueAt);
     return this.database.run(async (m) => {
       const before = await this.repository.find(m, tenantId, id, true);
       if (input.ownerUserId !== before.owner_user_id) await this.requireOwnerMember(m, identity, input.ownerUserId);

@@ -19,9 +19,8 @@ export class ReminderSchedulesListener {
       'assessment.sent' | 'assessment.returned' | 'assessment.submitted' | 'assessment.completed' | 'assessment.cancelled' | 'assessment.due_date_changed'
     >,
   ): Promise<void> {
-    const data = event.data;
-    if (event.type === 'assessment.due_date_changed') await this.schedules.moveDue(event.tenantId, event.data, event.timestamp);
-    else if (OPENING.has(event.type)) await this.schedules.open(event.tenantId, data, event.timestamp);
-    else await this.schedules.close(event.tenantId, data, event.timestamp);
+    if (event.type === 'assessment.due_date_changed') return this.schedules.moveDue(event.tenantId, event.data, event.timestamp);
+    if (OPENING.has(event.type)) return this.schedules.open(event.tenantId, event.data, event.timestamp);
+    return this.schedules.close(event.tenantId, event.data, event.timestamp);
   }
 }

@@ -63,7 +63,7 @@ export class ReminderSchedulesRepository {
   }
 
   /** `assessment.sent` / `assessment.returned`: reminders (re)start; the next tick plans them. */
-  async open(manager: EntityManager, tenantId: string, data: AssessmentEventData, eventAt: string): Promise<void> {
+  async open(manager: EntityManager, tenantId: string, data: Omit<AssessmentEventData, 'reason'>, eventAt: string): Promise<void> {
     const [existing]: ScheduleRow[] = await manager.query(`select * from notifications.reminder_schedules where tenant_id = $1 and id = $2 for update`, [
       tenantId,
       data.assessmentId,
@@ -79,7 +79,7 @@ export class ReminderSchedulesRepository {
   }
 
   /** `assessment.submitted|completed|cancelled`: no reminder goes out from now on. */
-  async close(manager: EntityManager, tenantId: string, data: AssessmentEventData, eventAt: string): Promise<void> {
+  async close(manager: EntityManager, tenantId: string, data: Omit<AssessmentEventData, 'reason'>, eventAt: string): Promise<void> {
     await this.write(manager, tenantId, data, eventAt, {
       open: false,
       recipients: data.recipients ?? [],
@@ -91,7 +91,7 @@ export class ReminderSchedulesRepository {
   private async write(
     manager: EntityManager,
     tenantId: string,
-    data: AssessmentEventData,
+    data: Omit<AssessmentEventData, 'reason'>,
     eventAt: string,
     state: { open: boolean; recipients: AssessmentRecipient[]; sro: AssessmentRecipient | null; internalOwnerUserId: string | null },
   ): Promise<void> {
@@ -130,7 +130,7 @@ export class ReminderSchedulesRepository {
    * date). An open schedule restarts from the move: `opened_at` becomes the move's time, so steps of the
    * new date before it are passed over, and the steps sent count per due date (see `RemindersRepository.sentSteps`).
    */
-  async moveDue(manager: EntityManager, tenantId: string, data: AssessmentEventData, eventAt: string): Promise<void> {
+  async moveDue(manager: EntityManager, tenantId: string, data: Omit<AssessmentEventData, 'reason'>, eventAt: string): Promise<void> {
     await manager.query(
       `update notifications.reminder_schedules set due_at = $3,
          opened_at = case when open then $4::timestamptz else opened_at end,

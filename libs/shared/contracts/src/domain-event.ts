@@ -22,6 +22,9 @@ export const EVENT_TYPES = [
   'assessment.due_date_changed',
   'assessment.extension_requested',
   'assessment.extension_decided',
+  'product.created',
+  'product.updated',
+  'product.removed',
 ] as const;
 
 export type PublicEventType = (typeof EVENT_TYPES)[number];

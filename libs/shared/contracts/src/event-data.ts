@@ -48,6 +48,17 @@ export interface AssessmentRecipient {
   portalUrl?: string;
 }
 
+/** Who opened an assessment: a user, the reassessment schedule, or a reassessment trigger. */
+export const ASSESSMENT_OPENERS = [
+  'user',
+  'schedule',
+  'trigger:evidence_expired',
+  'trigger:evidence_failed',
+  'trigger:end_of_support',
+  'trigger:finding_overdue',
+] as const;
+export type AssessmentOpenedBy = (typeof ASSESSMENT_OPENERS)[number];
+
 /**
  * `assessment.sent`, `assessment.submitted`, `assessment.returned`, `assessment.completed`,
  * `assessment.cancelled`, `assessment.overdue`: enough for reminders and emails without a call back.
@@ -70,16 +81,20 @@ export interface AssessmentEventData {
   /** `assessment.returned`: the reviewer's message; `assessment.completed`: the conclusion. */
   message?: string | null;
   score?: number | null;
+  /** Who opened the assessment. */
+  openedBy?: AssessmentOpenedBy;
+  /** `reassessment.due`: why the cycle opened (the assessment's `openedBy`). */
+  reason?: AssessmentOpenedBy;
 }
 
 /** `assessment.due_date_changed`: the assessment (with its new `dueAt`) and the date it replaced. */
-export interface AssessmentDueDateChangedEventData extends AssessmentEventData {
+export interface AssessmentDueDateChangedEventData extends Omit<AssessmentEventData, 'reason'> {
   previousDueAt: string;
   reason: string | null;
 }
 
 /** `assessment.extension_requested`, `assessment.extension_decided`: the assessment and the supplier's request. */
-export interface ExtensionRequestEventData extends AssessmentEventData {
+export interface ExtensionRequestEventData extends Omit<AssessmentEventData, 'reason'> {
   requestId: string;
   requestedDueAt: string;
   reason: string;
@@ -147,6 +162,19 @@ export interface EvidenceProcessedEventData {
   validUntil?: string | null;
   checks: { key: string; claimIds: string[]; result: 'pass' | 'fail' | 'warn' | 'not_applicable' | 'error'; detail: string }[];
   error?: string | null;
+}
+
+/** `product.created`, `product.updated`, `product.removed`: the product as the API shows it. */
+export interface ProductEventData {
+  id: string;
+  supplierId: string;
+  name: string;
+  deliveryModel: string;
+  currentVersion: string | null;
+  endOfSupportAt: string | null;
+  endOfSupportAnnouncedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /**

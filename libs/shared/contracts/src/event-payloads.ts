@@ -13,6 +13,7 @@ import type {
   EndOfSupportNoticeEventData,
   AssessmentDueDateChangedEventData,
   ExtensionRequestEventData,
+  ProductEventData,
 } from './event-data';
 
 /** The payload (`data`) of every event type: one type per event, checked by the schema of the same name. */
@@ -36,6 +37,9 @@ export interface EventPayloads {
   'finding.updated': FindingEventData;
   'reminder.sent': ReminderSentEventData;
   'product.end_of_support_notice': EndOfSupportNoticeEventData;
+  'product.created': ProductEventData;
+  'product.updated': ProductEventData;
+  'product.removed': ProductEventData;
   'tenant.created': TenantEventData;
   'tenant.updated': TenantEventData;
   'member.joined': MemberEventData;

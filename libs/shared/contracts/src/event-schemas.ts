@@ -1,4 +1,5 @@
 import { EVENT_TYPES, INTERNAL_EVENT_TYPES, type EventType } from './domain-event';
+import { ASSESSMENT_OPENERS } from './event-data';
 import { ROLES } from './identity';
 
 /*
@@ -92,6 +93,8 @@ const assessment = object(['assessmentId', 'supplierId', 'supplierName', 'status
   internalOwnerUserId: nullable(uuid),
   message: optionalText(5000),
   score: { type: ['number', 'null'] },
+  openedBy: { type: 'string', enum: [...ASSESSMENT_OPENERS] },
+  reason: { type: 'string', enum: [...ASSESSMENT_OPENERS] },
 });
 
 const withAssessment = (required: string[], properties: Record<string, unknown>): Schema => ({
@@ -162,6 +165,18 @@ const reminderSent = object(['reminderId', 'assessmentId', 'step', 'kind', 'reci
   recipients: { type: 'array', items: text(320), maxItems: 100 },
 });
 
+const product = object(['id', 'supplierId', 'name', 'deliveryModel', 'currentVersion', 'endOfSupportAt', 'endOfSupportAnnouncedAt', 'createdAt', 'updatedAt'], {
+  id: uuid,
+  supplierId: uuid,
+  name: text(300),
+  deliveryModel: status,
+  currentVersion: optionalText(100),
+  endOfSupportAt: nullable(instant),
+  endOfSupportAnnouncedAt: nullable(instant),
+  createdAt: instant,
+  updatedAt: instant,
+});
+
 const endOfSupportNotice = object(['supplierId', 'productId', 'endOfSupportAt', 'endOfSupportAnnouncedAt', 'noticeDays', 'shortNotice', 'withinHorizon'], {
   supplierId: uuid,
   productId: uuid,
@@ -193,6 +208,9 @@ export const EVENT_PAYLOAD_SCHEMAS: Readonly<Record<EventType, Schema>> = {
   'finding.updated': finding,
   'reminder.sent': reminderSent,
   'product.end_of_support_notice': endOfSupportNotice,
+  'product.created': product,
+  'product.updated': product,
+  'product.removed': product,
   'tenant.created': tenant,
   'tenant.updated': tenant,
   'member.joined': member,

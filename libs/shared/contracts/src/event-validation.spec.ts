@@ -51,6 +51,17 @@ const finding = {
   status: 'open',
   remediationDueAt: at,
 };
+const product = {
+  id: id(8),
+  supplierId: id(1),
+  name: 'Widget Server',
+  deliveryModel: 'on_premises',
+  currentVersion: '4.2.0',
+  endOfSupportAt: at,
+  endOfSupportAnnouncedAt: null,
+  createdAt: at,
+  updatedAt: at,
+};
 const tenant = { tenantId: id(5), name: 'Acme', settings: {} as EventPayloads['tenant.created']['settings'] };
 const member = { userId: id(6), email: 'a@acme.example', name: 'Ada', role: 'admin' as const };
 
@@ -83,6 +94,9 @@ const EXAMPLES: { [K in EventType]: EventPayloads[K] } = {
     shortNotice: true,
     withinHorizon: true,
   },
+  'product.created': product,
+  'product.updated': { ...product, currentVersion: '4.3.0' },
+  'product.removed': product,
   'tenant.created': tenant,
   'tenant.updated': tenant,
   'member.joined': member,

@@ -13,6 +13,15 @@ export interface ReminderPolicy {
   escalateToOwnerAfterDays: number;
 }
 
+/** What opens a supplier's next assessment early, when it has no open one (all off by default). */
+export interface ReassessmentTriggers {
+  evidenceExpired: boolean;
+  evidenceFailed: boolean;
+  /** Open when a product's end of support falls within this many days; null: off. */
+  endOfSupportWithinDays: number | null;
+  findingOverdue: boolean;
+}
+
 export interface TenantSettings {
   reassessmentCadenceMonths: Record<SupplierTier, number>;
   reassessmentLeadDays: number;
@@ -20,7 +29,17 @@ export interface TenantSettings {
   reminderPolicy: ReminderPolicy;
   /** Owners and admins must sign in with a second factor. */
   requireMfaForAdmins: boolean;
+  /** `product.end_of_support_notice` fires for an end of support within this many days. */
+  endOfSupportHorizonDays: number;
+  reassessmentTriggers: ReassessmentTriggers;
 }
+
+export const DEFAULT_REASSESSMENT_TRIGGERS: Readonly<ReassessmentTriggers> = Object.freeze({
+  evidenceExpired: false,
+  evidenceFailed: false,
+  endOfSupportWithinDays: null,
+  findingOverdue: false,
+});
 
 export const DEFAULT_REMINDER_POLICY: Readonly<ReminderPolicy> = Object.freeze({
   beforeDueDays: [14, 7, 1],
@@ -37,6 +56,8 @@ export const DEFAULT_TENANT_SETTINGS: Readonly<TenantSettings> = Object.freeze({
   autoSendReassessments: false,
   reminderPolicy: DEFAULT_REMINDER_POLICY,
   requireMfaForAdmins: false,
+  endOfSupportHorizonDays: 365,
+  reassessmentTriggers: DEFAULT_REASSESSMENT_TRIGGERS,
 });
 
 /** Stored settings merged over the defaults, so a tenant created before a setting existed still has a value. */
@@ -46,6 +67,7 @@ export function withDefaultSettings(stored: Partial<TenantSettings> | null | und
     ...DEFAULT_TENANT_SETTINGS,
     ...value,
     reassessmentCadenceMonths: { ...DEFAULT_TENANT_SETTINGS.reassessmentCadenceMonths, ...(value.reassessmentCadenceMonths ?? {}) },
+    reassessmentTriggers: { ...DEFAULT_REASSESSMENT_TRIGGERS, ...(value.reassessmentTriggers ?? {}) },
     reminderPolicy: {
       ...DEFAULT_REMINDER_POLICY,
       ...(value.reminderPolicy ?? {}),

@@ -51,6 +51,14 @@ export class ReminderPolicyType {
   @Field(() => Int) escalateToOwnerAfterDays!: number;
 }
 
+@ObjectType({ description: "What opens a supplier's next assessment early when it has no open one" })
+export class ReassessmentTriggersType {
+  @Field() evidenceExpired!: boolean;
+  @Field() evidenceFailed!: boolean;
+  @Field(() => Int, { nullable: true, description: 'Days before a product’s end of support; null: off' }) endOfSupportWithinDays!: number | null;
+  @Field() findingOverdue!: boolean;
+}
+
 @ObjectType()
 export class TenantSettingsType {
   @Field(() => ReassessmentCadence) reassessmentCadenceMonths!: ReassessmentCadence;
@@ -58,6 +66,8 @@ export class TenantSettingsType {
   @Field() autoSendReassessments!: boolean;
   @Field(() => ReminderPolicyType) reminderPolicy!: ReminderPolicyType;
   @Field() requireMfaForAdmins!: boolean;
+  @Field(() => Int) endOfSupportHorizonDays!: number;
+  @Field(() => ReassessmentTriggersType) reassessmentTriggers!: ReassessmentTriggersType;
 }
 
 @ObjectType('Tenant', { description: 'The caller’s organisation' })
@@ -161,6 +171,14 @@ export class ReminderPolicyInput {
 }
 
 @InputType()
+export class ReassessmentTriggersInput {
+  @Field({ nullable: true }) @IsOptional() @IsBoolean() evidenceExpired?: boolean;
+  @Field({ nullable: true }) @IsOptional() @IsBoolean() evidenceFailed?: boolean;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() endOfSupportWithinDays?: number | null;
+  @Field({ nullable: true }) @IsOptional() @IsBoolean() findingOverdue?: boolean;
+}
+
+@InputType()
 export class TenantSettingsInput {
   @Field(() => ReassessmentCadenceInput, { nullable: true })
   @IsOptional()
@@ -171,6 +189,12 @@ export class TenantSettingsInput {
   @Field({ nullable: true }) @IsOptional() @IsBoolean() autoSendReassessments?: boolean;
   @Field(() => ReminderPolicyInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => ReminderPolicyInput) reminderPolicy?: ReminderPolicyInput;
   @Field({ nullable: true }) @IsOptional() @IsBoolean() requireMfaForAdmins?: boolean;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() endOfSupportHorizonDays?: number;
+  @Field(() => ReassessmentTriggersInput, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReassessmentTriggersInput)
+  reassessmentTriggers?: ReassessmentTriggersInput;
 }
 
 @InputType()

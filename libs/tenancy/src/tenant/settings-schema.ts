@@ -29,6 +29,17 @@ export const TENANT_SETTINGS_SCHEMA = {
       },
     },
     requireMfaForAdmins: { type: 'boolean' },
+    endOfSupportHorizonDays: days(3650),
+    reassessmentTriggers: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        evidenceExpired: { type: 'boolean' },
+        evidenceFailed: { type: 'boolean' },
+        endOfSupportWithinDays: { type: ['integer', 'null'], minimum: 0, maximum: 3650 },
+        findingOverdue: { type: 'boolean' },
+      },
+    },
   },
 } as const;
 

@@ -31,6 +31,7 @@ export function mergeSettings(current: TenantSettings, patch: Partial<TenantSett
     ...patch,
     reassessmentCadenceMonths: { ...current.reassessmentCadenceMonths, ...(patch.reassessmentCadenceMonths ?? {}) },
     reminderPolicy: { ...current.reminderPolicy, ...(patch.reminderPolicy ?? {}) },
+    reassessmentTriggers: { ...current.reassessmentTriggers, ...(patch.reassessmentTriggers ?? {}) },
   });
 }
 
