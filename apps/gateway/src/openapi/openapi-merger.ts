@@ -1,5 +1,6 @@
 import type { AppConfig } from '@assay/shared/config';
 import { SERVICE_NAMES, ServiceName } from '@assay/shared/contracts';
+import { mergeOpenApiDocuments } from '@assay/shared/http';
 
 type Json = Record<string, unknown>;
 
@@ -30,31 +31,9 @@ export class OpenApiMerger {
   }
 
   merge(parts: readonly (readonly [ServiceName, Json])[]): Json {
-    const paths: Json = {};
-    const schemas: Json = {};
-    const tags = new Map<string, Json>();
-    for (const [, part] of parts) {
-      Object.assign(paths, (part['paths'] as Json | undefined) ?? {});
-      const components = (part['components'] as Json | undefined) ?? {};
-      for (const [name, schema] of Object.entries((components['schemas'] as Json | undefined) ?? {})) schemas[name] ??= schema;
-      for (const tag of (part['tags'] as Json[] | undefined) ?? []) tags.set(String(tag['name']), tag);
-    }
-    return {
-      openapi: '3.1.0',
-      info: {
-        title: 'Assay API',
-        version: '1',
-        description:
-          'Supplier assurance against the UK Software Security Code of Practice. Errors are RFC 9457 problem+json; lists use cursor pagination; POSTs accept Idempotency-Key.',
-      },
-      servers: [{ url: this.config.publicUrl }],
-      tags: [...tags.values()],
-      paths,
-      components: {
-        schemas,
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'User access JWT, API key (assay_…) or supplier portal token' } },
-      },
-      security: [{ bearer: [] }, {}],
-    };
+    return mergeOpenApiDocuments(
+      parts.map(([, part]) => part),
+      this.config.publicUrl,
+    );
   }
 }

@@ -5,3 +5,4 @@ export * from './pagination';
 export * from './idempotency.store';
 export * from './logging.module';
 export * from './process-lifetime';
+export * from './openapi-description';
