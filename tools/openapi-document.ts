@@ -16,6 +16,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ResponseSchemas, projectRoot, responseSchemas } from './openapi-responses';
 
 export const OPENAPI_FILE = 'openapi.json';
 
@@ -61,7 +62,38 @@ async function serviceDocument(title: string, domain: Type<unknown> | DynamicMod
 export async function buildOpenApiDocument(publicUrl = 'http://localhost:3000'): Promise<Record<string, unknown>> {
   const parts: Record<string, unknown>[] = [];
   for (const { title, module } of Object.values(SERVICES)) parts.push(await serviceDocument(title, module));
-  return mergeOpenApiDocuments(parts, publicUrl);
+  return withResponseSchemas(mergeOpenApiDocuments(parts, publicUrl), responseSchemas(projectRoot()));
+}
+
+type Json = Record<string, any>;
+
+/** Each operation's success response with the schema of what its controller method returns. */
+export function withResponseSchemas(document: Json, responses: ResponseSchemas): Json {
+  const schemas = document['components']['schemas'] as Json;
+  for (const item of Object.values(document['paths'] as Record<string, Json>)) {
+    for (const operation of Object.values(item) as Json[]) {
+      const response = responses.operations[String(operation['operationId'])];
+      if (!response) continue;
+      for (const [status, described] of Object.entries(operation['responses'] as Record<string, Json>)) {
+        if (!/^2\d\d$/.test(status) || status === '204' || described['content']) continue;
+        const content: Json = {};
+        if (response.schema) content['application/json'] = { schema: response.schema };
+        if (response.text) content['text/csv'] = { schema: { type: 'string' } };
+        if (Object.keys(content).length) described['content'] = content;
+      }
+    }
+  }
+  // Only the views an operation answers with (not those of routes the document leaves out).
+  const pending = [JSON.stringify(document['paths'])];
+  for (let text = pending.pop(); text !== undefined; text = pending.pop()) {
+    for (const [, name] of text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      if (!name || schemas[name] || !responses.schemas[name]) continue;
+      schemas[name] = responses.schemas[name];
+      pending.push(JSON.stringify(schemas[name]));
+    }
+  }
+  document['components']['schemas'] = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
+  return document;
 }
 
 if (require.main === module) {

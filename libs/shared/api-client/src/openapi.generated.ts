@@ -1006,10 +1006,133 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AcceptedEvidence: {
+      id: string;
+      sha256: string | null;
+      size: number | null;
+      /** @enum {string} */
+      status: 'pending' | 'processing' | 'processed' | 'failed' | 'rejected';
+    };
     AcceptInvitationDto: {
       name?: string | null;
       password?: string | null;
       token: string;
+    };
+    ApiKeyView: {
+      createdAt: string;
+      expiresAt: string | null;
+      id: string;
+      lastUsedAt: string | null;
+      name: string;
+      prefix: string;
+      revokedAt: string | null;
+      scopes: (
+        'suppliers:read' | 'suppliers:write' | 'assessments:read' | 'assessments:write' | 'evidence:read' | 'evidence:write' | 'webhooks:manage' | 'audit:read'
+      )[];
+      /** @enum {string} */
+      status: 'active' | 'revoked' | 'expired';
+    };
+    AssessmentClaimView: {
+      /** @description Automated check results beside the supplier's answer. */
+      checks: components['schemas']['ClaimCheck'][];
+      evidenceKinds: string[];
+      id: string;
+      principleId: string;
+      response: components['schemas']['ClaimResponseView'] | null;
+      review: components['schemas']['ClaimReviewView'] | null;
+      text: string;
+      themeId: string;
+    };
+    AssessmentDetail: {
+      answeredCount: number;
+      attestation: components['schemas']['AttestationView'] | null;
+      claimCount: number;
+      claims: components['schemas']['AssessmentClaimView'][];
+      closedAt: string | null;
+      conclusion: string | null;
+      createdAt: string;
+      /** @description Claims answered met while a supporting check failed or its evidence expired. */
+      disagreements: components['schemas']['Disagreement'][];
+      dueAt: string;
+      findings: components['schemas']['FindingView'][];
+      framework: {
+        key: string;
+        version: string;
+      };
+      id: string;
+      overdue: boolean;
+      productId: string | null;
+      productName: string | null;
+      /** @description The reviewer's message when the assessment was last returned to the supplier. */
+      returnMessage: string | null;
+      score: components['schemas']['AssessmentScore'];
+      sentAt: string | null;
+      /** @enum {string} */
+      status: 'returned' | 'draft' | 'sent' | 'in_progress' | 'submitted' | 'in_review' | 'completed' | 'cancelled';
+      submittedAt: string | null;
+      supplierId: string;
+      supplierName: string;
+    };
+    AssessmentReport: {
+      assessment: {
+        closedAt: string | null;
+        conclusion: string | null;
+        createdAt: string;
+        dueAt: string;
+        id: string;
+        overdue: boolean;
+        returnMessage: string | null;
+        sentAt: string | null;
+        /** @enum {string} */
+        status: 'returned' | 'draft' | 'sent' | 'in_progress' | 'submitted' | 'in_review' | 'completed' | 'cancelled';
+        submittedAt: string | null;
+      };
+      /** @description Every attestation given, oldest first (a returned assessment is attested again on resubmission). */
+      attestations: components['schemas']['AttestationView'][];
+      claims: components['schemas']['ReportClaim'][];
+      disagreements: components['schemas']['Disagreement'][];
+      findings: components['schemas']['FindingView'][];
+      framework: {
+        attribution: string;
+        key: string;
+        name: string;
+        publisher: string;
+        url: string;
+        version: string;
+      };
+      generatedAt: string;
+      product: {
+        currentVersion: string | null;
+        deliveryModel: string;
+        id: string;
+        name: string;
+      } | null;
+      score: components['schemas']['AssessmentScore'];
+      supplier: components['schemas']['SupplierView'];
+    };
+    AssessmentScore: {
+      overall: number | null;
+      principles: components['schemas']['ScorePart'][];
+      scoredClaims: number;
+      themes: components['schemas']['ScorePart'][];
+    };
+    AssessmentSummary: {
+      claimCount: number;
+      closedAt: string | null;
+      createdAt: string;
+      dueAt: string;
+      framework: {
+        key: string;
+        version: string;
+      };
+      id: string;
+      overdue: boolean;
+      productId: string | null;
+      sentAt: string | null;
+      /** @enum {string} */
+      status: 'returned' | 'draft' | 'sent' | 'in_progress' | 'submitted' | 'in_review' | 'completed' | 'cancelled';
+      submittedAt: string | null;
+      supplierId: string;
     };
     AttestationDto: {
       /** Format: email */
@@ -1020,9 +1143,70 @@ export interface components {
       /** @description Must be true: the signatory confirms the answers are accurate */
       statement: boolean;
     };
+    AttestationView: {
+      email: string;
+      name: string;
+      responsesSha256: string;
+      role: string;
+      signedAt: string;
+      statement: boolean;
+    };
+    AuditEvent: {
+      action: string;
+      actorId: string | null;
+      actorKind: string;
+      changes: components['schemas']['JsonObject'];
+      hash: string;
+      id: string;
+      occurredAt: string;
+      prevHash: string;
+      requestId: string | null;
+      seq: number;
+      service: string;
+      targetId: string | null;
+      targetType: string;
+    };
+    AuditVerification: {
+      /** @description The first entry whose content, hash or link to its predecessor does not hold. */
+      brokenAt?: {
+        id: string;
+        reason: string;
+        seq: number;
+      };
+      checked: number;
+      valid: boolean;
+    };
+    CatalogueCheck: {
+      claimIds: string[];
+      key: string;
+      rule: string;
+    };
+    CatalogueClaim: {
+      evidenceKinds: string[];
+      id: string;
+      text: string;
+    };
+    CataloguePrinciple: {
+      claims: components['schemas']['CatalogueClaim'][];
+      id: string;
+      title: string;
+    };
+    CatalogueTheme: {
+      id: string;
+      principles: components['schemas']['CataloguePrinciple'][];
+      title: string;
+    };
     ChangeRoleDto: {
       /** @enum {string} */
       role: 'owner' | 'admin' | 'assessor' | 'viewer';
+    };
+    ClaimCheck: {
+      detail: string;
+      evidenceId: string | null;
+      evidenceKind: string | null;
+      key: string;
+      result: string;
+      validUntil: string | null;
     };
     ClaimDecisionDto: {
       /** @example 3.2.1 */
@@ -1039,8 +1223,40 @@ export interface components {
       /** @description Required for not_applicable and not_met */
       justification?: string | null;
     };
+    ClaimResponseView: {
+      /** @enum {string} */
+      answer: 'met' | 'partially_met' | 'not_met' | 'not_applicable';
+      answeredAt: string;
+      evidenceIds: string[];
+      justification: string | null;
+    };
+    ClaimReviewView: {
+      comment: string | null;
+      reviewedAt: string;
+      /** @enum {string} */
+      verdict: 'accepted' | 'returned';
+    };
     CompleteAssessmentDto: {
       conclusion?: string | null;
+    };
+    ComponentExposure: {
+      evidenceId: string;
+      name: string;
+      productId?: string;
+      purl: string | null;
+      supplierId: string;
+      supplierName: string;
+      version: string | null;
+    };
+    ContactView: {
+      createdAt: string;
+      email: string;
+      id: string;
+      isSeniorResponsibleOwner: boolean;
+      name: string;
+      role: string | null;
+      supplierId: string;
+      updatedAt: string;
     };
     CreateApiKeyDto: {
       /** Format: date-time */
@@ -1150,11 +1366,9862 @@ export interface components {
       /** @example https://hooks.example.com/assay */
       url: string;
     };
+    Disagreement: {
+      checkKey: string;
+      claimId: string;
+      evidenceId: string | null;
+      /** @enum {string} */
+      reason: 'check_failed' | 'evidence_expired';
+    };
+    Evidence: {
+      assessmentId: string | null;
+      checks: components['schemas']['EvidenceCheck'][];
+      claimIds: string[];
+      createdAt: string;
+      error: string | null;
+      facts: {
+        [key: string]: unknown;
+      };
+      filename: string | null;
+      id: string;
+      /** @enum {string|null} */
+      kind: 'sbom' | 'security_txt' | 'provenance' | 'vex' | 'certificate' | 'policy' | 'pentest_report' | 'scorecard' | 'other' | null;
+      mediaType: string | null;
+      processedAt: string | null;
+      productId: string | null;
+      sha256: string | null;
+      size: number | null;
+      /** @enum {string} */
+      source: 'url' | 'upload';
+      /** @enum {string} */
+      status: 'pending' | 'processing' | 'processed' | 'failed' | 'rejected';
+      supplierId: string;
+      url: string | null;
+      validUntil: string | null;
+    };
+    EvidenceCheck: {
+      claimIds: string[];
+      detail: string;
+      key: string;
+      /** @enum {string} */
+      result: 'not_applicable' | 'pass' | 'fail' | 'warn' | 'error';
+    };
+    FeedItem: {
+      body: string;
+      createdAt: string;
+      eventId: string;
+      id: string;
+      readAt: string | null;
+      subjectId: string | null;
+      subjectType: string | null;
+      title: string;
+      type: string;
+    };
+    FindingView: {
+      assessmentId: string;
+      claimId: string;
+      createdAt: string;
+      description: string | null;
+      id: string;
+      remediationDueAt: string | null;
+      remediationPlan: string | null;
+      riskAcceptedUntil: string | null;
+      /** @enum {string} */
+      severity: 'critical' | 'high' | 'medium' | 'low';
+      /** @enum {string} */
+      status: 'open' | 'in_remediation' | 'resolved' | 'accepted_risk';
+      supplierAgreed: boolean | null;
+      supplierId: string;
+      supplierRespondedAt: string | null;
+      title: string;
+      updatedAt: string;
+    };
+    FrameworkDocument: {
+      applicability: {
+        developer_distributor: unknown;
+        developer_only: unknown;
+        reseller: unknown;
+      };
+      attribution: string;
+      checks: components['schemas']['CatalogueCheck'][];
+      evidenceKinds: string[];
+      key: string;
+      /** @description target framework → principle id → references. Our analysis unless the source says otherwise. */
+      mappings: {
+        [key: string]: {
+          [key: string]: string[];
+        };
+      };
+      name: string;
+      publisher: string;
+      themes: components['schemas']['CatalogueTheme'][];
+      url: string;
+      version: string;
+    };
+    FrameworkSummary: {
+      attribution: string;
+      claimCount: number;
+      current: boolean;
+      key: string;
+      name: string;
+      principleCount: number;
+      publisher: string;
+      themeCount: number;
+      url: string;
+      version: string;
+    };
+    InvitationView: {
+      createdAt: string;
+      email: string;
+      expiresAt: string;
+      id: string;
+      /** @enum {string} */
+      role: 'owner' | 'admin' | 'assessor' | 'viewer';
+      /** @enum {string} */
+      status: 'accepted' | 'revoked' | 'expired' | 'pending';
+    };
     InviteDto: {
       /** Format: email */
       email: string;
       /** @enum {string} */
       role: 'owner' | 'admin' | 'assessor' | 'viewer';
+    };
+    IssuedPortalLink: {
+      contactId: string;
+      expiresAt: string;
+      id: string;
+      token: string;
+      url: string;
+    };
+    IssuedTokens: {
+      accessToken: string;
+      accessTokenExpiresAt: string;
+      /** @description The session may only enrol a second factor until it does. */
+      mfaEnrolmentRequired: boolean;
+      refreshToken: string;
+      /** @constant */
+      tokenType: 'Bearer';
+    };
+    JsonObject: {
+      [key: string]:
+        | string
+        | number
+        | false
+        | true
+        | (
+            | string
+            | number
+            | false
+            | true
+            | (
+                | string
+                | number
+                | false
+                | true
+                | (
+                    | string
+                    | number
+                    | false
+                    | true
+                    | (
+                        | string
+                        | number
+                        | false
+                        | true
+                        | (
+                            | string
+                            | number
+                            | false
+                            | true
+                            | (
+                                | string
+                                | number
+                                | false
+                                | true
+                                | (
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (unknown | null)[]
+                                            | {
+                                                [key: string]: unknown | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (unknown | null)[]
+                                              | {
+                                                  [key: string]: unknown | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (unknown | null)[]
+                                              | {
+                                                  [key: string]: unknown | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null
+                                  )[]
+                                | {
+                                    [key: string]:
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (unknown | null)[]
+                                              | {
+                                                  [key: string]: unknown | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null;
+                                  }
+                                | null
+                              )[]
+                            | {
+                                [key: string]:
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (unknown | null)[]
+                                              | {
+                                                  [key: string]: unknown | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null;
+                              }
+                            | null
+                          )[]
+                        | {
+                            [key: string]:
+                              | string
+                              | number
+                              | false
+                              | true
+                              | (
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (unknown | null)[]
+                                              | {
+                                                  [key: string]: unknown | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null
+                                )[]
+                              | {
+                                  [key: string]:
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null;
+                                }
+                              | null;
+                          }
+                        | null
+                      )[]
+                    | {
+                        [key: string]:
+                          | string
+                          | number
+                          | false
+                          | true
+                          | (
+                              | string
+                              | number
+                              | false
+                              | true
+                              | (
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (unknown | null)[]
+                                              | {
+                                                  [key: string]: unknown | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null
+                                )[]
+                              | {
+                                  [key: string]:
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null;
+                                }
+                              | null
+                            )[]
+                          | {
+                              [key: string]:
+                                | string
+                                | number
+                                | false
+                                | true
+                                | (
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null
+                                  )[]
+                                | {
+                                    [key: string]:
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null;
+                                  }
+                                | null;
+                            }
+                          | null;
+                      }
+                    | null
+                  )[]
+                | {
+                    [key: string]:
+                      | string
+                      | number
+                      | false
+                      | true
+                      | (
+                          | string
+                          | number
+                          | false
+                          | true
+                          | (
+                              | string
+                              | number
+                              | false
+                              | true
+                              | (
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (unknown | null)[]
+                                              | {
+                                                  [key: string]: unknown | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null
+                                )[]
+                              | {
+                                  [key: string]:
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null;
+                                }
+                              | null
+                            )[]
+                          | {
+                              [key: string]:
+                                | string
+                                | number
+                                | false
+                                | true
+                                | (
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null
+                                  )[]
+                                | {
+                                    [key: string]:
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null;
+                                  }
+                                | null;
+                            }
+                          | null
+                        )[]
+                      | {
+                          [key: string]:
+                            | string
+                            | number
+                            | false
+                            | true
+                            | (
+                                | string
+                                | number
+                                | false
+                                | true
+                                | (
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null
+                                  )[]
+                                | {
+                                    [key: string]:
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null;
+                                  }
+                                | null
+                              )[]
+                            | {
+                                [key: string]:
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null;
+                              }
+                            | null;
+                        }
+                      | null;
+                  }
+                | null
+              )[]
+            | {
+                [key: string]:
+                  | string
+                  | number
+                  | false
+                  | true
+                  | (
+                      | string
+                      | number
+                      | false
+                      | true
+                      | (
+                          | string
+                          | number
+                          | false
+                          | true
+                          | (
+                              | string
+                              | number
+                              | false
+                              | true
+                              | (
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (unknown | null)[]
+                                              | {
+                                                  [key: string]: unknown | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null
+                                )[]
+                              | {
+                                  [key: string]:
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null;
+                                }
+                              | null
+                            )[]
+                          | {
+                              [key: string]:
+                                | string
+                                | number
+                                | false
+                                | true
+                                | (
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null
+                                  )[]
+                                | {
+                                    [key: string]:
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null;
+                                  }
+                                | null;
+                            }
+                          | null
+                        )[]
+                      | {
+                          [key: string]:
+                            | string
+                            | number
+                            | false
+                            | true
+                            | (
+                                | string
+                                | number
+                                | false
+                                | true
+                                | (
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null
+                                  )[]
+                                | {
+                                    [key: string]:
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null;
+                                  }
+                                | null
+                              )[]
+                            | {
+                                [key: string]:
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null;
+                              }
+                            | null;
+                        }
+                      | null
+                    )[]
+                  | {
+                      [key: string]:
+                        | string
+                        | number
+                        | false
+                        | true
+                        | (
+                            | string
+                            | number
+                            | false
+                            | true
+                            | (
+                                | string
+                                | number
+                                | false
+                                | true
+                                | (
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null
+                                  )[]
+                                | {
+                                    [key: string]:
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null;
+                                  }
+                                | null
+                              )[]
+                            | {
+                                [key: string]:
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null;
+                              }
+                            | null
+                          )[]
+                        | {
+                            [key: string]:
+                              | string
+                              | number
+                              | false
+                              | true
+                              | (
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null
+                                )[]
+                              | {
+                                  [key: string]:
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null
+                                                        )[]
+                                                      | {
+                                                          [key: string]:
+                                                            | string
+                                                            | number
+                                                            | false
+                                                            | true
+                                                            | (unknown | null)[]
+                                                            | {
+                                                                [key: string]: unknown | null;
+                                                              }
+                                                            | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null;
+                                }
+                              | null;
+                          }
+                        | null;
+                    }
+                  | null;
+              }
+            | null
+          )[]
+        | {
+            [key: string]:
+              | string
+              | number
+              | false
+              | true
+              | (
+                  | string
+                  | number
+                  | false
+                  | true
+                  | (
+                      | string
+                      | number
+                      | false
+                      | true
+                      | (
+                          | string
+                          | number
+                          | false
+                          | true
+                          | (
+                              | string
+                              | number
+                              | false
+                              | true
+                              | (
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (unknown | null)[]
+                                              | {
+                                                  [key: string]: unknown | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null
+                                )[]
+                              | {
+                                  [key: string]:
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null;
+                                }
+                              | null
+                            )[]
+                          | {
+                              [key: string]:
+                                | string
+                                | number
+                                | false
+                                | true
+                                | (
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null
+                                  )[]
+                                | {
+                                    [key: string]:
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null;
+                                  }
+                                | null;
+                            }
+                          | null
+                        )[]
+                      | {
+                          [key: string]:
+                            | string
+                            | number
+                            | false
+                            | true
+                            | (
+                                | string
+                                | number
+                                | false
+                                | true
+                                | (
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null
+                                  )[]
+                                | {
+                                    [key: string]:
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null;
+                                  }
+                                | null
+                              )[]
+                            | {
+                                [key: string]:
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null;
+                              }
+                            | null;
+                        }
+                      | null
+                    )[]
+                  | {
+                      [key: string]:
+                        | string
+                        | number
+                        | false
+                        | true
+                        | (
+                            | string
+                            | number
+                            | false
+                            | true
+                            | (
+                                | string
+                                | number
+                                | false
+                                | true
+                                | (
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null
+                                  )[]
+                                | {
+                                    [key: string]:
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null;
+                                  }
+                                | null
+                              )[]
+                            | {
+                                [key: string]:
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null;
+                              }
+                            | null
+                          )[]
+                        | {
+                            [key: string]:
+                              | string
+                              | number
+                              | false
+                              | true
+                              | (
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null
+                                )[]
+                              | {
+                                  [key: string]:
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null
+                                                        )[]
+                                                      | {
+                                                          [key: string]:
+                                                            | string
+                                                            | number
+                                                            | false
+                                                            | true
+                                                            | (unknown | null)[]
+                                                            | {
+                                                                [key: string]: unknown | null;
+                                                              }
+                                                            | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null;
+                                }
+                              | null;
+                          }
+                        | null;
+                    }
+                  | null
+                )[]
+              | {
+                  [key: string]:
+                    | string
+                    | number
+                    | false
+                    | true
+                    | (
+                        | string
+                        | number
+                        | false
+                        | true
+                        | (
+                            | string
+                            | number
+                            | false
+                            | true
+                            | (
+                                | string
+                                | number
+                                | false
+                                | true
+                                | (
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (unknown | null)[]
+                                                | {
+                                                    [key: string]: unknown | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null
+                                  )[]
+                                | {
+                                    [key: string]:
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null;
+                                  }
+                                | null
+                              )[]
+                            | {
+                                [key: string]:
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null;
+                              }
+                            | null
+                          )[]
+                        | {
+                            [key: string]:
+                              | string
+                              | number
+                              | false
+                              | true
+                              | (
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null
+                                )[]
+                              | {
+                                  [key: string]:
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null
+                                                        )[]
+                                                      | {
+                                                          [key: string]:
+                                                            | string
+                                                            | number
+                                                            | false
+                                                            | true
+                                                            | (unknown | null)[]
+                                                            | {
+                                                                [key: string]: unknown | null;
+                                                              }
+                                                            | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null;
+                                }
+                              | null;
+                          }
+                        | null
+                      )[]
+                    | {
+                        [key: string]:
+                          | string
+                          | number
+                          | false
+                          | true
+                          | (
+                              | string
+                              | number
+                              | false
+                              | true
+                              | (
+                                  | string
+                                  | number
+                                  | false
+                                  | true
+                                  | (
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (unknown | null)[]
+                                                  | {
+                                                      [key: string]: unknown | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null
+                                    )[]
+                                  | {
+                                      [key: string]:
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null;
+                                    }
+                                  | null
+                                )[]
+                              | {
+                                  [key: string]:
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null
+                                                        )[]
+                                                      | {
+                                                          [key: string]:
+                                                            | string
+                                                            | number
+                                                            | false
+                                                            | true
+                                                            | (unknown | null)[]
+                                                            | {
+                                                                [key: string]: unknown | null;
+                                                              }
+                                                            | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null;
+                                }
+                              | null
+                            )[]
+                          | {
+                              [key: string]:
+                                | string
+                                | number
+                                | false
+                                | true
+                                | (
+                                    | string
+                                    | number
+                                    | false
+                                    | true
+                                    | (
+                                        | string
+                                        | number
+                                        | false
+                                        | true
+                                        | (
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (unknown | null)[]
+                                                    | {
+                                                        [key: string]: unknown | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null
+                                          )[]
+                                        | {
+                                            [key: string]:
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null;
+                                          }
+                                        | null
+                                      )[]
+                                    | {
+                                        [key: string]:
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null
+                                                        )[]
+                                                      | {
+                                                          [key: string]:
+                                                            | string
+                                                            | number
+                                                            | false
+                                                            | true
+                                                            | (unknown | null)[]
+                                                            | {
+                                                                [key: string]: unknown | null;
+                                                              }
+                                                            | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null;
+                                      }
+                                    | null
+                                  )[]
+                                | {
+                                    [key: string]:
+                                      | string
+                                      | number
+                                      | false
+                                      | true
+                                      | (
+                                          | string
+                                          | number
+                                          | false
+                                          | true
+                                          | (
+                                              | string
+                                              | number
+                                              | false
+                                              | true
+                                              | (
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (unknown | null)[]
+                                                      | {
+                                                          [key: string]: unknown | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null
+                                                )[]
+                                              | {
+                                                  [key: string]:
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null;
+                                                }
+                                              | null
+                                            )[]
+                                          | {
+                                              [key: string]:
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null
+                                                        )[]
+                                                      | {
+                                                          [key: string]:
+                                                            | string
+                                                            | number
+                                                            | false
+                                                            | true
+                                                            | (unknown | null)[]
+                                                            | {
+                                                                [key: string]: unknown | null;
+                                                              }
+                                                            | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null;
+                                            }
+                                          | null
+                                        )[]
+                                      | {
+                                          [key: string]:
+                                            | string
+                                            | number
+                                            | false
+                                            | true
+                                            | (
+                                                | string
+                                                | number
+                                                | false
+                                                | true
+                                                | (
+                                                    | string
+                                                    | number
+                                                    | false
+                                                    | true
+                                                    | (
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (unknown | null)[]
+                                                        | {
+                                                            [key: string]: unknown | null;
+                                                          }
+                                                        | null
+                                                      )[]
+                                                    | {
+                                                        [key: string]:
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null;
+                                                      }
+                                                    | null
+                                                  )[]
+                                                | {
+                                                    [key: string]:
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null
+                                                        )[]
+                                                      | {
+                                                          [key: string]:
+                                                            | string
+                                                            | number
+                                                            | false
+                                                            | true
+                                                            | (unknown | null)[]
+                                                            | {
+                                                                [key: string]: unknown | null;
+                                                              }
+                                                            | null;
+                                                        }
+                                                      | null;
+                                                  }
+                                                | null
+                                              )[]
+                                            | {
+                                                [key: string]:
+                                                  | string
+                                                  | number
+                                                  | false
+                                                  | true
+                                                  | (
+                                                      | string
+                                                      | number
+                                                      | false
+                                                      | true
+                                                      | (
+                                                          | string
+                                                          | number
+                                                          | false
+                                                          | true
+                                                          | (unknown | null)[]
+                                                          | {
+                                                              [key: string]: unknown | null;
+                                                            }
+                                                          | null
+                                                        )[]
+                                                      | {
+                                                          [key: string]:
+                                                            | string
+                                                            | number
+                                                            | false
+                                                            | true
+                                                            | (unknown | null)[]
+                                                            | {
+                                                                [key: string]: unknown | null;
+                                                              }
+                                                            | null;
+                                                        }
+                                                      | null
+                                                    )[]
+                                                  | {
+                                                      [key: string]:
+                                                        | string
+                                                        | number
+                                                        | false
+                                                        | true
+                                                        | (
+                                                            | string
+                                                            | number
+                                                            | false
+                                                            | true
+                                                            | (unknown | null)[]
+                                                            | {
+                                                                [key: string]: unknown | null;
+                                                              }
+                                                            | null
+                                                          )[]
+                                                        | {
+                                                            [key: string]:
+                                                              | string
+                                                              | number
+                                                              | false
+                                                              | true
+                                                              | (unknown | null)[]
+                                                              | {
+                                                                  [key: string]: unknown | null;
+                                                                }
+                                                              | null;
+                                                          }
+                                                        | null;
+                                                    }
+                                                  | null;
+                                              }
+                                            | null;
+                                        }
+                                      | null;
+                                  }
+                                | null;
+                            }
+                          | null;
+                      }
+                    | null;
+                }
+              | null;
+          }
+        | null;
     };
     LoginDto: {
       email: string;
@@ -1172,6 +11239,41 @@ export interface components {
     LogoutDto: {
       refreshToken?: string | null;
     };
+    MemberView: {
+      email: string;
+      joinedAt: string;
+      mfaEnabled: boolean;
+      name: string;
+      /** @enum {string} */
+      role: 'owner' | 'admin' | 'assessor' | 'viewer';
+      userId: string;
+    };
+    MeView: {
+      session: {
+        id: string | null;
+        mfa: boolean;
+        mfaEnrolmentRequired: boolean;
+      };
+      tenant: {
+        id: string;
+        name: string;
+        /** @enum {string|null} */
+        role: 'owner' | 'admin' | 'assessor' | 'viewer' | null;
+      } | null;
+      tenants: {
+        id: string;
+        name: string;
+        /** @enum {string} */
+        role: 'owner' | 'admin' | 'assessor' | 'viewer';
+      }[];
+      user: {
+        createdAt: string;
+        email: string;
+        id: string;
+        mfaEnabled: boolean;
+        name: string;
+      };
+    };
     PortalFindingDto: {
       /** @description Whether the supplier agrees with the finding */
       agreed: boolean;
@@ -1181,6 +11283,16 @@ export interface components {
     PortalLinkDto: {
       /** Format: uuid */
       contactId: string;
+    };
+    PortalLinkView: {
+      contactId: string;
+      createdAt: string;
+      expiresAt: string;
+      id: string;
+      lastUsedAt: string | null;
+      revokedAt: string | null;
+      /** @enum {string} */
+      status: 'active' | 'revoked' | 'expired';
     };
     PortalUrlEvidenceDto: {
       /**
@@ -1225,8 +11337,44 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ProductView: {
+      createdAt: string;
+      currentVersion: string | null;
+      /** @enum {string} */
+      deliveryModel: 'saas' | 'on_premises' | 'hybrid';
+      endOfSupportAnnouncedAt: string | null;
+      endOfSupportAt: string | null;
+      id: string;
+      name: string;
+      supplierId: string;
+      updatedAt: string;
+    };
     RefreshDto: {
       refreshToken: string;
+    };
+    ReminderPolicy: {
+      beforeDueDays: number[];
+      escalateToOwnerAfterDays: number;
+      escalateToSroAfterDays: number;
+      onDueDay: boolean;
+      overdueEveryDays: number;
+      overdueMaxReminders: number;
+    };
+    ReportClaim: {
+      answer: string | null;
+      answeredAt: string | null;
+      checks: components['schemas']['ClaimCheck'][];
+      claimId: string;
+      claimText: string;
+      evidenceIds: string[];
+      justification: string | null;
+      principleId: string;
+      principleTitle: string;
+      reviewComment: string | null;
+      reviewedAt: string | null;
+      reviewVerdict: string | null;
+      themeId: string;
+      themeTitle: string;
     };
     ReturnAssessmentDto: {
       /** @description What the supplier should change; sent to its contacts */
@@ -1234,6 +11382,14 @@ export interface components {
     };
     ReviewAssessmentDto: {
       decisions: components['schemas']['ClaimDecisionDto'][];
+    };
+    ScorePart: {
+      id: string;
+      notApplicable: number;
+      /** @description Percentage (0–100, two decimals) of the scored claims' values; null when no claim counts. */
+      score: number | null;
+      scoredClaims: number;
+      unanswered: number;
     };
     SecondFactorDto: {
       /** @description One of the recovery codes (each works once) */
@@ -1244,6 +11400,24 @@ export interface components {
     SendAssessmentDto: {
       /** @description Contacts to send to (default: all the supplier's contacts) */
       contactIds?: string[] | null;
+    };
+    SentReminder: {
+      assessmentId: string;
+      dueAt: string;
+      id: string;
+      /** @enum {string} */
+      kind: 'reminder' | 'escalation_sro' | 'escalation_owner';
+      /** @description Who it went to, with the state of each email. */
+      recipients: {
+        email: string;
+        name: string;
+        sentAt: string | null;
+        status: string;
+      }[];
+      /** @description When the step fell due under the policy. */
+      scheduledFor: string;
+      sentAt: string;
+      step: string;
     };
     SignupDto: {
       /**
@@ -1261,6 +11435,28 @@ export interface components {
     SubmitAssessmentDto: {
       attestation: components['schemas']['AttestationDto'];
     };
+    SupplierView: {
+      companyNumber: string | null;
+      createdAt: string;
+      domains: string[];
+      id: string;
+      /** @description The overall score (percentage) of the latest completed assessment. */
+      latestScore: number | null;
+      name: string;
+      nextAssessmentDueAt: string | null;
+      offboardedAt: string | null;
+      openFindings: number;
+      ownerUserId: string | null;
+      /** @enum {string} */
+      role: 'developer_distributor' | 'reseller' | 'developer_only';
+      /** @enum {string} */
+      status: 'active' | 'offboarded';
+      tags: string[];
+      /** @enum {string} */
+      tier: 'critical' | 'high' | 'medium' | 'low';
+      updatedAt: string;
+      website: string | null;
+    };
     SwitchTenantDto: {
       /** @description One of the recovery codes (each works once) */
       recoveryCode?: string | null;
@@ -1268,6 +11464,32 @@ export interface components {
       tenantId: string;
       /** @description A current 6-digit code from the authenticator app */
       totp?: string | null;
+    };
+    TenantChoice: {
+      id: string;
+      name: string;
+      /** @enum {string} */
+      role: 'owner' | 'admin' | 'assessor' | 'viewer';
+    };
+    TenantSettings: {
+      autoSendReassessments: boolean;
+      reassessmentCadenceMonths: {
+        critical: unknown;
+        high: unknown;
+        low: unknown;
+        medium: unknown;
+      };
+      reassessmentLeadDays: number;
+      reminderPolicy: components['schemas']['ReminderPolicy'];
+      /** @description Owners and admins must sign in with a second factor. */
+      requireMfaForAdmins: boolean;
+    };
+    TenantView: {
+      createdAt: string;
+      id: string;
+      name: string;
+      settings: components['schemas']['TenantSettings'];
+      updatedAt: string;
     };
     TotpCodeDto: {
       /** @example 123456 */
@@ -1320,7 +11542,7 @@ export interface components {
       settings?: Record<string, never> | null;
     };
     UpdateWebhookEndpointDto: {
-      description?: ((string | null) | null) | null;
+      description?: string | null;
       /** @description false pauses deliveries; true re-enables an endpoint that was disabled */
       enabled?: boolean | null;
       events?:
@@ -1374,6 +11596,46 @@ export interface components {
        */
       url: string;
     };
+    WebhookAttempt: {
+      attempt: number;
+      durationMs: number;
+      error: string | null;
+      /** @description The first bytes of the receiver's answer. */
+      responseSnippet: string | null;
+      startedAt: string;
+      statusCode: number | null;
+      succeeded: boolean;
+    };
+    WebhookDelivery: {
+      attemptCount: number;
+      attempts: components['schemas']['WebhookAttempt'][];
+      completedAt: string | null;
+      createdAt: string;
+      endpointId: string;
+      eventId: string;
+      eventType: string;
+      id: string;
+      lastAttemptAt: string | null;
+      lastError: string | null;
+      lastStatusCode: number | null;
+      nextAttemptAt: string | null;
+      redeliveryOf: string | null;
+      /** @enum {string} */
+      status: 'cancelled' | 'pending' | 'failed' | 'succeeded';
+    };
+    WebhookEndpoint: {
+      createdAt: string;
+      description: string | null;
+      disabledAt: string | null;
+      disabledReason: string | null;
+      enabled: boolean;
+      events: string[];
+      failingSince: string | null;
+      id: string;
+      previousSecretExpiresAt: string | null;
+      updatedAt: string;
+      url: string;
+    };
   };
   responses: never;
   parameters: never;
@@ -1401,7 +11663,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['ApiKeyView'][];
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -1459,7 +11726,30 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            createdAt: string;
+            expiresAt: string | null;
+            id: string;
+            key: string;
+            lastUsedAt: string | null;
+            name: string;
+            prefix: string;
+            revokedAt: string | null;
+            scopes: (
+              | 'suppliers:read'
+              | 'suppliers:write'
+              | 'assessments:read'
+              | 'assessments:write'
+              | 'evidence:read'
+              | 'evidence:write'
+              | 'webhooks:manage'
+              | 'audit:read'
+            )[];
+            /** @enum {string} */
+            status: 'active' | 'revoked' | 'expired';
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -1481,6 +11771,15 @@ export interface operations {
       };
       /** @description The credential does not allow this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -1533,7 +11832,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ApiKeyView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -1636,6 +11937,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Too many requests: retry after the time in Retry-After */
       429: {
         headers: {
@@ -1668,7 +11978,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['AssessmentSummary'][];
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -1726,7 +12041,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AssessmentDetail'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -1748,6 +12065,15 @@ export interface operations {
       };
       /** @description The credential does not allow this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -1800,7 +12126,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AssessmentDetail'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -1865,7 +12193,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AssessmentDetail'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -1896,6 +12226,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -1934,7 +12273,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AssessmentDetail'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -1965,6 +12306,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -2021,7 +12371,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FindingView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -2052,6 +12404,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -2104,7 +12465,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['PortalLinkView'][];
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -2173,7 +12538,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['IssuedPortalLink'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -2204,6 +12571,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -2295,6 +12671,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Too many requests: retry after the time in Retry-After */
       429: {
         headers: {
@@ -2325,7 +12710,10 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AssessmentReport'];
+          'text/csv': string;
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -2394,7 +12782,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AssessmentDetail'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -2425,6 +12815,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -2481,7 +12880,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AssessmentDetail'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -2512,6 +12913,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -2568,7 +12978,43 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            answeredCount: number;
+            attestation: components['schemas']['AttestationView'] | null;
+            claimCount: number;
+            claims: components['schemas']['AssessmentClaimView'][];
+            closedAt: string | null;
+            conclusion: string | null;
+            createdAt: string;
+            /** @description Claims answered met while a supporting check failed or its evidence expired. */
+            disagreements: components['schemas']['Disagreement'][];
+            dueAt: string;
+            findings: components['schemas']['FindingView'][];
+            framework: {
+              key: string;
+              version: string;
+            };
+            id: string;
+            overdue: boolean;
+            productId: string | null;
+            productName: string | null;
+            recipients: {
+              contactId: string;
+              email: string;
+              expiresAt: string;
+            }[];
+            /** @description The reviewer's message when the assessment was last returned to the supplier. */
+            returnMessage: string | null;
+            score: components['schemas']['AssessmentScore'];
+            sentAt: string | null;
+            /** @enum {string} */
+            status: 'returned' | 'draft' | 'sent' | 'in_progress' | 'submitted' | 'in_review' | 'completed' | 'cancelled';
+            submittedAt: string | null;
+            supplierId: string;
+            supplierName: string;
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -2599,6 +13045,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -2653,7 +13108,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['AuditEvent'][];
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -2707,7 +13167,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AuditVerification'];
+        };
       };
       /** @description No valid credential */
       401: {
@@ -2756,10 +13218,49 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            accessToken: string;
+            accessTokenExpiresAt: string;
+            /** @description The session may only enrol a second factor until it does. */
+            mfaEnrolmentRequired: boolean;
+            refreshToken: string;
+            tenantId: string;
+            tenants: components['schemas']['TenantChoice'][];
+            /** @constant */
+            tokenType: 'Bearer';
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credential */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credential does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -2843,6 +13344,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description The request body is too large */
       413: {
         headers: {
@@ -2890,10 +13400,30 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['IssuedTokens'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credential */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -2948,10 +13478,41 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            accessToken: string;
+            accessTokenExpiresAt: string;
+            /** @description The session may only enrol a second factor until it does. */
+            mfaEnrolmentRequired: boolean;
+            refreshToken: string;
+            tenant: {
+              id: string;
+              name: string;
+              /** @enum {string} */
+              role: 'owner' | 'admin' | 'assessor' | 'viewer';
+            };
+            /** @constant */
+            tokenType: 'Bearer';
+            user: {
+              email: string;
+              id: string;
+              mfaEnabled: boolean;
+              name: string;
+            };
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -3006,7 +13567,19 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            accessToken: string;
+            accessTokenExpiresAt: string;
+            /** @description The session may only enrol a second factor until it does. */
+            mfaEnrolmentRequired: boolean;
+            refreshToken: string;
+            tenantId: string;
+            tenants: components['schemas']['TenantChoice'][];
+            /** @constant */
+            tokenType: 'Bearer';
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -3028,6 +13601,24 @@ export interface operations {
       };
       /** @description The credential does not allow this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to the caller) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -3083,7 +13674,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['ComponentExposure'][];
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -3144,7 +13739,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['Evidence'][];
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -3203,7 +13803,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AcceptedEvidence'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -3225,6 +13827,15 @@ export interface operations {
       };
       /** @description The credential does not allow this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -3277,7 +13888,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Evidence'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -3337,12 +13950,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description OK */
+      /** @description The bytes, with the media type detected at intake */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          '*/*': string;
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -3411,7 +14026,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['FindingView'][];
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -3467,7 +14087,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FindingView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -3536,7 +14158,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FindingView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -3567,6 +14191,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -3617,7 +14250,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['FrameworkSummary'][];
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description Too many requests: retry after the time in Retry-After */
       429: {
@@ -3649,7 +14287,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FrameworkDocument'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -3694,7 +14334,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['InvitationView'][];
+            nextCursor: null;
+          };
+        };
       };
       /** @description No valid credential */
       401: {
@@ -3743,7 +14388,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['InvitationView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -3765,6 +14412,15 @@ export interface operations {
       };
       /** @description The credential does not allow this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -3855,6 +14511,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Too many requests: retry after the time in Retry-After */
       429: {
         headers: {
@@ -3884,10 +14549,67 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            accessToken: string;
+            accessTokenExpiresAt: string;
+            /** @description The session may only enrol a second factor until it does. */
+            mfaEnrolmentRequired: boolean;
+            refreshToken: string;
+            tenant: {
+              id: string;
+              name: string;
+              /** @enum {string} */
+              role: 'owner' | 'admin' | 'assessor' | 'viewer';
+            };
+            /** @constant */
+            tokenType: 'Bearer';
+            user: {
+              email: string;
+              id: string;
+              name: string;
+            };
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credential */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credential does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to the caller) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -3938,7 +14660,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['MeView'];
+        };
       };
       /** @description No valid credential */
       401: {
@@ -3987,7 +14711,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            recoveryCodes: string[];
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -4009,6 +14737,15 @@ export interface operations {
       };
       /** @description The credential does not allow this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -4059,7 +14796,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            otpauthUrl: string;
+            secret: string;
+          };
+        };
       };
       /** @description No valid credential */
       401: {
@@ -4072,6 +14814,15 @@ export interface operations {
       };
       /** @description The credential does not allow this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -4137,6 +14888,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description The request body is too large */
       413: {
         headers: {
@@ -4184,7 +14944,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            accessToken?: string;
+            accessTokenExpiresAt?: string;
+            recoveryCodes: string[];
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -4206,6 +14972,15 @@ export interface operations {
       };
       /** @description The credential does not allow this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -4260,7 +15035,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['MemberView'][];
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -4354,6 +15134,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Too many requests: retry after the time in Retry-After */
       429: {
         headers: {
@@ -4385,7 +15174,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['MemberView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -4416,6 +15207,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -4472,7 +15272,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['FeedItem'][];
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -4528,7 +15333,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FeedItem'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -4566,6 +15373,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Too many requests: retry after the time in Retry-After */
       429: {
         headers: {
@@ -4591,7 +15407,50 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            answeredCount: number;
+            attestation: components['schemas']['AttestationView'] | null;
+            claimCount: number;
+            claims: components['schemas']['AssessmentClaimView'][];
+            contact: {
+              id: string;
+              name: string | null;
+            };
+            customerName: string | null;
+            dueAt: string;
+            findings: {
+              claimId: string;
+              description: string | null;
+              id: string;
+              remediationDueAt: string | null;
+              remediationPlan: string | null;
+              /** @enum {string} */
+              severity: 'critical' | 'high' | 'medium' | 'low';
+              /** @enum {string} */
+              status: 'open' | 'in_remediation' | 'resolved' | 'accepted_risk';
+              supplierAgreed: boolean | null;
+              title: string;
+            }[];
+            framework: {
+              key: string;
+              version: string;
+            };
+            id: string;
+            overdue: boolean;
+            product: {
+              id: string;
+              name: string | null;
+            } | null;
+            returnMessage: string | null;
+            /** @enum {string} */
+            status: 'returned' | 'draft' | 'sent' | 'in_progress' | 'submitted' | 'in_review' | 'completed' | 'cancelled';
+            supplier: {
+              id: string;
+              name: string;
+            };
+          };
+        };
       };
       /** @description No valid credential */
       401: {
@@ -4639,7 +15498,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['Evidence'][];
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -4698,7 +15561,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AcceptedEvidence'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -4720,6 +15585,15 @@ export interface operations {
       };
       /** @description The credential does not allow this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -4776,7 +15650,14 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            claimId: string;
+            response: components['schemas']['ClaimResponseView'];
+            /** @enum {string} */
+            status: 'returned' | 'draft' | 'sent' | 'in_progress' | 'submitted' | 'in_review' | 'completed' | 'cancelled';
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -4807,6 +15688,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -4861,7 +15751,15 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            attestation: components['schemas']['AttestationView'];
+            id: string;
+            overdue: boolean;
+            /** @enum {string} */
+            status: 'returned' | 'draft' | 'sent' | 'in_progress' | 'submitted' | 'in_review' | 'completed' | 'cancelled';
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -4883,6 +15781,15 @@ export interface operations {
       };
       /** @description The credential does not allow this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -4939,7 +15846,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FindingView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -4970,6 +15879,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -5025,7 +15943,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['SentReminder'][];
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -5087,7 +16010,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['SupplierView'][];
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -5145,7 +16073,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SupplierView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -5167,6 +16097,15 @@ export interface operations {
       };
       /** @description The credential does not allow this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -5219,7 +16158,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SupplierView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -5284,7 +16225,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SupplierView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -5315,6 +16258,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -5353,7 +16305,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SupplierView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -5384,6 +16338,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -5436,7 +16399,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['ContactView'][];
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -5505,7 +16472,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContactView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -5536,6 +16505,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -5627,6 +16605,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Too many requests: retry after the time in Retry-After */
       429: {
         headers: {
@@ -5659,7 +16646,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ContactView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -5690,6 +16679,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -5742,7 +16740,11 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['ProductView'][];
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -5811,7 +16813,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ProductView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -5842,6 +16846,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -5933,6 +16946,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Too many requests: retry after the time in Retry-After */
       429: {
         headers: {
@@ -5965,7 +16987,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ProductView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -5996,6 +17020,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -6046,7 +17079,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TenantView'];
+        };
       };
       /** @description No valid credential */
       401: {
@@ -6095,7 +17130,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TenantView'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -6117,6 +17154,15 @@ export interface operations {
       };
       /** @description The credential does not allow this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -6169,7 +17215,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WebhookDelivery'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -6234,7 +17282,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WebhookDelivery'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -6272,6 +17322,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Too many requests: retry after the time in Retry-After */
       429: {
         headers: {
@@ -6301,7 +17360,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['WebhookEndpoint'][];
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -6359,7 +17423,22 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            createdAt: string;
+            description: string | null;
+            disabledAt: string | null;
+            disabledReason: string | null;
+            enabled: boolean;
+            events: string[];
+            failingSince: string | null;
+            id: string;
+            previousSecretExpiresAt: string | null;
+            secret: string;
+            updatedAt: string;
+            url: string;
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -6381,6 +17460,15 @@ export interface operations {
       };
       /** @description The credential does not allow this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -6433,7 +17521,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WebhookEndpoint'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -6536,6 +17626,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Too many requests: retry after the time in Retry-After */
       429: {
         headers: {
@@ -6567,7 +17666,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WebhookEndpoint'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -6598,6 +17699,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -6654,7 +17764,12 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            data: components['schemas']['WebhookDelivery'][];
+            nextCursor: string | null;
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -6719,7 +17834,22 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': {
+            createdAt: string;
+            description: string | null;
+            disabledAt: string | null;
+            disabledReason: string | null;
+            enabled: boolean;
+            events: string[];
+            failingSince: string | null;
+            id: string;
+            previousSecretExpiresAt: string | null;
+            secret: string;
+            updatedAt: string;
+            url: string;
+          };
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -6750,6 +17880,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -6784,7 +17923,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WebhookDelivery'];
+        };
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
@@ -6815,6 +17956,15 @@ export interface operations {
       };
       /** @description Not found (or not visible to the caller) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
         headers: {
           [name: string]: unknown;
         };

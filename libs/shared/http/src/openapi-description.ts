@@ -81,17 +81,19 @@ function securityOf(rule: AccessRuleLike | undefined): Json[] {
 
 /**
  * The problem statuses an operation can give, derived from what kind of route it is: its access rule
- * (401/403), its inputs (400), a path naming a resource (404), a request body (413/415) and the
- * gateway's rate limits (429). Statuses a route gives for its own reasons (409) are declared on the
- * route with `@ApiResponse`/`@ApiProblem`.
+ * (401/403), its inputs (400), a path naming a resource (404), a request body (413/415), a change of
+ * state (409) and the gateway's rate limits (429). Statuses a route gives for its own reasons (an
+ * anonymous sign-in refused with 401, a 422) are declared on the route with `@ApiProblem`.
  */
-function derivedProblemStatuses(path: string, operation: Json, rule: AccessRuleLike | undefined): number[] {
+function derivedProblemStatuses(method: string, path: string, operation: Json, rule: AccessRuleLike | undefined): number[] {
   const statuses = new Set<number>([429]);
   const hasInput = ((operation['parameters'] as unknown[] | undefined) ?? []).length > 0 || operation['requestBody'] !== undefined;
   if (hasInput) statuses.add(400);
   if (rule?.kind !== 'anonymous') statuses.add(401).add(403);
   if (path.includes('{')) statuses.add(404);
   if (operation['requestBody'] !== undefined) statuses.add(413).add(415);
+  // A change is checked against the current state (a duplicate, a transition the state does not allow).
+  if (method !== 'get') statuses.add(409);
   return [...statuses];
 }
 
@@ -121,16 +123,40 @@ export function describeOperations(document: Json): Json {
       }
       const declared = (operation[PROBLEMS_EXTENSION] as number[] | undefined) ?? [];
       delete operation[PROBLEMS_EXTENSION];
-      for (const status of [...derivedProblemStatuses(path, operation, rule), ...declared]) responses[String(status)] ??= problemResponse(status);
+      for (const status of [...derivedProblemStatuses(method, path, operation, rule), ...declared]) responses[String(status)] ??= problemResponse(status);
       for (const ref of refsIn(operation['requestBody'])) requestSchemas.add(ref);
     }
   }
+  nullableAsTypeUnion(document);
   for (const name of closure(requestSchemas, schemas)) {
     const schema = schemas[name] as Json;
     schema['additionalProperties'] = false;
     applyValidationRules(name, schema);
   }
   return document;
+}
+
+/** OpenAPI 3.0's `nullable: true` (which @nestjs/swagger writes) as 3.1's type union with null. */
+function nullableAsTypeUnion(value: unknown): void {
+  const pending: unknown[] = [value];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next === null || typeof next !== 'object') continue;
+    const schema = next as Json;
+    if (schema['nullable'] === true) {
+      delete schema['nullable'];
+      if (typeof schema['type'] === 'string') schema['type'] = [schema['type'], 'null'];
+      else if (schema['$ref'] || schema['allOf']) {
+        const { description, ...rest } = schema;
+        for (const key of Object.keys(schema)) delete schema[key];
+        Object.assign(schema, {
+          ...(description ? { description } : {}),
+          oneOf: [rest['allOf'] ? { allOf: rest['allOf'] } : { $ref: rest['$ref'] }, { type: 'null' }],
+        });
+      }
+      if (Array.isArray(schema['enum']) && !schema['enum'].includes(null)) schema['enum'] = [...(schema['enum'] as unknown[]), null];
+    }
+    pending.push(...Object.values(schema));
+  }
 }
 
 const REF_PREFIX = '#/components/schemas/';
