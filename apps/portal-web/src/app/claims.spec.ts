@@ -15,8 +15,15 @@ const answered = (evidenceIds: string[] = []): PortalClaim['response'] => ({
 
 const evidence = (id: string, claimIds: string[]): Evidence => ({
   id,
+  supplierId: 'supplier-1',
+  productId: null,
+  assessmentId: null,
   claimIds,
   kind: 'sbom',
+  sha256: null,
+  mediaType: 'application/json',
+  facts: {},
+  processedAt: null,
   status: 'processed',
   source: 'upload',
   url: null,
@@ -35,6 +42,10 @@ const framework: Framework = {
   publisher: 'DSIT',
   url: 'https://example.test',
   attribution: 'OGL',
+  applicability: { developer_distributor: 'all', reseller: 'all', developer_only: 'all' },
+  evidenceKinds: [],
+  checks: [],
+  mappings: {},
   themes: [
     {
       id: '1',

@@ -35,8 +35,15 @@ function viewOf(claims: PortalClaim[], status: PortalView['status'] = 'sent'): P
 
 const sbom = (status: Evidence['status']): Evidence => ({
   id: 'e1',
+  supplierId: 'supplier-1',
+  productId: null,
+  assessmentId: null,
   claimIds: ['1.2.1'],
   kind: 'sbom',
+  sha256: null,
+  mediaType: 'application/json',
+  facts: {},
+  processedAt: null,
   status,
   source: 'upload',
   url: null,
