@@ -12072,6 +12072,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Not found (or not visible to the caller) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Conflicts with the current state */
       409: {
         headers: {
@@ -13259,6 +13268,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Not found (or not visible to the caller) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Conflicts with the current state */
       409: {
         headers: {
@@ -13504,6 +13522,15 @@ export interface operations {
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credential */
+      401: {
         headers: {
           [name: string]: unknown;
         };
@@ -13827,6 +13854,15 @@ export interface operations {
       };
       /** @description The credential does not allow this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to the caller) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -14257,6 +14293,15 @@ export interface operations {
           };
         };
       };
+      /** @description No valid credential */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Too many requests: retry after the time in Retry-After */
       429: {
         headers: {
@@ -14293,6 +14338,15 @@ export interface operations {
       };
       /** @description The request is not valid: the problem names the fields at fault */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credential */
+      401: {
         headers: {
           [name: string]: unknown;
         };
@@ -15592,6 +15646,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Not found (or not visible to the caller) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Conflicts with the current state */
       409: {
         headers: {
@@ -16097,6 +16160,15 @@ export interface operations {
       };
       /** @description The credential does not allow this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to the caller) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -17494,6 +17566,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Well formed, but refused: the problem names the field (a webhook URL the outbound policy does not allow) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Too many requests: retry after the time in Retry-After */
       429: {
         headers: {
@@ -17726,6 +17807,15 @@ export interface operations {
       };
       /** @description The request body has an unsupported content type */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Well formed, but refused: the problem names the field (a webhook URL the outbound policy does not allow) */
+      422: {
         headers: {
           [name: string]: unknown;
         };

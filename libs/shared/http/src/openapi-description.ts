@@ -52,6 +52,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflicts with the current state',
   413: 'The request body is too large',
   415: 'The request body has an unsupported content type',
+  422: 'Well formed, but refused: the problem names the field (a webhook URL the outbound policy does not allow)',
   429: 'Too many requests: retry after the time in Retry-After',
 };
 
@@ -80,21 +81,30 @@ function securityOf(rule: AccessRuleLike | undefined): Json[] {
 }
 
 /**
- * The problem statuses an operation can give, derived from what kind of route it is: its access rule
- * (401/403), its inputs (400), a path naming a resource (404), a request body (413/415), a change of
- * state (409) and the gateway's rate limits (429). Statuses a route gives for its own reasons (an
+ * The problem statuses an operation can give, derived from what kind of route it is: its credential
+ * (401, 403 unless anonymous), its inputs (400), a path or body naming a resource (404), a request body
+ * (413/415), a change of state (409) and the gateway's rate limits (429). Statuses a route gives for its own reasons (an
  * anonymous sign-in refused with 401, a 422) are declared on the route with `@ApiProblem`.
  */
-function derivedProblemStatuses(method: string, path: string, operation: Json, rule: AccessRuleLike | undefined): number[] {
-  const statuses = new Set<number>([429]);
+function derivedProblemStatuses(method: string, path: string, operation: Json, rule: AccessRuleLike | undefined, schemas: Json): number[] {
+  // 429: the gateway's rate limits; 401: a credential that is presented must be valid, even on an anonymous route.
+  const statuses = new Set<number>([401, 429]);
   const hasInput = ((operation['parameters'] as unknown[] | undefined) ?? []).length > 0 || operation['requestBody'] !== undefined;
   if (hasInput) statuses.add(400);
-  if (rule?.kind !== 'anonymous') statuses.add(401).add(403);
-  if (path.includes('{')) statuses.add(404);
+  if (rule?.kind !== 'anonymous') statuses.add(403);
+  // A path naming a resource, or a body naming one (`supplierId`, `contactIds`) that may not exist.
+  if (path.includes('{') || bodyNamesResource(operation, schemas)) statuses.add(404);
   if (operation['requestBody'] !== undefined) statuses.add(413).add(415);
   // A change is checked against the current state (a duplicate, a transition the state does not allow).
   if (method !== 'get') statuses.add(409);
   return [...statuses];
+}
+
+function bodyNamesResource(operation: Json, schemas: Json): boolean {
+  return refsIn(operation['requestBody']).some((name) => {
+    const properties = ((schemas[name] as Json | undefined)?.['properties'] ?? {}) as Json;
+    return Object.keys(properties).some((property) => /Ids?$/.test(property));
+  });
 }
 
 const isSuccess = (status: string): boolean => /^2\d\d$/.test(status);
@@ -123,7 +133,8 @@ export function describeOperations(document: Json): Json {
       }
       const declared = (operation[PROBLEMS_EXTENSION] as number[] | undefined) ?? [];
       delete operation[PROBLEMS_EXTENSION];
-      for (const status of [...derivedProblemStatuses(method, path, operation, rule), ...declared]) responses[String(status)] ??= problemResponse(status);
+      for (const status of [...derivedProblemStatuses(method, path, operation, rule, schemas), ...declared])
+        responses[String(status)] ??= problemResponse(status);
       for (const ref of refsIn(operation['requestBody'])) requestSchemas.add(ref);
     }
   }

@@ -1,3 +1,4 @@
+import { AssayClient, createAssayClient } from '@assay/shared/api-client';
 import { CredentialLinkSealer, INTERNAL_IDENTITY_HEADER, IdentityTokenIssuer } from '@assay/shared/auth';
 import { AppConfig, loadConfig, ProcessName } from '@assay/shared/config';
 import type { Identity, ServiceName } from '@assay/shared/contracts';
@@ -115,4 +116,20 @@ export async function serviceRequest(
 /** A GraphQL request to one subgraph directly, with an internal identity token. */
 export async function subgraphRequest(service: ServiceName, identity: Identity, query: string, variables: Record<string, unknown> = {}) {
   return serviceRequest(service, '/graphql', { identity, json: { query, variables } });
+}
+
+/**
+ * The typed API client (`@assay/shared/api-client`) against the test gateway, authenticated with
+ * `token` when given; its responses are checked against the OpenAPI document like those of `gateway()`.
+ */
+export function apiClient(token?: string): AssayClient {
+  const client = createAssayClient({ baseUrl: testStack().gatewayUrl, token });
+  client.use({
+    async onResponse({ request, response }) {
+      const { text, body } = await readBody(response.clone());
+      const url = new URL(request.url);
+      recordResponse(request.method, url.pathname, response.status, response.headers.get('content-type'), text, body);
+    },
+  });
+  return client;
 }
