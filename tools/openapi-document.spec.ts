@@ -82,4 +82,42 @@ describe('the public OpenAPI document', () => {
         expect({ ref, additionalProperties: schemas[ref.split('/').pop() as string]?.['additionalProperties'] }).toEqual({ ref, additionalProperties: false });
     }
   });
+
+  it('gives every operation a success response with the schema of what it returns (none for 204)', () => {
+    const described = operations.filter(({ operation }) =>
+      Object.entries(operation['responses'] as Record<string, Json>).some(
+        ([status, response]) => /^2/.test(status) && (status === '204' || Object.keys(response['content'] ?? {}).length > 0),
+      ),
+    );
+    expect(operations.filter((operation) => !described.includes(operation)).map(({ method, path }) => `${method} ${path}`)).toEqual([]);
+    const supplier = document['paths']['/api/v1/suppliers/{id}']['get']['responses']['200']['content']['application/json']['schema'];
+    expect(supplier).toEqual({ $ref: '#/components/schemas/SupplierView' });
+    expect(document['components']['schemas']['SupplierView']).toMatchObject({
+      type: 'object',
+      required: expect.arrayContaining(['id', 'name', 'tier', 'status']),
+      properties: { tier: { type: 'string', enum: ['critical', 'high', 'medium', 'low'] }, website: { type: ['string', 'null'] } },
+    });
+    const page = document['paths']['/api/v1/suppliers']['get']['responses']['200']['content']['application/json']['schema'];
+    expect(page).toMatchObject({
+      properties: { data: { type: 'array', items: { $ref: '#/components/schemas/SupplierView' } }, nextCursor: { type: ['string', 'null'] } },
+    });
+    // The assurance pack is JSON or, with ?format=csv, text.
+    expect(Object.keys(document['paths']['/api/v1/assessments/{id}/report']['get']['responses']['200']['content'])).toEqual(['application/json', 'text/csv']);
+  });
+
+  it('names no schema an operation does not use (nothing of the routes the document leaves out)', () => {
+    const used = JSON.stringify(document['paths']);
+    const schemas = document['components']['schemas'] as Record<string, Json>;
+    const reachable = new Set<string>(['Problem']);
+    const pending = [used];
+    for (let text = pending.pop(); text !== undefined; text = pending.pop()) {
+      for (const [, name] of text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+        if (name && !reachable.has(name)) {
+          reachable.add(name);
+          pending.push(JSON.stringify(schemas[name]));
+        }
+      }
+    }
+    expect(Object.keys(schemas).filter((name) => !reachable.has(name))).toEqual([]);
+  });
 });
