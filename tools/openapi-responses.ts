@@ -13,7 +13,7 @@ type Json = Record<string, unknown>;
 const HTTP_METHODS = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete']);
 /** Types that leave as JSON strings. */
 const STRING_TYPES: Record<string, Json> = { Date: { type: 'string', format: 'date-time' } };
-const MAX_DEPTH = 24;
+const MAX_DEPTH = 16;
 
 export interface ResponseSchemas {
   /** By operation id (`SuppliersController_create`): the JSON body schema, or null when the method returns nothing. */
@@ -41,6 +41,8 @@ class SchemaWriter {
   readonly schemas: Record<string, Json> = {};
   /** Which type each schema name was written for, so two different types never share a name. */
   private readonly owners = new Map<string, ts.Type>();
+  /** Union aliases being written, to cut recursion through them. */
+  private readonly visiting = new Set<ts.Symbol>();
 
   constructor(private readonly checker: ts.TypeChecker) {}
 
@@ -58,7 +60,17 @@ class SchemaWriter {
     if (flags & ts.TypeFlags.BooleanLike) return { type: 'boolean' };
     if (flags & ts.TypeFlags.BigIntLike) return { type: 'string' };
     if (flags & ts.TypeFlags.Null) return { type: 'null' };
-    if (type.isUnion()) return this.union(type, depth);
+    if (type.isUnion()) {
+      // A recursive alias (JSON values: a union that contains itself) is any JSON value from its second level on.
+      const alias = type.aliasSymbol;
+      if (alias && this.visiting.has(alias)) return {};
+      if (alias) this.visiting.add(alias);
+      try {
+        return this.union(type, depth);
+      } finally {
+        if (alias) this.visiting.delete(alias);
+      }
+    }
     if (type.isIntersection()) return this.object(type, depth);
     const symbolName = type.getSymbol()?.getName();
     if (symbolName && STRING_TYPES[symbolName]) return { ...STRING_TYPES[symbolName] };
@@ -74,16 +86,17 @@ class SchemaWriter {
   private union(type: ts.UnionType, depth: number): Json {
     const members = type.types.filter((member) => !(member.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
     const nullable = members.some((member) => member.flags & ts.TypeFlags.Null);
-    const rest = members.filter((member) => !(member.flags & ts.TypeFlags.Null));
+    // `boolean` inside a wider union arrives as its two literals.
+    const booleans = members.filter((member) => member.flags & ts.TypeFlags.BooleanLiteral);
+    const rest = members.filter((member) => !(member.flags & ts.TypeFlags.Null) && (booleans.length < 2 || !(member.flags & ts.TypeFlags.BooleanLiteral)));
+    if (booleans.length === 2) rest.push(this.checker.getBooleanType());
     let schema: Json;
     if (rest.length && rest.every((member) => member.flags & ts.TypeFlags.BooleanLiteral)) schema = { type: 'boolean' };
     else if (rest.length && rest.every((member) => member.flags & ts.TypeFlags.StringLiteral)) {
       schema = { type: 'string', enum: rest.map((member) => (member as ts.StringLiteralType).value) };
     } else if (rest.length === 1) schema = this.write(rest[0] as ts.Type, depth + 1);
     else {
-      const variants = rest.map((member) => this.write(member, depth + 1));
-      // `true | false` inside a wider union arrives as two literals.
-      schema = { anyOf: variants.filter((variant, index) => variants.findIndex((other) => JSON.stringify(other) === JSON.stringify(variant)) === index) };
+      schema = { anyOf: rest.map((member) => this.write(member, depth + 1)) };
     }
     if (!nullable) return schema;
     if (typeof schema['type'] === 'string' && !schema['const']) {

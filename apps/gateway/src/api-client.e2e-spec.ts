@@ -56,4 +56,21 @@ describe('the typed API client', () => {
     expect(anonymous.response.status).toBe(401);
     expect(anonymous.error?.status).toBe(401);
   });
+
+  it('refuses null for a PATCH field that cannot be cleared, naming it (the document fuzzer found a 500)', async () => {
+    const api = apiClient(token);
+    const created = await api.POST('/api/v1/webhook-endpoints', { body: { url: 'https://hooks.example/assay', events: ['*'] } });
+    expect(created.response.status).toBe(201);
+    const id = created.data?.id as string;
+    for (const field of ['url', 'events', 'enabled'] as const) {
+      const refused = await api.PATCH('/api/v1/webhook-endpoints/{id}', { params: { path: { id } }, body: { [field]: null } as never });
+      expect({ field, status: refused.response.status, fields: refused.error?.errors?.map((error) => error.field) }).toEqual({
+        field,
+        status: 400,
+        fields: expect.arrayContaining([field]),
+      });
+    }
+    const cleared = await api.PATCH('/api/v1/webhook-endpoints/{id}', { params: { path: { id } }, body: { description: null } });
+    expect(cleared.data?.description).toBeNull();
+  });
 });
