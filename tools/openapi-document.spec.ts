@@ -44,8 +44,13 @@ describe('the public OpenAPI document', () => {
         at: `${method} ${path}`,
         statuses: expect.arrayContaining(['429']),
       });
-      for (const [, response] of errors) {
-        expect(response['content']).toEqual({ 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } });
+      for (const [status, response] of errors) {
+        expect(response['content']).toEqual({
+          'application/problem+json': {
+            schema: { $ref: '#/components/schemas/Problem' },
+            example: expect.objectContaining({ status: Number(status), type: expect.stringMatching(/^urn:assay:problem:/) }),
+          },
+        });
       }
     }
   });
@@ -76,6 +81,16 @@ describe('the public OpenAPI document', () => {
     expect(supplier['properties']['tags']).toMatchObject({ maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 50 } });
     // A PATCH field that may be left out but never cleared takes no null.
     expect(schemas['UpdateSupplierDto']?.['properties']['tier']).toEqual({ type: 'string', enum: ['critical', 'high', 'medium', 'low'] });
+    // Parameters too: query DTO rules, and path parameters read through ParseUUIDPipe.
+    const parameters = (path: string, method = 'get') =>
+      Object.fromEntries((document['paths'][path][method]['parameters'] as Json[]).map((parameter) => [parameter['name'], parameter['schema']]));
+    expect(parameters('/api/v1/suppliers')).toMatchObject({
+      limit: { type: 'integer', minimum: 1, maximum: 200 },
+      q: { minLength: 1, maxLength: 100 },
+      tier: { enum: ['critical', 'high', 'medium', 'low'] },
+    });
+    expect(parameters('/api/v1/portal/assessment/evidence')['ids']).toMatchObject({ type: 'array', maxItems: 50, items: { format: 'uuid' } });
+    expect(parameters('/api/v1/suppliers/{id}')['id']).toEqual({ type: 'string', format: 'uuid' });
     for (const { operation } of operations) {
       const ref = operation['requestBody']?.['content']?.['application/json']?.['schema']?.['$ref'] as string | undefined;
       if (ref)

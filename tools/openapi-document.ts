@@ -9,7 +9,7 @@ import { EvidenceModule } from '@assay/evidence';
 import { NotificationsModule } from '@assay/notifications';
 import { TenancyModule } from '@assay/tenancy';
 import type { ServiceName } from '@assay/shared/contracts';
-import { mergeOpenApiDocuments } from '@assay/shared/http';
+import { applyQueryValidationRules, mergeOpenApiDocuments } from '@assay/shared/http';
 import { serviceOpenApiDocument } from '@assay/shared/http/app';
 import { DynamicModule, Type } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -45,14 +45,15 @@ function controllersOf(root: Type<unknown> | DynamicModule): Type<unknown>[] {
 }
 
 async function serviceDocument(title: string, domain: Type<unknown> | DynamicModule): Promise<Record<string, unknown>> {
-  const moduleRef = await Test.createTestingModule({ controllers: controllersOf(domain) })
+  const controllers = controllersOf(domain);
+  const moduleRef = await Test.createTestingModule({ controllers })
     // Controllers' own dependencies are never called while the document is built.
     .useMocker(() => ({}))
     .compile();
   const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
   await app.init();
   try {
-    return serviceOpenApiDocument(app, title);
+    return applyQueryValidationRules(serviceOpenApiDocument(app, title), controllers);
   } finally {
     await app.close();
   }

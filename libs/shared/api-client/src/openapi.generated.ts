@@ -1964,6 +1964,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1973,6 +1987,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1982,6 +2004,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -1991,6 +2021,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2045,6 +2083,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2054,6 +2106,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2063,6 +2123,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2072,6 +2140,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2081,6 +2157,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2090,6 +2174,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2099,6 +2191,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2130,6 +2230,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2139,6 +2253,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2148,6 +2270,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2157,6 +2287,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2166,6 +2304,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2195,6 +2341,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2204,6 +2364,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2213,6 +2381,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2222,6 +2398,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2231,6 +2415,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2240,6 +2432,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2279,6 +2479,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2288,6 +2502,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2297,6 +2519,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2306,6 +2536,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2339,6 +2577,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2348,6 +2600,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2357,6 +2617,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2366,6 +2634,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2375,6 +2651,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2384,6 +2668,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2393,6 +2685,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2402,6 +2702,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2433,6 +2741,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2442,6 +2764,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2451,6 +2781,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2460,6 +2798,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2469,6 +2815,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2500,6 +2854,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2509,6 +2877,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2518,6 +2894,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2527,6 +2911,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2536,6 +2928,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2545,6 +2945,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2580,6 +2988,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2589,6 +3011,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2598,6 +3028,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2607,6 +3045,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2616,6 +3062,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2625,6 +3079,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2634,6 +3096,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2643,6 +3113,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2678,6 +3156,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2687,6 +3179,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2696,6 +3196,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2705,6 +3213,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2714,6 +3230,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2723,6 +3247,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2732,6 +3264,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2741,6 +3281,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2774,6 +3322,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2783,6 +3345,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2792,6 +3362,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2801,6 +3379,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2810,6 +3396,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2845,6 +3439,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2854,6 +3462,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2863,6 +3479,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2872,6 +3496,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2881,6 +3513,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2890,6 +3530,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2899,6 +3547,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2908,6 +3564,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2938,6 +3602,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2947,6 +3625,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2956,6 +3642,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2965,6 +3659,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2974,6 +3676,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -2983,6 +3693,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3018,6 +3736,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3027,6 +3759,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3036,6 +3776,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3045,6 +3793,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3054,6 +3810,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3089,6 +3853,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3098,6 +3876,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3107,6 +3893,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3116,6 +3910,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3125,6 +3927,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3134,6 +3944,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3143,6 +3961,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3152,6 +3978,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3187,6 +4021,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3196,6 +4044,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3205,6 +4061,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3214,6 +4078,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3223,6 +4095,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3232,6 +4112,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3241,6 +4129,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3250,6 +4146,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3319,6 +4223,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3328,6 +4246,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3337,6 +4263,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3346,6 +4280,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3355,6 +4297,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3364,6 +4314,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3373,6 +4331,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3382,6 +4348,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3418,6 +4392,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3427,6 +4415,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3436,6 +4432,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3445,6 +4449,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3474,6 +4486,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3483,6 +4503,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3492,6 +4520,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3535,6 +4571,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3544,6 +4594,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3553,6 +4611,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3562,6 +4628,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3571,6 +4645,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3580,6 +4662,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3589,6 +4679,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3598,6 +4696,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3629,6 +4735,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3638,6 +4758,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3647,6 +4775,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3656,6 +4792,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3665,6 +4809,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3674,6 +4826,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3683,6 +4843,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3716,6 +4884,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3725,6 +4907,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3734,6 +4924,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3743,6 +4941,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3752,6 +4958,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3761,6 +4975,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3814,6 +5036,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3823,6 +5059,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3832,6 +5076,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3841,6 +5093,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3850,6 +5110,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3859,6 +5127,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3902,6 +5178,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3911,6 +5201,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3920,6 +5218,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3929,6 +5235,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3938,6 +5252,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3947,6 +5269,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3956,6 +5286,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3965,6 +5303,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4001,6 +5347,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4010,6 +5370,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4019,6 +5387,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4028,6 +5404,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4067,6 +5451,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4076,6 +5474,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4085,6 +5491,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4094,6 +5508,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4128,6 +5550,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4137,6 +5573,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4146,6 +5590,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4155,6 +5607,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4164,6 +5624,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4173,6 +5641,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4182,6 +5658,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4191,6 +5675,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4222,6 +5714,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4231,6 +5737,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4240,6 +5754,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4249,6 +5771,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4258,6 +5788,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4289,6 +5827,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4298,6 +5850,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4307,6 +5867,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4316,6 +5884,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4325,6 +5901,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4363,6 +5947,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4372,6 +5970,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4381,6 +5987,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4390,6 +6004,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4421,6 +6043,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4430,6 +6066,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4439,6 +6083,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4448,6 +6100,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4457,6 +6117,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4492,6 +6160,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4501,6 +6183,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4510,6 +6200,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4519,6 +6217,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4528,6 +6234,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4537,6 +6251,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4546,6 +6268,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4555,6 +6285,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4587,6 +6325,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4596,6 +6342,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4630,6 +6384,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4639,6 +6407,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4648,6 +6424,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4657,6 +6441,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4689,6 +6481,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4698,6 +6498,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4707,6 +6515,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4740,6 +6556,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4749,6 +6579,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4758,6 +6596,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4767,6 +6613,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4776,6 +6630,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4785,6 +6647,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4794,6 +6664,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4823,6 +6701,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4832,6 +6724,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4841,6 +6741,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4850,6 +6758,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4859,6 +6775,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4868,6 +6792,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4920,6 +6852,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4929,6 +6875,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4938,6 +6892,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4947,6 +6909,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4956,6 +6926,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4965,6 +6943,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4974,6 +6960,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4983,6 +6977,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5012,6 +7014,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5021,6 +7031,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5030,6 +7048,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5065,6 +7091,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5074,6 +7114,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5083,6 +7131,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5092,6 +7148,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5101,6 +7165,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5110,6 +7182,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5119,6 +7199,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5151,6 +7239,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5160,6 +7256,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5169,6 +7273,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5178,6 +7290,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5209,6 +7329,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5218,6 +7352,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5227,6 +7369,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5236,6 +7386,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5245,6 +7403,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5254,6 +7420,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5263,6 +7437,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5300,6 +7482,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5309,6 +7505,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5318,6 +7522,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5327,6 +7539,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5336,6 +7556,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5345,6 +7573,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5354,6 +7590,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5390,6 +7634,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5399,6 +7657,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5408,6 +7674,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5417,6 +7691,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5446,6 +7728,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5455,6 +7751,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5464,6 +7768,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5473,6 +7785,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5482,6 +7802,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5491,6 +7819,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5526,6 +7862,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5535,6 +7885,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5544,6 +7902,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5553,6 +7919,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5562,6 +7936,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5571,6 +7953,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5580,6 +7970,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5589,6 +7987,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5627,6 +8033,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5636,6 +8056,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5645,6 +8073,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5654,6 +8090,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5685,6 +8129,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5694,6 +8152,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5703,6 +8169,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5712,6 +8186,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5721,6 +8203,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5730,6 +8220,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5800,6 +8298,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5809,6 +8315,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5818,6 +8332,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5852,6 +8374,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5861,6 +8397,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5870,6 +8414,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5879,6 +8431,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5913,6 +8473,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5922,6 +8496,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5931,6 +8513,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5940,6 +8530,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5949,6 +8547,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5958,6 +8564,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5967,6 +8581,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -5976,6 +8598,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6016,6 +8646,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6025,6 +8669,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6034,6 +8686,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6043,6 +8703,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6052,6 +8720,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6061,6 +8737,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6070,6 +8754,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6079,6 +8771,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6118,6 +8818,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6127,6 +8841,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6136,6 +8858,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6145,6 +8875,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6154,6 +8892,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6163,6 +8909,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6172,6 +8926,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6207,6 +8969,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6216,6 +8992,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6225,6 +9009,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6234,6 +9026,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6243,6 +9043,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6252,6 +9060,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6261,6 +9077,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6270,6 +9094,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6307,6 +9139,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6316,6 +9162,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6325,6 +9179,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6334,6 +9196,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6374,6 +9244,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6383,6 +9267,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6392,6 +9284,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6401,6 +9301,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6434,6 +9342,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6443,6 +9365,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6452,6 +9382,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6461,6 +9399,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6470,6 +9416,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6479,6 +9433,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6488,6 +9450,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6497,6 +9467,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6528,6 +9506,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6537,6 +9529,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6546,6 +9546,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6555,6 +9563,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6564,6 +9580,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6595,6 +9619,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6604,6 +9642,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6613,6 +9659,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6622,6 +9676,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6631,6 +9693,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6640,6 +9710,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6675,6 +9753,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6684,6 +9776,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6693,6 +9793,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6702,6 +9810,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6711,6 +9827,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6720,6 +9844,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6729,6 +9861,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6738,6 +9878,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6771,6 +9919,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6780,6 +9942,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6789,6 +9959,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6798,6 +9976,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6807,6 +9993,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6842,6 +10036,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6851,6 +10059,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6860,6 +10076,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6869,6 +10093,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6878,6 +10110,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6887,6 +10127,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6896,6 +10144,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6905,6 +10161,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6935,6 +10199,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6944,6 +10222,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6953,6 +10239,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6962,6 +10256,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6971,6 +10273,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -6980,6 +10290,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7016,6 +10334,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7025,6 +10357,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7034,6 +10374,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7043,6 +10391,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7052,6 +10408,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7061,6 +10425,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7070,6 +10442,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7079,6 +10459,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7112,6 +10500,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7121,6 +10523,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7130,6 +10540,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7139,6 +10557,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7148,6 +10574,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7183,6 +10617,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7192,6 +10640,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7201,6 +10657,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7210,6 +10674,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7219,6 +10691,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7228,6 +10708,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7237,6 +10725,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7246,6 +10742,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7276,6 +10780,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7285,6 +10803,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7294,6 +10820,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7303,6 +10837,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7312,6 +10854,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7321,6 +10871,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7357,6 +10915,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7366,6 +10938,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7375,6 +10955,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7384,6 +10972,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7393,6 +10989,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7402,6 +11006,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7411,6 +11023,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7420,6 +11040,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7449,6 +11077,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7458,6 +11094,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7467,6 +11111,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7500,6 +11152,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7509,6 +11175,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7518,6 +11192,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7527,6 +11209,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7536,6 +11226,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7545,6 +11243,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7554,6 +11260,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7585,6 +11299,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7594,6 +11322,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7603,6 +11339,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7612,6 +11356,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7621,6 +11373,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7652,6 +11412,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7661,6 +11435,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7670,6 +11452,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7679,6 +11469,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7688,6 +11486,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7697,6 +11503,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7733,6 +11547,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7742,6 +11570,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7751,6 +11587,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7760,6 +11604,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7806,6 +11658,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7815,6 +11681,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7824,6 +11698,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7833,6 +11715,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7842,6 +11732,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7851,6 +11749,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7860,6 +11766,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unprocessable",
+           *       "title": "Semantically invalid request",
+           *       "status": 422
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7869,6 +11782,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7900,6 +11821,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7909,6 +11844,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7918,6 +11861,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7927,6 +11878,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7936,6 +11895,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7965,6 +11932,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7974,6 +11955,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7983,6 +11972,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -7992,6 +11989,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8001,6 +12006,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8010,6 +12023,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8045,6 +12066,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8054,6 +12089,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8063,6 +12106,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8072,6 +12123,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8081,6 +12140,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8090,6 +12157,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8099,6 +12174,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8108,6 +12191,13 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unprocessable",
+           *       "title": "Semantically invalid request",
+           *       "status": 422
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8117,6 +12207,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8155,6 +12253,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8164,6 +12276,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8173,6 +12293,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8182,6 +12310,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8191,6 +12327,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8235,6 +12379,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8244,6 +12402,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8253,6 +12419,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8262,6 +12436,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8271,6 +12453,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8280,6 +12470,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8311,6 +12509,20 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8320,6 +12532,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8329,6 +12549,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8338,6 +12566,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8347,6 +12583,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -8356,6 +12600,14 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };

@@ -1,7 +1,7 @@
 import { ApiExtension } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import { PROBLEM_CONTENT_TYPE } from './problem-details';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails, problem } from './problem-details';
 
 type Json = Record<string, unknown>;
 
@@ -58,8 +58,25 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 
 /** A problem response referring to the shared schema. */
 export function problemResponse(status: number, description = PROBLEM_DESCRIPTIONS[status] ?? 'Problem'): Json {
-  return { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } } };
+  return {
+    description,
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' }, example: PROBLEM_EXAMPLES[status] ?? problem(status) } },
+  };
 }
+
+/** What the API answers, as `problem()` writes it. */
+const PROBLEM_EXAMPLES: Record<number, ProblemDetails> = {
+  400: problem(400, 'name must be longer than or equal to 1 characters', {
+    errors: [{ field: 'name', message: 'name must be longer than or equal to 1 characters' }],
+  }),
+  401: problem(401, 'Authentication required'),
+  403: problem(403, 'This needs suppliers:write, which the caller does not hold'),
+  404: problem(404, 'Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found'),
+  409: problem(409, 'The assessment is completed; it can no longer change'),
+  413: problem(413, 'Request body is too large'),
+  415: problem(415, 'Unsupported Media Type: text/plain'),
+  429: problem(429, 'Rate limit exceeded, retry in 30 seconds'),
+};
 
 interface AccessRuleLike {
   kind: string;
@@ -330,4 +347,62 @@ export function mergeOpenApiDocuments(parts: readonly Json[], publicUrl: string)
       securitySchemes: SECURITY_SCHEMES,
     },
   };
+}
+
+/** Where Nest records a handler's parameter decorators (`@Query()`, `@Body()`…): `ROUTE_ARGS_METADATA` of @nestjs/common. */
+const ROUTE_ARGUMENTS = '__routeArguments__';
+/** `RouteParamtypes.QUERY` and `RouteParamtypes.PARAM` of @nestjs/common. */
+const QUERY_PARAMETER = 4;
+const PATH_PARAMETER = 5;
+
+const isUuidPipe = (pipe: unknown): boolean =>
+  (typeof pipe === 'function' ? pipe.name : (pipe as { constructor?: { name?: string } } | null)?.constructor?.name) === 'ParseUUIDPipe';
+
+/**
+ * Parameters as strict as their validation: each `@Query() dto` of a controller method lends its
+ * class-validator rules (formats, lengths, patterns, enums, bounds) to the parameters the document
+ * lists for its properties, and a path parameter read through `ParseUUIDPipe` is a UUID.
+ */
+export function applyQueryValidationRules(document: Json, controllers: readonly (abstract new (...args: never[]) => unknown)[]): Json {
+  const byId = new Map<string, Json>();
+  for (const item of Object.values((document['paths'] as Record<string, Json> | undefined) ?? {})) {
+    for (const method of METHODS) {
+      const operation = item[method] as Json | undefined;
+      if (operation) byId.set(String(operation['operationId']), operation);
+    }
+  }
+  for (const controller of controllers) {
+    for (const methodName of Object.getOwnPropertyNames(controller.prototype)) {
+      const operation = byId.get(`${controller.name}_${methodName}`);
+      if (!operation) continue;
+      const argumentsOf = (Reflect.getMetadata(ROUTE_ARGUMENTS, controller, methodName) ?? {}) as Record<
+        string,
+        { index: number; data?: unknown; pipes?: unknown[] }
+      >;
+      const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, methodName) ?? []) as { name?: string }[];
+      for (const [key, argument] of Object.entries(argumentsOf)) {
+        // A path parameter read through ParseUUIDPipe is a UUID.
+        if (Number(key.split(':')[0]) === PATH_PARAMETER && (argument.pipes ?? []).some(isUuidPipe)) {
+          const parameter = ((operation['parameters'] as Json[] | undefined) ?? []).find(
+            (candidate) => candidate['in'] === 'path' && candidate['name'] === argument.data,
+          );
+          if (parameter) parameter['schema'] = { ...((parameter['schema'] as Json | undefined) ?? {}), type: 'string', format: 'uuid' };
+          continue;
+        }
+        if (Number(key.split(':')[0]) !== QUERY_PARAMETER || argument.data !== undefined) continue;
+        const dto = types[argument.index];
+        if (!dto?.name) continue;
+        const rules = classRules(dto.name);
+        for (const parameter of (operation['parameters'] as Json[] | undefined) ?? []) {
+          if (parameter['in'] !== 'query') continue;
+          const schema = ((parameter['schema'] as Json | undefined) ??= {});
+          const own = rules.filter((rule) => rule.propertyName === parameter['name']);
+          const typed = own.find((rule) => !rule.each && rule.name && TYPE_OF_RULE[rule.name]);
+          if (typed?.name && schema['type'] === undefined) schema['type'] = TYPE_OF_RULE[typed.name];
+          for (const rule of own) if (rule.type === 'customValidation' && rule.name) applyRule(schema, rule);
+        }
+      }
+    }
+  }
+  return document;
 }
