@@ -1,10 +1,11 @@
 // Compiles every TypeScript source of the workspace into dist/ with swc (decorator metadata kept,
 // workspace path aliases rewritten to relative requires), builds the supplier portal page with Vite
-// (apps/portal-web → dist/apps/portal-web, served by the gateway), then composes the GraphQL supergraph.
+// (apps/portal-web → dist/apps/portal-web, served by the gateway), then composes the GraphQL supergraph
+// and writes the OpenAPI document, and generates the typed API client's types from the document.
 import { transformFile } from '@swc/core';
 import { readFileSync, mkdirSync, writeFileSync, rmSync, readdirSync, statSync, copyFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const out = join(root, 'dist');
@@ -70,16 +71,23 @@ console.log(`build: compiled ${jobs.length} files in ${Date.now() - started} ms`
 await portalPage;
 console.log(`build: supplier portal page built in ${Date.now() - started} ms`);
 
-if (!process.argv.includes('--no-compose')) {
-  const result = spawnSync(process.execPath, ['--enable-source-maps', join(out, 'tools/compose-supergraph.js')], { stdio: 'inherit', cwd: root });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+/** Runs a compiled tool in its own Node process; exits the build with its status when it fails. */
+function runTool(script) {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, ['--enable-source-maps', join(out, script)], { stdio: 'inherit', cwd: root });
+    child.on('exit', (code) => {
+      if (code !== 0) process.exit(code ?? 1);
+      resolveRun();
+    });
+  });
 }
 
-// The public OpenAPI document (dist/openapi.json) from the services' controllers and DTOs, and the
-// typed client's types generated from it (libs/shared/api-client/src/openapi.generated.ts).
+// The supergraph, and (at the same time, each in its own process) the public OpenAPI document
+// (dist/openapi.json) from the services' controllers, DTOs and views.
+await Promise.all([process.argv.includes('--no-compose') ? Promise.resolve() : runTool('tools/compose-supergraph.js'), runTool('tools/openapi-document.js')]);
+
+// The typed client's types, generated from the document (libs/shared/api-client/src/openapi.generated.ts).
 {
-  const result = spawnSync(process.execPath, ['--enable-source-maps', join(out, 'tools/openapi-document.js')], { stdio: 'inherit', cwd: root });
-  if (result.status !== 0) process.exit(result.status ?? 1);
   const { default: openapiTS, astToString } = await import('openapi-typescript');
   const prettier = await import('prettier');
   const target = join(root, 'libs/shared/api-client/src/openapi.generated.ts');
