@@ -232,9 +232,13 @@ function applyRule(property: Json, rule: ValidationMetadata): void {
     case 'isEmail':
       target['format'] = 'email';
       break;
-    case 'isUrl':
+    case 'isUrl': {
       target['format'] = 'uri';
+      // The schemes validation allows (`require_protocol` with `protocols`), as a pattern.
+      const options = first as { protocols?: string[]; require_protocol?: boolean } | undefined;
+      if (options?.require_protocol && options.protocols?.length) target['pattern'] = `^(${options.protocols.join('|')})://`;
       break;
+    }
     case 'isLength':
       if (typeof first === 'number') target['minLength'] = first;
       if (typeof second === 'number') target['maxLength'] = second;
