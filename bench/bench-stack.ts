@@ -33,6 +33,12 @@ export async function startBenchStack() {
       ports: 'free',
       extraEnv: { NODE_ENV: 'development', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' },
       readyTimeoutMs: 180_000,
+      // BENCH_CPU_PROF=<dir>: every process writes a V8 CPU profile there when the stack stops.
+      // BENCH_NODE_OPTIONS: more Node options for every process (e.g. heap settings to compare).
+      nodeOptions: [
+        ...(process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : []),
+        ...(process.env['BENCH_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean),
+      ],
       output: (name, line) => output.push(`${name} ${line}`) > 200 && output.shift(),
     });
   } catch (error) {

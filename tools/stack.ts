@@ -21,8 +21,8 @@ export function appScript(name: AppProcess): string {
 }
 
 /** An app process of the stack as the supervisor runs it (the worker with its heap limit). */
-export function appProcess(name: AppProcess, env: Record<string, string>, as: string = name): ProcessSpec {
-  return { name: as, script: appScript(name), env, ...(name === 'worker' ? { nodeOptions: WORKER_NODE_OPTIONS } : {}) };
+export function appProcess(name: AppProcess, env: Record<string, string>, as: string = name, nodeOptions: readonly string[] = []): ProcessSpec {
+  return { name: as, script: appScript(name), env, nodeOptions: [...(name === 'worker' ? WORKER_NODE_OPTIONS : []), ...nodeOptions] };
 }
 
 /** Infrastructure, migrations and every Assay process, ready to serve. Used by `npm start` and the tests. */
@@ -35,6 +35,8 @@ export async function startStack(options: {
   output: (name: string, line: string) => void;
   onUnexpectedExit?: (name: string, code: number | null) => void;
   readyTimeoutMs?: number;
+  /** Extra Node options for every app process (e.g. `--cpu-prof` for a benchmark's profile). */
+  nodeOptions?: readonly string[];
 }): Promise<RunningStack> {
   const log = (line: string) => options.output('assay', line);
   const infrastructure = await provisionInfrastructure({
@@ -52,7 +54,7 @@ export async function startStack(options: {
   };
   try {
     await migrateAndSeed(env, log);
-    for (const name of APP_PROCESSES) supervisor.start(appProcess(name, env));
+    for (const name of APP_PROCESSES) supervisor.start(appProcess(name, env, name, options.nodeOptions));
     const serviceUrls = {
       tenancy: env['TENANCY_URL'] as string,
       assessments: env['ASSESSMENTS_URL'] as string,

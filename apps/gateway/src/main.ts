@@ -15,6 +15,7 @@ import { restProxyPlugin } from './proxy/rest-proxy.plugin';
 import { portalPagePlugin } from './portal/portal-page.plugin';
 import { GatewayRateLimits } from './rate-limit/rate-limits';
 import { securityTxtPlugin } from './security/security-txt.plugin';
+import { jwksPlugin } from './signing/jwks.plugin';
 
 /** The composed supergraph written by the build (dist/supergraph.graphql), or SUPERGRAPH_PATH. */
 function supergraphPath(): string {
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
         await fastify.register(restProxyPlugin, { prefix: '/api/v1', config, authenticator, issuer, idempotency: new IdempotencyStore(redis), rateLimits });
         await fastify.register(graphqlGatewayPlugin, { config, authenticator, issuer, supergraphPath: supergraphPath(), rateLimits });
         await fastify.register(securityTxtPlugin, { config });
+        await fastify.register(jwksPlugin, { config });
         await fastify.register(apiDocsPlugin, { merger: new OpenApiMerger(config) });
         await fastify.register(portalPagePlugin);
       },

@@ -1,3 +1,4 @@
+import { memoryStorage } from './memory-storage';
 import { ApiError, Evidence, PortalApi, PortalClaim, PortalView } from './api';
 import { PortalStore, mergeView } from './portal-store';
 import { TOKEN_STORAGE_KEY } from './portal-token';
@@ -73,16 +74,6 @@ function fakeApi(view: PortalView, evidence: Evidence[][] = [[]]) {
     submit: jest.fn(),
   };
   return api;
-}
-
-function memoryStorage(initial: Record<string, string> = {}) {
-  const items = new Map(Object.entries(initial));
-  return {
-    items,
-    getItem: (key: string) => items.get(key) ?? null,
-    setItem: (key: string, value: string) => void items.set(key, value),
-    removeItem: (key: string) => void items.delete(key),
-  };
 }
 
 const storeWith = (api: ReturnType<typeof fakeApi>, storage = memoryStorage()) =>

@@ -1,16 +1,7 @@
+import { memoryStorage } from './memory-storage';
 import { TOKEN_STORAGE_KEY, takePortalToken } from './portal-token';
 
 const TOKEN = `assay_portal_${'A'.repeat(64)}`;
-
-function memoryStorage(initial: Record<string, string> = {}) {
-  const items = new Map(Object.entries(initial));
-  return {
-    items,
-    getItem: (key: string) => items.get(key) ?? null,
-    setItem: (key: string, value: string) => void items.set(key, value),
-    removeItem: (key: string) => void items.delete(key),
-  };
-}
 
 describe('takePortalToken', () => {
   it('takes the token out of the address bar, keeping the rest of the address, and keeps it for the tab', () => {

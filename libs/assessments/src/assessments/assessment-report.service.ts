@@ -1,6 +1,10 @@
 import { clock } from '@assay/shared/clock';
 import { TenantDatabase } from '@assay/shared/database';
-import { Injectable } from '@nestjs/common';
+import { ReportSigner } from '@assay/shared/auth';
+import { APP_CONFIG, AppConfig } from '@assay/shared/config';
+import { ConflictProblem } from '@assay/shared/http';
+import { Inject, Injectable } from '@nestjs/common';
+import { frameworkHeader } from '../catalogue/catalogue-document';
 import { supplierView } from '../suppliers/suppliers.service';
 import { AssessmentReadModel } from './assessment-read-model';
 import { AssessmentReport, reportClaims } from './assessment-report';
@@ -14,7 +18,13 @@ export class AssessmentReportService {
     private readonly database: TenantDatabase,
     private readonly reads: AssessmentReadModel,
     private readonly attestations: AttestationsRepository,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    if (!config.reportSigningPrivateKey) throw new Error('REPORT_SIGNING_PRIVATE_KEY is required');
+    this.signer = new ReportSigner(config.reportSigningPrivateKey);
+  }
+
+  private readonly signer: ReportSigner;
 
   async report(tenantId: string, id: string): Promise<AssessmentReport> {
     return this.database.run(async (m) => {
@@ -40,14 +50,7 @@ export class AssessmentReportService {
         },
         supplier: supplierView(supplier),
         product: product ? { id: product.id, name: product.name, currentVersion: product.current_version, deliveryModel: product.delivery_model } : null,
-        framework: {
-          key: framework.key,
-          version: framework.version,
-          name: framework.name,
-          publisher: framework.publisher,
-          url: framework.url,
-          attribution: framework.attribution,
-        },
+        framework: frameworkHeader(framework),
         score: detail.score,
         claims: reportClaims(framework, detail),
         disagreements: detail.disagreements,
@@ -55,5 +58,16 @@ export class AssessmentReportService {
         attestations: attestations.map(attestationView),
       };
     }, tenantId);
+  }
+
+  /**
+   * The signed assurance pack: the report as the payload of a compact JWS. Only a completed
+   * assessment has one; anything still open would be a signature over a record that can change.
+   */
+  async signedReport(tenantId: string, id: string): Promise<string> {
+    const report = await this.report(tenantId, id);
+    if (report.assessment.status !== 'completed')
+      throw new ConflictProblem(`Only a completed assessment has a signed assurance pack (this one is ${report.assessment.status})`);
+    return this.signer.sign(report);
   }
 }

@@ -1,4 +1,4 @@
-import { Access } from '@assay/shared/auth';
+import { Access, REPORT_JWS_MEDIA_TYPE } from '@assay/shared/auth';
 import { pageLimit } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
@@ -54,9 +54,14 @@ export class AssessmentsController {
   @Access('assessments:read')
   @ApiOperation({
     summary:
-      'The assurance pack: supplier, product, framework, every claim with answer, evidence, checks and verdict, findings, attestations, score (JSON or CSV)',
+      "The assurance pack: supplier, product, framework, every claim with answer, evidence, checks and verdict, findings, attestations, score (JSON or CSV); `format=jws` gives a completed assessment's pack as a compact JWS signed with a key published at /.well-known/jwks.json",
   })
   async report(@Param('id', ParseUUIDPipe) id: string, @Query() query: ReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    if (query.format === 'jws') {
+      const signed = await this.reports.signedReport(RequestContext.tenantId, id);
+      reply.header('content-type', REPORT_JWS_MEDIA_TYPE).header('x-content-type-options', 'nosniff');
+      return signed;
+    }
     const report = await this.reports.report(RequestContext.tenantId, id);
     if (query.format !== 'csv') return report;
     reply

@@ -68,10 +68,13 @@ export class AssessmentListQueryDto extends PageQueryDto {
 }
 
 export class ReportQueryDto {
-  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'json (default) or csv: one row per applicable claim' })
+  @ApiPropertyOptional({
+    enum: ['json', 'csv', 'jws'],
+    description: 'json (default); csv: one row per applicable claim; jws: the JSON signed (application/jose, completed assessments only)',
+  })
   @IsOptional()
-  @IsIn(['json', 'csv'])
-  format?: 'json' | 'csv';
+  @IsIn(['json', 'csv', 'jws'])
+  format?: 'json' | 'csv' | 'jws';
 }
 
 export class SendAssessmentDto {

@@ -45,6 +45,14 @@ export interface FrameworkDocument {
   mappings: Record<string, Record<string, string[]>>;
 }
 
+/** What names a framework version and credits its source (the report and every listing carry it). */
+export type FrameworkHeader = Pick<FrameworkDocument, 'key' | 'version' | 'name' | 'publisher' | 'url' | 'attribution'>;
+
+export function frameworkHeader(framework: FrameworkHeader): FrameworkHeader {
+  const { key, version, name, publisher, url, attribution } = framework;
+  return { key, version, name, publisher, url, attribution };
+}
+
 export class CatalogueFormatError extends Error {
   constructor(problem: string) {
     super(`Catalogue file is invalid: ${problem}`);

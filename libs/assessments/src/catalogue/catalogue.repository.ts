@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { CatalogueTheme, FrameworkDocument, SupplierRole } from './catalogue-document';
+import { CatalogueTheme, FrameworkDocument, SupplierRole, frameworkHeader } from './catalogue-document';
 
 type FrameworkHeader = Pick<FrameworkDocument, 'key' | 'version' | 'name' | 'publisher' | 'url' | 'attribution'>;
 
@@ -29,12 +29,7 @@ export class CatalogueRepository {
            from assessments.frameworks f order by f.key, f.version desc`,
     );
     return rows.map((row) => ({
-      key: row.key,
-      version: row.version,
-      name: row.name,
-      publisher: row.publisher,
-      url: row.url,
-      attribution: row.attribution,
+      ...frameworkHeader(row),
       current: row.is_current,
       themeCount: row.theme_count,
       principleCount: row.principle_count,
@@ -86,12 +81,7 @@ export class CatalogueRepository {
       (mappingTable[row.target] ??= {})[row.principle_id] = row.refs;
     }
     return {
-      key: framework.key,
-      version: framework.version,
-      name: framework.name,
-      publisher: framework.publisher,
-      url: framework.url,
-      attribution: framework.attribution,
+      ...frameworkHeader(framework),
       applicability: framework.applicability,
       evidenceKinds: framework.evidence_kinds,
       themes: themeList,

@@ -1,17 +1,12 @@
 import { AllowAnonymous } from '@assay/shared/auth';
 import { Args, Query, Resolver } from '@nestjs/graphql';
-import type { FrameworkDocument } from './catalogue-document';
+import { FrameworkDocument, frameworkHeader } from './catalogue-document';
 import { CatalogueService } from './catalogue.service';
 import { Framework } from './catalogue.types';
 
 function toGraphql(doc: FrameworkDocument): Framework {
   return {
-    key: doc.key,
-    version: doc.version,
-    name: doc.name,
-    publisher: doc.publisher,
-    url: doc.url,
-    attribution: doc.attribution,
+    ...frameworkHeader(doc),
     evidenceKinds: doc.evidenceKinds,
     applicability: Object.entries(doc.applicability).map(([role, themeIds]) => ({ role, themeIds })),
     themes: doc.themes,

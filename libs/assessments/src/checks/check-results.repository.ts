@@ -1,3 +1,4 @@
+import { writeProjection } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
@@ -29,26 +30,24 @@ export interface CheckResultWrite {
 export class CheckResultsRepository {
   /** Stores a result unless a newer event already stored one for the same claim, evidence and check. */
   async upsert(m: EntityManager, tenantId: string, check: CheckResultWrite): Promise<void> {
-    await m.query(
-      `insert into assessments.check_results (tenant_id, id, assessment_id, claim_id, evidence_id, check_key, result, detail, evidence_kind, valid_until, event_id, event_at)
-       values ($1, gen_random_uuid(), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       on conflict (tenant_id, assessment_id, claim_id, evidence_id, check_key) do update set result = excluded.result, detail = excluded.detail,
-         evidence_kind = excluded.evidence_kind, valid_until = excluded.valid_until, event_id = excluded.event_id, event_at = excluded.event_at, updated_at = now()
-       where assessments.check_results.event_at <= excluded.event_at`,
-      [
-        tenantId,
-        check.assessmentId,
-        check.claimId,
-        check.evidenceId,
-        check.checkKey,
-        check.result,
-        check.detail,
-        check.evidenceKind,
-        check.validUntil,
-        check.eventId,
-        check.eventAt,
-      ],
-    );
+    await writeProjection(m, {
+      table: ['assessments', 'check_results'],
+      key: ['tenant_id', 'assessment_id', 'claim_id', 'evidence_id', 'check_key'],
+      values: {
+        tenant_id: tenantId,
+        assessment_id: check.assessmentId,
+        claim_id: check.claimId,
+        evidence_id: check.evidenceId,
+        check_key: check.checkKey,
+        result: check.result,
+        detail: check.detail,
+        evidence_kind: check.evidenceKind,
+        valid_until: check.validUntil,
+        event_id: check.eventId,
+      },
+      insertOnly: { id: 'gen_random_uuid()' },
+      eventAt: check.eventAt,
+    });
   }
 
   async ofAssessment(m: EntityManager, tenantId: string, assessmentId: string): Promise<CheckRow[]> {

@@ -1,5 +1,6 @@
 import type { Role, TenantSettings } from '@assay/shared/contracts';
 import { withDefaultSettings } from '@assay/shared/contracts';
+import { writeProjection } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
@@ -12,23 +13,25 @@ import type { EntityManager } from 'typeorm';
 export class TenantDirectoryRepository {
   /** `settings` null keeps the stored settings. */
   async upsertTenant(m: EntityManager, tenantId: string, name: string, settings: object | null, eventAt: string): Promise<void> {
-    await m.query(
-      `insert into assessments.tenants (tenant_id, id, name, settings, event_at) values ($1, $1, $2, $3, $4)
-       on conflict (tenant_id, id) do update set name = excluded.name, settings = coalesce(excluded.settings, assessments.tenants.settings),
-         event_at = excluded.event_at, updated_at = now()
-       where assessments.tenants.event_at <= excluded.event_at`,
-      [tenantId, name, settings === null ? null : JSON.stringify(settings), eventAt],
-    );
+    await writeProjection(m, {
+      table: ['assessments', 'tenants'],
+      key: ['tenant_id', 'id'],
+      values: { tenant_id: tenantId, id: tenantId, name, settings: settings === null ? null : JSON.stringify(settings) },
+      merge: { settings: 'coalesce(excluded.settings, current.settings)' },
+      eventAt,
+    });
   }
 
   /** A removed member keeps the role they last had. */
   async upsertMember(m: EntityManager, tenantId: string, member: { userId: string; role: Role; removed: boolean }, eventAt: string): Promise<void> {
-    await m.query(
-      `insert into assessments.members (tenant_id, id, role, removed, event_at) values ($1, $2, $3, $4, $5)
-       on conflict (tenant_id, id) do update set role = case when excluded.removed then assessments.members.role else excluded.role end, removed = excluded.removed, event_at = excluded.event_at
-       where assessments.members.event_at <= excluded.event_at`,
-      [tenantId, member.userId, member.role, member.removed, eventAt],
-    );
+    await writeProjection(m, {
+      table: ['assessments', 'members'],
+      key: ['tenant_id', 'id'],
+      values: { tenant_id: tenantId, id: member.userId, role: member.role, removed: member.removed },
+      merge: { role: 'case when excluded.removed then current.role else excluded.role end' },
+      eventAt,
+      stamped: false,
+    });
   }
 
   /** Whether a user is a current member of the organisation, as far as tenancy's events have told. */

@@ -1,7 +1,7 @@
 import { updateReturning } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { FindingSeverity, FindingStatus } from './finding-view';
+import type { FindingSeverity, FindingStatus, FindingView } from './finding-view';
 
 export interface FindingRow {
   tenant_id: string;
@@ -23,17 +23,11 @@ export interface FindingRow {
   updated_at: Date;
 }
 
-export interface NewFinding {
-  id: string;
-  assessmentId: string;
-  supplierId: string;
-  claimId: string;
-  severity: FindingSeverity;
-  title: string;
-  description: string | null;
+/** A finding as raised: what the view shows of it at creation, its due date as a date, and who raised it. */
+export type NewFinding = Pick<FindingView, 'id' | 'assessmentId' | 'supplierId' | 'claimId' | 'severity' | 'title' | 'description'> & {
   remediationDueAt: Date | null;
   createdBy: string | null;
-}
+};
 
 /** Findings raised on assessments' claims. */
 @Injectable()

@@ -2,21 +2,14 @@ import { updateReturning } from '@assay/shared/database';
 import { NotFoundProblem } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { SupplierRole } from '../catalogue/catalogue-document';
 import type { SupplierStatus, SupplierTier } from './suppliers.dto';
+import type { SupplierView } from './suppliers.service';
 
-export interface SupplierRow {
+/** A supplier's row: the columns the API shows as they are, and the rest under their column names. */
+export interface SupplierRow extends Pick<SupplierView, 'id' | 'name' | 'tier' | 'role' | 'website' | 'domains' | 'tags' | 'status'> {
   tenant_id: string;
-  id: string;
-  name: string;
-  tier: SupplierTier;
-  role: SupplierRole;
-  website: string | null;
-  domains: string[];
   company_number: string | null;
-  tags: string[];
   owner_user_id: string | null;
-  status: SupplierStatus;
   next_assessment_due_at: Date | null;
   /** The overall score of the latest completed assessment (numeric: read as a string). */
   latest_score: string | null;

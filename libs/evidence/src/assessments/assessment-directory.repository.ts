@@ -1,3 +1,4 @@
+import { writeProjection } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
@@ -18,13 +19,12 @@ export const OPEN_ASSESSMENT_STATUSES: readonly string[] = ['sent', 'in_progress
 @Injectable()
 export class AssessmentDirectoryRepository {
   async upsert(manager: EntityManager, tenantId: string, assessment: KnownAssessment, eventAt: string): Promise<void> {
-    await manager.query(
-      `insert into evidence.assessments (tenant_id, id, supplier_id, product_id, status, event_at) values ($1, $2, $3, $4, $5, $6)
-       on conflict (tenant_id, id) do update set supplier_id = excluded.supplier_id, product_id = excluded.product_id, status = excluded.status,
-         event_at = excluded.event_at, updated_at = now()
-       where evidence.assessments.event_at <= excluded.event_at`,
-      [tenantId, assessment.id, assessment.supplierId, assessment.productId, assessment.status, eventAt],
-    );
+    await writeProjection(manager, {
+      table: ['evidence', 'assessments'],
+      key: ['tenant_id', 'id'],
+      values: { tenant_id: tenantId, id: assessment.id, supplier_id: assessment.supplierId, product_id: assessment.productId, status: assessment.status },
+      eventAt,
+    });
   }
 
   async find(manager: EntityManager, tenantId: string, assessmentId: string): Promise<KnownAssessment | null> {

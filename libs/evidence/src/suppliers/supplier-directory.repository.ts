@@ -1,3 +1,4 @@
+import { writeProjection } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
@@ -16,13 +17,12 @@ export interface KnownSupplier {
 @Injectable()
 export class SupplierDirectoryRepository {
   async upsert(manager: EntityManager, tenantId: string, supplier: KnownSupplier, eventAt: string): Promise<void> {
-    await manager.query(
-      `insert into evidence.suppliers (tenant_id, id, name, status, owner_user_id, event_at) values ($1, $2, $3, $4, $5, $6)
-       on conflict (tenant_id, id) do update set name = excluded.name, status = excluded.status, owner_user_id = excluded.owner_user_id,
-         event_at = excluded.event_at, updated_at = now()
-       where evidence.suppliers.event_at <= excluded.event_at`,
-      [tenantId, supplier.id, supplier.name, supplier.status, supplier.ownerUserId, eventAt],
-    );
+    await writeProjection(manager, {
+      table: ['evidence', 'suppliers'],
+      key: ['tenant_id', 'id'],
+      values: { tenant_id: tenantId, id: supplier.id, name: supplier.name, status: supplier.status, owner_user_id: supplier.ownerUserId },
+      eventAt,
+    });
   }
 
   async find(manager: EntityManager, tenantId: string, supplierId: string): Promise<KnownSupplier | null> {

@@ -1,4 +1,5 @@
 import { DEFAULT_REMINDER_POLICY, ReminderPolicy, Role, TenantSettings, withDefaultSettings } from '@assay/shared/contracts';
+import { writeProjection } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
@@ -25,33 +26,33 @@ export class DirectoryRepository {
       `select reminder_policy from notifications.tenants where tenant_id = $1 and id = $1`,
       [tenantId],
     );
-    const applied: unknown[] = await manager.query(
-      `insert into notifications.tenants (tenant_id, id, name, reminder_policy, event_at) values ($1, $1, $2, $3, $4)
-       on conflict (tenant_id, id) do update set name = excluded.name, reminder_policy = excluded.reminder_policy, event_at = excluded.event_at, updated_at = now()
-       where notifications.tenants.event_at <= excluded.event_at
-       returning id`,
-      [tenantId, name, JSON.stringify(policy), eventAt],
-    );
-    return applied.length > 0 && JSON.stringify(before?.reminder_policy ?? null) !== JSON.stringify(policy);
+    const applied = await writeProjection(manager, {
+      table: ['notifications', 'tenants'],
+      key: ['tenant_id', 'id'],
+      values: { tenant_id: tenantId, id: tenantId, name, reminder_policy: JSON.stringify(policy) },
+      eventAt,
+    });
+    return applied && JSON.stringify(before?.reminder_policy ?? null) !== JSON.stringify(policy);
   }
 
   async upsertMember(manager: EntityManager, tenantId: string, member: DirectoryMember, eventAt: string): Promise<void> {
-    await manager.query(
-      `insert into notifications.members (tenant_id, id, email, name, role, removed, event_at) values ($1, $2, $3, $4, $5, false, $6)
-       on conflict (tenant_id, id) do update set email = excluded.email, name = excluded.name, role = excluded.role, removed = false,
-         event_at = excluded.event_at, updated_at = now()
-       where notifications.members.event_at <= excluded.event_at`,
-      [tenantId, member.userId, member.email, member.name, member.role, eventAt],
-    );
+    await writeProjection(manager, {
+      table: ['notifications', 'members'],
+      key: ['tenant_id', 'id'],
+      values: { tenant_id: tenantId, id: member.userId, email: member.email, name: member.name, role: member.role, removed: false },
+      eventAt,
+    });
   }
 
   async removeMember(manager: EntityManager, tenantId: string, userId: string, eventAt: string): Promise<void> {
-    await manager.query(
-      `insert into notifications.members (tenant_id, id, email, name, role, removed, event_at) values ($1, $2, '', '', 'viewer', true, $3)
-       on conflict (tenant_id, id) do update set removed = true, event_at = excluded.event_at, updated_at = now()
-       where notifications.members.event_at <= excluded.event_at`,
-      [tenantId, userId, eventAt],
-    );
+    // A member first heard of by their removal gets a placeholder row; a known one keeps what it had.
+    await writeProjection(manager, {
+      table: ['notifications', 'members'],
+      key: ['tenant_id', 'id'],
+      values: { tenant_id: tenantId, id: userId, email: '', name: '', role: 'viewer', removed: true },
+      merge: { email: 'current.email', name: 'current.name', role: 'current.role' },
+      eventAt,
+    });
   }
 
   async tenantName(manager: EntityManager, tenantId: string): Promise<string | null> {

@@ -1,6 +1,7 @@
 import { MFA_ENROLMENT_SCOPE, ROLES, Role } from '@assay/shared/contracts';
 import { KeyObject, createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 
 /** The only algorithm a user access token may use: a token claiming any other is refused. */
 export const ACCESS_TOKEN_ALGORITHMS = ['EdDSA'] as const;
@@ -69,7 +70,23 @@ export class AccessTokenVerifier {
     this.key = ed25519(createPublicKey(publicKeyPem), 'public key');
   }
 
+  /**
+   * Tokens already verified, until they expire (at most 10,000, least recently used forgotten first):
+   * a client's next request with the same token costs a lookup, not a signature check. Revocation is
+   * not cached: the caller still checks the session on every request.
+   */
+  private readonly verified = new LRUCache<string, AccessTokenClaims>({ max: 10_000 });
+
   async verify(token: string): Promise<AccessTokenClaims> {
+    const known = this.verified.get(token);
+    if (known) return known;
+    const { claims, expiresAtMs } = await this.check(token);
+    const liveMs = expiresAtMs - Date.now();
+    if (liveMs > 0) this.verified.set(token, claims, { ttl: liveMs });
+    return claims;
+  }
+
+  private async check(token: string): Promise<{ claims: AccessTokenClaims; expiresAtMs: number }> {
     try {
       const { payload, protectedHeader } = await jwtVerify(token, this.key, {
         algorithms: [...ACCESS_TOKEN_ALGORITHMS],
@@ -85,7 +102,7 @@ export class AccessTokenVerifier {
       if (typeof sub !== 'string' || typeof tid !== 'string' || typeof sid !== 'string') throw new InvalidAccessTokenError('missing claims');
       if (role !== null && !(typeof role === 'string' && (ROLES as readonly string[]).includes(role))) throw new InvalidAccessTokenError('bad role');
       const enrolmentOnly = scope === MFA_ENROLMENT_SCOPE;
-      return {
+      const claims: AccessTokenClaims = {
         userId: sub,
         tenantId: tid,
         role: enrolmentOnly ? null : (role as Role | null),
@@ -93,6 +110,9 @@ export class AccessTokenVerifier {
         mfa: Array.isArray(amr) && amr.includes('otp'),
         enrolmentOnly,
       };
+      // No longer than jose accepts it: its expiry and its maximum age from `iat`.
+      const expiresAtMs = Math.min(payload.exp ?? 0, (payload.iat ?? 0) + ACCESS_TOKEN_LIFETIME_SECONDS) * 1000;
+      return { claims, expiresAtMs };
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) throw error;
       if (error instanceof joseErrors.JOSEError) throw new InvalidAccessTokenError(error.code);

@@ -61,6 +61,7 @@ export const GATEWAY_PRINCIPAL = 'gateway';
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
 
 interface RequestWithIdentity {
+  id?: string;
   headers: Record<string, string | string[] | undefined>;
   assayIdentity?: Identity;
 }
@@ -99,7 +100,7 @@ export class IdentityGuard implements CanActivate {
     if (!request.assayIdentity) {
       const header = request.headers[INTERNAL_IDENTITY_HEADER];
       try {
-        request.assayIdentity = await this.verifier.verify(Array.isArray(header) ? header[0] : header);
+        request.assayIdentity = await this.verifier.verify(Array.isArray(header) ? header[0] : header, request.id ?? 'unknown');
       } catch (error) {
         if (error instanceof InvalidIdentityTokenError) throw new UnauthorizedException('Requests must come through the gateway');
         throw error;

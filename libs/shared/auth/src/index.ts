@@ -4,3 +4,4 @@ export * from './access-token';
 export * from './credential-formats';
 export * from './secret-box';
 export * from './credential-links';
+export * from './report-signing';

@@ -19,7 +19,27 @@ const identity: Identity = {
 describe('internal identity token', () => {
   it('round-trips an identity for its audience', async () => {
     const token = await new IdentityTokenIssuer(keys.privateKey).issue(identity, 'assessments');
-    await expect(new IdentityTokenVerifier(keys.publicKey, 'assessments').verify(token)).resolves.toEqual(identity);
+    await expect(new IdentityTokenVerifier(keys.publicKey, 'assessments').verify(token, 'req-1')).resolves.toEqual(identity);
+  });
+
+  it('is signed once per caller and audience while it has half its life left, and verified once per token', async () => {
+    const issuer = new IdentityTokenIssuer(keys.privateKey);
+    const first = await issuer.issue(identity, 'assessments');
+    // Another request of the same caller: the same token; the request id is not in it.
+    expect(await issuer.issue({ ...identity, requestId: 'req-2' }, 'assessments')).toBe(first);
+    // Another audience, another role or another session: another token.
+    expect(await issuer.issue(identity, 'evidence')).not.toBe(first);
+    expect(await issuer.issue({ ...identity, role: 'viewer' }, 'assessments')).not.toBe(first);
+    expect(await issuer.issue({ ...identity, sessionId: '01900000-0000-7000-8000-0000000000ab' }, 'assessments')).not.toBe(first);
+
+    const verifier = new IdentityTokenVerifier(keys.publicKey, 'assessments');
+    await expect(verifier.verify(first, 'req-1')).resolves.toEqual(identity);
+    // Verified again from memory, with each request's own id.
+    await expect(verifier.verify(first, 'req-3')).resolves.toEqual({ ...identity, requestId: 'req-3' });
+    // A token with one byte changed is checked in full and refused, whatever was remembered.
+    const tampered = `${first.slice(0, -2)}${first.at(-2) === 'A' ? 'B' : 'A'}${first.slice(-1)}`;
+    expect(tampered).not.toBe(first);
+    await expect(verifier.verify(tampered, 'req-4')).rejects.toThrow(InvalidIdentityTokenError);
   });
 
   it('is refused by another service', async () => {

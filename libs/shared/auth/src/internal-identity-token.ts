@@ -1,11 +1,22 @@
 import { Identity, PRINCIPAL_KINDS, ROLES, ServiceName } from '@assay/shared/contracts';
 import { KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 
 export const INTERNAL_IDENTITY_HEADER = 'x-assay-identity';
 export const INTERNAL_TOKEN_ISSUER = 'assay-gateway';
 const ALGORITHM = 'EdDSA';
 const LIFETIME_SECONDS = 60;
+/**
+ * A token is signed once per caller and audience and reused for half its lifetime, so a service
+ * always receives one with at least 30 s to live, and the gateway signs about once per caller per
+ * half-minute instead of once per request. The request id travels in `x-request-id`, not in the token.
+ */
+const REUSE_MS = (LIFETIME_SECONDS / 2) * 1000;
+/** Callers (or tokens) remembered at most; the least recently used are forgotten first. */
+const CACHED_ENTRIES = 10_000;
+
+type CallerIdentity = Omit<Identity, 'requestId'>;
 
 export class InvalidIdentityTokenError extends Error {
   constructor(reason: string) {
@@ -36,14 +47,35 @@ export class IdentityTokenIssuer {
     if (this.key.asymmetricKeyType !== 'ed25519') throw new Error('The internal identity key must be an Ed25519 private key');
   }
 
+  private readonly signed = new LRUCache<string, Promise<string>>({ max: CACHED_ENTRIES, ttl: REUSE_MS });
+
   async issue(identity: Identity, audience: ServiceName): Promise<string> {
+    const caller = JSON.stringify([
+      audience,
+      identity.kind,
+      identity.principalId,
+      identity.tenantId,
+      identity.role,
+      identity.scopes,
+      identity.portal,
+      identity.sessionId ?? null,
+      identity.mfa ?? false,
+    ]);
+    const cached = this.signed.get(caller);
+    if (cached) return cached;
+    const token = this.sign(identity, audience);
+    this.signed.set(caller, token);
+    token.catch(() => this.signed.delete(caller));
+    return token;
+  }
+
+  private sign(identity: Identity, audience: ServiceName): Promise<string> {
     return new SignJWT({
       kind: identity.kind,
       tid: identity.tenantId,
       role: identity.role,
       scopes: identity.scopes,
       portal: identity.portal,
-      rid: identity.requestId,
       sid: identity.sessionId ?? null,
       mfa: identity.mfa ?? false,
     })
@@ -69,8 +101,21 @@ export class IdentityTokenVerifier {
     if (this.key.asymmetricKeyType !== 'ed25519') throw new Error('The internal identity key must be an Ed25519 public key');
   }
 
-  async verify(token: string | undefined): Promise<Identity> {
+  /** Tokens already verified, until they expire: a token the gateway reuses is checked once here too. */
+  private readonly verified = new LRUCache<string, CallerIdentity>({ max: CACHED_ENTRIES });
+
+  /** The caller the token names; `requestId` is the request's own id (`x-request-id`). */
+  async verify(token: string | undefined, requestId = 'unknown'): Promise<Identity> {
     if (!token) throw new InvalidIdentityTokenError('missing');
+    const known = this.verified.get(token);
+    if (known) return { ...known, requestId };
+    const { identity, expiresAtMs } = await this.check(token);
+    const liveMs = expiresAtMs - Date.now();
+    if (liveMs > 0) this.verified.set(token, identity, { ttl: liveMs });
+    return { ...identity, requestId };
+  }
+
+  private async check(token: string): Promise<{ identity: CallerIdentity; expiresAtMs: number }> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: [ALGORITHM],
@@ -86,17 +131,19 @@ export class IdentityTokenVerifier {
       const tenantId = payload['tid'];
       const scopes = payload['scopes'];
       const portal = payload['portal'] as Identity['portal'] | undefined;
-      return {
+      const identity: CallerIdentity = {
         kind: kind as Identity['kind'],
         principalId: payload.sub && payload.sub !== 'anonymous' ? payload.sub : null,
         tenantId: typeof tenantId === 'string' ? tenantId : null,
         role: (role as Identity['role']) ?? null,
         scopes: Array.isArray(scopes) ? scopes.filter((scope): scope is string => typeof scope === 'string') : [],
         portal: portal && typeof portal.assessmentId === 'string' && typeof portal.contactId === 'string' ? portal : null,
-        requestId: typeof payload['rid'] === 'string' ? payload['rid'] : 'unknown',
         sessionId: typeof payload['sid'] === 'string' ? payload['sid'] : null,
         mfa: payload['mfa'] === true,
       };
+      // Remembered no longer than jose would accept it (expiry, and the maximum age from `iat`).
+      const expiresAtMs = Math.min(payload.exp ?? 0, (payload.iat ?? 0) + LIFETIME_SECONDS) * 1000;
+      return { identity, expiresAtMs };
     } catch (error) {
       if (error instanceof InvalidIdentityTokenError) throw error;
       if (error instanceof joseErrors.JOSEError) throw new InvalidIdentityTokenError(error.code);

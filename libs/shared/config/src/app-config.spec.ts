@@ -26,9 +26,16 @@ describe('loadConfig', () => {
         PORT: '8080',
         INTERNAL_TOKEN_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----',
         ACCESS_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x',
+        REPORT_SIGNING_PUBLIC_KEYS: '-----BEGIN PUBLIC KEY-----x',
       }).port,
     ).toBe(8080);
-    expect(loadConfig('assessments', { ...base, INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x' }).port).toBe(3002);
+    expect(
+      loadConfig('assessments', {
+        ...base,
+        INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x',
+        REPORT_SIGNING_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----x',
+      }).port,
+    ).toBe(3002);
   });
 
   it('names every problem at once', () => {
@@ -43,6 +50,7 @@ describe('loadConfig', () => {
         'SCHEDULER_TICK_MS must be an integer between 100 and 86400000 (got "soon")',
         'WEBHOOK_ALLOW_PRIVATE must be true or false (got "maybe")',
         'INTERNAL_TOKEN_PUBLIC_KEY is required',
+        'REPORT_SIGNING_PRIVATE_KEY is required',
         'DATA_ENCRYPTION_KEY is required (32 random bytes, base64-encoded)',
       ]);
     }
@@ -156,13 +164,30 @@ describe('loadConfig', () => {
   });
 
   it('refuses an evidence size limit out of range, for the gateway and the evidence service alike', () => {
-    const gateway = { ...base, INTERNAL_TOKEN_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----x', ACCESS_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x' };
+    const gateway = {
+      ...base,
+      INTERNAL_TOKEN_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----x',
+      ACCESS_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x',
+      REPORT_SIGNING_PUBLIC_KEYS: '-----BEGIN PUBLIC KEY-----x',
+    };
     expect(loadConfig('gateway', { ...gateway, EVIDENCE_MAX_BYTES: '2048' }).evidence.maxBytes).toBe(2048);
     expect(() => loadConfig('gateway', { ...gateway, EVIDENCE_MAX_BYTES: 'lots' })).toThrow(
       'EVIDENCE_MAX_BYTES must be an integer between 1024 and 1073741824 (got "lots")',
     );
     expect(() => loadConfig('evidence', { ...base, INTERNAL_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x', EVIDENCE_MAX_BYTES: '0' })).toThrow(
       /EVIDENCE_MAX_BYTES must be an integer/,
+    );
+  });
+
+  it('reads the published report signing keys as a list, current first, and refuses anything that is not PEM', () => {
+    const gateway = { ...base, INTERNAL_TOKEN_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----x', ACCESS_TOKEN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----x' };
+    const current = '-----BEGIN PUBLIC KEY-----\ncurrent\n-----END PUBLIC KEY-----\n';
+    const retired = '-----BEGIN PUBLIC KEY-----\nretired\n-----END PUBLIC KEY-----\n';
+    const list = [current, retired].map((pem) => Buffer.from(pem).toString('base64')).join(', ');
+    expect(loadConfig('gateway', { ...gateway, REPORT_SIGNING_PUBLIC_KEYS: list }).reportSigningPublicKeys).toEqual([current, retired]);
+    expect(() => loadConfig('gateway', gateway)).toThrow('REPORT_SIGNING_PUBLIC_KEYS is required');
+    expect(() => loadConfig('gateway', { ...gateway, REPORT_SIGNING_PUBLIC_KEYS: `${list},bm90IGEga2V5` })).toThrow(
+      'REPORT_SIGNING_PUBLIC_KEYS must be one or more PEM keys (inline or base64-encoded), separated by commas',
     );
   });
 

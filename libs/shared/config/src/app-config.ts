@@ -94,6 +94,10 @@ export interface AppConfig {
   accessTokenPrivateKey: string | undefined;
   /** PEM; the gateway verifies user access tokens with it. */
   accessTokenPublicKey: string | undefined;
+  /** PEM; the assessments service signs assurance packs (`?format=jws`) with it. */
+  reportSigningPrivateKey: string | undefined;
+  /** PEMs the gateway publishes at `/.well-known/jwks.json`: the current report signing key first, then retired ones. */
+  reportSigningPublicKeys: string[];
   /** 32 bytes; seals secrets that must be read back (TOTP seeds, webhook signing secrets). Required by tenancy, notifications and the worker. */
   dataEncryptionKey: Buffer | undefined;
   rateLimit: RateLimitConfig;
@@ -219,6 +223,8 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     internalTokenPublicKey: read.pem('INTERNAL_TOKEN_PUBLIC_KEY', processName !== 'gateway' && processName !== 'worker'),
     accessTokenPrivateKey: read.pem('ACCESS_TOKEN_PRIVATE_KEY', processName === 'tenancy'),
     accessTokenPublicKey: read.pem('ACCESS_TOKEN_PUBLIC_KEY', processName === 'gateway'),
+    reportSigningPrivateKey: read.pem('REPORT_SIGNING_PRIVATE_KEY', processName === 'assessments'),
+    reportSigningPublicKeys: read.pemList('REPORT_SIGNING_PUBLIC_KEYS', processName === 'gateway'),
     dataEncryptionKey: read.key(
       'DATA_ENCRYPTION_KEY',
       32,

@@ -79,6 +79,25 @@ export class EnvReader {
     return text;
   }
 
+  /** Comma-separated PEM keys (each inline or base64-encoded), in the order given. */
+  pemList(name: string, required: boolean): string[] {
+    const raw = this.optional(name);
+    if (raw === undefined) {
+      if (required) this.problems.push(`${name} is required`);
+      return [];
+    }
+    const pems = raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)
+      .map((item) => (item.includes('-----BEGIN') ? item.replace(/\\n/g, '\n') : Buffer.from(item, 'base64').toString('utf8')));
+    if (pems.length === 0 || pems.some((pem) => !pem.includes('-----BEGIN'))) {
+      this.problems.push(`${name} must be one or more PEM keys (inline or base64-encoded), separated by commas`);
+      return [];
+    }
+    return pems;
+  }
+
   /** A base64-encoded secret of exactly `bytes` bytes (encryption keys). */
   key(name: string, bytes: number, required: boolean): Buffer | undefined {
     const raw = this.optional(name);

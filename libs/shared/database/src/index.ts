@@ -9,3 +9,4 @@ export * from './outbox-writer';
 export * from './database.module';
 export * from './isolation-audit';
 export * from './audit-log';
+export * from './projection';

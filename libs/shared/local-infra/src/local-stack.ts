@@ -115,6 +115,17 @@ export async function provisionInfrastructure(options: InfrastructureOptions): P
     env['ACCESS_TOKEN_PUBLIC_KEY'] = given('ACCESS_TOKEN_PUBLIC_KEY') ?? Buffer.from(accessKeys.publicKey).toString('base64');
     env['DATA_ENCRYPTION_KEY'] = given('DATA_ENCRYPTION_KEY') ?? accessKeys.dataEncryptionKey;
 
+    // Assurance pack signing key (assessments signs, the gateway publishes the public key).
+    const reportKeys = loadOrCreate(join(dataDir, 'report-signing-keys.json'), options.persistent, () => {
+      const pair = generateKeyPairSync('ed25519');
+      return {
+        privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      };
+    });
+    env['REPORT_SIGNING_PRIVATE_KEY'] = given('REPORT_SIGNING_PRIVATE_KEY') ?? Buffer.from(reportKeys.privateKey).toString('base64');
+    env['REPORT_SIGNING_PUBLIC_KEYS'] = given('REPORT_SIGNING_PUBLIC_KEYS') ?? Buffer.from(reportKeys.publicKey).toString('base64');
+
     // Ports and URLs.
     const port = async (name: string, fallback: number) => given(name) ?? String(options.ports === 'free' ? await freePort() : fallback);
     env['PORT'] = await port('PORT', 3000);
