@@ -76,10 +76,11 @@ export function withResponseSchemas(document: Json, responses: ResponseSchemas):
       const response = responses.operations[String(operation['operationId'])];
       if (!response) continue;
       for (const [status, described] of Object.entries(operation['responses'] as Record<string, Json>)) {
-        if (!/^2\d\d$/.test(status) || status === '204' || described['content']) continue;
-        const content: Json = {};
-        if (response.schema) content['application/json'] = { schema: response.schema };
-        if (response.text) content['text/csv'] = { schema: { type: 'string' } };
+        if (!/^2\d\d$/.test(status) || status === '204') continue;
+        // Media types a route declares itself (`@ApiOkResponse({ content })`: a CSV or signed rendering) are kept.
+        const content = (described['content'] ?? {}) as Json;
+        if (response.schema && !content['application/json']) content['application/json'] = { schema: response.schema };
+        if (response.text && Object.keys(content).every((type) => type === 'application/json')) content['text/plain'] = { schema: { type: 'string' } };
         if (Object.keys(content).length) described['content'] = content;
       }
     }

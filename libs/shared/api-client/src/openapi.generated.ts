@@ -158,7 +158,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The assurance pack: supplier, product, framework, every claim with answer, evidence, checks and verdict, findings, attestations, score (JSON or CSV) */
+    /** The assurance pack: supplier, product, framework, every claim with answer, evidence, checks and verdict, findings, attestations, score (JSON or CSV); `format=jws` gives a completed assessment's pack as a compact JWS signed with a key published at /.well-known/jwks.json */
     get: operations['AssessmentsController_report'];
     put?: never;
     post?: never;
@@ -3709,8 +3709,8 @@ export interface operations {
   AssessmentsController_report: {
     parameters: {
       query?: {
-        /** @description json (default) or csv: one row per applicable claim */
-        format?: 'json' | 'csv';
+        /** @description json (default); csv: one row per applicable claim; jws: the JSON signed (application/jose, completed assessments only) */
+        format?: 'json' | 'csv' | 'jws';
       };
       header?: never;
       path: {
@@ -3720,12 +3720,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description OK */
+      /** @description The pack as JSON; `format=csv` as CSV; `format=jws` as a compact JWS */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          'application/jose': string;
           'application/json': components['schemas']['AssessmentReport'];
           'text/csv': string;
         };
@@ -3799,6 +3800,23 @@ export interface operations {
            *       "title": "Not found",
            *       "status": 404,
            *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];
