@@ -35,10 +35,11 @@ function currentTestPath(): string | undefined {
   return path ? path.replace(`${process.cwd()}/`, '') : undefined;
 }
 
-/** Records one response seen through the gateway (a no-op outside a test run or for paths the document does not cover). */
+/** Records one response seen through the gateway (a no-op outside a Jest run or for paths the document does not cover). */
 export function recordResponse(method: string, url: string, status: number, contentType: string | null, text: string, body: unknown): void {
   const path = url.split('?')[0] as string;
-  if (!describedPath(path)) return;
+  // Only in a Jest run (a benchmark using the kit records nothing).
+  if (!describedPath(path) || process.env['JEST_WORKER_ID'] === undefined) return;
   const record: RecordedResponse = { method: method.toUpperCase(), path, status, contentType, test: currentTestPath() };
   if (text.length <= MAX_RECORDED_BODY && typeof body === 'object' && body !== null) record.body = body;
   mkdirSync(RESPONSES_DIR, { recursive: true });
