@@ -18,5 +18,6 @@ export default defineConfig({
     assetsInlineLimit: 0,
     reportCompressedSize: false,
   },
+  resolve: { alias: { '@assay/shared/api-client': fileURLToPath(new URL('../../libs/shared/api-client/src/index.ts', import.meta.url)) } },
   server: { proxy: { '/api': 'http://localhost:3000' } },
 });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync, createWriteStream } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack } from '../stack';
-import { TEST_STACK_FILE, TestStackInfo, startS3Server, startSmtpSink } from '@assay/shared/testing';
+import { TEST_STACK_FILE, TestStackInfo, clearRecordedResponses, startS3Server, startSmtpSink } from '@assay/shared/testing';
 
 /**
  * Boots one throwaway stack for the whole run: embedded Postgres and redis-server unless
@@ -14,6 +14,7 @@ import { TEST_STACK_FILE, TestStackInfo, startS3Server, startSmtpSink } from '@a
 export default async function globalSetup(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'assay-test-'));
   mkdirSync('test-results', { recursive: true });
+  clearRecordedResponses();
   const log = createWriteStream(join('test-results', 'stack.log'));
   const started = Date.now();
   // Notifications: a real SMTP server receives the stack's mail for the whole run, and ticks,

@@ -1,116 +1,31 @@
-/** The supplier portal API as the page uses it (see docs/assessments.md, "Supplier portal"). */
+/**
+ * The supplier portal API as the page uses it (see docs/assessments.md, "Supplier portal"): the typed
+ * client generated from the OpenAPI document (`@assay/shared/api-client`), so these types are the
+ * server's own.
+ */
+import { createAssayClient, type AssayClient, type Schemas, type paths } from '@assay/shared/api-client';
 
-export type ClaimAnswer = 'met' | 'partially_met' | 'not_met' | 'not_applicable';
-export type AssessmentStatus = 'draft' | 'sent' | 'in_progress' | 'submitted' | 'in_review' | 'returned' | 'completed' | 'cancelled';
-export type CheckResult = 'pass' | 'fail' | 'warn' | 'not_applicable' | 'error';
-export type EvidenceStatus = 'pending' | 'processing' | 'processed' | 'failed' | 'rejected';
+/** The JSON body of an operation's success response. */
+type Success<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: infer R }
+  ? { [S in keyof R]: S extends 200 | 201 | 202 ? (R[S] extends { content: { 'application/json': infer B } } ? B : never) : never }[keyof R]
+  : never;
 
-export interface ClaimResponse {
-  answer: ClaimAnswer;
-  justification: string | null;
-  evidenceIds: string[];
-  answeredAt: string;
-  /** Copied from the previous assessment: confirm it unchanged or change it before submitting. */
-  carriedForward?: boolean;
-}
-
-export interface ClaimCheck {
-  key: string;
-  evidenceId: string | null;
-  evidenceKind: string | null;
-  result: CheckResult;
-  detail: string;
-  validUntil: string | null;
-}
-
-export interface PortalClaim {
-  id: string;
-  themeId: string;
-  principleId: string;
-  text: string;
-  evidenceKinds: string[];
-  response: ClaimResponse | null;
-  review: { verdict: 'accepted' | 'returned'; comment: string | null; reviewedAt: string } | null;
-  checks: ClaimCheck[];
-}
-
-export interface Attestation {
-  name: string;
-  role: string;
-  email: string;
-  statement: boolean;
-  responsesSha256: string;
-  signedAt: string;
-}
-
-export interface Finding {
-  id: string;
-  claimId: string;
-  severity: 'critical' | 'high' | 'medium' | 'low';
-  title: string;
-  description: string | null;
-  status: 'open' | 'in_remediation' | 'resolved' | 'accepted_risk';
-  remediationDueAt: string | null;
-  remediationPlan: string | null;
-  supplierAgreed: boolean | null;
-}
-
-export interface PortalView {
-  id: string;
-  customerName: string | null;
-  supplier: { id: string; name: string };
-  product: { id: string; name: string | null } | null;
-  contact: { id: string; name: string | null };
-  framework: { key: string; version: string };
-  status: AssessmentStatus;
-  dueAt: string;
-  overdue: boolean;
-  claimCount: number;
-  answeredCount: number;
-  claims: PortalClaim[];
-  attestation: Attestation | null;
-  returnMessage: string | null;
-  findings: Finding[];
-}
-
-export interface EvidenceCheck {
-  key: string;
-  claimIds: string[];
-  result: CheckResult;
-  detail: string;
-}
-
-export interface Evidence {
-  id: string;
-  claimIds: string[];
-  kind: string | null;
-  status: EvidenceStatus;
-  source: 'upload' | 'url';
-  url: string | null;
-  filename: string | null;
-  size: number | null;
-  checks: EvidenceCheck[];
-  validUntil: string | null;
-  error: string | null;
-  createdAt: string;
-}
-
-export interface Framework {
-  key: string;
-  version: string;
-  name: string;
-  publisher: string;
-  url: string;
-  attribution: string;
-  themes: { id: string; title: string; principles: { id: string; title: string; claims: { id: string }[] }[] }[];
-}
-
-export interface AttestationInput {
-  name: string;
-  role: string;
-  email: string;
-  statement: boolean;
-}
+export type PortalView = Success<'/api/v1/portal/assessment', 'get'>;
+export type PortalClaim = PortalView['claims'][number];
+export type ClaimResponse = Schemas['ClaimResponseView'];
+export type ClaimAnswer = ClaimResponse['answer'];
+export type AssessmentStatus = PortalView['status'];
+export type ClaimCheck = PortalClaim['checks'][number];
+export type Attestation = Schemas['AttestationView'];
+export type Finding = PortalView['findings'][number];
+export type Evidence = Schemas['Evidence'];
+export type EvidenceCheck = Evidence['checks'][number];
+export type EvidenceStatus = Evidence['status'];
+/** A check's outcome (the checks beside an answer carry it as a plain string). */
+export type CheckResult = EvidenceCheck['result'];
+export type Framework = Schemas['FrameworkDocument'];
+export type AttestationInput = Schemas['AttestationDto'];
+type AcceptedEvidence = Success<'/api/v1/portal/assessment/evidence', 'post'>;
 
 /** An RFC 9457 problem document, with the fields the portal routes add. */
 export interface Problem {
@@ -133,27 +48,29 @@ export class ApiError extends Error {
   }
 }
 
-type Fetch = typeof fetch;
-
 /** Calls the portal routes with the portal token (the catalogue is public and called without it). */
 export class PortalApi {
-  constructor(
-    private readonly token: string,
-    private readonly fetcher: Fetch = (input, init) => fetch(input, init),
-  ) {}
+  private readonly client: AssayClient;
+  private readonly anonymous: AssayClient;
+
+  constructor(token: string, fetcher: (request: Request) => Promise<Response> = (request) => fetch(request)) {
+    const options = { headers: { accept: 'application/json' }, fetch: fetcher, credentials: 'omit', cache: 'no-store' } as const;
+    this.client = createAssayClient({ ...options, token });
+    this.anonymous = createAssayClient(options);
+  }
 
   view(): Promise<PortalView> {
-    return this.request('/api/v1/portal/assessment');
+    return this.call(() => this.client.GET('/api/v1/portal/assessment'));
   }
 
   framework(key: string, version: string): Promise<Framework> {
-    return this.request(`/api/v1/frameworks/${encodeURIComponent(key)}?version=${encodeURIComponent(version)}`, { anonymous: true });
+    return this.call(() => this.anonymous.GET('/api/v1/frameworks/{key}', { params: { path: { key }, query: { version } } }));
   }
 
   /** The assessment's evidence, plus earlier evidence of the supplier named in `ids`. */
   async evidence(ids: string[]): Promise<Evidence[]> {
-    const query = ids.length ? `?ids=${ids.map(encodeURIComponent).join(',')}` : '';
-    return (await this.request<{ data: Evidence[] }>(`/api/v1/portal/assessment/evidence${query}`)).data;
+    const query = ids.length ? { ids } : {};
+    return (await this.call(() => this.client.GET('/api/v1/portal/assessment/evidence', { params: { query } }))).data;
   }
 
   answer(
@@ -161,63 +78,48 @@ export class PortalApi {
     body: { answer: ClaimAnswer; justification?: string; evidenceIds: string[] },
   ): Promise<{ claimId: string; status: AssessmentStatus; response: ClaimResponse }> {
     // keepalive lets a save started as the page closes still reach the server.
-    return this.request(`/api/v1/portal/assessment/responses/${encodeURIComponent(claimId)}`, { method: 'PUT', json: body, keepalive: true });
+    return this.call(() => this.client.PUT('/api/v1/portal/assessment/responses/{claimId}', { params: { path: { claimId } }, body, keepalive: true }));
   }
 
   /** Confirms unchanged every answer carried forward to the claims of one principle. */
-  confirmPrinciple(principleId: string): Promise<{ principleId: string; status: AssessmentStatus; confirmedClaimIds: string[] }> {
-    return this.request(`/api/v1/portal/assessment/principles/${encodeURIComponent(principleId)}/confirm`, { method: 'POST' });
+  confirmPrinciple(principleId: string) {
+    return this.call(() => this.client.POST('/api/v1/portal/assessment/principles/{principleId}/confirm', { params: { path: { principleId } } }));
   }
 
-  uploadEvidence(file: File, claimId: string, kind: string | null): Promise<{ id: string; status: EvidenceStatus }> {
-    const body = new FormData();
-    body.append('claimIds', claimId);
-    if (kind) body.append('kind', kind);
-    body.append('file', file, file.name);
-    return this.request('/api/v1/portal/assessment/evidence', { method: 'POST', body });
+  uploadEvidence(file: File, claimId: string, kind: string | null): Promise<AcceptedEvidence> {
+    const form = new FormData();
+    form.append('claimIds', claimId);
+    if (kind) form.append('kind', kind);
+    form.append('file', file, file.name);
+    // The route also takes multipart uploads, sent as they are (the browser sets the boundary).
+    return this.call(() => this.client.POST('/api/v1/portal/assessment/evidence', { body: {} as Schemas['PortalUrlEvidenceDto'], bodySerializer: () => form }));
   }
 
-  linkEvidence(url: string, claimId: string, kind: string | null): Promise<{ id: string; status: EvidenceStatus }> {
-    return this.request('/api/v1/portal/assessment/evidence', { method: 'POST', json: { url, claimIds: [claimId], ...(kind ? { kind } : {}) } });
+  linkEvidence(url: string, claimId: string, kind: string | null): Promise<AcceptedEvidence> {
+    const body: Schemas['PortalUrlEvidenceDto'] = { url, claimIds: [claimId], ...(kind ? { kind: kind as Evidence['kind'] } : {}) };
+    return this.call(() => this.client.POST('/api/v1/portal/assessment/evidence', { body }));
   }
 
   submit(attestation: AttestationInput): Promise<{ status: AssessmentStatus; attestation: Attestation }> {
-    return this.request('/api/v1/portal/assessment/submit', { method: 'POST', json: { attestation } });
+    return this.call(() => this.client.POST('/api/v1/portal/assessment/submit', { body: { attestation } }));
   }
 
   respondToFinding(id: string, body: { remediationPlan: string; agreed: boolean }): Promise<Finding> {
-    return this.request(`/api/v1/portal/findings/${encodeURIComponent(id)}`, { method: 'PATCH', json: body });
+    return this.call(() => this.client.PATCH('/api/v1/portal/findings/{id}', { params: { path: { id } }, body }));
   }
 
-  private async request<T>(
-    path: string,
-    options: { method?: string; json?: unknown; body?: FormData; anonymous?: boolean; keepalive?: boolean } = {},
-  ): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (!options.anonymous) headers['authorization'] = `Bearer ${this.token}`;
-    if (options.json !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
+  /** The success body, or an ApiError with the problem document (status 0 when the network failed). */
+  private async call<T>(send: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+    let result: { data?: T; error?: unknown; response: Response };
     try {
-      response = await this.fetcher(path, {
-        method: options.method ?? 'GET',
-        headers,
-        body: options.json !== undefined ? JSON.stringify(options.json) : options.body,
-        credentials: 'omit',
-        cache: 'no-store',
-        keepalive: options.keepalive ?? false,
-      });
+      result = await send();
     } catch {
       throw new ApiError({ status: 0, title: 'The server could not be reached; check your connection' });
     }
-    const text = await response.text();
-    let body: unknown = undefined;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
+    const { data, error, response } = result;
+    if (!response.ok) {
+      throw new ApiError({ title: response.statusText, ...(typeof error === 'object' && error ? (error as Partial<Problem>) : {}), status: response.status });
     }
-    if (!response.ok)
-      throw new ApiError({ title: response.statusText, ...(typeof body === 'object' && body ? (body as Partial<Problem>) : {}), status: response.status });
-    return body as T;
+    return data as T;
   }
 }

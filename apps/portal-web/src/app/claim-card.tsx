@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
-import { ApiError, ClaimCheck, Evidence, EvidenceCheck, PortalClaim } from './api';
+import { ApiError, CheckResult, ClaimCheck, Evidence, EvidenceCheck, PortalClaim } from './api';
 import type { SaveState } from './autosave';
 import { ANSWERS, Draft, answerLabel, claimAnchor, needsJustification } from './claims';
 import { CHECK_RESULT_LABELS, DOCUMENT_KINDS, EVIDENCE_STATUS_LABELS, checkLabel, formatBytes, formatDate, inFlight, kindLabel } from './labels';
@@ -113,7 +113,9 @@ export function ClaimCard({ claim, draft, save, editable, evidence, onEdit, onRe
         {otherChecks.length ? (
           <>
             <h5 class="evidence-title">Automated checks</h5>
-            <CheckList checks={otherChecks.map((check) => ({ key: check.key, result: check.result, detail: check.detail, note: checkSource(check) }))} />
+            <CheckList
+              checks={otherChecks.map((check) => ({ key: check.key, result: check.result as CheckResult, detail: check.detail, note: checkSource(check) }))}
+            />
           </>
         ) : null}
         {editable ? <AddEvidence base={base} claimId={claim.id} suggested={claim.evidenceKinds} onAttach={onAttach} /> : null}

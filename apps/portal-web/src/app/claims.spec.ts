@@ -3,11 +3,22 @@ import { claimEvidenceIds, draftProblem, evidenceChanged, groupClaims, progressO
 
 const claim = (id: string, response: PortalClaim['response'] = null): PortalClaim => {
   const [theme, principle] = id.split('.');
-  return { id, themeId: theme as string, principleId: `${theme}.${principle}`, text: `Claim ${id}`, evidenceKinds: [], response, review: null, checks: [] };
+  return {
+    id,
+    themeId: theme as string,
+    principleId: `${theme}.${principle}`,
+    text: `Claim ${id}`,
+    evidenceKinds: [],
+    response,
+    review: null,
+    checks: [],
+    changedSincePrevious: null,
+  };
 };
 
 const answered = (evidenceIds: string[] = []): PortalClaim['response'] => ({
   answer: 'met',
+  carriedForward: false,
   justification: null,
   evidenceIds,
   answeredAt: '2026-01-01T00:00:00.000Z',
@@ -15,8 +26,15 @@ const answered = (evidenceIds: string[] = []): PortalClaim['response'] => ({
 
 const evidence = (id: string, claimIds: string[]): Evidence => ({
   id,
+  supplierId: 'supplier-1',
+  productId: null,
+  assessmentId: null,
   claimIds,
   kind: 'sbom',
+  sha256: null,
+  mediaType: 'application/json',
+  facts: {},
+  processedAt: null,
   status: 'processed',
   source: 'upload',
   url: null,
@@ -35,6 +53,10 @@ const framework: Framework = {
   publisher: 'DSIT',
   url: 'https://example.test',
   attribution: 'OGL',
+  applicability: { developer_distributor: 'all', reseller: 'all', developer_only: 'all' },
+  evidenceKinds: [],
+  checks: [],
+  mappings: {},
   themes: [
     {
       id: '1',

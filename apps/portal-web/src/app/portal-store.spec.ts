@@ -12,6 +12,7 @@ const claim = (id: string, response: PortalClaim['response'] = null): PortalClai
   response,
   review: null,
   checks: [],
+  changedSincePrevious: null,
 });
 
 function viewOf(claims: PortalClaim[], status: PortalView['status'] = 'sent'): PortalView {
@@ -36,8 +37,15 @@ function viewOf(claims: PortalClaim[], status: PortalView['status'] = 'sent'): P
 
 const sbom = (status: Evidence['status']): Evidence => ({
   id: 'e1',
+  supplierId: 'supplier-1',
+  productId: null,
+  assessmentId: null,
   claimIds: ['1.2.1'],
   kind: 'sbom',
+  sha256: null,
+  mediaType: 'application/json',
+  facts: {},
+  processedAt: null,
   status,
   source: 'upload',
   url: null,
@@ -168,7 +176,13 @@ describe('PortalStore', () => {
   });
 
   it('keeps answers saved while a reload of the assessment was on its way', () => {
-    const at = (time: string) => ({ answer: 'met' as const, justification: null, evidenceIds: [], answeredAt: `2026-01-01T00:00:0${time}.000Z` });
+    const at = (time: string) => ({
+      answer: 'met' as const,
+      justification: null,
+      evidenceIds: [],
+      carriedForward: false,
+      answeredAt: `2026-01-01T00:00:0${time}.000Z`,
+    });
     const current = viewOf([claim('1.1.1', at('5')), claim('1.1.2', at('5')), claim('1.1.3', at('1'))], 'in_progress');
     const fresh = viewOf(
       [claim('1.1.1'), claim('1.1.2', at('1')), claim('1.1.3', { ...at('7'), answer: 'not_met', justification: 'Changed elsewhere' })],

@@ -1,8 +1,8 @@
 import { Access, REPORT_JWS_MEDIA_TYPE } from '@assay/shared/auth';
-import { pageLimit } from '@assay/shared/http';
+import { ApiProblem, pageLimit } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PortalLinksService } from '../portal/portal-links.service';
 import { reportCsv } from './assessment-report';
@@ -83,6 +83,12 @@ export class AssessmentsController {
   @ApiOperation({
     summary:
       "The assurance pack: supplier, product, framework, every claim with answer, evidence, checks and verdict, findings, attestations, score (JSON or CSV); `format=jws` gives a completed assessment's pack as a compact JWS signed with a key published at /.well-known/jwks.json",
+  })
+  // A signed pack is only given for a completed assessment.
+  @ApiProblem(409)
+  @ApiOkResponse({
+    description: 'The pack as JSON; `format=csv` as CSV; `format=jws` as a compact JWS',
+    content: { 'text/csv': { schema: { type: 'string' } }, [REPORT_JWS_MEDIA_TYPE]: { schema: { type: 'string' } } },
   })
   async report(@Param('id', ParseUUIDPipe) id: string, @Query() query: ReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     if (query.format === 'jws') {

@@ -2,7 +2,7 @@ import { Access, PortalAccess } from '@assay/shared/auth';
 import { NotFoundProblem, Page, decodeCursor, pageLimit, toPage } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { ComponentExposure } from '../components/components.repository';
@@ -44,6 +44,7 @@ export class EvidenceController {
   @Get(':id/content')
   @Access('evidence:read')
   @ApiOperation({ summary: 'The evidence bytes, as a download' })
+  @ApiOkResponse({ description: 'The bytes, with the media type detected at intake', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } })
   async content(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
     const tenantId = RequestContext.tenantId;
     const evidence = await this.load(id);

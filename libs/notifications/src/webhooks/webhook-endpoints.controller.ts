@@ -1,5 +1,5 @@
 import { Access } from '@assay/shared/auth';
-import { Page, PageQueryDto } from '@assay/shared/http';
+import { ApiProblem, Page, PageQueryDto } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -15,6 +15,7 @@ export class WebhookEndpointsController {
   constructor(private readonly webhooks: WebhookEndpointsService) {}
 
   @Post()
+  @ApiProblem(422)
   @ApiOperation({ summary: 'Register an endpoint; the signing secret (whsec_…) is returned only here' })
   async create(@Body() body: CreateWebhookEndpointDto): Promise<WebhookEndpoint & { secret: string }> {
     const { endpoint, secret } = await this.webhooks.create(RequestContext.tenantId, body);
@@ -33,6 +34,7 @@ export class WebhookEndpointsController {
   }
 
   @Patch(':id')
+  @ApiProblem(422)
   @ApiOperation({ summary: 'Change the URL, event filter, description, or pause / re-enable the endpoint' })
   update(@Param('id') id: string, @Body() body: UpdateWebhookEndpointDto): Promise<WebhookEndpoint> {
     return this.webhooks.update(RequestContext.tenantId, id, body);

@@ -1,7 +1,7 @@
 import { EVENT_TYPES } from '@assay/shared/contracts';
 import { PageQueryDto } from '@assay/shared/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 
 export const WEBHOOK_EVENT_FILTERS = ['*', ...EVENT_TYPES] as const;
 export const MAX_EVENT_FILTERS = 50;
@@ -29,15 +29,18 @@ export class CreateWebhookEndpointDto {
   description?: string;
 }
 
+/** Optional in a PATCH, but never null: the field cannot be cleared (null reached the URL check and the database: a 500). */
+const Present = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
 export class UpdateWebhookEndpointDto {
   @ApiPropertyOptional({ maxLength: MAX_WEBHOOK_URL_LENGTH })
-  @IsOptional()
+  @Present()
   @IsString()
   @MaxLength(MAX_WEBHOOK_URL_LENGTH)
   url?: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Present()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_EVENT_FILTERS)
@@ -46,7 +49,7 @@ export class UpdateWebhookEndpointDto {
   events?: string[];
 
   @ApiPropertyOptional({ description: 'false pauses deliveries; true re-enables an endpoint that was disabled' })
-  @IsOptional()
+  @Present()
   @IsBoolean()
   enabled?: boolean;
 

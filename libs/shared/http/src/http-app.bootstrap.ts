@@ -1,7 +1,7 @@
 import { RequestContext } from '@assay/shared/tenancy-context';
 import type { AppConfig } from '@assay/shared/config';
 import type { IncomingMessage } from 'node:http';
-import { DynamicModule, Logger as NestLogger, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -11,6 +11,7 @@ import { requestIdOf } from './logging.module';
 import { METRICS_REGISTRY } from './operations.module';
 import { answerMethodNotAllowed } from './method-not-allowed';
 import { createValidationPipe } from './validation';
+import { describeOperations } from './openapi-description';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const MAX_PARAM_LENGTH = 200;
@@ -88,7 +89,13 @@ export function serveOpenApi(app: NestFastifyApplication, title: string): void {
     .getHttpAdapter()
     .getInstance()
     .get('/openapi.json', async () => {
-      document ??= SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(title).setVersion('1').build());
+      document ??= serviceOpenApiDocument(app, title);
       return document;
     });
+}
+
+/** The service's OpenAPI document, completed (security, problem responses, strict request schemas). */
+export function serviceOpenApiDocument(app: INestApplication, title: string): Record<string, unknown> {
+  const generated = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(title).setVersion('1').build());
+  return describeOperations(generated as unknown as Record<string, unknown>);
 }

@@ -6,3 +6,4 @@ export * from './idempotency.store';
 export * from './logging.module';
 export * from './process-lifetime';
 export * from './clock-follower.module';
+export * from './openapi-description';

@@ -1,9 +1,11 @@
+import { AssayClient, createAssayClient } from '@assay/shared/api-client';
 import { CredentialLinkSealer, INTERNAL_IDENTITY_HEADER, IdentityTokenIssuer } from '@assay/shared/auth';
 import { AppConfig, loadConfig, ProcessName } from '@assay/shared/config';
 import type { Identity, ServiceName } from '@assay/shared/contracts';
 import { TenantDatabase, createRuntimeDataSource } from '@assay/shared/database';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { recordResponse } from './response-conformance';
 import { testStack } from './test-stack';
 
 /** The validated config a process of the test stack runs with. */
@@ -38,11 +40,13 @@ export async function gateway(path: string, init: RequestInit & { json?: unknown
   const headers = new Headers(init.headers);
   if (init.json !== undefined) headers.set('content-type', 'application/json');
   const response = await fetch(`${testStack().gatewayUrl}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
-  return readResponse(response);
+  const { text, body } = await readBody(response);
+  // Checked against the OpenAPI document when the run ends (see response-conformance.ts).
+  recordResponse(init.method ?? 'GET', path, response.status, response.headers.get('content-type'), text, body);
+  return { status: response.status, headers: response.headers, body };
 }
 
-/** Status, headers and the body parsed as JSON when it is JSON. */
-export async function readResponse(response: Response): Promise<{ status: number; headers: Headers; body: any }> {
+async function readBody(response: Response): Promise<{ text: string; body: unknown }> {
   const text = await response.text();
   let body: unknown = text;
   try {
@@ -50,6 +54,12 @@ export async function readResponse(response: Response): Promise<{ status: number
   } catch {
     // not JSON
   }
+  return { text, body };
+}
+
+/** Status, headers and the body parsed as JSON when it is JSON. */
+export async function readResponse(response: Response): Promise<{ status: number; headers: Headers; body: any }> {
+  const { body } = await readBody(response);
   return { status: response.status, headers: response.headers, body };
 }
 
@@ -106,4 +116,20 @@ export async function serviceRequest(
 /** A GraphQL request to one subgraph directly, with an internal identity token. */
 export async function subgraphRequest(service: ServiceName, identity: Identity, query: string, variables: Record<string, unknown> = {}) {
   return serviceRequest(service, '/graphql', { identity, json: { query, variables } });
+}
+
+/**
+ * The typed API client (`@assay/shared/api-client`) against the test gateway, authenticated with
+ * `token` when given; its responses are checked against the OpenAPI document like those of `gateway()`.
+ */
+export function apiClient(token?: string): AssayClient {
+  const client = createAssayClient({ baseUrl: testStack().gatewayUrl, token });
+  client.use({
+    async onResponse({ request, response }) {
+      const { text, body } = await readBody(response.clone());
+      const url = new URL(request.url);
+      recordResponse(request.method, url.pathname, response.status, response.headers.get('content-type'), text, body);
+    },
+  });
+  return client;
 }

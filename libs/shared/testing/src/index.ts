@@ -5,3 +5,4 @@ export * from './kit';
 export * from './sbom';
 export * from './s3-server';
 export * from './evidence';
+export * from './response-conformance';

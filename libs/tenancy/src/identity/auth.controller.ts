@@ -1,3 +1,4 @@
+import { ApiProblem } from '@assay/shared/http';
 import { Access, AllowAnonymous } from '@assay/shared/auth';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
@@ -24,6 +25,7 @@ export class AuthController {
   @HttpCode(200)
   @AllowAnonymous()
   @ApiOperation({ summary: 'Sign in (with `totp` or `recoveryCode` when two-factor authentication is on)' })
+  @ApiProblem(401, 403)
   login(@Body() body: LoginDto, @Client() client: ClientInfo) {
     return this.auth.login(body, client);
   }
@@ -32,6 +34,7 @@ export class AuthController {
   @HttpCode(200)
   @AllowAnonymous()
   @ApiOperation({ summary: 'Exchange a refresh token for new tokens (the presented one is spent; reuse ends the session)' })
+  @ApiProblem(401)
   refresh(@Body() body: RefreshDto, @Client() client: ClientInfo) {
     return this.auth.refresh(body.refreshToken, client);
   }
@@ -48,6 +51,7 @@ export class AuthController {
   @HttpCode(200)
   @Access('self')
   @ApiOperation({ summary: 'Start a session in another organisation the user belongs to' })
+  @ApiProblem(404)
   switchTenant(@Body() body: SwitchTenantDto, @Client() client: ClientInfo) {
     return this.auth.switchTenant(RequestContext.identity, body, client);
   }

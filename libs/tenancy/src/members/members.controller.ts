@@ -1,5 +1,5 @@
 import { Access, AllowAnonymous } from '@assay/shared/auth';
-import { PageQueryDto, pageLimit } from '@assay/shared/http';
+import { ApiProblem, PageQueryDto, pageLimit } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -68,6 +68,7 @@ export class InvitationsController {
   @HttpCode(200)
   @AllowAnonymous()
   @ApiOperation({ summary: 'Accept an invitation: new people set a name and password, existing users give their password' })
+  @ApiProblem(401, 403, 404)
   accept(@Body() body: AcceptInvitationDto, @Client() client: ClientInfo) {
     return this.invitations.accept(body, client);
   }

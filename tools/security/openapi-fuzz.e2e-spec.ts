@@ -1,0 +1,155 @@
+import { ResponseConformance, bearer, gateway, signupTenant } from '@assay/shared/testing';
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/*
+ * Driven by the OpenAPI document the build wrote: for every operation, requests generated from its
+ * own schemas (path and query parameters, body), mostly well-shaped with some junk mixed in, sent
+ * through the gateway with a signed-in owner's token. Whatever is sent, the answer is never a 5xx and
+ * always a status the operation documents, with a conforming body.
+ */
+
+type Json = Record<string, any>;
+
+const document = JSON.parse(readFileSync(join(__dirname, '../../dist/openapi.json'), 'utf8')) as Json;
+const conformance = new ResponseConformance(document);
+/** Requests per operation: bounded, so 80 operations stay within a couple of minutes on a busy machine. */
+const RUNS_PER_OPERATION = 6;
+/** Operations that end the caller's own session or second factor run last, so the others keep a working token. */
+const LAST = new Set(['post /api/v1/auth/logout', 'post /api/v1/auth/switch-tenant', 'delete /api/v1/me/mfa/totp']);
+
+function resolve(schema: Json): Json {
+  let current = schema;
+  for (let hops = 0; current['$ref'] && hops < 10; hops += 1) {
+    current = document['components']['schemas'][String(current['$ref']).split('/').pop() as string] as Json;
+  }
+  return current;
+}
+
+/** Values of a JSON Schema (the subset the document uses), bounded in size. */
+function arbitraryOf(input: Json, depth = 0): fc.Arbitrary<unknown> {
+  const schema = resolve(input);
+  if (depth > 4) return fc.constant(null);
+  if (schema['const'] !== undefined) return fc.constant(schema['const']);
+  if (Array.isArray(schema['enum'])) return fc.constantFrom(...(schema['enum'] as unknown[]));
+  const variants = (schema['oneOf'] ?? schema['anyOf']) as Json[] | undefined;
+  if (variants) return fc.oneof(...variants.map((variant) => arbitraryOf(variant, depth + 1)));
+  if (Array.isArray(schema['type'])) return fc.oneof(...(schema['type'] as string[]).map((type) => arbitraryOf({ ...schema, type }, depth)));
+  switch (schema['type']) {
+    case 'null':
+      return fc.constant(null);
+    case 'boolean':
+      return fc.boolean();
+    case 'integer':
+      return fc.integer({ min: schema['minimum'] ?? -5, max: schema['maximum'] ?? 1000 });
+    case 'number':
+      return fc.double({ min: schema['minimum'] ?? -5, max: schema['maximum'] ?? 1000, noNaN: true });
+    case 'string':
+      return stringOf(schema);
+    case 'array':
+      return fc.array(arbitraryOf(schema['items'] ?? {}, depth + 1), { minLength: schema['minItems'] ?? 0, maxLength: Math.min(schema['maxItems'] ?? 3, 3) });
+    case 'object':
+    case undefined: {
+      const properties = (schema['properties'] ?? {}) as Record<string, Json>;
+      if (!Object.keys(properties).length)
+        return fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string({ maxLength: 6 }), fc.integer()), { maxKeys: 2 });
+      const model = Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, arbitraryOf(property, depth + 1)]));
+      return fc.record(model, { requiredKeys: (schema['required'] ?? []) as string[] });
+    }
+    default:
+      return fc.constant(null);
+  }
+}
+
+function stringOf(schema: Json): fc.Arbitrary<string> {
+  switch (schema['format']) {
+    case 'uuid':
+      return fc.uuid();
+    case 'email':
+      return fc.emailAddress();
+    case 'uri':
+      return fc.webUrl();
+    case 'date-time':
+      return fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString());
+    default:
+      break;
+  }
+  if (typeof schema['pattern'] === 'string') return fc.stringMatching(new RegExp(schema['pattern'] as string)).filter((value) => value.length <= 200);
+  const minLength = schema['minLength'] ?? 0;
+  return fc.string({ minLength, maxLength: Math.max(minLength, Math.min(schema['maxLength'] ?? 24, 24)) });
+}
+
+interface Operation {
+  method: string;
+  path: string;
+  operation: Json;
+}
+
+const operations: Operation[] = Object.entries(document['paths'] as Record<string, Json>)
+  .flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ method, path, operation: operation as Json })))
+  .sort((a, b) => Number(LAST.has(`${a.method} ${a.path}`)) - Number(LAST.has(`${b.method} ${b.path}`)));
+
+/** A request for one operation: its parameters and body from its schemas, sometimes junk instead. */
+function requestOf({ path, operation }: Operation): fc.Arbitrary<{ url: string; body: unknown }> {
+  const parameters = (operation['parameters'] ?? []) as Json[];
+  const pathParameters = parameters.filter((parameter) => parameter['in'] === 'path');
+  const queryParameters = parameters.filter((parameter) => parameter['in'] === 'query');
+  const junk = fc.oneof(fc.string({ maxLength: 12 }), fc.integer().map(String));
+  const pathValues = fc.record(
+    Object.fromEntries(
+      pathParameters.map((parameter) => [
+        parameter['name'] as string,
+        fc.oneof({ weight: 4, arbitrary: arbitraryOf(parameter['schema'] ?? {}).map(String) }, junk),
+      ]),
+    ),
+  );
+  const queryValues = fc.record(
+    Object.fromEntries(
+      queryParameters.map((parameter) => [parameter['name'] as string, fc.oneof({ weight: 4, arbitrary: arbitraryOf(parameter['schema'] ?? {}) }, junk)]),
+    ),
+    { requiredKeys: [] },
+  );
+  const bodySchema = operation['requestBody']?.['content']?.['application/json']?.['schema'] as Json | undefined;
+  const body = bodySchema ? fc.oneof({ weight: 4, arbitrary: arbitraryOf(bodySchema) }, fc.jsonValue({ maxDepth: 2 })) : fc.constant(undefined);
+  return fc.tuple(pathValues, queryValues, body).map(([pathValue, queryValue, bodyValue]) => {
+    const filled = path.replace(/\{([^}]+)\}/g, (_match, name: string) => encodeURIComponent(String(pathValue[name] ?? '')) || 'x');
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(queryValue)) {
+      for (const item of Array.isArray(value) ? value : [value]) if (item !== undefined && item !== null) query.append(name, String(item));
+    }
+    return { url: query.size ? `${filled}?${query}` : filled, body: bodyValue };
+  });
+}
+
+describe('requests generated from the OpenAPI document', () => {
+  let token: string;
+
+  beforeAll(async () => {
+    token = (await signupTenant()).accessToken;
+  });
+
+  it.each(operations.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation] as const))(
+    '%s: never a 5xx, always a documented status and body',
+    async (_name, operation) => {
+      await fc.assert(
+        fc.asyncProperty(requestOf(operation), async ({ url, body }) => {
+          const response = await gateway(url, {
+            method: operation.method.toUpperCase(),
+            headers: bearer(token),
+            ...(body !== undefined ? { json: body } : {}),
+          });
+          const failure = conformance.check({
+            method: operation.method.toUpperCase(),
+            path: url.split('?')[0] as string,
+            status: response.status,
+            contentType: response.headers.get('content-type'),
+            body: typeof response.body === 'object' && response.body !== null ? response.body : undefined,
+          });
+          expect(failure).toBeUndefined();
+        }),
+        { numRuns: RUNS_PER_OPERATION },
+      );
+    },
+  );
+});
