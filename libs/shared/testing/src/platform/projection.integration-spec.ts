@@ -1,7 +1,6 @@
-import { ownerDataSource } from '@assay/shared/testing';
 import type { DataSource } from 'typeorm';
-import { newId } from './identifiers';
-import { writeProjection } from './projection';
+import { newId, writeProjection } from '@assay/shared/database';
+import { ownerDataSource } from '../helpers';
 
 /** A projection table of its own (one schema per run), so no other test's rows are in sight. */
 const SCHEMA = `projection_${newId().replace(/-/g, '').slice(-12)}`;
