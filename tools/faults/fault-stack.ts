@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { RunningPostgres, RunningRedis, startRedisServer } from '@assay/shared/local-infra';
 import { SinkMessage, readResponse, receivedMail, startSmtpSink } from '@assay/shared/testing';
 import { chmodSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
@@ -213,6 +214,29 @@ export function useFaultStack(extraEnv: Record<string, string> = {}): () => Faul
     if (!faults) throw new Error('the fault stack did not start');
     return faults;
   };
+}
+
+/**
+ * `useFaultStack` plus an owner connection to the stack's database (it bypasses row-level security,
+ * for the counts a fault scenario checks), and `count(sql)` reading `count` of the first row.
+ */
+export function useFaultStackWithOwner(extraEnv: Record<string, string> = {}) {
+  const stack = useFaultStack(extraEnv);
+  let owner: Client | undefined;
+  beforeAll(async () => {
+    owner = new Client({ connectionString: stack().env['DATABASE_MIGRATION_URL'] });
+    owner.on('error', () => undefined);
+    await owner.connect();
+  }, 60_000);
+  afterAll(async () => {
+    await owner?.end();
+  });
+  const connected = (): Client => {
+    if (!owner) throw new Error('the owner connection did not open');
+    return owner;
+  };
+  const count = async (sql: string, params: unknown[] = []): Promise<number> => Number((await connected().query(sql, params)).rows[0]?.count ?? 0);
+  return { stack, owner: connected, count };
 }
 
 export interface LoadOutcome {

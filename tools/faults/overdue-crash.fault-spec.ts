@@ -1,7 +1,7 @@
 import { waitFor } from '@assay/shared/testing';
 import type { ChildProcess } from 'node:child_process';
-import { Client } from 'pg';
-import { FaultStack, sleep, startFaultStack } from './fault-stack';
+import type { Client } from 'pg';
+import { FaultStack, sleep, useFaultStackWithOwner } from './fault-stack';
 
 const KILLS = Number(process.env['FAULT_KILLS'] ?? 10);
 const LAPSES_PER_ROUND = 15;
@@ -12,22 +12,13 @@ const LAPSES_PER_ROUND = 15;
  * worker finishes: every lapse announced, none twice (the notice and its event commit together).
  */
 describe('the worker killed with SIGKILL while announcing overdue assessments', () => {
+  const fault = useFaultStackWithOwner();
+  const count = fault.count;
   let faults: FaultStack;
   let owner: Client;
-
-  beforeAll(async () => {
-    faults = await startFaultStack();
-    owner = new Client({ connectionString: faults.env['DATABASE_MIGRATION_URL'] });
-    owner.on('error', () => undefined);
-    await owner.connect();
-  }, 300_000);
-
-  afterAll(async () => {
-    await owner?.end();
-    await faults?.stop();
+  beforeAll(() => {
+    [faults, owner] = [fault.stack(), fault.owner()];
   });
-
-  const count = async (sql: string, params: unknown[] = []): Promise<number> => Number((await owner.query(sql, params)).rows[0]?.count ?? 0);
 
   it(`announces every lapse exactly once over ${KILLS} kills`, async () => {
     const { accessToken: token, tenantId } = await faults.signup();

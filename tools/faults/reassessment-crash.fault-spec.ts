@@ -1,7 +1,7 @@
 import { waitFor } from '@assay/shared/testing';
 import type { ChildProcess } from 'node:child_process';
-import { Client } from 'pg';
-import { FaultStack, sleep, startFaultStack } from './fault-stack';
+import type { Client } from 'pg';
+import { FaultStack, sleep, useFaultStackWithOwner } from './fault-stack';
 
 const KILLS = Number(process.env['FAULT_KILLS'] ?? 8);
 const SUPPLIERS_PER_ROUND = 12;
@@ -15,22 +15,13 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
  * portal link; a cycle opened by a run that died before sending is sent by the retry.
  */
 describe('the worker killed with SIGKILL while opening scheduled cycles', () => {
+  const fault = useFaultStackWithOwner();
+  const count = fault.count;
   let faults: FaultStack;
   let owner: Client;
-
-  beforeAll(async () => {
-    faults = await startFaultStack();
-    owner = new Client({ connectionString: faults.env['DATABASE_MIGRATION_URL'] });
-    owner.on('error', () => undefined);
-    await owner.connect();
-  }, 300_000);
-
-  afterAll(async () => {
-    await owner?.end();
-    await faults?.stop();
+  beforeAll(() => {
+    [faults, owner] = [fault.stack(), fault.owner()];
   });
-
-  const count = async (sql: string, params: unknown[] = []): Promise<number> => Number((await owner.query(sql, params)).rows[0]?.count ?? 0);
 
   it(`opens and sends each cycle exactly once over ${KILLS} kills`, async () => {
     const { accessToken: token, tenantId } = await faults.signup();

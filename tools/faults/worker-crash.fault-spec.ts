@@ -1,7 +1,7 @@
 import { cycloneDxSbom, waitFor } from '@assay/shared/testing';
 import type { ChildProcess } from 'node:child_process';
-import { Client } from 'pg';
-import { FaultStack, sleep, startFaultStack } from './fault-stack';
+import type { Client } from 'pg';
+import { FaultStack, sleep, useFaultStackWithOwner } from './fault-stack';
 
 const KILLS = Number(process.env['FAULT_KILLS'] ?? 20);
 const COMPONENTS = 30_000;
@@ -13,22 +13,13 @@ const SCHEDULES_PER_ROUND = 40;
  * kills it). Afterwards one worker finishes: nothing may be lost and no side effect doubled.
  */
 describe('the worker killed with SIGKILL mid-work', () => {
+  const fault = useFaultStackWithOwner();
+  const count = fault.count;
   let faults: FaultStack;
   let owner: Client;
-
-  beforeAll(async () => {
-    faults = await startFaultStack();
-    owner = new Client({ connectionString: faults.env['DATABASE_MIGRATION_URL'] });
-    owner.on('error', () => undefined);
-    await owner.connect();
-  }, 300_000);
-
-  afterAll(async () => {
-    await owner?.end();
-    await faults?.stop();
+  beforeAll(() => {
+    [faults, owner] = [fault.stack(), fault.owner()];
   });
-
-  const count = async (sql: string, params: unknown[] = []): Promise<number> => Number((await owner.query(sql, params)).rows[0]?.count ?? 0);
 
   it(`loses no job and doubles no side effect over ${KILLS} kills during ingestion and reminder dispatch`, async () => {
     const { accessToken: token, tenantId } = await faults.signup();

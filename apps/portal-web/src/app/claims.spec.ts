@@ -1,20 +1,8 @@
+import { portalClaim } from './test-fixtures';
 import type { Evidence, Framework, PortalClaim } from './api';
 import { claimEvidenceIds, draftProblem, evidenceChanged, groupClaims, progressOf } from './claims';
 
-const claim = (id: string, response: PortalClaim['response'] = null): PortalClaim => {
-  const [theme, principle] = id.split('.');
-  return {
-    id,
-    themeId: theme as string,
-    principleId: `${theme}.${principle}`,
-    text: `Claim ${id}`,
-    evidenceKinds: [],
-    response,
-    review: null,
-    checks: [],
-    changedSincePrevious: null,
-  };
-};
+const claim = portalClaim;
 
 const answered = (evidenceIds: string[] = []): PortalClaim['response'] => ({
   answer: 'met',

@@ -1,19 +1,9 @@
-import { memoryStorage } from './memory-storage';
+import { memoryStorage, portalClaim } from './test-fixtures';
 import { ApiError, Evidence, PortalApi, PortalClaim, PortalView } from './api';
 import { PortalStore, mergeView } from './portal-store';
 import { TOKEN_STORAGE_KEY } from './portal-token';
 
-const claim = (id: string, response: PortalClaim['response'] = null): PortalClaim => ({
-  id,
-  themeId: id.split('.')[0] as string,
-  principleId: id.split('.').slice(0, 2).join('.'),
-  text: `Claim ${id}`,
-  evidenceKinds: [],
-  response,
-  review: null,
-  checks: [],
-  changedSincePrevious: null,
-});
+const claim = portalClaim;
 
 function viewOf(claims: PortalClaim[], status: PortalView['status'] = 'sent'): PortalView {
   return {

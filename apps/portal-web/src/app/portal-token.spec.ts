@@ -1,4 +1,4 @@
-import { memoryStorage } from './memory-storage';
+import { memoryStorage } from './test-fixtures';
 import { TOKEN_STORAGE_KEY, takePortalToken } from './portal-token';
 
 const TOKEN = `assay_portal_${'A'.repeat(64)}`;

@@ -1,0 +1,28 @@
+import type { PortalClaim } from './api';
+
+/** A `Storage` kept in memory, for tests of what the page keeps in `sessionStorage`. */
+export function memoryStorage(initial: Record<string, string> = {}) {
+  const items = new Map(Object.entries(initial));
+  return {
+    items,
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => void items.set(key, value),
+    removeItem: (key: string) => void items.delete(key),
+  };
+}
+
+/** A claim of the portal view (`1.2.3` → theme 1, principle 1.2), unanswered unless given a response. */
+export function portalClaim(id: string, response: PortalClaim['response'] = null): PortalClaim {
+  const [theme, principle] = id.split('.');
+  return {
+    id,
+    themeId: theme as string,
+    principleId: `${theme}.${principle}`,
+    text: `Claim ${id}`,
+    evidenceKinds: [],
+    response,
+    review: null,
+    checks: [],
+    changedSincePrevious: null,
+  };
+}
