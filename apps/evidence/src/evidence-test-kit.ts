@@ -12,7 +12,12 @@ export type { EvidenceTestDatabases } from '@assay/shared/testing';
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 /** A supplier, a contact and a sent assessment made through the assessments API, with a portal token for the contact. */
-export async function sentAssessment(owner: DataSource, accessToken: string): Promise<{ supplierId: string; assessmentId: string; token: string }> {
+/** `awaitProjection: false` returns the moment the link exists, before this service may have heard of the assessment. */
+export async function sentAssessment(
+  owner: DataSource,
+  accessToken: string,
+  { awaitProjection = true }: { awaitProjection?: boolean } = {},
+): Promise<{ supplierId: string; assessmentId: string; token: string }> {
   const call = (path: string, json: unknown) => gateway(path, { method: 'POST', json, headers: bearer(accessToken) });
   const supplier = await call('/api/v1/suppliers', {
     name: `Portal Supplier ${Math.random().toString(36).slice(2, 8)}`,
@@ -30,9 +35,11 @@ export async function sentAssessment(owner: DataSource, accessToken: string): Pr
   expect((await call(`/api/v1/assessments/${assessment.body.id}/send`, {})).status).toBe(200);
   const link = await call(`/api/v1/assessments/${assessment.body.id}/portal-links`, { contactId: contact.body.id });
   expect(link.status).toBe(201);
-  await waitFor(
-    async () => (await owner.query(`select 1 from evidence.assessments where id = $1 and status = 'sent'`, [assessment.body.id])).length === 1,
-    'the assessment projection',
-  );
+  if (awaitProjection) {
+    await waitFor(
+      async () => (await owner.query(`select 1 from evidence.assessments where id = $1 and status = 'sent'`, [assessment.body.id])).length === 1,
+      'the assessment projection',
+    );
+  }
   return { supplierId: supplier.body.id, assessmentId: assessment.body.id, token: link.body.token };
 }

@@ -23,6 +23,32 @@ describe('evidence through the supplier portal', () => {
     await owner.destroy();
   });
 
+  it('takes evidence the moment the assessment is sent, from the supplier and from the customer, without waiting for events', async () => {
+    const org = await signupTenant();
+    const sent = await sentAssessment(owner, org.accessToken, { awaitProjection: false });
+    const [portal, customer] = await Promise.all([
+      gateway('/api/v1/portal/assessment/evidence', {
+        method: 'POST',
+        body: form([['claimIds', '1.2.1']], fixture('cyclonedx.json'), 'bom.json'),
+        headers: bearer(sent.token),
+      }),
+      gateway('/api/v1/evidence', {
+        method: 'POST',
+        json: { supplierId: sent.supplierId, assessmentId: sent.assessmentId, url: 'http://127.0.0.1:9/security.txt' },
+        headers: bearer(org.accessToken),
+      }),
+    ]);
+    expect([portal.status, portal.body.assessmentId ?? sent.assessmentId]).toEqual([202, sent.assessmentId]);
+    expect(customer.status).toBe(202);
+    // An assessment id that was never minted is still a 404 straight away.
+    const unknown = await gateway('/api/v1/evidence', {
+      method: 'POST',
+      json: { supplierId: sent.supplierId, assessmentId: '01900000-0000-7000-8000-000000000000', url: 'http://127.0.0.1:9/security.txt' },
+      headers: bearer(org.accessToken),
+    });
+    expect(unknown.status).toBe(404);
+  });
+
   it('binds portal uploads and URLs to the token’s assessment and supplier, processes them, and refuses closed assessments', async () => {
     const org = await signupTenant();
     const sent = await sentAssessment(owner, org.accessToken);

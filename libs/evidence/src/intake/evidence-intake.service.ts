@@ -1,4 +1,5 @@
-import { newId, TenantDatabase } from '@assay/shared/database';
+import { machineNow } from '@assay/shared/clock';
+import { idMintedAt, newId, TenantDatabase } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem, ProblemException } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Inject, Injectable } from '@nestjs/common';
@@ -10,6 +11,29 @@ import { audit } from '../evidence-writes';
 import { EvidenceQueue } from '../ingestion/evidence-queue';
 import { BLOB_STORAGE, BlobStorage, StagedBlob, blobKey } from '../storage/blob-storage';
 import { SupplierDirectoryRepository } from '../suppliers/supplier-directory.repository';
+
+/**
+ * Read your writes across services: this service learns of suppliers and assessments from events, so
+ * evidence naming one created a moment ago (a customer uploading right after creating an assessment, a
+ * supplier opening the link the moment the email arrives) may arrive before its event. An id minted in
+ * the last minute that is not known yet is looked up again for up to 15 s; older unknown ids are 404 at once.
+ */
+const RECENT_ID_MS = 60_000;
+const CATCH_UP_MS = 15_000;
+const CATCH_UP_POLL_MS = 100;
+
+async function knownSoon<T>(id: string, find: () => Promise<T | null>): Promise<T | null> {
+  const found = await find();
+  const minted = idMintedAt(id);
+  if (found || minted === null || machineNow() - minted > RECENT_ID_MS) return found;
+  const until = machineNow() + CATCH_UP_MS;
+  while (machineNow() < until) {
+    await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS));
+    const again = await find();
+    if (again) return again;
+  }
+  return null;
+}
 
 /** Resolves, inside the intake transaction, what the evidence is bound to (and refuses what may not receive it). */
 type Binding = (manager: EntityManager) => Promise<UploadEvidenceFieldsDto>;
@@ -27,7 +51,7 @@ export class EvidenceIntakeService {
   ) {}
 
   private async requireSupplier(manager: EntityManager, tenantId: string, supplierId: string): Promise<void> {
-    const supplier = await this.suppliers.find(manager, tenantId, supplierId);
+    const supplier = await knownSoon(supplierId, () => this.suppliers.find(manager, tenantId, supplierId));
     if (!supplier) throw new NotFoundProblem(`Supplier ${supplierId}`);
     if (supplier.status === 'offboarded') throw new ConflictProblem(`Supplier ${supplierId} is offboarded`);
   }
@@ -35,7 +59,7 @@ export class EvidenceIntakeService {
   /** The fields of evidence a supplier submits through the portal: bound to the token's assessment, which must be open. */
   private portalBinding(tenantId: string, assessmentId: string, fields: PortalEvidenceFieldsDto): Binding {
     return async (manager) => {
-      const assessment = await this.assessments.find(manager, tenantId, assessmentId);
+      const assessment = await knownSoon(assessmentId, () => this.assessments.find(manager, tenantId, assessmentId));
       if (!assessment) throw new NotFoundProblem(`Assessment ${assessmentId}`);
       if (!OPEN_ASSESSMENT_STATUSES.includes(assessment.status))
         throw new ConflictProblem(`Assessment ${assessmentId} is ${assessment.status}: it no longer accepts evidence`);
@@ -53,7 +77,8 @@ export class EvidenceIntakeService {
     return async (manager) => {
       await this.requireSupplier(manager, tenantId, fields.supplierId);
       if (fields.assessmentId) {
-        const assessment = await this.assessments.find(manager, tenantId, fields.assessmentId);
+        const assessmentId = fields.assessmentId;
+        const assessment = await knownSoon(assessmentId, () => this.assessments.find(manager, tenantId, assessmentId));
         if (!assessment) throw new NotFoundProblem(`Assessment ${fields.assessmentId}`);
         if (assessment.supplierId !== fields.supplierId)
           throw new ProblemException(400, `Assessment ${fields.assessmentId} is not an assessment of supplier ${fields.supplierId}`);

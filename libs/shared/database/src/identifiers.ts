@@ -5,6 +5,12 @@ export function newId(): string {
   return uuidv7();
 }
 
+/** When a UUIDv7 was minted (its first 48 bits, ms since the epoch, machine time); null for other ids. */
+export function idMintedAt(id: string): number | null {
+  if (!isUuid(id) || id[14] !== '7') return null;
+  return parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+}
+
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isUuid(value: unknown): value is string {
