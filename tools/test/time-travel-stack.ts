@@ -1,4 +1,5 @@
 import { ClockMover } from '@assay/shared/clock';
+import { Client } from 'pg';
 import { FaultStack, startFaultStack } from '../faults/fault-stack';
 
 export interface TimeTravelStack extends FaultStack {
@@ -15,6 +16,8 @@ export interface TimeTravelStack extends FaultStack {
    * ask `signIn()` for a fresh one.
    */
   account(): Promise<TimeTravelAccount>;
+  /** A connection to the stack's database as its owner (it bypasses row-level security), for what a test checks in the tables. */
+  owner: Client;
 }
 
 export interface TimeTravelAccount {
@@ -25,6 +28,8 @@ export interface TimeTravelAccount {
   accessToken: string;
   /** Signs in again (at the stack's current business time) and returns the new access token. */
   signIn(): Promise<string>;
+  /** Calls the API as this owner and returns the body; an answer of 300 or more throws, with its body. */
+  call(method: string, path: string, json?: unknown): Promise<any>;
 }
 
 /**
@@ -37,9 +42,13 @@ export interface TimeTravelAccount {
 export async function startTimeTravelStack(extraEnv: Record<string, string> = {}): Promise<TimeTravelStack> {
   const faults = await startFaultStack({ CLOCK_CONTROL: 'true', ...extraEnv });
   const mover = new ClockMover(faults.env['REDIS_URL'] as string);
+  const owner = new Client({ connectionString: faults.env['DATABASE_MIGRATION_URL'] });
+  owner.on('error', () => undefined);
+  await owner.connect();
   return {
     ...faults,
     gatewayUrl: faults.stack.gatewayUrl,
+    owner,
     advance: (ms: number) => mover.advance(ms),
     now: async () => new Date(Date.now() + (await mover.offset())),
     async account(): Promise<TimeTravelAccount> {
@@ -60,10 +69,16 @@ export async function startTimeTravelStack(extraEnv: Record<string, string> = {}
           account.accessToken = signedIn.body.accessToken as string;
           return account.accessToken;
         },
+        async call(method: string, path: string, json?: unknown) {
+          const answer = await faults.api(path, { method, token: account.accessToken, ...(json === undefined ? {} : { json }) });
+          if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+          return answer.body;
+        },
       };
       return account;
     },
     async stop(): Promise<void> {
+      await owner.end().catch(() => undefined);
       await mover.close();
       await faults.stop();
     },

@@ -1,10 +1,12 @@
 import { SinkMessage, mailSubject, mailText, waitFor } from '@assay/shared/testing';
+import { ReceivedWebhook } from '../faults/fault-stack';
 import { useTimeTravelStack } from './time-travel-stack';
 
 /*
- * Business time moved by the test, on a stack of its own: an assessment sent, a reminder step reached
- * by moving the clock (its email's link opens at that moment), the due date moved, the clock moved
- * past it, and exactly one `assessment.overdue` for the lapse.
+ * Business time moved by the test, on a stack of its own (booted once for both tests here). First an
+ * assessment sent, a reminder step reached by moving the clock (its email's link opens at that
+ * moment), the due date moved, the clock moved past it, and exactly one `assessment.overdue` for the
+ * lapse. Then a year in the life of one supplier (below).
  */
 
 const DAY = 86_400_000;
@@ -14,18 +16,14 @@ const stack = useTimeTravelStack();
 function portalToken(message: SinkMessage): string {
   const url = /https?:\/\/\S+?\/portal\?token=[^\s"<>]+/.exec(mailText(message.raw))?.[0];
   if (!url) throw new Error(`no portal link in "${mailSubject(message.raw)}"`);
-  return new URL(url).searchParams.get('token') as string;
+  return decodeURIComponent(new URL(url).searchParams.get('token') as string);
 }
 
 describe('an assessment over months of business time', () => {
   it('reminds with a link that opens, follows a moved due date, and announces the lapse once', async () => {
     const tt = stack();
     const owner = await tt.account();
-    const call = async (method: string, path: string, json?: unknown) => {
-      const answer = await tt.api(path, { method, token: owner.accessToken, ...(json === undefined ? {} : { json }) });
-      if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-      return answer.body;
-    };
+    const call = owner.call;
     await call('POST', '/api/v1/webhook-endpoints', { url: tt.receiver.url, events: ['assessment.overdue', 'reminder.sent', 'assessment.due_date_changed'] });
     const supplier = await call('POST', '/api/v1/suppliers', { name: 'Clockwork Components', tier: 'high', role: 'developer_distributor' });
     const email = `sam-${Math.random().toString(36).slice(2, 8)}@clockwork.test`;
@@ -80,4 +78,210 @@ describe('an assessment over months of business time', () => {
     const steps = tt.receiver.received.filter((hook) => hook.type === 'reminder.sent' && hook.data.kind === 'reminder').map((hook) => hook.data.step as string);
     expect(steps.sort()).toEqual(['before_14', 'before_14', 'due', 'overdue_1']);
   });
+});
+
+/*
+ * A year in the life of one supplier, on the same stack, its business time moved on from where the test above left it: two
+ * full annual cycles and a third opened early. Cycle one is sent, reminded (each email's link opens
+ * when it arrives), extended at the supplier's request, lapses (one `assessment.overdue`), escalates
+ * to the SRO and then to the internal owner, is answered, returned with a new date, answered again
+ * and completed. Cycle two opens and sends itself from the schedule a year on, carried forward; the
+ * supplier confirms what is unchanged and changes one answer; the reviewer sees exactly that change.
+ * Then the product's end of support is announced at short notice and the trigger opens cycle three.
+ */
+
+type Claim = { id: string; principleId: string; response: { answer: string; carriedForward: boolean } | null; changedSincePrevious: boolean | null };
+
+describe('a year in the life of a supplier', () => {
+  it('runs two annual cycles end to end, and a trigger opens the third early', async () => {
+    const tt = stack();
+    const customer = await tt.account();
+    const call = customer.call;
+    const advance = async (days: number) => {
+      await tt.advance(days * DAY);
+      await customer.signIn();
+    };
+
+    // Mail: each expected message is taken once, so a later one with the same subject is a new one.
+    const taken = new Set<string>();
+    const nextMail = (to: string, subject: RegExp, what: string) =>
+      waitFor(async () => {
+        const found = tt.mail().find((message) => !taken.has(message.raw) && message.to.includes(to) && subject.test(mailSubject(message.raw)));
+        if (found) taken.add(found.raw);
+        return found;
+      }, what);
+    const opens = async (message: SinkMessage) => (await tt.api('/api/v1/portal/assessment', { token: portalToken(message) })).status;
+    const hooks = (type: string, assessmentId?: string): ReceivedWebhook[] =>
+      tt.receiver.received.filter((hook) => hook.type === type && (assessmentId === undefined || hook.data.assessmentId === assessmentId));
+    const steps = (assessmentId: string) => hooks('reminder.sent', assessmentId).map((hook) => hook.data.step as string);
+
+    // The customer: scheduled cycles send themselves; an end of support within 180 days opens a cycle early.
+    await call('PATCH', '/api/v1/tenant', { settings: { autoSendReassessments: true, reassessmentTriggers: { endOfSupportWithinDays: 180 } } });
+    await waitFor(async () => {
+      const { rows } = await tt.owner.query(`select settings from assessments.tenants where tenant_id = $1`, [customer.tenantId]);
+      return rows[0]?.settings?.autoSendReassessments === true && rows[0]?.settings?.reassessmentTriggers?.endOfSupportWithinDays === 180;
+    }, 'the tenant settings to reach the assessments service');
+    await call('POST', '/api/v1/webhook-endpoints', {
+      url: tt.receiver.url,
+      events: [
+        'assessment.sent',
+        'assessment.overdue',
+        'assessment.due_date_changed',
+        'assessment.extension_requested',
+        'assessment.extension_decided',
+        'assessment.returned',
+        'assessment.completed',
+        'reassessment.due',
+        'reminder.sent',
+      ],
+    });
+    const supplier = await call('POST', '/api/v1/suppliers', {
+      name: 'Ledger Works',
+      tier: 'high',
+      role: 'developer_distributor',
+      ownerUserId: customer.userId,
+    });
+    const product = await call('POST', `/api/v1/suppliers/${supplier.id}/products`, { name: 'Ledger Cloud', deliveryModel: 'saas' });
+    const sro = `sam-${Math.random().toString(36).slice(2, 8)}@ledger.test`;
+    await call('POST', `/api/v1/suppliers/${supplier.id}/contacts`, { name: 'Sam Signer', email: sro, role: 'CTO', isSeniorResponsibleOwner: true });
+
+    // ---- Cycle one: sent, due in 45 days.
+    const start = await tt.now();
+    const first = await call('POST', '/api/v1/assessments', {
+      supplierId: supplier.id,
+      productId: product.id,
+      dueAt: new Date(start.getTime() + 45 * DAY).toISOString(),
+    });
+    await call('POST', `/api/v1/assessments/${first.id}/send`, {});
+    const invitation = await nextMail(sro, /Software Security Code of Practice assessment for Ledger Works/, 'the first sending email');
+    expect(await opens(invitation)).toBe(200);
+    const link = portalToken(invitation);
+    const portal = (path: string, method = 'GET', json?: unknown) =>
+      tt.api(`/api/v1/portal${path}`, { method, token: link, ...(json === undefined ? {} : { json }) });
+
+    // 32 days on: the 14-day reminder, its link opening now.
+    await advance(32);
+    expect(await opens(await nextMail(sro, /Reminder: .* due in 13 days/, 'the 14-day reminder'))).toBe(200);
+    await waitFor(async () => steps(first.id).includes('before_14'), 'reminder.sent before_14');
+
+    // The supplier asks for three more weeks; the internal owner hears of it and approves; the supplier hears the new date.
+    const requestedDueAt = new Date(start.getTime() + 66 * DAY).toISOString();
+    const requested = await portal('/assessment/extension-requests', 'POST', { requestedDueAt, reason: 'Our SRO is away for the audit' });
+    expect(requested.status).toBe(201);
+    const asked = await nextMail(customer.email, /Ledger Works asks to extend the due date/, 'the extension request email');
+    expect(mailText(asked.raw)).toContain('Our SRO is away for the audit');
+    await call('POST', `/api/v1/assessments/${first.id}/extension-requests/${requested.body.id}/decision`, { approve: true, comment: 'Fine' });
+    expect((await call('GET', `/api/v1/assessments/${first.id}`)).dueAt).toBe(requestedDueAt);
+    expect(await opens(await nextMail(sro, /New due date/, 'the new due date email'))).toBe(200);
+    await waitFor(async () => hooks('assessment.due_date_changed', first.id).length === 1, 'assessment.due_date_changed');
+
+    // 30 days on, four days before the new date: the 7-day reminder of the new date.
+    await advance(30);
+    expect(await opens(await nextMail(sro, /Reminder: .* due in 4 days/, 'the 7-day reminder of the new date'))).toBe(200);
+
+    // A day past the new date: one lapse, the due-day reminder.
+    await advance(5);
+    await waitFor(async () => hooks('assessment.overdue', first.id).length === 1, 'assessment.overdue');
+    expect(await opens(await nextMail(sro, /Due today/, 'the due-day reminder'))).toBe(200);
+
+    // A week later: the first overdue reminder and the escalation to the SRO; a week after, to the internal owner.
+    await advance(7);
+    expect(await opens(await nextMail(sro, /^\[.*\] Overdue by \d+ days/, 'the first overdue reminder'))).toBe(200);
+    expect(await opens(await nextMail(sro, /^\[.*\] Escalation: /, 'the escalation to the SRO'))).toBe(200);
+    await advance(7);
+    await nextMail(customer.email, /Supplier escalation: Ledger Works/, 'the escalation to the internal owner');
+    await waitFor(async () => ['overdue_2', 'escalation_sro', 'escalation_owner'].every((step) => steps(first.id).includes(step)), 'the escalation steps');
+
+    // The supplier answers everything and the SRO submits; the reviewer returns one claim with a new date.
+    const claims = (await call('GET', `/api/v1/assessments/${first.id}`)).claims as Claim[];
+    for (const [index, claim] of claims.entries()) {
+      const answer = index === 0 ? 'partially_met' : 'met';
+      const saved = await portal(`/assessment/responses/${claim.id}`, 'PUT', { answer, ...(index === 0 ? { justification: 'Being rolled out' } : {}) });
+      expect(saved.status).toBe(200);
+    }
+    const attestation = { name: 'Sam Signer', role: 'CTO', email: sro, statement: true };
+    expect((await portal('/assessment/submit', 'POST', { attestation })).status).toBe(200);
+    const returnedClaim = claims[1] as Claim;
+    await call('POST', `/api/v1/assessments/${first.id}/review`, {
+      decisions: [{ claimId: returnedClaim.id, verdict: 'returned', comment: 'Show the policy' }],
+    });
+    const returnDueAt = new Date((await tt.now()).getTime() + 14 * DAY).toISOString();
+    const returned = await call('POST', `/api/v1/assessments/${first.id}/return`, { message: 'Please attach the policy', dueAt: returnDueAt });
+    expect(returned).toMatchObject({ status: 'returned', dueAt: returnDueAt });
+    const changes = await nextMail(sro, /Changes requested/, 'the return email');
+    expect(await opens(changes)).toBe(200);
+    expect(mailText(changes.raw)).toContain('Please attach the policy');
+
+    // Three days later the supplier answers again and submits; the reviewer completes.
+    await advance(3);
+    expect((await portal(`/assessment/responses/${returnedClaim.id}`, 'PUT', { answer: 'partially_met', justification: 'Policy in draft' })).status).toBe(200);
+    expect((await portal('/assessment/submit', 'POST', { attestation })).status).toBe(200);
+    const completed = await call('POST', `/api/v1/assessments/${first.id}/complete`, { conclusion: 'Acceptable for year one' });
+    expect(completed.status).toBe('completed');
+    await nextMail(sro, /Assessment completed for Ledger Works/, 'the completion email');
+    expect(await opens(changes)).toBe(401);
+    const completedAt = await tt.now();
+    const { nextAssessmentDueAt } = await call('GET', `/api/v1/suppliers/${supplier.id}`);
+    const nextDue = new Date(nextAssessmentDueAt);
+    // High tier: twelve months on.
+    expect(Math.round((nextDue.getTime() - completedAt.getTime()) / DAY)).toBeGreaterThanOrEqual(364);
+    expect(Math.round((nextDue.getTime() - completedAt.getTime()) / DAY)).toBeLessThanOrEqual(366);
+    const firstSteps = steps(first.id);
+    expect(new Set(firstSteps).size).toBe(firstSteps.length);
+
+    // ---- Cycle two: a year on, inside the 30-day lead, the schedule opens and sends it, carried forward.
+    const untilLead = Math.ceil((nextDue.getTime() - (await tt.now()).getTime()) / DAY) - 29;
+    await advance(untilLead);
+    const due = await waitFor(async () => hooks('reassessment.due').find((hook) => hook.data.supplierId === supplier.id), 'reassessment.due of cycle two');
+    expect(due.data).toMatchObject({ reason: 'schedule' });
+    const secondId = due.data.assessmentId as string;
+    const second = await waitFor(async () => {
+      const found = await call('GET', `/api/v1/assessments/${secondId}`);
+      return found.status === 'sent' ? found : undefined;
+    }, 'cycle two sent');
+    expect(second).toMatchObject({ openedBy: 'schedule', previousAssessmentId: first.id, productId: product.id, dueAt: nextDue.toISOString() });
+    expect((second.claims as Claim[]).every((claim) => claim.response?.carriedForward === true)).toBe(true);
+    const secondMail = await nextMail(sro, /Software Security Code of Practice assessment for Ledger Works/, 'the sending email of cycle two');
+    expect(await opens(secondMail)).toBe(200);
+    const link2 = portalToken(secondMail);
+    expect(link2).not.toBe(link);
+
+    // The supplier improves one answer and confirms the rest principle by principle; the reviewer sees the one change.
+    const secondClaims = second.claims as Claim[];
+    const improved = secondClaims[0] as Claim;
+    expect((await tt.api(`/api/v1/portal/assessment/responses/${improved.id}`, { method: 'PUT', token: link2, json: { answer: 'met' } })).status).toBe(200);
+    for (const principleId of new Set(secondClaims.map((claim) => claim.principleId))) {
+      expect((await tt.api(`/api/v1/portal/assessment/principles/${principleId}/confirm`, { method: 'POST', token: link2 })).status).toBe(200);
+    }
+    expect((await tt.api('/api/v1/portal/assessment/submit', { method: 'POST', token: link2, json: { attestation } })).status).toBe(200);
+    const changed = (await call('GET', `/api/v1/assessments/${secondId}?changedOnly=true`)).claims as Claim[];
+    expect(changed.map((claim) => [claim.id, claim.changedSincePrevious])).toEqual([[improved.id, true]]);
+    await advance(10);
+    expect((await call('POST', `/api/v1/assessments/${secondId}/complete`, {})).status).toBe('completed');
+    const report = await call('GET', `/api/v1/assessments/${secondId}/report`);
+    expect(report.assessment).toMatchObject({ previousAssessmentId: first.id, openedBy: 'schedule' });
+    expect(
+      report.claims.filter((claim: { changedSincePrevious: boolean }) => claim.changedSincePrevious).map((claim: { claimId: string }) => claim.claimId),
+    ).toEqual([improved.id]);
+
+    // ---- Cycle three, early: end of support announced today for 120 days from now (short notice, within 180 days).
+    const eos = new Date((await tt.now()).getTime() + 120 * DAY).toISOString();
+    await call('PATCH', `/api/v1/suppliers/${supplier.id}/products/${product.id}`, {
+      endOfSupportAt: eos,
+      endOfSupportAnnouncedAt: (await tt.now()).toISOString(),
+    });
+    const early = await waitFor(
+      async () => hooks('reassessment.due').find((hook) => hook.data.supplierId === supplier.id && hook.data.assessmentId !== secondId),
+      'the early reassessment',
+    );
+    expect(early.data).toMatchObject({ reason: 'trigger:end_of_support' });
+    const third = await call('GET', `/api/v1/assessments/${early.data.assessmentId}`);
+    expect(third).toMatchObject({ openedBy: 'trigger:end_of_support', previousAssessmentId: secondId, productId: product.id });
+    expect(await opens(await nextMail(sro, /Software Security Code of Practice assessment for Ledger Works/, 'the sending email of cycle three'))).toBe(200);
+
+    // Over the whole time: one lapse, each reminder step once per due date, three cycles opened once each.
+    expect(hooks('assessment.overdue').filter((hook) => hook.data.supplierId === supplier.id)).toHaveLength(1);
+    expect(hooks('reassessment.due').filter((hook) => hook.data.supplierId === supplier.id)).toHaveLength(2);
+    expect(hooks('assessment.completed').filter((hook) => hook.data.supplierId === supplier.id)).toHaveLength(2);
+  }, 900_000);
 });

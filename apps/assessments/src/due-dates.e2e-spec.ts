@@ -132,6 +132,20 @@ describe('due dates that move', () => {
     expect((await outbox('assessment.extension_requested', sent.assessment.id)).map((e) => e.data.requestStatus)).toEqual(['pending', 'pending']);
     expect((await outbox('assessment.extension_decided', sent.assessment.id)).map((e) => e.data.requestStatus)).toEqual(['approved', 'rejected']);
     expect(await outbox('assessment.due_date_changed', sent.assessment.id)).toHaveLength(1);
+
+    // The supplier's internal owner hears of each request; the supplier hears of the rejection (an approval's email is the new date's).
+    const asked = (messages: { to: string[]; raw: string }[]) =>
+      messages.filter((message) => message.to.includes(org.email) && mailSubject(message.raw).includes(`${sent.supplier.name} asks to extend the due date`));
+    const requests = asked(await waitForMail((messages) => asked(messages).length === 2)).map((message) => mailText(message.raw));
+    expect(requests.some((text) => text.includes('Our SBOM tooling changes next month'))).toBe(true);
+    expect(requests.some((text) => text.includes('Still busy'))).toBe(true);
+    const declined = await waitForMail((messages) =>
+      messages.some((message) => message.to.includes(sent.contact.email) && mailSubject(message.raw).includes('Extension not granted')),
+    );
+    const text = mailText(
+      declined.find((message) => message.to.includes(sent.contact.email) && mailSubject(message.raw).includes('Extension not granted'))!.raw,
+    );
+    expect(text).toMatch(/\/portal\?token=/);
   });
 
   it('mirrors moves and extension decisions over GraphQL, with the same rules', async () => {

@@ -349,6 +349,41 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
     await page.close();
   }, 180_000);
 
+  it('asks the customer for more time, shows the request pending, and its approval with the new due date', async () => {
+    const sent = await sentAssessment({ organisationName: 'Northwind Bank', supplierName: 'Acme Extensions Ltd', role: 'reseller' });
+    const { page, watch } = await openPage();
+    await page.goto(sent.link);
+    await page.getByRole('heading', { name: 'Need more time?' }).waitFor();
+    const wanted = new Date(new Date(sent.assessment.dueAt).getTime() + 21 * 86_400_000).toISOString().slice(0, 10);
+    // Nothing is sent without a reason.
+    await page.getByLabel('New due date').fill(wanted);
+    await page.getByRole('button', { name: 'Ask for more time' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Say why you need more time.' }).waitFor();
+    expect((await sent.call('GET', `/api/v1/assessments/${sent.assessment.id}/extension-requests`)).data).toEqual([]);
+
+    await page.getByLabel('Why you need more time').fill('Our SRO is on leave until the end of the month.');
+    await page.getByRole('button', { name: 'Ask for more time' }).click();
+    const status = page.getByTestId('extension-status');
+    await status.filter({ hasText: 'has not decided yet' }).waitFor();
+    // One pending request at a time: the form is gone until the customer decides.
+    expect(await page.getByRole('button', { name: 'Ask for more time' }).count()).toBe(0);
+    const [request] = (await sent.call('GET', `/api/v1/assessments/${sent.assessment.id}/extension-requests`)).data;
+    expect(request).toMatchObject({ status: 'pending', requestedDueAt: `${wanted}T23:59:59.000Z`, reason: 'Our SRO is on leave until the end of the month.' });
+
+    await sent.call('POST', `/api/v1/assessments/${sent.assessment.id}/extension-requests/${request.id}/decision`, { approve: true, comment: 'Granted.' });
+    await page.reload();
+    await status.filter({ hasText: 'was approved' }).waitFor();
+    const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+      new Date(`${wanted}T12:00:00Z`),
+    );
+    expect(await page.getByTestId('due').textContent()).toContain(longDate);
+    expect(await status.textContent()).toContain('Granted.');
+    // A further request is possible once the last one is decided.
+    await page.getByRole('button', { name: 'Ask for more time' }).waitFor();
+    expectClean(watch);
+    await page.close();
+  }, 180_000);
+
   it('shows an invalid, withdrawn or missing link as such, with whom to ask and nothing about the assessment', async () => {
     const sent = await sentAssessment({ organisationName: 'Northwind Bank', supplierName: 'Acme Withdrawn Ltd', role: 'reseller' });
     const links = await sent.call('GET', `/api/v1/assessments/${sent.assessment.id}/portal-links`);

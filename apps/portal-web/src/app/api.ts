@@ -104,6 +104,10 @@ export class PortalApi {
     return this.call(() => this.client.POST('/api/v1/portal/assessment/submit', { body: { attestation } }));
   }
 
+  requestExtension(body: { requestedDueAt: string; reason: string }) {
+    return this.call(() => this.client.POST('/api/v1/portal/assessment/extension-requests', { body }));
+  }
+
   respondToFinding(id: string, body: { remediationPlan: string; agreed: boolean }): Promise<Finding> {
     return this.call(() => this.client.PATCH('/api/v1/portal/findings/{id}', { params: { path: { id } }, body }));
   }

@@ -8,6 +8,7 @@ import { focusClaim } from './focus';
 import { formatDate, formatDateTime } from './labels';
 import { Contents, Footer, Masthead, StatusBar, summariseSaves } from './layout';
 import type { PortalState, PortalStore } from './portal-store';
+import { ExtensionSection } from './extension-request';
 import { SubmitSection } from './submission';
 
 export function AssessmentPage({ store, state, view }: { store: PortalStore; state: PortalState; view: PortalView }) {
@@ -19,6 +20,7 @@ export function AssessmentPage({ store, state, view }: { store: PortalStore; sta
   const returned = view.claims.filter((claim) => claim.review?.verdict === 'returned');
   const extra = [
     ...(view.findings.length ? [{ href: '#findings', label: 'Findings' }] : []),
+    ...(editable ? [{ href: '#extension', label: 'More time' }] : []),
     editable ? { href: '#submit', label: 'Submit' } : { href: '#submitted', label: 'Submission' },
   ];
 
@@ -131,6 +133,7 @@ export function AssessmentPage({ store, state, view }: { store: PortalStore; sta
                 </section>
               ))}
             </section>
+            {editable ? <ExtensionSection store={store} view={view} /> : null}
             {editable ? <SubmitSection store={store} view={view} /> : null}
           </div>
         </div>

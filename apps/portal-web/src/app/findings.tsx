@@ -3,6 +3,7 @@ import type { Finding } from './api';
 import { claimAnchor } from './claims';
 import { focusClaim } from './focus';
 import { FINDING_STATUS_LABELS, SEVERITY_LABELS, formatDate } from './labels';
+import { FormActions, type FormState } from './layout';
 
 type Respond = (findingId: string, plan: string, agreed: boolean) => Promise<void>;
 
@@ -22,7 +23,7 @@ function FindingCard({ finding, onRespond }: { finding: Finding; onRespond: Resp
   const base = `finding-${finding.id}`;
   const [plan, setPlan] = useState(finding.remediationPlan ?? '');
   const [agreed, setAgreed] = useState(finding.supplierAgreed ?? false);
-  const [state, setState] = useState<{ tone: 'idle' | 'busy' | 'ok' | 'error'; text: string }>({
+  const [state, setState] = useState<FormState>({
     tone: 'idle',
     text: finding.remediationPlan ? 'Your response is saved.' : '',
   });
@@ -68,14 +69,7 @@ function FindingCard({ finding, onRespond }: { finding: Finding; onRespond: Resp
             <input id={`${base}-agreed`} type="checkbox" checked={agreed} onChange={(event) => setAgreed(event.currentTarget.checked)} />
             <label for={`${base}-agreed`}>We agree with this finding</label>
           </div>
-          <div class="form-actions">
-            <button type="submit" class="button secondary" disabled={state.tone === 'busy'}>
-              Save response
-            </button>
-            <p class={`form-message form-message-${state.tone}`} role={state.tone === 'error' ? 'alert' : 'status'}>
-              {state.text}
-            </p>
-          </div>
+          <FormActions label="Save response" state={state} />
         </form>
       )}
     </article>

@@ -149,3 +149,23 @@ export function Footer({ framework }: { framework: Framework | null }) {
     </footer>
   );
 }
+
+/** Where a small form stands: idle, sending, done or refused (with the text to show). */
+export interface FormState {
+  tone: 'idle' | 'busy' | 'ok' | 'error';
+  text: string;
+}
+
+/** A small form's submit button and the message saying how its last submission went. */
+export function FormActions({ label, state }: { label: string; state: FormState }) {
+  return (
+    <div class="form-actions">
+      <button type="submit" class="button secondary" disabled={state.tone === 'busy'}>
+        {label}
+      </button>
+      <p class={`form-message form-message-${state.tone}`} role={state.tone === 'error' ? 'alert' : 'status'}>
+        {state.text}
+      </p>
+    </div>
+  );
+}

@@ -21,6 +21,7 @@ function viewOf(claims: PortalClaim[], status: PortalView['status'] = 'sent'): P
     claims,
     attestation: null,
     returnMessage: null,
+    extensionRequest: null,
     findings: [],
   };
 }

@@ -151,6 +151,18 @@ export class PortalStore {
     }
   }
 
+  /** Asks the customer to move the due date; the view then shows the pending request. */
+  async requestExtension(requestedDueAt: string, reason: string): Promise<void> {
+    try {
+      await this.api.requestExtension({ requestedDueAt, reason });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) this.invalidate();
+      if (error instanceof ApiError && error.status === 409) void this.refreshView();
+      throw error;
+    }
+    await this.refreshView();
+  }
+
   /** Saves what is outstanding, then submits with the attestation. */
   async submit(attestation: AttestationInput): Promise<SubmitResult> {
     await this.autosave.flush();

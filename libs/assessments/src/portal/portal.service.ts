@@ -10,6 +10,8 @@ import { ANSWERABLE_STATUSES, assertTransition, isOverdue } from '../assessments
 import { attestationView, responseView } from '../assessments/assessment-views';
 import { AssessmentRow, AssessmentsRepository, ResponseRow } from '../assessments/assessments.repository';
 import { AttestationsRepository } from '../assessments/attestations.repository';
+import { ExtensionRequestsRepository } from '../assessments/extension-requests.repository';
+import { extensionRequestView } from '../assessments/extension-requests.service';
 import { SupplierContactsRepository } from '../suppliers/supplier-contacts.repository';
 import { AttestationDto, ClaimResponseDto } from './portal.dto';
 
@@ -41,6 +43,7 @@ export class PortalService {
     private readonly assessments: AssessmentsRepository,
     private readonly attestations: AttestationsRepository,
     private readonly contacts: SupplierContactsRepository,
+    private readonly extensionRequests: ExtensionRequestsRepository,
   ) {}
 
   async view(identity: PortalIdentity) {
@@ -49,6 +52,7 @@ export class PortalService {
       const row = await this.reads.assessment(m, tenantId, assessmentId);
       const detail = await this.reads.detail(m, row);
       const contact = await this.contacts.findIncludingRemoved(m, tenantId, contactId);
+      const [latestExtension] = await this.extensionRequests.ofAssessment(m, tenantId, assessmentId);
       return {
         id: detail.id,
         customerName: await this.reads.tenantName(m, tenantId),
@@ -64,6 +68,8 @@ export class PortalService {
         claims: detail.claims,
         attestation: detail.attestation,
         returnMessage: detail.returnMessage,
+        /** The supplier's latest request for more time (pending or decided), null when none. */
+        extensionRequest: latestExtension ? extensionRequestView(latestExtension) : null,
         findings: detail.findings.map(({ id, claimId, severity, title, description, status, remediationDueAt, remediationPlan, supplierAgreed }) => ({
           id,
           claimId,

@@ -1,4 +1,4 @@
-import type { AssessmentRecipient, DomainEvent } from '@assay/shared/contracts';
+import type { AssessmentEventData, AssessmentRecipient, DomainEvent } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -12,6 +12,18 @@ const contactParams = (recipient: AssessmentRecipient) => ({
   recipientName: recipient.name,
   ...(recipient.portalUrl ? { portalUrl: recipient.portalUrl } : {}),
 });
+
+/** Who an email goes to, and the parameters that name them (and give a supplier contact their link). */
+interface Addressee {
+  to: { address: string; name?: string | null };
+  params: Record<string, unknown>;
+}
+
+const contacts = (recipients: AssessmentRecipient[]): Addressee[] =>
+  recipients.map((recipient) => ({ to: { address: recipient.email, name: recipient.name }, params: contactParams(recipient) }));
+
+const members = (people: DirectoryMember[]): Addressee[] =>
+  people.map((member) => ({ to: { address: member.email, name: member.name }, params: { recipientName: member.name } }));
 
 /** The emails events call for: invitations, assessments sent, returned and completed, expiring evidence, new findings. */
 @Injectable()
@@ -43,6 +55,21 @@ export class EventEmailsService {
       dedupeKey: `event:${event.id}:${template}:${to.address.toLowerCase()}`,
       ...extra,
     });
+    // An email about one assessment to each person, with the assessment's names and due date.
+    const aboutAssessment = (
+      template: TemplateName,
+      people: Addressee[],
+      data: Pick<AssessmentEventData, 'assessmentId' | 'supplierName' | 'productName' | 'dueAt'>,
+      params: Record<string, unknown>,
+    ) =>
+      people.map((person) =>
+        draft(
+          template,
+          person.to,
+          { ...person.params, supplierName: data.supplierName, productName: data.productName ?? null, dueAt: data.dueAt, ...params },
+          { assessmentId: data.assessmentId },
+        ),
+      );
     switch (event.type) {
       case 'invitation.created': {
         const data = event.data;
@@ -67,46 +94,28 @@ export class EventEmailsService {
         const template: TemplateName =
           event.type === 'assessment.sent' ? 'assessment_sent' : event.type === 'assessment.returned' ? 'assessment_returned' : 'assessment_completed';
         // A returned or completed event may name the contacts without links: use the ones sent before.
-        const known = event.type === 'assessment.sent' ? null : await this.schedules.find(manager, event.tenantId, data.assessmentId);
-        const links = new Map((known?.recipients ?? []).map((recipient) => [recipient.contactId, recipient.portalUrl]));
-        const recipients = data.recipients?.length ? data.recipients : (known?.recipients ?? []);
-        return recipients.map((recipient) =>
-          draft(
-            template,
-            { address: recipient.email, name: recipient.name },
-            {
-              ...contactParams({ ...recipient, portalUrl: recipient.portalUrl ?? links.get(recipient.contactId) }),
-              supplierName: data.supplierName,
-              productName: data.productName ?? null,
-              dueAt: data.dueAt,
-              message: data.message ?? null,
-              score: data.score ?? null,
-            },
-            { assessmentId: data.assessmentId },
-          ),
-        );
+        const recipients = event.type === 'assessment.sent' ? (data.recipients ?? []) : await this.withLinks(manager, event, data.recipients);
+        return aboutAssessment(template, contacts(recipients), data, { message: data.message ?? null, score: data.score ?? null });
       }
       case 'assessment.due_date_changed': {
         // Only the recipients the event names (none for a draft, or when a return's email already says it), with the links sent before.
         const data = event.data;
         if (!data.recipients?.length) return [];
-        const known = await this.schedules.find(manager, event.tenantId, data.assessmentId);
-        const links = new Map((known?.recipients ?? []).map((recipient) => [recipient.contactId, recipient.portalUrl]));
-        return data.recipients.map((recipient) =>
-          draft(
-            'assessment_due_date_changed',
-            { address: recipient.email, name: recipient.name },
-            {
-              ...contactParams({ ...recipient, portalUrl: recipient.portalUrl ?? links.get(recipient.contactId) }),
-              supplierName: data.supplierName,
-              productName: data.productName ?? null,
-              dueAt: data.dueAt,
-              previousDueAt: data.previousDueAt,
-              reason: data.reason,
-            },
-            { assessmentId: data.assessmentId },
-          ),
-        );
+        const recipients = await this.withLinks(manager, event, data.recipients);
+        return aboutAssessment('assessment_due_date_changed', contacts(recipients), data, { previousDueAt: data.previousDueAt, reason: data.reason });
+      }
+      case 'assessment.extension_requested': {
+        // The customer decides: the supplier's internal owner (or the admins) hears of the request.
+        const data = event.data;
+        const people = await this.internalPeople(manager, event.tenantId, data.internalOwnerUserId ?? null);
+        return aboutAssessment('extension_requested', members(people), data, { requestedDueAt: data.requestedDueAt, reason: data.reason });
+      }
+      case 'assessment.extension_decided': {
+        // An approval moves the due date, whose own email tells the supplier; a rejection is told here.
+        const data = event.data;
+        if (data.requestStatus !== 'rejected') return [];
+        const recipients = await this.withLinks(manager, event);
+        return aboutAssessment('extension_declined', contacts(recipients), data, { requestedDueAt: data.requestedDueAt, comment: data.comment ?? null });
       }
       case 'evidence.expiring': {
         const data = event.data;
@@ -144,6 +153,20 @@ export class EventEmailsService {
       default:
         return [];
     }
+  }
+
+  /**
+   * The supplier's recipients an event names (else those the assessment was sent to), each with the
+   * portal link sent to them before when the event carries none.
+   */
+  private async withLinks(
+    manager: EntityManager,
+    event: DomainEvent & { data: { assessmentId: string } },
+    named?: AssessmentRecipient[],
+  ): Promise<AssessmentRecipient[]> {
+    const known = (await this.schedules.find(manager, event.tenantId, event.data.assessmentId))?.recipients ?? [];
+    const links = new Map(known.map((recipient) => [recipient.contactId, recipient.portalUrl]));
+    return (named?.length ? named : known).map((recipient) => ({ ...recipient, portalUrl: recipient.portalUrl ?? links.get(recipient.contactId) }));
   }
 
   /** The supplier's internal owner, or the tenant's admins when there is none. */

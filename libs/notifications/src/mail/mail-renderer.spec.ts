@@ -24,6 +24,9 @@ const params = {
   remediationDueAt: '2026-06-01T00:00:00Z',
   url: 'https://hooks.example.com/assay',
   failingSince: '2026-03-01T00:00:00Z',
+  requestedDueAt: '2026-04-30T23:59:59Z',
+  reason: 'Our SRO is away',
+  comment: 'We need it for the board',
 };
 
 describe('MailRenderer', () => {

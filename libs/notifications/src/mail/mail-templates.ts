@@ -23,6 +23,8 @@ export const TEMPLATE_NAMES = [
   'finding_created',
   'webhook_endpoint_disabled',
   'assessment_due_date_changed',
+  'extension_requested',
+  'extension_declined',
 ] as const;
 
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
@@ -171,6 +173,31 @@ Their reason:
 
 ${PORTAL_TEXT}`,
     html: `<p>Hello {{recipientName}},</p><p><strong>{{tenantName}}</strong> moved the due date of the Software Security Code of Practice assessment for ${ASSESSMENT} from {{date previousDueAt}} to <strong>{{date dueAt}}</strong>.</p>{{#if reason}}<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px;white-space:pre-wrap">{{reason}}</blockquote>{{/if}}${PORTAL_HTML}`,
+  },
+  extension_requested: {
+    subject: `[{{tenantName}}] {{supplierName}} asks to extend the due date to {{date requestedDueAt}}`,
+    text: `Hello {{recipientName}},
+
+${ASSESSMENT} asks {{tenantName}} for more time on its Software Security Code of Practice assessment: due on {{date dueAt}}, they ask for {{date requestedDueAt}}.
+
+Their reason:
+{{reason}}
+
+Approve or reject the request in Assay (the assessment's extension requests).`,
+    html: `<p>Hello {{recipientName}},</p><p>${ASSESSMENT} asks <strong>{{tenantName}}</strong> for more time on its Software Security Code of Practice assessment: due on {{date dueAt}}, they ask for <strong>{{date requestedDueAt}}</strong>.</p><blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px;white-space:pre-wrap">{{reason}}</blockquote>
+<p>Approve or reject the request in Assay (the assessment's extension requests).</p>`,
+  },
+  extension_declined: {
+    subject: `[{{tenantName}}] Extension not granted: assessment for ${ASSESSMENT} still due {{date dueAt}}`,
+    text: `Hello {{recipientName}},
+
+{{tenantName}} did not grant the extension to {{date requestedDueAt}} you asked for. The assessment for ${ASSESSMENT} is still due on {{date dueAt}}.{{#if comment}}
+
+Their comment:
+{{comment}}{{/if}}
+
+${PORTAL_TEXT}`,
+    html: `<p>Hello {{recipientName}},</p><p><strong>{{tenantName}}</strong> did not grant the extension to {{date requestedDueAt}} you asked for. The assessment for ${ASSESSMENT} is still due on <strong>{{date dueAt}}</strong>.</p>{{#if comment}}<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px;white-space:pre-wrap">{{comment}}</blockquote>{{/if}}${PORTAL_HTML}`,
   },
   webhook_endpoint_disabled: {
     subject: `[{{tenantName}}] Webhook endpoint disabled after repeated failures`,

@@ -17,6 +17,8 @@ export class MailListener {
       'evidence.expiring',
       'finding.created',
       'assessment.due_date_changed',
+      'assessment.extension_requested',
+      'assessment.extension_decided',
     ],
     name: 'notifications.mail',
   })

@@ -8949,6 +8949,8 @@ export interface operations {
             };
             customerName: string | null;
             dueAt: string;
+            /** @description The supplier's latest request for more time (pending or decided), null when none. */
+            extensionRequest: components['schemas']['ExtensionRequestView'] | null;
             findings: {
               claimId: string;
               description: string | null;
