@@ -44,7 +44,10 @@ describe('the public OpenAPI document', () => {
         at: `${method} ${path}`,
         statuses: expect.arrayContaining(['429']),
       });
-      for (const [status, response] of errors) {
+      for (const [status, reference] of errors) {
+        // Every error response is the one shared response of its status.
+        expect(reference).toEqual({ $ref: `#/components/responses/Problem${status}` });
+        const response = document['components']['responses'][`Problem${status}`];
         expect(response['content']).toEqual({
           'application/problem+json': {
             schema: { $ref: '#/components/schemas/Problem' },

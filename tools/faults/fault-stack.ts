@@ -1,8 +1,8 @@
 import { Client } from 'pg';
 import { RunningPostgres, RunningRedis, startRedisServer } from '@assay/shared/local-infra';
-import { SinkMessage, readResponse, receivedMail, startSmtpSink } from '@assay/shared/testing';
+import { SinkMessage, readResponse, receivedMail, startSmtpSink, waitFor } from '@assay/shared/testing';
 import { chmodSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { IncomingHttpHeaders, createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import type { AddressInfo } from 'node:net';
@@ -161,6 +161,21 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}) {
     api,
     /** Lines a process printed so far. */
     output: (name: string): string[] => lines.get(name) ?? [],
+    /**
+     * The worker, consuming jobs: the one running (`reuse`) or a new one started. Scenarios that kill
+     * it take it from here, so each round starts from a worker that is really at work.
+     */
+    async worker(reuse = false): Promise<ChildProcess> {
+      const worker = reuse ? (stack.supervisor.get('worker') as ChildProcess) : this.startProcess('worker');
+      await waitFor(async () => (lines.get('worker') ?? []).some((line) => line.includes('consuming')), 'the worker to start', 120_000);
+      return worker;
+    },
+    /** kill -9 of one process; returns once it has exited. */
+    async killHard(child: ChildProcess): Promise<void> {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
     /** Starts (again) one of the stack's processes, optionally under another name and environment. */
     startProcess(name: AppProcess, as: string = name, env: Record<string, string> = {}) {
       lines.delete(as);
@@ -237,6 +252,12 @@ export function useFaultStackWithOwner(extraEnv: Record<string, string> = {}) {
   };
   const count = async (sql: string, params: unknown[] = []): Promise<number> => Number((await connected().query(sql, params)).rows[0]?.count ?? 0);
   return { stack, owner: connected, count };
+}
+
+/** `useFaultStackWithOwner` as a test takes it: `const { faults, owner, count } = scenario();` inside the test. */
+export function useFaultScenario(extraEnv: Record<string, string> = {}) {
+  const fault = useFaultStackWithOwner(extraEnv);
+  return () => ({ faults: fault.stack(), owner: fault.owner(), count: fault.count });
 }
 
 export interface LoadOutcome {

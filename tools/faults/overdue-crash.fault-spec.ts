@@ -1,7 +1,5 @@
 import { mailSubject, waitFor } from '@assay/shared/testing';
-import type { ChildProcess } from 'node:child_process';
-import type { Client } from 'pg';
-import { FaultStack, sleep, useFaultStackWithOwner } from './fault-stack';
+import { sleep, useFaultScenario } from './fault-stack';
 
 const KILLS = Number(process.env['FAULT_KILLS'] ?? 10);
 const LAPSES_PER_ROUND = 15;
@@ -16,15 +14,10 @@ const MOVES_PER_ROUND = 6;
  * and every move was emailed once (repeats at the SMTP server only with the same Message-ID).
  */
 describe('the worker killed with SIGKILL while announcing overdue assessments and re-planning moved due dates', () => {
-  const fault = useFaultStackWithOwner();
-  const count = fault.count;
-  let faults: FaultStack;
-  let owner: Client;
-  beforeAll(() => {
-    [faults, owner] = [fault.stack(), fault.owner()];
-  });
+  const scenario = useFaultScenario();
 
   it(`announces every lapse exactly once over ${KILLS} kills`, async () => {
+    const { faults, owner, count } = scenario();
     const { accessToken: token, tenantId } = await faults.signup();
     expect((await faults.api('/api/v1/webhook-endpoints', { token, json: { url: faults.receiver.url, events: ['assessment.overdue'] } })).status).toBe(201);
     const supplier = await faults.api('/api/v1/suppliers', { token, json: { name: 'Late Supplies', tier: 'high', role: 'reseller' } });
@@ -47,12 +40,9 @@ describe('the worker killed with SIGKILL while announcing overdue assessments an
       // A batch lapses behind the API's back (a day ago), as if the clock had passed its due date.
       const batch = ids.slice(round * LAPSES_PER_ROUND, (round + 1) * LAPSES_PER_ROUND);
       await owner.query(`update assessments.assessments set due_at = now() - interval '1 day' where id = any($1::uuid[])`, [batch]);
-      const worker = round === 0 ? (faults.stack.supervisor.get('worker') as ChildProcess) : faults.startProcess('worker');
-      await waitFor(async () => faults.output('worker').some((line) => line.includes('consuming')), 'the worker to start', 120_000);
+      const worker = await faults.worker(round === 0);
       await sleep(Math.floor(Math.random() * 1_500));
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.kill('SIGKILL');
-      await exited;
+      await faults.killHard(worker);
     }
     process.stdout.write(`${KILLS} kills in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 
@@ -79,6 +69,7 @@ describe('the worker killed with SIGKILL while announcing overdue assessments an
   });
 
   it(`re-plans every moved due date and emails each move once over ${KILLS} kills`, async () => {
+    const { faults, owner, count } = scenario();
     const { accessToken: token, tenantId } = await faults.signup();
     const supplier = await faults.api('/api/v1/suppliers', { token, json: { name: 'Moving Supplies', tier: 'high', role: 'reseller' } });
     const email = `mo-${Math.random().toString(36).slice(2, 8)}@moving.example`;
@@ -104,12 +95,9 @@ describe('the worker killed with SIGKILL while announcing overdue assessments an
         expect((await faults.api(`/api/v1/assessments/${id}`, { method: 'PATCH', token, json: { dueAt, reason: 'Moved for the audit' } })).status).toBe(200);
         movedTo.set(id, dueAt);
       }
-      const worker = round === 0 ? (faults.stack.supervisor.get('worker') as ChildProcess) : faults.startProcess('worker');
-      await waitFor(async () => faults.output('worker').some((line) => line.includes('consuming')), 'the worker to start', 120_000);
+      const worker = await faults.worker(round === 0);
       await sleep(Math.floor(Math.random() * 1_500));
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.kill('SIGKILL');
-      await exited;
+      await faults.killHard(worker);
     }
     process.stdout.write(`${KILLS} kills while re-planning in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 

@@ -1,7 +1,6 @@
 import { waitFor } from '@assay/shared/testing';
 import type { ChildProcess } from 'node:child_process';
-import type { Client } from 'pg';
-import { FaultStack, sleep, useFaultStackWithOwner } from './fault-stack';
+import { sleep, useFaultScenario } from './fault-stack';
 
 const KILLS = Number(process.env['FAULT_KILLS'] ?? 8);
 const SUPPLIERS_PER_ROUND = 12;
@@ -15,15 +14,10 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
  * portal link; a cycle opened by a run that died before sending is sent by the retry.
  */
 describe('the worker killed with SIGKILL while opening scheduled cycles', () => {
-  const fault = useFaultStackWithOwner();
-  const count = fault.count;
-  let faults: FaultStack;
-  let owner: Client;
-  beforeAll(() => {
-    [faults, owner] = [fault.stack(), fault.owner()];
-  });
+  const scenario = useFaultScenario();
 
   it(`opens and sends each cycle exactly once over ${KILLS} kills`, async () => {
+    const { faults, owner, count } = scenario();
     const { accessToken: token, tenantId } = await faults.signup();
     expect((await faults.api('/api/v1/tenant', { method: 'PATCH', token, json: { settings: { autoSendReassessments: true } } })).status).toBe(200);
     await waitFor(
@@ -33,13 +27,7 @@ describe('the worker killed with SIGKILL while opening scheduled cycles', () => 
       60_000,
     );
 
-    let worker = faults.stack.supervisor.get('worker') as ChildProcess;
-    const kill = async () => {
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.kill('SIGKILL');
-      await exited;
-    };
-    await kill();
+    await faults.killHard(faults.stack.supervisor.get('worker') as ChildProcess);
 
     const suppliers: string[] = [];
     let midWork = 0;
@@ -59,8 +47,7 @@ describe('the worker killed with SIGKILL while opening scheduled cycles', () => 
         batch.push(created.body.id);
       }
       suppliers.push(...batch);
-      worker = faults.startProcess('worker');
-      await waitFor(async () => faults.output('worker').some((line) => line.includes('consuming')), 'the worker to start', 120_000);
+      const worker = await faults.worker();
       await waitFor(
         async () => (await count(`select count(*) from assessments.assessments where supplier_id = any($1::uuid[])`, [batch])) > 0,
         'the worker to open cycles',
@@ -68,7 +55,7 @@ describe('the worker killed with SIGKILL while opening scheduled cycles', () => 
       );
       await sleep(Math.floor(Math.random() * 300));
       const sentAtKill = await count(`select count(*) from assessments.assessments where supplier_id = any($1::uuid[]) and status = 'sent'`, [suppliers]);
-      await kill();
+      await faults.killHard(worker);
       if (sentAtKill < suppliers.length) midWork += 1;
     }
     process.stdout.write(`${KILLS} kills, ${midWork} with cycles still to open or send\n`);

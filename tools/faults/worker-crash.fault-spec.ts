@@ -1,7 +1,5 @@
 import { cycloneDxSbom, waitFor } from '@assay/shared/testing';
-import type { ChildProcess } from 'node:child_process';
-import type { Client } from 'pg';
-import { FaultStack, sleep, useFaultStackWithOwner } from './fault-stack';
+import { sleep, useFaultScenario } from './fault-stack';
 
 const KILLS = Number(process.env['FAULT_KILLS'] ?? 20);
 const COMPONENTS = 30_000;
@@ -13,15 +11,10 @@ const SCHEDULES_PER_ROUND = 40;
  * kills it). Afterwards one worker finishes: nothing may be lost and no side effect doubled.
  */
 describe('the worker killed with SIGKILL mid-work', () => {
-  const fault = useFaultStackWithOwner();
-  const count = fault.count;
-  let faults: FaultStack;
-  let owner: Client;
-  beforeAll(() => {
-    [faults, owner] = [fault.stack(), fault.owner()];
-  });
+  const scenario = useFaultScenario();
 
   it(`loses no job and doubles no side effect over ${KILLS} kills during ingestion and reminder dispatch`, async () => {
+    const { faults, owner, count } = scenario();
     const { accessToken: token, tenantId } = await faults.signup();
     const endpoint = await faults.api('/api/v1/webhook-endpoints', {
       token,
@@ -76,8 +69,7 @@ describe('the worker killed with SIGKILL mid-work', () => {
       const batch = schedules.slice(round * SCHEDULES_PER_ROUND, (round + 1) * SCHEDULES_PER_ROUND);
       await owner.query(`update notifications.reminder_schedules set next_reminder_at = now() where id = any($1::uuid[])`, [batch]);
       evidenceIds.push(await upload(round));
-      const worker = round === 0 ? (faults.stack.supervisor.get('worker') as ChildProcess) : faults.startProcess('worker');
-      await waitFor(async () => faults.output('worker').some((line) => line.includes('consuming')), 'the worker to start', 120_000);
+      const worker = await faults.worker(round === 0);
       await waitFor(
         async () => {
           const now = await snapshot();
@@ -88,9 +80,7 @@ describe('the worker killed with SIGKILL mid-work', () => {
       );
       await sleep(100 + Math.floor(Math.random() * 700));
       const atKill = await snapshot();
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.kill('SIGKILL');
-      await exited;
+      await faults.killHard(worker);
       if (atKill.processing > 0) midIngestion += 1;
       if (atKill.dueSchedules > 0 || atKill.emailsInFlight > 0) midDispatch += 1;
     }

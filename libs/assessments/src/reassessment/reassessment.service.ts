@@ -1,4 +1,4 @@
-import { clock, machineNow } from '@assay/shared/clock';
+import { clock } from '@assay/shared/clock';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { AssessmentOpenedBy, JobName, ReassessmentTriggers, TenantIdentity } from '@assay/shared/contracts';
 import { NotFoundProblem } from '@assay/shared/http';
@@ -78,13 +78,7 @@ export class ReassessmentService {
   /** Enqueues one opening job per tenant with a due supplier (one per tenant and tick slot). */
   async enqueueDueTenants(): Promise<{ tenants: number }> {
     const tenantIds = await this.database.runAsSystem((m) => this.schedule.tenantsWithDueSuppliers(m, MAX_LEAD_DAYS, TENANTS_PER_TICK));
-    // A tick's fan-out jobs are named after the tick period of machine time, so a repeated tick adds none.
-    const slot = Math.floor(machineNow() / this.config.schedulerTickMs);
-    await this.producer.enqueueMany(
-      JobName.ReassessmentOpen,
-      tenantIds.map((tenantId) => ({ payload: { tenantId }, options: { jobId: `reassessment-open_${tenantId}_${slot}` } })),
-    );
-    return { tenants: tenantIds.length };
+    return this.producer.fanOutPerTenant(JobName.ReassessmentOpen, tenantIds, 'reassessment-open', this.config.schedulerTickMs);
   }
 
   /** Opens the tenant's due reassessments in one transaction, then sends them when the tenant auto-sends. */

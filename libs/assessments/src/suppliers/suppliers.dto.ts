@@ -48,20 +48,8 @@ const CompanyNumberRules = () =>
   applyDecorators(IsString(), Matches(COMPANY_NUMBER, { message: 'companyNumber must be 1-32 letters, digits, spaces or hyphens' }));
 const TagsRules = () => applyDecorators(IsArray(), ArrayMaxSize(MAX_TAGS), IsString({ each: true }), Length(1, 50, { each: true }));
 
-/** Fields a supplier is created with; `PATCH` takes any of them (null clears an optional one). */
-export class CreateSupplierDto {
-  @ApiProperty({ example: 'Acme Software Ltd' })
-  @NameRules()
-  name!: string;
-
-  @ApiProperty({ enum: SUPPLIER_TIERS })
-  @IsIn(SUPPLIER_TIERS)
-  tier!: SupplierTier;
-
-  @ApiProperty({ enum: SUPPLIER_ROLES })
-  @IsIn(SUPPLIER_ROLES)
-  role!: SupplierRole;
-
+/** The optional fields of a supplier, on create and update alike (null clears one). */
+class SupplierOptionalFieldsDto {
   @ApiPropertyOptional({ example: 'https://acme.example' })
   @IsOptional()
   @WebsiteRules()
@@ -99,7 +87,22 @@ export class CreateSupplierDto {
   nextAssessmentDueAt?: string | null;
 }
 
-export class UpdateSupplierDto {
+/** Fields a supplier is created with; `PATCH` takes any of them (null clears an optional one). */
+export class CreateSupplierDto extends SupplierOptionalFieldsDto {
+  @ApiProperty({ example: 'Acme Software Ltd' })
+  @NameRules()
+  name!: string;
+
+  @ApiProperty({ enum: SUPPLIER_TIERS })
+  @IsIn(SUPPLIER_TIERS)
+  tier!: SupplierTier;
+
+  @ApiProperty({ enum: SUPPLIER_ROLES })
+  @IsIn(SUPPLIER_ROLES)
+  role!: SupplierRole;
+}
+
+export class UpdateSupplierDto extends SupplierOptionalFieldsDto {
   @ApiPropertyOptional()
   @Present()
   @NameRules()
@@ -114,42 +117,6 @@ export class UpdateSupplierDto {
   @Present()
   @IsIn(SUPPLIER_ROLES)
   role?: SupplierRole;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @WebsiteRules()
-  website?: string | null;
-
-  @ApiPropertyOptional({ type: [String], maxItems: MAX_DOMAINS })
-  @IsOptional()
-  @DomainsRules()
-  domains?: string[] | null;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @CompanyNumberRules()
-  companyNumber?: string | null;
-
-  @ApiPropertyOptional({ type: [String], maxItems: MAX_TAGS })
-  @IsOptional()
-  @TagsRules()
-  tags?: string[] | null;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsUUID()
-  ownerUserId?: string | null;
-
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    example: '2027-03-31T17:00:00Z',
-    description:
-      "When the supplier's next assessment falls due (future, at most two years ahead; null clears): the scheduler opens it reassessmentLeadDays before",
-  })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  nextAssessmentDueAt?: string | null;
 
   @ApiPropertyOptional({ enum: SUPPLIER_STATUSES, description: '`active` brings an offboarded supplier back' })
   @Present()

@@ -68,12 +68,7 @@ export class ReminderDispatcher {
   /** The tick: one dispatch job per tenant with a reminder due (one per tenant and tick slot). */
   async fanOut(): Promise<{ tenants: number }> {
     const tenants = await this.database.runAsSystem((manager) => this.schedules.tenantsWithDue(manager, TENANTS_PER_TICK));
-    const slot = Math.floor(machineNow() / this.config.schedulerTickMs);
-    await this.producer.enqueueMany(
-      JobName.RemindersDispatch,
-      tenants.map((tenantId) => ({ payload: { tenantId }, options: { jobId: `reminders-dispatch_${tenantId}_${slot}` } })),
-    );
-    return { tenants: tenants.length };
+    return this.producer.fanOutPerTenant(JobName.RemindersDispatch, tenants, 'reminders-dispatch', this.config.schedulerTickMs);
   }
 
   /** Sends what is due for the tenant, batch after batch; past BATCHES_PER_JOB a fresh dispatch job carries on. */

@@ -1994,7 +1994,13 @@ export interface components {
       name?: string;
     };
     UpdateSupplierDto: {
+      /** @example 01234567 */
       companyNumber?: string | null;
+      /**
+       * @example [
+       *       "acme.example"
+       *     ]
+       */
       domains?: string[] | null;
       name?: string;
       /**
@@ -2002,7 +2008,10 @@ export interface components {
        * @example 2027-03-31T17:00:00Z
        */
       nextAssessmentDueAt?: string | null;
-      /** Format: uuid */
+      /**
+       * Format: uuid
+       * @description The internal owner (a user of the organisation)
+       */
       ownerUserId?: string | null;
       /** @enum {string} */
       role?: 'developer_distributor' | 'reseller' | 'developer_only';
@@ -2014,7 +2023,10 @@ export interface components {
       tags?: string[] | null;
       /** @enum {string} */
       tier?: 'critical' | 'high' | 'medium' | 'low';
-      /** Format: uri */
+      /**
+       * Format: uri
+       * @example https://acme.example
+       */
       website?: string | null;
     };
     UpdateTenantDto: {
@@ -2134,7 +2146,166 @@ export interface components {
       url: string;
     };
   };
-  responses: never;
+  responses: {
+    /** @description The request is not valid: the problem names the fields at fault */
+    Problem400: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:assay:problem:invalid-request",
+         *       "title": "Invalid request",
+         *       "status": 400,
+         *       "detail": "name must be longer than or equal to 1 characters",
+         *       "errors": [
+         *         {
+         *           "field": "name",
+         *           "message": "name must be longer than or equal to 1 characters"
+         *         }
+         *       ]
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description No valid credential */
+    Problem401: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:assay:problem:unauthenticated",
+         *       "title": "Authentication required",
+         *       "status": 401,
+         *       "detail": "Authentication required"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The credential does not allow this */
+    Problem403: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:assay:problem:forbidden",
+         *       "title": "Not allowed",
+         *       "status": 403,
+         *       "detail": "This needs suppliers:write, which the caller does not hold"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description Not found (or not visible to the caller) */
+    Problem404: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:assay:problem:not-found",
+         *       "title": "Not found",
+         *       "status": 404,
+         *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description Conflicts with the current state */
+    Problem409: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:assay:problem:conflict",
+         *       "title": "Conflict",
+         *       "status": 409,
+         *       "detail": "The assessment is completed; it can no longer change"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The request body is too large */
+    Problem413: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:assay:problem:payload-too-large",
+         *       "title": "Payload too large",
+         *       "status": 413,
+         *       "detail": "Request body is too large"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The request body has an unsupported content type */
+    Problem415: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:assay:problem:unsupported-media-type",
+         *       "title": "Unsupported media type",
+         *       "status": 415,
+         *       "detail": "Unsupported Media Type: text/plain"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description Well formed, but refused: the problem names the field (a webhook URL the outbound policy does not allow) */
+    Problem422: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:assay:problem:unprocessable",
+         *       "title": "Semantically invalid request",
+         *       "status": 422
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description Too many requests: retry after the time in Retry-After */
+    Problem429: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "type": "urn:assay:problem:rate-limited",
+         *       "title": "Too many requests",
+         *       "status": 429,
+         *       "detail": "Rate limit exceeded, retry in 30 seconds"
+         *     }
+         */
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+  };
   parameters: never;
   requestBodies: never;
   headers: never;
@@ -2167,80 +2338,10 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   ApiKeysController_create: {
@@ -2286,131 +2387,13 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   ApiKeysController_get: {
@@ -2433,97 +2416,11 @@ export interface operations {
           'application/json': components['schemas']['ApiKeyView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
     };
   };
   ApiKeysController_revoke: {
@@ -2544,114 +2441,12 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
   AssessmentsController_list: {
@@ -2682,80 +2477,10 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   AssessmentsController_create: {
@@ -2780,148 +2505,14 @@ export interface operations {
           'application/json': components['schemas']['AssessmentDetail'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   AssessmentsController_get: {
@@ -2947,97 +2538,11 @@ export interface operations {
           'application/json': components['schemas']['AssessmentDetail'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
     };
   };
   AssessmentsController_moveDueDate: {
@@ -3064,148 +2569,14 @@ export interface operations {
           'application/json': components['schemas']['AssessmentDetail'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   AssessmentsController_cancel: {
@@ -3228,114 +2599,12 @@ export interface operations {
           'application/json': components['schemas']['AssessmentDetail'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
   AssessmentsController_complete: {
@@ -3362,148 +2631,14 @@ export interface operations {
           'application/json': components['schemas']['AssessmentDetail'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   AssessmentsController_listExtensionRequests: {
@@ -3528,97 +2663,11 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
     };
   };
   AssessmentsController_decideExtension: {
@@ -3646,148 +2695,14 @@ export interface operations {
           'application/json': components['schemas']['ExtensionRequestView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   FindingsController_create: {
@@ -3814,148 +2729,14 @@ export interface operations {
           'application/json': components['schemas']['FindingView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   AssessmentsController_listPortalLinks: {
@@ -3980,97 +2761,11 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
     };
   };
   AssessmentsController_createPortalLink: {
@@ -4097,148 +2792,14 @@ export interface operations {
           'application/json': components['schemas']['IssuedPortalLink'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   AssessmentsController_revokePortalLink: {
@@ -4260,114 +2821,12 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
   AssessmentsController_report: {
@@ -4395,114 +2854,12 @@ export interface operations {
           'text/csv': string;
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
   AssessmentsController_returnToSupplier: {
@@ -4529,148 +2886,14 @@ export interface operations {
           'application/json': components['schemas']['AssessmentDetail'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   AssessmentsController_review: {
@@ -4697,148 +2920,14 @@ export interface operations {
           'application/json': components['schemas']['AssessmentDetail'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   AssessmentsController_send: {
@@ -4906,148 +2995,14 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   AuditController_list: {
@@ -5075,80 +3030,10 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   AuditController_verify: {
@@ -5169,57 +3054,9 @@ export interface operations {
           'application/json': components['schemas']['AuditVerification'];
         };
       };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   AuthController_login: {
@@ -5254,148 +3091,14 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   AuthController_logout: {
@@ -5418,131 +3121,13 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   AuthController_refresh: {
@@ -5567,114 +3152,12 @@ export interface operations {
           'application/json': components['schemas']['IssuedTokens'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   AuthController_signup: {
@@ -5719,114 +3202,12 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   AuthController_switchTenant: {
@@ -5861,148 +3242,14 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   ComponentsController_exposure: {
@@ -6030,80 +3277,10 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   EvidenceController_list: {
@@ -6135,80 +3312,10 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   EvidenceIntakeController_submit: {
@@ -6234,148 +3341,14 @@ export interface operations {
           'application/json': components['schemas']['AcceptedEvidence'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   EvidenceController_get: {
@@ -6398,97 +3371,11 @@ export interface operations {
           'application/json': components['schemas']['Evidence'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
     };
   };
   EvidenceController_content: {
@@ -6511,97 +3398,11 @@ export interface operations {
           '*/*': string;
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
     };
   };
   FindingsController_list: {
@@ -6631,80 +3432,10 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   FindingsController_get: {
@@ -6727,97 +3458,11 @@ export interface operations {
           'application/json': components['schemas']['FindingView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
     };
   };
   FindingsController_update: {
@@ -6844,148 +3489,14 @@ export interface operations {
           'application/json': components['schemas']['FindingView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   CatalogueController_list: {
@@ -7009,40 +3520,8 @@ export interface operations {
           };
         };
       };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      401: components['responses']['Problem401'];
+      429: components['responses']['Problem429'];
     };
   };
   CatalogueController_get: {
@@ -7068,80 +3547,10 @@ export interface operations {
           'application/json': components['schemas']['FrameworkDocument'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
     };
   };
   InvitationsController_list: {
@@ -7165,57 +3574,9 @@ export interface operations {
           };
         };
       };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   InvitationsController_invite: {
@@ -7240,131 +3601,13 @@ export interface operations {
           'application/json': components['schemas']['InvitationView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   InvitationsController_revoke: {
@@ -7385,114 +3628,12 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
   InvitationsController_accept: {
@@ -7536,148 +3677,14 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   MeController_me: {
@@ -7698,57 +3705,9 @@ export interface operations {
           'application/json': components['schemas']['MeView'];
         };
       };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   MeController_recoveryCodes: {
@@ -7775,131 +3734,13 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   MeController_beginTotp: {
@@ -7923,74 +3764,10 @@ export interface operations {
           };
         };
       };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
   MeController_disableTotp: {
@@ -8013,131 +3790,13 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   MeController_confirmTotp: {
@@ -8166,131 +3825,13 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   MembersController_list: {
@@ -8318,80 +3859,10 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   MembersController_remove: {
@@ -8412,114 +3883,12 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
   MembersController_changeRole: {
@@ -8546,148 +3915,14 @@ export interface operations {
           'application/json': components['schemas']['MemberView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   FeedController_list: {
@@ -8717,80 +3952,10 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   FeedController_markRead: {
@@ -8813,114 +3978,12 @@ export interface operations {
           'application/json': components['schemas']['FeedItem'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
   PortalController_view: {
@@ -8984,57 +4047,9 @@ export interface operations {
           };
         };
       };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   PortalEvidenceReadController_list: {
@@ -9060,80 +4075,10 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   PortalEvidenceController_submit: {
@@ -9159,148 +4104,14 @@ export interface operations {
           'application/json': components['schemas']['AcceptedEvidence'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   PortalController_requestExtension: {
@@ -9325,131 +4136,13 @@ export interface operations {
           'application/json': components['schemas']['ExtensionRequestView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   PortalController_confirmPrinciple: {
@@ -9477,114 +4170,12 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
   PortalController_answer: {
@@ -9616,148 +4207,14 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   PortalController_submit: {
@@ -9788,131 +4245,13 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   PortalFindingsController_respond: {
@@ -9939,148 +4278,14 @@ export interface operations {
           'application/json': components['schemas']['FindingView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   RemindersController_list: {
@@ -10109,80 +4314,10 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   SuppliersController_list: {
@@ -10214,80 +4349,10 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   SuppliersController_create: {
@@ -10312,148 +4377,14 @@ export interface operations {
           'application/json': components['schemas']['SupplierView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   SuppliersController_get: {
@@ -10476,97 +4407,11 @@ export interface operations {
           'application/json': components['schemas']['SupplierView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
     };
   };
   SuppliersController_offboard: {
@@ -10589,114 +4434,12 @@ export interface operations {
           'application/json': components['schemas']['SupplierView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
   SuppliersController_update: {
@@ -10723,148 +4466,14 @@ export interface operations {
           'application/json': components['schemas']['SupplierView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   SuppliersController_listContacts: {
@@ -10889,97 +4498,11 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
     };
   };
   SuppliersController_addContact: {
@@ -11006,148 +4529,14 @@ export interface operations {
           'application/json': components['schemas']['ContactView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   SuppliersController_removeContact: {
@@ -11169,114 +4558,12 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
   SuppliersController_updateContact: {
@@ -11304,148 +4591,14 @@ export interface operations {
           'application/json': components['schemas']['ContactView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   SuppliersController_listProducts: {
@@ -11470,97 +4623,11 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
     };
   };
   SuppliersController_addProduct: {
@@ -11587,148 +4654,14 @@ export interface operations {
           'application/json': components['schemas']['ProductView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   SuppliersController_removeProduct: {
@@ -11750,114 +4683,12 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
   SuppliersController_updateProduct: {
@@ -11885,148 +4716,14 @@ export interface operations {
           'application/json': components['schemas']['ProductView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   TenantController_get: {
@@ -12047,57 +4744,9 @@ export interface operations {
           'application/json': components['schemas']['TenantView'];
         };
       };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   TenantController_update: {
@@ -12122,131 +4771,13 @@ export interface operations {
           'application/json': components['schemas']['TenantView'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   WebhookDeliveriesController_get: {
@@ -12269,97 +4800,11 @@ export interface operations {
           'application/json': components['schemas']['WebhookDelivery'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
     };
   };
   WebhookDeliveriesController_redeliver: {
@@ -12382,114 +4827,12 @@ export interface operations {
           'application/json': components['schemas']['WebhookDelivery'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
   WebhookEndpointsController_list: {
@@ -12517,80 +4860,10 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
     };
   };
   WebhookEndpointsController_create: {
@@ -12628,147 +4901,14 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well formed, but refused: the problem names the field (a webhook URL the outbound policy does not allow) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unprocessable",
-           *       "title": "Semantically invalid request",
-           *       "status": 422
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      422: components['responses']['Problem422'];
+      429: components['responses']['Problem429'];
     };
   };
   WebhookEndpointsController_get: {
@@ -12791,97 +4931,11 @@ export interface operations {
           'application/json': components['schemas']['WebhookEndpoint'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
     };
   };
   WebhookEndpointsController_remove: {
@@ -12902,114 +4956,12 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
   WebhookEndpointsController_update: {
@@ -13036,164 +4988,15 @@ export interface operations {
           'application/json': components['schemas']['WebhookEndpoint'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well formed, but refused: the problem names the field (a webhook URL the outbound policy does not allow) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unprocessable",
-           *       "title": "Semantically invalid request",
-           *       "status": 422
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      422: components['responses']['Problem422'];
+      429: components['responses']['Problem429'];
     };
   };
   WebhookEndpointsController_deliveries: {
@@ -13223,97 +5026,11 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
     };
   };
   WebhookEndpointsController_rotate: {
@@ -13349,114 +5066,12 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
   WebhookEndpointsController_test: {
@@ -13479,114 +5094,12 @@ export interface operations {
           'application/json': components['schemas']['WebhookDelivery'];
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found (or not visible to the caller) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:not-found",
-           *       "title": "Not found",
-           *       "status": 404,
-           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      429: components['responses']['Problem429'];
     };
   };
 }

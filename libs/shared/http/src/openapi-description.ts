@@ -64,6 +64,17 @@ export function problemResponse(status: number, description = PROBLEM_DESCRIPTIO
   };
 }
 
+const PROBLEM_RESPONSE_REF = /"#\/components\/responses\/Problem(\d{3})"/g;
+
+/** An operation's problem response: a reference to the one response of that status (`components.responses.Problem<status>`). */
+const problemResponseRef = (status: number): Json => ({ $ref: `#/components/responses/Problem${status}` });
+
+/** The shared problem responses the paths refer to, by name. */
+function problemResponsesOf(paths: Json): Json {
+  const statuses = [...new Set([...JSON.stringify(paths).matchAll(PROBLEM_RESPONSE_REF)].map((match) => Number(match[1])))].sort((a, b) => a - b);
+  return Object.fromEntries(statuses.map((status) => [`Problem${status}`, problemResponse(status)]));
+}
+
 /** What the API answers, as `problem()` writes it. */
 const PROBLEM_EXAMPLES: Record<number, ProblemDetails> = {
   400: problem(400, 'name must be longer than or equal to 1 characters', {
@@ -151,10 +162,11 @@ export function describeOperations(document: Json): Json {
       const declared = (operation[PROBLEMS_EXTENSION] as number[] | undefined) ?? [];
       delete operation[PROBLEMS_EXTENSION];
       for (const status of [...derivedProblemStatuses(method, path, operation, rule, schemas), ...declared])
-        responses[String(status)] ??= problemResponse(status);
+        responses[String(status)] ??= problemResponseRef(status);
       for (const ref of refsIn(operation['requestBody'])) requestSchemas.add(ref);
     }
   }
+  components['responses'] = { ...((components['responses'] as Json | undefined) ?? {}), ...problemResponsesOf((document['paths'] as Json | undefined) ?? {}) };
   nullableAsTypeUnion(document);
   for (const name of closure(requestSchemas, schemas)) {
     const schema = schemas[name] as Json;
@@ -348,6 +360,7 @@ export function mergeOpenApiDocuments(parts: readonly Json[], publicUrl: string)
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
     components: {
       schemas: { ...Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))), Problem: PROBLEM_SCHEMA },
+      responses: problemResponsesOf(paths),
       securitySchemes: SECURITY_SCHEMES,
     },
   };

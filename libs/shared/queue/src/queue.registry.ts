@@ -1,5 +1,6 @@
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
-import { JOB_QUEUE, JobName, JobPayload, QueueName } from '@assay/shared/contracts';
+import { machineNow } from '@assay/shared/clock';
+import { JOB_QUEUE, JobName, JobPayload, QueueName, TenantJobPayload } from '@assay/shared/contracts';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -72,6 +73,21 @@ export class JobProducer {
     }
     await queue.add(name, payload, { jobId });
     return true;
+  }
+
+  /**
+   * A tick's fan-out: one job per tenant, named after the tick period of machine time
+   * (`<prefix>_<tenantId>_<slot>`), so a repeated tick in the same period adds none.
+   */
+  async fanOutPerTenant<
+    TName extends { [N in JobName]: JobPayload<N> extends TenantJobPayload ? (TenantJobPayload extends JobPayload<N> ? N : never) : never }[JobName],
+  >(name: TName, tenantIds: readonly string[], prefix: string, tickMs: number): Promise<{ tenants: number }> {
+    const slot = Math.floor(machineNow() / tickMs);
+    await this.enqueueMany(
+      name,
+      tenantIds.map((tenantId) => ({ payload: { tenantId } as JobPayload<TName>, options: { jobId: `${prefix}_${tenantId}_${slot}` } })),
+    );
+    return { tenants: tenantIds.length };
   }
 
   async enqueueMany<TName extends JobName>(name: TName, jobs: { payload: JobPayload<TName>; options?: JobsOptions }[]): Promise<void> {

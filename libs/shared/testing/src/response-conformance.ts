@@ -81,8 +81,11 @@ export class ResponseConformance {
   private readonly operations: Operation[] = [];
   private readonly ajv = new Ajv2020({ strict: false, allErrors: false, formats: { binary: true } });
   private readonly validators = new Map<string, ValidateFunction>();
+  /** Shared responses operations refer to (`#/components/responses/…`). */
+  private readonly sharedResponses: Record<string, Json>;
 
   constructor(document: Json) {
+    this.sharedResponses = (document['components']?.['responses'] ?? {}) as Record<string, Json>;
     addFormats(this.ajv);
     this.ajv.addSchema({ $id: DOCUMENT_ID, components: document['components'] ?? {} });
     for (const [template, item] of Object.entries((document['paths'] ?? {}) as Record<string, Json>)) {
@@ -108,7 +111,10 @@ export class ResponseConformance {
       return this.checkBody(where, { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }, response);
     }
     const documented = (match.operation['responses'] ?? {}) as Record<string, Json>;
-    const described = documented[String(response.status)] ?? documented[`${String(response.status)[0]}XX`] ?? documented['default'];
+    const found = documented[String(response.status)] ?? documented[`${String(response.status)[0]}XX`] ?? documented['default'];
+    const ref = typeof found?.['$ref'] === 'string' ? (found['$ref'] as string) : undefined;
+    const described = ref ? this.sharedResponses[ref.replace('#/components/responses/', '')] : found;
+    if (ref && !described) return `${where}: the document refers to ${ref}, which it does not define`;
     if (!described) return `${where}: status not documented for ${match.method} ${match.template} (documented: ${Object.keys(documented).join(', ')})`;
     return this.checkBody(`${where} (${match.method} ${match.template})`, described, response);
   }
