@@ -24,6 +24,7 @@ const params = {
   remediationDueAt: '2026-06-01T00:00:00Z',
   url: 'https://hooks.example.com/assay',
   failingSince: '2026-03-01T00:00:00Z',
+  requestedByName: 'Casey Contact',
 };
 
 describe('MailRenderer', () => {

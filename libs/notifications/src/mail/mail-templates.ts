@@ -23,6 +23,7 @@ export const TEMPLATE_NAMES = [
   'finding_created',
   'webhook_endpoint_disabled',
   'assessment_due_date_changed',
+  'assessment_sign_off_requested',
 ] as const;
 
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
@@ -171,6 +172,18 @@ Their reason:
 
 ${PORTAL_TEXT}`,
     html: `<p>Hello {{recipientName}},</p><p><strong>{{tenantName}}</strong> moved the due date of the Software Security Code of Practice assessment for ${ASSESSMENT} from {{date previousDueAt}} to <strong>{{date dueAt}}</strong>.</p>{{#if reason}}<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px;white-space:pre-wrap">{{reason}}</blockquote>{{/if}}${PORTAL_HTML}`,
+  },
+  assessment_sign_off_requested: {
+    subject: `[{{tenantName}}] Your sign-off is requested: assessment for ${ASSESSMENT}`,
+    text: `Hello {{recipientName}},
+
+{{requestedByName}} has prepared the Software Security Code of Practice assessment {{tenantName}} sent for ${ASSESSMENT}, due {{date dueAt}}, and asks you, as Senior Responsible Owner, to review the answers and sign the attestation. Only you can submit it.{{#if message}}
+
+Their note:
+{{message}}{{/if}}
+
+${PORTAL_TEXT}`,
+    html: `<p>Hello {{recipientName}},</p><p>{{requestedByName}} has prepared the Software Security Code of Practice assessment <strong>{{tenantName}}</strong> sent for ${ASSESSMENT}, due <strong>{{date dueAt}}</strong>, and asks you, as Senior Responsible Owner, to review the answers and sign the attestation. Only you can submit it.</p>{{#if message}}<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px;white-space:pre-wrap">{{message}}</blockquote>{{/if}}${PORTAL_HTML}`,
   },
   webhook_endpoint_disabled: {
     subject: `[{{tenantName}}] Webhook endpoint disabled after repeated failures`,

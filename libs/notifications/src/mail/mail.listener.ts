@@ -17,6 +17,7 @@ export class MailListener {
       'evidence.expiring',
       'finding.created',
       'assessment.due_date_changed',
+      'assessment.sign_off_requested',
     ],
     name: 'notifications.mail',
   })
