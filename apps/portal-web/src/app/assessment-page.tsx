@@ -8,7 +8,7 @@ import { focusClaim } from './focus';
 import { formatDate, formatDateTime } from './labels';
 import { Contents, Footer, Masthead, StatusBar, summariseSaves } from './layout';
 import type { PortalState, PortalStore } from './portal-store';
-import { SubmitSection } from './submission';
+import { SignOffSection, SubmitSection } from './submission';
 
 export function AssessmentPage({ store, state, view }: { store: PortalStore; state: PortalState; view: PortalView }) {
   const editable = EDITABLE_STATUSES.includes(view.status);
@@ -131,7 +131,7 @@ export function AssessmentPage({ store, state, view }: { store: PortalStore; sta
                 </section>
               ))}
             </section>
-            {editable ? <SubmitSection store={store} view={view} /> : null}
+            {editable ? view.canSubmit ? <SubmitSection store={store} view={view} /> : <SignOffSection store={store} view={view} /> : null}
           </div>
         </div>
       </main>
