@@ -170,14 +170,28 @@ describe('the assurance record', () => {
     expect(token).toBeTruthy();
     expect(token).not.toBe(sent.token);
 
+    // A portal link like any other: only its SHA-256 is stored, it expires, and the customer lists (and can revoke) it.
+    const [stored] = await owner.query(`select id, contact_id, expires_at from assessments.portal_tokens where token_hash = $1`, [sha256(Buffer.from(token))]);
+    expect(stored).toMatchObject({ contact_id: sent.contact.id });
+    expect(stored.expires_at.toISOString()).toBe(requested.body.linkExpiresAt);
+    const links = (await org.call('GET', `/api/v1/assessments/${sent.assessment.id}/portal-links`)).body.data as {
+      id: string;
+      contactId: string;
+      status: string;
+    }[];
+    expect(links).toEqual(expect.arrayContaining([expect.objectContaining({ id: stored.id, contactId: sent.contact.id, status: 'active' })]));
+
     // The new link is the SRO's: it shows the answers and signs.
     const sro = portal(token);
     expect((await sro.get()).body).toMatchObject({ contact: { id: sent.contact.id }, canSubmit: true, answeredCount: sent.claimIds.length });
     const signed = await sro.submit({ attestation: ATTESTATION });
     expect(signed.status).toBe(200);
     expect(signed.body).toMatchObject({ status: 'submitted', attestation: { canonicalVersion: 2 } });
-    const [stored] = await owner.query(`select contact_id from assessments.attestations where assessment_id = $1`, [sent.assessment.id]);
-    expect(stored.contact_id).toBe(sent.contact.id);
+    const [attestation] = await owner.query(`select contact_id from assessments.attestations where assessment_id = $1`, [sent.assessment.id]);
+    expect(attestation.contact_id).toBe(sent.contact.id);
+    // Revoked, the link opens nothing.
+    expect((await org.call('DELETE', `/api/v1/assessments/${sent.assessment.id}/portal-links/${stored.id}`)).status).toBe(204);
+    expect((await sro.get()).status).toBe(401);
     // After submission there is nothing left to sign.
     const late = await gateway('/api/v1/portal/assessment/sign-off-request', { method: 'POST', json: {}, headers: bearer(link.body.token) });
     expect(late.status).toBe(409);
