@@ -64,10 +64,17 @@ async function frozenParts(org: Organisation, id: string) {
   const csvWithoutFindings = JSON.stringify(rows.map((row) => row.filter((_cell, index) => index !== column)));
   const detail = await org.call('GET', `/api/v1/assessments/${id}`);
   const { claims, disagreements, score, attestation } = detail.body;
+  const graph = await graphql(
+    'query ($id: ID!) { assessment(id: $id) { claims { id checks { key result evidenceId } } disagreements { claimId checkKey reason } score { overall } } }',
+    { id },
+    org.auth,
+  );
+  expect(graph.body.errors).toBeUndefined();
   return {
     json: JSON.stringify(rest),
     csv: csvWithoutFindings,
     detail: JSON.stringify({ claims, disagreements, score, attestation }),
+    graph: JSON.stringify(graph.body.data),
     findings: json.body.findings,
   };
 }
@@ -265,6 +272,7 @@ describe('the assurance record', () => {
     expect(after.json).toBe(before.json);
     expect(after.csv).toBe(before.csv);
     expect(after.detail).toBe(before.detail);
+    expect(after.graph).toBe(before.graph);
     expect(after.findings).toEqual([expect.objectContaining({ id: finding.body.id, title: 'Follow-up after completion' })]);
     expect(JSON.parse(after.json).claims.find((c: { claimId: string }) => c.claimId === evidence.claimId).evidence[0].sha256).toBe(sha256(bytes));
   });
