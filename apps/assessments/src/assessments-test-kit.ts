@@ -88,3 +88,32 @@ export async function answerAndSubmit(sent: SentAssessment, answerOf: (claimId: 
   if (submitted.status !== 200) throw new Error(`submission failed: ${submitted.status} ${JSON.stringify(submitted.body)}`);
   return submitted.body as { attestation: { responsesSha256: string } };
 }
+
+/** Rows of an RFC 4180 document (quoted fields may hold commas, doubled quotes and line breaks). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      row.push(field);
+      field = '';
+    } else if (char === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += 1;
+    } else field += char;
+  }
+  return rows;
+}

@@ -148,15 +148,17 @@ describe('assessments', () => {
     expect(submitted.body.status).toBe('submitted');
 
     const detail = (await org.call('GET', `/api/v1/assessments/${assessment.id}`)).body;
+    // Canonical form 2: evidence by id with its SHA-256 (null here: no evidence service ever saw these ids).
     const document = detail.claims.map((claim: { id: string; response: { answer: string; justification: string | null; evidenceIds: string[] } }) => ({
       claimId: claim.id,
       answer: claim.response.answer,
       justification: claim.response.justification,
-      evidenceIds: [...claim.response.evidenceIds].sort(),
+      evidence: [...claim.response.evidenceIds].sort().map((id) => ({ id, sha256: null })),
     }));
     expect(detail.attestation).toMatchObject({
       name: 'Sam Signer',
       email: 'sam@supplier.test',
+      canonicalVersion: 2,
       responsesSha256: createHash('sha256').update(canonicalJson(document)).digest('hex'),
     });
     expect(submitted.body.attestation.responsesSha256).toBe(detail.attestation.responsesSha256);

@@ -1,6 +1,6 @@
 import { ownerDataSource } from '@assay/shared/testing';
 import type { DataSource } from 'typeorm';
-import { ATTESTATION, organisation, portal, sentAssessment } from './assessments-test-kit';
+import { ATTESTATION, organisation, parseCsv, portal, sentAssessment } from './assessments-test-kit';
 
 let owner: DataSource;
 
@@ -10,35 +10,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await owner.destroy();
 });
-
-/** Rows of an RFC 4180 document (quoted fields may hold commas, doubled quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i += 1;
-    } else field += char;
-  }
-  return rows;
-}
 
 const TRICKY = '=HYPERLINK("http://evil.test"), then\na second line';
 

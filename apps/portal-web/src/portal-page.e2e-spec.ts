@@ -1,4 +1,4 @@
-import { bearer, gateway, testStack } from '@assay/shared/testing';
+import { bearer, gateway, mailText, testStack, waitForMail } from '@assay/shared/testing';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_AVAILABLE, PageWatch, SCREENSHOTS, inDays, launchBrowser, sentAssessment, watchPage } from './portal-test-kit';
@@ -68,6 +68,14 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
     card(page, claimId)
       .locator('label.answer-option', { hasText: new RegExp(`^${label}$`) })
       .click();
+  /** Fills the attestation as the SRO and submits. */
+  const attest = async (page: Page, email: string) => {
+    await page.getByLabel('Full name', { exact: true }).fill('Robin Reyes');
+    await page.getByLabel('Role', { exact: true }).fill('CTO');
+    await page.getByLabel('Email address', { exact: true }).fill(email);
+    await page.getByLabel(/I am the Senior Responsible Owner/).check();
+    await page.getByRole('button', { name: 'Submit assessment' }).click();
+  };
   const activeElement = (page: Page) =>
     page.evaluate(() => ({
       id: document.activeElement?.id ?? '',
@@ -282,15 +290,51 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
     await answer(page, '3.1.1', 'Partially met');
     await returned.getByLabel(/Justification/).fill('Updates are signed; customers can verify signatures for on-premises installs only.');
     await allSaved(page);
-    await page.getByLabel('Full name', { exact: true }).fill('Robin Reyes');
-    await page.getByLabel('Role', { exact: true }).fill('CTO');
-    await page.getByLabel('Email address', { exact: true }).fill(sent.sro.email);
-    await page.getByLabel(/I am the Senior Responsible Owner/).check();
-    await page.getByRole('button', { name: 'Submit assessment' }).click();
+    await attest(page, sent.sro.email);
     await page.locator('#submitted').waitFor();
     const resubmitted = await sent.call('GET', url);
     expect(resubmitted.status).toBe('submitted');
     expect(resubmitted.claims.find((claim: { id: string }) => claim.id === '3.1.1').response).toMatchObject({ answer: 'partially_met' });
+    expectClean(watch);
+    await page.close();
+  }, 180_000);
+
+  it('shows another contact who may sign, and sends the SRO a sign-off request whose link submits', async () => {
+    const sent = await sentAssessment({ organisationName: 'Northwind Bank', supplierName: 'Acme Sign-off Ltd', role: 'reseller' });
+    const colleague = await sent.call('POST', `/api/v1/suppliers/${sent.supplier.id}/contacts`, {
+      name: 'Casey Colleague',
+      email: `casey-${Math.random().toString(36).slice(2, 8)}@acme.test`,
+    });
+    const link = await sent.call('POST', `/api/v1/assessments/${sent.assessment.id}/portal-links`, { contactId: colleague.id });
+    for (const claimId of sent.claimIds) {
+      const saved = await gateway(`/api/v1/portal/assessment/responses/${claimId}`, { method: 'PUT', headers: bearer(link.token), json: { answer: 'met' } });
+      expect(saved.status).toBe(200);
+    }
+
+    const { page, watch } = await openPage();
+    await page.goto(link.url);
+    await page.getByRole('heading', { name: 'Sign-off by Robin Reyes' }).waitFor();
+    expect(await page.getByTestId('signatory').textContent()).toContain(
+      'Only Robin Reyes, the supplier’s Senior Responsible Owner (SRO), can attest and submit',
+    );
+    // No attestation form for a contact who may not sign.
+    expect(await page.getByRole('button', { name: 'Submit assessment' }).count()).toBe(0);
+    await page.getByLabel('A note for Robin Reyes (optional)').fill('Everything is answered; please review and sign.');
+    await page.getByRole('button', { name: 'Ask Robin Reyes to sign off' }).click();
+    await page.getByText('We emailed Robin Reyes a link to review the answers and sign.').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'desktop-sign-off-request.png'), fullPage: false });
+
+    const isRequest = (message: { to: string[]; raw: string }) => message.to.includes(sent.sro.email) && mailText(message.raw).includes('Casey Colleague');
+    const mail = (await waitForMail((messages) => messages.some(isRequest))).find(isRequest) as { raw: string };
+    const sroLink = /https?:\/\/\S+\/portal\?token=[A-Za-z0-9_.~%-]+/.exec(mailText(mail.raw))?.[0] as string;
+    expect(sroLink).toBeTruthy();
+
+    // The SRO's link opens the same answers with the attestation form.
+    await page.goto(sroLink);
+    await page.getByRole('heading', { name: 'Attest and submit' }).waitFor();
+    await attest(page, sent.sro.email);
+    await page.locator('#submitted').waitFor();
+    expect((await sent.call('GET', `/api/v1/assessments/${sent.assessment.id}`)).status).toBe('submitted');
     expectClean(watch);
     await page.close();
   }, 180_000);
@@ -325,11 +369,7 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
     expect(carried.length).toBeGreaterThan(0);
     expect(carried.some((claim) => claim.principleId === '3.1')).toBe(false);
 
-    await page.getByLabel('Full name', { exact: true }).fill('Robin Reyes');
-    await page.getByLabel('Role', { exact: true }).fill('CTO');
-    await page.getByLabel('Email address', { exact: true }).fill(sent.sro.email);
-    await page.getByLabel(/I am the Senior Responsible Owner/).check();
-    await page.getByRole('button', { name: 'Submit assessment' }).click();
+    await attest(page, sent.sro.email);
     await page
       .locator('#submit-problems')
       .getByText(/not confirmed yet/)

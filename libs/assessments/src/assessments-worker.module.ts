@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AssessmentDrafts } from './assessments/assessment-drafts';
 import { AssessmentDueDates } from './assessments/assessment-due-dates';
 import { AssessmentReadModel } from './assessments/assessment-read-model';
+import { AssessmentRecordsRepository } from './assessments/assessment-records.repository';
 import { AssessmentsRepository } from './assessments/assessments.repository';
 import { ASSESSMENTS_SCHEMA } from './assessments-writes';
 import { AssessmentsService } from './assessments/assessments.service';
@@ -12,6 +13,7 @@ import { CatalogueService } from './catalogue/catalogue.service';
 import { CheckResultsListener } from './checks/check-results.listener';
 import { CheckResultsRepository } from './checks/check-results.repository';
 import { CheckResultsService } from './checks/check-results.service';
+import { EvidenceDigestsRepository } from './checks/evidence-digests.repository';
 import { TenantDirectory } from './directory/tenant-directory';
 import { TenantDirectoryListener } from './directory/tenant-directory.listener';
 import { TenantDirectoryRepository } from './directory/tenant-directory.repository';
@@ -39,8 +41,10 @@ const PROVIDERS = [
   SuppliersService,
   AssessmentsRepository,
   AttestationsRepository,
+  AssessmentRecordsRepository,
   FindingsRepository,
   CheckResultsRepository,
+  EvidenceDigestsRepository,
   PortalTokensRepository,
   AssessmentReadModel,
   AssessmentDrafts,

@@ -26,6 +26,7 @@ export type CheckResult = EvidenceCheck['result'];
 export type Framework = Schemas['FrameworkDocument'];
 export type AttestationInput = Schemas['AttestationDto'];
 type AcceptedEvidence = Success<'/api/v1/portal/assessment/evidence', 'post'>;
+export type SignOffRequested = Success<'/api/v1/portal/assessment/sign-off-request', 'post'>;
 
 /** An RFC 9457 problem document, with the fields the portal routes add. */
 export interface Problem {
@@ -106,6 +107,11 @@ export class PortalApi {
 
   requestExtension(body: { requestedDueAt: string; reason: string }) {
     return this.call(() => this.client.POST('/api/v1/portal/assessment/extension-requests', { body }));
+  }
+
+  /** Asks the supplier's Senior Responsible Owner to review and sign (they are emailed a link of their own). */
+  requestSignOff(message: string | null): Promise<SignOffRequested> {
+    return this.call(() => this.client.POST('/api/v1/portal/assessment/sign-off-request', { body: message ? { message } : {} }));
   }
 
   respondToFinding(id: string, body: { remediationPlan: string; agreed: boolean }): Promise<Finding> {

@@ -9,7 +9,7 @@ import { formatDate, formatDateTime } from './labels';
 import { Contents, Footer, Masthead, StatusBar, summariseSaves } from './layout';
 import type { PortalState, PortalStore } from './portal-store';
 import { ExtensionSection } from './extension-request';
-import { SubmitSection } from './submission';
+import { SignOffSection, SubmitSection } from './submission';
 
 export function AssessmentPage({ store, state, view }: { store: PortalStore; state: PortalState; view: PortalView }) {
   const editable = EDITABLE_STATUSES.includes(view.status);
@@ -134,7 +134,7 @@ export function AssessmentPage({ store, state, view }: { store: PortalStore; sta
               ))}
             </section>
             {editable ? <ExtensionSection store={store} view={view} /> : null}
-            {editable ? <SubmitSection store={store} view={view} /> : null}
+            {editable ? view.canSubmit ? <SubmitSection store={store} view={view} /> : <SignOffSection store={store} view={view} /> : null}
           </div>
         </div>
       </main>

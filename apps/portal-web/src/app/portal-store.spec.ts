@@ -12,6 +12,8 @@ function viewOf(claims: PortalClaim[], status: PortalView['status'] = 'sent'): P
     supplier: { id: 's1', name: 'Acme' },
     product: null,
     contact: { id: 'c1', name: 'Robin' },
+    seniorResponsibleOwner: { name: 'Robin' },
+    canSubmit: true,
     framework: { key: 'uk-sscop', version: '2025-05-07' },
     status,
     dueAt: '2030-01-01T00:00:00.000Z',

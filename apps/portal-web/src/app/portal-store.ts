@@ -1,4 +1,4 @@
-import { ApiError, AttestationInput, AssessmentStatus, ClaimResponse, Evidence, Finding, Framework, PortalApi, PortalView } from './api';
+import { ApiError, AttestationInput, AssessmentStatus, ClaimResponse, Evidence, Finding, Framework, PortalApi, PortalView, SignOffRequested } from './api';
 import { Autosave, SaveOutcome, SaveState } from './autosave';
 import { Draft, EDITABLE_STATUSES, MAX_EVIDENCE_PER_CLAIM, claimEvidenceIds, draftOf, draftProblem, evidenceChanged } from './claims';
 import { inFlight } from './labels';
@@ -182,6 +182,17 @@ export class PortalStore {
       if (error.status === 409) await this.refreshView();
       if (error.status === 400 && error.problem.errors?.length) return { kind: 'invalid', errors: error.problem.errors };
       return { kind: 'error', message: error.message };
+    }
+  }
+
+  /** Asks the Senior Responsible Owner to sign off, after saving what is outstanding so they see every answer. */
+  async requestSignOff(message: string | null): Promise<SignOffRequested> {
+    await this.autosave.flush();
+    try {
+      return await this.api.requestSignOff(message);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) this.invalidate();
+      throw error;
     }
   }
 

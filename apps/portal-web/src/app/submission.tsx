@@ -33,6 +33,9 @@ export function SubmitSection({ store, view }: { store: PortalStore; view: Porta
   const [busy, setBusy] = useState(false);
   const progress = progressOf(view.claims);
   const claimText = (claimId: string) => view.claims.find((claim) => claim.id === claimId)?.text ?? '';
+  const signatory = view.seniorResponsibleOwner
+    ? 'You, as the supplier’s Senior Responsible Owner (SRO), attest'
+    : 'The supplier’s Senior Responsible Owner (SRO), or someone they authorise, attests';
 
   const show = (next: Problems) => {
     setProblems(next);
@@ -114,9 +117,8 @@ export function SubmitSection({ store, view }: { store: PortalStore; view: Porta
     <section id="submit" class="submit" aria-labelledby="submit-title">
       <h2 id="submit-title">Attest and submit</h2>
       <p>
-        {progress.answered === progress.total ? 'Every claim is answered.' : `${progress.answered} of ${progress.total} claims are answered so far.`} The
-        supplier’s Senior Responsible Owner (SRO), or someone they authorise, attests that the answers are accurate. After submission the answers are locked
-        while {view.customerName ?? 'your customer'} reviews them.
+        {progress.answered === progress.total ? 'Every claim is answered.' : `${progress.answered} of ${progress.total} claims are answered so far.`}{' '}
+        {signatory} that the answers are accurate. After submission the answers are locked while {view.customerName ?? 'your customer'} reviews them.
       </p>
       {problems ? (
         <div id="submit-problems" class="error-summary" role="alert" tabIndex={-1} aria-labelledby="submit-problems-title">
@@ -171,6 +173,59 @@ export function SubmitSection({ store, view }: { store: PortalStore; view: Porta
         </div>
         <button type="submit" class="button primary" disabled={busy}>
           {busy ? 'Submitting…' : 'Submit assessment'}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/**
+ * For a link that may not attest (the supplier has a Senior Responsible Owner and this is someone
+ * else): who signs, and a request that emails the SRO a link of their own to review and sign.
+ */
+export function SignOffSection({ store, view }: { store: PortalStore; view: PortalView }) {
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const sro = view.seniorResponsibleOwner?.name ?? 'the Senior Responsible Owner';
+  const progress = progressOf(view.claims);
+
+  const request = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setOutcome(null);
+    try {
+      const requested = await store.requestSignOff(note.trim() || null);
+      setNote('');
+      setOutcome({ ok: true, text: `We emailed ${requested.seniorResponsibleOwner.name} a link to review the answers and sign.` });
+    } catch (error) {
+      setOutcome({ ok: false, text: error instanceof Error ? error.message : 'The request could not be sent' });
+    } finally {
+      setBusy(false);
+      focusSoon('sign-off-outcome');
+    }
+  };
+
+  return (
+    <section id="submit" class="submit" aria-labelledby="sign-off-title">
+      <h2 id="sign-off-title">Sign-off by {sro}</h2>
+      <p data-testid="signatory">
+        {progress.answered === progress.total ? 'Every claim is answered.' : `${progress.answered} of ${progress.total} claims are answered so far.`} Only{' '}
+        <strong>{sro}</strong>, the supplier’s Senior Responsible Owner (SRO), can attest and submit this assessment. When the answers are ready, ask them to
+        review and sign: they get an email with a link of their own.
+      </p>
+      {outcome ? (
+        <p id="sign-off-outcome" class={outcome.ok ? 'notice notice-ok' : 'error-summary'} role={outcome.ok ? 'status' : 'alert'} tabIndex={-1}>
+          {outcome.text}
+        </p>
+      ) : null}
+      <form class="attestation" noValidate onSubmit={request}>
+        <div class="field">
+          <label for="sign-off-note">A note for {sro} (optional)</label>
+          <textarea id="sign-off-note" rows={3} maxLength={2_000} value={note} onInput={(event) => setNote(event.currentTarget.value)} />
+        </div>
+        <button type="submit" class="button primary" disabled={busy}>
+          {busy ? 'Sending…' : `Ask ${sro} to sign off`}
         </button>
       </form>
     </section>

@@ -13,6 +13,7 @@ import { ProductRow, ProductsRepository } from '../suppliers/products.repository
 import { ContactRow, SupplierContactsRepository } from '../suppliers/supplier-contacts.repository';
 import { SupplierRow, SuppliersRepository } from '../suppliers/suppliers.repository';
 import { scoreAssessment } from './assessment-score';
+import { AssessmentRecordsRepository } from './assessment-records.repository';
 import { AssessmentDetail, attestationView, claimsWithResponses, recipientOf, summaryView } from './assessment-views';
 import { AssessmentRow, AssessmentsRepository } from './assessments.repository';
 import { AttestationsRepository } from './attestations.repository';
@@ -35,6 +36,7 @@ export class AssessmentReadModel {
     private readonly supplierContacts: SupplierContactsRepository,
     private readonly findings: FindingsRepository,
     private readonly checkResults: CheckResultsRepository,
+    private readonly records: AssessmentRecordsRepository,
   ) {}
 
   async assessment(m: EntityManager, tenantId: string, id: string, lock = false): Promise<AssessmentRow> {
@@ -76,9 +78,14 @@ export class AssessmentReadModel {
     const responses = await this.assessments.responses(m, row);
     const reviews = await this.assessments.reviews(m, row);
     const attestation = await this.attestations.latest(m, row.tenant_id, row.id);
-    const checkRows = await this.checkResults.ofAssessment(m, row.tenant_id, row.id);
-    const previous = row.previous_assessment_id ? await this.assessments.previousResponses(m, row) : null;
-    const claims = claimsWithResponses(framework, row.claim_ids, responses, reviews, claimChecks(checkRows, product), previous);
+    // A completed assessment shows its claims and disagreements as they stood at completion.
+    const record = row.status === 'completed' ? await this.records.find(m, row.tenant_id, row.id) : null;
+    let claims = record?.claims;
+    if (!claims) {
+      const checkRows = await this.checkResults.ofAssessment(m, row.tenant_id, row.id);
+      const previous = row.previous_assessment_id ? await this.assessments.previousResponses(m, row) : null;
+      claims = claimsWithResponses(framework, row.claim_ids, responses, reviews, claimChecks(checkRows, product), previous);
+    }
     return {
       ...summaryView(row),
       supplierName: supplier.name,
@@ -89,7 +96,7 @@ export class AssessmentReadModel {
       returnMessage: row.return_message,
       conclusion: row.conclusion,
       score: row.score ?? scoreAssessment(framework, row.claim_ids, new Map(responses.map((response) => [response.claim_id, response.answer]))),
-      disagreements: disagreements(claims),
+      disagreements: record?.disagreements ?? disagreements(claims),
       findings: (await this.findings.ofAssessment(m, row.tenant_id, row.id)).map(findingView),
     };
   }

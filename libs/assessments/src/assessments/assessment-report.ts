@@ -1,5 +1,6 @@
 import type { FrameworkDocument } from '../catalogue/catalogue-document';
 import type { ClaimCheck, Disagreement } from '../checks/check-results';
+import type { EvidenceDigest } from '../checks/evidence-digests.repository';
 import type { FindingView } from '../findings/finding-view';
 import type { SupplierView } from '../suppliers/suppliers.service';
 import type { AssessmentScore } from './assessment-score';
@@ -8,6 +9,16 @@ import type { AssessmentDetail, AttestationView } from './assessment-views';
 
 export const REPORT_FORMATS = ['json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** One piece of evidence behind a claim: what it is, its content hash, its validity and its checks for the claim. */
+export interface ReportEvidence {
+  id: string;
+  /** Null while the evidence service has not reported on it. */
+  kind: string | null;
+  sha256: string | null;
+  validUntil: string | null;
+  checks: { key: string; result: string; detail: string }[];
+}
 
 export interface ReportClaim {
   themeId: string;
@@ -19,6 +30,8 @@ export interface ReportClaim {
   answer: string | null;
   justification: string | null;
   evidenceIds: string[];
+  /** The evidence the answer names, then any other evidence whose checks concern the claim. */
+  evidence: ReportEvidence[];
   answeredAt: string | null;
   checks: ClaimCheck[];
   reviewVerdict: string | null;
@@ -28,6 +41,22 @@ export interface ReportClaim {
   carriedForward: boolean;
   /** Answer, justification or evidence differ from the previous assessment; null without one. */
   changedSincePrevious: boolean | null;
+}
+
+/**
+ * The report of a completed assessment as stored at completion and served from then on: everything
+ * but the time it is generated and the findings, which stay live.
+ */
+export type RecordedReport = Omit<AssessmentReport, 'generatedAt' | 'findings'>;
+
+/**
+ * A completed assessment as it stood at completion: its claims (answers, checks) and disagreements as
+ * the API shows them, and its report. Later evidence, events and check re-runs never change it.
+ */
+export interface AssessmentRecord {
+  claims: AssessmentDetail['claims'];
+  disagreements: Disagreement[];
+  report: RecordedReport;
 }
 
 /** The assurance pack: everything an auditor needs about one assessment. */
@@ -70,7 +99,32 @@ function titles(framework: FrameworkDocument): Map<string, { themeTitle: string;
   return byClaim;
 }
 
-export function reportClaims(framework: FrameworkDocument, detail: AssessmentDetail): ReportClaim[] {
+/** The evidence entries of one claim: each piece named by the answer or by a check, with its checks for the claim. */
+function claimEvidence(evidenceIds: string[], checks: ClaimCheck[], digests: Map<string, EvidenceDigest>): ReportEvidence[] {
+  const ids = [...new Set([...evidenceIds, ...checks.flatMap((check) => (check.evidenceId ? [check.evidenceId] : []))])];
+  return ids.map((id) => {
+    const digest = digests.get(id);
+    const own = checks.filter((check) => check.evidenceId === id);
+    return {
+      id,
+      kind: digest?.kind ?? own[0]?.evidenceKind ?? null,
+      sha256: digest?.sha256 ?? null,
+      validUntil: digest?.validUntil ?? own[0]?.validUntil ?? null,
+      checks: own.map((check) => ({ key: check.key, result: check.result, detail: check.detail })),
+    };
+  });
+}
+
+/** Every evidence id the claims name, by their answers or their checks. */
+export function evidenceIdsOf(detail: Pick<AssessmentDetail, 'claims'>): string[] {
+  const ids = detail.claims.flatMap((claim) => [
+    ...(claim.response?.evidenceIds ?? []),
+    ...claim.checks.flatMap((check) => (check.evidenceId ? [check.evidenceId] : [])),
+  ]);
+  return [...new Set(ids)];
+}
+
+export function reportClaims(framework: FrameworkDocument, detail: AssessmentDetail, digests: Map<string, EvidenceDigest>): ReportClaim[] {
   const byClaim = titles(framework);
   return detail.claims.map((claim) => ({
     themeId: claim.themeId,
@@ -82,6 +136,7 @@ export function reportClaims(framework: FrameworkDocument, detail: AssessmentDet
     answer: claim.response?.answer ?? null,
     justification: claim.response?.justification ?? null,
     evidenceIds: claim.response?.evidenceIds ?? [],
+    evidence: claimEvidence(claim.response?.evidenceIds ?? [], claim.checks, digests),
     answeredAt: claim.response?.answeredAt ?? null,
     checks: claim.checks,
     reviewVerdict: claim.review?.verdict ?? null,
@@ -120,6 +175,7 @@ const CSV_COLUMNS: [string, (claim: ReportClaim, report: AssessmentReport) => st
   ['answer', (c) => c.answer],
   ['justification', (c) => c.justification],
   ['evidence_ids', (c) => c.evidenceIds.join(' ')],
+  ['evidence_sha256', (c) => c.evidence.map((evidence) => `${evidence.id}:${evidence.sha256 ?? ''}`).join(' ')],
   ['checks', (c) => c.checks.map((check) => `${check.key}:${check.result}`).join(' ')],
   ['review_verdict', (c) => c.reviewVerdict],
   ['review_comment', (c) => c.reviewComment],

@@ -7,6 +7,7 @@ import { PortalTokensRepository } from '../portal/portal-tokens.repository';
 import { SuppliersRepository } from '../suppliers/suppliers.repository';
 import { AssessmentDueDates, checkedDueAt } from './assessment-due-dates';
 import { AssessmentReadModel } from './assessment-read-model';
+import { AssessmentReportService } from './assessment-report.service';
 import { AssessmentStatus, assertTransition } from './assessment-status';
 import { scoreAssessment } from './assessment-score';
 import { AssessmentDetail, recipientOf } from './assessment-views';
@@ -26,6 +27,7 @@ export class AssessmentReviewService {
     private readonly suppliers: SuppliersRepository,
     private readonly tokens: PortalTokensRepository,
     private readonly dueDates: AssessmentDueDates,
+    private readonly reports: AssessmentReportService,
   ) {}
 
   /** Stores verdicts per claim (a later verdict on the same claim replaces it); `submitted` becomes `in_review`. */
@@ -124,8 +126,10 @@ export class AssessmentReviewService {
         targetId: id,
         changes: { status: { from: row.status, to: 'completed' }, score: score.overall, nextAssessmentDueAt: nextDueAt, cadenceMonths },
       });
+      // From here on the assessment is served from what it was at completion.
+      const detail = await this.reports.recordCompletion(m, completed);
       await emit(m, tenantId, 'assessment.completed', await this.reads.eventData(m, completed, { message: text, score: score.overall }));
-      return this.reads.detail(m, completed);
+      return detail;
     }, tenantId);
   }
 }

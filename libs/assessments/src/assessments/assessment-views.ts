@@ -63,6 +63,8 @@ export interface AttestationView {
   email: string;
   statement: boolean;
   responsesSha256: string;
+  /** 1: the answers with evidence ids; 2: the answers with each evidence id and its SHA-256. */
+  canonicalVersion: number;
   signedAt: string;
 }
 
@@ -122,6 +124,7 @@ export const attestationView = (row: AttestationRow): AttestationView => ({
   email: row.email,
   statement: row.statement,
   responsesSha256: row.responses_sha256,
+  canonicalVersion: row.canonical_version,
   signedAt: row.signed_at.toISOString(),
 });
 

@@ -126,7 +126,9 @@ export class AssessmentsRepository {
   async checkTargets(m: EntityManager, tenantId: string, supplierId: string, assessmentId: string | null): Promise<Pick<AssessmentRow, 'id' | 'claim_ids'>[]> {
     return m.query(
       `select id, claim_ids from assessments.assessments
-       where tenant_id = $1 and supplier_id = $2 and (case when $3::uuid is null then status not in ('completed', 'cancelled') else id = $3::uuid end)`,
+       where tenant_id = $1 and supplier_id = $2
+         and (case when $3::uuid is null then status not in ('completed', 'cancelled') else id = $3::uuid and status <> 'completed' end)
+       for share`,
       [tenantId, supplierId, assessmentId],
     );
   }

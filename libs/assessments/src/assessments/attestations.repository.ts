@@ -9,6 +9,8 @@ export interface AttestationRow {
   email: string;
   statement: boolean;
   responses_sha256: string;
+  /** The canonical form `responses_sha256` was computed over (see `attestedResponses`). */
+  canonical_version: number;
   signed_at: Date;
 }
 
@@ -19,6 +21,7 @@ export interface NewAttestation {
   role: string;
   email: string;
   responsesSha256: string;
+  canonicalVersion: number;
 }
 
 /** The signed attestations of an assessment's answers (one per submission). */
@@ -26,9 +29,19 @@ export interface NewAttestation {
 export class AttestationsRepository {
   async insert(m: EntityManager, tenantId: string, assessmentId: string, attestation: NewAttestation): Promise<AttestationRow> {
     const [signed]: AttestationRow[] = await m.query(
-      `insert into assessments.attestations (tenant_id, id, assessment_id, contact_id, name, role, email, statement, responses_sha256)
-       values ($1, $2, $3, $4, $5, $6, $7, true, $8) returning *`,
-      [tenantId, attestation.id, assessmentId, attestation.contactId, attestation.name, attestation.role, attestation.email, attestation.responsesSha256],
+      `insert into assessments.attestations (tenant_id, id, assessment_id, contact_id, name, role, email, statement, responses_sha256, canonical_version)
+       values ($1, $2, $3, $4, $5, $6, $7, true, $8, $9) returning *`,
+      [
+        tenantId,
+        attestation.id,
+        assessmentId,
+        attestation.contactId,
+        attestation.name,
+        attestation.role,
+        attestation.email,
+        attestation.responsesSha256,
+        attestation.canonicalVersion,
+      ],
     );
     return signed as AttestationRow;
   }

@@ -3,11 +3,13 @@ import { TenantDatabase } from '@assay/shared/database';
 import { Injectable, Logger } from '@nestjs/common';
 import { AssessmentsRepository } from '../assessments/assessments.repository';
 import { CheckResultsRepository } from './check-results.repository';
+import { EvidenceDigestsRepository } from './evidence-digests.repository';
 
 /**
  * Automated check results from the evidence service, kept per assessment and claim: an event naming
- * an assessment feeds that one, otherwise every open assessment of the supplier. Replays change
- * nothing; an older event never overwrites a newer result.
+ * an assessment feeds that one, otherwise every open assessment of the supplier; a completed
+ * assessment is frozen and receives none. Replays change nothing; an older event never overwrites a
+ * newer result. The evidence's kind, SHA-256 and validity are kept for the report and attestations.
  */
 @Injectable()
 export class CheckResultsService {
@@ -17,12 +19,17 @@ export class CheckResultsService {
     private readonly database: TenantDatabase,
     private readonly assessments: AssessmentsRepository,
     private readonly checkResults: CheckResultsRepository,
+    private readonly digests: EvidenceDigestsRepository,
   ) {}
 
   async record(event: DomainEvent<'evidence.processed'>): Promise<void> {
     const data = event.data;
     const checks = data.checks;
     await this.database.run(async (m) => {
+      if (data.sha256) {
+        const digest = { id: data.evidenceId, supplierId: data.supplierId, kind: data.kind, sha256: data.sha256, validUntil: data.validUntil ?? null };
+        await this.digests.upsert(m, event.tenantId, { ...digest, eventAt: event.timestamp });
+      }
       const assessments = await this.assessments.checkTargets(m, event.tenantId, data.supplierId, data.assessmentId ?? null);
       for (const assessment of assessments) {
         for (const check of checks) {

@@ -152,6 +152,7 @@ export class Attestation {
   @Field() email!: string;
   @Field() statement!: boolean;
   @Field() responsesSha256!: string;
+  @Field(() => Int, { description: '1: answers with evidence ids; 2: answers with each evidence id and its SHA-256' }) canonicalVersion!: number;
   @Field() signedAt!: string;
 }
 

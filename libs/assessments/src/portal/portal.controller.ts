@@ -1,12 +1,12 @@
 import { GatewayInternal, PortalAccess } from '@assay/shared/auth';
-import { NotFoundProblem } from '@assay/shared/http';
+import { ApiProblem, NotFoundProblem } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiExcludeController, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CLAIM_ID } from '../assessments/assessments.dto';
 import { ExtensionRequestsService } from '../assessments/extension-requests.service';
 import { PortalTokensService } from './portal-tokens.service';
-import { ClaimResponseDto, ExtensionRequestDto, SubmitAssessmentDto, VerifyPortalTokenDto } from './portal.dto';
+import { ClaimResponseDto, ExtensionRequestDto, SignOffRequestDto, SubmitAssessmentDto, VerifyPortalTokenDto } from './portal.dto';
 import { PortalService } from './portal.service';
 
 /** A principle id of the catalogue (`3.2`). */
@@ -50,9 +50,22 @@ export class PortalController {
 
   @Post('submit')
   @HttpCode(200)
-  @ApiOperation({ summary: "Submit every answer with the Senior Responsible Owner's attestation" })
+  @ApiOperation({
+    summary:
+      "Submit every answer with the Senior Responsible Owner's attestation; when the supplier has an SRO contact only that contact's link may (403 `urn:assay:problem:sro-required` otherwise)",
+  })
+  @ApiProblem(403)
   submit(@Body() body: SubmitAssessmentDto) {
     return this.portal.submit(RequestContext.portalIdentity, body.attestation);
+  }
+
+  @Post('sign-off-request')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: "Ask the supplier's Senior Responsible Owner to review and sign (from another contact's link): they are emailed a portal link of their own",
+  })
+  requestSignOff(@Body() body: SignOffRequestDto) {
+    return this.portal.requestSignOff(RequestContext.portalIdentity, body.message?.trim() || null);
   }
 }
 

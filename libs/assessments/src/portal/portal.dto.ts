@@ -83,3 +83,11 @@ export class ExtensionRequestDto {
   @Length(1, 2_000)
   reason!: string;
 }
+
+export class SignOffRequestDto {
+  @ApiPropertyOptional({ description: 'A note to the Senior Responsible Owner, quoted in the email' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2_000)
+  message?: string;
+}

@@ -7,30 +7,52 @@ import type { EntityManager } from 'typeorm';
 import { audit, emit } from '../assessments-writes';
 import { AssessmentReadModel } from '../assessments/assessment-read-model';
 import { ANSWERABLE_STATUSES, assertTransition, isOverdue } from '../assessments/assessment-status';
-import { attestationView, responseView } from '../assessments/assessment-views';
+import { attestationView, recipientOf, responseView } from '../assessments/assessment-views';
 import { AssessmentRow, AssessmentsRepository, ResponseRow } from '../assessments/assessments.repository';
 import { AttestationsRepository } from '../assessments/attestations.repository';
 import { ExtensionRequestsRepository } from '../assessments/extension-requests.repository';
 import { extensionRequestView } from '../assessments/extension-requests.service';
-import { SupplierContactsRepository } from '../suppliers/supplier-contacts.repository';
+import { EvidenceDigestsRepository } from '../checks/evidence-digests.repository';
+import { ContactRow, SupplierContactsRepository } from '../suppliers/supplier-contacts.repository';
+import { PortalTokensRepository } from './portal-tokens.repository';
+import { PortalTokensService } from './portal-tokens.service';
 import { AttestationDto, ClaimResponseDto } from './portal.dto';
+
+/** The canonical form new attestations sign (see `attestedResponses`). */
+export const ATTESTATION_CANONICAL_VERSION = 2;
+
+type AttestedRow = Pick<ResponseRow, 'claim_id' | 'answer' | 'justification' | 'evidence_ids'>;
 
 /**
  * The document an attestation signs: the answers to every applicable claim in the assessment's
- * claim order, each `{ claimId, answer, justification, evidenceIds }` (evidence ids sorted,
- * justification null when absent). Its SHA-256 over the canonical JSON is stored with the signature.
+ * claim order. Version 1 (attestations signed before evidence hashes were known): each
+ * `{ claimId, answer, justification, evidenceIds }` with the ids sorted. Version 2: each
+ * `{ claimId, answer, justification, evidence: [{ id, sha256 }] }`, sorted by id, `sha256` null for
+ * evidence not yet processed. Justification is null when absent. Its SHA-256 over the canonical JSON
+ * is stored with the signature and its version.
  */
-export function attestedResponses(claimIds: string[], responses: Pick<ResponseRow, 'claim_id' | 'answer' | 'justification' | 'evidence_ids'>[]) {
+export function attestedResponses(
+  claimIds: string[],
+  responses: AttestedRow[],
+  version = ATTESTATION_CANONICAL_VERSION,
+  digests = new Map<string, { sha256: string }>(),
+) {
   const byClaim = new Map(responses.map((row) => [row.claim_id, row]));
   return claimIds.flatMap((claimId) => {
     const row = byClaim.get(claimId);
-    return row ? [{ claimId, answer: row.answer, justification: row.justification ?? null, evidenceIds: [...row.evidence_ids].sort() }] : [];
+    if (!row) return [];
+    const ids = [...row.evidence_ids].sort();
+    const base = { claimId, answer: row.answer, justification: row.justification ?? null };
+    return [version === 1 ? { ...base, evidenceIds: ids } : { ...base, evidence: ids.map((id) => ({ id, sha256: digests.get(id)?.sha256 ?? null })) }];
   });
 }
 
 export function responsesDigest(document: unknown): string {
   return createHash('sha256').update(canonicalJson(document), 'utf8').digest('hex');
 }
+
+/** The problem type of a submission from a link that is not the Senior Responsible Owner's. */
+export const SRO_REQUIRED = 'urn:assay:problem:sro-required';
 
 const NEEDS_JUSTIFICATION = new Set(['not_applicable', 'not_met']);
 
@@ -44,6 +66,9 @@ export class PortalService {
     private readonly attestations: AttestationsRepository,
     private readonly contacts: SupplierContactsRepository,
     private readonly extensionRequests: ExtensionRequestsRepository,
+    private readonly digests: EvidenceDigestsRepository,
+    private readonly portalTokens: PortalTokensService,
+    private readonly tokens: PortalTokensRepository,
   ) {}
 
   async view(identity: PortalIdentity) {
@@ -53,12 +78,16 @@ export class PortalService {
       const detail = await this.reads.detail(m, row);
       const contact = await this.contacts.findIncludingRemoved(m, tenantId, contactId);
       const [latestExtension] = await this.extensionRequests.ofAssessment(m, tenantId, assessmentId);
+      const sro = await this.seniorResponsibleOwner(m, row);
       return {
         id: detail.id,
         customerName: await this.reads.tenantName(m, tenantId),
         supplier: { id: detail.supplierId, name: detail.supplierName },
         product: detail.productId ? { id: detail.productId, name: detail.productName } : null,
         contact: { id: contactId, name: contact?.name ?? null },
+        // Who may submit and attest: the SRO when the supplier has one (anyone else can ask them to sign off).
+        seniorResponsibleOwner: sro ? { name: sro.name } : null,
+        canSubmit: !sro || sro.id === contactId,
         framework: detail.framework,
         status: detail.status,
         dueAt: detail.dueAt,
@@ -152,6 +181,7 @@ export class PortalService {
     const { tenantId, assessmentId, contactId } = this.scope(identity);
     return this.database.run(async (m) => {
       const row = await this.reads.assessment(m, tenantId, assessmentId, true);
+      await this.requireSignatory(m, row, contactId);
       // A sent assessment with carried answers is told which to confirm before it is told it cannot be submitted.
       if (row.status !== 'sent') assertTransition(row.status, 'submitted');
       const responses = await this.assessments.responses(m, row);
@@ -168,7 +198,9 @@ export class PortalService {
         });
       }
       assertTransition(row.status, 'submitted');
-      const digest = responsesDigest(attestedResponses(row.claim_ids, responses));
+      const evidenceIds = [...new Set(responses.flatMap((response) => response.evidence_ids))];
+      const digests = await this.digests.ofSupplier(m, tenantId, row.supplier_id, evidenceIds);
+      const digest = responsesDigest(attestedResponses(row.claim_ids, responses, ATTESTATION_CANONICAL_VERSION, digests));
       const signed = await this.attestations.insert(m, tenantId, assessmentId, {
         id: newId(),
         contactId,
@@ -176,6 +208,7 @@ export class PortalService {
         role: attestation.role.trim(),
         email: attestation.email.trim(),
         responsesSha256: digest,
+        canonicalVersion: ATTESTATION_CANONICAL_VERSION,
       });
       const submitted = await this.assessments.markSubmitted(m, row);
       await audit(m, tenantId, {
@@ -186,6 +219,52 @@ export class PortalService {
       });
       await emit(m, tenantId, 'assessment.submitted', await this.reads.eventData(m, submitted));
       return { id: assessmentId, status: submitted.status, overdue: isOverdue(submitted.status, submitted.due_at), attestation: attestationView(signed) };
+    }, tenantId);
+  }
+
+  /**
+   * When the supplier has a Senior Responsible Owner, only that contact's link signs: any other
+   * link may answer but gets `sro-required` on submission (and may ask the SRO to sign instead).
+   */
+  private async requireSignatory(m: EntityManager, row: AssessmentRow, contactId: string): Promise<void> {
+    const sro = await this.seniorResponsibleOwner(m, row);
+    if (sro && sro.id !== contactId) {
+      throw new ProblemException(403, `Only the supplier's Senior Responsible Owner (${sro.name}) can submit and attest; ask them to sign off`, {
+        type: SRO_REQUIRED,
+        title: 'Senior Responsible Owner required',
+        seniorResponsibleOwner: { name: sro.name },
+      });
+    }
+  }
+
+  private async seniorResponsibleOwner(m: EntityManager, row: AssessmentRow): Promise<ContactRow | null> {
+    return (await this.reads.contacts(m, row)).find((contact) => contact.is_senior_responsible_owner) ?? null;
+  }
+
+  /**
+   * A contact who may not attest asks the Senior Responsible Owner to review and sign: the SRO gets
+   * a new portal link of their own (hashed, expiring, revocable like every portal link) by email.
+   */
+  async requestSignOff(identity: PortalIdentity, message: string | null) {
+    const { tenantId, assessmentId, contactId } = this.scope(identity);
+    return this.database.run(async (m) => {
+      const row = await this.reads.assessment(m, tenantId, assessmentId, true);
+      if (!ANSWERABLE_STATUSES.includes(row.status)) throw new ConflictProblem(`The assessment is ${row.status}; there is nothing to sign`);
+      const sro = await this.seniorResponsibleOwner(m, row);
+      if (!sro) throw new ConflictProblem('The supplier has no Senior Responsible Owner: any contact with a link can submit');
+      if (sro.id === contactId) throw new ConflictProblem('This is the Senior Responsible Owner’s own link: submit and attest here');
+      const requester = await this.contacts.findIncludingRemoved(m, tenantId, contactId);
+      const { link, row: token } = this.portalTokens.mint(tenantId, row.id, sro.id, null, row.due_at);
+      await this.tokens.insert(m, tenantId, token);
+      await audit(m, tenantId, {
+        action: 'assessment.sign_off_requested',
+        targetType: 'assessment',
+        targetId: assessmentId,
+        changes: { requestedBy: contactId, seniorResponsibleOwner: sro.id, portalLinkId: link.id, expiresAt: link.expiresAt, message },
+      });
+      const data = await this.reads.eventData(m, row, { recipients: [recipientOf(sro, this.portalTokens.sealedForDelivery(tenantId, link))], message });
+      await emit(m, tenantId, 'assessment.sign_off_requested', { ...data, requestedBy: { contactId, name: requester?.name ?? '' } });
+      return { seniorResponsibleOwner: { name: sro.name }, linkExpiresAt: link.expiresAt };
     }, tenantId);
   }
 

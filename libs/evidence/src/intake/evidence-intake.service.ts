@@ -71,7 +71,8 @@ export class EvidenceIntakeService {
   /**
    * The fields of evidence a customer submits: the supplier must be the tenant's, and an assessment
    * named with it must be the tenant's assessment of that supplier (and of the product, when both
-   * name one), so evidence can never point at another tenant's records.
+   * name one), so evidence can never point at another tenant's records. A completed assessment accepts
+   * none (409): its record is final.
    */
   private customerBinding(tenantId: string, fields: UploadEvidenceFieldsDto): Binding {
     return async (manager) => {
@@ -82,6 +83,9 @@ export class EvidenceIntakeService {
         if (!assessment) throw new NotFoundProblem(`Assessment ${fields.assessmentId}`);
         if (assessment.supplierId !== fields.supplierId)
           throw new ProblemException(400, `Assessment ${fields.assessmentId} is not an assessment of supplier ${fields.supplierId}`);
+        // A completed assessment is a frozen record: nothing new may name it.
+        if (assessment.status === 'completed')
+          throw new ConflictProblem(`Assessment ${fields.assessmentId} is completed: its record is final and accepts no evidence`);
         if (fields.productId && assessment.productId && assessment.productId !== fields.productId) {
           throw new ProblemException(400, `Assessment ${fields.assessmentId} is not an assessment of product ${fields.productId}`);
         }

@@ -117,6 +117,25 @@ export class EventEmailsService {
         const recipients = await this.withLinks(manager, event);
         return aboutAssessment('extension_declined', contacts(recipients), data, { requestedDueAt: data.requestedDueAt, comment: data.comment ?? null });
       }
+      case 'assessment.sign_off_requested': {
+        // The Senior Responsible Owner, with the new link the event carries.
+        const data = event.data;
+        return (data.recipients ?? []).map((recipient) =>
+          draft(
+            'assessment_sign_off_requested',
+            { address: recipient.email, name: recipient.name },
+            {
+              ...contactParams(recipient),
+              supplierName: data.supplierName,
+              productName: data.productName ?? null,
+              dueAt: data.dueAt,
+              requestedByName: data.requestedBy.name,
+              message: data.message ?? null,
+            },
+            { assessmentId: data.assessmentId },
+          ),
+        );
+      }
       case 'evidence.expiring': {
         const data = event.data;
         const people = await this.internalPeople(manager, event.tenantId, data.internalOwnerUserId ?? null);

@@ -27,6 +27,7 @@ const params = {
   requestedDueAt: '2026-04-30T23:59:59Z',
   reason: 'Our SRO is away',
   comment: 'We need it for the board',
+  requestedByName: 'Casey Contact',
 };
 
 describe('MailRenderer', () => {

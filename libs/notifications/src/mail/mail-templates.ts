@@ -25,6 +25,7 @@ export const TEMPLATE_NAMES = [
   'assessment_due_date_changed',
   'extension_requested',
   'extension_declined',
+  'assessment_sign_off_requested',
 ] as const;
 
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
@@ -198,6 +199,18 @@ Their comment:
 
 ${PORTAL_TEXT}`,
     html: `<p>Hello {{recipientName}},</p><p><strong>{{tenantName}}</strong> did not grant the extension to {{date requestedDueAt}} you asked for. The assessment for ${ASSESSMENT} is still due on <strong>{{date dueAt}}</strong>.</p>{{#if comment}}<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px;white-space:pre-wrap">{{comment}}</blockquote>{{/if}}${PORTAL_HTML}`,
+  },
+  assessment_sign_off_requested: {
+    subject: `[{{tenantName}}] Your sign-off is requested: assessment for ${ASSESSMENT}`,
+    text: `Hello {{recipientName}},
+
+{{requestedByName}} has prepared the Software Security Code of Practice assessment {{tenantName}} sent for ${ASSESSMENT}, due {{date dueAt}}, and asks you, as Senior Responsible Owner, to review the answers and sign the attestation. Only you can submit it.{{#if message}}
+
+Their note:
+{{message}}{{/if}}
+
+${PORTAL_TEXT}`,
+    html: `<p>Hello {{recipientName}},</p><p>{{requestedByName}} has prepared the Software Security Code of Practice assessment <strong>{{tenantName}}</strong> sent for ${ASSESSMENT}, due <strong>{{date dueAt}}</strong>, and asks you, as Senior Responsible Owner, to review the answers and sign the attestation. Only you can submit it.</p>{{#if message}}<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px;white-space:pre-wrap">{{message}}</blockquote>{{/if}}${PORTAL_HTML}`,
   },
   webhook_endpoint_disabled: {
     subject: `[{{tenantName}}] Webhook endpoint disabled after repeated failures`,

@@ -19,6 +19,7 @@ export class MailListener {
       'assessment.due_date_changed',
       'assessment.extension_requested',
       'assessment.extension_decided',
+      'assessment.sign_off_requested',
     ],
     name: 'notifications.mail',
   })

@@ -785,6 +785,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/portal/assessment/sign-off-request': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ask the supplier's Senior Responsible Owner to review and sign (from another contact's link): they are emailed a portal link of their own */
+    post: operations['PortalController_requestSignOff'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/portal/assessment/submit': {
     parameters: {
       query?: never;
@@ -794,7 +811,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Submit every answer with the Senior Responsible Owner's attestation */
+    /** Submit every answer with the Senior Responsible Owner's attestation; when the supplier has an SRO contact only that contact's link may (403 `urn:assay:problem:sro-required` otherwise) */
     post: operations['PortalController_submit'];
     delete?: never;
     options?: never;
@@ -1233,6 +1250,8 @@ export interface components {
       statement: boolean;
     };
     AttestationView: {
+      /** @description 1: the answers with evidence ids; 2: the answers with each evidence id and its SHA-256. */
+      canonicalVersion: number;
       email: string;
       name: string;
       responsesSha256: string;
@@ -1466,6 +1485,7 @@ export interface components {
         | 'assessment.due_date_changed'
         | 'assessment.extension_requested'
         | 'assessment.extension_decided'
+        | 'assessment.sign_off_requested'
         | 'product.created'
         | 'product.updated'
         | 'product.removed'
@@ -1834,6 +1854,8 @@ export interface components {
       checks: components['schemas']['ClaimCheck'][];
       claimId: string;
       claimText: string;
+      /** @description The evidence the answer names, then any other evidence whose checks concern the claim. */
+      evidence: components['schemas']['ReportEvidence'][];
       evidenceIds: string[];
       justification: string | null;
       principleId: string;
@@ -1843,6 +1865,18 @@ export interface components {
       reviewVerdict: string | null;
       themeId: string;
       themeTitle: string;
+    };
+    ReportEvidence: {
+      checks: {
+        detail: string;
+        key: string;
+        result: string;
+      }[];
+      id: string;
+      /** @description Null while the evidence service has not reported on it. */
+      kind: string | null;
+      sha256: string | null;
+      validUntil: string | null;
     };
     ReturnAssessmentDto: {
       /**
@@ -1891,6 +1925,10 @@ export interface components {
       scheduledFor: string;
       sentAt: string;
       step: string;
+    };
+    SignOffRequestDto: {
+      /** @description A note to the Senior Responsible Owner, quoted in the email */
+      message?: string | null;
     };
     SignupDto: {
       /**
@@ -2062,6 +2100,7 @@ export interface components {
         | 'assessment.due_date_changed'
         | 'assessment.extension_requested'
         | 'assessment.extension_decided'
+        | 'assessment.sign_off_requested'
         | 'product.created'
         | 'product.updated'
         | 'product.removed'
@@ -4004,6 +4043,7 @@ export interface operations {
           'application/json': {
             answeredCount: number;
             attestation: components['schemas']['AttestationView'] | null;
+            canSubmit: boolean;
             claimCount: number;
             claims: components['schemas']['AssessmentClaimView'][];
             contact: {
@@ -4038,6 +4078,9 @@ export interface operations {
               name: string | null;
             } | null;
             returnMessage: string | null;
+            seniorResponsibleOwner: {
+              name: string;
+            } | null;
             /** @enum {string} */
             status: 'returned' | 'draft' | 'sent' | 'in_progress' | 'submitted' | 'in_review' | 'completed' | 'cancelled';
             supplier: {
@@ -4215,6 +4258,160 @@ export interface operations {
       413: components['responses']['Problem413'];
       415: components['responses']['Problem415'];
       429: components['responses']['Problem429'];
+    };
+  };
+  PortalController_requestSignOff: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SignOffRequestDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            linkExpiresAt: string;
+            seniorResponsibleOwner: {
+              name: string;
+            };
+          };
+        };
+      };
+      /** @description The request is not valid: the problem names the fields at fault */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credential */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credential does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body has an unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the time in Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   PortalController_submit: {

@@ -22,6 +22,7 @@ export const EVENT_TYPES = [
   'assessment.due_date_changed',
   'assessment.extension_requested',
   'assessment.extension_decided',
+  'assessment.sign_off_requested',
   'product.created',
   'product.updated',
   'product.removed',

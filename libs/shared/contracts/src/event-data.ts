@@ -103,6 +103,14 @@ export interface ExtensionRequestEventData extends Omit<AssessmentEventData, 're
   comment?: string | null;
 }
 
+/**
+ * `assessment.sign_off_requested`: a supplier contact who may not attest asked the Senior Responsible
+ * Owner to review and sign; `recipients` is the SRO with a new portal link.
+ */
+export interface SignOffRequestEventData extends AssessmentEventData {
+  requestedBy: { contactId: string; name: string };
+}
+
 /** `evidence.expiring`, `evidence.expired`. */
 export interface EvidenceExpiryEventData {
   evidenceId: string;

@@ -113,6 +113,10 @@ const extensionRequest = withAssessment(['requestId', 'requestedDueAt', 'reason'
   comment: optionalText(2000),
 });
 
+const signOffRequest = withAssessment(['recipients', 'requestedBy'], {
+  requestedBy: object(['contactId', 'name'], { contactId: uuid, name: text(300) }),
+});
+
 const checkResult = object(['key', 'claimIds', 'result', 'detail'], {
   key: text(200),
   claimIds: { type: 'array', items: text(20), maxItems: 100 },
@@ -220,6 +224,7 @@ export const EVENT_PAYLOAD_SCHEMAS: Readonly<Record<EventType, Schema>> = {
   'assessment.due_date_changed': dueDateChanged,
   'assessment.extension_requested': extensionRequest,
   'assessment.extension_decided': extensionRequest,
+  'assessment.sign_off_requested': signOffRequest,
 };
 
 /** The envelope schema: `{ id, type, timestamp, tenantId, data }` with a known type. */

@@ -121,6 +121,11 @@ const EXAMPLES: { [K in EventType]: EventPayloads[K] } = {
     requestStatus: 'approved',
     comment: null,
   },
+  'assessment.sign_off_requested': {
+    ...assessment,
+    recipients: [{ contactId: id(11), name: 'Sam SRO', email: 'sam@widget.example', isSeniorResponsibleOwner: true }],
+    requestedBy: { contactId: id(12), name: 'Casey Contact' },
+  },
 };
 
 describe('event contracts', () => {
