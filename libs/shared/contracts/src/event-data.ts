@@ -111,6 +111,8 @@ export interface EvidenceExpiryEventData {
   kind: string;
   validUntil: string;
   internalOwnerUserId?: string | null;
+  /** The title its submitter gave it, if any. */
+  title?: string | null;
 }
 
 /** `finding.created`, `finding.updated`. */

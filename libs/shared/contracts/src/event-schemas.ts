@@ -39,6 +39,7 @@ const tenant = object(['tenantId', 'name', 'settings'], {
   settings: {
     type: 'object',
     properties: {
+      evidenceExpiryNoticeDays: days,
       reminderPolicy: {
         type: 'object',
         properties: {
@@ -142,6 +143,7 @@ const evidenceExpiry = object(['evidenceId', 'supplierId', 'kind', 'validUntil']
   kind: status,
   validUntil: instant,
   internalOwnerUserId: nullable(uuid),
+  title: optionalText(300),
 });
 
 const finding = object(['findingId', 'assessmentId', 'supplierId', 'claimId', 'severity', 'title', 'status'], {
