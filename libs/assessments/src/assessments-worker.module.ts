@@ -15,6 +15,8 @@ import { CheckResultsService } from './checks/check-results.service';
 import { TenantDirectory } from './directory/tenant-directory';
 import { TenantDirectoryListener } from './directory/tenant-directory.listener';
 import { TenantDirectoryRepository } from './directory/tenant-directory.repository';
+import { FindingsTimeJobs } from './findings/findings-time.jobs';
+import { FindingsTimeService } from './findings/findings-time.service';
 import { FindingsRepository } from './findings/findings.repository';
 import { OverdueJobs } from './overdue/overdue-jobs';
 import { OverdueRepository } from './overdue/overdue.repository';
@@ -58,6 +60,8 @@ const PROVIDERS = [
   OverdueRepository,
   OverdueService,
   OverdueJobs,
+  FindingsTimeService,
+  FindingsTimeJobs,
   ReassessmentTriggersListener,
 ];
 

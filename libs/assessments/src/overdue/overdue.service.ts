@@ -1,4 +1,3 @@
-import { machineNow } from '@assay/shared/clock';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { JobName } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
@@ -29,13 +28,7 @@ export class OverdueService {
 
   async enqueueTenantsWithLapses(): Promise<{ tenants: number }> {
     const tenantIds = await this.database.runAsSystem((m) => this.overdue.tenantsWithLapses(m, TENANTS_PER_TICK));
-    // Named after the tick period of machine time, so a repeated tick adds no job.
-    const slot = Math.floor(machineNow() / this.config.schedulerTickMs);
-    await this.producer.enqueueMany(
-      JobName.AssessmentsOverdueDispatch,
-      tenantIds.map((tenantId) => ({ payload: { tenantId }, options: { jobId: `assessments-overdue_${tenantId}_${slot}` } })),
-    );
-    return { tenants: tenantIds.length };
+    return this.producer.enqueuePerTenant(JobName.AssessmentsOverdueDispatch, tenantIds, 'assessments-overdue', this.config.schedulerTickMs);
   }
 
   async announce(tenantId: string): Promise<{ overdue: number }> {

@@ -28,13 +28,7 @@ export class EvidenceExpiryService {
   /** One dispatch job per tenant with something to announce (one per tenant and tick slot). */
   async fanOut(): Promise<{ tenants: number }> {
     const tenants = await this.database.runAsSystem((manager) => this.evidence.tenantsWithExpiryDue(manager, TENANTS_PER_TICK));
-    // A tick's fan-out jobs are named after the tick period of machine time, so a repeated tick adds none.
-    const slot = Math.floor(machineNow() / this.config.schedulerTickMs);
-    await this.producer.enqueueMany(
-      JobName.EvidenceExpiryDispatch,
-      tenants.map((tenantId) => ({ payload: { tenantId }, options: { jobId: `evidence-expiry_${tenantId}_${slot}` } })),
-    );
-    return { tenants: tenants.length };
+    return this.producer.enqueuePerTenant(JobName.EvidenceExpiryDispatch, tenants, 'evidence-expiry', this.config.schedulerTickMs);
   }
 
   /** Announces a batch of the tenant's expiring and expired evidence; a full batch queues another dispatch. */

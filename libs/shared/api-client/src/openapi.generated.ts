@@ -1470,6 +1470,8 @@ export interface components {
         | 'product.created'
         | 'product.updated'
         | 'product.removed'
+        | 'finding.overdue'
+        | 'finding.risk_acceptance_expired'
       )[];
       /** @example https://hooks.example.com/assay */
       url: string;
@@ -2085,6 +2087,8 @@ export interface components {
         | 'product.created'
         | 'product.updated'
         | 'product.removed'
+        | 'finding.overdue'
+        | 'finding.risk_acceptance_expired'
       )[];
       url?: string;
     };

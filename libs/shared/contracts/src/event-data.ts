@@ -126,6 +126,8 @@ export interface FindingEventData {
   title: string;
   status: string;
   remediationDueAt?: string | null;
+  /** Until when an accepted risk stands; `finding.risk_acceptance_expired` carries the date that passed. */
+  riskAcceptedUntil?: string | null;
   recipients?: AssessmentRecipient[];
 }
 

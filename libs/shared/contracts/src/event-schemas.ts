@@ -156,6 +156,7 @@ const finding = object(['findingId', 'assessmentId', 'supplierId', 'claimId', 's
   title: text(500),
   status,
   remediationDueAt: nullable(instant),
+  riskAcceptedUntil: nullable(instant),
   recipients: { type: 'array', items: recipient, maxItems: 50 },
 });
 
@@ -208,6 +209,8 @@ export const EVENT_PAYLOAD_SCHEMAS: Readonly<Record<EventType, Schema>> = {
   'evidence.expired': evidenceExpiry,
   'finding.created': finding,
   'finding.updated': finding,
+  'finding.overdue': finding,
+  'finding.risk_acceptance_expired': finding,
   'reminder.sent': reminderSent,
   'product.end_of_support_notice': endOfSupportNotice,
   'product.created': product,

@@ -43,6 +43,7 @@ export interface EvidenceIngestPayload extends TenantJobPayload {
 export type EvidenceExpiryDispatchPayload = TenantJobPayload;
 
 export type AssessmentsOverdueDispatchPayload = TenantJobPayload;
+export type FindingsTimeDispatchPayload = TenantJobPayload;
 
 export interface JobPayloads {
   [JobName.EventDispatch]: EventDispatchPayload;
@@ -60,6 +61,8 @@ export interface JobPayloads {
   [JobName.EvidenceExpiryDispatch]: EvidenceExpiryDispatchPayload;
   [JobName.AssessmentsOverdueTick]: SystemTickPayload;
   [JobName.AssessmentsOverdueDispatch]: AssessmentsOverdueDispatchPayload;
+  [JobName.FindingsTimeTick]: SystemTickPayload;
+  [JobName.FindingsTimeDispatch]: FindingsTimeDispatchPayload;
 }
 
 export type JobPayload<TName extends JobName> = JobPayloads[TName];

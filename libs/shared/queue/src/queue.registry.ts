@@ -1,3 +1,4 @@
+import { machineNow } from '@assay/shared/clock';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { JOB_QUEUE, JobName, JobPayload, QueueName } from '@assay/shared/contracts';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
@@ -72,6 +73,24 @@ export class JobProducer {
     }
     await queue.add(name, payload, { jobId });
     return true;
+  }
+
+  /**
+   * A scheduler tick's fan-out: one job per tenant, its id named after the tick period of machine time
+   * (`periodMs`), so a tick repeated within the period adds none. Answers how many tenants it named.
+   */
+  async enqueuePerTenant<TName extends JobName>(
+    name: TName,
+    tenantIds: readonly string[],
+    jobIdPrefix: string,
+    periodMs: number,
+  ): Promise<{ tenants: number }> {
+    const slot = Math.floor(machineNow() / periodMs);
+    await this.enqueueMany(
+      name,
+      tenantIds.map((tenantId) => ({ payload: { tenantId } as JobPayload<TName>, options: { jobId: `${jobIdPrefix}_${tenantId}_${slot}` } })),
+    );
+    return { tenants: tenantIds.length };
   }
 
   async enqueueMany<TName extends JobName>(name: TName, jobs: { payload: JobPayload<TName>; options?: JobsOptions }[]): Promise<void> {
