@@ -12,7 +12,9 @@ const EVIDENCE_STATUSES = ['pending', 'processing', 'processed', 'failed', 'reje
  * - `evidence.tenants`: this service's projection of the tenant settings it needs (how many days
  *   ahead `evidence.expiring` warns), kept from tenancy's events; the expiry tick reads it as the system role;
  * - findings remember when their lapse was announced (`overdue_notified_at`, for the remediation due
- *   date it names) and the overdue/risk-acceptance tick (system role) reads which findings are due.
+ *   date it names) and the overdue/risk-acceptance tick (system role) reads which findings are due;
+ * - `notifications.finding_reminders`: per finding, what remediation reminders to the supplier's
+ *   contacts are planned from (kept from `finding.*` events) and the steps already sent.
  */
 export class EvidenceValidity1765301000000 implements MigrationInterface {
   name = 'EvidenceValidity1765301000000';
@@ -43,6 +45,29 @@ export class EvidenceValidity1765301000000 implements MigrationInterface {
       `create policy "findings_system_due" on "assessments"."findings" for select to ${system} using (true)`,
       `create index "assessments_findings_remediation_due" on "assessments"."findings" ("remediation_due_at") where "status" in ('open', 'in_remediation')`,
       `create index "assessments_findings_risk_accepted_until" on "assessments"."findings" ("risk_accepted_until") where "status" = 'accepted_risk'`,
+      ...createTenantTableSql({
+        schema: 'notifications',
+        table: 'finding_reminders',
+        columns: [
+          `"assessment_id" uuid not null`,
+          `"supplier_id" uuid not null`,
+          `"supplier_name" text not null`,
+          `"title" text not null`,
+          `"severity" text not null`,
+          `"remediation_due_at" timestamptz not null`,
+          `"opened_at" timestamptz not null`,
+          `"recipients" jsonb not null`,
+          `"open" boolean not null`,
+          `"sent_steps" text[] not null default '{}'`,
+          `"next_reminder_at" timestamptz`,
+          `"event_at" timestamptz not null`,
+          `"updated_at" timestamptz not null default date_trunc('milliseconds', now())`,
+        ],
+        indexes: [
+          { name: 'notifications_finding_reminders_due', columns: `("next_reminder_at", "tenant_id")`, where: `"open" and "next_reminder_at" is not null` },
+        ],
+        systemAccess: ['select'],
+      }),
     ];
     for (const statement of statements) await queryRunner.query(statement);
   }
@@ -50,6 +75,7 @@ export class EvidenceValidity1765301000000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     const system = quoteIdent(migrationRoles().systemRole);
     const statements = [
+      `drop table if exists "notifications"."finding_reminders"`,
       `drop index if exists "assessments"."assessments_findings_risk_accepted_until"`,
       `drop index if exists "assessments"."assessments_findings_remediation_due"`,
       `drop policy if exists "findings_system_due" on "assessments"."findings"`,

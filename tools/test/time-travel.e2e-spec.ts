@@ -96,14 +96,18 @@ describe('documents and findings over months of business time', () => {
     await call('POST', '/api/v1/webhook-endpoints', { url: tt.receiver.url, events });
     await call('PATCH', '/api/v1/tenant', { settings: { evidenceExpiryNoticeDays: 14, reassessmentTriggers: { findingOverdue: true } } });
     const supplier = await call('POST', '/api/v1/suppliers', { name: 'Almanac Assurance', tier: 'medium', role: 'developer_distributor' });
-    await call('POST', `/api/v1/suppliers/${supplier.id}/contacts`, {
-      name: 'Ada Almanac',
-      email: `ada-${Math.random().toString(36).slice(2, 8)}@almanac.test`,
-      isSeniorResponsibleOwner: true,
-    });
+    const ada = `ada-${Math.random().toString(36).slice(2, 8)}@almanac.test`;
+    await call('POST', `/api/v1/suppliers/${supplier.id}/contacts`, { name: 'Ada Almanac', email: ada, isSeniorResponsibleOwner: true });
     const start = await tt.now();
     const at = (days: number) => new Date(start.getTime() + days * DAY).toISOString();
     const hooks = (type: string) => tt.receiver.received.filter((hook) => hook.type === type);
+    // Remediation reminders of the lapsing finding to the supplier's contact (the tenant's default policy: 14, 7, 1 days before, on the day, weekly after).
+    const remediationMail = () =>
+      tt
+        .mail()
+        .filter((message) => message.to.includes(ada) && /Remediation .*No SBOM for the build/.test(mailSubject(message.raw)))
+        .map((message) => mailSubject(message.raw));
+    const remediationMails = (count: number) => waitFor(async () => remediationMail().length === count, `${count} remediation reminders`);
 
     // A policy document (no date of its own) valid for 40 days: the customer's 14-day notice warns on day 26.
     const body = new FormData();
@@ -136,12 +140,14 @@ describe('documents and findings over months of business time', () => {
     expect(hooks('finding.risk_acceptance_expired')[0]!.data).toMatchObject({ findingId: accepted2.id, status: 'open', riskAcceptedUntil: at(20) });
     expect(await call('GET', `/api/v1/findings/${accepted2.id}`)).toMatchObject({ status: 'open', riskAcceptedUntil: null });
     expect(hooks('evidence.expiring')).toEqual([]);
+    await remediationMails(1);
 
     // Day 27: inside the 14-day notice, one evidence.expiring with the title.
     await tt.advance(6 * DAY);
     await owner.signIn();
     await waitFor(async () => hooks('evidence.expiring').length === 1, 'evidence.expiring');
     expect(hooks('evidence.expiring')[0]!.data).toMatchObject({ evidenceId: accepted.body.id, title: 'Information security policy', validUntil: at(40) });
+    await remediationMails(2);
 
     // Day 31: the remediation date passed: one finding.overdue, which opens the next assessment early.
     await tt.advance(4 * DAY);
@@ -151,12 +157,21 @@ describe('documents and findings over months of business time', () => {
     await waitFor(async () => hooks('reassessment.due').some((hook) => hook.data.reason === 'trigger:finding_overdue'), 'reassessment.due');
     const opened = (await call('GET', `/api/v1/assessments?supplierId=${supplier.id}`)).data as { id: string; openedBy: string }[];
     expect(opened.filter((row) => row.openedBy === 'trigger:finding_overdue')).toHaveLength(1);
+    await remediationMails(3);
 
     // Day 41: the document has expired. A finding raised now, due tomorrow, lapses two days on: the
     // ticks that announce it repeat nothing said before.
     await tt.advance(10 * DAY);
     await owner.signIn();
     await waitFor(async () => hooks('evidence.expired').length === 1, 'evidence.expired');
+    await remediationMails(4);
+    // 14 and 7 days before, the day itself (the 1-day step passed over while the clock jumped), one week late.
+    expect(remediationMail()).toEqual([
+      expect.stringMatching(/Remediation due .*: No SBOM for the build$/),
+      expect.stringMatching(/Remediation due .*: No SBOM for the build$/),
+      expect.stringMatching(/Remediation due .*: No SBOM for the build$/),
+      expect.stringMatching(/Remediation overdue: No SBOM for the build$/),
+    ]);
     const next = opened.find((row) => row.openedBy === 'trigger:finding_overdue')!;
     await call('POST', `/api/v1/assessments/${next.id}/send`, {});
     const later = await call('POST', `/api/v1/assessments/${next.id}/findings`, {

@@ -44,6 +44,7 @@ export type EvidenceExpiryDispatchPayload = TenantJobPayload;
 
 export type AssessmentsOverdueDispatchPayload = TenantJobPayload;
 export type FindingsTimeDispatchPayload = TenantJobPayload;
+export type FindingRemindersDispatchPayload = TenantJobPayload;
 
 export interface JobPayloads {
   [JobName.EventDispatch]: EventDispatchPayload;
@@ -63,6 +64,8 @@ export interface JobPayloads {
   [JobName.AssessmentsOverdueDispatch]: AssessmentsOverdueDispatchPayload;
   [JobName.FindingsTimeTick]: SystemTickPayload;
   [JobName.FindingsTimeDispatch]: FindingsTimeDispatchPayload;
+  [JobName.FindingRemindersTick]: SystemTickPayload;
+  [JobName.FindingRemindersDispatch]: FindingRemindersDispatchPayload;
 }
 
 export type JobPayload<TName extends JobName> = JobPayloads[TName];

@@ -42,6 +42,10 @@ export enum JobName {
   FindingsTimeTick = 'assessments.findings-time-tick',
   /** Emit `finding.overdue` (once per finding and remediation date) and reopen lapsed risk acceptances for one tenant. */
   FindingsTimeDispatch = 'assessments.findings-time-dispatch',
+  /** Scheduler tick: find tenants with a finding reminder due; fan out one dispatch each. */
+  FindingRemindersTick = 'notifications.finding-reminders-tick',
+  /** Send the remediation reminders due for one tenant's findings. */
+  FindingRemindersDispatch = 'notifications.finding-reminders-dispatch',
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -62,6 +66,8 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.AssessmentsOverdueDispatch]: QueueName.Scheduler,
   [JobName.FindingsTimeTick]: QueueName.Scheduler,
   [JobName.FindingsTimeDispatch]: QueueName.Scheduler,
+  [JobName.FindingRemindersTick]: QueueName.Scheduler,
+  [JobName.FindingRemindersDispatch]: QueueName.Notifications,
 };
 
 export function jobsOfQueue(queue: QueueName): JobName[] {
