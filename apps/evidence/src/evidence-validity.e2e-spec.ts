@@ -1,5 +1,5 @@
 import { bearer, gateway, graphql, signupTenant, waitFor } from '@assay/shared/testing';
-import { evidenceTestDatabases, fixture, form, settledEvidence } from './evidence-test-kit';
+import { evidenceTestDatabases, fixture, form, sentAssessment, settledEvidence } from './evidence-test-kit';
 
 /*
  * Document validity: a policy (its content gives no date) expires on the date its submitter gives; a
@@ -99,6 +99,30 @@ describe('document validity', () => {
     const unknownField = await gateway(`/api/v1/evidence/${accepted.body.id}`, { method: 'PATCH', json: { kind: 'sbom' }, headers: bearer(org.accessToken) });
     expect(unknownField.status).toBe(400);
     expect((await gateway(`/api/v1/evidence/${accepted.body.id}`, { headers: bearer(org.accessToken) })).body.title).toBe('Policy v3');
+  });
+
+  it('takes the validity and title through the supplier portal too (multipart and JSON), and refuses a reversed period there', async () => {
+    const org = await signupTenant();
+    const sent = await sentAssessment(kit.owner, org.accessToken);
+    const portal = { authorization: `Bearer ${sent.token}` };
+    const validUntil = inDays(200);
+    const uploaded = await gateway('/api/v1/portal/assessment/evidence', {
+      method: 'POST',
+      body: form({ kind: 'policy', validUntil, title: 'Pentest letter 2026', claimIds: '1.2.1' }, policy, 'SECURITY.md'),
+      headers: portal,
+    });
+    expect(uploaded.status).toBe(202);
+    expect(await settledEvidence(org.accessToken, uploaded.body.id)).toMatchObject({ kind: 'policy', title: 'Pentest letter 2026', validUntil });
+    const reversed = await gateway('/api/v1/portal/assessment/evidence', {
+      method: 'POST',
+      json: { url: 'https://supplier.example/letter.pdf', validFrom: '2027-02-01', validUntil: '2027-01-01' },
+      headers: portal,
+    });
+    expect(reversed.status).toBe(400);
+    expect(JSON.stringify(reversed.body)).toMatch(/validUntil must not be before validFrom/);
+    // The supplier cannot change validity afterwards: PATCH is a customer route.
+    const patched = await gateway(`/api/v1/evidence/${uploaded.body.id}`, { method: 'PATCH', json: { validUntil: inDays(900) }, headers: portal });
+    expect(patched.status).toBe(403);
   });
 
   it("warns at the tenant's evidenceExpiryNoticeDays, announces expiry once, and announces a moved date afresh", async () => {
