@@ -32,7 +32,7 @@ export class Evidence {
   @Field(() => ID, { nullable: true }) assessmentId!: string | null;
   @Field(() => [String]) claimIds!: string[];
   @Field(() => String, { nullable: true, description: 'Detected from the content' }) kind!: string | null;
-  @Field({ description: 'pending, processing, processed, failed, rejected or superseded' }) status!: string;
+  @Field({ description: 'pending, processing, processed, failed or rejected' }) status!: string;
   @Field({ description: 'upload or url' }) source!: string;
   @Field(() => String, { nullable: true }) url!: string | null;
   @Field(() => String, { nullable: true }) filename!: string | null;
