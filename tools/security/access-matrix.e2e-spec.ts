@@ -113,6 +113,7 @@ const GRAPHQL_MODEL: Record<string, Rule> = {
   'Query.evidence': needs('evidence:read'),
   'Query.evidenceList': needs('evidence:read'),
   'Query.componentExposure': needs('evidence:read'),
+  'Mutation.updateEvidence': needs('evidence:write'),
   'Query.webhookEndpoints': needs('webhooks:manage'),
   'Query.webhookEndpoint': needs('webhooks:manage'),
   'Query.webhookDeliveries': needs('webhooks:manage'),

@@ -89,6 +89,7 @@ const REST_OPERATIONS: Record<string, RestOperation> = {
   'POST /api/v1/assessments': { idsInBody: true, body: (w) => ({ supplierId: w.supplier, productId: w.product, dueAt: inMonth() }) },
   'POST /api/v1/evidence': { idsInBody: true, body: (w) => ({ supplierId: w.supplier, url: 'https://supplier.example/.well-known/security.txt' }) },
   'PATCH /api/v1/suppliers/{id}': { body: () => ({ tags: ['matrix'] }) },
+  'PATCH /api/v1/evidence/{id}': { body: () => ({ title: 'Matrix title', validUntil: inMonth() }) },
   'DELETE /api/v1/suppliers/{id}': { phase: 5 },
   'POST /api/v1/suppliers/{id}/contacts': { body: () => ({ name: 'Matrix Contact', email: 'matrix-contact@supplier.test' }) },
   'PATCH /api/v1/suppliers/{id}/contacts/{contactId}': { body: () => ({ name: 'Pat Renamed' }) },
@@ -207,6 +208,7 @@ const GRAPHQL_FIELDS: Record<string, GraphqlField> = {
   'Query.evidence': { args: (w) => ({ id: w.evidence }) },
   'Query.evidenceList': { args: (w) => ({ filter: { supplierId: w.supplier } }) },
   'Query.componentExposure': { args: (w) => ({ purl: w.componentPurl }) },
+  'Mutation.updateEvidence': { args: (w) => ({ id: w.evidence, input: { title: 'Graph title' } }) },
   'Query.webhookEndpoint': { args: (w) => ({ id: w.webhookEndpoint }) },
   'Query.webhookDeliveries': { args: (w) => ({ endpointId: w.webhookEndpoint }) },
   'Mutation.createSupplier': {

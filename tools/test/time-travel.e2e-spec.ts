@@ -285,3 +285,106 @@ describe('a year in the life of a supplier', () => {
     expect(hooks('assessment.completed').filter((hook) => hook.data.supplierId === supplier.id)).toHaveLength(2);
   }, 900_000);
 });
+
+describe('documents and findings over months of business time', () => {
+  it('warns of an expiring document at the tenant notice, reopens a finding whose risk acceptance ends, announces an overdue finding once', async () => {
+    const tt = stack();
+    const owner = await tt.account();
+    const call = owner.call;
+    const events = ['evidence.expiring', 'evidence.expired', 'finding.overdue', 'finding.risk_acceptance_expired', 'reassessment.due'];
+    await call('POST', '/api/v1/webhook-endpoints', { url: tt.receiver.url, events });
+    await call('PATCH', '/api/v1/tenant', { settings: { evidenceExpiryNoticeDays: 14, reassessmentTriggers: { findingOverdue: true } } });
+    const supplier = await call('POST', '/api/v1/suppliers', { name: 'Almanac Assurance', tier: 'medium', role: 'developer_distributor' });
+    const ada = `ada-${Math.random().toString(36).slice(2, 8)}@almanac.test`;
+    await call('POST', `/api/v1/suppliers/${supplier.id}/contacts`, { name: 'Ada Almanac', email: ada, isSeniorResponsibleOwner: true });
+    const start = await tt.now();
+    const at = (days: number) => new Date(start.getTime() + days * DAY).toISOString();
+    const hooks = (type: string) => tt.receiver.received.filter((hook) => hook.type === type);
+    // Remediation reminders of the lapsing finding to the supplier's contact (the tenant's default policy: 14, 7, 1 days before, on the day, weekly after).
+    const remediationMail = () =>
+      tt
+        .mail()
+        .filter((message) => message.to.includes(ada) && /Remediation .*No SBOM for the build/.test(mailSubject(message.raw)))
+        .map((message) => mailSubject(message.raw));
+    const remediationMails = (count: number) => waitFor(async () => remediationMail().length === count, `${count} remediation reminders`);
+
+    // A policy document (no date of its own) valid for 40 days: the customer's 14-day notice warns on day 26.
+    const body = new FormData();
+    for (const [name, value] of Object.entries({ supplierId: supplier.id, kind: 'policy', validUntil: at(40), title: 'Information security policy' }))
+      body.append(name, value);
+    body.append('file', new Blob([new TextEncoder().encode('Information security policy: access is reviewed every quarter.\n')]), 'policy.txt');
+    const accepted = await tt.api('/api/v1/evidence', { token: owner.accessToken, body });
+    expect(accepted.status).toBe(202);
+    await waitFor(async () => (await call('GET', `/api/v1/evidence/${accepted.body.id}`)).status === 'processed', 'the policy processed');
+
+    // Findings on an assessment that is then cancelled (so an overdue finding may open the next one).
+    const assessment = await call('POST', '/api/v1/assessments', { supplierId: supplier.id, dueAt: at(60) });
+    await call('POST', `/api/v1/assessments/${assessment.id}/send`, {});
+    const claimId = (assessment.claims as { id: string }[])[0]!.id;
+    const lapsing = await call('POST', `/api/v1/assessments/${assessment.id}/findings`, {
+      claimId,
+      severity: 'high',
+      title: 'No SBOM for the build',
+      remediationDueAt: at(30),
+    });
+    const accepted2 = await call('POST', `/api/v1/assessments/${assessment.id}/findings`, { claimId, severity: 'low', title: 'Legacy TLS on the status page' });
+    await call('PATCH', `/api/v1/findings/${accepted2.id}`, { status: 'in_remediation' });
+    await call('PATCH', `/api/v1/findings/${accepted2.id}`, { status: 'accepted_risk', riskAcceptedUntil: at(20) });
+    await call('POST', `/api/v1/assessments/${assessment.id}/cancel`, {});
+
+    // Day 21: the document is not yet inside the notice; the risk acceptance has ended and the finding is open again.
+    await tt.advance(21 * DAY);
+    await owner.signIn();
+    await waitFor(async () => hooks('finding.risk_acceptance_expired').length === 1, 'finding.risk_acceptance_expired');
+    expect(hooks('finding.risk_acceptance_expired')[0]!.data).toMatchObject({ findingId: accepted2.id, status: 'open', riskAcceptedUntil: at(20) });
+    expect(await call('GET', `/api/v1/findings/${accepted2.id}`)).toMatchObject({ status: 'open', riskAcceptedUntil: null });
+    expect(hooks('evidence.expiring')).toEqual([]);
+    await remediationMails(1);
+
+    // Day 27: inside the 14-day notice, one evidence.expiring with the title.
+    await tt.advance(6 * DAY);
+    await owner.signIn();
+    await waitFor(async () => hooks('evidence.expiring').length === 1, 'evidence.expiring');
+    expect(hooks('evidence.expiring')[0]!.data).toMatchObject({ evidenceId: accepted.body.id, title: 'Information security policy', validUntil: at(40) });
+    await remediationMails(2);
+
+    // Day 31: the remediation date passed: one finding.overdue, which opens the next assessment early.
+    await tt.advance(4 * DAY);
+    await owner.signIn();
+    await waitFor(async () => hooks('finding.overdue').length === 1, 'finding.overdue');
+    expect(hooks('finding.overdue')[0]!.data).toMatchObject({ findingId: lapsing.id, supplierId: supplier.id, status: 'open', remediationDueAt: at(30) });
+    await waitFor(async () => hooks('reassessment.due').some((hook) => hook.data.reason === 'trigger:finding_overdue'), 'reassessment.due');
+    const opened = (await call('GET', `/api/v1/assessments?supplierId=${supplier.id}`)).data as { id: string; openedBy: string }[];
+    expect(opened.filter((row) => row.openedBy === 'trigger:finding_overdue')).toHaveLength(1);
+    await remediationMails(3);
+
+    // Day 41: the document has expired. A finding raised now, due tomorrow, lapses two days on: the
+    // ticks that announce it repeat nothing said before.
+    await tt.advance(10 * DAY);
+    await owner.signIn();
+    await waitFor(async () => hooks('evidence.expired').length === 1, 'evidence.expired');
+    await remediationMails(4);
+    // 14 and 7 days before, the day itself (the 1-day step passed over while the clock jumped), one week late.
+    expect(remediationMail()).toEqual([
+      expect.stringMatching(/Remediation due .*: No SBOM for the build$/),
+      expect.stringMatching(/Remediation due .*: No SBOM for the build$/),
+      expect.stringMatching(/Remediation due .*: No SBOM for the build$/),
+      expect.stringMatching(/Remediation overdue: No SBOM for the build$/),
+    ]);
+    const next = opened.find((row) => row.openedBy === 'trigger:finding_overdue')!;
+    await call('POST', `/api/v1/assessments/${next.id}/send`, {});
+    const later = await call('POST', `/api/v1/assessments/${next.id}/findings`, {
+      claimId,
+      severity: 'medium',
+      title: 'Signing keys not rotated',
+      remediationDueAt: new Date((await tt.now()).getTime() + DAY).toISOString(),
+    });
+    await tt.advance(2 * DAY);
+    await owner.signIn();
+    await waitFor(async () => hooks('finding.overdue').some((hook) => hook.data.findingId === later.id), 'finding.overdue of the later finding');
+    expect(hooks('finding.overdue').map((hook) => hook.data.findingId)).toEqual([lapsing.id, later.id]);
+    expect(hooks('finding.risk_acceptance_expired')).toHaveLength(1);
+    expect(hooks('evidence.expiring')).toHaveLength(1);
+    expect(hooks('evidence.expired')).toHaveLength(1);
+  });
+});

@@ -17,6 +17,8 @@ import { EvidenceDigestsRepository } from './checks/evidence-digests.repository'
 import { TenantDirectory } from './directory/tenant-directory';
 import { TenantDirectoryListener } from './directory/tenant-directory.listener';
 import { TenantDirectoryRepository } from './directory/tenant-directory.repository';
+import { FindingsTimeJobs } from './findings/findings-time.jobs';
+import { FindingsTimeService } from './findings/findings-time.service';
 import { FindingsRepository } from './findings/findings.repository';
 import { OverdueJobs } from './overdue/overdue-jobs';
 import { OverdueRepository } from './overdue/overdue.repository';
@@ -62,6 +64,8 @@ const PROVIDERS = [
   OverdueRepository,
   OverdueService,
   OverdueJobs,
+  FindingsTimeService,
+  FindingsTimeJobs,
   ReassessmentTriggersListener,
 ];
 

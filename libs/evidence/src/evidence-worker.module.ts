@@ -16,12 +16,18 @@ import { BLOB_STORAGE_PROVIDER } from './storage/blob-storage.provider';
 import { SupplierDirectoryListener } from './suppliers/supplier-directory.listener';
 import { SupplierDirectoryRepository } from './suppliers/supplier-directory.repository';
 import { SupplierDirectoryService } from './suppliers/supplier-directory.service';
+import { TenantSettingsListener } from './tenants/tenant-settings.listener';
+import { TenantSettingsRepository } from './tenants/tenant-settings.repository';
+import { TenantSettingsService } from './tenants/tenant-settings.service';
 
 const PROVIDERS = [
   BLOB_STORAGE_PROVIDER,
   SupplierDirectoryRepository,
   SupplierDirectoryService,
   SupplierDirectoryListener,
+  TenantSettingsRepository,
+  TenantSettingsService,
+  TenantSettingsListener,
   AssessmentDirectoryRepository,
   AssessmentDirectoryService,
   AssessmentDirectoryListener,
@@ -37,7 +43,7 @@ const PROVIDERS = [
 
 /**
  * The evidence domain's background work: the ingestion pipeline (detection, parsers, checks,
- * components), the pending sweep, the expiry ticks and the supplier and assessment projections.
+ * components), the pending sweep, the expiry ticks and the tenant, supplier and assessment projections.
  * It names no controller or resolver, so a process that imports only this (the worker) never
  * loads the HTTP, OpenAPI or GraphQL layers. The process that runs it writes evidence events (processed,
  * expiring, expired), so it relays the evidence outbox too.

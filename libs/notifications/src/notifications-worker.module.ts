@@ -13,6 +13,9 @@ import { EmailsRepository } from './mail/emails.repository';
 import { EventEmailsService } from './mail/event-emails.service';
 import { MailListener } from './mail/mail.listener';
 import { MailTransport } from './mail/mail-transport';
+import { FindingRemindersJobs } from './finding-reminders/finding-reminders.jobs';
+import { FindingRemindersRepository } from './finding-reminders/finding-reminders.repository';
+import { FindingRemindersService } from './finding-reminders/finding-reminders.service';
 import { ReminderDispatcher } from './reminders/reminder-dispatcher';
 import { ReminderJobs } from './reminders/reminder-jobs';
 import { ReminderSchedulesListener } from './reminders/reminder-schedules.listener';
@@ -49,6 +52,9 @@ const PROVIDERS = [
   RemindersRepository,
   ReminderDispatcher,
   ReminderJobs,
+  FindingRemindersRepository,
+  FindingRemindersService,
+  FindingRemindersJobs,
   WebhookSecretCipher,
   WebhookEndpointsRepository,
   WebhookDeliveriesRepository,

@@ -106,7 +106,7 @@ export class UpdateTenantDto {
 
   @ApiPropertyOptional({
     description:
-      'Any of: reassessmentCadenceMonths { critical, high, medium, low }, reassessmentLeadDays, autoSendReassessments, reminderPolicy { beforeDueDays, onDueDay, overdueEveryDays, overdueMaxReminders, escalateToSroAfterDays, escalateToOwnerAfterDays }, requireMfaForAdmins, endOfSupportHorizonDays, reassessmentTriggers { evidenceExpired, evidenceFailed, endOfSupportWithinDays, findingOverdue }',
+      'Any of: reassessmentCadenceMonths { critical, high, medium, low }, reassessmentLeadDays, autoSendReassessments, reminderPolicy { beforeDueDays, onDueDay, overdueEveryDays, overdueMaxReminders, escalateToSroAfterDays, escalateToOwnerAfterDays }, requireMfaForAdmins, endOfSupportHorizonDays, reassessmentTriggers { evidenceExpired, evidenceFailed, endOfSupportWithinDays, findingOverdue }, evidenceExpiryNoticeDays',
   })
   @IsOptional()
   @IsObject()

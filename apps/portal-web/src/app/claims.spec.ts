@@ -1,4 +1,4 @@
-import { portalClaim } from './test-fixtures';
+import { portalClaim, portalEvidence } from './test-fixtures';
 import type { Evidence, Framework, PortalClaim } from './api';
 import { claimEvidenceIds, draftProblem, evidenceChanged, groupClaims, progressOf } from './claims';
 
@@ -12,27 +12,7 @@ const answered = (evidenceIds: string[] = []): PortalClaim['response'] => ({
   answeredAt: '2026-01-01T00:00:00.000Z',
 });
 
-const evidence = (id: string, claimIds: string[]): Evidence => ({
-  id,
-  supplierId: 'supplier-1',
-  productId: null,
-  assessmentId: null,
-  claimIds,
-  kind: 'sbom',
-  sha256: null,
-  mediaType: 'application/json',
-  facts: {},
-  processedAt: null,
-  status: 'processed',
-  source: 'upload',
-  url: null,
-  filename: 'bom.json',
-  size: 10,
-  checks: [],
-  validUntil: null,
-  error: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-});
+const evidence = (id: string, claimIds: string[]): Evidence => portalEvidence({ id, claimIds, size: 10 });
 
 const framework: Framework = {
   key: 'uk-sscop',

@@ -1,4 +1,4 @@
-import { memoryStorage, portalClaim } from './test-fixtures';
+import { memoryStorage, portalClaim, portalEvidence } from './test-fixtures';
 import { ApiError, Evidence, PortalApi, PortalClaim, PortalView } from './api';
 import { PortalStore, mergeView } from './portal-store';
 import { TOKEN_STORAGE_KEY } from './portal-token';
@@ -28,27 +28,7 @@ function viewOf(claims: PortalClaim[], status: PortalView['status'] = 'sent'): P
   };
 }
 
-const sbom = (status: Evidence['status']): Evidence => ({
-  id: 'e1',
-  supplierId: 'supplier-1',
-  productId: null,
-  assessmentId: null,
-  claimIds: ['1.2.1'],
-  kind: 'sbom',
-  sha256: null,
-  mediaType: 'application/json',
-  facts: {},
-  processedAt: null,
-  status,
-  source: 'upload',
-  url: null,
-  filename: 'bom.json',
-  size: 100,
-  checks: [],
-  validUntil: null,
-  error: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-});
+const sbom = (status: Evidence['status']): Evidence => portalEvidence({ status });
 
 function fakeApi(view: PortalView, evidence: Evidence[][] = [[]]) {
   const answers: { claimId: string; body: { answer: string; justification?: string; evidenceIds: string[] } }[] = [];

@@ -1,4 +1,4 @@
-import type { PortalClaim } from './api';
+import type { Evidence, PortalClaim } from './api';
 
 /** A `Storage` kept in memory, for tests of what the page keeps in `sessionStorage`. */
 export function memoryStorage(initial: Record<string, string> = {}) {
@@ -24,5 +24,35 @@ export function portalClaim(id: string, response: PortalClaim['response'] = null
     review: null,
     checks: [],
     changedSincePrevious: null,
+  };
+}
+
+/** A piece of evidence as the portal lists it: an SBOM upload, changed by `overrides`. */
+export function portalEvidence(overrides: Partial<Evidence> = {}): Evidence {
+  return {
+    id: 'e1',
+    supplierId: 'supplier-1',
+    productId: null,
+    assessmentId: null,
+    claimIds: ['1.2.1'],
+    kind: 'sbom',
+    sha256: null,
+    mediaType: 'application/json',
+    facts: {},
+    processedAt: null,
+    status: 'processed',
+    source: 'upload',
+    url: null,
+    filename: 'bom.json',
+    size: 100,
+    checks: [],
+    title: null,
+    validFrom: null,
+    validUntil: null,
+    supersedes: null,
+    supersededBy: null,
+    error: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    ...overrides,
   };
 }

@@ -21,7 +21,14 @@ export interface FindingRow {
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
+  overdue_notified_at: Date | null;
+  overdue_notified_for: Date | null;
 }
+
+/** An unresolved finding past its remediation date whose lapse (for that date) is not announced yet. */
+const LAPSED = `status in ('open', 'in_remediation') and remediation_due_at <= app.now() and overdue_notified_for is distinct from remediation_due_at`;
+/** An accepted risk whose acceptance has run out. */
+const ACCEPTANCE_ENDED = `status = 'accepted_risk' and risk_accepted_until <= app.now()`;
 
 /** A finding as raised: what the view shows of it at creation, its due date as a date, and who raised it. */
 export type NewFinding = Pick<FindingView, 'id' | 'assessmentId' | 'supplierId' | 'claimId' | 'severity' | 'title' | 'description'> & {
@@ -93,6 +100,37 @@ export class FindingsRepository {
       [tenantId, id, status, riskAcceptedUntil],
     );
     return updated as FindingRow;
+  }
+
+  /** Tenants (system role, across tenants) with a lapsed finding or an ended risk acceptance. */
+  async tenantsWithFindingsDue(m: EntityManager, limit: number): Promise<string[]> {
+    const rows: { tenant_id: string }[] = await m.query(
+      `select tenant_id from assessments.findings where (${LAPSED}) or (${ACCEPTANCE_ENDED}) group by tenant_id limit $1`,
+      [limit],
+    );
+    return rows.map((row) => row.tenant_id);
+  }
+
+  /**
+   * Stamps up to `limit` of the tenant's lapsed findings as announced for their remediation date and
+   * returns them (rows another dispatcher holds are skipped).
+   */
+  async announceLapses(m: EntityManager, tenantId: string, limit: number): Promise<FindingRow[]> {
+    return updateReturning<FindingRow>(
+      m,
+      `with due as (select id from assessments.findings where tenant_id = $1 and ${LAPSED} order by remediation_due_at, id limit $2 for update skip locked)
+       update assessments.findings f set overdue_notified_for = f.remediation_due_at, overdue_notified_at = app.now()
+       from due where f.tenant_id = $1 and f.id = due.id returning f.*`,
+      [tenantId, limit],
+    );
+  }
+
+  /** The tenant's accepted risks whose acceptance has run out, locked (rows another dispatcher holds are skipped). */
+  async lockEndedAcceptances(m: EntityManager, tenantId: string, limit: number): Promise<FindingRow[]> {
+    return m.query(
+      `select * from assessments.findings where tenant_id = $1 and ${ACCEPTANCE_ENDED} order by risk_accepted_until, id limit $2 for update skip locked`,
+      [tenantId, limit],
+    );
   }
 
   /** The supplier's remediation plan and whether it agrees. */

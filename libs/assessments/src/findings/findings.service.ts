@@ -6,11 +6,11 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { audit, emit } from '../assessments-writes';
 import { AssessmentReadModel } from '../assessments/assessment-read-model';
-import { recipientOf } from '../assessments/assessment-views';
 import type { AssessmentRow } from '../assessments/assessments.repository';
 import { SuppliersRepository } from '../suppliers/suppliers.repository';
 import { FindingStatus, FindingView, UNRESOLVED_FINDING_STATUSES, assertFindingTransition, findingView } from './finding-view';
 import { CreateFindingDto, PortalFindingDto } from './findings.dto';
+import { findingEventData } from './finding-events';
 import { FindingRow, FindingsRepository } from './findings.repository';
 
 const MAX_REMEDIATION_MS = 5 * 366 * 86_400_000;
@@ -135,20 +135,7 @@ export class FindingsService {
     await this.suppliers.adjustOpenFindings(m, finding.tenant_id, finding.supplier_id, delta);
   }
 
-  private async eventData(m: EntityManager, finding: FindingRow, assessment?: AssessmentRow): Promise<FindingEventData> {
-    const supplier = await this.reads.supplier(m, finding.tenant_id, finding.supplier_id);
-    const row = assessment ?? (await this.reads.assessment(m, finding.tenant_id, finding.assessment_id));
-    return {
-      findingId: finding.id,
-      assessmentId: finding.assessment_id,
-      supplierId: finding.supplier_id,
-      supplierName: supplier.name,
-      claimId: finding.claim_id,
-      severity: finding.severity,
-      title: finding.title,
-      status: finding.status,
-      remediationDueAt: finding.remediation_due_at?.toISOString() ?? null,
-      recipients: (await this.reads.contacts(m, row)).map((contact) => recipientOf(contact)),
-    };
+  private eventData(m: EntityManager, finding: FindingRow, assessment?: AssessmentRow): Promise<FindingEventData> {
+    return findingEventData(this.reads, m, finding, { assessment });
   }
 }

@@ -1,7 +1,7 @@
 import { Access, PortalAccess } from '@assay/shared/auth';
 import { NotFoundProblem, Page, decodeCursor, pageLimit, toPage } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Patch, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
@@ -9,7 +9,7 @@ import type { ComponentExposure } from '../components/components.repository';
 import { ComponentsService } from '../components/components.service';
 import { normalisePurl } from '../parsing/sbom-components';
 import { BLOB_STORAGE, BlobNotFoundError, BlobStorage } from '../storage/blob-storage';
-import { ComponentsQueryDto, EvidenceQueryDto, PortalEvidenceQueryDto } from './evidence.dto';
+import { ComponentsQueryDto, EvidenceQueryDto, PortalEvidenceQueryDto, UpdateEvidenceDto } from './evidence.dto';
 import type { Evidence } from './evidence.repository';
 import { EvidenceService } from './evidence.service';
 import { ProblemException } from '@assay/shared/http';
@@ -39,6 +39,14 @@ export class EvidenceController {
   @Access('evidence:read')
   async get(@Param('id') id: string): Promise<Evidence> {
     return this.load(id);
+  }
+
+  @Patch(':id')
+  @Access('evidence:write')
+  @ApiOperation({ summary: 'Change the validity or title of a piece of evidence (`null` clears a value)' })
+  async update(@Param('id') id: string, @Body() body: UpdateEvidenceDto): Promise<Evidence> {
+    if (!UUID.test(id)) throw new NotFoundProblem(`Evidence ${id}`);
+    return this.evidence.update(RequestContext.tenantId, id, { validUntil: body.validUntil, title: body.title });
   }
 
   @Get(':id/content')

@@ -2,7 +2,20 @@ import { PageQueryDto } from '@assay/shared/http';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  ValidationArguments,
+} from 'class-validator';
 import { EVIDENCE_KINDS, EVIDENCE_STATUSES, EvidenceKind, EvidenceStatus } from './evidence-kinds.constant';
 
 const CLAIM_ID = /^\d{1,2}\.\d{1,2}\.\d{1,2}$/;
@@ -29,8 +42,63 @@ const EvidenceUrl = () =>
     IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }),
   );
 
+/** A date (`2027-03-31`) or date-time with its offset. */
+const ValidityDate = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description, example: '2027-03-31T00:00:00Z' }),
+    IsOptional(),
+    IsISO8601({ strict: true }, { message: '$property must be an ISO 8601 date or date-time' }),
+  );
+
+/** Fails when the value is a date earlier than the object's `validFrom`. */
+const NotBeforeValidFrom = () =>
+  ValidateBy({
+    name: 'notBeforeValidFrom',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => {
+        const from = (args?.object as { validFrom?: unknown } | undefined)?.validFrom;
+        if (typeof value !== 'string' || typeof from !== 'string') return true;
+        const [until, since] = [Date.parse(value), Date.parse(from)];
+        return Number.isNaN(until) || Number.isNaN(since) || until >= since;
+      },
+      defaultMessage: () => 'validUntil must not be before validFrom',
+    },
+  });
+
+/** The validity and title a submitter may declare for a document. */
+export class EvidenceValidityDto {
+  @ValidityDate('From when the document is valid')
+  validFrom?: string;
+
+  @ValidityDate(
+    'When the document stops being valid; evidence whose content gives no date expires then (one whose content gives a date expires at the earlier)',
+  )
+  @NotBeforeValidFrom()
+  validUntil?: string;
+
+  @ApiPropertyOptional({ maxLength: 300, example: 'ISO/IEC 27001 certificate 2026' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  title?: string;
+}
+
+/** A customer's change to a piece of evidence: `null` clears a value. */
+export class UpdateEvidenceDto {
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'When the document stops being valid (null: as its content says)' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'validUntil must be an ISO 8601 date or date-time' })
+  validUntil?: string | null;
+
+  @ApiPropertyOptional({ type: String, maxLength: 300, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  title?: string | null;
+}
+
 /** What a supplier sends with evidence through the portal: the assessment, supplier and product come from the token. */
-export class PortalEvidenceFieldsDto {
+export class PortalEvidenceFieldsDto extends EvidenceValidityDto {
   @ApiPropertyOptional({ type: [String], description: 'Claims this evidence supports (a list, or comma-separated)', example: ['1.2.1'] })
   @IsOptional()
   @Transform(toList)

@@ -19,7 +19,14 @@ export interface Evidence {
   mediaType: string | null;
   facts: Record<string, unknown>;
   checks: EvidenceCheck[];
+  /** When it stops being valid: the earlier of what its content says and what its submitter declared. */
   validUntil: string | null;
+  /** From when it is valid, as its submitter declared. */
+  validFrom: string | null;
+  title: string | null;
+  /** The evidence this one replaced, and the evidence that replaced this one. */
+  supersedes: string | null;
+  supersededBy: string | null;
   error: string | null;
   createdAt: string;
   processedAt: string | null;
@@ -49,6 +56,10 @@ interface EvidenceRow {
   facts: Record<string, unknown>;
   checks: EvidenceCheck[];
   valid_until: Date | null;
+  valid_from: Date | null;
+  title: string | null;
+  supersedes: string | null;
+  superseded_by: string | null;
   error: string | null;
   attempts: number;
   created_at: Date;
@@ -56,7 +67,12 @@ interface EvidenceRow {
 }
 
 const COLUMNS = `id, supplier_id, product_id, assessment_id, claim_ids, kind, kind_hint, status, source, url, filename, sha256, size, media_type, facts, checks,
-  valid_until, error, attempts, created_at, processed_at`;
+  valid_until, valid_from, title, supersedes, superseded_by, error, attempts, created_at, processed_at`;
+
+/** The same columns of the row aliased `e`. */
+const E_COLUMNS = COLUMNS.split(',')
+  .map((column) => `e.${column.trim()}`)
+  .join(', ');
 
 function toEvidence(row: EvidenceRow): EvidenceForIngestion {
   return {
@@ -77,6 +93,10 @@ function toEvidence(row: EvidenceRow): EvidenceForIngestion {
     facts: row.facts,
     checks: row.checks,
     validUntil: row.valid_until?.toISOString() ?? null,
+    validFrom: row.valid_from?.toISOString() ?? null,
+    title: row.title,
+    supersedes: row.supersedes,
+    supersededBy: row.superseded_by,
     error: row.error,
     attempts: row.attempts,
     createdAt: row.created_at.toISOString(),
@@ -97,6 +117,16 @@ export interface NewEvidence {
   sha256: string | null;
   size: number | null;
   uploadedBy: string | null;
+  validFrom: string | null;
+  /** The validity the submitter declared (evidence whose content gives no date expires then). */
+  declaredValidUntil: string | null;
+  title: string | null;
+}
+
+/** A customer's change to a piece of evidence: `undefined` keeps the value, `null` clears it. */
+export interface EvidenceChanges {
+  validUntil?: string | null;
+  title?: string | null;
 }
 
 export interface EvidenceOutcome {
@@ -109,12 +139,16 @@ export interface EvidenceOutcome {
   error: string | null;
 }
 
-/** How far ahead `evidence.expiring` warns. */
+/** How far ahead `evidence.expiring` warns a tenant whose settings have not arrived yet. */
 export const EXPIRING_WITHIN_DAYS = 30;
 
-/** What still owes an event: expired and not announced, or expiring soon and not yet warned. */
-const EXPIRY_DUE = `status = 'processed' and valid_until is not null and expired_notified_at is null
-  and (valid_until <= app.now() or (expiring_notified_at is null and valid_until <= app.now() + make_interval(days => ${EXPIRING_WITHIN_DAYS})))`;
+/**
+ * What still owes an event: expired and not announced, or expiring within the tenant's notice
+ * (`evidenceExpiryNoticeDays`) and not yet warned. `e` is the evidence row.
+ */
+const EXPIRY_DUE = `e.status = 'processed' and e.valid_until is not null and e.expired_notified_at is null
+  and (e.valid_until <= app.now() or (e.expiring_notified_at is null and e.valid_until <= app.now() + make_interval(days =>
+    coalesce((select t.expiry_notice_days from evidence.tenants t where t.tenant_id = e.tenant_id and t.id = e.tenant_id), ${EXPIRING_WITHIN_DAYS}))))`;
 
 /** Evidence whose expiry (or coming expiry) has just been stamped as announced, with its supplier's name and owner. */
 export interface AnnouncedExpiry {
@@ -123,6 +157,7 @@ export interface AnnouncedExpiry {
   kind: string | null;
   valid_until: Date;
   expired: boolean;
+  title: string | null;
   supplier_name: string | null;
   owner_user_id: string | null;
 }
@@ -155,8 +190,9 @@ export class EvidenceRepository {
   /** Inserts the evidence, or answers the upload of the same content for the same supplier made before. */
   async insert(manager: EntityManager, tenantId: string, evidence: NewEvidence): Promise<{ evidence: EvidenceForIngestion; created: boolean }> {
     const inserted: EvidenceRow[] = await manager.query(
-      `insert into evidence.evidence (tenant_id, id, supplier_id, product_id, assessment_id, claim_ids, kind_hint, status, source, url, filename, sha256, size, uploaded_by)
-       values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $12, $13)
+      `insert into evidence.evidence (tenant_id, id, supplier_id, product_id, assessment_id, claim_ids, kind_hint, status, source, url, filename, sha256, size, uploaded_by,
+         valid_from, declared_valid_until, valid_until, title)
+       values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)
        on conflict (tenant_id, supplier_id, sha256) where source = 'upload' do nothing
        returning ${COLUMNS}`,
       [
@@ -173,6 +209,9 @@ export class EvidenceRepository {
         evidence.sha256,
         evidence.size,
         evidence.uploadedBy,
+        evidence.validFrom,
+        evidence.declaredValidUntil,
+        evidence.title,
       ],
     );
     if (inserted[0]) return { evidence: toEvidence(inserted[0]), created: true };
@@ -257,8 +296,8 @@ export class EvidenceRepository {
 
   async finish(manager: EntityManager, tenantId: string, id: string, outcome: EvidenceOutcome): Promise<void> {
     await manager.query(
-      `update evidence.evidence set status = $3, kind = $4, media_type = $5, facts = $6, checks = $7, valid_until = $8, error = $9,
-         processed_at = date_trunc('milliseconds', app.now())
+      `update evidence.evidence set status = $3, kind = $4, media_type = $5, facts = $6, checks = $7, content_valid_until = $8,
+         valid_until = least($8::timestamptz, declared_valid_until), error = $9, processed_at = date_trunc('milliseconds', app.now())
        where tenant_id = $1 and id = $2`,
       [
         tenantId,
@@ -274,9 +313,31 @@ export class EvidenceRepository {
     );
   }
 
+  /**
+   * Applies a customer's change and returns the evidence as it now is (null when unknown). The
+   * effective `valid_until` is recomputed; when it moves, the expiry of the new date is announced afresh.
+   */
+  async update(manager: EntityManager, tenantId: string, id: string, changes: EvidenceChanges): Promise<EvidenceForIngestion | null> {
+    const rows = await updateReturning<EvidenceRow>(
+      manager,
+      `with changed as (
+         select id, case when $3 then $4::timestamptz else declared_valid_until end as declared, case when $5 then $6::text else title end as title
+         from evidence.evidence where tenant_id = $1 and id = $2 for update
+       )
+       update evidence.evidence e set declared_valid_until = c.declared, title = c.title,
+         valid_until = least(e.content_valid_until, c.declared),
+         expiring_notified_at = case when least(e.content_valid_until, c.declared) is distinct from e.valid_until then null else e.expiring_notified_at end,
+         expired_notified_at = case when least(e.content_valid_until, c.declared) is distinct from e.valid_until then null else e.expired_notified_at end
+       from changed c where e.tenant_id = $1 and e.id = c.id
+       returning ${E_COLUMNS}`,
+      [tenantId, id, changes.validUntil !== undefined, changes.validUntil ?? null, changes.title !== undefined, changes.title ?? null],
+    );
+    return rows[0] ? toEvidence(rows[0]) : null;
+  }
+
   /** Tenants (system role) with evidence whose expiry, or coming expiry, is not announced yet. */
   async tenantsWithExpiryDue(manager: EntityManager, limit: number): Promise<string[]> {
-    const rows: { tenant_id: string }[] = await manager.query(`select tenant_id from evidence.evidence where ${EXPIRY_DUE} group by tenant_id limit $1`, [
+    const rows: { tenant_id: string }[] = await manager.query(`select e.tenant_id from evidence.evidence e where ${EXPIRY_DUE} group by e.tenant_id limit $1`, [
       limit,
     ]);
     return rows.map((row) => row.tenant_id);
@@ -290,13 +351,13 @@ export class EvidenceRepository {
     return updateReturning<AnnouncedExpiry>(
       manager,
       `with due as (
-         select id from evidence.evidence where tenant_id = $1 and ${EXPIRY_DUE} order by valid_until limit $2 for update skip locked
+         select e.id from evidence.evidence e where e.tenant_id = $1 and ${EXPIRY_DUE} order by e.valid_until limit $2 for update skip locked
        )
        update evidence.evidence e set
          expired_notified_at = case when e.valid_until <= app.now() then app.now() else e.expired_notified_at end,
          expiring_notified_at = case when e.valid_until > app.now() then app.now() else e.expiring_notified_at end
        from due where e.tenant_id = $1 and e.id = due.id
-       returning e.id, e.supplier_id, e.kind, e.valid_until, e.valid_until <= app.now() as expired,
+       returning e.id, e.supplier_id, e.kind, e.valid_until, e.valid_until <= app.now() as expired, e.title,
          (select s.name from evidence.suppliers s where s.tenant_id = e.tenant_id and s.id = e.supplier_id) as supplier_name,
          (select s.owner_user_id from evidence.suppliers s where s.tenant_id = e.tenant_id and s.id = e.supplier_id) as owner_user_id`,
       [tenantId, limit],

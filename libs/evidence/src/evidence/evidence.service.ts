@@ -1,7 +1,9 @@
 import { TenantDatabase } from '@assay/shared/database';
+import { NotFoundProblem, ProblemException } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import { AssessmentDirectoryRepository } from '../assessments/assessment-directory.repository';
-import { Evidence, EvidenceFilter, EvidenceForIngestion, EvidenceRepository } from './evidence.repository';
+import { audit } from '../evidence-writes';
+import { Evidence, EvidenceChanges, EvidenceFilter, EvidenceForIngestion, EvidenceRepository } from './evidence.repository';
 
 /** Evidence as the API shows it (without the worker's bookkeeping). */
 export function view(evidence: EvidenceForIngestion): Evidence {
@@ -21,6 +23,26 @@ export class EvidenceService {
   async find(tenantId: string, id: string): Promise<Evidence | null> {
     const found = await this.database.run((manager) => this.evidence.find(manager, tenantId, id), tenantId);
     return found ? view(found) : null;
+  }
+
+  /**
+   * A customer's change to the validity or title of a piece of evidence, audited. A `validUntil`
+   * before the evidence's `validFrom` is refused and nothing changes.
+   */
+  async update(tenantId: string, id: string, changes: EvidenceChanges): Promise<Evidence> {
+    const updated = await this.database.run(async (manager) => {
+      const current = await this.evidence.find(manager, tenantId, id);
+      if (!current) throw new NotFoundProblem(`Evidence ${id}`);
+      if (changes.validUntil && current.validFrom && Date.parse(changes.validUntil) < Date.parse(current.validFrom))
+        throw new ProblemException(400, `validUntil must not be before the evidence's validFrom (${current.validFrom})`, {
+          errors: [{ field: 'validUntil', message: 'must not be before validFrom' }],
+        });
+      const after = await this.evidence.update(manager, tenantId, id, changes);
+      if (!after) throw new NotFoundProblem(`Evidence ${id}`);
+      await audit(manager, tenantId, { action: 'evidence.updated', targetType: 'evidence', targetId: id, changes: { ...changes } });
+      return after;
+    }, tenantId);
+    return view(updated);
   }
 
   /** Newest first, keyset on the id (`beforeId` excluded). */

@@ -11,7 +11,7 @@ const TENANTS_PER_TICK = 500;
 const BATCH = 500;
 
 /**
- * `evidence.expiring` (validUntil within 30 days) and `evidence.expired` (validUntil passed), each at
+ * `evidence.expiring` (validUntil within the tenant's `evidenceExpiryNoticeDays`, default 30) and `evidence.expired` (validUntil passed), each at
  * most once per evidence: the tick finds the tenants with something due and fans out one dispatch
  * each; a dispatch stamps `expiring_notified_at` / `expired_notified_at` and writes the events to the
  * outbox in the same transaction, so a repeated tick or a retried job finds nothing left to say.
@@ -43,6 +43,7 @@ export class EvidenceExpiryService {
           kind: row.kind ?? 'other',
           validUntil: row.valid_until.toISOString(),
           internalOwnerUserId: row.owner_user_id,
+          title: row.title,
         };
         await emit(manager, tenantId, row.expired ? 'evidence.expired' : 'evidence.expiring', data);
       }

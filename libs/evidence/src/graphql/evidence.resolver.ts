@@ -1,15 +1,15 @@
 import { Access } from '@assay/shared/auth';
 import { isUuid } from '@assay/shared/database';
 import { AfterArg, Connection, FirstArg, pageArgs, toConnection } from '@assay/shared/graphql';
-import { ProblemException, decodeCursor, encodeCursor, toPage } from '@assay/shared/http';
+import { NotFoundProblem, ProblemException, decodeCursor, encodeCursor, toPage } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
-import { Args, Context, ID, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { ComponentsService } from '../components/components.service';
 import { EVIDENCE_KINDS, EVIDENCE_STATUSES, EvidenceKind, EvidenceStatus } from '../evidence/evidence-kinds.constant';
 import type { EvidenceFilter } from '../evidence/evidence.repository';
 import { EvidenceService } from '../evidence/evidence.service';
 import { normalisePurl } from '../parsing/sbom-components';
-import { Assessment, ComponentExposure, Evidence, EvidenceConnection, EvidenceFilterInput, Supplier } from './evidence.types';
+import { Assessment, ComponentExposure, Evidence, EvidenceConnection, EvidenceFilterInput, Supplier, UpdateEvidenceInput } from './evidence.types';
 
 const byId = (item: { id: string }) => encodeCursor([item.id]);
 
@@ -67,6 +67,13 @@ export class EvidenceResolver {
   async evidenceItem(@Args('id', { type: () => ID }) id: string): Promise<Evidence | null> {
     if (!isUuid(id)) return null;
     return this.evidence.find(RequestContext.tenantId, id);
+  }
+
+  @Mutation(() => Evidence, { description: 'Change the validity or title of a piece of evidence (null clears a value)' })
+  @Access('evidence:write')
+  updateEvidence(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateEvidenceInput): Promise<Evidence> {
+    if (!isUuid(id)) throw new NotFoundProblem('Evidence');
+    return this.evidence.update(RequestContext.tenantId, id, { validUntil: input.validUntil, title: input.title });
   }
 
   @Query(() => EvidenceConnection, { description: 'The tenant’s evidence, newest first' })

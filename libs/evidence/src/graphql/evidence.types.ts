@@ -1,5 +1,6 @@
 import { JsonScalar, connectionType } from '@assay/shared/graphql';
 import { Directive, Field, Float, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { UpdateEvidenceDto } from '../evidence/evidence.dto';
 
 /** The assessments subgraph owns Supplier; this subgraph contributes `Supplier.evidence`. */
 @ObjectType()
@@ -40,7 +41,12 @@ export class Evidence {
   @Field(() => String, { nullable: true }) mediaType!: string | null;
   @Field(() => JsonScalar) facts!: Record<string, unknown>;
   @Field(() => [EvidenceCheckType]) checks!: EvidenceCheckType[];
-  @Field(() => String, { nullable: true }) validUntil!: string | null;
+  @Field(() => String, { nullable: true, description: 'When it stops being valid: the earlier of what its content says and what its submitter declared' })
+  validUntil!: string | null;
+  @Field(() => String, { nullable: true, description: 'From when it is valid, as its submitter declared' }) validFrom!: string | null;
+  @Field(() => String, { nullable: true }) title!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The evidence this one replaced' }) supersedes!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The evidence that replaced this one' }) supersededBy!: string | null;
   @Field(() => String, { nullable: true }) error!: string | null;
   @Field() createdAt!: string;
   @Field(() => String, { nullable: true }) processedAt!: string | null;
@@ -65,6 +71,12 @@ export class EvidenceFilterInput {
   @Field(() => ID, { nullable: true }) supplierId?: string | null;
   @Field(() => String, { nullable: true }) kind?: string | null;
   @Field(() => String, { nullable: true }) status?: string | null;
+}
+
+@InputType({ description: 'A change to the validity or title of a piece of evidence (null clears a value)' })
+export class UpdateEvidenceInput extends UpdateEvidenceDto {
+  @Field(() => String, { nullable: true }) declare validUntil?: string | null;
+  @Field(() => String, { nullable: true }) declare title?: string | null;
 }
 
 export const EvidenceConnection = connectionType(Evidence);

@@ -176,7 +176,10 @@ export class EvidenceIntakeService {
 
   private common(
     fields: UploadEvidenceFieldsDto,
-  ): Pick<NewEvidence, 'id' | 'supplierId' | 'productId' | 'assessmentId' | 'claimIds' | 'kindHint' | 'uploadedBy'> {
+  ): Pick<
+    NewEvidence,
+    'id' | 'supplierId' | 'productId' | 'assessmentId' | 'claimIds' | 'kindHint' | 'uploadedBy' | 'validFrom' | 'declaredValidUntil' | 'title'
+  > {
     return {
       id: newId(),
       supplierId: fields.supplierId,
@@ -185,6 +188,9 @@ export class EvidenceIntakeService {
       claimIds: [...new Set(fields.claimIds ?? [])],
       kindHint: fields.kind ?? null,
       uploadedBy: this.principal(),
+      validFrom: fields.validFrom ?? null,
+      declaredValidUntil: fields.validUntil ?? null,
+      title: fields.title ?? null,
     };
   }
 
@@ -195,7 +201,17 @@ export class EvidenceIntakeService {
         action: 'evidence.submitted',
         targetType: 'evidence',
         targetId: result.evidence.id,
-        changes: { supplierId: input.supplierId, source: input.source, sha256: input.sha256, size: input.size, url: input.url, claimIds: input.claimIds },
+        changes: {
+          supplierId: input.supplierId,
+          source: input.source,
+          sha256: input.sha256,
+          size: input.size,
+          url: input.url,
+          claimIds: input.claimIds,
+          validFrom: input.validFrom,
+          validUntil: input.declaredValidUntil,
+          title: input.title,
+        },
       });
     }
     return result;

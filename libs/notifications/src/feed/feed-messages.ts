@@ -61,6 +61,18 @@ const MESSAGES: Partial<Record<string, (data: Data) => FeedMessage>> = {
     subjectType: 'finding',
     subjectId: text(data['findingId'], '') || null,
   }),
+  'finding.overdue': (data) => ({
+    title: `Finding for ${supplier(data)} is past its remediation date`,
+    body: `${text(data['title'], '')} (due ${day(data['remediationDueAt'])}).`,
+    subjectType: 'finding',
+    subjectId: text(data['findingId'], '') || null,
+  }),
+  'finding.risk_acceptance_expired': (data) => ({
+    title: `Risk acceptance for ${supplier(data)} has ended`,
+    body: `${text(data['title'], '')} is open again (accepted until ${day(data['riskAcceptedUntil'])}).`,
+    subjectType: 'finding',
+    subjectId: text(data['findingId'], '') || null,
+  }),
   'reminder.sent': (data) => ({
     title:
       data['kind'] === 'reminder'

@@ -21,6 +21,7 @@ export const TEMPLATE_NAMES = [
   'assessment_completed',
   'evidence_expiring',
   'finding_created',
+  'finding_reminder',
   'webhook_endpoint_disabled',
   'assessment_due_date_changed',
   'extension_requested',
@@ -149,6 +150,17 @@ Thank you for your answers.`,
 
 A piece of {{kind}} evidence from {{supplierName}} held by {{tenantName}} stops being valid on {{date validUntil}}. Ask the supplier for a current version so the assurance stays fresh.`,
     html: `<p>Hello {{recipientName}},</p><p>A piece of <strong>{{kind}}</strong> evidence from {{supplierName}} held by <strong>{{tenantName}}</strong> stops being valid on <strong>{{date validUntil}}</strong>. Ask the supplier for a current version so the assurance stays fresh.</p>`,
+  },
+  finding_reminder: {
+    subject: `[{{tenantName}}] {{#if overdue}}Remediation overdue{{else}}Remediation due {{date remediationDueAt}}{{/if}}: {{title}}`,
+    text: `Hello {{recipientName}},
+
+{{#if overdue}}The remediation of this {{severity}} finding raised by {{tenantName}} against {{supplierName}} was due on {{date remediationDueAt}} and is not resolved yet:{{else}}The remediation of this {{severity}} finding raised by {{tenantName}} against {{supplierName}} is due on {{date remediationDueAt}}:{{/if}}
+
+{{title}}
+
+Please send your remediation plan, or tell {{tenantName}} the finding is fixed.`,
+    html: `<p>Hello {{recipientName}},</p><p>{{#if overdue}}The remediation of this <strong>{{severity}}</strong> finding raised by <strong>{{tenantName}}</strong> against {{supplierName}} was due on <strong>{{date remediationDueAt}}</strong> and is not resolved yet:{{else}}The remediation of this <strong>{{severity}}</strong> finding raised by <strong>{{tenantName}}</strong> against {{supplierName}} is due on <strong>{{date remediationDueAt}}</strong>:{{/if}}</p><p><strong>{{title}}</strong></p><p>Please send your remediation plan, or tell {{tenantName}} the finding is fixed.</p>`,
   },
   finding_created: {
     subject: `[{{tenantName}}] New {{severity}} finding for {{supplierName}}: {{title}}`,

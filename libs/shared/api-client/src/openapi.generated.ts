@@ -422,7 +422,8 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    patch?: never;
+    /** Change the validity or title of a piece of evidence (`null` clears a value) */
+    patch: operations['EvidenceController_update'];
     trace?: never;
   };
   '/api/v1/evidence/{id}/content': {
@@ -1489,6 +1490,8 @@ export interface components {
         | 'product.created'
         | 'product.updated'
         | 'product.removed'
+        | 'finding.overdue'
+        | 'finding.risk_acceptance_expired'
       )[];
       /** @example https://hooks.example.com/assay */
       url: string;
@@ -1534,8 +1537,15 @@ export interface components {
       source: 'url' | 'upload';
       /** @enum {string} */
       status: 'pending' | 'rejected' | 'processing' | 'processed' | 'failed';
+      supersededBy: string | null;
+      /** @description The evidence this one replaced, and the evidence that replaced this one. */
+      supersedes: string | null;
       supplierId: string;
+      title: string | null;
       url: string | null;
+      /** @description From when it is valid, as its submitter declared. */
+      validFrom: string | null;
+      /** @description When it stops being valid: the earlier of what its content says and what its submitter declared. */
       validUntil: string | null;
     };
     EvidenceCheck: {
@@ -1784,11 +1794,25 @@ export interface components {
         | 'end_of_life'
         | 'other'
         | null;
+      /** @example ISO/IEC 27001 certificate 2026 */
+      title?: string | null;
       /**
        * Format: uri
        * @example https://supplier.example/.well-known/security.txt
        */
       url: string;
+      /**
+       * Format: date-time
+       * @description From when the document is valid
+       * @example 2027-03-31T00:00:00Z
+       */
+      validFrom?: string | null;
+      /**
+       * Format: date-time
+       * @description When the document stops being valid; evidence whose content gives no date expires then (one whose content gives a date expires at the earlier)
+       * @example 2027-03-31T00:00:00Z
+       */
+      validUntil?: string | null;
     };
     /** @description RFC 9457 problem details: the one error shape of every Assay API. */
     Problem: {
@@ -1986,6 +2010,8 @@ export interface components {
       autoSendReassessments: boolean;
       /** @description `product.end_of_support_notice` fires for an end of support within this many days. */
       endOfSupportHorizonDays: number;
+      /** @description `evidence.expiring` fires this many days before a piece of evidence stops being valid. */
+      evidenceExpiryNoticeDays: number;
       reassessmentCadenceMonths: {
         critical: unknown;
         high: unknown;
@@ -2015,6 +2041,14 @@ export interface components {
       isSeniorResponsibleOwner?: boolean;
       name?: string;
       role?: string | null;
+    };
+    UpdateEvidenceDto: {
+      title?: string | null;
+      /**
+       * Format: date-time
+       * @description When the document stops being valid (null: as its content says)
+       */
+      validUntil?: string | null;
     };
     UpdateFindingDto: {
       /** @description Required (in the future) for accepted_risk */
@@ -2069,7 +2103,7 @@ export interface components {
     };
     UpdateTenantDto: {
       name?: string | null;
-      /** @description Any of: reassessmentCadenceMonths { critical, high, medium, low }, reassessmentLeadDays, autoSendReassessments, reminderPolicy { beforeDueDays, onDueDay, overdueEveryDays, overdueMaxReminders, escalateToSroAfterDays, escalateToOwnerAfterDays }, requireMfaForAdmins, endOfSupportHorizonDays, reassessmentTriggers { evidenceExpired, evidenceFailed, endOfSupportWithinDays, findingOverdue } */
+      /** @description Any of: reassessmentCadenceMonths { critical, high, medium, low }, reassessmentLeadDays, autoSendReassessments, reminderPolicy { beforeDueDays, onDueDay, overdueEveryDays, overdueMaxReminders, escalateToSroAfterDays, escalateToOwnerAfterDays }, requireMfaForAdmins, endOfSupportHorizonDays, reassessmentTriggers { evidenceExpired, evidenceFailed, endOfSupportWithinDays, findingOverdue }, evidenceExpiryNoticeDays */
       settings?: Record<string, never> | null;
     };
     UpdateWebhookEndpointDto: {
@@ -2104,6 +2138,8 @@ export interface components {
         | 'product.created'
         | 'product.updated'
         | 'product.removed'
+        | 'finding.overdue'
+        | 'finding.risk_acceptance_expired'
       )[];
       url?: string;
     };
@@ -2138,11 +2174,25 @@ export interface components {
       productId?: string | null;
       /** Format: uuid */
       supplierId: string;
+      /** @example ISO/IEC 27001 certificate 2026 */
+      title?: string | null;
       /**
        * Format: uri
        * @example https://supplier.example/.well-known/security.txt
        */
       url: string;
+      /**
+       * Format: date-time
+       * @description From when the document is valid
+       * @example 2027-03-31T00:00:00Z
+       */
+      validFrom?: string | null;
+      /**
+       * Format: date-time
+       * @description When the document stops being valid; evidence whose content gives no date expires then (one whose content gives a date expires at the earlier)
+       * @example 2027-03-31T00:00:00Z
+       */
+      validUntil?: string | null;
     };
     WebhookAttempt: {
       attempt: number;
@@ -3417,6 +3467,40 @@ export interface operations {
       429: components['responses']['Problem429'];
     };
   };
+  EvidenceController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateEvidenceDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Evidence'];
+        };
+      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
+    };
+  };
   EvidenceController_content: {
     parameters: {
       query?: never;
@@ -4287,131 +4371,13 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: the problem names the fields at fault */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:invalid-request",
-           *       "title": "Invalid request",
-           *       "status": 400,
-           *       "detail": "name must be longer than or equal to 1 characters",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "message": "name must be longer than or equal to 1 characters"
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No valid credential */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "Authentication required"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The credential does not allow this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:forbidden",
-           *       "title": "Not allowed",
-           *       "status": 403,
-           *       "detail": "This needs suppliers:write, which the caller does not hold"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "The assessment is completed; it can no longer change"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:payload-too-large",
-           *       "title": "Payload too large",
-           *       "status": 413,
-           *       "detail": "Request body is too large"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body has an unsupported content type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported Media Type: text/plain"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many requests: retry after the time in Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "urn:assay:problem:rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit exceeded, retry in 30 seconds"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
     };
   };
   PortalController_submit: {

@@ -26,6 +26,8 @@ export const EVENT_TYPES = [
   'product.created',
   'product.updated',
   'product.removed',
+  'finding.overdue',
+  'finding.risk_acceptance_expired',
 ] as const;
 
 export type PublicEventType = (typeof EVENT_TYPES)[number];

@@ -119,6 +119,8 @@ export interface EvidenceExpiryEventData {
   kind: string;
   validUntil: string;
   internalOwnerUserId?: string | null;
+  /** The title its submitter gave it, if any. */
+  title?: string | null;
 }
 
 /** `finding.created`, `finding.updated`. */
@@ -132,6 +134,8 @@ export interface FindingEventData {
   title: string;
   status: string;
   remediationDueAt?: string | null;
+  /** Until when an accepted risk stands; `finding.risk_acceptance_expired` carries the date that passed. */
+  riskAcceptedUntil?: string | null;
   recipients?: AssessmentRecipient[];
 }
 

@@ -36,6 +36,8 @@ export interface EventPayloads {
   'evidence.expired': EvidenceExpiryEventData;
   'finding.created': FindingEventData;
   'finding.updated': FindingEventData;
+  'finding.overdue': FindingEventData;
+  'finding.risk_acceptance_expired': FindingEventData;
   'reminder.sent': ReminderSentEventData;
   'product.end_of_support_notice': EndOfSupportNoticeEventData;
   'product.created': ProductEventData;

@@ -39,6 +39,7 @@ const tenant = object(['tenantId', 'name', 'settings'], {
   settings: {
     type: 'object',
     properties: {
+      evidenceExpiryNoticeDays: days,
       reminderPolicy: {
         type: 'object',
         properties: {
@@ -146,6 +147,7 @@ const evidenceExpiry = object(['evidenceId', 'supplierId', 'kind', 'validUntil']
   kind: status,
   validUntil: instant,
   internalOwnerUserId: nullable(uuid),
+  title: optionalText(300),
 });
 
 const finding = object(['findingId', 'assessmentId', 'supplierId', 'claimId', 'severity', 'title', 'status'], {
@@ -158,6 +160,7 @@ const finding = object(['findingId', 'assessmentId', 'supplierId', 'claimId', 's
   title: text(500),
   status,
   remediationDueAt: nullable(instant),
+  riskAcceptedUntil: nullable(instant),
   recipients: { type: 'array', items: recipient, maxItems: 50 },
 });
 
@@ -210,6 +213,8 @@ export const EVENT_PAYLOAD_SCHEMAS: Readonly<Record<EventType, Schema>> = {
   'evidence.expired': evidenceExpiry,
   'finding.created': finding,
   'finding.updated': finding,
+  'finding.overdue': finding,
+  'finding.risk_acceptance_expired': finding,
   'reminder.sent': reminderSent,
   'product.end_of_support_notice': endOfSupportNotice,
   'product.created': product,

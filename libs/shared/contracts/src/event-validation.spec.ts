@@ -84,6 +84,8 @@ const EXAMPLES: { [K in EventType]: EventPayloads[K] } = {
   'evidence.expired': expiry,
   'finding.created': finding,
   'finding.updated': finding,
+  'finding.overdue': finding,
+  'finding.risk_acceptance_expired': { ...finding, status: 'open', riskAcceptedUntil: '2026-05-01T00:00:00.000Z' },
   'reminder.sent': { reminderId: id(7), assessmentId: id(2), step: 'before:7', kind: 'reminder', recipients: ['sam@widget.example'] },
   'product.end_of_support_notice': {
     supplierId: id(1),

@@ -43,6 +43,8 @@ export interface EvidenceIngestPayload extends TenantJobPayload {
 export type EvidenceExpiryDispatchPayload = TenantJobPayload;
 
 export type AssessmentsOverdueDispatchPayload = TenantJobPayload;
+export type FindingsTimeDispatchPayload = TenantJobPayload;
+export type FindingRemindersDispatchPayload = TenantJobPayload;
 
 export interface JobPayloads {
   [JobName.EventDispatch]: EventDispatchPayload;
@@ -60,6 +62,10 @@ export interface JobPayloads {
   [JobName.EvidenceExpiryDispatch]: EvidenceExpiryDispatchPayload;
   [JobName.AssessmentsOverdueTick]: SystemTickPayload;
   [JobName.AssessmentsOverdueDispatch]: AssessmentsOverdueDispatchPayload;
+  [JobName.FindingsTimeTick]: SystemTickPayload;
+  [JobName.FindingsTimeDispatch]: FindingsTimeDispatchPayload;
+  [JobName.FindingRemindersTick]: SystemTickPayload;
+  [JobName.FindingRemindersDispatch]: FindingRemindersDispatchPayload;
 }
 
 export type JobPayload<TName extends JobName> = JobPayloads[TName];

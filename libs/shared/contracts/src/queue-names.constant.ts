@@ -38,6 +38,14 @@ export enum JobName {
   AssessmentsOverdueTick = 'assessments.overdue-tick',
   /** Emit `assessment.overdue` (once per assessment and due date) for one tenant's lapsed assessments. */
   AssessmentsOverdueDispatch = 'assessments.overdue-dispatch',
+  /** Scheduler tick: find tenants with a finding past its remediation date or risk acceptance and not yet handled; fan out one dispatch each. */
+  FindingsTimeTick = 'assessments.findings-time-tick',
+  /** Emit `finding.overdue` (once per finding and remediation date) and reopen lapsed risk acceptances for one tenant. */
+  FindingsTimeDispatch = 'assessments.findings-time-dispatch',
+  /** Scheduler tick: find tenants with a finding reminder due; fan out one dispatch each. */
+  FindingRemindersTick = 'notifications.finding-reminders-tick',
+  /** Send the remediation reminders due for one tenant's findings. */
+  FindingRemindersDispatch = 'notifications.finding-reminders-dispatch',
 }
 
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
@@ -56,6 +64,10 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.EvidenceExpiryDispatch]: QueueName.EvidenceIngestion,
   [JobName.AssessmentsOverdueTick]: QueueName.Scheduler,
   [JobName.AssessmentsOverdueDispatch]: QueueName.Scheduler,
+  [JobName.FindingsTimeTick]: QueueName.Scheduler,
+  [JobName.FindingsTimeDispatch]: QueueName.Scheduler,
+  [JobName.FindingRemindersTick]: QueueName.Scheduler,
+  [JobName.FindingRemindersDispatch]: QueueName.Notifications,
 };
 
 export function jobsOfQueue(queue: QueueName): JobName[] {

@@ -32,6 +32,8 @@ export interface TenantSettings {
   /** `product.end_of_support_notice` fires for an end of support within this many days. */
   endOfSupportHorizonDays: number;
   reassessmentTriggers: ReassessmentTriggers;
+  /** `evidence.expiring` fires this many days before a piece of evidence stops being valid. */
+  evidenceExpiryNoticeDays: number;
 }
 
 export const DEFAULT_REASSESSMENT_TRIGGERS: Readonly<ReassessmentTriggers> = Object.freeze({
@@ -58,6 +60,7 @@ export const DEFAULT_TENANT_SETTINGS: Readonly<TenantSettings> = Object.freeze({
   requireMfaForAdmins: false,
   endOfSupportHorizonDays: 365,
   reassessmentTriggers: DEFAULT_REASSESSMENT_TRIGGERS,
+  evidenceExpiryNoticeDays: 30,
 });
 
 /** Stored settings merged over the defaults, so a tenant created before a setting existed still has a value. */

@@ -68,6 +68,7 @@ export class TenantSettingsType {
   @Field() requireMfaForAdmins!: boolean;
   @Field(() => Int) endOfSupportHorizonDays!: number;
   @Field(() => ReassessmentTriggersType) reassessmentTriggers!: ReassessmentTriggersType;
+  @Field(() => Int, { description: 'Days before evidence stops being valid that evidence.expiring fires' }) evidenceExpiryNoticeDays!: number;
 }
 
 @ObjectType('Tenant', { description: 'The caller’s organisation' })
@@ -195,6 +196,7 @@ export class TenantSettingsInput {
   @ValidateNested()
   @Type(() => ReassessmentTriggersInput)
   reassessmentTriggers?: ReassessmentTriggersInput;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() evidenceExpiryNoticeDays?: number;
 }
 
 @InputType()

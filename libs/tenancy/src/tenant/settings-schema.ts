@@ -30,6 +30,7 @@ export const TENANT_SETTINGS_SCHEMA = {
     },
     requireMfaForAdmins: { type: 'boolean' },
     endOfSupportHorizonDays: days(3650),
+    evidenceExpiryNoticeDays: days(3650),
     reassessmentTriggers: {
       type: 'object',
       additionalProperties: false,
