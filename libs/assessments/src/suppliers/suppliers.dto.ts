@@ -28,7 +28,8 @@ export type DeliveryModel = (typeof DELIVERY_MODELS)[number];
 
 export const MAX_DOMAINS = 50;
 export const MAX_TAGS = 50;
-const HOSTNAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i;
+// Letters of either case spelled out (no `i` flag), so the OpenAPI document can state the same pattern.
+const HOSTNAME = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+$/;
 const COMPANY_NUMBER = /^[A-Za-z0-9][A-Za-z0-9 -]{0,31}$/;
 /** Optional in a PATCH, but never null: the field cannot be cleared. */
 const Present = () => ValidateIf((_object: object, value: unknown) => value !== undefined);

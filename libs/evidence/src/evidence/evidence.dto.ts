@@ -22,6 +22,8 @@ const CLAIM_ID = /^\d{1,2}\.\d{1,2}\.\d{1,2}$/;
 
 /** Lists (`claimIds`, `ids`) arrive as an array, a comma-separated string, or repeated form fields or query parameters. */
 function toList({ value }: { value: unknown }): unknown {
+  // Absent stays absent: `null` means "no claims", as for any optional field.
+  if (value === null || value === undefined) return value;
   const items = Array.isArray(value) ? value : [value];
   return items.flatMap((item) =>
     typeof item === 'string'

@@ -1384,7 +1384,10 @@ export interface components {
        * @default true
        */
       carryForward: boolean | null;
-      /** @example 2026-06-30T17:00:00Z */
+      /**
+       * Format: date-time
+       * @example 2026-06-30T17:00:00Z
+       */
       dueAt: string;
       /** @default uk-sscop */
       framework: string | null;
@@ -1406,7 +1409,10 @@ export interface components {
       /** @example 3.2.1 */
       claimId: string;
       description?: string | null;
-      /** @example 2026-09-30T00:00:00Z */
+      /**
+       * Format: date-time
+       * @example 2026-09-30T00:00:00Z
+       */
       remediationDueAt?: string | null;
       /** @enum {string} */
       severity: 'critical' | 'high' | 'medium' | 'low';
@@ -1417,7 +1423,9 @@ export interface components {
       currentVersion?: string | null;
       /** @enum {string} */
       deliveryModel: 'saas' | 'on_premises' | 'hybrid';
+      /** Format: date-time */
       endOfSupportAnnouncedAt?: string | null;
+      /** Format: date-time */
       endOfSupportAt?: string | null;
       name: string;
     };
@@ -1433,6 +1441,7 @@ export interface components {
       /** @example Acme Software Ltd */
       name: string;
       /**
+       * Format: date-time
        * @description When the supplier's next assessment falls due (future, at most two years ahead; null clears): the scheduler opens it reassessmentLeadDays before
        * @example 2027-03-31T17:00:00Z
        */
@@ -1564,6 +1573,7 @@ export interface components {
       /** @description Why more time is needed; the customer sees it */
       reason: string;
       /**
+       * Format: date-time
        * @description The due date asked for: later than the current one, at most two years ahead
        * @example 2026-09-30T17:00:00Z
        */
@@ -1742,6 +1752,7 @@ export interface components {
     };
     MoveDueDateDto: {
       /**
+       * Format: date-time
        * @description The new due date: in the future, at most two years ahead
        * @example 2026-09-30T17:00:00Z
        */
@@ -1904,6 +1915,7 @@ export interface components {
     };
     ReturnAssessmentDto: {
       /**
+       * Format: date-time
        * @description A new due date (future, at most two years ahead)
        * @example 2026-09-30T17:00:00Z
        */
@@ -2051,7 +2063,10 @@ export interface components {
       validUntil?: string | null;
     };
     UpdateFindingDto: {
-      /** @description Required (in the future) for accepted_risk */
+      /**
+       * Format: date-time
+       * @description Required (in the future) for accepted_risk
+       */
       riskAcceptedUntil?: string | null;
       /** @enum {string} */
       status: 'open' | 'in_remediation' | 'resolved' | 'accepted_risk';
@@ -2061,7 +2076,9 @@ export interface components {
       currentVersion?: string | null;
       /** @enum {string} */
       deliveryModel?: 'saas' | 'on_premises' | 'hybrid';
+      /** Format: date-time */
       endOfSupportAnnouncedAt?: string | null;
+      /** Format: date-time */
       endOfSupportAt?: string | null;
       name?: string;
     };
@@ -2076,6 +2093,7 @@ export interface components {
       domains?: string[] | null;
       name?: string;
       /**
+       * Format: date-time
        * @description When the supplier's next assessment falls due (future, at most two years ahead; null clears): the scheduler opens it reassessmentLeadDays before
        * @example 2027-03-31T17:00:00Z
        */

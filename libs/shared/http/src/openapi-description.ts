@@ -244,6 +244,10 @@ function applyRule(property: Json, rule: ValidationMetadata): void {
     case 'isEmail':
       target['format'] = 'email';
       break;
+    case 'isIso8601':
+      // Instants are RFC 3339 date-times (the validation also takes other ISO 8601 forms; the document asks for this one).
+      target['format'] = 'date-time';
+      break;
     case 'isUrl': {
       target['format'] = 'uri';
       // The schemes validation allows (`require_protocol` with `protocols`), as a pattern.

@@ -133,6 +133,11 @@ export class ResponseConformance {
     return `${where}: body does not conform: ${this.ajv.errorsText(validate.errors, { dataVar: 'body' })}`;
   }
 
+  /** Whether a value is valid against a schema of the document (its `#/components/…` references resolved). */
+  conforms(schema: Json, value: unknown): boolean {
+    return this.validatorFor(schema)(value);
+  }
+
   private validatorFor(schema: Json): ValidateFunction {
     const key = JSON.stringify(schema);
     let validate = this.validators.get(key);
