@@ -21,6 +21,8 @@ export const EVIDENCE_KIND_LABELS: Record<string, string> = {
   policy: 'Policy or procedure',
   pentest_report: 'Penetration test report',
   scorecard: 'OpenSSF Scorecard',
+  advisory: 'Security advisory (CSAF)',
+  end_of_life: 'End-of-life notice',
   other: 'Other document',
 };
 
@@ -64,6 +66,9 @@ const CHECK_LABELS: Record<string, string> = {
   'provenance.present': 'Build provenance present',
   'provenance.builder': 'Builder recorded',
   'certificate.valid': 'Certificate is valid',
+  'provenance.signature': 'Provenance signature verified',
+  'signature.verified': 'Signature verified',
+  'security_txt.signature': 'security.txt signature verified',
   'product.eos_published': 'End-of-support date published',
   'product.eos_notice': 'At least a year’s notice of end of support',
 };

@@ -19,6 +19,9 @@ export const CHECK_CLAIMS: Readonly<Record<string, string[]>> = {
   'provenance.present': ['3.1.1', '2.2.1'],
   'provenance.builder': ['2.1.3', '3.1.1'],
   'certificate.valid': ['2.1.4'],
+  'provenance.signature': ['3.1.1', '3.1.2'],
+  'signature.verified': ['3.1.1', '3.1.2'],
+  'security_txt.signature': ['3.2.1'],
 };
 
 const DAY = 86_400_000;
@@ -101,8 +104,37 @@ export interface CheckContext {
   productId: string | null;
 }
 
+/**
+ * Whether the evidence's signature verified: a verified signature passes; a signature that failed
+ * verification fails (never a pass); a signature no key could be had for is a warning, naming why;
+ * no signature where one is expected fails.
+ */
+function signatureCheck(key: string, facts: Record<string, unknown>, unsigned: 'fail'): EvidenceCheck {
+  const signer = typeof facts['signer'] === 'string' ? ` by ${facts['signer']}` : '';
+  if (facts['signed'] !== true) return check(key, unsigned, 'not signed');
+  if (facts['signatureVerified'] === true) {
+    const through = facts['signatureCoveredBy'] === 'transparency-log' ? ' (through its transparency log entry; the artifact is not part of the evidence)' : '';
+    return check(key, 'pass', `signature verified${signer}${through}`);
+  }
+  if (facts['signatureVerified'] === false) {
+    const reason = typeof facts['verificationError'] === 'string' ? `: ${facts['verificationError']}` : '';
+    return check(key, 'fail', `signature does not verify${reason}`);
+  }
+  const why = typeof facts['verificationError'] === 'string' ? facts['verificationError'] : 'no key to verify it against';
+  return check(key, 'warn', `signed${signer}, not verified: ${why}`);
+}
+
 /** The checks of one parsed piece of evidence. */
 export function runChecks(parsed: ParsedEvidence, context: CheckContext): EvidenceCheck[] {
+  const facts = parsed.facts;
+  const checks = kindChecks(parsed, context);
+  if (parsed.kind === 'provenance') checks.push(signatureCheck('provenance.signature', facts, 'fail'));
+  // A signature is optional elsewhere: checked when there is one.
+  else if (facts['signed'] === true) checks.push(signatureCheck(parsed.kind === 'security_txt' ? 'security_txt.signature' : 'signature.verified', facts, 'fail'));
+  return checks;
+}
+
+function kindChecks(parsed: ParsedEvidence, context: CheckContext): EvidenceCheck[] {
   const facts = parsed.facts;
   switch (parsed.kind) {
     case 'sbom':

@@ -23,10 +23,10 @@ export function isDsseEnvelope(value: Record<string, unknown>): boolean {
 export function parseProvenance(document: Record<string, unknown>): ParsedEvidence {
   let statement = document;
   let envelope = false;
-  let signatures = 0;
+  let signatures: Record<string, unknown>[] = [];
   if (isDsseEnvelope(document)) {
     envelope = true;
-    signatures = asArray(document['signatures']).filter(isRecord).length;
+    signatures = asArray(document['signatures']).filter(isRecord);
     if (document['payloadType'] !== 'application/vnd.in-toto+json')
       throw new EvidenceParseError(`DSSE payload type ${text(document['payloadType'], 100)} is not an in-toto statement`);
     try {
@@ -62,7 +62,10 @@ export function parseProvenance(document: Record<string, unknown>): ParsedEviden
       subjects: subjects.slice(0, 100).map((subject) => ({ name: text(subject['name'], 500), digest: isRecord(subject['digest']) ? subject['digest'] : {} })),
       subjectCount: subjects.length,
       envelope,
-      signed: signatures > 0,
+      signed: signatures.length > 0,
+      // A bare DSSE envelope names no key Assay trusts: present, not verified.
+      signatureVerified: null,
+      signer: signatures.length > 0 ? text(signatures[0]?.['keyid'], 200) : null,
       finishedOn: rfc3339DateTime(metadata['finishedOn'] ?? metadata['buildFinishedOn'], v1 ? 'runDetails.metadata.finishedOn' : 'metadata.buildFinishedOn'),
     },
     validUntil: null,
