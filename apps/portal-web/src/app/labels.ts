@@ -69,6 +69,12 @@ const CHECK_LABELS: Record<string, string> = {
   'provenance.signature': 'Provenance signature verified',
   'signature.verified': 'Signature verified',
   'security_txt.signature': 'security.txt signature verified',
+  'vex.statements': 'VEX statements present',
+  'vex.justified': 'Not-affected statements justified',
+  'advisory.published': 'Security advisory published',
+  'advisory.identifies_vulnerabilities': 'Advisory names its vulnerabilities',
+  'end_of_life.published': 'End of security support dated',
+  'end_of_life.notice': 'At least a year’s notice of end of security support',
   'product.eos_published': 'End-of-support date published',
   'product.eos_notice': 'At least a year’s notice of end of support',
 };
