@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import { runChecks } from '../checks/evidence-checks';
 import { ComponentsRepository } from '../components/components.repository';
+import { SigningKeysRepository } from '../signing-keys/signing-keys.repository';
 import { EvidenceForIngestion, EvidenceOutcome, EvidenceRepository } from '../evidence/evidence.repository';
 import { emit } from '../evidence-writes';
 import { EvidenceParseError, SignatureVerificationError, UnsupportedEvidenceError } from '../parsing/parse-result';
@@ -39,6 +40,7 @@ export class EvidenceIngestionService {
     private readonly database: TenantDatabase,
     private readonly evidence: EvidenceRepository,
     private readonly components: ComponentsRepository,
+    private readonly signingKeys: SigningKeysRepository,
     private readonly queue: EvidenceQueue,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -76,6 +78,7 @@ export class EvidenceIngestionService {
           maxBytes: this.config.evidence.maxBytes,
           onComponents: (batch) => this.components.insert(manager, tenantId, evidence, batch),
           fetchOpenPgpKey: (url) => this.openPgpKey(url),
+          dsseKeys: () => this.signingKeys.list(manager, tenantId),
         });
         const checks = runChecks(parsed, { now, sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays, productId: evidence.productId });
         return this.record(manager, tenantId, evidence, {

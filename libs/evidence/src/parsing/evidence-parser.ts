@@ -13,12 +13,23 @@ import {
   parseCycloneDxXml,
   refuseDtd,
 } from './cyclonedx.parser';
-import { EvidenceParseError, MAX_COMPONENTS, ParsedEvidence, UnsupportedEvidenceError, asArray, decodeUtf8, isRecord, text } from './parse-result';
+import {
+  EvidenceParseError,
+  MAX_COMPONENTS,
+  ParsedEvidence,
+  SignatureVerificationError,
+  UnsupportedEvidenceError,
+  asArray,
+  decodeUtf8,
+  isRecord,
+  text,
+} from './parse-result';
 import { ComponentBatchHandler, ComponentCollector } from './sbom-components';
 import { looksLikeSecurityTxt, parseSecurityTxt } from './security-txt.parser';
 import { parseSigstoreBundle } from './sigstore-bundle.parser';
 import { isSigstoreBundle } from '../signatures/sigstore';
 import { OpenPgpKeyFetcher, verifySignedSecurityTxt } from '../signatures/openpgp';
+import { VerificationKey, verifyDsseEnvelope } from '../signatures/dsse';
 import { SpdxDocumentInfo, SpdxPackages, parseSpdxTagValue, spdxJsonInfo, spdxJsonPackage, spdxJsonRelationship } from './spdx.parser';
 import { Spdx3Document, isSpdx3Context } from './spdx3.parser';
 import { UntrustedJsonReader } from './untrusted-json';
@@ -55,6 +66,19 @@ export interface ParseOptions {
   maxBytes?: number;
   /** Fetches the OpenPGP key a signed security.txt names at its Encryption URL (through the SSRF guard). */
   fetchOpenPgpKey?: OpenPgpKeyFetcher;
+  /** The tenant's registered keys, read when a DSSE envelope is to be verified. */
+  dsseKeys?: () => Promise<VerificationKey[]>;
+}
+
+/** In-toto provenance; a bare DSSE envelope's signature verified against the tenant's registered keys. */
+async function provenance(document: Record<string, unknown>, keys?: () => Promise<VerificationKey[]>): Promise<ParsedEvidence> {
+  const parsed = parseProvenance(document);
+  if (!isDsseEnvelope(document) || parsed.facts['signed'] !== true) return parsed;
+  const verification = verifyDsseEnvelope(document, keys ? await keys() : []);
+  const verified = { ...parsed, facts: { ...parsed.facts, ...verification } };
+  if (verification.signatureVerified === false)
+    throw new SignatureVerificationError(`the DSSE envelope does not verify: ${verification.verificationError ?? ''}`, verified);
+  return verified;
 }
 
 /** A security.txt, its cleartext signature (if any) verified against the key at its Encryption URL. */
@@ -239,7 +263,7 @@ async function parseJson(content: EvidenceContent, options: ParseOptions): Promi
     return spdx3.evidence(collector, options.sbomMaxAgeDays);
   }
   if (isSigstoreBundle(document)) return parseSigstoreBundle(document);
-  if (isInTotoStatement(document) || isDsseEnvelope(document)) return parseProvenance(document);
+  if (isInTotoStatement(document) || isDsseEnvelope(document)) return provenance(document, options.dsseKeys);
   if (isCsaf(document)) return parseCsaf(document);
   if (isOpenEox(document)) return parseOpenEox(document);
   const context = document['@context'];

@@ -836,6 +836,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/signing-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant’s signing keys, newest first */
+    get: operations['SigningKeysController_list'];
+    put?: never;
+    /** Register a public key DSSE envelopes are verified against */
+    post: operations['SigningKeysController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/signing-keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a signing key: envelopes processed from now on are no longer verified against it */
+    delete: operations['SigningKeysController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/suppliers': {
     parameters: {
       query?: never;
@@ -1401,6 +1436,17 @@ export interface components {
       endOfSupportAt?: string | null;
       name: string;
     };
+    CreateSigningKeyDto: {
+      /** @example Release signing key 2026 */
+      name: string;
+      /**
+       * @description The public key, PEM (SubjectPublicKeyInfo): ECDSA P-256/P-384, Ed25519 or RSA (2048 bits or more)
+       * @example -----BEGIN PUBLIC KEY-----
+       *     MCowBQYDK2VwAyEA…
+       *     -----END PUBLIC KEY-----
+       */
+      publicKey: string;
+    };
     CreateSupplierDto: {
       /** @example 01234567 */
       companyNumber?: string | null;
@@ -1891,6 +1937,16 @@ export interface components {
       scheduledFor: string;
       sentAt: string;
       step: string;
+    };
+    SigningKey: {
+      algorithm: string;
+      createdAt: string;
+      id: string;
+      /** @description SHA-256 of the key's SubjectPublicKeyInfo (DER), hex: how envelopes and checks name it. */
+      keyId: string;
+      name: string;
+      /** @description The key, PEM (SPKI). */
+      publicKey: string;
     };
     SignupDto: {
       /**
@@ -10159,6 +10215,372 @@ export interface operations {
            *       "title": "Not allowed",
            *       "status": 403,
            *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the time in Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  SigningKeysController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['SigningKey'][];
+          };
+        };
+      };
+      /** @description No valid credential */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credential does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the time in Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  SigningKeysController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateSigningKeyDto'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SigningKey'];
+        };
+      };
+      /** @description The request is not valid: the problem names the fields at fault */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credential */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credential does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:payload-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "Request body is too large"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body has an unsupported content type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "Unsupported Media Type: text/plain"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Well formed, but refused: the problem names the field (a webhook URL the outbound policy does not allow) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unprocessable",
+           *       "title": "Semantically invalid request",
+           *       "status": 422
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: retry after the time in Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:rate-limited",
+           *       "title": "Too many requests",
+           *       "status": 429,
+           *       "detail": "Rate limit exceeded, retry in 30 seconds"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  SigningKeysController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request is not valid: the problem names the fields at fault */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:invalid-request",
+           *       "title": "Invalid request",
+           *       "status": 400,
+           *       "detail": "name must be longer than or equal to 1 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be longer than or equal to 1 characters"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid credential */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:unauthenticated",
+           *       "title": "Authentication required",
+           *       "status": 401,
+           *       "detail": "Authentication required"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The credential does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:forbidden",
+           *       "title": "Not allowed",
+           *       "status": 403,
+           *       "detail": "This needs suppliers:write, which the caller does not hold"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (or not visible to the caller) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:not-found",
+           *       "title": "Not found",
+           *       "status": 404,
+           *       "detail": "Supplier 0198c5d2-8d3f-7aa1-9c1e-2b7f4f0e1a2b not found"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "urn:assay:problem:conflict",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The assessment is completed; it can no longer change"
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];
