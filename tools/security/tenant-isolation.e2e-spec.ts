@@ -20,7 +20,7 @@ import {
   isNonNullType,
   isObjectType,
 } from 'graphql';
-import { Principal, World, freshPublicKey, inParallel, isolationFixture, leakedMarkers, settledTenantRows } from './isolation-fixture';
+import { Principal, World, inParallel, isolationFixture, leakedMarkers, settledTenantRows } from './isolation-fixture';
 
 /**
  * The tenant-isolation matrix. Tenant A has one of every resource a route or field takes an id of;
@@ -110,7 +110,6 @@ const REST_OPERATIONS: Record<string, RestOperation> = {
   'PATCH /api/v1/portal/findings/{id}': { body: () => ({ remediationPlan: 'Fixed in the next release', agreed: true }) },
   'PUT /api/v1/portal/assessment/responses/{claimId}': { body: () => ({ answer: 'met' }) },
   'PATCH /api/v1/webhook-endpoints/{id}': { body: () => ({ description: 'Renamed endpoint' }) },
-  'POST /api/v1/signing-keys': { body: () => ({ name: 'Matrix key', publicKey: freshPublicKey() }) },
   'PATCH /api/v1/members/{userId}': { body: () => ({ role: 'assessor' }) },
 };
 

@@ -34,6 +34,19 @@ describe('gateway (end to end)', () => {
       expect(body.attribution).toBe('Contains public sector information licensed under the Open Government Licence v3.0.');
     });
 
+    it('serves the framework as a CycloneDX 1.6 standard, every claim a requirement with a stable bom-ref', async () => {
+      const { status, body } = await gateway('/api/v1/frameworks/uk-sscop?format=cyclonedx');
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.6' });
+      const requirements = body.definitions.standards[0].requirements as { identifier: string; 'bom-ref': string; text?: string }[];
+      expect(requirements.find((requirement) => requirement.identifier === '1.2.1')).toMatchObject({
+        'bom-ref': 'urn:assay:framework:uk-sscop:2025-05-07:requirement:1.2.1',
+        text: 'Every third-party component is identified and documented.',
+      });
+      expect((await gateway('/api/v1/frameworks/uk-sscop?format=cyclonedx')).body).toEqual(body);
+      expect((await gateway('/api/v1/frameworks/uk-sscop?format=spdx')).status).toBe(400);
+    });
+
     it('answers an unknown framework or version with a 404 problem', async () => {
       for (const path of ['/api/v1/frameworks/nope', '/api/v1/frameworks/uk-sscop?version=1999-01-01']) {
         const { status, headers, body } = await gateway(path);

@@ -499,7 +499,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A framework: themes, principles, claims with supporting evidence kinds, applicability, checks and mappings */
+    /** A framework: themes, principles, claims with supporting evidence kinds, applicability, checks and mappings; or, with format=cyclonedx, the framework as a CycloneDX 1.6 standard (every claim a requirement with a stable bom-ref) */
     get: operations['CatalogueController_get'];
     put?: never;
     post?: never;
@@ -1518,6 +1518,47 @@ export interface components {
       )[];
       /** @example https://hooks.example.com/assay */
       url: string;
+    };
+    CycloneDxRequirement: {
+      'bom-ref': string;
+      descriptions?: string[];
+      identifier: string;
+      parent?: string;
+      text?: string;
+      title?: string;
+    };
+    CycloneDxStandardDocument: {
+      /** @constant */
+      bomFormat: 'CycloneDX';
+      definitions: {
+        standards: {
+          'bom-ref': string;
+          description: string;
+          externalReferences: {
+            comment: string;
+            /** @constant */
+            type: 'website';
+            url: string;
+          }[];
+          name: string;
+          owner: string;
+          requirements: components['schemas']['CycloneDxRequirement'][];
+          version: string;
+        }[];
+      };
+      metadata: {
+        manufacturer: {
+          name: string;
+        };
+        properties: {
+          name: string;
+          value: string;
+        }[];
+      };
+      serialNumber: string;
+      /** @constant */
+      specVersion: '1.6';
+      version: number;
     };
     Disagreement: {
       checkKey: string;
@@ -7104,6 +7145,8 @@ export interface operations {
   CatalogueController_get: {
     parameters: {
       query?: {
+        /** @description cyclonedx: the framework as a CycloneDX 1.6 document (definitions.standards) */
+        format?: 'cyclonedx';
         /** @description Framework version (defaults to the current one) */
         version?: string;
       };
@@ -7121,7 +7164,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['FrameworkDocument'];
+          'application/json': components['schemas']['FrameworkDocument'] | components['schemas']['CycloneDxStandardDocument'];
         };
       };
       /** @description The request is not valid: the problem names the fields at fault */
