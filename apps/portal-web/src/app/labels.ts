@@ -23,6 +23,7 @@ export const EVIDENCE_KIND_LABELS: Record<string, string> = {
   scorecard: 'OpenSSF Scorecard',
   advisory: 'Security advisory (CSAF)',
   end_of_life: 'End-of-life notice',
+  declaration: 'Declaration (CycloneDX attestations)',
   other: 'Other document',
 };
 
@@ -74,6 +75,8 @@ const CHECK_LABELS: Record<string, string> = {
   'advisory.published': 'Security advisory published',
   'advisory.identifies_vulnerabilities': 'Advisory names its vulnerabilities',
   'end_of_life.published': 'End of security support dated',
+  'declaration.code_requirements': 'Declaration attests the Code',
+  'declaration.affirmed': 'Declaration affirmed',
   'end_of_life.notice': 'At least a year’s notice of end of security support',
   'product.eos_published': 'End-of-support date published',
   'product.eos_notice': 'At least a year’s notice of end of support',

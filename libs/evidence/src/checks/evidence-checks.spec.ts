@@ -84,3 +84,39 @@ describe('evidence checks', () => {
     expect(checks['scorecard.sast']?.result).toBe('not_applicable');
   });
 });
+
+describe('declarations (CycloneDX Attestations)', () => {
+  it('reads the CycloneDX specification’s attestation example: attestations, affirmation, signature present but not verified', async () => {
+    const parsed = await parseEvidence(real('cdx-spec-1.6-attestation.json'), options);
+    expect(parsed).toMatchObject({
+      kind: 'declaration',
+      facts: {
+        format: 'cyclonedx',
+        specVersion: '1.6',
+        attestationCount: 1,
+        requirements: ['requirement-1'],
+        codeClaims: [],
+        signed: true,
+        signatureVerified: null,
+      },
+    });
+    const checks = Object.fromEntries(runChecks(parsed, context).map((check) => [check.key, check]));
+    expect(checks['declaration.code_requirements']).toMatchObject({ result: 'warn', claimIds: [] });
+    expect(checks['declaration.affirmed']).toMatchObject({ result: 'pass', detail: 'affirmed by 2 signatory(ies)' });
+  });
+
+  it('attestations of the Code’s requirements name the claims they support', async () => {
+    const document = JSON.parse(real('cdx-spec-1.6-attestation.json').toString());
+    document.declarations.attestations[0].map[0].requirement = 'urn:assay:framework:uk-sscop:2025-05-07:requirement:1.2.1';
+    document.declarations.attestations[0].map.push({ requirement: 'urn:assay:framework:uk-sscop:2025-05-07:requirement:3.2.1', conformance: { score: 1 } });
+    delete document.declarations.affirmation;
+    const parsed = await parseEvidence(Buffer.from(JSON.stringify(document)), options);
+    expect(parsed.facts['codeClaims']).toEqual([
+      { framework: 'uk-sscop', version: '2025-05-07', claimId: '1.2.1', conformance: 0.8, confidence: 1 },
+      { framework: 'uk-sscop', version: '2025-05-07', claimId: '3.2.1', conformance: 1, confidence: null },
+    ]);
+    const checks = Object.fromEntries(runChecks(parsed, context).map((check) => [check.key, check]));
+    expect(checks['declaration.code_requirements']).toMatchObject({ result: 'pass', claimIds: ['1.2.1', '3.2.1'] });
+    expect(checks['declaration.affirmed']).toMatchObject({ result: 'fail', claimIds: ['1.2.1', '3.2.1'] });
+  });
+});

@@ -28,6 +28,9 @@ export const CHECK_CLAIMS: Readonly<Record<string, string[]>> = {
   'advisory.identifies_vulnerabilities': ['3.3.1', '3.4.2'],
   'end_of_life.published': ['4.1.1'],
   'end_of_life.notice': ['4.2.1'],
+  // A declaration's checks support the claims it attests (named by the Code's requirement bom-refs).
+  'declaration.code_requirements': [],
+  'declaration.affirmed': [],
   ...Object.fromEntries(Object.values(scorecardThresholds()).map((rule) => [rule.key, rule.claims])),
 };
 
@@ -173,6 +176,32 @@ function advisoryChecks(facts: Record<string, unknown>): EvidenceCheck[] {
   ];
 }
 
+function declarationChecks(facts: Record<string, unknown>): EvidenceCheck[] {
+  const attested = (facts['codeClaims'] as { claimId: string }[] | undefined) ?? [];
+  const claimIds = [...new Set(attested.map((entry) => entry.claimId))].sort();
+  const affirmation = (facts['affirmation'] ?? {}) as { statement?: string | null; signatories?: unknown[] };
+  const signatories = affirmation.signatories?.length ?? 0;
+  const withClaims = (entry: EvidenceCheck): EvidenceCheck => ({ ...entry, claimIds });
+  return [
+    withClaims(
+      check(
+        'declaration.code_requirements',
+        claimIds.length > 0 ? 'pass' : 'warn',
+        claimIds.length > 0
+          ? `attests ${claimIds.length} claim(s) of the Code`
+          : `${String(facts['attestationCount'] ?? 0)} attestation(s), none of a Code requirement`,
+      ),
+    ),
+    withClaims(
+      check(
+        'declaration.affirmed',
+        affirmation.statement && signatories > 0 ? 'pass' : 'fail',
+        affirmation.statement && signatories > 0 ? `affirmed by ${signatories} signatory(ies)` : 'no affirmation statement with a signatory',
+      ),
+    ),
+  ];
+}
+
 function endOfLifeChecks(facts: Record<string, unknown>): EvidenceCheck[] {
   const endOfSupport = facts['endOfSupportAt'];
   const announced = typeof facts['lastUpdated'] === 'string' ? instantMs(facts['lastUpdated']) : null;
@@ -246,6 +275,8 @@ function kindChecks(parsed: ParsedEvidence, context: CheckContext): EvidenceChec
       return advisoryChecks(facts);
     case 'end_of_life':
       return endOfLifeChecks(facts);
+    case 'declaration':
+      return declarationChecks(facts);
     case 'provenance':
       return [
         check('provenance.present', 'pass', `in-toto statement with ${String(facts['predicateType'])}`),

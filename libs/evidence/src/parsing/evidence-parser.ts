@@ -3,6 +3,7 @@ import { isDsseEnvelope, isInTotoStatement, isScorecard, parseCycloneDxVex, pars
 import { clock } from '@assay/shared/clock';
 import { looksLikePem, parseCertificate } from './certificate.parser';
 import { isCsaf, parseCsaf } from './csaf.parser';
+import { isCycloneDxDeclaration, parseCycloneDxDeclaration } from './declaration.parser';
 import { isOpenEox, parseOpenEox } from './openeox.parser';
 import {
   addCycloneDxComponent,
@@ -230,7 +231,8 @@ async function parseJson(content: EvidenceContent, options: ParseOptions): Promi
   if (document['bomFormat'] === 'CycloneDX') {
     const vulnerabilities = asArray(document['vulnerabilities']);
     if (components === 0 && vulnerabilities.some((v) => isRecord(v) && isRecord(v['analysis']))) return parseCycloneDxVex(document);
-    cycloneDxSpecVersion(document);
+    const specVersion = cycloneDxSpecVersion(document);
+    if (components === 0 && isCycloneDxDeclaration(document)) return parseCycloneDxDeclaration(document, specVersion);
     if (!streamed) {
       // Refused from the first pass's count, before any component reaches the handler (the database).
       if (components > MAX_COMPONENTS) throw new EvidenceParseError(`more than ${MAX_COMPONENTS} components`);

@@ -1590,6 +1590,7 @@ export interface components {
         | 'scorecard'
         | 'advisory'
         | 'end_of_life'
+        | 'declaration'
         | 'other'
         | null;
       mediaType: string | null;
@@ -1849,6 +1850,7 @@ export interface components {
         | 'scorecard'
         | 'advisory'
         | 'end_of_life'
+        | 'declaration'
         | 'other'
         | null;
       /**
@@ -2178,6 +2180,7 @@ export interface components {
         | 'scorecard'
         | 'advisory'
         | 'end_of_life'
+        | 'declaration'
         | 'other'
         | null;
       /** Format: uuid */
@@ -6209,7 +6212,18 @@ export interface operations {
         /** @description Opaque cursor from the previous page */
         cursor?: string;
         kind?:
-          'sbom' | 'security_txt' | 'provenance' | 'vex' | 'certificate' | 'policy' | 'pentest_report' | 'scorecard' | 'advisory' | 'end_of_life' | 'other';
+          | 'sbom'
+          | 'security_txt'
+          | 'provenance'
+          | 'vex'
+          | 'certificate'
+          | 'policy'
+          | 'pentest_report'
+          | 'scorecard'
+          | 'advisory'
+          | 'end_of_life'
+          | 'declaration'
+          | 'other';
         limit?: number;
         status?: 'pending' | 'processing' | 'processed' | 'failed' | 'rejected';
         supplierId?: string;
