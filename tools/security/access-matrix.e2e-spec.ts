@@ -71,6 +71,7 @@ const REST_MODEL: [method: RegExp, path: RegExp, rule: Rule][] = [
   [/^get$/, /^\/api\/v1\/(evidence|components)(\/|$)/, needs('evidence:read')],
   [/./, /^\/api\/v1\/evidence(\/|$)/, needs('evidence:write')],
   [/./, /^\/api\/v1\/webhook-(endpoints|deliveries)(\/|$)/, needs('webhooks:manage')],
+  [/./, /^\/api\/v1\/signing-keys(\/|$)/, needs('tenant:manage')],
 ];
 
 /** GraphQL: the rule of each root field (mirroring its REST route) and of each field resolved on an entity. */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../../apps/evidence/src/fixtures', name));
+const sigstore = (name: string) => readFileSync(join(__dirname, '../../libs/evidence/src/signatures/__fixtures__/sigstore', `${name}.sigstore.json`));
 
 /*
  * Hostile uploads through the gateway, processed by the stack's real worker: each ends `failed` or
@@ -78,6 +79,34 @@ const CORPUS: HostileUpload[] = [
     outcome: 'failed',
     reason: /nested deeper than 64/,
     content: () => Buffer.from(`${SBOM_HEAD}"components":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}`),
+  },
+  {
+    name: 'Sigstore bundle: certificate chain of another instance',
+    filename: 'bundle.sigstore.json',
+    outcome: 'failed',
+    reason: /does not verify: CERTIFICATE_ERROR/,
+    content: () => sigstore('bundle-from-wrong-instance_fail'),
+  },
+  {
+    name: 'Sigstore bundle: transparency-log inclusion proof with a corrupted hash',
+    filename: 'bundle.sigstore.json',
+    outcome: 'failed',
+    reason: /does not verify: TLOG_INCLUSION_PROOF_ERROR/,
+    content: () => sigstore('inclusion-proof-corrupted-hash_fail'),
+  },
+  {
+    name: 'Sigstore bundle: forged DSSE signature',
+    filename: 'bundle.sigstore.json',
+    outcome: 'failed',
+    reason: /does not verify: (TLOG_BODY_ERROR|SIGNATURE_ERROR)/,
+    content: () => sigstore('dsse-invalid-sig_fail'),
+  },
+  {
+    name: 'Sigstore bundle: an inclusion proof of another entry',
+    filename: 'bundle.sigstore.json',
+    outcome: 'failed',
+    reason: /not a valid Sigstore bundle/,
+    content: () => sigstore('invalid-inclusion-proof_fail'),
   },
   {
     name: 'a huge key count',

@@ -1,6 +1,6 @@
 import { API_KEY_SCOPES, Identity } from '@assay/shared/contracts';
 import { bearer, cycloneDxSbom, gateway, inviteMember, linkToken, ownerDataSource, signupTenant, testIdentity, waitFor } from '@assay/shared/testing';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
@@ -32,6 +32,11 @@ export async function organisationOwner() {
 }
 
 export type OrganisationOwner = Awaited<ReturnType<typeof organisationOwner>>;
+
+/** A new ECDSA P-256 public key (PEM), as a tenant registers to verify signed attestations. */
+export function freshPublicKey(): string {
+  return generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+}
 
 /** A web server that answers every webhook 204, so deliveries succeed once and settle. */
 export async function webhookReceiver(): Promise<{ url: string; close(): Promise<void> }> {
@@ -78,6 +83,7 @@ export interface World {
   webhookEndpoint: string;
   webhookUrl: string;
   webhookDelivery: string;
+  signingKey: string;
   reminder: string;
   notification: string;
   apiKey: string;
@@ -152,11 +158,12 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
   const findingTitle = `Finding ${tag}`;
   const webhookUrl = `${receiverUrl}/hooks/${tag}`;
   const invitationEmail = `invitee-${tag}@example.test`;
-  const [finding, portalLink, endpoint, apiKey] = await Promise.all([
+  const [finding, portalLink, endpoint, apiKey, signingKey] = await Promise.all([
     org.call('POST', `/api/v1/assessments/${sent.id}/findings`, { claimId: claimIds[0], severity: 'high', title: findingTitle }),
     org.call('POST', `/api/v1/assessments/${sent.id}/portal-links`, { contactId: contact.id }),
     org.call('POST', '/api/v1/webhook-endpoints', { url: webhookUrl, events: ['supplier.updated'], description: `Endpoint ${tag}` }),
     org.call('POST', '/api/v1/api-keys', { name: `Target key ${tag}`, scopes: ['suppliers:read'] }),
+    org.call('POST', '/api/v1/signing-keys', { name: `Release key ${tag}`, publicKey: freshPublicKey() }),
   ]);
   const [invitation, member, delivery, evidence] = await Promise.all([
     org.call('POST', '/api/v1/invitations', { email: invitationEmail, role: 'viewer' }),
@@ -195,6 +202,7 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
     webhookEndpoint: endpoint.id,
     webhookUrl,
     webhookDelivery: delivery.id,
+    signingKey: signingKey.id,
     reminder,
     notification,
     apiKey: apiKey.id,

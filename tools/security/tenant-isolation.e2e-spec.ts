@@ -51,6 +51,7 @@ const TENANT_PARAMETERS: Record<string, (world: World) => string> = {
   'evidence/{id}': (w) => w.evidence,
   'webhook-endpoints/{id}': (w) => w.webhookEndpoint,
   'webhook-deliveries/{id}': (w) => w.webhookDelivery,
+  'signing-keys/{id}': (w) => w.signingKey,
   'notifications/{id}': (w) => w.notification,
   'api-keys/{id}': (w) => w.apiKey,
   'members/{userId}': (w) => w.member,

@@ -28,10 +28,23 @@ describe('gateway (end to end)', () => {
         evidenceKinds: ['sbom'],
       });
       expect(body.applicability).toEqual({ developer_distributor: ['1', '2', '3', '4'], reseller: ['3', '4'], developer_only: ['1', '2', '3'] });
-      expect(body.checks).toHaveLength(17);
+      expect(body.checks).toHaveLength(41);
       expect(body.checks).toContainEqual({ key: 'product.eos_notice', claimIds: ['4.2.1'], rule: 'endOfSupportAt - endOfSupportAnnouncedAt >= 365 days' });
       expect(body.mappings['nist-ssdf-1.1']['3.2']).toEqual(['RV.1.3']);
       expect(body.attribution).toBe('Contains public sector information licensed under the Open Government Licence v3.0.');
+    });
+
+    it('serves the framework as a CycloneDX 1.6 standard, every claim a requirement with a stable bom-ref', async () => {
+      const { status, body } = await gateway('/api/v1/frameworks/uk-sscop?format=cyclonedx');
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.6' });
+      const requirements = body.definitions.standards[0].requirements as { identifier: string; 'bom-ref': string; text?: string }[];
+      expect(requirements.find((requirement) => requirement.identifier === '1.2.1')).toMatchObject({
+        'bom-ref': 'urn:assay:framework:uk-sscop:2025-05-07:requirement:1.2.1',
+        text: 'Every third-party component is identified and documented.',
+      });
+      expect((await gateway('/api/v1/frameworks/uk-sscop?format=cyclonedx')).body).toEqual(body);
+      expect((await gateway('/api/v1/frameworks/uk-sscop?format=spdx')).status).toBe(400);
     });
 
     it('answers an unknown framework or version with a 404 problem', async () => {
@@ -96,7 +109,7 @@ describe('gateway (end to end)', () => {
       expect(framework).toMatchObject({ key: 'uk-sscop', version: '2025-05-07', claimCount: 45 });
       expect(framework.themes.flatMap((t: any) => t.principles.flatMap((p: any) => p.claims))).toHaveLength(45);
       expect(framework.applicability).toContainEqual({ role: 'reseller', themeIds: ['3', '4'] });
-      expect(framework.checks).toHaveLength(17);
+      expect(framework.checks).toHaveLength(41);
     });
 
     it('returns null for an unknown framework', async () => {

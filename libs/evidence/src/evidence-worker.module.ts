@@ -1,5 +1,6 @@
 import { OutboxRelayModule } from '@assay/shared/queue';
 import { Module } from '@nestjs/common';
+import { SigningKeysRepository } from './signing-keys/signing-keys.repository';
 import { AssessmentDirectoryListener } from './assessments/assessment-directory.listener';
 import { AssessmentDirectoryRepository } from './assessments/assessment-directory.repository';
 import { AssessmentDirectoryService } from './assessments/assessment-directory.service';
@@ -39,6 +40,7 @@ const PROVIDERS = [
   EvidenceSweepJob,
   EvidenceExpiryService,
   EvidenceExpiryJobs,
+  SigningKeysRepository,
 ];
 
 /**

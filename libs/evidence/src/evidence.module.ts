@@ -6,6 +6,8 @@ import { ComponentsController, EvidenceController, PortalEvidenceReadController 
 import { AssessmentEvidenceResolver, ComponentExposureResolver, EvidenceResolver, SupplierEvidenceResolver } from './graphql/evidence.resolver';
 import { EvidenceIntakeController, PortalEvidenceController } from './intake/evidence-intake.controller';
 import { EvidenceIntakeService } from './intake/evidence-intake.service';
+import { SigningKeysController } from './signing-keys/signing-keys.controller';
+import { SigningKeysService } from './signing-keys/signing-keys.service';
 
 /** Resolvers of the evidence subgraph (the schema tooling builds the subgraph SDL from them). */
 export const EVIDENCE_RESOLVERS = [EvidenceResolver, ComponentExposureResolver, SupplierEvidenceResolver, AssessmentEvidenceResolver];
@@ -18,7 +20,14 @@ export const EVIDENCE_RESOLVERS = [EvidenceResolver, ComponentExposureResolver, 
  */
 @Module({
   imports: [EvidenceWorkerModule],
-  controllers: [EvidenceIntakeController, PortalEvidenceController, PortalEvidenceReadController, EvidenceController, ComponentsController],
-  providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService, EvidenceService, ComponentsService],
+  controllers: [
+    EvidenceIntakeController,
+    PortalEvidenceController,
+    PortalEvidenceReadController,
+    EvidenceController,
+    ComponentsController,
+    SigningKeysController,
+  ],
+  providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService, EvidenceService, ComponentsService, SigningKeysService],
 })
 export class EvidenceModule {}

@@ -64,8 +64,11 @@ export class PortalApi {
     return this.call(() => this.client.GET('/api/v1/portal/assessment'));
   }
 
-  framework(key: string, version: string): Promise<Framework> {
-    return this.call(() => this.anonymous.GET('/api/v1/frameworks/{key}', { params: { path: { key }, query: { version } } }));
+  async framework(key: string, version: string): Promise<Framework> {
+    const framework = await this.call(() => this.anonymous.GET('/api/v1/frameworks/{key}', { params: { path: { key }, query: { version } } }));
+    // Without `format` the framework document comes back (the CycloneDX form only when asked for).
+    if (!('themes' in framework)) throw new Error(`framework ${key} came back in another format`);
+    return framework;
   }
 
   /** The assessment's evidence, plus earlier evidence of the supplier named in `ids`. */

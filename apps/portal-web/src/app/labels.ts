@@ -21,6 +21,9 @@ export const EVIDENCE_KIND_LABELS: Record<string, string> = {
   policy: 'Policy or procedure',
   pentest_report: 'Penetration test report',
   scorecard: 'OpenSSF Scorecard',
+  advisory: 'Security advisory (CSAF)',
+  end_of_life: 'End-of-life notice',
+  declaration: 'Declaration (CycloneDX attestations)',
   other: 'Other document',
 };
 
@@ -64,6 +67,17 @@ const CHECK_LABELS: Record<string, string> = {
   'provenance.present': 'Build provenance present',
   'provenance.builder': 'Builder recorded',
   'certificate.valid': 'Certificate is valid',
+  'provenance.signature': 'Provenance signature verified',
+  'signature.verified': 'Signature verified',
+  'security_txt.signature': 'security.txt signature verified',
+  'vex.statements': 'VEX statements present',
+  'vex.justified': 'Not-affected statements justified',
+  'advisory.published': 'Security advisory published',
+  'advisory.identifies_vulnerabilities': 'Advisory names its vulnerabilities',
+  'end_of_life.published': 'End of security support dated',
+  'declaration.code_requirements': 'Declaration attests the Code',
+  'declaration.affirmed': 'Declaration affirmed',
+  'end_of_life.notice': 'At least a year’s notice of end of security support',
   'product.eos_published': 'End-of-support date published',
   'product.eos_notice': 'At least a year’s notice of end of support',
 };

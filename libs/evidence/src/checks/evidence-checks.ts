@@ -19,7 +19,40 @@ export const CHECK_CLAIMS: Readonly<Record<string, string[]>> = {
   'provenance.present': ['3.1.1', '2.2.1'],
   'provenance.builder': ['2.1.3', '3.1.1'],
   'certificate.valid': ['2.1.4'],
+  'provenance.signature': ['3.1.1', '3.1.2'],
+  'signature.verified': ['3.1.1', '3.1.2'],
+  'security_txt.signature': ['3.2.1'],
+  'vex.statements': ['3.3.2', '3.4.2'],
+  'vex.justified': ['3.3.2'],
+  'advisory.published': ['3.4.2'],
+  'advisory.identifies_vulnerabilities': ['3.3.1', '3.4.2'],
+  'end_of_life.published': ['4.1.1'],
+  'end_of_life.notice': ['4.2.1'],
+  // A declaration's checks support the claims it attests (named by the Code's requirement bom-refs).
+  'declaration.code_requirements': [],
+  'declaration.affirmed': [],
+  ...Object.fromEntries(Object.values(scorecardThresholds()).map((rule) => [rule.key, rule.claims])),
 };
+
+/** Scorecard checks Assay reads, the score (0–10) each needs and the claims it supports. */
+function scorecardThresholds(): Record<string, { key: string; min: number; claims: string[] }> {
+  const rule = (name: string, min: number, claims: string[]) => [name, { key: `scorecard.${name.toLowerCase()}`, min, claims }] as const;
+  return Object.fromEntries([
+    rule('Maintained', 5, ['1.1.3']),
+    rule('Dependency-Update-Tool', 10, ['1.2.5', '1.1.3']),
+    rule('Pinned-Dependencies', 5, ['1.2.2']),
+    rule('CI-Tests', 7, ['1.3.2', '1.2.4']),
+    rule('SAST', 7, ['1.3.2']),
+    rule('Fuzzing', 5, ['1.3.2']),
+    rule('Branch-Protection', 5, ['2.2.2', '1.1.4']),
+    rule('Code-Review', 7, ['2.2.2']),
+    rule('Token-Permissions', 7, ['2.1.3']),
+    rule('Dangerous-Workflow', 10, ['2.2.2']),
+    rule('Signed-Releases', 7, ['3.1.1']),
+    rule('Security-Policy', 10, ['3.2.1']),
+    rule('Vulnerabilities', 7, ['3.3.1']),
+  ]);
+}
 
 const DAY = 86_400_000;
 
@@ -95,20 +128,155 @@ function securityTxtChecks(facts: Record<string, unknown>, context: CheckContext
   ];
 }
 
+function vexChecks(facts: Record<string, unknown>): EvidenceCheck[] {
+  const count = Number(facts['statementCount'] ?? 0);
+  const unjustified = Number(facts['unjustifiedNotAffected'] ?? 0);
+  const notAffected = Number(((facts['statuses'] ?? {}) as Record<string, number>)['not_affected'] ?? 0);
+  return [
+    check('vex.statements', count > 0 ? 'pass' : 'fail', `${count} statement(s)`),
+    notAffected === 0
+      ? check('vex.justified', 'not_applicable', 'no not_affected statements')
+      : check(
+          'vex.justified',
+          unjustified === 0 ? 'pass' : 'fail',
+          unjustified === 0
+            ? `every one of ${notAffected} not_affected statement(s) is justified`
+            : `${unjustified} of ${notAffected} not_affected statement(s) give no justification`,
+        ),
+  ];
+}
+
+function scorecardChecks(facts: Record<string, unknown>): EvidenceCheck[] {
+  const scores = new Map<string, number | null>();
+  for (const entry of (facts['checks'] as { name: string | null; score: number | null }[] | undefined) ?? [])
+    if (entry.name) scores.set(entry.name, entry.score);
+  return Object.entries(scorecardThresholds()).map(([name, rule]) => {
+    const score = scores.get(name);
+    if (score === undefined) return check(rule.key, 'not_applicable', `${name} not in the result`);
+    // Scorecard gives -1 (or no score) when a check could not be run.
+    if (score === null || score < 0) return check(rule.key, 'warn', `${name} was inconclusive`);
+    return check(rule.key, score >= rule.min ? 'pass' : 'fail', `${name} ${score}/10 (${rule.min} needed)`);
+  });
+}
+
+function advisoryChecks(facts: Record<string, unknown>): EvidenceCheck[] {
+  const cves = (facts['cves'] as string[] | undefined) ?? [];
+  const status = facts['status'];
+  return [
+    check(
+      'advisory.published',
+      status === 'final' ? 'pass' : status === 'interim' ? 'warn' : 'fail',
+      `CSAF advisory ${String(facts['trackingId'])} by ${String(facts['publisher'])}, status ${String(status ?? 'unknown')}`,
+    ),
+    check(
+      'advisory.identifies_vulnerabilities',
+      cves.length > 0 ? 'pass' : 'warn',
+      cves.length > 0 ? `names ${cves.length} CVE(s) for ${String(facts['productCount'])} product(s)` : 'names no CVE',
+    ),
+  ];
+}
+
+function declarationChecks(facts: Record<string, unknown>): EvidenceCheck[] {
+  const attested = (facts['codeClaims'] as { claimId: string }[] | undefined) ?? [];
+  const claimIds = [...new Set(attested.map((entry) => entry.claimId))].sort();
+  const affirmation = (facts['affirmation'] ?? {}) as { statement?: string | null; signatories?: unknown[] };
+  const signatories = affirmation.signatories?.length ?? 0;
+  const withClaims = (entry: EvidenceCheck): EvidenceCheck => ({ ...entry, claimIds });
+  return [
+    withClaims(
+      check(
+        'declaration.code_requirements',
+        claimIds.length > 0 ? 'pass' : 'warn',
+        claimIds.length > 0
+          ? `attests ${claimIds.length} claim(s) of the Code`
+          : `${String(facts['attestationCount'] ?? 0)} attestation(s), none of a Code requirement`,
+      ),
+    ),
+    withClaims(
+      check(
+        'declaration.affirmed',
+        affirmation.statement && signatories > 0 ? 'pass' : 'fail',
+        affirmation.statement && signatories > 0 ? `affirmed by ${signatories} signatory(ies)` : 'no affirmation statement with a signatory',
+      ),
+    ),
+  ];
+}
+
+function endOfLifeChecks(facts: Record<string, unknown>): EvidenceCheck[] {
+  const endOfSupport = facts['endOfSupportAt'];
+  const announced = typeof facts['lastUpdated'] === 'string' ? instantMs(facts['lastUpdated']) : null;
+  const published = typeof endOfSupport === 'string' && endOfSupport !== 'tba';
+  const noticeDays = published && announced !== null ? Math.floor((instantMs(endOfSupport) - announced) / DAY) : null;
+  return [
+    check(
+      'end_of_life.published',
+      published ? 'pass' : endOfSupport === 'tba' ? 'warn' : 'fail',
+      published
+        ? `end of security support ${endOfSupport}`
+        : endOfSupport === 'tba'
+          ? 'end of security support to be announced'
+          : 'no end of security support date',
+    ),
+    noticeDays === null
+      ? check('end_of_life.notice', 'not_applicable', 'no dated end of support to measure notice against')
+      : check('end_of_life.notice', noticeDays >= 365 ? 'pass' : 'fail', `${noticeDays} days between the statement and the end of support (365 needed)`),
+  ];
+}
+
 export interface CheckContext {
   now: Date;
   sbomMaxAgeDays: number;
   productId: string | null;
 }
 
+/**
+ * Whether the evidence's signature verified: a verified signature passes; a signature that failed
+ * verification fails (never a pass); a signature no key could be had for is a warning, naming why;
+ * no signature where one is expected fails.
+ */
+function signatureCheck(key: string, facts: Record<string, unknown>, unsigned: 'fail'): EvidenceCheck {
+  const signer = typeof facts['signer'] === 'string' ? ` by ${facts['signer']}` : '';
+  if (facts['signed'] !== true) return check(key, unsigned, 'not signed');
+  if (facts['signatureVerified'] === true) {
+    const through = facts['signatureCoveredBy'] === 'transparency-log' ? ' (through its transparency log entry; the artifact is not part of the evidence)' : '';
+    return check(key, 'pass', `signature verified${signer}${through}`);
+  }
+  if (facts['signatureVerified'] === false) {
+    const reason = typeof facts['verificationError'] === 'string' ? `: ${facts['verificationError']}` : '';
+    return check(key, 'fail', `signature does not verify${reason}`);
+  }
+  const why = typeof facts['verificationError'] === 'string' ? facts['verificationError'] : 'no key to verify it against';
+  return check(key, 'warn', `signed${signer}, not verified: ${why}`);
+}
+
 /** The checks of one parsed piece of evidence. */
 export function runChecks(parsed: ParsedEvidence, context: CheckContext): EvidenceCheck[] {
+  const facts = parsed.facts;
+  const checks = kindChecks(parsed, context);
+  if (parsed.kind === 'provenance') checks.push(signatureCheck('provenance.signature', facts, 'fail'));
+  // A signature is optional elsewhere: checked when there is one.
+  else if (facts['signed'] === true)
+    checks.push(signatureCheck(parsed.kind === 'security_txt' ? 'security_txt.signature' : 'signature.verified', facts, 'fail'));
+  return checks;
+}
+
+function kindChecks(parsed: ParsedEvidence, context: CheckContext): EvidenceCheck[] {
   const facts = parsed.facts;
   switch (parsed.kind) {
     case 'sbom':
       return sbomChecks(facts, context);
     case 'security_txt':
       return securityTxtChecks(facts, context);
+    case 'vex':
+      return vexChecks(facts);
+    case 'scorecard':
+      return scorecardChecks(facts);
+    case 'advisory':
+      return advisoryChecks(facts);
+    case 'end_of_life':
+      return endOfLifeChecks(facts);
+    case 'declaration':
+      return declarationChecks(facts);
     case 'provenance':
       return [
         check('provenance.present', 'pass', `in-toto statement with ${String(facts['predicateType'])}`),

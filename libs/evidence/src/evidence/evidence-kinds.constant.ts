@@ -10,6 +10,7 @@ export const EVIDENCE_KINDS = [
   'scorecard',
   'advisory',
   'end_of_life',
+  'declaration',
   'other',
 ] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];

@@ -7,9 +7,10 @@ import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import { runChecks } from '../checks/evidence-checks';
 import { ComponentsRepository } from '../components/components.repository';
+import { SigningKeysRepository } from '../signing-keys/signing-keys.repository';
 import { EvidenceForIngestion, EvidenceOutcome, EvidenceRepository } from '../evidence/evidence.repository';
 import { emit } from '../evidence-writes';
-import { EvidenceParseError, UnsupportedEvidenceError } from '../parsing/parse-result';
+import { EvidenceParseError, SignatureVerificationError, UnsupportedEvidenceError } from '../parsing/parse-result';
 import { BinaryTypeDetector, EvidenceContent, fileTypeDetector, parseEvidence } from '../parsing/evidence-parser';
 import { BLOB_STORAGE, BlobStorage, blobKey } from '../storage/blob-storage';
 import { EvidenceQueue } from './evidence-queue';
@@ -17,6 +18,8 @@ import { RejectedEvidence, fetchEvidenceUrl } from './evidence-url-fetch';
 
 const STRANDED_LIMIT = 1_000;
 const PENDING_AFTER_MS = 60_000;
+/** The largest OpenPGP public key fetched for a signed security.txt. */
+const MAX_KEY_BYTES = 256 * 1024;
 
 /** Ingestion attempts (each start counts, including those cut short by a dying worker) before evidence is failed. */
 export const MAX_INGEST_ATTEMPTS = 30;
@@ -37,6 +40,7 @@ export class EvidenceIngestionService {
     private readonly database: TenantDatabase,
     private readonly evidence: EvidenceRepository,
     private readonly components: ComponentsRepository,
+    private readonly signingKeys: SigningKeysRepository,
     private readonly queue: EvidenceQueue,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -73,6 +77,8 @@ export class EvidenceIngestionService {
           detectBinary: this.detectBinary,
           maxBytes: this.config.evidence.maxBytes,
           onComponents: (batch) => this.components.insert(manager, tenantId, evidence, batch),
+          fetchOpenPgpKey: (url) => this.openPgpKey(url),
+          dsseKeys: () => this.signingKeys.list(manager, tenantId),
         });
         const checks = runChecks(parsed, { now, sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays, productId: evidence.productId });
         return this.record(manager, tenantId, evidence, {
@@ -86,6 +92,12 @@ export class EvidenceIngestionService {
       }, tenantId);
     } catch (error) {
       if (!(error instanceof EvidenceParseError || error instanceof UnsupportedEvidenceError)) throw error; // storage or database trouble: retried
+      if (error instanceof SignatureVerificationError) {
+        // What was read stays on record with its failed signature check; nothing of it counts.
+        const { kind, mediaType, facts } = error.parsed;
+        const checks = runChecks(error.parsed, { now: clock.now(), sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays, productId: evidence.productId });
+        return this.finish(tenantId, evidence, { status: 'failed', kind, mediaType, facts, checks, error: error.message });
+      }
       return this.finish(tenantId, evidence, { status: error instanceof UnsupportedEvidenceError ? 'rejected' : 'failed', error: error.message });
     }
   }
@@ -131,6 +143,18 @@ export class EvidenceIngestionService {
       await this.evidence.setContent(manager, tenantId, evidence.id, staged.sha256, staged.size);
     }, tenantId);
     evidence.sha256 = staged.sha256;
+    return response.body;
+  }
+
+  /** The OpenPGP key a signed security.txt names, fetched through the SSRF guard (redirects re-checked). */
+  private async openPgpKey(url: string): Promise<Uint8Array> {
+    const response = await fetchEvidenceUrl(url, {
+      allowPrivate: this.config.webhookAllowPrivate,
+      timeoutMs: this.config.evidence.urlFetchTimeoutMs,
+      maxResponseBytes: MAX_KEY_BYTES + 1,
+    });
+    if (response.status < 200 || response.status > 299) throw new Error(`HTTP ${response.status}`);
+    if (response.truncated) throw new Error(`the key is larger than ${MAX_KEY_BYTES} bytes`);
     return response.body;
   }
 

@@ -23,10 +23,10 @@ export function isDsseEnvelope(value: Record<string, unknown>): boolean {
 export function parseProvenance(document: Record<string, unknown>): ParsedEvidence {
   let statement = document;
   let envelope = false;
-  let signatures = 0;
+  let signatures: Record<string, unknown>[] = [];
   if (isDsseEnvelope(document)) {
     envelope = true;
-    signatures = asArray(document['signatures']).filter(isRecord).length;
+    signatures = asArray(document['signatures']).filter(isRecord);
     if (document['payloadType'] !== 'application/vnd.in-toto+json')
       throw new EvidenceParseError(`DSSE payload type ${text(document['payloadType'], 100)} is not an in-toto statement`);
     try {
@@ -62,7 +62,10 @@ export function parseProvenance(document: Record<string, unknown>): ParsedEviden
       subjects: subjects.slice(0, 100).map((subject) => ({ name: text(subject['name'], 500), digest: isRecord(subject['digest']) ? subject['digest'] : {} })),
       subjectCount: subjects.length,
       envelope,
-      signed: signatures > 0,
+      signed: signatures.length > 0,
+      // A bare DSSE envelope names no key Assay trusts: present, not verified.
+      signatureVerified: null,
+      signer: signatures.length > 0 ? text(signatures[0]?.['keyid'], 200) : null,
       finishedOn: rfc3339DateTime(metadata['finishedOn'] ?? metadata['buildFinishedOn'], v1 ? 'runDetails.metadata.finishedOn' : 'metadata.buildFinishedOn'),
     },
     validUntil: null,
@@ -73,9 +76,12 @@ export function parseProvenance(document: Record<string, unknown>): ParsedEviden
 export function parseOpenVex(document: Record<string, unknown>): ParsedEvidence {
   const statements = asArray(document['statements']).filter(isRecord);
   const statuses: Record<string, number> = {};
+  let unjustified = 0;
   for (const statement of statements) {
     const status = text(statement['status'], 40) ?? 'unknown';
     statuses[status] = (statuses[status] ?? 0) + 1;
+    // OpenVEX: not_affected needs a justification or an impact statement.
+    if (status === 'not_affected' && text(statement['justification']) === null && text(statement['impact_statement']) === null) unjustified += 1;
   }
   return {
     kind: 'vex',
@@ -86,6 +92,7 @@ export function parseOpenVex(document: Record<string, unknown>): ParsedEvidence 
       timestamp: rfc3339DateTime(document['timestamp'], 'timestamp'),
       statementCount: statements.length,
       statuses,
+      unjustifiedNotAffected: unjustified,
     },
     validUntil: null,
   };
@@ -95,15 +102,24 @@ export function parseOpenVex(document: Record<string, unknown>): ParsedEvidence 
 export function parseCycloneDxVex(document: Record<string, unknown>, mediaType = 'application/vnd.cyclonedx+json'): ParsedEvidence {
   const vulnerabilities = asArray(document['vulnerabilities']).filter(isRecord);
   const states: Record<string, number> = {};
+  let unjustified = 0;
   for (const vulnerability of vulnerabilities) {
     const analysis = isRecord(vulnerability['analysis']) ? vulnerability['analysis'] : {};
     const state = text(analysis['state'], 40) ?? 'unknown';
     states[state] = (states[state] ?? 0) + 1;
+    // CycloneDX: a not_affected analysis states its justification (or explains itself in detail).
+    if (state === 'not_affected' && text(analysis['justification']) === null && text(analysis['detail']) === null) unjustified += 1;
   }
   return {
     kind: 'vex',
     mediaType,
-    facts: { format: 'cyclonedx', specVersion: text(document['specVersion'], 10), statementCount: vulnerabilities.length, statuses: states },
+    facts: {
+      format: 'cyclonedx',
+      specVersion: text(document['specVersion'], 10),
+      statementCount: vulnerabilities.length,
+      statuses: states,
+      unjustifiedNotAffected: unjustified,
+    },
     validUntil: null,
   };
 }

@@ -3,6 +3,7 @@ import { isDsseEnvelope, isInTotoStatement, isScorecard, parseCycloneDxVex, pars
 import { clock } from '@assay/shared/clock';
 import { looksLikePem, parseCertificate } from './certificate.parser';
 import { isCsaf, parseCsaf } from './csaf.parser';
+import { isCycloneDxDeclaration, parseCycloneDxDeclaration } from './declaration.parser';
 import { isOpenEox, parseOpenEox } from './openeox.parser';
 import {
   addCycloneDxComponent,
@@ -13,9 +14,23 @@ import {
   parseCycloneDxXml,
   refuseDtd,
 } from './cyclonedx.parser';
-import { EvidenceParseError, MAX_COMPONENTS, ParsedEvidence, UnsupportedEvidenceError, asArray, decodeUtf8, isRecord, text } from './parse-result';
+import {
+  EvidenceParseError,
+  MAX_COMPONENTS,
+  ParsedEvidence,
+  SignatureVerificationError,
+  UnsupportedEvidenceError,
+  asArray,
+  decodeUtf8,
+  isRecord,
+  text,
+} from './parse-result';
 import { ComponentBatchHandler, ComponentCollector } from './sbom-components';
 import { looksLikeSecurityTxt, parseSecurityTxt } from './security-txt.parser';
+import { parseSigstoreBundle } from './sigstore-bundle.parser';
+import { isSigstoreBundle } from '../signatures/sigstore';
+import { OpenPgpKeyFetcher, verifySignedSecurityTxt } from '../signatures/openpgp';
+import { VerificationKey, verifyDsseEnvelope } from '../signatures/dsse';
 import { SpdxDocumentInfo, SpdxPackages, parseSpdxTagValue, spdxJsonInfo, spdxJsonPackage, spdxJsonRelationship } from './spdx.parser';
 import { Spdx3Document, isSpdx3Context } from './spdx3.parser';
 import { UntrustedJsonReader } from './untrusted-json';
@@ -50,6 +65,30 @@ export interface ParseOptions {
   onComponents?: ComponentBatchHandler;
   /** The most bytes read into memory for formats parsed whole (everything but JSON). */
   maxBytes?: number;
+  /** Fetches the OpenPGP key a signed security.txt names at its Encryption URL (through the SSRF guard). */
+  fetchOpenPgpKey?: OpenPgpKeyFetcher;
+  /** The tenant's registered keys, read when a DSSE envelope is to be verified. */
+  dsseKeys?: () => Promise<VerificationKey[]>;
+}
+
+/** In-toto provenance; a bare DSSE envelope's signature verified against the tenant's registered keys. */
+async function provenance(document: Record<string, unknown>, keys?: () => Promise<VerificationKey[]>): Promise<ParsedEvidence> {
+  const parsed = parseProvenance(document);
+  if (!isDsseEnvelope(document) || parsed.facts['signed'] !== true) return parsed;
+  const verification = verifyDsseEnvelope(document, keys ? await keys() : []);
+  const verified = { ...parsed, facts: { ...parsed.facts, ...verification } };
+  if (verification.signatureVerified === false)
+    throw new SignatureVerificationError(`the DSSE envelope does not verify: ${verification.verificationError ?? ''}`, verified);
+  return verified;
+}
+
+/** A security.txt, its cleartext signature (if any) verified against the key at its Encryption URL. */
+async function securityTxt(source: string, now: Date, fetchKey?: OpenPgpKeyFetcher): Promise<ParsedEvidence> {
+  const parsed = parseSecurityTxt(source, now);
+  if (parsed.facts['signed'] !== true) return parsed;
+  const encryption = (parsed.facts['encryption'] as string[] | undefined) ?? [];
+  const verification = await verifySignedSecurityTxt(source.replace(/^\uFEFF/, '').trimStart(), encryption, fetchKey);
+  return { ...parsed, facts: { ...parsed.facts, ...verification } };
 }
 
 function documentKind(hint: EvidenceKind | null): EvidenceKind {
@@ -140,7 +179,7 @@ export async function parseEvidence(content: EvidenceContent, options: ParseOpti
   // RFC 7468: explanatory text may come before, between and after the certificate blocks.
   if (looksLikePem(source)) return parseCertificate(Buffer.from(source), true, now);
   if (/^SPDXVersion:/m.test(source.slice(0, 4096))) return parseSpdxTagValue(source, options.sbomMaxAgeDays, new ComponentCollector(options.onComponents));
-  if (text.startsWith('-----BEGIN PGP SIGNED MESSAGE-----') || looksLikeSecurityTxt(source)) return parseSecurityTxt(source, now);
+  if (text.startsWith('-----BEGIN PGP SIGNED MESSAGE-----') || looksLikeSecurityTxt(source)) return securityTxt(source, now, options.fetchOpenPgpKey);
   return { kind: documentKind(options.kindHint), mediaType: 'text/plain', facts: { documentType: 'text', lines: source.split('\n').length }, validUntil: null };
 }
 
@@ -192,7 +231,8 @@ async function parseJson(content: EvidenceContent, options: ParseOptions): Promi
   if (document['bomFormat'] === 'CycloneDX') {
     const vulnerabilities = asArray(document['vulnerabilities']);
     if (components === 0 && vulnerabilities.some((v) => isRecord(v) && isRecord(v['analysis']))) return parseCycloneDxVex(document);
-    cycloneDxSpecVersion(document);
+    const specVersion = cycloneDxSpecVersion(document);
+    if (components === 0 && isCycloneDxDeclaration(document)) return parseCycloneDxDeclaration(document, specVersion);
     if (!streamed) {
       // Refused from the first pass's count, before any component reaches the handler (the database).
       if (components > MAX_COMPONENTS) throw new EvidenceParseError(`more than ${MAX_COMPONENTS} components`);
@@ -224,13 +264,16 @@ async function parseJson(content: EvidenceContent, options: ParseOptions): Promi
     await readJson(content, new UntrustedJsonReader({ elements: { '@graph': take }, keepDocument: false }), collector);
     return spdx3.evidence(collector, options.sbomMaxAgeDays);
   }
-  if (isInTotoStatement(document) || isDsseEnvelope(document)) return parseProvenance(document);
+  if (isSigstoreBundle(document)) return parseSigstoreBundle(document);
+  if (isInTotoStatement(document) || isDsseEnvelope(document)) return provenance(document, options.dsseKeys);
   if (isCsaf(document)) return parseCsaf(document);
   if (isOpenEox(document)) return parseOpenEox(document);
   const context = document['@context'];
   if (typeof context === 'string' && context.startsWith('https://openvex.dev/ns')) return parseOpenVex(document);
   if (isScorecard(document)) return parseScorecard(document);
-  throw new UnsupportedEvidenceError('a JSON document of no known evidence format (CycloneDX, SPDX, in-toto, OpenVEX, Scorecard, CSAF, OpenEoX)');
+  throw new UnsupportedEvidenceError(
+    'a JSON document of no known evidence format (CycloneDX, SPDX, in-toto, Sigstore bundle, OpenVEX, Scorecard, CSAF, OpenEoX)',
+  );
 }
 
 /** Loads `file-type` (an ES module) once, for processes that parse evidence. */

@@ -44,3 +44,16 @@ export function decodeUtf8(content: Uint8Array): string {
     throw new EvidenceParseError('the document is not valid UTF-8');
   }
 }
+
+/**
+ * Signed evidence whose signature does not verify (forged, tampered, wrong chain, wrong log proof):
+ * ends as `failed` with the reason, keeping what was read (`signatureVerified: false`) for the record.
+ */
+export class SignatureVerificationError extends EvidenceParseError {
+  constructor(
+    message: string,
+    readonly parsed: ParsedEvidence,
+  ) {
+    super(message);
+  }
+}

@@ -153,6 +153,18 @@ const CORPUS: Record<string, Row> = {
     kind: 'advisory',
     facts: { category: 'csaf_vex', publisher: 'Example Company ProductCERT', trackingId: '2022-EVD-UC-01-NA-001', cves: ['CVE-2021-44228'], productCount: 1 },
   },
+  'cdx-spec-1.6-attestation.json': {
+    kind: 'declaration',
+    facts: {
+      format: 'cyclonedx',
+      specVersion: '1.6',
+      attestationCount: 1,
+      claimCount: 1,
+      requirements: ['requirement-1'],
+      signed: true,
+      signatureVerified: null,
+    },
+  },
   'openeox-core-1.0-maximal.json': {
     kind: 'end_of_life',
     facts: {

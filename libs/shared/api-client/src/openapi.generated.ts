@@ -500,7 +500,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A framework: themes, principles, claims with supporting evidence kinds, applicability, checks and mappings */
+    /** A framework: themes, principles, claims with supporting evidence kinds, applicability, checks and mappings; or, with format=cyclonedx, the framework as a CycloneDX 1.6 standard (every claim a requirement with a stable bom-ref) */
     get: operations['CatalogueController_get'];
     put?: never;
     post?: never;
@@ -849,6 +849,41 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/signing-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant’s signing keys, newest first */
+    get: operations['SigningKeysController_list'];
+    put?: never;
+    /** Register a public key DSSE envelopes are verified against */
+    post: operations['SigningKeysController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/signing-keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a signing key: envelopes processed from now on are no longer verified against it */
+    delete: operations['SigningKeysController_remove'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1429,6 +1464,17 @@ export interface components {
       endOfSupportAt?: string | null;
       name: string;
     };
+    CreateSigningKeyDto: {
+      /** @example Release signing key 2026 */
+      name: string;
+      /**
+       * @description The public key, PEM (SubjectPublicKeyInfo): ECDSA P-256/P-384, Ed25519 or RSA (2048 bits or more)
+       * @example -----BEGIN PUBLIC KEY-----
+       *     MCowBQYDK2VwAyEA…
+       *     -----END PUBLIC KEY-----
+       */
+      publicKey: string;
+    };
     CreateSupplierDto: {
       /** @example 01234567 */
       companyNumber?: string | null;
@@ -1505,6 +1551,47 @@ export interface components {
       /** @example https://hooks.example.com/assay */
       url: string;
     };
+    CycloneDxRequirement: {
+      'bom-ref': string;
+      descriptions?: string[];
+      identifier: string;
+      parent?: string;
+      text?: string;
+      title?: string;
+    };
+    CycloneDxStandardDocument: {
+      /** @constant */
+      bomFormat: 'CycloneDX';
+      definitions: {
+        standards: {
+          'bom-ref': string;
+          description: string;
+          externalReferences: {
+            comment: string;
+            /** @constant */
+            type: 'website';
+            url: string;
+          }[];
+          name: string;
+          owner: string;
+          requirements: components['schemas']['CycloneDxRequirement'][];
+          version: string;
+        }[];
+      };
+      metadata: {
+        manufacturer: {
+          name: string;
+        };
+        properties: {
+          name: string;
+          value: string;
+        }[];
+      };
+      serialNumber: string;
+      /** @constant */
+      specVersion: '1.6';
+      version: number;
+    };
     Disagreement: {
       checkKey: string;
       claimId: string;
@@ -1535,6 +1622,7 @@ export interface components {
         | 'scorecard'
         | 'advisory'
         | 'end_of_life'
+        | 'declaration'
         | 'other'
         | null;
       mediaType: string | null;
@@ -1803,6 +1891,7 @@ export interface components {
         | 'scorecard'
         | 'advisory'
         | 'end_of_life'
+        | 'declaration'
         | 'other'
         | null;
       /** @example ISO/IEC 27001 certificate 2026 */
@@ -1961,6 +2050,16 @@ export interface components {
       scheduledFor: string;
       sentAt: string;
       step: string;
+    };
+    SigningKey: {
+      algorithm: string;
+      createdAt: string;
+      id: string;
+      /** @description SHA-256 of the key's SubjectPublicKeyInfo (DER), hex: how envelopes and checks name it. */
+      keyId: string;
+      name: string;
+      /** @description The key, PEM (SPKI). */
+      publicKey: string;
     };
     SignOffRequestDto: {
       /** @description A note to the Senior Responsible Owner, quoted in the email */
@@ -2186,6 +2285,7 @@ export interface components {
         | 'scorecard'
         | 'advisory'
         | 'end_of_life'
+        | 'declaration'
         | 'other'
         | null;
       /** Format: uuid */
@@ -3396,7 +3496,18 @@ export interface operations {
         /** @description Opaque cursor from the previous page */
         cursor?: string;
         kind?:
-          'sbom' | 'security_txt' | 'provenance' | 'vex' | 'certificate' | 'policy' | 'pentest_report' | 'scorecard' | 'advisory' | 'end_of_life' | 'other';
+          | 'sbom'
+          | 'security_txt'
+          | 'provenance'
+          | 'vex'
+          | 'certificate'
+          | 'policy'
+          | 'pentest_report'
+          | 'scorecard'
+          | 'advisory'
+          | 'end_of_life'
+          | 'declaration'
+          | 'other';
         limit?: number;
         status?: 'pending' | 'processing' | 'processed' | 'failed' | 'rejected';
         supplierId?: string;
@@ -3668,6 +3779,8 @@ export interface operations {
   CatalogueController_get: {
     parameters: {
       query?: {
+        /** @description cyclonedx: the framework as a CycloneDX 1.6 document (definitions.standards) */
+        format?: 'cyclonedx';
         /** @description Framework version (defaults to the current one) */
         version?: string;
       };
@@ -3685,7 +3798,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['FrameworkDocument'];
+          'application/json': components['schemas']['FrameworkDocument'] | components['schemas']['CycloneDxStandardDocument'];
         };
       };
       400: components['responses']['Problem400'];
@@ -4498,6 +4611,89 @@ export interface operations {
       400: components['responses']['Problem400'];
       401: components['responses']['Problem401'];
       403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  SigningKeysController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['SigningKey'][];
+          };
+        };
+      };
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  SigningKeysController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateSigningKeyDto'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SigningKey'];
+        };
+      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      422: components['responses']['Problem422'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  SigningKeysController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
       429: components['responses']['Problem429'];
     };
   };
