@@ -15,6 +15,7 @@ import { EvidenceComponentNameKey1764979200100 } from './1764979200100-evidence-
 import { BusinessClock1765065600000 } from './1765065600000-business-clock';
 import { AssessmentCyclesTime1765152000000 } from './1765152000000-assessment-cycles-time';
 import { AssessmentCycles1765152000300 } from './1765152000300-assessment-cycles';
+import { Advisories1765300000000 } from './1765300000000-advisories';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -34,4 +35,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   BusinessClock1765065600000,
   AssessmentCyclesTime1765152000000,
   AssessmentCycles1765152000300,
+  Advisories1765300000000,
 ];

@@ -1,5 +1,9 @@
 import { OutboxRelayModule } from '@assay/shared/queue';
 import { Module } from '@nestjs/common';
+import { AdvisoriesRepository } from './advisories/advisories.repository';
+import { AdvisoryImportJob } from './advisories/advisory-import.job';
+import { AdvisoryImportService } from './advisories/advisory-import.service';
+import { AdvisoryQueue } from './advisories/advisory-queue';
 import { AssessmentDirectoryListener } from './assessments/assessment-directory.listener';
 import { AssessmentDirectoryRepository } from './assessments/assessment-directory.repository';
 import { AssessmentDirectoryService } from './assessments/assessment-directory.service';
@@ -33,6 +37,10 @@ const PROVIDERS = [
   EvidenceSweepJob,
   EvidenceExpiryService,
   EvidenceExpiryJobs,
+  AdvisoriesRepository,
+  AdvisoryQueue,
+  AdvisoryImportService,
+  AdvisoryImportJob,
 ];
 
 /**

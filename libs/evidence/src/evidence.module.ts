@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AdvisoriesController } from './advisories/advisories.controller';
+import { AdvisoriesService } from './advisories/advisories.service';
 import { ComponentsService } from './components/components.service';
 import { EvidenceWorkerModule } from './evidence-worker.module';
 import { EvidenceService } from './evidence/evidence.service';
@@ -18,7 +20,14 @@ export const EVIDENCE_RESOLVERS = [EvidenceResolver, ComponentExposureResolver, 
  */
 @Module({
   imports: [EvidenceWorkerModule],
-  controllers: [EvidenceIntakeController, PortalEvidenceController, PortalEvidenceReadController, EvidenceController, ComponentsController],
-  providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService, EvidenceService, ComponentsService],
+  controllers: [
+    EvidenceIntakeController,
+    PortalEvidenceController,
+    PortalEvidenceReadController,
+    EvidenceController,
+    ComponentsController,
+    AdvisoriesController,
+  ],
+  providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService, EvidenceService, ComponentsService, AdvisoriesService],
 })
 export class EvidenceModule {}
