@@ -16,6 +16,7 @@ import { BusinessClock1765065600000 } from './1765065600000-business-clock';
 import { AssessmentCyclesTime1765152000000 } from './1765152000000-assessment-cycles-time';
 import { AssessmentCycles1765152000300 } from './1765152000300-assessment-cycles';
 import { Advisories1765300000000 } from './1765300000000-advisories';
+import { AdvisoryExposures1765300000100 } from './1765300000100-advisory-exposures';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AssessmentCyclesTime1765152000000,
   AssessmentCycles1765152000300,
   Advisories1765300000000,
+  AdvisoryExposures1765300000100,
 ];

@@ -1,4 +1,4 @@
-import { bearer, form, gateway, ownerDataSource, signupTenant, waitFor } from '@assay/shared/testing';
+import { bearer, evidenceTestDatabases, form, gateway, ownerDataSource, settledEvidence, signupTenant, waitFor } from '@assay/shared/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -117,5 +117,97 @@ describe('advisory intake through the gateway', () => {
     expect((await gateway('/api/v1/advisories/not-a-uuid', { headers: asOrg })).status).toBe(404);
     expect((await gateway('/api/v1/advisories?kev=maybe', { headers: asOrg })).status).toBe(400);
     expect((await gateway('/api/v1/advisories', { headers: {} })).status).toBe(401);
+  });
+});
+
+describe('matching advisories and SBOMs, both ways', () => {
+  const kit = evidenceTestDatabases();
+  const SBOM = readFileSync(join(__dirname, 'fixtures', 'cyclonedx.json'));
+  /** The same SBOM at another log4j version. */
+  const sbomAt = (version: string) =>
+    Buffer.from(
+      SBOM.toString('utf8')
+        .replace(/log4j-core@2\.14\.1/g, `log4j-core@${version}`)
+        .replace(/"2\.14\.1"/g, `"${version}"`),
+    );
+  const matched = (tenantId: string) =>
+    kit.owner.query(`select payload->'data' as data from evidence.outbox where tenant_id = $1 and type = 'advisory.matched' order by created_at, id`, [
+      tenantId,
+    ]);
+
+  it('a new advisory finds the stored SBOMs in range; a new SBOM finds the stored advisory; each new set of suppliers is announced once', async () => {
+    const org = await signupTenant();
+    const other = await signupTenant();
+    const asOrg = bearer(org.accessToken);
+    const upload = async (supplierId: string, content: Buffer) => {
+      const accepted = await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, content, 'bom.json'), headers: asOrg });
+      expect(accepted.status).toBe(202);
+      expect(await settledEvidence(org.accessToken, accepted.body.id)).toMatchObject({ status: 'processed' });
+      return accepted.body.id as string;
+    };
+    const [exposed, patched, later] = await Promise.all([
+      kit.supplier(org.tenant.id, 'Exposed Ltd'),
+      kit.supplier(org.tenant.id, 'Patched Ltd'),
+      kit.supplier(org.tenant.id, 'Later Ltd'),
+    ]);
+    // The other tenant ships the vulnerable version too: it must never appear in this tenant's exposure.
+    const foreign = await kit.supplier(other.tenant.id, 'Foreign Ltd');
+    await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId: foreign }, SBOM, 'bom.json'), headers: bearer(other.accessToken) });
+
+    const exposedEvidence = await upload(exposed, SBOM);
+    const patchedEvidence = await upload(patched, sbomAt('2.17.1'));
+    const document = await settled(
+      org.accessToken,
+      (await gateway('/api/v1/advisories', { method: 'POST', body: form({}, LOG4SHELL, 'osv.json'), headers: asOrg })).body.id,
+    );
+    const advisoryId = document.outcome.advisoryIds[0];
+    const advisory = (await gateway(`/api/v1/advisories/${advisoryId}`, { headers: asOrg })).body;
+    expect(advisory.exposure).toEqual([
+      expect.objectContaining({
+        supplierId: exposed,
+        supplierName: 'Exposed Ltd',
+        evidenceId: exposedEvidence,
+        purl: 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1',
+        version: '2.14.1',
+        status: 'affected',
+        statusSource: 'version',
+      }),
+      expect.objectContaining({ supplierId: patched, evidenceId: patchedEvidence, version: '2.17.1', status: 'fixed', statusSource: 'version' }),
+    ]);
+    expect(await matched(org.tenant.id)).toEqual([{ data: { advisoryId, supplierIds: [exposed] } }]);
+
+    // The same record again: nothing new to announce.
+    await settled(org.accessToken, (await gateway('/api/v1/advisories', { method: 'POST', body: form({}, LOG4SHELL, 'again.json'), headers: asOrg })).body.id);
+    // A new SBOM of another supplier, in range: matched against the stored advisory, announced once with that supplier alone.
+    const laterEvidence = await upload(later, sbomAt('2.12.1'));
+    await waitFor(async () => (await matched(org.tenant.id)).length === 2, 'the second advisory.matched');
+    expect((await matched(org.tenant.id))[1]).toEqual({ data: { advisoryId, supplierIds: [later] } });
+    // Another SBOM of an exposed supplier: no new supplier, no new event.
+    const again = await upload(exposed, sbomAt('2.13.0'));
+    await waitFor(
+      async () => (await kit.owner.query(`select 1 from evidence.advisory_exposures where evidence_id = $1`, [again])).length === 1,
+      'the match of the second SBOM',
+    );
+    expect(await matched(org.tenant.id)).toHaveLength(2);
+
+    const exposure = (await gateway(`/api/v1/advisories/${advisoryId}`, { headers: asOrg })).body.exposure;
+    expect(exposure.map((entry: { evidenceId: string; status: string }) => [entry.evidenceId, entry.status]).sort()).toEqual(
+      [
+        [exposedEvidence, 'affected'],
+        [patchedEvidence, 'fixed'],
+        [laterEvidence, 'affected'],
+        [again, 'affected'],
+      ].sort(),
+    );
+    const component = await gateway(`/api/v1/components?purl=${encodeURIComponent('pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1')}`, {
+      headers: asOrg,
+    });
+    expect(component.body.data).toEqual([
+      expect.objectContaining({
+        evidenceId: exposedEvidence,
+        advisories: [expect.objectContaining({ id: advisoryId, externalIds: ['GHSA-jfh8-c2jp-5v3q', 'CVE-2021-44228'], status: 'affected' })],
+      }),
+    ]);
+    expect(JSON.stringify(exposure)).not.toContain(foreign);
   });
 });

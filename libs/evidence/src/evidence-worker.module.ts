@@ -1,7 +1,10 @@
 import { OutboxRelayModule } from '@assay/shared/queue';
 import { Module } from '@nestjs/common';
 import { AdvisoriesRepository } from './advisories/advisories.repository';
+import { AdvisoryExposuresRepository } from './advisories/advisory-exposures.repository';
 import { AdvisoryImportJob } from './advisories/advisory-import.job';
+import { AdvisoryMatchingListener } from './advisories/advisory-matching.listener';
+import { AdvisoryMatchingService } from './advisories/advisory-matching.service';
 import { AdvisoryImportService } from './advisories/advisory-import.service';
 import { AdvisoryQueue } from './advisories/advisory-queue';
 import { AssessmentDirectoryListener } from './assessments/assessment-directory.listener';
@@ -41,6 +44,9 @@ const PROVIDERS = [
   AdvisoryQueue,
   AdvisoryImportService,
   AdvisoryImportJob,
+  AdvisoryExposuresRepository,
+  AdvisoryMatchingService,
+  AdvisoryMatchingListener,
 ];
 
 /**

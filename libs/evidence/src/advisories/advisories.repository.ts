@@ -1,6 +1,7 @@
 import { newId, updateReturning } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { Exposure } from './advisory-exposures.repository';
 import type { AdvisoryFormat, AdvisorySource, AffectedPackage, KevEntry, ParsedAdvisory } from './advisory-documents';
 
 export const ADVISORY_IMPORT_STATUSES = ['pending', 'processing', 'processed', 'failed'] as const;
@@ -44,6 +45,8 @@ export interface AdvisorySummary {
 export interface Advisory extends AdvisorySummary {
   affected: AffectedPackage[];
   notes: string[];
+  /** Every stored component the advisory names (at most 1,000), with its supplier and status. */
+  exposure: Exposure[];
 }
 
 interface ImportRow {
@@ -252,7 +255,7 @@ export class AdvisoriesRepository {
     return rows.map(toSummary);
   }
 
-  async find(manager: EntityManager, tenantId: string, id: string): Promise<Advisory | null> {
+  async find(manager: EntityManager, tenantId: string, id: string): Promise<Omit<Advisory, 'exposure'> | null> {
     const rows: AdvisoryRow[] = await manager.query(`select ${SUMMARY_COLUMNS}, affected, notes from evidence.advisories where tenant_id = $1 and id = $2`, [
       tenantId,
       id,

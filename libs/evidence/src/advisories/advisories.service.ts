@@ -9,6 +9,7 @@ import { refuseUnusableUpload } from '../intake/evidence-intake.service';
 import { BLOB_STORAGE, BlobStorage, StagedBlob, blobKey } from '../storage/blob-storage';
 import { AdvisoriesRepository, Advisory, AdvisoryImport, AdvisorySummary } from './advisories.repository';
 import type { AcceptedAdvisoryDocument } from './advisories.dto';
+import { AdvisoryExposuresRepository } from './advisory-exposures.repository';
 import { looksLikeAdvisoryDocument } from './advisory-documents';
 import { AdvisoryQueue } from './advisory-queue';
 
@@ -19,6 +20,7 @@ export class AdvisoriesService {
     private readonly database: TenantDatabase,
     private readonly advisories: AdvisoriesRepository,
     private readonly evidence: EvidenceRepository,
+    private readonly exposures: AdvisoryExposuresRepository,
     private readonly queue: AdvisoryQueue,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
   ) {}
@@ -71,7 +73,10 @@ export class AdvisoriesService {
   }
 
   find(tenantId: string, id: string): Promise<Advisory | null> {
-    return this.database.run((manager) => this.advisories.find(manager, tenantId, id), tenantId);
+    return this.database.run(async (manager) => {
+      const advisory = await this.advisories.find(manager, tenantId, id);
+      return advisory ? { ...advisory, exposure: await this.exposures.exposureOf(manager, tenantId, id) } : null;
+    }, tenantId);
   }
 
   findImport(tenantId: string, id: string): Promise<AdvisoryImport | null> {

@@ -8,6 +8,7 @@ import { parseUntrustedJson } from '../parsing/untrusted-json';
 import { BLOB_STORAGE, BlobStorage } from '../storage/blob-storage';
 import { AdvisoriesRepository, AdvisoryImportOutcome } from './advisories.repository';
 import { ParsedAdvisoryDocument, parseAdvisoryDocument } from './advisory-documents';
+import { AdvisoryMatchingService } from './advisory-matching.service';
 
 /** Attempts (each start counts, including those cut short by a dying worker) before a document is failed. */
 export const MAX_IMPORT_ATTEMPTS = 10;
@@ -26,6 +27,7 @@ export class AdvisoryImportService {
     private readonly database: TenantDatabase,
     private readonly advisories: AdvisoriesRepository,
     private readonly evidence: EvidenceRepository,
+    private readonly matching: AdvisoryMatchingService,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -54,8 +56,10 @@ export class AdvisoryImportService {
       }
       for (const advisory of document.advisories) {
         const stored = await this.advisories.upsertAdvisory(manager, tenantId, importId, advisory);
-        if (stored.written) outcome.imported = (outcome.imported ?? 0) + 1;
-        else outcome.unchanged = (outcome.unchanged ?? 0) + 1;
+        if (stored.written) {
+          outcome.imported = (outcome.imported ?? 0) + 1;
+          await this.matching.matchAdvisory(manager, tenantId, stored.id);
+        } else outcome.unchanged = (outcome.unchanged ?? 0) + 1;
         if ((outcome.advisoryIds?.length ?? 0) < 1000) outcome.advisoryIds?.push(stored.id);
       }
       await this.advisories.finishImport(manager, tenantId, importId, { status: 'processed', format: document.format, error: null, outcome });

@@ -1147,6 +1147,8 @@ export interface components {
     };
     Advisory: {
       affected: components['schemas']['AffectedPackage'][];
+      /** @description Every stored component the advisory names (at most 1,000), with its supplier and status. */
+      exposure: components['schemas']['Exposure'][];
       externalIds: string[];
       id: string;
       kev: boolean;
@@ -1462,14 +1464,15 @@ export interface components {
     CompleteAssessmentDto: {
       conclusion?: string | null;
     };
-    ComponentExposure: {
-      evidenceId: string;
-      name: string;
-      productId?: string;
-      purl: string | null;
-      supplierId: string;
-      supplierName: string;
-      version: string | null;
+    ComponentAdvisory: {
+      externalIds: string[];
+      id: string;
+      kev: boolean;
+      severity: string | null;
+      /** @enum {string} */
+      status: 'affected' | 'fixed' | 'not_affected' | 'under_investigation';
+      /** @enum {string} */
+      statusSource: 'version' | 'vex' | 'inquiry';
     };
     ContactView: {
       createdAt: string;
@@ -1601,6 +1604,7 @@ export interface components {
         | 'product.created'
         | 'product.updated'
         | 'product.removed'
+        | 'advisory.matched'
       )[];
       /** @example https://hooks.example.com/assay */
       url: string;
@@ -1625,10 +1629,10 @@ export interface components {
       id: string;
       /** @enum {string|null} */
       kind:
+        | 'vex'
         | 'sbom'
         | 'security_txt'
         | 'provenance'
-        | 'vex'
         | 'certificate'
         | 'policy'
         | 'pentest_report'
@@ -1656,6 +1660,18 @@ export interface components {
       key: string;
       /** @enum {string} */
       result: 'not_applicable' | 'pass' | 'fail' | 'warn' | 'error';
+    };
+    Exposure: {
+      evidenceId: string;
+      productId: string | null;
+      purl: string;
+      /** @enum {string} */
+      status: 'affected' | 'fixed' | 'not_affected' | 'under_investigation';
+      /** @enum {string} */
+      statusSource: 'version' | 'vex' | 'inquiry';
+      supplierId: string;
+      supplierName: string;
+      version: string | null;
     };
     ExtensionDecisionDto: {
       /** @description true approves (the due date moves to the requested date), false rejects */
@@ -2185,6 +2201,7 @@ export interface components {
         | 'product.created'
         | 'product.updated'
         | 'product.removed'
+        | 'advisory.matched'
       )[];
       url?: string;
     };
@@ -6652,7 +6669,16 @@ export interface operations {
         };
         content: {
           'application/json': {
-            data: components['schemas']['ComponentExposure'][];
+            data: {
+              advisories: components['schemas']['ComponentAdvisory'][];
+              evidenceId: string;
+              name: string;
+              productId?: string;
+              purl: string | null;
+              supplierId: string;
+              supplierName: string;
+              version: string | null;
+            }[];
           };
         };
       };

@@ -25,6 +25,7 @@ export const EVENT_TYPES = [
   'product.created',
   'product.updated',
   'product.removed',
+  'advisory.matched',
 ] as const;
 
 export type PublicEventType = (typeof EVENT_TYPES)[number];

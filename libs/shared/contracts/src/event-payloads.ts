@@ -14,6 +14,7 @@ import type {
   AssessmentDueDateChangedEventData,
   ExtensionRequestEventData,
   ProductEventData,
+  AdvisoryMatchedEventData,
 } from './event-data';
 
 /** The payload (`data`) of every event type: one type per event, checked by the schema of the same name. */
@@ -49,6 +50,7 @@ export interface EventPayloads {
   'assessment.due_date_changed': AssessmentDueDateChangedEventData;
   'assessment.extension_requested': ExtensionRequestEventData;
   'assessment.extension_decided': ExtensionRequestEventData;
+  'advisory.matched': AdvisoryMatchedEventData;
 }
 
 /** The payload of one event type. */

@@ -187,6 +187,11 @@ const endOfSupportNotice = object(['supplierId', 'productId', 'endOfSupportAt', 
   withinHorizon: { type: 'boolean' },
 });
 
+const advisoryMatched = object(['advisoryId', 'supplierIds'], {
+  advisoryId: uuid,
+  supplierIds: { type: 'array', items: uuid, minItems: 1, maxItems: 10_000 },
+});
+
 /** The payload schema of every event type (public and internal). */
 export const EVENT_PAYLOAD_SCHEMAS: Readonly<Record<EventType, Schema>> = {
   'supplier.created': supplier,
@@ -220,6 +225,7 @@ export const EVENT_PAYLOAD_SCHEMAS: Readonly<Record<EventType, Schema>> = {
   'assessment.due_date_changed': dueDateChanged,
   'assessment.extension_requested': extensionRequest,
   'assessment.extension_decided': extensionRequest,
+  'advisory.matched': advisoryMatched,
 };
 
 /** The envelope schema: `{ id, type, timestamp, tenantId, data }` with a known type. */
