@@ -17,6 +17,7 @@ import { AssessmentCyclesTime1765152000000 } from './1765152000000-assessment-cy
 import { AssessmentCycles1765152000300 } from './1765152000300-assessment-cycles';
 import { Advisories1765300000000 } from './1765300000000-advisories';
 import { AdvisoryExposures1765300000100 } from './1765300000100-advisory-exposures';
+import { AdvisoryVexStatements1765300000200 } from './1765300000200-advisory-vex-statements';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AssessmentCycles1765152000300,
   Advisories1765300000000,
   AdvisoryExposures1765300000100,
+  AdvisoryVexStatements1765300000200,
 ];

@@ -1,8 +1,8 @@
 import { Client } from 'pg';
 import { RunningPostgres, RunningRedis, startRedisServer } from '@assay/shared/local-infra';
-import { SinkMessage, readResponse, receivedMail, startSmtpSink } from '@assay/shared/testing';
+import { SinkMessage, readResponse, receivedMail, startSmtpSink, waitFor } from '@assay/shared/testing';
 import { chmodSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { fork } from 'node:child_process';
+import { ChildProcess, fork } from 'node:child_process';
 import { IncomingHttpHeaders, createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import type { AddressInfo } from 'node:net';
@@ -200,6 +200,22 @@ export type FaultStack = Awaited<ReturnType<typeof startFaultStack>>;
 
 /** Waits a real duration: the faults themselves (an outage of a few seconds) are real time. */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The stack's worker, to kill with SIGKILL (waiting for it to exit) and start again (waiting until it consumes). */
+export function killableWorker(faults: FaultStack): { kill(): Promise<void>; start(): Promise<void> } {
+  let worker = faults.stack.supervisor.get('worker') as ChildProcess;
+  return {
+    async kill() {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.kill('SIGKILL');
+      await exited;
+    },
+    async start() {
+      worker = faults.startProcess('worker');
+      await waitFor(async () => faults.output('worker').some((line) => line.includes('consuming')), 'the worker to start', 120_000);
+    },
+  };
+}
 
 /** A fault stack booted for the describe block that calls this and stopped after it; the getter gives it to the tests. */
 export function useFaultStack(extraEnv: Record<string, string> = {}): () => FaultStack {

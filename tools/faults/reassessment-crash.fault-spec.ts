@@ -1,7 +1,6 @@
 import { waitFor } from '@assay/shared/testing';
-import type { ChildProcess } from 'node:child_process';
 import type { Client } from 'pg';
-import { FaultStack, sleep, useFaultStackWithOwner } from './fault-stack';
+import { FaultStack, killableWorker, sleep, useFaultStackWithOwner } from './fault-stack';
 
 const KILLS = Number(process.env['FAULT_KILLS'] ?? 8);
 const SUPPLIERS_PER_ROUND = 12;
@@ -33,13 +32,8 @@ describe('the worker killed with SIGKILL while opening scheduled cycles', () => 
       60_000,
     );
 
-    let worker = faults.stack.supervisor.get('worker') as ChildProcess;
-    const kill = async () => {
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
-      worker.kill('SIGKILL');
-      await exited;
-    };
-    await kill();
+    const worker = killableWorker(faults);
+    await worker.kill();
 
     const suppliers: string[] = [];
     let midWork = 0;
@@ -59,8 +53,7 @@ describe('the worker killed with SIGKILL while opening scheduled cycles', () => 
         batch.push(created.body.id);
       }
       suppliers.push(...batch);
-      worker = faults.startProcess('worker');
-      await waitFor(async () => faults.output('worker').some((line) => line.includes('consuming')), 'the worker to start', 120_000);
+      await worker.start();
       await waitFor(
         async () => (await count(`select count(*) from assessments.assessments where supplier_id = any($1::uuid[])`, [batch])) > 0,
         'the worker to open cycles',
@@ -68,7 +61,7 @@ describe('the worker killed with SIGKILL while opening scheduled cycles', () => 
       );
       await sleep(Math.floor(Math.random() * 300));
       const sentAtKill = await count(`select count(*) from assessments.assessments where supplier_id = any($1::uuid[]) and status = 'sent'`, [suppliers]);
-      await kill();
+      await worker.kill();
       if (sentAtKill < suppliers.length) midWork += 1;
     }
     process.stdout.write(`${KILLS} kills, ${midWork} with cycles still to open or send\n`);

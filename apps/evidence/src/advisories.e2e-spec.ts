@@ -120,6 +120,24 @@ describe('advisory intake through the gateway', () => {
   });
 });
 
+/** A supplier's OpenVEX statement on log4j-core 2.14.1 for Log4Shell. */
+const OPENVEX_NOT_AFFECTED = {
+  '@context': 'https://openvex.dev/ns/v0.2.0',
+  '@id': 'https://vexed.example/vex/2021-12-11',
+  author: 'Vexed Ltd security team',
+  timestamp: '2021-12-11T09:00:00Z',
+  version: 1,
+  statements: [
+    {
+      vulnerability: { name: 'CVE-2021-44228' },
+      products: [{ '@id': 'pkg:maven/com.vexed/app@1.0.0', subcomponents: [{ '@id': 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1' }] }],
+      status: 'not_affected',
+      justification: 'vulnerable_code_not_in_execute_path',
+      impact_statement: 'Message lookups are disabled in our configuration',
+    },
+  ],
+};
+
 describe('matching advisories and SBOMs, both ways', () => {
   const kit = evidenceTestDatabases();
   const SBOM = readFileSync(join(__dirname, 'fixtures', 'cyclonedx.json'));
@@ -135,7 +153,7 @@ describe('matching advisories and SBOMs, both ways', () => {
       tenantId,
     ]);
 
-  it('a new advisory finds the stored SBOMs in range; a new SBOM finds the stored advisory; each new set of suppliers is announced once', async () => {
+  it('a new advisory finds the stored SBOMs in range, a supplier VEX overrides the ranges; a new SBOM finds the stored advisory; each new set of suppliers is announced once', async () => {
     const org = await signupTenant();
     const other = await signupTenant();
     const asOrg = bearer(org.accessToken);
@@ -145,10 +163,11 @@ describe('matching advisories and SBOMs, both ways', () => {
       expect(await settledEvidence(org.accessToken, accepted.body.id)).toMatchObject({ status: 'processed' });
       return accepted.body.id as string;
     };
-    const [exposed, patched, later] = await Promise.all([
+    const [exposed, patched, later, vexed] = await Promise.all([
       kit.supplier(org.tenant.id, 'Exposed Ltd'),
       kit.supplier(org.tenant.id, 'Patched Ltd'),
       kit.supplier(org.tenant.id, 'Later Ltd'),
+      kit.supplier(org.tenant.id, 'Vexed Ltd'),
     ]);
     // The other tenant ships the vulnerable version too: it must never appear in this tenant's exposure.
     const foreign = await kit.supplier(other.tenant.id, 'Foreign Ltd');
@@ -156,6 +175,13 @@ describe('matching advisories and SBOMs, both ways', () => {
 
     const exposedEvidence = await upload(exposed, SBOM);
     const patchedEvidence = await upload(patched, sbomAt('2.17.1'));
+    // A supplier shipping the vulnerable version says, in its OpenVEX, that it is not affected.
+    const vexedEvidence = await upload(vexed, SBOM);
+    await upload(vexed, Buffer.from(JSON.stringify(OPENVEX_NOT_AFFECTED)));
+    await waitFor(
+      async () => (await kit.owner.query(`select 1 from evidence.vex_statements where supplier_id = $1`, [vexed])).length === 1,
+      'the VEX statements',
+    );
     const document = await settled(
       org.accessToken,
       (await gateway('/api/v1/advisories', { method: 'POST', body: form({}, LOG4SHELL, 'osv.json'), headers: asOrg })).body.id,
@@ -172,7 +198,26 @@ describe('matching advisories and SBOMs, both ways', () => {
         status: 'affected',
         statusSource: 'version',
       }),
-      expect.objectContaining({ supplierId: patched, evidenceId: patchedEvidence, version: '2.17.1', status: 'fixed', statusSource: 'version' }),
+      expect.objectContaining({
+        supplierId: patched,
+        evidenceId: patchedEvidence,
+        version: '2.17.1',
+        status: 'fixed',
+        statusSource: 'version',
+        statement: null,
+      }),
+      expect.objectContaining({
+        supplierId: vexed,
+        evidenceId: vexedEvidence,
+        version: '2.14.1',
+        status: 'not_affected',
+        statusSource: 'vex',
+        statement: {
+          status: 'not_affected',
+          justification: 'vulnerable_code_not_in_execute_path',
+          impact_statement: 'Message lookups are disabled in our configuration',
+        },
+      }),
     ]);
     expect(await matched(org.tenant.id)).toEqual([{ data: { advisoryId, supplierIds: [exposed] } }]);
 
@@ -197,17 +242,34 @@ describe('matching advisories and SBOMs, both ways', () => {
         [patchedEvidence, 'fixed'],
         [laterEvidence, 'affected'],
         [again, 'affected'],
+        [vexedEvidence, 'not_affected'],
       ].sort(),
     );
     const component = await gateway(`/api/v1/components?purl=${encodeURIComponent('pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1')}`, {
       headers: asOrg,
     });
-    expect(component.body.data).toEqual([
-      expect.objectContaining({
-        evidenceId: exposedEvidence,
-        advisories: [expect.objectContaining({ id: advisoryId, externalIds: ['GHSA-jfh8-c2jp-5v3q', 'CVE-2021-44228'], status: 'affected' })],
-      }),
-    ]);
+    expect(component.body.data).toHaveLength(2);
+    expect(component.body.data).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          evidenceId: exposedEvidence,
+          advisories: [
+            {
+              id: advisoryId,
+              externalIds: ['GHSA-jfh8-c2jp-5v3q', 'CVE-2021-44228'],
+              severity: 'critical',
+              kev: false,
+              status: 'affected',
+              statusSource: 'version',
+            },
+          ],
+        }),
+        expect.objectContaining({
+          evidenceId: vexedEvidence,
+          advisories: [expect.objectContaining({ id: advisoryId, status: 'not_affected', statusSource: 'vex' })],
+        }),
+      ]),
+    );
     expect(JSON.stringify(exposure)).not.toContain(foreign);
   });
 });

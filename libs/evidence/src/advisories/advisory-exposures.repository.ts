@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AdvisoryRange } from './advisory-documents';
 import type { RangeStatus } from './version-ranges';
+import type { VexStatement } from './vex-statements';
 
 export type StatusSource = 'version' | 'vex' | 'inquiry';
 
@@ -44,6 +45,8 @@ export interface Exposure {
   version: string | null;
   status: RangeStatus;
   statusSource: StatusSource;
+  /** The supplier's statement behind a `vex` or `inquiry` status (justification, impact, action), as written. */
+  statement: Record<string, unknown> | null;
 }
 
 export interface ComponentAdvisory {
@@ -163,6 +166,53 @@ export class AdvisoryExposuresRepository {
     );
   }
 
+  /** Replaces the statements read from one piece of VEX evidence. */
+  async replaceVexStatements(
+    manager: EntityManager,
+    tenantId: string,
+    evidence: { id: string; supplierId: string },
+    statements: VexStatement[],
+  ): Promise<void> {
+    await manager.query(`delete from evidence.vex_statements where tenant_id = $1 and evidence_id = $2`, [tenantId, evidence.id]);
+    if (statements.length === 0) return;
+    await manager.query(
+      `insert into evidence.vex_statements (tenant_id, id, evidence_id, supplier_id, vulnerabilities, purl, purl_base, status, statement)
+       select $1, v.id, $2, $3, v.vulnerabilities, v.purl, v."purlBase", v.status, v.statement
+         from json_to_recordset($4::json) as v(id uuid, vulnerabilities text[], purl text, "purlBase" text, status text, statement jsonb)`,
+      [tenantId, evidence.id, evidence.supplierId, JSON.stringify(statements.map((statement) => ({ id: newId(), ...statement })))],
+    );
+  }
+
+  /** Advisories with an exposure of one supplier. */
+  async advisoriesExposing(manager: EntityManager, tenantId: string, supplierId: string): Promise<string[]> {
+    const rows: { advisory_id: string }[] = await manager.query(
+      `select distinct advisory_id from evidence.advisory_exposures where tenant_id = $1 and supplier_id = $2`,
+      [tenantId, supplierId],
+    );
+    return rows.map((row) => row.advisory_id);
+  }
+
+  /**
+   * The supplier's own word wins over the ranges: exposures (of one advisory, evidence or supplier)
+   * whose supplier has a VEX statement on the same package (the exact purl, or the package without
+   * version) naming one of the advisory's ids take its status, with the statement kept. An inquiry
+   * answer is left as it is.
+   */
+  async applyVex(manager: EntityManager, tenantId: string, scope: { advisoryId: string } | { evidenceId: string } | { supplierId: string }): Promise<void> {
+    const [column, value] =
+      'advisoryId' in scope ? ['advisory_id', scope.advisoryId] : 'evidenceId' in scope ? ['evidence_id', scope.evidenceId] : ['supplier_id', scope.supplierId];
+    await manager.query(
+      `update evidence.advisory_exposures x
+          set status = v.status, status_source = 'vex', statement = v.statement
+         from evidence.advisories a, evidence.vex_statements v
+        where x.tenant_id = $1 and x.${column} = $2 and x.status_source <> 'inquiry'
+          and a.tenant_id = x.tenant_id and a.id = x.advisory_id
+          and v.tenant_id = x.tenant_id and v.supplier_id = x.supplier_id and v.vulnerabilities && a.external_ids
+          and (v.purl = x.purl or (v.purl = v.purl_base and left(x.purl, length(v.purl_base) + 1) = v.purl_base || '@'))`,
+      [tenantId, value],
+    );
+  }
+
   /** An advisory's exposure: every stored component it names, with its supplier. */
   async exposureOf(manager: EntityManager, tenantId: string, advisoryId: string): Promise<Exposure[]> {
     const rows: {
@@ -174,8 +224,9 @@ export class AdvisoryExposuresRepository {
       version: string | null;
       status: RangeStatus;
       status_source: StatusSource;
+      statement: Record<string, unknown> | null;
     }[] = await manager.query(
-      `select x.supplier_id, s.name as supplier_name, x.product_id, x.evidence_id, x.purl, x.version, x.status, x.status_source
+      `select x.supplier_id, s.name as supplier_name, x.product_id, x.evidence_id, x.purl, x.version, x.status, x.status_source, x.statement
          from evidence.advisory_exposures x join evidence.suppliers s on s.tenant_id = x.tenant_id and s.id = x.supplier_id
         where x.tenant_id = $1 and x.advisory_id = $2
         order by s.name, x.purl, x.evidence_id
@@ -191,6 +242,7 @@ export class AdvisoryExposuresRepository {
       version: row.version,
       status: row.status,
       statusSource: row.status_source,
+      statement: row.statement,
     }));
   }
 

@@ -1,10 +1,15 @@
 import { TenantDatabase } from '@assay/shared/database';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PackageURL } from 'packageurl-js';
 import type { EntityManager } from 'typeorm';
+import { EvidenceRepository } from '../evidence/evidence.repository';
 import { emit } from '../evidence-writes';
+import { EvidenceParseError, UnsupportedEvidenceError } from '../parsing/parse-result';
+import { parseUntrustedJson } from '../parsing/untrusted-json';
+import { BLOB_STORAGE, BlobStorage } from '../storage/blob-storage';
 import { AdvisoryExposuresRepository, MatchableComponent, MatchablePackage, NewExposure } from './advisory-exposures.repository';
 import { RangeStatus, versionStatus } from './version-ranges';
+import { VexStatement, vexStatements } from './vex-statements';
 
 const STATUS_ORDER: readonly RangeStatus[] = ['affected', 'under_investigation', 'not_affected', 'fixed'];
 
@@ -62,6 +67,8 @@ export class AdvisoryMatchingService {
   constructor(
     private readonly database: TenantDatabase,
     private readonly exposures: AdvisoryExposuresRepository,
+    private readonly evidence: EvidenceRepository,
+    @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
   ) {}
 
   /** A new or changed advisory against the stored components, in the caller's transaction. */
@@ -71,6 +78,7 @@ export class AdvisoryMatchingService {
     const components = await this.exposures.componentsOfPackages(manager, tenantId, [...new Set(packages.map((item) => item.purlBase))]);
     const before = await this.exposures.suppliersAtRisk(manager, tenantId, [advisoryId]);
     await this.exposures.replaceVersionExposures(manager, tenantId, { advisoryId }, exposures(components, packages));
+    await this.exposures.applyVex(manager, tenantId, { advisoryId });
     await this.announce(manager, tenantId, before);
   }
 
@@ -83,8 +91,33 @@ export class AdvisoryMatchingService {
       const rows = exposures(components, packages);
       const before = await this.exposures.suppliersAtRisk(manager, tenantId, [...new Set(packages.map((item) => item.advisoryId))]);
       await this.exposures.replaceVersionExposures(manager, tenantId, { evidenceId }, rows);
+      await this.exposures.applyVex(manager, tenantId, { evidenceId });
       await this.announce(manager, tenantId, before);
       return { exposures: rows.length };
+    }, tenantId);
+  }
+
+  /** A supplier's VEX evidence, once processed: its statements are kept and applied to the supplier's exposures. */
+  async matchVex(tenantId: string, evidence: { id: string; supplierId: string; sha256: string }): Promise<{ statements: number }> {
+    const key = await this.database.run((manager) => this.evidence.blobKey(manager, tenantId, evidence.sha256), tenantId);
+    if (!key) return { statements: 0 };
+    let statements: VexStatement[] = [];
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await this.storage.open(key)) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+      statements = vexStatements(parseUntrustedJson(Buffer.concat(chunks)));
+    } catch (error) {
+      // CycloneDX VEX in XML, or content the parser already judged: no statements to apply.
+      if (!(error instanceof EvidenceParseError || error instanceof UnsupportedEvidenceError)) throw error;
+    }
+    return this.database.run(async (manager) => {
+      await this.exposures.lockTenant(manager, tenantId);
+      const advisoryIds = await this.exposures.advisoriesExposing(manager, tenantId, evidence.supplierId);
+      const before = await this.exposures.suppliersAtRisk(manager, tenantId, advisoryIds);
+      await this.exposures.replaceVexStatements(manager, tenantId, evidence, statements);
+      await this.exposures.applyVex(manager, tenantId, { supplierId: evidence.supplierId });
+      await this.announce(manager, tenantId, before);
+      return { statements: statements.length };
     }, tenantId);
   }
 

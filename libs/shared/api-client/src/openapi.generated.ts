@@ -1665,6 +1665,10 @@ export interface components {
       evidenceId: string;
       productId: string | null;
       purl: string;
+      /** @description The supplier's statement behind a `vex` or `inquiry` status (justification, impact, action), as written. */
+      statement: {
+        [key: string]: unknown;
+      } | null;
       /** @enum {string} */
       status: 'affected' | 'fixed' | 'not_affected' | 'under_investigation';
       /** @enum {string} */
