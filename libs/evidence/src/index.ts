@@ -5,3 +5,8 @@ export type { BlobStat, BlobStorage, StagedBlob } from './storage/blob-storage';
 export { ComponentsRepository } from './components/components.repository';
 export { fileTypeDetector, parseEvidence } from './parsing/evidence-parser';
 export { RejectedEvidence, fetchEvidenceUrl } from './ingestion/evidence-url-fetch';
+export { AdvisoriesRepository } from './advisories/advisories.repository';
+export { AdvisoryExposuresRepository } from './advisories/advisory-exposures.repository';
+export { AdvisoryMatchingService } from './advisories/advisory-matching.service';
+export { parseAdvisoryDocument } from './advisories/advisory-documents';
+export { EvidenceRepository } from './evidence/evidence.repository';

@@ -58,6 +58,19 @@ export interface ComponentAdvisory {
   statusSource: StatusSource;
 }
 
+/**
+ * Purls per lookup: a few thousand in one `= any(…)` make the planner read the whole table of the
+ * tenant instead of probing the index (seen in bench:advisories with 5,000 against 50,000 advisory
+ * packages); a couple of hundred stay index probes at any size.
+ */
+const PURLS_PER_LOOKUP = 200;
+
+async function inChunks<T>(purls: string[], lookup: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const found: T[] = [];
+  for (let start = 0; start < purls.length; start += PURLS_PER_LOOKUP) found.push(...(await lookup(purls.slice(start, start + PURLS_PER_LOOKUP))));
+  return found;
+}
+
 /** Statuses that put a supplier at risk: the ones `advisory.matched` announces. */
 const AT_RISK = `('affected', 'under_investigation')`;
 const MAX_EXPOSURE_LIST = 1_000;
@@ -72,16 +85,18 @@ export class AdvisoryExposuresRepository {
 
   /** Processed components of the given packages (by versionless purl; one row per evidence and purl). */
   async componentsOfPackages(manager: EntityManager, tenantId: string, purlBases: string[]): Promise<MatchableComponent[]> {
-    if (purlBases.length === 0) return [];
-    const rows: { evidence_id: string; supplier_id: string; product_id: string | null; purl: string; purl_base: string; version: string | null }[] =
-      await manager.query(
-        `select distinct on (c.evidence_id, c.purl) c.evidence_id, c.supplier_id, c.product_id, c.purl, c.purl_base, c.version
+    const rows = await inChunks(
+      purlBases,
+      (chunk): Promise<{ evidence_id: string; supplier_id: string; product_id: string | null; purl: string; purl_base: string; version: string | null }[]> =>
+        manager.query(
+          `select distinct on (c.evidence_id, c.purl) c.evidence_id, c.supplier_id, c.product_id, c.purl, c.purl_base, c.version
            from evidence.components c
            join evidence.evidence e on e.tenant_id = c.tenant_id and e.id = c.evidence_id and e.status = 'processed'
           where c.tenant_id = $1 and c.purl_base = any($2::text[]) and c.purl is not null
           order by c.evidence_id, c.purl`,
-        [tenantId, purlBases],
-      );
+          [tenantId, chunk],
+        ),
+    );
     return rows.map((row) => ({
       evidenceId: row.evidence_id,
       supplierId: row.supplier_id,
@@ -114,10 +129,13 @@ export class AdvisoryExposuresRepository {
 
   /** The packages stored advisories name, among the given versionless purls. */
   async packagesOf(manager: EntityManager, tenantId: string, purlBases: string[]): Promise<MatchablePackage[]> {
-    if (purlBases.length === 0) return [];
-    const rows: { advisory_id: string; purl_base: string; ranges: AdvisoryRange[]; versions: string[]; status: string | null }[] = await manager.query(
-      `select advisory_id, purl_base, ranges, versions, status from evidence.advisory_packages where tenant_id = $1 and purl_base = any($2::text[])`,
-      [tenantId, purlBases],
+    const rows = await inChunks(
+      purlBases,
+      (chunk): Promise<{ advisory_id: string; purl_base: string; ranges: AdvisoryRange[]; versions: string[]; status: string | null }[]> =>
+        manager.query(
+          `select advisory_id, purl_base, ranges, versions, status from evidence.advisory_packages where tenant_id = $1 and purl_base = any($2::text[])`,
+          [tenantId, chunk],
+        ),
     );
     return rows.map((row) => ({ advisoryId: row.advisory_id, purlBase: row.purl_base, ranges: row.ranges, versions: row.versions, status: row.status }));
   }
