@@ -39,3 +39,17 @@ export async function migratedInfrastructure(extraEnv: Record<string, string> = 
   }
   return { env, stop };
 }
+
+/** 20 suppliers of a tenant and `sboms` processed SBOM evidence spread over them (the owner connection, past RLS). */
+export async function seedSuppliersAndSboms(owner: { query(sql: string, params: unknown[]): Promise<unknown> }, tenant: string, sboms: number): Promise<void> {
+  await owner.query(
+    `insert into evidence.suppliers (tenant_id, id, name, status, event_at) select $1, gen_random_uuid(), 'Supplier ' || n, 'active', now() from generate_series(1, 20) as n`,
+    [tenant],
+  );
+  await owner.query(
+    `insert into evidence.evidence (tenant_id, id, supplier_id, kind, status, source, processed_at)
+     select $1, gen_random_uuid(), s.id, 'sbom', 'processed', 'upload', now()
+     from generate_series(1, $2::int) as n join lateral (select id from evidence.suppliers where tenant_id = $1 order by id offset (n % 20) limit 1) s on true`,
+    [tenant, sboms],
+  );
+}

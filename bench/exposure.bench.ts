@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { log, runBenchmark } from './bench-runner';
-import { migratedInfrastructure } from './bench-database';
+import { migratedInfrastructure, seedSuppliersAndSboms } from './bench-database';
 import { loadOperation, report } from './load';
 
 const ROWS = Number(process.env['BENCH_EXPOSURE_ROWS'] ?? 2_000_000);
@@ -58,16 +58,7 @@ async function main(): Promise<void> {
     // Each tenant: 20 suppliers, SBOMS processed SBOMs, and PROBES components each shipped in PROBE_HITS SBOMs.
     const tenants = Array.from({ length: TENANTS }, () => randomUUID());
     for (const tenant of tenants) {
-      await owner.query(
-        `insert into evidence.suppliers (tenant_id, id, name, status, event_at) select $1, gen_random_uuid(), 'Supplier ' || n, 'active', now() from generate_series(1, 20) as n`,
-        [tenant],
-      );
-      await owner.query(
-        `insert into evidence.evidence (tenant_id, id, supplier_id, kind, status, source, processed_at)
-         select $1, gen_random_uuid(), s.id, 'sbom', 'processed', 'upload', now()
-         from generate_series(1, ${SBOMS}) as n join lateral (select id from evidence.suppliers where tenant_id = $1 order by id offset (n % 20) limit 1) s on true`,
-        [tenant],
-      );
+      await seedSuppliersAndSboms(owner, tenant, SBOMS);
       await owner.query(
         `insert into evidence.components (tenant_id, id, evidence_id, supplier_id, purl, purl_base, name, version, type, licences)
          select $1, gen_random_uuid(), e.id, e.supplier_id, 'pkg:npm/probe-' || p || '@2.' || (p % 9) || '.1', 'pkg:npm/probe-' || p, 'probe-' || p, '2.' || (p % 9) || '.1', 'library', '{Apache-2.0}'

@@ -18,6 +18,9 @@ import { AssessmentCycles1765152000300 } from './1765152000300-assessment-cycles
 import { AssuranceRecord1765300500000 } from './1765300500000-assurance-record';
 import { EvidenceValidity1765301000000 } from './1765301000000-evidence-validity';
 import { EvidenceSigningKeys1765301500000 } from './1765301500000-evidence-signing-keys';
+import { Advisories1765300000000 } from './1765300000000-advisories';
+import { AdvisoryExposures1765300000100 } from './1765300000100-advisory-exposures';
+import { AdvisoryVexStatements1765300000200 } from './1765300000200-advisory-vex-statements';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -40,4 +43,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AssuranceRecord1765300500000,
   EvidenceValidity1765301000000,
   EvidenceSigningKeys1765301500000,
+  Advisories1765300000000,
+  AdvisoryExposures1765300000100,
+  AdvisoryVexStatements1765300000200,
 ];

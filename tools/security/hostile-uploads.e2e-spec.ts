@@ -380,3 +380,55 @@ describe('hostile uploads through the gateway', () => {
     expect(mislabelled.status).toBeLessThan(500);
   });
 });
+
+/** Hostile advisory documents: each is refused at intake, ends failed with its reason, or is kept with the reason noted. */
+describe('hostile advisory documents through the gateway', () => {
+  let org: Awaited<ReturnType<typeof signupTenant>>;
+  beforeAll(async () => {
+    org = await signupTenant();
+  });
+
+  const submit = (content: Buffer) =>
+    gateway('/api/v1/advisories', { method: 'POST', body: form({}, content, 'advisory.json'), headers: bearer(org.accessToken) });
+  const settled = async (id: string) => {
+    for (const started = Date.now(); Date.now() - started < 60_000; await new Promise((resolve) => setTimeout(resolve, 100))) {
+      const answer = await gateway(`/api/v1/advisories/imports/${id}`, { headers: bearer(org.accessToken) });
+      if (answer.body.status === 'processed' || answer.body.status === 'failed') return answer.body;
+    }
+    throw new Error(`advisory document ${id} never settled`);
+  };
+  const record = (affected: unknown[]) => ({ id: 'HOSTILE-1', modified: '2024-01-01T00:00:00Z', summary: 'hostile', affected });
+
+  it('huge range lists, invalid versions and unknown ecosystems are kept with a reason; broken documents fail with theirs; the worker goes on', async () => {
+    const ranges = Array.from({ length: 20_000 }, (_, index) => ({ type: 'ECOSYSTEM', events: [{ introduced: String(index) }, { fixed: `${index}.1` }] }));
+    const hostile = record([
+      { package: { ecosystem: 'npm', name: 'left-pad' }, ranges },
+      { package: { ecosystem: 'Nonsense', name: 'x' }, versions: ['1'] },
+      { package: { ecosystem: 'npm', name: 'right-pad' }, versions: ['\u0000\u0007', 'a'.repeat(100_000)] },
+    ]);
+    const kept = await settled((await submit(Buffer.from(JSON.stringify(hostile)))).body.id);
+    expect(kept).toMatchObject({ status: 'processed', outcome: { imported: 1 } });
+    const advisory = (await gateway(`/api/v1/advisories/${kept.outcome.advisoryIds[0]}`, { headers: bearer(org.accessToken) })).body;
+    expect(advisory.affected[0].ranges).toHaveLength(50);
+    expect(advisory.notes).toContain('affected[0]: 20000 ranges, only the first 50 kept');
+    expect(advisory.affected[1]).toMatchObject({ purl: null, reason: 'ecosystem Nonsense is not one Assay can match' });
+    expect(advisory.affected[2].versions).toEqual(['a'.repeat(256)]);
+
+    const cases: [Buffer, RegExp][] = [
+      [Buffer.from(`{"id":"X","modified":"2024-01-01T00:00:00Z","affected":${'['.repeat(100)}${']'.repeat(100)}}`), /nested deeper than 64/],
+      [Buffer.from('{"id":"X","modified":"yesterday"}'), /needs a valid "modified" time/],
+      [Buffer.from('{"document":{"csaf_version":"1.2","tracking":{"id":"X"}}}'), /CSAF version 1\.2 is not supported/],
+      [Buffer.from('{"catalogVersion":"1","vulnerabilities":[{"cveID":"not-a-cve"}]}'), /lists no valid CVE/],
+      [Buffer.from('{"id":"X","__proto__":{"polluted":true},"modified":"2024-01-01T00:00:00Z"}'), /__proto__/],
+      [Buffer.concat([Buffer.from('{"id":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","modified":"2024-01-01T00:00:00Z"}')]), /not valid UTF-8/],
+    ];
+    for (const [content, reason] of cases) {
+      const accepted = await submit(content);
+      expect(accepted.status).toBe(202);
+      expect(await settled(accepted.body.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(reason) });
+    }
+    // Still reading: an ordinary record afterwards is imported.
+    const after = await settled((await submit(Buffer.from(JSON.stringify({ ...record([]), id: 'HOSTILE-2' })))).body.id);
+    expect(after).toMatchObject({ status: 'processed', outcome: { imported: 1 } });
+  }, 120_000);
+});

@@ -1,8 +1,10 @@
 import { API_KEY_SCOPES, Identity } from '@assay/shared/contracts';
 import { bearer, cycloneDxSbom, gateway, inviteMember, linkToken, ownerDataSource, signupTenant, testIdentity, waitFor } from '@assay/shared/testing';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
@@ -80,6 +82,9 @@ export interface World {
   evidence: string;
   evidenceSha256: string;
   componentPurl: string;
+  /** An advisory read from a submitted OSV record, and the submitted document. */
+  advisory: string;
+  advisoryImport: string;
   webhookEndpoint: string;
   webhookUrl: string;
   webhookDelivery: string;
@@ -165,11 +170,12 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
     org.call('POST', '/api/v1/api-keys', { name: `Target key ${tag}`, scopes: ['suppliers:read'] }),
     org.call('POST', '/api/v1/signing-keys', { name: `Release key ${tag}`, publicKey: freshPublicKey() }),
   ]);
-  const [invitation, member, delivery, evidence] = await Promise.all([
+  const [invitation, member, delivery, evidence, advisory] = await Promise.all([
     org.call('POST', '/api/v1/invitations', { email: invitationEmail, role: 'viewer' }),
     inviteMember(owner, org.accessToken, 'viewer'),
     org.call('POST', `/api/v1/webhook-endpoints/${endpoint.id}/test`),
     submitEvidence(org, supplier.id, sent.id),
+    submitAdvisory(org),
   ]);
   await waitFor(async () => (await org.call('GET', `/api/v1/webhook-deliveries/${delivery.id}`)).status === 'succeeded', 'the test delivery');
   const [reminder, notification, auditEvent] = await Promise.all([
@@ -199,6 +205,8 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
     evidence: evidence.id,
     evidenceSha256: evidence.sha256,
     componentPurl: evidence.purl,
+    advisory: advisory.advisoryId,
+    advisoryImport: advisory.importId,
     webhookEndpoint: endpoint.id,
     webhookUrl,
     webhookDelivery: delivery.id,
@@ -231,6 +239,18 @@ async function submitEvidence(org: OrganisationOwner, supplierId: string, assess
   await waitFor(async () => (await org.call('GET', `/api/v1/evidence/${accepted.id}`)).status === 'processed', 'the SBOM to be processed');
   const purl = JSON.parse(sbom.toString()).components[0].purl as string;
   return { ...accepted, purl };
+}
+
+/** A real OSV record (Log4Shell) submitted as an advisory, once the worker has read it. */
+async function submitAdvisory(org: OrganisationOwner): Promise<{ importId: string; advisoryId: string }> {
+  const record = readFileSync(join(__dirname, '../../libs/evidence/src/advisories/__fixtures__/GHSA-jfh8-c2jp-5v3q.osv.json'), 'utf8');
+  const accepted = (await org.call('POST', '/api/v1/advisories', JSON.parse(record))) as { id: string };
+  const advisoryId = await waitFor(async () => {
+    const document = (await org.call('GET', `/api/v1/advisories/imports/${accepted.id}`)) as { status: string; outcome: { advisoryIds?: string[] } };
+    if (document.status === 'failed') throw new Error(`the advisory failed: ${JSON.stringify(document)}`);
+    return document.outcome.advisoryIds?.[0];
+  }, 'the advisory to be read');
+  return { importId: accepted.id, advisoryId };
 }
 
 /** Everyone of the attacking organisation who calls the API, each with a bearer token and the identity a subgraph sees. */

@@ -49,6 +49,8 @@ const TENANT_PARAMETERS: Record<string, (world: World) => string> = {
   'extension-requests/{requestId}': (w) => w.extensionRequest,
   'findings/{id}': (w) => w.finding,
   'evidence/{id}': (w) => w.evidence,
+  'advisories/{id}': (w) => w.advisory,
+  'imports/{id}': (w) => w.advisoryImport,
   'webhook-endpoints/{id}': (w) => w.webhookEndpoint,
   'webhook-deliveries/{id}': (w) => w.webhookDelivery,
   'signing-keys/{id}': (w) => w.signingKey,

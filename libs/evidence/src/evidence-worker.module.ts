@@ -1,6 +1,13 @@
 import { OutboxRelayModule } from '@assay/shared/queue';
 import { Module } from '@nestjs/common';
 import { SigningKeysRepository } from './signing-keys/signing-keys.repository';
+import { AdvisoriesRepository } from './advisories/advisories.repository';
+import { AdvisoryExposuresRepository } from './advisories/advisory-exposures.repository';
+import { AdvisoryImportJob } from './advisories/advisory-import.job';
+import { AdvisoryMatchingListener } from './advisories/advisory-matching.listener';
+import { AdvisoryMatchingService } from './advisories/advisory-matching.service';
+import { AdvisoryImportService } from './advisories/advisory-import.service';
+import { AdvisoryQueue } from './advisories/advisory-queue';
 import { AssessmentDirectoryListener } from './assessments/assessment-directory.listener';
 import { AssessmentDirectoryRepository } from './assessments/assessment-directory.repository';
 import { AssessmentDirectoryService } from './assessments/assessment-directory.service';
@@ -41,6 +48,13 @@ const PROVIDERS = [
   EvidenceExpiryService,
   EvidenceExpiryJobs,
   SigningKeysRepository,
+  AdvisoriesRepository,
+  AdvisoryQueue,
+  AdvisoryImportService,
+  AdvisoryImportJob,
+  AdvisoryExposuresRepository,
+  AdvisoryMatchingService,
+  AdvisoryMatchingListener,
 ];
 
 /**

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AdvisoriesController } from './advisories/advisories.controller';
+import { AdvisoriesService } from './advisories/advisories.service';
 import { ComponentsService } from './components/components.service';
 import { EvidenceWorkerModule } from './evidence-worker.module';
 import { EvidenceService } from './evidence/evidence.service';
@@ -27,7 +29,8 @@ export const EVIDENCE_RESOLVERS = [EvidenceResolver, ComponentExposureResolver, 
     EvidenceController,
     ComponentsController,
     SigningKeysController,
+    AdvisoriesController,
   ],
-  providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService, EvidenceService, ComponentsService, SigningKeysService],
+  providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService, EvidenceService, ComponentsService, SigningKeysService, AdvisoriesService],
 })
 export class EvidenceModule {}

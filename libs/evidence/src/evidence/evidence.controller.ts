@@ -5,6 +5,7 @@ import { Body, Controller, Get, Inject, Param, Patch, Query, Res } from '@nestjs
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
+import type { ComponentAdvisory } from '../advisories/advisory-exposures.repository';
 import type { ComponentExposure } from '../components/components.repository';
 import { ComponentsService } from '../components/components.service';
 import { normalisePurl } from '../parsing/sbom-components';
@@ -111,7 +112,7 @@ export class ComponentsController {
   @Get()
   @Access('evidence:read')
   @ApiOperation({ summary: 'Which suppliers and products ship a component: `purl` (with or without version) or `name` and optional `version`' })
-  async exposure(@Query() query: ComponentsQueryDto): Promise<{ data: ComponentExposure[] }> {
+  async exposure(@Query() query: ComponentsQueryDto): Promise<{ data: (ComponentExposure & { advisories: ComponentAdvisory[] })[] }> {
     let filter: { purl?: string; purlBase?: string; name?: string; version?: string };
     if (query.purl) {
       const { purl, purlBase } = normalisePurl(query.purl);

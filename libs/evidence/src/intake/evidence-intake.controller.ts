@@ -17,7 +17,7 @@ const validation = createValidationPipe();
 type MultipartPart =
   | { type: 'file'; fieldname: string; filename: string; file: NodeJS.ReadableStream & AsyncIterable<Buffer> }
   | { type: 'field'; fieldname: string; value: unknown };
-type MultipartRequest = FastifyRequest & { isMultipart(): boolean; parts(options?: unknown): AsyncIterableIterator<MultipartPart> };
+export type MultipartRequest = FastifyRequest & { isMultipart(): boolean; parts(options?: unknown): AsyncIterableIterator<MultipartPart> };
 
 interface ParsedUpload<T> {
   staged: StagedBlob;
@@ -25,7 +25,7 @@ interface ParsedUpload<T> {
   fields: T;
 }
 
-function isMultipart(request: FastifyRequest): request is MultipartRequest {
+export function isMultipart(request: FastifyRequest): request is MultipartRequest {
   const multipart = request as MultipartRequest;
   return typeof multipart.isMultipart === 'function' && multipart.isMultipart();
 }
@@ -36,7 +36,7 @@ const MULTIPART_SYNTAX = /multipart|boundary|part header|malformed/i;
  * Streams the `file` part to storage (hashing as it goes) and validates the other fields as `metatype`;
  * the fields may come before or after the file. On any refusal the staged bytes are discarded.
  */
-async function readUpload<T extends object>(
+export async function readUpload<T extends object>(
   storage: BlobStorage,
   request: MultipartRequest,
   maxBytes: number,

@@ -35,6 +35,18 @@ async function knownSoon<T>(id: string, find: () => Promise<T | null>): Promise<
   return null;
 }
 
+/** Discards and refuses an upload cut at the size limit (413) or empty (400). */
+export async function refuseUnusableUpload(storage: BlobStorage, staged: StagedBlob, maxBytes: number): Promise<void> {
+  if (staged.tooLarge) {
+    await storage.discard(staged);
+    throw new ProblemException(413, `The file is larger than the limit of ${maxBytes} bytes`);
+  }
+  if (staged.size === 0) {
+    await storage.discard(staged);
+    throw new ProblemException(400, 'The file is empty', { errors: [{ field: 'file', message: 'empty' }] });
+  }
+}
+
 /** Resolves, inside the intake transaction, what the evidence is bound to (and refuses what may not receive it). */
 type Binding = (manager: EntityManager) => Promise<UploadEvidenceFieldsDto>;
 
@@ -128,14 +140,7 @@ export class EvidenceIntakeService {
   }
 
   private async keepUpload(tenantId: string, bind: Binding, staged: StagedBlob, filename: string | null, maxBytes: number): Promise<AcceptedEvidence> {
-    if (staged.tooLarge) {
-      await this.storage.discard(staged);
-      throw new ProblemException(413, `The file is larger than the limit of ${maxBytes} bytes`);
-    }
-    if (staged.size === 0) {
-      await this.storage.discard(staged);
-      throw new ProblemException(400, 'The file is empty', { errors: [{ field: 'file', message: 'empty' }] });
-    }
+    await refuseUnusableUpload(this.storage, staged, maxBytes);
     const key = blobKey(tenantId, staged.sha256);
     let kept = false;
     try {

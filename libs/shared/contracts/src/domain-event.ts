@@ -28,6 +28,7 @@ export const EVENT_TYPES = [
   'product.removed',
   'finding.overdue',
   'finding.risk_acceptance_expired',
+  'advisory.matched',
 ] as const;
 
 export type PublicEventType = (typeof EVENT_TYPES)[number];

@@ -203,3 +203,10 @@ export interface EndOfSupportNoticeEventData {
   shortNotice: boolean;
   withinHorizon: boolean;
 }
+
+/** `advisory.matched`: an advisory now names a component of suppliers it did not before (once per new set of suppliers). */
+export interface AdvisoryMatchedEventData {
+  advisoryId: string;
+  /** The suppliers newly exposed. */
+  supplierIds: string[];
+}

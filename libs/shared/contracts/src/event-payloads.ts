@@ -15,6 +15,7 @@ import type {
   ExtensionRequestEventData,
   ProductEventData,
   SignOffRequestEventData,
+  AdvisoryMatchedEventData,
 } from './event-data';
 
 /** The payload (`data`) of every event type: one type per event, checked by the schema of the same name. */
@@ -53,6 +54,7 @@ export interface EventPayloads {
   'assessment.extension_requested': ExtensionRequestEventData;
   'assessment.extension_decided': ExtensionRequestEventData;
   'assessment.sign_off_requested': SignOffRequestEventData;
+  'advisory.matched': AdvisoryMatchedEventData;
 }
 
 /** The payload of one event type. */

@@ -194,6 +194,11 @@ const endOfSupportNotice = object(['supplierId', 'productId', 'endOfSupportAt', 
   withinHorizon: { type: 'boolean' },
 });
 
+const advisoryMatched = object(['advisoryId', 'supplierIds'], {
+  advisoryId: uuid,
+  supplierIds: { type: 'array', items: uuid, minItems: 1, maxItems: 10_000 },
+});
+
 /** The payload schema of every event type (public and internal). */
 export const EVENT_PAYLOAD_SCHEMAS: Readonly<Record<EventType, Schema>> = {
   'supplier.created': supplier,
@@ -230,6 +235,7 @@ export const EVENT_PAYLOAD_SCHEMAS: Readonly<Record<EventType, Schema>> = {
   'assessment.extension_requested': extensionRequest,
   'assessment.extension_decided': extensionRequest,
   'assessment.sign_off_requested': signOffRequest,
+  'advisory.matched': advisoryMatched,
 };
 
 /** The envelope schema: `{ id, type, timestamp, tenantId, data }` with a known type. */

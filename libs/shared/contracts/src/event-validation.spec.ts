@@ -99,6 +99,7 @@ const EXAMPLES: { [K in EventType]: EventPayloads[K] } = {
   'product.created': product,
   'product.updated': { ...product, currentVersion: '4.3.0' },
   'product.removed': product,
+  'advisory.matched': { advisoryId: id(9), supplierIds: [id(1)] },
   'tenant.created': tenant,
   'tenant.updated': tenant,
   'member.joined': member,

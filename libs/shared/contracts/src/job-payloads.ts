@@ -40,6 +40,10 @@ export interface EvidenceIngestPayload extends TenantJobPayload {
   evidenceId: string;
 }
 
+export interface AdvisoryImportPayload extends TenantJobPayload {
+  importId: string;
+}
+
 export type EvidenceExpiryDispatchPayload = TenantJobPayload;
 
 export type AssessmentsOverdueDispatchPayload = TenantJobPayload;
@@ -57,6 +61,7 @@ export interface JobPayloads {
   [JobName.EmailSend]: EmailSendPayload;
   [JobName.WebhookDeliver]: WebhookDeliverPayload;
   [JobName.EvidenceIngest]: EvidenceIngestPayload;
+  [JobName.AdvisoryImport]: AdvisoryImportPayload;
   [JobName.EvidenceSweep]: SystemTickPayload;
   [JobName.EvidenceExpiryTick]: SystemTickPayload;
   [JobName.EvidenceExpiryDispatch]: EvidenceExpiryDispatchPayload;

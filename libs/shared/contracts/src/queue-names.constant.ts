@@ -28,6 +28,8 @@ export enum JobName {
   ReassessmentOpen = 'reassessment.open',
   /** Fetch (for URL evidence), detect, parse, check and index one piece of evidence. */
   EvidenceIngest = 'evidence.ingest',
+  /** Read one submitted advisory document (OSV, CSAF, KEV) into the tenant's advisories. */
+  AdvisoryImport = 'advisory.import',
   /** Scheduler tick: re-enqueue ingestion of evidence left pending (crash between commit and enqueue). */
   EvidenceSweep = 'evidence.sweep',
   /** Scheduler tick: find tenants with evidence expiring or expired and not yet announced; fan out one dispatch each. */
@@ -59,6 +61,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.EmailSend]: QueueName.Notifications,
   [JobName.WebhookDeliver]: QueueName.Notifications,
   [JobName.EvidenceIngest]: QueueName.EvidenceIngestion,
+  [JobName.AdvisoryImport]: QueueName.EvidenceIngestion,
   [JobName.EvidenceSweep]: QueueName.Scheduler,
   [JobName.EvidenceExpiryTick]: QueueName.Scheduler,
   [JobName.EvidenceExpiryDispatch]: QueueName.EvidenceIngestion,

@@ -1,0 +1,216 @@
+/**
+ * Advisory matching at scale, the way the worker matches (AdvisoryMatchingService, app role, RLS,
+ * in a tenant transaction), each against a baseline measured in the same run: an indexed lookup of
+ * the same purls.
+ *
+ * 1. One new advisory (the real Log4Shell OSV record) against BENCH_ADVISORY_COMPONENTS stored
+ *    components (2,000,000) over 8 tenants, 50 of them log4j-core in the advisory's tenant.
+ * 2. One new SBOM of 5,000 components against BENCH_ADVISORIES stored advisories (50,000), 500 of
+ *    its packages named by one advisory each.
+ *
+ * Every statement matching runs is EXPLAINed as it runs; the plans are printed and the run fails if
+ * one reads a whole table.
+ *
+ *   npm run bench:advisories        # BENCH_ADVISORY_COMPONENTS, BENCH_ADVISORIES, BENCH_ROUNDS to change
+ */
+import 'reflect-metadata';
+import {
+  AdvisoriesRepository,
+  AdvisoryExposuresRepository,
+  AdvisoryMatchingService,
+  EvidenceRepository,
+  createBlobStorage,
+  parseAdvisoryDocument,
+} from '@assay/evidence';
+import { loadConfig } from '@assay/shared/config';
+import { TenantDatabase, createRuntimeDataSource } from '@assay/shared/database';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
+import { log, runBenchmark } from './bench-runner';
+import { migratedInfrastructure, seedSuppliersAndSboms } from './bench-database';
+
+const COMPONENTS = Number(process.env['BENCH_ADVISORY_COMPONENTS'] ?? 2_000_000);
+const ADVISORIES = Number(process.env['BENCH_ADVISORIES'] ?? 50_000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const TENANTS = 8;
+const SBOMS = 200;
+const LOG4J_HITS = 50;
+const SBOM_SIZE = 5_000;
+const SBOM_HITS = 500;
+const LOG4SHELL = readFileSync(join(__dirname, '../../libs/evidence/src/advisories/__fixtures__/GHSA-jfh8-c2jp-5v3q.osv.json'));
+
+/** Median milliseconds of `rounds` runs of `work`. */
+async function median(rounds: number, work: () => Promise<void>): Promise<number> {
+  const times: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const started = performance.now();
+    await work();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
+}
+
+/** A manager that EXPLAINs every statement before running it, collecting the plans. */
+function explaining(manager: EntityManager, plans: { sql: string; plan: string[] }[]): EntityManager {
+  return new Proxy(manager, {
+    get(target, property, receiver) {
+      if (property !== 'query') return Reflect.get(target, property, receiver);
+      return async (sql: string, params?: unknown[]) => {
+        if (!/pg_advisory_xact_lock/.test(sql)) {
+          const rows: { 'QUERY PLAN': string }[] = await target.query(`explain ${sql}`, params);
+          plans.push({ sql: sql.replace(/\s+/g, ' ').slice(0, 110), plan: rows.map((row) => row['QUERY PLAN']) });
+        }
+        return target.query(sql, params);
+      };
+    },
+  });
+}
+
+function printPlans(title: string, plans: { sql: string; plan: string[] }[]): void {
+  log(`\n${title}`);
+  const seen = new Set<string>();
+  for (const { sql, plan } of plans) {
+    if (seen.has(sql)) continue;
+    seen.add(sql);
+    log(`  ${sql}…`);
+    for (const line of plan) log(`      ${line.length > 160 ? `${line.slice(0, 160)}…` : line}`);
+  }
+  const full = plans
+    .flatMap(({ plan }) => plan)
+    .filter((line) => /Seq Scan on (components|evidence|advisories|advisory_packages|advisory_exposures|vex_statements)\b/.test(line));
+  if (full.length > 0) throw new Error(`a statement reads a whole table: ${full.join('; ')}`);
+}
+
+function ratio(label: string, subject: number, baseline: number): void {
+  log(`${label}: ${subject.toFixed(1)} ms against an indexed lookup of the same purls in ${baseline.toFixed(1)} ms — ${(subject / baseline).toFixed(2)}×`);
+}
+
+async function main(): Promise<void> {
+  const infrastructure = await migratedInfrastructure();
+  const owner = new Client({ connectionString: infrastructure.env['DATABASE_MIGRATION_URL'] });
+  let dataSource: DataSource | undefined;
+  try {
+    await owner.connect();
+    const config = loadConfig('evidence', infrastructure.env);
+    dataSource = await createRuntimeDataSource(config.database, { name: 'bench' }).initialize();
+    const database = new TenantDatabase(dataSource, config.database.systemRole);
+    const exposures = new AdvisoryExposuresRepository();
+    const matching = new AdvisoryMatchingService(database, exposures, new EvidenceRepository(), createBlobStorage(config));
+    const advisories = new AdvisoriesRepository();
+
+    const tenants = Array.from({ length: TENANTS }, () => randomUUID());
+    const target = tenants[0] as string;
+    log(`seeding ${COMPONENTS.toLocaleString('en-GB')} components over ${TENANTS} tenants…`);
+    for (const tenant of tenants) {
+      await seedSuppliersAndSboms(owner, tenant, SBOMS);
+      await owner.query(
+        `with e as (select array_agg(id order by id) as ids, array_agg(supplier_id order by id) as suppliers from evidence.evidence where tenant_id = $1)
+         insert into evidence.components (tenant_id, id, evidence_id, supplier_id, purl, purl_base, name, version, type, licences)
+         select $1, gen_random_uuid(), e.ids[1 + n % ${SBOMS}], e.suppliers[1 + n % ${SBOMS}], 'pkg:npm/filler-' || (n % 50000) || '@1.' || (n % 40) || '.0',
+                'pkg:npm/filler-' || (n % 50000), 'filler-' || (n % 50000), '1.' || (n % 40) || '.0', 'library', '{MIT}'
+         from e, generate_series(1, $2::bigint) as n`,
+        [tenant, Math.floor(COMPONENTS / TENANTS)],
+      );
+    }
+    await owner.query(
+      `with e as (select array_agg(id order by id) as ids, array_agg(supplier_id order by id) as suppliers from evidence.evidence where tenant_id = $1)
+       insert into evidence.components (tenant_id, id, evidence_id, supplier_id, purl, purl_base, name, version, type, licences)
+       select $1, gen_random_uuid(), e.ids[1 + n * 3], e.suppliers[1 + n * 3], 'pkg:maven/org.apache.logging.log4j/log4j-core@2.' || (n % 20) || '.0',
+              'pkg:maven/org.apache.logging.log4j/log4j-core', 'log4j-core', '2.' || (n % 20) || '.0', 'library', '{Apache-2.0}'
+       from e, generate_series(0, ${LOG4J_HITS - 1}) as n`,
+      [target],
+    );
+    await owner.query('analyze evidence.suppliers, evidence.evidence, evidence.components');
+
+    // 1. One new advisory against every stored component.
+    const [log4shell] = parseAdvisoryDocument(JSON.parse(LOG4SHELL.toString('utf8'))).advisories;
+    if (!log4shell) throw new Error('the Log4Shell record did not parse');
+    const advisoryId = await database.run(async (manager) => (await advisories.upsertAdvisory(manager, target, randomUUID(), log4shell)).id, target);
+    const plans: { sql: string; plan: string[] }[] = [];
+    await database.run((manager) => matching.matchAdvisory(explaining(manager, plans), target, advisoryId), target);
+    const stored = Number((await owner.query(`select count(*) from evidence.advisory_exposures where advisory_id = $1`, [advisoryId])).rows[0].count);
+    if (stored === 0) throw new Error('the advisory matched nothing');
+    const purlBases = ['pkg:maven/org.apache.logging.log4j/log4j-core'];
+    const advisorySide = await median(ROUNDS, () => database.run((manager) => matching.matchAdvisory(manager, target, advisoryId), target));
+    const advisoryBaseline = await median(ROUNDS, async () => {
+      await database.run(
+        (manager) =>
+          manager.query(`select evidence_id, purl, version from evidence.components where tenant_id = $1 and purl_base = any($2::text[])`, [target, purlBases]),
+        target,
+      );
+    });
+    printPlans('Plans: one new advisory', plans);
+
+    // 2. One new SBOM against every stored advisory.
+    log(`\nseeding ${ADVISORIES.toLocaleString('en-GB')} advisories…`);
+    await owner.query(
+      `insert into evidence.advisories (tenant_id, id, source, external_id, external_ids, modified, affected)
+       select $1, gen_random_uuid(), 'osv', 'BENCH-' || n, array['BENCH-' || n], now(), '[]' from generate_series(0, $2::int - 1) as n`,
+      [target, ADVISORIES],
+    );
+    await owner.query(
+      `insert into evidence.advisory_packages (tenant_id, id, advisory_id, purl_base, ranges)
+       select $1, gen_random_uuid(), a.id, 'pkg:npm/adv-' || substr(a.external_id, 7), '[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"2.0.0"}]}]'
+         from evidence.advisories a where a.tenant_id = $1 and a.external_id like 'BENCH-%'`,
+      [target],
+    );
+    const supplier = (await owner.query(`select id from evidence.suppliers where tenant_id = $1 limit 1`, [target])).rows[0].id as string;
+    const sbom = randomUUID();
+    await owner.query(
+      `insert into evidence.evidence (tenant_id, id, supplier_id, kind, status, source, processed_at) values ($1, $2, $3, 'sbom', 'processed', 'upload', now())`,
+      [target, sbom, supplier],
+    );
+    await owner.query(
+      `insert into evidence.components (tenant_id, id, evidence_id, supplier_id, purl, purl_base, name, version, type, licences)
+       select $1, gen_random_uuid(), $2, $3, p || '@1.0.0', p, p, '1.0.0', 'library', '{MIT}'
+         from (select case when n < ${SBOM_HITS} then 'pkg:npm/adv-' || (n * 97 % $4::int) else 'pkg:npm/sbom-only-' || n end as p from generate_series(0, ${SBOM_SIZE - 1}) as n) c`,
+      [target, sbom, supplier, ADVISORIES],
+    );
+    await owner.query('analyze evidence.advisories, evidence.advisory_packages, evidence.components, evidence.advisory_exposures');
+    const sbomPlans: { sql: string; plan: string[] }[] = [];
+    await database.run(async (manager) => {
+      const explained = explaining(manager, sbomPlans);
+      const components = await exposures.componentsOfEvidence(explained, target, sbom);
+      await exposures.packagesOf(explained, target, [...new Set(components.map((component) => component.purlBase))]);
+    }, target);
+    const first = await matching.matchEvidence(target, sbom);
+    if (first.exposures !== SBOM_HITS) throw new Error(`expected ${SBOM_HITS} exposures, got ${first.exposures}`);
+    const sbomSide = await median(ROUNDS, async () => {
+      await matching.matchEvidence(target, sbom);
+    });
+    const sbomPurls = (await owner.query(`select purl_base from evidence.components where evidence_id = $1`, [sbom])).rows.map(
+      (row) => row.purl_base as string,
+    );
+    const sbomBaseline = await median(ROUNDS, async () => {
+      await database.run(
+        (manager) =>
+          manager.query(`select advisory_id, ranges, versions from evidence.advisory_packages where tenant_id = $1 and purl_base = any($2::text[])`, [
+            target,
+            sbomPurls,
+          ]),
+        target,
+      );
+    });
+    printPlans('Plans: one new SBOM', sbomPlans);
+
+    const total = Number((await owner.query('select count(*) from evidence.components')).rows[0].count);
+    log('');
+    ratio(`One new advisory against ${total.toLocaleString('en-GB')} components (${stored} exposures)`, advisorySide, advisoryBaseline);
+    ratio(
+      `One new ${SBOM_SIZE.toLocaleString('en-GB')}-component SBOM against ${ADVISORIES.toLocaleString('en-GB')} advisories (${SBOM_HITS} exposures)`,
+      sbomSide,
+      sbomBaseline,
+    );
+  } finally {
+    await dataSource?.destroy();
+    await owner.end().catch(() => undefined);
+    await infrastructure.stop();
+  }
+}
+
+runBenchmark(main);

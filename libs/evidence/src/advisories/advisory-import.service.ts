@@ -1,0 +1,94 @@
+import { APP_CONFIG, AppConfig } from '@assay/shared/config';
+import { AdvisoryImportPayload } from '@assay/shared/contracts';
+import { TenantDatabase } from '@assay/shared/database';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EvidenceRepository } from '../evidence/evidence.repository';
+import { EvidenceParseError, UnsupportedEvidenceError } from '../parsing/parse-result';
+import { parseUntrustedJson } from '../parsing/untrusted-json';
+import { BLOB_STORAGE, BlobStorage } from '../storage/blob-storage';
+import { AdvisoriesRepository, AdvisoryImportOutcome } from './advisories.repository';
+import { ParsedAdvisoryDocument, parseAdvisoryDocument } from './advisory-documents';
+import { AdvisoryMatchingService } from './advisory-matching.service';
+
+/** Attempts (each start counts, including those cut short by a dying worker) before a document is failed. */
+export const MAX_IMPORT_ATTEMPTS = 10;
+
+/**
+ * Reads one submitted advisory document in the worker: the stored bytes are parsed under the
+ * untrusted-JSON guards, recognised (OSV, CSAF, KEV) and written, with the document's outcome, in one
+ * transaction. Each advisory is kept once per source and id at its newest `modified`, so the same
+ * record version submitted again (or a retried job after a crash) writes nothing twice.
+ */
+@Injectable()
+export class AdvisoryImportService {
+  private readonly logger = new Logger(AdvisoryImportService.name);
+
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly advisories: AdvisoriesRepository,
+    private readonly evidence: EvidenceRepository,
+    private readonly matching: AdvisoryMatchingService,
+    @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async import(payload: AdvisoryImportPayload): Promise<{ outcome: string }> {
+    const { tenantId, importId } = payload;
+    const started = await this.database.run((manager) => this.advisories.startImport(manager, tenantId, importId), tenantId);
+    if (!started) return { outcome: 'already-final' };
+    if (started.attempts > MAX_IMPORT_ATTEMPTS) return this.fail(tenantId, importId, `could not be processed in ${MAX_IMPORT_ATTEMPTS} attempts`);
+
+    const key = await this.database.run((manager) => this.evidence.blobKey(manager, tenantId, started.sha256), tenantId);
+    if (!key) throw new Error(`content of advisory document ${importId} is missing`);
+    let document: ParsedAdvisoryDocument;
+    try {
+      document = parseAdvisoryDocument(parseUntrustedJson(await this.read(key)));
+    } catch (error) {
+      if (!(error instanceof EvidenceParseError || error instanceof UnsupportedEvidenceError)) throw error; // storage trouble: retried
+      return this.fail(tenantId, importId, error.message);
+    }
+
+    return this.database.run(async (manager) => {
+      const outcome: AdvisoryImportOutcome = { imported: 0, unchanged: 0, rejected: document.rejected.slice(0, 100), advisoryIds: [] };
+      if (document.kev.length > 0) {
+        await this.advisories.upsertKev(manager, tenantId, document.kev);
+        outcome.kevEntries = document.kev.length;
+      }
+      for (const advisory of document.advisories) {
+        const stored = await this.advisories.upsertAdvisory(manager, tenantId, importId, advisory);
+        if (stored.written) {
+          outcome.imported = (outcome.imported ?? 0) + 1;
+          await this.matching.matchAdvisory(manager, tenantId, stored.id);
+        } else outcome.unchanged = (outcome.unchanged ?? 0) + 1;
+        if ((outcome.advisoryIds?.length ?? 0) < 1000) outcome.advisoryIds?.push(stored.id);
+      }
+      await this.advisories.finishImport(manager, tenantId, importId, { status: 'processed', format: document.format, error: null, outcome });
+      return { outcome: 'processed' };
+    }, tenantId);
+  }
+
+  /** The stored document, whole (bounded by the intake limit); a top-level array of OSV records is read as `{ records: [...] }`. */
+  private async read(key: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of await this.storage.open(key)) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      size += buffer.length;
+      if (size > this.config.evidence.maxBytes) throw new EvidenceParseError(`the document is larger than ${this.config.evidence.maxBytes} bytes`);
+      chunks.push(buffer);
+    }
+    let content = Buffer.concat(chunks);
+    if (content[0] === 0xef && content[1] === 0xbb && content[2] === 0xbf) content = content.subarray(3);
+    const first = content.find((byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09);
+    return first === 0x5b ? Buffer.concat([Buffer.from('{"records":'), content, Buffer.from('}')]) : content;
+  }
+
+  private async fail(tenantId: string, importId: string, error: string): Promise<{ outcome: string }> {
+    await this.database.run(
+      (manager) => this.advisories.finishImport(manager, tenantId, importId, { status: 'failed', format: null, error, outcome: {} }),
+      tenantId,
+    );
+    this.logger.log(`advisory document ${importId} failed: ${error}`);
+    return { outcome: 'failed' };
+  }
+}

@@ -1,0 +1,133 @@
+import { TenantDatabase } from '@assay/shared/database';
+import { Inject, Injectable } from '@nestjs/common';
+import { PackageURL } from 'packageurl-js';
+import type { EntityManager } from 'typeorm';
+import { EvidenceRepository } from '../evidence/evidence.repository';
+import { emit } from '../evidence-writes';
+import { EvidenceParseError, UnsupportedEvidenceError } from '../parsing/parse-result';
+import { parseUntrustedJson } from '../parsing/untrusted-json';
+import { BLOB_STORAGE, BlobStorage } from '../storage/blob-storage';
+import { AdvisoryExposuresRepository, MatchableComponent, MatchablePackage, NewExposure } from './advisory-exposures.repository';
+import { RangeStatus, versionStatus } from './version-ranges';
+import { VexStatement, vexStatements } from './vex-statements';
+
+const STATUS_ORDER: readonly RangeStatus[] = ['affected', 'under_investigation', 'not_affected', 'fixed'];
+
+/** The advisory's status for one component over every entry it has for the package (affected wins over a fix elsewhere). */
+function statusOf(component: MatchableComponent, packages: MatchablePackage[]): RangeStatus | null {
+  let type: string;
+  try {
+    type = PackageURL.fromString(component.purl).type;
+  } catch {
+    return null;
+  }
+  const verdicts = packages.map((item) => versionStatus(type, item, component.version).status).filter((status): status is RangeStatus => status !== null);
+  return STATUS_ORDER.find((status) => verdicts.includes(status)) ?? null;
+}
+
+function exposures(components: MatchableComponent[], packages: MatchablePackage[]): NewExposure[] {
+  const byAdvisoryAndPurl = new Map<string, MatchablePackage[]>();
+  for (const item of packages) {
+    const key = `${item.advisoryId} ${item.purlBase}`;
+    byAdvisoryAndPurl.set(key, [...(byAdvisoryAndPurl.get(key) ?? []), item]);
+  }
+  const advisoryIds = [...new Set(packages.map((item) => item.advisoryId))];
+  const rows: NewExposure[] = [];
+  for (const component of components) {
+    for (const advisoryId of advisoryIds) {
+      const named = byAdvisoryAndPurl.get(`${advisoryId} ${component.purlBase}`);
+      if (!named) continue;
+      const status = statusOf(component, named);
+      if (status)
+        rows.push({
+          advisoryId,
+          evidenceId: component.evidenceId,
+          supplierId: component.supplierId,
+          productId: component.productId,
+          purl: component.purl,
+          version: component.version,
+          status,
+        });
+    }
+  }
+  return rows;
+}
+
+/**
+ * Matching, both ways: a new or changed advisory against every stored component of the packages it
+ * names, and newly processed evidence against every stored advisory naming its packages. Each package
+ * is compared with its ecosystem's version semantics (see version-ranges.ts); the range-derived
+ * exposures of the advisory (or the evidence) are replaced in the caller's transaction, and
+ * `advisory.matched` is emitted with the suppliers an advisory newly puts at risk. Matching holds a
+ * per-tenant lock and compares with what was stored before, so running it again (a retried job, a
+ * worker killed mid-match) announces nothing twice and leaves no exposure out.
+ */
+@Injectable()
+export class AdvisoryMatchingService {
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly exposures: AdvisoryExposuresRepository,
+    private readonly evidence: EvidenceRepository,
+    @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
+  ) {}
+
+  /** A new or changed advisory against the stored components, in the caller's transaction. */
+  async matchAdvisory(manager: EntityManager, tenantId: string, advisoryId: string): Promise<void> {
+    await this.exposures.lockTenant(manager, tenantId);
+    const packages = await this.exposures.packagesOfAdvisory(manager, tenantId, advisoryId);
+    const components = await this.exposures.componentsOfPackages(manager, tenantId, [...new Set(packages.map((item) => item.purlBase))]);
+    const before = await this.exposures.suppliersAtRisk(manager, tenantId, [advisoryId]);
+    await this.exposures.replaceVersionExposures(manager, tenantId, { advisoryId }, exposures(components, packages));
+    await this.exposures.applyVex(manager, tenantId, { advisoryId });
+    await this.announce(manager, tenantId, before);
+  }
+
+  /** Newly processed evidence against the stored advisories. */
+  async matchEvidence(tenantId: string, evidenceId: string): Promise<{ exposures: number }> {
+    return this.database.run(async (manager) => {
+      await this.exposures.lockTenant(manager, tenantId);
+      const components = await this.exposures.componentsOfEvidence(manager, tenantId, evidenceId);
+      const packages = await this.exposures.packagesOf(manager, tenantId, [...new Set(components.map((component) => component.purlBase))]);
+      const rows = exposures(components, packages);
+      const before = await this.exposures.suppliersAtRisk(manager, tenantId, [...new Set(packages.map((item) => item.advisoryId))]);
+      await this.exposures.replaceVersionExposures(manager, tenantId, { evidenceId }, rows);
+      await this.exposures.applyVex(manager, tenantId, { evidenceId });
+      await this.announce(manager, tenantId, before);
+      return { exposures: rows.length };
+    }, tenantId);
+  }
+
+  /** A supplier's VEX evidence, once processed: its statements are kept and applied to the supplier's exposures. */
+  async matchVex(tenantId: string, evidence: { id: string; supplierId: string; sha256: string }): Promise<{ statements: number }> {
+    const key = await this.database.run((manager) => this.evidence.blobKey(manager, tenantId, evidence.sha256), tenantId);
+    if (!key) return { statements: 0 };
+    let statements: VexStatement[] = [];
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await this.storage.open(key)) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+      statements = vexStatements(parseUntrustedJson(Buffer.concat(chunks)));
+    } catch (error) {
+      // CycloneDX VEX in XML, or content the parser already judged: no statements to apply.
+      if (!(error instanceof EvidenceParseError || error instanceof UnsupportedEvidenceError)) throw error;
+    }
+    return this.database.run(async (manager) => {
+      await this.exposures.lockTenant(manager, tenantId);
+      const advisoryIds = await this.exposures.advisoriesExposing(manager, tenantId, evidence.supplierId);
+      const before = await this.exposures.suppliersAtRisk(manager, tenantId, advisoryIds);
+      await this.exposures.replaceVexStatements(manager, tenantId, evidence, statements);
+      await this.exposures.applyVex(manager, tenantId, { supplierId: evidence.supplierId });
+      await this.announce(manager, tenantId, before);
+      return { statements: statements.length };
+    }, tenantId);
+  }
+
+  /** `advisory.matched` for each advisory that now puts suppliers at risk it did not before. */
+  private async announce(manager: EntityManager, tenantId: string, before: Map<string, Set<string>>): Promise<void> {
+    const after = await this.exposures.suppliersAtRisk(manager, tenantId, [...before.keys()]);
+    for (const [advisoryId, suppliers] of after) {
+      const known = before.get(advisoryId) ?? new Set<string>();
+      const added = [...suppliers].filter((supplierId) => !known.has(supplierId)).sort();
+      if (added.length > 0) await emit(manager, tenantId, 'advisory.matched', { advisoryId, supplierIds: added });
+    }
+  }
+}
