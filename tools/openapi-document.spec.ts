@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ResponseConformance } from '@assay/shared/testing';
 import { buildOpenApiDocument } from './openapi-document';
 
 type Json = Record<string, any>;
@@ -141,5 +142,19 @@ describe('the public OpenAPI document', () => {
       }
     }
     expect(Object.keys(schemas).filter((name) => !reachable.has(name))).toEqual([]);
+  });
+
+  it('shows a success example taken from a real response beside the schema of nearly every operation, and each conforms to it', () => {
+    const conformance = new ResponseConformance(document);
+    const withJson = operations.flatMap(({ method, path, operation }) =>
+      Object.entries(operation['responses'] as Record<string, Json>)
+        .filter(([status, response]) => /^2/.test(status) && response['content']?.['application/json']?.['schema'])
+        .map(([status, response]) => ({ at: `${method.toUpperCase()} ${path} ${status}`, media: response['content']['application/json'] as Json })),
+    );
+    const examples = withJson.filter(({ media }) => media['examples']?.['recorded'] !== undefined);
+    for (const { at, media } of examples)
+      expect({ at, conforms: conformance.conforms(media['schema'], media['examples']['recorded']['value']) }).toEqual({ at, conforms: true });
+    // Every operation the end-to-end suite answers with success has one; a new route gets its example from the next `npm run openapi:examples`.
+    expect(examples.length / new Set(withJson.map(({ at }) => at.split(' ').slice(0, 2).join(' '))).size).toBeGreaterThanOrEqual(0.9);
   });
 });

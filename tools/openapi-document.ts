@@ -14,11 +14,21 @@ import { serviceOpenApiDocument } from '@assay/shared/http/app';
 import { DynamicModule, Type } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResponseSchemas, projectRoot, responseSchemas } from './openapi-responses';
 
 export const OPENAPI_FILE = 'openapi.json';
+/** Success examples taken from real responses (`npm run openapi:examples`, see tools/openapi-examples.ts). */
+export const EXAMPLES_FILE = join(projectRoot(), 'tools', 'openapi-examples.json');
+
+/** Operation key in the examples file: `GET /api/v1/suppliers/{id}`. */
+export const exampleKey = (method: string, template: string): string => `${method.toUpperCase()} ${template}`;
+
+export interface ResponseExample {
+  status: number;
+  body: unknown;
+}
 
 const SERVICES: Record<ServiceName, { title: string; module: Type<unknown> | DynamicModule }> = {
   tenancy: { title: 'Assay tenancy', module: TenancyModule },
@@ -63,7 +73,7 @@ async function serviceDocument(title: string, domain: Type<unknown> | DynamicMod
 export async function buildOpenApiDocument(publicUrl = 'http://localhost:3000'): Promise<Record<string, unknown>> {
   const parts: Record<string, unknown>[] = [];
   for (const { title, module } of Object.values(SERVICES)) parts.push(await serviceDocument(title, module));
-  return withResponseSchemas(mergeOpenApiDocuments(parts, publicUrl), responseSchemas(projectRoot()));
+  return withExamples(withResponseSchemas(mergeOpenApiDocuments(parts, publicUrl), responseSchemas(projectRoot())), readExamples());
 }
 
 type Json = Record<string, any>;
@@ -95,6 +105,23 @@ export function withResponseSchemas(document: Json, responses: ResponseSchemas):
     }
   }
   document['components']['schemas'] = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
+  return document;
+}
+
+/** The examples in the file (empty when there is none yet). */
+export function readExamples(file = EXAMPLES_FILE): Record<string, ResponseExample> {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, ResponseExample>) : {};
+}
+
+/** Puts each example beside the JSON schema of its operation's status. */
+export function withExamples(document: Json, examples: Record<string, ResponseExample>): Json {
+  for (const [template, item] of Object.entries(document['paths'] as Record<string, Json>)) {
+    for (const [method, operation] of Object.entries(item) as [string, Json][]) {
+      const example = examples[exampleKey(method, template)];
+      const media = example ? operation['responses']?.[String(example.status)]?.['content']?.['application/json'] : undefined;
+      if (media?.['schema']) media['examples'] = { recorded: { summary: 'A response the API gave in its end-to-end tests', value: example!.body } };
+    }
+  }
   return document;
 }
 

@@ -99,6 +99,12 @@ export class ResponseConformance {
     this.operations.sort((a, b) => a.params - b.params);
   }
 
+  /** The operation of the document a request reaches (its method and path template), if any. */
+  operationOf(method: string, path: string): { method: string; template: string; operation: Json } | undefined {
+    const found = this.operations.find((candidate) => candidate.method === method.toUpperCase() && candidate.pattern.test(path));
+    return found ? { method: found.method, template: found.template, operation: found.operation } : undefined;
+  }
+
   /** What is wrong with one response, or undefined when it conforms. */
   check(response: RecordedResponse): string | undefined {
     const where = `${response.method} ${response.path} → ${response.status}`;
