@@ -4,7 +4,17 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { ATTESTATION, Organisation, SentAssessment, createContact, organisation, parseCsv, portal, sentAssessment } from './assessments-test-kit';
+import {
+  ATTESTATION,
+  Organisation,
+  SentAssessment,
+  createContact,
+  cycloneDxValidator,
+  organisation,
+  parseCsv,
+  portal,
+  sentAssessment,
+} from './assessments-test-kit';
 
 let owner: DataSource;
 
@@ -275,5 +285,52 @@ describe('the assurance record', () => {
     expect(after.graph).toBe(before.graph);
     expect(after.findings).toEqual([expect.objectContaining({ id: finding.body.id, title: 'Follow-up after completion' })]);
     expect(JSON.parse(after.json).claims.find((c: { claimId: string }) => c.claimId === evidence.claimId).evidence[0].sha256).toBe(sha256(bytes));
+  });
+
+  it('exports an attested assessment as a CycloneDX 1.6 declaration: claims, evidence hashes, the SRO affirmation (valid against the real schema)', async () => {
+    const org = await organisation();
+    const sent = await sentAssessment(owner, org);
+    const url = `/api/v1/assessments/${sent.assessment.id}/report?format=cdxa`;
+    expect((await org.call('GET', url)).status).toBe(409);
+    const bytes = fixture('letsencrypt-security.txt');
+    const evidence = await evidenceWithChecks(org, sent, bytes);
+    await answerAll(sent.token, sent.claimIds, evidence);
+    const submitted = await portal(sent.token).submit({ attestation: ATTESTATION });
+    expect(submitted.status).toBe(200);
+
+    const exported = await org.call('GET', url);
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get('content-type')).toMatch(/^application\/vnd\.cyclonedx\+json; version="?1\.6"?/);
+    const bom = exported.body;
+    const validate = cycloneDxValidator();
+    expect({ valid: validate(bom), errors: validate.errors ?? [] }).toEqual({ valid: true, errors: [] });
+    const { declarations } = bom;
+    const claimRef = `claim:${evidence.claimId}`;
+    expect(declarations.claims).toHaveLength(sent.claimIds.length);
+    expect(declarations.claims.find((claim: { 'bom-ref': string }) => claim['bom-ref'] === claimRef)).toMatchObject({
+      target: 'target:supplier',
+      evidence: [`evidence:${evidence.evidenceId}`],
+    });
+    expect(declarations.evidence).toEqual([
+      expect.objectContaining({
+        'bom-ref': `evidence:${evidence.evidenceId}`,
+        data: [{ name: 'sha256', contents: { attachment: { contentType: 'text/plain', content: sha256(bytes) } } }],
+      }),
+    ]);
+    // Every claim maps to the Code's requirement of the same id, which the document defines.
+    const requirements = new Set(bom.definitions.standards[0].requirements.map((requirement: { 'bom-ref': string }) => requirement['bom-ref']));
+    const map = declarations.attestations[0].map as { requirement: string; claims?: string[]; conformance?: { score: number } }[];
+    expect(map).toHaveLength(sent.claimIds.length);
+    expect(map.every((entry) => requirements.has(entry.requirement) && entry.conformance?.score === 1)).toBe(true);
+    expect(declarations.affirmation.signatories).toEqual([
+      expect.objectContaining({
+        name: ATTESTATION.name,
+        role: ATTESTATION.role,
+        externalReference: expect.objectContaining({ type: 'attestation', comment: expect.stringContaining(submitted.body.attestation.responsesSha256) }),
+      }),
+    ]);
+    // The schema refuses what is not CycloneDX: the validation can fail.
+    expect(validate({ ...bom, declarations: { ...declarations, attestations: [{ map: [{ conformance: { score: 2 } }] }] } })).toBe(false);
+    expect((await org.call('GET', `/api/v1/assessments/${sent.assessment.id}/report?format=cdx`)).status).toBe(400);
   });
 });

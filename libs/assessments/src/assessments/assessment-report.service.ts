@@ -9,6 +9,7 @@ import { EvidenceDigestsRepository } from '../checks/evidence-digests.repository
 import { frameworkHeader } from '../catalogue/catalogue-document';
 import { supplierView } from '../suppliers/suppliers.service';
 import { AssessmentReadModel } from './assessment-read-model';
+import { assessmentAsCycloneDx } from './assessment-declaration';
 import { AssessmentRecordsRepository } from './assessment-records.repository';
 import { AssessmentReport, RecordedReport, evidenceIdsOf, reportClaims } from './assessment-report';
 import { AssessmentDetail, attestationView } from './assessment-views';
@@ -54,6 +55,15 @@ export class AssessmentReportService {
         attestations: report.attestations,
       };
     }, tenantId);
+  }
+
+  /** The assessment as a CycloneDX declaration (`?format=cdxa`): only once the supplier has attested. */
+  async declaration(tenantId: string, id: string): Promise<Record<string, unknown>> {
+    const report = await this.report(tenantId, id);
+    if (!report.attestations.length)
+      throw new ConflictProblem('The assessment has no attestation yet: its declaration is given once the supplier has submitted');
+    const framework = await this.database.run(async (m) => this.reads.framework(m, await this.reads.assessment(m, tenantId, id)), tenantId);
+    return assessmentAsCycloneDx(report, framework);
   }
 
   /** Stores what a completed assessment is served from from now on (inside the completing transaction). */

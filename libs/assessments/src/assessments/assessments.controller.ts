@@ -1,3 +1,4 @@
+import { CYCLONEDX_MEDIA_TYPE } from './assessment-declaration';
 import { Access, REPORT_JWS_MEDIA_TYPE } from '@assay/shared/auth';
 import { ApiProblem, pageLimit } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
@@ -82,19 +83,28 @@ export class AssessmentsController {
   @Access('assessments:read')
   @ApiOperation({
     summary:
-      "The assurance pack: supplier, product, framework, every claim with answer, evidence, checks and verdict, findings, attestations, score (JSON or CSV); `format=jws` gives a completed assessment's pack as a compact JWS signed with a key published at /.well-known/jwks.json",
+      "The assurance pack: supplier, product, framework, every claim with answer, evidence, checks and verdict, findings, attestations, score (JSON or CSV); `format=jws` gives a completed assessment's pack as a compact JWS signed with a key published at /.well-known/jwks.json; `format=cdxa` an attested assessment as a CycloneDX 1.6 declaration (claims, evidence hashes, the SRO's affirmation)",
   })
   // A signed pack is only given for a completed assessment.
   @ApiProblem(409)
   @ApiOkResponse({
-    description: 'The pack as JSON; `format=csv` as CSV; `format=jws` as a compact JWS',
-    content: { 'text/csv': { schema: { type: 'string' } }, [REPORT_JWS_MEDIA_TYPE]: { schema: { type: 'string' } } },
+    description: 'The pack as JSON; `format=csv` as CSV; `format=jws` as a compact JWS; `format=cdxa` as a CycloneDX declaration',
+    content: {
+      'text/csv': { schema: { type: 'string' } },
+      [REPORT_JWS_MEDIA_TYPE]: { schema: { type: 'string' } },
+      [CYCLONEDX_MEDIA_TYPE.split(';')[0] as string]: { schema: { type: 'object', description: 'A CycloneDX 1.6 document with declarations' } },
+    },
   })
   async report(@Param('id', ParseUUIDPipe) id: string, @Query() query: ReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     if (query.format === 'jws') {
       const signed = await this.reports.signedReport(RequestContext.tenantId, id);
       reply.header('content-type', REPORT_JWS_MEDIA_TYPE).header('x-content-type-options', 'nosniff');
       return signed;
+    }
+    if (query.format === 'cdxa') {
+      const declaration = await this.reports.declaration(RequestContext.tenantId, id);
+      reply.header('content-type', CYCLONEDX_MEDIA_TYPE).header('x-content-type-options', 'nosniff');
+      return declaration;
     }
     const report = await this.reports.report(RequestContext.tenantId, id);
     if (query.format !== 'csv') return report;

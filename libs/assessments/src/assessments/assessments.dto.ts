@@ -86,12 +86,13 @@ export class AssessmentDetailQueryDto {
 
 export class ReportQueryDto {
   @ApiPropertyOptional({
-    enum: ['json', 'csv', 'jws'],
-    description: 'json (default); csv: one row per applicable claim; jws: the JSON signed (application/jose, completed assessments only)',
+    enum: ['json', 'csv', 'jws', 'cdxa'],
+    description:
+      'json (default); csv: one row per applicable claim; jws: the JSON signed (application/jose, completed assessments only); cdxa: a CycloneDX 1.6 declaration (attested assessments only)',
   })
   @IsOptional()
-  @IsIn(['json', 'csv', 'jws'])
-  format?: 'json' | 'csv' | 'jws';
+  @IsIn(['json', 'csv', 'jws', 'cdxa'])
+  format?: 'json' | 'csv' | 'jws' | 'cdxa';
 }
 
 export class SendAssessmentDto {

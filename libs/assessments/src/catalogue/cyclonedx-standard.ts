@@ -36,8 +36,8 @@ export function requirementRef(framework: Pick<FrameworkDocument, 'key' | 'versi
   return `urn:assay:framework:${framework.key}:${framework.version}:requirement:${id}`;
 }
 
-/** A name-based (version 5 layout) UUID: the same framework version always gets the same serial number. */
-function nameUuid(name: string): string {
+/** A name-based (version 5 layout) UUID: the same name always gets the same serial number. */
+export function nameUuid(name: string): string {
   const hash = createHash('sha1').update(`assay-framework:${name}`).digest();
   hash.writeUInt8((hash.readUInt8(6) & 0x0f) | 0x50, 6);
   hash.writeUInt8((hash.readUInt8(8) & 0x3f) | 0x80, 8);

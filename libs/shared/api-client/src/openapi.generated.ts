@@ -246,7 +246,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The assurance pack: supplier, product, framework, every claim with answer, evidence, checks and verdict, findings, attestations, score (JSON or CSV); `format=jws` gives a completed assessment's pack as a compact JWS signed with a key published at /.well-known/jwks.json */
+    /** The assurance pack: supplier, product, framework, every claim with answer, evidence, checks and verdict, findings, attestations, score (JSON or CSV); `format=jws` gives a completed assessment's pack as a compact JWS signed with a key published at /.well-known/jwks.json; `format=cdxa` an attested assessment as a CycloneDX 1.6 declaration (claims, evidence hashes, the SRO's affirmation) */
     get: operations['AssessmentsController_report'];
     put?: never;
     post?: never;
@@ -1287,7 +1287,7 @@ export interface components {
         'suppliers:read' | 'suppliers:write' | 'assessments:read' | 'assessments:write' | 'evidence:read' | 'evidence:write' | 'webhooks:manage' | 'audit:read'
       )[];
       /** @enum {string} */
-      status: 'active' | 'revoked' | 'expired';
+      status: 'revoked' | 'expired' | 'active';
     };
     AssessmentClaimView: {
       /** @description Answer, justification or evidence differ from the previous assessment; null without one. */
@@ -1338,46 +1338,6 @@ export interface components {
       submittedAt: string | null;
       supplierId: string;
       supplierName: string;
-    };
-    AssessmentReport: {
-      assessment: {
-        closedAt: string | null;
-        conclusion: string | null;
-        createdAt: string;
-        dueAt: string;
-        id: string;
-        openedBy: string;
-        overdue: boolean;
-        /** @description The completed assessment whose answers this one carried forward. */
-        previousAssessmentId: string | null;
-        returnMessage: string | null;
-        sentAt: string | null;
-        /** @enum {string} */
-        status: 'returned' | 'draft' | 'sent' | 'in_progress' | 'submitted' | 'in_review' | 'completed' | 'cancelled';
-        submittedAt: string | null;
-      };
-      /** @description Every attestation given, oldest first (a returned assessment is attested again on resubmission). */
-      attestations: components['schemas']['AttestationView'][];
-      claims: components['schemas']['ReportClaim'][];
-      disagreements: components['schemas']['Disagreement'][];
-      findings: components['schemas']['FindingView'][];
-      framework: {
-        attribution: string;
-        key: string;
-        name: string;
-        publisher: string;
-        url: string;
-        version: string;
-      };
-      generatedAt: string;
-      product: {
-        currentVersion: string | null;
-        deliveryModel: string;
-        id: string;
-        name: string;
-      } | null;
-      score: components['schemas']['AssessmentScore'];
-      supplier: components['schemas']['SupplierView'];
     };
     AssessmentScore: {
       overall: number | null;
@@ -2018,7 +1978,7 @@ export interface components {
       lastUsedAt: string | null;
       revokedAt: string | null;
       /** @enum {string} */
-      status: 'active' | 'revoked' | 'expired';
+      status: 'revoked' | 'expired' | 'active';
     };
     PortalUrlEvidenceDto: {
       /**
@@ -2119,40 +2079,6 @@ export interface components {
       onDueDay: boolean;
       overdueEveryDays: number;
       overdueMaxReminders: number;
-    };
-    ReportClaim: {
-      answer: string | null;
-      answeredAt: string | null;
-      /** @description The answer was copied from the previous assessment and never confirmed or changed. */
-      carriedForward: boolean;
-      /** @description Answer, justification or evidence differ from the previous assessment; null without one. */
-      changedSincePrevious: boolean | null;
-      checks: components['schemas']['ClaimCheck'][];
-      claimId: string;
-      claimText: string;
-      /** @description The evidence the answer names, then any other evidence whose checks concern the claim. */
-      evidence: components['schemas']['ReportEvidence'][];
-      evidenceIds: string[];
-      justification: string | null;
-      principleId: string;
-      principleTitle: string;
-      reviewComment: string | null;
-      reviewedAt: string | null;
-      reviewVerdict: string | null;
-      themeId: string;
-      themeTitle: string;
-    };
-    ReportEvidence: {
-      checks: {
-        detail: string;
-        key: string;
-        result: string;
-      }[];
-      id: string;
-      /** @description Null while the evidence service has not reported on it. */
-      kind: string | null;
-      sha256: string | null;
-      validUntil: string | null;
     };
     ReturnAssessmentDto: {
       /**
@@ -2877,7 +2803,7 @@ export interface operations {
               | 'audit:read'
             )[];
             /** @enum {string} */
-            status: 'active' | 'revoked' | 'expired';
+            status: 'revoked' | 'expired' | 'active';
           };
         };
       };
@@ -3326,8 +3252,8 @@ export interface operations {
   AssessmentsController_report: {
     parameters: {
       query?: {
-        /** @description json (default); csv: one row per applicable claim; jws: the JSON signed (application/jose, completed assessments only) */
-        format?: 'json' | 'csv' | 'jws';
+        /** @description json (default); csv: one row per applicable claim; jws: the JSON signed (application/jose, completed assessments only); cdxa: a CycloneDX 1.6 declaration (attested assessments only) */
+        format?: 'json' | 'csv' | 'jws' | 'cdxa';
       };
       header?: never;
       path: {
@@ -3337,14 +3263,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The pack as JSON; `format=csv` as CSV; `format=jws` as a compact JWS */
+      /** @description The pack as JSON; `format=csv` as CSV; `format=jws` as a compact JWS; `format=cdxa` as a CycloneDX declaration */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
           'application/jose': string;
-          'application/json': components['schemas']['AssessmentReport'];
+          'application/vnd.cyclonedx+json': Record<string, never>;
           'text/csv': string;
         };
       };
