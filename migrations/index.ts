@@ -17,6 +17,7 @@ import { AssessmentCyclesTime1765152000000 } from './1765152000000-assessment-cy
 import { AssessmentCycles1765152000300 } from './1765152000300-assessment-cycles';
 import { AssuranceRecord1765300500000 } from './1765300500000-assurance-record';
 import { EvidenceValidity1765301000000 } from './1765301000000-evidence-validity';
+import { PortalLinkKinds1765302000000 } from './1765302000000-portal-link-kinds';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AssessmentCycles1765152000300,
   AssuranceRecord1765300500000,
   EvidenceValidity1765301000000,
+  PortalLinkKinds1765302000000,
 ];

@@ -25,6 +25,9 @@ import { OverdueRepository } from './overdue/overdue.repository';
 import { OverdueService } from './overdue/overdue.service';
 import { PortalTokensRepository } from './portal/portal-tokens.repository';
 import { PortalTokensService } from './portal/portal-tokens.service';
+import { RenewalLinksListener } from './renewal/renewal-links.listener';
+import { RenewalLinksRepository } from './renewal/renewal-links.repository';
+import { RenewalLinksService } from './renewal/renewal-links.service';
 import { ReassessmentJobs } from './reassessment/reassessment-jobs';
 import { ReassessmentScheduleRepository } from './reassessment/reassessment-schedule.repository';
 import { ReassessmentTriggersListener } from './reassessment/reassessment-triggers.listener';
@@ -67,6 +70,9 @@ const PROVIDERS = [
   FindingsTimeService,
   FindingsTimeJobs,
   ReassessmentTriggersListener,
+  RenewalLinksRepository,
+  RenewalLinksService,
+  RenewalLinksListener,
 ];
 
 /**

@@ -4,7 +4,7 @@ import { EvidenceWorkerModule } from './evidence-worker.module';
 import { EvidenceService } from './evidence/evidence.service';
 import { ComponentsController, EvidenceController, PortalEvidenceReadController } from './evidence/evidence.controller';
 import { AssessmentEvidenceResolver, ComponentExposureResolver, EvidenceResolver, SupplierEvidenceResolver } from './graphql/evidence.resolver';
-import { EvidenceIntakeController, PortalEvidenceController } from './intake/evidence-intake.controller';
+import { EvidenceIntakeController, PortalEvidenceController, PortalRenewalController } from './intake/evidence-intake.controller';
 import { EvidenceIntakeService } from './intake/evidence-intake.service';
 
 /** Resolvers of the evidence subgraph (the schema tooling builds the subgraph SDL from them). */
@@ -18,7 +18,14 @@ export const EVIDENCE_RESOLVERS = [EvidenceResolver, ComponentExposureResolver, 
  */
 @Module({
   imports: [EvidenceWorkerModule],
-  controllers: [EvidenceIntakeController, PortalEvidenceController, PortalEvidenceReadController, EvidenceController, ComponentsController],
+  controllers: [
+    EvidenceIntakeController,
+    PortalEvidenceController,
+    PortalRenewalController,
+    PortalEvidenceReadController,
+    EvidenceController,
+    ComponentsController,
+  ],
   providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService, EvidenceService, ComponentsService],
 })
 export class EvidenceModule {}

@@ -1,14 +1,23 @@
 import { Access, PortalAccess } from '@assay/shared/auth';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
-import { ProblemException, createValidationPipe } from '@assay/shared/http';
+import { ApiProblem, ProblemException, createValidationPipe } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
-import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { AcceptedEvidence, PortalEvidenceFieldsDto, PortalUrlEvidenceDto, UploadEvidenceFieldsDto, UrlEvidenceDto } from '../evidence/evidence.dto';
+import {
+  AcceptedEvidence,
+  EvidenceValidityDto,
+  PortalEvidenceFieldsDto,
+  PortalUrlEvidenceDto,
+  RenewalUrlEvidenceDto,
+  UploadEvidenceFieldsDto,
+  UrlEvidenceDto,
+} from '../evidence/evidence.dto';
+import { EvidenceService, RenewalView } from '../evidence/evidence.service';
 import { BLOB_STORAGE, BlobStorage, StagedBlob } from '../storage/blob-storage';
-import { EvidenceIntakeService } from './evidence-intake.service';
+import { EvidenceIntakeService, RenewalScope } from './evidence-intake.service';
 
 const MAX_FIELDS = 20;
 const MAX_FIELD_BYTES = 4096;
@@ -132,5 +141,53 @@ export class PortalEvidenceController extends EvidenceSubmission {
     }
     const body = (await validation.transform(request.body ?? {}, { type: 'body', metatype: PortalUrlEvidenceDto })) as PortalUrlEvidenceDto;
     return this.intake.acceptPortalUrl(tenantId, assessmentId, body);
+  }
+}
+
+/** The evidence and contact of the calling renewal link. */
+function renewalScope(): RenewalScope {
+  const portal = RequestContext.identity.portal;
+  if (!portal?.evidenceId || portal.link !== 'renewal') throw new ProblemException(403, 'This route needs a renewal link');
+  return { evidenceId: portal.evidenceId, contactId: portal.contactId };
+}
+
+@ApiTags('Supplier portal')
+@Controller('api/v1/portal/renewal')
+@PortalAccess('renewal')
+export class PortalRenewalController extends EvidenceSubmission {
+  constructor(
+    intake: EvidenceIntakeService,
+    @Inject(BLOB_STORAGE) storage: BlobStorage,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly evidence: EvidenceService,
+  ) {
+    super(intake, storage, config);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "What the renewal link's evidence is and whether it can be renewed (`renewal`: expiring, expired, renewed or current)" })
+  view(): Promise<RenewalView> {
+    return this.evidence.forRenewal(RequestContext.tenantId, renewalScope().evidenceId);
+  }
+
+  @Post('evidence')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      "The replacement for the renewal link's evidence (a multipart `file`, or JSON naming a URL): it supersedes the old piece, and open assessments follow it. 409 when the evidence is not expiring or expired, or was renewed already",
+  })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiBody({ type: RenewalUrlEvidenceDto })
+  @ApiProblem(409)
+  async submit(@Req() request: FastifyRequest): Promise<AcceptedEvidence> {
+    const scope = renewalScope();
+    const tenantId = RequestContext.tenantId;
+    const maxBytes = this.config.evidence.maxBytes;
+    if (isMultipart(request)) {
+      const upload = await readUpload(this.storage, request, maxBytes, EvidenceValidityDto);
+      return this.intake.acceptRenewalUpload(tenantId, scope, upload.fields, upload.staged, upload.filename, maxBytes);
+    }
+    const body = (await validation.transform(request.body ?? {}, { type: 'body', metatype: RenewalUrlEvidenceDto })) as RenewalUrlEvidenceDto;
+    return this.intake.acceptRenewalUrl(tenantId, scope, body);
   }
 }

@@ -27,6 +27,7 @@ export const TEMPLATE_NAMES = [
   'extension_requested',
   'extension_declined',
   'assessment_sign_off_requested',
+  'evidence_renewal_requested',
 ] as const;
 
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
@@ -223,6 +224,15 @@ Their note:
 
 ${PORTAL_TEXT}`,
     html: `<p>Hello {{recipientName}},</p><p>{{requestedByName}} has prepared the Software Security Code of Practice assessment <strong>{{tenantName}}</strong> sent for ${ASSESSMENT}, due <strong>{{date dueAt}}</strong>, and asks you, as Senior Responsible Owner, to review the answers and sign the attestation. Only you can submit it.</p>{{#if message}}<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px;white-space:pre-wrap">{{message}}</blockquote>{{/if}}${PORTAL_HTML}`,
+  },
+  evidence_renewal_requested: {
+    subject: `[{{tenantName}}] Please renew {{#if title}}"{{title}}"{{else}}your {{kind}} evidence{{/if}} before {{date validUntil}}`,
+    text: `Hello {{recipientName}},
+
+{{#if title}}"{{title}}"{{else}}A piece of {{kind}} evidence{{/if}} that {{supplierName}} gave {{tenantName}} stops being valid on {{date validUntil}}. Upload its current version through the link below: it replaces the old one, with no new assessment to fill in.
+
+{{#if portalUrl}}Renew it: {{portalUrl}}{{/if}}`,
+    html: `<p>Hello {{recipientName}},</p><p>{{#if title}}<strong>{{title}}</strong>{{else}}A piece of <strong>{{kind}}</strong> evidence{{/if}} that {{supplierName}} gave <strong>{{tenantName}}</strong> stops being valid on <strong>{{date validUntil}}</strong>. Upload its current version through the link below: it replaces the old one, with no new assessment to fill in.</p>{{#if portalUrl}}<p><a href="{{portalUrl}}" style="background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:4px;text-decoration:none">Renew the evidence</a></p><p style="font-size:12px;color:#555">Or paste this link into your browser: {{portalUrl}}</p>{{/if}}`,
   },
   webhook_endpoint_disabled: {
     subject: `[{{tenantName}}] Webhook endpoint disabled after repeated failures`,

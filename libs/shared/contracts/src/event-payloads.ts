@@ -15,6 +15,8 @@ import type {
   ExtensionRequestEventData,
   ProductEventData,
   SignOffRequestEventData,
+  EvidenceRenewalRequestEventData,
+  EvidenceRenewedEventData,
 } from './event-data';
 
 /** The payload (`data`) of every event type: one type per event, checked by the schema of the same name. */
@@ -53,6 +55,8 @@ export interface EventPayloads {
   'assessment.extension_requested': ExtensionRequestEventData;
   'assessment.extension_decided': ExtensionRequestEventData;
   'assessment.sign_off_requested': SignOffRequestEventData;
+  'evidence.renewal_requested': EvidenceRenewalRequestEventData;
+  'evidence.renewed': EvidenceRenewedEventData;
 }
 
 /** The payload of one event type. */
