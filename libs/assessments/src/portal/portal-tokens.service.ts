@@ -27,8 +27,9 @@ export interface IssuedPortalLink {
 
 /** A renewal link lasts until 30 days after the evidence it renews stops being valid (at least 30 days from issue). */
 export const RENEWAL_LINK_AFTER_EXPIRY_MS = 30 * 86_400_000;
-/** A findings link lasts 180 days from issue; each new finding or reminder brings a fresh one. */
+/** A findings link lasts 180 days from issue, and at least 90 days past the finding's remediation date; each new finding brings a fresh one. */
 export const FINDINGS_LINK_LIFETIME_MS = 180 * 86_400_000;
+export const FINDINGS_LINK_AFTER_REMEDIATION_MS = 90 * 86_400_000;
 
 /** What the gateway learns from a valid portal token. */
 export interface VerifiedPortalToken {
@@ -42,7 +43,7 @@ export interface VerifiedPortalToken {
 }
 
 /** What a renewal or findings link is scoped to. */
-export type ScopedLink = { link: 'renewal'; evidenceId: string; validUntil: Date } | { link: 'findings' };
+export type ScopedLink = { link: 'renewal'; evidenceId: string; validUntil: Date } | { link: 'findings'; remediationDueAt: Date | null };
 
 /**
  * Supplier portal tokens: `assay_portal_<base64url(tenant ‖ 32 random bytes)>`, bound to one tenant,

@@ -34,6 +34,8 @@ export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 const ASSESSMENT = `{{supplierName}}{{#if productName}} ({{productName}}){{/if}}`;
 const PORTAL_TEXT = `{{#if portalUrl}}Open your assessment: {{portalUrl}}{{/if}}`;
+const FINDINGS_TEXT = `{{#if portalUrl}}Answer the findings (your remediation plan, and whether you agree): {{portalUrl}}{{/if}}`;
+const FINDINGS_HTML = `{{#if portalUrl}}<p><a href="{{portalUrl}}" style="background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:4px;text-decoration:none">Answer the findings</a></p><p style="font-size:12px;color:#555">Or paste this link into your browser: {{portalUrl}}</p>{{/if}}`;
 const PORTAL_HTML = `{{#if portalUrl}}<p><a href="{{portalUrl}}" style="background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:4px;text-decoration:none">Open the assessment</a></p><p style="font-size:12px;color:#555">Or paste this link into your browser: {{portalUrl}}</p>{{/if}}`;
 
 export const MAIL_LAYOUT = `<!doctype html>
@@ -160,8 +162,10 @@ A piece of {{kind}} evidence from {{supplierName}} held by {{tenantName}} stops 
 
 {{title}}
 
-Please send your remediation plan, or tell {{tenantName}} the finding is fixed.`,
-    html: `<p>Hello {{recipientName}},</p><p>{{#if overdue}}The remediation of this <strong>{{severity}}</strong> finding raised by <strong>{{tenantName}}</strong> against {{supplierName}} was due on <strong>{{date remediationDueAt}}</strong> and is not resolved yet:{{else}}The remediation of this <strong>{{severity}}</strong> finding raised by <strong>{{tenantName}}</strong> against {{supplierName}} is due on <strong>{{date remediationDueAt}}</strong>:{{/if}}</p><p><strong>{{title}}</strong></p><p>Please send your remediation plan, or tell {{tenantName}} the finding is fixed.</p>`,
+Please send your remediation plan, or tell {{tenantName}} the finding is fixed.
+
+${FINDINGS_TEXT}`,
+    html: `<p>Hello {{recipientName}},</p><p>{{#if overdue}}The remediation of this <strong>{{severity}}</strong> finding raised by <strong>{{tenantName}}</strong> against {{supplierName}} was due on <strong>{{date remediationDueAt}}</strong> and is not resolved yet:{{else}}The remediation of this <strong>{{severity}}</strong> finding raised by <strong>{{tenantName}}</strong> against {{supplierName}} is due on <strong>{{date remediationDueAt}}</strong>:{{/if}}</p><p><strong>{{title}}</strong></p><p>Please send your remediation plan, or tell {{tenantName}} the finding is fixed.</p>${FINDINGS_HTML}`,
   },
   finding_created: {
     subject: `[{{tenantName}}] New {{severity}} finding for {{supplierName}}: {{title}}`,
@@ -173,8 +177,8 @@ Please send your remediation plan, or tell {{tenantName}} the finding is fixed.`
 {{#if remediationDueAt}}
 Remediation is due by {{date remediationDueAt}}.{{/if}}
 
-${PORTAL_TEXT}`,
-    html: `<p>Hello {{recipientName}},</p><p><strong>{{tenantName}}</strong> raised a <strong>{{severity}}</strong> finding against claim {{claimId}} in the assessment of {{supplierName}}:</p><p><strong>{{title}}</strong></p>{{#if remediationDueAt}}<p>Remediation is due by {{date remediationDueAt}}.</p>{{/if}}${PORTAL_HTML}`,
+${FINDINGS_TEXT}`,
+    html: `<p>Hello {{recipientName}},</p><p><strong>{{tenantName}}</strong> raised a <strong>{{severity}}</strong> finding against claim {{claimId}} in the assessment of {{supplierName}}:</p><p><strong>{{title}}</strong></p>{{#if remediationDueAt}}<p>Remediation is due by {{date remediationDueAt}}.</p>{{/if}}${FINDINGS_HTML}`,
   },
   assessment_due_date_changed: {
     subject: `[{{tenantName}}] New due date {{date dueAt}}: assessment for ${ASSESSMENT}`,

@@ -820,6 +820,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/portal/findings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The findings a portal link may answer: those of an assessment link's assessment, or every finding of a findings link's supplier (after completion too) */
+    get: operations['PortalFindingsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/portal/findings/{id}': {
     parameters: {
       query?: never;
@@ -833,7 +850,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** The supplier's remediation plan and whether it agrees (findings of the token's assessment only) */
+    /** The supplier's remediation plan and whether it agrees (findings of an assessment link's assessment, or of a findings link's supplier) */
     patch: operations['PortalFindingsController_respond'];
     trace?: never;
   };
@@ -4517,6 +4534,31 @@ export interface operations {
       409: components['responses']['Problem409'];
       413: components['responses']['Problem413'];
       415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  PortalFindingsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['FindingView'][];
+          };
+        };
+      };
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
       429: components['responses']['Problem429'];
     };
   };
