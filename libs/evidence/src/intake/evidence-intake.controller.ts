@@ -90,13 +90,25 @@ async function readUpload<T extends object>(
   }
 }
 
-/** What both intake routes need: the service, storage for streamed uploads, and the size limit. */
+/** What every intake route needs: the service, storage for streamed uploads, and the size limit. */
 abstract class EvidenceSubmission {
   constructor(
     protected readonly intake: EvidenceIntakeService,
     @Inject(BLOB_STORAGE) protected readonly storage: BlobStorage,
     @Inject(APP_CONFIG) protected readonly config: AppConfig,
   ) {}
+
+  /** A multipart upload (its fields validated as `fields`) or a JSON body naming a URL (validated as `url`), each to its own acceptance. */
+  protected async receive<F extends object, U extends object>(
+    request: FastifyRequest,
+    fields: new () => F,
+    url: new () => U,
+    accept: { upload(upload: ParsedUpload<F>, maxBytes: number): Promise<AcceptedEvidence>; url(body: U): Promise<AcceptedEvidence> },
+  ): Promise<AcceptedEvidence> {
+    const maxBytes = this.config.evidence.maxBytes;
+    if (isMultipart(request)) return accept.upload(await readUpload(this.storage, request, maxBytes, fields), maxBytes);
+    return accept.url((await validation.transform(request.body ?? {}, { type: 'body', metatype: url })) as U);
+  }
 }
 
 @ApiTags('Evidence')
@@ -110,13 +122,10 @@ export class EvidenceIntakeController extends EvidenceSubmission {
   @ApiBody({ type: UrlEvidenceDto })
   async submit(@Req() request: FastifyRequest): Promise<AcceptedEvidence> {
     const tenantId = RequestContext.tenantId;
-    const maxBytes = this.config.evidence.maxBytes;
-    if (isMultipart(request)) {
-      const upload = await readUpload(this.storage, request, maxBytes, UploadEvidenceFieldsDto);
-      return this.intake.acceptUpload(tenantId, upload.fields, upload.staged, upload.filename, maxBytes);
-    }
-    const body = (await validation.transform(request.body ?? {}, { type: 'body', metatype: UrlEvidenceDto })) as UrlEvidenceDto;
-    return this.intake.acceptUrl(tenantId, body);
+    return this.receive(request, UploadEvidenceFieldsDto, UrlEvidenceDto, {
+      upload: (upload, maxBytes) => this.intake.acceptUpload(tenantId, upload.fields, upload.staged, upload.filename, maxBytes),
+      url: (body) => this.intake.acceptUrl(tenantId, body),
+    });
   }
 }
 
@@ -134,13 +143,10 @@ export class PortalEvidenceController extends EvidenceSubmission {
     const tenantId = RequestContext.tenantId;
     if (!identity.portal) throw new ProblemException(403, 'This route needs a supplier portal token');
     const { assessmentId } = identity.portal;
-    const maxBytes = this.config.evidence.maxBytes;
-    if (isMultipart(request)) {
-      const upload = await readUpload(this.storage, request, maxBytes, PortalEvidenceFieldsDto);
-      return this.intake.acceptPortalUpload(tenantId, assessmentId, upload.fields, upload.staged, upload.filename, maxBytes);
-    }
-    const body = (await validation.transform(request.body ?? {}, { type: 'body', metatype: PortalUrlEvidenceDto })) as PortalUrlEvidenceDto;
-    return this.intake.acceptPortalUrl(tenantId, assessmentId, body);
+    return this.receive(request, PortalEvidenceFieldsDto, PortalUrlEvidenceDto, {
+      upload: (upload, maxBytes) => this.intake.acceptPortalUpload(tenantId, assessmentId, upload.fields, upload.staged, upload.filename, maxBytes),
+      url: (body) => this.intake.acceptPortalUrl(tenantId, assessmentId, body),
+    });
   }
 }
 
@@ -182,12 +188,9 @@ export class PortalRenewalController extends EvidenceSubmission {
   async submit(@Req() request: FastifyRequest): Promise<AcceptedEvidence> {
     const scope = renewalScope();
     const tenantId = RequestContext.tenantId;
-    const maxBytes = this.config.evidence.maxBytes;
-    if (isMultipart(request)) {
-      const upload = await readUpload(this.storage, request, maxBytes, EvidenceValidityDto);
-      return this.intake.acceptRenewalUpload(tenantId, scope, upload.fields, upload.staged, upload.filename, maxBytes);
-    }
-    const body = (await validation.transform(request.body ?? {}, { type: 'body', metatype: RenewalUrlEvidenceDto })) as RenewalUrlEvidenceDto;
-    return this.intake.acceptRenewalUrl(tenantId, scope, body);
+    return this.receive(request, EvidenceValidityDto, RenewalUrlEvidenceDto, {
+      upload: (upload, maxBytes) => this.intake.acceptRenewalUpload(tenantId, scope, upload.fields, upload.staged, upload.filename, maxBytes),
+      url: (body) => this.intake.acceptRenewalUrl(tenantId, scope, body),
+    });
   }
 }

@@ -795,7 +795,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Ask the supplier's Senior Responsible Owner to review and sign (from another contact's link): they are emailed a portal link of their own */
+    /** Ask the supplier's Senior Responsible Owner to review and sign (from another contact's link): they are emailed a portal link of their own. At most once an hour per contact and assessment (409 with `retryAt` otherwise) */
     post: operations['PortalController_requestSignOff'];
     delete?: never;
     options?: never;
