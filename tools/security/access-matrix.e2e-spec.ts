@@ -1,4 +1,17 @@
-import { bearer, enrolTotp, gateway, graphql, inviteMember, ownerDataSource, signupTenant } from '@assay/shared/testing';
+import {
+  SinkMessage,
+  bearer,
+  enrolTotp,
+  form,
+  gateway,
+  graphql,
+  inviteMember,
+  mailSubject,
+  mailText,
+  ownerDataSource,
+  signupTenant,
+  waitForMail,
+} from '@assay/shared/testing';
 import {
   GraphQLField,
   GraphQLInputType,
@@ -26,9 +39,19 @@ import type { DataSource } from 'typeorm';
  * product's own role table, so a change to either side that breaks the contract fails here.
  */
 
-type Rule = { kind: 'anonymous' } | { kind: 'portal' } | { kind: 'permissions'; permissions: string[] };
+type PortalLink = 'assessment' | 'renewal' | 'findings';
+type Rule = { kind: 'anonymous' } | { kind: 'portal'; links?: PortalLink[] } | { kind: 'permissions'; permissions: string[] };
 const ANONYMOUS: Rule = { kind: 'anonymous' };
+/** Assessment links only (the rule declares no `links`). */
 const PORTAL: Rule = { kind: 'portal' };
+/** A renewal link (scoped to one piece of evidence) and nothing else. */
+const RENEWAL: Rule = { kind: 'portal', links: ['renewal'] };
+/** Assessment links and findings links (scoped to one supplier's findings). */
+const FINDINGS: Rule = { kind: 'portal', links: ['assessment', 'findings'] };
+/** Which portal links a rule lets through. */
+const linksOf = (rule: Rule): PortalLink[] => (rule.kind === 'portal' ? (rule.links ?? ['assessment']) : []);
+/** A portal link of `kind` holds portal rules that list its kind, and anonymous ones. */
+const holdsAsLink = (kind: PortalLink) => (rule: Rule) => rule.kind === 'anonymous' || linksOf(rule).includes(kind);
 const needs = (...permissions: string[]): Rule => ({ kind: 'permissions', permissions });
 
 // Viewers read; assessors manage suppliers, assessments and evidence; admins also members and
@@ -56,6 +79,8 @@ const REST_MODEL: [method: RegExp, path: RegExp, rule: Rule][] = [
   [/^post$/, /^\/api\/v1\/auth\/(logout|switch-tenant)$/, needs('self')],
   [/^post$/, /^\/api\/v1\/invitations\/accept$/, ANONYMOUS],
   [/./, /^\/api\/v1\/frameworks(\/|$)/, ANONYMOUS],
+  [/./, /^\/api\/v1\/portal\/renewal(\/|$)/, RENEWAL],
+  [/./, /^\/api\/v1\/portal\/findings(\/|$)/, FINDINGS],
   [/./, /^\/api\/v1\/portal\//, PORTAL],
   [/./, /^\/api\/v1\/(me|notifications)(\/|$)/, needs('self')],
   [/^get$/, /^\/api\/v1\/tenant$/, needs('tenant:read')],
@@ -255,7 +280,8 @@ async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promis
   );
 }
 
-const describeRule = (rule: Rule | null | undefined) => (!rule ? 'none' : rule.kind === 'permissions' ? rule.permissions.join('+') : rule.kind);
+const describeRule = (rule: Rule | null | undefined) =>
+  !rule ? 'none' : rule.kind === 'permissions' ? rule.permissions.join('+') : rule.kind === 'portal' ? `portal(${linksOf(rule).join('+')})` : rule.kind;
 const sameRule = (a: Rule | null | undefined, b: Rule | null | undefined) => describeRule(a) === describeRule(b);
 
 type Json = Record<string, any>;
@@ -294,7 +320,31 @@ beforeAll(async () => {
   const assessment = await call('POST', '/api/v1/assessments', { supplierId: supplier.id, dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() }, 201);
   await call('POST', `/api/v1/assessments/${assessment.id}/send`, {}, 200);
   const link = await call('POST', `/api/v1/assessments/${assessment.id}/portal-links`, { contactId: contact.id }, 201);
-  principals.push({ name: 'portal token', headers: bearer(link.token), holds: (rule) => rule.kind !== 'permissions' });
+  principals.push({ name: 'portal token', headers: bearer(link.token), holds: holdsAsLink('assessment') });
+  // Supplier evidence within its expiry notice brings the contact a renewal link by email.
+  const expiring = await gateway('/api/v1/evidence', {
+    method: 'POST',
+    body: form(
+      { supplierId: supplier.id, kind: 'policy', validUntil: new Date(Date.now() + 5 * 86_400_000).toISOString(), title: 'Matrix policy' },
+      readFileSync(join(__dirname, '../../apps/evidence/src/fixtures/express-security-policy.md')),
+      'SECURITY.md',
+    ),
+    headers: asOwner,
+  });
+  if (expiring.status !== 202) throw new Error(`expiring evidence: ${expiring.status}`);
+  const renewalMail = (
+    await waitForMail((messages) => messages.some((m) => m.to.includes('pat@matrix-supplier.test') && mailSubject(m.raw).includes('Please renew')))
+  ).find((m) => m.to.includes('pat@matrix-supplier.test') && mailSubject(m.raw).includes('Please renew'));
+  const renewalToken = /\/portal\?token=(assay_portal_[A-Za-z0-9_-]+)/.exec(mailText(renewalMail?.raw ?? '').replace(/\s+/g, ' '))?.[1];
+  if (!renewalToken) throw new Error('no renewal link was emailed');
+  principals.push({ name: 'renewal link', headers: bearer(renewalToken), holds: holdsAsLink('renewal') });
+  // A new finding brings the contact a findings link by email.
+  await call('POST', `/api/v1/assessments/${assessment.id}/findings`, { claimId: assessment.claims[0].id, severity: 'low', title: 'Matrix finding' }, 201);
+  const isFindingMail = (m: SinkMessage) => m.to.includes('pat@matrix-supplier.test') && mailSubject(m.raw).includes('Matrix finding');
+  const findingMail = (await waitForMail((messages) => messages.some(isFindingMail))).find(isFindingMail);
+  const findingsToken = /\/portal\?token=(assay_portal_[A-Za-z0-9_-]+)/.exec(mailText(findingMail?.raw ?? '').replace(/\s+/g, ' '))?.[1];
+  if (!findingsToken) throw new Error('no findings link was emailed');
+  principals.push({ name: 'findings link', headers: bearer(findingsToken), holds: holdsAsLink('findings') });
   const evidence = await call(
     'POST',
     '/api/v1/evidence',
@@ -319,6 +369,7 @@ beforeAll(async () => {
   principals.push({ name: 'admin who must enrol MFA', headers: bearer(pending.accessToken), holds: holdsPermissions(['self']) });
 
   principals.push({ name: 'no credentials', headers: {}, holds: (rule) => rule.kind === 'anonymous', anonymous: true });
+  expect(principals.map((principal) => principal.name)).toEqual(expect.arrayContaining(['portal token', 'renewal link', 'findings link']));
 });
 
 afterAll(async () => {

@@ -79,6 +79,10 @@ export interface World {
   extensionRequest: string;
   /** The supplier's SRO's portal token of `sent`, as the sending email carries it. */
   portalToken: string;
+  /** The SRO's renewal link for `evidence` (brought within its expiry notice), as the renewal email carries it. */
+  renewalToken: string;
+  /** The SRO's findings link, as the email of `finding` carries it. */
+  findingsToken: string;
   evidence: string;
   evidenceSha256: string;
   componentPurl: string;
@@ -109,6 +113,17 @@ async function sentToken(owner: DataSource, assessmentId: string, contactId: str
   }, 'the assessment.sent event');
   const recipient = (event.payload.data.recipients as { contactId: string; portalUrl: string }[]).find((r) => r.contactId === contactId);
   if (!recipient) throw new Error(`no portal link for contact ${contactId}`);
+  return linkToken(event.payload.tenantId, recipient.portalUrl);
+}
+
+/** The link for a contact in the assessments event of `type` whose `data[field]` is `id` (a renewal or findings link). */
+async function scopedLinkToken(owner: DataSource, type: string, field: string, id: string, contactId: string): Promise<string> {
+  const [event] = await waitFor(async () => {
+    const rows = await owner.query(`select payload from assessments.outbox where type = $1 and payload->'data'->>$2 = $3`, [type, field, id]);
+    return rows.length ? rows : undefined;
+  }, `the ${type} event`);
+  const recipient = (event.payload.data.recipients as { contactId: string; portalUrl: string }[]).find((r) => r.contactId === contactId);
+  if (!recipient) throw new Error(`no link for contact ${contactId} in ${type}`);
   return linkToken(event.payload.tenantId, recipient.portalUrl);
 }
 
@@ -178,6 +193,12 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
     submitAdvisory(org),
   ]);
   await waitFor(async () => (await org.call('GET', `/api/v1/webhook-deliveries/${delivery.id}`)).status === 'succeeded', 'the test delivery');
+  // Within its expiry notice, the evidence brings the supplier's contacts renewal links.
+  await org.call('PATCH', `/api/v1/evidence/${evidence.id}`, { validUntil: inDays(5) });
+  const [renewal, findingsLink] = await Promise.all([
+    scopedLinkToken(owner, 'evidence.renewal_requested', 'evidenceId', evidence.id, sroContact.id),
+    scopedLinkToken(owner, 'finding.created', 'findingId', finding.id, sroContact.id),
+  ]);
   const [reminder, notification, auditEvent] = await Promise.all([
     listed(org, `/api/v1/reminders?assessmentId=${sent.id}`, (rows) => rows[0]?.id as string | undefined, 'the reminder a day before due'),
     listed(org, '/api/v1/notifications?limit=200', (rows) => rows.find((row) => row.subjectId === sent.id)?.id as string | undefined, 'a feed item'),
@@ -202,6 +223,8 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
     portalLink: portalLink.id,
     extensionRequest: extension.body.id,
     portalToken: portalToken as string,
+    renewalToken: renewal,
+    findingsToken: findingsLink,
     evidence: evidence.id,
     evidenceSha256: evidence.sha256,
     componentPurl: evidence.purl,
@@ -260,7 +283,7 @@ export interface Principal {
   identity: Identity;
 }
 
-/** The attacking organisation: its owner, an admin, an assessor, a viewer, an API key with every scope and a portal token of its own. */
+/** The attacking organisation: its owner, an admin, an assessor, a viewer, an API key with every scope, and a portal token, a renewal link and a findings link of its own. */
 export async function attackers(owner: DataSource, org: OrganisationOwner, world: World): Promise<Principal[]> {
   const [admin, assessor, viewer, key] = await Promise.all([
     inviteMember(owner, org.accessToken, 'admin'),
@@ -287,6 +310,20 @@ export async function attackers(owner: DataSource, org: OrganisationOwner, world
       name: 'portal token',
       token: world.portalToken,
       identity: testIdentity(org.tenantId, { kind: 'portal', role: null, portal: { assessmentId: world.sent, contactId: world.sroContact } }),
+    },
+    {
+      name: 'renewal link',
+      token: world.renewalToken,
+      identity: testIdentity(org.tenantId, {
+        kind: 'portal',
+        role: null,
+        portal: { assessmentId: world.sent, contactId: world.sroContact, link: 'renewal', evidenceId: world.evidence },
+      }),
+    },
+    {
+      name: 'findings link',
+      token: world.findingsToken,
+      identity: testIdentity(org.tenantId, { kind: 'portal', role: null, portal: { assessmentId: world.sent, contactId: world.sroContact, link: 'findings' } }),
     },
   ];
 }

@@ -287,11 +287,11 @@ describe('a year in the life of a supplier', () => {
 });
 
 describe('documents and findings over months of business time', () => {
-  it('warns of an expiring document at the tenant notice, reopens a finding whose risk acceptance ends, announces an overdue finding once', async () => {
+  it('warns of an expiring document at the tenant notice and renews it through the emailed link, reopens a finding whose risk acceptance ends, announces an overdue finding once, and answers a finding through its findings link after completion', async () => {
     const tt = stack();
     const owner = await tt.account();
     const call = owner.call;
-    const events = ['evidence.expiring', 'evidence.expired', 'finding.overdue', 'finding.risk_acceptance_expired', 'reassessment.due'];
+    const events = ['evidence.expiring', 'evidence.expired', 'evidence.renewed', 'finding.overdue', 'finding.risk_acceptance_expired', 'reassessment.due'];
     await call('POST', '/api/v1/webhook-endpoints', { url: tt.receiver.url, events });
     await call('PATCH', '/api/v1/tenant', { settings: { evidenceExpiryNoticeDays: 14, reassessmentTriggers: { findingOverdue: true } } });
     const supplier = await call('POST', '/api/v1/suppliers', { name: 'Almanac Assurance', tier: 'medium', role: 'developer_distributor' });
@@ -347,6 +347,11 @@ describe('documents and findings over months of business time', () => {
     await waitFor(async () => hooks('evidence.expiring').length === 1, 'evidence.expiring');
     expect(hooks('evidence.expiring')[0]!.data).toMatchObject({ evidenceId: accepted.body.id, title: 'Information security policy', validUntil: at(40) });
     await remediationMails(2);
+    // Ada, who received the assessment, is emailed a renewal link for the document (kept for later).
+    const isRenewal = (message: SinkMessage) =>
+      message.to.includes(ada) && /^\[[^\]]*\] Please renew .*Information security policy/.test(mailSubject(message.raw));
+    await waitFor(async () => tt.mail().some(isRenewal), 'the renewal email');
+    const renewalLink = portalToken(tt.mail().find(isRenewal)!);
 
     // Day 31: the remediation date passed: one finding.overdue, which opens the next assessment early.
     await tt.advance(4 * DAY);
@@ -364,6 +369,27 @@ describe('documents and findings over months of business time', () => {
     await owner.signIn();
     await waitFor(async () => hooks('evidence.expired').length === 1, 'evidence.expired');
     await remediationMails(4);
+    // Ada renews the expired document through the emailed link, months after it was sent: her upload supersedes it.
+    const renewal = await tt.api('/api/v1/portal/renewal', { token: renewalLink });
+    expect(renewal.status).toBe(200);
+    expect(renewal.body).toMatchObject({ evidence: { id: accepted.body.id, title: 'Information security policy' }, renewal: 'expired' });
+    const renewed = new FormData();
+    renewed.append('validUntil', at(41 + 365));
+    renewed.append(
+      'file',
+      new Blob([new TextEncoder().encode('Information security policy, 2027 revision: access is reviewed every quarter.\n')]),
+      'policy.txt',
+    );
+    const replacement = await tt.api('/api/v1/portal/renewal/evidence', { token: renewalLink, body: renewed });
+    expect(replacement.status).toBe(202);
+    await waitFor(async () => (await call('GET', `/api/v1/evidence/${replacement.body.id}`)).status === 'processed', 'the renewed policy processed');
+    expect(await call('GET', `/api/v1/evidence/${replacement.body.id}`)).toMatchObject({
+      supersedes: accepted.body.id,
+      title: 'Information security policy',
+      validUntil: at(41 + 365),
+    });
+    expect(await call('GET', `/api/v1/evidence/${accepted.body.id}`)).toMatchObject({ status: 'superseded', supersededBy: replacement.body.id });
+    await waitFor(async () => hooks('evidence.renewed').length === 1, 'evidence.renewed');
     // 14 and 7 days before, the day itself (the 1-day step passed over while the clock jumped), one week late.
     expect(remediationMail()).toEqual([
       expect.stringMatching(/Remediation due .*: No SBOM for the build$/),
@@ -372,6 +398,9 @@ describe('documents and findings over months of business time', () => {
       expect.stringMatching(/Remediation overdue: No SBOM for the build$/),
     ]);
     const next = opened.find((row) => row.openedBy === 'trigger:finding_overdue')!;
+    // Bo joins the supplier's contacts before the next assessment goes out.
+    const bo = `bo-${Math.random().toString(36).slice(2, 8)}@almanac.test`;
+    await call('POST', `/api/v1/suppliers/${supplier.id}/contacts`, { name: 'Bo Almanac', email: bo });
     await call('POST', `/api/v1/assessments/${next.id}/send`, {});
     const later = await call('POST', `/api/v1/assessments/${next.id}/findings`, {
       claimId,
@@ -386,5 +415,45 @@ describe('documents and findings over months of business time', () => {
     expect(hooks('finding.risk_acceptance_expired')).toHaveLength(1);
     expect(hooks('evidence.expiring')).toHaveLength(1);
     expect(hooks('evidence.expired')).toHaveLength(1);
+
+    // Ada answers and signs the next assessment and the customer completes it; the findings link of
+    // the later finding's email still answers that finding afterwards.
+    const isNextSent = (message: SinkMessage) =>
+      message.to.includes(ada) && /^\[[^\]]*\] Software Security Code of Practice assessment for Almanac/.test(mailSubject(message.raw));
+    await waitFor(async () => tt.mail().filter(isNextSent).length === 2, 'the sending email of the next assessment');
+    const nextLink = portalToken(tt.mail().filter(isNextSent)[1]!);
+    // Bo asks Ada to sign: once an hour of business time, then again.
+    const isBoSent = (message: SinkMessage) =>
+      message.to.includes(bo) && /^\[[^\]]*\] Software Security Code of Practice assessment for Almanac/.test(mailSubject(message.raw));
+    await waitFor(async () => tt.mail().some(isBoSent), 'the sending email to Bo');
+    const boLink = portalToken(tt.mail().find(isBoSent)!);
+    const askSignOff = () => tt.api('/api/v1/portal/assessment/sign-off-request', { method: 'POST', token: boLink, json: {} });
+    expect((await askSignOff()).status).toBe(202);
+    const tooSoon = await askSignOff();
+    expect(tooSoon.status).toBe(409);
+    expect(Date.parse(tooSoon.body.retryAt) - (await tt.now()).getTime()).toBeGreaterThan(59 * 60_000);
+    await tt.advance(60 * 60_000);
+    await owner.signIn();
+    expect((await askSignOff()).status).toBe(202);
+    for (const claim of (await call('GET', `/api/v1/assessments/${next.id}`)).claims as { id: string }[]) {
+      expect((await tt.api(`/api/v1/portal/assessment/responses/${claim.id}`, { method: 'PUT', token: nextLink, json: { answer: 'met' } })).status).toBe(200);
+    }
+    const attestation = { name: 'Ada Almanac', role: 'CTO', email: ada, statement: true };
+    expect((await tt.api('/api/v1/portal/assessment/submit', { method: 'POST', token: nextLink, json: { attestation } })).status).toBe(200);
+    await call('POST', `/api/v1/assessments/${next.id}/complete`, { conclusion: 'Assured; key rotation under way' });
+    expect((await tt.api('/api/v1/portal/assessment', { token: nextLink })).status).toBe(401);
+    const isFindingMail = (message: SinkMessage) => message.to.includes(ada) && mailSubject(message.raw).includes('Signing keys not rotated');
+    await waitFor(async () => tt.mail().some(isFindingMail), 'the email of the later finding');
+    const findingsLink = portalToken(tt.mail().find(isFindingMail)!);
+    const listed = await tt.api('/api/v1/portal/findings', { token: findingsLink });
+    expect(listed.status).toBe(200);
+    expect((listed.body.data as { id: string }[]).map((finding) => finding.id)).toEqual(expect.arrayContaining([later.id, lapsing.id]));
+    const answered = await tt.api(`/api/v1/portal/findings/${later.id}`, {
+      method: 'PATCH',
+      token: findingsLink,
+      json: { remediationPlan: 'Keys rotate quarterly from next month', agreed: true },
+    });
+    expect(answered.status).toBe(200);
+    expect(await call('GET', `/api/v1/findings/${later.id}`)).toMatchObject({ remediationPlan: 'Keys rotate quarterly from next month', supplierAgreed: true });
   });
 });

@@ -178,6 +178,17 @@ describe('the assurance record', () => {
     });
     expect(requested.status).toBe(202);
     expect(requested.body).toEqual({ seniorResponsibleOwner: { name: sent.contact.name }, linkExpiresAt: expect.any(String) });
+    // Once an hour per contact and assessment: asking again at once is a problem saying when, and mints no link.
+    const linksBefore = (await owner.query(`select count(*)::int as n from assessments.portal_tokens where assessment_id = $1`, [sent.assessment.id]))[0].n;
+    const again = await gateway('/api/v1/portal/assessment/sign-off-request', { method: 'POST', json: {}, headers: bearer(link.body.token) });
+    expect(again.status).toBe(409);
+    expect(again.headers.get('content-type')).toContain('application/problem+json');
+    expect(again.body).toMatchObject({ title: 'Sign-off already requested', retryAt: expect.any(String) });
+    expect(Date.parse(again.body.retryAt) - Date.now()).toBeGreaterThan(59 * 60_000);
+    expect(again.body.detail).toContain(again.body.retryAt);
+    expect((await owner.query(`select count(*)::int as n from assessments.portal_tokens where assessment_id = $1`, [sent.assessment.id]))[0].n).toBe(
+      linksBefore,
+    );
     const signOffMail = (m: SinkMessage) => m.to.includes(sent.contact.email) && mailSubject(m.raw).includes('Your sign-off is requested');
     const mail = (await waitForMail((messages) => messages.some(signOffMail))).find(signOffMail);
     const text = mailText(mail?.raw ?? '').replace(/\s+/g, ' ');

@@ -1,9 +1,12 @@
-import { bearer, gateway, mailText, testStack, waitForMail } from '@assay/shared/testing';
+import { bearer, form, gateway, mailSubject, mailText, testStack, waitForMail } from '@assay/shared/testing';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_AVAILABLE, PageWatch, SCREENSHOTS, inDays, launchBrowser, sentAssessment, watchPage } from './portal-test-kit';
 
 const SBOM = join(__dirname, '..', '..', 'evidence', 'src', 'fixtures', 'cyclonedx.json');
+const POLICY = join(__dirname, '..', '..', 'evidence', 'src', 'fixtures', 'express-security-policy.md');
+const SECURITY_TXT = join(__dirname, '..', '..', 'evidence', 'src', 'fixtures', 'security.txt');
 /** The policy the page must be served with, as the product asks for it. */
 const CSP_DIRECTIVES =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'".split(
@@ -86,6 +89,25 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
   const focusedAfterFrame = async (page: Page, id: string) => {
     await page.waitForFunction((expected) => document.activeElement?.id === expected, id, { timeout: 10_000 }).catch(() => undefined);
     return activeElement(page);
+  };
+
+  /** Every claim answered `met` through the API and submitted with the SRO's attestation. */
+  const answerAllAndSubmit = async (sent: Awaited<ReturnType<typeof sentAssessment>>) => {
+    for (const claimId of sent.claimIds) {
+      const saved = await gateway(`/api/v1/portal/assessment/responses/${claimId}`, { method: 'PUT', headers: bearer(sent.token), json: { answer: 'met' } });
+      expect(saved.status).toBe(200);
+    }
+    const attestation = { name: 'Robin Reyes', role: 'CTO', email: sent.sro.email, statement: true };
+    expect((await gateway('/api/v1/portal/assessment/submit', { method: 'POST', headers: bearer(sent.token), json: { attestation } })).status).toBe(200);
+  };
+
+  /** The link in the email to `address` whose subject includes `subject`. */
+  const linkIn = async (address: string, subject: string): Promise<string> => {
+    const matches = (message: { to: string[]; raw: string }) => message.to.includes(address) && mailSubject(message.raw).includes(subject);
+    const mail = (await waitForMail((messages) => messages.some(matches))).find(matches) as { raw: string };
+    const link = /https?:\/\/\S+\/portal\?token=[A-Za-z0-9_.~%-]+/.exec(mailText(mail.raw))?.[0];
+    if (!link) throw new Error(`no portal link in the email "${subject}"`);
+    return link;
   };
 
   function expectClean(watch: PageWatch): void {
@@ -251,12 +273,7 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
 
   it('shows a returned claim with the reviewer’s comment and takes a remediation plan for a finding', async () => {
     const sent = await sentAssessment({ organisationName: 'Northwind Bank', supplierName: 'Acme Reselling Ltd', role: 'reseller' });
-    for (const claimId of sent.claimIds) {
-      const saved = await gateway(`/api/v1/portal/assessment/responses/${claimId}`, { method: 'PUT', headers: bearer(sent.token), json: { answer: 'met' } });
-      expect(saved.status).toBe(200);
-    }
-    const attestation = { name: 'Robin Reyes', role: 'CTO', email: sent.sro.email, statement: true };
-    expect((await gateway('/api/v1/portal/assessment/submit', { method: 'POST', headers: bearer(sent.token), json: { attestation } })).status).toBe(200);
+    await answerAllAndSubmit(sent);
     const url = `/api/v1/assessments/${sent.assessment.id}`;
     await sent.call('POST', `${url}/review`, {
       decisions: [{ claimId: '3.1.1', verdict: 'returned', comment: 'How do customers verify the integrity of updates?' }],
@@ -341,12 +358,7 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
 
   it('shows answers carried forward from the last cycle and confirms a principle at once before submitting', async () => {
     const sent = await sentAssessment({ organisationName: 'Northwind Bank', supplierName: 'Acme Renewals Ltd', role: 'reseller' });
-    for (const claimId of sent.claimIds) {
-      const saved = await gateway(`/api/v1/portal/assessment/responses/${claimId}`, { method: 'PUT', headers: bearer(sent.token), json: { answer: 'met' } });
-      expect(saved.status).toBe(200);
-    }
-    const attestation = { name: 'Robin Reyes', role: 'CTO', email: sent.sro.email, statement: true };
-    expect((await gateway('/api/v1/portal/assessment/submit', { method: 'POST', headers: bearer(sent.token), json: { attestation } })).status).toBe(200);
+    await answerAllAndSubmit(sent);
     await sent.call('POST', `/api/v1/assessments/${sent.assessment.id}/complete`, {});
     const next = await sent.call('POST', '/api/v1/assessments', { supplierId: sent.supplier.id, productId: sent.assessment.productId, dueAt: inDays(30) });
     expect(next.previousAssessmentId).toBe(sent.assessment.id);
@@ -420,6 +432,65 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
     expect(await status.textContent()).toContain('Granted.');
     // A further request is possible once the last one is decided.
     await page.getByRole('button', { name: 'Ask for more time' }).waitFor();
+    expectClean(watch);
+    await page.close();
+  }, 180_000);
+
+  it('opens a renewal link on the renewal view, which uploads the renewed document in place of the old one', async () => {
+    const sent = await sentAssessment({ organisationName: 'Northwind Bank', supplierName: 'Acme Renewals Ltd', role: 'reseller' });
+    const uploaded = await gateway('/api/v1/evidence', {
+      method: 'POST',
+      body: form({ supplierId: sent.supplier.id, kind: 'policy', validUntil: inDays(10), title: 'Security policy 2026' }, readFileSync(POLICY), 'SECURITY.md'),
+      headers: bearer(sent.org.accessToken),
+    });
+    expect(uploaded.status).toBe(202);
+    const link = await linkIn(sent.sro.email, 'Please renew');
+
+    const { page, watch } = await openPage();
+    await page.goto(link);
+    await page.getByRole('heading', { level: 1, name: 'Renew Security policy 2026' }).waitFor();
+    expect(await page.getByTestId('renewal-status').textContent()).toBe('Expiring soon');
+    expect(new URL(page.url()).search).toBe('');
+    await page.getByLabel('Renewed document').setInputFiles(SECURITY_TXT);
+    await page.getByRole('button', { name: 'Upload the renewed document' }).click();
+    await page.getByText('Received: the renewed document replaces the old one.').waitFor();
+    expect(await page.getByTestId('renewal-status').textContent()).toBe('Renewed');
+    await page.screenshot({ path: join(SCREENSHOTS, 'renewal.png') });
+    const old = await sent.call('GET', `/api/v1/evidence/${uploaded.body.id}`);
+    expect(old).toMatchObject({ status: 'superseded', supersededBy: expect.any(String) });
+    expect(await sent.call('GET', `/api/v1/evidence/${old.supersededBy}`)).toMatchObject({ supersedes: uploaded.body.id, title: 'Security policy 2026' });
+    expectClean(watch);
+    await page.close();
+  }, 180_000);
+
+  it('opens a findings link on the findings view, which answers a finding after its assessment completed', async () => {
+    const sent = await sentAssessment({ organisationName: 'Northwind Bank', supplierName: 'Acme Findings Ltd', role: 'reseller' });
+    await answerAllAndSubmit(sent);
+    const url = `/api/v1/assessments/${sent.assessment.id}`;
+    const finding = await sent.call('POST', `${url}/findings`, {
+      claimId: '3.2.1',
+      severity: 'medium',
+      title: 'Disclosure policy not linked',
+      remediationDueAt: inDays(45),
+    });
+    await sent.call('POST', `${url}/complete`, { conclusion: 'Assured, with one finding' });
+    const link = await linkIn(sent.sro.email, 'Disclosure policy not linked');
+
+    const { page, watch } = await openPage();
+    await page.goto(link);
+    await page.getByRole('heading', { level: 1, name: 'Findings to answer' }).waitFor();
+    const findingCard = page.locator(`[data-finding="${finding.id}"]`);
+    await findingCard.getByRole('heading', { name: /Disclosure policy not linked/ }).waitFor();
+    await findingCard.getByLabel('Remediation plan').fill('Link the policy from security.txt in the next release.');
+    await findingCard.getByLabel('We agree with this finding').check();
+    await findingCard.getByRole('button', { name: 'Save response' }).click();
+    await findingCard.getByText('Your response is saved.').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'findings-link.png') });
+    expect(await sent.call('GET', `/api/v1/findings/${finding.id}`)).toMatchObject({
+      remediationPlan: 'Link the policy from security.txt in the next release.',
+      supplierAgreed: true,
+    });
+    expect((await sent.call('GET', url)).status).toBe('completed');
     expectClean(watch);
     await page.close();
   }, 180_000);

@@ -25,6 +25,10 @@ import { OverdueRepository } from './overdue/overdue.repository';
 import { OverdueService } from './overdue/overdue.service';
 import { PortalTokensRepository } from './portal/portal-tokens.repository';
 import { PortalTokensService } from './portal/portal-tokens.service';
+import { SignOffRequestsRepository } from './portal/sign-off-requests.repository';
+import { RenewalLinksListener } from './renewal/renewal-links.listener';
+import { RenewalLinksRepository } from './renewal/renewal-links.repository';
+import { RenewalLinksService } from './renewal/renewal-links.service';
 import { ReassessmentJobs } from './reassessment/reassessment-jobs';
 import { ReassessmentScheduleRepository } from './reassessment/reassessment-schedule.repository';
 import { ReassessmentTriggersListener } from './reassessment/reassessment-triggers.listener';
@@ -48,6 +52,7 @@ const PROVIDERS = [
   CheckResultsRepository,
   EvidenceDigestsRepository,
   PortalTokensRepository,
+  SignOffRequestsRepository,
   AssessmentReadModel,
   AssessmentDrafts,
   AssessmentDueDates,
@@ -67,6 +72,9 @@ const PROVIDERS = [
   FindingsTimeService,
   FindingsTimeJobs,
   ReassessmentTriggersListener,
+  RenewalLinksRepository,
+  RenewalLinksService,
+  RenewalLinksListener,
 ];
 
 /**

@@ -6,7 +6,7 @@ import { EvidenceWorkerModule } from './evidence-worker.module';
 import { EvidenceService } from './evidence/evidence.service';
 import { ComponentsController, EvidenceController, PortalEvidenceReadController } from './evidence/evidence.controller';
 import { AssessmentEvidenceResolver, ComponentExposureResolver, EvidenceResolver, SupplierEvidenceResolver } from './graphql/evidence.resolver';
-import { EvidenceIntakeController, PortalEvidenceController } from './intake/evidence-intake.controller';
+import { EvidenceIntakeController, PortalEvidenceController, PortalRenewalController } from './intake/evidence-intake.controller';
 import { EvidenceIntakeService } from './intake/evidence-intake.service';
 import { SigningKeysController } from './signing-keys/signing-keys.controller';
 import { SigningKeysService } from './signing-keys/signing-keys.service';
@@ -25,6 +25,7 @@ export const EVIDENCE_RESOLVERS = [EvidenceResolver, ComponentExposureResolver, 
   controllers: [
     EvidenceIntakeController,
     PortalEvidenceController,
+    PortalRenewalController,
     PortalEvidenceReadController,
     EvidenceController,
     ComponentsController,

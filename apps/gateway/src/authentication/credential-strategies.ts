@@ -137,12 +137,9 @@ export class PortalTokenStrategy extends Strategy {
     const token = bearerToken(request);
     if (!token || token.length > 256) return this.fail({ message: 'The portal link is not valid' } satisfies Refusal, 401);
     this.client
-      .post<{ portal: { tenantId: string; tokenId: string; assessmentId: string; contactId: string } | null }>(
-        'assessments',
-        '/internal/credentials/portal-token',
-        { token },
-        requestId(request),
-      )
+      .post<{
+        portal: { tenantId: string; tokenId: string; assessmentId: string; contactId: string; link?: 'renewal' | 'findings'; evidenceId?: string } | null;
+      }>('assessments', '/internal/credentials/portal-token', { token }, requestId(request))
       .then((result) => {
         if (!result?.portal) return this.fail({ message: 'The portal link is not valid, has expired or was withdrawn' } satisfies Refusal, 401);
         const identity: Identity = {
@@ -151,7 +148,12 @@ export class PortalTokenStrategy extends Strategy {
           tenantId: result.portal.tenantId,
           role: null,
           scopes: [],
-          portal: { assessmentId: result.portal.assessmentId, contactId: result.portal.contactId },
+          portal: {
+            assessmentId: result.portal.assessmentId,
+            contactId: result.portal.contactId,
+            ...(result.portal.link ? { link: result.portal.link } : {}),
+            ...(result.portal.evidenceId ? { evidenceId: result.portal.evidenceId } : {}),
+          },
           requestId: requestId(request),
         };
         return this.success(identity);

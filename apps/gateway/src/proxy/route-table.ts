@@ -15,6 +15,7 @@ export const ROUTE_TABLE: readonly (readonly [prefix: string, service: ServiceNa
   ['/api/v1/findings', 'assessments'],
   ['/api/v1/portal', 'assessments'],
   ['/api/v1/portal/assessment/evidence', 'evidence'],
+  ['/api/v1/portal/renewal', 'evidence'],
   ['/api/v1/evidence', 'evidence'],
   ['/api/v1/components', 'evidence'],
   ['/api/v1/signing-keys', 'evidence'],

@@ -27,6 +27,11 @@ export type Framework = Schemas['FrameworkDocument'];
 export type AttestationInput = Schemas['AttestationDto'];
 type AcceptedEvidence = Success<'/api/v1/portal/assessment/evidence', 'post'>;
 export type SignOffRequested = Success<'/api/v1/portal/assessment/sign-off-request', 'post'>;
+export type RenewalView = Success<'/api/v1/portal/renewal', 'get'>;
+export type PortalFinding = Success<'/api/v1/portal/findings', 'get'>['data'][number];
+type AcceptedRenewal = Success<'/api/v1/portal/renewal/evidence', 'post'>;
+/** Which kind of link the page was opened with: each opens its own view. */
+export type LinkKind = 'assessment' | 'renewal' | 'findings';
 
 /** An RFC 9457 problem document, with the fields the portal routes add. */
 export interface Problem {
@@ -119,6 +124,44 @@ export class PortalApi {
 
   respondToFinding(id: string, body: { remediationPlan: string; agreed: boolean }): Promise<Finding> {
     return this.call(() => this.client.PATCH('/api/v1/portal/findings/{id}', { params: { path: { id } }, body }));
+  }
+
+  /** The evidence a renewal link is for, and whether it can be renewed. */
+  renewal(): Promise<RenewalView> {
+    return this.call(() => this.client.GET('/api/v1/portal/renewal'));
+  }
+
+  /** Uploads the renewed document: it replaces the old one. */
+  renewEvidence(file: File, validUntil: string | null): Promise<AcceptedRenewal> {
+    const form = new FormData();
+    if (validUntil) form.append('validUntil', validUntil);
+    form.append('file', file, file.name);
+    return this.call(() => this.client.POST('/api/v1/portal/renewal/evidence', { body: {} as Schemas['RenewalUrlEvidenceDto'], bodySerializer: () => form }));
+  }
+
+  /** The findings this link may answer (a findings link: every finding of the supplier). */
+  async findings(): Promise<PortalFinding[]> {
+    return (await this.call(() => this.client.GET('/api/v1/portal/findings'))).data;
+  }
+
+  /**
+   * The kind of link this token is, by what it may open: an assessment link opens the assessment, a
+   * renewal link its evidence, a findings link only the findings (a 401 is a link that opens nothing).
+   */
+  async linkKind(): Promise<LinkKind> {
+    const refused = async (open: () => Promise<unknown>): Promise<boolean> => {
+      try {
+        await open();
+        return false;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 403) return true;
+        throw error;
+      }
+    };
+    if (!(await refused(() => this.view()))) return 'assessment';
+    if (!(await refused(() => this.renewal()))) return 'renewal';
+    await this.findings();
+    return 'findings';
   }
 
   /** The success body, or an ApiError with the problem document (status 0 when the network failed). */

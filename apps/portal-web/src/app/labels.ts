@@ -38,6 +38,7 @@ export const EVIDENCE_STATUS_LABELS: Record<EvidenceStatus, string> = {
   processed: 'Checked',
   failed: 'Could not be read',
   rejected: 'Not accepted',
+  superseded: 'Replaced by a renewed version',
 };
 
 /** Evidence whose processing has not finished yet. */

@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { PortalApi } from './api';
+import { ApiError, PortalApi, type LinkKind } from './api';
 import { AssessmentPage } from './assessment-page';
 import { Masthead } from './layout';
+import { ScopedLinkPage } from './link-pages';
 import { PortalStore, PortalState } from './portal-store';
-import { looksLikePortalToken } from './portal-token';
+import { TOKEN_STORAGE_KEY, looksLikePortalToken } from './portal-token';
 
 /** Re-renders on every change of the store. */
 function useStore(store: PortalStore): PortalState {
@@ -15,6 +16,27 @@ function useStore(store: PortalStore): PortalState {
 export function PortalPage({ token }: { token: string | null }) {
   if (!token) return <LinkProblem missing />;
   if (!looksLikePortalToken(token)) return <LinkProblem />;
+  return <ByLinkKind token={token} />;
+}
+
+/** The view of the link's kind: the assessment, a renewal, or the supplier's findings. */
+function ByLinkKind({ token }: { token: string }) {
+  const api = useMemo(() => new PortalApi(token), [token]);
+  const [kind, setKind] = useState<LinkKind | 'invalid' | 'unknown' | null>(null);
+  const invalid = () => {
+    window.sessionStorage.removeItem(TOKEN_STORAGE_KEY);
+    setKind('invalid');
+  };
+  useEffect(() => {
+    api
+      .linkKind()
+      .then(setKind)
+      .catch((error: unknown) => (error instanceof ApiError && (error.status === 401 || error.status === 403) ? invalid() : setKind('unknown')));
+  }, [api]);
+  if (kind === null) return <Loading />;
+  if (kind === 'invalid') return <LinkProblem />;
+  if (kind === 'renewal' || kind === 'findings') return <ScopedLinkPage api={api} kind={kind} onInvalid={invalid} />;
+  // An assessment link, or one whose kind could not be learnt (the assessment view says what failed and retries).
   return <Assessment token={token} />;
 }
 

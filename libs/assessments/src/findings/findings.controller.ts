@@ -4,6 +4,7 @@ import { RequestContext } from '@assay/shared/tenancy-context';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateFindingDto, FindingListQueryDto, PortalFindingDto, UpdateFindingDto } from './findings.dto';
+import type { FindingView } from './finding-view';
 import { FindingsService } from './findings.service';
 
 @ApiTags('Assessments')
@@ -40,12 +41,23 @@ export class FindingsController {
 
 @ApiTags('Supplier portal')
 @Controller('api/v1/portal/findings')
-@PortalAccess()
+@PortalAccess('assessment', 'findings')
 export class PortalFindingsController {
   constructor(private readonly findings: FindingsService) {}
 
+  @Get()
+  @ApiOperation({
+    summary:
+      "The findings a portal link may answer: those of an assessment link's assessment, or every finding of a findings link's supplier (after completion too)",
+  })
+  async list(): Promise<{ data: FindingView[] }> {
+    return { data: await this.findings.forPortal(RequestContext.portalIdentity) };
+  }
+
   @Patch(':id')
-  @ApiOperation({ summary: "The supplier's remediation plan and whether it agrees (findings of the token's assessment only)" })
+  @ApiOperation({
+    summary: "The supplier's remediation plan and whether it agrees (findings of an assessment link's assessment, or of a findings link's supplier)",
+  })
   respond(@Param('id', ParseUUIDPipe) id: string, @Body() body: PortalFindingDto) {
     return this.findings.respond(RequestContext.portalIdentity, id, body);
   }

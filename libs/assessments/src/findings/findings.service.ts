@@ -1,5 +1,5 @@
 import { clock } from '@assay/shared/clock';
-import { FindingEventData, PortalIdentity, TenantIdentity } from '@assay/shared/contracts';
+import { AssessmentRecipient, FindingEventData, PortalIdentity, TenantIdentity } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem, Page, ProblemException, decodeCursor, toPage } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
@@ -7,6 +7,8 @@ import type { EntityManager } from 'typeorm';
 import { audit, emit } from '../assessments-writes';
 import { AssessmentReadModel } from '../assessments/assessment-read-model';
 import type { AssessmentRow } from '../assessments/assessments.repository';
+import { PortalTokensRepository } from '../portal/portal-tokens.repository';
+import { PortalTokensService } from '../portal/portal-tokens.service';
 import { SuppliersRepository } from '../suppliers/suppliers.repository';
 import { FindingStatus, FindingView, UNRESOLVED_FINDING_STATUSES, assertFindingTransition, findingView } from './finding-view';
 import { CreateFindingDto, PortalFindingDto } from './findings.dto';
@@ -14,6 +16,8 @@ import { findingEventData } from './finding-events';
 import { FindingRow, FindingsRepository } from './findings.repository';
 
 const MAX_REMEDIATION_MS = 5 * 366 * 86_400_000;
+/** The most findings one portal answer lists (a supplier holds far fewer in practice). */
+const PORTAL_FINDINGS_LIMIT = 500;
 const isUnresolved = (status: FindingStatus) => UNRESOLVED_FINDING_STATUSES.includes(status);
 
 /** Findings raised on an assessment's claims, their remediation and the supplier's agreement. */
@@ -24,6 +28,8 @@ export class FindingsService {
     private readonly findings: FindingsRepository,
     private readonly suppliers: SuppliersRepository,
     private readonly reads: AssessmentReadModel,
+    private readonly portalTokens: PortalTokensService,
+    private readonly tokens: PortalTokensRepository,
   ) {}
 
   async create(identity: TenantIdentity, assessmentId: string, input: CreateFindingDto): Promise<FindingView> {
@@ -58,7 +64,8 @@ export class FindingsService {
         targetId: finding.id,
         changes: { assessmentId, claimId: finding.claim_id, severity: finding.severity, title: finding.title },
       });
-      await emit(m, tenantId, 'finding.created', await this.eventData(m, finding, assessment));
+      const data = await this.eventData(m, finding, assessment);
+      await emit(m, tenantId, 'finding.created', { ...data, recipients: await this.withFindingsLinks(m, finding, data.recipients ?? []) });
       return findingView(finding);
     }, tenantId);
   }
@@ -109,13 +116,60 @@ export class FindingsService {
     }, tenantId);
   }
 
-  /** The supplier's plan and agreement, through the portal: only findings of the token's own assessment. */
+  /**
+   * Each recipient of a new finding gets a findings link (scoped to the supplier's findings, lasting
+   * past the remediation date), sealed in the event for the email that delivers it; the finding
+   * reminders carry the same link.
+   */
+  private async withFindingsLinks(m: EntityManager, finding: FindingRow, recipients: AssessmentRecipient[]): Promise<AssessmentRecipient[]> {
+    const linked: AssessmentRecipient[] = [];
+    for (const recipient of recipients) {
+      const { link, row } = this.portalTokens.mintScoped(finding.tenant_id, finding.assessment_id, recipient.contactId, {
+        link: 'findings',
+        remediationDueAt: finding.remediation_due_at,
+      });
+      await this.tokens.insert(m, finding.tenant_id, row);
+      await audit(m, finding.tenant_id, {
+        action: 'portal_link.created',
+        targetType: 'portal_link',
+        targetId: link.id,
+        changes: { link: 'findings', findingId: finding.id, assessmentId: finding.assessment_id, contactId: recipient.contactId, expiresAt: link.expiresAt },
+      });
+      linked.push({ ...recipient, portalUrl: this.portalTokens.sealedForDelivery(finding.tenant_id, link) });
+    }
+    return linked;
+  }
+
+  /**
+   * The findings a portal link may see: an assessment link those of its assessment, a findings link
+   * every finding of the supplier it was issued for (completed assessments included).
+   */
+  async forPortal(identity: PortalIdentity): Promise<FindingView[]> {
+    const tenantId = identity.tenantId;
+    return this.database.run(async (m) => {
+      const assessment = await this.reads.assessment(m, tenantId, identity.portal.assessmentId);
+      const rows =
+        identity.portal.link === 'findings'
+          ? await this.findings.page(m, tenantId, { supplierId: assessment.supplier_id }, null, PORTAL_FINDINGS_LIMIT)
+          : await this.findings.ofAssessment(m, tenantId, assessment.id);
+      return rows.map(findingView);
+    }, tenantId);
+  }
+
+  /** Whether a portal link may answer the finding (see `forPortal`). */
+  private async answerable(m: EntityManager, identity: PortalIdentity, finding: FindingRow): Promise<boolean> {
+    if (identity.portal.link !== 'findings') return finding.assessment_id === identity.portal.assessmentId;
+    const assessment = await this.reads.assessment(m, identity.tenantId, identity.portal.assessmentId);
+    return finding.supplier_id === assessment.supplier_id;
+  }
+
+  /** The supplier's plan and agreement, through the portal: findings of the token's own assessment, or of its supplier for a findings link. */
   async respond(identity: PortalIdentity, id: string, input: PortalFindingDto): Promise<FindingView> {
     const tenantId = identity.tenantId;
-    const { assessmentId, contactId } = identity.portal;
+    const { contactId } = identity.portal;
     return this.database.run(async (m) => {
       const before = await this.find(m, tenantId, id, true);
-      if (before.assessment_id !== assessmentId) throw new NotFoundProblem('Finding');
+      if (!(await this.answerable(m, identity, before))) throw new NotFoundProblem('Finding');
       if (before.status === 'resolved') throw new ConflictProblem('The finding is resolved');
       const finding = await this.findings.saveSupplierResponse(m, tenantId, id, input.remediationPlan.trim(), input.agreed);
       await audit(m, tenantId, { action: 'finding.supplier_responded', targetType: 'finding', targetId: id, changes: { agreed: input.agreed, contactId } });

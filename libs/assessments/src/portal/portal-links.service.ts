@@ -1,5 +1,5 @@
 import { clock } from '@assay/shared/clock';
-import { TenantIdentity } from '@assay/shared/contracts';
+import { PortalLinkKind, TenantIdentity } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
@@ -12,6 +12,9 @@ import { IssuedPortalLink, PortalTokensService } from './portal-tokens.service';
 export interface PortalLinkView {
   id: string;
   contactId: string;
+  /** `assessment`, or a `renewal` link (of `evidenceId`) or a `findings` link issued for this assessment's supplier. */
+  link: PortalLinkKind;
+  evidenceId?: string;
   createdAt: string;
   expiresAt: string;
   revokedAt: string | null;
@@ -19,7 +22,10 @@ export interface PortalLinkView {
   status: 'revoked' | 'expired' | 'active';
 }
 
-/** The customer's management of an assessment's portal links: one shared by hand, the list, revocation. */
+/**
+ * The customer's management of an assessment's portal links: one shared by hand, the list, revocation.
+ * The list includes the renewal and findings links issued for the assessment's supplier through it.
+ */
 @Injectable()
 export class PortalLinksService {
   constructor(
@@ -57,6 +63,8 @@ export class PortalLinksService {
       return rows.map((row) => ({
         id: row.id,
         contactId: row.contact_id,
+        link: row.link ?? 'assessment',
+        ...(row.evidence_id ? { evidenceId: row.evidence_id } : {}),
         createdAt: row.created_at.toISOString(),
         expiresAt: row.expires_at.toISOString(),
         revokedAt: row.revoked_at?.toISOString() ?? null,

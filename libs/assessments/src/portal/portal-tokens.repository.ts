@@ -9,11 +9,16 @@ export interface NewPortalToken {
   tokenHash: string;
   createdBy: string | null;
   expiresAt: Date;
+  /** Renewal and findings links; absent for an assessment link. */
+  link?: 'renewal' | 'findings';
+  evidenceId?: string;
 }
 
 export interface PortalTokenRow {
   id: string;
   contact_id: string;
+  link: 'renewal' | 'findings' | null;
+  evidence_id: string | null;
   created_at: Date;
   expires_at: Date;
   revoked_at: Date | null;
@@ -26,6 +31,8 @@ export interface TokenCheckRow {
   assessment_id: string;
   contact_id: string;
   token_hash: string;
+  link: 'renewal' | 'findings' | null;
+  evidence_id: string | null;
   expires_at: Date;
   revoked_at: Date | null;
   last_used_at: Date | null;
@@ -38,15 +45,26 @@ export interface TokenCheckRow {
 export class PortalTokensRepository {
   async insert(m: EntityManager, tenantId: string, token: NewPortalToken): Promise<void> {
     await m.query(
-      `insert into assessments.portal_tokens (tenant_id, id, assessment_id, contact_id, token_hash, created_by, expires_at) values ($1, $2, $3, $4, $5, $6, $7)`,
-      [tenantId, token.id, token.assessmentId, token.contactId, token.tokenHash, token.createdBy, token.expiresAt],
+      `insert into assessments.portal_tokens (tenant_id, id, assessment_id, contact_id, token_hash, created_by, expires_at, link, evidence_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        tenantId,
+        token.id,
+        token.assessmentId,
+        token.contactId,
+        token.tokenHash,
+        token.createdBy,
+        token.expiresAt,
+        token.link ?? null,
+        token.evidenceId ?? null,
+      ],
     );
   }
 
   /** The assessment's links, oldest first. */
   async ofAssessment(m: EntityManager, tenantId: string, assessmentId: string): Promise<PortalTokenRow[]> {
     return m.query(
-      `select id, contact_id, created_at, expires_at, revoked_at, last_used_at from assessments.portal_tokens where tenant_id = $1 and assessment_id = $2 order by id`,
+      `select id, contact_id, link, evidence_id, created_at, expires_at, revoked_at, last_used_at from assessments.portal_tokens where tenant_id = $1 and assessment_id = $2 order by id`,
       [tenantId, assessmentId],
     );
   }
@@ -69,25 +87,35 @@ export class PortalTokensRepository {
     ]);
   }
 
+  /** Revokes the renewal links of a piece of evidence (it was renewed: they have done their work); their ids. */
+  async revokeRenewalLinks(m: EntityManager, tenantId: string, evidenceId: string): Promise<string[]> {
+    const rows = await updateReturning<{ id: string }>(
+      m,
+      `update assessments.portal_tokens set revoked_at = app.now() where tenant_id = $1 and evidence_id = $2 and link = 'renewal' and revoked_at is null returning id`,
+      [tenantId, evidenceId],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** Keeps every unrevoked link of the assessment valid until at least `until` (a moved due date). */
   async extendUntil(m: EntityManager, tenantId: string, assessmentId: string, until: Date): Promise<void> {
     await m.query(
-      `update assessments.portal_tokens set expires_at = greatest(expires_at, $3) where tenant_id = $1 and assessment_id = $2 and revoked_at is null`,
+      `update assessments.portal_tokens set expires_at = greatest(expires_at, $3) where tenant_id = $1 and assessment_id = $2 and link is null and revoked_at is null`,
       [tenantId, assessmentId, until],
     );
   }
 
-  /** Ends every link of an assessment: they stop working on the next request. */
+  /** Ends every assessment link of an assessment: they stop working on the next request (its renewal and findings links live on). */
   async expireAll(m: EntityManager, tenantId: string, assessmentId: string): Promise<void> {
-    await m.query(`update assessments.portal_tokens set expires_at = least(expires_at, app.now()) where tenant_id = $1 and assessment_id = $2`, [
-      tenantId,
-      assessmentId,
-    ]);
+    await m.query(
+      `update assessments.portal_tokens set expires_at = least(expires_at, app.now()) where tenant_id = $1 and assessment_id = $2 and link is null`,
+      [tenantId, assessmentId],
+    );
   }
 
   async findByHash(m: EntityManager, tenantId: string, tokenHash: string): Promise<TokenCheckRow | null> {
     const [row]: TokenCheckRow[] = await m.query(
-      `select t.id, t.assessment_id, t.contact_id, t.token_hash, t.expires_at, t.revoked_at, t.last_used_at, a.status, c.removed_at as contact_removed_at
+      `select t.id, t.assessment_id, t.contact_id, t.token_hash, t.link, t.evidence_id, t.expires_at, t.revoked_at, t.last_used_at, a.status, c.removed_at as contact_removed_at
        from assessments.portal_tokens t
        join assessments.assessments a on a.tenant_id = t.tenant_id and a.id = t.assessment_id
        join assessments.supplier_contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id

@@ -25,13 +25,25 @@ export interface IssuedPortalLink {
   expiresAt: string;
 }
 
+/** A renewal link lasts until 30 days after the evidence it renews stops being valid (at least 30 days from issue). */
+export const RENEWAL_LINK_AFTER_EXPIRY_MS = 30 * 86_400_000;
+/** A findings link lasts 180 days from issue, and at least 90 days past the finding's remediation date; each new finding brings a fresh one. */
+export const FINDINGS_LINK_LIFETIME_MS = 180 * 86_400_000;
+export const FINDINGS_LINK_AFTER_REMEDIATION_MS = 90 * 86_400_000;
+
 /** What the gateway learns from a valid portal token. */
 export interface VerifiedPortalToken {
   tenantId: string;
   tokenId: string;
   assessmentId: string;
   contactId: string;
+  /** Renewal and findings links; absent for assessment links. */
+  link?: 'renewal' | 'findings';
+  evidenceId?: string;
 }
+
+/** What a renewal or findings link is scoped to. */
+export type ScopedLink = { link: 'renewal'; evidenceId: string; validUntil: Date } | { link: 'findings'; remediationDueAt: Date | null };
 
 /**
  * Supplier portal tokens: `assay_portal_<base64url(tenant ‖ 32 random bytes)>`, bound to one tenant,
@@ -64,6 +76,31 @@ export class PortalTokensService {
     };
   }
 
+  /**
+   * A renewal link (scoped to one piece of evidence) or a findings link (scoped to the findings of the
+   * supplier of `assessmentId`) for one contact; the caller inserts the row in its transaction.
+   */
+  mintScoped(tenantId: string, assessmentId: string, contactId: string, scope: ScopedLink): { link: IssuedPortalLink; row: NewPortalToken } {
+    const id = newId();
+    const token = generateTenantToken(PORTAL_TOKEN_PREFIX, tenantId);
+    const expiresAtMs =
+      scope.link === 'renewal' ? Math.max(clock.nowMs(), scope.validUntil.getTime()) + RENEWAL_LINK_AFTER_EXPIRY_MS : clock.nowMs() + FINDINGS_LINK_LIFETIME_MS;
+    const expiresAt = new Date(expiresAtMs);
+    return {
+      link: { id, contactId, token, url: this.portalUrl(token), expiresAt: expiresAt.toISOString() },
+      row: {
+        id,
+        assessmentId,
+        contactId,
+        tokenHash: credentialHash(token),
+        createdBy: null,
+        expiresAt,
+        link: scope.link,
+        ...(scope.link === 'renewal' ? { evidenceId: scope.evidenceId } : {}),
+      },
+    };
+  }
+
   /** A link as events carry it to the email that delivers it: sealed, never plaintext at rest. */
   sealedForDelivery(tenantId: string, link: IssuedPortalLink): string {
     return this.links.sealLink(tenantId, link.url);
@@ -80,11 +117,20 @@ export class PortalTokensService {
     return this.database.run(async (m) => {
       const row = await this.tokens.findByHash(m, parsed.tenantId, hash);
       if (!row || !hashesEqual(row.token_hash, hash)) return null;
-      if (row.revoked_at || row.expires_at <= clock.now() || row.contact_removed_at || (CLOSED_STATUSES as readonly string[]).includes(row.status)) return null;
+      if (row.revoked_at || row.expires_at <= clock.now() || row.contact_removed_at) return null;
+      // An assessment link ends with its assessment; renewal and findings links outlive it.
+      if (!row.link && (CLOSED_STATUSES as readonly string[]).includes(row.status)) return null;
       if (!row.last_used_at || clock.nowMs() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
         await this.tokens.markUsed(m, parsed.tenantId, row.id);
       }
-      return { tenantId: parsed.tenantId, tokenId: row.id, assessmentId: row.assessment_id, contactId: row.contact_id };
+      return {
+        tenantId: parsed.tenantId,
+        tokenId: row.id,
+        assessmentId: row.assessment_id,
+        contactId: row.contact_id,
+        ...(row.link ? { link: row.link } : {}),
+        ...(row.evidence_id ? { evidenceId: row.evidence_id } : {}),
+      };
     }, parsed.tenantId);
   }
 }

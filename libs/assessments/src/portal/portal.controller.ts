@@ -62,8 +62,10 @@ export class PortalController {
   @Post('sign-off-request')
   @HttpCode(202)
   @ApiOperation({
-    summary: "Ask the supplier's Senior Responsible Owner to review and sign (from another contact's link): they are emailed a portal link of their own",
+    summary:
+      "Ask the supplier's Senior Responsible Owner to review and sign (from another contact's link): they are emailed a portal link of their own. At most once an hour per contact and assessment (409 with `retryAt` otherwise)",
   })
+  @ApiProblem(409)
   requestSignOff(@Body() body: SignOffRequestDto) {
     return this.portal.requestSignOff(RequestContext.portalIdentity, body.message?.trim() || null);
   }

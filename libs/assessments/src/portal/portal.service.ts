@@ -1,3 +1,4 @@
+import { clock } from '@assay/shared/clock';
 import { PortalIdentity, canonicalJson } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem, ProblemException } from '@assay/shared/http';
@@ -16,7 +17,11 @@ import { EvidenceDigestsRepository } from '../checks/evidence-digests.repository
 import { ContactRow, SupplierContactsRepository } from '../suppliers/supplier-contacts.repository';
 import { PortalTokensRepository } from './portal-tokens.repository';
 import { PortalTokensService } from './portal-tokens.service';
+import { SignOffRequestsRepository } from './sign-off-requests.repository';
 import { AttestationDto, ClaimResponseDto } from './portal.dto';
+
+/** How often one contact may ask the Senior Responsible Owner to sign one assessment. */
+export const SIGN_OFF_REQUEST_INTERVAL_MS = 3_600_000;
 
 /** The canonical form new attestations sign (see `attestedResponses`). */
 export const ATTESTATION_CANONICAL_VERSION = 2;
@@ -69,6 +74,7 @@ export class PortalService {
     private readonly digests: EvidenceDigestsRepository,
     private readonly portalTokens: PortalTokensService,
     private readonly tokens: PortalTokensRepository,
+    private readonly signOffRequests: SignOffRequestsRepository,
   ) {}
 
   async view(identity: PortalIdentity) {
@@ -253,9 +259,19 @@ export class PortalService {
       const sro = await this.seniorResponsibleOwner(m, row);
       if (!sro) throw new ConflictProblem('The supplier has no Senior Responsible Owner: any contact with a link can submit');
       if (sro.id === contactId) throw new ConflictProblem('This is the Senior Responsible Owner’s own link: submit and attest here');
+      // One request per contact and assessment an hour (business time): the SRO is not flooded with links.
+      const last = await this.signOffRequests.lastRequestedAt(m, tenantId, assessmentId, contactId);
+      if (last && clock.nowMs() - last.getTime() < SIGN_OFF_REQUEST_INTERVAL_MS) {
+        const retryAt = new Date(last.getTime() + SIGN_OFF_REQUEST_INTERVAL_MS).toISOString();
+        throw new ProblemException(409, `You asked for sign-off at ${last.toISOString()}; you can ask again from ${retryAt}`, {
+          title: 'Sign-off already requested',
+          retryAt,
+        });
+      }
       const requester = await this.contacts.findIncludingRemoved(m, tenantId, contactId);
       const { link, row: token } = this.portalTokens.mint(tenantId, row.id, sro.id, null, row.due_at);
       await this.tokens.insert(m, tenantId, token);
+      await this.signOffRequests.insert(m, tenantId, { id: newId(), assessmentId, contactId, portalLinkId: link.id });
       await audit(m, tenantId, {
         action: 'assessment.sign_off_requested',
         targetType: 'assessment',

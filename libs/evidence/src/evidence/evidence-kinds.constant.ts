@@ -15,7 +15,7 @@ export const EVIDENCE_KINDS = [
 ] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
-export const EVIDENCE_STATUSES = ['pending', 'processing', 'processed', 'failed', 'rejected'] as const;
+export const EVIDENCE_STATUSES = ['pending', 'processing', 'processed', 'failed', 'rejected', 'superseded'] as const;
 export type EvidenceStatus = (typeof EVIDENCE_STATUSES)[number];
 
 export type CheckResult = 'pass' | 'fail' | 'warn' | 'not_applicable' | 'error';

@@ -85,6 +85,12 @@ export class EvidenceValidityDto {
   title?: string;
 }
 
+/** JSON body through a renewal link: the replacement the worker fetches from a URL (its supplier and claims are the old piece's). */
+export class RenewalUrlEvidenceDto extends EvidenceValidityDto {
+  @EvidenceUrl()
+  url!: string;
+}
+
 /** A customer's change to a piece of evidence: `null` clears a value. */
 export class UpdateEvidenceDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'When the document stops being valid (null: as its content says)' })

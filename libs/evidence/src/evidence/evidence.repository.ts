@@ -335,6 +335,26 @@ export class EvidenceRepository {
     return rows[0] ? toEvidence(rows[0]) : null;
   }
 
+  /**
+   * A piece of evidence for renewal, locked, with whether it is due for it: expired, or expiring
+   * within the tenant's notice (`evidenceExpiryNoticeDays`).
+   */
+  async forRenewal(manager: EntityManager, tenantId: string, id: string): Promise<{ evidence: EvidenceForIngestion; due: boolean } | null> {
+    const [row]: (EvidenceRow & { due: boolean })[] = await manager.query(
+      `select ${E_COLUMNS}, (e.valid_until is not null and e.valid_until <= app.now() + make_interval(days =>
+         coalesce((select t.expiry_notice_days from evidence.tenants t where t.tenant_id = e.tenant_id and t.id = e.tenant_id), ${EXPIRING_WITHIN_DAYS}))) as due
+       from evidence.evidence e where e.tenant_id = $1 and e.id = $2 for update`,
+      [tenantId, id],
+    );
+    return row ? { evidence: toEvidence(row), due: row.due } : null;
+  }
+
+  /** `newId` replaces `oldId`: the old is `superseded` and names its replacement, the new names what it supersedes. */
+  async supersede(manager: EntityManager, tenantId: string, oldId: string, newId: string): Promise<void> {
+    await manager.query(`update evidence.evidence set status = 'superseded', superseded_by = $3 where tenant_id = $1 and id = $2`, [tenantId, oldId, newId]);
+    await manager.query(`update evidence.evidence set supersedes = $2 where tenant_id = $1 and id = $3`, [tenantId, oldId, newId]);
+  }
+
   /** Tenants (system role) with evidence whose expiry, or coming expiry, is not announced yet. */
   async tenantsWithExpiryDue(manager: EntityManager, limit: number): Promise<string[]> {
     const rows: { tenant_id: string }[] = await manager.query(`select e.tenant_id from evidence.evidence e where ${EXPIRY_DUE} group by e.tenant_id limit $1`, [

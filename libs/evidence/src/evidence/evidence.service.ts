@@ -1,14 +1,24 @@
+import { clock } from '@assay/shared/clock';
 import { TenantDatabase } from '@assay/shared/database';
 import { NotFoundProblem, ProblemException } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import { AssessmentDirectoryRepository } from '../assessments/assessment-directory.repository';
 import { audit } from '../evidence-writes';
+import { SupplierDirectoryRepository } from '../suppliers/supplier-directory.repository';
 import { Evidence, EvidenceChanges, EvidenceFilter, EvidenceForIngestion, EvidenceRepository } from './evidence.repository';
 
 /** Evidence as the API shows it (without the worker's bookkeeping). */
 export function view(evidence: EvidenceForIngestion): Evidence {
   const { kindHint: _hint, attempts: _attempts, ...rest } = evidence;
   return rest;
+}
+
+/** What a renewal link shows: the evidence to renew, its supplier, and where the renewal stands. */
+export interface RenewalView {
+  supplier: { id: string; name: string | null };
+  evidence: Pick<Evidence, 'id' | 'kind' | 'title' | 'filename' | 'url' | 'sha256' | 'claimIds' | 'validFrom' | 'validUntil' | 'status' | 'supersededBy'>;
+  /** `expiring` / `expired`: a replacement may be uploaded; `renewed`: it was (see `evidence.supersededBy`); `current`: nothing to renew yet. */
+  renewal: 'expiring' | 'expired' | 'renewed' | 'current';
 }
 
 /** Reading a tenant's evidence (REST, GraphQL and the supplier portal), each read in one transaction. */
@@ -18,6 +28,7 @@ export class EvidenceService {
     private readonly database: TenantDatabase,
     private readonly evidence: EvidenceRepository,
     private readonly assessments: AssessmentDirectoryRepository,
+    private readonly suppliers: SupplierDirectoryRepository,
   ) {}
 
   async find(tenantId: string, id: string): Promise<Evidence | null> {
@@ -49,6 +60,35 @@ export class EvidenceService {
   async list(tenantId: string, filter: EvidenceFilter, limit: number, beforeId: string | null): Promise<Evidence[]> {
     const rows = await this.database.run((manager) => this.evidence.list(manager, tenantId, filter, limit, beforeId), tenantId);
     return rows.map(view);
+  }
+
+  /** The evidence a renewal link is for, as the supplier sees it. */
+  async forRenewal(tenantId: string, evidenceId: string): Promise<RenewalView> {
+    return this.database.run(async (manager) => {
+      const found = await this.evidence.forRenewal(manager, tenantId, evidenceId);
+      if (!found) throw new NotFoundProblem(`Evidence ${evidenceId}`);
+      const e = found.evidence;
+      const supplier = await this.suppliers.find(manager, tenantId, e.supplierId);
+      const expired = e.validUntil !== null && Date.parse(e.validUntil) <= clock.nowMs();
+      const renewal = e.status === 'superseded' ? 'renewed' : !found.due ? 'current' : expired ? 'expired' : 'expiring';
+      return {
+        supplier: { id: e.supplierId, name: supplier?.name ?? null },
+        evidence: {
+          id: e.id,
+          kind: e.kind,
+          title: e.title,
+          filename: e.filename,
+          url: e.url,
+          sha256: e.sha256,
+          claimIds: e.claimIds,
+          validFrom: e.validFrom,
+          validUntil: e.validUntil,
+          status: e.status,
+          supersededBy: e.supersededBy,
+        },
+        renewal,
+      };
+    }, tenantId);
   }
 
   /** Where the bytes of the tenant's content with this digest are stored (null when they are not). */

@@ -1,14 +1,23 @@
 import { Access, PortalAccess } from '@assay/shared/auth';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
-import { ProblemException, createValidationPipe } from '@assay/shared/http';
+import { ApiProblem, ProblemException, createValidationPipe } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
-import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { AcceptedEvidence, PortalEvidenceFieldsDto, PortalUrlEvidenceDto, UploadEvidenceFieldsDto, UrlEvidenceDto } from '../evidence/evidence.dto';
+import {
+  AcceptedEvidence,
+  EvidenceValidityDto,
+  PortalEvidenceFieldsDto,
+  PortalUrlEvidenceDto,
+  RenewalUrlEvidenceDto,
+  UploadEvidenceFieldsDto,
+  UrlEvidenceDto,
+} from '../evidence/evidence.dto';
+import { EvidenceService, RenewalView } from '../evidence/evidence.service';
 import { BLOB_STORAGE, BlobStorage, StagedBlob } from '../storage/blob-storage';
-import { EvidenceIntakeService } from './evidence-intake.service';
+import { EvidenceIntakeService, RenewalScope } from './evidence-intake.service';
 
 const MAX_FIELDS = 20;
 const MAX_FIELD_BYTES = 4096;
@@ -81,13 +90,25 @@ export async function readUpload<T extends object>(
   }
 }
 
-/** What both intake routes need: the service, storage for streamed uploads, and the size limit. */
+/** What every intake route needs: the service, storage for streamed uploads, and the size limit. */
 abstract class EvidenceSubmission {
   constructor(
     protected readonly intake: EvidenceIntakeService,
     @Inject(BLOB_STORAGE) protected readonly storage: BlobStorage,
     @Inject(APP_CONFIG) protected readonly config: AppConfig,
   ) {}
+
+  /** A multipart upload (its fields validated as `fields`) or a JSON body naming a URL (validated as `url`), each to its own acceptance. */
+  protected async receive<F extends object, U extends object>(
+    request: FastifyRequest,
+    fields: new () => F,
+    url: new () => U,
+    accept: { upload(upload: ParsedUpload<F>, maxBytes: number): Promise<AcceptedEvidence>; url(body: U): Promise<AcceptedEvidence> },
+  ): Promise<AcceptedEvidence> {
+    const maxBytes = this.config.evidence.maxBytes;
+    if (isMultipart(request)) return accept.upload(await readUpload(this.storage, request, maxBytes, fields), maxBytes);
+    return accept.url((await validation.transform(request.body ?? {}, { type: 'body', metatype: url })) as U);
+  }
 }
 
 @ApiTags('Evidence')
@@ -101,13 +122,10 @@ export class EvidenceIntakeController extends EvidenceSubmission {
   @ApiBody({ type: UrlEvidenceDto })
   async submit(@Req() request: FastifyRequest): Promise<AcceptedEvidence> {
     const tenantId = RequestContext.tenantId;
-    const maxBytes = this.config.evidence.maxBytes;
-    if (isMultipart(request)) {
-      const upload = await readUpload(this.storage, request, maxBytes, UploadEvidenceFieldsDto);
-      return this.intake.acceptUpload(tenantId, upload.fields, upload.staged, upload.filename, maxBytes);
-    }
-    const body = (await validation.transform(request.body ?? {}, { type: 'body', metatype: UrlEvidenceDto })) as UrlEvidenceDto;
-    return this.intake.acceptUrl(tenantId, body);
+    return this.receive(request, UploadEvidenceFieldsDto, UrlEvidenceDto, {
+      upload: (upload, maxBytes) => this.intake.acceptUpload(tenantId, upload.fields, upload.staged, upload.filename, maxBytes),
+      url: (body) => this.intake.acceptUrl(tenantId, body),
+    });
   }
 }
 
@@ -125,12 +143,54 @@ export class PortalEvidenceController extends EvidenceSubmission {
     const tenantId = RequestContext.tenantId;
     if (!identity.portal) throw new ProblemException(403, 'This route needs a supplier portal token');
     const { assessmentId } = identity.portal;
-    const maxBytes = this.config.evidence.maxBytes;
-    if (isMultipart(request)) {
-      const upload = await readUpload(this.storage, request, maxBytes, PortalEvidenceFieldsDto);
-      return this.intake.acceptPortalUpload(tenantId, assessmentId, upload.fields, upload.staged, upload.filename, maxBytes);
-    }
-    const body = (await validation.transform(request.body ?? {}, { type: 'body', metatype: PortalUrlEvidenceDto })) as PortalUrlEvidenceDto;
-    return this.intake.acceptPortalUrl(tenantId, assessmentId, body);
+    return this.receive(request, PortalEvidenceFieldsDto, PortalUrlEvidenceDto, {
+      upload: (upload, maxBytes) => this.intake.acceptPortalUpload(tenantId, assessmentId, upload.fields, upload.staged, upload.filename, maxBytes),
+      url: (body) => this.intake.acceptPortalUrl(tenantId, assessmentId, body),
+    });
+  }
+}
+
+/** The evidence and contact of the calling renewal link. */
+function renewalScope(): RenewalScope {
+  const portal = RequestContext.identity.portal;
+  if (!portal?.evidenceId || portal.link !== 'renewal') throw new ProblemException(403, 'This route needs a renewal link');
+  return { evidenceId: portal.evidenceId, contactId: portal.contactId };
+}
+
+@ApiTags('Supplier portal')
+@Controller('api/v1/portal/renewal')
+@PortalAccess('renewal')
+export class PortalRenewalController extends EvidenceSubmission {
+  constructor(
+    intake: EvidenceIntakeService,
+    @Inject(BLOB_STORAGE) storage: BlobStorage,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly evidence: EvidenceService,
+  ) {
+    super(intake, storage, config);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "What the renewal link's evidence is and whether it can be renewed (`renewal`: expiring, expired, renewed or current)" })
+  view(): Promise<RenewalView> {
+    return this.evidence.forRenewal(RequestContext.tenantId, renewalScope().evidenceId);
+  }
+
+  @Post('evidence')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      "The replacement for the renewal link's evidence (a multipart `file`, or JSON naming a URL): it supersedes the old piece, and open assessments follow it. 409 when the evidence is not expiring or expired, or was renewed already",
+  })
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiBody({ type: RenewalUrlEvidenceDto })
+  @ApiProblem(409)
+  async submit(@Req() request: FastifyRequest): Promise<AcceptedEvidence> {
+    const scope = renewalScope();
+    const tenantId = RequestContext.tenantId;
+    return this.receive(request, EvidenceValidityDto, RenewalUrlEvidenceDto, {
+      upload: (upload, maxBytes) => this.intake.acceptRenewalUpload(tenantId, scope, upload.fields, upload.staged, upload.filename, maxBytes),
+      url: (body) => this.intake.acceptRenewalUrl(tenantId, scope, body),
+    });
   }
 }

@@ -5,9 +5,9 @@ import { RequestContext } from '@assay/shared/tenancy-context';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AssessmentDirectoryRepository, OPEN_ASSESSMENT_STATUSES } from '../assessments/assessment-directory.repository';
-import type { AcceptedEvidence, PortalEvidenceFieldsDto, UploadEvidenceFieldsDto, UrlEvidenceDto } from '../evidence/evidence.dto';
+import type { AcceptedEvidence, EvidenceValidityDto, PortalEvidenceFieldsDto, UploadEvidenceFieldsDto, UrlEvidenceDto } from '../evidence/evidence.dto';
 import { EvidenceForIngestion, EvidenceRepository, NewEvidence } from '../evidence/evidence.repository';
-import { audit } from '../evidence-writes';
+import { audit, emit } from '../evidence-writes';
 import { EvidenceQueue } from '../ingestion/evidence-queue';
 import { BLOB_STORAGE, BlobStorage, StagedBlob, blobKey } from '../storage/blob-storage';
 import { SupplierDirectoryRepository } from '../suppliers/supplier-directory.repository';
@@ -49,6 +49,15 @@ export async function refuseUnusableUpload(storage: BlobStorage, staged: StagedB
 
 /** Resolves, inside the intake transaction, what the evidence is bound to (and refuses what may not receive it). */
 type Binding = (manager: EntityManager) => Promise<UploadEvidenceFieldsDto>;
+/** What else the intake transaction does once the evidence is recorded (a renewal supersedes the old piece). */
+type Recorded = (manager: EntityManager, evidence: EvidenceForIngestion, created: boolean) => Promise<void>;
+const NOTHING_MORE: Recorded = async () => undefined;
+
+/** Who renews which piece of evidence: a renewal link's evidence and contact. */
+export interface RenewalScope {
+  evidenceId: string;
+  contactId: string;
+}
 
 /** Accepts evidence: checks the supplier, keeps the bytes once per tenant, records it and queues its ingestion. */
 @Injectable()
@@ -107,6 +116,57 @@ export class EvidenceIntakeService {
     };
   }
 
+  /**
+   * The fields of a replacement uploaded through a renewal link: the supplier, product and claims of
+   * the evidence it replaces (no assessment: its checks feed every open assessment of the supplier),
+   * which must be expiring or expired, processed, and not renewed already.
+   */
+  private renewalBinding(tenantId: string, scope: RenewalScope, fields: EvidenceValidityDto): Binding {
+    return async (manager) => {
+      const found = await this.evidence.forRenewal(manager, tenantId, scope.evidenceId);
+      if (!found) throw new NotFoundProblem(`Evidence ${scope.evidenceId}`);
+      const old = found.evidence;
+      if (old.status === 'superseded') throw new ConflictProblem(`Evidence ${old.id} was already renewed by evidence ${old.supersededBy}`);
+      if (old.status !== 'processed') throw new ConflictProblem(`Evidence ${old.id} is ${old.status}: only processed evidence can be renewed`);
+      if (!found.due)
+        throw new ConflictProblem(
+          `Evidence ${old.id} is not expiring: it is valid ${old.validUntil ? `until ${old.validUntil}` : 'with no end date'}; renewal opens when its expiry notice is due`,
+        );
+      await this.requireSupplier(manager, tenantId, old.supplierId);
+      return {
+        ...fields,
+        title: fields.title ?? old.title ?? undefined,
+        supplierId: old.supplierId,
+        productId: old.productId ?? undefined,
+        claimIds: old.claimIds,
+        kind: old.kind ?? undefined,
+      };
+    };
+  }
+
+  /** The replacement supersedes the old piece, in the intake transaction, and `evidence.renewed` says so. */
+  private renewal(tenantId: string, scope: RenewalScope): Recorded {
+    return async (manager, evidence, created) => {
+      if (!created || evidence.id === scope.evidenceId)
+        throw new ConflictProblem(`This content was submitted before (evidence ${evidence.id}): upload the renewed document`);
+      await this.evidence.supersede(manager, tenantId, scope.evidenceId, evidence.id);
+      await audit(manager, tenantId, {
+        action: 'evidence.renewed',
+        targetType: 'evidence',
+        targetId: scope.evidenceId,
+        changes: { supersededBy: evidence.id, contactId: scope.contactId },
+      });
+      await emit(manager, tenantId, 'evidence.renewed', {
+        evidenceId: evidence.id,
+        supersedes: scope.evidenceId,
+        supplierId: evidence.supplierId,
+        kind: evidence.kind ?? evidence.kindHint,
+        title: evidence.title,
+        contactId: scope.contactId,
+      });
+    };
+  }
+
   private principal(): string | null {
     try {
       const identity = RequestContext.identity;
@@ -139,7 +199,31 @@ export class EvidenceIntakeService {
     return this.keepUpload(tenantId, this.portalBinding(tenantId, assessmentId, fields), staged, filename, maxBytes);
   }
 
-  private async keepUpload(tenantId: string, bind: Binding, staged: StagedBlob, filename: string | null, maxBytes: number): Promise<AcceptedEvidence> {
+  /** A replacement uploaded through a renewal link. */
+  async acceptRenewalUpload(
+    tenantId: string,
+    scope: RenewalScope,
+    fields: EvidenceValidityDto,
+    staged: StagedBlob,
+    filename: string | null,
+    maxBytes: number,
+  ): Promise<AcceptedEvidence> {
+    return this.keepUpload(tenantId, this.renewalBinding(tenantId, scope, fields), staged, filename, maxBytes, this.renewal(tenantId, scope));
+  }
+
+  /** A replacement the worker fetches from a URL, through a renewal link. */
+  async acceptRenewalUrl(tenantId: string, scope: RenewalScope, body: EvidenceValidityDto & { url: string }): Promise<AcceptedEvidence> {
+    return this.keepUrl(tenantId, this.renewalBinding(tenantId, scope, body), body.url, this.renewal(tenantId, scope));
+  }
+
+  private async keepUpload(
+    tenantId: string,
+    bind: Binding,
+    staged: StagedBlob,
+    filename: string | null,
+    maxBytes: number,
+    then: Recorded = NOTHING_MORE,
+  ): Promise<AcceptedEvidence> {
     await refuseUnusableUpload(this.storage, staged, maxBytes);
     const key = blobKey(tenantId, staged.sha256);
     let kept = false;
@@ -153,7 +237,16 @@ export class EvidenceIntakeService {
           kept = true;
           await this.evidence.addBlob(manager, tenantId, newId(), staged.sha256, staged.size, key);
         }
-        return this.record(manager, tenantId, { ...this.common(fields), source: 'upload', url: null, filename, sha256: staged.sha256, size: staged.size });
+        const result = await this.record(manager, tenantId, {
+          ...this.common(fields),
+          source: 'upload',
+          url: null,
+          filename,
+          sha256: staged.sha256,
+          size: staged.size,
+        });
+        await then(manager, result.evidence, result.created);
+        return result;
       }, tenantId);
       if (created || evidence.status === 'pending') await this.queue.enqueue(tenantId, evidence.id);
       return { id: evidence.id, status: evidence.status, sha256: evidence.sha256, size: evidence.size };
@@ -170,10 +263,12 @@ export class EvidenceIntakeService {
     return this.keepUrl(tenantId, this.portalBinding(tenantId, assessmentId, body), body.url);
   }
 
-  private async keepUrl(tenantId: string, bind: Binding, url: string): Promise<AcceptedEvidence> {
+  private async keepUrl(tenantId: string, bind: Binding, url: string, then: Recorded = NOTHING_MORE): Promise<AcceptedEvidence> {
     const { evidence } = await this.database.run(async (manager) => {
       const body = await bind(manager);
-      return this.record(manager, tenantId, { ...this.common(body), source: 'url', url, filename: null, sha256: null, size: null });
+      const result = await this.record(manager, tenantId, { ...this.common(body), source: 'url', url, filename: null, sha256: null, size: null });
+      await then(manager, result.evidence, result.created);
+      return result;
     }, tenantId);
     await this.queue.enqueue(tenantId, evidence.id);
     return { id: evidence.id, status: evidence.status, sha256: null, size: null };

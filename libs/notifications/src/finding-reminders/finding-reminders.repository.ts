@@ -40,6 +40,16 @@ const REMINDING = `"open" and next_reminder_at is not null and next_reminder_at 
 export class FindingRemindersRepository {
   async record(manager: EntityManager, tenantId: string, data: FindingEventData, eventAt: string): Promise<void> {
     if (!data.remediationDueAt) return;
+    // Later events name the recipients without links: each keeps the findings link it was sent.
+    const [known]: { recipients: AssessmentRecipient[] }[] = await manager.query(
+      `select recipients from notifications.finding_reminders where tenant_id = $1 and id = $2`,
+      [tenantId, data.findingId],
+    );
+    const links = new Map((known?.recipients ?? []).map((recipient) => [recipient.contactId, recipient.portalUrl]));
+    const recipients = (data.recipients ?? []).map((recipient) => {
+      const portalUrl = recipient.portalUrl ?? links.get(recipient.contactId);
+      return portalUrl ? { ...recipient, portalUrl } : recipient;
+    });
     await writeProjection(manager, {
       table: ['notifications', 'finding_reminders'],
       key: ['tenant_id', 'id'],
@@ -52,7 +62,7 @@ export class FindingRemindersRepository {
         title: data.title,
         severity: data.severity,
         remediation_due_at: data.remediationDueAt,
-        recipients: JSON.stringify(data.recipients ?? []),
+        recipients: JSON.stringify(recipients),
         open: data.status === 'open' || data.status === 'in_remediation',
         next_reminder_at: eventAt,
       },

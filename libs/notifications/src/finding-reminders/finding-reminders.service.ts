@@ -75,6 +75,8 @@ export class FindingRemindersService {
       to: { address: recipient.email, name: recipient.name },
       params: {
         recipientName: recipient.name,
+        // The findings link the finding's first email carried (sealed at rest, opened only to render).
+        ...(recipient.portalUrl ? { portalUrl: recipient.portalUrl } : {}),
         supplierName: finding.supplierName,
         title: finding.title,
         severity: finding.severity,

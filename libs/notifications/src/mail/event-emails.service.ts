@@ -152,6 +152,23 @@ export class EventEmailsService {
           ),
         );
       }
+      case 'evidence.renewal_requested': {
+        // The supplier's contacts, each with the renewal link the event carries.
+        const data = event.data;
+        return data.recipients.map((recipient) =>
+          draft(
+            'evidence_renewal_requested',
+            { address: recipient.email, name: recipient.name },
+            {
+              ...contactParams(recipient),
+              supplierName: data.supplierName ?? 'your organisation',
+              kind: data.kind,
+              title: data.title ?? null,
+              validUntil: data.validUntil,
+            },
+          ),
+        );
+      }
       case 'finding.created': {
         const data = event.data;
         const params = {

@@ -27,12 +27,15 @@ export const TEMPLATE_NAMES = [
   'extension_requested',
   'extension_declined',
   'assessment_sign_off_requested',
+  'evidence_renewal_requested',
 ] as const;
 
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 const ASSESSMENT = `{{supplierName}}{{#if productName}} ({{productName}}){{/if}}`;
 const PORTAL_TEXT = `{{#if portalUrl}}Open your assessment: {{portalUrl}}{{/if}}`;
+const FINDINGS_TEXT = `{{#if portalUrl}}Answer the findings (your remediation plan, and whether you agree): {{portalUrl}}{{/if}}`;
+const FINDINGS_HTML = `{{#if portalUrl}}<p><a href="{{portalUrl}}" style="background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:4px;text-decoration:none">Answer the findings</a></p><p style="font-size:12px;color:#555">Or paste this link into your browser: {{portalUrl}}</p>{{/if}}`;
 const PORTAL_HTML = `{{#if portalUrl}}<p><a href="{{portalUrl}}" style="background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:4px;text-decoration:none">Open the assessment</a></p><p style="font-size:12px;color:#555">Or paste this link into your browser: {{portalUrl}}</p>{{/if}}`;
 
 export const MAIL_LAYOUT = `<!doctype html>
@@ -159,8 +162,10 @@ A piece of {{kind}} evidence from {{supplierName}} held by {{tenantName}} stops 
 
 {{title}}
 
-Please send your remediation plan, or tell {{tenantName}} the finding is fixed.`,
-    html: `<p>Hello {{recipientName}},</p><p>{{#if overdue}}The remediation of this <strong>{{severity}}</strong> finding raised by <strong>{{tenantName}}</strong> against {{supplierName}} was due on <strong>{{date remediationDueAt}}</strong> and is not resolved yet:{{else}}The remediation of this <strong>{{severity}}</strong> finding raised by <strong>{{tenantName}}</strong> against {{supplierName}} is due on <strong>{{date remediationDueAt}}</strong>:{{/if}}</p><p><strong>{{title}}</strong></p><p>Please send your remediation plan, or tell {{tenantName}} the finding is fixed.</p>`,
+Please send your remediation plan, or tell {{tenantName}} the finding is fixed.
+
+${FINDINGS_TEXT}`,
+    html: `<p>Hello {{recipientName}},</p><p>{{#if overdue}}The remediation of this <strong>{{severity}}</strong> finding raised by <strong>{{tenantName}}</strong> against {{supplierName}} was due on <strong>{{date remediationDueAt}}</strong> and is not resolved yet:{{else}}The remediation of this <strong>{{severity}}</strong> finding raised by <strong>{{tenantName}}</strong> against {{supplierName}} is due on <strong>{{date remediationDueAt}}</strong>:{{/if}}</p><p><strong>{{title}}</strong></p><p>Please send your remediation plan, or tell {{tenantName}} the finding is fixed.</p>${FINDINGS_HTML}`,
   },
   finding_created: {
     subject: `[{{tenantName}}] New {{severity}} finding for {{supplierName}}: {{title}}`,
@@ -172,8 +177,8 @@ Please send your remediation plan, or tell {{tenantName}} the finding is fixed.`
 {{#if remediationDueAt}}
 Remediation is due by {{date remediationDueAt}}.{{/if}}
 
-${PORTAL_TEXT}`,
-    html: `<p>Hello {{recipientName}},</p><p><strong>{{tenantName}}</strong> raised a <strong>{{severity}}</strong> finding against claim {{claimId}} in the assessment of {{supplierName}}:</p><p><strong>{{title}}</strong></p>{{#if remediationDueAt}}<p>Remediation is due by {{date remediationDueAt}}.</p>{{/if}}${PORTAL_HTML}`,
+${FINDINGS_TEXT}`,
+    html: `<p>Hello {{recipientName}},</p><p><strong>{{tenantName}}</strong> raised a <strong>{{severity}}</strong> finding against claim {{claimId}} in the assessment of {{supplierName}}:</p><p><strong>{{title}}</strong></p>{{#if remediationDueAt}}<p>Remediation is due by {{date remediationDueAt}}.</p>{{/if}}${FINDINGS_HTML}`,
   },
   assessment_due_date_changed: {
     subject: `[{{tenantName}}] New due date {{date dueAt}}: assessment for ${ASSESSMENT}`,
@@ -223,6 +228,15 @@ Their note:
 
 ${PORTAL_TEXT}`,
     html: `<p>Hello {{recipientName}},</p><p>{{requestedByName}} has prepared the Software Security Code of Practice assessment <strong>{{tenantName}}</strong> sent for ${ASSESSMENT}, due <strong>{{date dueAt}}</strong>, and asks you, as Senior Responsible Owner, to review the answers and sign the attestation. Only you can submit it.</p>{{#if message}}<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px;white-space:pre-wrap">{{message}}</blockquote>{{/if}}${PORTAL_HTML}`,
+  },
+  evidence_renewal_requested: {
+    subject: `[{{tenantName}}] Please renew {{#if title}}"{{title}}"{{else}}your {{kind}} evidence{{/if}} before {{date validUntil}}`,
+    text: `Hello {{recipientName}},
+
+{{#if title}}"{{title}}"{{else}}A piece of {{kind}} evidence{{/if}} that {{supplierName}} gave {{tenantName}} stops being valid on {{date validUntil}}. Upload its current version through the link below: it replaces the old one, with no new assessment to fill in.
+
+{{#if portalUrl}}Renew it: {{portalUrl}}{{/if}}`,
+    html: `<p>Hello {{recipientName}},</p><p>{{#if title}}<strong>{{title}}</strong>{{else}}A piece of <strong>{{kind}}</strong> evidence{{/if}} that {{supplierName}} gave <strong>{{tenantName}}</strong> stops being valid on <strong>{{date validUntil}}</strong>. Upload its current version through the link below: it replaces the old one, with no new assessment to fill in.</p>{{#if portalUrl}}<p><a href="{{portalUrl}}" style="background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:4px;text-decoration:none">Renew the evidence</a></p><p style="font-size:12px;color:#555">Or paste this link into your browser: {{portalUrl}}</p>{{/if}}`,
   },
   webhook_endpoint_disabled: {
     subject: `[{{tenantName}}] Webhook endpoint disabled after repeated failures`,

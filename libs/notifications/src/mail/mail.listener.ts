@@ -20,6 +20,7 @@ export class MailListener {
       'assessment.extension_requested',
       'assessment.extension_decided',
       'assessment.sign_off_requested',
+      'evidence.renewal_requested',
     ],
     name: 'notifications.mail',
   })

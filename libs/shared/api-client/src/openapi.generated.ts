@@ -847,7 +847,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Ask the supplier's Senior Responsible Owner to review and sign (from another contact's link): they are emailed a portal link of their own */
+    /** Ask the supplier's Senior Responsible Owner to review and sign (from another contact's link): they are emailed a portal link of their own. At most once an hour per contact and assessment (409 with `retryAt` otherwise) */
     post: operations['PortalController_requestSignOff'];
     delete?: never;
     options?: never;
@@ -872,6 +872,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/portal/findings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The findings a portal link may answer: those of an assessment link's assessment, or every finding of a findings link's supplier (after completion too) */
+    get: operations['PortalFindingsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/portal/findings/{id}': {
     parameters: {
       query?: never;
@@ -885,8 +902,42 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** The supplier's remediation plan and whether it agrees (findings of the token's assessment only) */
+    /** The supplier's remediation plan and whether it agrees (findings of an assessment link's assessment, or of a findings link's supplier) */
     patch: operations['PortalFindingsController_respond'];
+    trace?: never;
+  };
+  '/api/v1/portal/renewal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the renewal link's evidence is and whether it can be renewed (`renewal`: expiring, expired, renewed or current) */
+    get: operations['PortalRenewalController_view'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/portal/renewal/evidence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The replacement for the renewal link's evidence (a multipart `file`, or JSON naming a URL): it supersedes the old piece, and open assessments follow it. 409 when the evidence is not expiring or expired, or was renewed already */
+    post: operations['PortalRenewalController_submit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/reminders': {
@@ -1191,7 +1242,7 @@ export interface components {
       sha256: string | null;
       size: number | null;
       /** @enum {string} */
-      status: 'pending' | 'rejected' | 'processing' | 'processed' | 'failed';
+      status: 'pending' | 'rejected' | 'processing' | 'processed' | 'failed' | 'superseded';
     };
     AcceptInvitationDto: {
       name?: string | null;
@@ -1643,6 +1694,7 @@ export interface components {
         | 'finding.overdue'
         | 'finding.risk_acceptance_expired'
         | 'advisory.matched'
+        | 'evidence.renewed'
       )[];
       /** @example https://hooks.example.com/assay */
       url: string;
@@ -1729,7 +1781,7 @@ export interface components {
       /** @enum {string} */
       source: 'url' | 'upload';
       /** @enum {string} */
-      status: 'pending' | 'rejected' | 'processing' | 'processed' | 'failed';
+      status: 'pending' | 'rejected' | 'processing' | 'processed' | 'failed' | 'superseded';
       supersededBy: string | null;
       /** @description The evidence this one replaced, and the evidence that replaced this one. */
       supersedes: string | null;
@@ -1973,9 +2025,15 @@ export interface components {
     PortalLinkView: {
       contactId: string;
       createdAt: string;
+      evidenceId?: string;
       expiresAt: string;
       id: string;
       lastUsedAt: string | null;
+      /**
+       * @description `assessment`, or a `renewal` link (of `evidenceId`) or a `findings` link issued for this assessment's supplier.
+       * @enum {string}
+       */
+      link: 'assessment' | 'renewal' | 'findings';
       revokedAt: string | null;
       /** @enum {string} */
       status: 'revoked' | 'expired' | 'active';
@@ -2079,6 +2137,68 @@ export interface components {
       onDueDay: boolean;
       overdueEveryDays: number;
       overdueMaxReminders: number;
+    };
+    RenewalUrlEvidenceDto: {
+      /** @example ISO/IEC 27001 certificate 2026 */
+      title?: string | null;
+      /**
+       * Format: uri
+       * @example https://supplier.example/.well-known/security.txt
+       */
+      url: string;
+      /**
+       * Format: date-time
+       * @description From when the document is valid
+       * @example 2027-03-31T00:00:00Z
+       */
+      validFrom?: string | null;
+      /**
+       * Format: date-time
+       * @description When the document stops being valid; evidence whose content gives no date expires then (one whose content gives a date expires at the earlier)
+       * @example 2027-03-31T00:00:00Z
+       */
+      validUntil?: string | null;
+    };
+    RenewalView: {
+      evidence: {
+        claimIds: string[];
+        filename: string | null;
+        id: string;
+        /** @enum {string|null} */
+        kind:
+          | 'vex'
+          | 'sbom'
+          | 'security_txt'
+          | 'provenance'
+          | 'certificate'
+          | 'policy'
+          | 'pentest_report'
+          | 'scorecard'
+          | 'advisory'
+          | 'end_of_life'
+          | 'declaration'
+          | 'other'
+          | null;
+        sha256: string | null;
+        /** @enum {string} */
+        status: 'pending' | 'rejected' | 'processing' | 'processed' | 'failed' | 'superseded';
+        supersededBy: string | null;
+        title: string | null;
+        url: string | null;
+        /** @description From when it is valid, as its submitter declared. */
+        validFrom: string | null;
+        /** @description When it stops being valid: the earlier of what its content says and what its submitter declared. */
+        validUntil: string | null;
+      };
+      /**
+       * @description `expiring` / `expired`: a replacement may be uploaded; `renewed`: it was (see `evidence.supersededBy`); `current`: nothing to renew yet.
+       * @enum {string}
+       */
+      renewal: 'expired' | 'expiring' | 'renewed' | 'current';
+      supplier: {
+        id: string;
+        name: string | null;
+      };
     };
     ReturnAssessmentDto: {
       /**
@@ -2336,6 +2456,7 @@ export interface components {
         | 'finding.overdue'
         | 'finding.risk_acceptance_expired'
         | 'advisory.matched'
+        | 'evidence.renewed'
       )[];
       url?: string;
     };
@@ -3731,7 +3852,7 @@ export interface operations {
           | 'declaration'
           | 'other';
         limit?: number;
-        status?: 'pending' | 'processing' | 'processed' | 'failed' | 'rejected';
+        status?: 'pending' | 'processing' | 'processed' | 'failed' | 'rejected' | 'superseded';
         supplierId?: string;
       };
       header?: never;
@@ -4770,6 +4891,31 @@ export interface operations {
       429: components['responses']['Problem429'];
     };
   };
+  PortalFindingsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['FindingView'][];
+          };
+        };
+      };
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
+    };
+  };
   PortalFindingsController_respond: {
     parameters: {
       query?: never;
@@ -4798,6 +4944,61 @@ export interface operations {
       401: components['responses']['Problem401'];
       403: components['responses']['Problem403'];
       404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  PortalRenewalController_view: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RenewalView'];
+        };
+      };
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  PortalRenewalController_submit: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RenewalUrlEvidenceDto'];
+        'multipart/form-data': components['schemas']['RenewalUrlEvidenceDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AcceptedEvidence'];
+        };
+      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
       409: components['responses']['Problem409'];
       413: components['responses']['Problem413'];
       415: components['responses']['Problem415'];

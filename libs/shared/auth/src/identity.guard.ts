@@ -1,5 +1,5 @@
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
-import { Identity, Permission, ServiceName, hasPermissions } from '@assay/shared/contracts';
+import { Identity, Permission, PortalLinkKind, ServiceName, hasPermissions, portalLinkKind } from '@assay/shared/contracts';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, SetMetadata, UnauthorizedException, applyDecorators } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -20,8 +20,8 @@ export type AccessRule =
   | { kind: 'permissions'; permissions: Permission[] }
   /** Anyone, signed in or not. */
   | { kind: 'anonymous' }
-  /** Only a supplier portal token. */
-  | { kind: 'portal' }
+  /** Only a supplier portal token: an assessment link, or (when `links` is given) a link of one of those kinds. */
+  | { kind: 'portal'; links?: PortalLinkKind[] }
   /** Operational routes reached without any identity; never routed by the gateway. */
   | { kind: 'internal' }
   /** Only the gateway's own identity. */
@@ -45,8 +45,13 @@ export const AllowAnonymous = (): MethodDecorator & ClassDecorator => declareAcc
  * every permission listed. Routes that declare no access rule are refused: access is fail-closed.
  */
 export const Access = (...permissions: [Permission, ...Permission[]]): MethodDecorator & ClassDecorator => declareAccess({ kind: 'permissions', permissions });
-/** A supplier portal route: only a portal token, which binds the call to its one assessment and contact. */
-export const PortalAccess = (): MethodDecorator & ClassDecorator => declareAccess({ kind: 'portal' });
+/**
+ * A supplier portal route: only a portal token, which binds the call to its one assessment and contact.
+ * Without arguments, only assessment links; otherwise links of the kinds listed (a renewal or findings
+ * link reaches nothing else).
+ */
+export const PortalAccess = (...links: PortalLinkKind[]): MethodDecorator & ClassDecorator =>
+  declareAccess(links.length ? { kind: 'portal', links } : { kind: 'portal' });
 /** Called only by the gateway itself (credential verification), never routed from outside. */
 export const GatewayInternal = (): MethodDecorator & ClassDecorator => declareAccess({ kind: 'gateway' });
 
@@ -122,8 +127,9 @@ export class IdentityGuard implements CanActivate {
         if (identity.kind === 'system' && identity.principalId === GATEWAY_PRINCIPAL) return true;
         throw new ForbiddenException('This route is internal to Assay');
       case 'portal':
-        if (identity.kind === 'portal' && identity.portal && identity.tenantId) return true;
-        throw new ForbiddenException('This route needs a supplier portal token');
+        if (identity.kind !== 'portal' || !identity.portal || !identity.tenantId) throw new ForbiddenException('This route needs a supplier portal token');
+        if ((rule.links ?? ['assessment']).includes(portalLinkKind(identity.portal))) return true;
+        throw new ForbiddenException(`A ${portalLinkKind(identity.portal)} link cannot do this`);
       case 'permissions':
         return this.authorizePermissions(identity, rule.permissions);
     }

@@ -139,7 +139,15 @@ export class IdentityTokenVerifier {
         tenantId: typeof tenantId === 'string' ? tenantId : null,
         role: (role as Identity['role']) ?? null,
         scopes: Array.isArray(scopes) ? scopes.filter((scope): scope is string => typeof scope === 'string') : [],
-        portal: portal && typeof portal.assessmentId === 'string' && typeof portal.contactId === 'string' ? portal : null,
+        portal:
+          portal && typeof portal.assessmentId === 'string' && typeof portal.contactId === 'string'
+            ? {
+                assessmentId: portal.assessmentId,
+                contactId: portal.contactId,
+                ...(portal.link === 'renewal' || portal.link === 'findings' ? { link: portal.link } : {}),
+                ...(typeof portal.evidenceId === 'string' ? { evidenceId: portal.evidenceId } : {}),
+              }
+            : null,
         sessionId: typeof payload['sid'] === 'string' ? payload['sid'] : null,
         mfa: payload['mfa'] === true,
       };

@@ -29,12 +29,21 @@ export const EVENT_TYPES = [
   'finding.overdue',
   'finding.risk_acceptance_expired',
   'advisory.matched',
+  'evidence.renewed',
 ] as const;
 
 export type PublicEventType = (typeof EVENT_TYPES)[number];
 
 /** Events that travel only on the internal bus (never to webhooks): they feed other services' projections. */
-export const INTERNAL_EVENT_TYPES = ['tenant.created', 'tenant.updated', 'member.joined', 'member.updated', 'member.removed', 'invitation.created'] as const;
+export const INTERNAL_EVENT_TYPES = [
+  'tenant.created',
+  'tenant.updated',
+  'member.joined',
+  'member.updated',
+  'member.removed',
+  'invitation.created',
+  'evidence.renewal_requested',
+] as const;
 export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
 
 export type EventType = PublicEventType | InternalEventType;

@@ -123,6 +123,25 @@ export interface EvidenceExpiryEventData {
   title?: string | null;
 }
 
+/**
+ * `evidence.renewal_requested` (internal): expiring supplier evidence, with the supplier's contacts
+ * who receive a renewal link (`portalUrl`, sealed) to upload its replacement.
+ */
+export interface EvidenceRenewalRequestEventData extends EvidenceExpiryEventData {
+  recipients: AssessmentRecipient[];
+}
+
+/** `evidence.renewed`: the supplier uploaded `evidenceId` to replace `supersedes` through a renewal link. */
+export interface EvidenceRenewedEventData {
+  evidenceId: string;
+  supersedes: string;
+  supplierId: string;
+  kind: string | null;
+  title?: string | null;
+  /** The contact whose renewal link uploaded it. */
+  contactId: string;
+}
+
 /** `finding.created`, `finding.updated`. */
 export interface FindingEventData {
   findingId: string;

@@ -16,6 +16,8 @@ import type {
   ProductEventData,
   SignOffRequestEventData,
   AdvisoryMatchedEventData,
+  EvidenceRenewalRequestEventData,
+  EvidenceRenewedEventData,
 } from './event-data';
 
 /** The payload (`data`) of every event type: one type per event, checked by the schema of the same name. */
@@ -55,6 +57,8 @@ export interface EventPayloads {
   'assessment.extension_decided': ExtensionRequestEventData;
   'assessment.sign_off_requested': SignOffRequestEventData;
   'advisory.matched': AdvisoryMatchedEventData;
+  'evidence.renewal_requested': EvidenceRenewalRequestEventData;
+  'evidence.renewed': EvidenceRenewedEventData;
 }
 
 /** The payload of one event type. */

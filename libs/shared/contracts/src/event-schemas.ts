@@ -150,6 +150,21 @@ const evidenceExpiry = object(['evidenceId', 'supplierId', 'kind', 'validUntil']
   title: optionalText(300),
 });
 
+const evidenceRenewalRequest = {
+  ...evidenceExpiry,
+  required: [...(evidenceExpiry['required'] as string[]), 'recipients'],
+  properties: { ...(evidenceExpiry['properties'] as Schema), recipients: { type: 'array', items: recipient, minItems: 1, maxItems: 50 } },
+};
+
+const evidenceRenewed = object(['evidenceId', 'supersedes', 'supplierId', 'kind', 'contactId'], {
+  evidenceId: uuid,
+  supersedes: uuid,
+  supplierId: uuid,
+  kind: nullable(status),
+  title: optionalText(300),
+  contactId: uuid,
+});
+
 const finding = object(['findingId', 'assessmentId', 'supplierId', 'claimId', 'severity', 'title', 'status'], {
   findingId: uuid,
   assessmentId: uuid,
@@ -216,6 +231,8 @@ export const EVENT_PAYLOAD_SCHEMAS: Readonly<Record<EventType, Schema>> = {
   'evidence.failed': evidenceProcessed,
   'evidence.expiring': evidenceExpiry,
   'evidence.expired': evidenceExpiry,
+  'evidence.renewal_requested': evidenceRenewalRequest,
+  'evidence.renewed': evidenceRenewed,
   'finding.created': finding,
   'finding.updated': finding,
   'finding.overdue': finding,

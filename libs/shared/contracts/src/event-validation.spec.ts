@@ -82,6 +82,13 @@ const EXAMPLES: { [K in EventType]: EventPayloads[K] } = {
   'evidence.failed': { ...evidence, status: 'failed', error: 'unreadable' },
   'evidence.expiring': expiry,
   'evidence.expired': expiry,
+  'evidence.renewal_requested': {
+    ...expiry,
+    recipients: [
+      { contactId: id(11), name: 'Sam SRO', email: 'sam@widget.example', isSeniorResponsibleOwner: true, portalUrl: 'https://assay.example/portal?token=x' },
+    ],
+  },
+  'evidence.renewed': { evidenceId: id(13), supersedes: id(3), supplierId: id(1), kind: 'other', title: 'ISO 27001 certificate 2027', contactId: id(11) },
   'finding.created': finding,
   'finding.updated': finding,
   'finding.overdue': finding,

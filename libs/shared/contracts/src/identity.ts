@@ -4,6 +4,26 @@ export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
 export const ROLES = ['owner', 'admin', 'assessor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * The kinds of supplier portal link: an assessment link (the default, `link` absent), a renewal link
+ * scoped to one piece of evidence, a findings link scoped to one supplier's findings.
+ */
+export const PORTAL_LINK_KINDS = ['assessment', 'renewal', 'findings'] as const;
+export type PortalLinkKind = (typeof PORTAL_LINK_KINDS)[number];
+
+/**
+ * What a portal token binds its caller to: a tenant's contact and the assessment the link was issued
+ * for (the one it answers, or the one whose supplier it renews evidence or answers findings for).
+ */
+export interface PortalBinding {
+  assessmentId: string;
+  contactId: string;
+  /** Absent for assessment links. */
+  link?: 'renewal' | 'findings';
+  /** Renewal links: the evidence they renew. */
+  evidenceId?: string;
+}
+
 /** Who is calling, as the gateway established it and vouches for in the internal identity token. */
 export interface Identity {
   kind: PrincipalKind;
@@ -12,8 +32,8 @@ export interface Identity {
   tenantId: string | null;
   role: Role | null;
   scopes: string[];
-  /** For supplier portal tokens: the one assessment and contact they are bound to. */
-  portal: { assessmentId: string; contactId: string } | null;
+  /** For supplier portal tokens: the one assessment and contact they are bound to (and, for renewal and findings links, their kind and scope). */
+  portal: PortalBinding | null;
   requestId: string;
   /** For users: the sign-in session (refresh-token family) the access token belongs to. */
   sessionId?: string | null;
@@ -25,7 +45,7 @@ export interface Identity {
 export type TenantIdentity = Identity & { tenantId: string };
 
 /** A supplier portal token's identity: one tenant, one assessment, one contact. */
-export type PortalIdentity = TenantIdentity & { kind: 'portal'; principalId: string; portal: { assessmentId: string; contactId: string } };
+export type PortalIdentity = TenantIdentity & { kind: 'portal'; principalId: string; portal: PortalBinding };
 
 export function isTenantIdentity(identity: Identity): identity is TenantIdentity {
   return typeof identity.tenantId === 'string' && identity.tenantId.length > 0;
@@ -40,3 +60,8 @@ export const ANONYMOUS_KIND: PrincipalKind = 'anonymous';
 /** Service names double as internal-token audiences and schema names. */
 export const SERVICE_NAMES = ['tenancy', 'assessments', 'evidence', 'notifications'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** The kind of link a portal binding comes from. */
+export function portalLinkKind(portal: PortalBinding): PortalLinkKind {
+  return portal.link ?? 'assessment';
+}
