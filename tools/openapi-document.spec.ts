@@ -120,10 +120,11 @@ describe('the public OpenAPI document', () => {
     expect(page).toMatchObject({
       properties: { data: { type: 'array', items: { $ref: '#/components/schemas/SupplierView' } }, nextCursor: { type: ['string', 'null'] } },
     });
-    // The assurance pack is JSON, or CSV or a signed JWS as the route declares.
+    // The assurance pack is JSON, or CSV, a signed JWS or a CycloneDX declaration as the route declares.
     expect(Object.keys(document['paths']['/api/v1/assessments/{id}/report']['get']['responses']['200']['content']).sort()).toEqual([
       'application/jose',
       'application/json',
+      'application/vnd.cyclonedx+json',
       'text/csv',
     ]);
   });

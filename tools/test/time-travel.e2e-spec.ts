@@ -84,8 +84,10 @@ describe('an assessment over months of business time', () => {
  * A year in the life of one supplier, on the same stack, its business time moved on from where the test above left it: two
  * full annual cycles and a third opened early. Cycle one is sent, reminded (each email's link opens
  * when it arrives), extended at the supplier's request, lapses (one `assessment.overdue`), escalates
- * to the SRO and then to the internal owner, is answered, returned with a new date, answered again
- * and completed. Cycle two opens and sends itself from the schedule a year on, carried forward; the
+ * to the SRO and then to the internal owner; meanwhile the supplier's penetration test letter comes
+ * within its notice and the supplier renews it through the emailed link. The cycle is answered,
+ * returned with a new date, answered again and completed, with a finding whose accepted risk ends
+ * (and the finding reopens) before the next cycle. Cycle two opens and sends itself from the schedule a year on, carried forward; the
  * supplier confirms what is unchanged and changes one answer; the reviewer sees exactly that change.
  * Then the product's end of support is announced at short notice and the trigger opens cycle three.
  */
@@ -133,6 +135,9 @@ describe('a year in the life of a supplier', () => {
         'assessment.completed',
         'reassessment.due',
         'reminder.sent',
+        'evidence.expiring',
+        'evidence.renewed',
+        'finding.risk_acceptance_expired',
       ],
     });
     const supplier = await call('POST', '/api/v1/suppliers', {
@@ -158,6 +163,18 @@ describe('a year in the life of a supplier', () => {
     const link = portalToken(invitation);
     const portal = (path: string, method = 'GET', json?: unknown) =>
       tt.api(`/api/v1/portal${path}`, { method, token: link, ...(json === undefined ? {} : { json }) });
+    // The supplier's penetration test letter, valid 100 days: the 30-day notice falls inside this cycle.
+    const letter = new FormData();
+    for (const [name, value] of Object.entries({
+      supplierId: supplier.id,
+      kind: 'pentest_report',
+      validUntil: new Date(start.getTime() + 100 * DAY).toISOString(),
+      title: 'Penetration test letter',
+    }))
+      letter.append(name, value);
+    letter.append('file', new Blob([new TextEncoder().encode('Penetration test of Ledger Cloud: no high findings open.\n')]), 'pentest.txt');
+    const pentest = await tt.api('/api/v1/evidence', { token: customer.accessToken, body: letter });
+    expect(pentest.status).toBe(202);
 
     // 32 days on: the 14-day reminder, its link opening now.
     await advance(32);
@@ -192,6 +209,20 @@ describe('a year in the life of a supplier', () => {
     await nextMail(customer.email, /Supplier escalation: Ledger Works/, 'the escalation to the internal owner');
     await waitFor(async () => ['overdue_2', 'escalation_sro', 'escalation_owner'].every((step) => steps(first.id).includes(step)), 'the escalation steps');
 
+    // The letter came within its 30-day notice on day 70: the SRO was emailed a renewal link; the supplier renews it now.
+    await waitFor(async () => hooks('evidence.expiring').some((hook) => hook.data.evidenceId === pentest.body.id), 'evidence.expiring of the letter');
+    const renewalLink = portalToken(await nextMail(sro, /Please renew .*Penetration test letter/, 'the renewal email'));
+    const renewedLetter = new FormData();
+    renewedLetter.append('validUntil', new Date((await tt.now()).getTime() + 365 * DAY).toISOString());
+    renewedLetter.append('file', new Blob([new TextEncoder().encode('Penetration test of Ledger Cloud, retest: no findings open.\n')]), 'pentest-2.txt');
+    const renewed = await tt.api('/api/v1/portal/renewal/evidence', { token: renewalLink, body: renewedLetter });
+    expect(renewed.status).toBe(202);
+    await waitFor(
+      async () => hooks('evidence.renewed').some((hook) => hook.data.supersedes === pentest.body.id || hook.data.evidenceId === renewed.body.id),
+      'evidence.renewed',
+    );
+    expect(await call('GET', `/api/v1/evidence/${pentest.body.id}`)).toMatchObject({ status: 'superseded', supersededBy: renewed.body.id });
+
     // The supplier answers everything and the SRO submits; the reviewer returns one claim with a new date.
     const claims = (await call('GET', `/api/v1/assessments/${first.id}`)).claims as Claim[];
     for (const [index, claim] of claims.entries()) {
@@ -211,6 +242,16 @@ describe('a year in the life of a supplier', () => {
     const changes = await nextMail(sro, /Changes requested/, 'the return email');
     expect(await opens(changes)).toBe(200);
     expect(mailText(changes.raw)).toContain('Please attach the policy');
+
+    // A finding the customer accepts the risk of for 90 days: it reopens when that time is up (next year's cycle sees it open).
+    const finding = await call('POST', `/api/v1/assessments/${first.id}/findings`, {
+      claimId: returnedClaim.id,
+      severity: 'medium',
+      title: 'Policy not yet approved',
+    });
+    await call('PATCH', `/api/v1/findings/${finding.id}`, { status: 'in_remediation' });
+    const riskAcceptedUntil = new Date((await tt.now()).getTime() + 90 * DAY).toISOString();
+    await call('PATCH', `/api/v1/findings/${finding.id}`, { status: 'accepted_risk', riskAcceptedUntil });
 
     // Three days later the supplier answers again and submits; the reviewer completes.
     await advance(3);
@@ -233,6 +274,8 @@ describe('a year in the life of a supplier', () => {
     const untilLead = Math.ceil((nextDue.getTime() - (await tt.now()).getTime()) / DAY) - 29;
     await advance(untilLead);
     const due = await waitFor(async () => hooks('reassessment.due').find((hook) => hook.data.supplierId === supplier.id), 'reassessment.due of cycle two');
+    await waitFor(async () => hooks('finding.risk_acceptance_expired').some((hook) => hook.data.findingId === finding.id), 'the risk acceptance expiring');
+    expect(await call('GET', `/api/v1/findings/${finding.id}`)).toMatchObject({ status: 'open', riskAcceptedUntil: null });
     expect(due.data).toMatchObject({ reason: 'schedule' });
     const secondId = due.data.assessmentId as string;
     const second = await waitFor(async () => {
@@ -299,7 +342,8 @@ describe('documents and findings over months of business time', () => {
     await call('POST', `/api/v1/suppliers/${supplier.id}/contacts`, { name: 'Ada Almanac', email: ada, isSeniorResponsibleOwner: true });
     const start = await tt.now();
     const at = (days: number) => new Date(start.getTime() + days * DAY).toISOString();
-    const hooks = (type: string) => tt.receiver.received.filter((hook) => hook.type === type);
+    // This test's own events (the stack's receiver hears every tenant of the file).
+    const hooks = (type: string) => tt.receiver.received.filter((hook) => hook.type === type && hook.data.supplierId === supplier.id);
     // Remediation reminders of the lapsing finding to the supplier's contact (the tenant's default policy: 14, 7, 1 days before, on the day, weekly after).
     const remediationMail = () =>
       tt

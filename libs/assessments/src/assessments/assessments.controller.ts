@@ -104,7 +104,8 @@ export class AssessmentsController {
     if (query.format === 'cdxa') {
       const declaration = await this.reports.declaration(RequestContext.tenantId, id);
       reply.header('content-type', CYCLONEDX_MEDIA_TYPE).header('x-content-type-options', 'nosniff');
-      return declaration;
+      // Sent as the document's text: its own media type, not the pack's JSON schema.
+      return JSON.stringify(declaration);
     }
     const report = await this.reports.report(RequestContext.tenantId, id);
     if (query.format !== 'csv') return report;

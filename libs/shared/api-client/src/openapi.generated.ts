@@ -1338,7 +1338,7 @@ export interface components {
         'suppliers:read' | 'suppliers:write' | 'assessments:read' | 'assessments:write' | 'evidence:read' | 'evidence:write' | 'webhooks:manage' | 'audit:read'
       )[];
       /** @enum {string} */
-      status: 'revoked' | 'expired' | 'active';
+      status: 'active' | 'revoked' | 'expired';
     };
     AssessmentClaimView: {
       /** @description Answer, justification or evidence differ from the previous assessment; null without one. */
@@ -1389,6 +1389,46 @@ export interface components {
       submittedAt: string | null;
       supplierId: string;
       supplierName: string;
+    };
+    AssessmentReport: {
+      assessment: {
+        closedAt: string | null;
+        conclusion: string | null;
+        createdAt: string;
+        dueAt: string;
+        id: string;
+        openedBy: string;
+        overdue: boolean;
+        /** @description The completed assessment whose answers this one carried forward. */
+        previousAssessmentId: string | null;
+        returnMessage: string | null;
+        sentAt: string | null;
+        /** @enum {string} */
+        status: 'returned' | 'draft' | 'sent' | 'in_progress' | 'submitted' | 'in_review' | 'completed' | 'cancelled';
+        submittedAt: string | null;
+      };
+      /** @description Every attestation given, oldest first (a returned assessment is attested again on resubmission). */
+      attestations: components['schemas']['AttestationView'][];
+      claims: components['schemas']['ReportClaim'][];
+      disagreements: components['schemas']['Disagreement'][];
+      findings: components['schemas']['FindingView'][];
+      framework: {
+        attribution: string;
+        key: string;
+        name: string;
+        publisher: string;
+        url: string;
+        version: string;
+      };
+      generatedAt: string;
+      product: {
+        currentVersion: string | null;
+        deliveryModel: string;
+        id: string;
+        name: string;
+      } | null;
+      score: components['schemas']['AssessmentScore'];
+      supplier: components['schemas']['SupplierView'];
     };
     AssessmentScore: {
       overall: number | null;
@@ -2036,7 +2076,7 @@ export interface components {
       link: 'assessment' | 'renewal' | 'findings';
       revokedAt: string | null;
       /** @enum {string} */
-      status: 'revoked' | 'expired' | 'active';
+      status: 'active' | 'revoked' | 'expired';
     };
     PortalUrlEvidenceDto: {
       /**
@@ -2199,6 +2239,40 @@ export interface components {
         id: string;
         name: string | null;
       };
+    };
+    ReportClaim: {
+      answer: string | null;
+      answeredAt: string | null;
+      /** @description The answer was copied from the previous assessment and never confirmed or changed. */
+      carriedForward: boolean;
+      /** @description Answer, justification or evidence differ from the previous assessment; null without one. */
+      changedSincePrevious: boolean | null;
+      checks: components['schemas']['ClaimCheck'][];
+      claimId: string;
+      claimText: string;
+      /** @description The evidence the answer names, then any other evidence whose checks concern the claim. */
+      evidence: components['schemas']['ReportEvidence'][];
+      evidenceIds: string[];
+      justification: string | null;
+      principleId: string;
+      principleTitle: string;
+      reviewComment: string | null;
+      reviewedAt: string | null;
+      reviewVerdict: string | null;
+      themeId: string;
+      themeTitle: string;
+    };
+    ReportEvidence: {
+      checks: {
+        detail: string;
+        key: string;
+        result: string;
+      }[];
+      id: string;
+      /** @description Null while the evidence service has not reported on it. */
+      kind: string | null;
+      sha256: string | null;
+      validUntil: string | null;
     };
     ReturnAssessmentDto: {
       /**
@@ -2924,7 +2998,7 @@ export interface operations {
               | 'audit:read'
             )[];
             /** @enum {string} */
-            status: 'revoked' | 'expired' | 'active';
+            status: 'active' | 'revoked' | 'expired';
           };
         };
       };
@@ -3391,6 +3465,7 @@ export interface operations {
         };
         content: {
           'application/jose': string;
+          'application/json': components['schemas']['AssessmentReport'];
           'application/vnd.cyclonedx+json': Record<string, never>;
           'text/csv': string;
         };
