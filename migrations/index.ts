@@ -21,6 +21,7 @@ import { EvidenceSigningKeys1765301500000 } from './1765301500000-evidence-signi
 import { Advisories1765300000000 } from './1765300000000-advisories';
 import { AdvisoryExposures1765300000100 } from './1765300000100-advisory-exposures';
 import { AdvisoryVexStatements1765300000200 } from './1765300000200-advisory-vex-statements';
+import { AdvisoryExposuresBySupplier1765302500000 } from './1765302500000-advisory-exposures-by-supplier';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -46,4 +47,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Advisories1765300000000,
   AdvisoryExposures1765300000100,
   AdvisoryVexStatements1765300000200,
+  AdvisoryExposuresBySupplier1765302500000,
 ];

@@ -211,6 +211,7 @@ const GRAPHQL_FIELDS: Record<string, GraphqlField> = {
   'Query.evidence': { args: (w) => ({ id: w.evidence }) },
   'Query.evidenceList': { args: (w) => ({ filter: { supplierId: w.supplier } }) },
   'Query.componentExposure': { args: (w) => ({ purl: w.componentPurl }) },
+  'Query.advisory': { args: (w) => ({ id: w.advisory }) },
   'Mutation.updateEvidence': { args: (w) => ({ id: w.evidence, input: { title: 'Graph title' } }) },
   'Query.webhookEndpoint': { args: (w) => ({ id: w.webhookEndpoint }) },
   'Query.webhookDeliveries': { args: (w) => ({ endpointId: w.webhookEndpoint }) },

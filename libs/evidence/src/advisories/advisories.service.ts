@@ -9,7 +9,7 @@ import { refuseUnusableUpload } from '../intake/evidence-intake.service';
 import { BLOB_STORAGE, BlobStorage, StagedBlob, blobKey } from '../storage/blob-storage';
 import { AdvisoriesRepository, Advisory, AdvisoryImport, AdvisorySummary } from './advisories.repository';
 import type { AcceptedAdvisoryDocument } from './advisories.dto';
-import { AdvisoryExposuresRepository } from './advisory-exposures.repository';
+import { AdvisoryExposuresRepository, Exposure } from './advisory-exposures.repository';
 import { looksLikeAdvisoryDocument } from './advisory-documents';
 import { AdvisoryQueue } from './advisory-queue';
 
@@ -76,6 +76,27 @@ export class AdvisoriesService {
     return this.database.run(async (manager) => {
       const advisory = await this.advisories.find(manager, tenantId, id);
       return advisory ? { ...advisory, exposure: await this.exposures.exposureOf(manager, tenantId, id) } : null;
+    }, tenantId);
+  }
+
+  /** Advisories by id with their packages, without the exposure (read on its own, see `exposureOf`). */
+  findMany(tenantId: string, ids: string[]): Promise<Omit<Advisory, 'exposure'>[]> {
+    return this.database.run((manager) => this.advisories.findMany(manager, tenantId, ids), tenantId);
+  }
+
+  /** The exposure of each advisory, in one query. */
+  exposureOf(tenantId: string, advisoryIds: string[]): Promise<Map<string, Exposure[]>> {
+    return this.database.run((manager) => this.exposures.exposureOfAdvisories(manager, tenantId, advisoryIds), tenantId);
+  }
+
+  /** The advisories naming a component of each supplier, newest first, at most `perSupplier` each. */
+  ofSuppliers(tenantId: string, supplierIds: string[], perSupplier: number): Promise<Map<string, Omit<Advisory, 'exposure'>[]>> {
+    return this.database.run(async (manager) => {
+      const idsBySupplier = await this.exposures.advisoryIdsOfSuppliers(manager, tenantId, supplierIds, perSupplier);
+      const advisories = new Map((await this.advisories.findMany(manager, tenantId, [...new Set([...idsBySupplier.values()].flat())])).map((a) => [a.id, a]));
+      return new Map(
+        [...idsBySupplier].map(([supplierId, ids]) => [supplierId, ids.flatMap((id) => advisories.get(id) ?? [])] as [string, Omit<Advisory, 'exposure'>[]]),
+      );
     }, tenantId);
   }
 
