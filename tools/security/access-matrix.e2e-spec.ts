@@ -68,8 +68,8 @@ const REST_MODEL: [method: RegExp, path: RegExp, rule: Rule][] = [
   [/./, /^\/api\/v1\/suppliers(\/|$)/, needs('suppliers:write')],
   [/^get$/, /^\/api\/v1\/(assessments|findings|reminders)(\/|$)/, needs('assessments:read')],
   [/./, /^\/api\/v1\/(assessments|findings)(\/|$)/, needs('assessments:write')],
-  [/^get$/, /^\/api\/v1\/(evidence|components|advisories)(\/|$)/, needs('evidence:read')],
-  [/./, /^\/api\/v1\/(evidence|advisories)(\/|$)/, needs('evidence:write')],
+  [/^get$/, /^\/api\/v1\/(evidence|components|advisories|advisory-feeds)(\/|$)/, needs('evidence:read')],
+  [/./, /^\/api\/v1\/(evidence|advisories|advisory-feeds)(\/|$)/, needs('evidence:write')],
   [/./, /^\/api\/v1\/webhook-(endpoints|deliveries)(\/|$)/, needs('webhooks:manage')],
   [/./, /^\/api\/v1\/signing-keys(\/|$)/, needs('tenant:manage')],
 ];

@@ -89,6 +89,7 @@ export interface World {
   webhookUrl: string;
   webhookDelivery: string;
   signingKey: string;
+  advisoryFeed: string;
   reminder: string;
   notification: string;
   apiKey: string;
@@ -163,12 +164,13 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
   const findingTitle = `Finding ${tag}`;
   const webhookUrl = `${receiverUrl}/hooks/${tag}`;
   const invitationEmail = `invitee-${tag}@example.test`;
-  const [finding, portalLink, endpoint, apiKey, signingKey] = await Promise.all([
+  const [finding, portalLink, endpoint, apiKey, signingKey, advisoryFeed] = await Promise.all([
     org.call('POST', `/api/v1/assessments/${sent.id}/findings`, { claimId: claimIds[0], severity: 'high', title: findingTitle }),
     org.call('POST', `/api/v1/assessments/${sent.id}/portal-links`, { contactId: contact.id }),
     org.call('POST', '/api/v1/webhook-endpoints', { url: webhookUrl, events: ['supplier.updated'], description: `Endpoint ${tag}` }),
     org.call('POST', '/api/v1/api-keys', { name: `Target key ${tag}`, scopes: ['suppliers:read'] }),
     org.call('POST', '/api/v1/signing-keys', { name: `Release key ${tag}`, publicKey: freshPublicKey() }),
+    org.call('POST', '/api/v1/advisory-feeds', { url: `https://advisories.example/${tag}/osv.json`, format: 'osv' }),
   ]);
   const [invitation, member, delivery, evidence, advisory] = await Promise.all([
     org.call('POST', '/api/v1/invitations', { email: invitationEmail, role: 'viewer' }),
@@ -211,6 +213,7 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
     webhookUrl,
     webhookDelivery: delivery.id,
     signingKey: signingKey.id,
+    advisoryFeed: advisoryFeed.id,
     reminder,
     notification,
     apiKey: apiKey.id,

@@ -54,6 +54,7 @@ const TENANT_PARAMETERS: Record<string, (world: World) => string> = {
   'webhook-endpoints/{id}': (w) => w.webhookEndpoint,
   'webhook-deliveries/{id}': (w) => w.webhookDelivery,
   'signing-keys/{id}': (w) => w.signingKey,
+  'advisory-feeds/{id}': (w) => w.advisoryFeed,
   'notifications/{id}': (w) => w.notification,
   'api-keys/{id}': (w) => w.apiKey,
   'members/{userId}': (w) => w.member,

@@ -2,6 +2,7 @@ import { OutboxRelayModule } from '@assay/shared/queue';
 import { Module } from '@nestjs/common';
 import { SigningKeysRepository } from './signing-keys/signing-keys.repository';
 import { AdvisoriesRepository } from './advisories/advisories.repository';
+import { AdvisoryFeedsRepository } from './advisories/advisory-feeds.repository';
 import { AdvisoryExposuresRepository } from './advisories/advisory-exposures.repository';
 import { AdvisoryImportJob } from './advisories/advisory-import.job';
 import { AdvisoryMatchingListener } from './advisories/advisory-matching.listener';
@@ -49,6 +50,7 @@ const PROVIDERS = [
   EvidenceExpiryJobs,
   SigningKeysRepository,
   AdvisoriesRepository,
+  AdvisoryFeedsRepository,
   AdvisoryQueue,
   AdvisoryImportService,
   AdvisoryImportJob,

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AdvisoriesController } from './advisories/advisories.controller';
 import { AdvisoriesService } from './advisories/advisories.service';
+import { AdvisoryFeedsController } from './advisories/advisory-feeds.controller';
+import { AdvisoryFeedsService } from './advisories/advisory-feeds.service';
 import { ComponentsService } from './components/components.service';
 import { EvidenceWorkerModule } from './evidence-worker.module';
 import { EvidenceService } from './evidence/evidence.service';
@@ -38,7 +40,8 @@ export const EVIDENCE_RESOLVERS = [
     ComponentsController,
     SigningKeysController,
     AdvisoriesController,
+    AdvisoryFeedsController,
   ],
-  providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService, EvidenceService, ComponentsService, SigningKeysService, AdvisoriesService],
+  providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService, EvidenceService, ComponentsService, SigningKeysService, AdvisoriesService, AdvisoryFeedsService],
 })
 export class EvidenceModule {}

@@ -1,10 +1,9 @@
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { ProblemException } from '@assay/shared/http';
-import { RequestContext } from '@assay/shared/tenancy-context';
 import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { EvidenceRepository } from '../evidence/evidence.repository';
-import { audit } from '../evidence-writes';
+import { audit, requestPrincipal } from '../evidence-writes';
 import { refuseUnusableUpload } from '../intake/evidence-intake.service';
 import { BLOB_STORAGE, BlobStorage, StagedBlob, blobKey } from '../storage/blob-storage';
 import { AdvisoriesRepository, Advisory, AdvisoryImport, AdvisorySummary } from './advisories.repository';
@@ -53,7 +52,7 @@ export class AdvisoriesService {
           kept = true;
           await this.evidence.addBlob(manager, tenantId, newId(), staged.sha256, staged.size, key);
         }
-        await this.advisories.insertImport(manager, tenantId, { id, sha256: staged.sha256, size: staged.size, submittedBy: this.principal() });
+        await this.advisories.insertImport(manager, tenantId, { id, sha256: staged.sha256, size: staged.size, submittedBy: requestPrincipal() });
         await audit(manager, tenantId, {
           action: 'advisory.submitted',
           targetType: 'advisory_import',
@@ -102,14 +101,5 @@ export class AdvisoriesService {
 
   findImport(tenantId: string, id: string): Promise<AdvisoryImport | null> {
     return this.database.run((manager) => this.advisories.findImport(manager, tenantId, id), tenantId);
-  }
-
-  private principal(): string | null {
-    try {
-      const identity = RequestContext.identity;
-      return `${identity.kind}:${identity.principalId ?? ''}`;
-    } catch {
-      return null;
-    }
   }
 }
