@@ -27,7 +27,12 @@ export class AdvisoryFeeds1765302500100 implements MigrationInterface {
         `"created_by" text`,
         `"created_at" timestamptz not null`,
       ],
-      indexes: [{ name: 'evidence_advisory_feeds_url', columns: '("tenant_id", "url", "format")', unique: true }],
+      indexes: [
+        { name: 'evidence_advisory_feeds_url', columns: '("tenant_id", "url", "format")', unique: true },
+        { name: 'evidence_advisory_feeds_due', columns: '("next_poll_at")' },
+      ],
+      // The feeds tick finds the tenants with a feed due, across tenants.
+      systemAccess: ['select'],
     });
     for (const statement of statements) await queryRunner.query(statement);
   }

@@ -2,6 +2,9 @@ import { OutboxRelayModule } from '@assay/shared/queue';
 import { Module } from '@nestjs/common';
 import { SigningKeysRepository } from './signing-keys/signing-keys.repository';
 import { AdvisoriesRepository } from './advisories/advisories.repository';
+import { AdvisoriesService } from './advisories/advisories.service';
+import { AdvisoryFeedsPollService } from './advisories/advisory-feeds-poll.service';
+import { AdvisoryFeedsJobs } from './advisories/advisory-feeds.jobs';
 import { AdvisoryFeedsRepository } from './advisories/advisory-feeds.repository';
 import { AdvisoryExposuresRepository } from './advisories/advisory-exposures.repository';
 import { AdvisoryImportJob } from './advisories/advisory-import.job';
@@ -51,6 +54,9 @@ const PROVIDERS = [
   SigningKeysRepository,
   AdvisoriesRepository,
   AdvisoryFeedsRepository,
+  AdvisoriesService,
+  AdvisoryFeedsPollService,
+  AdvisoryFeedsJobs,
   AdvisoryQueue,
   AdvisoryImportService,
   AdvisoryImportJob,

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AdvisoriesController } from './advisories/advisories.controller';
-import { AdvisoriesService } from './advisories/advisories.service';
 import { AdvisoryFeedsController } from './advisories/advisory-feeds.controller';
 import { AdvisoryFeedsService } from './advisories/advisory-feeds.service';
 import { ComponentsService } from './components/components.service';
@@ -42,6 +41,6 @@ export const EVIDENCE_RESOLVERS = [
     AdvisoriesController,
     AdvisoryFeedsController,
   ],
-  providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService, EvidenceService, ComponentsService, SigningKeysService, AdvisoriesService, AdvisoryFeedsService],
+  providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService, EvidenceService, ComponentsService, SigningKeysService, AdvisoryFeedsService],
 })
 export class EvidenceModule {}
