@@ -22,6 +22,8 @@ import { Advisories1765300000000 } from './1765300000000-advisories';
 import { AdvisoryExposures1765300000100 } from './1765300000100-advisory-exposures';
 import { AdvisoryVexStatements1765300000200 } from './1765300000200-advisory-vex-statements';
 import { PortalLinkKinds1765302000000 } from './1765302000000-portal-link-kinds';
+import { AdvisoryExposuresBySupplier1765302500000 } from './1765302500000-advisory-exposures-by-supplier';
+import { AdvisoryFeeds1765302500100 } from './1765302500100-advisory-feeds';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -48,4 +50,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AdvisoryExposures1765300000100,
   AdvisoryVexStatements1765300000200,
   PortalLinkKinds1765302000000,
+  AdvisoryExposuresBySupplier1765302500000,
+  AdvisoryFeeds1765302500100,
 ];

@@ -42,8 +42,15 @@ export function freshPublicKey(): string {
 
 /** A web server that answers every webhook 204, so deliveries succeed once and settle. */
 export async function webhookReceiver(): Promise<{ url: string; close(): Promise<void> }> {
+  // It also serves the worlds' advisory feed (a real OSV record with an ETag), so that feed's first poll
+  // succeeds and the next is an hour away: the tenant's rows settle.
+  const record = readFileSync(join(__dirname, '../../libs/evidence/src/advisories/__fixtures__/GHSA-jfh8-c2jp-5v3q.osv.json'));
   const server: Server = createServer((request, response) => {
     request.resume();
+    if (request.method === 'GET' && request.url?.startsWith('/feeds/')) {
+      request.on('end', () => response.writeHead(200, { 'content-type': 'application/json', etag: '"fixture"' }).end(record));
+      return;
+    }
     request.on('end', () => response.writeHead(204).end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -93,6 +100,7 @@ export interface World {
   webhookUrl: string;
   webhookDelivery: string;
   signingKey: string;
+  advisoryFeed: string;
   reminder: string;
   notification: string;
   apiKey: string;
@@ -178,12 +186,13 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
   const findingTitle = `Finding ${tag}`;
   const webhookUrl = `${receiverUrl}/hooks/${tag}`;
   const invitationEmail = `invitee-${tag}@example.test`;
-  const [finding, portalLink, endpoint, apiKey, signingKey] = await Promise.all([
+  const [finding, portalLink, endpoint, apiKey, signingKey, advisoryFeed] = await Promise.all([
     org.call('POST', `/api/v1/assessments/${sent.id}/findings`, { claimId: claimIds[0], severity: 'high', title: findingTitle }),
     org.call('POST', `/api/v1/assessments/${sent.id}/portal-links`, { contactId: contact.id }),
     org.call('POST', '/api/v1/webhook-endpoints', { url: webhookUrl, events: ['supplier.updated'], description: `Endpoint ${tag}` }),
     org.call('POST', '/api/v1/api-keys', { name: `Target key ${tag}`, scopes: ['suppliers:read'] }),
     org.call('POST', '/api/v1/signing-keys', { name: `Release key ${tag}`, publicKey: freshPublicKey() }),
+    org.call('POST', '/api/v1/advisory-feeds', { url: `${receiverUrl}/feeds/${tag}.json`, format: 'osv' }),
   ]);
   const [invitation, member, delivery, evidence, advisory] = await Promise.all([
     org.call('POST', '/api/v1/invitations', { email: invitationEmail, role: 'viewer' }),
@@ -234,6 +243,7 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
     webhookUrl,
     webhookDelivery: delivery.id,
     signingKey: signingKey.id,
+    advisoryFeed: advisoryFeed.id,
     reminder,
     notification,
     apiKey: apiKey.id,

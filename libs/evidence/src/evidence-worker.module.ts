@@ -2,6 +2,10 @@ import { OutboxRelayModule } from '@assay/shared/queue';
 import { Module } from '@nestjs/common';
 import { SigningKeysRepository } from './signing-keys/signing-keys.repository';
 import { AdvisoriesRepository } from './advisories/advisories.repository';
+import { AdvisoriesService } from './advisories/advisories.service';
+import { AdvisoryFeedsPollService } from './advisories/advisory-feeds-poll.service';
+import { AdvisoryFeedsJobs } from './advisories/advisory-feeds.jobs';
+import { AdvisoryFeedsRepository } from './advisories/advisory-feeds.repository';
 import { AdvisoryExposuresRepository } from './advisories/advisory-exposures.repository';
 import { AdvisoryImportJob } from './advisories/advisory-import.job';
 import { AdvisoryMatchingListener } from './advisories/advisory-matching.listener';
@@ -49,6 +53,10 @@ const PROVIDERS = [
   EvidenceExpiryJobs,
   SigningKeysRepository,
   AdvisoriesRepository,
+  AdvisoryFeedsRepository,
+  AdvisoriesService,
+  AdvisoryFeedsPollService,
+  AdvisoryFeedsJobs,
   AdvisoryQueue,
   AdvisoryImportService,
   AdvisoryImportJob,

@@ -1,3 +1,4 @@
+import { RequestContext } from '@assay/shared/tenancy-context';
 import { EventData, EventType } from '@assay/shared/contracts';
 import { AuditEntry, recordAuditEvent, writeOutboxEvent } from '@assay/shared/database';
 import type { EntityManager } from 'typeorm';
@@ -12,4 +13,14 @@ export function audit(manager: EntityManager, tenantId: string, entry: AuditEntr
 /** Emits an event through the evidence outbox, in the change's transaction. */
 export function emit<TType extends EventType>(manager: EntityManager, tenantId: string, type: TType, data: EventData<TType>) {
   return writeOutboxEvent(manager, EVIDENCE_SCHEMA, tenantId, type, data);
+}
+
+/** Who made the request, as audit and submission records name it (`kind:principalId`); null outside a request. */
+export function requestPrincipal(): string | null {
+  try {
+    const identity = RequestContext.identity;
+    return `${identity.kind}:${identity.principalId ?? ''}`;
+  } catch {
+    return null;
+  }
 }

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AdvisoriesController } from './advisories/advisories.controller';
-import { AdvisoriesService } from './advisories/advisories.service';
+import { AdvisoryFeedsController } from './advisories/advisory-feeds.controller';
+import { AdvisoryFeedsService } from './advisories/advisory-feeds.service';
 import { ComponentsService } from './components/components.service';
 import { EvidenceWorkerModule } from './evidence-worker.module';
 import { EvidenceService } from './evidence/evidence.service';
 import { ComponentsController, EvidenceController, PortalEvidenceReadController } from './evidence/evidence.controller';
+import { AdvisoriesResolver, AdvisoryExposureResolver } from './graphql/advisories.resolver';
 import { AssessmentEvidenceResolver, ComponentExposureResolver, EvidenceResolver, SupplierEvidenceResolver } from './graphql/evidence.resolver';
 import { EvidenceIntakeController, PortalEvidenceController, PortalRenewalController } from './intake/evidence-intake.controller';
 import { EvidenceIntakeService } from './intake/evidence-intake.service';
@@ -12,7 +14,14 @@ import { SigningKeysController } from './signing-keys/signing-keys.controller';
 import { SigningKeysService } from './signing-keys/signing-keys.service';
 
 /** Resolvers of the evidence subgraph (the schema tooling builds the subgraph SDL from them). */
-export const EVIDENCE_RESOLVERS = [EvidenceResolver, ComponentExposureResolver, SupplierEvidenceResolver, AssessmentEvidenceResolver];
+export const EVIDENCE_RESOLVERS = [
+  EvidenceResolver,
+  ComponentExposureResolver,
+  SupplierEvidenceResolver,
+  AssessmentEvidenceResolver,
+  AdvisoriesResolver,
+  AdvisoryExposureResolver,
+];
 
 /**
  * The evidence service: intake (uploads and URLs) into content-addressed storage, the evidence and
@@ -31,7 +40,8 @@ export const EVIDENCE_RESOLVERS = [EvidenceResolver, ComponentExposureResolver, 
     ComponentsController,
     SigningKeysController,
     AdvisoriesController,
+    AdvisoryFeedsController,
   ],
-  providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService, EvidenceService, ComponentsService, SigningKeysService, AdvisoriesService],
+  providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService, EvidenceService, ComponentsService, SigningKeysService, AdvisoryFeedsService],
 })
 export class EvidenceModule {}

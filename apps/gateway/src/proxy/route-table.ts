@@ -20,6 +20,7 @@ export const ROUTE_TABLE: readonly (readonly [prefix: string, service: ServiceNa
   ['/api/v1/components', 'evidence'],
   ['/api/v1/signing-keys', 'evidence'],
   ['/api/v1/advisories', 'evidence'],
+  ['/api/v1/advisory-feeds', 'evidence'],
   ['/api/v1/webhook-endpoints', 'notifications'],
   ['/api/v1/webhook-deliveries', 'notifications'],
   ['/api/v1/reminders', 'notifications'],

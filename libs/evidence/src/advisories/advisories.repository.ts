@@ -256,11 +256,16 @@ export class AdvisoriesRepository {
   }
 
   async find(manager: EntityManager, tenantId: string, id: string): Promise<Omit<Advisory, 'exposure'> | null> {
-    const rows: AdvisoryRow[] = await manager.query(`select ${SUMMARY_COLUMNS}, affected, notes from evidence.advisories where tenant_id = $1 and id = $2`, [
-      tenantId,
-      id,
-    ]);
-    const row = rows[0];
-    return row ? { ...toSummary(row), affected: row.affected ?? [], notes: row.notes ?? [] } : null;
+    return (await this.findMany(manager, tenantId, [id]))[0] ?? null;
+  }
+
+  /** Several advisories by id, in no particular order; unknown ids are left out. */
+  async findMany(manager: EntityManager, tenantId: string, ids: string[]): Promise<Omit<Advisory, 'exposure'>[]> {
+    if (ids.length === 0) return [];
+    const rows: AdvisoryRow[] = await manager.query(
+      `select ${SUMMARY_COLUMNS}, affected, notes from evidence.advisories where tenant_id = $1 and id = any($2::uuid[])`,
+      [tenantId, ids],
+    );
+    return rows.map((row) => ({ ...toSummary(row), affected: row.affected ?? [], notes: row.notes ?? [] }));
   }
 }

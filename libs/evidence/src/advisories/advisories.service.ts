@@ -1,15 +1,14 @@
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { ProblemException } from '@assay/shared/http';
-import { RequestContext } from '@assay/shared/tenancy-context';
 import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { EvidenceRepository } from '../evidence/evidence.repository';
-import { audit } from '../evidence-writes';
+import { audit, requestPrincipal } from '../evidence-writes';
 import { refuseUnusableUpload } from '../intake/evidence-intake.service';
 import { BLOB_STORAGE, BlobStorage, StagedBlob, blobKey } from '../storage/blob-storage';
 import { AdvisoriesRepository, Advisory, AdvisoryImport, AdvisorySummary } from './advisories.repository';
 import type { AcceptedAdvisoryDocument } from './advisories.dto';
-import { AdvisoryExposuresRepository } from './advisory-exposures.repository';
+import { AdvisoryExposuresRepository, Exposure } from './advisory-exposures.repository';
 import { looksLikeAdvisoryDocument } from './advisory-documents';
 import { AdvisoryQueue } from './advisory-queue';
 
@@ -53,7 +52,7 @@ export class AdvisoriesService {
           kept = true;
           await this.evidence.addBlob(manager, tenantId, newId(), staged.sha256, staged.size, key);
         }
-        await this.advisories.insertImport(manager, tenantId, { id, sha256: staged.sha256, size: staged.size, submittedBy: this.principal() });
+        await this.advisories.insertImport(manager, tenantId, { id, sha256: staged.sha256, size: staged.size, submittedBy: requestPrincipal() });
         await audit(manager, tenantId, {
           action: 'advisory.submitted',
           targetType: 'advisory_import',
@@ -79,16 +78,28 @@ export class AdvisoriesService {
     }, tenantId);
   }
 
-  findImport(tenantId: string, id: string): Promise<AdvisoryImport | null> {
-    return this.database.run((manager) => this.advisories.findImport(manager, tenantId, id), tenantId);
+  /** Advisories by id with their packages, without the exposure (read on its own, see `exposureOf`). */
+  findMany(tenantId: string, ids: string[]): Promise<Omit<Advisory, 'exposure'>[]> {
+    return this.database.run((manager) => this.advisories.findMany(manager, tenantId, ids), tenantId);
   }
 
-  private principal(): string | null {
-    try {
-      const identity = RequestContext.identity;
-      return `${identity.kind}:${identity.principalId ?? ''}`;
-    } catch {
-      return null;
-    }
+  /** The exposure of each advisory, in one query. */
+  exposureOf(tenantId: string, advisoryIds: string[]): Promise<Map<string, Exposure[]>> {
+    return this.database.run((manager) => this.exposures.exposureOfAdvisories(manager, tenantId, advisoryIds), tenantId);
+  }
+
+  /** The advisories naming a component of each supplier, newest first, at most `perSupplier` each. */
+  ofSuppliers(tenantId: string, supplierIds: string[], perSupplier: number): Promise<Map<string, Omit<Advisory, 'exposure'>[]>> {
+    return this.database.run(async (manager) => {
+      const idsBySupplier = await this.exposures.advisoryIdsOfSuppliers(manager, tenantId, supplierIds, perSupplier);
+      const advisories = new Map((await this.advisories.findMany(manager, tenantId, [...new Set([...idsBySupplier.values()].flat())])).map((a) => [a.id, a]));
+      return new Map(
+        [...idsBySupplier].map(([supplierId, ids]) => [supplierId, ids.flatMap((id) => advisories.get(id) ?? [])] as [string, Omit<Advisory, 'exposure'>[]]),
+      );
+    }, tenantId);
+  }
+
+  findImport(tenantId: string, id: string): Promise<AdvisoryImport | null> {
+    return this.database.run((manager) => this.advisories.findImport(manager, tenantId, id), tenantId);
   }
 }

@@ -233,7 +233,15 @@ export class AdvisoryExposuresRepository {
 
   /** An advisory's exposure: every stored component it names, with its supplier. */
   async exposureOf(manager: EntityManager, tenantId: string, advisoryId: string): Promise<Exposure[]> {
+    return (await this.exposureOfAdvisories(manager, tenantId, [advisoryId])).get(advisoryId) ?? [];
+  }
+
+  /** The exposure of each of several advisories (at most 1,000 components each), in one query. */
+  async exposureOfAdvisories(manager: EntityManager, tenantId: string, advisoryIds: string[]): Promise<Map<string, Exposure[]>> {
+    const found = new Map<string, Exposure[]>();
+    if (advisoryIds.length === 0) return found;
     const rows: {
+      advisory_id: string;
       supplier_id: string;
       supplier_name: string;
       product_id: string | null;
@@ -244,24 +252,52 @@ export class AdvisoryExposuresRepository {
       status_source: StatusSource;
       statement: Record<string, unknown> | null;
     }[] = await manager.query(
-      `select x.supplier_id, s.name as supplier_name, x.product_id, x.evidence_id, x.purl, x.version, x.status, x.status_source, x.statement
-         from evidence.advisory_exposures x join evidence.suppliers s on s.tenant_id = x.tenant_id and s.id = x.supplier_id
-        where x.tenant_id = $1 and x.advisory_id = $2
-        order by s.name, x.purl, x.evidence_id
-        limit ${MAX_EXPOSURE_LIST}`,
-      [tenantId, advisoryId],
+      `select e.*
+         from unnest($2::uuid[]) as a(id)
+         cross join lateral (
+           select x.advisory_id, x.supplier_id, s.name as supplier_name, x.product_id, x.evidence_id, x.purl, x.version, x.status, x.status_source, x.statement
+             from evidence.advisory_exposures x join evidence.suppliers s on s.tenant_id = x.tenant_id and s.id = x.supplier_id
+            where x.tenant_id = $1 and x.advisory_id = a.id
+            order by s.name, x.purl, x.evidence_id
+            limit ${MAX_EXPOSURE_LIST}) e`,
+      [tenantId, advisoryIds],
     );
-    return rows.map((row) => ({
-      supplierId: row.supplier_id,
-      supplierName: row.supplier_name,
-      productId: row.product_id,
-      evidenceId: row.evidence_id,
-      purl: row.purl,
-      version: row.version,
-      status: row.status,
-      statusSource: row.status_source,
-      statement: row.statement,
-    }));
+    for (const row of rows) {
+      const list = found.get(row.advisory_id) ?? [];
+      list.push({
+        supplierId: row.supplier_id,
+        supplierName: row.supplier_name,
+        productId: row.product_id,
+        evidenceId: row.evidence_id,
+        purl: row.purl,
+        version: row.version,
+        status: row.status,
+        statusSource: row.status_source,
+        statement: row.statement,
+      });
+      found.set(row.advisory_id, list);
+    }
+    return found;
+  }
+
+  /** The advisories naming a component of each supplier (newest `modified` first, at most `perSupplier` each). */
+  async advisoryIdsOfSuppliers(manager: EntityManager, tenantId: string, supplierIds: string[], perSupplier: number): Promise<Map<string, string[]>> {
+    const found = new Map<string, string[]>();
+    if (supplierIds.length === 0) return found;
+    const rows: { supplier_id: string; advisory_id: string }[] = await manager.query(
+      `select s.id as supplier_id, l.advisory_id
+         from unnest($2::uuid[]) as s(id)
+         cross join lateral (
+           select a.id as advisory_id
+             from evidence.advisories a
+            where a.tenant_id = $1
+              and a.id in (select x.advisory_id from evidence.advisory_exposures x where x.tenant_id = $1 and x.supplier_id = s.id)
+            order by a.modified desc, a.id desc
+            limit $3) l`,
+      [tenantId, supplierIds, perSupplier],
+    );
+    for (const row of rows) found.set(row.supplier_id, [...(found.get(row.supplier_id) ?? []), row.advisory_id]);
+    return found;
   }
 
   /** The advisories naming each of the given components (evidence id and purl). */

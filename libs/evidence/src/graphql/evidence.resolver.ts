@@ -1,14 +1,17 @@
 import { Access } from '@assay/shared/auth';
 import { isUuid } from '@assay/shared/database';
-import { AfterArg, Connection, FirstArg, pageArgs, toConnection } from '@assay/shared/graphql';
+import { AfterArg, Connection, FirstArg, RequestBatch, pageArgs, toConnection } from '@assay/shared/graphql';
 import { NotFoundProblem, ProblemException, decodeCursor, encodeCursor, toPage } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { AdvisoriesService } from '../advisories/advisories.service';
 import { ComponentsService } from '../components/components.service';
 import { EVIDENCE_KINDS, EVIDENCE_STATUSES, EvidenceKind, EvidenceStatus } from '../evidence/evidence-kinds.constant';
 import type { EvidenceFilter } from '../evidence/evidence.repository';
 import { EvidenceService } from '../evidence/evidence.service';
 import { normalisePurl } from '../parsing/sbom-components';
+import { ADVISORIES_PER_SUPPLIER, supplierAdvisoriesBatch } from './advisories.resolver';
+import { Advisory } from './advisory.types';
 import { Assessment, ComponentExposure, Evidence, EvidenceConnection, EvidenceFilterInput, Supplier, UpdateEvidenceInput } from './evidence.types';
 
 const byId = (item: { id: string }) => encodeCursor([item.id]);
@@ -143,9 +146,11 @@ export class ComponentExposureResolver {
 @Resolver(() => Supplier)
 export class SupplierEvidenceResolver {
   private readonly batches: ParentBatches;
+  private readonly advisoryBatch: RequestBatch<Omit<Advisory, 'exposure'>[]>;
 
-  constructor(evidence: EvidenceService) {
+  constructor(evidence: EvidenceService, advisories: AdvisoriesService) {
     this.batches = new ParentBatches(evidence, 'supplier');
+    this.advisoryBatch = supplierAdvisoriesBatch(advisories);
   }
 
   @ResolveReference()
@@ -156,6 +161,14 @@ export class SupplierEvidenceResolver {
   @ResolveField(() => [Evidence], { description: 'Evidence submitted for this supplier, newest first' })
   evidence(@Parent() supplier: Supplier, @Context('req') request: object): Promise<Evidence[]> {
     return this.batches.of(request, supplier.id);
+  }
+
+  @ResolveField(() => [Advisory], {
+    description: `Advisories naming a component of this supplier's SBOMs, most recently modified first (at most ${ADVISORIES_PER_SUPPLIER})`,
+  })
+  async advisories(@Parent() supplier: Supplier, @Context('req') request: object): Promise<Omit<Advisory, 'exposure'>[]> {
+    if (!isUuid(supplier.id)) return [];
+    return (await this.advisoryBatch.get(request, supplier.id)) ?? [];
   }
 }
 

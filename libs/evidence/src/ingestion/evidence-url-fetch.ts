@@ -13,6 +13,8 @@ export interface EvidenceFetchOptions {
   maxResponseBytes: number;
   /** How host names are resolved (the system resolver unless given). */
   resolver?: Resolver;
+  /** Request headers beside the user agent (a conditional request's validators). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function fetchEvidenceUrl(start: string, options: EvidenceFetchOpti
         timeoutMs: options.timeoutMs,
         maxResponseBytes: options.maxResponseBytes,
         resolver: options.resolver,
-        headers: { 'user-agent': 'Assay-Evidence/1', accept: '*/*' },
+        headers: { 'user-agent': 'Assay-Evidence/1', accept: '*/*', ...options.headers },
       });
     } catch (error) {
       throw new RejectedEvidence(`the URL could not be fetched${hop > 0 ? ` (redirect ${hop})` : ''}: ${(error as Error).message.slice(0, 200)}`);

@@ -1,13 +1,12 @@
 import { machineNow } from '@assay/shared/clock';
 import { idMintedAt, newId, TenantDatabase } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem, ProblemException } from '@assay/shared/http';
-import { RequestContext } from '@assay/shared/tenancy-context';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AssessmentDirectoryRepository, OPEN_ASSESSMENT_STATUSES } from '../assessments/assessment-directory.repository';
 import type { AcceptedEvidence, EvidenceValidityDto, PortalEvidenceFieldsDto, UploadEvidenceFieldsDto, UrlEvidenceDto } from '../evidence/evidence.dto';
 import { EvidenceForIngestion, EvidenceRepository, NewEvidence } from '../evidence/evidence.repository';
-import { audit, emit } from '../evidence-writes';
+import { audit, emit, requestPrincipal } from '../evidence-writes';
 import { EvidenceQueue } from '../ingestion/evidence-queue';
 import { BLOB_STORAGE, BlobStorage, StagedBlob, blobKey } from '../storage/blob-storage';
 import { SupplierDirectoryRepository } from '../suppliers/supplier-directory.repository';
@@ -167,15 +166,6 @@ export class EvidenceIntakeService {
     };
   }
 
-  private principal(): string | null {
-    try {
-      const identity = RequestContext.identity;
-      return `${identity.kind}:${identity.principalId ?? ''}`;
-    } catch {
-      return null;
-    }
-  }
-
   /** An upload already staged in storage: kept (once per tenant) or discarded. */
   async acceptUpload(
     tenantId: string,
@@ -287,7 +277,7 @@ export class EvidenceIntakeService {
       assessmentId: fields.assessmentId ?? null,
       claimIds: [...new Set(fields.claimIds ?? [])],
       kindHint: fields.kind ?? null,
-      uploadedBy: this.principal(),
+      uploadedBy: requestPrincipal(),
       validFrom: fields.validFrom ?? null,
       declaredValidUntil: fields.validUntil ?? null,
       title: fields.title ?? null,

@@ -52,6 +52,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/advisory-feeds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant’s advisory feeds, newest first, each with its status and last error */
+    get: operations['AdvisoryFeedsController_list'];
+    put?: never;
+    /** Register an advisory feed (an OSV record or array, the KEV catalogue, or a CSAF provider) by URL */
+    post: operations['AdvisoryFeedsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/advisory-feeds/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove an advisory feed; the advisories it brought stay */
+    delete: operations['AdvisoryFeedsController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/api-keys': {
     parameters: {
       query?: never;
@@ -1264,6 +1299,18 @@ export interface components {
       source: 'osv' | 'csaf';
       summary: string | null;
     };
+    AdvisoryFeed: {
+      createdAt: string;
+      /** @enum {string} */
+      format: 'osv' | 'kev' | 'csaf-provider';
+      id: string;
+      lastError: string | null;
+      lastPolledAt: string | null;
+      nextPollAt: string;
+      /** @enum {string} */
+      status: 'ok' | 'failing';
+      url: string;
+    };
     AdvisoryImport: {
       createdAt: string;
       error: string | null;
@@ -1589,6 +1636,16 @@ export interface components {
       role: string | null;
       supplierId: string;
       updatedAt: string;
+    };
+    CreateAdvisoryFeedDto: {
+      /**
+       * @description osv: one OSV record or a JSON array of them; kev: the CISA KEV catalogue; csaf-provider: a CSAF provider-metadata.json
+       * @example osv
+       * @enum {string}
+       */
+      format: 'osv' | 'csaf-provider' | 'kev';
+      /** @example https://advisories.example/osv/all.json */
+      url: string;
     };
     CreateApiKeyDto: {
       /** Format: date-time */
@@ -2925,6 +2982,89 @@ export interface operations {
       401: components['responses']['Problem401'];
       403: components['responses']['Problem403'];
       404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  AdvisoryFeedsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['AdvisoryFeed'][];
+          };
+        };
+      };
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  AdvisoryFeedsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateAdvisoryFeedDto'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AdvisoryFeed'];
+        };
+      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      422: components['responses']['Problem422'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  AdvisoryFeedsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
       429: components['responses']['Problem429'];
     };
   };

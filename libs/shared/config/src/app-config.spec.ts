@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       mailFrom: 'Assay <no-reply@localhost>',
       schedulerTickMs: 60_000,
       webhookAllowPrivate: false,
+      evidence: expect.objectContaining({ advisoryFeedPollMs: 3_600_000 }),
       dataDir: '.assay',
       serviceUrls: { tenancy: 'http://127.0.0.1:3001', notifications: 'http://127.0.0.1:3004' },
     });

@@ -46,6 +46,8 @@ export interface EvidenceConfig {
   sbomMaxAgeDays: number;
   /** Time allowed to fetch URL evidence. */
   urlFetchTimeoutMs: number;
+  /** How often each advisory feed is pulled (`ADVISORY_FEED_POLL_MS`). */
+  advisoryFeedPollMs: number;
 }
 
 /** An S3 (or S3-compatible) bucket holding evidence blobs, from `STORAGE_URL=s3://bucket[/prefix]` and the `S3_*` variables. */
@@ -222,6 +224,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
       maxBytes: read.integer('EVIDENCE_MAX_BYTES', 50 * 1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
       sbomMaxAgeDays: read.integer('EVIDENCE_SBOM_MAX_AGE_DAYS', 180, { min: 1, max: 3650 }),
       urlFetchTimeoutMs: read.integer('EVIDENCE_URL_TIMEOUT_MS', 15_000, { min: 100, max: 120_000 }),
+      advisoryFeedPollMs: read.integer('ADVISORY_FEED_POLL_MS', 3_600_000, { min: 1_000, max: 7 * 86_400_000 }),
     },
     graphqlIntrospection: read.boolean('GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
     internalTokenPrivateKey: read.pem('INTERNAL_TOKEN_PRIVATE_KEY', processName === 'gateway'),

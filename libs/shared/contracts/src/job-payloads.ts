@@ -62,6 +62,8 @@ export interface JobPayloads {
   [JobName.WebhookDeliver]: WebhookDeliverPayload;
   [JobName.EvidenceIngest]: EvidenceIngestPayload;
   [JobName.AdvisoryImport]: AdvisoryImportPayload;
+  [JobName.AdvisoryFeedsTick]: SystemTickPayload;
+  [JobName.AdvisoryFeedsPoll]: TenantJobPayload;
   [JobName.EvidenceSweep]: SystemTickPayload;
   [JobName.EvidenceExpiryTick]: SystemTickPayload;
   [JobName.EvidenceExpiryDispatch]: EvidenceExpiryDispatchPayload;

@@ -30,6 +30,10 @@ export enum JobName {
   EvidenceIngest = 'evidence.ingest',
   /** Read one submitted advisory document (OSV, CSAF, KEV) into the tenant's advisories. */
   AdvisoryImport = 'advisory.import',
+  /** Scheduler tick: find tenants with an advisory feed due; fan out one poll each. */
+  AdvisoryFeedsTick = 'advisory.feeds-tick',
+  /** Pull one tenant's due advisory feeds (conditional requests) into the advisory import path. */
+  AdvisoryFeedsPoll = 'advisory.feeds-poll',
   /** Scheduler tick: re-enqueue ingestion of evidence left pending (crash between commit and enqueue). */
   EvidenceSweep = 'evidence.sweep',
   /** Scheduler tick: find tenants with evidence expiring or expired and not yet announced; fan out one dispatch each. */
@@ -62,6 +66,8 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.WebhookDeliver]: QueueName.Notifications,
   [JobName.EvidenceIngest]: QueueName.EvidenceIngestion,
   [JobName.AdvisoryImport]: QueueName.EvidenceIngestion,
+  [JobName.AdvisoryFeedsTick]: QueueName.Scheduler,
+  [JobName.AdvisoryFeedsPoll]: QueueName.EvidenceIngestion,
   [JobName.EvidenceSweep]: QueueName.Scheduler,
   [JobName.EvidenceExpiryTick]: QueueName.Scheduler,
   [JobName.EvidenceExpiryDispatch]: QueueName.EvidenceIngestion,
