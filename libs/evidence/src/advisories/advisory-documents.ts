@@ -1,5 +1,6 @@
 import { PackageURL } from 'packageurl-js';
 import { EvidenceParseError, asArray, isRecord, text } from '../parsing/parse-result';
+import { forEachCsafProduct } from '../parsing/csaf.parser';
 import { normalisePurl } from '../parsing/sbom-components';
 
 /*
@@ -266,25 +267,13 @@ function severityOf(record: Record<string, unknown>): string | null {
 /** Products of a CSAF product tree that carry a purl: product id → purl (with version when given). */
 function csafProductPurls(tree: unknown): Map<string, string> {
   const purls = new Map<string, string>();
-  if (!isRecord(tree)) return purls;
-  const add = (product: unknown) => {
+  forEachCsafProduct(tree, (product) => {
     if (!isRecord(product) || purls.size >= MAX_VERSIONS) return;
     const id = text(product['product_id'], 1000);
     const helper = isRecord(product['product_identification_helper']) ? product['product_identification_helper'] : null;
     const purl = helper ? text(helper['purl'], 2048) : null;
     if (id && purl) purls.set(id, purl);
-  };
-  const pending: unknown[] = [...asArray(tree['branches'])];
-  let visited = 0;
-  while (pending.length > 0 && visited < 100_000) {
-    visited += 1;
-    const branch = pending.pop();
-    if (!isRecord(branch)) continue;
-    add(branch['product']);
-    pending.push(...asArray(branch['branches']));
-  }
-  for (const product of asArray(tree['full_product_names'])) add(product);
-  for (const relationship of asArray(tree['relationships'])) if (isRecord(relationship)) add(relationship['full_product_name']);
+  });
   return purls;
 }
 

@@ -17,22 +17,29 @@ export function isCsaf(document: Record<string, unknown>): boolean {
 }
 
 /** The distinct product ids of a product tree: its branches (walked iteratively), full product names and relationships. */
-function productIds(tree: unknown): Set<string> {
-  const ids = new Set<string>();
-  if (!isRecord(tree)) return ids;
-  const add = (product: unknown) => {
-    const id = isRecord(product) ? text(product['product_id'], 1000) : null;
-    if (id !== null) ids.add(id);
-  };
+/**
+ * Visits every product of a CSAF product tree: those in its branches (walked without recursion, at
+ * most 100,000 branches), its full product names and the products its relationships name.
+ */
+export function forEachCsafProduct(tree: unknown, visit: (product: unknown) => void): void {
+  if (!isRecord(tree)) return;
   const pending: unknown[] = [...asArray(tree['branches'])];
-  while (pending.length > 0) {
+  for (let visited = 0; pending.length > 0 && visited < 100_000; visited += 1) {
     const branch = pending.pop();
     if (!isRecord(branch)) continue;
-    add(branch['product']);
+    visit(branch['product']);
     pending.push(...asArray(branch['branches']));
   }
-  for (const product of asArray(tree['full_product_names'])) add(product);
-  for (const relationship of asArray(tree['relationships'])) if (isRecord(relationship)) add(relationship['full_product_name']);
+  for (const product of asArray(tree['full_product_names'])) visit(product);
+  for (const relationship of asArray(tree['relationships'])) if (isRecord(relationship)) visit(relationship['full_product_name']);
+}
+
+function productIds(tree: unknown): Set<string> {
+  const ids = new Set<string>();
+  forEachCsafProduct(tree, (product) => {
+    const id = isRecord(product) ? text(product['product_id'], 1000) : null;
+    if (id !== null) ids.add(id);
+  });
   return ids;
 }
 
