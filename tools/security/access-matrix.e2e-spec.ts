@@ -275,6 +275,12 @@ function rootCall(coordinate: string, field: GraphQLField<unknown, unknown>): { 
 /** Calls in flight at once: enough to finish quickly, few enough for a shared machine and the per-principal rate limits. */
 const CONCURRENCY = 8;
 
+/**
+ * The two matrices make over a thousand calls each: on a loaded machine that can take minutes, and a
+ * test must not fail for being slow, so they get more than the default per-test time.
+ */
+const MATRIX_TIMEOUT_MS = 900_000;
+
 /** Runs `work` over `items` with at most `limit` in flight. */
 async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
@@ -426,41 +432,50 @@ describe('role and scope matrix', () => {
     expect(manifest.filter((entry) => entry.coordinate.startsWith('Query.') || entry.coordinate.startsWith('Mutation.')).length).toBe(rootFields().length);
   });
 
-  it('every REST operation answers each principal as the documented rule says', async () => {
-    const problems: string[] = [];
-    const cases = operations().flatMap((op) => principals.map((principal) => ({ ...op, principal })));
-    await inBatches(cases, CONCURRENCY, async ({ method, path, principal }) => {
-      const rule = expectedRestRule(method, path);
-      if (!rule) return void problems.push(`${method} ${path}: no documented rule`);
-      const url = path.replace(/\{key\}/g, 'uk-sscop').replace(/\{[^}]+\}/g, () => randomUUID());
-      // An unknown field fails validation, which runs only after the guard has let the call through.
-      const json = method === 'get' ? undefined : { accessMatrixProbe: true };
-      const { status, body } = await gateway(url, { method: method.toUpperCase(), headers: principal.headers, json });
-      const label = `${principal.name}: ${method} ${path} → ${status}`;
-      if (principal.holds(rule)) {
-        if (status === 401 || status === 403 || status >= 500) problems.push(`${label}, expected to pass the guard (${body?.detail ?? ''})`);
-        else if (method !== 'get' && status < 400 && !HARMLESS_SUCCESSES.has(`${method} ${path}`)) problems.push(`${label}: a probe must not change anything`);
-      } else if (status !== (principal.anonymous ? 401 : 403)) {
-        problems.push(`${label}, expected ${principal.anonymous ? 401 : 403}`);
-      }
-    });
-    expect(problems).toEqual([]);
-  });
+  it(
+    'every REST operation answers each principal as the documented rule says',
+    async () => {
+      const problems: string[] = [];
+      const cases = operations().flatMap((op) => principals.map((principal) => ({ ...op, principal })));
+      await inBatches(cases, CONCURRENCY, async ({ method, path, principal }) => {
+        const rule = expectedRestRule(method, path);
+        if (!rule) return void problems.push(`${method} ${path}: no documented rule`);
+        const url = path.replace(/\{key\}/g, 'uk-sscop').replace(/\{[^}]+\}/g, () => randomUUID());
+        // An unknown field fails validation, which runs only after the guard has let the call through.
+        const json = method === 'get' ? undefined : { accessMatrixProbe: true };
+        const { status, body } = await gateway(url, { method: method.toUpperCase(), headers: principal.headers, json });
+        const label = `${principal.name}: ${method} ${path} → ${status}`;
+        if (principal.holds(rule)) {
+          if (status === 401 || status === 403 || status >= 500) problems.push(`${label}, expected to pass the guard (${body?.detail ?? ''})`);
+          else if (method !== 'get' && status < 400 && !HARMLESS_SUCCESSES.has(`${method} ${path}`))
+            problems.push(`${label}: a probe must not change anything`);
+        } else if (status !== (principal.anonymous ? 401 : 403)) {
+          problems.push(`${label}, expected ${principal.anonymous ? 401 : 403}`);
+        }
+      });
+      expect(problems).toEqual([]);
+    },
+    MATRIX_TIMEOUT_MS,
+  );
 
-  it('every GraphQL root field answers each principal as the documented rule says, and no probe changes anything', async () => {
-    const problems: string[] = [];
-    const cases = rootFields().flatMap(([coordinate, field]) => principals.map((principal) => ({ coordinate, field, principal })));
-    await inBatches(cases, CONCURRENCY, async ({ coordinate, field, principal }) => {
-      const rule = GRAPHQL_MODEL[coordinate];
-      if (!rule) return void problems.push(`${coordinate}: no documented rule`);
-      const { query, variables } = rootCall(coordinate, field);
-      const response = await graphql(query, variables, principal.headers);
-      problems.push(
-        ...judgeGraphql(`${principal.name}: ${coordinate}`, principal, principal.holds(rule), response, [field.name], coordinate.startsWith('Mutation.')),
-      );
-    });
-    expect(problems).toEqual([]);
-  });
+  it(
+    'every GraphQL root field answers each principal as the documented rule says, and no probe changes anything',
+    async () => {
+      const problems: string[] = [];
+      const cases = rootFields().flatMap(([coordinate, field]) => principals.map((principal) => ({ coordinate, field, principal })));
+      await inBatches(cases, CONCURRENCY, async ({ coordinate, field, principal }) => {
+        const rule = GRAPHQL_MODEL[coordinate];
+        if (!rule) return void problems.push(`${coordinate}: no documented rule`);
+        const { query, variables } = rootCall(coordinate, field);
+        const response = await graphql(query, variables, principal.headers);
+        problems.push(
+          ...judgeGraphql(`${principal.name}: ${coordinate}`, principal, principal.holds(rule), response, [field.name], coordinate.startsWith('Mutation.')),
+        );
+      });
+      expect(problems).toEqual([]);
+    },
+    MATRIX_TIMEOUT_MS,
+  );
 
   it('every field resolved on a supplier, assessment, evidence or webhook endpoint answers each principal as the rules of the path say', async () => {
     const roots: Record<string, { field: string; rule: Rule }> = {

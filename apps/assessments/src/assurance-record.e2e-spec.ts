@@ -236,7 +236,12 @@ describe('the assurance record', () => {
     expect((await org.call('POST', `${url}/complete`, { conclusion: 'Assured' })).status).toBe(200);
     const before = await frozenParts(org, sent.assessment.id);
 
-    // Evidence naming the completed assessment: 409, nothing stored.
+    // Evidence naming the completed assessment: 409, nothing stored. The evidence service learns of the
+    // completion from the assessments service's event (its own projection), so wait until it has.
+    await waitFor(async () => {
+      const [known] = await owner.query(`select status from evidence.assessments where id = $1`, [sent.assessment.id]);
+      return known?.status === 'completed';
+    }, 'the evidence service to learn of the completion');
     const [{ count: evidenceBefore }] = await owner.query(`select count(*)::int as count from evidence.evidence where supplier_id = $1`, [sent.supplier.id]);
     const named = await upload(org, sent.supplier.id, fixture('jazzband-security.txt'), sent.assessment.id);
     expect(named.status).toBe(409);

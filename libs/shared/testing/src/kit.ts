@@ -93,7 +93,7 @@ async function startStackProcess(
   env: Record<string, string>,
   ready: (output: string) => Promise<boolean>,
   what: string,
-  timeoutMs = 45_000,
+  timeoutMs = WAIT_MS,
 ): Promise<{ stop(): Promise<void> }> {
   let output = '';
   const child = fork(join(__dirname, '..', '..', '..', '..', 'dist', 'apps', entry, 'src', 'main.js'), [], {
