@@ -34,7 +34,7 @@ module.exports = {
     Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias.replace(/[/]/g, '\\/')}$`, `<rootDir>/${target}`]),
   ),
   testEnvironment: 'node',
-  setupFiles: ['<rootDir>/libs/shared/testing/src/property-seed.js'],
+  setupFiles: ['<rootDir>/libs/shared/testing/src/property-seed.js', '<rootDir>/libs/shared/testing/src/http-keep-alive.js'],
   globalSetup: '<rootDir>/dist/tools/test/global-setup.js',
   globalTeardown: '<rootDir>/dist/tools/test/global-teardown.js',
   reporters: ['default', '<rootDir>/libs/shared/testing/src/summary-reporter.js'],
