@@ -79,7 +79,7 @@ export class AdvisoryFeedsPollService {
 
   async fanOut(): Promise<{ tenants: number }> {
     const tenantIds = await this.database.runAsSystem((manager) => this.feeds.tenantsWithFeedsDue(manager, TENANTS_PER_TICK));
-    return this.producer.fanOutPerTenant(JobName.AdvisoryFeedsPoll, tenantIds, 'advisory-feeds', this.config.schedulerTickMs);
+    return this.producer.fanOutPerTenant(JobName.AdvisoryFeedsPoll, tenantIds, 'advisory-feeds');
   }
 
   async poll(tenantId: string): Promise<{ polled: number; failing: number }> {
