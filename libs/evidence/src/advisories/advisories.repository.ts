@@ -1,4 +1,4 @@
-import { newId, updateReturning } from '@assay/shared/database';
+import { claimForProcessing, newId } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Exposure } from './advisory-exposures.repository';
@@ -126,13 +126,8 @@ export class AdvisoriesRepository {
 
   /** Claims a document for processing (counting the attempt); null when it is already final. */
   async startImport(manager: EntityManager, tenantId: string, id: string): Promise<(AdvisoryImport & { attempts: number }) | null> {
-    const rows = await updateReturning<ImportRow>(
-      manager,
-      `update evidence.advisory_imports set status = 'processing', attempts = attempts + 1
-        where tenant_id = $1 and id = $2 and status in ('pending', 'processing') returning ${IMPORT_COLUMNS}`,
-      [tenantId, id],
-    );
-    return rows[0] ? toImport(rows[0]) : null;
+    const row = await claimForProcessing<ImportRow>(manager, ['evidence', 'advisory_imports'], IMPORT_COLUMNS, tenantId, id);
+    return row ? toImport(row) : null;
   }
 
   async finishImport(

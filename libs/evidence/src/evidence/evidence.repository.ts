@@ -1,4 +1,4 @@
-import { updateReturning } from '@assay/shared/database';
+import { claimForProcessing, updateReturning } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EvidenceCheck, EvidenceKind, EvidenceStatus } from './evidence-kinds.constant';
@@ -280,13 +280,8 @@ export class EvidenceRepository {
 
   /** Claims the evidence for processing; null when it is already final. */
   async startProcessing(manager: EntityManager, tenantId: string, id: string): Promise<EvidenceForIngestion | null> {
-    const rows = await updateReturning<EvidenceRow>(
-      manager,
-      `update evidence.evidence set status = 'processing', attempts = attempts + 1
-       where tenant_id = $1 and id = $2 and status in ('pending', 'processing') returning ${COLUMNS}`,
-      [tenantId, id],
-    );
-    return rows[0] ? toEvidence(rows[0]) : null;
+    const row = await claimForProcessing<EvidenceRow>(manager, ['evidence', 'evidence'], COLUMNS, tenantId, id);
+    return row ? toEvidence(row) : null;
   }
 
   /** URL evidence once fetched: its content is now known. */
