@@ -1,4 +1,4 @@
-import { claimForProcessing, newId } from '@assay/shared/database';
+import { claimForProcessing, mapColumns, newId } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Exposure } from './advisory-exposures.repository';
@@ -94,16 +94,7 @@ function toImport(row: ImportRow): AdvisoryImport & { attempts: number } {
 }
 
 function toSummary(row: AdvisoryRow): AdvisorySummary {
-  return {
-    id: row.id,
-    source: row.source,
-    externalIds: row.external_ids,
-    summary: row.summary,
-    severity: row.severity,
-    published: row.published ? row.published.toISOString() : null,
-    modified: row.modified.toISOString(),
-    kev: row.kev,
-  };
+  return mapColumns(row, SUMMARY_COLUMNS);
 }
 
 /** Every statement on advisories, their packages, the KEV entries and the submitted documents. */
