@@ -35,6 +35,15 @@ export class EvidenceDigestsRepository {
     });
   }
 
+  /** Whether the evidence was replaced through a renewal (`evidence.renewed`). */
+  async isSuperseded(m: EntityManager, tenantId: string, id: string): Promise<boolean> {
+    const rows: unknown[] = await m.query(`select 1 from assessments.evidence_digests where tenant_id = $1 and id = $2 and superseded_by is not null`, [
+      tenantId,
+      id,
+    ]);
+    return rows.length > 0;
+  }
+
   /** The digests of the given evidence of one supplier, by id (evidence of other suppliers is never named). */
   async ofSupplier(m: EntityManager, tenantId: string, supplierId: string, ids: string[]): Promise<Map<string, EvidenceDigest>> {
     if (!ids.length) return new Map();
