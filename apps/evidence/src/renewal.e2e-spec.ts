@@ -110,7 +110,24 @@ describe('renewal links', () => {
     // Evidence that is not expiring cannot be renewed: a clear problem, nothing changes.
     const count = async () => (await kit.owner.query(`select count(*)::int as n from evidence.evidence where tenant_id = $1`, [org.tenant.id]))[0].n;
     const before = await count();
-    expect((await call('PATCH', `/api/v1/evidence/${old.id}`, { validUntil: inDays(300) })).status).toBe(200);
+    const moved = await call('PATCH', `/api/v1/evidence/${old.id}`, { validUntil: inDays(300) });
+    expect(moved.status).toBe(200);
+    // The new date carries through to what the assessments service derived from the old one: the
+    // stored check dates and the report's evidence entry.
+    const derivedDates = async () => {
+      const checks: { valid_until: Date | null }[] = await kit.owner.query(
+        `select valid_until from assessments.check_results where assessment_id = $1 and evidence_id = $2`,
+        [assessment.body.id, old.id],
+      );
+      const report = await call('GET', `/api/v1/assessments/${assessment.body.id}/report`);
+      const claim = report.body.claims.find((candidate: { claimId: string }) => candidate.claimId === '3.2.1');
+      const entry = claim?.evidence.find((candidate: { id: string }) => candidate.id === old.id);
+      return [...new Set([...checks.map((row) => row.valid_until?.toISOString() ?? null), entry?.validUntil])];
+    };
+    await waitFor(
+      async () => JSON.stringify(await derivedDates()) === JSON.stringify([moved.body.validUntil]),
+      'the check dates and report following the PATCH',
+    );
     expect((await gateway('/api/v1/portal/renewal', { headers: renewal })).body.renewal).toBe('current');
     const early = await gateway('/api/v1/portal/renewal/evidence', {
       method: 'POST',
@@ -121,7 +138,9 @@ describe('renewal links', () => {
     expect(early.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(early.body.detail).toMatch(/is not expiring/);
     expect(await count()).toBe(before);
-    expect((await call('PATCH', `/api/v1/evidence/${old.id}`, { validUntil: inDays(10) })).status).toBe(200);
+    const back = await call('PATCH', `/api/v1/evidence/${old.id}`, { validUntil: inDays(10) });
+    expect(back.status).toBe(200);
+    await waitFor(async () => JSON.stringify(await derivedDates()) === JSON.stringify([back.body.validUntil]), 'the check dates and report following it back');
     // The same bytes again are no renewal; a reversed period is refused.
     const same = await gateway('/api/v1/portal/renewal/evidence', {
       method: 'POST',

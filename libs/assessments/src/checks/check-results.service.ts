@@ -57,4 +57,13 @@ export class CheckResultsService {
       }
     }, event.tenantId);
   }
+
+  /** A customer moved the evidence's validity date: the digest and the check dates of open assessments follow. */
+  async followValidity(event: DomainEvent<'evidence.validity_changed'>): Promise<void> {
+    const { evidenceId, validUntil } = event.data;
+    await this.database.run(async (m) => {
+      await this.digests.moveValidity(m, event.tenantId, evidenceId, validUntil, event.timestamp);
+      await this.checkResults.moveValidity(m, event.tenantId, evidenceId, validUntil, event.timestamp);
+    }, event.tenantId);
+  }
 }
