@@ -1,7 +1,3 @@
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { bearer, gateway, inviteMember, linkToken, signupTenant, waitFor } from '@assay/shared/testing';
 import type { DataSource } from 'typeorm';
 
@@ -120,18 +116,4 @@ export function parseCsv(text: string): string[][] {
     } else field += char;
   }
   return rows;
-}
-
-/** A validator of the real CycloneDX 1.6 JSON schema (libs/assessments/src/catalogue/__fixtures__/cyclonedx-1.6, see its MANIFEST). */
-export function cycloneDxValidator() {
-  const dir = join(__dirname, '..', '..', '..', 'libs', 'assessments', 'src', 'catalogue', '__fixtures__', 'cyclonedx-1.6');
-  const schema = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8'));
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  // Formats of the schema ajv-formats does not define: IRIs and internationalised emails.
-  ajv.addFormat('iri-reference', true);
-  ajv.addFormat('idn-email', true);
-  ajv.addSchema(schema('spdx.schema.json'));
-  ajv.addSchema(schema('jsf-0.82.schema.json'));
-  return ajv.compile(schema('bom-1.6.schema.json'));
 }

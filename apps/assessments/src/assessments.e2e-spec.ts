@@ -1,7 +1,6 @@
 import { canonicalJson } from '@assay/shared/contracts';
-import { bearer, gateway, mailText, ownerDataSource, waitForMail } from '@assay/shared/testing';
+import { bearer, gateway, mailText, ownerDataSourceForFile, waitForMail } from '@assay/shared/testing';
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import {
   ATTESTATION,
   Organisation,
@@ -17,14 +16,7 @@ import {
 
 const sentAssessment = (org: Organisation, role?: string) => sentWith(owner, org, role);
 
-let owner: DataSource;
-
-beforeAll(async () => {
-  owner = await ownerDataSource();
-});
-afterAll(async () => {
-  await owner.destroy();
-});
+const owner = ownerDataSourceForFile();
 
 describe('assessments', () => {
   it('creates a draft with the claims that apply to the supplier role', async () => {

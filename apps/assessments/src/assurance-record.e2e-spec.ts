@@ -1,29 +1,22 @@
 import { canonicalJson } from '@assay/shared/contracts';
-import { SinkMessage, bearer, gateway, graphql, mailSubject, mailText, ownerDataSource, waitFor, waitForMail } from '@assay/shared/testing';
+import {
+  SinkMessage,
+  bearer,
+  cycloneDxValidator,
+  gateway,
+  graphql,
+  mailSubject,
+  mailText,
+  ownerDataSourceForFile,
+  waitFor,
+  waitForMail,
+} from '@assay/shared/testing';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
-import {
-  ATTESTATION,
-  Organisation,
-  SentAssessment,
-  createContact,
-  cycloneDxValidator,
-  organisation,
-  parseCsv,
-  portal,
-  sentAssessment,
-} from './assessments-test-kit';
+import { ATTESTATION, Organisation, SentAssessment, createContact, organisation, parseCsv, portal, sentAssessment } from './assessments-test-kit';
 
-let owner: DataSource;
-
-beforeAll(async () => {
-  owner = await ownerDataSource();
-});
-afterAll(async () => {
-  await owner.destroy();
-});
+const owner = ownerDataSourceForFile();
 
 /** Real security.txt files (see the evidence fixtures' MANIFEST). */
 const FIXTURES = join(__dirname, '..', '..', '..', 'libs', 'evidence', 'src', 'parsing', '__fixtures__', 'real');

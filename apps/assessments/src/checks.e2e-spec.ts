@@ -1,16 +1,8 @@
 import { newId } from '@assay/shared/database';
-import { ownerDataSource } from '@assay/shared/testing';
-import type { DataSource } from 'typeorm';
+import { ownerDataSourceForFile } from '@assay/shared/testing';
 import { organisation, portal, sentAssessment, waitFor } from './assessments-test-kit';
 
-let owner: DataSource;
-
-beforeAll(async () => {
-  owner = await ownerDataSource();
-});
-afterAll(async () => {
-  await owner.destroy();
-});
+const owner = ownerDataSourceForFile();
 
 /** Writes `evidence.processed` to the evidence service's outbox; its relay puts it on the bus. */
 async function evidenceProcessed(tenantId: string, data: Record<string, unknown>) {

@@ -1,6 +1,5 @@
-import { bearer, gateway, linkToken, ownerDataSource } from '@assay/shared/testing';
+import { bearer, gateway, linkToken, ownerDataSourceForFile } from '@assay/shared/testing';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import {
   ATTESTATION,
   Organisation,
@@ -14,14 +13,7 @@ import {
   waitFor,
 } from './assessments-test-kit';
 
-let owner: DataSource;
-
-beforeAll(async () => {
-  owner = await ownerDataSource();
-});
-afterAll(async () => {
-  await owner.destroy();
-});
+const owner = ownerDataSourceForFile();
 
 describe('assessment cycles', () => {
   it('shows who opened an assessment over REST, GraphQL and its events', async () => {

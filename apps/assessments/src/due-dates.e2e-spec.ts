@@ -1,15 +1,7 @@
-import { graphql, mailSubject, mailText, ownerDataSource, waitForMail } from '@assay/shared/testing';
-import type { DataSource } from 'typeorm';
+import { graphql, mailSubject, mailText, ownerDataSourceForFile, waitForMail } from '@assay/shared/testing';
 import { answerAndSubmit, inDays, organisation, portal, sentAssessment, waitFor } from './assessments-test-kit';
 
-let owner: DataSource;
-
-beforeAll(async () => {
-  owner = await ownerDataSource();
-});
-afterAll(async () => {
-  await owner.destroy();
-});
+const owner = ownerDataSourceForFile();
 
 const DAY = 86_400_000;
 

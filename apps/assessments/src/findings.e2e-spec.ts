@@ -1,16 +1,8 @@
-import { SinkMessage, bearer, gateway, mailSubject, mailText, ownerDataSource, waitForMail } from '@assay/shared/testing';
+import { SinkMessage, bearer, gateway, mailSubject, mailText, ownerDataSourceForFile, waitForMail } from '@assay/shared/testing';
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { answerAndSubmit, inDays, organisation, portal, sentAssessment } from './assessments-test-kit';
 
-let owner: DataSource;
-
-beforeAll(async () => {
-  owner = await ownerDataSource();
-});
-afterAll(async () => {
-  await owner.destroy();
-});
+const owner = ownerDataSourceForFile();
 
 describe('findings', () => {
   it('raises findings on claims, moves them through their states and counts the open ones on the supplier', async () => {

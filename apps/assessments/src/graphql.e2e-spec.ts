@@ -1,15 +1,7 @@
-import { bearer, graphql, ownerDataSource } from '@assay/shared/testing';
-import type { DataSource } from 'typeorm';
+import { bearer, graphql, ownerDataSourceForFile } from '@assay/shared/testing';
 import { addMember, answerAndSubmit, createContact, createSupplier, inDays, organisation, sentAssessment } from './assessments-test-kit';
 
-let owner: DataSource;
-
-beforeAll(async () => {
-  owner = await ownerDataSource();
-});
-afterAll(async () => {
-  await owner.destroy();
-});
+const owner = ownerDataSourceForFile();
 
 const SUPPLIER_FIELDS =
   'id name tier status openFindings latestScore products { id name } contacts { id email isSeniorResponsibleOwner } assessments { id status }';

@@ -1,15 +1,5 @@
-import { bearer, gateway, mailText, ownerDataSource, waitForMail } from '@assay/shared/testing';
-import type { DataSource } from 'typeorm';
+import { bearer, gateway, mailText, waitForMail } from '@assay/shared/testing';
 import { ATTESTATION, createContact, createSupplier, inDays, organisation, portal } from './assessments-test-kit';
-
-let owner: DataSource;
-
-beforeAll(async () => {
-  owner = await ownerDataSource();
-});
-afterAll(async () => {
-  await owner.destroy();
-});
 
 describe('a full assessment journey through the gateway', () => {
   it('goes from a new supplier through a returned claim and resubmission to a completed assessment and its assurance pack, with the portal link from the real email', async () => {

@@ -1,18 +1,10 @@
 import { JobName, QueueName } from '@assay/shared/contracts';
-import { ownerDataSource, startExtraWorker, testStack } from '@assay/shared/testing';
+import { ownerDataSourceForFile, startExtraWorker, testStack } from '@assay/shared/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { DataSource } from 'typeorm';
 import { createContact, createSupplier, organisation, waitFor } from './assessments-test-kit';
 
-let owner: DataSource;
-
-beforeAll(async () => {
-  owner = await ownerDataSource();
-});
-afterAll(async () => {
-  await owner.destroy();
-});
+const owner = ownerDataSourceForFile();
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

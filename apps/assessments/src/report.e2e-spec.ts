@@ -1,15 +1,7 @@
-import { ownerDataSource } from '@assay/shared/testing';
-import type { DataSource } from 'typeorm';
+import { ownerDataSourceForFile } from '@assay/shared/testing';
 import { ATTESTATION, organisation, parseCsv, portal, sentAssessment } from './assessments-test-kit';
 
-let owner: DataSource;
-
-beforeAll(async () => {
-  owner = await ownerDataSource();
-});
-afterAll(async () => {
-  await owner.destroy();
-});
+const owner = ownerDataSourceForFile();
 
 const TRICKY = '=HYPERLINK("http://evil.test"), then\na second line';
 

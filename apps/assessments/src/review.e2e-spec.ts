@@ -1,15 +1,7 @@
-import { ownerDataSource } from '@assay/shared/testing';
-import type { DataSource } from 'typeorm';
+import { ownerDataSourceForFile } from '@assay/shared/testing';
 import { ATTESTATION, answerAndSubmit, organisation, portal, sentAssessment, waitFor } from './assessments-test-kit';
 
-let owner: DataSource;
-
-beforeAll(async () => {
-  owner = await ownerDataSource();
-});
-afterAll(async () => {
-  await owner.destroy();
-});
+const owner = ownerDataSourceForFile();
 
 const ANSWERS = ['met', 'partially_met', 'not_met', 'not_applicable'] as const;
 const VALUES: Record<string, number | null> = { met: 1, partially_met: 0.5, not_met: 0, not_applicable: null };

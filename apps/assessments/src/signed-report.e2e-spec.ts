@@ -1,16 +1,8 @@
-import { gateway, ownerDataSource } from '@assay/shared/testing';
+import { gateway, ownerDataSourceForFile } from '@assay/shared/testing';
 import { createPublicKey, verify } from 'node:crypto';
-import type { DataSource } from 'typeorm';
 import { answerAndSubmit, organisation, sentAssessment } from './assessments-test-kit';
 
-let owner: DataSource;
-
-beforeAll(async () => {
-  owner = await ownerDataSource();
-});
-afterAll(async () => {
-  await owner.destroy();
-});
+const owner = ownerDataSourceForFile();
 
 type Jwk = { kty: string; crv: string; x: string; kid: string; alg: string; use: string };
 

@@ -1,15 +1,7 @@
-import { bearer, gateway, graphql, inviteMember, ownerDataSource, waitFor } from '@assay/shared/testing';
-import type { DataSource } from 'typeorm';
+import { bearer, gateway, graphql, inviteMember, ownerDataSourceForFile, waitFor } from '@assay/shared/testing';
 import { addMember, apiKey, createContact, createSupplier, organisation } from './assessments-test-kit';
 
-let owner: DataSource;
-
-beforeAll(async () => {
-  owner = await ownerDataSource();
-});
-afterAll(async () => {
-  await owner.destroy();
-});
+const owner = ownerDataSourceForFile();
 
 describe('suppliers', () => {
   it('registers, reads, updates and offboards a supplier, with audit entries and events', async () => {

@@ -1,4 +1,4 @@
-import { SinkMessage, bearer, gateway, mailSubject, mailText, signupTenant, waitFor, waitForMail } from '@assay/shared/testing';
+import { SinkMessage, bearer, emitEvent, gateway, mailSubject, mailText, signupTenant, waitFor, waitForMail } from '@assay/shared/testing';
 import { createHash } from 'node:crypto';
 import { evidenceTestDatabases, fixture, form, settledEvidence } from './evidence-test-kit';
 
@@ -27,6 +27,10 @@ describe('renewal links', () => {
     expect((await call('POST', `/api/v1/assessments/${assessment.body.id}/send`, {})).status).toBe(200);
     const link = await call('POST', `/api/v1/assessments/${assessment.body.id}/portal-links`, { contactId: contact.body.id });
     const assessmentLink = bearer(link.body.token);
+    // The Senior Responsible Owner, named after the assessment went out: no assessment link of their own.
+    const sroEmail = `renew-sro-${Math.random().toString(36).slice(2)}@supplier.test`;
+    const sro = await call('POST', `/api/v1/suppliers/${supplier.body.id}/contacts`, { name: 'Sam Owner', email: sroEmail, isSeniorResponsibleOwner: true });
+    expect(sro.status).toBe(201);
     await waitFor(
       async () => (await kit.owner.query(`select 1 from evidence.assessments where id = $1`, [assessment.body.id])).length === 1,
       'the assessment projection',
@@ -68,6 +72,14 @@ describe('renewal links', () => {
     expect(stored.expires_at.getTime()).toBe(Date.parse(old.validUntil) + 30 * DAY);
     const links = (await call('GET', `/api/v1/assessments/${assessment.body.id}/portal-links`)).body.data;
     expect(links).toEqual(expect.arrayContaining([expect.objectContaining({ id: stored.id, link: 'renewal', evidenceId: old.id, status: 'active' })]));
+    // The SRO is emailed a renewal link too, bound to the supplier's assessment.
+    const sroMail = (m: SinkMessage) => m.to.includes(sroEmail) && mailSubject(m.raw).includes('Please renew');
+    const sroText = mailText((await waitForMail((messages) => messages.some(sroMail))).find(sroMail)?.raw ?? '').replace(/\s+/g, ' ');
+    const sroToken = /\/portal\?token=(assay_portal_[A-Za-z0-9_-]+)/.exec(sroText)?.[1] as string;
+    const [sroStored] = await kit.owner.query(`select link, evidence_id, contact_id, assessment_id from assessments.portal_tokens where token_hash = $1`, [
+      sha256(sroToken),
+    ]);
+    expect(sroStored).toEqual({ link: 'renewal', evidence_id: old.id, contact_id: sro.body.id, assessment_id: assessment.body.id });
 
     // What to renew.
     const view = await gateway('/api/v1/portal/renewal', { headers: renewal });
@@ -98,7 +110,24 @@ describe('renewal links', () => {
     // Evidence that is not expiring cannot be renewed: a clear problem, nothing changes.
     const count = async () => (await kit.owner.query(`select count(*)::int as n from evidence.evidence where tenant_id = $1`, [org.tenant.id]))[0].n;
     const before = await count();
-    expect((await call('PATCH', `/api/v1/evidence/${old.id}`, { validUntil: inDays(300) })).status).toBe(200);
+    const moved = await call('PATCH', `/api/v1/evidence/${old.id}`, { validUntil: inDays(300) });
+    expect(moved.status).toBe(200);
+    // The new date carries through to what the assessments service derived from the old one: the
+    // stored check dates and the report's evidence entry.
+    const derivedDates = async () => {
+      const checks: { valid_until: Date | null }[] = await kit.owner.query(
+        `select valid_until from assessments.check_results where assessment_id = $1 and evidence_id = $2`,
+        [assessment.body.id, old.id],
+      );
+      const report = await call('GET', `/api/v1/assessments/${assessment.body.id}/report`);
+      const claim = report.body.claims.find((candidate: { claimId: string }) => candidate.claimId === '3.2.1');
+      const entry = claim?.evidence.find((candidate: { id: string }) => candidate.id === old.id);
+      return [...new Set([...checks.map((row) => row.valid_until?.toISOString() ?? null), entry?.validUntil])];
+    };
+    await waitFor(
+      async () => JSON.stringify(await derivedDates()) === JSON.stringify([moved.body.validUntil]),
+      'the check dates and report following the PATCH',
+    );
     expect((await gateway('/api/v1/portal/renewal', { headers: renewal })).body.renewal).toBe('current');
     const early = await gateway('/api/v1/portal/renewal/evidence', {
       method: 'POST',
@@ -109,7 +138,9 @@ describe('renewal links', () => {
     expect(early.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(early.body.detail).toMatch(/is not expiring/);
     expect(await count()).toBe(before);
-    expect((await call('PATCH', `/api/v1/evidence/${old.id}`, { validUntil: inDays(10) })).status).toBe(200);
+    const back = await call('PATCH', `/api/v1/evidence/${old.id}`, { validUntil: inDays(10) });
+    expect(back.status).toBe(200);
+    await waitFor(async () => JSON.stringify(await derivedDates()) === JSON.stringify([back.body.validUntil]), 'the check dates and report following it back');
     // The same bytes again are no renewal; a reversed period is refused.
     const same = await gateway('/api/v1/portal/renewal/evidence', {
       method: 'POST',
@@ -152,6 +183,21 @@ describe('renewal links', () => {
       assessment.body.id,
     ]);
     expect(response.evidence_ids).toEqual([renewed.id]);
+
+    // A replayed (or late) `evidence.processed` of the superseded piece brings none of its checks back.
+    const [processed] = await kit.owner.query(
+      `select payload from evidence.outbox where tenant_id = $1 and type = 'evidence.processed' and payload->'data'->>'evidenceId' = $2`,
+      [org.tenant.id, old.id],
+    );
+    const replayedAt = new Date(Math.max(Date.now(), Date.parse(processed.payload.timestamp) + 1000));
+    const replay = await emitEvent(kit.app.database, 'evidence', org.tenant.id, 'evidence.processed', processed.payload.data, replayedAt);
+    await waitFor(
+      async () =>
+        (await kit.owner.query(`select 1 from assessments.evidence_digests where id = $1 and event_at >= $2`, [old.id, replay.timestamp])).length === 1,
+      'the replay consumed',
+    );
+    expect(await checksOf(old.id)).toBe(0);
+    expect(await checksOf(renewed.id)).toBeGreaterThan(0);
 
     // Its work done, the renewal link is revoked.
     await waitFor(

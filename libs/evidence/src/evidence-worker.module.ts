@@ -25,6 +25,7 @@ import { EvidenceQueue } from './ingestion/evidence-queue';
 import { EVIDENCE_SCHEMA } from './evidence-writes';
 import { EvidenceSweepJob } from './ingestion/evidence-sweep.job';
 import { BLOB_STORAGE_PROVIDER } from './storage/blob-storage.provider';
+import { EvidenceDocuments } from './storage/evidence-documents';
 import { SupplierDirectoryListener } from './suppliers/supplier-directory.listener';
 import { SupplierDirectoryRepository } from './suppliers/supplier-directory.repository';
 import { SupplierDirectoryService } from './suppliers/supplier-directory.service';
@@ -34,6 +35,7 @@ import { TenantSettingsService } from './tenants/tenant-settings.service';
 
 const PROVIDERS = [
   BLOB_STORAGE_PROVIDER,
+  EvidenceDocuments,
   SupplierDirectoryRepository,
   SupplierDirectoryService,
   SupplierDirectoryListener,

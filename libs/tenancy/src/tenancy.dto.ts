@@ -1,27 +1,13 @@
 import { API_KEY_SCOPES, ROLES, Role } from '@assay/shared/contracts';
+import { EmailAddress } from '@assay/shared/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsEmail,
-  IsIn,
-  IsISO8601,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, MinLength } from 'class-validator';
 
 const TOTP = /^\d{6}$/;
 
 export class SignupDto {
   @ApiProperty({ example: 'sam@example.com' })
-  @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(254)
+  @EmailAddress()
   email!: string;
 
   @ApiProperty({ minLength: 12, maxLength: 256, description: 'At least 12 characters, not a common password' })
@@ -121,8 +107,7 @@ export class ChangeRoleDto {
 
 export class InviteDto {
   @ApiProperty()
-  @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(254)
+  @EmailAddress()
   email!: string;
 
   @ApiProperty({ enum: ROLES })

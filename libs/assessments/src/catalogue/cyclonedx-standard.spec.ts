@@ -1,23 +1,6 @@
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cycloneDxValidator } from '@assay/shared/testing';
 import { loadBundledCatalogues } from './catalogue-document';
 import { frameworkAsCycloneDx, requirementRef } from './cyclonedx-standard';
-
-/* The real CycloneDX 1.6 JSON schema (see __fixtures__/cyclonedx-1.6/MANIFEST.md). */
-const schema = (name: string) => JSON.parse(readFileSync(join(__dirname, '__fixtures__/cyclonedx-1.6', name), 'utf8'));
-
-function validator() {
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  // Formats of the schema ajv-formats does not define: IRIs and internationalised emails.
-  ajv.addFormat('iri-reference', true);
-  ajv.addFormat('idn-email', true);
-  ajv.addSchema(schema('spdx.schema.json'));
-  ajv.addSchema(schema('jsf-0.82.schema.json'));
-  return ajv.compile(schema('bom-1.6.schema.json'));
-}
 
 describe('the Code as a CycloneDX standard', () => {
   const [framework] = loadBundledCatalogues();
@@ -26,14 +9,14 @@ describe('the Code as a CycloneDX standard', () => {
   const standard = document.definitions.standards[0];
 
   it('is a valid CycloneDX 1.6 document', () => {
-    const validate = validator();
+    const validate = cycloneDxValidator();
     const valid = validate(document);
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
   });
 
   it('the schema refuses what is not CycloneDX (the validation can fail)', () => {
-    const validate = validator();
+    const validate = cycloneDxValidator();
     expect(validate({ ...document, definitions: { standards: [{ ...standard, requirements: [{ identifier: 1 }] }] } })).toBe(false);
     expect(validate({ ...document, specVersion: 16 })).toBe(false);
   });

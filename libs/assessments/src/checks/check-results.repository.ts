@@ -50,6 +50,20 @@ export class CheckResultsRepository {
     });
   }
 
+  /**
+   * A new validity date of the evidence on the check results of open assessments (completed ones are
+   * frozen), unless a newer event already wrote them.
+   */
+  async moveValidity(m: EntityManager, tenantId: string, evidenceId: string, validUntil: string | null, eventAt: string): Promise<void> {
+    await m.query(
+      `update assessments.check_results r set valid_until = $3, event_at = $4
+       from assessments.assessments a
+       where r.tenant_id = $1 and r.evidence_id = $2 and r.event_at <= $4 and a.tenant_id = r.tenant_id and a.id = r.assessment_id
+         and a.status not in ('completed', 'cancelled')`,
+      [tenantId, evidenceId, validUntil, eventAt],
+    );
+  }
+
   async ofAssessment(m: EntityManager, tenantId: string, assessmentId: string): Promise<CheckRow[]> {
     return m.query(
       `select claim_id, evidence_id, evidence_kind, check_key, result, detail, valid_until from assessments.check_results

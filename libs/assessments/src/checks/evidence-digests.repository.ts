@@ -35,6 +35,25 @@ export class EvidenceDigestsRepository {
     });
   }
 
+  /** A new validity date of the evidence, unless a newer event already wrote its digest. */
+  async moveValidity(m: EntityManager, tenantId: string, id: string, validUntil: string | null, eventAt: string): Promise<void> {
+    await m.query(`update assessments.evidence_digests set valid_until = $3, event_at = $4 where tenant_id = $1 and id = $2 and event_at <= $4`, [
+      tenantId,
+      id,
+      validUntil,
+      eventAt,
+    ]);
+  }
+
+  /** Whether the evidence was replaced through a renewal (`evidence.renewed`). */
+  async isSuperseded(m: EntityManager, tenantId: string, id: string): Promise<boolean> {
+    const rows: unknown[] = await m.query(`select 1 from assessments.evidence_digests where tenant_id = $1 and id = $2 and superseded_by is not null`, [
+      tenantId,
+      id,
+    ]);
+    return rows.length > 0;
+  }
+
   /** The digests of the given evidence of one supplier, by id (evidence of other suppliers is never named). */
   async ofSupplier(m: EntityManager, tenantId: string, supplierId: string, ids: string[]): Promise<Map<string, EvidenceDigest>> {
     if (!ids.length) return new Map();

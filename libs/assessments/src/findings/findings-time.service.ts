@@ -1,8 +1,7 @@
-import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { JobName } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { JobProducer } from '@assay/shared/queue';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { audit, emit } from '../assessments-writes';
 import { AssessmentReadModel } from '../assessments/assessment-read-model';
 import { SuppliersRepository } from '../suppliers/suppliers.repository';
@@ -28,12 +27,11 @@ export class FindingsTimeService {
     private readonly suppliers: SuppliersRepository,
     private readonly reads: AssessmentReadModel,
     private readonly producer: JobProducer,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async fanOut(): Promise<{ tenants: number }> {
     const tenantIds = await this.database.runAsSystem((m) => this.findings.tenantsWithFindingsDue(m, TENANTS_PER_TICK));
-    return this.producer.fanOutPerTenant(JobName.FindingsTimeDispatch, tenantIds, 'findings-time', this.config.schedulerTickMs);
+    return this.producer.fanOutPerTenant(JobName.FindingsTimeDispatch, tenantIds, 'findings-time');
   }
 
   async dispatch(tenantId: string): Promise<{ overdue: number; reopened: number }> {

@@ -99,12 +99,12 @@ export class SuppliersResolver {
   @Mutation(() => Contact)
   @Access('suppliers:write')
   addSupplierContact(@Args('supplierId', { type: () => ID }) supplierId: string, @Args('input') input: AddSupplierContactInput): Promise<ContactView> {
-    return this.contactService.create(RequestContext.tenantIdentity, ownId(supplierId, 'Supplier'), input);
+    return this.contactService.create(RequestContext.tenantId, ownId(supplierId, 'Supplier'), input);
   }
 
   @Mutation(() => Product)
   @Access('suppliers:write')
   addProduct(@Args('supplierId', { type: () => ID }) supplierId: string, @Args('input') input: AddProductInput): Promise<ProductView> {
-    return this.productService.create(RequestContext.tenantIdentity, ownId(supplierId, 'Supplier'), input);
+    return this.productService.create(RequestContext.tenantId, ownId(supplierId, 'Supplier'), input);
   }
 }

@@ -1,8 +1,7 @@
-import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { JobName } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { JobProducer } from '@assay/shared/queue';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { emit } from '../assessments-writes';
 import { AssessmentReadModel } from '../assessments/assessment-read-model';
 import { OverdueRepository } from './overdue.repository';
@@ -23,12 +22,11 @@ export class OverdueService {
     private readonly overdue: OverdueRepository,
     private readonly reads: AssessmentReadModel,
     private readonly producer: JobProducer,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async enqueueTenantsWithLapses(): Promise<{ tenants: number }> {
     const tenantIds = await this.database.runAsSystem((m) => this.overdue.tenantsWithLapses(m, TENANTS_PER_TICK));
-    return this.producer.fanOutPerTenant(JobName.AssessmentsOverdueDispatch, tenantIds, 'assessments-overdue', this.config.schedulerTickMs);
+    return this.producer.fanOutPerTenant(JobName.AssessmentsOverdueDispatch, tenantIds, 'assessments-overdue');
   }
 
   async announce(tenantId: string): Promise<{ overdue: number }> {

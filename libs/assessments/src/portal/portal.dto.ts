@@ -1,3 +1,4 @@
+import { EmailAddress } from '@assay/shared/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -5,7 +6,6 @@ import {
   ArrayUnique,
   Equals,
   IsArray,
-  IsEmail,
   IsIn,
   IsISO8601,
   IsObject,
@@ -50,8 +50,7 @@ export class AttestationDto {
   role!: string;
 
   @ApiProperty()
-  @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(254)
+  @EmailAddress()
   email!: string;
 
   @ApiProperty({ description: 'Must be true: the signatory confirms the answers are accurate' })

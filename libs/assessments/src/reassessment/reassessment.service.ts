@@ -1,10 +1,9 @@
 import { clock } from '@assay/shared/clock';
-import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { AssessmentOpenedBy, JobName, ReassessmentTriggers, TenantIdentity } from '@assay/shared/contracts';
 import { NotFoundProblem } from '@assay/shared/http';
 import { TenantDatabase } from '@assay/shared/database';
 import { JobProducer } from '@assay/shared/queue';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { emit } from '../assessments-writes';
 import { AssessmentDrafts } from '../assessments/assessment-drafts';
 import { AssessmentReadModel } from '../assessments/assessment-read-model';
@@ -72,13 +71,12 @@ export class ReassessmentService {
     private readonly reads: AssessmentReadModel,
     private readonly catalogue: CatalogueService,
     private readonly producer: JobProducer,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Enqueues one opening job per tenant with a due supplier (one per tenant and tick slot). */
   async enqueueDueTenants(): Promise<{ tenants: number }> {
     const tenantIds = await this.database.runAsSystem((m) => this.schedule.tenantsWithDueSuppliers(m, MAX_LEAD_DAYS, TENANTS_PER_TICK));
-    return this.producer.fanOutPerTenant(JobName.ReassessmentOpen, tenantIds, 'reassessment-open', this.config.schedulerTickMs);
+    return this.producer.fanOutPerTenant(JobName.ReassessmentOpen, tenantIds, 'reassessment-open');
   }
 
   /** Opens the tenant's due reassessments in one transaction, then sends them when the tenant auto-sends. */

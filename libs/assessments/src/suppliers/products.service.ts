@@ -1,5 +1,5 @@
 import { clock } from '@assay/shared/clock';
-import { EndOfSupportNoticeEventData, TenantIdentity } from '@assay/shared/contracts';
+import { EndOfSupportNoticeEventData } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { ProblemException } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
@@ -83,8 +83,7 @@ export class ProductsService {
     private readonly directory: TenantDirectoryRepository,
   ) {}
 
-  async create(identity: TenantIdentity, supplierId: string, input: CreateProductDto): Promise<ProductView> {
-    const tenantId = identity.tenantId;
+  async create(tenantId: string, supplierId: string, input: CreateProductDto): Promise<ProductView> {
     const endAt = dateOrNull(input.endOfSupportAt);
     const announcedAt = dateOrNull(input.endOfSupportAnnouncedAt);
     checkEndOfSupport(endAt, announcedAt);
@@ -126,8 +125,7 @@ export class ProductsService {
     return (await this.database.run((m) => this.repository.listForSuppliers(m, tenantId, supplierIds), tenantId)).map(productView);
   }
 
-  async update(identity: TenantIdentity, supplierId: string, id: string, input: UpdateProductDto): Promise<ProductView> {
-    const tenantId = identity.tenantId;
+  async update(tenantId: string, supplierId: string, id: string, input: UpdateProductDto): Promise<ProductView> {
     return this.database.run(async (m) => {
       const before = await this.repository.find(m, tenantId, supplierId, id);
       const endAt = input.endOfSupportAt === undefined ? before.end_of_support_at : dateOrNull(input.endOfSupportAt);
@@ -153,8 +151,7 @@ export class ProductsService {
   }
 
   /** Removes a product from the list; assessments of it keep naming it. */
-  async remove(identity: TenantIdentity, supplierId: string, id: string): Promise<void> {
-    const tenantId = identity.tenantId;
+  async remove(tenantId: string, supplierId: string, id: string): Promise<void> {
     await this.database.run(async (m) => {
       const product = await this.repository.find(m, tenantId, supplierId, id);
       await this.repository.remove(m, tenantId, id);

@@ -1,4 +1,3 @@
-import { TenantIdentity } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { ConflictProblem } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
@@ -51,8 +50,7 @@ export class SupplierContactsService {
     private readonly portalTokens: PortalTokensRepository,
   ) {}
 
-  async create(identity: TenantIdentity, supplierId: string, input: CreateContactDto): Promise<ContactView> {
-    const tenantId = identity.tenantId;
+  async create(tenantId: string, supplierId: string, input: CreateContactDto): Promise<ContactView> {
     const id = newId();
     try {
       return await this.database.run(async (m) => {
@@ -91,8 +89,7 @@ export class SupplierContactsService {
     return (await this.database.run((m) => this.repository.listForSuppliers(m, tenantId, supplierIds), tenantId)).map(contactView);
   }
 
-  async update(identity: TenantIdentity, supplierId: string, id: string, input: UpdateContactDto): Promise<ContactView> {
-    const tenantId = identity.tenantId;
+  async update(tenantId: string, supplierId: string, id: string, input: UpdateContactDto): Promise<ContactView> {
     try {
       return await this.database.run(async (m) => {
         const before = await this.repository.find(m, tenantId, supplierId, id);
@@ -116,8 +113,7 @@ export class SupplierContactsService {
   }
 
   /** Removes a contact from the list and withdraws their portal links; what they signed stays. */
-  async remove(identity: TenantIdentity, supplierId: string, id: string): Promise<void> {
-    const tenantId = identity.tenantId;
+  async remove(tenantId: string, supplierId: string, id: string): Promise<void> {
     await this.database.run(async (m) => {
       const contact = await this.repository.find(m, tenantId, supplierId, id);
       await this.repository.remove(m, tenantId, id);

@@ -61,7 +61,7 @@ export class SuppliersController {
   @Post(':id/contacts')
   @Access('suppliers:write')
   addContact(@Param('id', ParseUUIDPipe) id: string, @Body() body: CreateContactDto) {
-    return this.contacts.create(RequestContext.tenantIdentity, id, body);
+    return this.contacts.create(RequestContext.tenantId, id, body);
   }
 
   @Get(':id/contacts')
@@ -73,20 +73,20 @@ export class SuppliersController {
   @Patch(':id/contacts/:contactId')
   @Access('suppliers:write')
   updateContact(@Param('id', ParseUUIDPipe) id: string, @Param('contactId', ParseUUIDPipe) contactId: string, @Body() body: UpdateContactDto) {
-    return this.contacts.update(RequestContext.tenantIdentity, id, contactId, body);
+    return this.contacts.update(RequestContext.tenantId, id, contactId, body);
   }
 
   @Delete(':id/contacts/:contactId')
   @Access('suppliers:write')
   @HttpCode(204)
   async removeContact(@Param('id', ParseUUIDPipe) id: string, @Param('contactId', ParseUUIDPipe) contactId: string): Promise<void> {
-    await this.contacts.remove(RequestContext.tenantIdentity, id, contactId);
+    await this.contacts.remove(RequestContext.tenantId, id, contactId);
   }
 
   @Post(':id/products')
   @Access('suppliers:write')
   addProduct(@Param('id', ParseUUIDPipe) id: string, @Body() body: CreateProductDto) {
-    return this.products.create(RequestContext.tenantIdentity, id, body);
+    return this.products.create(RequestContext.tenantId, id, body);
   }
 
   @Get(':id/products')
@@ -98,13 +98,13 @@ export class SuppliersController {
   @Patch(':id/products/:productId')
   @Access('suppliers:write')
   updateProduct(@Param('id', ParseUUIDPipe) id: string, @Param('productId', ParseUUIDPipe) productId: string, @Body() body: UpdateProductDto) {
-    return this.products.update(RequestContext.tenantIdentity, id, productId, body);
+    return this.products.update(RequestContext.tenantId, id, productId, body);
   }
 
   @Delete(':id/products/:productId')
   @Access('suppliers:write')
   @HttpCode(204)
   async removeProduct(@Param('id', ParseUUIDPipe) id: string, @Param('productId', ParseUUIDPipe) productId: string): Promise<void> {
-    await this.products.remove(RequestContext.tenantIdentity, id, productId);
+    await this.products.remove(RequestContext.tenantId, id, productId);
   }
 }

@@ -1,22 +1,7 @@
-import { PageQueryDto } from '@assay/shared/http';
+import { EmailAddress, PageQueryDto, Present } from '@assay/shared/http';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ValidateIf,
-  IsArray,
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUrl,
-  IsUUID,
-  Length,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { SUPPLIER_ROLES, SupplierRole } from '../catalogue/catalogue-document';
 
 export const SUPPLIER_TIERS = ['critical', 'high', 'medium', 'low'] as const;
@@ -31,8 +16,6 @@ export const MAX_TAGS = 50;
 // Letters of either case spelled out (no `i` flag), so the OpenAPI document can state the same pattern.
 const HOSTNAME = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+$/;
 const COMPANY_NUMBER = /^[A-Za-z0-9][A-Za-z0-9 -]{0,31}$/;
-/** Optional in a PATCH, but never null: the field cannot be cleared. */
-const Present = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
 /* The rules of each field, shared by creation and `PATCH` (which only differ in what may be left out). */
@@ -149,8 +132,7 @@ export class CreateContactDto {
   name!: string;
 
   @ApiProperty()
-  @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(254)
+  @EmailAddress()
   email!: string;
 
   @ApiPropertyOptional({ example: 'CISO' })
@@ -173,8 +155,7 @@ export class UpdateContactDto {
 
   @ApiPropertyOptional()
   @Present()
-  @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(254)
+  @EmailAddress()
   email?: string;
 
   @ApiPropertyOptional()

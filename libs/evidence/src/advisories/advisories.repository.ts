@@ -1,4 +1,4 @@
-import { newId, updateReturning } from '@assay/shared/database';
+import { claimForProcessing, mapColumns, newId } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Exposure } from './advisory-exposures.repository';
@@ -94,16 +94,7 @@ function toImport(row: ImportRow): AdvisoryImport & { attempts: number } {
 }
 
 function toSummary(row: AdvisoryRow): AdvisorySummary {
-  return {
-    id: row.id,
-    source: row.source,
-    externalIds: row.external_ids,
-    summary: row.summary,
-    severity: row.severity,
-    published: row.published ? row.published.toISOString() : null,
-    modified: row.modified.toISOString(),
-    kev: row.kev,
-  };
+  return mapColumns(row, SUMMARY_COLUMNS);
 }
 
 /** Every statement on advisories, their packages, the KEV entries and the submitted documents. */
@@ -126,13 +117,8 @@ export class AdvisoriesRepository {
 
   /** Claims a document for processing (counting the attempt); null when it is already final. */
   async startImport(manager: EntityManager, tenantId: string, id: string): Promise<(AdvisoryImport & { attempts: number }) | null> {
-    const rows = await updateReturning<ImportRow>(
-      manager,
-      `update evidence.advisory_imports set status = 'processing', attempts = attempts + 1
-        where tenant_id = $1 and id = $2 and status in ('pending', 'processing') returning ${IMPORT_COLUMNS}`,
-      [tenantId, id],
-    );
-    return rows[0] ? toImport(rows[0]) : null;
+    const row = await claimForProcessing<ImportRow>(manager, ['evidence', 'advisory_imports'], IMPORT_COLUMNS, tenantId, id);
+    return row ? toImport(row) : null;
   }
 
   async finishImport(

@@ -3,9 +3,7 @@ import { JobName } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { JobProducer } from '@assay/shared/queue';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Readable } from 'node:stream';
-import { fetchEvidenceUrl } from '../ingestion/evidence-url-fetch';
-import { BLOB_STORAGE, BlobStorage } from '../storage/blob-storage';
+import { EvidenceDocuments } from '../storage/evidence-documents';
 import { AdvisoriesService } from './advisories.service';
 import { AdvisoryFeedFormat, AdvisoryFeedsRepository, DueFeed } from './advisory-feeds.repository';
 
@@ -73,13 +71,13 @@ export class AdvisoryFeedsPollService {
     private readonly feeds: AdvisoryFeedsRepository,
     private readonly advisories: AdvisoriesService,
     private readonly producer: JobProducer,
-    @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
+    private readonly documents: EvidenceDocuments,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async fanOut(): Promise<{ tenants: number }> {
     const tenantIds = await this.database.runAsSystem((manager) => this.feeds.tenantsWithFeedsDue(manager, TENANTS_PER_TICK));
-    return this.producer.fanOutPerTenant(JobName.AdvisoryFeedsPoll, tenantIds, 'advisory-feeds', this.config.schedulerTickMs);
+    return this.producer.fanOutPerTenant(JobName.AdvisoryFeedsPoll, tenantIds, 'advisory-feeds');
   }
 
   async poll(tenantId: string): Promise<{ polled: number; failing: number }> {
@@ -106,7 +104,7 @@ export class AdvisoryFeedsPollService {
     const conditional: Record<string, string> = {};
     if (feed.etag) conditional['if-none-match'] = feed.etag;
     if (feed.lastModified) conditional['if-modified-since'] = feed.lastModified;
-    const response = await this.get(feed.url, this.config.evidence.maxBytes, conditional);
+    const response = await this.get(feed.url, this.documents.maxBytes, conditional);
     if (response.status === 304) return { etag: feed.etag, lastModified: feed.lastModified };
     const validators = { etag: header(response.headers, 'etag'), lastModified: header(response.headers, 'last-modified') };
     if (feed.format === 'csaf-provider') {
@@ -146,7 +144,7 @@ export class AdvisoryFeedsPollService {
         urls.push(new URL(line, base).toString());
     }
     for (const url of [...new Set(urls)].slice(0, MAX_CSAF_DOCUMENTS)) {
-      const body = (await this.get(url, this.config.evidence.maxBytes)).body;
+      const body = (await this.get(url, this.documents.maxBytes)).body;
       const document = parseJson(body, `CSAF document ${url}`);
       if (!isRecord(document) || !isRecord(document['document']) || typeof document['document']['csaf_version'] !== 'string')
         throw new FeedProblem(`${url} is not a CSAF document`);
@@ -155,20 +153,14 @@ export class AdvisoryFeedsPollService {
   }
 
   private async submit(tenantId: string, body: Buffer): Promise<void> {
-    const maxBytes = this.config.evidence.maxBytes;
-    await this.advisories.accept(tenantId, await this.storage.stage(Readable.from([body]), maxBytes), maxBytes);
+    await this.advisories.accept(tenantId, await this.documents.stage(body), this.documents.maxBytes);
   }
 
   /** A GET through the SSRF guard that must answer 2xx (or 304 to a conditional request) within the size limit. */
   private async get(url: string, maxBytes: number, conditional: Record<string, string> = {}) {
     let response;
     try {
-      response = await fetchEvidenceUrl(url, {
-        allowPrivate: this.config.webhookAllowPrivate,
-        timeoutMs: this.config.evidence.urlFetchTimeoutMs,
-        maxResponseBytes: maxBytes + 1,
-        headers: { accept: 'application/json', ...conditional },
-      });
+      response = await this.documents.fetch(url, maxBytes, { accept: 'application/json', ...conditional });
     } catch (error) {
       throw new FeedProblem((error as Error).message);
     }

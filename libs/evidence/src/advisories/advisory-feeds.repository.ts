@@ -1,4 +1,4 @@
-import { updateReturning } from '@assay/shared/database';
+import { mapColumns, updateReturning } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
@@ -34,16 +34,7 @@ interface FeedRow {
 const COLUMNS = `id, url, format, status, last_polled_at, last_error, next_poll_at, created_at`;
 
 function toFeed(row: FeedRow): AdvisoryFeed {
-  return {
-    id: row.id,
-    url: row.url,
-    format: row.format,
-    status: row.status,
-    lastPolledAt: row.last_polled_at ? row.last_polled_at.toISOString() : null,
-    lastError: row.last_error,
-    nextPollAt: row.next_poll_at.toISOString(),
-    createdAt: row.created_at.toISOString(),
-  };
+  return mapColumns(row, COLUMNS);
 }
 
 /** A due feed as a poll reads it: where, what, and the validators of the last answer. */

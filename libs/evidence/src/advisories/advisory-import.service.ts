@@ -1,11 +1,10 @@
-import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { AdvisoryImportPayload } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EvidenceRepository } from '../evidence/evidence.repository';
 import { EvidenceParseError, UnsupportedEvidenceError } from '../parsing/parse-result';
 import { parseUntrustedJson } from '../parsing/untrusted-json';
-import { BLOB_STORAGE, BlobStorage } from '../storage/blob-storage';
+import { EvidenceDocuments } from '../storage/evidence-documents';
 import { AdvisoriesRepository, AdvisoryImportOutcome } from './advisories.repository';
 import { ParsedAdvisoryDocument, parseAdvisoryDocument } from './advisory-documents';
 import { AdvisoryMatchingService } from './advisory-matching.service';
@@ -28,8 +27,7 @@ export class AdvisoryImportService {
     private readonly advisories: AdvisoriesRepository,
     private readonly evidence: EvidenceRepository,
     private readonly matching: AdvisoryMatchingService,
-    @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly documents: EvidenceDocuments,
   ) {}
 
   async import(payload: AdvisoryImportPayload): Promise<{ outcome: string }> {
@@ -69,15 +67,7 @@ export class AdvisoryImportService {
 
   /** The stored document, whole (bounded by the intake limit); a top-level array of OSV records is read as `{ records: [...] }`. */
   private async read(key: string): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of await this.storage.open(key)) {
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      size += buffer.length;
-      if (size > this.config.evidence.maxBytes) throw new EvidenceParseError(`the document is larger than ${this.config.evidence.maxBytes} bytes`);
-      chunks.push(buffer);
-    }
-    let content = Buffer.concat(chunks);
+    let content = await this.documents.read(key);
     if (content[0] === 0xef && content[1] === 0xbb && content[2] === 0xbf) content = content.subarray(3);
     const first = content.find((byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09);
     return first === 0x5b ? Buffer.concat([Buffer.from('{"records":'), content, Buffer.from('}')]) : content;

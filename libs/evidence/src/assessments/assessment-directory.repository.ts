@@ -1,4 +1,4 @@
-import { writeProjection } from '@assay/shared/database';
+import { mapColumns, writeProjection } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
@@ -8,6 +8,15 @@ export interface KnownAssessment {
   productId: string | null;
   status: string;
 }
+
+interface AssessmentRow {
+  id: string;
+  supplier_id: string;
+  product_id: string | null;
+  status: string;
+}
+
+const COLUMNS = 'id, supplier_id, product_id, status';
 
 /** Statuses in which the supplier may still add evidence to an assessment. */
 export const OPEN_ASSESSMENT_STATUSES: readonly string[] = ['sent', 'in_progress', 'returned'];
@@ -28,10 +37,10 @@ export class AssessmentDirectoryRepository {
   }
 
   async find(manager: EntityManager, tenantId: string, assessmentId: string): Promise<KnownAssessment | null> {
-    const [row]: { id: string; supplier_id: string; product_id: string | null; status: string }[] = await manager.query(
-      `select id, supplier_id, product_id, status from evidence.assessments where tenant_id = $1 and id = $2`,
-      [tenantId, assessmentId],
-    );
-    return row ? { id: row.id, supplierId: row.supplier_id, productId: row.product_id, status: row.status } : null;
+    const [row]: AssessmentRow[] = await manager.query(`select ${COLUMNS} from evidence.assessments where tenant_id = $1 and id = $2`, [
+      tenantId,
+      assessmentId,
+    ]);
+    return row ? mapColumns(row, COLUMNS) : null;
   }
 }

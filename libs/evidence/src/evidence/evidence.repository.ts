@@ -1,4 +1,4 @@
-import { updateReturning } from '@assay/shared/database';
+import { claimForProcessing, mapColumns, updateReturning } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EvidenceCheck, EvidenceKind, EvidenceStatus } from './evidence-kinds.constant';
@@ -75,33 +75,7 @@ const E_COLUMNS = COLUMNS.split(',')
   .join(', ');
 
 function toEvidence(row: EvidenceRow): EvidenceForIngestion {
-  return {
-    id: row.id,
-    supplierId: row.supplier_id,
-    productId: row.product_id,
-    assessmentId: row.assessment_id,
-    claimIds: row.claim_ids,
-    kind: row.kind,
-    kindHint: row.kind_hint,
-    status: row.status,
-    source: row.source,
-    url: row.url,
-    filename: row.filename,
-    sha256: row.sha256,
-    size: row.size === null ? null : Number(row.size),
-    mediaType: row.media_type,
-    facts: row.facts,
-    checks: row.checks,
-    validUntil: row.valid_until?.toISOString() ?? null,
-    validFrom: row.valid_from?.toISOString() ?? null,
-    title: row.title,
-    supersedes: row.supersedes,
-    supersededBy: row.superseded_by,
-    error: row.error,
-    attempts: row.attempts,
-    createdAt: row.created_at.toISOString(),
-    processedAt: row.processed_at?.toISOString() ?? null,
-  };
+  return { ...mapColumns(row, COLUMNS), size: row.size === null ? null : Number(row.size) };
 }
 
 export interface NewEvidence {
@@ -280,13 +254,8 @@ export class EvidenceRepository {
 
   /** Claims the evidence for processing; null when it is already final. */
   async startProcessing(manager: EntityManager, tenantId: string, id: string): Promise<EvidenceForIngestion | null> {
-    const rows = await updateReturning<EvidenceRow>(
-      manager,
-      `update evidence.evidence set status = 'processing', attempts = attempts + 1
-       where tenant_id = $1 and id = $2 and status in ('pending', 'processing') returning ${COLUMNS}`,
-      [tenantId, id],
-    );
-    return rows[0] ? toEvidence(rows[0]) : null;
+    const row = await claimForProcessing<EvidenceRow>(manager, ['evidence', 'evidence'], COLUMNS, tenantId, id);
+    return row ? toEvidence(row) : null;
   }
 
   /** URL evidence once fetched: its content is now known. */

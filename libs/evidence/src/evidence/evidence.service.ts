@@ -3,7 +3,7 @@ import { TenantDatabase } from '@assay/shared/database';
 import { NotFoundProblem, ProblemException } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
 import { AssessmentDirectoryRepository } from '../assessments/assessment-directory.repository';
-import { audit } from '../evidence-writes';
+import { audit, emit } from '../evidence-writes';
 import { SupplierDirectoryRepository } from '../suppliers/supplier-directory.repository';
 import { Evidence, EvidenceChanges, EvidenceFilter, EvidenceForIngestion, EvidenceRepository } from './evidence.repository';
 
@@ -51,6 +51,9 @@ export class EvidenceService {
       const after = await this.evidence.update(manager, tenantId, id, changes);
       if (!after) throw new NotFoundProblem(`Evidence ${id}`);
       await audit(manager, tenantId, { action: 'evidence.updated', targetType: 'evidence', targetId: id, changes: { ...changes } });
+      // What the assessments service derived from the old date (check dates, the report) follows the new one.
+      if (after.validUntil !== current.validUntil)
+        await emit(manager, tenantId, 'evidence.validity_changed', { evidenceId: id, supplierId: after.supplierId, validUntil: after.validUntil });
       return after;
     }, tenantId);
     return view(updated);

@@ -1,9 +1,8 @@
 import { machineNow } from '@assay/shared/clock';
-import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { EvidenceExpiryEventData, JobName } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { JobProducer } from '@assay/shared/queue';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EvidenceRepository } from '../evidence/evidence.repository';
 import { emit } from '../evidence-writes';
 
@@ -22,13 +21,12 @@ export class EvidenceExpiryService {
     private readonly database: TenantDatabase,
     private readonly evidence: EvidenceRepository,
     private readonly producer: JobProducer,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** One dispatch job per tenant with something to announce (one per tenant and tick slot). */
   async fanOut(): Promise<{ tenants: number }> {
     const tenants = await this.database.runAsSystem((manager) => this.evidence.tenantsWithExpiryDue(manager, TENANTS_PER_TICK));
-    return this.producer.fanOutPerTenant(JobName.EvidenceExpiryDispatch, tenants, 'evidence-expiry', this.config.schedulerTickMs);
+    return this.producer.fanOutPerTenant(JobName.EvidenceExpiryDispatch, tenants, 'evidence-expiry');
   }
 
   /** Announces a batch of the tenant's expiring and expired evidence; a full batch queues another dispatch. */

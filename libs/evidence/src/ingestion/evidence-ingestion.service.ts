@@ -3,7 +3,6 @@ import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { EvidenceIngestPayload, EvidenceProcessedEventData } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import { runChecks } from '../checks/evidence-checks';
 import { ComponentsRepository } from '../components/components.repository';
@@ -12,9 +11,10 @@ import { EvidenceForIngestion, EvidenceOutcome, EvidenceRepository } from '../ev
 import { emit } from '../evidence-writes';
 import { EvidenceParseError, SignatureVerificationError, UnsupportedEvidenceError } from '../parsing/parse-result';
 import { BinaryTypeDetector, EvidenceContent, fileTypeDetector, parseEvidence } from '../parsing/evidence-parser';
-import { BLOB_STORAGE, BlobStorage, blobKey } from '../storage/blob-storage';
+import { blobKey } from '../storage/blob-storage';
+import { EvidenceDocuments } from '../storage/evidence-documents';
 import { EvidenceQueue } from './evidence-queue';
-import { RejectedEvidence, fetchEvidenceUrl } from './evidence-url-fetch';
+import { RejectedEvidence } from './evidence-url-fetch';
 
 const STRANDED_LIMIT = 1_000;
 const PENDING_AFTER_MS = 60_000;
@@ -42,7 +42,7 @@ export class EvidenceIngestionService {
     private readonly components: ComponentsRepository,
     private readonly signingKeys: SigningKeysRepository,
     private readonly queue: EvidenceQueue,
-    @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
+    private readonly documents: EvidenceDocuments,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -126,18 +126,14 @@ export class EvidenceIngestionService {
     if (evidence.source === 'upload') {
       const key = await this.database.run((manager) => this.evidence.blobKey(manager, tenantId, evidence.sha256 as string), tenantId);
       if (!key) throw new Error(`blob of evidence ${evidence.id} is missing`);
-      return () => this.storage.open(key);
+      return () => this.documents.open(key);
     }
-    const response = await fetchEvidenceUrl(evidence.url as string, {
-      allowPrivate: this.config.webhookAllowPrivate,
-      timeoutMs: this.config.evidence.urlFetchTimeoutMs,
-      maxResponseBytes: this.config.evidence.maxBytes + 1,
-    });
+    const response = await this.documents.fetch(evidence.url as string, this.documents.maxBytes);
     if (response.status < 200 || response.status > 299) throw new RejectedEvidence(`the URL answered HTTP ${response.status}`);
     if (response.truncated) throw new RejectedEvidence(`the document at the URL is larger than ${this.config.evidence.maxBytes} bytes`);
-    const staged = await this.storage.stage(Readable.from([response.body]), this.config.evidence.maxBytes);
+    const staged = await this.documents.stage(response.body);
     const key = blobKey(tenantId, staged.sha256);
-    await this.storage.commit(staged, key);
+    await this.documents.commit(staged, key);
     await this.database.run(async (manager) => {
       await this.evidence.addBlob(manager, tenantId, newId(), staged.sha256, staged.size, key);
       await this.evidence.setContent(manager, tenantId, evidence.id, staged.sha256, staged.size);
@@ -148,11 +144,7 @@ export class EvidenceIngestionService {
 
   /** The OpenPGP key a signed security.txt names, fetched through the SSRF guard (redirects re-checked). */
   private async openPgpKey(url: string): Promise<Uint8Array> {
-    const response = await fetchEvidenceUrl(url, {
-      allowPrivate: this.config.webhookAllowPrivate,
-      timeoutMs: this.config.evidence.urlFetchTimeoutMs,
-      maxResponseBytes: MAX_KEY_BYTES + 1,
-    });
+    const response = await this.documents.fetch(url, MAX_KEY_BYTES);
     if (response.status < 200 || response.status > 299) throw new Error(`HTTP ${response.status}`);
     if (response.truncated) throw new Error(`the key is larger than ${MAX_KEY_BYTES} bytes`);
     return response.body;

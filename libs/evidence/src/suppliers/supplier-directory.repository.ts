@@ -1,4 +1,4 @@
-import { writeProjection } from '@assay/shared/database';
+import { mapColumns, writeProjection } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
@@ -8,6 +8,15 @@ export interface KnownSupplier {
   status: 'active' | 'offboarded';
   ownerUserId: string | null;
 }
+
+interface SupplierRow {
+  id: string;
+  name: string;
+  status: 'active' | 'offboarded';
+  owner_user_id: string | null;
+}
+
+const COLUMNS = 'id, name, status, owner_user_id';
 
 /**
  * This service's projection of the tenant's suppliers, kept from the assessments service's events.
@@ -26,10 +35,7 @@ export class SupplierDirectoryRepository {
   }
 
   async find(manager: EntityManager, tenantId: string, supplierId: string): Promise<KnownSupplier | null> {
-    const [row]: { id: string; name: string; status: 'active' | 'offboarded'; owner_user_id: string | null }[] = await manager.query(
-      `select id, name, status, owner_user_id from evidence.suppliers where tenant_id = $1 and id = $2`,
-      [tenantId, supplierId],
-    );
-    return row ? { id: row.id, name: row.name, status: row.status, ownerUserId: row.owner_user_id } : null;
+    const [row]: SupplierRow[] = await manager.query(`select ${COLUMNS} from evidence.suppliers where tenant_id = $1 and id = $2`, [tenantId, supplierId]);
+    return row ? mapColumns(row, COLUMNS) : null;
   }
 }

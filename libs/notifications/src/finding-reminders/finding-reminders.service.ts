@@ -1,9 +1,8 @@
 import { clock } from '@assay/shared/clock';
-import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { JobName, type FindingEventData } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { JobProducer } from '@assay/shared/queue';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DirectoryRepository } from '../directory/directory.repository';
 import { EmailQueue } from '../mail/email-queue';
 import { EmailDraft, EmailsRepository } from '../mail/emails.repository';
@@ -30,7 +29,6 @@ export class FindingRemindersService {
     private readonly emails: EmailsRepository,
     private readonly emailQueue: EmailQueue,
     private readonly producer: JobProducer,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** A finding event: its reminders are planned afresh at the next tick. */
@@ -40,7 +38,7 @@ export class FindingRemindersService {
 
   async fanOut(): Promise<{ tenants: number }> {
     const tenants = await this.database.runAsSystem((manager) => this.reminders.tenantsWithDue(manager, TENANTS_PER_TICK));
-    return this.producer.fanOutPerTenant(JobName.FindingRemindersDispatch, tenants, 'finding-reminders', this.config.schedulerTickMs);
+    return this.producer.fanOutPerTenant(JobName.FindingRemindersDispatch, tenants, 'finding-reminders');
   }
 
   async dispatch(tenantId: string): Promise<{ findings: number; emails: number }> {

@@ -1,9 +1,8 @@
 import { clock, machineNow } from '@assay/shared/clock';
-import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { JobName, type AssessmentRecipient, type ReminderPolicy, type ReminderSentEventData } from '@assay/shared/contracts';
 import { TenantDatabase, newId, writeOutboxEvents } from '@assay/shared/database';
 import { JobProducer } from '@assay/shared/queue';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DirectoryMember, DirectoryRepository } from '../directory/directory.repository';
 import { EmailQueue } from '../mail/email-queue';
@@ -62,13 +61,12 @@ export class ReminderDispatcher {
     private readonly emails: EmailsRepository,
     private readonly emailQueue: EmailQueue,
     private readonly producer: JobProducer,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The tick: one dispatch job per tenant with a reminder due (one per tenant and tick slot). */
   async fanOut(): Promise<{ tenants: number }> {
     const tenants = await this.database.runAsSystem((manager) => this.schedules.tenantsWithDue(manager, TENANTS_PER_TICK));
-    return this.producer.fanOutPerTenant(JobName.RemindersDispatch, tenants, 'reminders-dispatch', this.config.schedulerTickMs);
+    return this.producer.fanOutPerTenant(JobName.RemindersDispatch, tenants, 'reminders-dispatch');
   }
 
   /** Sends what is due for the tenant, batch after batch; past BATCHES_PER_JOB a fresh dispatch job carries on. */

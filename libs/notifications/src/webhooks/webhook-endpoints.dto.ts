@@ -1,7 +1,7 @@
 import { EVENT_TYPES } from '@assay/shared/contracts';
-import { PageQueryDto } from '@assay/shared/http';
+import { PageQueryDto, Present } from '@assay/shared/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export const WEBHOOK_EVENT_FILTERS = ['*', ...EVENT_TYPES] as const;
 export const MAX_EVENT_FILTERS = 50;
@@ -29,9 +29,7 @@ export class CreateWebhookEndpointDto {
   description?: string;
 }
 
-/** Optional in a PATCH, but never null: the field cannot be cleared (null reached the URL check and the database: a 500). */
-const Present = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
-
+/** Each field optional but never null (`Present`): null reached the URL check and the database, a 500. */
 export class UpdateWebhookEndpointDto {
   @ApiPropertyOptional({ maxLength: MAX_WEBHOOK_URL_LENGTH })
   @Present()

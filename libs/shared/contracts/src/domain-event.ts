@@ -43,6 +43,7 @@ export const INTERNAL_EVENT_TYPES = [
   'member.removed',
   'invitation.created',
   'evidence.renewal_requested',
+  'evidence.validity_changed',
 ] as const;
 export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
 

@@ -131,6 +131,16 @@ export interface EvidenceRenewalRequestEventData extends EvidenceExpiryEventData
   recipients: AssessmentRecipient[];
 }
 
+/**
+ * `evidence.validity_changed` (internal): a customer's change (`PATCH`) moved the evidence's effective
+ * `validUntil`; what other services derived from the old date follows the new one.
+ */
+export interface EvidenceValidityChangedEventData {
+  evidenceId: string;
+  supplierId: string;
+  validUntil: string | null;
+}
+
 /** `evidence.renewed`: the supplier uploaded `evidenceId` to replace `supersedes` through a renewal link. */
 export interface EvidenceRenewedEventData {
   evidenceId: string;

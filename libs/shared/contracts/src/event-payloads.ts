@@ -2,6 +2,7 @@ import type { EventEnvelope, EventType } from './domain-event';
 import type {
   AssessmentEventData,
   EvidenceExpiryEventData,
+  EvidenceValidityChangedEventData,
   EvidenceProcessedEventData,
   FindingEventData,
   InvitationEventData,
@@ -59,6 +60,7 @@ export interface EventPayloads {
   'advisory.matched': AdvisoryMatchedEventData;
   'evidence.renewal_requested': EvidenceRenewalRequestEventData;
   'evidence.renewed': EvidenceRenewedEventData;
+  'evidence.validity_changed': EvidenceValidityChangedEventData;
 }
 
 /** The payload of one event type. */

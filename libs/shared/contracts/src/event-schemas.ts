@@ -165,6 +165,8 @@ const evidenceRenewed = object(['evidenceId', 'supersedes', 'supplierId', 'kind'
   contactId: uuid,
 });
 
+const evidenceValidityChanged = object(['evidenceId', 'supplierId', 'validUntil'], { evidenceId: uuid, supplierId: uuid, validUntil: nullable(instant) });
+
 const finding = object(['findingId', 'assessmentId', 'supplierId', 'claimId', 'severity', 'title', 'status'], {
   findingId: uuid,
   assessmentId: uuid,
@@ -233,6 +235,7 @@ export const EVENT_PAYLOAD_SCHEMAS: Readonly<Record<EventType, Schema>> = {
   'evidence.expired': evidenceExpiry,
   'evidence.renewal_requested': evidenceRenewalRequest,
   'evidence.renewed': evidenceRenewed,
+  'evidence.validity_changed': evidenceValidityChanged,
   'finding.created': finding,
   'finding.updated': finding,
   'finding.overdue': finding,

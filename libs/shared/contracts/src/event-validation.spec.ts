@@ -89,6 +89,7 @@ const EXAMPLES: { [K in EventType]: EventPayloads[K] } = {
     ],
   },
   'evidence.renewed': { evidenceId: id(13), supersedes: id(3), supplierId: id(1), kind: 'other', title: 'ISO 27001 certificate 2027', contactId: id(11) },
+  'evidence.validity_changed': { evidenceId: id(3), supplierId: id(1), validUntil: '2027-01-31T00:00:00.000Z' },
   'finding.created': finding,
   'finding.updated': finding,
   'finding.overdue': finding,

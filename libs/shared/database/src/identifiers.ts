@@ -36,3 +36,24 @@ export async function updateReturning<T>(
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return result as T[];
 }
+
+/**
+ * A worker's claim on one queued document (`pending`, or `processing` again after a crash): moves it to
+ * `processing`, counts the attempt and returns the row's `columns`; null once it is final. `table` is
+ * `[schema, table]` of a row keyed by (tenant_id, id) with `status` and `attempts` columns.
+ */
+export async function claimForProcessing<T>(
+  manager: { query: (sql: string, params?: unknown[]) => Promise<unknown> },
+  [schema, table]: [string, string],
+  columns: string,
+  tenantId: string,
+  id: string,
+): Promise<T | null> {
+  const rows = await updateReturning<T>(
+    manager,
+    `update ${quoteIdent(schema)}.${quoteIdent(table)} set status = 'processing', attempts = attempts + 1
+      where tenant_id = $1 and id = $2 and status in ('pending', 'processing') returning ${columns}`,
+    [tenantId, id],
+  );
+  return rows[0] ?? null;
+}

@@ -20,7 +20,7 @@ export class QueueRegistry implements OnApplicationShutdown {
   private readonly queues = new Map<string, Queue>();
   private connection: Redis | undefined;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(APP_CONFIG) readonly config: AppConfig) {}
 
   get redis(): Redis {
     this.connection ??= createRedisConnection(this.config.redisUrl, 'producer', this.config.processName);
@@ -76,13 +76,14 @@ export class JobProducer {
   }
 
   /**
-   * A tick's fan-out: one job per tenant, named after the tick period of machine time
-   * (`<prefix>_<tenantId>_<slot>`), so a repeated tick in the same period adds none.
+   * A tick's fan-out: one job per tenant, named after the scheduler tick period of machine time
+   * (`<prefix>_<tenantId>_<slot>`, the period being `schedulerTickMs`, the one every fan-out tick runs
+   * at), so a repeated tick in the same period adds none.
    */
   async fanOutPerTenant<
     TName extends { [N in JobName]: JobPayload<N> extends TenantJobPayload ? (TenantJobPayload extends JobPayload<N> ? N : never) : never }[JobName],
-  >(name: TName, tenantIds: readonly string[], prefix: string, tickMs: number): Promise<{ tenants: number }> {
-    const slot = Math.floor(machineNow() / tickMs);
+  >(name: TName, tenantIds: readonly string[], prefix: string): Promise<{ tenants: number }> {
+    const slot = Math.floor(machineNow() / this.registry.config.schedulerTickMs);
     await this.enqueueMany(
       name,
       tenantIds.map((tenantId) => ({ payload: { tenantId } as JobPayload<TName>, options: { jobId: `${prefix}_${tenantId}_${slot}` } })),

@@ -28,6 +28,14 @@ export async function ownerDataSource(): Promise<DataSource> {
   return dataSource.initialize();
 }
 
+/** The schema owner's connection for the calling test file: opened before its tests, closed after them. */
+export function ownerDataSourceForFile(): DataSource {
+  const dataSource = new DataSource({ type: 'postgres', url: testStack().env['DATABASE_MIGRATION_URL'] as string, applicationName: 'assay-test-owner' });
+  beforeAll(() => dataSource.initialize());
+  afterAll(() => dataSource.destroy());
+  return dataSource;
+}
+
 /** A runtime connection as the confined app role, exactly as services connect. */
 export async function appDatabase(): Promise<{ dataSource: DataSource; database: TenantDatabase }> {
   const config = stackConfig('assessments');

@@ -1,4 +1,8 @@
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** A CycloneDX JSON SBOM (1.5 unless told) of n npm components with versions, licences and hashes (distinct bytes each call). */
 export function cycloneDxSbom(n: number, application = 'bench-app', specVersion = '1.5'): Buffer {
@@ -72,4 +76,18 @@ export function spdx3Sbom(n: number, application = 'bench-app'): Buffer {
       ],
     }),
   );
+}
+
+/** A validator of the real CycloneDX 1.6 JSON schema (libs/assessments/src/catalogue/__fixtures__/cyclonedx-1.6, see its MANIFEST). */
+export function cycloneDxValidator() {
+  const dir = join(__dirname, '..', '..', '..', 'assessments', 'src', 'catalogue', '__fixtures__', 'cyclonedx-1.6');
+  const schema = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8'));
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  // Formats of the schema ajv-formats does not define: IRIs and internationalised emails.
+  ajv.addFormat('iri-reference', true);
+  ajv.addFormat('idn-email', true);
+  ajv.addSchema(schema('spdx.schema.json'));
+  ajv.addSchema(schema('jsf-0.82.schema.json'));
+  return ajv.compile(schema('bom-1.6.schema.json'));
 }
