@@ -18,6 +18,9 @@ import type {
   AdvisoryMatchedEventData,
   EvidenceRenewalRequestEventData,
   EvidenceRenewedEventData,
+  InquiryEventData,
+  InquiryAnsweredEventData,
+  InquiryLinksIssuedEventData,
 } from './event-data';
 
 /** The payload (`data`) of every event type: one type per event, checked by the schema of the same name. */
@@ -59,6 +62,10 @@ export interface EventPayloads {
   'advisory.matched': AdvisoryMatchedEventData;
   'evidence.renewal_requested': EvidenceRenewalRequestEventData;
   'evidence.renewed': EvidenceRenewedEventData;
+  'inquiry.sent': InquiryEventData;
+  'inquiry.answered': InquiryAnsweredEventData;
+  'inquiry.overdue': InquiryEventData;
+  'inquiry.links_issued': InquiryLinksIssuedEventData;
 }
 
 /** The payload of one event type. */
