@@ -67,6 +67,7 @@ export class PortalInquiryController {
   constructor(private readonly inquiries: InquiriesService) {}
 
   @Get()
+  @ApiProblem(404)
   @ApiOperation({ summary: "The inquiry link's inquiry: the advisory, the supplier's components it names, the due date and the answer given so far" })
   view(): Promise<PortalInquiryView> {
     return this.inquiries.forPortal(RequestContext.portalIdentity);
