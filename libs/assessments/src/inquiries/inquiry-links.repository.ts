@@ -1,24 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-
-/** A supplier contact an inquiry link goes to, with the supplier's latest assessment (what every portal link is bound to). */
-export interface InquiryRecipientRow {
-  id: string;
-  name: string;
-  email: string;
-  is_senior_responsible_owner: boolean;
-  assessment_id: string;
-}
+import type { ScopedLinkRecipientRow } from '../portal/portal-tokens.service';
 
 /** Who receives the links of a supplier inquiry. */
 @Injectable()
 export class InquiryLinksRepository {
   /**
-   * The supplier's contacts (not removed), each with the supplier's latest assessment, skipping those
+   * The supplier's contacts (not removed), each with the supplier's latest assessment (what every
+   * portal link is bound to), skipping those
    * who already hold an inquiry link for the inquiry (so a repeated event mints nothing twice). None
    * when the supplier has no assessment yet: a portal link is bound to one.
    */
-  async recipients(m: EntityManager, tenantId: string, supplierId: string, inquiryId: string): Promise<InquiryRecipientRow[]> {
+  async recipients(m: EntityManager, tenantId: string, supplierId: string, inquiryId: string): Promise<ScopedLinkRecipientRow[]> {
     return m.query(
       `select c.id, c.name, c.email, c.is_senior_responsible_owner, a.id as assessment_id
          from assessments.supplier_contacts c

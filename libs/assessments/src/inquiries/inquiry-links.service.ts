@@ -1,8 +1,7 @@
 import type { DomainEvent } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
-import { audit, emit } from '../assessments-writes';
-import { PortalTokensRepository } from '../portal/portal-tokens.repository';
+import { emit } from '../assessments-writes';
 import { PortalTokensService } from '../portal/portal-tokens.service';
 import { InquiryLinksRepository } from './inquiry-links.repository';
 
@@ -18,7 +17,6 @@ export class InquiryLinksService {
   constructor(
     private readonly database: TenantDatabase,
     private readonly portalTokens: PortalTokensService,
-    private readonly tokens: PortalTokensRepository,
     private readonly links: InquiryLinksRepository,
   ) {}
 
@@ -28,28 +26,13 @@ export class InquiryLinksService {
     await this.database.run(async (m) => {
       const contacts = await this.links.recipients(m, tenantId, data.supplierId, data.inquiryId);
       if (!contacts.length) return;
-      const recipients = [];
-      for (const contact of contacts) {
-        const { link, row } = this.portalTokens.mintScoped(tenantId, contact.assessment_id, contact.id, {
-          link: 'inquiry',
-          inquiryId: data.inquiryId,
-          dueAt: new Date(data.dueAt),
-        });
-        await this.tokens.insert(m, tenantId, row);
-        await audit(m, tenantId, {
-          action: 'portal_link.created',
-          targetType: 'portal_link',
-          targetId: link.id,
-          changes: { link: 'inquiry', inquiryId: data.inquiryId, assessmentId: contact.assessment_id, contactId: contact.id, expiresAt: link.expiresAt },
-        });
-        recipients.push({
-          contactId: contact.id,
-          name: contact.name,
-          email: contact.email,
-          isSeniorResponsibleOwner: contact.is_senior_responsible_owner,
-          portalUrl: this.portalTokens.sealedForDelivery(tenantId, link),
-        });
-      }
+      const recipients = await this.portalTokens.issueScoped(
+        m,
+        tenantId,
+        contacts,
+        { link: 'inquiry', inquiryId: data.inquiryId, dueAt: new Date(data.dueAt) },
+        { inquiryId: data.inquiryId },
+      );
       await emit(m, tenantId, 'inquiry.links_issued', { ...data, recipients });
     }, tenantId);
   }

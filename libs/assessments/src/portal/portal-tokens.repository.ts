@@ -102,16 +102,6 @@ export class PortalTokensRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Revokes the inquiry links of an inquiry; their ids. */
-  async revokeInquiryLinks(m: EntityManager, tenantId: string, inquiryId: string): Promise<string[]> {
-    const rows = await updateReturning<{ id: string }>(
-      m,
-      `update assessments.portal_tokens set revoked_at = app.now() where tenant_id = $1 and inquiry_id = $2 and link = 'inquiry' and revoked_at is null returning id`,
-      [tenantId, inquiryId],
-    );
-    return rows.map((row) => row.id);
-  }
-
   /** Keeps every unrevoked link of the assessment valid until at least `until` (a moved due date). */
   async extendUntil(m: EntityManager, tenantId: string, assessmentId: string, until: Date): Promise<void> {
     await m.query(

@@ -4,6 +4,9 @@ import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import type { ScopedPortalLinkKind } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { Inject, Injectable } from '@nestjs/common';
+import type { AssessmentRecipient } from '@assay/shared/contracts';
+import type { EntityManager } from 'typeorm';
+import { audit } from '../assessments-writes';
 import { CLOSED_STATUSES } from '../assessments/assessment-status';
 import { NewPortalToken, PortalTokensRepository } from './portal-tokens.repository';
 
@@ -46,6 +49,15 @@ export interface VerifiedPortalToken {
 
 /** An inquiry link lasts until 30 days after the inquiry's due date (at least 60 days from issue, like an assessment link). */
 export const INQUIRY_LINK_AFTER_DUE_MS = 30 * 86_400_000;
+
+/** A supplier contact a scoped link goes to, with the assessment the link is bound to. */
+export interface ScopedLinkRecipientRow {
+  id: string;
+  name: string;
+  email: string;
+  is_senior_responsible_owner: boolean;
+  assessment_id: string;
+}
 
 /** What a renewal, findings or inquiry link is scoped to. */
 export type ScopedLink =
@@ -114,6 +126,38 @@ export class PortalTokensService {
         ...(scope.link === 'inquiry' ? { inquiryId: scope.inquiryId } : {}),
       },
     };
+  }
+
+  /**
+   * A link of `scope` for each contact, stored and audited in the caller's transaction (`changes` say
+   * what it is for); the recipients as the event that emails the links carries them (sealed).
+   */
+  async issueScoped(
+    m: EntityManager,
+    tenantId: string,
+    contacts: ScopedLinkRecipientRow[],
+    scope: ScopedLink,
+    changes: Record<string, unknown>,
+  ): Promise<AssessmentRecipient[]> {
+    const recipients: AssessmentRecipient[] = [];
+    for (const contact of contacts) {
+      const { link, row } = this.mintScoped(tenantId, contact.assessment_id, contact.id, scope);
+      await this.tokens.insert(m, tenantId, row);
+      await audit(m, tenantId, {
+        action: 'portal_link.created',
+        targetType: 'portal_link',
+        targetId: link.id,
+        changes: { link: scope.link, ...changes, assessmentId: contact.assessment_id, contactId: contact.id, expiresAt: link.expiresAt },
+      });
+      recipients.push({
+        contactId: contact.id,
+        name: contact.name,
+        email: contact.email,
+        isSeniorResponsibleOwner: contact.is_senior_responsible_owner,
+        portalUrl: this.sealedForDelivery(tenantId, link),
+      });
+    }
+    return recipients;
   }
 
   /** A link as events carry it to the email that delivers it: sealed, never plaintext at rest. */

@@ -1,24 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-
-/** A supplier contact who received an assessment link, with the latest assessment it was for. */
-export interface RenewalRecipientRow {
-  id: string;
-  name: string;
-  email: string;
-  is_senior_responsible_owner: boolean;
-  assessment_id: string;
-}
+import type { ScopedLinkRecipientRow } from '../portal/portal-tokens.service';
 
 /** What renewal needs beyond the portal links themselves: who receives them, and what follows a renewed piece of evidence. */
 @Injectable()
 export class RenewalLinksRepository {
   /**
    * The supplier's contacts (not removed) who received an assessment link of one of its assessments,
-   * each with the latest such assessment, skipping those who already hold an unrevoked renewal link
+   * each with the latest such assessment (the one its renewal link is bound to), skipping those who already hold an unrevoked renewal link
    * for the evidence (so a repeated event mints nothing twice).
    */
-  async recipients(m: EntityManager, tenantId: string, supplierId: string, evidenceId: string): Promise<RenewalRecipientRow[]> {
+  async recipients(m: EntityManager, tenantId: string, supplierId: string, evidenceId: string): Promise<ScopedLinkRecipientRow[]> {
     return m.query(
       `select distinct on (c.id) c.id, c.name, c.email, c.is_senior_responsible_owner, t.assessment_id
        from assessments.portal_tokens t

@@ -1,6 +1,7 @@
 import type { InquiryAnswer, InquiryAnswerStatus } from '@assay/shared/contracts';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { ExposureScope, exposureScope } from '../advisories/advisory-exposures.repository';
 
 export type InquiryStatus = 'sent' | 'overdue' | 'answered';
 
@@ -172,9 +173,8 @@ export class InquiriesRepository {
    * answer's status, with `statusSource: "inquiry"` and the statement kept in OpenVEX's words. Matching
    * applies it again to exposures found later (see `applyAnswers`).
    */
-  async applyAnswers(manager: EntityManager, tenantId: string, scope: { advisoryId: string } | { evidenceId: string } | { supplierId: string }): Promise<void> {
-    const [column, value] =
-      'advisoryId' in scope ? ['advisory_id', scope.advisoryId] : 'evidenceId' in scope ? ['evidence_id', scope.evidenceId] : ['supplier_id', scope.supplierId];
+  async applyAnswers(manager: EntityManager, tenantId: string, scope: ExposureScope): Promise<void> {
+    const [column, value] = exposureScope(scope);
     await manager.query(
       `update evidence.advisory_exposures x
           set status = i.answer->>'status', status_source = 'inquiry',
