@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type InquiryAnswer, type InquiryView, type PortalApi, type PortalFinding, type RenewalView } from './api';
 import { FindingsSection } from './findings';
+import { inquiryAnswer } from './inquiry-answer';
 import { formatDate } from './labels';
 import { FormActions, Masthead, type FormState } from './layout';
 
@@ -124,29 +125,6 @@ const JUSTIFICATIONS: { value: NonNullable<InquiryAnswer['justification']>; labe
 ];
 
 const STATUS_LABELS: Record<string, string> = Object.fromEntries(INQUIRY_STATUSES.map((status) => [status.value, status.label]));
-
-/** The body to send for the form's fields: only those the chosen status takes, as the API requires. */
-export function inquiryAnswer(fields: {
-  status: InquiryAnswer['status'];
-  justification: string;
-  impactStatement: string;
-  fixedIn: string;
-  actionStatement: string;
-}): InquiryAnswer {
-  const text = (value: string) => value.trim() || undefined;
-  const answer: InquiryAnswer = { status: fields.status };
-  if (fields.status === 'not_affected') {
-    if (fields.justification) answer.justification = fields.justification as InquiryAnswer['justification'];
-    const impact = text(fields.impactStatement);
-    if (impact) answer.impactStatement = impact;
-    return answer;
-  }
-  const action = text(fields.actionStatement);
-  if (action) answer.actionStatement = action;
-  const fixedIn = text(fields.fixedIn);
-  if (fields.status === 'fixed' && fixedIn) answer.fixedIn = fixedIn;
-  return answer;
-}
 
 /** An inquiry link: the advisory the customer asks about, the supplier's components it names, and the answer form. */
 export function InquiryPage({ api, initial }: { api: PortalApi; initial: InquiryView }) {
