@@ -1,4 +1,4 @@
-import { SinkMessage, bearer, gateway, mailSubject, mailText, signupTenant, waitFor, waitForMail } from '@assay/shared/testing';
+import { SinkMessage, bearer, gateway, graphql, mailSubject, mailText, signupTenant, waitFor, waitForMail } from '@assay/shared/testing';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { createHash } from 'node:crypto';
@@ -277,6 +277,62 @@ describe('supplier inquiries about an advisory', () => {
     expect(validate(second)).toBe(true);
     expect(second).toMatchObject({ version: 2, statements: [expect.objectContaining({ status: 'fixed', status_notes: 'Fixed in 3.1.1' })] });
     expect((await exposureOf())['Exposed Ltd']).toEqual(['fixed', 'inquiry']);
+
+    // The same through GraphQL: the connection (with the supplier resolved by the assessments subgraph), and the mutation.
+    const listedInGraph = await graphql(
+      `
+        query ($advisoryId: ID) {
+          inquiries(first: 10, filter: { advisoryId: $advisoryId }) {
+            edges {
+              node {
+                id
+                status
+                answer
+                supplier {
+                  id
+                  name
+                }
+              }
+            }
+          }
+        }
+      `,
+      { advisoryId },
+      asOrg,
+    );
+    expect(listedInGraph.body.errors).toBeUndefined();
+    expect(listedInGraph.body.data.inquiries.edges).toEqual([
+      { node: { id: inquiryId, status: 'answered', answer: expect.objectContaining({ status: 'fixed' }), supplier: { id: exposed.id, name: 'Exposed Ltd' } } },
+    ]);
+    const askedInGraph = await graphql(
+      `
+        mutation ($advisoryId: ID!, $input: CreateInquiriesInput!) {
+          createInquiries(advisoryId: $advisoryId, input: $input) {
+            inquiries {
+              id
+            }
+            alreadyAskedSupplierIds
+          }
+        }
+      `,
+      { advisoryId, input: { dueAt, supplierIds: [exposed.id, patched.id] } },
+      asOrg,
+    );
+    expect(askedInGraph.body.errors).toBeUndefined();
+    expect(askedInGraph.body.data.createInquiries.alreadyAskedSupplierIds).toEqual([exposed.id]);
+    expect(askedInGraph.body.data.createInquiries.inquiries).toHaveLength(1);
+    const pastInGraph = await graphql(
+      `
+        mutation ($advisoryId: ID!, $input: CreateInquiriesInput!) {
+          createInquiries(advisoryId: $advisoryId, input: $input) {
+            alreadyAskedSupplierIds
+          }
+        }
+      `,
+      { advisoryId, input: { dueAt: inDays(-1) } },
+      asOrg,
+    );
+    expect(pastInGraph.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
 
     // Another tenant sees none of it.
     const asOther = bearer(other.accessToken);

@@ -51,14 +51,15 @@ function checkedAnswer(input: InquiryAnswerDto): InquiryAnswer {
   };
 }
 
+/** What the inquiry events carry, within their schema's bounds (an advisory's ids and summary are cut to them). */
 function eventData(context: InquiryContext): InquiryEventData {
   return {
     inquiryId: context.id,
     advisoryId: context.advisoryId,
     supplierId: context.supplierId,
     supplierName: context.supplierName,
-    externalIds: context.externalIds,
-    summary: context.summary,
+    externalIds: context.externalIds.slice(0, 100).map((id) => id.slice(0, 200)),
+    summary: context.summary?.slice(0, 5000) ?? null,
     dueAt: context.dueAt,
     status: context.status,
     internalOwnerUserId: context.internalOwnerUserId,
