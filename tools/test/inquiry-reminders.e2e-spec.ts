@@ -70,6 +70,10 @@ describe('a supplier inquiry over weeks of business time', () => {
 
     // A day past the due date: one inquiry.overdue, the owner told, the inquiry overdue.
     await tt.advance(7 * DAY);
+    await waitFor(
+      async () => (await tt.owner.query(`select status from evidence.inquiries where id = $1`, [inquiryId])).rows[0]?.status === 'overdue',
+      'the inquiry marked overdue',
+    );
     await waitFor(async () => hooks('inquiry.overdue').length === 1, 'inquiry.overdue');
     await waitFor(async () => toOwner(/Slowpoke Software has not answered about CVE-2021-44228 \(due/).length === 1, 'the owner told of the lapse');
     await owner.signIn();

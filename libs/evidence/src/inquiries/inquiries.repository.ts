@@ -1,4 +1,5 @@
 import type { InquiryAnswer, InquiryAnswerStatus } from '@assay/shared/contracts';
+import { updateReturning } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ExposureScope, exposureScope } from '../advisories/advisory-exposures.repository';
@@ -245,7 +246,8 @@ export class InquiriesRepository {
 
   /** Marks the tenant's unanswered inquiries past due as overdue (each once); their ids. */
   async markOverdue(manager: EntityManager, tenantId: string, limit: number): Promise<string[]> {
-    const rows: { id: string }[] = await manager.query(
+    const rows = await updateReturning<{ id: string }>(
+      manager,
       `update evidence.inquiries set status = 'overdue', overdue_at = date_trunc('milliseconds', app.now())
         where tenant_id = $1 and id in (
           select id from evidence.inquiries where tenant_id = $1 and status = 'sent' and due_at <= app.now()
