@@ -19,6 +19,7 @@ import {
   AdvisoryExposuresRepository,
   AdvisoryMatchingService,
   EvidenceRepository,
+  InquiriesRepository,
   createBlobStorage,
   parseAdvisoryDocument,
 } from '@assay/evidence';
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
     dataSource = await createRuntimeDataSource(config.database, { name: 'bench' }).initialize();
     const database = new TenantDatabase(dataSource, config.database.systemRole);
     const exposures = new AdvisoryExposuresRepository();
-    const matching = new AdvisoryMatchingService(database, exposures, new EvidenceRepository(), createBlobStorage(config));
+    const matching = new AdvisoryMatchingService(database, exposures, new EvidenceRepository(), new InquiriesRepository(), createBlobStorage(config));
     const advisories = new AdvisoriesRepository();
 
     const tenants = Array.from({ length: TENANTS }, () => randomUUID());

@@ -24,6 +24,7 @@ import { AdvisoryVexStatements1765300000200 } from './1765300000200-advisory-vex
 import { PortalLinkKinds1765302000000 } from './1765302000000-portal-link-kinds';
 import { AdvisoryExposuresBySupplier1765302500000 } from './1765302500000-advisory-exposures-by-supplier';
 import { AdvisoryFeeds1765302500100 } from './1765302500100-advisory-feeds';
+import { Inquiries1765400000000 } from './1765400000000-inquiries';
 import { SupersededEvidenceDigests1765400500000 } from './1765400500000-superseded-evidence-digests';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
@@ -53,5 +54,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   PortalLinkKinds1765302000000,
   AdvisoryExposuresBySupplier1765302500000,
   AdvisoryFeeds1765302500100,
+  Inquiries1765400000000,
   SupersededEvidenceDigests1765400500000,
 ];

@@ -9,7 +9,9 @@ import {
   mailSubject,
   mailText,
   ownerDataSource,
+  settledEvidence,
   signupTenant,
+  waitFor,
   waitForMail,
 } from '@assay/shared/testing';
 import {
@@ -39,13 +41,15 @@ import type { DataSource } from 'typeorm';
  * product's own role table, so a change to either side that breaks the contract fails here.
  */
 
-type PortalLink = 'assessment' | 'renewal' | 'findings';
+type PortalLink = 'assessment' | 'renewal' | 'findings' | 'inquiry';
 type Rule = { kind: 'anonymous' } | { kind: 'portal'; links?: PortalLink[] } | { kind: 'permissions'; permissions: string[] };
 const ANONYMOUS: Rule = { kind: 'anonymous' };
 /** Assessment links only (the rule declares no `links`). */
 const PORTAL: Rule = { kind: 'portal' };
 /** A renewal link (scoped to one piece of evidence) and nothing else. */
 const RENEWAL: Rule = { kind: 'portal', links: ['renewal'] };
+/** An inquiry link (scoped to one inquiry about an advisory) and nothing else. */
+const INQUIRY: Rule = { kind: 'portal', links: ['inquiry'] };
 /** Assessment links and findings links (scoped to one supplier's findings). */
 const FINDINGS: Rule = { kind: 'portal', links: ['assessment', 'findings'] };
 /** Which portal links a rule lets through. */
@@ -81,6 +85,7 @@ const REST_MODEL: [method: RegExp, path: RegExp, rule: Rule][] = [
   [/./, /^\/api\/v1\/frameworks(\/|$)/, ANONYMOUS],
   [/./, /^\/api\/v1\/portal\/renewal(\/|$)/, RENEWAL],
   [/./, /^\/api\/v1\/portal\/findings(\/|$)/, FINDINGS],
+  [/./, /^\/api\/v1\/portal\/inquiry(\/|$)/, INQUIRY],
   [/./, /^\/api\/v1\/portal\//, PORTAL],
   [/./, /^\/api\/v1\/(me|notifications)(\/|$)/, needs('self')],
   [/^get$/, /^\/api\/v1\/tenant$/, needs('tenant:read')],
@@ -93,8 +98,8 @@ const REST_MODEL: [method: RegExp, path: RegExp, rule: Rule][] = [
   [/./, /^\/api\/v1\/suppliers(\/|$)/, needs('suppliers:write')],
   [/^get$/, /^\/api\/v1\/(assessments|findings|reminders)(\/|$)/, needs('assessments:read')],
   [/./, /^\/api\/v1\/(assessments|findings)(\/|$)/, needs('assessments:write')],
-  [/^get$/, /^\/api\/v1\/(evidence|components|advisories|advisory-feeds)(\/|$)/, needs('evidence:read')],
-  [/./, /^\/api\/v1\/(evidence|advisories|advisory-feeds)(\/|$)/, needs('evidence:write')],
+  [/^get$/, /^\/api\/v1\/(evidence|components|advisories|advisory-feeds|inquiries)(\/|$)/, needs('evidence:read')],
+  [/./, /^\/api\/v1\/(evidence|advisories|advisory-feeds|inquiries)(\/|$)/, needs('evidence:write')],
   [/./, /^\/api\/v1\/webhook-(endpoints|deliveries)(\/|$)/, needs('webhooks:manage')],
   [/./, /^\/api\/v1\/signing-keys(\/|$)/, needs('tenant:manage')],
 ];
@@ -141,6 +146,8 @@ const GRAPHQL_MODEL: Record<string, Rule> = {
   'Query.componentExposure': needs('evidence:read'),
   'Query.advisories': needs('evidence:read'),
   'Query.advisory': needs('evidence:read'),
+  'Query.inquiries': needs('evidence:read'),
+  'Mutation.createInquiries': needs('evidence:write'),
   'Mutation.updateEvidence': needs('evidence:write'),
   'Query.webhookEndpoints': needs('webhooks:manage'),
   'Query.webhookEndpoint': needs('webhooks:manage'),
@@ -165,6 +172,7 @@ const GRAPHQL_MODEL: Record<string, Rule> = {
   'ComponentExposure.supplier': needs('evidence:read'),
   'Advisory.exposure': needs('evidence:read'),
   'AdvisoryExposure.supplier': needs('evidence:read'),
+  'Inquiry.supplier': needs('evidence:read'),
   'Reminder.assessment': needs('assessments:read'),
   'WebhookEndpoint.deliveries': needs('webhooks:manage'),
 };
@@ -356,6 +364,25 @@ beforeAll(async () => {
   const findingsToken = /\/portal\?token=(assay_portal_[A-Za-z0-9_-]+)/.exec(mailText(findingMail?.raw ?? '').replace(/\s+/g, ' '))?.[1];
   if (!findingsToken) throw new Error('no findings link was emailed');
   principals.push({ name: 'findings link', headers: bearer(findingsToken), holds: holdsAsLink('findings') });
+  // An advisory naming a component of the supplier's SBOM, and an inquiry about it, bring the contact an inquiry link by email.
+  const sbom = await gateway('/api/v1/evidence', {
+    method: 'POST',
+    body: form({ supplierId: supplier.id }, readFileSync(join(__dirname, '../../apps/evidence/src/fixtures/cyclonedx.json')), 'bom.json'),
+    headers: asOwner,
+  });
+  if ((await settledEvidence(org.accessToken, sbom.body.id)).status !== 'processed') throw new Error('the SBOM was not processed');
+  const osv = JSON.parse(readFileSync(join(__dirname, '../../libs/evidence/src/advisories/__fixtures__/GHSA-jfh8-c2jp-5v3q.osv.json'), 'utf8'));
+  const advisoryImport = await call('POST', '/api/v1/advisories', osv, 202);
+  const advisoryId = await waitFor(async () => {
+    const found = await gateway(`/api/v1/advisories/imports/${advisoryImport.id}`, { headers: asOwner });
+    return found.body.status === 'processed' ? (found.body.outcome.advisoryIds[0] as string) : null;
+  }, 'the advisory import');
+  await call('POST', `/api/v1/advisories/${advisoryId}/inquiries`, { dueAt: new Date(Date.now() + 14 * 86_400_000).toISOString() }, 201);
+  const isInquiryMail = (m: SinkMessage) => m.to.includes('pat@matrix-supplier.test') && mailSubject(m.raw).includes('Are you affected by CVE-2021-44228');
+  const inquiryMail = (await waitForMail((messages) => messages.some(isInquiryMail))).find(isInquiryMail);
+  const inquiryToken = /\/portal\?token=(assay_portal_[A-Za-z0-9_-]+)/.exec(mailText(inquiryMail?.raw ?? '').replace(/\s+/g, ' '))?.[1];
+  if (!inquiryToken) throw new Error('no inquiry link was emailed');
+  principals.push({ name: 'inquiry link', headers: bearer(inquiryToken), holds: holdsAsLink('inquiry') });
   const evidence = await call(
     'POST',
     '/api/v1/evidence',
@@ -380,7 +407,7 @@ beforeAll(async () => {
   principals.push({ name: 'admin who must enrol MFA', headers: bearer(pending.accessToken), holds: holdsPermissions(['self']) });
 
   principals.push({ name: 'no credentials', headers: {}, holds: (rule) => rule.kind === 'anonymous', anonymous: true });
-  expect(principals.map((principal) => principal.name)).toEqual(expect.arrayContaining(['portal token', 'renewal link', 'findings link']));
+  expect(principals.map((principal) => principal.name)).toEqual(expect.arrayContaining(['portal token', 'renewal link', 'findings link', 'inquiry link']));
 });
 
 afterAll(async () => {

@@ -96,6 +96,11 @@ export interface World {
   /** An advisory read from a submitted OSV record, and the submitted document. */
   advisory: string;
   advisoryImport: string;
+  /** The supplier's inquiry about `advisory` (its SBOM with log4j-core puts it at risk), answered through the SRO's inquiry link. */
+  inquiry: string;
+  /** The SRO's inquiry link, as the inquiry email carries it, and the assessment it is bound to (the supplier's latest). */
+  inquiryToken: string;
+  inquiryLinkAssessment: string;
   webhookEndpoint: string;
   webhookUrl: string;
   webhookDelivery: string;
@@ -208,6 +213,7 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
     scopedLinkToken(owner, 'evidence.renewal_requested', 'evidenceId', evidence.id, sroContact.id),
     scopedLinkToken(owner, 'finding.created', 'findingId', finding.id, sroContact.id),
   ]);
+  const inquiry = await answeredInquiry(owner, org, supplier.id, advisory.advisoryId, sroContact.id);
   const [reminder, notification, auditEvent] = await Promise.all([
     listed(org, `/api/v1/reminders?assessmentId=${sent.id}`, (rows) => rows[0]?.id as string | undefined, 'the reminder a day before due'),
     listed(org, '/api/v1/notifications?limit=200', (rows) => rows.find((row) => row.subjectId === sent.id)?.id as string | undefined, 'a feed item'),
@@ -239,6 +245,9 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
     componentPurl: evidence.purl,
     advisory: advisory.advisoryId,
     advisoryImport: advisory.importId,
+    inquiry: inquiry.id,
+    inquiryToken: inquiry.token,
+    inquiryLinkAssessment: inquiry.assessmentId,
     webhookEndpoint: endpoint.id,
     webhookUrl,
     webhookDelivery: delivery.id,
@@ -255,13 +264,50 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
   };
 }
 
-/** An SBOM for the supplier and assessment, processed into components (once the evidence service knows the supplier). */
-async function submitEvidence(org: OrganisationOwner, supplierId: string, assessmentId: string): Promise<{ id: string; sha256: string; purl: string }> {
-  const sbom = cycloneDxSbom(3, `isolation-app-${unique()}`);
+/**
+ * The supplier's inquiry about the advisory: an SBOM shipping log4j-core 2.14.1 puts the supplier at
+ * risk, the inquiry brings the SRO an inquiry link (read from `inquiry.links_issued`), which answers it.
+ */
+async function answeredInquiry(
+  owner: DataSource,
+  org: OrganisationOwner,
+  supplierId: string,
+  advisoryId: string,
+  contactId: string,
+): Promise<{ id: string; token: string; assessmentId: string }> {
+  const sbom = readFileSync(join(__dirname, '../../apps/evidence/src/fixtures/cyclonedx.json'));
+  await submitEvidence(org, supplierId, null, sbom);
+  await waitFor(
+    async () =>
+      ((await org.call('GET', `/api/v1/advisories/${advisoryId}`)) as { exposure: { supplierId: string }[] }).exposure.some((x) => x.supplierId === supplierId),
+    'the supplier exposed to the advisory',
+  );
+  const created = (await org.call('POST', `/api/v1/advisories/${advisoryId}/inquiries`, { dueAt: inDays(30), supplierIds: [supplierId] })) as {
+    data: { id: string }[];
+  };
+  const id = created.data[0]?.id as string;
+  const token = await scopedLinkToken(owner, 'inquiry.links_issued', 'inquiryId', id, contactId);
+  const answered = await gateway('/api/v1/portal/inquiry', {
+    method: 'PUT',
+    json: { status: 'under_investigation' },
+    headers: bearer(token),
+  });
+  if (answered.status !== 200) throw new Error(`inquiry answer failed: ${answered.status} ${JSON.stringify(answered.body)}`);
+  const [link] = await owner.query(`select assessment_id from assessments.portal_tokens where inquiry_id = $1 and contact_id = $2`, [id, contactId]);
+  return { id, token, assessmentId: link.assessment_id };
+}
+
+/** An SBOM for the supplier (and assessment), processed into components (once the evidence service knows the supplier). */
+async function submitEvidence(
+  org: OrganisationOwner,
+  supplierId: string,
+  assessmentId: string | null,
+  sbom: Buffer = cycloneDxSbom(3, `isolation-app-${unique()}`),
+): Promise<{ id: string; sha256: string; purl: string }> {
   const accepted = await waitFor(async () => {
     const body = new FormData();
     body.append('supplierId', supplierId);
-    body.append('assessmentId', assessmentId);
+    if (assessmentId) body.append('assessmentId', assessmentId);
     body.append('file', new Blob([new Uint8Array(sbom)]), 'bom.json');
     const answer = await gateway('/api/v1/evidence', { method: 'POST', body, headers: bearer(org.accessToken) });
     // 404 until the supplier.created and assessment.sent events have reached the evidence service.
@@ -293,7 +339,7 @@ export interface Principal {
   identity: Identity;
 }
 
-/** The attacking organisation: its owner, an admin, an assessor, a viewer, an API key with every scope, and a portal token, a renewal link and a findings link of its own. */
+/** The attacking organisation: its owner, an admin, an assessor, a viewer, an API key with every scope, and a portal token, a renewal link, a findings link and an inquiry link of its own. */
 export async function attackers(owner: DataSource, org: OrganisationOwner, world: World): Promise<Principal[]> {
   const [admin, assessor, viewer, key] = await Promise.all([
     inviteMember(owner, org.accessToken, 'admin'),
@@ -334,6 +380,15 @@ export async function attackers(owner: DataSource, org: OrganisationOwner, world
       name: 'findings link',
       token: world.findingsToken,
       identity: testIdentity(org.tenantId, { kind: 'portal', role: null, portal: { assessmentId: world.sent, contactId: world.sroContact, link: 'findings' } }),
+    },
+    {
+      name: 'inquiry link',
+      token: world.inquiryToken,
+      identity: testIdentity(org.tenantId, {
+        kind: 'portal',
+        role: null,
+        portal: { assessmentId: world.inquiryLinkAssessment, contactId: world.sroContact, link: 'inquiry', inquiryId: world.inquiry },
+      }),
     },
   ];
 }

@@ -51,6 +51,7 @@ const TENANT_PARAMETERS: Record<string, (world: World) => string> = {
   'evidence/{id}': (w) => w.evidence,
   'advisories/{id}': (w) => w.advisory,
   'imports/{id}': (w) => w.advisoryImport,
+  'inquiries/{id}': (w) => w.inquiry,
   'webhook-endpoints/{id}': (w) => w.webhookEndpoint,
   'webhook-deliveries/{id}': (w) => w.webhookDelivery,
   'signing-keys/{id}': (w) => w.signingKey,
@@ -73,6 +74,7 @@ const ID_QUERY_PARAMETERS: Record<string, (world: World) => string> = {
   supplierId: (w) => w.supplier,
   assessmentId: (w) => w.sent,
   ids: (w) => w.evidence,
+  advisoryId: (w) => w.advisory,
 };
 
 interface RestOperation {
@@ -112,6 +114,8 @@ const REST_OPERATIONS: Record<string, RestOperation> = {
   'POST /api/v1/assessments/{id}/findings': { body: (w) => ({ claimId: w.claim, severity: 'low', title: 'Matrix finding' }) },
   'PATCH /api/v1/findings/{id}': { body: () => ({ status: 'in_remediation' }) },
   'PATCH /api/v1/portal/findings/{id}': { body: () => ({ remediationPlan: 'Fixed in the next release', agreed: true }) },
+  // On B's own world the supplier was asked already: answered with no new inquiry, a success.
+  'POST /api/v1/advisories/{id}/inquiries': { body: () => ({ dueAt: inMonth() }) },
   'PUT /api/v1/portal/assessment/responses/{claimId}': { body: () => ({ answer: 'met' }) },
   'PATCH /api/v1/webhook-endpoints/{id}': { body: () => ({ description: 'Renamed endpoint' }) },
   'PATCH /api/v1/members/{userId}': { body: () => ({ role: 'assessor' }) },
@@ -213,6 +217,8 @@ const GRAPHQL_FIELDS: Record<string, GraphqlField> = {
   'Query.evidenceList': { args: (w) => ({ filter: { supplierId: w.supplier } }) },
   'Query.componentExposure': { args: (w) => ({ purl: w.componentPurl }) },
   'Query.advisory': { args: (w) => ({ id: w.advisory }) },
+  'Query.inquiries': { args: (w) => ({ filter: { advisoryId: w.advisory } }) },
+  'Mutation.createInquiries': { args: (w) => ({ advisoryId: w.advisory, input: { dueAt: inMonth() } }) },
   'Mutation.updateEvidence': { args: (w) => ({ id: w.evidence, input: { title: 'Graph title' } }) },
   'Query.webhookEndpoint': { args: (w) => ({ id: w.webhookEndpoint }) },
   'Query.webhookDeliveries': { args: (w) => ({ endpointId: w.webhookEndpoint }) },

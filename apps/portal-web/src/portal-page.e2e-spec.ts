@@ -1,4 +1,4 @@
-import { bearer, form, gateway, mailSubject, mailText, testStack, waitForMail } from '@assay/shared/testing';
+import { bearer, form, gateway, mailSubject, mailText, testStack, waitFor, waitForMail } from '@assay/shared/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
@@ -7,6 +7,7 @@ import { CHROMIUM, CHROMIUM_AVAILABLE, PageWatch, SCREENSHOTS, inDays, launchBro
 const SBOM = join(__dirname, '..', '..', 'evidence', 'src', 'fixtures', 'cyclonedx.json');
 const POLICY = join(__dirname, '..', '..', 'evidence', 'src', 'fixtures', 'express-security-policy.md');
 const SECURITY_TXT = join(__dirname, '..', '..', 'evidence', 'src', 'fixtures', 'security.txt');
+const LOG4SHELL = join(__dirname, '..', '..', '..', 'libs', 'evidence', 'src', 'advisories', '__fixtures__', 'GHSA-jfh8-c2jp-5v3q.osv.json');
 /** The policy the page must be served with, as the product asks for it. */
 const CSP_DIRECTIVES =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'".split(
@@ -491,6 +492,52 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
       supplierAgreed: true,
     });
     expect((await sent.call('GET', url)).status).toBe('completed');
+    expectClean(watch);
+    await page.close();
+  }, 180_000);
+
+  it('opens an inquiry link on the inquiry view, which answers the advisory in OpenVEX terms', async () => {
+    const sent = await sentAssessment({ organisationName: 'Northwind Bank', supplierName: 'Acme Inquiries Ltd', role: 'reseller' });
+    const sbom = await gateway('/api/v1/evidence', {
+      method: 'POST',
+      body: form({ supplierId: sent.supplier.id }, readFileSync(SBOM), 'bom.json'),
+      headers: bearer(sent.org.accessToken),
+    });
+    expect(sbom.status).toBe(202);
+    const submitted = await sent.call('POST', '/api/v1/advisories', JSON.parse(readFileSync(LOG4SHELL, 'utf8')));
+    const advisoryId = await waitFor(async () => {
+      const document = await sent.call('GET', `/api/v1/advisories/imports/${submitted.id}`);
+      if (document.status !== 'processed') return null;
+      const advisory = await sent.call('GET', `/api/v1/advisories/${document.outcome.advisoryIds[0]}`);
+      return advisory.exposure.length ? (advisory.id as string) : null;
+    }, 'the supplier exposed to the advisory');
+    const created = await sent.call('POST', `/api/v1/advisories/${advisoryId}/inquiries`, { dueAt: inDays(14) });
+    const link = await linkIn(sent.sro.email, 'Are you affected by CVE-2021-44228');
+
+    const { page, watch } = await openPage();
+    await page.goto(link);
+    await page.getByRole('heading', { level: 1, name: 'Are your products affected by CVE-2021-44228?' }).waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.getByTestId('inquiry-status').textContent()).toBe('Waiting for your answer');
+    await page.getByText('pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1').waitFor();
+    // Not affected needs a reason: the page says so before sending anything.
+    await page.getByLabel(/^Not affected/).check();
+    await page.getByRole('button', { name: 'Send the answer' }).click();
+    await page.getByText('Choose why your products are not affected.').waitFor();
+    await page.getByLabel('Why not affected').selectOption('vulnerable_code_not_in_execute_path');
+    await page.getByLabel('More detail (optional)').fill('Message lookups are disabled in every build we ship.');
+    await page.getByRole('button', { name: 'Send the answer' }).click();
+    await page.getByText('Thank you: your answer was sent.', { exact: false }).waitFor();
+    expect(await page.getByTestId('inquiry-status').textContent()).toBe('Answered: Not affected');
+    await page.screenshot({ path: join(SCREENSHOTS, 'inquiry-link.png') });
+    expect(await sent.call('GET', `/api/v1/inquiries/${created.data[0].id}`)).toMatchObject({
+      status: 'answered',
+      answer: {
+        status: 'not_affected',
+        justification: 'vulnerable_code_not_in_execute_path',
+        impactStatement: 'Message lookups are disabled in every build we ship.',
+      },
+    });
     expectClean(watch);
     await page.close();
   }, 180_000);

@@ -26,6 +26,9 @@ import { OverdueService } from './overdue/overdue.service';
 import { PortalTokensRepository } from './portal/portal-tokens.repository';
 import { PortalTokensService } from './portal/portal-tokens.service';
 import { SignOffRequestsRepository } from './portal/sign-off-requests.repository';
+import { InquiryLinksListener } from './inquiries/inquiry-links.listener';
+import { InquiryLinksRepository } from './inquiries/inquiry-links.repository';
+import { InquiryLinksService } from './inquiries/inquiry-links.service';
 import { RenewalLinksListener } from './renewal/renewal-links.listener';
 import { RenewalLinksRepository } from './renewal/renewal-links.repository';
 import { RenewalLinksService } from './renewal/renewal-links.service';
@@ -75,6 +78,9 @@ const PROVIDERS = [
   RenewalLinksRepository,
   RenewalLinksService,
   RenewalLinksListener,
+  InquiryLinksRepository,
+  InquiryLinksService,
+  InquiryLinksListener,
 ];
 
 /**

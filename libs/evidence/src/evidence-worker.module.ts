@@ -32,6 +32,9 @@ import { SupplierDirectoryService } from './suppliers/supplier-directory.service
 import { TenantSettingsListener } from './tenants/tenant-settings.listener';
 import { TenantSettingsRepository } from './tenants/tenant-settings.repository';
 import { TenantSettingsService } from './tenants/tenant-settings.service';
+import { InquiriesJobs } from './inquiries/inquiries.jobs';
+import { InquiriesRepository } from './inquiries/inquiries.repository';
+import { InquiriesService } from './inquiries/inquiries.service';
 
 const PROVIDERS = [
   BLOB_STORAGE_PROVIDER,
@@ -65,6 +68,9 @@ const PROVIDERS = [
   AdvisoryExposuresRepository,
   AdvisoryMatchingService,
   AdvisoryMatchingListener,
+  InquiriesRepository,
+  InquiriesService,
+  InquiriesJobs,
 ];
 
 /**

@@ -12,6 +12,8 @@ import { EvidenceIntakeController, PortalEvidenceController, PortalRenewalContro
 import { EvidenceIntakeService } from './intake/evidence-intake.service';
 import { SigningKeysController } from './signing-keys/signing-keys.controller';
 import { SigningKeysService } from './signing-keys/signing-keys.service';
+import { AdvisoryInquiriesController, InquiriesController, PortalInquiryController } from './inquiries/inquiries.controller';
+import { InquiriesResolver } from './graphql/inquiries.resolver';
 
 /** Resolvers of the evidence subgraph (the schema tooling builds the subgraph SDL from them). */
 export const EVIDENCE_RESOLVERS = [
@@ -21,6 +23,7 @@ export const EVIDENCE_RESOLVERS = [
   AssessmentEvidenceResolver,
   AdvisoriesResolver,
   AdvisoryExposureResolver,
+  InquiriesResolver,
 ];
 
 /**
@@ -41,6 +44,9 @@ export const EVIDENCE_RESOLVERS = [
     SigningKeysController,
     AdvisoriesController,
     AdvisoryFeedsController,
+    AdvisoryInquiriesController,
+    InquiriesController,
+    PortalInquiryController,
   ],
   providers: [...EVIDENCE_RESOLVERS, EvidenceIntakeService, EvidenceService, ComponentsService, SigningKeysService, AdvisoryFeedsService],
 })

@@ -11,3 +11,4 @@ export { AdvisoryExposuresRepository } from './advisories/advisory-exposures.rep
 export { AdvisoryMatchingService } from './advisories/advisory-matching.service';
 export { parseAdvisoryDocument } from './advisories/advisory-documents';
 export { EvidenceRepository } from './evidence/evidence.repository';
+export { InquiriesRepository } from './inquiries/inquiries.repository';

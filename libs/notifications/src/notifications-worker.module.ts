@@ -14,6 +14,9 @@ import { EventEmailsService } from './mail/event-emails.service';
 import { MailListener } from './mail/mail.listener';
 import { MailTransport } from './mail/mail-transport';
 import { FindingRemindersJobs } from './finding-reminders/finding-reminders.jobs';
+import { InquiryRemindersJobs } from './inquiry-reminders/inquiry-reminders.jobs';
+import { InquiryRemindersRepository } from './inquiry-reminders/inquiry-reminders.repository';
+import { InquiryRemindersService } from './inquiry-reminders/inquiry-reminders.service';
 import { FindingRemindersRepository } from './finding-reminders/finding-reminders.repository';
 import { FindingRemindersService } from './finding-reminders/finding-reminders.service';
 import { ReminderDispatcher } from './reminders/reminder-dispatcher';
@@ -55,6 +58,9 @@ const PROVIDERS = [
   FindingRemindersRepository,
   FindingRemindersService,
   FindingRemindersJobs,
+  InquiryRemindersRepository,
+  InquiryRemindersService,
+  InquiryRemindersJobs,
   WebhookSecretCipher,
   WebhookEndpointsRepository,
   WebhookDeliveriesRepository,

@@ -8,7 +8,7 @@ import {
   revokedSessionKey,
 } from '@assay/shared/auth';
 import type { AppConfig } from '@assay/shared/config';
-import type { Identity, ServiceName } from '@assay/shared/contracts';
+import type { Identity, ScopedPortalLinkKind, ServiceName } from '@assay/shared/contracts';
 import type { Redis } from 'ioredis';
 import type { IncomingMessage } from 'node:http';
 import { Strategy } from 'passport-strategy';
@@ -138,7 +138,15 @@ export class PortalTokenStrategy extends Strategy {
     if (!token || token.length > 256) return this.fail({ message: 'The portal link is not valid' } satisfies Refusal, 401);
     this.client
       .post<{
-        portal: { tenantId: string; tokenId: string; assessmentId: string; contactId: string; link?: 'renewal' | 'findings'; evidenceId?: string } | null;
+        portal: {
+          tenantId: string;
+          tokenId: string;
+          assessmentId: string;
+          contactId: string;
+          link?: ScopedPortalLinkKind;
+          evidenceId?: string;
+          inquiryId?: string;
+        } | null;
       }>('assessments', '/internal/credentials/portal-token', { token }, requestId(request))
       .then((result) => {
         if (!result?.portal) return this.fail({ message: 'The portal link is not valid, has expired or was withdrawn' } satisfies Refusal, 401);
@@ -153,6 +161,7 @@ export class PortalTokenStrategy extends Strategy {
             contactId: result.portal.contactId,
             ...(result.portal.link ? { link: result.portal.link } : {}),
             ...(result.portal.evidenceId ? { evidenceId: result.portal.evidenceId } : {}),
+            ...(result.portal.inquiryId ? { inquiryId: result.portal.inquiryId } : {}),
           },
           requestId: requestId(request),
         };

@@ -16,6 +16,8 @@ export const ROUTE_TABLE: readonly (readonly [prefix: string, service: ServiceNa
   ['/api/v1/portal', 'assessments'],
   ['/api/v1/portal/assessment/evidence', 'evidence'],
   ['/api/v1/portal/renewal', 'evidence'],
+  ['/api/v1/portal/inquiry', 'evidence'],
+  ['/api/v1/inquiries', 'evidence'],
   ['/api/v1/evidence', 'evidence'],
   ['/api/v1/components', 'evidence'],
   ['/api/v1/signing-keys', 'evidence'],

@@ -30,8 +30,10 @@ export type SignOffRequested = Success<'/api/v1/portal/assessment/sign-off-reque
 export type RenewalView = Success<'/api/v1/portal/renewal', 'get'>;
 export type PortalFinding = Success<'/api/v1/portal/findings', 'get'>['data'][number];
 type AcceptedRenewal = Success<'/api/v1/portal/renewal/evidence', 'post'>;
+export type InquiryView = Success<'/api/v1/portal/inquiry', 'get'>;
+export type InquiryAnswer = Schemas['InquiryAnswerDto'];
 /** Which kind of link the page was opened with: each opens its own view. */
-export type LinkKind = 'assessment' | 'renewal' | 'findings';
+export type LinkKind = 'assessment' | 'renewal' | 'findings' | 'inquiry';
 
 /** An RFC 9457 problem document, with the fields the portal routes add. */
 export interface Problem {
@@ -144,9 +146,20 @@ export class PortalApi {
     return (await this.call(() => this.client.GET('/api/v1/portal/findings'))).data;
   }
 
+  /** The inquiry an inquiry link is for: the advisory, the supplier's components it names, the answer so far. */
+  inquiry(): Promise<InquiryView> {
+    return this.call(() => this.client.GET('/api/v1/portal/inquiry'));
+  }
+
+  /** Answers the inquiry in OpenVEX terms (a later answer replaces it). */
+  answerInquiry(body: InquiryAnswer): Promise<InquiryView> {
+    return this.call(() => this.client.PUT('/api/v1/portal/inquiry', { body }));
+  }
+
   /**
    * The kind of link this token is, by what it may open: an assessment link opens the assessment, a
-   * renewal link its evidence, a findings link only the findings (a 401 is a link that opens nothing).
+   * renewal link its evidence, a findings link the findings, an inquiry link only its inquiry (a 401 is
+   * a link that opens nothing).
    */
   async linkKind(): Promise<LinkKind> {
     const refused = async (open: () => Promise<unknown>): Promise<boolean> => {
@@ -160,8 +173,9 @@ export class PortalApi {
     };
     if (!(await refused(() => this.view()))) return 'assessment';
     if (!(await refused(() => this.renewal()))) return 'renewal';
-    await this.findings();
-    return 'findings';
+    if (!(await refused(() => this.findings()))) return 'findings';
+    await this.inquiry();
+    return 'inquiry';
   }
 
   /** The success body, or an ApiError with the problem document (status 0 when the network failed). */

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, type PortalApi, type PortalFinding, type RenewalView } from './api';
+import { ApiError, type InquiryAnswer, type InquiryView, type PortalApi, type PortalFinding, type RenewalView } from './api';
 import { FindingsSection } from './findings';
+import { inquiryAnswer } from './inquiry-answer';
 import { formatDate } from './labels';
 import { FormActions, Masthead, type FormState } from './layout';
 
@@ -108,11 +109,167 @@ export function FindingsPage({ api, initial }: { api: PortalApi; initial: Portal
   );
 }
 
-/** Opens the view of a renewal or findings link (whichever `kind` is), or says the link cannot be used. */
-export function ScopedLinkPage({ api, kind, onInvalid }: { api: PortalApi; kind: 'renewal' | 'findings'; onInvalid: () => void }) {
-  const [loaded, setLoaded] = useState<{ renewal?: RenewalView; findings?: PortalFinding[]; error?: string } | null>(null);
+const INQUIRY_STATUSES: { value: InquiryAnswer['status']; label: string; hint: string }[] = [
+  { value: 'not_affected', label: 'Not affected', hint: 'Our products are not affected: say why.' },
+  { value: 'affected', label: 'Affected', hint: 'Our products are affected: say what you are doing about it or advise.' },
+  { value: 'fixed', label: 'Fixed', hint: 'The versions we supply now contain a fix.' },
+  { value: 'under_investigation', label: 'Under investigation', hint: 'We do not know yet.' },
+];
+
+const JUSTIFICATIONS: { value: NonNullable<InquiryAnswer['justification']>; label: string }[] = [
+  { value: 'component_not_present', label: 'The vulnerable component is not present' },
+  { value: 'vulnerable_code_not_present', label: 'The vulnerable code is not present' },
+  { value: 'vulnerable_code_not_in_execute_path', label: 'The vulnerable code is never executed' },
+  { value: 'vulnerable_code_cannot_be_controlled_by_adversary', label: 'The vulnerable code cannot be controlled by an attacker' },
+  { value: 'inline_mitigations_already_exist', label: 'Mitigations in the product already prevent it' },
+];
+
+const STATUS_LABELS: Record<string, string> = Object.fromEntries(INQUIRY_STATUSES.map((status) => [status.value, status.label]));
+
+/** An inquiry link: the advisory the customer asks about, the supplier's components it names, and the answer form. */
+export function InquiryPage({ api, initial }: { api: PortalApi; initial: InquiryView }) {
+  const [view, setView] = useState(initial);
+  const previous = view.inquiry.answer;
+  const [status, setStatus] = useState<InquiryAnswer['status'] | ''>(previous?.status ?? '');
+  const [justification, setJustification] = useState<string>(previous?.justification ?? '');
+  const [impactStatement, setImpactStatement] = useState(previous?.impactStatement ?? '');
+  const [fixedIn, setFixedIn] = useState(previous?.fixedIn ?? '');
+  const [actionStatement, setActionStatement] = useState(previous?.actionStatement ?? '');
+  const [state, setState] = useState<FormState>({ tone: 'idle', text: '' });
+  const name = view.advisory.externalIds.find((id) => id.startsWith('CVE-')) ?? view.advisory.externalIds[0] ?? 'this vulnerability';
+
   useEffect(() => {
-    const load = kind === 'renewal' ? api.renewal().then((renewal) => ({ renewal })) : api.findings().then((findings) => ({ findings }));
+    document.title = `${name}: are you affected? · Assay`;
+  }, [name]);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!status) return setState({ tone: 'error', text: 'Choose whether your products are affected.' });
+    if (status === 'not_affected' && !justification) return setState({ tone: 'error', text: 'Choose why your products are not affected.' });
+    if (status === 'affected' && !actionStatement.trim()) return setState({ tone: 'error', text: 'Say what you are doing about it, or what you advise.' });
+    setState({ tone: 'busy', text: 'Sending…' });
+    try {
+      setView(await api.answerInquiry(inquiryAnswer({ status, justification, impactStatement, fixedIn, actionStatement })));
+      setState({ tone: 'ok', text: 'Thank you: your answer was sent. You can change it here at any time.' });
+    } catch (error) {
+      const fields = error instanceof ApiError ? (error.problem.errors ?? []).map((item) => `${item.field} ${item.message}`) : [];
+      setState({ tone: 'error', text: `Not sent: ${fields.length ? fields.join('; ') : message(error)}` });
+    }
+  };
+
+  return (
+    <>
+      <Masthead>Vulnerability inquiry</Masthead>
+      <main id="main" class="wrap narrow inquiry" data-view="inquiry">
+        <p class="eyebrow">{view.supplier.name}</p>
+        <h1>Are your products affected by {name}?</h1>
+        {view.advisory.summary ? <p class="lead">{view.advisory.summary}</p> : null}
+        <dl class="facts">
+          <div>
+            <dt>Identifiers</dt>
+            <dd>{view.advisory.externalIds.join(', ')}</dd>
+          </div>
+          <div>
+            <dt>Severity</dt>
+            <dd>{view.advisory.severity ?? 'Not given'}</dd>
+          </div>
+          <div>
+            <dt>Answer by</dt>
+            <dd>{formatDate(view.inquiry.dueAt)}</dd>
+          </div>
+          <div>
+            <dt>Status</dt>
+            <dd data-testid="inquiry-status">
+              {view.inquiry.answer
+                ? `Answered: ${STATUS_LABELS[view.inquiry.answer.status] ?? view.inquiry.answer.status}`
+                : view.inquiry.status === 'overdue'
+                  ? 'Overdue'
+                  : 'Waiting for your answer'}
+            </dd>
+          </div>
+        </dl>
+        <h2>Components of yours it names</h2>
+        {view.components.length ? (
+          <ul class="components">
+            {view.components.map((component) => (
+              <li key={component.purl}>
+                <code>{component.purl}</code>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>None of the SBOMs you gave names a component it lists any more.</p>
+        )}
+        <form onSubmit={submit} class="inquiry-form">
+          <fieldset>
+            <legend>Your answer</legend>
+            {INQUIRY_STATUSES.map((option) => (
+              <div class="choice" key={option.value}>
+                <input
+                  type="radio"
+                  id={`inquiry-status-${option.value}`}
+                  name="inquiry-status"
+                  value={option.value}
+                  checked={status === option.value}
+                  onChange={() => setStatus(option.value)}
+                />
+                <label for={`inquiry-status-${option.value}`}>
+                  {option.label} <span class="hint">{option.hint}</span>
+                </label>
+              </div>
+            ))}
+          </fieldset>
+          {status === 'not_affected' ? (
+            <>
+              <div class="field">
+                <label for="inquiry-justification">Why not affected</label>
+                <select id="inquiry-justification" value={justification} onChange={(event) => setJustification(event.currentTarget.value)}>
+                  <option value="">Choose…</option>
+                  {JUSTIFICATIONS.map((option) => (
+                    <option key={option.value} value={option.value}>
+                      {option.label}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div class="field">
+                <label for="inquiry-impact">More detail (optional)</label>
+                <textarea id="inquiry-impact" maxLength={5000} value={impactStatement} onInput={(event) => setImpactStatement(event.currentTarget.value)} />
+              </div>
+            </>
+          ) : null}
+          {status === 'fixed' ? (
+            <div class="field">
+              <label for="inquiry-fixed-in">Fixed in version (optional)</label>
+              <input id="inquiry-fixed-in" type="text" maxLength={200} value={fixedIn} onInput={(event) => setFixedIn(event.currentTarget.value)} />
+            </div>
+          ) : null}
+          {status && status !== 'not_affected' ? (
+            <div class="field">
+              <label for="inquiry-action">{status === 'affected' ? 'What you are doing about it, or advise' : 'What you are doing about it (optional)'}</label>
+              <textarea id="inquiry-action" maxLength={5000} value={actionStatement} onInput={(event) => setActionStatement(event.currentTarget.value)} />
+            </div>
+          ) : null}
+          <FormActions label={view.inquiry.answer ? 'Change the answer' : 'Send the answer'} state={state} />
+        </form>
+      </main>
+    </>
+  );
+}
+
+type Loaded = { renewal?: RenewalView; findings?: PortalFinding[]; inquiry?: InquiryView; error?: string };
+
+function loadScoped(api: PortalApi, kind: 'renewal' | 'findings' | 'inquiry'): Promise<Loaded> {
+  if (kind === 'renewal') return api.renewal().then((renewal) => ({ renewal }));
+  if (kind === 'inquiry') return api.inquiry().then((inquiry) => ({ inquiry }));
+  return api.findings().then((findings) => ({ findings }));
+}
+
+/** Opens the view of a renewal, findings or inquiry link (whichever `kind` is), or says the link cannot be used. */
+export function ScopedLinkPage({ api, kind, onInvalid }: { api: PortalApi; kind: 'renewal' | 'findings' | 'inquiry'; onInvalid: () => void }) {
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  useEffect(() => {
+    const load = loadScoped(api, kind);
     load.then(setLoaded).catch((error: unknown) => {
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) onInvalid();
       else setLoaded({ error: message(error) });
@@ -131,6 +288,7 @@ export function ScopedLinkPage({ api, kind, onInvalid }: { api: PortalApi; kind:
     );
   if (loaded.renewal) return <RenewalPage api={api} initial={loaded.renewal} />;
   if (loaded.findings) return <FindingsPage api={api} initial={loaded.findings} />;
+  if (loaded.inquiry) return <InquiryPage api={api} initial={loaded.inquiry} />;
   return (
     <>
       <Masthead />

@@ -19,7 +19,7 @@ export function PortalPage({ token }: { token: string | null }) {
   return <ByLinkKind token={token} />;
 }
 
-/** The view of the link's kind: the assessment, a renewal, or the supplier's findings. */
+/** The view of the link's kind: the assessment, a renewal, the supplier's findings, or an inquiry about an advisory. */
 function ByLinkKind({ token }: { token: string }) {
   const api = useMemo(() => new PortalApi(token), [token]);
   const [kind, setKind] = useState<LinkKind | 'invalid' | 'unknown' | null>(null);
@@ -35,7 +35,7 @@ function ByLinkKind({ token }: { token: string }) {
   }, [api]);
   if (kind === null) return <Loading />;
   if (kind === 'invalid') return <LinkProblem />;
-  if (kind === 'renewal' || kind === 'findings') return <ScopedLinkPage api={api} kind={kind} onInvalid={invalid} />;
+  if (kind === 'renewal' || kind === 'findings' || kind === 'inquiry') return <ScopedLinkPage api={api} kind={kind} onInvalid={invalid} />;
   // An assessment link, or one whose kind could not be learnt (the assessment view says what failed and retries).
   return <Assessment token={token} />;
 }

@@ -12,9 +12,10 @@ import { IssuedPortalLink, PortalTokensService } from './portal-tokens.service';
 export interface PortalLinkView {
   id: string;
   contactId: string;
-  /** `assessment`, or a `renewal` link (of `evidenceId`) or a `findings` link issued for this assessment's supplier. */
+  /** `assessment`, or a `renewal` link (of `evidenceId`), a `findings` link or an `inquiry` link (of `inquiryId`) issued for this assessment's supplier. */
   link: PortalLinkKind;
   evidenceId?: string;
+  inquiryId?: string;
   createdAt: string;
   expiresAt: string;
   revokedAt: string | null;
@@ -24,7 +25,7 @@ export interface PortalLinkView {
 
 /**
  * The customer's management of an assessment's portal links: one shared by hand, the list, revocation.
- * The list includes the renewal and findings links issued for the assessment's supplier through it.
+ * The list includes the renewal, findings and inquiry links issued for the assessment's supplier through it.
  */
 @Injectable()
 export class PortalLinksService {
@@ -65,6 +66,7 @@ export class PortalLinksService {
         contactId: row.contact_id,
         link: row.link ?? 'assessment',
         ...(row.evidence_id ? { evidenceId: row.evidence_id } : {}),
+        ...(row.inquiry_id ? { inquiryId: row.inquiry_id } : {}),
         createdAt: row.created_at.toISOString(),
         expiresAt: row.expires_at.toISOString(),
         revokedAt: row.revoked_at?.toISOString() ?? null,

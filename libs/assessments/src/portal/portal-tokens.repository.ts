@@ -1,3 +1,4 @@
+import type { ScopedPortalLinkKind } from '@assay/shared/contracts';
 import { updateReturning } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -9,16 +10,18 @@ export interface NewPortalToken {
   tokenHash: string;
   createdBy: string | null;
   expiresAt: Date;
-  /** Renewal and findings links; absent for an assessment link. */
-  link?: 'renewal' | 'findings';
+  /** Renewal, findings and inquiry links; absent for an assessment link. */
+  link?: ScopedPortalLinkKind;
   evidenceId?: string;
+  inquiryId?: string;
 }
 
 export interface PortalTokenRow {
   id: string;
   contact_id: string;
-  link: 'renewal' | 'findings' | null;
+  link: ScopedPortalLinkKind | null;
   evidence_id: string | null;
+  inquiry_id: string | null;
   created_at: Date;
   expires_at: Date;
   revoked_at: Date | null;
@@ -31,8 +34,9 @@ export interface TokenCheckRow {
   assessment_id: string;
   contact_id: string;
   token_hash: string;
-  link: 'renewal' | 'findings' | null;
+  link: ScopedPortalLinkKind | null;
   evidence_id: string | null;
+  inquiry_id: string | null;
   expires_at: Date;
   revoked_at: Date | null;
   last_used_at: Date | null;
@@ -45,8 +49,8 @@ export interface TokenCheckRow {
 export class PortalTokensRepository {
   async insert(m: EntityManager, tenantId: string, token: NewPortalToken): Promise<void> {
     await m.query(
-      `insert into assessments.portal_tokens (tenant_id, id, assessment_id, contact_id, token_hash, created_by, expires_at, link, evidence_id)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `insert into assessments.portal_tokens (tenant_id, id, assessment_id, contact_id, token_hash, created_by, expires_at, link, evidence_id, inquiry_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         tenantId,
         token.id,
@@ -57,6 +61,7 @@ export class PortalTokensRepository {
         token.expiresAt,
         token.link ?? null,
         token.evidenceId ?? null,
+        token.inquiryId ?? null,
       ],
     );
   }
@@ -64,7 +69,7 @@ export class PortalTokensRepository {
   /** The assessment's links, oldest first. */
   async ofAssessment(m: EntityManager, tenantId: string, assessmentId: string): Promise<PortalTokenRow[]> {
     return m.query(
-      `select id, contact_id, link, evidence_id, created_at, expires_at, revoked_at, last_used_at from assessments.portal_tokens where tenant_id = $1 and assessment_id = $2 order by id`,
+      `select id, contact_id, link, evidence_id, inquiry_id, created_at, expires_at, revoked_at, last_used_at from assessments.portal_tokens where tenant_id = $1 and assessment_id = $2 order by id`,
       [tenantId, assessmentId],
     );
   }
@@ -115,7 +120,7 @@ export class PortalTokensRepository {
 
   async findByHash(m: EntityManager, tenantId: string, tokenHash: string): Promise<TokenCheckRow | null> {
     const [row]: TokenCheckRow[] = await m.query(
-      `select t.id, t.assessment_id, t.contact_id, t.token_hash, t.link, t.evidence_id, t.expires_at, t.revoked_at, t.last_used_at, a.status, c.removed_at as contact_removed_at
+      `select t.id, t.assessment_id, t.contact_id, t.token_hash, t.link, t.evidence_id, t.inquiry_id, t.expires_at, t.revoked_at, t.last_used_at, a.status, c.removed_at as contact_removed_at
        from assessments.portal_tokens t
        join assessments.assessments a on a.tenant_id = t.tenant_id and a.id = t.assessment_id
        join assessments.supplier_contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id

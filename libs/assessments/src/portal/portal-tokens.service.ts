@@ -1,8 +1,12 @@
 import { clock } from '@assay/shared/clock';
 import { CredentialLinkSealer, PORTAL_TOKEN_PREFIX, credentialHash, generateTenantToken, hashesEqual, parseTenantToken } from '@assay/shared/auth';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
+import type { ScopedPortalLinkKind } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { Inject, Injectable } from '@nestjs/common';
+import type { AssessmentRecipient } from '@assay/shared/contracts';
+import type { EntityManager } from 'typeorm';
+import { audit } from '../assessments-writes';
 import { CLOSED_STATUSES } from '../assessments/assessment-status';
 import { NewPortalToken, PortalTokensRepository } from './portal-tokens.repository';
 
@@ -37,13 +41,36 @@ export interface VerifiedPortalToken {
   tokenId: string;
   assessmentId: string;
   contactId: string;
-  /** Renewal and findings links; absent for assessment links. */
-  link?: 'renewal' | 'findings';
+  /** Renewal, findings and inquiry links; absent for assessment links. */
+  link?: ScopedPortalLinkKind;
   evidenceId?: string;
+  inquiryId?: string;
 }
 
-/** What a renewal or findings link is scoped to. */
-export type ScopedLink = { link: 'renewal'; evidenceId: string; validUntil: Date } | { link: 'findings'; remediationDueAt: Date | null };
+/** An inquiry link lasts until 30 days after the inquiry's due date (at least 60 days from issue, like an assessment link). */
+export const INQUIRY_LINK_AFTER_DUE_MS = 30 * 86_400_000;
+
+/** A supplier contact a scoped link goes to, with the assessment the link is bound to. */
+export interface ScopedLinkRecipientRow {
+  id: string;
+  name: string;
+  email: string;
+  is_senior_responsible_owner: boolean;
+  assessment_id: string;
+}
+
+/** What a renewal, findings or inquiry link is scoped to. */
+export type ScopedLink =
+  | { link: 'renewal'; evidenceId: string; validUntil: Date }
+  | { link: 'findings'; remediationDueAt: Date | null }
+  | { link: 'inquiry'; inquiryId: string; dueAt: Date };
+
+/** When a scoped link stops working. */
+function scopedLinkExpiry(scope: ScopedLink, nowMs: number): Date {
+  if (scope.link === 'renewal') return new Date(Math.max(nowMs, scope.validUntil.getTime()) + RENEWAL_LINK_AFTER_EXPIRY_MS);
+  if (scope.link === 'inquiry') return new Date(Math.max(nowMs + PORTAL_TOKEN_LIFETIME_MS, scope.dueAt.getTime() + INQUIRY_LINK_AFTER_DUE_MS));
+  return new Date(nowMs + FINDINGS_LINK_LIFETIME_MS);
+}
 
 /**
  * Supplier portal tokens: `assay_portal_<base64url(tenant ‖ 32 random bytes)>`, bound to one tenant,
@@ -77,15 +104,14 @@ export class PortalTokensService {
   }
 
   /**
-   * A renewal link (scoped to one piece of evidence) or a findings link (scoped to the findings of the
-   * supplier of `assessmentId`) for one contact; the caller inserts the row in its transaction.
+   * A renewal link (scoped to one piece of evidence), a findings link (scoped to the findings of the
+   * supplier of `assessmentId`) or an inquiry link (scoped to one inquiry) for one contact; the caller
+   * inserts the row in its transaction.
    */
   mintScoped(tenantId: string, assessmentId: string, contactId: string, scope: ScopedLink): { link: IssuedPortalLink; row: NewPortalToken } {
     const id = newId();
     const token = generateTenantToken(PORTAL_TOKEN_PREFIX, tenantId);
-    const expiresAtMs =
-      scope.link === 'renewal' ? Math.max(clock.nowMs(), scope.validUntil.getTime()) + RENEWAL_LINK_AFTER_EXPIRY_MS : clock.nowMs() + FINDINGS_LINK_LIFETIME_MS;
-    const expiresAt = new Date(expiresAtMs);
+    const expiresAt = scopedLinkExpiry(scope, clock.nowMs());
     return {
       link: { id, contactId, token, url: this.portalUrl(token), expiresAt: expiresAt.toISOString() },
       row: {
@@ -97,8 +123,41 @@ export class PortalTokensService {
         expiresAt,
         link: scope.link,
         ...(scope.link === 'renewal' ? { evidenceId: scope.evidenceId } : {}),
+        ...(scope.link === 'inquiry' ? { inquiryId: scope.inquiryId } : {}),
       },
     };
+  }
+
+  /**
+   * A link of `scope` for each contact, stored and audited in the caller's transaction (`changes` say
+   * what it is for); the recipients as the event that emails the links carries them (sealed).
+   */
+  async issueScoped(
+    m: EntityManager,
+    tenantId: string,
+    contacts: ScopedLinkRecipientRow[],
+    scope: ScopedLink,
+    changes: Record<string, unknown>,
+  ): Promise<AssessmentRecipient[]> {
+    const recipients: AssessmentRecipient[] = [];
+    for (const contact of contacts) {
+      const { link, row } = this.mintScoped(tenantId, contact.assessment_id, contact.id, scope);
+      await this.tokens.insert(m, tenantId, row);
+      await audit(m, tenantId, {
+        action: 'portal_link.created',
+        targetType: 'portal_link',
+        targetId: link.id,
+        changes: { link: scope.link, ...changes, assessmentId: contact.assessment_id, contactId: contact.id, expiresAt: link.expiresAt },
+      });
+      recipients.push({
+        contactId: contact.id,
+        name: contact.name,
+        email: contact.email,
+        isSeniorResponsibleOwner: contact.is_senior_responsible_owner,
+        portalUrl: this.sealedForDelivery(tenantId, link),
+      });
+    }
+    return recipients;
   }
 
   /** A link as events carry it to the email that delivers it: sealed, never plaintext at rest. */
@@ -118,7 +177,7 @@ export class PortalTokensService {
       const row = await this.tokens.findByHash(m, parsed.tenantId, hash);
       if (!row || !hashesEqual(row.token_hash, hash)) return null;
       if (row.revoked_at || row.expires_at <= clock.now() || row.contact_removed_at) return null;
-      // An assessment link ends with its assessment; renewal and findings links outlive it.
+      // An assessment link ends with its assessment; renewal, findings and inquiry links outlive it.
       if (!row.link && (CLOSED_STATUSES as readonly string[]).includes(row.status)) return null;
       if (!row.last_used_at || clock.nowMs() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
         await this.tokens.markUsed(m, parsed.tenantId, row.id);
@@ -130,6 +189,7 @@ export class PortalTokensService {
         contactId: row.contact_id,
         ...(row.link ? { link: row.link } : {}),
         ...(row.evidence_id ? { evidenceId: row.evidence_id } : {}),
+        ...(row.inquiry_id ? { inquiryId: row.inquiry_id } : {}),
       };
     }, parsed.tenantId);
   }

@@ -1,14 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-
-/** A supplier contact who receives a renewal link, with the assessment the link is bound to. */
-export interface RenewalRecipientRow {
-  id: string;
-  name: string;
-  email: string;
-  is_senior_responsible_owner: boolean;
-  assessment_id: string;
-}
+import type { ScopedLinkRecipientRow } from '../portal/portal-tokens.service';
 
 /** What renewal needs beyond the portal links themselves: who receives them, and what follows a renewed piece of evidence. */
 @Injectable()
@@ -20,7 +12,7 @@ export class RenewalLinksRepository {
    * through the portal holds an assessment link, so is among the first. Those who already hold an
    * unrevoked renewal link for the evidence are skipped (a repeated event mints nothing twice).
    */
-  async recipients(m: EntityManager, tenantId: string, supplierId: string, evidenceId: string): Promise<RenewalRecipientRow[]> {
+  async recipients(m: EntityManager, tenantId: string, supplierId: string, evidenceId: string): Promise<ScopedLinkRecipientRow[]> {
     return m.query(
       `with linked as (
          select distinct on (c.id) c.id, c.name, c.email, c.is_senior_responsible_owner, t.assessment_id

@@ -28,28 +28,13 @@ export class RenewalLinksService {
     await this.database.run(async (m) => {
       const contacts = await this.renewals.recipients(m, tenantId, data.supplierId, data.evidenceId);
       if (!contacts.length) return;
-      const recipients = [];
-      for (const contact of contacts) {
-        const { link, row } = this.portalTokens.mintScoped(tenantId, contact.assessment_id, contact.id, {
-          link: 'renewal',
-          evidenceId: data.evidenceId,
-          validUntil: new Date(data.validUntil),
-        });
-        await this.tokens.insert(m, tenantId, row);
-        await audit(m, tenantId, {
-          action: 'portal_link.created',
-          targetType: 'portal_link',
-          targetId: link.id,
-          changes: { link: 'renewal', evidenceId: data.evidenceId, assessmentId: contact.assessment_id, contactId: contact.id, expiresAt: link.expiresAt },
-        });
-        recipients.push({
-          contactId: contact.id,
-          name: contact.name,
-          email: contact.email,
-          isSeniorResponsibleOwner: contact.is_senior_responsible_owner,
-          portalUrl: this.portalTokens.sealedForDelivery(tenantId, link),
-        });
-      }
+      const recipients = await this.portalTokens.issueScoped(
+        m,
+        tenantId,
+        contacts,
+        { link: 'renewal', evidenceId: data.evidenceId, validUntil: new Date(data.validUntil) },
+        { evidenceId: data.evidenceId },
+      );
       await emit(m, tenantId, 'evidence.renewal_requested', { ...data, recipients });
     }, tenantId);
   }

@@ -71,6 +71,15 @@ async function inChunks<T>(purls: string[], lookup: (chunk: string[]) => Promise
   return found;
 }
 
+/** Which exposures a statement applies to: those of one advisory, one piece of evidence or one supplier. */
+export type ExposureScope = { advisoryId: string } | { evidenceId: string } | { supplierId: string };
+
+/** The column and value that select the exposures of a scope. */
+export function exposureScope(scope: ExposureScope): [column: 'advisory_id' | 'evidence_id' | 'supplier_id', value: string] {
+  if ('advisoryId' in scope) return ['advisory_id', scope.advisoryId];
+  return 'evidenceId' in scope ? ['evidence_id', scope.evidenceId] : ['supplier_id', scope.supplierId];
+}
+
 /** Statuses that put a supplier at risk: the ones `advisory.matched` announces. */
 const AT_RISK = `('affected', 'under_investigation')`;
 const MAX_EXPOSURE_LIST = 1_000;
@@ -216,9 +225,8 @@ export class AdvisoryExposuresRepository {
    * version) naming one of the advisory's ids take its status, with the statement kept. An inquiry
    * answer is left as it is.
    */
-  async applyVex(manager: EntityManager, tenantId: string, scope: { advisoryId: string } | { evidenceId: string } | { supplierId: string }): Promise<void> {
-    const [column, value] =
-      'advisoryId' in scope ? ['advisory_id', scope.advisoryId] : 'evidenceId' in scope ? ['evidence_id', scope.evidenceId] : ['supplier_id', scope.supplierId];
+  async applyVex(manager: EntityManager, tenantId: string, scope: ExposureScope): Promise<void> {
+    const [column, value] = exposureScope(scope);
     await manager.query(
       `update evidence.advisory_exposures x
           set status = v.status, status_source = 'vex', statement = v.statement

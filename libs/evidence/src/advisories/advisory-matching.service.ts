@@ -4,6 +4,7 @@ import { PackageURL } from 'packageurl-js';
 import type { EntityManager } from 'typeorm';
 import { EvidenceRepository } from '../evidence/evidence.repository';
 import { emit } from '../evidence-writes';
+import { InquiriesRepository } from '../inquiries/inquiries.repository';
 import { EvidenceParseError, UnsupportedEvidenceError } from '../parsing/parse-result';
 import { parseUntrustedJson } from '../parsing/untrusted-json';
 import { BLOB_STORAGE, BlobStorage } from '../storage/blob-storage';
@@ -57,7 +58,8 @@ function exposures(components: MatchableComponent[], packages: MatchablePackage[
  * Matching, both ways: a new or changed advisory against every stored component of the packages it
  * names, and newly processed evidence against every stored advisory naming its packages. Each package
  * is compared with its ecosystem's version semantics (see version-ranges.ts); the range-derived
- * exposures of the advisory (or the evidence) are replaced in the caller's transaction, and
+ * exposures of the advisory (or the evidence) are replaced in the caller's transaction, the supplier's
+ * VEX statements and inquiry answers applied to them (an answer wins over a VEX statement), and
  * `advisory.matched` is emitted with the suppliers an advisory newly puts at risk. Matching holds a
  * per-tenant lock and compares with what was stored before, so running it again (a retried job, a
  * worker killed mid-match) announces nothing twice and leaves no exposure out.
@@ -68,6 +70,7 @@ export class AdvisoryMatchingService {
     private readonly database: TenantDatabase,
     private readonly exposures: AdvisoryExposuresRepository,
     private readonly evidence: EvidenceRepository,
+    private readonly inquiries: InquiriesRepository,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
   ) {}
 
@@ -79,6 +82,7 @@ export class AdvisoryMatchingService {
     const before = await this.exposures.suppliersAtRisk(manager, tenantId, [advisoryId]);
     await this.exposures.replaceVersionExposures(manager, tenantId, { advisoryId }, exposures(components, packages));
     await this.exposures.applyVex(manager, tenantId, { advisoryId });
+    await this.inquiries.applyAnswers(manager, tenantId, { advisoryId });
     await this.announce(manager, tenantId, before);
   }
 
@@ -92,6 +96,7 @@ export class AdvisoryMatchingService {
       const before = await this.exposures.suppliersAtRisk(manager, tenantId, [...new Set(packages.map((item) => item.advisoryId))]);
       await this.exposures.replaceVersionExposures(manager, tenantId, { evidenceId }, rows);
       await this.exposures.applyVex(manager, tenantId, { evidenceId });
+      await this.inquiries.applyAnswers(manager, tenantId, { evidenceId });
       await this.announce(manager, tenantId, before);
       return { exposures: rows.length };
     }, tenantId);

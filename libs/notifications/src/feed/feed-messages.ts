@@ -12,6 +12,12 @@ type Data = Record<string, unknown>;
 const text = (value: unknown, fallback: string) => (typeof value === 'string' && value.trim() ? value.trim().slice(0, 300) : fallback);
 const day = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value.slice(0, 10) : 'an unknown date');
 const supplier = (data: Data) => text(data['supplierName'], 'A supplier');
+const inquiry = (data: Data) => ({ subjectType: 'inquiry', subjectId: text(data['inquiryId'], '') || null });
+/** An advisory's name in a message: its CVE when it has one. */
+const vulnerability = (data: Data) => {
+  const ids = Array.isArray(data['externalIds']) ? data['externalIds'].filter((id): id is string => typeof id === 'string') : [];
+  return text(ids.find((id) => id.startsWith('CVE-')) ?? ids[0], 'an advisory');
+};
 const assessment = (data: Data) => ({ subjectType: 'assessment', subjectId: text(data['assessmentId'], '') || null });
 
 const MESSAGES: Partial<Record<string, (data: Data) => FeedMessage>> = {
@@ -72,6 +78,21 @@ const MESSAGES: Partial<Record<string, (data: Data) => FeedMessage>> = {
     body: `${text(data['title'], '')} is open again (accepted until ${day(data['riskAcceptedUntil'])}).`,
     subjectType: 'finding',
     subjectId: text(data['findingId'], '') || null,
+  }),
+  'inquiry.sent': (data) => ({
+    title: `Inquiry about ${vulnerability(data)} sent to ${supplier(data)}`,
+    body: `Answer due on ${day(data['dueAt'])}.`,
+    ...inquiry(data),
+  }),
+  'inquiry.answered': (data) => ({
+    title: `${supplier(data)} answered about ${vulnerability(data)}`,
+    body: `Status: ${text((data['answer'] as Data | undefined)?.['status'], 'answered').replace(/_/g, ' ')}.`,
+    ...inquiry(data),
+  }),
+  'inquiry.overdue': (data) => ({
+    title: `${supplier(data)} has not answered about ${vulnerability(data)}`,
+    body: `The answer was due on ${day(data['dueAt'])}.`,
+    ...inquiry(data),
   }),
   'reminder.sent': (data) => ({
     title:

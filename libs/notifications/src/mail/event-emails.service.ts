@@ -1,8 +1,9 @@
-import type { AssessmentEventData, AssessmentRecipient, DomainEvent } from '@assay/shared/contracts';
+import type { AssessmentEventData, AssessmentRecipient, DomainEvent, InquiryEventData } from '@assay/shared/contracts';
 import { TenantDatabase } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DirectoryMember, DirectoryRepository } from '../directory/directory.repository';
+import { vulnerabilityName } from '../inquiry-reminders/inquiry-reminders.repository';
 import { ReminderSchedulesRepository } from '../reminders/reminder-schedules.repository';
 import { EmailQueue } from './email-queue';
 import { EmailDraft, EmailsRepository } from './emails.repository';
@@ -21,6 +22,8 @@ interface Addressee {
 
 const contacts = (recipients: AssessmentRecipient[]): Addressee[] =>
   recipients.map((recipient) => ({ to: { address: recipient.email, name: recipient.name }, params: contactParams(recipient) }));
+
+const inquiryParams = (data: InquiryEventData) => ({ vulnerability: vulnerabilityName(data), inquiryId: data.inquiryId });
 
 const members = (people: DirectoryMember[]): Addressee[] =>
   people.map((member) => ({ to: { address: member.email, name: member.name }, params: { recipientName: member.name } }));
@@ -167,6 +170,33 @@ export class EventEmailsService {
               validUntil: data.validUntil,
             },
           ),
+        );
+      }
+      case 'inquiry.links_issued': {
+        // The supplier's contacts, each with the inquiry link the event carries.
+        const data = event.data;
+        return data.recipients.map((recipient) =>
+          draft(
+            'inquiry_sent',
+            { address: recipient.email, name: recipient.name },
+            { ...contactParams(recipient), ...inquiryParams(data), supplierName: data.supplierName, summary: data.summary, dueAt: data.dueAt },
+          ),
+        );
+      }
+      case 'inquiry.answered':
+      case 'inquiry.overdue': {
+        // The supplier's internal owner (or the admins) hears of the answer, or of its absence.
+        const data = event.data;
+        const people = await this.internalPeople(manager, event.tenantId, data.internalOwnerUserId ?? null);
+        const answer = event.type === 'inquiry.answered' ? event.data.answer : null;
+        return members(people).map((person) =>
+          draft(event.type === 'inquiry.answered' ? 'inquiry_answered' : 'inquiry_overdue', person.to, {
+            ...person.params,
+            ...inquiryParams(data),
+            supplierName: data.supplierName,
+            dueAt: data.dueAt,
+            ...(answer ? { ...answer } : {}),
+          }),
         );
       }
       case 'finding.created': {

@@ -28,6 +28,11 @@ export const TEMPLATE_NAMES = [
   'extension_declined',
   'assessment_sign_off_requested',
   'evidence_renewal_requested',
+  'inquiry_sent',
+  'inquiry_answered',
+  'inquiry_overdue',
+  'inquiry_reminder',
+  'inquiry_escalation',
 ] as const;
 
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
@@ -237,6 +242,49 @@ ${PORTAL_TEXT}`,
 
 {{#if portalUrl}}Renew it: {{portalUrl}}{{/if}}`,
     html: `<p>Hello {{recipientName}},</p><p>{{#if title}}<strong>{{title}}</strong>{{else}}A piece of <strong>{{kind}}</strong> evidence{{/if}} that {{supplierName}} gave <strong>{{tenantName}}</strong> stops being valid on <strong>{{date validUntil}}</strong>. Upload its current version through the link below: it replaces the old one, with no new assessment to fill in.</p>{{#if portalUrl}}<p><a href="{{portalUrl}}" style="background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:4px;text-decoration:none">Renew the evidence</a></p><p style="font-size:12px;color:#555">Or paste this link into your browser: {{portalUrl}}</p>{{/if}}`,
+  },
+  inquiry_sent: {
+    subject: `[{{tenantName}}] Are you affected by {{vulnerability}}? Please answer by {{date dueAt}}`,
+    text: `Hello {{recipientName}},
+
+{{tenantName}} asks whether the software {{supplierName}} supplies to them is affected by {{vulnerability}}{{#if summary}} ({{summary}}){{/if}}: the SBOMs you gave them include a component it names. Please answer by {{date dueAt}}: affected, not affected (and why), fixed, or still under investigation.
+
+{{#if portalUrl}}Answer the inquiry: {{portalUrl}}{{/if}}`,
+    html: `<p>Hello {{recipientName}},</p><p><strong>{{tenantName}}</strong> asks whether the software {{supplierName}} supplies to them is affected by <strong>{{vulnerability}}</strong>{{#if summary}} ({{summary}}){{/if}}: the SBOMs you gave them include a component it names. Please answer by <strong>{{date dueAt}}</strong>: affected, not affected (and why), fixed, or still under investigation.</p>{{#if portalUrl}}<p><a href="{{portalUrl}}" style="background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:4px;text-decoration:none">Answer the inquiry</a></p><p style="font-size:12px;color:#555">Or paste this link into your browser: {{portalUrl}}</p>{{/if}}`,
+  },
+  inquiry_answered: {
+    subject: `[{{tenantName}}] {{supplierName}} answered about {{vulnerability}}: {{status}}`,
+    text: `Hello {{recipientName}},
+
+{{supplierName}} answered the inquiry about {{vulnerability}}: {{status}}.{{#if justification}}
+Justification: {{justification}}{{/if}}{{#if impactStatement}}
+Impact: {{impactStatement}}{{/if}}{{#if fixedIn}}
+Fixed in: {{fixedIn}}{{/if}}{{#if actionStatement}}
+Action: {{actionStatement}}{{/if}}`,
+    html: `<p>Hello {{recipientName}},</p><p>{{supplierName}} answered the inquiry about <strong>{{vulnerability}}</strong>: <strong>{{status}}</strong>.</p><ul>{{#if justification}}<li>Justification: {{justification}}</li>{{/if}}{{#if impactStatement}}<li>Impact: {{impactStatement}}</li>{{/if}}{{#if fixedIn}}<li>Fixed in: {{fixedIn}}</li>{{/if}}{{#if actionStatement}}<li>Action: {{actionStatement}}</li>{{/if}}</ul>`,
+  },
+  inquiry_overdue: {
+    subject: `[{{tenantName}}] {{supplierName}} has not answered about {{vulnerability}} (due {{date dueAt}})`,
+    text: `Hello {{recipientName}},
+
+The inquiry to {{supplierName}} about {{vulnerability}} was due on {{date dueAt}} and has no answer yet. Contact them, or withdraw their links if you no longer need one.`,
+    html: `<p>Hello {{recipientName}},</p><p>The inquiry to {{supplierName}} about <strong>{{vulnerability}}</strong> was due on <strong>{{date dueAt}}</strong> and has no answer yet. Contact them, or withdraw their links if you no longer need one.</p>`,
+  },
+  inquiry_reminder: {
+    subject: `[{{tenantName}}] {{#if overdue}}Overdue{{else}}Reminder{{/if}}: are you affected by {{vulnerability}}? (due {{date dueAt}})`,
+    text: `Hello {{recipientName}},
+
+{{tenantName}} {{#if overdue}}is still waiting for{{else}}reminds you of{{/if}} {{supplierName}}'s answer about {{vulnerability}}, due on {{date dueAt}}: affected, not affected (and why), fixed, or still under investigation.
+
+{{#if portalUrl}}Answer the inquiry: {{portalUrl}}{{/if}}`,
+    html: `<p>Hello {{recipientName}},</p><p><strong>{{tenantName}}</strong> {{#if overdue}}is still waiting for{{else}}reminds you of{{/if}} {{supplierName}}'s answer about <strong>{{vulnerability}}</strong>, due on <strong>{{date dueAt}}</strong>: affected, not affected (and why), fixed, or still under investigation.</p>{{#if portalUrl}}<p><a href="{{portalUrl}}" style="background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:4px;text-decoration:none">Answer the inquiry</a></p><p style="font-size:12px;color:#555">Or paste this link into your browser: {{portalUrl}}</p>{{/if}}`,
+  },
+  inquiry_escalation: {
+    subject: `[{{tenantName}}] Escalation: {{supplierName}} has not answered about {{vulnerability}}`,
+    text: `Hello {{recipientName}},
+
+{{supplierName}} has still not answered the inquiry about {{vulnerability}}, due on {{date dueAt}}, after the reminders Assay sent them. You are the supplier's internal owner (or an administrator): please follow it up.`,
+    html: `<p>Hello {{recipientName}},</p><p>{{supplierName}} has still not answered the inquiry about <strong>{{vulnerability}}</strong>, due on <strong>{{date dueAt}}</strong>, after the reminders Assay sent them. You are the supplier's internal owner (or an administrator): please follow it up.</p>`,
   },
   webhook_endpoint_disabled: {
     subject: `[{{tenantName}}] Webhook endpoint disabled after repeated failures`,

@@ -21,6 +21,9 @@ export class MailListener {
       'assessment.extension_decided',
       'assessment.sign_off_requested',
       'evidence.renewal_requested',
+      'inquiry.links_issued',
+      'inquiry.answered',
+      'inquiry.overdue',
     ],
     name: 'notifications.mail',
   })

@@ -35,6 +35,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/advisories/{id}/inquiries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ask the suppliers exposed to the advisory (by default every one with an exposure `affected` or `under_investigation`) by a due date: one inquiry per supplier, emailed to its contacts with a link to answer it */
+    post: operations['AdvisoryInquiriesController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/advisories/{id}/vex': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The suppliers’ answers about the advisory as one OpenVEX (v0.2.0) document; 409 while none has answered */
+    get: operations['AdvisoryInquiriesController_vex'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/advisories/imports/{id}': {
     parameters: {
       query?: never;
@@ -597,6 +631,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/inquiries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant’s supplier inquiries, newest first, by advisory and status */
+    get: operations['InquiriesController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/inquiries/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One supplier inquiry with its status and the supplier’s answer */
+    get: operations['InquiriesController_find'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/invitations': {
     parameters: {
       query?: never;
@@ -939,6 +1007,24 @@ export interface paths {
     head?: never;
     /** The supplier's remediation plan and whether it agrees (findings of an assessment link's assessment, or of a findings link's supplier) */
     patch: operations['PortalFindingsController_respond'];
+    trace?: never;
+  };
+  '/api/v1/portal/inquiry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The inquiry link's inquiry: the advisory, the supplier's components it names, the due date and the answer given so far */
+    get: operations['PortalInquiryController_view'];
+    /** The supplier’s answer in OpenVEX terms (`not_affected` needs a justification, `affected` an action statement); it sets the status of their exposures to the advisory. A later answer replaces it */
+    put: operations['PortalInquiryController_answer'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/portal/renewal': {
@@ -1625,7 +1711,7 @@ export interface components {
       /** @enum {string} */
       status: 'affected' | 'fixed' | 'not_affected' | 'under_investigation';
       /** @enum {string} */
-      statusSource: 'version' | 'vex' | 'inquiry';
+      statusSource: 'inquiry' | 'version' | 'vex';
     };
     ContactView: {
       createdAt: string;
@@ -1683,6 +1769,12 @@ export interface components {
       /** @example CISO */
       role?: string | null;
     };
+    CreatedInquiries: {
+      /** @description Suppliers left out because they were asked about this advisory before. */
+      alreadyAskedSupplierIds: string[];
+      /** @description One inquiry per supplier asked. */
+      data: components['schemas']['Inquiry'][];
+    };
     CreateFindingDto: {
       /** @example 3.2.1 */
       claimId: string;
@@ -1695,6 +1787,16 @@ export interface components {
       /** @enum {string} */
       severity: 'critical' | 'high' | 'medium' | 'low';
       title: string;
+    };
+    CreateInquiriesDto: {
+      /**
+       * Format: date-time
+       * @description When the answers are due: in the future, at most a year ahead
+       * @example 2026-12-31T17:00:00Z
+       */
+      dueAt: string;
+      /** @description The suppliers to ask, each exposed to the advisory; by default every supplier with an exposure `affected` or `under_investigation` */
+      supplierIds?: string[] | null;
     };
     CreateProductDto: {
       /** @example 4.2.1 */
@@ -1792,6 +1894,9 @@ export interface components {
         | 'finding.risk_acceptance_expired'
         | 'advisory.matched'
         | 'evidence.renewed'
+        | 'inquiry.sent'
+        | 'inquiry.answered'
+        | 'inquiry.overdue'
       )[];
       /** @example https://hooks.example.com/assay */
       url: string;
@@ -1908,7 +2013,7 @@ export interface components {
       /** @enum {string} */
       status: 'affected' | 'fixed' | 'not_affected' | 'under_investigation';
       /** @enum {string} */
-      statusSource: 'version' | 'vex' | 'inquiry';
+      statusSource: 'inquiry' | 'version' | 'vex';
       supplierId: string;
       supplierName: string;
       version: string | null;
@@ -2004,6 +2109,65 @@ export interface components {
       themeCount: number;
       url: string;
       version: string;
+    };
+    Inquiry: {
+      advisoryId: string;
+      /** @description The supplier's answer in OpenVEX terms, or null while unanswered. */
+      answer: components['schemas']['InquiryAnswer'] | null;
+      answeredAt: string | null;
+      /** @description The supplier contact whose link gave the answer. */
+      answeredByContactId: string | null;
+      createdAt: string;
+      dueAt: string;
+      /** @description The advisory's ids (`GHSA-…`, `CVE-…`). */
+      externalIds: string[];
+      id: string;
+      overdueAt: string | null;
+      /** @enum {string} */
+      status: 'sent' | 'overdue' | 'answered';
+      supplierId: string;
+      supplierName: string;
+    };
+    InquiryAnswer: {
+      actionStatement?: string;
+      fixedIn?: string;
+      impactStatement?: string;
+      /** @enum {string} */
+      justification?:
+        | 'component_not_present'
+        | 'vulnerable_code_not_present'
+        | 'vulnerable_code_not_in_execute_path'
+        | 'vulnerable_code_cannot_be_controlled_by_adversary'
+        | 'inline_mitigations_already_exist';
+      /** @enum {string} */
+      status: 'affected' | 'fixed' | 'not_affected' | 'under_investigation';
+    };
+    InquiryAnswerDto: {
+      /** @description What the supplier is doing or advises (required for `affected`, as OpenVEX requires; not allowed with `not_affected`) */
+      actionStatement?: string | null;
+      /**
+       * @description The version that fixes it (only with `fixed`)
+       * @example 3.2.0
+       */
+      fixedIn?: string | null;
+      /** @description Why the products are not affected (only with `not_affected`) */
+      impactStatement?: string | null;
+      /**
+       * @description Required for `not_affected`, and only allowed with it
+       * @enum {string|null}
+       */
+      justification?:
+        | 'component_not_present'
+        | 'vulnerable_code_not_present'
+        | 'vulnerable_code_not_in_execute_path'
+        | 'vulnerable_code_cannot_be_controlled_by_adversary'
+        | 'inline_mitigations_already_exist'
+        | null;
+      /**
+       * @description The OpenVEX status of the supplier’s products for this vulnerability
+       * @enum {string}
+       */
+      status: 'not_affected' | 'affected' | 'fixed' | 'under_investigation';
     };
     InvitationView: {
       createdAt: string;
@@ -2109,11 +2273,72 @@ export interface components {
       /** @description Why the date moves; shown in the supplier's email and the audit log */
       reason?: string | null;
     };
+    OpenVexDocument: {
+      '@context': string;
+      '@id': string;
+      author: string;
+      role: string;
+      statements: components['schemas']['OpenVexStatement'][];
+      timestamp: string;
+      tooling: string;
+      version: number;
+    };
+    OpenVexStatement: {
+      '@id': string;
+      action_statement?: string;
+      impact_statement?: string;
+      justification?: string;
+      products: {
+        '@id': string;
+        subcomponents: {
+          '@id': string;
+        }[];
+      }[];
+      status: string;
+      status_notes?: string;
+      supplier: string;
+      timestamp: string;
+      vulnerability: {
+        aliases?: string[];
+        name: string;
+      };
+    };
     PortalFindingDto: {
       /** @description Whether the supplier agrees with the finding */
       agreed: boolean;
       /** @description The supplier's remediation plan */
       remediationPlan: string;
+    };
+    PortalInquiryView: {
+      advisory: {
+        externalIds: string[];
+        id: string;
+        kev: boolean;
+        modified: string;
+        published: string | null;
+        severity: string | null;
+        summary: string | null;
+      };
+      components: {
+        purl: string;
+        status: string;
+        statusSource: string;
+        version: string | null;
+      }[];
+      inquiry: {
+        /** @description The supplier's answer in OpenVEX terms, or null while unanswered. */
+        answer: components['schemas']['InquiryAnswer'] | null;
+        answeredAt: string | null;
+        createdAt: string;
+        dueAt: string;
+        id: string;
+        /** @enum {string} */
+        status: 'sent' | 'overdue' | 'answered';
+      };
+      supplier: {
+        id: string;
+        name: string;
+      };
     };
     PortalLinkDto: {
       /** Format: uuid */
@@ -2125,12 +2350,13 @@ export interface components {
       evidenceId?: string;
       expiresAt: string;
       id: string;
+      inquiryId?: string;
       lastUsedAt: string | null;
       /**
-       * @description `assessment`, or a `renewal` link (of `evidenceId`) or a `findings` link issued for this assessment's supplier.
+       * @description `assessment`, or a `renewal` link (of `evidenceId`), a `findings` link or an `inquiry` link (of `inquiryId`) issued for this assessment's supplier.
        * @enum {string}
        */
-      link: 'assessment' | 'renewal' | 'findings';
+      link: 'assessment' | 'renewal' | 'findings' | 'inquiry';
       revokedAt: string | null;
       /** @enum {string} */
       status: 'active' | 'revoked' | 'expired';
@@ -2588,6 +2814,9 @@ export interface components {
         | 'finding.risk_acceptance_expired'
         | 'advisory.matched'
         | 'evidence.renewed'
+        | 'inquiry.sent'
+        | 'inquiry.answered'
+        | 'inquiry.overdue'
       )[];
       url?: string;
     };
@@ -2955,6 +3184,69 @@ export interface operations {
       401: components['responses']['Problem401'];
       403: components['responses']['Problem403'];
       404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  AdvisoryInquiriesController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateInquiriesDto'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedInquiries'];
+        };
+      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      422: components['responses']['Problem422'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  AdvisoryInquiriesController_vex: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenVexDocument'];
+        };
+      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
       429: components['responses']['Problem429'];
     };
   };
@@ -4365,6 +4657,67 @@ export interface operations {
       429: components['responses']['Problem429'];
     };
   };
+  InquiriesController_list: {
+    parameters: {
+      query?: {
+        /** @description Only the inquiries about this advisory */
+        advisoryId?: string;
+        /** @description Opaque cursor from the previous page */
+        cursor?: string;
+        limit?: number;
+        status?: 'sent' | 'overdue' | 'answered';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['Inquiry'][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  InquiriesController_find: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Inquiry'];
+        };
+      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
+    };
+  };
   InvitationsController_list: {
     parameters: {
       query?: never;
@@ -5159,6 +5512,61 @@ export interface operations {
       401: components['responses']['Problem401'];
       403: components['responses']['Problem403'];
       404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  PortalInquiryController_view: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PortalInquiryView'];
+        };
+      };
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  PortalInquiryController_answer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InquiryAnswerDto'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PortalInquiryView'];
+        };
+      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
       409: components['responses']['Problem409'];
       413: components['responses']['Problem413'];
       415: components['responses']['Problem415'];

@@ -144,8 +144,9 @@ export class IdentityTokenVerifier {
             ? {
                 assessmentId: portal.assessmentId,
                 contactId: portal.contactId,
-                ...(portal.link === 'renewal' || portal.link === 'findings' ? { link: portal.link } : {}),
+                ...(portal.link === 'renewal' || portal.link === 'findings' || portal.link === 'inquiry' ? { link: portal.link } : {}),
                 ...(typeof portal.evidenceId === 'string' ? { evidenceId: portal.evidenceId } : {}),
+                ...(typeof portal.inquiryId === 'string' ? { inquiryId: portal.inquiryId } : {}),
               }
             : null,
         sessionId: typeof payload['sid'] === 'string' ? payload['sid'] : null,

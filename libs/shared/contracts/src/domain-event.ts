@@ -30,6 +30,9 @@ export const EVENT_TYPES = [
   'finding.risk_acceptance_expired',
   'advisory.matched',
   'evidence.renewed',
+  'inquiry.sent',
+  'inquiry.answered',
+  'inquiry.overdue',
 ] as const;
 
 export type PublicEventType = (typeof EVENT_TYPES)[number];
@@ -44,6 +47,7 @@ export const INTERNAL_EVENT_TYPES = [
   'invitation.created',
   'evidence.renewal_requested',
   'evidence.validity_changed',
+  'inquiry.links_issued',
 ] as const;
 export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
 

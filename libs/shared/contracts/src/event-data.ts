@@ -239,3 +239,55 @@ export interface AdvisoryMatchedEventData {
   /** The suppliers newly exposed. */
   supplierIds: string[];
 }
+
+/** The OpenVEX statuses an inquiry is answered with (the exposure statuses). */
+export const INQUIRY_ANSWER_STATUSES = ['not_affected', 'affected', 'fixed', 'under_investigation'] as const;
+export type InquiryAnswerStatus = (typeof INQUIRY_ANSWER_STATUSES)[number];
+
+/** The OpenVEX justifications of a `not_affected` answer. */
+export const OPENVEX_JUSTIFICATIONS = [
+  'component_not_present',
+  'vulnerable_code_not_present',
+  'vulnerable_code_not_in_execute_path',
+  'vulnerable_code_cannot_be_controlled_by_adversary',
+  'inline_mitigations_already_exist',
+] as const;
+export type OpenVexJustification = (typeof OPENVEX_JUSTIFICATIONS)[number];
+
+/** A supplier's answer to an inquiry, in OpenVEX terms. */
+export interface InquiryAnswer {
+  status: InquiryAnswerStatus;
+  justification?: OpenVexJustification;
+  impactStatement?: string;
+  fixedIn?: string;
+  actionStatement?: string;
+}
+
+/** `inquiry.sent`, `inquiry.overdue`: an inquiry to one supplier about one advisory. */
+export interface InquiryEventData {
+  inquiryId: string;
+  advisoryId: string;
+  supplierId: string;
+  supplierName: string;
+  /** The advisory's ids (`GHSA-…`, `CVE-…`). */
+  externalIds: string[];
+  summary: string | null;
+  dueAt: string;
+  /** `sent`, `overdue`, `answered`. */
+  status: string;
+  internalOwnerUserId?: string | null;
+}
+
+/** `inquiry.answered`: the supplier answered (through the inquiry link); `answer` is what they said. */
+export interface InquiryAnsweredEventData extends InquiryEventData {
+  answer: InquiryAnswer;
+  contactId: string | null;
+}
+
+/**
+ * `inquiry.links_issued` (internal): the supplier's contacts who receive an inquiry link (`portalUrl`,
+ * sealed) for an inquiry just sent.
+ */
+export interface InquiryLinksIssuedEventData extends InquiryEventData {
+  recipients: AssessmentRecipient[];
+}

@@ -19,6 +19,9 @@ import type {
   AdvisoryMatchedEventData,
   EvidenceRenewalRequestEventData,
   EvidenceRenewedEventData,
+  InquiryEventData,
+  InquiryAnsweredEventData,
+  InquiryLinksIssuedEventData,
 } from './event-data';
 
 /** The payload (`data`) of every event type: one type per event, checked by the schema of the same name. */
@@ -61,6 +64,10 @@ export interface EventPayloads {
   'evidence.renewal_requested': EvidenceRenewalRequestEventData;
   'evidence.renewed': EvidenceRenewedEventData;
   'evidence.validity_changed': EvidenceValidityChangedEventData;
+  'inquiry.sent': InquiryEventData;
+  'inquiry.answered': InquiryAnsweredEventData;
+  'inquiry.overdue': InquiryEventData;
+  'inquiry.links_issued': InquiryLinksIssuedEventData;
 }
 
 /** The payload of one event type. */

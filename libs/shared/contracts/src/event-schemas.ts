@@ -1,5 +1,5 @@
 import { EVENT_TYPES, INTERNAL_EVENT_TYPES, type EventType } from './domain-event';
-import { ASSESSMENT_OPENERS } from './event-data';
+import { ASSESSMENT_OPENERS, INQUIRY_ANSWER_STATUSES, OPENVEX_JUSTIFICATIONS } from './event-data';
 import { ROLES } from './identity';
 
 /*
@@ -216,6 +216,40 @@ const advisoryMatched = object(['advisoryId', 'supplierIds'], {
   supplierIds: { type: 'array', items: uuid, minItems: 1, maxItems: 10_000 },
 });
 
+const inquiry = object(['inquiryId', 'advisoryId', 'supplierId', 'supplierName', 'externalIds', 'summary', 'dueAt', 'status'], {
+  inquiryId: uuid,
+  advisoryId: uuid,
+  supplierId: uuid,
+  supplierName: text(300),
+  externalIds: { type: 'array', items: text(200), maxItems: 100 },
+  summary: optionalText(5000),
+  dueAt: instant,
+  status: { type: 'string', enum: ['sent', 'overdue', 'answered'] },
+  internalOwnerUserId: nullable(uuid),
+});
+
+const inquiryAnswered = {
+  ...inquiry,
+  required: [...(inquiry['required'] as string[]), 'answer', 'contactId'],
+  properties: {
+    ...(inquiry['properties'] as Schema),
+    answer: object(['status'], {
+      status: { type: 'string', enum: [...INQUIRY_ANSWER_STATUSES] },
+      justification: { type: 'string', enum: [...OPENVEX_JUSTIFICATIONS] },
+      impactStatement: text(5000),
+      fixedIn: text(200),
+      actionStatement: text(5000),
+    }),
+    contactId: nullable(uuid),
+  },
+};
+
+const inquiryLinksIssued = {
+  ...inquiry,
+  required: [...(inquiry['required'] as string[]), 'recipients'],
+  properties: { ...(inquiry['properties'] as Schema), recipients: { type: 'array', items: recipient, minItems: 1, maxItems: 50 } },
+};
+
 /** The payload schema of every event type (public and internal). */
 export const EVENT_PAYLOAD_SCHEMAS: Readonly<Record<EventType, Schema>> = {
   'supplier.created': supplier,
@@ -256,6 +290,10 @@ export const EVENT_PAYLOAD_SCHEMAS: Readonly<Record<EventType, Schema>> = {
   'assessment.extension_decided': extensionRequest,
   'assessment.sign_off_requested': signOffRequest,
   'advisory.matched': advisoryMatched,
+  'inquiry.sent': inquiry,
+  'inquiry.answered': inquiryAnswered,
+  'inquiry.overdue': inquiry,
+  'inquiry.links_issued': inquiryLinksIssued,
 };
 
 /** The envelope schema: `{ id, type, timestamp, tenantId, data }` with a known type. */

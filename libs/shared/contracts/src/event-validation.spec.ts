@@ -65,6 +65,18 @@ const product = {
 const tenant = { tenantId: id(5), name: 'Acme', settings: {} as EventPayloads['tenant.created']['settings'] };
 const member = { userId: id(6), email: 'a@acme.example', name: 'Ada', role: 'admin' as const };
 
+const inquiry = {
+  inquiryId: id(12),
+  advisoryId: id(9),
+  supplierId: id(1),
+  supplierName: 'Widget Co',
+  externalIds: ['GHSA-jfh8-c2jp-5v3q', 'CVE-2021-44228'],
+  summary: 'Remote code injection in Log4j',
+  dueAt: at,
+  status: 'sent',
+  internalOwnerUserId: null,
+};
+
 /** One valid payload of every event type: the contract's own examples. */
 const EXAMPLES: { [K in EventType]: EventPayloads[K] } = {
   'supplier.created': supplier,
@@ -108,6 +120,20 @@ const EXAMPLES: { [K in EventType]: EventPayloads[K] } = {
   'product.updated': { ...product, currentVersion: '4.3.0' },
   'product.removed': product,
   'advisory.matched': { advisoryId: id(9), supplierIds: [id(1)] },
+  'inquiry.sent': inquiry,
+  'inquiry.overdue': { ...inquiry, status: 'overdue' },
+  'inquiry.answered': {
+    ...inquiry,
+    status: 'answered',
+    answer: { status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path', impactStatement: 'Lookups are disabled' },
+    contactId: id(11),
+  },
+  'inquiry.links_issued': {
+    ...inquiry,
+    recipients: [
+      { contactId: id(11), name: 'Sam SRO', email: 'sam@widget.example', isSeniorResponsibleOwner: true, portalUrl: 'https://assay.example/portal?token=x' },
+    ],
+  },
   'tenant.created': tenant,
   'tenant.updated': tenant,
   'member.joined': member,

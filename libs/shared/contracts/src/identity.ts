@@ -6,9 +6,12 @@ export type Role = (typeof ROLES)[number];
 
 /**
  * The kinds of supplier portal link: an assessment link (the default, `link` absent), a renewal link
- * scoped to one piece of evidence, a findings link scoped to one supplier's findings.
+ * scoped to one piece of evidence, a findings link scoped to one supplier's findings, an inquiry link
+ * scoped to one inquiry about an advisory.
  */
-export const PORTAL_LINK_KINDS = ['assessment', 'renewal', 'findings'] as const;
+export const PORTAL_LINK_KINDS = ['assessment', 'renewal', 'findings', 'inquiry'] as const;
+/** The kinds of link other than the assessment link, as a binding's `link` names them. */
+export type ScopedPortalLinkKind = Exclude<PortalLinkKind, 'assessment'>;
 export type PortalLinkKind = (typeof PORTAL_LINK_KINDS)[number];
 
 /**
@@ -19,9 +22,11 @@ export interface PortalBinding {
   assessmentId: string;
   contactId: string;
   /** Absent for assessment links. */
-  link?: 'renewal' | 'findings';
+  link?: ScopedPortalLinkKind;
   /** Renewal links: the evidence they renew. */
   evidenceId?: string;
+  /** Inquiry links: the inquiry they answer. */
+  inquiryId?: string;
 }
 
 /** Who is calling, as the gateway established it and vouches for in the internal identity token. */

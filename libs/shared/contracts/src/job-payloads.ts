@@ -71,6 +71,10 @@ export interface JobPayloads {
   [JobName.AssessmentsOverdueDispatch]: AssessmentsOverdueDispatchPayload;
   [JobName.FindingsTimeTick]: SystemTickPayload;
   [JobName.FindingsTimeDispatch]: FindingsTimeDispatchPayload;
+  [JobName.InquiriesOverdueTick]: SystemTickPayload;
+  [JobName.InquiriesOverdueDispatch]: TenantJobPayload;
+  [JobName.InquiryRemindersTick]: SystemTickPayload;
+  [JobName.InquiryRemindersDispatch]: TenantJobPayload;
   [JobName.FindingRemindersTick]: SystemTickPayload;
   [JobName.FindingRemindersDispatch]: FindingRemindersDispatchPayload;
 }

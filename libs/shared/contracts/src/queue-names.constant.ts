@@ -48,6 +48,14 @@ export enum JobName {
   FindingsTimeTick = 'assessments.findings-time-tick',
   /** Emit `finding.overdue` (once per finding and remediation date) and reopen lapsed risk acceptances for one tenant. */
   FindingsTimeDispatch = 'assessments.findings-time-dispatch',
+  /** Scheduler tick: find tenants with a supplier inquiry past its due date and unanswered; fan out one dispatch each. */
+  InquiriesOverdueTick = 'evidence.inquiries-overdue-tick',
+  /** Mark one tenant's lapsed inquiries overdue and emit `inquiry.overdue` (once per inquiry). */
+  InquiriesOverdueDispatch = 'evidence.inquiries-overdue-dispatch',
+  /** Scheduler tick: find tenants with a supplier inquiry reminder due; fan out one dispatch each. */
+  InquiryRemindersTick = 'notifications.inquiry-reminders-tick',
+  /** Send the reminders and escalations due for one tenant's supplier inquiries. */
+  InquiryRemindersDispatch = 'notifications.inquiry-reminders-dispatch',
   /** Scheduler tick: find tenants with a finding reminder due; fan out one dispatch each. */
   FindingRemindersTick = 'notifications.finding-reminders-tick',
   /** Send the remediation reminders due for one tenant's findings. */
@@ -75,6 +83,10 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.AssessmentsOverdueDispatch]: QueueName.Scheduler,
   [JobName.FindingsTimeTick]: QueueName.Scheduler,
   [JobName.FindingsTimeDispatch]: QueueName.Scheduler,
+  [JobName.InquiriesOverdueTick]: QueueName.Scheduler,
+  [JobName.InquiriesOverdueDispatch]: QueueName.EvidenceIngestion,
+  [JobName.InquiryRemindersTick]: QueueName.Scheduler,
+  [JobName.InquiryRemindersDispatch]: QueueName.Notifications,
   [JobName.FindingRemindersTick]: QueueName.Scheduler,
   [JobName.FindingRemindersDispatch]: QueueName.Notifications,
 };
