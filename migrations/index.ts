@@ -24,6 +24,8 @@ import { AdvisoryVexStatements1765300000200 } from './1765300000200-advisory-vex
 import { PortalLinkKinds1765302000000 } from './1765302000000-portal-link-kinds';
 import { AdvisoryExposuresBySupplier1765302500000 } from './1765302500000-advisory-exposures-by-supplier';
 import { AdvisoryFeeds1765302500100 } from './1765302500100-advisory-feeds';
+import { ProductEndOfLifeStatements1765400100000 } from './1765400100000-product-end-of-life-statements';
+import { ClaimResponsesImportedFrom1765400100100 } from './1765400100100-claim-responses-imported-from';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -52,4 +54,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   PortalLinkKinds1765302000000,
   AdvisoryExposuresBySupplier1765302500000,
   AdvisoryFeeds1765302500100,
+  ProductEndOfLifeStatements1765400100000,
+  ClaimResponsesImportedFrom1765400100100,
 ];

@@ -43,6 +43,8 @@ export const INTERNAL_EVENT_TYPES = [
   'member.removed',
   'invitation.created',
   'evidence.renewal_requested',
+  'evidence.end_of_life_stated',
+  'evidence.declaration_stated',
 ] as const;
 export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
 

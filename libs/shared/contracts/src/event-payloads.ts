@@ -10,6 +10,8 @@ import type {
   ReminderSentEventData,
   SupplierEventData,
   TenantEventData,
+  DeclarationStatedEventData,
+  EndOfLifeStatedEventData,
   EndOfSupportNoticeEventData,
   AssessmentDueDateChangedEventData,
   ExtensionRequestEventData,
@@ -58,6 +60,8 @@ export interface EventPayloads {
   'assessment.sign_off_requested': SignOffRequestEventData;
   'advisory.matched': AdvisoryMatchedEventData;
   'evidence.renewal_requested': EvidenceRenewalRequestEventData;
+  'evidence.end_of_life_stated': EndOfLifeStatedEventData;
+  'evidence.declaration_stated': DeclarationStatedEventData;
   'evidence.renewed': EvidenceRenewedEventData;
 }
 
