@@ -897,7 +897,12 @@ describe('evidence parsers under generated input', () => {
     ['OpenSSF Scorecard', scorecard, parseScorecard],
     ['CSAF 2.0', csaf, parseCsaf],
     ['OpenEoX Core', openEox, parseOpenEox],
-    ['CycloneDX declarations (CDXA)', declaration, (document: Record<string, unknown>) => parseCycloneDxDeclaration(document, String(document['specVersion']))],
+    // The spec version as detection hands it on (a string, or none).
+    [
+      'CycloneDX declarations (CDXA)',
+      declaration,
+      (document: Record<string, unknown>) => parseCycloneDxDeclaration(document, typeof document['specVersion'] === 'string' ? document['specVersion'] : ''),
+    ],
   ] as const)('%s', async (_name, documents, parser) => {
     await fc.assert(
       fc.asyncProperty(documents, fc.nat(9), async (text, draw) => {
