@@ -25,6 +25,8 @@ import { PortalLinkKinds1765302000000 } from './1765302000000-portal-link-kinds'
 import { AdvisoryExposuresBySupplier1765302500000 } from './1765302500000-advisory-exposures-by-supplier';
 import { AdvisoryFeeds1765302500100 } from './1765302500100-advisory-feeds';
 import { Inquiries1765400000000 } from './1765400000000-inquiries';
+import { ProductEndOfLifeStatements1765400100000 } from './1765400100000-product-end-of-life-statements';
+import { ClaimResponsesImportedFrom1765400100100 } from './1765400100100-claim-responses-imported-from';
 import { SupersededEvidenceDigests1765400500000 } from './1765400500000-superseded-evidence-digests';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
@@ -55,5 +57,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AdvisoryExposuresBySupplier1765302500000,
   AdvisoryFeeds1765302500100,
   Inquiries1765400000000,
+  ProductEndOfLifeStatements1765400100000,
+  ClaimResponsesImportedFrom1765400100100,
   SupersededEvidenceDigests1765400500000,
 ];

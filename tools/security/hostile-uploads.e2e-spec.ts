@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../../apps/evidence/src/fixtures', name));
+const real = (name: string) => readFileSync(join(__dirname, '../../libs/evidence/src/parsing/__fixtures__/real', name));
 const sigstore = (name: string) => readFileSync(join(__dirname, '../../libs/evidence/src/signatures/__fixtures__/sigstore', `${name}.sigstore.json`));
 
 /*
@@ -302,6 +303,56 @@ const CORPUS: HostileUpload[] = [
     outcome: 'failed',
     reason: /without its signature/,
     content: () => Buffer.from(fixture('security-signed.txt').toString().split('-----BEGIN PGP SIGNATURE-----')[0] as string),
+  },
+  {
+    name: 'a CycloneDX XML VEX (Apache Commons Text) with an entity declared for its analysis',
+    filename: 'vex.cdx.xml',
+    outcome: 'failed',
+    reason: /DTD or entity/,
+    content: () =>
+      Buffer.from(
+        real('commons-text-vex.cdx.xml')
+          .toString()
+          .replace('<bom ', '<!DOCTYPE bom [<!ENTITY lol "lol">]><bom ')
+          .replace('<state>exploitable</state>', '<state>&lol;</state>'),
+      ),
+  },
+  {
+    name: 'a CycloneDX XML VEX cut short',
+    filename: 'vex.cdx.xml',
+    outcome: 'failed',
+    reason: /malformed XML/,
+    content: () => real('commons-text-vex.cdx.xml').subarray(0, 3000),
+  },
+  {
+    name: 'a declaration (CycloneDX Attestations) in a CycloneDX version without declarations',
+    filename: 'declaration.cdx.json',
+    outcome: 'failed',
+    reason: /declarations need CycloneDX 1\.6 or later/,
+    content: () => Buffer.from(real('cdx-spec-1.6-attestation.json').toString().replace('"specVersion": "1.6"', '"specVersion": "1.5"')),
+  },
+  {
+    name: 'a declaration nested too deep',
+    filename: 'declaration.cdx.json',
+    outcome: 'failed',
+    reason: /deep/,
+    content: () => Buffer.from(`{"bomFormat":"CycloneDX","specVersion":"1.6","declarations":{"attestations":[{"map":${'['.repeat(100)}${']'.repeat(100)}}]}}`),
+  },
+  {
+    name: 'an OpenVEX timestamp without its UTC offset',
+    filename: 'vex.json',
+    outcome: 'failed',
+    reason: /timestamp "2026-01-01T00:00:00" has no UTC offset/,
+    content: () =>
+      Buffer.from(
+        JSON.stringify({
+          '@context': 'https://openvex.dev/ns/v0.2.0',
+          '@id': 'https://example.org/vex',
+          author: 'x',
+          timestamp: '2026-01-01T00:00:00',
+          statements: [{ vulnerability: { name: 'CVE-2021-44228' }, products: [{ '@id': 'pkg:npm/a@1.0.0' }], status: 'not_affected' }],
+        }),
+      ),
   },
 ];
 

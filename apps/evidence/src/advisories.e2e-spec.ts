@@ -272,4 +272,64 @@ describe('matching advisories and SBOMs, both ways', () => {
     );
     expect(JSON.stringify(exposure)).not.toContain(foreign);
   });
+
+  it("VEX checks speak to what the supplier ships: its products matched (by normalised purl) to the supplier's SBOM components", async () => {
+    const org = await signupTenant();
+    const asOrg = bearer(org.accessToken);
+    const upload = async (supplierId: string, content: Buffer, filename: string) => {
+      const accepted = await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, content, filename), headers: asOrg });
+      expect(accepted.status).toBe(202);
+      return settledEvidence(org.accessToken, accepted.body.id);
+    };
+    const productsCheck = (evidence: { checks: { key: string; result: string; detail: string }[] }) =>
+      evidence.checks.find((check) => check.key === 'vex.products_matched');
+    const [ships, shipsOther, noSbom, commons] = await Promise.all([
+      kit.supplier(org.tenant.id, 'Ships Log4j Ltd'),
+      kit.supplier(org.tenant.id, 'Ships Lodash Only Ltd'),
+      kit.supplier(org.tenant.id, 'No SBOM Ltd'),
+      kit.supplier(org.tenant.id, 'Commons Ltd'),
+    ]);
+    await upload(ships, SBOM, 'bom.json');
+    const vex = Buffer.from(JSON.stringify(OPENVEX_NOT_AFFECTED));
+    const shipped = await upload(ships, vex, 'vex.json');
+    expect(shipped).toMatchObject({ status: 'processed', kind: 'vex', facts: { products: ['pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1'] } });
+    expect(productsCheck(shipped)).toMatchObject({
+      key: 'vex.products_matched',
+      result: 'pass',
+      detail: "all 1 product(s) are components of the supplier's SBOMs",
+    });
+
+    // A VEX about a package the supplier does not ship is a visible failure, not a pass.
+    await upload(shipsOther, Buffer.from(SBOM.toString('utf8').replace(/log4j-core@2\.14\.1/g, 'log4j-core-other@2.14.1')), 'bom.json');
+    const elsewhere = await upload(shipsOther, vex, 'vex.json');
+    expect(productsCheck(elsewhere)).toMatchObject({ result: 'fail', detail: expect.stringMatching(/^none of 1 product\(s\) is a component/) });
+    // No SBOM to match against: said so.
+    expect(productsCheck(await upload(noSbom, vex, 'vex.json'))).toMatchObject({
+      result: 'warn',
+      detail: 'no SBOM of the supplier to match 1 product(s) against',
+    });
+
+    // Apache Commons Text's own CycloneDX VEX in XML names its product without a version: any shipped version matches.
+    const commonsBom = JSON.parse(SBOM.toString('utf8'));
+    commonsBom.components.push({
+      type: 'library',
+      group: 'org.apache.commons',
+      name: 'commons-text',
+      version: '1.14.0',
+      purl: 'pkg:maven/org.apache.commons/commons-text@1.14.0?type=jar',
+    });
+    const commonsSbom = Buffer.from(JSON.stringify(commonsBom));
+    expect(await upload(commons, commonsSbom, 'bom.json')).toMatchObject({ status: 'processed', facts: { componentCount: 4 } });
+    const commonsVex = await upload(
+      commons,
+      readFileSync(join(__dirname, '../../../libs/evidence/src/parsing/__fixtures__/real/commons-text-vex.cdx.xml')),
+      'vex.cdx.xml',
+    );
+    expect(commonsVex).toMatchObject({
+      status: 'processed',
+      kind: 'vex',
+      facts: { format: 'cyclonedx', products: ['pkg:maven/org.apache.commons/commons-text?type=jar'] },
+    });
+    expect(productsCheck(commonsVex)?.result).toBe('pass');
+  });
 });

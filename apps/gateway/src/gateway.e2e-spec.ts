@@ -28,7 +28,7 @@ describe('gateway (end to end)', () => {
         evidenceKinds: ['sbom'],
       });
       expect(body.applicability).toEqual({ developer_distributor: ['1', '2', '3', '4'], reseller: ['3', '4'], developer_only: ['1', '2', '3'] });
-      expect(body.checks).toHaveLength(41);
+      expect(body.checks).toHaveLength(42);
       expect(body.checks).toContainEqual({ key: 'product.eos_notice', claimIds: ['4.2.1'], rule: 'endOfSupportAt - endOfSupportAnnouncedAt >= 365 days' });
       expect(body.mappings['nist-ssdf-1.1']['3.2']).toEqual(['RV.1.3']);
       expect(body.attribution).toBe('Contains public sector information licensed under the Open Government Licence v3.0.');
@@ -109,7 +109,7 @@ describe('gateway (end to end)', () => {
       expect(framework).toMatchObject({ key: 'uk-sscop', version: '2025-05-07', claimCount: 45 });
       expect(framework.themes.flatMap((t: any) => t.principles.flatMap((p: any) => p.claims))).toHaveLength(45);
       expect(framework.applicability).toContainEqual({ role: 'reseller', themeIds: ['3', '4'] });
-      expect(framework.checks).toHaveLength(41);
+      expect(framework.checks).toHaveLength(42);
     });
 
     it('returns null for an unknown framework', async () => {

@@ -36,7 +36,11 @@ import { ReassessmentJobs } from './reassessment/reassessment-jobs';
 import { ReassessmentScheduleRepository } from './reassessment/reassessment-schedule.repository';
 import { ReassessmentTriggersListener } from './reassessment/reassessment-triggers.listener';
 import { ReassessmentService } from './reassessment/reassessment.service';
+import { DeclarationAnswersListener } from './assessments/declaration-answers.listener';
+import { DeclarationAnswersService } from './assessments/declaration-answers.service';
+import { ProductEndOfLifeListener } from './suppliers/product-end-of-life.listener';
 import { ProductsRepository } from './suppliers/products.repository';
+import { ProductsService } from './suppliers/products.service';
 import { SupplierContactsRepository } from './suppliers/supplier-contacts.repository';
 import { SuppliersRepository } from './suppliers/suppliers.repository';
 import { SuppliersService } from './suppliers/suppliers.service';
@@ -81,6 +85,10 @@ const PROVIDERS = [
   InquiryLinksRepository,
   InquiryLinksService,
   InquiryLinksListener,
+  ProductsService,
+  ProductEndOfLifeListener,
+  DeclarationAnswersService,
+  DeclarationAnswersListener,
 ];
 
 /**

@@ -147,7 +147,7 @@ export function AssessmentPage({ store, state, view }: { store: PortalStore; sta
 function ConfirmCarried({ store, principleId, claims }: { store: PortalStore; principleId: string; claims: PortalClaim[] }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const carried = claims.filter((claim) => claim.response?.carriedForward).length;
+  const carried = claims.filter((claim) => claim.response?.carriedForward || claim.response?.importedFrom).length;
   if (!carried) return null;
   const confirm = () => {
     setBusy(true);

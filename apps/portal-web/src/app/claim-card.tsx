@@ -38,6 +38,12 @@ export function ClaimCard({ claim, draft, save, editable, evidence, onEdit, onRe
         <span class="claim-id">{claim.id}</span>
         <span class="claim-text">{claim.text}</span>
       </h4>
+      {claim.response?.importedFrom ? (
+        <p class="carried" data-testid="imported-from-declaration">
+          <span class="badge">From your declaration</span> This answer comes from the declaration you uploaded: change it, or confirm it unchanged (save it
+          again or use “Confirm all in this principle”).
+        </p>
+      ) : null}
       {claim.response?.carriedForward ? (
         <p class="carried" data-testid="carried-forward">
           <span class="badge">Carried forward</span> This is your answer from the previous assessment: change it, or confirm it unchanged (save it again or use

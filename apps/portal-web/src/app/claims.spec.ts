@@ -7,6 +7,7 @@ const claim = portalClaim;
 const answered = (evidenceIds: string[] = []): PortalClaim['response'] => ({
   answer: 'met',
   carriedForward: false,
+  importedFrom: null,
   justification: null,
   evidenceIds,
   answeredAt: '2026-01-01T00:00:00.000Z',

@@ -73,6 +73,7 @@ const CHECK_LABELS: Record<string, string> = {
   'security_txt.signature': 'security.txt signature verified',
   'vex.statements': 'VEX statements present',
   'vex.justified': 'Not-affected statements justified',
+  'vex.products_matched': 'VEX speaks about what the supplier ships',
   'advisory.published': 'Security advisory published',
   'advisory.identifies_vulnerabilities': 'Advisory names its vulnerabilities',
   'end_of_life.published': 'End of security support dated',

@@ -113,7 +113,14 @@ describe('PortalStore', () => {
   });
 
   it('confirms the carried-forward answers of a principle and names the unconfirmed ones a submission was refused for', async () => {
-    const carried = { answer: 'met' as const, justification: null, evidenceIds: [], answeredAt: '2025-01-01T00:00:00.000Z', carriedForward: true };
+    const carried = {
+      answer: 'met' as const,
+      justification: null,
+      evidenceIds: [],
+      answeredAt: '2025-01-01T00:00:00.000Z',
+      carriedForward: true,
+      importedFrom: null,
+    };
     const api = fakeApi(viewOf([claim('1.1.1', carried), claim('1.2.1', carried)]));
     const store = storeWith(api);
     await store.load();
@@ -154,6 +161,7 @@ describe('PortalStore', () => {
       justification: null,
       evidenceIds: [],
       carriedForward: false,
+      importedFrom: null,
       answeredAt: `2026-01-01T00:00:0${time}.000Z`,
     });
     const current = viewOf([claim('1.1.1', at('5')), claim('1.1.2', at('5')), claim('1.1.3', at('1'))], 'in_progress');

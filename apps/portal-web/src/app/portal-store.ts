@@ -207,7 +207,7 @@ export class PortalStore {
       const view = this.state.view as PortalView;
       const ids = new Set(confirmed.confirmedClaimIds);
       const claims = view.claims.map((claim) =>
-        ids.has(claim.id) && claim.response ? { ...claim, response: { ...claim.response, carriedForward: false } } : claim,
+        ids.has(claim.id) && claim.response ? { ...claim, response: { ...claim.response, carriedForward: false, importedFrom: null } } : claim,
       );
       this.update({ view: { ...view, status: confirmed.status, claims } });
     } catch (error) {

@@ -22,6 +22,8 @@ export interface ClaimResponseView {
   answeredAt: string;
   /** Copied from the previous assessment and not yet confirmed or changed by the supplier. */
   carriedForward: boolean;
+  /** The declaration evidence this answer was prefilled from, until the supplier confirms or changes it. */
+  importedFrom: string | null;
 }
 
 export interface AssessmentClaimView {
@@ -107,6 +109,7 @@ export const responseView = (row: ResponseRow): ClaimResponseView => ({
   evidenceIds: row.evidence_ids,
   answeredAt: row.answered_at.toISOString(),
   carriedForward: row.carried_forward,
+  importedFrom: row.imported_from ?? null,
 });
 
 type Answer = Pick<ResponseRow, 'answer' | 'justification' | 'evidence_ids'>;

@@ -39,6 +39,8 @@ export interface ResponseRow {
   answered_at: Date;
   /** Copied from the previous cycle and not yet confirmed or changed by the supplier. */
   carried_forward: boolean;
+  /** Prefilled from this declaration evidence and not yet confirmed or changed by the supplier. */
+  imported_from: string | null;
 }
 
 export interface ReviewRow {
@@ -120,6 +122,15 @@ export class AssessmentsRepository {
       id,
     ]);
     return row ?? null;
+  }
+
+  /** The supplier's assessments in one of `statuses`, locked for the change (oldest first). */
+  openOfSupplier(m: EntityManager, tenantId: string, supplierId: string, statuses: string[]): Promise<AssessmentRow[]> {
+    return m.query(`select * from assessments.assessments where tenant_id = $1 and supplier_id = $2 and status = any($3::text[]) order by id for update`, [
+      tenantId,
+      supplierId,
+      statuses,
+    ]);
   }
 
   /** The assessments an automated check result feeds: the one named, else the supplier's open ones. */
@@ -208,21 +219,54 @@ export class AssessmentsRepository {
   previousResponses(m: EntityManager, to: AssessmentRow): Promise<ResponseRow[]> {
     if (!to.previous_assessment_id) return Promise.resolve([]);
     return m.query(
-      `select claim_id, answer, justification, evidence_ids, answered_by_contact_id, answered_at, carried_forward from assessments.claim_responses
+      `select claim_id, answer, justification, evidence_ids, answered_by_contact_id, answered_at, carried_forward, imported_from from assessments.claim_responses
        where tenant_id = $1 and assessment_id = $2`,
       [to.tenant_id, to.previous_assessment_id],
     );
   }
 
   /**
-   * The supplier confirms carried answers unchanged: of `claimIds`, those still carried forward stop
-   * being so. Returns the claims confirmed.
+   * Prefills answers from a supplier's declaration: each claim of the assessment that has no answer
+   * yet gets the declared one, marked `imported_from` the declaration (no contact: the supplier has
+   * not confirmed it). Claims already answered (or prefilled) are left alone, so a redelivered
+   * declaration changes nothing. Returns the claims prefilled.
+   */
+  async importAnswers(
+    m: EntityManager,
+    row: AssessmentRow,
+    evidenceId: string,
+    answers: { id: string; claimId: string; answer: ClaimAnswer; justification: string | null }[],
+  ): Promise<string[]> {
+    const applicable = answers.filter((answer) => row.claim_ids.includes(answer.claimId));
+    if (applicable.length === 0) return [];
+    const imported: { claim_id: string }[] = await m.query(
+      `insert into assessments.claim_responses (tenant_id, id, assessment_id, claim_id, answer, justification, evidence_ids, answered_by_contact_id, imported_from)
+       select $1, a.id, $2, a.claim_id, a.answer, a.justification, array[$3::uuid], null, $3
+       from unnest($4::uuid[], $5::text[], $6::text[], $7::text[]) as a(id, claim_id, answer, justification)
+       on conflict (tenant_id, assessment_id, claim_id) do nothing
+       returning claim_id`,
+      [
+        row.tenant_id,
+        row.id,
+        evidenceId,
+        applicable.map((answer) => answer.id),
+        applicable.map((answer) => answer.claimId),
+        applicable.map((answer) => answer.answer),
+        applicable.map((answer) => answer.justification),
+      ],
+    );
+    return imported.map((response) => response.claim_id);
+  }
+
+  /**
+   * The supplier confirms carried or imported answers unchanged: of `claimIds`, those still carried
+   * forward or imported from a declaration stop being so. Returns the claims confirmed.
    */
   async confirmCarried(m: EntityManager, row: AssessmentRow, claimIds: string[], contactId: string): Promise<string[]> {
     const confirmed = await updateReturning<{ claim_id: string }>(
       m,
-      `update assessments.claim_responses set carried_forward = false, answered_by_contact_id = $4, answered_at = app.now()
-       where tenant_id = $1 and assessment_id = $2 and claim_id = any($3::text[]) and carried_forward
+      `update assessments.claim_responses set carried_forward = false, imported_from = null, answered_by_contact_id = $4, answered_at = app.now()
+       where tenant_id = $1 and assessment_id = $2 and claim_id = any($3::text[]) and (carried_forward or imported_from is not null)
        returning claim_id`,
       [row.tenant_id, row.id, claimIds, contactId],
     );
@@ -232,7 +276,7 @@ export class AssessmentsRepository {
   /** The current answers to the assessment's applicable claims. */
   async responses(m: EntityManager, row: AssessmentRow): Promise<ResponseRow[]> {
     return m.query(
-      `select claim_id, answer, justification, evidence_ids, answered_by_contact_id, answered_at, carried_forward from assessments.claim_responses
+      `select claim_id, answer, justification, evidence_ids, answered_by_contact_id, answered_at, carried_forward, imported_from from assessments.claim_responses
        where tenant_id = $1 and assessment_id = $2 and claim_id = any($3::text[])`,
       [row.tenant_id, row.id, row.claim_ids],
     );
@@ -249,7 +293,7 @@ export class AssessmentsRepository {
        values ($1, $2, $3, $4, $5, $6, $7, $8)
        on conflict (tenant_id, assessment_id, claim_id) do update set answer = excluded.answer, justification = excluded.justification,
          evidence_ids = excluded.evidence_ids, answered_by_contact_id = excluded.answered_by_contact_id, answered_at = app.now()
-       returning claim_id, answer, justification, evidence_ids, answered_by_contact_id, answered_at`,
+       returning claim_id, answer, justification, evidence_ids, answered_by_contact_id, answered_at, carried_forward, imported_from`,
       [row.tenant_id, response.id, row.id, response.claimId, response.answer, response.justification, response.evidenceIds, response.contactId],
     );
     return saved as ResponseRow;

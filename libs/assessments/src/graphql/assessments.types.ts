@@ -84,6 +84,8 @@ export class ClaimResponse {
   @Field(() => [ID]) evidenceIds!: string[];
   @Field() answeredAt!: string;
   @Field({ description: 'Copied from the previous assessment and not yet confirmed or changed by the supplier' }) carriedForward!: boolean;
+  @Field(() => ID, { nullable: true, description: 'The declaration evidence this answer was prefilled from, until the supplier confirms or changes it' })
+  importedFrom!: string | null;
 }
 
 @ObjectType({ description: "The reviewer's verdict on a claim" })

@@ -154,7 +154,7 @@ export class PortalService {
           ...(status !== row.status ? { status: { from: row.status, to: status } } : {}),
         },
       });
-      return { claimId, status, response: responseView({ ...saved, carried_forward: false }) };
+      return { claimId, status, response: responseView({ ...saved, carried_forward: false, imported_from: null }) };
     }, tenantId);
   }
 
@@ -196,10 +196,10 @@ export class PortalService {
       if (unanswered.length) {
         throw new ProblemException(409, `${unanswered.length} applicable claim(s) are not answered yet`, { unansweredClaimIds: unanswered });
       }
-      const carried = new Set(responses.filter((response) => response.carried_forward).map((response) => response.claim_id));
+      const carried = new Set(responses.filter((response) => response.carried_forward || response.imported_from !== null).map((response) => response.claim_id));
       const unconfirmed = row.claim_ids.filter((claimId) => carried.has(claimId));
       if (unconfirmed.length) {
-        throw new ProblemException(409, `${unconfirmed.length} answer(s) carried forward from the previous assessment are not confirmed yet`, {
+        throw new ProblemException(409, `${unconfirmed.length} answer(s) carried forward or imported from a declaration are not confirmed yet`, {
           unconfirmedClaimIds: unconfirmed,
         });
       }

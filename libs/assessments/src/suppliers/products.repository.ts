@@ -103,4 +103,28 @@ export class ProductsRepository {
   async remove(m: EntityManager, tenantId: string, id: string): Promise<void> {
     await m.query(`update assessments.products set removed_at = app.now(), updated_at = app.now() where tenant_id = $1 and id = $2`, [tenantId, id]);
   }
+
+  /**
+   * Records an end-of-life statement (one per evidence) and whether it is the product's latest: true
+   * when it is new and no statement made later has been recorded. A redelivered statement records
+   * nothing and answers null.
+   */
+  async recordEndOfLifeStatement(
+    m: EntityManager,
+    tenantId: string,
+    statement: { evidenceId: string; productId: string; format: string; endOfSupportAt: Date; endOfLifeAt: Date | null; statedAt: Date | null },
+  ): Promise<{ latest: boolean } | null> {
+    const [later]: { n: number }[] = await m.query(
+      `select count(*)::int as n from assessments.product_end_of_life_statements
+        where tenant_id = $1 and product_id = $2 and applied and id <> $3 and stated_at > $4`,
+      [tenantId, statement.productId, statement.evidenceId, statement.statedAt ?? new Date(0)],
+    );
+    const latest = (later?.n ?? 0) === 0;
+    const inserted: { id: string }[] = await m.query(
+      `insert into assessments.product_end_of_life_statements (tenant_id, id, product_id, format, end_of_support_at, end_of_life_at, stated_at, applied)
+       values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (tenant_id, id) do nothing returning id`,
+      [tenantId, statement.evidenceId, statement.productId, statement.format, statement.endOfSupportAt, statement.endOfLifeAt, statement.statedAt, latest],
+    );
+    return inserted.length > 0 ? { latest } : null;
+  }
 }

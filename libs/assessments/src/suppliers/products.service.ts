@@ -1,5 +1,5 @@
 import { clock } from '@assay/shared/clock';
-import { EndOfSupportNoticeEventData } from '@assay/shared/contracts';
+import { EndOfLifeStatedEventData, EndOfSupportNoticeEventData, TenantIdentity } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { ProblemException } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';
@@ -157,6 +157,49 @@ export class ProductsService {
       await this.repository.remove(m, tenantId, id);
       await audit(m, tenantId, { action: 'product.removed', targetType: 'product', targetId: id, changes: { supplierId, name: product.name } });
       await emit(m, tenantId, 'product.removed', productView(product));
+    }, tenantId);
+  }
+
+  /**
+   * End-of-life evidence (OpenEoX) for a product sets its end of support: the stated end of security
+   * support, announced when the statement was made (or not recorded when that is after the end).
+   * Applied in one transaction with its audit entry, `product.updated` and the notice, once per
+   * evidence: a redelivered statement changes nothing, and one made before a statement already
+   * applied is recorded without changing the product. A removed or unknown product is left alone.
+   */
+  async applyEndOfLifeStatement(tenantId: string, statement: EndOfLifeStatedEventData): Promise<{ applied: boolean }> {
+    return this.database.run(async (m) => {
+      const before = await this.repository.findIncludingRemoved(m, tenantId, statement.productId);
+      if (!before || before.removed_at || before.supplier_id !== statement.supplierId) return { applied: false };
+      const endAt = new Date(statement.endOfSupportAt);
+      const statedAt = dateOrNull(statement.statedAt);
+      const recorded = await this.repository.recordEndOfLifeStatement(m, tenantId, {
+        evidenceId: statement.evidenceId,
+        productId: statement.productId,
+        format: statement.format,
+        endOfSupportAt: endAt,
+        endOfLifeAt: dateOrNull(statement.endOfLifeAt),
+        statedAt,
+      });
+      if (!recorded?.latest) return { applied: false };
+      const announcedAt = statedAt && statedAt <= endAt ? statedAt : null;
+      const row = await this.repository.update(m, tenantId, before.supplier_id, before.id, {
+        end_of_support_at: endAt,
+        end_of_support_announced_at: announcedAt,
+      });
+      const after = productView(row);
+      const changes = changedFields(productView(before) as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
+      delete changes['updatedAt'];
+      if (!changes['endOfSupportAt'] && !changes['endOfSupportAnnouncedAt']) return { applied: false };
+      await audit(m, tenantId, {
+        action: 'product.updated',
+        targetType: 'product',
+        targetId: before.id,
+        changes: { ...changes, fromEvidenceId: statement.evidenceId },
+      });
+      await emit(m, tenantId, 'product.updated', after);
+      await this.noticeEndOfSupport(m, tenantId, after);
+      return { applied: true };
     }, tenantId);
   }
 

@@ -265,14 +265,19 @@ function severityOf(record: Record<string, unknown>): string | null {
 }
 
 /** Products of a CSAF product tree that carry a purl: product id → purl (with version when given). */
-function csafProductPurls(tree: unknown): Map<string, string> {
-  const purls = new Map<string, string>();
-  forEachCsafProduct(tree, (product) => {
+/**
+ * The purl of each CSAF product that has one, with the `vers:` range of the `product_version_range`
+ * branch it sits on (CSAF 2.0 names a range of versions by the branch, the purl naming the package).
+ */
+function csafProductPurls(tree: unknown): Map<string, { purl: string; vers: string | null }> {
+  const purls = new Map<string, { purl: string; vers: string | null }>();
+  forEachCsafProduct(tree, (product, branch) => {
     if (!isRecord(product) || purls.size >= MAX_VERSIONS) return;
     const id = text(product['product_id'], 1000);
     const helper = isRecord(product['product_identification_helper']) ? product['product_identification_helper'] : null;
     const purl = helper ? text(helper['purl'], 2048) : null;
-    if (id && purl) purls.set(id, purl);
+    const range = branch?.['category'] === 'product_version_range' ? text(branch['name'], 2048) : null;
+    if (id && purl) purls.set(id, { purl, vers: range?.startsWith('vers:') ? range : null });
   });
   return purls;
 }
@@ -313,18 +318,19 @@ export function parseCsafDocument(document: Record<string, unknown>): ParsedAdvi
     const statuses = isRecord(vulnerability['product_status']) ? vulnerability['product_status'] : {};
     for (const [field, status] of CSAF_STATUSES) {
       for (const productId of asArray(statuses[field]).slice(0, MAX_VERSIONS)) {
-        const raw = purls.get(String(productId));
-        if (!raw) continue;
-        const { purl, purlBase } = normalisePurl(raw);
+        const product = purls.get(String(productId));
+        if (!product) continue;
+        const { purl, purlBase } = normalisePurl(product.purl);
         if (!purl || !purlBase) continue;
         const versionOf = PackageURL.fromString(purl).version;
         const key = `${purlBase} ${status}`;
         const entry = affected.get(key) ?? { purl: purlBase, ecosystem: null, name: null, ranges: [], versions: [], status };
-        if (versionOf) {
-          // A `vers:` range in a purl's version (the CSAF 2.1 way) is a range; anything else one version.
-          if (versionOf.startsWith('vers:')) entry.ranges.push({ type: 'VERS', vers: versionOf.slice(0, 2048) });
-          else if (!entry.versions.includes(versionOf)) entry.versions.push(versionOf);
-        }
+        // A `vers:` range (in the purl's version, the CSAF 2.1 way, or naming the product's
+        // product_version_range branch) covers versions; any other version is one version.
+        const vers = versionOf?.startsWith('vers:') ? versionOf : product.vers;
+        if (vers) {
+          if (!entry.ranges.some((range) => range.vers === vers)) entry.ranges.push({ type: 'VERS', vers: vers.slice(0, 2048) });
+        } else if (versionOf && !entry.versions.includes(versionOf)) entry.versions.push(versionOf);
         affected.set(key, entry);
       }
     }

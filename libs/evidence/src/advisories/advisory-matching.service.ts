@@ -5,7 +5,8 @@ import type { EntityManager } from 'typeorm';
 import { EvidenceRepository } from '../evidence/evidence.repository';
 import { emit } from '../evidence-writes';
 import { InquiriesRepository } from '../inquiries/inquiries.repository';
-import { EvidenceParseError, UnsupportedEvidenceError } from '../parsing/parse-result';
+import { cycloneDxXmlBom } from '../parsing/cyclonedx.parser';
+import { EvidenceParseError, UnsupportedEvidenceError, decodeUtf8 } from '../parsing/parse-result';
 import { parseUntrustedJson } from '../parsing/untrusted-json';
 import { BLOB_STORAGE, BlobStorage } from '../storage/blob-storage';
 import { AdvisoryExposuresRepository, MatchableComponent, MatchablePackage, NewExposure } from './advisory-exposures.repository';
@@ -110,9 +111,17 @@ export class AdvisoryMatchingService {
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of await this.storage.open(key)) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
-      statements = vexStatements(parseUntrustedJson(Buffer.concat(chunks)));
+      const content = Buffer.concat(chunks);
+      // CycloneDX VEX in XML is read through the same mapping to the JSON shape as its evidence.
+      const xml = content
+        .subarray(0, 1024)
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trimStart()
+        .startsWith('<');
+      statements = vexStatements(xml ? cycloneDxXmlBom(decodeUtf8(content).replace(/^\uFEFF/, '')) : parseUntrustedJson(content));
     } catch (error) {
-      // CycloneDX VEX in XML, or content the parser already judged: no statements to apply.
+      // Content the parser already judged: no statements to apply.
       if (!(error instanceof EvidenceParseError || error instanceof UnsupportedEvidenceError)) throw error;
     }
     return this.database.run(async (manager) => {

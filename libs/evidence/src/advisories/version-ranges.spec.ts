@@ -1,4 +1,8 @@
-import { comparatorFor, versionStatus } from './version-ranges';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseUntrustedJson } from '../parsing/untrusted-json';
+import { parseAdvisoryDocument } from './advisory-documents';
+import { comparatorFor, inVersRange, versionStatus } from './version-ranges';
 
 const LOG4J_RANGES = [
   { ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '2.13.0' }, { fixed: '2.15.0' }] }], versions: [] },
@@ -67,5 +71,70 @@ describe('version semantics per ecosystem', () => {
     expect(versionStatus('npm', lastAffected, '1.4.2').status).toBe('affected');
     expect(versionStatus('npm', lastAffected, '1.4.3').status).toBe('fixed');
     expect(versionStatus('npm', lastAffected, '0.9.0').status).toBeNull();
+  });
+});
+
+describe('vers: ranges (purl version range specification)', () => {
+  const inRange = (vers: string, version: string) => {
+    const verdict = inVersRange(vers, version);
+    return 'reason' in verdict ? verdict.reason : verdict.inRange;
+  };
+
+  it("the range of Apache Commons Text's real CycloneDX VEX (vers:maven/>=1.5|<2), with Maven ordering", () => {
+    expect(inRange('vers:maven/>=1.5|<2', '1.4')).toBe(false);
+    expect(inRange('vers:maven/>=1.5|<2', '1.5')).toBe(true);
+    expect(inRange('vers:maven/>=1.5|<2', '1.14.0')).toBe(true);
+    expect(inRange('vers:maven/>=1.5|<2', '2.0-beta1')).toBe(true);
+    expect(inRange('vers:maven/>=1.5|<2', '2.0')).toBe(false);
+  });
+
+  it('every comparator, several intervals, exclusions, the intdot and all schemes; unreadable ranges and versions say why', () => {
+    const twoIntervals = 'vers:npm/>=1.0.0|<1.2.3|>=2.0.0|<2.1.0';
+    expect([['0.9.0'], ['1.0.0'], ['1.2.3'], ['2.0.5'], ['2.1.0']].map(([v]) => inRange(twoIntervals, v as string))).toEqual([false, true, false, true, false]);
+    expect(inRange('vers:npm/<1.0.0|>=3.0.0', '0.5.0')).toBe(true);
+    expect(inRange('vers:npm/<1.0.0|>=3.0.0', '2.0.0')).toBe(false);
+    expect(inRange('vers:npm/<1.0.0|>=3.0.0', '4.0.0')).toBe(true);
+    expect(inRange('vers:npm/1.0.0|2.0.0', '2.0.0')).toBe(true);
+    expect(inRange('vers:npm/>=1.0.0|!=1.1.0', '1.1.0')).toBe(false);
+    expect(inRange('vers:npm/!=1.1.0', '1.2.0')).toBe(true);
+    expect(inRange('vers:npm/>=1.0.0%2Bbuild', '1.0.1')).toBe(true);
+    expect(inRange('vers:intdot/>=1.4.1074|<=1.4.1116', '1.4.1100')).toBe(true);
+    expect(inRange('vers:intdot/>=1.4.1074|<=1.4.1116', '1.4.999')).toBe(false);
+    expect(inRange('vers:all/*', 'anything')).toBe(true);
+    expect(inRange('vers:pypi/>=2.0rc1|<2.1', '2.0')).toBe(true);
+    expect(inRange('vers:deb/>=1:1.2-3|<1:1.3', '1:1.2-10')).toBe(true);
+    expect(inRange('npm/>=1', '1.0.0')).toMatch(/is not a vers range/);
+    expect(inRange('vers:someweirdscheme/<4.2.0', '1.0')).toMatch(/vers scheme someweirdscheme are not compared/);
+    expect(inRange('vers:maven/>=not-a-version', '1.0')).toMatch(/is not a valid maven version/);
+    expect(inRange(`vers:npm/${Array.from({ length: 101 }, (_, i) => `!=${i}.0.0`).join('|')}`, '1.0.0')).toMatch(/no readable constraints/);
+  });
+
+  it('a real CSAF document whose product sits on a product_version_range branch: the range carries the document’s status', () => {
+    // The OASIS CSAF VEX example (Log4Shell, known_not_affected), its product version branch turned into
+    // a version range of log4j-core named by purl, as CSAF 2.0 producers write ranges.
+    const document = parseUntrustedJson(readFileSync(join(__dirname, '../parsing/__fixtures__/real/csaf-2.0-2022-evd-uc-01-na-001.json')));
+    const tree = JSON.parse(JSON.stringify(document['product_tree']));
+    const branch = tree.branches[0].branches[0].branches[0];
+    branch.category = 'product_version_range';
+    branch.name = 'vers:maven/>=2.0-beta9|<2.15.0';
+    branch.product.product_identification_helper = { purl: 'pkg:maven/org.apache.logging.log4j/log4j-core' };
+    const [advisory] = parseAdvisoryDocument({ ...document, product_tree: tree }).advisories;
+    expect(advisory?.affected).toEqual([
+      {
+        purl: 'pkg:maven/org.apache.logging.log4j/log4j-core',
+        ecosystem: null,
+        name: null,
+        ranges: [{ type: 'VERS', vers: 'vers:maven/>=2.0-beta9|<2.15.0' }],
+        versions: [],
+        status: 'not_affected',
+      },
+    ]);
+    const entry = advisory?.affected[0] as Parameters<typeof versionStatus>[1];
+    expect(versionStatus('maven', entry, '2.14.1')).toEqual({ status: 'not_affected' });
+    expect(versionStatus('maven', entry, '2.17.1')).toEqual({ status: null });
+    expect(versionStatus('maven', { ...entry, ranges: [{ type: 'VERS', vers: 'vers:maven/>=nonsense' }] }, '2.14.1')).toEqual({
+      status: null,
+      reason: 'nonsense is not a valid maven version',
+    });
   });
 });

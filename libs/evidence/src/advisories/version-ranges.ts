@@ -165,6 +165,18 @@ const byRpm: VersionComparator = (a, b) => {
   return rpmSegments(left[1], right[1]) || (left[2] && right[2] ? rpmSegments(left[2], right[2]) : 0);
 };
 
+/** `intdot` (vers): dot-separated non-negative integers compared one by one (1.4.1074 < 1.4.1116). */
+const byIntDot: VersionComparator = (a, b) => {
+  if (!/^\d+(\.\d+)*$/.test(a) || !/^\d+(\.\d+)*$/.test(b)) return null;
+  const left = a.split('.').map(Number);
+  const right = b.split('.').map(Number);
+  for (let index = 0; index < Math.max(left.length, right.length); index += 1) {
+    const difference = (left[index] ?? 0) - (right[index] ?? 0);
+    if (difference !== 0) return Math.sign(difference);
+  }
+  return 0;
+};
+
 /** The comparator of a purl type, or null for an ecosystem Assay does not compare versions of. */
 export function comparatorFor(purlType: string): VersionComparator | null {
   switch (purlType) {
@@ -190,6 +202,90 @@ export function comparatorFor(purlType: string): VersionComparator | null {
     default:
       return null;
   }
+}
+
+/** The comparator of a `vers:` versioning scheme: the purl types' own, plus the schemes vers adds. */
+function versComparator(scheme: string): VersionComparator | null {
+  if (scheme === 'semver') return bySemver();
+  if (scheme === 'intdot') return byIntDot;
+  if (scheme === 'pypi' || scheme === 'pep440') return byPep440;
+  if (scheme === 'debian') return byDebian;
+  if (scheme === 'go') return bySemver(true);
+  return comparatorFor(scheme);
+}
+
+const VERS_COMPARATORS = ['>=', '<=', '!=', '<', '>', '='] as const;
+type VersComparator = (typeof VERS_COMPARATORS)[number];
+export const MAX_VERS_CONSTRAINTS = 100;
+
+/**
+ * Whether `version` is in a `vers:` range (the purl specification's version range spec,
+ * `vers:<scheme>/<constraint>|…`), compared with the scheme's semantics: `*` is every version; `=`
+ * lists one; `!=` leaves one out; the other constraints, sorted by version, are read as the spec's
+ * algorithm reads them (a first `<`/`<=` bounds from below nothing; `>`/`>=` followed by `<`/`<=`
+ * is an interval; a last `>`/`>=` is open above). Null with a reason when the range or the version
+ * cannot be read.
+ */
+export function inVersRange(vers: string, version: string): { inRange: boolean } | { reason: string } {
+  const match = /^vers:([a-z0-9.+-]+)\/(.+)$/i.exec(vers.trim());
+  if (!match) return { reason: `${vers.slice(0, 100)} is not a vers range` };
+  const scheme = (match[1] as string).toLowerCase();
+  const body = (match[2] as string).trim();
+  if (body === '*') return { inRange: true };
+  const compare = versComparator(scheme);
+  if (!compare) return { reason: `versions of the vers scheme ${scheme} are not compared` };
+  const parts = body
+    .split('|')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+  if (parts.length === 0 || parts.length > MAX_VERS_CONSTRAINTS) return { reason: `${vers.slice(0, 100)} has no readable constraints` };
+  const constraints: { comparator: VersComparator; version: string }[] = [];
+  for (const part of parts) {
+    const comparator = VERS_COMPARATORS.find((candidate) => part.startsWith(candidate)) ?? '=';
+    let value: string;
+    try {
+      value = decodeURIComponent(part.slice(comparator === '=' && !part.startsWith('=') ? 0 : comparator.length).trim());
+    } catch {
+      return { reason: `${part.slice(0, 100)} is not a readable vers constraint` };
+    }
+    if (!value || compare(value, value) === null) return { reason: `${value.slice(0, 100)} is not a valid ${scheme} version` };
+    constraints.push({ comparator, version: value });
+  }
+  const order = compare(version, version);
+  if (order === null) return { reason: `${version} is not a valid ${scheme} version` };
+  const against = (constraint: { comparator: VersComparator; version: string }): boolean => {
+    const difference = compare(version, constraint.version) as number;
+    switch (constraint.comparator) {
+      case '=':
+        return difference === 0;
+      case '!=':
+        return difference !== 0;
+      case '<':
+        return difference < 0;
+      case '<=':
+        return difference <= 0;
+      case '>':
+        return difference > 0;
+      case '>=':
+        return difference >= 0;
+    }
+  };
+  if (constraints.some((constraint) => constraint.comparator === '=' && against(constraint))) return { inRange: true };
+  if (constraints.some((constraint) => constraint.comparator === '!=' && !against(constraint))) return { inRange: false };
+  const bounds = constraints
+    .filter((constraint) => constraint.comparator !== '=' && constraint.comparator !== '!=')
+    .sort((x, y) => compare(x.version, y.version) ?? 0);
+  const lower = (constraint: { comparator: VersComparator } | undefined) => constraint?.comparator === '>' || constraint?.comparator === '>=';
+  for (const [index, constraint] of bounds.entries()) {
+    const next = bounds[index + 1];
+    if (index === 0 && !lower(constraint) && against(constraint)) return { inRange: true };
+    if (lower(constraint)) {
+      if (!next && against(constraint)) return { inRange: true };
+      if (next && !lower(next) && against(constraint) && against(next)) return { inRange: true };
+    }
+  }
+  // Only `!=` constraints (the version is none of them): every other version is in.
+  return { inRange: bounds.length === 0 && constraints.every((constraint) => constraint.comparator === '!=') };
 }
 
 export type RangeStatus = 'affected' | 'fixed' | 'not_affected' | 'under_investigation';
@@ -256,12 +352,21 @@ export function versionStatus(
     if (compare(version, listed) === 0) return { status: (item.status as RangeStatus | null | undefined) ?? 'affected' };
   }
   let fixed = false;
+  let unread: string | undefined;
   for (const range of item.ranges) {
+    if (range.type === 'VERS' && range.vers) {
+      // A CSAF product's `vers:` range carries the document's own status for the versions it covers.
+      const verdict = inVersRange(range.vers, version);
+      if ('reason' in verdict) unread ??= verdict.reason;
+      else if (verdict.inRange) return { status: (item.status as RangeStatus | null | undefined) ?? 'affected' };
+      continue;
+    }
     if (range.type !== 'ECOSYSTEM' && range.type !== 'SEMVER') continue;
     const verdict = inRange(range, version, range.type === 'SEMVER' ? bySemver(purlType === 'golang') : compare);
     if (verdict === null) continue;
     if (verdict.affected) return { status: 'affected' };
     if (verdict.pastFix) fixed = true;
   }
-  return { status: fixed ? 'fixed' : null };
+  if (fixed) return { status: 'fixed' };
+  return unread ? { status: null, reason: unread } : { status: null };
 }

@@ -3,7 +3,7 @@ import { normalisePurl } from '../parsing/sbom-components';
 import type { RangeStatus } from './version-ranges';
 
 /*
- * The statements of a supplier's VEX evidence (OpenVEX, CycloneDX VEX in JSON), read for matching:
+ * The statements of a supplier's VEX evidence (OpenVEX, CycloneDX VEX in JSON or XML), read for matching:
  * which vulnerability, which package (by purl), which status, and the statement as the supplier
  * wrote it. Evidence parsing only counts statements; matching needs them one by one.
  */
@@ -76,6 +76,21 @@ function openVex(document: Record<string, unknown>): VexStatement[] {
   return found;
 }
 
+/**
+ * The bom-ref an `affects` entry names: the ref itself, or the fragment of a BOM-Link
+ * (`urn:cdx:<serial>/<version>#<bom-ref>`, how a VEX names a component of the SBOM it speaks about).
+ */
+function bomRef(ref: string | null): string | null {
+  if (!ref?.startsWith('urn:cdx:')) return ref;
+  const fragment = ref.slice(ref.indexOf('#') + 1);
+  if (!ref.includes('#') || !fragment) return null;
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return null;
+  }
+}
+
 /** CycloneDX VEX: `vulnerabilities[]` with `analysis.state` and `affects[].ref` naming components (or a purl) of the document. */
 function cycloneDxVex(document: Record<string, unknown>): VexStatement[] {
   const refs = new Map<string, string>();
@@ -99,13 +114,23 @@ function cycloneDxVex(document: Record<string, unknown>): VexStatement[] {
       if (value) statement[key] = value;
     }
     for (const affect of asArray(raw['affects']).slice(0, 1000)) {
-      const ref = isRecord(affect) ? text(affect['ref'], 2048) : null;
+      const ref = isRecord(affect) ? bomRef(text(affect['ref'], 2048)) : null;
       const purl = ref ? (refs.get(ref) ?? (ref.startsWith('pkg:') ? ref : null)) : null;
       const read = purl ? withPurl(purl, { vulnerabilities, status, statement }) : null;
       if (read) found.push(read);
     }
   }
   return found;
+}
+
+/** The distinct (normalised) purls of the products a VEX document speaks about, at most `limit`. */
+export function vexProductPurls(document: Record<string, unknown>, limit: number): string[] {
+  const purls = new Set<string>();
+  for (const statement of vexStatements(document)) {
+    if (purls.size >= limit) break;
+    purls.add(statement.purl);
+  }
+  return [...purls].sort();
 }
 
 /** The statements of a VEX document, by format; none for a document of another shape. */

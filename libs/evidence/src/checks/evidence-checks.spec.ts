@@ -49,6 +49,51 @@ describe('evidence checks', () => {
     expect((await checksOf(unjustified))['vex.justified']).toMatchObject({ result: 'fail', detail: '1 of 2 not_affected statement(s) give no justification' });
   });
 
+  it("VEX: its products are matched to the supplier's SBOM components (by versionless purl, and version when it names one)", async () => {
+    const xml = await parseEvidence(real('commons-text-vex.cdx.xml'), options);
+    expect(xml.facts['products']).toEqual(['pkg:maven/org.apache.commons/commons-text?type=jar']);
+    const productsCheck = (versions: [string, (string | null)[]][], sboms = true) =>
+      runChecks(xml, { ...context, shippedPackages: { sboms, versions: new Map(versions.map(([base, list]) => [base, new Set(list)])) } }).find(
+        (check) => check.key === 'vex.products_matched',
+      );
+    expect(productsCheck([['pkg:maven/org.apache.commons/commons-text', ['1.14.0']]])).toMatchObject({ result: 'pass', claimIds: ['3.3.2', '3.4.2'] });
+    expect(productsCheck([['pkg:maven/org.apache.commons/commons-lang3', ['3.17.0']]])).toMatchObject({ result: 'fail' });
+    expect(productsCheck([], false)).toMatchObject({ result: 'warn', detail: 'no SBOM of the supplier to match 1 product(s) against' });
+    // A product with a version names that version: another version shipped is not it.
+    const openVex = await parseEvidence(
+      Buffer.from(
+        JSON.stringify({
+          '@context': 'https://openvex.dev/ns/v0.2.0',
+          '@id': 'https://example.org/vex-2',
+          author: 'Example',
+          timestamp: '2025-01-01T00:00:00Z',
+          statements: [
+            { vulnerability: { name: 'CVE-2024-0001' }, products: [{ '@id': 'pkg:npm/a@1.0.0' }], status: 'fixed' },
+            { vulnerability: { name: 'CVE-2024-0002' }, products: [{ '@id': 'pkg:npm/%40scope/b@2.0.0' }], status: 'fixed' },
+          ],
+        }),
+      ),
+      options,
+    );
+    expect(openVex.facts['products']).toEqual(['pkg:npm/%40scope/b@2.0.0', 'pkg:npm/a@1.0.0']);
+    const shipped = {
+      sboms: true,
+      versions: new Map([
+        ['pkg:npm/a', new Set<string | null>(['1.0.0'])],
+        ['pkg:npm/%40scope/b', new Set<string | null>(['2.1.0'])],
+      ]),
+    };
+    expect(runChecks(openVex, { ...context, shippedPackages: shipped }).find((check) => check.key === 'vex.products_matched')).toMatchObject({
+      result: 'warn',
+      detail: "1 of 2 product(s) are not components of the supplier's SBOMs (pkg:npm/%40scope/b@2.0.0)",
+    });
+    // The XML VEX's analysis is read whole: a justified not_affected is justified in XML as in JSON.
+    const justified = real('commons-text-vex.cdx.xml')
+      .toString('utf8')
+      .replace('<state>exploitable</state>', '<state>not_affected</state><justification>code_not_reachable</justification>');
+    expect((await checksOf(Buffer.from(justified)))['vex.justified']?.result).toBe('pass');
+  });
+
   it('CSAF: a final advisory naming CVEs passes (real CSAF 2.0 examples)', async () => {
     const csaf = await checksOf(real('csaf-2.0-rhsa-2021_5217.json'));
     expect(csaf['advisory.published']).toMatchObject({ result: 'pass', claimIds: ['3.4.2'] });
@@ -112,8 +157,9 @@ describe('declarations (CycloneDX Attestations)', () => {
     delete document.declarations.affirmation;
     const parsed = await parseEvidence(Buffer.from(JSON.stringify(document)), options);
     expect(parsed.facts['codeClaims']).toEqual([
-      { framework: 'uk-sscop', version: '2025-05-07', claimId: '1.2.1', conformance: 0.8, confidence: 1 },
-      { framework: 'uk-sscop', version: '2025-05-07', claimId: '3.2.1', conformance: 1, confidence: null },
+      { framework: 'uk-sscop', version: '2025-05-07', claimId: '1.2.1', conformance: 0.8, confidence: 1, rationale: 'Conformance rationale here' },
+      // No rationale of its own: the attestation's summary stands for it.
+      { framework: 'uk-sscop', version: '2025-05-07', claimId: '3.2.1', conformance: 1, confidence: null, rationale: 'Attestation summary here' },
     ]);
     const checks = Object.fromEntries(runChecks(parsed, context).map((check) => [check.key, check]));
     expect(checks['declaration.code_requirements']).toMatchObject({ result: 'pass', claimIds: ['1.2.1', '3.2.1'] });

@@ -1,3 +1,4 @@
+import { PackageURL } from 'packageurl-js';
 import type { EvidenceCheck } from '../evidence/evidence-kinds.constant';
 import { instantMs } from '../parsing/dates';
 import type { ParsedEvidence } from '../parsing/parse-result';
@@ -24,6 +25,7 @@ export const CHECK_CLAIMS: Readonly<Record<string, string[]>> = {
   'security_txt.signature': ['3.2.1'],
   'vex.statements': ['3.3.2', '3.4.2'],
   'vex.justified': ['3.3.2'],
+  'vex.products_matched': ['3.3.2', '3.4.2'],
   'advisory.published': ['3.4.2'],
   'advisory.identifies_vulnerabilities': ['3.3.1', '3.4.2'],
   'end_of_life.published': ['4.1.1'],
@@ -128,7 +130,53 @@ function securityTxtChecks(facts: Record<string, unknown>, context: CheckContext
   ];
 }
 
-function vexChecks(facts: Record<string, unknown>): EvidenceCheck[] {
+/** The packages a supplier ships by its processed SBOMs (versionless purl → versions), and whether it has any SBOM. */
+export interface ShippedPackages {
+  sboms: boolean;
+  versions: Map<string, Set<string | null>>;
+}
+
+/** The versionless purl and version of a normalised purl; null when it does not read. */
+function purlParts(purl: string): { base: string; version: string | null } | null {
+  try {
+    const parsed = PackageURL.fromString(purl);
+    return { base: new PackageURL(parsed.type, parsed.namespace, parsed.name, undefined, undefined, undefined).toString(), version: parsed.version ?? null };
+  } catch {
+    return null;
+  }
+}
+
+/** The versionless purls of a VEX's products (what to look up among the supplier's components). */
+export function vexProductBases(facts: Record<string, unknown>): string[] {
+  const products = Array.isArray(facts['products']) ? (facts['products'] as unknown[]).filter((p): p is string => typeof p === 'string') : [];
+  return [...new Set(products.map((purl) => purlParts(purl)?.base).filter((base): base is string => base !== undefined))];
+}
+
+/**
+ * A VEX product the supplier ships: a purl with a version names that version of a package among the
+ * supplier's SBOM components; a purl without one names any version of it.
+ */
+function shipped(purl: string, packages: ShippedPackages): boolean {
+  const parts = purlParts(purl);
+  const versions = parts ? packages.versions.get(parts.base) : undefined;
+  if (!parts || !versions) return false;
+  return parts.version === null || versions.has(parts.version);
+}
+
+/** Whether the products a VEX speaks about are components the supplier ships (by its SBOMs). */
+function vexProductsCheck(facts: Record<string, unknown>, packages: ShippedPackages | undefined): EvidenceCheck {
+  const products = Array.isArray(facts['products']) ? (facts['products'] as unknown[]).filter((p): p is string => typeof p === 'string') : [];
+  if (products.length === 0) return check('vex.products_matched', 'fail', 'the VEX names no product by purl');
+  if (!packages?.sboms) return check('vex.products_matched', 'warn', `no SBOM of the supplier to match ${products.length} product(s) against`);
+  const missing = products.filter((purl) => !shipped(purl, packages));
+  if (missing.length === 0) return check('vex.products_matched', 'pass', `all ${products.length} product(s) are components of the supplier's SBOMs`);
+  const examples = missing.slice(0, 3).join(', ') + (missing.length > 3 ? ', …' : '');
+  return missing.length === products.length
+    ? check('vex.products_matched', 'fail', `none of ${products.length} product(s) is a component of the supplier's SBOMs (${examples})`)
+    : check('vex.products_matched', 'warn', `${missing.length} of ${products.length} product(s) are not components of the supplier's SBOMs (${examples})`);
+}
+
+function vexChecks(facts: Record<string, unknown>, context: CheckContext): EvidenceCheck[] {
   const count = Number(facts['statementCount'] ?? 0);
   const unjustified = Number(facts['unjustifiedNotAffected'] ?? 0);
   const notAffected = Number(((facts['statuses'] ?? {}) as Record<string, number>)['not_affected'] ?? 0);
@@ -143,6 +191,7 @@ function vexChecks(facts: Record<string, unknown>): EvidenceCheck[] {
             ? `every one of ${notAffected} not_affected statement(s) is justified`
             : `${unjustified} of ${notAffected} not_affected statement(s) give no justification`,
         ),
+    vexProductsCheck(facts, context.shippedPackages),
   ];
 }
 
@@ -227,6 +276,8 @@ export interface CheckContext {
   now: Date;
   sbomMaxAgeDays: number;
   productId: string | null;
+  /** For VEX: the packages the supplier ships by its SBOMs (the VEX's products are matched against them). */
+  shippedPackages?: ShippedPackages;
 }
 
 /**
@@ -268,7 +319,7 @@ function kindChecks(parsed: ParsedEvidence, context: CheckContext): EvidenceChec
     case 'security_txt':
       return securityTxtChecks(facts, context);
     case 'vex':
-      return vexChecks(facts);
+      return vexChecks(facts, context);
     case 'scorecard':
       return scorecardChecks(facts);
     case 'advisory':

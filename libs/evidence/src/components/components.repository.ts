@@ -50,6 +50,34 @@ export class ComponentsRepository {
     );
   }
 
+  /**
+   * Which of the given packages (versionless purls) a supplier ships, by its processed SBOMs, with
+   * the versions it ships of each; `sboms` says whether it has any processed SBOM at all. Answered
+   * from the `(tenant_id, purl_base)` index.
+   */
+  async shippedBySupplier(
+    manager: EntityManager,
+    tenantId: string,
+    supplierId: string,
+    purlBases: string[],
+  ): Promise<{ sboms: boolean; versions: Map<string, Set<string | null>> }> {
+    const [{ sboms }]: [{ sboms: boolean }] = await manager.query(
+      `select exists (select 1 from evidence.evidence where tenant_id = $1 and supplier_id = $2 and kind = 'sbom' and status = 'processed') as sboms`,
+      [tenantId, supplierId],
+    );
+    const versions = new Map<string, Set<string | null>>();
+    if (!sboms || purlBases.length === 0) return { sboms, versions };
+    const rows: { purl_base: string; version: string | null }[] = await manager.query(
+      `select distinct c.purl_base, c.version
+         from evidence.components c
+         join evidence.evidence e on e.tenant_id = c.tenant_id and e.id = c.evidence_id and e.status = 'processed' and e.kind = 'sbom'
+        where c.tenant_id = $1 and c.supplier_id = $2 and c.purl_base = any($3::text[])`,
+      [tenantId, supplierId, purlBases],
+    );
+    for (const row of rows) versions.set(row.purl_base, (versions.get(row.purl_base) ?? new Set()).add(row.version));
+    return { sboms, versions };
+  }
+
   /** Which suppliers (and products) ship a component: by exact purl, by versionless purl, or by name and version. */
   async exposure(
     manager: EntityManager,

@@ -1,10 +1,10 @@
 import { clock } from '@assay/shared/clock';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
-import { EvidenceIngestPayload, EvidenceProcessedEventData } from '@assay/shared/contracts';
+import { DeclarationStatedEventData, EndOfLifeStatedEventData, EvidenceIngestPayload, EvidenceProcessedEventData } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { runChecks } from '../checks/evidence-checks';
+import { runChecks, vexProductBases } from '../checks/evidence-checks';
 import { ComponentsRepository } from '../components/components.repository';
 import { SigningKeysRepository } from '../signing-keys/signing-keys.repository';
 import { EvidenceForIngestion, EvidenceOutcome, EvidenceRepository } from '../evidence/evidence.repository';
@@ -23,6 +23,46 @@ const MAX_KEY_BYTES = 256 * 1024;
 
 /** Ingestion attempts (each start counts, including those cut short by a dying worker) before evidence is failed. */
 export const MAX_INGEST_ATTEMPTS = 30;
+
+const instant = (value: unknown): string | null => (typeof value === 'string' && value !== 'tba' ? value : null);
+
+/**
+ * What processed `end_of_life` evidence attached to a product states for the assessments service to
+ * set as the product's end of support: a dated end of security support (not "tba").
+ */
+function endOfLifeStated(evidence: EvidenceForIngestion, outcome: EvidenceOutcome): EndOfLifeStatedEventData | null {
+  const facts = outcome.facts;
+  const endOfSupportAt = instant(facts['endOfSupportAt']);
+  if (outcome.kind !== 'end_of_life' || !evidence.productId || !endOfSupportAt) return null;
+  return {
+    evidenceId: evidence.id,
+    supplierId: evidence.supplierId,
+    productId: evidence.productId,
+    format: String(facts['format']),
+    endOfSupportAt,
+    endOfLifeAt: instant(facts['endOfLifeAt']),
+    statedAt: instant(facts['lastUpdated']),
+  };
+}
+
+/** What a processed supplier declaration attests of the Code, for the assessments service to prefill answers from. */
+function declarationStated(evidence: EvidenceForIngestion, outcome: EvidenceOutcome): DeclarationStatedEventData | null {
+  const attested = Array.isArray(outcome.facts['codeClaims']) ? (outcome.facts['codeClaims'] as Record<string, unknown>[]) : [];
+  if (outcome.kind !== 'declaration' || attested.length === 0) return null;
+  return {
+    evidenceId: evidence.id,
+    supplierId: evidence.supplierId,
+    productId: evidence.productId,
+    assessmentId: evidence.assessmentId,
+    claims: attested.map((claim) => ({
+      framework: String(claim['framework']),
+      frameworkVersion: String(claim['version']),
+      claimId: String(claim['claimId']),
+      conformance: typeof claim['conformance'] === 'number' ? Math.max(0, Math.min(1, claim['conformance'])) : null,
+      rationale: typeof claim['rationale'] === 'string' ? claim['rationale'] : null,
+    })),
+  };
+}
 
 /**
  * Ingests one piece of evidence: fetches URL evidence through the SSRF guard (redirects re-checked), detects the kind from
@@ -78,9 +118,12 @@ export class EvidenceIngestionService {
           maxBytes: this.config.evidence.maxBytes,
           onComponents: (batch) => this.components.insert(manager, tenantId, evidence, batch),
           fetchOpenPgpKey: (url) => this.openPgpKey(url),
-          dsseKeys: () => this.signingKeys.list(manager, tenantId),
+          signingKeys: () => this.signingKeys.list(manager, tenantId),
         });
-        const checks = runChecks(parsed, { now, sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays, productId: evidence.productId });
+        // A VEX is checked against what the supplier ships: its products among the supplier's SBOM components.
+        const shippedPackages =
+          parsed.kind === 'vex' ? await this.components.shippedBySupplier(manager, tenantId, evidence.supplierId, vexProductBases(parsed.facts)) : undefined;
+        const checks = runChecks(parsed, { now, sbomMaxAgeDays: this.config.evidence.sbomMaxAgeDays, productId: evidence.productId, shippedPackages });
         return this.record(manager, tenantId, evidence, {
           status: 'processed',
           kind: parsed.kind,
@@ -184,6 +227,10 @@ export class EvidenceIngestionService {
       error: outcome.error,
     };
     await emit(manager, tenantId, outcome.status === 'processed' ? 'evidence.processed' : 'evidence.failed', data);
+    const endOfLife = outcome.status === 'processed' ? endOfLifeStated(evidence, outcome) : null;
+    if (endOfLife) await emit(manager, tenantId, 'evidence.end_of_life_stated', endOfLife);
+    const declaration = outcome.status === 'processed' ? declarationStated(evidence, outcome) : null;
+    if (declaration) await emit(manager, tenantId, 'evidence.declaration_stated', declaration);
     return { outcome: outcome.status };
   }
 }

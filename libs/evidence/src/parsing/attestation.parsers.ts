@@ -1,6 +1,10 @@
+import { vexProductPurls } from '../advisories/vex-statements';
 import { rfc3339DateOrDateTime, rfc3339DateTime } from './dates';
 import { EvidenceParseError, ParsedEvidence, UnsupportedEvidenceError, asArray, isRecord, text } from './parse-result';
 import { parseUntrustedJson } from './untrusted-json';
+
+/** The most product purls a VEX's facts list (each is matched against the supplier's SBOM components). */
+export const MAX_VEX_PRODUCTS = 1_000;
 
 const STATEMENT_TYPES = ['https://in-toto.io/Statement/v0.1', 'https://in-toto.io/Statement/v1'];
 /** Builders run as a hosted service (SLSA Build L2+ when they sign provenance). */
@@ -93,6 +97,7 @@ export function parseOpenVex(document: Record<string, unknown>): ParsedEvidence 
       statementCount: statements.length,
       statuses,
       unjustifiedNotAffected: unjustified,
+      products: vexProductPurls(document, MAX_VEX_PRODUCTS),
     },
     validUntil: null,
   };
@@ -119,6 +124,7 @@ export function parseCycloneDxVex(document: Record<string, unknown>, mediaType =
       statementCount: vulnerabilities.length,
       statuses: states,
       unjustifiedNotAffected: unjustified,
+      products: vexProductPurls(document, MAX_VEX_PRODUCTS),
     },
     validUntil: null,
   };

@@ -21,13 +21,13 @@ export function isCsaf(document: Record<string, unknown>): boolean {
  * Visits every product of a CSAF product tree: those in its branches (walked without recursion, at
  * most 100,000 branches), its full product names and the products its relationships name.
  */
-export function forEachCsafProduct(tree: unknown, visit: (product: unknown) => void): void {
+export function forEachCsafProduct(tree: unknown, visit: (product: unknown, branch?: Record<string, unknown>) => void): void {
   if (!isRecord(tree)) return;
   const pending: unknown[] = [...asArray(tree['branches'])];
   for (let visited = 0; pending.length > 0 && visited < 100_000; visited += 1) {
     const branch = pending.pop();
     if (!isRecord(branch)) continue;
-    visit(branch['product']);
+    visit(branch['product'], branch);
     pending.push(...asArray(branch['branches']));
   }
   for (const product of asArray(tree['full_product_names'])) visit(product);

@@ -142,6 +142,9 @@ const ARRAY_PATHS = new Set([
   'dependency.dependency',
   'tools.components.component',
   'vulnerabilities.vulnerability',
+  'references.reference',
+  'affects.target',
+  'responses.response',
 ]);
 
 /** XML with a DTD is refused outright: no entity expansion (XXE, billion laughs) can happen. */
@@ -171,13 +174,32 @@ export function cycloneDxXmlRoot(xml: string): { prefix: string; specVersion: st
   return { prefix, specVersion: match[1] ?? '' };
 }
 
+/** A vulnerability of a CycloneDX XML BOM in the JSON shape: id, references, analysis, affected refs (what VEX reading needs). */
+function xmlVulnerability(raw: Record<string, unknown>): Record<string, unknown> {
+  const analysis = isRecord(raw['analysis']) ? raw['analysis'] : null;
+  const references = isRecord(raw['references']) ? asArray(raw['references']['reference']).filter(isRecord) : [];
+  const targets = isRecord(raw['affects']) ? asArray(raw['affects']['target']).filter(isRecord) : [];
+  return {
+    id: raw['id'],
+    references: references.map((reference) => ({ id: reference['id'] })),
+    analysis: analysis
+      ? {
+          state: analysis['state'],
+          justification: analysis['justification'],
+          detail: analysis['detail'],
+          response: isRecord(analysis['responses']) ? asArray(analysis['responses']['response']) : [],
+        }
+      : undefined,
+    affects: targets.map((target) => ({ ref: target['ref'] })),
+  };
+}
+
 /**
  * A CycloneDX XML BOM mapped to the JSON shape. Elements of the CycloneDX namespace are read
  * whatever their prefix; elements of other namespaces (extensions, signatures) keep their prefix
- * and are ignored. A BOM whose vulnerabilities carry an analysis and that lists no components is
- * VEX, as in JSON.
+ * and are ignored.
  */
-export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number, collector: ComponentCollector): Promise<ParsedEvidence> {
+export function cycloneDxXmlBom(xml: string): Record<string, unknown> & { components: unknown[]; vulnerabilities: Record<string, unknown>[] } {
   refuseDtd(xml);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new EvidenceParseError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
@@ -219,7 +241,7 @@ export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number, collector
       ? asArray(raw['hashes']['hash']).map((h) => (isRecord(h) ? { alg: h['@alg'], content: h['#text'] } : { alg: null, content: h }))
       : [];
     const children = isRecord(raw['components']) ? asArray(raw['components']['component']) : [];
-    return { ...raw, type: raw['@type'], licenses: licences, hashes, components: children.map(mapComponent) };
+    return { ...raw, type: raw['@type'], 'bom-ref': raw['@bom-ref'], licenses: licences, hashes, components: children.map(mapComponent) };
   };
   const metadata = isRecord(bomRoot['metadata']) ? bomRoot['metadata'] : {};
   const tools = isRecord(metadata['tools'])
@@ -236,19 +258,23 @@ export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number, collector
         .map((d) => ({ ref: d['@ref'], dependsOn: asArray(d['dependency']) }))
     : [];
   const vulnerabilities = isRecord(bomRoot['vulnerabilities'])
-    ? asArray(bomRoot['vulnerabilities']['vulnerability'])
-        .filter(isRecord)
-        .map((v) => ({ id: v['id'], analysis: isRecord(v['analysis']) ? { state: v['analysis']['state'] } : undefined }))
+    ? asArray(bomRoot['vulnerabilities']['vulnerability']).filter(isRecord).map(xmlVulnerability)
     : [];
   const components = isRecord(bomRoot['components']) ? asArray(bomRoot['components']['component']) : [];
-  const bom = {
+  return {
+    bomFormat: 'CycloneDX',
     specVersion: root.specVersion,
     metadata: { timestamp: metadata['timestamp'], component: mapComponent(metadata['component']), tools },
     components: components.map(mapComponent),
     dependencies,
     vulnerabilities,
   };
-  if (components.length === 0 && vulnerabilities.some((v) => v.analysis !== undefined)) {
+}
+
+/** A CycloneDX XML BOM; one whose vulnerabilities carry an analysis and that lists no components is VEX, as in JSON. */
+export function parseCycloneDxXml(xml: string, sbomMaxAgeDays: number, collector: ComponentCollector): Promise<ParsedEvidence> {
+  const bom = cycloneDxXmlBom(xml);
+  if (bom.components.length === 0 && bom.vulnerabilities.some((v) => v['analysis'] !== undefined)) {
     cycloneDxSpecVersion(bom);
     return Promise.resolve(parseCycloneDxVex(bom, 'application/vnd.cyclonedx+xml'));
   }

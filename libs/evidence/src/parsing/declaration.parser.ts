@@ -21,7 +21,8 @@ export function parseCycloneDxDeclaration(document: Record<string, unknown>, spe
   const declarations = document['declarations'] as Record<string, unknown>;
   const attestations = asArray(declarations['attestations']).filter(isRecord);
   const requirements = new Set<string>();
-  const codeClaims: { framework: string; version: string; claimId: string; conformance: number | null; confidence: number | null }[] = [];
+  const codeClaims: { framework: string; version: string; claimId: string; conformance: number | null; confidence: number | null; rationale: string | null }[] =
+    [];
   for (const attestation of attestations) {
     for (const entry of asArray(attestation['map']).filter(isRecord)) {
       const requirement = text(entry['requirement'], 300);
@@ -35,6 +36,7 @@ export function parseCycloneDxDeclaration(document: Record<string, unknown>, spe
           claimId: code[3] as string,
           conformance: score(entry['conformance']),
           confidence: score(entry['confidence']),
+          rationale: text(isRecord(entry['conformance']) ? entry['conformance']['rationale'] : null, 2000) ?? text(attestation['summary'], 2000),
         });
       }
     }

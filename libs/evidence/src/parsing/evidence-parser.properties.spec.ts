@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseCycloneDxVex, parseOpenVex, parseProvenance, parseScorecard } from './attestation.parsers';
 import { parseCertificate } from './certificate.parser';
 import { parseCsaf } from './csaf.parser';
+import { parseCycloneDxDeclaration } from './declaration.parser';
 import { parseOpenEox } from './openeox.parser';
 import { BinaryTypeDetector, parseEvidence } from './evidence-parser';
 import { EvidenceParseError, ParsedEvidence, UnsupportedEvidenceError } from './parse-result';
@@ -211,6 +212,7 @@ const purlText = fc.oneof(
     )
     .map((parts) => parts.join('')),
 );
+const purlJson = purlText.map((p) => JSON.stringify(p));
 
 const { component } = fc.letrec<{ component: string }>((tie) => ({
   component: jsonDocument([
@@ -401,7 +403,19 @@ const openVex = jsonDocument([
     'timestamp',
     fc.constantFrom(...DATES).map((d) => JSON.stringify(d)),
   ),
-  entry('statements', listOf(jsonDocument([entry('status', oneOfText('not_affected', 'fixed')), entry('vulnerability', jsonText)]))),
+  entry(
+    'statements',
+    listOf(
+      jsonDocument([
+        entry('status', oneOfText('not_affected', 'fixed')),
+        entry('vulnerability', jsonText),
+        entry(
+          'products',
+          listOf(fc.oneof(purlJson, jsonDocument([entry('@id', purlJson), entry('subcomponents', listOf(jsonDocument([entry('@id', purlJson)])))]))),
+        ),
+      ]),
+    ),
+  ),
 ]);
 const cycloneDxVex = jsonDocument([
   entry('bomFormat', oneOfText('CycloneDX')),
@@ -409,11 +423,62 @@ const cycloneDxVex = jsonDocument([
   entry(
     'vulnerabilities',
     fc
-      .array(jsonDocument([entry('id', jsonText), entry('analysis', jsonDocument([entry('state', oneOfText('not_affected', 'exploitable'))]))]), {
-        minLength: 1,
-        maxLength: 3,
-      })
+      .array(
+        jsonDocument([
+          entry('id', jsonText),
+          entry('analysis', jsonDocument([entry('state', oneOfText('not_affected', 'exploitable'))])),
+          entry(
+            'affects',
+            listOf(
+              jsonDocument([
+                entry(
+                  'ref',
+                  fc.oneof(
+                    purlJson,
+                    purlJson.map((purl) => JSON.stringify(`urn:cdx:x/1#${JSON.parse(purl)}`)),
+                  ),
+                ),
+              ]),
+            ),
+          ),
+        ]),
+        {
+          minLength: 1,
+          maxLength: 3,
+        },
+      )
       .map((items) => `[${items.join(',')}]`),
+  ),
+]);
+/** CycloneDX Attestations: declarations whose requirements may name the Code's. */
+const declaration = jsonDocument([
+  entry('bomFormat', oneOfText('CycloneDX')),
+  entry('specVersion', oneOfText('1.6', '1.7', '1.5')),
+  entry(
+    'declarations',
+    jsonDocument([
+      entry(
+        'attestations',
+        listOf(
+          jsonDocument([
+            entry('summary', jsonText),
+            entry(
+              'map',
+              listOf(
+                jsonDocument([
+                  entry('requirement', oneOfText('urn:assay:framework:uk-sscop:2025-05-07:requirement:1.2.1', 'urn:assay:framework:x:1:requirement:9.9.9.9')),
+                  entry(
+                    'conformance',
+                    jsonDocument([entry('score', fc.constantFrom('0', '0.5', '1', '2', '-1', '"1"', '1e308')), entry('rationale', jsonText)]),
+                  ),
+                ]),
+              ),
+            ),
+          ]),
+        ),
+      ),
+      entry('affirmation', jsonDocument([entry('statement', jsonText), entry('signatories', listOf(jsonDocument([entry('name', jsonText)])))])),
+    ]),
   ),
 ]);
 const scorecard = jsonDocument([
@@ -688,7 +753,11 @@ const REAL_DOCUMENTS = [
     'letsencrypt-security.txt',
     'csaf-2.0-bsi-2022-0001.json',
     'openeox-core-1.0-maximal.json',
+    'openeox-core-1.0-minimal-eol-tba.json',
+    'cdx-spec-1.6-attestation.json',
+    'cdx-examples-vex-case-1.json',
   ].map((name) => readFileSync(join(__dirname, '__fixtures__/real', name))),
+  readFileSync(join(__dirname, '../signatures/__fixtures__/sigstore/happy-path-v0.1.sigstore.json')),
 ];
 
 // ---- properties -------------------------------------------------------------------------------
@@ -829,11 +898,36 @@ describe('evidence parsers under generated input', () => {
     ['OpenSSF Scorecard', scorecard, parseScorecard],
     ['CSAF 2.0', csaf, parseCsaf],
     ['OpenEoX Core', openEox, parseOpenEox],
+    // The spec version as detection hands it on (a string, or none).
+    [
+      'CycloneDX declarations (CDXA)',
+      declaration,
+      (document: Record<string, unknown>) => parseCycloneDxDeclaration(document, typeof document['specVersion'] === 'string' ? document['specVersion'] : ''),
+    ],
   ] as const)('%s', async (_name, documents, parser) => {
     await fc.assert(
       fc.asyncProperty(documents, fc.nat(9), async (text, draw) => {
         if (draw === 0 && !wellFormed(await settled(() => parser(parseUntrustedJson(text))))) return false;
         return wellFormed(await parse(text));
+      }),
+      ASYNC,
+    );
+  });
+});
+
+describe('VEX products under generated input', () => {
+  it('a VEX lists its products as distinct, sorted, normalised purls (each normalises to itself), whatever its statements say', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(openVex, cycloneDxVex), async (text) => {
+        const outcome = await parse(text);
+        if (outcome instanceof Error || outcome.kind !== 'vex') return wellFormed(outcome);
+        const products = outcome.facts['products'] as string[];
+        return (
+          Array.isArray(products) &&
+          products.every((purl) => normalisePurl(purl).purl === purl) &&
+          new Set(products).size === products.length &&
+          products.every((purl, index) => index === 0 || (products[index - 1] as string) < purl)
+        );
       }),
       ASYNC,
     );

@@ -67,8 +67,8 @@ export interface ParseOptions {
   maxBytes?: number;
   /** Fetches the OpenPGP key a signed security.txt names at its Encryption URL (through the SSRF guard). */
   fetchOpenPgpKey?: OpenPgpKeyFetcher;
-  /** The tenant's registered keys, read when a DSSE envelope is to be verified. */
-  dsseKeys?: () => Promise<VerificationKey[]>;
+  /** The tenant's registered keys, read when a DSSE envelope or a signed security.txt is to be verified. */
+  signingKeys?: () => Promise<VerificationKey[]>;
 }
 
 /** In-toto provenance; a bare DSSE envelope's signature verified against the tenant's registered keys. */
@@ -82,12 +82,17 @@ async function provenance(document: Record<string, unknown>, keys?: () => Promis
   return verified;
 }
 
-/** A security.txt, its cleartext signature (if any) verified against the key at its Encryption URL. */
-async function securityTxt(source: string, now: Date, fetchKey?: OpenPgpKeyFetcher): Promise<ParsedEvidence> {
+/** A security.txt, its cleartext signature (if any) verified against the key at its Encryption URL or a key the tenant registered. */
+async function securityTxt(
+  source: string,
+  now: Date,
+  fetchKey?: OpenPgpKeyFetcher,
+  registeredKeys?: () => Promise<VerificationKey[]>,
+): Promise<ParsedEvidence> {
   const parsed = parseSecurityTxt(source, now);
   if (parsed.facts['signed'] !== true) return parsed;
   const encryption = (parsed.facts['encryption'] as string[] | undefined) ?? [];
-  const verification = await verifySignedSecurityTxt(source.replace(/^\uFEFF/, '').trimStart(), encryption, fetchKey);
+  const verification = await verifySignedSecurityTxt(source.replace(/^\uFEFF/, '').trimStart(), encryption, fetchKey, registeredKeys);
   return { ...parsed, facts: { ...parsed.facts, ...verification } };
 }
 
@@ -179,7 +184,8 @@ export async function parseEvidence(content: EvidenceContent, options: ParseOpti
   // RFC 7468: explanatory text may come before, between and after the certificate blocks.
   if (looksLikePem(source)) return parseCertificate(Buffer.from(source), true, now);
   if (/^SPDXVersion:/m.test(source.slice(0, 4096))) return parseSpdxTagValue(source, options.sbomMaxAgeDays, new ComponentCollector(options.onComponents));
-  if (text.startsWith('-----BEGIN PGP SIGNED MESSAGE-----') || looksLikeSecurityTxt(source)) return securityTxt(source, now, options.fetchOpenPgpKey);
+  if (text.startsWith('-----BEGIN PGP SIGNED MESSAGE-----') || looksLikeSecurityTxt(source))
+    return securityTxt(source, now, options.fetchOpenPgpKey, options.signingKeys);
   return { kind: documentKind(options.kindHint), mediaType: 'text/plain', facts: { documentType: 'text', lines: source.split('\n').length }, validUntil: null };
 }
 
@@ -265,7 +271,7 @@ async function parseJson(content: EvidenceContent, options: ParseOptions): Promi
     return spdx3.evidence(collector, options.sbomMaxAgeDays);
   }
   if (isSigstoreBundle(document)) return parseSigstoreBundle(document);
-  if (isInTotoStatement(document) || isDsseEnvelope(document)) return provenance(document, options.dsseKeys);
+  if (isInTotoStatement(document) || isDsseEnvelope(document)) return provenance(document, options.signingKeys);
   if (isCsaf(document)) return parseCsaf(document);
   if (isOpenEox(document)) return parseOpenEox(document);
   const context = document['@context'];

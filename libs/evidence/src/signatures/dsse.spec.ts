@@ -40,7 +40,7 @@ describe('DSSE envelopes, verified against the tenant’s registered keys', () =
       signer: `release key (${signerKey.keyId})`,
       verificationError: null,
     });
-    const parsed = await parseEvidence(Buffer.from(JSON.stringify(envelope())), { ...options, dsseKeys: async () => [signerKey] });
+    const parsed = await parseEvidence(Buffer.from(JSON.stringify(envelope())), { ...options, signingKeys: async () => [signerKey] });
     expect(parsed).toMatchObject({ kind: 'provenance', facts: { envelope: true, signed: true, signatureVerified: true } });
     expect(runChecks(parsed, { now, sbomMaxAgeDays: 180, productId: null })).toContainEqual(
       expect.objectContaining({ key: 'provenance.signature', result: 'pass' }),
@@ -52,7 +52,7 @@ describe('DSSE envelopes, verified against the tenant’s registered keys', () =
     const payload = Buffer.from(String(tampered['payload']), 'base64');
     payload.writeUInt8(payload.readUInt8(payload.indexOf('a.txt')) ^ 0x01, payload.indexOf('a.txt'));
     tampered['payload'] = payload.toString('base64');
-    const error = await parseEvidence(Buffer.from(JSON.stringify(tampered)), { ...options, dsseKeys: async () => [signerKey] }).catch(
+    const error = await parseEvidence(Buffer.from(JSON.stringify(tampered)), { ...options, signingKeys: async () => [signerKey] }).catch(
       (caught: unknown) => caught,
     );
     expect(error).toBeInstanceOf(SignatureVerificationError);
@@ -66,7 +66,7 @@ describe('DSSE envelopes, verified against the tenant’s registered keys', () =
 
   it('a key other than the signer’s does not verify it; no key registered is null, a warning', async () => {
     expect(verifyDsseEnvelope(envelope(), [otherKey()])).toMatchObject({ signatureVerified: false });
-    const parsed = await parseEvidence(Buffer.from(JSON.stringify(envelope())), { ...options, dsseKeys: async () => [] });
+    const parsed = await parseEvidence(Buffer.from(JSON.stringify(envelope())), { ...options, signingKeys: async () => [] });
     expect(parsed.facts).toMatchObject({ signed: true, signatureVerified: null, verificationError: 'no signing key is registered to verify it against' });
     expect(runChecks(parsed, { now, sbomMaxAgeDays: 180, productId: null })).toContainEqual(
       expect.objectContaining({ key: 'provenance.signature', result: 'warn' }),

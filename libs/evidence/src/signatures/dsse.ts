@@ -7,7 +7,12 @@ export interface VerificationKey {
   name: string;
   keyId: string;
   publicKey: string;
+  /** `openpgp` for an OpenPGP key (security.txt signatures), otherwise the SPKI key's algorithm. */
+  algorithm?: string;
 }
+
+/** OpenPGP keys verify cleartext-signed security.txt files, not DSSE envelopes. */
+export const OPENPGP_ALGORITHM = 'openpgp';
 
 /** The key's id (SHA-256 of its SPKI DER), algorithm and normalised PEM, or why it is not accepted. */
 export function describeKey(pem: string): { keyId: string; algorithm: string; publicKey: string } | { problem: string } {
@@ -51,7 +56,8 @@ function verifies(key: VerificationKey, message: Buffer, signature: Buffer): boo
  * key (by `keyid`) whose signature does not verify, or when no signature verifies against any key;
  * null when the tenant registered no key.
  */
-export function verifyDsseEnvelope(envelope: Record<string, unknown>, keys: VerificationKey[]): SignatureFacts & { verificationError: string | null } {
+export function verifyDsseEnvelope(envelope: Record<string, unknown>, registered: VerificationKey[]): SignatureFacts & { verificationError: string | null } {
+  const keys = registered.filter((key) => key.algorithm !== OPENPGP_ALGORITHM);
   const signatures = asArray(envelope['signatures']).filter(isRecord);
   const firstKeyId = signatures.length > 0 ? text(signatures[0]?.['keyid'], 200) : null;
   if (signatures.length === 0) return { signed: false, signatureVerified: null, signer: null, verificationError: null };

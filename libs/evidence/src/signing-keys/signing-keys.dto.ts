@@ -12,7 +12,8 @@ export class CreateSigningKeyDto {
   name!: string;
 
   @ApiProperty({
-    description: 'The public key, PEM (SubjectPublicKeyInfo): ECDSA P-256/P-384, Ed25519 or RSA (2048 bits or more)',
+    description:
+      'The public key: PEM (SubjectPublicKeyInfo: ECDSA P-256/P-384, Ed25519 or RSA of 2048 bits or more) to verify DSSE envelopes, or one armored OpenPGP public key to verify cleartext-signed security.txt files',
     example: '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA…\n-----END PUBLIC KEY-----\n',
     maxLength: MAX_PUBLIC_KEY_LENGTH,
   })

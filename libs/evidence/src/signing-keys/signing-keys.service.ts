@@ -2,11 +2,12 @@ import { ConflictProblem, NotFoundProblem, ProblemException } from '@assay/share
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import { describeKey } from '../signatures/dsse';
+import { describeOpenPgpKey, isArmoredOpenPgpKey } from '../signatures/openpgp';
 import { MAX_SIGNING_KEYS, SigningKey, SigningKeysRepository } from './signing-keys.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The public keys a tenant registers to verify DSSE envelopes against (admins only). */
+/** The public keys a tenant registers to verify DSSE envelopes and signed security.txt files against (admins only). */
 @Injectable()
 export class SigningKeysService {
   constructor(
@@ -15,7 +16,8 @@ export class SigningKeysService {
   ) {}
 
   async create(tenantId: string, name: string, publicKey: string): Promise<SigningKey> {
-    const described = describeKey(publicKey);
+    // An armored OpenPGP key verifies signed security.txt files; a PEM key, DSSE envelopes.
+    const described = isArmoredOpenPgpKey(publicKey) ? await describeOpenPgpKey(publicKey) : describeKey(publicKey);
     if ('problem' in described) throw new ProblemException(422, described.problem);
     return this.database.run(async (manager) => {
       if ((await this.keys.count(manager, tenantId)) >= MAX_SIGNING_KEYS)

@@ -1692,6 +1692,8 @@ export interface components {
       /** @description Copied from the previous assessment and not yet confirmed or changed by the supplier. */
       carriedForward: boolean;
       evidenceIds: string[];
+      /** @description The declaration evidence this answer was prefilled from, until the supplier confirms or changes it. */
+      importedFrom: string | null;
       justification: string | null;
     };
     ClaimReviewView: {
@@ -1813,7 +1815,7 @@ export interface components {
       /** @example Release signing key 2026 */
       name: string;
       /**
-       * @description The public key, PEM (SubjectPublicKeyInfo): ECDSA P-256/P-384, Ed25519 or RSA (2048 bits or more)
+       * @description The public key: PEM (SubjectPublicKeyInfo: ECDSA P-256/P-384, Ed25519 or RSA of 2048 bits or more) to verify DSSE envelopes, or one armored OpenPGP public key to verify cleartext-signed security.txt files
        * @example -----BEGIN PUBLIC KEY-----
        *     MCowBQYDK2VwAyEA…
        *     -----END PUBLIC KEY-----

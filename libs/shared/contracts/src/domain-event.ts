@@ -48,6 +48,8 @@ export const INTERNAL_EVENT_TYPES = [
   'evidence.renewal_requested',
   'evidence.validity_changed',
   'inquiry.links_issued',
+  'evidence.end_of_life_stated',
+  'evidence.declaration_stated',
 ] as const;
 export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
 

@@ -233,6 +233,43 @@ export interface EndOfSupportNoticeEventData {
   withinHorizon: boolean;
 }
 
+/**
+ * `evidence.end_of_life_stated` (internal): processed `end_of_life` evidence attached to a product
+ * states a dated end of security support. The assessments service sets the product's end of support
+ * from it (once per evidence).
+ */
+export interface EndOfLifeStatedEventData {
+  evidenceId: string;
+  supplierId: string;
+  productId: string;
+  /** `openeox` or `cyclonedx`. */
+  format: string;
+  endOfSupportAt: string;
+  endOfLifeAt: string | null;
+  /** When the statement was made (OpenEoX `last_updated`), the announcement of the end of support. */
+  statedAt: string | null;
+}
+
+/**
+ * `evidence.declaration_stated` (internal): a processed supplier declaration (CycloneDX Attestations)
+ * attests requirements of a framework Assay publishes. The assessments service prefills the open
+ * assessments' unanswered claims from it (`importedFrom`), until the supplier confirms them.
+ */
+export interface DeclarationStatedEventData {
+  evidenceId: string;
+  supplierId: string;
+  productId: string | null;
+  assessmentId: string | null;
+  claims: {
+    framework: string;
+    frameworkVersion: string;
+    claimId: string;
+    /** The attestation's conformance score (0–1), null when it gives none. */
+    conformance: number | null;
+    rationale: string | null;
+  }[];
+}
+
 /** `advisory.matched`: an advisory now names a component of suppliers it did not before (once per new set of suppliers). */
 export interface AdvisoryMatchedEventData {
   advisoryId: string;

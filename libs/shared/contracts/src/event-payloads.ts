@@ -11,6 +11,8 @@ import type {
   ReminderSentEventData,
   SupplierEventData,
   TenantEventData,
+  DeclarationStatedEventData,
+  EndOfLifeStatedEventData,
   EndOfSupportNoticeEventData,
   AssessmentDueDateChangedEventData,
   ExtensionRequestEventData,
@@ -62,6 +64,8 @@ export interface EventPayloads {
   'assessment.sign_off_requested': SignOffRequestEventData;
   'advisory.matched': AdvisoryMatchedEventData;
   'evidence.renewal_requested': EvidenceRenewalRequestEventData;
+  'evidence.end_of_life_stated': EndOfLifeStatedEventData;
+  'evidence.declaration_stated': DeclarationStatedEventData;
   'evidence.renewed': EvidenceRenewedEventData;
   'evidence.validity_changed': EvidenceValidityChangedEventData;
   'inquiry.sent': InquiryEventData;

@@ -211,6 +211,34 @@ const endOfSupportNotice = object(['supplierId', 'productId', 'endOfSupportAt', 
   withinHorizon: { type: 'boolean' },
 });
 
+const endOfLifeStated = object(['evidenceId', 'supplierId', 'productId', 'format', 'endOfSupportAt', 'endOfLifeAt', 'statedAt'], {
+  evidenceId: uuid,
+  supplierId: uuid,
+  productId: uuid,
+  format: { type: 'string', enum: ['openeox', 'cyclonedx'] },
+  endOfSupportAt: instant,
+  endOfLifeAt: nullable(instant),
+  statedAt: nullable(instant),
+});
+
+const declarationStated = object(['evidenceId', 'supplierId', 'productId', 'assessmentId', 'claims'], {
+  evidenceId: uuid,
+  supplierId: uuid,
+  productId: nullable(uuid),
+  assessmentId: nullable(uuid),
+  claims: {
+    type: 'array',
+    maxItems: 500,
+    items: object(['framework', 'frameworkVersion', 'claimId', 'conformance', 'rationale'], {
+      framework: text(64),
+      frameworkVersion: text(32),
+      claimId: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+){2}$', maxLength: 32 },
+      conformance: { type: ['number', 'null'], minimum: 0, maximum: 1 },
+      rationale: optionalText(2000),
+    }),
+  },
+});
+
 const advisoryMatched = object(['advisoryId', 'supplierIds'], {
   advisoryId: uuid,
   supplierIds: { type: 'array', items: uuid, minItems: 1, maxItems: 10_000 },
@@ -268,6 +296,8 @@ export const EVENT_PAYLOAD_SCHEMAS: Readonly<Record<EventType, Schema>> = {
   'evidence.expiring': evidenceExpiry,
   'evidence.expired': evidenceExpiry,
   'evidence.renewal_requested': evidenceRenewalRequest,
+  'evidence.end_of_life_stated': endOfLifeStated,
+  'evidence.declaration_stated': declarationStated,
   'evidence.renewed': evidenceRenewed,
   'evidence.validity_changed': evidenceValidityChanged,
   'finding.created': finding,
