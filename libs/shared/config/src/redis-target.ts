@@ -92,8 +92,10 @@ export function parseRedisUrl(value: string): RedisTarget {
   const cluster = CLUSTER_URL.exec(text);
   if (cluster) return parseCluster(cluster);
   if (/^rediss?\+cluster:/i.test(text)) throw new RedisUrlError('is not a valid redis+cluster://host:port,host:port URL');
-  const scheme = /^(rediss?):\/\/(?:[^@/?#]*@)?[^@/?#]*,/i.exec(text)?.[1];
-  if (scheme) throw new RedisUrlError(`names several hosts: a Redis Cluster is given as ${scheme.toLowerCase()}+cluster://host:port,host:port`);
+  const [, scheme = '', authority = ''] = /^(rediss?):\/\/([^/?#]*)/i.exec(text) ?? [];
+  if (authority.slice(authority.lastIndexOf('@') + 1).includes(',')) {
+    throw new RedisUrlError(`names several hosts: a Redis Cluster is given as ${scheme.toLowerCase()}+cluster://host:port,host:port`);
+  }
   let parsed: URL;
   try {
     parsed = new URL(text);
