@@ -18,6 +18,8 @@ import { blobKey, createBlobStorage } from '@assay/evidence';
 import { loadConfig } from '@assay/shared/config';
 import { JobName, QueueName } from '@assay/shared/contracts';
 import { WORKER_NODE_OPTIONS } from '@assay/shared/local-infra';
+import { queuePrefix } from '@assay/shared/queue';
+import { createRedisConnection } from '@assay/shared/redis';
 import { cycloneDxSbom, spdx3Sbom } from '@assay/shared/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import { ChildProcess, fork } from 'node:child_process';
@@ -203,9 +205,10 @@ async function main(): Promise<void> {
     await owner.query('create schema if not exists bench');
     // The equivalent table: same columns, types, defaults and indexes; no row-level security, no foreign key.
     await owner.query('create table bench.components (like evidence.components including all)');
-    const connection = { url: env['REDIS_URL'] as string };
-    const queue = new Queue(QueueName.EvidenceIngestion, { connection });
-    const events = new QueueEvents(QueueName.EvidenceIngestion, { connection });
+    const prefix = queuePrefix(config.redis.mode, QueueName.EvidenceIngestion);
+    const connections = [createRedisConnection(config.redis, 'producer', 'bench'), createRedisConnection(config.redis, 'worker', 'bench-events')] as const;
+    const queue = new Queue(QueueName.EvidenceIngestion, { connection: connections[0], prefix });
+    const events = new QueueEvents(QueueName.EvidenceIngestion, { connection: connections[1], prefix });
     await events.waitUntilReady();
     const tenantId = randomUUID();
 
@@ -275,6 +278,7 @@ async function main(): Promise<void> {
     log(figures.join('; '));
     await events.close();
     await queue.close();
+    for (const connection of connections) connection.disconnect();
     await owner.end();
   } finally {
     await infrastructure.stop();

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { RunningPostgres, RunningRedis, startRedisServer } from '@assay/shared/local-infra';
+import { RunningPostgres, RunningRedis, startRedisCluster, startRedisServer } from '@assay/shared/local-infra';
 import { SinkMessage, readResponse, receivedMail, startSmtpSink, waitFor } from '@assay/shared/testing';
 import { chmodSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { type ChildProcess, fork } from 'node:child_process';
@@ -69,13 +69,41 @@ export interface ApiAnswer {
   body: any;
 }
 
+/** Which Redis a fault stack runs on: one `redis-server`, or a Redis Cluster of three masters. */
+export type FaultRedis = 'server' | 'cluster';
+
+/** Redis of a fault stack, which a scenario may stop and start again on the same ports with its data. */
+async function startFaultRedis(kind: FaultRedis, dir: string): Promise<{ url: string; stop(): Promise<void>; restart(): Promise<void> }> {
+  if (kind === 'server') {
+    let server: RunningRedis = await startRedisServer(dir, true);
+    const port = Number(new URL(server.url).port);
+    return {
+      url: server.url,
+      stop: () => server.stop(),
+      restart: async () => {
+        server = await startRedisServer(dir, true, port);
+      },
+    };
+  }
+  let cluster = await startRedisCluster(dir, true);
+  const ports = cluster.ports;
+  return {
+    url: cluster.url,
+    stop: () => cluster.stop(),
+    restart: async () => {
+      cluster = await startRedisCluster(dir, true, { ports });
+    },
+  };
+}
+
 /**
- * A whole Assay stack of its own for one fault scenario: an embedded Postgres and a redis-server
- * (append-only, like production) that the scenario may stop and start again on the same ports, every
- * service, the worker and the gateway as child processes, a real SMTP server and a webhook receiver.
- * Ticks, retries, job locks and crash recovery are short so faults heal within seconds.
+ * A whole Assay stack of its own for one fault scenario: an embedded Postgres and a redis-server (or
+ * a three-master Redis Cluster, `redis: 'cluster'`), append-only like production, that the scenario
+ * may stop and start again on the same ports, every service, the worker and the gateway as child
+ * processes, a real SMTP server and a webhook receiver. Ticks, retries, job locks and crash recovery
+ * are short so faults heal within seconds.
  */
-export async function startFaultStack(extraEnv: Record<string, string> = {}) {
+export async function startFaultStack(extraEnv: Record<string, string> = {}, options: { redis?: FaultRedis } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'assay-faults-'));
   // When run as root, the embedded cluster runs as a dedicated user that must be able to traverse it.
   chmodSync(dataDir, 0o755);
@@ -92,8 +120,7 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}) {
 
   let postgres: RunningPostgres = await startPostgresHost(join(dataDir, 'postgres'), output);
   const postgresPort = Number(new URL(postgres.adminUrl).port);
-  let redis: RunningRedis = await startRedisServer(join(dataDir, 'redis'), true);
-  const redisPort = Number(new URL(redis.url).port);
+  const redis = await startFaultRedis(options.redis ?? 'server', join(dataDir, 'redis'));
   const smtpDir = join(dataDir, 'smtp');
   const smtp = await startSmtpSink(smtpDir);
   const receiver = await startWebhookReceiver();
@@ -194,7 +221,7 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}) {
       await redis.stop();
     },
     async startRedis(): Promise<void> {
-      redis = await startRedisServer(join(dataDir, 'redis'), true, redisPort);
+      await redis.restart();
     },
     async stopPostgres(): Promise<void> {
       await postgres.stop();
@@ -217,10 +244,10 @@ export type FaultStack = Awaited<ReturnType<typeof startFaultStack>>;
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A fault stack booted for the describe block that calls this and stopped after it; the getter gives it to the tests. */
-export function useFaultStack(extraEnv: Record<string, string> = {}): () => FaultStack {
+export function useFaultStack(extraEnv: Record<string, string> = {}, options: { redis?: FaultRedis } = {}): () => FaultStack {
   let faults: FaultStack | undefined;
   beforeAll(async () => {
-    faults = await startFaultStack(extraEnv);
+    faults = await startFaultStack(extraEnv, options);
   }, 300_000);
   afterAll(async () => {
     await faults?.stop();
@@ -235,8 +262,8 @@ export function useFaultStack(extraEnv: Record<string, string> = {}): () => Faul
  * `useFaultStack` plus an owner connection to the stack's database (it bypasses row-level security,
  * for the counts a fault scenario checks), and `count(sql)` reading `count` of the first row.
  */
-export function useFaultStackWithOwner(extraEnv: Record<string, string> = {}) {
-  const stack = useFaultStack(extraEnv);
+export function useFaultStackWithOwner(extraEnv: Record<string, string> = {}, options: { redis?: FaultRedis } = {}) {
+  const stack = useFaultStack(extraEnv, options);
   let owner: Client | undefined;
   beforeAll(async () => {
     owner = new Client({ connectionString: stack().env['DATABASE_MIGRATION_URL'] });

@@ -1,14 +1,15 @@
 import { waitFor } from '@assay/shared/testing';
-import { sleep, startLoad, tally, useFaultStack } from './fault-stack';
+import { FaultRedis, sleep, startLoad, tally, useFaultStack } from './fault-stack';
 
 /**
  * Redis stopped for a few seconds and started again while clients read (user sessions: the gateway
  * checks revocations in Redis) and write (an API key: suppliers whose events go out through the
  * outbox, the events queue and webhooks). Nothing may exit, hang or answer 500; what needs Redis
- * answers 503 with Retry-After; afterwards every committed event is delivered.
+ * answers 503 with Retry-After; afterwards every committed event is delivered. Run on one
+ * redis-server and again on a three-master Redis Cluster (every node stopped and started again).
  */
-describe('Redis restarted under load', () => {
-  const stack = useFaultStack();
+describe.each<FaultRedis>(['server', 'cluster'])('Redis (%s) restarted under load', (redis) => {
+  const stack = useFaultStack({}, { redis });
 
   it('answers 503 with Retry-After while Redis is away, recovers by itself and delivers every committed event', async () => {
     const faults = stack();
@@ -52,7 +53,7 @@ describe('Redis restarted under load', () => {
     const recoveredAfterMs =
       Math.max(...outcomes.filter((outcome) => outcome.status !== 200 && outcome.status !== 201).map((outcome) => outcome.at), upAt) - upAt;
     process.stdout.write(
-      `Redis down ${downAt}-${upAt} ms of the load; answers: ${JSON.stringify(tally(outcomes))}; normal again ${recoveredAfterMs} ms after Redis was back\n`,
+      `Redis (${redis}) down ${downAt}-${upAt} ms of the load; answers: ${JSON.stringify(tally(outcomes))}; normal again ${recoveredAfterMs} ms after Redis was back\n`,
     );
 
     const unexpected = outcomes.filter((outcome) => ![200, 201, 503].includes(outcome.status as number));

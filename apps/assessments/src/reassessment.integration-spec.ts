@@ -1,7 +1,6 @@
 import { JobName, QueueName } from '@assay/shared/contracts';
-import { ownerDataSourceForFile, startExtraWorker, testStack } from '@assay/shared/testing';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { QueueRegistry } from '@assay/shared/queue';
+import { ownerDataSourceForFile, stackConfig, startExtraWorker } from '@assay/shared/testing';
 import { createContact, createSupplier, organisation, waitFor } from './assessments-test-kit';
 
 const owner = ownerDataSourceForFile();
@@ -74,8 +73,8 @@ describe('scheduled reassessment (real worker ticks)', () => {
   it('opens exactly one assessment per cycle when several jobs for the tenant run at once', async () => {
     const org = await organisation();
     const supplier = await createSupplier(org, { role: 'reseller' });
-    const redis = new Redis(testStack().env['REDIS_URL'] as string, { maxRetriesPerRequest: null });
-    const queue = new Queue(QueueName.Scheduler, { connection: redis });
+    const registry = new QueueRegistry(stackConfig('worker'));
+    const queue = registry.queue(QueueName.Scheduler);
     try {
       await dueIn(supplier.id, 5);
       await queue.addBulk(
@@ -91,8 +90,7 @@ describe('scheduled reassessment (real worker ticks)', () => {
       const due = await owner.query(`select count(*)::int as n from assessments.outbox where tenant_id = $1 and type = 'reassessment.due'`, [org.tenantId]);
       expect(due[0].n).toBe(1);
     } finally {
-      await queue.close();
-      redis.disconnect();
+      await registry.onApplicationShutdown();
     }
   });
 
@@ -110,8 +108,8 @@ describe('scheduled reassessment (real worker ticks)', () => {
       const org = await organisation();
       const suppliers = [];
       for (let i = 0; i < 8; i++) suppliers.push(await createSupplier(org, { role: 'reseller' }));
-      const redis = new Redis(testStack().env['REDIS_URL'] as string, { maxRetriesPerRequest: null });
-      const queue = new Queue(QueueName.Scheduler, { connection: redis });
+      const registry = new QueueRegistry(stackConfig('worker'));
+      const queue = registry.queue(QueueName.Scheduler);
       try {
         await Promise.all(suppliers.map((supplier) => dueIn(supplier.id, 5)));
         // Beyond the scheduled ticks, extra per-tenant jobs land on both workers at the same moment.
@@ -128,8 +126,7 @@ describe('scheduled reassessment (real worker ticks)', () => {
         const due = await owner.query(`select count(*)::int as n from assessments.outbox where tenant_id = $1 and type = 'reassessment.due'`, [org.tenantId]);
         expect(due[0].n).toBe(suppliers.length);
       } finally {
-        await queue.close();
-        redis.disconnect();
+        await registry.onApplicationShutdown();
       }
     });
   });

@@ -1,29 +1,28 @@
 import { AppConfig, ConfigModule } from '@assay/shared/config';
 import { ProblemDetailsFilter, createLoggingModule, processClockModule } from '@assay/shared/http';
 import { OperationsModule, READINESS_CHECKS, ReadinessCheck, createMetricsRegistry } from '@assay/shared/http/app';
-import { createRedisConnection } from '@assay/shared/queue';
+import { RedisClient, createRedisConnection } from '@assay/shared/redis';
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type { Redis } from 'ioredis';
 
 export const GATEWAY_REDIS = Symbol('GATEWAY_REDIS');
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(GATEWAY_REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(GATEWAY_REDIS) private readonly redis: RedisClient) {}
   onApplicationShutdown(): void {
     this.redis.disconnect();
   }
 }
 
-/** One Redis connection for the edge (idempotency keys, rate limits). */
+/** One Redis connection (a server or a cluster) for the edge: idempotency keys, rate limits, revocations. */
 @Global()
 @Module({})
 class GatewayRedisModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: GatewayRedisModule,
-      providers: [{ provide: GATEWAY_REDIS, useFactory: () => createRedisConnection(config.redisUrl, 'client', 'gateway') }, RedisCloser],
+      providers: [{ provide: GATEWAY_REDIS, useFactory: () => createRedisConnection(config.redis, 'client', 'gateway') }, RedisCloser],
       exports: [GATEWAY_REDIS],
     };
   }
@@ -45,7 +44,7 @@ export class GatewayModule {
           checks: {
             provide: READINESS_CHECKS,
             inject: [GATEWAY_REDIS],
-            useFactory: (redis: Redis): ReadinessCheck[] => [{ name: 'redis', check: async () => void (await redis.ping()) }],
+            useFactory: (redis: RedisClient): ReadinessCheck[] => [{ name: 'redis', check: async () => void (await redis.ping()) }],
           },
         }),
       ],

@@ -5,7 +5,7 @@ import { IdempotencyStore, exitWithParent } from '@assay/shared/http';
 import { createHttpApp, listen } from '@assay/shared/http/app';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@assay/shared/redis';
 import { GatewayAuthenticator } from './authentication/gateway-authenticator';
 import { GATEWAY_REDIS, GatewayModule } from './gateway.module';
 import { graphqlGatewayPlugin } from './graphql/graphql-gateway.plugin';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       bodyLimit: 1024 * 1024,
       configure: async (instance) => {
         const fastify = instance.getHttpAdapter().getInstance();
-        const redis = instance.get<Redis>(GATEWAY_REDIS);
+        const redis = instance.get<RedisClient>(GATEWAY_REDIS);
         const authenticator = new GatewayAuthenticator(config, issuer, redis);
         await rateLimits.register(fastify, redis);
         await fastify.register(restProxyPlugin, { prefix: '/api/v1', config, authenticator, issuer, idempotency: new IdempotencyStore(redis), rateLimits });

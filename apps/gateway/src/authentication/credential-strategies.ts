@@ -9,7 +9,7 @@ import {
 } from '@assay/shared/auth';
 import type { AppConfig } from '@assay/shared/config';
 import type { Identity, ScopedPortalLinkKind, ServiceName } from '@assay/shared/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@assay/shared/redis';
 import type { IncomingMessage } from 'node:http';
 import { Strategy } from 'passport-strategy';
 
@@ -62,7 +62,7 @@ export class UserJwtStrategy extends Strategy {
 
   constructor(
     private readonly verifier: AccessTokenVerifier,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
   ) {
     super();
   }

@@ -3,7 +3,7 @@ import type { AppConfig } from '@assay/shared/config';
 import type { Identity } from '@assay/shared/contracts';
 import { ProblemException } from '@assay/shared/http';
 import type { FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@assay/shared/redis';
 import { Authenticator } from 'passport';
 import { ApiKeyStrategy, InternalCredentialClient, PortalTokenStrategy, Refusal, UserJwtStrategy, bearerToken } from './credential-strategies';
 
@@ -17,7 +17,7 @@ const STRATEGY_FOR = { user: 'user-jwt', api_key: 'api-key', portal: 'portal-tok
 export class GatewayAuthenticator {
   private readonly passport = new Authenticator();
 
-  constructor(config: AppConfig, issuer: IdentityTokenIssuer, redis: Redis) {
+  constructor(config: AppConfig, issuer: IdentityTokenIssuer, redis: RedisClient) {
     if (!config.accessTokenPublicKey) throw new Error('ACCESS_TOKEN_PUBLIC_KEY is required by the gateway');
     const client = new InternalCredentialClient(config, issuer);
     this.passport.use(new UserJwtStrategy(new AccessTokenVerifier(config.accessTokenPublicKey), redis));

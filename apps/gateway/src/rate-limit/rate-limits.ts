@@ -3,7 +3,7 @@ import type { Identity } from '@assay/shared/contracts';
 import { ProblemException } from '@assay/shared/http';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@assay/shared/redis';
 import { principalKey } from '../authentication/gateway-authenticator';
 
 /** Sign-in routes, limited per client address as well (credential stuffing, sign-up floods). */
@@ -38,7 +38,7 @@ export class GatewayRateLimits {
 
   constructor(private readonly config: AppConfig) {}
 
-  async register(fastify: FastifyInstance, redis: Redis): Promise<void> {
+  async register(fastify: FastifyInstance, redis: RedisClient): Promise<void> {
     const limits = this.config.rateLimit;
     // Counters are shared by replicas with the same limits; a changed limit starts fresh counters.
     const nameSpace = `assay:rate:${limits.max}:${limits.authMax}:${limits.windowMs}:`;

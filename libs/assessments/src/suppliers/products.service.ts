@@ -1,5 +1,5 @@
 import { clock } from '@assay/shared/clock';
-import { EndOfLifeStatedEventData, EndOfSupportNoticeEventData, TenantIdentity } from '@assay/shared/contracts';
+import { EndOfLifeStatedEventData, EndOfSupportNoticeEventData } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { ProblemException } from '@assay/shared/http';
 import { Injectable } from '@nestjs/common';

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { RedisClient, createRedisConnection } from '@assay/shared/redis';
 import { Clock } from './clock';
 
 /*
@@ -43,13 +43,14 @@ function readMove(raw: string | null): Move | null {
 
 /** Keeps one process's clock in step with the moves a test makes. */
 export class ClockFollower {
-  private subscriber: Redis | undefined;
-  private client: Redis | undefined;
+  private subscriber: RedisClient | undefined;
+  private client: RedisClient | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private version = 0;
 
   constructor(
     private readonly clock: Clock,
+    /** REDIS_URL: one server or a cluster. */
     private readonly redisUrl: string,
     /** Unique per process, e.g. `assessments-12345`. */
     private readonly processId: string,
@@ -57,12 +58,9 @@ export class ClockFollower {
 
   /** Subscribes first and reads the current offset second, so no move between the two is missed. */
   async start(): Promise<void> {
-    const options = { lazyConnect: true, maxRetriesPerRequest: null, connectionName: `assay-${this.processId}-clock` };
-    this.subscriber = new Redis(this.redisUrl, options);
-    this.client = new Redis(this.redisUrl, options);
-    this.subscriber.on('error', () => undefined);
-    this.client.on('error', () => undefined);
-    await Promise.all([this.subscriber.connect(), this.client.connect()]);
+    // Waits for Redis as a worker does: a process follows the clock from its first request.
+    this.subscriber = createRedisConnection(this.redisUrl, 'worker', `${this.processId}-clock`);
+    this.client = createRedisConnection(this.redisUrl, 'worker', `${this.processId}-clock`);
     this.subscriber.on('message', (_channel: string, message: string) => void this.apply(readMove(message)));
     await this.subscriber.subscribe(MOVES_CHANNEL);
     await this.apply(readMove(await this.client.get(OFFSET_KEY)));
@@ -93,11 +91,10 @@ export class ClockFollower {
 
 /** What a test uses to move business time forward in every process of its stack. */
 export class ClockMover {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
 
   constructor(redisUrl: string) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, connectionName: 'assay-clock-mover' });
-    this.redis.on('error', () => undefined);
+    this.redis = createRedisConnection(redisUrl, 'producer', 'clock-mover');
   }
 
   /** How far business time is ahead of the machine's time now. */

@@ -47,7 +47,7 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as ConfigError).problems).toEqual([
         'DATABASE_URL is required',
-        'REDIS_URL must use redis or rediss (got "http:")',
+        'REDIS_URL must use redis, rediss, redis+cluster or rediss+cluster (got "http:")',
         'SCHEDULER_TICK_MS must be an integer between 100 and 86400000 (got "soon")',
         'WEBHOOK_ALLOW_PRIVATE must be true or false (got "maybe")',
         'INTERNAL_TOKEN_PUBLIC_KEY is required',

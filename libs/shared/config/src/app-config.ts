@@ -1,5 +1,6 @@
 import type { ServiceName } from '@assay/shared/contracts';
 import { EnvReader } from './env-reader';
+import { RedisTarget, RedisUrlError, parseRedisUrl } from './redis-target';
 
 export const SERVICE_PORTS: Readonly<Record<ServiceName | 'gateway', number>> = {
   gateway: 3000,
@@ -74,7 +75,10 @@ export interface AppConfig {
   publicUrl: string;
   logLevel: string;
   database: DatabaseConfig;
+  /** REDIS_URL as given: one server (`redis://`, `rediss://`) or a cluster (`redis+cluster://host:port,…`). */
   redisUrl: string;
+  /** REDIS_URL read: which of the two, and for a cluster its seed nodes. */
+  redis: RedisTarget;
   smtpUrl: string | undefined;
   mailFrom: string;
   storageUrl: string;
@@ -173,6 +177,18 @@ function s3Storage(read: EnvReader, storageUrl: string): S3StorageConfig | undef
   };
 }
 
+/** REDIS_URL read (a missing value is already reported); a bad one is reported as such. */
+function redisTarget(read: EnvReader, redisUrl: string): RedisTarget {
+  if (!redisUrl) return { mode: 'server', url: '' };
+  try {
+    return parseRedisUrl(redisUrl);
+  } catch (error) {
+    if (!(error instanceof RedisUrlError)) throw error;
+    read.problem(`REDIS_URL ${error.message}`);
+    return { mode: 'server', url: '' };
+  }
+}
+
 /** Reads and validates the configuration of one process; throws ConfigError naming every problem. */
 export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = process.env): AppConfig {
   const read = new EnvReader(env);
@@ -184,6 +200,7 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
   const port = read.integer(portVariable, processName === 'gateway' ? defaultPort : read.integer('PORT', defaultPort, { max: 65535 }), { max: 65535 });
   const gatewayPort = processName === 'gateway' ? port : read.integer('GATEWAY_PORT', SERVICE_PORTS.gateway, { max: 65535 });
   const databaseUrl = read.url('DATABASE_URL', ['postgres', 'postgresql']);
+  const redisUrl = read.string('REDIS_URL');
   const dataDir = read.string('ASSAY_DATA_DIR', '.assay');
   const storageUrl = read.url('STORAGE_URL', ['file', 's3'], `file://${require('node:path').resolve(dataDir, 'blobs')}`);
   const serviceUrl = (name: ServiceName) => read.url(`${name.toUpperCase()}_URL`, ['http', 'https'], `http://127.0.0.1:${SERVICE_PORTS[name]}`);
@@ -202,7 +219,8 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
       systemRole: read.string('DATABASE_SYSTEM_ROLE', 'assay_system'),
       poolSize: read.integer('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
     },
-    redisUrl: read.url('REDIS_URL', ['redis', 'rediss']),
+    redisUrl,
+    redis: redisTarget(read, redisUrl),
     smtpUrl: read.optional('SMTP_URL') ? read.url('SMTP_URL', ['smtp', 'smtps']) : undefined,
     mailFrom: read.string('MAIL_FROM', 'Assay <no-reply@localhost>'),
     storageUrl,

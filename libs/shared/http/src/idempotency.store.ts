@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@assay/shared/redis';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 /** How long an in-flight claim lasts if its holder dies before finishing. */
@@ -38,7 +38,7 @@ export function requestFingerprint(method: string, path: string, body: Buffer | 
  * conflict. Keys are scoped to the caller (principal), so callers never see each other's responses.
  */
 export class IdempotencyStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   private redisKey(scope: string, key: string): string {
     return `assay:idempotency:${createHash('sha256').update(`${scope}\u0000${key}`).digest('hex')}`;

@@ -7,7 +7,7 @@ import { ProblemDetailsFilter, isDependencyDown } from './problem-details.filter
 const serverError = (code: string, message: string) => Object.assign(new Error(message), { code });
 
 describe('isDependencyDown', () => {
-  it('recognises Postgres and Redis being away, restarting or out of connections', () => {
+  it('recognises Postgres and Redis (a server or a cluster) being away, restarting or out of connections', () => {
     for (const error of [
       serverError('57P01', 'terminating connection due to administrator command'),
       serverError('57P03', 'the database system is starting up'),
@@ -20,6 +20,10 @@ describe('isDependencyDown', () => {
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
       new Error('Connection is closed.'),
       new Error('Command timed out'),
+      new Error('CLUSTERDOWN The cluster is down'),
+      new Error('TRYAGAIN Multiple keys request during rehashing of slot'),
+      new Error('None of startup nodes is available'),
+      new Error('Failed to refresh slots cache.'),
       new Error('Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.'),
     ]) {
       expect([error.message, isDependencyDown(error)]).toEqual([error.message, true]);

@@ -7,7 +7,7 @@ import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemException, problem } from 
  * connections: connection refused, reset or timed out; SQLSTATE class 08 (connection exception),
  * 57P01–57P03 (terminated by the administrator, crash shutdown, cannot connect now) and 53300 (too
  * many connections); a pool client broken by a lost connection, or a transaction whose connection
- * TypeORM released when it was lost; a Redis command refused or timed out.
+ * TypeORM released when it was lost; a Redis command refused or timed out, or a Redis Cluster down.
  */
 const DEPENDENCY_DOWN = new RegExp(
   [
@@ -15,6 +15,8 @@ const DEPENDENCY_DOWN = new RegExp(
     '\\b08(000|001|003|004|006|007|P01)\\b|\\b57P0[123]\\b|\\b53300\\b',
     'Connection terminated|connection timeout|timeout exceeded when trying to connect|is not queryable|too many clients|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)',
     "Stream isn't writeable|enableOfflineQueue|Reached the max retries|Command timed out|Connection is closed",
+    // A Redis Cluster down, failing over or not yet reachable.
+    'CLUSTERDOWN|TRYAGAIN|None of startup nodes is available|Failed to refresh slots cache|Too many Cluster redirections|Cluster is disconnected',
     // TypeORM releases a transaction's connection when it is lost; the transaction's next query says so.
     'connection provided by a query runner was already released|Query runner already released',
   ].join('|'),

@@ -4,3 +4,4 @@ export * from './embedded-postgres';
 export * from './redis-server';
 export * from './local-stack';
 export * from './process-supervisor';
+export * from './redis-cluster';

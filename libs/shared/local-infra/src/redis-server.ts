@@ -45,21 +45,26 @@ function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Prom
   });
 }
 
+/** One `redis-server` process on `port`, ready for connections. */
+export interface RedisServerProcess {
+  port: number;
+  stop(): Promise<void>;
+}
+
 /**
- * Starts `redis-server` from PATH on a free port (or the given one, to restart a server where its
- * clients expect it). Persistent instances keep an append-only file in `dir`; both refuse to evict
- * keys (queues must never lose jobs to memory pressure).
+ * Launches `redis-server` on 127.0.0.1:`port` with its files in `dir` and waits until it listens.
+ * Persistent instances keep an append-only file; all refuse to evict keys (queues must never lose
+ * jobs to memory pressure). `extraArgs` add to the command line (cluster mode).
  */
-export async function startRedisServer(dir: string, persistent: boolean, fixedPort?: number): Promise<RunningRedis> {
+export async function launchRedisServer(dir: string, persistent: boolean, port: number, extraArgs: string[] = []): Promise<RedisServerProcess> {
   assertRedisServerAvailable();
   mkdirSync(dir, { recursive: true });
-  const port = fixedPort ?? (await freePort());
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory-policy', 'noeviction', '--protected-mode', 'yes'];
-  args.push('--appendonly', persistent ? 'yes' : 'no');
+  args.push('--appendonly', persistent ? 'yes' : 'no', ...extraArgs);
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
   await waitForPort(port, 10_000, child);
   return {
-    url: `redis://127.0.0.1:${port}`,
+    port,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -68,4 +73,14 @@ export async function startRedisServer(dir: string, persistent: boolean, fixedPo
         setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
       }),
   };
+}
+
+/**
+ * Starts `redis-server` from PATH on a free port (or the given one, to restart a server where its
+ * clients expect it), persistent or not as `launchRedisServer` says.
+ */
+export async function startRedisServer(dir: string, persistent: boolean, fixedPort?: number): Promise<RunningRedis> {
+  assertRedisServerAvailable();
+  const server = await launchRedisServer(dir, persistent, fixedPort ?? (await freePort()));
+  return { url: `redis://127.0.0.1:${server.port}`, stop: () => server.stop() };
 }

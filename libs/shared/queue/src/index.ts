@@ -1,6 +1,5 @@
 export * from './job-handler.decorator';
 export * from './job-handler.registry';
-export * from './redis-connection';
 export * from './queue.registry';
 export * from './provider-scanner';
 export * from './event-bus.handlers';

@@ -1,10 +1,9 @@
-import { APP_CONFIG, AppConfig } from '@assay/shared/config';
+import { APP_CONFIG, AppConfig, RedisTarget } from '@assay/shared/config';
 import { machineNow } from '@assay/shared/clock';
 import { JOB_QUEUE, JobName, JobPayload, QueueName, TenantJobPayload } from '@assay/shared/contracts';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { RedisClient, createRedisConnection } from '@assay/shared/redis';
 import { JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { createRedisConnection } from './redis-connection';
 
 /** Default retry policy for every job: exponential backoff, kept for inspection a while. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -14,17 +13,33 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/**
+ * The key prefix of a queue. BullMQ keys are `<prefix>:<queue>:<suffix>` and its Lua scripts touch
+ * several of a queue's keys at once, so on a Redis Cluster each queue's prefix carries a hash tag of
+ * its own (`bull:{evidence-ingestion}`): all keys of one queue share a slot, and queues spread over
+ * the cluster. A single server keeps BullMQ's default, `bull`, so jobs already queued stay where
+ * their workers look.
+ */
+export function queuePrefix(redisMode: RedisTarget['mode'], queue: string): string {
+  return redisMode === 'cluster' ? `bull:{${queue}}` : 'bull';
+}
+
 /** Owns one producer connection and one BullMQ Queue per queue name. */
 @Injectable()
 export class QueueRegistry implements OnApplicationShutdown {
   private readonly queues = new Map<string, Queue>();
-  private connection: Redis | undefined;
+  private connection: RedisClient | undefined;
 
   constructor(@Inject(APP_CONFIG) readonly config: AppConfig) {}
 
-  get redis(): Redis {
-    this.connection ??= createRedisConnection(this.config.redisUrl, 'producer', this.config.processName);
+  get redis(): RedisClient {
+    this.connection ??= createRedisConnection(this.config.redis, 'producer', this.config.processName);
     return this.connection;
+  }
+
+  /** The key prefix of `queue` on this stack's Redis; workers of the queue must use the same. */
+  prefix(queue: string): string {
+    return queuePrefix(this.config.redis.mode, queue);
   }
 
   queue(name: QueueName): Queue {
@@ -35,7 +50,7 @@ export class QueueRegistry implements OnApplicationShutdown {
   queueByName(name: string, defaultJobOptions: JobsOptions = DEFAULT_JOB_OPTIONS): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.redis, defaultJobOptions });
+      queue = new Queue(name, { connection: this.redis, prefix: this.prefix(name), defaultJobOptions });
       queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }

@@ -1,14 +1,13 @@
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
 import { JOB_QUEUE, JobName, QueueName } from '@assay/shared/contracts';
+import { RedisClient, createRedisConnection } from '@assay/shared/redis';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { JOB_HANDLER_METADATA, TICK_METADATA, TickSpec, tickSchedulerId } from './job-handler.decorator';
 import { RegisteredHandler, buildHandlerTable } from './job-handler.registry';
 import { ProviderScanner } from './provider-scanner';
 import { QueueRegistry } from './queue.registry';
-import { createRedisConnection } from './redis-connection';
 
 export const CONSUMED_QUEUES = Symbol('CONSUMED_QUEUES');
 
@@ -28,7 +27,7 @@ const TICK_DECLARE_RETRY_MS = 5_000;
 export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WorkerHost.name);
   private readonly workers: Worker[] = [];
-  private readonly connections: Redis[] = [];
+  private readonly connections: RedisClient[] = [];
   private readonly systemJobs = new Set<JobName>();
   private tickRetry: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -49,10 +48,11 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     for (const tick of ticks) this.systemJobs.add(tick.job);
     void this.declareTicks(ticks.filter((tick) => this.queues.includes(JOB_QUEUE[tick.job])));
     for (const queue of this.queues) {
-      const connection = createRedisConnection(this.config.redisUrl, 'worker', `${this.config.processName}-${queue}`);
+      const connection = createRedisConnection(this.config.redis, 'worker', `${this.config.processName}-${queue}`);
       this.connections.push(connection);
       const worker = new Worker(queue, (job: Job) => this.run(table, job), {
         connection,
+        prefix: this.registry.prefix(queue),
         concurrency: queue === QueueName.EvidenceIngestion ? 2 : 10,
         lockDuration: this.config.jobLockMs,
         stalledInterval: Math.max(500, Math.floor(this.config.jobLockMs / 2)),

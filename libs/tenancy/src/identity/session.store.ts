@@ -115,9 +115,9 @@ export class SessionStore {
 
   /** Tells every gateway replica to refuse the revoked sessions' access tokens from now on. */
   async publish(sessionIds: string[]): Promise<void> {
-    if (sessionIds.length === 0) return;
-    const pipeline = this.queues.redis.pipeline();
-    for (const id of sessionIds) pipeline.set(revokedSessionKey(id), '1', 'EX', REVOKED_SESSION_TTL_SECONDS);
-    await pipeline.exec();
+    // One command per session, side by side: on a Redis Cluster the keys live in different slots,
+    // which one pipeline cannot span.
+    const redis = this.queues.redis;
+    await Promise.all(sessionIds.map((id) => redis.set(revokedSessionKey(id), '1', 'EX', REVOKED_SESSION_TTL_SECONDS)));
   }
 }

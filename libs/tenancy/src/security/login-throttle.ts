@@ -20,15 +20,20 @@ type Dimension = keyof typeof FREE_FAILURES;
 export class LoginThrottle {
   constructor(private readonly queues: QueueRegistry) {}
 
+  /**
+   * A count's key; its backoff deadline is `<key>:until`. The hash tag (`{…}`) keeps the two in one
+   * Redis Cluster slot, so they can be cleared in one command.
+   */
   private key(dimension: Dimension, value: string): string {
-    return `assay:login-failures:${dimension}:${createHash('sha256').update(value.toLowerCase()).digest('hex').slice(0, 32)}`;
+    return `assay:login-failures:{${dimension}:${createHash('sha256').update(value.toLowerCase()).digest('hex').slice(0, 32)}}`;
   }
 
   /** Refuses with 429 and Retry-After while either the account or the address is in backoff. */
   async check(email: string, address: string): Promise<void> {
     const redis = this.queues.redis;
     const keys = [this.key('account', email), this.key('address', address)];
-    const [account, byAddress] = await redis.mget(...keys.map((key) => `${key}:until`));
+    // The account and the address hash to different cluster slots: one read each, side by side.
+    const [account, byAddress] = await Promise.all(keys.map((key) => redis.get(`${key}:until`)));
     const until = Math.max(Number(account ?? 0), Number(byAddress ?? 0));
     const wait = Math.ceil((until - machineNow()) / 1000);
     if (wait > 0) {

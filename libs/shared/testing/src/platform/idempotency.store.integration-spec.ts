@@ -1,14 +1,13 @@
-import { createRedisConnection } from '@assay/shared/queue';
+import { RedisClient, createRedisConnection } from '@assay/shared/redis';
 import { stackConfig } from '../helpers';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { IdempotencyStore, requestFingerprint } from '@assay/shared/http';
 
 describe('IdempotencyStore (Redis)', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let store: IdempotencyStore;
   beforeAll(() => {
-    redis = createRedisConnection(stackConfig('gateway').redisUrl, 'client', 'test');
+    redis = createRedisConnection(stackConfig('gateway').redis, 'client', 'test');
     store = new IdempotencyStore(redis);
   });
   afterAll(() => redis.disconnect());
