@@ -24,6 +24,9 @@ import { AdvisoryVexStatements1765300000200 } from './1765300000200-advisory-vex
 import { PortalLinkKinds1765302000000 } from './1765302000000-portal-link-kinds';
 import { AdvisoryExposuresBySupplier1765302500000 } from './1765302500000-advisory-exposures-by-supplier';
 import { AdvisoryFeeds1765302500100 } from './1765302500100-advisory-feeds';
+import { ApiKeysDistributable1765400300000 } from './1765400300000-api-keys-distributable';
+
+export { COLOCATION_ANCHOR, REFERENCE_TABLES } from './distribution';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -52,4 +55,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   PortalLinkKinds1765302000000,
   AdvisoryExposuresBySupplier1765302500000,
   AdvisoryFeeds1765302500100,
+  ApiKeysDistributable1765400300000,
 ];

@@ -10,3 +10,4 @@ export * from './database.module';
 export * from './isolation-audit';
 export * from './audit-log';
 export * from './projection';
+export * from './distribution';
