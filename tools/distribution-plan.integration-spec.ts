@@ -3,6 +3,8 @@ import { MIGRATIONS_TABLE, auditDistribution, readDistributionCatalog } from '@a
 import { dropDatabase, ensureDatabase } from '@assay/shared/local-infra';
 import { testStack } from '@assay/shared/testing';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { distributionPlanFromEnvironment, distributionPlanOf } from './distribution-plan';
 import { migrateAndSeed } from './migrate';
@@ -11,6 +13,50 @@ const RULES = { referenceTables: REFERENCE_TABLES, colocationAnchor: COLOCATION_
 
 /** `'"schema"."table"'` in a statement → `schema.table` */
 const tableOf = (statement: string) => (/\('"([a-z_0-9]+)"\."([a-z_0-9]+)"'/.exec(statement) ?? []).slice(1, 3).join('.');
+
+/** Every `*.repository.ts` under the domain and shared libs. */
+function repositoryFiles(dir = join(__dirname, '..', 'libs')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? repositoryFiles(join(dir, entry.name)) : entry.name.endsWith('.repository.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
+interface ConflictTarget {
+  file: string;
+  table: string;
+  columns: string[];
+  partial: boolean;
+}
+
+/** The ON CONFLICT targets the repositories write (insert … on conflict, and projection keys), with the table each belongs to. */
+function conflictTargets(): ConflictTarget[] {
+  const targets: ConflictTarget[] = [];
+  const unquote = (name: string) => name.replace(/"/g, '').trim();
+  for (const file of repositoryFiles()) {
+    const text = readFileSync(file, 'utf8');
+    for (const insert of text.split(/insert into /i).slice(1)) {
+      const table = /^("?[a-z_]+"?)\.("?[a-z_]+"?)/.exec(insert);
+      const conflict = /on conflict \(([^)]*)\)(\s+where\s)?/i.exec(insert);
+      if (table && conflict) {
+        targets.push({
+          file,
+          table: `${unquote(table[1] as string)}.${unquote(table[2] as string)}`,
+          columns: (conflict[1] as string).split(',').map(unquote),
+          partial: !!conflict[2],
+        });
+      }
+    }
+    for (const projection of text.matchAll(/table: \['([a-z_]+)', '([a-z_]+)'\],\s+key: \[([^\]]*)\]/g)) {
+      targets.push({
+        file,
+        table: `${projection[1]}.${projection[2]}`,
+        columns: (projection[3] as string).split(',').map((c) => c.trim().replace(/'/g, '')),
+        partial: false,
+      });
+    }
+  }
+  return targets;
+}
 
 /**
  * A database of its own on the test stack's server, migrated from nothing by the same migrations as
@@ -95,5 +141,22 @@ describe('distribution by tenant_id of a migrated database', () => {
     } finally {
       await owner.query('drop table evidence.distribution_probe_global, evidence.distribution_probe_tenant');
     }
+  });
+
+  it('keeps every ON CONFLICT target of the repositories a unique key of its table', async () => {
+    const targets = conflictTargets();
+    expect(targets.length).toBeGreaterThanOrEqual(30);
+    const { rows } = await owner.query(
+      `select n.nspname || '.' || c.relname as table, x.indpred is not null as partial,
+              array(select a.attname::text from unnest(x.indkey::int2[]) as k(attnum) join pg_attribute a on a.attrelid = x.indrelid and a.attnum = k.attnum) as columns
+         from pg_index x join pg_class c on c.oid = x.indrelid join pg_namespace n on n.oid = c.relnamespace
+        where x.indisunique`,
+    );
+    const keys = rows as { table: string; partial: boolean; columns: string[] }[];
+    const sameColumns = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+    const unmatched = targets.filter(
+      (target) => !keys.some((key) => key.table === target.table && key.partial === target.partial && sameColumns(key.columns, target.columns)),
+    );
+    expect(unmatched).toEqual([]);
   });
 });
