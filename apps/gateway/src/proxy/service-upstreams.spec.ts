@@ -57,6 +57,9 @@ describe('choosing a service replica', () => {
   it('counts refused and dropped connections as the replica being unreachable, not errors or timeouts of a request', () => {
     expect(isConnectionFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isConnectionFailure(new TypeError('fetch failed', { cause: { code: 'UND_ERR_SOCKET' } }))).toBe(true);
+    expect(
+      isConnectionFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'FST_REPLY_FROM_INTERNAL_SERVER_ERROR', cause: { code: 'ECONNREFUSED' } })),
+    ).toBe(true);
     expect(isConnectionFailure(Object.assign(new Error('Response timeout'), { code: 'UND_ERR_HEADERS_TIMEOUT' }))).toBe(false);
     expect(isConnectionFailure(null)).toBe(false);
   });

@@ -48,8 +48,10 @@ export class ServiceUpstreams {
   }
 }
 
-/** Whether a failed upstream call means the replica itself is unreachable (rather than slow or erring). */
+/** Whether a failed upstream call means the replica itself is unreachable (rather than slow or erring); the proxy wraps the socket's error as the cause. */
 export function isConnectionFailure(error: unknown): boolean {
-  const code = (error as { code?: string; cause?: { code?: string } } | null)?.code ?? (error as { cause?: { code?: string } } | null)?.cause?.code;
-  return ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'].includes(code ?? '');
+  const failure = error as { code?: string; cause?: { code?: string } } | null;
+  return [failure?.code, failure?.cause?.code].some((code) => UNREACHABLE.includes(code ?? ''));
 }
+
+const UNREACHABLE = ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'];
