@@ -63,17 +63,20 @@ describe('two replicas of every service and two workers behind one gateway', () 
 
     // Organisations, each with a webhook endpoint, suppliers with a contact, an assessment sent and an SBOM each.
     const start = await tt.now();
-    const work: { tenantId: string; token: string; contacts: string[]; assessments: string[]; evidence: string[] }[] = [];
+    const work: { tenantId: string; email: string; password: string; token: string; contacts: string[]; assessments: string[]; evidence: string[] }[] = [];
     for (let t = 0; t < TENANTS; t++) {
       const unique = Math.random().toString(36).slice(2, 10);
-      const signup = await api('POST', '/api/v1/auth/signup', undefined, {
-        email: `replicas-${unique}@example.test`,
-        password: `Replicas ${unique}`,
-        name: 'Rey Replica',
-        organisationName: `Replicas ${unique}`,
-      });
+      const credentials = { email: `replicas-${unique}@example.test`, password: `Replicas ${unique}` };
+      const signup = await api('POST', '/api/v1/auth/signup', undefined, { ...credentials, name: 'Rey Replica', organisationName: `Replicas ${unique}` });
       const token = signup.accessToken as string;
-      const tenant = { tenantId: signup.tenant.id as string, token, contacts: [] as string[], assessments: [] as string[], evidence: [] as string[] };
+      const tenant = {
+        tenantId: signup.tenant.id as string,
+        ...credentials,
+        token,
+        contacts: [] as string[],
+        assessments: [] as string[],
+        evidence: [] as string[],
+      };
       await api('POST', '/api/v1/webhook-endpoints', token, { url: tt.receiver.url, events: ['assessment.sent', 'evidence.processed', 'reminder.sent'] });
       for (let s = 0; s < SUPPLIERS_PER_TENANT; s++) {
         const supplier = await api('POST', '/api/v1/suppliers', token, { name: `Replica Supplies ${t}-${s}`, tier: 'high', role: 'developer_distributor' });
@@ -175,5 +178,14 @@ describe('two replicas of every service and two workers behind one gateway', () 
     const served = Object.fromEntries(names.map((name, index) => [name, (servedAfter[index] as number) - (servedBefore[index] as number)]));
     for (const name of names) expect([name, (served[name] as number) > 0]).toEqual([name, true]);
     expect(tt.exits).toEqual([]);
+
+    // A replica goes away: after at most one refused request the gateway sends its share to the other.
+    await tt.stack.supervisor.stop('assessments-2');
+    const [first] = work as [(typeof work)[number]];
+    const token = (await api('POST', '/api/v1/auth/login', undefined, { email: first.email, password: first.password })).accessToken as string;
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await tt.api('/api/v1/suppliers', { baseUrl: gatewayUrl, token })).status);
+    expect(statuses.filter((status) => status !== 200).length).toBeLessThanOrEqual(1);
+    expect(statuses.slice(2)).toEqual([200, 200, 200, 200]);
   }, 600_000);
 });
