@@ -110,6 +110,18 @@ describe('two replicas of every service and two workers behind one gateway', () 
       }
     }
 
+    // Federated reads through the spreading gateway: each subgraph call goes to a replica in turn, every answer whole.
+    for (const tenant of work) {
+      for (let round = 0; round < 2; round++) {
+        const answer = await api('POST', '/graphql', tenant.token, { query: '{ suppliers(first: 10) { edges { node { id evidence { id status } } } } }' });
+        expect(answer.errors).toBeUndefined();
+        const nodes = answer.data.suppliers.edges.map((edge: { node: { evidence: { id: string; status: string }[] } }) => edge.node);
+        expect(
+          nodes.flatMap((node: { evidence: { id: string; status: string }[] }) => node.evidence.map((item) => `${item.id} ${item.status}`)).sort(),
+        ).toEqual(tenant.evidence.map((id) => `${id} processed`).sort());
+      }
+    }
+
     // 27 days on, 13 before the due dates: the reminders tick sends the 14-day reminder of each assessment.
     await tt.advance(27 * DAY);
     const hooks = (type: string) => tt.receiver.received.filter((hook) => hook.type === type);
