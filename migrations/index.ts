@@ -27,7 +27,10 @@ import { AdvisoryFeeds1765302500100 } from './1765302500100-advisory-feeds';
 import { Inquiries1765400000000 } from './1765400000000-inquiries';
 import { ProductEndOfLifeStatements1765400100000 } from './1765400100000-product-end-of-life-statements';
 import { ClaimResponsesImportedFrom1765400100100 } from './1765400100100-claim-responses-imported-from';
+import { ApiKeysDistributable1765400300000 } from './1765400300000-api-keys-distributable';
 import { SupersededEvidenceDigests1765400500000 } from './1765400500000-superseded-evidence-digests';
+
+export { COLOCATION_ANCHOR, REFERENCE_TABLES } from './distribution';
 
 /** Every migration, in order. A landed migration is never edited: add a new one. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -59,5 +62,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Inquiries1765400000000,
   ProductEndOfLifeStatements1765400100000,
   ClaimResponsesImportedFrom1765400100100,
+  ApiKeysDistributable1765400300000,
   SupersededEvidenceDigests1765400500000,
 ];

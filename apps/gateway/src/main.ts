@@ -12,6 +12,7 @@ import { graphqlGatewayPlugin } from './graphql/graphql-gateway.plugin';
 import { apiDocsPlugin } from './openapi/api-docs.plugin';
 import { OpenApiMerger } from './openapi/openapi-merger';
 import { restProxyPlugin } from './proxy/rest-proxy.plugin';
+import { ServiceUpstreams } from './proxy/service-upstreams';
 import { portalPagePlugin } from './portal/portal-page.plugin';
 import { GatewayRateLimits } from './rate-limit/rate-limits';
 import { securityTxtPlugin } from './security/security-txt.plugin';
@@ -30,15 +31,24 @@ async function main(): Promise<void> {
     const config = loadConfig('gateway');
     const issuer = new IdentityTokenIssuer(config.internalTokenPrivateKey as string);
     const rateLimits = new GatewayRateLimits(config);
+    const upstreams = new ServiceUpstreams(config.serviceUpstreams);
     const app = await createHttpApp(GatewayModule.register(config), config, {
       bodyLimit: 1024 * 1024,
       configure: async (instance) => {
         const fastify = instance.getHttpAdapter().getInstance();
         const redis = instance.get<RedisClient>(GATEWAY_REDIS);
-        const authenticator = new GatewayAuthenticator(config, issuer, redis);
+        const authenticator = new GatewayAuthenticator(config, issuer, redis, upstreams);
         await rateLimits.register(fastify, redis);
-        await fastify.register(restProxyPlugin, { prefix: '/api/v1', config, authenticator, issuer, idempotency: new IdempotencyStore(redis), rateLimits });
-        await fastify.register(graphqlGatewayPlugin, { config, authenticator, issuer, supergraphPath: supergraphPath(), rateLimits });
+        await fastify.register(restProxyPlugin, {
+          prefix: '/api/v1',
+          config,
+          authenticator,
+          issuer,
+          idempotency: new IdempotencyStore(redis),
+          rateLimits,
+          upstreams,
+        });
+        await fastify.register(graphqlGatewayPlugin, { config, authenticator, issuer, supergraphPath: supergraphPath(), rateLimits, upstreams });
         await fastify.register(securityTxtPlugin, { config });
         await fastify.register(jwksPlugin, { config });
         await fastify.register(apiDocsPlugin, { merger: new OpenApiMerger(config) });

@@ -7,9 +7,9 @@ import {
   parseApiKey,
   revokedSessionKey,
 } from '@assay/shared/auth';
-import type { AppConfig } from '@assay/shared/config';
 import type { Identity, ScopedPortalLinkKind, ServiceName } from '@assay/shared/contracts';
 import type { RedisClient } from '@assay/shared/redis';
+import type { ServiceUpstreams } from '../proxy/service-upstreams';
 import type { IncomingMessage } from 'node:http';
 import { Strategy } from 'passport-strategy';
 
@@ -38,13 +38,13 @@ function requestId(request: RequestWithId): string {
  */
 export class InternalCredentialClient {
   constructor(
-    private readonly config: AppConfig,
+    private readonly upstreams: ServiceUpstreams,
     private readonly issuer: IdentityTokenIssuer,
   ) {}
 
   async post<T>(service: ServiceName, path: string, body: unknown, rid: string): Promise<T | null> {
     const identity: Identity = { kind: 'system', principalId: GATEWAY_PRINCIPAL, tenantId: null, role: null, scopes: [], portal: null, requestId: rid };
-    const response = await fetch(`${this.config.serviceUrls[service]}${path}`, {
+    const response = await fetch(`${this.upstreams.pick(service)}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [INTERNAL_IDENTITY_HEADER]: await this.issuer.issue(identity, service), 'x-request-id': rid },
       body: JSON.stringify(body),

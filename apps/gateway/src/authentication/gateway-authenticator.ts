@@ -5,6 +5,7 @@ import { ProblemException } from '@assay/shared/http';
 import type { FastifyRequest } from 'fastify';
 import type { RedisClient } from '@assay/shared/redis';
 import { Authenticator } from 'passport';
+import type { ServiceUpstreams } from '../proxy/service-upstreams';
 import { ApiKeyStrategy, InternalCredentialClient, PortalTokenStrategy, Refusal, UserJwtStrategy, bearerToken } from './credential-strategies';
 
 const STRATEGY_FOR = { user: 'user-jwt', api_key: 'api-key', portal: 'portal-token' } as const;
@@ -17,9 +18,9 @@ const STRATEGY_FOR = { user: 'user-jwt', api_key: 'api-key', portal: 'portal-tok
 export class GatewayAuthenticator {
   private readonly passport = new Authenticator();
 
-  constructor(config: AppConfig, issuer: IdentityTokenIssuer, redis: RedisClient) {
+  constructor(config: AppConfig, issuer: IdentityTokenIssuer, redis: RedisClient, upstreams: ServiceUpstreams) {
     if (!config.accessTokenPublicKey) throw new Error('ACCESS_TOKEN_PUBLIC_KEY is required by the gateway');
-    const client = new InternalCredentialClient(config, issuer);
+    const client = new InternalCredentialClient(upstreams, issuer);
     this.passport.use(new UserJwtStrategy(new AccessTokenVerifier(config.accessTokenPublicKey), redis));
     this.passport.use(new ApiKeyStrategy(client));
     this.passport.use(new PortalTokenStrategy(client));

@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { GatewayAuthenticator } from '../authentication/gateway-authenticator';
 import { authenticateAndLimit } from '../proxy/rest-proxy.plugin';
+import type { ServiceUpstreams } from '../proxy/service-upstreams';
 import { argumentRangePlugin } from './argument-ranges';
 import type { GatewayRateLimits } from '../rate-limit/rate-limits';
 
@@ -20,6 +21,7 @@ export interface GraphqlGatewayDeps {
   issuer: IdentityTokenIssuer;
   supergraphPath: string;
   rateLimits: GatewayRateLimits;
+  upstreams: ServiceUpstreams;
 }
 
 interface ServerContext {
@@ -55,6 +57,8 @@ export async function graphqlGatewayPlugin(fastify: FastifyInstance, deps: Graph
       maxDepthPlugin({ n: GRAPHQL_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: GRAPHQL_LIMITS.maxAliases }),
       costLimitPlugin({ maxCost: GRAPHQL_LIMITS.maxCost, ignoreIntrospection: true }),
+      // Subgraph calls go to the service's replicas in turn (the transport names the first).
+      { onFetch: ({ url, setURL }) => setURL(deps.upstreams.route(url)) },
     ],
     transportEntries: Object.fromEntries(SERVICE_NAMES.map((name) => [name, { location: `${deps.config.serviceUrls[name]}/graphql` }])),
     propagateHeaders: {

@@ -16,6 +16,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GatewayAuthenticator, principalKey } from '../authentication/gateway-authenticator';
 import type { GatewayRateLimits } from '../rate-limit/rate-limits';
 import { serviceForPath } from './route-table';
+import { ServiceUpstreams, isConnectionFailure } from './service-upstreams';
 
 export interface RestProxyDeps {
   config: AppConfig;
@@ -23,6 +24,7 @@ export interface RestProxyDeps {
   issuer: IdentityTokenIssuer;
   idempotency: IdempotencyStore;
   rateLimits: GatewayRateLimits;
+  upstreams: ServiceUpstreams;
 }
 
 /** Headers a client may never set on the way in: the gateway alone speaks for identity. */
@@ -76,7 +78,8 @@ export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyD
     if (!service) throw new ProblemException(404, `No route ${request.method} ${request.url.split('?')[0]}`);
     const identity = await authenticateAndLimit(deps, request, reply);
     const token = await deps.issuer.issue(identity, service);
-    const target = `${deps.config.serviceUrls[service]}${request.url}`;
+    const upstream = deps.upstreams.pick(service);
+    const target = `${upstream}${request.url}`;
     const rewriteRequestHeaders = (_req: unknown, headers: IncomingHttpHeaders): IncomingHttpHeaders => {
       const forwarded: IncomingHttpHeaders = { ...headers };
       for (const name of STRIPPED_REQUEST_HEADERS) delete forwarded[name];
@@ -90,7 +93,8 @@ export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyD
     };
     type ProxyReply = Parameters<NonNullable<ReplyFromHooks['onError']>>[0];
     const onError = (proxyReply: ProxyReply, { error }: { error: Error }): void => {
-      request.log.warn({ err: error, service }, 'upstream request failed');
+      request.log.warn({ err: error, service, upstream }, 'upstream request failed');
+      if (isConnectionFailure(error)) deps.upstreams.refused(upstream);
       const status = /timeout/i.test(error.message) ? 504 : 503;
       void proxyReply
         .status(status)

@@ -201,6 +201,29 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads several replicas of a service from its URL variable, comma-separated, and names every bad one', () => {
+    const config = loadConfig('worker', { ...base, ASSESSMENTS_URL: 'http://assessments-a:3002/, https://assessments-b:3002' });
+    expect(config.serviceUpstreams).toEqual({
+      tenancy: ['http://127.0.0.1:3001'],
+      assessments: ['http://assessments-a:3002', 'https://assessments-b:3002'],
+      evidence: ['http://127.0.0.1:3003'],
+      notifications: ['http://127.0.0.1:3004'],
+    });
+    expect(config.serviceUrls.assessments).toBe('http://assessments-a:3002');
+    const many = Array.from({ length: 17 }, (_, index) => `http://evidence-${index}:3003`).join(',');
+    try {
+      loadConfig('worker', { ...base, TENANCY_URL: 'http://a:1,ftp://b:2,http://a:1', EVIDENCE_URL: many, NOTIFICATIONS_URL: ' , ' });
+      throw new Error('accepted');
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'TENANCY_URL must list http or https URLs (got "ftp://b:2")',
+        'TENANCY_URL lists a URL twice',
+        'EVIDENCE_URL must list 1 to 16 URLs separated by commas',
+        'NOTIFICATIONS_URL must list 1 to 16 URLs separated by commas',
+      ]);
+    }
+  });
+
   it('refuses unsafe role names', () => {
     expect(() => loadConfig('worker', { ...base, DATABASE_APP_ROLE: 'app; drop table x' })).toThrow(/DATABASE_APP_ROLE/);
   });

@@ -10,6 +10,9 @@ export const SERVICE_PORTS: Readonly<Record<ServiceName | 'gateway', number>> = 
   notifications: 3004,
 };
 
+/** At most this many replicas of one service behind one gateway (`<SERVICE>_URL`). */
+export const MAX_SERVICE_UPSTREAMS = 16;
+
 export type ProcessName = ServiceName | 'gateway' | 'worker';
 
 export interface DatabaseConfig {
@@ -109,7 +112,10 @@ export interface AppConfig {
   rateLimit: RateLimitConfig;
   /** security.txt `Contact` (a mailto: or https: URI). */
   securityContact: string;
+  /** Where each service is reached: the first of its upstreams. */
   serviceUrls: Readonly<Record<ServiceName, string>>;
+  /** Every replica of each service (`<SERVICE>_URL`, comma-separated); the gateway spreads requests over them. */
+  serviceUpstreams: Readonly<Record<ServiceName, readonly string[]>>;
   shutdownGraceMs: number;
   outboxPollMs: number;
   /** BullMQ job lock: a job whose worker died is taken up again by another worker after about this long. */
@@ -203,7 +209,14 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
   const redisUrl = read.string('REDIS_URL');
   const dataDir = read.string('ASSAY_DATA_DIR', '.assay');
   const storageUrl = read.url('STORAGE_URL', ['file', 's3'], `file://${require('node:path').resolve(dataDir, 'blobs')}`);
-  const serviceUrl = (name: ServiceName) => read.url(`${name.toUpperCase()}_URL`, ['http', 'https'], `http://127.0.0.1:${SERVICE_PORTS[name]}`);
+  const serviceUpstreams = (name: ServiceName) =>
+    read.urlList(`${name.toUpperCase()}_URL`, ['http', 'https'], `http://127.0.0.1:${SERVICE_PORTS[name]}`, MAX_SERVICE_UPSTREAMS);
+  const upstreams = {
+    tenancy: serviceUpstreams('tenancy'),
+    assessments: serviceUpstreams('assessments'),
+    evidence: serviceUpstreams('evidence'),
+    notifications: serviceUpstreams('notifications'),
+  };
 
   const config: AppConfig = {
     processName,
@@ -263,11 +276,12 @@ export function loadConfig(processName: ProcessName, env: NodeJS.ProcessEnv = pr
     },
     securityContact: read.string('SECURITY_CONTACT', ''),
     serviceUrls: {
-      tenancy: serviceUrl('tenancy'),
-      assessments: serviceUrl('assessments'),
-      evidence: serviceUrl('evidence'),
-      notifications: serviceUrl('notifications'),
+      tenancy: upstreams.tenancy[0] as string,
+      assessments: upstreams.assessments[0] as string,
+      evidence: upstreams.evidence[0] as string,
+      notifications: upstreams.notifications[0] as string,
     },
+    serviceUpstreams: upstreams,
     shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 600_000 }),
     outboxPollMs: read.integer('OUTBOX_POLL_MS', 250, { min: 10, max: 60_000 }),
     jobLockMs: read.integer('JOB_LOCK_MS', 60_000, { min: 1_000, max: 3_600_000 }),

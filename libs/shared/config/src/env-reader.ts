@@ -56,6 +56,25 @@ export class EnvReader {
     return value;
   }
 
+  /** Comma-separated URLs (no duplicates, at most `max`), each checked like `url`; trailing `/` dropped. */
+  urlList(name: string, protocols: string[], fallback: string, max: number): string[] {
+    const urls = this.string(name, fallback)
+      .split(',')
+      .map((item) => item.trim().replace(/\/+$/, ''))
+      .filter(Boolean);
+    const problems = this.problems.length;
+    for (const url of urls) {
+      try {
+        if (!protocols.includes(new URL(url).protocol.replace(/:$/, ''))) this.problems.push(`${name} must list ${protocols.join(' or ')} URLs (got "${url}")`);
+      } catch {
+        this.problems.push(`${name} must list valid URLs separated by commas (got "${url}")`);
+      }
+    }
+    if (urls.length === 0 || urls.length > max) this.problems.push(`${name} must list 1 to ${max} URLs separated by commas`);
+    if (new Set(urls).size !== urls.length) this.problems.push(`${name} lists a URL twice`);
+    return this.problems.length > problems ? [fallback] : urls;
+  }
+
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
     const raw = this.optional(name);
     if (raw === undefined) return fallback;

@@ -11,3 +11,4 @@ export * from './isolation-audit';
 export * from './audit-log';
 export * from './projection';
 export * from './row-mapping';
+export * from './distribution';
