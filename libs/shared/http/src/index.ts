@@ -7,3 +7,4 @@ export * from './logging.module';
 export * from './process-lifetime';
 export * from './clock-follower.module';
 export * from './openapi-description';
+export * from './serialised-once';
