@@ -13,7 +13,10 @@ export function createRedisConnection(url: string, purpose: 'worker' | 'producer
     enableOfflineQueue: true,
     // A request's own commands (sessions, rate limits, idempotency keys) give up after 2 s, so the
     // request answers 503 instead of waiting out a Redis outage.
-    ...(purpose === 'client' ? { commandTimeout: 2_000 } : {}),
+    // Their commands also go out together: every command issued in one turn of the event loop (the
+    // rate-limit counts and revocation checks of the requests that arrived together) is one write
+    // and one round trip to Redis rather than one each.
+    ...(purpose === 'client' ? { commandTimeout: 2_000, enableAutoPipelining: true } : {}),
     retryStrategy: (attempt) => Math.min(200 * attempt, 2_000),
     reconnectOnError: () => true,
     lazyConnect: false,
