@@ -41,10 +41,19 @@ function runAutocannon(target: HttpTarget, seconds: number, connections: number)
 }
 
 /** Loads one HTTP target with autocannon (warm-up, then LOAD_SECONDS); fails on any error or non-2xx answer. */
-export async function loadHttp(label: string, target: HttpTarget, check: (body: any) => boolean, connections = CONNECTIONS): Promise<LoadFigures> {
+export async function loadHttp(
+  label: string,
+  target: HttpTarget,
+  check: (body: any) => boolean,
+  connections = CONNECTIONS,
+  /** Called right before and right after the measured period (after the warm-up). */
+  measured?: (phase: 'start' | 'end') => void,
+): Promise<LoadFigures> {
   await checkTarget(label, target, check);
   await runAutocannon(target, WARM_UP_SECONDS, connections);
+  measured?.('start');
   const result = await runAutocannon(target, LOAD_SECONDS, connections);
+  measured?.('end');
   const failed = result.errors + result.timeouts + result.non2xx;
   if (failed > 0)
     throw new Error(

@@ -1,12 +1,12 @@
 /**
  * Row-level security overhead on a list query: a page of 50 suppliers, newest first, read the way
- * the services read (app role, one transaction whose first statement is
- * `set_config('app.tenant_id', $1, true)`, the policy doing the filtering) against the same query as
+ * the services read (app role, one transaction started in the same message as
+ * `set_config('app.tenant_id', …, true)`, the policy doing the filtering) against the same query as
  * the owner role (no RLS) with an explicit `tenant_id = $1` filter and no transaction; then, to tell
  * the policy's cost from the transaction's round trips, against the owner running the same
- * transaction shape with the explicit filter. 200,000
- * suppliers over 8 tenants; a pool of DATABASE_POOL_SIZE (10) connections per side with as many
- * queries in flight, each for a random tenant. pg directly, embedded Postgres (or DATABASE_URL).
+ * transaction shape with the explicit filter. 200,000 suppliers over 8 tenants; a pool of
+ * DATABASE_POOL_SIZE (10) connections per side with as many queries in flight, each for a random
+ * tenant. pg directly, embedded Postgres (or DATABASE_URL).
  *
  *   npm run bench:rls                # BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_RLS_ROWS to change
  */
@@ -55,11 +55,12 @@ async function main(): Promise<void> {
       const result = await owner.query(`select ${COLUMNS} from assessments.suppliers where tenant_id = $1 order by id desc limit ${PAGE}`, [tenant()]);
       expectPage(result.rows);
     });
+    // As TenantDatabase.run does: the start and the binding in one message (ids here are UUIDs).
+    const beginFor = (id: string) => `start transaction; select set_config('app.tenant_id', '${id}', true)`;
     const scoped = await loadOperation(`app role, set_config + RLS (transaction)`, async () => {
       const client = await app.connect();
       try {
-        await client.query('begin');
-        await client.query(`select set_config('app.tenant_id', $1, true)`, [tenant()]);
+        await client.query(beginFor(tenant()));
         const result = await client.query(`select ${COLUMNS} from assessments.suppliers order by id desc limit ${PAGE}`);
         await client.query('commit');
         expectPage(result.rows);
@@ -67,14 +68,13 @@ async function main(): Promise<void> {
         client.release();
       }
     });
-    // Control: the app's transaction shape (begin, set_config, query, commit) as the owner with the
+    // Control: the app's transaction shape (begin with set_config, query, commit) as the owner with the
     // explicit filter, so the difference to the RLS side is the policy alone.
     const sameShape = await loadOperation(`owner role, same transaction, where tenant_id = $1`, async () => {
       const client = await owner.connect();
       try {
         const id = tenant();
-        await client.query('begin');
-        await client.query(`select set_config('app.tenant_id', $1, true)`, [id]);
+        await client.query(beginFor(id));
         const result = await client.query(`select ${COLUMNS} from assessments.suppliers where tenant_id = $1 order by id desc limit ${PAGE}`, [id]);
         await client.query('commit');
         expectPage(result.rows);

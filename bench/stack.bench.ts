@@ -7,15 +7,16 @@
  * - a tenant's supplier list (`GET /api/v1/suppliers?limit=20`), authenticated and tenant-scoped;
  * - a federated query, 20 suppliers with their evidence (assessments and evidence subgraphs).
  *
- * Prints throughput and p50/p99 ratios (stack / plain Fastify) and, after the load, the resident
- * memory of every Node process of the stack.
+ * Prints throughput and p50/p99 ratios (stack / plain Fastify), the CPU time each part of the stack
+ * spends per request (from /proc, so a busy machine does not inflate it) and, after the load, the
+ * resident memory of every Node process of the stack.
  *
  *   npm run bench:stack              # 20 connections, 8 s per side; BENCH_SECONDS, BENCH_CONNECTIONS to change
  */
 import 'reflect-metadata';
 import Fastify from 'fastify';
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { log, runBenchmark } from './bench-runner';
 import { startBenchStack } from './bench-stack';
@@ -64,6 +65,64 @@ function residentMb(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+interface ProcessTimes {
+  parent: number;
+  name: string;
+  /** User plus system CPU time used so far, in ms. */
+  cpuMs: number;
+}
+
+/** Every process's parent, name and CPU time so far, from /proc (Linux). */
+function processTimes(): Map<number, ProcessTimes> {
+  const times = new Map<number, ProcessTimes>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      // Fields after the name: state (3), ppid (4), … utime (14), stime (15).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      times.set(Number(entry), { parent: Number(fields[1]), name, cpuMs: (ticks * 1000) / TICKS_PER_SECOND });
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return times;
+}
+
+/**
+ * CPU time so far of every process of the stack, with its part (each app process; Postgres and
+ * Redis as every process of theirs started under this benchmark), not counting the benchmark
+ * process itself or plain Fastify's.
+ */
+function stackCpu(apps: Map<number, string>, excluded: Set<number>): Map<number, { part: string; cpuMs: number }> {
+  const times = processTimes();
+  const underBenchmark = (pid: number): boolean => {
+    for (let current = times.get(pid)?.parent; current !== undefined && current > 1; current = times.get(current)?.parent) {
+      if (current === process.pid) return true;
+    }
+    return false;
+  };
+  const processes = new Map<number, { part: string; cpuMs: number }>();
+  for (const [pid, time] of times) {
+    if (excluded.has(pid) || !underBenchmark(pid)) continue;
+    const part = apps.get(pid) ?? (/^postgres/.test(time.name) ? 'postgres' : /^redis/.test(time.name) ? 'redis' : null);
+    if (part) processes.set(pid, { part, cpuMs: time.cpuMs });
+  }
+  return processes;
+}
+
+/** CPU time by part between two snapshots; a process that ended meanwhile is left out (its time is lost with it). */
+function cpuByPart(before: Map<number, { part: string; cpuMs: number }>, after: Map<number, { part: string; cpuMs: number }>): Map<string, number> {
+  const parts = new Map<string, number>();
+  for (const [pid, { part, cpuMs }] of after) parts.set(part, (parts.get(part) ?? 0) + cpuMs - (before.get(pid)?.cpuMs ?? 0));
+  return parts;
 }
 
 async function main(): Promise<void> {
@@ -122,16 +181,34 @@ async function main(): Promise<void> {
     });
 
     const figures: [string, LoadFigures, LoadFigures][] = [];
+    // CPU time per request of every part of the stack: where a request's cost lies, apart from the
+    // waiting a busy machine adds to latency (contention still inflates it: compare builds back to back).
+    const apps = new Map<number, string>();
+    for (const name of APP_PROCESSES) {
+      const pid = bench.stack.supervisor.get(name)?.pid;
+      if (pid !== undefined) apps.set(pid, name);
+    }
+    const excluded = new Set([process.pid, ...(child.pid === undefined ? [] : [child.pid])]);
+    const cpuPerRequest: [string, Map<string, number>][] = [];
     for (const request of captured) {
       const expected = JSON.stringify(JSON.parse(request.bytes));
       const sameBytes = (body: unknown) => JSON.stringify(body) === expected;
       const target = (base: string) => ({ url: `${base}${request.path}`, method: request.method, headers: request.headers, body: request.body });
       const plain = await loadHttp(`plain Fastify, the same ${request.bytes.length} bytes`, target(`http://127.0.0.1:${port}`), sameBytes);
+      let cpuBefore = new Map<number, { part: string; cpuMs: number }>();
+      let cpu = new Map<string, number>();
       const stack = await loadHttp(
         `Assay stack through the gateway`,
         target(bench.stack.gatewayUrl),
         (body) => sameBytes(body) && !(body as { errors?: unknown }).errors,
+        undefined,
+        (phase) => {
+          if (phase === 'start') cpuBefore = stackCpu(apps, excluded);
+          else cpu = cpuByPart(cpuBefore, stackCpu(apps, excluded));
+        },
       );
+      for (const [part, ms] of cpu) cpu.set(part, ms / Math.max(1, stack.requests));
+      cpuPerRequest.push([request.name, cpu]);
       report(request.name, plain, stack);
       figures.push([request.name, plain, stack]);
     }
@@ -140,6 +217,13 @@ async function main(): Promise<void> {
     log('\nsummary: throughput ratio stack / plain Fastify; p50 and p99 in ms, stack (plain Fastify)');
     for (const [name, plain, stack] of figures) {
       log(`  ${name.padEnd(22)} ${(stack.rps / plain.rps).toFixed(3)}   p50 ${stack.p50} (${plain.p50})   p99 ${stack.p99} (${plain.p99})`);
+    }
+    const parts = [...APP_PROCESSES, 'postgres', 'redis'];
+    log('\nCPU time per request (ms, user + system, during the measured load)');
+    log(`  ${''.padEnd(22)} ${parts.map((part) => part.slice(0, 11).padStart(11)).join(' ')}         all`);
+    for (const [name, cpu] of cpuPerRequest) {
+      const all = [...cpu.values()].reduce((sum, ms) => sum + ms, 0);
+      log(`  ${name.padEnd(22)} ${parts.map((part) => (cpu.get(part) ?? 0).toFixed(2).padStart(11)).join(' ')} ${all.toFixed(2).padStart(11)}`);
     }
     const memory = APP_PROCESSES.map((name) => [name, residentMb(bench.stack.supervisor.get(name)?.pid)] as const);
     log('\nresident memory after the load (MB):');

@@ -1,5 +1,5 @@
 import { AllowAnonymous } from '@assay/shared/auth';
-import { NotFoundProblem, Page } from '@assay/shared/http';
+import { NotFoundProblem, Page, serialiseOnce } from '@assay/shared/http';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
@@ -44,6 +44,7 @@ export class CatalogueController {
   async get(@Param('key') key: string, @Query() query: FrameworkQueryDto): Promise<FrameworkDocument | CycloneDxStandardDocument> {
     if (!FRAMEWORK_KEY.test(key)) throw new NotFoundProblem(`Framework ${key.slice(0, 64)}`);
     const framework = await this.catalogue.getFramework(key, query.version);
-    return query.format === 'cyclonedx' ? frameworkAsCycloneDx(framework) : framework;
+    // The cached document is shared by every request until the cache renews it: its JSON is made once.
+    return query.format === 'cyclonedx' ? frameworkAsCycloneDx(framework) : serialiseOnce(framework);
   }
 }

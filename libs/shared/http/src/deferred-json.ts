@@ -1,6 +1,6 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { IdentityGuard } from '@assay/shared/auth';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Observable } from 'rxjs';
 import { ProblemException } from './problem-details';
 
 /** A JSON body that did not parse, kept until the access guard has run. */
@@ -8,19 +8,25 @@ export class MalformedJsonBody {
   constructor(readonly reason: string) {}
 }
 
-/** Answers a malformed JSON body with 400 once the guard has let the call through (interceptors run after guards). */
+/**
+ * The services' one global guard: the access check (IdentityGuard), then a malformed JSON body is
+ * answered with 400, so only a caller the route admits learns that the body did not parse. Done in
+ * the guard rather than in an interceptor: a service with no interceptor skips Nest's per-request
+ * interceptor chain (see Benchmarks, "The cost of a request").
+ */
 @Injectable()
-export class MalformedJsonInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+export class ServiceAccessGuard extends IdentityGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const admitted = await super.canActivate(context);
     const body = context.getType() === 'http' ? context.switchToHttp().getRequest<{ body?: unknown }>().body : undefined;
-    if (body instanceof MalformedJsonBody) throw new ProblemException(400, body.reason);
-    return next.handle();
+    if (admitted && body instanceof MalformedJsonBody) throw new ProblemException(400, body.reason);
+    return admitted;
   }
 }
 
 /**
  * JSON bodies are parsed by Fastify's own parser (prototype poisoning refused), but one that does not
- * parse is answered only after the access guard (by MalformedJsonInterceptor): a caller without
+ * parse is answered only after the access check (by ServiceAccessGuard): a caller without
  * access gets 401 or 403, the same as for any other body, never a parse error from a route they may
  * not call. Replaces the parser Nest registers, so it runs after the application's init.
  */

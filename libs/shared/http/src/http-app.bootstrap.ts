@@ -12,6 +12,7 @@ import { METRICS_REGISTRY } from './operations.module';
 import { answerMethodNotAllowed } from './method-not-allowed';
 import { createValidationPipe } from './validation';
 import { describeOperations } from './openapi-description';
+import { serialiseReply } from './serialised-once';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const MAX_PARAM_LENGTH = 200;
@@ -37,6 +38,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
   });
   // Before Nest registers its routes (at init), so every route is seen.
   answerMethodNotAllowed(adapter.getInstance(), MAX_PARAM_LENGTH);
+  adapter.getInstance().setReplySerializer(serialiseReply);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());

@@ -8,3 +8,4 @@ export * from './process-lifetime';
 export * from './clock-follower.module';
 export * from './openapi-description';
 export * from './field-rules';
+export * from './serialised-once';

@@ -1,17 +1,17 @@
-import { IdentityGuard, SERVICE_NAME } from '@assay/shared/auth';
+import { SERVICE_NAME } from '@assay/shared/auth';
 import { AppConfig, ConfigModule } from '@assay/shared/config';
 import type { ServiceName } from '@assay/shared/contracts';
 import { DATA_SOURCE, DatabaseModule, DatabaseModuleOptions } from '@assay/shared/database';
 import { OutboxRelayModule, QueueModule, QueueRegistry } from '@assay/shared/queue';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { ClsModule } from 'nestjs-cls';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
-import { MalformedJsonInterceptor } from './deferred-json';
+import { ServiceAccessGuard } from './deferred-json';
 import { processClockModule } from './clock-follower.module';
 import { createLoggingModule } from './logging.module';
 import { OperationsModule, READINESS_CHECKS, ReadinessCheck, createMetricsRegistry } from './operations.module';
 import { ProblemDetailsFilter } from './problem-details.filter';
+import { RequestContextModule } from './request-context.module';
 
 export interface ServiceCoreOptions {
   service: ServiceName;
@@ -22,7 +22,7 @@ export interface ServiceCoreOptions {
 /**
  * Everything a backend service shares: validated config, request context, JSON logs, its schema's
  * database connection, queues and outbox relay, health and metrics, problem+json errors and the
- * internal identity check on every route (before any body is read).
+ * internal identity check on every route (before any body is read), with no interceptor.
  */
 @Module({})
 export class ServiceCoreModule {
@@ -31,7 +31,7 @@ export class ServiceCoreModule {
       module: ServiceCoreModule,
       imports: [
         ConfigModule.forProcess(options.service, options.config),
-        ClsModule.forRoot({ global: true, middleware: { mount: true, generateId: false } }),
+        RequestContextModule,
         createLoggingModule(options.config),
         processClockModule(options.config),
         DatabaseModule.forRoot(options.database),
@@ -52,8 +52,7 @@ export class ServiceCoreModule {
       providers: [
         { provide: SERVICE_NAME, useValue: options.service },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: APP_GUARD, useClass: IdentityGuard },
-        { provide: APP_INTERCEPTOR, useClass: MalformedJsonInterceptor },
+        { provide: APP_GUARD, useClass: ServiceAccessGuard },
       ],
       exports: [SERVICE_NAME, ConfigModule],
     };

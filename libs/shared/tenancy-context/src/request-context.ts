@@ -104,6 +104,14 @@ export const RequestContext = {
     });
   },
 
+  /**
+   * Runs `next` (the rest of an HTTP request's handling) in a fresh, empty context; the access guard
+   * binds the caller to it. Called once per request by the HTTP processes' request-context middleware.
+   */
+  openForRequest(next: () => void): void {
+    store().run(next);
+  },
+
   /** Runs `fn` in a fresh context with no tenant bound (system work that fans out per tenant). */
   runDetached<T>(fn: () => Promise<T>): Promise<T> {
     return store().run(fn);

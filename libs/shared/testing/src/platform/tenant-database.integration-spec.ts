@@ -28,6 +28,20 @@ describe('TenantDatabase (as the confined app role)', () => {
     expect(seen).toBe(tenantA);
   });
 
+  it('starts the transaction and binds the tenant in one statement: a unit of work of one query runs three', async () => {
+    const counted = await RequestContext.runForTenant(tenantA, async () => {
+      await database.run((m) => m.query(`select 1`));
+      return RequestContext.queryCount();
+    });
+    expect(counted).toBe(3);
+  });
+
+  it('binds a tenant id of any other shape as a parameter, exactly as given', async () => {
+    const odd = `x'); select set_config('app.tenant_id', 'y', true); --`;
+    const seen = await database.run(async (m) => (await m.query(`select current_setting('app.tenant_id') as t`))[0].t, odd);
+    expect(seen).toBe(odd);
+  });
+
   const supplier = (name: string) => ({ supplierId: newId(), name, tier: 'high', role: 'developer_distributor', status: 'active' as const });
 
   it('scopes reads and writes to the bound tenant', async () => {
@@ -49,6 +63,18 @@ describe('TenantDatabase (as the confined app role)', () => {
     await expect(dataSource.query(`insert into tenancy.outbox (tenant_id, id, type, payload) values ($1, $2, 'x', '{}')`, [tenantA, newId()])).rejects.toThrow(
       /row-level security/,
     );
+  });
+
+  it('rolls back everything a failed unit of work wrote', async () => {
+    const before = await count(tenantA);
+    const failure = new Error('the work failed');
+    await expect(
+      database.run(async (m) => {
+        await writeOutboxEvent(m, 'tenancy', tenantA, 'supplier.created', supplier('rolled back'));
+        throw failure;
+      }, tenantA),
+    ).rejects.toBe(failure);
+    expect(await count(tenantA)).toBe(before);
   });
 
   it('does not leak the tenant setting to the next transaction on the same connection', async () => {
