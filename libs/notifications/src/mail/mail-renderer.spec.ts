@@ -28,6 +28,8 @@ const params = {
   reason: 'Our SRO is away',
   comment: 'We need it for the board',
   requestedByName: 'Casey Contact',
+  vulnerability: 'CVE-2021-44228',
+  status: 'not_affected',
 };
 
 describe('MailRenderer', () => {

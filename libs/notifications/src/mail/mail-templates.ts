@@ -256,19 +256,19 @@ ${PORTAL_TEXT}`,
     subject: `[{{tenantName}}] {{supplierName}} answered about {{vulnerability}}: {{status}}`,
     text: `Hello {{recipientName}},
 
-{{supplierName}} answered the inquiry about {{vulnerability}}: {{status}}.{{#if justification}}
+{{supplierName}} answered {{tenantName}}'s inquiry about {{vulnerability}}: {{status}}.{{#if justification}}
 Justification: {{justification}}{{/if}}{{#if impactStatement}}
 Impact: {{impactStatement}}{{/if}}{{#if fixedIn}}
 Fixed in: {{fixedIn}}{{/if}}{{#if actionStatement}}
 Action: {{actionStatement}}{{/if}}`,
-    html: `<p>Hello {{recipientName}},</p><p>{{supplierName}} answered the inquiry about <strong>{{vulnerability}}</strong>: <strong>{{status}}</strong>.</p><ul>{{#if justification}}<li>Justification: {{justification}}</li>{{/if}}{{#if impactStatement}}<li>Impact: {{impactStatement}}</li>{{/if}}{{#if fixedIn}}<li>Fixed in: {{fixedIn}}</li>{{/if}}{{#if actionStatement}}<li>Action: {{actionStatement}}</li>{{/if}}</ul>`,
+    html: `<p>Hello {{recipientName}},</p><p>{{supplierName}} answered {{tenantName}}'s inquiry about <strong>{{vulnerability}}</strong>: <strong>{{status}}</strong>.</p><ul>{{#if justification}}<li>Justification: {{justification}}</li>{{/if}}{{#if impactStatement}}<li>Impact: {{impactStatement}}</li>{{/if}}{{#if fixedIn}}<li>Fixed in: {{fixedIn}}</li>{{/if}}{{#if actionStatement}}<li>Action: {{actionStatement}}</li>{{/if}}</ul>`,
   },
   inquiry_overdue: {
     subject: `[{{tenantName}}] {{supplierName}} has not answered about {{vulnerability}} (due {{date dueAt}})`,
     text: `Hello {{recipientName}},
 
-The inquiry to {{supplierName}} about {{vulnerability}} was due on {{date dueAt}} and has no answer yet. Contact them, or withdraw their links if you no longer need one.`,
-    html: `<p>Hello {{recipientName}},</p><p>The inquiry to {{supplierName}} about <strong>{{vulnerability}}</strong> was due on <strong>{{date dueAt}}</strong> and has no answer yet. Contact them, or withdraw their links if you no longer need one.</p>`,
+The inquiry {{tenantName}} sent to {{supplierName}} about {{vulnerability}} was due on {{date dueAt}} and has no answer yet. Contact them, or withdraw their links if you no longer need one.`,
+    html: `<p>Hello {{recipientName}},</p><p>The inquiry {{tenantName}} sent to {{supplierName}} about <strong>{{vulnerability}}</strong> was due on <strong>{{date dueAt}}</strong> and has no answer yet. Contact them, or withdraw their links if you no longer need one.</p>`,
   },
   inquiry_reminder: {
     subject: `[{{tenantName}}] {{#if overdue}}Overdue{{else}}Reminder{{/if}}: are you affected by {{vulnerability}}? (due {{date dueAt}})`,
@@ -283,8 +283,8 @@ The inquiry to {{supplierName}} about {{vulnerability}} was due on {{date dueAt}
     subject: `[{{tenantName}}] Escalation: {{supplierName}} has not answered about {{vulnerability}}`,
     text: `Hello {{recipientName}},
 
-{{supplierName}} has still not answered the inquiry about {{vulnerability}}, due on {{date dueAt}}, after the reminders Assay sent them. You are the supplier's internal owner (or an administrator): please follow it up.`,
-    html: `<p>Hello {{recipientName}},</p><p>{{supplierName}} has still not answered the inquiry about <strong>{{vulnerability}}</strong>, due on <strong>{{date dueAt}}</strong>, after the reminders Assay sent them. You are the supplier's internal owner (or an administrator): please follow it up.</p>`,
+{{supplierName}} has still not answered {{tenantName}}'s inquiry about {{vulnerability}}, due on {{date dueAt}}, after the reminders Assay sent them. You are the supplier's internal owner (or an administrator): please follow it up.`,
+    html: `<p>Hello {{recipientName}},</p><p>{{supplierName}} has still not answered {{tenantName}}'s inquiry about <strong>{{vulnerability}}</strong>, due on <strong>{{date dueAt}}</strong>, after the reminders Assay sent them. You are the supplier's internal owner (or an administrator): please follow it up.</p>`,
   },
   webhook_endpoint_disabled: {
     subject: `[{{tenantName}}] Webhook endpoint disabled after repeated failures`,
