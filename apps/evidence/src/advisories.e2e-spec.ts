@@ -2,6 +2,7 @@ import { bearer, evidenceTestDatabases, form, gateway, ownerDataSource, settledE
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { log4ShellNotAffectedVex } from './evidence-test-kit';
 
 const ADVISORY_FIXTURES = join(__dirname, '../../../libs/evidence/src/advisories/__fixtures__');
 const LOG4SHELL = readFileSync(join(ADVISORY_FIXTURES, 'GHSA-jfh8-c2jp-5v3q.osv.json'));
@@ -121,22 +122,9 @@ describe('advisory intake through the gateway', () => {
 });
 
 /** A supplier's OpenVEX statement on log4j-core 2.14.1 for Log4Shell. */
-const OPENVEX_NOT_AFFECTED = {
-  '@context': 'https://openvex.dev/ns/v0.2.0',
-  '@id': 'https://vexed.example/vex/2021-12-11',
-  author: 'Vexed Ltd security team',
-  timestamp: '2021-12-11T09:00:00Z',
-  version: 1,
-  statements: [
-    {
-      vulnerability: { name: 'CVE-2021-44228' },
-      products: [{ '@id': 'pkg:maven/com.vexed/app@1.0.0', subcomponents: [{ '@id': 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1' }] }],
-      status: 'not_affected',
-      justification: 'vulnerable_code_not_in_execute_path',
-      impact_statement: 'Message lookups are disabled in our configuration',
-    },
-  ],
-};
+const OPENVEX_NOT_AFFECTED = log4ShellNotAffectedVex('pkg:maven/com.vexed/app@1.0.0', {
+  impact_statement: 'Message lookups are disabled in our configuration',
+});
 
 describe('matching advisories and SBOMs, both ways', () => {
   const kit = evidenceTestDatabases();
@@ -177,7 +165,7 @@ describe('matching advisories and SBOMs, both ways', () => {
     const patchedEvidence = await upload(patched, sbomAt('2.17.1'));
     // A supplier shipping the vulnerable version says, in its OpenVEX, that it is not affected.
     const vexedEvidence = await upload(vexed, SBOM);
-    await upload(vexed, Buffer.from(JSON.stringify(OPENVEX_NOT_AFFECTED)));
+    await upload(vexed, OPENVEX_NOT_AFFECTED);
     await waitFor(
       async () => (await kit.owner.query(`select 1 from evidence.vex_statements where supplier_id = $1`, [vexed])).length === 1,
       'the VEX statements',
@@ -290,7 +278,7 @@ describe('matching advisories and SBOMs, both ways', () => {
       kit.supplier(org.tenant.id, 'Commons Ltd'),
     ]);
     await upload(ships, SBOM, 'bom.json');
-    const vex = Buffer.from(JSON.stringify(OPENVEX_NOT_AFFECTED));
+    const vex = OPENVEX_NOT_AFFECTED;
     const shipped = await upload(ships, vex, 'vex.json');
     expect(shipped).toMatchObject({ status: 'processed', kind: 'vex', facts: { products: ['pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1'] } });
     expect(productsCheck(shipped)).toMatchObject({

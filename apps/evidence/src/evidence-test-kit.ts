@@ -9,6 +9,31 @@ export const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures'
 export { evidenceTestDatabases, form, settledEvidence } from '@assay/shared/testing';
 export type { EvidenceTestDatabases } from '@assay/shared/testing';
 
+/**
+ * A supplier's OpenVEX document saying log4j-core 2.14.1 inside `product` (a purl) is not affected by
+ * Log4Shell (CVE-2021-44228); `statement` adds fields to the one statement.
+ */
+export function log4ShellNotAffectedVex(product: string, statement: Record<string, unknown> = {}): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      '@context': 'https://openvex.dev/ns/v0.2.0',
+      '@id': 'https://vexed.example/vex/2021-12-11',
+      author: 'Vexed Ltd security team',
+      timestamp: '2021-12-11T09:00:00Z',
+      version: 1,
+      statements: [
+        {
+          vulnerability: { name: 'CVE-2021-44228' },
+          products: [{ '@id': product, subcomponents: [{ '@id': 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1' }] }],
+          status: 'not_affected',
+          justification: 'vulnerable_code_not_in_execute_path',
+          ...statement,
+        },
+      ],
+    }),
+  );
+}
+
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 /** A supplier, a contact and a sent assessment made through the assessments API, with a portal token for the contact. */

@@ -5,7 +5,7 @@ import { fullFormats } from 'ajv-formats/dist/formats';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { evidenceTestDatabases, fixture, form, settledEvidence } from './evidence-test-kit';
+import { evidenceTestDatabases, fixture, form, log4ShellNotAffectedVex, settledEvidence } from './evidence-test-kit';
 
 /*
  * The issue's proof on the real stack: a real OSV advisory (GHSA-jfh8-c2jp-5v3q, Log4Shell) and SBOMs
@@ -29,23 +29,7 @@ const sbomAt = (version: string) =>
       .replace(/"2\.14\.1"/g, `"${version}"`),
   );
 /** A supplier's OpenVEX: log4j-core 2.14.1 in its product is not affected by Log4Shell. */
-const VEX_NOT_AFFECTED = Buffer.from(
-  JSON.stringify({
-    '@context': 'https://openvex.dev/ns/v0.2.0',
-    '@id': 'https://vexed.example/vex/2021-12-11',
-    author: 'Vexed Ltd security team',
-    timestamp: '2021-12-11T09:00:00Z',
-    version: 1,
-    statements: [
-      {
-        vulnerability: { name: 'CVE-2021-44228' },
-        products: [{ '@id': 'pkg:npm/widget-cloud@3.1.0', subcomponents: [{ '@id': 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1' }] }],
-        status: 'not_affected',
-        justification: 'vulnerable_code_not_in_execute_path',
-      },
-    ],
-  }),
-);
+const VEX_NOT_AFFECTED = log4ShellNotAffectedVex('pkg:npm/widget-cloud@3.1.0');
 
 describe('supplier inquiries about an advisory', () => {
   const kit = evidenceTestDatabases();

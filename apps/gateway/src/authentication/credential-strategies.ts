@@ -7,7 +7,7 @@ import {
   parseApiKey,
   revokedSessionKey,
 } from '@assay/shared/auth';
-import type { Identity, ScopedPortalLinkKind, ServiceName } from '@assay/shared/contracts';
+import type { Identity, ServiceName, VerifiedPortalToken } from '@assay/shared/contracts';
 import type { RedisClient } from '@assay/shared/redis';
 import type { ServiceUpstreams } from '../proxy/service-upstreams';
 import type { IncomingMessage } from 'node:http';
@@ -137,17 +137,7 @@ export class PortalTokenStrategy extends Strategy {
     const token = bearerToken(request);
     if (!token || token.length > 256) return this.fail({ message: 'The portal link is not valid' } satisfies Refusal, 401);
     this.client
-      .post<{
-        portal: {
-          tenantId: string;
-          tokenId: string;
-          assessmentId: string;
-          contactId: string;
-          link?: ScopedPortalLinkKind;
-          evidenceId?: string;
-          inquiryId?: string;
-        } | null;
-      }>('assessments', '/internal/credentials/portal-token', { token }, requestId(request))
+      .post<{ portal: VerifiedPortalToken | null }>('assessments', '/internal/credentials/portal-token', { token }, requestId(request))
       .then((result) => {
         if (!result?.portal) return this.fail({ message: 'The portal link is not valid, has expired or was withdrawn' } satisfies Refusal, 401);
         const identity: Identity = {

@@ -1,7 +1,7 @@
 import { clock } from '@assay/shared/clock';
 import { CredentialLinkSealer, PORTAL_TOKEN_PREFIX, credentialHash, generateTenantToken, hashesEqual, parseTenantToken } from '@assay/shared/auth';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
-import type { ScopedPortalLinkKind } from '@assay/shared/contracts';
+import type { VerifiedPortalToken } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AssessmentRecipient } from '@assay/shared/contracts';
@@ -34,18 +34,6 @@ export const RENEWAL_LINK_AFTER_EXPIRY_MS = 30 * 86_400_000;
 /** A findings link lasts 180 days from issue, and at least 90 days past the finding's remediation date; each new finding brings a fresh one. */
 export const FINDINGS_LINK_LIFETIME_MS = 180 * 86_400_000;
 export const FINDINGS_LINK_AFTER_REMEDIATION_MS = 90 * 86_400_000;
-
-/** What the gateway learns from a valid portal token. */
-export interface VerifiedPortalToken {
-  tenantId: string;
-  tokenId: string;
-  assessmentId: string;
-  contactId: string;
-  /** Renewal, findings and inquiry links; absent for assessment links. */
-  link?: ScopedPortalLinkKind;
-  evidenceId?: string;
-  inquiryId?: string;
-}
 
 /** An inquiry link lasts until 30 days after the inquiry's due date (at least 60 days from issue, like an assessment link). */
 export const INQUIRY_LINK_AFTER_DUE_MS = 30 * 86_400_000;

@@ -29,6 +29,12 @@ export interface PortalBinding {
   inquiryId?: string;
 }
 
+/** What the assessments service vouches for when the gateway checks a portal token: its binding, tenant and id. */
+export interface VerifiedPortalToken extends PortalBinding {
+  tenantId: string;
+  tokenId: string;
+}
+
 /** Who is calling, as the gateway established it and vouches for in the internal identity token. */
 export interface Identity {
   kind: PrincipalKind;

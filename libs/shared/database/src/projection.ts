@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { quoteIdent } from './identifiers';
+import { MappedColumns, SelectedColumns, columnValues, mapColumns } from './row-mapping';
 
 /**
  * One write to a projection a service keeps from another service's events (suppliers, assessments,
@@ -48,4 +49,34 @@ export async function writeProjection(manager: EntityManager, write: ProjectionW
     [...params, write.eventAt],
   );
   return applied.length > 0;
+}
+
+/**
+ * A projection kept by id per tenant whose columns map to its fields by the row-mapping convention:
+ * written from events through {@link writeProjection} (so never rolled back by an older one) and read
+ * back in camelCase. A repository states its table and select list and inherits both.
+ */
+export class ProjectionById<Row extends { id: string }, List extends string> {
+  constructor(
+    private readonly table: readonly [schema: string, table: string],
+    private readonly columns: List & (SelectedColumns<List> extends keyof Row ? unknown : never),
+  ) {}
+
+  async upsert(manager: EntityManager, tenantId: string, known: MappedColumns<Row, List>, eventAt: string): Promise<void> {
+    await writeProjection(manager, {
+      table: this.table,
+      key: ['tenant_id', 'id'],
+      values: { tenant_id: tenantId, ...columnValues(known, this.columns) },
+      eventAt,
+    });
+  }
+
+  async find(manager: EntityManager, tenantId: string, id: string): Promise<MappedColumns<Row, List> | null> {
+    const [schema, name] = this.table;
+    const [row]: Row[] = await manager.query(`select ${this.columns} from ${quoteIdent(schema)}.${quoteIdent(name)} where tenant_id = $1 and id = $2`, [
+      tenantId,
+      id,
+    ]);
+    return row ? (mapColumns(row, this.columns) as MappedColumns<Row, List>) : null;
+  }
 }

@@ -46,3 +46,10 @@ export function mapColumns<Row extends object, List extends string>(
   }
   return mapped as MappedColumns<Row, List>;
 }
+
+/** The other way: the columns of `list` with their values taken from the camelCase fields of `fields`. */
+export function columnValues<List extends string>(fields: object, list: List): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [column, field] of parse(list)) values[column] = (fields as Record<string, unknown>)[field];
+  return values;
+}
