@@ -172,25 +172,49 @@ export class AdvisoryExposuresRepository {
   }
 
   /**
-   * Replaces the range-derived exposures of one advisory or one piece of evidence with `rows`;
-   * exposures whose status came from the supplier (VEX, an inquiry answer) are kept as they are.
+   * Replaces the range-derived exposures of one advisory or one piece of evidence with `rows`, in one
+   * statement, and returns the suppliers each of `advisoryIds` put at risk before it (what
+   * `suppliersAtRisk` read then). Exposures whose status came from the supplier (VEX, an inquiry
+   * answer) are kept as they are; a range-derived one found again is left as it is when nothing
+   * about it changed and rewritten in place (a new id and match time) when something did; one no
+   * longer found is deleted. Unchanged exposures, the usual case of a rematch, cost no write.
    */
   async replaceVersionExposures(
     manager: EntityManager,
     tenantId: string,
     scope: { advisoryId: string } | { evidenceId: string },
     rows: NewExposure[],
-  ): Promise<void> {
+    advisoryIds: string[],
+  ): Promise<Map<string, Set<string>>> {
     const [column, value] = 'advisoryId' in scope ? ['advisory_id', scope.advisoryId] : ['evidence_id', scope.evidenceId];
-    await manager.query(`delete from evidence.advisory_exposures where tenant_id = $1 and ${column} = $2 and status_source = 'version'`, [tenantId, value]);
-    if (rows.length === 0) return;
-    await manager.query(
-      `insert into evidence.advisory_exposures (tenant_id, id, advisory_id, evidence_id, supplier_id, product_id, purl, version, status, status_source, matched_at)
-       select $1, x.id, x."advisoryId", x."evidenceId", x."supplierId", x."productId", x.purl, x.version, x.status, 'version', date_trunc('milliseconds', app.now())
-         from json_to_recordset($2::json) as x(id uuid, "advisoryId" uuid, "evidenceId" uuid, "supplierId" uuid, "productId" uuid, purl text, version text, status text)
-       on conflict (tenant_id, advisory_id, evidence_id, purl) do nothing`,
-      [tenantId, JSON.stringify(rows.map((row) => ({ id: newId(), ...row })))],
+    const found: { advisory_id: string; supplier_id: string }[] = await manager.query(
+      `with new as (
+         select distinct on (x."advisoryId", x."evidenceId", x.purl) x.*
+           from json_to_recordset($3::json) as x(id uuid, "advisoryId" uuid, "evidenceId" uuid, "supplierId" uuid, "productId" uuid, purl text, version text, status text)
+       ), before as (
+         select distinct advisory_id, supplier_id from evidence.advisory_exposures
+          where tenant_id = $1 and advisory_id = any($4::uuid[]) and status in ${AT_RISK}
+       ), gone as (
+         delete from evidence.advisory_exposures x
+          where x.tenant_id = $1 and x.${column} = $2 and x.status_source = 'version'
+            and not exists (select 1 from new n where n."advisoryId" = x.advisory_id and n."evidenceId" = x.evidence_id and n.purl = x.purl)
+       ), stored as (
+         insert into evidence.advisory_exposures (tenant_id, id, advisory_id, evidence_id, supplier_id, product_id, purl, version, status, status_source, matched_at)
+         select $1, n.id, n."advisoryId", n."evidenceId", n."supplierId", n."productId", n.purl, n.version, n.status, 'version', date_trunc('milliseconds', app.now())
+           from new n
+         on conflict (tenant_id, advisory_id, evidence_id, purl) do update
+           set id = excluded.id, supplier_id = excluded.supplier_id, product_id = excluded.product_id, version = excluded.version,
+               status = excluded.status, statement = null, matched_at = excluded.matched_at
+           where advisory_exposures.status_source = 'version'
+             and (advisory_exposures.supplier_id, advisory_exposures.product_id, advisory_exposures.version, advisory_exposures.status)
+                 is distinct from (excluded.supplier_id, excluded.product_id, excluded.version, excluded.status)
+       )
+       select advisory_id, supplier_id from before`,
+      [tenantId, value, JSON.stringify(rows.map((row) => ({ id: newId(), ...row }))), advisoryIds],
     );
+    const before = new Map<string, Set<string>>(advisoryIds.map((id) => [id, new Set<string>()]));
+    for (const row of found) before.get(row.advisory_id)?.add(row.supplier_id);
+    return before;
   }
 
   /** Replaces the statements read from one piece of VEX evidence. */

@@ -15,31 +15,49 @@ import { VexStatement, vexStatements } from './vex-statements';
 
 const STATUS_ORDER: readonly RangeStatus[] = ['affected', 'under_investigation', 'not_affected', 'fixed'];
 
-/** The advisory's status for one component over every entry it has for the package (affected wins over a fix elsewhere). */
-function statusOf(component: MatchableComponent, packages: MatchablePackage[]): RangeStatus | null {
-  let type: string;
+/** The purl type of a component (its ecosystem), or null when its purl cannot be read. */
+function purlTypeOf(purl: string): string | null {
   try {
-    type = PackageURL.fromString(component.purl).type;
+    return PackageURL.fromString(purl).type;
   } catch {
     return null;
   }
-  const verdicts = packages.map((item) => versionStatus(type, item, component.version).status).filter((status): status is RangeStatus => status !== null);
+}
+
+/** The advisory's status for one version over every entry it has for the package (affected wins over a fix elsewhere). */
+function statusOf(type: string, version: string | null, packages: MatchablePackage[]): RangeStatus | null {
+  const verdicts = packages.map((item) => versionStatus(type, item, version).status).filter((status): status is RangeStatus => status !== null);
   return STATUS_ORDER.find((status) => verdicts.includes(status)) ?? null;
 }
 
+/**
+ * The range-derived exposures of `components` to `packages`. Only the advisories naming a
+ * component's package are compared with it (packages grouped by versionless purl, then advisory),
+ * each purl is read once, and a verdict is worked out once per advisory, ecosystem and version.
+ */
 function exposures(components: MatchableComponent[], packages: MatchablePackage[]): NewExposure[] {
-  const byAdvisoryAndPurl = new Map<string, MatchablePackage[]>();
+  const byPurlBase = new Map<string, Map<string, MatchablePackage[]>>();
   for (const item of packages) {
-    const key = `${item.advisoryId} ${item.purlBase}`;
-    byAdvisoryAndPurl.set(key, [...(byAdvisoryAndPurl.get(key) ?? []), item]);
+    const byAdvisory = byPurlBase.get(item.purlBase) ?? new Map<string, MatchablePackage[]>();
+    byPurlBase.set(item.purlBase, byAdvisory);
+    const named = byAdvisory.get(item.advisoryId);
+    if (named) named.push(item);
+    else byAdvisory.set(item.advisoryId, [item]);
   }
-  const advisoryIds = [...new Set(packages.map((item) => item.advisoryId))];
+  const verdicts = new Map<string, RangeStatus | null>();
   const rows: NewExposure[] = [];
   for (const component of components) {
-    for (const advisoryId of advisoryIds) {
-      const named = byAdvisoryAndPurl.get(`${advisoryId} ${component.purlBase}`);
-      if (!named) continue;
-      const status = statusOf(component, named);
+    const byAdvisory = byPurlBase.get(component.purlBase);
+    if (!byAdvisory) continue;
+    const type = purlTypeOf(component.purl);
+    if (type === null) continue;
+    for (const [advisoryId, named] of byAdvisory) {
+      const key = `${advisoryId} ${component.purlBase} ${type} ${component.version ?? ''}`;
+      let status = verdicts.get(key);
+      if (status === undefined) {
+        status = statusOf(type, component.version, named);
+        verdicts.set(key, status);
+      }
       if (status)
         rows.push({
           advisoryId,
@@ -80,8 +98,7 @@ export class AdvisoryMatchingService {
     await this.exposures.lockTenant(manager, tenantId);
     const packages = await this.exposures.packagesOfAdvisory(manager, tenantId, advisoryId);
     const components = await this.exposures.componentsOfPackages(manager, tenantId, [...new Set(packages.map((item) => item.purlBase))]);
-    const before = await this.exposures.suppliersAtRisk(manager, tenantId, [advisoryId]);
-    await this.exposures.replaceVersionExposures(manager, tenantId, { advisoryId }, exposures(components, packages));
+    const before = await this.exposures.replaceVersionExposures(manager, tenantId, { advisoryId }, exposures(components, packages), [advisoryId]);
     await this.exposures.applyVex(manager, tenantId, { advisoryId });
     await this.inquiries.applyAnswers(manager, tenantId, { advisoryId });
     await this.announce(manager, tenantId, before);
@@ -94,8 +111,8 @@ export class AdvisoryMatchingService {
       const components = await this.exposures.componentsOfEvidence(manager, tenantId, evidenceId);
       const packages = await this.exposures.packagesOf(manager, tenantId, [...new Set(components.map((component) => component.purlBase))]);
       const rows = exposures(components, packages);
-      const before = await this.exposures.suppliersAtRisk(manager, tenantId, [...new Set(packages.map((item) => item.advisoryId))]);
-      await this.exposures.replaceVersionExposures(manager, tenantId, { evidenceId }, rows);
+      const advisoryIds = [...new Set(packages.map((item) => item.advisoryId))];
+      const before = await this.exposures.replaceVersionExposures(manager, tenantId, { evidenceId }, rows, advisoryIds);
       await this.exposures.applyVex(manager, tenantId, { evidenceId });
       await this.inquiries.applyAnswers(manager, tenantId, { evidenceId });
       await this.announce(manager, tenantId, before);
