@@ -33,6 +33,9 @@ async function main(): Promise<void> {
     const owner = new Pool({ connectionString: env['DATABASE_MIGRATION_URL'], max: database.poolSize });
     const app = new Pool({ connectionString: database.url, max: database.poolSize, ...runtimeConnectionOptions(database) });
     pools.push(owner, app);
+    // pool.end() resolves once every client has been told to end, not once its socket has closed;
+    // Postgres stopping right after may still terminate those connections: that is expected, not a crash.
+    for (const pool of pools) pool.on('error', (error) => log(`connection closed: ${error.message}`));
 
     log(`seeding ${ROWS} suppliers over ${TENANTS} tenants…`);
     const tenants = Array.from({ length: TENANTS }, () => randomUUID());
