@@ -65,8 +65,10 @@ export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyD
   // are bounded by the same validated limit the evidence service applies.
   fastify.addContentTypeParser('multipart/form-data', { bodyLimit: deps.config.evidence.maxBytes }, (_request, payload, done) => done(null, payload));
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  // Idle upstream connections close here after 30 s, well before the services would close them
+  // (SERVER_KEEP_ALIVE_MS), so a request never goes out on a connection the service is closing.
   await fastify.register(replyFrom, {
-    undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 300_000 },
+    undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 300_000 },
     disableRequestLogging: true,
     retryMethods: ['GET', 'HEAD', 'OPTIONS'],
   });

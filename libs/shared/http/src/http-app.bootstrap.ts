@@ -16,6 +16,8 @@ import { serialiseReply } from './serialised-once';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const MAX_PARAM_LENGTH = 200;
+/** Longer than any client's idle timeout in front of a service (see createHttpApp). */
+export const SERVER_KEEP_ALIVE_MS = 65_000;
 
 export interface HttpAppOptions {
   bodyLimit?: number;
@@ -35,6 +37,10 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // An idle keep-alive connection is closed by its client (the gateway's proxy after 30 s, subgraph
+    // fetches and load balancers within 60 s), never by the server first: a server closing it while a
+    // request is on its way loses that request (EPIPE/ECONNRESET, and a streamed POST cannot be retried).
+    keepAliveTimeout: SERVER_KEEP_ALIVE_MS,
   });
   // Before Nest registers its routes (at init), so every route is seen.
   answerMethodNotAllowed(adapter.getInstance(), MAX_PARAM_LENGTH);
