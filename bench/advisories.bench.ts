@@ -18,6 +18,7 @@ import {
   AdvisoriesRepository,
   AdvisoryExposuresRepository,
   AdvisoryMatchingService,
+  EvidenceDocuments,
   EvidenceRepository,
   InquiriesRepository,
   createBlobStorage,
@@ -101,7 +102,13 @@ async function main(): Promise<void> {
     dataSource = await createRuntimeDataSource(config.database, { name: 'bench' }).initialize();
     const database = new TenantDatabase(dataSource, config.database.systemRole);
     const exposures = new AdvisoryExposuresRepository();
-    const matching = new AdvisoryMatchingService(database, exposures, new EvidenceRepository(), new InquiriesRepository(), createBlobStorage(config));
+    const matching = new AdvisoryMatchingService(
+      database,
+      exposures,
+      new EvidenceRepository(),
+      new InquiriesRepository(),
+      new EvidenceDocuments(createBlobStorage(config), config),
+    );
     const advisories = new AdvisoriesRepository();
 
     const tenants = Array.from({ length: TENANTS }, () => randomUUID());

@@ -1,4 +1,4 @@
-import { createTenantTableSql, migrationRoles, quoteIdent } from '@assay/shared/database';
+import { createReminderTableSql, createTenantTableSql, migrationRoles, quoteIdent } from '@assay/shared/database';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 const EVIDENCE_STATUSES = ['pending', 'processing', 'processed', 'failed', 'rejected', 'superseded'];
@@ -45,28 +45,15 @@ export class EvidenceValidity1765301000000 implements MigrationInterface {
       `create policy "findings_system_due" on "assessments"."findings" for select to ${system} using (true)`,
       `create index "assessments_findings_remediation_due" on "assessments"."findings" ("remediation_due_at") where "status" in ('open', 'in_remediation')`,
       `create index "assessments_findings_risk_accepted_until" on "assessments"."findings" ("risk_accepted_until") where "status" = 'accepted_risk'`,
-      ...createTenantTableSql({
-        schema: 'notifications',
-        table: 'finding_reminders',
-        columns: [
+      ...createReminderTableSql('finding_reminders', {
+        subject: [
           `"assessment_id" uuid not null`,
           `"supplier_id" uuid not null`,
           `"supplier_name" text not null`,
           `"title" text not null`,
           `"severity" text not null`,
           `"remediation_due_at" timestamptz not null`,
-          `"opened_at" timestamptz not null`,
-          `"recipients" jsonb not null`,
-          `"open" boolean not null`,
-          `"sent_steps" text[] not null default '{}'`,
-          `"next_reminder_at" timestamptz`,
-          `"event_at" timestamptz not null`,
-          `"updated_at" timestamptz not null default date_trunc('milliseconds', now())`,
         ],
-        indexes: [
-          { name: 'notifications_finding_reminders_due', columns: `("next_reminder_at", "tenant_id")`, where: `"open" and "next_reminder_at" is not null` },
-        ],
-        systemAccess: ['select'],
       }),
     ];
     for (const statement of statements) await queryRunner.query(statement);

@@ -1,4 +1,4 @@
-import { createTenantTableSql } from '@assay/shared/database';
+import { createReminderTableSql, createTenantTableSql } from '@assay/shared/database';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -56,27 +56,9 @@ export class Inquiries1765400000000 implements MigrationInterface {
          or ("link" = 'findings' and "evidence_id" is null and "inquiry_id" is null)
          or ("link" = 'inquiry' and "inquiry_id" is not null and "evidence_id" is null))`,
       `create index "assessments_portal_tokens_by_inquiry" on "assessments"."portal_tokens" ("tenant_id", "inquiry_id") where "inquiry_id" is not null`,
-      ...createTenantTableSql({
-        schema: 'notifications',
-        table: 'inquiry_reminders',
-        columns: [
-          `"supplier_id" uuid not null`,
-          `"supplier_name" text not null`,
-          `"vulnerability" text not null`,
-          `"due_at" timestamptz not null`,
-          `"opened_at" timestamptz not null`,
-          `"recipients" jsonb not null`,
-          `"internal_owner_user_id" uuid`,
-          `"open" boolean not null`,
-          `"sent_steps" text[] not null default '{}'`,
-          `"next_reminder_at" timestamptz`,
-          `"event_at" timestamptz not null`,
-          `"updated_at" timestamptz not null default date_trunc('milliseconds', now())`,
-        ],
-        indexes: [
-          { name: 'notifications_inquiry_reminders_due', columns: `("next_reminder_at", "tenant_id")`, where: `"open" and "next_reminder_at" is not null` },
-        ],
-        systemAccess: ['select'],
+      ...createReminderTableSql('inquiry_reminders', {
+        subject: [`"supplier_id" uuid not null`, `"supplier_name" text not null`, `"vulnerability" text not null`, `"due_at" timestamptz not null`],
+        audience: [`"internal_owner_user_id" uuid`],
       }),
     ]) {
       await queryRunner.query(statement);

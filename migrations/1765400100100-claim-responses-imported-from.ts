@@ -1,17 +1,12 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { addColumnMigration } from '@assay/shared/database';
 
 /**
  * An answer prefilled from a supplier's declaration (CycloneDX Attestations evidence) names that
  * evidence until the supplier confirms or changes it, as carried-forward answers do.
  */
-export class ClaimResponsesImportedFrom1765400100100 implements MigrationInterface {
-  name = 'ClaimResponsesImportedFrom1765400100100';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`alter table "assessments"."claim_responses" add column "imported_from" uuid`);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`alter table "assessments"."claim_responses" drop column if exists "imported_from"`);
-  }
-}
+export const ClaimResponsesImportedFrom1765400100100 = addColumnMigration('ClaimResponsesImportedFrom1765400100100', {
+  schema: 'assessments',
+  table: 'claim_responses',
+  column: 'imported_from',
+  definition: 'uuid',
+});

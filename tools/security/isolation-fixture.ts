@@ -352,6 +352,11 @@ export async function attackers(owner: DataSource, org: OrganisationOwner, world
     token,
     identity: testIdentity(org.tenantId, { role: name, principalId: userId }),
   });
+  const portal = (name: string, token: string, scope: NonNullable<Identity['portal']>): Principal => ({
+    name,
+    token,
+    identity: testIdentity(org.tenantId, { kind: 'portal', role: null, portal: scope }),
+  });
   return [
     user('owner', org.accessToken, org.userId),
     user('admin', admin.accessToken, admin.userId),
@@ -362,34 +367,15 @@ export async function attackers(owner: DataSource, org: OrganisationOwner, world
       token: key.key,
       identity: testIdentity(org.tenantId, { kind: 'api_key', principalId: key.id, role: null, scopes: [...API_KEY_SCOPES] }),
     },
-    {
-      name: 'portal token',
-      token: world.portalToken,
-      identity: testIdentity(org.tenantId, { kind: 'portal', role: null, portal: { assessmentId: world.sent, contactId: world.sroContact } }),
-    },
-    {
-      name: 'renewal link',
-      token: world.renewalToken,
-      identity: testIdentity(org.tenantId, {
-        kind: 'portal',
-        role: null,
-        portal: { assessmentId: world.sent, contactId: world.sroContact, link: 'renewal', evidenceId: world.evidence },
-      }),
-    },
-    {
-      name: 'findings link',
-      token: world.findingsToken,
-      identity: testIdentity(org.tenantId, { kind: 'portal', role: null, portal: { assessmentId: world.sent, contactId: world.sroContact, link: 'findings' } }),
-    },
-    {
-      name: 'inquiry link',
-      token: world.inquiryToken,
-      identity: testIdentity(org.tenantId, {
-        kind: 'portal',
-        role: null,
-        portal: { assessmentId: world.inquiryLinkAssessment, contactId: world.sroContact, link: 'inquiry', inquiryId: world.inquiry },
-      }),
-    },
+    portal('portal token', world.portalToken, { assessmentId: world.sent, contactId: world.sroContact }),
+    portal('renewal link', world.renewalToken, { assessmentId: world.sent, contactId: world.sroContact, link: 'renewal', evidenceId: world.evidence }),
+    portal('findings link', world.findingsToken, { assessmentId: world.sent, contactId: world.sroContact, link: 'findings' }),
+    portal('inquiry link', world.inquiryToken, {
+      assessmentId: world.inquiryLinkAssessment,
+      contactId: world.sroContact,
+      link: 'inquiry',
+      inquiryId: world.inquiry,
+    }),
   ];
 }
 

@@ -1,5 +1,6 @@
 export * from './evidence.module';
 export { createBlobStorage } from './storage/blob-storage.provider';
+export { EvidenceDocuments } from './storage/evidence-documents';
 export { BlobNotFoundError, blobKey } from './storage/blob-storage';
 export type { BlobStat, BlobStorage, StagedBlob } from './storage/blob-storage';
 export { ComponentsRepository } from './components/components.repository';

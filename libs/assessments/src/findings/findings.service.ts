@@ -7,7 +7,6 @@ import type { EntityManager } from 'typeorm';
 import { audit, emit } from '../assessments-writes';
 import { AssessmentReadModel } from '../assessments/assessment-read-model';
 import type { AssessmentRow } from '../assessments/assessments.repository';
-import { PortalTokensRepository } from '../portal/portal-tokens.repository';
 import { PortalTokensService } from '../portal/portal-tokens.service';
 import { SuppliersRepository } from '../suppliers/suppliers.repository';
 import { FindingStatus, FindingView, UNRESOLVED_FINDING_STATUSES, assertFindingTransition, findingView } from './finding-view';
@@ -29,7 +28,6 @@ export class FindingsService {
     private readonly suppliers: SuppliersRepository,
     private readonly reads: AssessmentReadModel,
     private readonly portalTokens: PortalTokensService,
-    private readonly tokens: PortalTokensRepository,
   ) {}
 
   async create(identity: TenantIdentity, assessmentId: string, input: CreateFindingDto): Promise<FindingView> {
@@ -123,19 +121,12 @@ export class FindingsService {
    */
   private async withFindingsLinks(m: EntityManager, finding: FindingRow, recipients: AssessmentRecipient[]): Promise<AssessmentRecipient[]> {
     const linked: AssessmentRecipient[] = [];
+    const scope = { link: 'findings', remediationDueAt: finding.remediation_due_at } as const;
     for (const recipient of recipients) {
-      const { link, row } = this.portalTokens.mintScoped(finding.tenant_id, finding.assessment_id, recipient.contactId, {
-        link: 'findings',
-        remediationDueAt: finding.remediation_due_at,
+      const portalUrl = await this.portalTokens.issueScopedLink(m, finding.tenant_id, finding.assessment_id, recipient.contactId, scope, {
+        findingId: finding.id,
       });
-      await this.tokens.insert(m, finding.tenant_id, row);
-      await audit(m, finding.tenant_id, {
-        action: 'portal_link.created',
-        targetType: 'portal_link',
-        targetId: link.id,
-        changes: { link: 'findings', findingId: finding.id, assessmentId: finding.assessment_id, contactId: recipient.contactId, expiresAt: link.expiresAt },
-      });
-      linked.push({ ...recipient, portalUrl: this.portalTokens.sealedForDelivery(finding.tenant_id, link) });
+      linked.push({ ...recipient, portalUrl });
     }
     return linked;
   }

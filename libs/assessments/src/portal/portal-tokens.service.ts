@@ -129,23 +129,38 @@ export class PortalTokensService {
   ): Promise<AssessmentRecipient[]> {
     const recipients: AssessmentRecipient[] = [];
     for (const contact of contacts) {
-      const { link, row } = this.mintScoped(tenantId, contact.assessment_id, contact.id, scope);
-      await this.tokens.insert(m, tenantId, row);
-      await audit(m, tenantId, {
-        action: 'portal_link.created',
-        targetType: 'portal_link',
-        targetId: link.id,
-        changes: { link: scope.link, ...changes, assessmentId: contact.assessment_id, contactId: contact.id, expiresAt: link.expiresAt },
-      });
       recipients.push({
         contactId: contact.id,
         name: contact.name,
         email: contact.email,
         isSeniorResponsibleOwner: contact.is_senior_responsible_owner,
-        portalUrl: this.sealedForDelivery(tenantId, link),
+        portalUrl: await this.issueScopedLink(m, tenantId, contact.assessment_id, contact.id, scope, changes),
       });
     }
     return recipients;
+  }
+
+  /**
+   * One link of `scope` for one contact, stored and audited in the caller's transaction (`changes` say
+   * what it is for); the link sealed for delivery.
+   */
+  async issueScopedLink(
+    m: EntityManager,
+    tenantId: string,
+    assessmentId: string,
+    contactId: string,
+    scope: ScopedLink,
+    changes: Record<string, unknown>,
+  ): Promise<string> {
+    const { link, row } = this.mintScoped(tenantId, assessmentId, contactId, scope);
+    await this.tokens.insert(m, tenantId, row);
+    await audit(m, tenantId, {
+      action: 'portal_link.created',
+      targetType: 'portal_link',
+      targetId: link.id,
+      changes: { link: scope.link, ...changes, assessmentId, contactId, expiresAt: link.expiresAt },
+    });
+    return this.sealedForDelivery(tenantId, link);
   }
 
   /** A link as events carry it to the email that delivers it: sealed, never plaintext at rest. */

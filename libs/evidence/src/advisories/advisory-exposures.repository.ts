@@ -1,4 +1,4 @@
-import { newId } from '@assay/shared/database';
+import { mapColumns, newId } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AdvisoryRange } from './advisory-documents';
@@ -106,14 +106,7 @@ export class AdvisoryExposuresRepository {
           [tenantId, chunk],
         ),
     );
-    return rows.map((row) => ({
-      evidenceId: row.evidence_id,
-      supplierId: row.supplier_id,
-      productId: row.product_id,
-      purl: row.purl,
-      purlBase: row.purl_base,
-      version: row.version,
-    }));
+    return rows.map((row) => mapColumns(row, 'evidence_id, supplier_id, product_id, purl, purl_base, version'));
   }
 
   /** The components of one piece of evidence that carry a purl. */

@@ -1,5 +1,5 @@
 import { TenantDatabase } from '@assay/shared/database';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PackageURL } from 'packageurl-js';
 import type { EntityManager } from 'typeorm';
 import { EvidenceRepository } from '../evidence/evidence.repository';
@@ -8,7 +8,7 @@ import { InquiriesRepository } from '../inquiries/inquiries.repository';
 import { cycloneDxXmlBom } from '../parsing/cyclonedx.parser';
 import { EvidenceParseError, UnsupportedEvidenceError, decodeUtf8 } from '../parsing/parse-result';
 import { parseUntrustedJson } from '../parsing/untrusted-json';
-import { BLOB_STORAGE, BlobStorage } from '../storage/blob-storage';
+import { EvidenceDocuments } from '../storage/evidence-documents';
 import { AdvisoryExposuresRepository, MatchableComponent, MatchablePackage, NewExposure } from './advisory-exposures.repository';
 import { RangeStatus, versionStatus } from './version-ranges';
 import { VexStatement, vexStatements } from './vex-statements';
@@ -90,7 +90,7 @@ export class AdvisoryMatchingService {
     private readonly exposures: AdvisoryExposuresRepository,
     private readonly evidence: EvidenceRepository,
     private readonly inquiries: InquiriesRepository,
-    @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
+    private readonly documents: EvidenceDocuments,
   ) {}
 
   /** A new or changed advisory against the stored components, in the caller's transaction. */
@@ -126,9 +126,7 @@ export class AdvisoryMatchingService {
     if (!key) return { statements: 0 };
     let statements: VexStatement[] = [];
     try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of await this.storage.open(key)) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
-      const content = Buffer.concat(chunks);
+      const content = await this.documents.read(key);
       // CycloneDX VEX in XML is read through the same mapping to the JSON shape as its evidence.
       const xml = content
         .subarray(0, 1024)
@@ -138,7 +136,7 @@ export class AdvisoryMatchingService {
         .startsWith('<');
       statements = vexStatements(xml ? cycloneDxXmlBom(decodeUtf8(content).replace(/^\uFEFF/, '')) : parseUntrustedJson(content));
     } catch (error) {
-      // Content the parser already judged: no statements to apply.
+      // Content the parser already judged (or larger than the evidence size limit): no statements to apply.
       if (!(error instanceof EvidenceParseError || error instanceof UnsupportedEvidenceError)) throw error;
     }
     return this.database.run(async (manager) => {

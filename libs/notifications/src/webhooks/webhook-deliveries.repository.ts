@@ -1,4 +1,4 @@
-import { newId } from '@assay/shared/database';
+import { mapColumns, newId } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
@@ -63,21 +63,13 @@ interface DeliveryRow {
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
+/** A delivery as the API states it: the row by convention, but for the attempt count, the log and a next attempt only while pending. */
 function toDelivery(row: DeliveryRow): WebhookDelivery {
   return {
-    id: row.id,
-    endpointId: row.endpoint_id,
-    eventId: row.event_id,
-    eventType: row.event_type,
-    status: row.status,
+    ...mapColumns(row, 'id, endpoint_id, event_id, event_type, status'),
     attemptCount: row.attempts,
     nextAttemptAt: row.status === 'pending' ? iso(row.next_attempt_at) : null,
-    lastAttemptAt: iso(row.last_attempt_at),
-    lastStatusCode: row.last_status_code,
-    lastError: row.last_error,
-    redeliveryOf: row.redelivery_of,
-    createdAt: row.created_at.toISOString(),
-    completedAt: iso(row.completed_at),
+    ...mapColumns(row, 'last_attempt_at, last_status_code, last_error, redelivery_of, created_at, completed_at'),
     attempts: row.attempt_log ?? [],
   };
 }
@@ -162,33 +154,14 @@ export class WebhookDeliveriesRepository {
   }
 
   async forAttempt(manager: EntityManager, tenantId: string, id: string): Promise<DeliveryForAttempt | null> {
-    const [row]: {
-      id: string;
-      endpoint_id: string;
-      event_id: string;
-      body: string;
-      status: DeliveryStatus;
-      attempts: number;
-      url: string;
-      enabled: boolean;
-    }[] = await manager.query(
-      `select d.id, d.endpoint_id, d.event_id, d.body, d.status, d.attempts, e.url, e.enabled
+    const [row]: (Pick<DeliveryRow, 'id' | 'endpoint_id' | 'event_id' | 'status' | 'attempts'> & { body: string; url: string; enabled: boolean })[] =
+      await manager.query(
+        `select d.id, d.endpoint_id, d.event_id, d.body, d.status, d.attempts, e.url, e.enabled
            from notifications.webhook_deliveries d join notifications.webhook_endpoints e on e.tenant_id = d.tenant_id and e.id = d.endpoint_id
           where d.tenant_id = $1 and d.id = $2`,
-      [tenantId, id],
-    );
-    return row
-      ? {
-          id: row.id,
-          endpointId: row.endpoint_id,
-          eventId: row.event_id,
-          body: row.body,
-          status: row.status,
-          attempts: row.attempts,
-          url: row.url,
-          endpointEnabled: row.enabled,
-        }
-      : null;
+        [tenantId, id],
+      );
+    return row ? { ...mapColumns(row, 'id, endpoint_id, event_id, body, status, attempts, url'), endpointEnabled: row.enabled } : null;
   }
 
   /**

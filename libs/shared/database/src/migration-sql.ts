@@ -1,3 +1,4 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { quoteIdent } from './identifiers';
 
 export interface RoleNames {
@@ -96,4 +97,66 @@ export function createOutboxTableSql(schema: string, roles: RoleNames = migratio
     },
     roles,
   );
+}
+
+/** What one kind of reminder plan keeps besides the columns every plan has. */
+export interface ReminderTableSpec {
+  /** Columns naming what is reminded of (before `opened_at`), e.g. `"due_at" timestamptz not null`. */
+  subject: string[];
+  /** Columns naming who else hears of it besides `recipients` (an internal owner escalated to, say). */
+  audience?: string[];
+}
+
+/**
+ * SQL creating a reminder plan table of the notifications service: per subject (a finding, an
+ * inquiry), what its reminders are planned from (kept from the subject's events: when it opened, the
+ * recipients) and the steps already sent; the reminders tick (system role) reads which are due.
+ */
+export function createReminderTableSql(table: string, spec: ReminderTableSpec, roles: RoleNames = migrationRoles()): string[] {
+  return createTenantTableSql(
+    {
+      schema: 'notifications',
+      table,
+      columns: [
+        ...spec.subject,
+        `"opened_at" timestamptz not null`,
+        `"recipients" jsonb not null`,
+        ...(spec.audience ?? []),
+        `"open" boolean not null`,
+        `"sent_steps" text[] not null default '{}'`,
+        `"next_reminder_at" timestamptz`,
+        `"event_at" timestamptz not null`,
+        `"updated_at" timestamptz not null default date_trunc('milliseconds', now())`,
+      ],
+      indexes: [{ name: `notifications_${table}_due`, columns: `("next_reminder_at", "tenant_id")`, where: `"open" and "next_reminder_at" is not null` }],
+      systemAccess: ['select'],
+    },
+    roles,
+  );
+}
+
+/** What {@link addColumnMigration} adds: one column of one table, e.g. a nullable `timestamptz`. */
+export interface AddedColumn {
+  schema: string;
+  table: string;
+  column: string;
+  /** The column's type and any constraints, e.g. `timestamptz` or `uuid`. */
+  definition: string;
+}
+
+/** A migration that only adds one column (its `down` drops it again), named `name` as TypeORM records it. */
+export function addColumnMigration(name: string, added: AddedColumn): new () => MigrationInterface {
+  const qualified = `${quoteIdent(added.schema)}.${quoteIdent(added.table)}`;
+  const column = quoteIdent(added.column);
+  return class implements MigrationInterface {
+    name = name;
+
+    async up(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`alter table ${qualified} add column ${column} ${added.definition}`);
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`alter table ${qualified} drop column if exists ${column}`);
+    }
+  };
 }
