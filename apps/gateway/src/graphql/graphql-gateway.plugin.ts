@@ -63,7 +63,11 @@ export async function graphqlGatewayPlugin(fastify: FastifyInstance, deps: Graph
       // Subgraph calls go to the service's replicas in turn (the transport names the first).
       { onFetch: ({ url, setURL }) => setURL(deps.upstreams.route(url)) },
     ],
-    transportEntries: Object.fromEntries(SERVICE_NAMES.map((name) => [name, { location: `${deps.config.serviceUrls[name]}/graphql` }])),
+    // No in-flight deduplication of subgraph calls: each call carries its request's own id, so no two
+    // are ever alike, and deduplicating still cloned every subgraph result (structuredClone).
+    transportEntries: Object.fromEntries(
+      SERVICE_NAMES.map((name) => [name, { location: `${deps.config.serviceUrls[name]}/graphql`, options: { deduplicateInflightRequests: false } }]),
+    ),
     propagateHeaders: {
       fromClientToSubgraphs: async ({ context, subgraphName }) => {
         const audience = subgraphName.toLowerCase();
