@@ -33,6 +33,9 @@ interface ServerContext {
 /** Operation limits of the public contract: depth ≤ 10, aliases ≤ 15, cost ≤ 5000. Checked before any subgraph is called. */
 export const GRAPHQL_LIMITS = { maxDepth: 10, maxAliases: 15, maxCost: 5000 } as const;
 
+/** Media types of a response that holds one complete result (not an event stream or multipart). */
+const SINGLE_RESULT = /^application\/(graphql-response\+)?json\b/i;
+
 function isServiceName(name: string): name is ServiceName {
   return (SERVICE_NAMES as readonly string[]).includes(name);
 }
@@ -60,7 +63,11 @@ export async function graphqlGatewayPlugin(fastify: FastifyInstance, deps: Graph
       // Subgraph calls go to the service's replicas in turn (the transport names the first).
       { onFetch: ({ url, setURL }) => setURL(deps.upstreams.route(url)) },
     ],
-    transportEntries: Object.fromEntries(SERVICE_NAMES.map((name) => [name, { location: `${deps.config.serviceUrls[name]}/graphql` }])),
+    // No in-flight deduplication of subgraph calls: each call carries its request's own id, so no two
+    // are ever alike, and deduplicating still cloned every subgraph result (structuredClone).
+    transportEntries: Object.fromEntries(
+      SERVICE_NAMES.map((name) => [name, { location: `${deps.config.serviceUrls[name]}/graphql`, options: { deduplicateInflightRequests: false } }]),
+    ),
     propagateHeaders: {
       fromClientToSubgraphs: async ({ context, subgraphName }) => {
         const audience = subgraphName.toLowerCase();
@@ -85,6 +92,9 @@ export async function graphqlGatewayPlugin(fastify: FastifyInstance, deps: Graph
       const response = await gateway.handleNodeRequestAndResponse(request, reply, { req: request, reply, identity });
       response.headers.forEach((value, key) => void reply.header(key, value));
       void reply.status(response.status);
+      // A single result (JSON) is already a whole string: sent as it is, in one write with its length,
+      // rather than piped as a stream. Incremental results (event streams, multipart) stay streamed.
+      if (SINGLE_RESULT.test(response.headers.get('content-type') ?? '')) return reply.send(await response.text());
       return reply.send(response.body);
     },
   });

@@ -1,6 +1,6 @@
 import { Access } from '@assay/shared/auth';
 import { isUuid } from '@assay/shared/database';
-import { AfterArg, Connection, FirstArg, RequestBatch, pageArgs, toConnection } from '@assay/shared/graphql';
+import { AfterArg, Connection, FirstArg, RequestBatch, groupBy, pageArgs, toConnection } from '@assay/shared/graphql';
 import { NotFoundProblem, ProblemException, decodeCursor, encodeCursor, toPage } from '@assay/shared/http';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
@@ -20,41 +20,18 @@ const byId = (item: { id: string }) => encodeCursor([item.id]);
 const PER_PARENT = 200;
 const EXPOSURE_LIMIT = 500;
 
-interface Batch {
-  ids: Set<string>;
-  result: Promise<Map<string, Evidence[]>>;
-}
-
 /** Loads the evidence of every supplier (or assessment) asked for in one request with one query, batched per tick. */
 class ParentBatches {
-  private readonly batches = new WeakMap<object, Batch>();
+  private readonly batch: RequestBatch<Evidence[]>;
 
-  constructor(
-    private readonly evidence: EvidenceService,
-    private readonly parent: 'supplier' | 'assessment',
-  ) {}
+  constructor(evidence: EvidenceService, parent: 'supplier' | 'assessment') {
+    const parentOf = (row: Evidence) => (parent === 'supplier' ? row.supplierId : row.assessmentId) as string;
+    this.batch = new RequestBatch(async (tenantId, ids) => groupBy(await evidence.forParents(tenantId, parent, ids, PER_PARENT), parentOf));
+  }
 
   async of(request: object, id: string): Promise<Evidence[]> {
     if (!isUuid(id)) return [];
-    const tenantId = RequestContext.tenantId;
-    let batch = this.batches.get(request);
-    if (!batch) {
-      const ids = new Set<string>();
-      const result = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-        this.batches.delete(request);
-        const rows = await this.evidence.forParents(tenantId, this.parent, [...ids], PER_PARENT);
-        const byParent = new Map<string, Evidence[]>();
-        for (const row of rows) {
-          const key = (this.parent === 'supplier' ? row.supplierId : row.assessmentId) as string;
-          byParent.set(key, [...(byParent.get(key) ?? []), row]);
-        }
-        return byParent;
-      });
-      batch = { ids, result };
-      this.batches.set(request, batch);
-    }
-    batch.ids.add(id);
-    return (await batch.result).get(id) ?? [];
+    return (await this.batch.get(request, id)) ?? [];
   }
 }
 

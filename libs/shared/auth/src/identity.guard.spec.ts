@@ -36,6 +36,18 @@ class UndeclaredController {
   }
 }
 
+class SharedHandlers {
+  list(): string {
+    return 'rows';
+  }
+}
+
+@AllowAnonymous()
+class OpenSharedController extends SharedHandlers {}
+
+@Access('suppliers:write')
+class GuardedSharedController extends SharedHandlers {}
+
 const user = (role: Identity['role']): Identity => ({ kind: 'user', principalId: 'u', tenantId, role, scopes: [], portal: null, requestId: 'r' });
 const portal: Identity = { kind: 'portal', principalId: 'p', tenantId, role: null, scopes: [], portal: { assessmentId: 'a', contactId: 'c' }, requestId: 'r' };
 const anonymous: Identity = { kind: 'anonymous', principalId: null, tenantId: null, role: null, scopes: [], portal: null, requestId: 'r' };
@@ -54,6 +66,24 @@ describe('IdentityGuard', () => {
     await expect(call(CatalogueLikeController, 'change', user('assessor'))).resolves.toBe(true);
     await expect(call(PortalLikeController, 'read', portal)).rejects.toThrow(ForbiddenException);
     await expect(call(PortalLikeController, 'read', user('viewer'))).resolves.toBe(true);
+  });
+
+  it('admits the fields of one request once per rule, and still checks every other rule of that request', async () => {
+    const request = { headers: { [INTERNAL_IDENTITY_HEADER]: await new IdentityTokenIssuer(keys.privateKey).issue(user('viewer'), 'assessments') } };
+    const field = (target: { prototype: object }, method: string) =>
+      new ExecutionContextHost([request], target as never, (target.prototype as Record<string, () => unknown>)[method] as () => unknown);
+    await expect(guard.canActivate(field(PortalLikeController, 'read'))).resolves.toBe(true);
+    // The same rule again: decided at once, without another token check.
+    expect(guard.canActivate(field(PortalLikeController, 'read'))).toBe(true);
+    await expect(Promise.resolve().then(() => guard.canActivate(field(CatalogueLikeController, 'change')))).rejects.toThrow(ForbiddenException);
+    await expect(Promise.resolve().then(() => guard.canActivate(field(CatalogueLikeController, 'change')))).rejects.toThrow(ForbiddenException);
+  });
+
+  it('reads the rule of a handler shared by several classes from the class it is called on', async () => {
+    await expect(call(OpenSharedController, 'list', anonymous)).resolves.toBe(true);
+    await expect(call(GuardedSharedController, 'list', anonymous)).rejects.toThrow(UnauthorizedException);
+    await expect(call(GuardedSharedController, 'list', user('viewer'))).rejects.toThrow(ForbiddenException);
+    await expect(call(OpenSharedController, 'list', anonymous)).resolves.toBe(true);
   });
 
   it('refuses a handler that declares no rule, and names the rule a handler declares', async () => {

@@ -69,6 +69,8 @@ interface RequestWithIdentity {
   id?: string;
   headers: Record<string, string | string[] | undefined>;
   assayIdentity?: Identity;
+  /** The rules this request's identity was already admitted by (GraphQL checks one per resolved field). */
+  assayAdmitted?: Set<AccessRule>;
 }
 
 function requestOf(context: ExecutionContext): RequestWithIdentity | undefined {
@@ -97,11 +99,40 @@ export class IdentityGuard implements CanActivate {
     this.verifier = new IdentityTokenVerifier(config.internalTokenPublicKey, serviceName);
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
+  /** Each handler's rule by its class, looked up once (metadata does not change after start-up). */
+  private readonly rules = new WeakMap<object, WeakMap<object, AccessRule | null>>();
+
+  private ruleOf(context: ExecutionContext): AccessRule | undefined {
+    const owner = context.getClass();
+    const handler = context.getHandler();
+    let ofClass = this.rules.get(owner);
+    if (!ofClass) this.rules.set(owner, (ofClass = new WeakMap()));
+    let rule = ofClass.get(handler);
+    if (rule === undefined) {
+      rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [handler, owner]) ?? null;
+      ofClass.set(handler, rule);
+    }
+    return rule ?? undefined;
+  }
+
+  /**
+   * Synchronous when the request's identity was already admitted by the same rule (the fields of a
+   * GraphQL request after the first): the decision depends only on the identity and the rule.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const rule = this.ruleOf(context);
     if (rule?.kind === 'internal') return true;
     const request = requestOf(context);
     if (!request) throw new UnauthorizedException('No request to authenticate');
+    const identity = request.assayIdentity;
+    if (identity && rule && request.assayAdmitted?.has(rule)) {
+      if (RequestContext.isActive() && !RequestContext.isBoundTo(identity)) RequestContext.bindIdentity(identity);
+      return true;
+    }
+    return this.admit(request, rule);
+  }
+
+  private async admit(request: RequestWithIdentity, rule: AccessRule | undefined): Promise<boolean> {
     if (!request.assayIdentity) {
       const header = request.headers[INTERNAL_IDENTITY_HEADER];
       try {
@@ -113,7 +144,9 @@ export class IdentityGuard implements CanActivate {
     }
     const identity = request.assayIdentity;
     if (RequestContext.isActive()) RequestContext.bindIdentity(identity);
-    return this.authorize(identity, rule);
+    const admitted = this.authorize(identity, rule);
+    if (admitted && rule) (request.assayAdmitted ??= new Set()).add(rule);
+    return admitted;
   }
 
   private authorize(identity: Identity, rule: AccessRule | undefined): boolean {

@@ -1,4 +1,4 @@
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloFederationDriver, ApolloFederationDriverConfig } from '@nestjs/apollo';
 import { DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -44,7 +44,9 @@ export function subgraphOptions(options: SubgraphOptions): ApolloFederationDrive
     context: ({ req }: { req: unknown }) => ({ req }),
     // Access rules apply to every field resolver, not only to root queries and mutations.
     fieldResolverEnhancers: ['guards', 'filters'],
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    // No federated tracing, and no cache hints: the gateway reads neither, and the cache-control
+    // plugin alone would wrap every field resolver of the schema to compute them.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
   };
 }
 

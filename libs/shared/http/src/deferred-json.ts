@@ -16,11 +16,16 @@ export class MalformedJsonBody {
  */
 @Injectable()
 export class ServiceAccessGuard extends IdentityGuard {
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const admitted = await super.canActivate(context);
-    const body = context.getType() === 'http' ? context.switchToHttp().getRequest<{ body?: unknown }>().body : undefined;
-    if (admitted && body instanceof MalformedJsonBody) throw new ProblemException(400, body.reason);
-    return admitted;
+  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const admitted = super.canActivate(context);
+    // Only an HTTP route's body is checked (GraphQL fields are guarded one by one).
+    if (context.getType() !== 'http') return admitted;
+    const body = context.switchToHttp().getRequest<{ body?: unknown }>().body;
+    if (!(body instanceof MalformedJsonBody)) return admitted;
+    return Promise.resolve(admitted).then((allowed) => {
+      if (allowed) throw new ProblemException(400, body.reason);
+      return allowed;
+    });
   }
 }
 

@@ -85,6 +85,12 @@ export const RequestContext = {
     return cls.isActive() ? (cls.get('dbQueries') ?? 0) : undefined;
   },
 
+  /** Whether the current context is bound to this very identity (bound by {@link bindIdentity}). */
+  isBoundTo(identity: Identity): boolean {
+    const cls = store();
+    return cls.isActive() && cls.get('identity') === identity;
+  },
+
   /** Binds the identity (and its tenant) to the current context, which must already exist. */
   bindIdentity(identity: Identity): void {
     const cls = store();
