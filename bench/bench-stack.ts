@@ -7,6 +7,8 @@ import { join } from 'node:path';
 // The benchmarks boot the stack exactly as `npm start` and the tests do.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { RunningStack, startStack } from '../tools/stack';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { processLayoutOf } from '../tools/process-layout';
 import { log } from './bench-runner';
 
 export interface BenchTenant {
@@ -17,7 +19,7 @@ export interface BenchTenant {
 
 /**
  * The whole stack as `npm start` runs it (embedded Postgres, redis-server, every service, the worker
- * and the gateway on free ports), quiet (LOG_LEVEL=warn) and with rate limits out of the way, plus
+ * and the gateway on free ports, in the processes ASSAY_PROCESSES chooses, `combined` by default), quiet (LOG_LEVEL=warn) and with rate limits out of the way, plus
  * helpers to sign up through the gateway and to call a service directly as the gateway would.
  */
 export async function startBenchStack() {
@@ -31,6 +33,7 @@ export async function startBenchStack() {
       dataDir,
       persistent: false,
       ports: 'free',
+      layout: processLayoutOf(process.env['ASSAY_PROCESSES']),
       extraEnv: { NODE_ENV: 'development', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' },
       readyTimeoutMs: 180_000,
       // BENCH_CPU_PROF=<dir>: every process writes a V8 CPU profile there when the stack stops.

@@ -7,11 +7,12 @@
  * - a tenant's supplier list (`GET /api/v1/suppliers?limit=20`), authenticated and tenant-scoped;
  * - a federated query, 20 suppliers with their evidence (assessments and evidence subgraphs).
  *
- * Prints throughput and p50/p99 ratios (stack / plain Fastify), the CPU time each part of the stack
- * spends per request (from /proc, so a busy machine does not inflate it) and, after the load, the
- * resident memory of every Node process of the stack.
+ * Prints throughput and p50/p99 ratios (stack / plain Fastify), the CPU time each process of the
+ * stack spends per request (from /proc, so a busy machine does not inflate it) and, after the load,
+ * the resident memory of every Node process of the stack (one with `npm start`'s default layout).
  *
  *   npm run bench:stack              # 20 connections, 8 s per side; BENCH_SECONDS, BENCH_CONNECTIONS to change
+ *   ASSAY_PROCESSES=separate npm run bench:stack   # the stack in another process layout (process-layout.ts)
  */
 import 'reflect-metadata';
 import Fastify from 'fastify';
@@ -21,9 +22,6 @@ import type { AddressInfo } from 'node:net';
 import { log, runBenchmark } from './bench-runner';
 import { startBenchStack } from './bench-stack';
 import { LoadFigures, loadHttp, report } from './load';
-// The benchmark names the stack's processes as the start command runs them.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { APP_PROCESSES } from '../tools/stack';
 
 const SERVE_FLAG = '--serve';
 const SUPPLIERS = 20;
@@ -184,7 +182,8 @@ async function main(): Promise<void> {
     // CPU time per request of every part of the stack: where a request's cost lies, apart from the
     // waiting a busy machine adds to latency (contention still inflates it: compare builds back to back).
     const apps = new Map<number, string>();
-    for (const name of APP_PROCESSES) {
+    const processNames = bench.stack.processes.map((running) => running.name);
+    for (const name of processNames) {
       const pid = bench.stack.supervisor.get(name)?.pid;
       if (pid !== undefined) apps.set(pid, name);
     }
@@ -218,14 +217,15 @@ async function main(): Promise<void> {
     for (const [name, plain, stack] of figures) {
       log(`  ${name.padEnd(22)} ${(stack.rps / plain.rps).toFixed(3)}   p50 ${stack.p50} (${plain.p50})   p99 ${stack.p99} (${plain.p99})`);
     }
-    const parts = [...APP_PROCESSES, 'postgres', 'redis'];
+    log(`\nprocesses: ${bench.stack.processes.map((running) => `${running.name} (${running.parts.join(', ')})`).join('; ')}`);
+    const parts = [...processNames, 'postgres', 'redis'];
     log('\nCPU time per request (ms, user + system, during the measured load)');
     log(`  ${''.padEnd(22)} ${parts.map((part) => part.slice(0, 11).padStart(11)).join(' ')}         all`);
     for (const [name, cpu] of cpuPerRequest) {
       const all = [...cpu.values()].reduce((sum, ms) => sum + ms, 0);
       log(`  ${name.padEnd(22)} ${parts.map((part) => (cpu.get(part) ?? 0).toFixed(2).padStart(11)).join(' ')} ${all.toFixed(2).padStart(11)}`);
     }
-    const memory = APP_PROCESSES.map((name) => [name, residentMb(bench.stack.supervisor.get(name)?.pid)] as const);
+    const memory = processNames.map((name) => [name, residentMb(bench.stack.supervisor.get(name)?.pid)] as const);
     log('\nresident memory after the load (MB):');
     for (const [name, mb] of memory) log(`  ${name.padEnd(14)} ${mb ?? 'n/a'}`);
     log(`  ${'all'.padEnd(14)} ${memory.reduce((sum, [, mb]) => sum + (mb ?? 0), 0)}`);

@@ -2,8 +2,11 @@
  * `npm start`: starts what the environment does not provide (embedded PostgreSQL, redis-server),
  * migrates, seeds the catalogue, runs every service, the worker and the gateway, and prints the
  * URLs once all are ready. Ctrl-C stops everything; data stays in ASSAY_DATA_DIR (.assay/).
+ * ASSAY_PROCESSES chooses how the parts share processes (process-layout.ts): `combined`, the default,
+ * runs them all in one Node process; `separate` runs one process per part, as production does.
  */
 import { LocalInfraError } from '@assay/shared/local-infra';
+import { processLayoutOf } from './process-layout';
 import { RunningStack, startStack } from './stack';
 
 const COLOURS = ['36', '35', '33', '32', '34', '31', '90'];
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
     dataDir: process.env['ASSAY_DATA_DIR'] ?? '.assay',
     persistent: true,
     ports: 'default',
+    layout: processLayoutOf(process.env['ASSAY_PROCESSES']),
     output,
     onUnexpectedExit: (name, code) => {
       output('assay', `${name} exited unexpectedly (code ${code}); stopping the stack`);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AssessmentsModule, ASSESSMENTS_RESOLVERS } from '@assay/assessments';
 import { runService } from '@assay/shared/http/app';
+import { ASSESSMENTS_SERVICE } from './service';
 
-void runService({ service: 'assessments', title: 'Assay assessments', imports: [AssessmentsModule], subgraph: ASSESSMENTS_RESOLVERS.length > 0 });
+void runService(ASSESSMENTS_SERVICE);

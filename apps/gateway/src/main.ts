@@ -1,62 +1,13 @@
 import 'reflect-metadata';
-import { IdentityTokenIssuer } from '@assay/shared/auth';
 import { ConfigError, loadConfig } from '@assay/shared/config';
-import { IdempotencyStore, exitWithParent } from '@assay/shared/http';
-import { createHttpApp, listen } from '@assay/shared/http/app';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { RedisClient } from '@assay/shared/redis';
-import { GatewayAuthenticator } from './authentication/gateway-authenticator';
-import { GATEWAY_REDIS, GatewayModule } from './gateway.module';
-import { graphqlGatewayPlugin } from './graphql/graphql-gateway.plugin';
-import { apiDocsPlugin } from './openapi/api-docs.plugin';
-import { OpenApiMerger } from './openapi/openapi-merger';
-import { restProxyPlugin } from './proxy/rest-proxy.plugin';
-import { ServiceUpstreams } from './proxy/service-upstreams';
-import { portalPagePlugin } from './portal/portal-page.plugin';
-import { GatewayRateLimits } from './rate-limit/rate-limits';
-import { securityTxtPlugin } from './security/security-txt.plugin';
-import { jwksPlugin } from './signing/jwks.plugin';
-
-/** The composed supergraph written by the build (dist/supergraph.graphql), or SUPERGRAPH_PATH. */
-function supergraphPath(): string {
-  const candidates = [process.env['SUPERGRAPH_PATH'], join(__dirname, '../../../supergraph.graphql')].filter((p): p is string => !!p);
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (!found) throw new ConfigError([`no supergraph found (looked at ${candidates.join(', ')}); run npm run build`]);
-  return found;
-}
+import { exitWithParent } from '@assay/shared/http';
+import { startGateway } from './gateway-app';
 
 async function main(): Promise<void> {
   try {
     const config = loadConfig('gateway');
-    const issuer = new IdentityTokenIssuer(config.internalTokenPrivateKey as string);
-    const rateLimits = new GatewayRateLimits(config);
-    const upstreams = new ServiceUpstreams(config.serviceUpstreams);
-    const app = await createHttpApp(GatewayModule.register(config), config, {
-      bodyLimit: 1024 * 1024,
-      configure: async (instance) => {
-        const fastify = instance.getHttpAdapter().getInstance();
-        const redis = instance.get<RedisClient>(GATEWAY_REDIS);
-        const authenticator = new GatewayAuthenticator(config, issuer, redis, upstreams);
-        await rateLimits.register(fastify, redis);
-        await fastify.register(restProxyPlugin, {
-          prefix: '/api/v1',
-          config,
-          authenticator,
-          issuer,
-          idempotency: new IdempotencyStore(redis),
-          rateLimits,
-          upstreams,
-        });
-        await fastify.register(graphqlGatewayPlugin, { config, authenticator, issuer, supergraphPath: supergraphPath(), rateLimits, upstreams });
-        await fastify.register(securityTxtPlugin, { config });
-        await fastify.register(jwksPlugin, { config });
-        await fastify.register(apiDocsPlugin, { merger: new OpenApiMerger(config) });
-        await fastify.register(portalPagePlugin);
-      },
-    });
     exitWithParent();
-    await listen(app, config);
+    await startGateway(config);
   } catch (error) {
     process.stderr.write(`assay-gateway failed to start: ${error instanceof ConfigError ? error.message : ((error as Error).stack ?? error)}\n`);
     process.exit(1);

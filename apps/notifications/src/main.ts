@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { NotificationsModule, NOTIFICATIONS_RESOLVERS } from '@assay/notifications';
 import { runService } from '@assay/shared/http/app';
+import { NOTIFICATIONS_SERVICE } from './service';
 
-void runService({ service: 'notifications', title: 'Assay notifications', imports: [NotificationsModule], subgraph: NOTIFICATIONS_RESOLVERS.length > 0 });
+void runService(NOTIFICATIONS_SERVICE);

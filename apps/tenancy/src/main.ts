@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { TenancyModule, TENANCY_RESOLVERS } from '@assay/tenancy';
 import { runService } from '@assay/shared/http/app';
+import { TENANCY_SERVICE } from './service';
 
-void runService({ service: 'tenancy', title: 'Assay tenancy', imports: [TenancyModule], subgraph: TENANCY_RESOLVERS.length > 0 });
+void runService(TENANCY_SERVICE);

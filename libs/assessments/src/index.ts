@@ -4,3 +4,4 @@ export * from './catalogue/catalogue.service';
 export * from './catalogue/catalogue.module';
 export * from './catalogue/catalogue.resolver';
 export * from './assessments.module';
+export * from './graphql/assessments-schema.module';

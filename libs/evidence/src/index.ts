@@ -13,3 +13,4 @@ export { AdvisoryMatchingService } from './advisories/advisory-matching.service'
 export { parseAdvisoryDocument } from './advisories/advisory-documents';
 export { EvidenceRepository } from './evidence/evidence.repository';
 export { InquiriesRepository } from './inquiries/inquiries.repository';
+export * from './graphql/evidence-schema.module';

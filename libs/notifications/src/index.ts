@@ -7,3 +7,4 @@ export * from './mail/mail-renderer';
 export * from './mail/mail-templates';
 export * from './mail/mail-transport';
 export * from './support/link-sealer';
+export * from './graphql/notifications-schema.module';

@@ -1,47 +1,48 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { AssessmentsSchemaModule } from '../graphql/assessments-schema.module';
 
-@ObjectType({ description: 'A claim of the Code (our paraphrase) with the evidence kinds that can support it' })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: 'A claim of the Code (our paraphrase) with the evidence kinds that can support it' })
 export class FrameworkClaim {
   @Field() id!: string;
   @Field() text!: string;
   @Field(() => [String]) evidenceKinds!: string[];
 }
 
-@ObjectType({ description: 'A principle of the Code (official title)' })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: 'A principle of the Code (official title)' })
 export class FrameworkPrinciple {
   @Field() id!: string;
   @Field() title!: string;
   @Field(() => [FrameworkClaim]) claims!: FrameworkClaim[];
 }
 
-@ObjectType({ description: 'A theme of the Code (official title)' })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: 'A theme of the Code (official title)' })
 export class FrameworkTheme {
   @Field() id!: string;
   @Field() title!: string;
   @Field(() => [FrameworkPrinciple]) principles!: FrameworkPrinciple[];
 }
 
-@ObjectType({ description: 'An automated evidence check and the claims it supports' })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: 'An automated evidence check and the claims it supports' })
 export class FrameworkCheck {
   @Field() key!: string;
   @Field(() => [String]) claimIds!: string[];
   @Field() rule!: string;
 }
 
-@ObjectType({ description: 'Which themes apply to a supplier role' })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: 'Which themes apply to a supplier role' })
 export class RoleApplicability {
   @Field() role!: string;
   @Field(() => [String]) themeIds!: string[];
 }
 
-@ObjectType({ description: 'References in another framework for one principle (our analysis unless stated)' })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: 'References in another framework for one principle (our analysis unless stated)' })
 export class FrameworkMapping {
   @Field() target!: string;
   @Field() principleId!: string;
   @Field(() => [String]) references!: string[];
 }
 
-@ObjectType()
+@ObjectType({ registerIn: AssessmentsSchemaModule })
 export class Framework {
   @Field() key!: string;
   @Field() version!: string;

@@ -24,8 +24,9 @@ import {
   SupplierTier,
   UpdateSupplierDto,
 } from '../suppliers/suppliers.dto';
+import { AssessmentsSchemaModule } from './assessments-schema.module';
 
-@ObjectType({ description: 'A contact at a supplier; one may be its Senior Responsible Owner' })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: 'A contact at a supplier; one may be its Senior Responsible Owner' })
 export class Contact {
   @Field(() => ID) id!: string;
   @Field(() => ID) supplierId!: string;
@@ -37,7 +38,7 @@ export class Contact {
   @Field() updatedAt!: string;
 }
 
-@ObjectType({ description: "A supplier's product" })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: "A supplier's product" })
 export class Product {
   @Field(() => ID) id!: string;
   @Field(() => ID) supplierId!: string;
@@ -50,7 +51,7 @@ export class Product {
   @Field() updatedAt!: string;
 }
 
-@ObjectType({ description: 'A supplier of software to the organisation' })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: 'A supplier of software to the organisation' })
 @Directive('@key(fields: "id")')
 export class Supplier {
   @Field(() => ID) id!: string;
@@ -71,13 +72,13 @@ export class Supplier {
   @Field() updatedAt!: string;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: AssessmentsSchemaModule })
 export class FrameworkRef {
   @Field() key!: string;
   @Field() version!: string;
 }
 
-@ObjectType({ description: "The supplier's answer to a claim" })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: "The supplier's answer to a claim" })
 export class ClaimResponse {
   @Field({ description: 'met, partially_met, not_met or not_applicable' }) answer!: string;
   @Field(() => String, { nullable: true }) justification!: string | null;
@@ -88,14 +89,14 @@ export class ClaimResponse {
   importedFrom!: string | null;
 }
 
-@ObjectType({ description: "The reviewer's verdict on a claim" })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: "The reviewer's verdict on a claim" })
 export class ClaimReview {
   @Field({ description: 'accepted or returned' }) verdict!: string;
   @Field(() => String, { nullable: true }) comment!: string | null;
   @Field() reviewedAt!: string;
 }
 
-@ObjectType({ description: 'An automated check result from the evidence service' })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: 'An automated check result from the evidence service' })
 export class ClaimCheck {
   @Field() key!: string;
   @Field(() => ID, { nullable: true }) evidenceId!: string | null;
@@ -105,7 +106,7 @@ export class ClaimCheck {
   @Field(() => String, { nullable: true }) validUntil!: string | null;
 }
 
-@ObjectType({ description: 'An applicable claim with the answer, verdict and checks beside it' })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: 'An applicable claim with the answer, verdict and checks beside it' })
 export class AssessmentClaim {
   @Field() id!: string;
   @Field() themeId!: string;
@@ -122,7 +123,7 @@ export class AssessmentClaim {
   changedSincePrevious!: boolean | null;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: AssessmentsSchemaModule })
 export class ScorePart {
   @Field() id!: string;
   @Field(() => Float, { nullable: true }) score!: number | null;
@@ -131,7 +132,7 @@ export class ScorePart {
   @Field(() => Int) unanswered!: number;
 }
 
-@ObjectType({ description: 'Met 1, partially met 0.5, not met 0, N/A left out; percentages' })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: 'Met 1, partially met 0.5, not met 0, N/A left out; percentages' })
 export class AssessmentScore {
   @Field(() => Float, { nullable: true }) overall!: number | null;
   @Field(() => Int) scoredClaims!: number;
@@ -139,7 +140,7 @@ export class AssessmentScore {
   @Field(() => [ScorePart]) principles!: ScorePart[];
 }
 
-@ObjectType({ description: 'A claim answered met while a supporting check failed or its evidence expired' })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: 'A claim answered met while a supporting check failed or its evidence expired' })
 export class Disagreement {
   @Field() claimId!: string;
   @Field() checkKey!: string;
@@ -147,7 +148,7 @@ export class Disagreement {
   @Field({ description: 'check_failed or evidence_expired' }) reason!: string;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: AssessmentsSchemaModule })
 export class Attestation {
   @Field() name!: string;
   @Field() role!: string;
@@ -158,7 +159,7 @@ export class Attestation {
   @Field() signedAt!: string;
 }
 
-@ObjectType({ description: "A supplier's request for more time and the customer's decision" })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: "A supplier's request for more time and the customer's decision" })
 export class ExtensionRequest {
   @Field(() => ID) id!: string;
   @Field(() => ID) assessmentId!: string;
@@ -172,7 +173,7 @@ export class ExtensionRequest {
   @Field(() => String, { nullable: true }) comment!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: AssessmentsSchemaModule })
 export class Finding {
   @Field(() => ID) id!: string;
   @Field(() => ID) assessmentId!: string;
@@ -191,7 +192,7 @@ export class Finding {
   @Field() updatedAt!: string;
 }
 
-@ObjectType({ description: 'An assessment of a supplier against a framework version' })
+@ObjectType({ registerIn: AssessmentsSchemaModule, description: 'An assessment of a supplier against a framework version' })
 @Directive('@key(fields: "id")')
 export class Assessment {
   @Field(() => ID) id!: string;
@@ -214,17 +215,17 @@ export class Assessment {
   previousAssessmentId!: string | null;
 }
 
-export const SupplierConnection = connectionType(Supplier);
-export const AssessmentConnection = connectionType(Assessment);
+export const SupplierConnection = connectionType(Supplier, AssessmentsSchemaModule);
+export const AssessmentConnection = connectionType(Assessment, AssessmentsSchemaModule);
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class SupplierFilter {
   @Field(() => String, { nullable: true }) @IsOptional() @IsIn(SUPPLIER_TIERS) tier?: SupplierTier | null;
   @Field(() => String, { nullable: true }) @IsOptional() @IsIn(SUPPLIER_STATUSES) status?: SupplierStatus | null;
   @Field(() => String, { nullable: true, description: 'Text in the name' }) @IsOptional() @IsString() @MaxLength(200) q?: string | null;
 }
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class AssessmentFilter {
   @Field(() => ID, { nullable: true }) @IsOptional() @IsString() supplierId?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @IsIn(ASSESSMENT_STATUSES) status?: AssessmentStatus | null;
@@ -244,7 +245,7 @@ const texts = () => [String];
 const id = () => ID;
 const flag = () => Boolean;
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class CreateSupplierInput extends CreateSupplierDto {}
 inputFields(CreateSupplierInput, {
   name: [text],
@@ -258,7 +259,7 @@ inputFields(CreateSupplierInput, {
   nextAssessmentDueAt: [text, true],
 });
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class UpdateSupplierInput extends UpdateSupplierDto {}
 inputFields(UpdateSupplierInput, {
   name: [text, true],
@@ -273,11 +274,11 @@ inputFields(UpdateSupplierInput, {
   status: [text, true],
 });
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class AddSupplierContactInput extends CreateContactDto {}
 inputFields(AddSupplierContactInput, { name: [text], email: [text], role: [text, true], isSeniorResponsibleOwner: [flag, true] });
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class AddProductInput extends CreateProductDto {}
 inputFields(AddProductInput, {
   name: [text],
@@ -287,42 +288,42 @@ inputFields(AddProductInput, {
   endOfSupportAnnouncedAt: [text, true],
 });
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class CreateAssessmentInput extends CreateAssessmentDto {}
 inputFields(CreateAssessmentInput, { supplierId: [id], productId: [id, true], dueAt: [text], framework: [text, true], carryForward: [flag, true] });
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class SendAssessmentInput extends SendAssessmentDto {}
 inputFields(SendAssessmentInput, { contactIds: [() => [ID], true] });
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class ClaimDecisionInput extends ClaimDecisionDto {}
 inputFields(ClaimDecisionInput, { claimId: [text], verdict: [text], comment: [text, true] });
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class ReviewAssessmentInput extends ReviewAssessmentDto {}
 inputFields(ReviewAssessmentInput, { decisions: [() => [ClaimDecisionInput]] });
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class ReturnAssessmentInput extends ReturnAssessmentDto {}
 inputFields(ReturnAssessmentInput, { message: [text], dueAt: [text, true] });
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class MoveAssessmentDueDateInput extends MoveDueDateDto {}
 inputFields(MoveAssessmentDueDateInput, { dueAt: [text], reason: [text, true] });
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class ExtensionDecisionInput extends ExtensionDecisionDto {}
 inputFields(ExtensionDecisionInput, { approve: [flag], comment: [text, true] });
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class CompleteAssessmentInput extends CompleteAssessmentDto {}
 inputFields(CompleteAssessmentInput, { conclusion: [text, true] });
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class CreateFindingInput extends CreateFindingDto {}
 inputFields(CreateFindingInput, { claimId: [text], severity: [text], title: [text], description: [text, true], remediationDueAt: [text, true] });
 
-@InputType()
+@InputType({ registerIn: AssessmentsSchemaModule })
 export class UpdateFindingInput extends UpdateFindingDto {}
 inputFields(UpdateFindingInput, { status: [text], riskAcceptedUntil: [text, true] });

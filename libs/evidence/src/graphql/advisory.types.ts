@@ -2,8 +2,9 @@ import { JsonScalar, connectionType } from '@assay/shared/graphql';
 import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Supplier } from './evidence.types';
+import { EvidenceSchemaModule } from './evidence-schema.module';
 
-@ObjectType({ description: 'A stored component an advisory names, with its supplier and its status for that advisory' })
+@ObjectType({ registerIn: EvidenceSchemaModule, description: 'A stored component an advisory names, with its supplier and its status for that advisory' })
 export class AdvisoryExposure {
   @Field(() => ID) supplierId!: string;
   @Field() supplierName!: string;
@@ -19,7 +20,10 @@ export class AdvisoryExposure {
   @Field(() => Supplier) supplier?: Supplier;
 }
 
-@ObjectType({ description: 'An announced vulnerability read from an OSV record or a CSAF document, flagged when the CISA KEV catalogue lists it' })
+@ObjectType({
+  registerIn: EvidenceSchemaModule,
+  description: 'An announced vulnerability read from an OSV record or a CSAF document, flagged when the CISA KEV catalogue lists it',
+})
 export class Advisory {
   @Field(() => ID) id!: string;
   @Field({ description: 'osv or csaf' }) source!: string;
@@ -34,7 +38,7 @@ export class Advisory {
   @Field(() => [AdvisoryExposure], { description: 'Every stored component it names (at most 1,000), by supplier name' }) exposure?: AdvisoryExposure[];
 }
 
-@InputType()
+@InputType({ registerIn: EvidenceSchemaModule })
 export class AdvisoryFilterInput {
   @Field(() => String, { nullable: true, description: 'An advisory id (CVE-…, GHSA-…, a CSAF tracking id), or words of its summary' })
   @IsOptional()
@@ -48,4 +52,4 @@ export class AdvisoryFilterInput {
   kev?: boolean | null;
 }
 
-export const AdvisoryConnection = connectionType(Advisory);
+export const AdvisoryConnection = connectionType(Advisory, EvidenceSchemaModule);

@@ -1,22 +1,23 @@
 import { JsonScalar, connectionType } from '@assay/shared/graphql';
 import { Directive, Field, Float, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { UpdateEvidenceDto } from '../evidence/evidence.dto';
+import { EvidenceSchemaModule } from './evidence-schema.module';
 
 /** The assessments subgraph owns Supplier; this subgraph contributes `Supplier.evidence`. */
-@ObjectType()
+@ObjectType({ registerIn: EvidenceSchemaModule })
 @Directive('@key(fields: "id")')
 export class Supplier {
   @Field(() => ID) id!: string;
 }
 
 /** The assessments subgraph owns Assessment; this subgraph contributes `Assessment.evidence`. */
-@ObjectType()
+@ObjectType({ registerIn: EvidenceSchemaModule })
 @Directive('@key(fields: "id")')
 export class Assessment {
   @Field(() => ID) id!: string;
 }
 
-@ObjectType('EvidenceCheck', { description: 'The outcome of one automated check on a piece of evidence' })
+@ObjectType('EvidenceCheck', { registerIn: EvidenceSchemaModule, description: 'The outcome of one automated check on a piece of evidence' })
 export class EvidenceCheckType {
   @Field() key!: string;
   @Field(() => [String]) claimIds!: string[];
@@ -24,7 +25,7 @@ export class EvidenceCheckType {
   @Field() detail!: string;
 }
 
-@ObjectType({ description: 'A piece of evidence: what was submitted, what was detected and the checks it passed or failed' })
+@ObjectType({ registerIn: EvidenceSchemaModule, description: 'A piece of evidence: what was submitted, what was detected and the checks it passed or failed' })
 export class Evidence {
   @Field(() => ID) id!: string;
   @Field(() => ID) supplierId!: string;
@@ -54,7 +55,7 @@ export class Evidence {
   @Field(() => Assessment, { nullable: true, description: 'The assessment it was submitted for, if any' }) assessment?: Assessment | null;
 }
 
-@ObjectType({ description: 'A component shipped by a supplier (and product), from an SBOM' })
+@ObjectType({ registerIn: EvidenceSchemaModule, description: 'A component shipped by a supplier (and product), from an SBOM' })
 export class ComponentExposure {
   @Field(() => String, { nullable: true }) purl!: string | null;
   @Field() name!: string;
@@ -66,17 +67,17 @@ export class ComponentExposure {
   @Field(() => Supplier) supplier?: Supplier;
 }
 
-@InputType()
+@InputType({ registerIn: EvidenceSchemaModule })
 export class EvidenceFilterInput {
   @Field(() => ID, { nullable: true }) supplierId?: string | null;
   @Field(() => String, { nullable: true }) kind?: string | null;
   @Field(() => String, { nullable: true }) status?: string | null;
 }
 
-@InputType({ description: 'A change to the validity or title of a piece of evidence (null clears a value)' })
+@InputType({ registerIn: EvidenceSchemaModule, description: 'A change to the validity or title of a piece of evidence (null clears a value)' })
 export class UpdateEvidenceInput extends UpdateEvidenceDto {
   @Field(() => String, { nullable: true }) declare validUntil?: string | null;
   @Field(() => String, { nullable: true }) declare title?: string | null;
 }
 
-export const EvidenceConnection = connectionType(Evidence);
+export const EvidenceConnection = connectionType(Evidence, EvidenceSchemaModule);

@@ -4,8 +4,12 @@ import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { CreateInquiriesDto, INQUIRY_STATUSES } from '../inquiries/inquiries.dto';
 import type { InquiryStatus } from '../inquiries/inquiries.repository';
 import { Supplier } from './evidence.types';
+import { EvidenceSchemaModule } from './evidence-schema.module';
 
-@ObjectType({ description: 'A question to one supplier about one advisory, with its due date and the supplier’s answer in OpenVEX terms' })
+@ObjectType({
+  registerIn: EvidenceSchemaModule,
+  description: 'A question to one supplier about one advisory, with its due date and the supplier’s answer in OpenVEX terms',
+})
 export class Inquiry {
   @Field(() => ID) id!: string;
   @Field(() => ID) advisoryId!: string;
@@ -23,7 +27,7 @@ export class Inquiry {
   @Field(() => Supplier) supplier?: Supplier;
 }
 
-@InputType()
+@InputType({ registerIn: EvidenceSchemaModule })
 export class InquiryFilterInput {
   @Field(() => ID, { nullable: true, description: 'Only the inquiries about this advisory' })
   @IsOptional()
@@ -36,7 +40,7 @@ export class InquiryFilterInput {
   status?: InquiryStatus | null;
 }
 
-@InputType()
+@InputType({ registerIn: EvidenceSchemaModule })
 export class CreateInquiriesInput extends CreateInquiriesDto {}
 Field(() => [ID], { nullable: true, description: 'The suppliers to ask; by default every one with an exposure affected or under_investigation' })(
   CreateInquiriesInput.prototype,
@@ -44,10 +48,10 @@ Field(() => [ID], { nullable: true, description: 'The suppliers to ask; by defau
 );
 Field(() => String, { description: 'When the answers are due (RFC 3339): in the future, at most a year ahead' })(CreateInquiriesInput.prototype, 'dueAt');
 
-@ObjectType()
+@ObjectType({ registerIn: EvidenceSchemaModule })
 export class CreatedInquiries {
   @Field(() => [Inquiry], { description: 'One inquiry per supplier asked' }) inquiries!: Inquiry[];
   @Field(() => [ID], { description: 'Suppliers left out because they were asked about this advisory before' }) alreadyAskedSupplierIds!: string[];
 }
 
-export const InquiryConnection = connectionType(Inquiry);
+export const InquiryConnection = connectionType(Inquiry, EvidenceSchemaModule);

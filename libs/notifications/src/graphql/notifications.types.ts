@@ -2,8 +2,9 @@ import { connectionType } from '@assay/shared/graphql';
 import { Directive, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { MAX_DESCRIPTION_LENGTH, MAX_EVENT_FILTERS, MAX_WEBHOOK_URL_LENGTH, WEBHOOK_EVENT_FILTERS } from '../webhooks/webhook-endpoints.dto';
+import { NotificationsSchemaModule } from './notifications-schema.module';
 
-@ObjectType()
+@ObjectType({ registerIn: NotificationsSchemaModule })
 export class WebhookEndpoint {
   @Field(() => ID) id!: string;
   @Field() url!: string;
@@ -18,7 +19,7 @@ export class WebhookEndpoint {
   @Field() updatedAt!: string;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: NotificationsSchemaModule })
 export class WebhookAttempt {
   @Field(() => Int) attempt!: number;
   @Field() startedAt!: string;
@@ -29,7 +30,7 @@ export class WebhookAttempt {
   @Field() succeeded!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: NotificationsSchemaModule })
 export class WebhookDelivery {
   @Field(() => ID) id!: string;
   @Field(() => ID) endpointId!: string;
@@ -47,13 +48,13 @@ export class WebhookDelivery {
   @Field(() => [WebhookAttempt]) attempts!: WebhookAttempt[];
 }
 
-@ObjectType()
+@ObjectType({ registerIn: NotificationsSchemaModule })
 export class WebhookEndpointWithSecret {
   @Field(() => WebhookEndpoint) endpoint!: WebhookEndpoint;
   @Field({ description: 'The signing secret (whsec_…): shown only in this answer' }) secret!: string;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: NotificationsSchemaModule })
 export class ReminderRecipient {
   @Field() name!: string;
   @Field() email!: string;
@@ -61,13 +62,13 @@ export class ReminderRecipient {
   @Field(() => String, { nullable: true }) sentAt!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: NotificationsSchemaModule })
 @Directive('@key(fields: "id")')
 export class Assessment {
   @Field(() => ID) id!: string;
 }
 
-@ObjectType({ description: 'A reminder or escalation that went out for an assessment' })
+@ObjectType({ registerIn: NotificationsSchemaModule, description: 'A reminder or escalation that went out for an assessment' })
 export class Reminder {
   @Field(() => ID) id!: string;
   @Field(() => ID) assessmentId!: string;
@@ -80,7 +81,7 @@ export class Reminder {
   @Field(() => Assessment) assessment?: Assessment;
 }
 
-@ObjectType({ description: 'An item of the signed-in user’s feed' })
+@ObjectType({ registerIn: NotificationsSchemaModule, description: 'An item of the signed-in user’s feed' })
 export class Notification {
   @Field(() => ID) id!: string;
   @Field() type!: string;
@@ -93,11 +94,11 @@ export class Notification {
   @Field(() => String, { nullable: true }) readAt!: string | null;
 }
 
-export const WebhookEndpointConnection = connectionType(WebhookEndpoint);
-export const WebhookDeliveryConnection = connectionType(WebhookDelivery);
-export const NotificationConnection = connectionType(Notification);
+export const WebhookEndpointConnection = connectionType(WebhookEndpoint, NotificationsSchemaModule);
+export const WebhookDeliveryConnection = connectionType(WebhookDelivery, NotificationsSchemaModule);
+export const NotificationConnection = connectionType(Notification, NotificationsSchemaModule);
 
-@InputType()
+@InputType({ registerIn: NotificationsSchemaModule })
 export class CreateWebhookEndpointInput {
   @Field() @IsString() @MaxLength(MAX_WEBHOOK_URL_LENGTH) url!: string;
   @Field(() => [String])
@@ -108,7 +109,7 @@ export class CreateWebhookEndpointInput {
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(MAX_DESCRIPTION_LENGTH) description?: string | null;
 }
 
-@InputType()
+@InputType({ registerIn: NotificationsSchemaModule })
 export class UpdateWebhookEndpointInput {
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(MAX_WEBHOOK_URL_LENGTH) url?: string;
   @Field(() => [String], { nullable: true })

@@ -18,9 +18,12 @@ export interface Connection<T> {
   totalCount?: number;
 }
 
-/** Builds a Relay connection type for a node type (`SupplierConnection`, …). */
-export function connectionType<T>(node: Type<T>): Type<Connection<T>> {
-  @ObjectType(`${node.name}Edge`)
+/**
+ * Builds a Relay connection type for a node type (`SupplierConnection`, …), registered in the module
+ * its node type is (`registerIn`, see the subgraph's schema module).
+ */
+export function connectionType<T>(node: Type<T>, registerIn?: Type<unknown>): Type<Connection<T>> {
+  @ObjectType(`${node.name}Edge`, { registerIn })
   class Edge {
     @Field()
     cursor!: string;
@@ -29,7 +32,7 @@ export function connectionType<T>(node: Type<T>): Type<Connection<T>> {
     node!: T;
   }
 
-  @ObjectType(`${node.name}Connection`, { isAbstract: false })
+  @ObjectType(`${node.name}Connection`, { isAbstract: false, registerIn })
   class ConnectionClass {
     @Field(() => [Edge])
     edges!: Edge[];

@@ -1,11 +1,17 @@
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloFederationDriver, ApolloFederationDriverConfig } from '@nestjs/apollo';
-import { DynamicModule } from '@nestjs/common';
-import { GraphQLModule } from '@nestjs/graphql';
+import { DynamicModule, Type } from '@nestjs/common';
+import { BuildSchemaOptions, GraphQLModule } from '@nestjs/graphql';
 import { formatProblemError } from './problem-errors';
 
 export interface SubgraphOptions {
   introspection: boolean;
+  /**
+   * The modules of this subgraph: those holding its resolvers and the one its types are registered
+   * in (`registerIn`). Given, the schema holds only their resolvers and types (and shared ones), so
+   * that several subgraphs can be built in one process.
+   */
+  include?: Type<unknown>[];
 }
 
 /**
@@ -39,6 +45,10 @@ export function subgraphOptions(options: SubgraphOptions): ApolloFederationDrive
     path: '/graphql',
     playground: false,
     introspection: options.introspection,
+    // `include` selects the resolvers; the schema factory filters types by `includeModules`, which
+    // @nestjs/graphql passes on from `include` for a plain schema but a federated one only receives
+    // through the build options.
+    ...(options.include ? { include: options.include, buildSchemaOptions: { includeModules: options.include } as BuildSchemaOptions } : {}),
     includeStacktraceInErrorResponses: false,
     formatError: formatProblemError,
     context: ({ req }: { req: unknown }) => ({ req }),

@@ -23,6 +23,11 @@ export interface HttpAppOptions {
   bodyLimit?: number;
   /** Extra set-up before listening (OpenAPI, routes mounted outside Nest). */
   configure?: (app: NestFastifyApplication) => Promise<void> | void;
+  /**
+   * Whether the application closes itself on SIGTERM/SIGINT (default). A process hosting several
+   * applications turns this off and closes them itself, in order.
+   */
+  shutdownHooks?: boolean;
 }
 
 /** Creates a Fastify-backed Nest application with Assay's logging, validation, metrics and shutdown. */
@@ -48,7 +53,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
   instrumentRequests(app, app.get<Registry>(METRICS_REGISTRY));
   await options.configure?.(app);
   return app;

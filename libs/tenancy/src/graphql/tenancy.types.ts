@@ -2,15 +2,16 @@ import { connectionType, JsonScalar } from '@assay/shared/graphql';
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested, ArrayMaxSize, IsArray } from 'class-validator';
 import { Type } from 'class-transformer';
+import { TenancySchemaModule } from './tenancy-schema.module';
 
-@ObjectType()
+@ObjectType({ registerIn: TenancySchemaModule })
 export class TenantMembership {
   @Field(() => ID) id!: string;
   @Field() name!: string;
   @Field(() => String, { nullable: true }) role!: string | null;
 }
 
-@ObjectType({ description: 'An Assay user (global: one person may belong to several organisations)' })
+@ObjectType({ registerIn: TenancySchemaModule, description: 'An Assay user (global: one person may belong to several organisations)' })
 export class User {
   @Field(() => ID) id!: string;
   @Field() email!: string;
@@ -18,14 +19,14 @@ export class User {
   @Field() mfaEnabled!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: TenancySchemaModule })
 export class SessionInfo {
   @Field(() => String, { nullable: true }) id!: string | null;
   @Field() mfa!: boolean;
   @Field() mfaEnrolmentRequired!: boolean;
 }
 
-@ObjectType({ description: 'The signed-in user, their current organisation and their other organisations' })
+@ObjectType({ registerIn: TenancySchemaModule, description: 'The signed-in user, their current organisation and their other organisations' })
 export class Me {
   @Field(() => User) user!: User;
   @Field(() => TenantMembership, { nullable: true }) tenant!: TenantMembership | null;
@@ -33,7 +34,7 @@ export class Me {
   @Field(() => [TenantMembership]) tenants!: TenantMembership[];
 }
 
-@ObjectType()
+@ObjectType({ registerIn: TenancySchemaModule })
 export class ReassessmentCadence {
   @Field(() => Int) critical!: number;
   @Field(() => Int) high!: number;
@@ -41,7 +42,7 @@ export class ReassessmentCadence {
   @Field(() => Int) low!: number;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: TenancySchemaModule })
 export class ReminderPolicyType {
   @Field(() => [Int]) beforeDueDays!: number[];
   @Field() onDueDay!: boolean;
@@ -51,7 +52,7 @@ export class ReminderPolicyType {
   @Field(() => Int) escalateToOwnerAfterDays!: number;
 }
 
-@ObjectType({ description: "What opens a supplier's next assessment early when it has no open one" })
+@ObjectType({ registerIn: TenancySchemaModule, description: "What opens a supplier's next assessment early when it has no open one" })
 export class ReassessmentTriggersType {
   @Field() evidenceExpired!: boolean;
   @Field() evidenceFailed!: boolean;
@@ -59,7 +60,7 @@ export class ReassessmentTriggersType {
   @Field() findingOverdue!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: TenancySchemaModule })
 export class TenantSettingsType {
   @Field(() => ReassessmentCadence) reassessmentCadenceMonths!: ReassessmentCadence;
   @Field(() => Int) reassessmentLeadDays!: number;
@@ -71,7 +72,7 @@ export class TenantSettingsType {
   @Field(() => Int, { description: 'Days before evidence stops being valid that evidence.expiring fires' }) evidenceExpiryNoticeDays!: number;
 }
 
-@ObjectType('Tenant', { description: 'The caller’s organisation' })
+@ObjectType('Tenant', { registerIn: TenancySchemaModule, description: 'The caller’s organisation' })
 export class TenantType {
   @Field(() => ID) id!: string;
   @Field() name!: string;
@@ -80,7 +81,7 @@ export class TenantType {
   @Field() updatedAt!: string;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: TenancySchemaModule })
 export class Member {
   @Field(() => ID) userId!: string;
   @Field() email!: string;
@@ -90,7 +91,7 @@ export class Member {
   @Field() joinedAt!: string;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: TenancySchemaModule })
 export class Invitation {
   @Field(() => ID) id!: string;
   @Field() email!: string;
@@ -100,7 +101,7 @@ export class Invitation {
   @Field() expiresAt!: string;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: TenancySchemaModule })
 export class ApiKey {
   @Field(() => ID) id!: string;
   @Field() name!: string;
@@ -113,12 +114,12 @@ export class ApiKey {
   @Field(() => String, { nullable: true }) lastUsedAt!: string | null;
 }
 
-@ObjectType({ description: 'A new API key: `key` is shown here only' })
+@ObjectType({ registerIn: TenancySchemaModule, description: 'A new API key: `key` is shown here only' })
 export class CreatedApiKey extends ApiKey {
   @Field() key!: string;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: TenancySchemaModule })
 export class AuditEventType {
   @Field(() => ID) id!: string;
   @Field(() => Int) seq!: number;
@@ -135,25 +136,25 @@ export class AuditEventType {
   @Field() hash!: string;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: TenancySchemaModule })
 export class AuditBreak {
   @Field(() => Int) seq!: number;
   @Field(() => ID) id!: string;
   @Field() reason!: string;
 }
 
-@ObjectType()
+@ObjectType({ registerIn: TenancySchemaModule })
 export class AuditVerificationType {
   @Field() valid!: boolean;
   @Field(() => Int) checked!: number;
   @Field(() => AuditBreak, { nullable: true }) brokenAt?: AuditBreak;
 }
 
-export const MemberConnection = connectionType(Member);
-export const ApiKeyConnection = connectionType(ApiKey);
-export const AuditEventConnection = connectionType(AuditEventType);
+export const MemberConnection = connectionType(Member, TenancySchemaModule);
+export const ApiKeyConnection = connectionType(ApiKey, TenancySchemaModule);
+export const AuditEventConnection = connectionType(AuditEventType, TenancySchemaModule);
 
-@InputType()
+@InputType({ registerIn: TenancySchemaModule })
 export class ReassessmentCadenceInput {
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(60) critical?: number;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(60) high?: number;
@@ -161,7 +162,7 @@ export class ReassessmentCadenceInput {
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(60) low?: number;
 }
 
-@InputType()
+@InputType({ registerIn: TenancySchemaModule })
 export class ReminderPolicyInput {
   @Field(() => [Int], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(10) @IsInt({ each: true }) beforeDueDays?: number[];
   @Field({ nullable: true }) @IsOptional() @IsBoolean() onDueDay?: boolean;
@@ -171,7 +172,7 @@ export class ReminderPolicyInput {
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() escalateToOwnerAfterDays?: number;
 }
 
-@InputType()
+@InputType({ registerIn: TenancySchemaModule })
 export class ReassessmentTriggersInput {
   @Field({ nullable: true }) @IsOptional() @IsBoolean() evidenceExpired?: boolean;
   @Field({ nullable: true }) @IsOptional() @IsBoolean() evidenceFailed?: boolean;
@@ -179,7 +180,7 @@ export class ReassessmentTriggersInput {
   @Field({ nullable: true }) @IsOptional() @IsBoolean() findingOverdue?: boolean;
 }
 
-@InputType()
+@InputType({ registerIn: TenancySchemaModule })
 export class TenantSettingsInput {
   @Field(() => ReassessmentCadenceInput, { nullable: true })
   @IsOptional()
@@ -199,13 +200,13 @@ export class TenantSettingsInput {
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() evidenceExpiryNoticeDays?: number;
 }
 
-@InputType()
+@InputType({ registerIn: TenancySchemaModule })
 export class UpdateTenantInput {
   @Field({ nullable: true }) @IsOptional() @IsString() @Length(1, 200) name?: string;
   @Field(() => TenantSettingsInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => TenantSettingsInput) settings?: TenantSettingsInput;
 }
 
-@InputType()
+@InputType({ registerIn: TenancySchemaModule })
 export class CreateApiKeyInput {
   @Field() @IsString() @Length(1, 100) name!: string;
   @Field(() => [String]) @IsArray() @ArrayMaxSize(16) @IsString({ each: true }) scopes!: string[];
