@@ -19,7 +19,6 @@ import {
   AdvisoryExposuresRepository,
   AdvisoryMatchingService,
   EvidenceRepository,
-  InquiriesRepository,
   createBlobStorage,
   parseAdvisoryDocument,
 } from '@assay/evidence';
@@ -136,7 +135,7 @@ async function main(): Promise<void> {
     dataSource = await createRuntimeDataSource(config.database, { name: 'bench' }).initialize();
     const database = new TenantDatabase(dataSource, config.database.systemRole);
     const exposures = new AdvisoryExposuresRepository();
-    const matching = new AdvisoryMatchingService(database, exposures, new EvidenceRepository(), new InquiriesRepository(), createBlobStorage(config));
+    const matching = new AdvisoryMatchingService(database, exposures, new EvidenceRepository(), createBlobStorage(config));
     const advisories = new AdvisoriesRepository();
 
     const tenants = Array.from({ length: TENANTS }, () => randomUUID());
@@ -229,7 +228,7 @@ async function main(): Promise<void> {
     await owner.query('analyze evidence.advisories, evidence.advisory_packages, evidence.components, evidence.advisory_exposures');
     const sbomPlans: { sql: string; plan: string[] }[] = [];
     const matchingWith = (wrap: (manager: EntityManager) => EntityManager) =>
-      new AdvisoryMatchingService(wrapped(database, wrap), exposures, new EvidenceRepository(), new InquiriesRepository(), createBlobStorage(config));
+      new AdvisoryMatchingService(wrapped(database, wrap), exposures, new EvidenceRepository(), createBlobStorage(config));
     const first = await matching.matchEvidence(target, sbom);
     if (first.exposures !== SBOM_HITS) throw new Error(`expected ${SBOM_HITS} exposures, got ${first.exposures}`);
     await owner.query('analyze evidence.advisory_exposures');
