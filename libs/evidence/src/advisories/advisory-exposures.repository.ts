@@ -36,6 +36,37 @@ export interface NewExposure {
   status: RangeStatus;
 }
 
+/** Stored components and the advisory packages of their versionless purls, to be compared. */
+export interface MatchCandidates {
+  components: MatchableComponent[];
+  packages: MatchablePackage[];
+}
+
+interface ComponentRow {
+  supplier_id: string;
+  product_id: string | null;
+  purl: string;
+  purl_base: string;
+  version: string | null;
+}
+
+interface PackageRow {
+  id: string;
+  advisory_id: string;
+  purl_base: string;
+  ranges: AdvisoryRange[];
+  versions: string[];
+  status: string | null;
+}
+
+function matchableComponent(evidenceId: string, row: ComponentRow): MatchableComponent {
+  return { evidenceId, supplierId: row.supplier_id, productId: row.product_id, purl: row.purl, purlBase: row.purl_base, version: row.version };
+}
+
+function matchablePackage(row: PackageRow): MatchablePackage {
+  return { advisoryId: row.advisory_id, purlBase: row.purl_base, ranges: row.ranges, versions: row.versions, status: row.status };
+}
+
 export interface Exposure {
   supplierId: string;
   supplierName: string;
@@ -58,19 +89,6 @@ export interface ComponentAdvisory {
   statusSource: StatusSource;
 }
 
-/**
- * Purls per lookup: a few thousand in one `= any(…)` make the planner read the whole table of the
- * tenant instead of probing the index (seen in bench:advisories with 5,000 against 50,000 advisory
- * packages); a couple of hundred stay index probes at any size.
- */
-const PURLS_PER_LOOKUP = 200;
-
-async function inChunks<T>(purls: string[], lookup: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
-  const found: T[] = [];
-  for (let start = 0; start < purls.length; start += PURLS_PER_LOOKUP) found.push(...(await lookup(purls.slice(start, start + PURLS_PER_LOOKUP))));
-  return found;
-}
-
 /** Which exposures a statement applies to: those of one advisory, one piece of evidence or one supplier. */
 export type ExposureScope = { advisoryId: string } | { evidenceId: string } | { supplierId: string };
 
@@ -84,6 +102,32 @@ export function exposureScope(scope: ExposureScope): [column: 'advisory_id' | 'e
 const AT_RISK = `('affected', 'under_investigation')`;
 const MAX_EXPOSURE_LIST = 1_000;
 
+/**
+ * The suppliers each of the advisories in the uuid[] parameter `advisoryIds` puts at risk (rows of
+ * advisory and supplier), each advisory's exposures found by its own probe of the index however many
+ * exposures the tenant has. `except` narrows the exposures `x` read.
+ */
+function atRisk(advisoryIds: string, except = ''): string {
+  return `select a.id as advisory_id, s.supplier_id
+         from unnest(${advisoryIds}::uuid[]) as a(id)
+         cross join lateral (
+           select distinct x.supplier_id from evidence.advisory_exposures x
+            where x.tenant_id = $1 and x.advisory_id = a.id and x.status in ${AT_RISK} ${except}
+           offset 0) s`;
+}
+
+/** The statement an answered inquiry `i` gives the exposures it covers, in OpenVEX's words. */
+export const ANSWER_STATEMENT = `jsonb_strip_nulls(jsonb_build_object(
+  'status', i.answer->'status', 'justification', i.answer->'justification', 'impact_statement', i.answer->'impactStatement',
+  'action_statement', i.answer->'actionStatement', 'fixed_in', i.answer->'fixedIn'))`;
+
+/**
+ * A VEX statement `v` of the supplier of exposure `x` speaks to it: it names one of the ids of the
+ * exposure's advisory `a` and the same package (the exact purl, or the package without version).
+ */
+const VEX_SPEAKS_TO = `v.tenant_id = x.tenant_id and v.supplier_id = x.supplier_id and v.vulnerabilities && a.external_ids
+          and (v.purl = x.purl or (v.purl = v.purl_base and left(x.purl, length(v.purl_base) + 1) = v.purl_base || '@'))`;
+
 /** Every statement on exposures, and the reads matching needs from components and advisory packages. */
 @Injectable()
 export class AdvisoryExposuresRepository {
@@ -92,74 +136,70 @@ export class AdvisoryExposuresRepository {
     await manager.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [`advisory-matching:${tenantId}`]);
   }
 
-  /** Processed components of the given packages (by versionless purl; one row per evidence and purl). */
-  async componentsOfPackages(manager: EntityManager, tenantId: string, purlBases: string[]): Promise<MatchableComponent[]> {
-    const rows = await inChunks(
-      purlBases,
-      (chunk): Promise<{ evidence_id: string; supplier_id: string; product_id: string | null; purl: string; purl_base: string; version: string | null }[]> =>
-        manager.query(
-          `select distinct on (c.evidence_id, c.purl) c.evidence_id, c.supplier_id, c.product_id, c.purl, c.purl_base, c.version
-           from evidence.components c
-           join evidence.evidence e on e.tenant_id = c.tenant_id and e.id = c.evidence_id and e.status = 'processed'
-          where c.tenant_id = $1 and c.purl_base = any($2::text[]) and c.purl is not null
-          order by c.evidence_id, c.purl`,
-          [tenantId, chunk],
-        ),
-    );
-    return rows.map((row) => mapColumns(row, 'evidence_id, supplier_id, product_id, purl, purl_base, version'));
-  }
-
-  /** The components of one piece of evidence that carry a purl. */
-  async componentsOfEvidence(manager: EntityManager, tenantId: string, evidenceId: string): Promise<MatchableComponent[]> {
-    const rows: { supplier_id: string; product_id: string | null; purl: string; purl_base: string; version: string | null }[] = await manager.query(
-      `select distinct on (c.purl) c.supplier_id, c.product_id, c.purl, c.purl_base, c.version
-         from evidence.components c
-         join evidence.evidence e on e.tenant_id = c.tenant_id and e.id = c.evidence_id and e.status = 'processed'
-        where c.tenant_id = $1 and c.evidence_id = $2 and c.purl is not null and c.purl_base is not null
-        order by c.purl`,
-      [tenantId, evidenceId],
-    );
-    return rows.map((row) => ({
-      evidenceId,
-      supplierId: row.supplier_id,
-      productId: row.product_id,
-      purl: row.purl,
-      purlBase: row.purl_base,
-      version: row.version,
-    }));
-  }
-
-  /** The packages stored advisories name, among the given versionless purls. */
-  async packagesOf(manager: EntityManager, tenantId: string, purlBases: string[]): Promise<MatchablePackage[]> {
-    const rows = await inChunks(
-      purlBases,
-      (chunk): Promise<{ advisory_id: string; purl_base: string; ranges: AdvisoryRange[]; versions: string[]; status: string | null }[]> =>
-        manager.query(
-          `select advisory_id, purl_base, ranges, versions, status from evidence.advisory_packages where tenant_id = $1 and purl_base = any($2::text[])`,
-          [tenantId, chunk],
-        ),
-    );
-    return rows.map((row) => ({ advisoryId: row.advisory_id, purlBase: row.purl_base, ranges: row.ranges, versions: row.versions, status: row.status }));
-  }
-
-  /** The packages one advisory names. */
-  async packagesOfAdvisory(manager: EntityManager, tenantId: string, advisoryId: string): Promise<MatchablePackage[]> {
-    const rows: { purl_base: string; ranges: AdvisoryRange[]; versions: string[]; status: string | null }[] = await manager.query(
-      `select purl_base, ranges, versions, status from evidence.advisory_packages where tenant_id = $1 and advisory_id = $2`,
+  /**
+   * What one advisory is matched against, in one statement: the packages it names and the processed
+   * components (one per evidence and purl) of those packages, each package's components found by
+   * its own probe of the versionless-purl index.
+   */
+  async candidatesOfAdvisory(manager: EntityManager, tenantId: string, advisoryId: string): Promise<MatchCandidates> {
+    const [row]: { packages: PackageRow[]; components: (ComponentRow & { evidence_id: string })[] }[] = await manager.query(
+      `with p as (
+         select id, advisory_id, purl_base, ranges, versions, status from evidence.advisory_packages where tenant_id = $1 and advisory_id = $2
+       )
+       select (select coalesce(json_agg(p), '[]') from p) as packages,
+              (select coalesce(json_agg(c), '[]')
+                 from (select distinct on (c.evidence_id, c.purl) c.*
+                         from (select distinct purl_base from p) b
+                         cross join lateral (
+                           select c.evidence_id, c.supplier_id, c.product_id, c.purl, c.purl_base, c.version
+                             from evidence.components c
+                             join evidence.evidence e on e.tenant_id = c.tenant_id and e.id = c.evidence_id and e.status = 'processed'
+                            where c.tenant_id = $1 and c.purl_base = b.purl_base and c.purl is not null
+                           offset 0) c
+                        order by c.evidence_id, c.purl) c) as components`,
       [tenantId, advisoryId],
     );
-    return rows.map((row) => ({ advisoryId, purlBase: row.purl_base, ranges: row.ranges, versions: row.versions, status: row.status }));
+    return {
+      packages: (row?.packages ?? []).map(matchablePackage),
+      components: (row?.components ?? []).map((component) => matchableComponent(component.evidence_id, component)),
+    };
+  }
+
+  /**
+   * What one piece of evidence is matched against, in one statement: its processed components that
+   * carry a purl (one per purl) paired with every stored advisory package of the same versionless
+   * purl, each component's packages found by its own probe of the index. Only the components some
+   * advisory names come back, and each package once.
+   */
+  async candidatesOfEvidence(manager: EntityManager, tenantId: string, evidenceId: string): Promise<MatchCandidates> {
+    const rows: (ComponentRow & { package: PackageRow })[] = await manager.query(
+      `select c.supplier_id, c.product_id, c.purl, c.purl_base, c.version,
+              json_build_object('id', p.id, 'advisory_id', p.advisory_id, 'purl_base', c.purl_base, 'ranges', p.ranges, 'versions', p.versions, 'status', p.status) as package
+         from (select distinct on (c.purl) c.supplier_id, c.product_id, c.purl, c.purl_base, c.version
+                 from evidence.components c
+                 join evidence.evidence e on e.tenant_id = c.tenant_id and e.id = c.evidence_id and e.status = 'processed'
+                where c.tenant_id = $1 and c.evidence_id = $2 and c.purl is not null and c.purl_base is not null
+                order by c.purl) c
+         cross join lateral (
+           select p.id, p.advisory_id, p.ranges, p.versions, p.status from evidence.advisory_packages p
+            where p.tenant_id = $1 and p.purl_base = c.purl_base
+           offset 0) p`,
+      [tenantId, evidenceId],
+    );
+    const components = new Map<string, MatchableComponent>();
+    const packages = new Map<string, MatchablePackage>();
+    for (const row of rows) {
+      if (!components.has(row.purl)) components.set(row.purl, matchableComponent(evidenceId, row));
+      if (!packages.has(row.package.id)) packages.set(row.package.id, matchablePackage(row.package));
+    }
+    return { components: [...components.values()], packages: [...packages.values()] };
   }
 
   /** Suppliers at risk from each of the given advisories. */
   async suppliersAtRisk(manager: EntityManager, tenantId: string, advisoryIds: string[]): Promise<Map<string, Set<string>>> {
     const found = new Map<string, Set<string>>(advisoryIds.map((id) => [id, new Set<string>()]));
     if (advisoryIds.length === 0) return found;
-    const rows: { advisory_id: string; supplier_id: string }[] = await manager.query(
-      `select distinct advisory_id, supplier_id from evidence.advisory_exposures
-        where tenant_id = $1 and advisory_id = any($2::uuid[]) and status in ${AT_RISK}`,
-      [tenantId, advisoryIds],
-    );
+    const rows: { advisory_id: string; supplier_id: string }[] = await manager.query(atRisk('$2'), [tenantId, advisoryIds]);
     for (const row of rows) found.get(row.advisory_id)?.add(row.supplier_id);
     return found;
   }
@@ -185,12 +225,11 @@ export class AdvisoryExposuresRepository {
          select distinct on (x."advisoryId", x."evidenceId", x.purl) x.*
            from json_to_recordset($3::json) as x(id uuid, "advisoryId" uuid, "evidenceId" uuid, "supplierId" uuid, "productId" uuid, purl text, version text, status text)
        ), before as (
-         select distinct advisory_id, supplier_id from evidence.advisory_exposures
-          where tenant_id = $1 and advisory_id = any($4::uuid[]) and status in ${AT_RISK}
+         ${atRisk('$4')}
        ), gone as (
          delete from evidence.advisory_exposures x
           where x.tenant_id = $1 and x.${column} = $2 and x.status_source = 'version'
-            and not exists (select 1 from new n where n."advisoryId" = x.advisory_id and n."evidenceId" = x.evidence_id and n.purl = x.purl)
+            and (x.advisory_id, x.evidence_id, x.purl) not in (select n."advisoryId", n."evidenceId", n.purl from new n)
        ), stored as (
          insert into evidence.advisory_exposures (tenant_id, id, advisory_id, evidence_id, supplier_id, product_id, purl, version, status, status_source, matched_at)
          select $1, n.id, n."advisoryId", n."evidenceId", n."supplierId", n."productId", n.purl, n.version, n.status, 'version', date_trunc('milliseconds', app.now())
@@ -250,10 +289,58 @@ export class AdvisoryExposuresRepository {
          from evidence.advisories a, evidence.vex_statements v
         where x.tenant_id = $1 and x.${column} = $2 and x.status_source <> 'inquiry'
           and a.tenant_id = x.tenant_id and a.id = x.advisory_id
-          and v.tenant_id = x.tenant_id and v.supplier_id = x.supplier_id and v.vulnerabilities && a.external_ids
-          and (v.purl = x.purl or (v.purl = v.purl_base and left(x.purl, length(v.purl_base) + 1) = v.purl_base || '@'))`,
+          and ${VEX_SPEAKS_TO}`,
       [tenantId, value],
     );
+  }
+
+  /**
+   * `applyVex` then the inquiries' `applyAnswers` on the exposures of one advisory or one piece of
+   * evidence, in one statement (an answer wins over a VEX statement, and an exposure whose status an
+   * answer gave takes no VEX statement), returning the suppliers each of `advisoryIds` puts at risk
+   * afterwards (what `suppliersAtRisk` reads then). An exposure whose status, source and statement
+   * would not change is not written.
+   */
+  async applySupplierWord(
+    manager: EntityManager,
+    tenantId: string,
+    scope: { advisoryId: string } | { evidenceId: string },
+    advisoryIds: string[],
+  ): Promise<Map<string, Set<string>>> {
+    const [column, value] = exposureScope(scope);
+    const rows: { advisory_id: string; supplier_id: string }[] = await manager.query(
+      `with word as (
+         select x.id, w.status, w.status_source, w.statement
+           from evidence.advisory_exposures x
+           cross join lateral (
+             select * from (
+               select i.answer->>'status' as status, 'inquiry'::text as status_source, ${ANSWER_STATEMENT} as statement, 0 as rank
+                 from evidence.inquiries i
+                where i.tenant_id = x.tenant_id and i.advisory_id = x.advisory_id and i.supplier_id = x.supplier_id and i.status = 'answered'
+               union all
+               select v.status, 'vex'::text, v.statement, 1
+                 from evidence.advisories a, evidence.vex_statements v
+                where x.status_source <> 'inquiry' and a.tenant_id = x.tenant_id and a.id = x.advisory_id
+                  and ${VEX_SPEAKS_TO}
+             ) s
+             order by rank
+             limit 1) w
+          where x.tenant_id = $1 and x.${column} = $2
+            and (x.status, x.status_source, x.statement) is distinct from (w.status, w.status_source, w.statement)
+       ), changed as (
+         update evidence.advisory_exposures x set status = w.status, status_source = w.status_source, statement = w.statement
+           from word w
+          where x.tenant_id = $1 and x.id = w.id
+         returning x.id, x.advisory_id, x.supplier_id, x.status
+       )
+       select advisory_id, supplier_id from changed where advisory_id = any($3::uuid[]) and status in ${AT_RISK}
+       union
+       ${atRisk('$3', 'and x.id not in (select id from changed)')}`,
+      [tenantId, value, advisoryIds],
+    );
+    const after = new Map<string, Set<string>>(advisoryIds.map((id) => [id, new Set<string>()]));
+    for (const row of rows) after.get(row.advisory_id)?.add(row.supplier_id);
+    return after;
   }
 
   /** An advisory's exposure: every stored component it names, with its supplier. */

@@ -4,7 +4,6 @@ import { PackageURL } from 'packageurl-js';
 import type { EntityManager } from 'typeorm';
 import { EvidenceRepository } from '../evidence/evidence.repository';
 import { emit } from '../evidence-writes';
-import { InquiriesRepository } from '../inquiries/inquiries.repository';
 import { cycloneDxXmlBom } from '../parsing/cyclonedx.parser';
 import { EvidenceParseError, UnsupportedEvidenceError, decodeUtf8 } from '../parsing/parse-result';
 import { parseUntrustedJson } from '../parsing/untrusted-json';
@@ -89,33 +88,28 @@ export class AdvisoryMatchingService {
     private readonly database: TenantDatabase,
     private readonly exposures: AdvisoryExposuresRepository,
     private readonly evidence: EvidenceRepository,
-    private readonly inquiries: InquiriesRepository,
     private readonly documents: EvidenceDocuments,
   ) {}
 
   /** A new or changed advisory against the stored components, in the caller's transaction. */
   async matchAdvisory(manager: EntityManager, tenantId: string, advisoryId: string): Promise<void> {
     await this.exposures.lockTenant(manager, tenantId);
-    const packages = await this.exposures.packagesOfAdvisory(manager, tenantId, advisoryId);
-    const components = await this.exposures.componentsOfPackages(manager, tenantId, [...new Set(packages.map((item) => item.purlBase))]);
+    const { components, packages } = await this.exposures.candidatesOfAdvisory(manager, tenantId, advisoryId);
     const before = await this.exposures.replaceVersionExposures(manager, tenantId, { advisoryId }, exposures(components, packages), [advisoryId]);
-    await this.exposures.applyVex(manager, tenantId, { advisoryId });
-    await this.inquiries.applyAnswers(manager, tenantId, { advisoryId });
-    await this.announce(manager, tenantId, before);
+    const after = await this.exposures.applySupplierWord(manager, tenantId, { advisoryId }, [advisoryId]);
+    await this.announce(manager, tenantId, before, after);
   }
 
   /** Newly processed evidence against the stored advisories. */
   async matchEvidence(tenantId: string, evidenceId: string): Promise<{ exposures: number }> {
     return this.database.run(async (manager) => {
       await this.exposures.lockTenant(manager, tenantId);
-      const components = await this.exposures.componentsOfEvidence(manager, tenantId, evidenceId);
-      const packages = await this.exposures.packagesOf(manager, tenantId, [...new Set(components.map((component) => component.purlBase))]);
+      const { components, packages } = await this.exposures.candidatesOfEvidence(manager, tenantId, evidenceId);
       const rows = exposures(components, packages);
       const advisoryIds = [...new Set(packages.map((item) => item.advisoryId))];
       const before = await this.exposures.replaceVersionExposures(manager, tenantId, { evidenceId }, rows, advisoryIds);
-      await this.exposures.applyVex(manager, tenantId, { evidenceId });
-      await this.inquiries.applyAnswers(manager, tenantId, { evidenceId });
-      await this.announce(manager, tenantId, before);
+      const after = await this.exposures.applySupplierWord(manager, tenantId, { evidenceId }, advisoryIds);
+      await this.announce(manager, tenantId, before, after);
       return { exposures: rows.length };
     }, tenantId);
   }
@@ -145,14 +139,13 @@ export class AdvisoryMatchingService {
       const before = await this.exposures.suppliersAtRisk(manager, tenantId, advisoryIds);
       await this.exposures.replaceVexStatements(manager, tenantId, evidence, statements);
       await this.exposures.applyVex(manager, tenantId, { supplierId: evidence.supplierId });
-      await this.announce(manager, tenantId, before);
+      await this.announce(manager, tenantId, before, await this.exposures.suppliersAtRisk(manager, tenantId, advisoryIds));
       return { statements: statements.length };
     }, tenantId);
   }
 
   /** `advisory.matched` for each advisory that now puts suppliers at risk it did not before. */
-  private async announce(manager: EntityManager, tenantId: string, before: Map<string, Set<string>>): Promise<void> {
-    const after = await this.exposures.suppliersAtRisk(manager, tenantId, [...before.keys()]);
+  private async announce(manager: EntityManager, tenantId: string, before: Map<string, Set<string>>, after: Map<string, Set<string>>): Promise<void> {
     for (const [advisoryId, suppliers] of after) {
       const known = before.get(advisoryId) ?? new Set<string>();
       const added = [...suppliers].filter((supplierId) => !known.has(supplierId)).sort();

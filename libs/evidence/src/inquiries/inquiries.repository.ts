@@ -2,7 +2,7 @@ import type { InquiryAnswer, InquiryAnswerStatus } from '@assay/shared/contracts
 import { updateReturning } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ExposureScope, exposureScope } from '../advisories/advisory-exposures.repository';
+import { ANSWER_STATEMENT, ExposureScope, exposureScope } from '../advisories/advisory-exposures.repository';
 
 export type InquiryStatus = 'sent' | 'overdue' | 'answered';
 
@@ -178,10 +178,7 @@ export class InquiriesRepository {
     const [column, value] = exposureScope(scope);
     await manager.query(
       `update evidence.advisory_exposures x
-          set status = i.answer->>'status', status_source = 'inquiry',
-              statement = jsonb_strip_nulls(jsonb_build_object(
-                'status', i.answer->'status', 'justification', i.answer->'justification', 'impact_statement', i.answer->'impactStatement',
-                'action_statement', i.answer->'actionStatement', 'fixed_in', i.answer->'fixedIn'))
+          set status = i.answer->>'status', status_source = 'inquiry', statement = ${ANSWER_STATEMENT}
          from evidence.inquiries i
         where x.tenant_id = $1 and x.${column} = $2
           and i.tenant_id = x.tenant_id and i.advisory_id = x.advisory_id and i.supplier_id = x.supplier_id and i.status = 'answered'`,
