@@ -1,4 +1,4 @@
-import { mapColumns, newId } from '@assay/shared/database';
+import { newId } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AdvisoryRange } from './advisory-documents';
