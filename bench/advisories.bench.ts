@@ -20,6 +20,7 @@ import {
   AdvisoryMatchingService,
   EvidenceRepository,
   InquiriesRepository,
+  InquiryAnswersService,
   createBlobStorage,
   parseAdvisoryDocument,
 } from '@assay/evidence';
@@ -101,7 +102,15 @@ async function main(): Promise<void> {
     dataSource = await createRuntimeDataSource(config.database, { name: 'bench' }).initialize();
     const database = new TenantDatabase(dataSource, config.database.systemRole);
     const exposures = new AdvisoryExposuresRepository();
-    const matching = new AdvisoryMatchingService(database, exposures, new EvidenceRepository(), new InquiriesRepository(), createBlobStorage(config));
+    const inquiries = new InquiriesRepository();
+    const matching = new AdvisoryMatchingService(
+      database,
+      exposures,
+      new EvidenceRepository(),
+      inquiries,
+      new InquiryAnswersService(inquiries, exposures),
+      createBlobStorage(config),
+    );
     const advisories = new AdvisoriesRepository();
 
     const tenants = Array.from({ length: TENANTS }, () => randomUUID());

@@ -12,3 +12,4 @@ export { AdvisoryMatchingService } from './advisories/advisory-matching.service'
 export { parseAdvisoryDocument } from './advisories/advisory-documents';
 export { EvidenceRepository } from './evidence/evidence.repository';
 export { InquiriesRepository } from './inquiries/inquiries.repository';
+export { InquiryAnswersService } from './inquiries/inquiry-answers.service';

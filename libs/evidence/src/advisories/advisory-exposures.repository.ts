@@ -247,7 +247,7 @@ export class AdvisoryExposuresRepository {
    * The supplier's own word wins over the ranges: exposures (of one advisory, evidence or supplier)
    * whose supplier has a VEX statement on the same package (the exact purl, or the package without
    * version) naming one of the advisory's ids take its status, with the statement kept. An inquiry
-   * answer is left as it is.
+   * answer given on the page is left as it is; one taken from a VEX defers to the VEX statements.
    */
   async applyVex(manager: EntityManager, tenantId: string, scope: ExposureScope): Promise<void> {
     const [column, value] = exposureScope(scope);
@@ -255,7 +255,10 @@ export class AdvisoryExposuresRepository {
       `update evidence.advisory_exposures x
           set status = v.status, status_source = 'vex', statement = v.statement
          from evidence.advisories a, evidence.vex_statements v
-        where x.tenant_id = $1 and x.${column} = $2 and x.status_source <> 'inquiry'
+        where x.tenant_id = $1 and x.${column} = $2
+          and (x.status_source <> 'inquiry' or exists (
+                select 1 from evidence.inquiries i
+                 where i.tenant_id = x.tenant_id and i.advisory_id = x.advisory_id and i.supplier_id = x.supplier_id and i.answer_evidence_id is not null))
           and a.tenant_id = x.tenant_id and a.id = x.advisory_id
           and v.tenant_id = x.tenant_id and v.supplier_id = x.supplier_id and v.vulnerabilities && a.external_ids
           and (v.purl = x.purl or (v.purl = v.purl_base and left(x.purl, length(v.purl_base) + 1) = v.purl_base || '@'))`,

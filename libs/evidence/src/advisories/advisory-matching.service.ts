@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { EvidenceRepository } from '../evidence/evidence.repository';
 import { emit } from '../evidence-writes';
 import { InquiriesRepository } from '../inquiries/inquiries.repository';
+import { InquiryAnswersService } from '../inquiries/inquiry-answers.service';
 import { cycloneDxXmlBom } from '../parsing/cyclonedx.parser';
 import { EvidenceParseError, UnsupportedEvidenceError, decodeUtf8 } from '../parsing/parse-result';
 import { parseUntrustedJson } from '../parsing/untrusted-json';
@@ -90,6 +91,7 @@ export class AdvisoryMatchingService {
     private readonly exposures: AdvisoryExposuresRepository,
     private readonly evidence: EvidenceRepository,
     private readonly inquiries: InquiriesRepository,
+    private readonly inquiryAnswers: InquiryAnswersService,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
   ) {}
 
@@ -147,6 +149,8 @@ export class AdvisoryMatchingService {
       const before = await this.exposures.suppliersAtRisk(manager, tenantId, advisoryIds);
       await this.exposures.replaceVexStatements(manager, tenantId, evidence, statements);
       await this.exposures.applyVex(manager, tenantId, { supplierId: evidence.supplierId });
+      // A VEX uploaded through an inquiry link answers the inquiry, now that its statements are known.
+      await this.inquiryAnswers.settleVexUploads(manager, tenantId, evidence.id);
       await this.announce(manager, tenantId, before);
       return { statements: statements.length };
     }, tenantId);
