@@ -52,6 +52,7 @@ const TENANT_PARAMETERS: Record<string, (world: World) => string> = {
   'advisories/{id}': (w) => w.advisory,
   'imports/{id}': (w) => w.advisoryImport,
   'inquiries/{id}': (w) => w.inquiry,
+  'vex/{evidenceId}': (w) => w.inquiryVexUpload,
   'webhook-endpoints/{id}': (w) => w.webhookEndpoint,
   'webhook-deliveries/{id}': (w) => w.webhookDelivery,
   'signing-keys/{id}': (w) => w.signingKey,
