@@ -20,6 +20,8 @@ import {
   AdvisoryMatchingService,
   EvidenceDocuments,
   EvidenceRepository,
+  InquiriesRepository,
+  InquiryAnswersService,
   createBlobStorage,
   parseAdvisoryDocument,
 } from '@assay/evidence';
@@ -137,7 +139,8 @@ async function main(): Promise<void> {
     const database = new TenantDatabase(dataSource, config.database.systemRole);
     const exposures = new AdvisoryExposuresRepository();
     const documents = new EvidenceDocuments(createBlobStorage(config), config);
-    const matching = new AdvisoryMatchingService(database, exposures, new EvidenceRepository(), documents);
+    const inquiryAnswers = new InquiryAnswersService(new InquiriesRepository(), exposures);
+    const matching = new AdvisoryMatchingService(database, exposures, new EvidenceRepository(), documents, inquiryAnswers);
     const advisories = new AdvisoriesRepository();
 
     const tenants = Array.from({ length: TENANTS }, () => randomUUID());
@@ -230,7 +233,7 @@ async function main(): Promise<void> {
     await owner.query('analyze evidence.advisories, evidence.advisory_packages, evidence.components, evidence.advisory_exposures');
     const sbomPlans: { sql: string; plan: string[] }[] = [];
     const matchingWith = (wrap: (manager: EntityManager) => EntityManager) =>
-      new AdvisoryMatchingService(wrapped(database, wrap), exposures, new EvidenceRepository(), documents);
+      new AdvisoryMatchingService(wrapped(database, wrap), exposures, new EvidenceRepository(), documents, inquiryAnswers);
     const first = await matching.matchEvidence(target, sbom);
     if (first.exposures !== SBOM_HITS) throw new Error(`expected ${SBOM_HITS} exposures, got ${first.exposures}`);
     await owner.query('analyze evidence.advisory_exposures');

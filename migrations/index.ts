@@ -29,6 +29,7 @@ import { ProductEndOfLifeStatements1765400100000 } from './1765400100000-product
 import { ClaimResponsesImportedFrom1765400100100 } from './1765400100100-claim-responses-imported-from';
 import { ApiKeysDistributable1765400300000 } from './1765400300000-api-keys-distributable';
 import { SupersededEvidenceDigests1765400500000 } from './1765400500000-superseded-evidence-digests';
+import { InquiryVexUploads1765500200000 } from './1765500200000-inquiry-vex-uploads';
 
 export { COLOCATION_ANCHOR, REFERENCE_TABLES } from './distribution';
 
@@ -64,4 +65,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ClaimResponsesImportedFrom1765400100100,
   ApiKeysDistributable1765400300000,
   SupersededEvidenceDigests1765400500000,
+  InquiryVexUploads1765500200000,
 ];

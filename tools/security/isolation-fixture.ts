@@ -1,5 +1,5 @@
 import { API_KEY_SCOPES, Identity } from '@assay/shared/contracts';
-import { bearer, cycloneDxSbom, gateway, inviteMember, linkToken, ownerDataSource, signupTenant, testIdentity, waitFor } from '@assay/shared/testing';
+import { bearer, cycloneDxSbom, form, gateway, inviteMember, linkToken, ownerDataSource, signupTenant, testIdentity, waitFor } from '@assay/shared/testing';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
@@ -101,6 +101,8 @@ export interface World {
   /** The SRO's inquiry link, as the inquiry email carries it, and the assessment it is bound to (the supplier's latest). */
   inquiryToken: string;
   inquiryLinkAssessment: string;
+  /** A VEX uploaded through the inquiry link (Apache Commons Text's, about another vulnerability: it answers nothing), once read. */
+  inquiryVexUpload: string;
   webhookEndpoint: string;
   webhookUrl: string;
   webhookDelivery: string;
@@ -248,6 +250,7 @@ export async function buildWorld(owner: DataSource, org: OrganisationOwner, rece
     inquiry: inquiry.id,
     inquiryToken: inquiry.token,
     inquiryLinkAssessment: inquiry.assessmentId,
+    inquiryVexUpload: inquiry.vexUpload,
     webhookEndpoint: endpoint.id,
     webhookUrl,
     webhookDelivery: delivery.id,
@@ -274,7 +277,7 @@ async function answeredInquiry(
   supplierId: string,
   advisoryId: string,
   contactId: string,
-): Promise<{ id: string; token: string; assessmentId: string }> {
+): Promise<{ id: string; token: string; assessmentId: string; vexUpload: string }> {
   const sbom = readFileSync(join(__dirname, '../../apps/evidence/src/fixtures/cyclonedx.json'));
   await submitEvidence(org, supplierId, null, sbom);
   await waitFor(
@@ -293,8 +296,16 @@ async function answeredInquiry(
     headers: bearer(token),
   });
   if (answered.status !== 200) throw new Error(`inquiry answer failed: ${answered.status} ${JSON.stringify(answered.body)}`);
+  const vex = readFileSync(join(__dirname, '../../libs/evidence/src/parsing/__fixtures__/real/commons-text-vex.cdx.xml'));
+  const uploaded = await gateway('/api/v1/portal/inquiry/vex', { method: 'POST', body: form({}, vex, 'VEX.cyclonedx.xml'), headers: bearer(token) });
+  if (uploaded.status !== 202) throw new Error(`inquiry VEX upload failed: ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
+  const vexUpload = uploaded.body.evidenceId as string;
+  await waitFor(
+    async () => (await gateway(`/api/v1/portal/inquiry/vex/${vexUpload}`, { headers: bearer(token) })).body?.status === 'unanswered',
+    'the inquiry VEX upload read',
+  );
   const [link] = await owner.query(`select assessment_id from assessments.portal_tokens where inquiry_id = $1 and contact_id = $2`, [id, contactId]);
-  return { id, token, assessmentId: link.assessment_id };
+  return { id, token, assessmentId: link.assessment_id, vexUpload };
 }
 
 /** An SBOM for the supplier (and assessment), processed into components (once the evidence service knows the supplier). */

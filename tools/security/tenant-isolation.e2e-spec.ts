@@ -52,6 +52,7 @@ const TENANT_PARAMETERS: Record<string, (world: World) => string> = {
   'advisories/{id}': (w) => w.advisory,
   'imports/{id}': (w) => w.advisoryImport,
   'inquiries/{id}': (w) => w.inquiry,
+  'vex/{evidenceId}': (w) => w.inquiryVexUpload,
   'webhook-endpoints/{id}': (w) => w.webhookEndpoint,
   'webhook-deliveries/{id}': (w) => w.webhookDelivery,
   'signing-keys/{id}': (w) => w.signingKey,
@@ -385,6 +386,9 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
 
   const owner = () => fixture.principals.find((p) => p.name === 'owner') as Principal;
   const portal = () => fixture.principals.find((p) => p.name === 'portal token') as Principal;
+  /** The portal principal whose link reaches a portal route: the inquiry link for the inquiry's routes, else the assessment link. */
+  const portalFor = (path: string) =>
+    path.startsWith('/api/v1/portal/inquiry') ? (fixture.principals.find((p) => p.name === 'inquiry link') as Principal) : portal();
   const call = (principal: Principal, method: string, path: string, body?: unknown) =>
     gateway(path, { method, headers: bearer(principal.token), ...(body === undefined ? {} : { json: body }) });
   const asText = (request: unknown) => JSON.stringify(request);
@@ -546,7 +550,7 @@ describe('tenant isolation matrix: tenant B’s every principal against tenant A
     const operations = [...rest.withIds].sort((x, y) => x.phase - y.phase);
     // One at a time, in phases: several routes change the state the next one needs.
     for (const operation of operations) {
-      const principal = operation.portal ? portal() : owner();
+      const principal = operation.portal ? portalFor(operation.path) : owner();
       const request = operation.request(fixture.restWorld);
       const answer = await call(principal, operation.method, request.path, request.body);
       if (answer.status < 200 || answer.status > 299)

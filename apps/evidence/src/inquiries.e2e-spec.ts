@@ -1,11 +1,14 @@
-import { SinkMessage, bearer, gateway, graphql, mailSubject, mailText, signupTenant, waitFor, waitForMail } from '@assay/shared/testing';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
-import { fullFormats } from 'ajv-formats/dist/formats';
+import { SinkMessage, bearer, gateway, graphql, mailSubject, signupTenant, waitFor, waitForMail } from '@assay/shared/testing';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { evidenceTestDatabases, fixture, form, log4ShellNotAffectedVex, settledEvidence } from './evidence-test-kit';
+import {
+  LOG4SHELL_OSV,
+  customerCalls,
+  evidenceTestDatabases,
+  fixture,
+  inquiryLinkMailed,
+  log4ShellNotAffectedVex,
+  openVexValidator,
+} from './evidence-test-kit';
 
 /*
  * The issue's proof on the real stack: a real OSV advisory (GHSA-jfh8-c2jp-5v3q, Log4Shell) and SBOMs
@@ -15,8 +18,7 @@ import { evidenceTestDatabases, fixture, form, log4ShellNotAffectedVex, settledE
  * valid OpenVEX by the real OpenVEX JSON Schema.
  */
 
-const LOG4SHELL = readFileSync(join(__dirname, '../../../libs/evidence/src/advisories/__fixtures__/GHSA-jfh8-c2jp-5v3q.osv.json'));
-const OPENVEX_SCHEMA = JSON.parse(readFileSync(join(__dirname, '../../../libs/evidence/src/inquiries/__fixtures__/openvex_json_schema.json'), 'utf8'));
+const LOG4SHELL = LOG4SHELL_OSV;
 const SBOM = fixture('cyclonedx.json');
 const DAY = 86_400_000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
@@ -40,27 +42,7 @@ describe('supplier inquiries about an advisory', () => {
     const asOrg = bearer(org.accessToken);
     const call = (method: string, path: string, json?: unknown) => gateway(path, { method, json, headers: asOrg });
 
-    /** A supplier with a contact and an assessment (what portal links are bound to), known to the evidence service. */
-    const supplier = async (name: string) => {
-      const created = await call('POST', '/api/v1/suppliers', { name, tier: 'high', role: 'developer_distributor' });
-      expect(created.status).toBe(201);
-      const email = `${name.split(' ')[0]?.toLowerCase()}-${Math.random().toString(36).slice(2)}@supplier.test`;
-      const contact = await call('POST', `/api/v1/suppliers/${created.body.id}/contacts`, { name: `${name} Security`, email });
-      expect(contact.status).toBe(201);
-      const assessment = await call('POST', '/api/v1/assessments', { supplierId: created.body.id, dueAt: inDays(60) });
-      expect(assessment.status).toBe(201);
-      await waitFor(
-        async () => (await kit.owner.query(`select 1 from evidence.suppliers where id = $1`, [created.body.id])).length === 1,
-        'the supplier projection',
-      );
-      return { id: created.body.id as string, email, contactId: contact.body.id as string, assessmentId: assessment.body.id as string };
-    };
-    const upload = async (supplierId: string, content: Buffer, name: string) => {
-      const accepted = await gateway('/api/v1/evidence', { method: 'POST', body: form({ supplierId }, content, name), headers: asOrg });
-      expect(accepted.status).toBe(202);
-      expect(await settledEvidence(org.accessToken, accepted.body.id)).toMatchObject({ status: 'processed' });
-      return accepted.body.id as string;
-    };
+    const { supplier, upload, advisory } = customerCalls(kit.owner, org.accessToken);
     const exposed = await supplier('Exposed Ltd');
     const vexed = await supplier('Vexed Ltd');
     const patched = await supplier('Patched Ltd');
@@ -71,13 +53,7 @@ describe('supplier inquiries about an advisory', () => {
     await waitFor(async () => (await kit.owner.query(`select 1 from evidence.vex_statements where supplier_id = $1`, [vexed.id])).length === 1, 'the VEX');
 
     // The real OSV record: its exposure names the right suppliers, with the status each has.
-    const submitted = await call('POST', '/api/v1/advisories', JSON.parse(LOG4SHELL.toString('utf8')));
-    expect(submitted.status).toBe(202);
-    const document = await waitFor(async () => {
-      const found = await call('GET', `/api/v1/advisories/imports/${submitted.body.id}`);
-      return found.body.status === 'processed' ? found.body : null;
-    }, 'the advisory import');
-    const advisoryId = document.outcome.advisoryIds[0] as string;
+    const advisoryId = await advisory(JSON.parse(LOG4SHELL.toString('utf8')));
     const exposureOf = async () =>
       Object.fromEntries(
         ((await call('GET', `/api/v1/advisories/${advisoryId}`)).body.exposure as { supplierName: string; status: string; statusSource: string }[]).map(
@@ -125,13 +101,9 @@ describe('supplier inquiries about an advisory', () => {
     expect((await call('POST', `/api/v1/advisories/${advisoryId}/inquiries`, { dueAt })).body).toEqual({ data: [], alreadyAskedSupplierIds: [exposed.id] });
 
     // The supplier's contact is emailed a link scoped to the inquiry, stored as its hash.
-    const inquiryMail = (m: SinkMessage) => m.to.includes(exposed.email) && mailSubject(m.raw).includes('CVE-2021-44228');
-    const mail = (await waitForMail((messages) => messages.some(inquiryMail))).find(inquiryMail);
-    expect(mailSubject(mail?.raw ?? '')).toContain('Are you affected by CVE-2021-44228');
-    const text = mailText(mail?.raw ?? '').replace(/\s+/g, ' ');
+    const { token, text, subject } = await inquiryLinkMailed(exposed.email, 'CVE-2021-44228');
+    expect(subject).toContain('Are you affected by CVE-2021-44228');
     expect(text).toContain('Remote code injection in Log4j');
-    const token = /\/portal\?token=(assay_portal_[A-Za-z0-9_-]+)/.exec(text)?.[1] as string;
-    expect(token).toBeTruthy();
     const link = bearer(token);
     const [stored] = await kit.owner.query(
       `select id, link, inquiry_id, contact_id, evidence_id, expires_at from assessments.portal_tokens where token_hash = $1`,
@@ -233,11 +205,7 @@ describe('supplier inquiries about an advisory', () => {
     // The export: one OpenVEX document of the answers, valid by the OpenVEX JSON Schema.
     const vex = await call('GET', `/api/v1/advisories/${advisoryId}/vex`);
     expect(vex.status).toBe(200);
-    const ajv = new Ajv2020({ strict: false, allErrors: true });
-    addFormats(ajv);
-    // The schema's `@id`s are IRIs; ours are ASCII, so the stricter URI check holds them to it.
-    ajv.addFormat('iri', fullFormats.uri);
-    const validate = ajv.compile(OPENVEX_SCHEMA);
+    const validate = openVexValidator();
     expect({ valid: validate(vex.body), errors: validate.errors ?? null }).toEqual({ valid: true, errors: null });
     expect(vex.body).toMatchObject({ '@context': 'https://openvex.dev/ns/v0.2.0', version: 1 });
     expect(vex.body.statements).toEqual([

@@ -7,6 +7,7 @@ import { CHROMIUM, CHROMIUM_AVAILABLE, PageWatch, SCREENSHOTS, inDays, launchBro
 const SBOM = join(__dirname, '..', '..', 'evidence', 'src', 'fixtures', 'cyclonedx.json');
 const POLICY = join(__dirname, '..', '..', 'evidence', 'src', 'fixtures', 'express-security-policy.md');
 const SECURITY_TXT = join(__dirname, '..', '..', 'evidence', 'src', 'fixtures', 'security.txt');
+const COMMONS_TEXT_VEX = join(__dirname, '..', '..', '..', 'libs', 'evidence', 'src', 'parsing', '__fixtures__', 'real', 'commons-text-vex.cdx.xml');
 const LOG4SHELL = join(__dirname, '..', '..', '..', 'libs', 'evidence', 'src', 'advisories', '__fixtures__', 'GHSA-jfh8-c2jp-5v3q.osv.json');
 /** The policy the page must be served with, as the product asks for it. */
 const CSP_DIRECTIVES =
@@ -537,6 +538,37 @@ describeInBrowser(`the supplier portal page in Chromium${CHROMIUM_AVAILABLE ? ''
         justification: 'vulnerable_code_not_in_execute_path',
         impactStatement: 'Message lookups are disabled in every build we ship.',
       },
+    });
+
+    // Or the supplier uploads a VEX: one about another vulnerability (Apache Commons Text's published CycloneDX VEX) answers nothing and the page says why.
+    const vexFile = page.getByLabel('VEX document', { exact: true });
+    await vexFile.setInputFiles(COMMONS_TEXT_VEX);
+    await page.getByRole('button', { name: 'Upload the VEX' }).click();
+    await page.getByText('has no statement about GHSA-jfh8-c2jp-5v3q, CVE-2021-44228', { exact: false }).waitFor();
+    expect(await page.getByTestId('inquiry-status').textContent()).toBe('Answered: Not affected');
+    // An OpenVEX document about Log4Shell covering log4j-core answers it.
+    const openVex = {
+      '@context': 'https://openvex.dev/ns/v0.2.0',
+      '@id': 'https://acme.example/vex/log4shell-1',
+      author: 'Acme Inquiries Ltd',
+      timestamp: '2021-12-14T10:00:00Z',
+      version: 1,
+      statements: [
+        {
+          vulnerability: { name: 'CVE-2021-44228' },
+          products: [{ '@id': 'pkg:generic/acme-app@1.0.0', subcomponents: [{ '@id': 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1' }] }],
+          status: 'affected',
+          action_statement: 'Upgrade acme-app to 1.0.1, which ships log4j-core 2.17.1.',
+        },
+      ],
+    };
+    await vexFile.setInputFiles({ name: 'acme.openvex.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(openVex)) });
+    await page.getByRole('button', { name: 'Upload the VEX' }).click();
+    await page.getByText('Your VEX answered the inquiry.', { exact: false }).waitFor();
+    await page.getByText('Answered: Affected').waitFor();
+    expect(await sent.call('GET', `/api/v1/inquiries/${created.data[0].id}`)).toMatchObject({
+      status: 'answered',
+      answer: { status: 'affected', actionStatement: 'Upgrade acme-app to 1.0.1, which ships log4j-core 2.17.1.' },
     });
     expectClean(watch);
     await page.close();

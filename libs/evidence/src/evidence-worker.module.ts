@@ -35,6 +35,7 @@ import { TenantSettingsService } from './tenants/tenant-settings.service';
 import { InquiriesJobs } from './inquiries/inquiries.jobs';
 import { InquiriesRepository } from './inquiries/inquiries.repository';
 import { InquiriesService } from './inquiries/inquiries.service';
+import { InquiryAnswersService } from './inquiries/inquiry-answers.service';
 
 const PROVIDERS = [
   BLOB_STORAGE_PROVIDER,
@@ -70,6 +71,7 @@ const PROVIDERS = [
   AdvisoryMatchingListener,
   InquiriesRepository,
   InquiriesService,
+  InquiryAnswersService,
   InquiriesJobs,
 ];
 

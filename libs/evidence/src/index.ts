@@ -14,3 +14,4 @@ export { parseAdvisoryDocument } from './advisories/advisory-documents';
 export { EvidenceRepository } from './evidence/evidence.repository';
 export { InquiriesRepository } from './inquiries/inquiries.repository';
 export * from './graphql/evidence-schema.module';
+export { InquiryAnswersService } from './inquiries/inquiry-answers.service';

@@ -32,6 +32,7 @@ export type PortalFinding = Success<'/api/v1/portal/findings', 'get'>['data'][nu
 type AcceptedRenewal = Success<'/api/v1/portal/renewal/evidence', 'post'>;
 export type InquiryView = Success<'/api/v1/portal/inquiry', 'get'>;
 export type InquiryAnswer = Schemas['InquiryAnswerDto'];
+export type InquiryVexUpload = Schemas['InquiryVexUpload'];
 /** Which kind of link the page was opened with: each opens its own view. */
 export type LinkKind = 'assessment' | 'renewal' | 'findings' | 'inquiry';
 
@@ -149,6 +150,19 @@ export class PortalApi {
   /** The inquiry an inquiry link is for: the advisory, the supplier's components it names, the answer so far. */
   inquiry(): Promise<InquiryView> {
     return this.call(() => this.client.GET('/api/v1/portal/inquiry'));
+  }
+
+  /** Uploads a VEX document as the answer to the inquiry; the worker reads it (see `inquiryVexUpload`). */
+  uploadInquiryVex(file: File): Promise<InquiryVexUpload> {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    // Sent as it is (the browser sets the boundary).
+    return this.call(() => this.client.POST('/api/v1/portal/inquiry/vex', { body: {} as { file: string }, bodySerializer: () => form }));
+  }
+
+  /** One VEX uploaded for the inquiry and what came of it so far. */
+  inquiryVexUpload(evidenceId: string): Promise<InquiryVexUpload> {
+    return this.call(() => this.client.GET('/api/v1/portal/inquiry/vex/{evidenceId}', { params: { path: { evidenceId } } }));
   }
 
   /** Answers the inquiry in OpenVEX terms (a later answer replaces it). */

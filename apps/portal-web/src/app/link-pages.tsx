@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type InquiryAnswer, type InquiryView, type PortalApi, type PortalFinding, type RenewalView } from './api';
 import { FindingsSection } from './findings';
 import { inquiryAnswer } from './inquiry-answer';
+import { InquiryVexForm } from './inquiry-vex';
 import { formatDate } from './labels';
 import { FormActions, Masthead, type FormState } from './layout';
 
@@ -252,6 +253,7 @@ export function InquiryPage({ api, initial }: { api: PortalApi; initial: Inquiry
           ) : null}
           <FormActions label={view.inquiry.answer ? 'Change the answer' : 'Send the answer'} state={state} />
         </form>
+        <InquiryVexForm api={api} onAnswered={setView} />
       </main>
     </>
   );

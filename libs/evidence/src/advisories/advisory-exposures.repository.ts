@@ -279,7 +279,7 @@ export class AdvisoryExposuresRepository {
    * The supplier's own word wins over the ranges: exposures (of one advisory, evidence or supplier)
    * whose supplier has a VEX statement on the same package (the exact purl, or the package without
    * version) naming one of the advisory's ids take its status, with the statement kept. An inquiry
-   * answer is left as it is.
+   * answer given on the page is left as it is; one taken from a VEX defers to the VEX statements.
    */
   async applyVex(manager: EntityManager, tenantId: string, scope: ExposureScope): Promise<void> {
     const [column, value] = exposureScope(scope);
@@ -287,7 +287,10 @@ export class AdvisoryExposuresRepository {
       `update evidence.advisory_exposures x
           set status = v.status, status_source = 'vex', statement = v.statement
          from evidence.advisories a, evidence.vex_statements v
-        where x.tenant_id = $1 and x.${column} = $2 and x.status_source <> 'inquiry'
+        where x.tenant_id = $1 and x.${column} = $2
+          and (x.status_source <> 'inquiry' or exists (
+                select 1 from evidence.inquiries i
+                 where i.tenant_id = x.tenant_id and i.advisory_id = x.advisory_id and i.supplier_id = x.supplier_id and i.answer_evidence_id is not null))
           and a.tenant_id = x.tenant_id and a.id = x.advisory_id
           and ${VEX_SPEAKS_TO}`,
       [tenantId, value],
@@ -317,6 +320,7 @@ export class AdvisoryExposuresRepository {
                select i.answer->>'status' as status, 'inquiry'::text as status_source, ${ANSWER_STATEMENT} as statement, 0 as rank
                  from evidence.inquiries i
                 where i.tenant_id = x.tenant_id and i.advisory_id = x.advisory_id and i.supplier_id = x.supplier_id and i.status = 'answered'
+                  and i.answer_evidence_id is null
                union all
                select v.status, 'vex'::text, v.statement, 1
                  from evidence.advisories a, evidence.vex_statements v

@@ -4,6 +4,7 @@ import { PackageURL } from 'packageurl-js';
 import type { EntityManager } from 'typeorm';
 import { EvidenceRepository } from '../evidence/evidence.repository';
 import { emit } from '../evidence-writes';
+import { InquiryAnswersService } from '../inquiries/inquiry-answers.service';
 import { cycloneDxXmlBom } from '../parsing/cyclonedx.parser';
 import { EvidenceParseError, UnsupportedEvidenceError, decodeUtf8 } from '../parsing/parse-result';
 import { parseUntrustedJson } from '../parsing/untrusted-json';
@@ -89,6 +90,7 @@ export class AdvisoryMatchingService {
     private readonly exposures: AdvisoryExposuresRepository,
     private readonly evidence: EvidenceRepository,
     private readonly documents: EvidenceDocuments,
+    private readonly inquiryAnswers: InquiryAnswersService,
   ) {}
 
   /** A new or changed advisory against the stored components, in the caller's transaction. */
@@ -139,6 +141,8 @@ export class AdvisoryMatchingService {
       const before = await this.exposures.suppliersAtRisk(manager, tenantId, advisoryIds);
       await this.exposures.replaceVexStatements(manager, tenantId, evidence, statements);
       await this.exposures.applyVex(manager, tenantId, { supplierId: evidence.supplierId });
+      // A VEX uploaded through an inquiry link answers the inquiry, now that its statements are known.
+      await this.inquiryAnswers.settleVexUploads(manager, tenantId, evidence.id);
       await this.announce(manager, tenantId, before, await this.exposures.suppliersAtRisk(manager, tenantId, advisoryIds));
       return { statements: statements.length };
     }, tenantId);

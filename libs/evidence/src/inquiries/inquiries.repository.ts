@@ -3,6 +3,9 @@ import { updateReturning } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ANSWER_STATEMENT, ExposureScope, exposureScope } from '../advisories/advisory-exposures.repository';
+import type { RangeStatus } from '../advisories/version-ranges';
+import type { VexStatement } from '../advisories/vex-statements';
+import type { AnswerProblem } from './inquiry-answer';
 
 export type InquiryStatus = 'sent' | 'overdue' | 'answered';
 
@@ -88,6 +91,26 @@ export function inquiryView(context: InquiryContext): Inquiry {
   return inquiry;
 }
 
+/** What came of a VEX uploaded through an inquiry link. */
+export type VexUploadOutcome = 'answered' | 'unanswered' | 'rejected';
+
+/** An inquiry upload with its evidence's state, as stored. */
+export interface VexUploadRow {
+  evidence_id: string;
+  contact_id: string | null;
+  outcome: VexUploadOutcome | null;
+  answer: InquiryAnswer | null;
+  problem: AnswerProblem | null;
+  created_at: Date;
+  settled_at: Date | null;
+  evidence_status: string;
+  kind: string | null;
+  error: string | null;
+  filename: string | null;
+  sha256: string | null;
+  size: string | null;
+}
+
 /** Statuses that put a supplier at risk: the default set an inquiry goes to. */
 const AT_RISK: readonly InquiryAnswerStatus[] = ['affected', 'under_investigation'];
 
@@ -158,21 +181,29 @@ export class InquiriesRepository {
     return rows.map((row) => inquiryView(toContext(row)));
   }
 
-  /** Records the supplier's answer (a later answer replaces an earlier one). */
-  async answer(manager: EntityManager, tenantId: string, id: string, answer: InquiryAnswer, contactId: string | null): Promise<void> {
+  /** Records the supplier's answer, given on the page or taken from the VEX `evidenceId` (a later answer replaces an earlier one). */
+  async answer(
+    manager: EntityManager,
+    tenantId: string,
+    id: string,
+    answer: InquiryAnswer,
+    contactId: string | null,
+    evidenceId: string | null = null,
+  ): Promise<void> {
     await manager.query(
       `update evidence.inquiries
           set status = 'answered', answer = $3::jsonb, answered_at = date_trunc('milliseconds', app.now()), answered_by_contact_id = $4,
-              answer_revision = answer_revision + 1
+              answer_revision = answer_revision + 1, answer_evidence_id = $5
         where tenant_id = $1 and id = $2`,
-      [tenantId, id, JSON.stringify(answer), contactId],
+      [tenantId, id, JSON.stringify(answer), contactId, evidenceId],
     );
   }
 
   /**
    * The answer speaks for the supplier on this advisory: every exposure of the supplier to it takes the
    * answer's status, with `statusSource: "inquiry"` and the statement kept in OpenVEX's words. Matching
-   * applies it again to exposures found later (see `applyAnswers`).
+   * applies it again to exposures found later (see `applyAnswers`). An answer taken from a VEX leaves
+   * the exposures to that VEX's own statements (`statusSource: "vex"`, see `applyVex`).
    */
   async applyAnswers(manager: EntityManager, tenantId: string, scope: ExposureScope): Promise<void> {
     const [column, value] = exposureScope(scope);
@@ -181,7 +212,8 @@ export class InquiriesRepository {
           set status = i.answer->>'status', status_source = 'inquiry', statement = ${ANSWER_STATEMENT}
          from evidence.inquiries i
         where x.tenant_id = $1 and x.${column} = $2
-          and i.tenant_id = x.tenant_id and i.advisory_id = x.advisory_id and i.supplier_id = x.supplier_id and i.status = 'answered'`,
+          and i.tenant_id = x.tenant_id and i.advisory_id = x.advisory_id and i.supplier_id = x.supplier_id and i.status = 'answered'
+          and i.answer_evidence_id is null`,
       [tenantId, value],
     );
   }
@@ -230,6 +262,91 @@ export class InquiriesRepository {
       [tenantId, advisoryId, supplierId],
     );
     return rows.map((row) => ({ purl: row.purl, version: row.version, status: row.status, statusSource: row.status_source }));
+  }
+
+  /** The purls of the supplier's components the advisory names. */
+  async exposedPurls(manager: EntityManager, tenantId: string, advisoryId: string, supplierId: string): Promise<string[]> {
+    const rows: { purl: string }[] = await manager.query(
+      `select distinct purl from evidence.advisory_exposures where tenant_id = $1 and advisory_id = $2 and supplier_id = $3 order by purl`,
+      [tenantId, advisoryId, supplierId],
+    );
+    return rows.map((row) => row.purl);
+  }
+
+  /** A VEX uploaded through an inquiry link, to be settled once the worker has read it; false when it was uploaded for the inquiry before. */
+  async addVexUpload(
+    manager: EntityManager,
+    tenantId: string,
+    upload: { id: string; inquiryId: string; evidenceId: string; contactId: string },
+  ): Promise<boolean> {
+    const rows: { id: string }[] = await manager.query(
+      `insert into evidence.inquiry_vex_uploads (tenant_id, id, inquiry_id, evidence_id, contact_id, created_at)
+       values ($1, $2, $3, $4, $5, date_trunc('milliseconds', app.now()))
+       on conflict (tenant_id, inquiry_id, evidence_id) do nothing
+       returning id`,
+      [tenantId, upload.id, upload.inquiryId, upload.evidenceId, upload.contactId],
+    );
+    return rows.length > 0;
+  }
+
+  /** The unsettled inquiry uploads of one piece of evidence, locked: a replay running alongside waits, then finds none. */
+  async pendingVexUploads(
+    manager: EntityManager,
+    tenantId: string,
+    evidenceId: string,
+  ): Promise<{ id: string; inquiryId: string; contactId: string | null }[]> {
+    const rows: { id: string; inquiry_id: string; contact_id: string | null }[] = await manager.query(
+      `select id, inquiry_id, contact_id from evidence.inquiry_vex_uploads
+        where tenant_id = $1 and evidence_id = $2 and settled_at is null order by created_at, id for update`,
+      [tenantId, evidenceId],
+    );
+    return rows.map((row) => ({ id: row.id, inquiryId: row.inquiry_id, contactId: row.contact_id }));
+  }
+
+  /** What came of an inquiry upload, recorded once. */
+  async settleVexUpload(
+    manager: EntityManager,
+    tenantId: string,
+    id: string,
+    outcome: { outcome: VexUploadOutcome; answer: InquiryAnswer | null; problem: AnswerProblem | null },
+  ): Promise<void> {
+    await manager.query(
+      `update evidence.inquiry_vex_uploads set outcome = $3, answer = $4::jsonb, problem = $5::jsonb, settled_at = date_trunc('milliseconds', app.now())
+        where tenant_id = $1 and id = $2 and settled_at is null`,
+      [tenantId, id, outcome.outcome, outcome.answer ? JSON.stringify(outcome.answer) : null, outcome.problem ? JSON.stringify(outcome.problem) : null],
+    );
+  }
+
+  /** The VEX format of one piece of processed evidence (`openvex`, `cyclonedx`), or null when it was not read as a VEX document. */
+  async vexFormatOf(manager: EntityManager, tenantId: string, evidenceId: string): Promise<string | null> {
+    const [row]: { format: string | null }[] = await manager.query(
+      `select facts->>'format' as format from evidence.evidence
+        where tenant_id = $1 and id = $2 and status = 'processed' and kind = 'vex' and facts->>'format' in ('openvex', 'cyclonedx')`,
+      [tenantId, evidenceId],
+    );
+    return row?.format ?? null;
+  }
+
+  /** The statements read from one piece of VEX evidence. */
+  async vexStatementsOf(manager: EntityManager, tenantId: string, evidenceId: string): Promise<VexStatement[]> {
+    const rows: { vulnerabilities: string[]; purl: string; purl_base: string; status: RangeStatus; statement: Record<string, unknown> }[] = await manager.query(
+      `select vulnerabilities, purl, purl_base, status, statement from evidence.vex_statements where tenant_id = $1 and evidence_id = $2 order by id`,
+      [tenantId, evidenceId],
+    );
+    return rows.map((row) => ({ vulnerabilities: row.vulnerabilities, purl: row.purl, purlBase: row.purl_base, status: row.status, statement: row.statement }));
+  }
+
+  /** The VEX uploads of one inquiry, newest first, with their evidence's state. */
+  async vexUploadsOf(manager: EntityManager, tenantId: string, inquiryId: string, limit: number, evidenceId: string | null = null): Promise<VexUploadRow[]> {
+    return manager.query(
+      `select u.evidence_id, u.contact_id, u.outcome, u.answer, u.problem, u.created_at, u.settled_at,
+              e.status as evidence_status, e.kind, e.error, e.filename, e.sha256, e.size
+         from evidence.inquiry_vex_uploads u join evidence.evidence e on e.tenant_id = u.tenant_id and e.id = u.evidence_id
+        where u.tenant_id = $1 and u.inquiry_id = $2 and ($4::uuid is null or u.evidence_id = $4)
+        order by u.created_at desc, u.id desc
+        limit $3`,
+      [tenantId, inquiryId, limit, evidenceId],
+    );
   }
 
   /** Tenants (system role) with an unanswered inquiry past its due date. */

@@ -1,6 +1,6 @@
 import { clock } from '@assay/shared/clock';
 import { APP_CONFIG, AppConfig } from '@assay/shared/config';
-import { JobName, type InquiryAnswer, type InquiryEventData, type PortalIdentity, type TenantIdentity } from '@assay/shared/contracts';
+import { JobName, type InquiryAnswer, type PortalIdentity, type TenantIdentity } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem, ProblemException } from '@assay/shared/http';
 import { JobProducer } from '@assay/shared/queue';
@@ -9,7 +9,9 @@ import type { EntityManager } from 'typeorm';
 import { AdvisoriesRepository, type AdvisorySummary } from '../advisories/advisories.repository';
 import { audit, emit, requestPrincipal } from '../evidence-writes';
 import type { CreateInquiriesDto, InquiryAnswerDto } from './inquiries.dto';
-import { Inquiry, InquiryContext, InquiriesRepository, InquiryStatus, inquiryView } from './inquiries.repository';
+import { AnswerProblem, answerProblem } from './inquiry-answer';
+import { InquiryAnswersService, NOT_A_VEX, eventData } from './inquiry-answers.service';
+import { Inquiry, InquiryContext, InquiriesRepository, InquiryStatus, VexUploadOutcome, VexUploadRow, inquiryView } from './inquiries.repository';
 import { OpenVexDocument, openVexOf } from './openvex-export';
 
 const DAY_MS = 86_400_000;
@@ -25,6 +27,46 @@ export interface PortalInquiryView {
   components: { purl: string; version: string | null; status: string; statusSource: string }[];
 }
 
+/** A VEX uploaded through an inquiry link, and what came of it. */
+export interface InquiryVexUpload {
+  evidenceId: string;
+  filename: string | null;
+  sha256: string | null;
+  size: number | null;
+  uploadedAt: string;
+  /**
+   * `processing` until the worker has read it; `answered` when it answered the inquiry; `unanswered`
+   * when it was kept as evidence but says nothing that answers the inquiry; `rejected` when it is not
+   * a VEX document that could be read.
+   */
+  status: 'processing' | VexUploadOutcome;
+  /** The answer taken from it (`answered` only). */
+  answer: InquiryAnswer | null;
+  /** Why it did not answer the inquiry (`unanswered`, `rejected`): the field at fault and what is wrong. */
+  problem: AnswerProblem | null;
+  settledAt: string | null;
+}
+
+const MAX_VEX_UPLOADS_LISTED = 50;
+
+/** An inquiry upload as the link shows it: its own outcome once settled, else what its evidence's state says. */
+function vexUploadView(row: VexUploadRow): InquiryVexUpload {
+  const base = {
+    evidenceId: row.evidence_id,
+    filename: row.filename,
+    sha256: row.sha256,
+    size: row.size === null ? null : Number(row.size),
+    uploadedAt: row.created_at.toISOString(),
+    settledAt: row.settled_at?.toISOString() ?? null,
+  };
+  if (row.outcome) return { ...base, status: row.outcome, answer: row.answer, problem: row.problem };
+  if (row.evidence_status === 'failed' || row.evidence_status === 'rejected')
+    return { ...base, status: 'rejected', answer: null, problem: { field: 'file', message: `could not be read: ${row.error ?? row.evidence_status}` } };
+  if (row.evidence_status === 'processed' && row.kind !== 'vex')
+    return { ...base, status: 'rejected', answer: null, problem: { ...NOT_A_VEX, message: `${NOT_A_VEX.message} (it was read as ${row.kind ?? 'unknown'})` } };
+  return { ...base, status: 'processing', answer: null, problem: null };
+}
+
 export interface CreatedInquiries {
   /** One inquiry per supplier asked. */
   data: Inquiry[];
@@ -34,36 +76,18 @@ export interface CreatedInquiries {
 
 const invalid = (field: string, message: string) => new ProblemException(400, `${field} ${message}`, { errors: [{ field, message }] });
 
-/** An answer as OpenVEX allows it: a justification only (and always) for `not_affected`, an action statement for `affected`. */
+/** An answer as OpenVEX allows it (see `answerProblem`). */
 function checkedAnswer(input: InquiryAnswerDto): InquiryAnswer {
-  if (input.status === 'not_affected' && !input.justification) throw invalid('justification', 'is required when the status is not_affected');
-  if (input.status !== 'not_affected' && input.justification) throw invalid('justification', 'is only allowed when the status is not_affected');
-  if (input.status !== 'not_affected' && input.impactStatement) throw invalid('impactStatement', 'is only allowed when the status is not_affected');
-  if (input.status === 'affected' && !input.actionStatement) throw invalid('actionStatement', 'is required when the status is affected');
-  if (input.status === 'not_affected' && input.actionStatement) throw invalid('actionStatement', 'is not allowed when the status is not_affected');
-  if (input.status !== 'fixed' && input.fixedIn) throw invalid('fixedIn', 'is only allowed when the status is fixed');
-  return {
+  const answer: InquiryAnswer = {
     status: input.status,
     ...(input.justification ? { justification: input.justification } : {}),
     ...(input.impactStatement ? { impactStatement: input.impactStatement } : {}),
     ...(input.fixedIn ? { fixedIn: input.fixedIn } : {}),
     ...(input.actionStatement ? { actionStatement: input.actionStatement } : {}),
   };
-}
-
-/** What the inquiry events carry, within their schema's bounds (an advisory's ids and summary are cut to them). */
-function eventData(context: InquiryContext): InquiryEventData {
-  return {
-    inquiryId: context.id,
-    advisoryId: context.advisoryId,
-    supplierId: context.supplierId,
-    supplierName: context.supplierName,
-    externalIds: context.externalIds.slice(0, 100).map((id) => id.slice(0, 200)),
-    summary: context.summary?.slice(0, 5000) ?? null,
-    dueAt: context.dueAt,
-    status: context.status,
-    internalOwnerUserId: context.internalOwnerUserId,
-  };
+  const problem = answerProblem(answer);
+  if (problem) throw invalid(problem.field, problem.message);
+  return answer;
 }
 
 /**
@@ -80,6 +104,7 @@ export class InquiriesService {
     private readonly database: TenantDatabase,
     private readonly inquiries: InquiriesRepository,
     private readonly advisories: AdvisoriesRepository,
+    private readonly answers: InquiryAnswersService,
     private readonly producer: JobProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -165,12 +190,29 @@ export class InquiriesService {
     const answer = checkedAnswer(input);
     await this.database.run(async (m) => {
       const inquiry = await this.ofLink(m, identity, { lock: true });
-      await this.inquiries.answer(m, tenantId, inquiry.id, answer, identity.portal.contactId);
-      await this.inquiries.applyAnswers(m, tenantId, { advisoryId: inquiry.advisoryId });
-      await emit(m, tenantId, 'inquiry.answered', { ...eventData({ ...inquiry, status: 'answered' }), answer, contactId: identity.portal.contactId });
-      await audit(m, tenantId, { action: 'inquiry.answered', targetType: 'inquiry', targetId: inquiry.id, changes: { ...answer } });
+      await this.answers.record(m, tenantId, inquiry, answer, identity.portal.contactId, null);
     }, tenantId);
     return this.forPortal(identity);
+  }
+
+  /** The VEX documents uploaded through the inquiry link, newest first, each with what came of it. */
+  async vexUploads(identity: PortalIdentity): Promise<{ data: InquiryVexUpload[] }> {
+    return { data: await this.vexUploadsOfLink(identity, MAX_VEX_UPLOADS_LISTED, null) };
+  }
+
+  /** One VEX uploaded through the inquiry link, with what came of it so far. */
+  async vexUpload(identity: PortalIdentity, evidenceId: string): Promise<InquiryVexUpload> {
+    const [found] = await this.vexUploadsOfLink(identity, 1, evidenceId);
+    if (!found) throw new NotFoundProblem(`VEX upload ${evidenceId}`);
+    return found;
+  }
+
+  private vexUploadsOfLink(identity: PortalIdentity, limit: number, evidenceId: string | null): Promise<InquiryVexUpload[]> {
+    const tenantId = identity.tenantId;
+    return this.database.run(async (m) => {
+      const inquiry = await this.ofLink(m, identity);
+      return (await this.inquiries.vexUploadsOf(m, tenantId, inquiry.id, limit, evidenceId)).map(vexUploadView);
+    }, tenantId);
   }
 
   /** The answers about one advisory as one OpenVEX document; 409 while none has been given. */

@@ -8,6 +8,8 @@ import type { AcceptedEvidence, EvidenceValidityDto, PortalEvidenceFieldsDto, Up
 import { EvidenceForIngestion, EvidenceRepository, NewEvidence } from '../evidence/evidence.repository';
 import { audit, emit, requestPrincipal } from '../evidence-writes';
 import { EvidenceQueue } from '../ingestion/evidence-queue';
+import { InquiriesRepository } from '../inquiries/inquiries.repository';
+import { AdvisoryMatchingService } from '../advisories/advisory-matching.service';
 import { BLOB_STORAGE, BlobStorage, StagedBlob, blobKey } from '../storage/blob-storage';
 import { SupplierDirectoryRepository } from '../suppliers/supplier-directory.repository';
 
@@ -58,6 +60,12 @@ export interface RenewalScope {
   contactId: string;
 }
 
+/** Who answers which inquiry with a VEX: an inquiry link's inquiry and contact. */
+export interface InquiryScope {
+  inquiryId: string;
+  contactId: string;
+}
+
 /** Accepts evidence: checks the supplier, keeps the bytes once per tenant, records it and queues its ingestion. */
 @Injectable()
 export class EvidenceIntakeService {
@@ -67,6 +75,8 @@ export class EvidenceIntakeService {
     private readonly suppliers: SupplierDirectoryRepository,
     private readonly assessments: AssessmentDirectoryRepository,
     private readonly queue: EvidenceQueue,
+    private readonly inquiries: InquiriesRepository,
+    private readonly matching: AdvisoryMatchingService,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
   ) {}
 
@@ -164,6 +174,49 @@ export class EvidenceIntakeService {
         contactId: scope.contactId,
       });
     };
+  }
+
+  /**
+   * The fields of a VEX uploaded through an inquiry link: the supplier's evidence of kind `vex`, bound
+   * to no assessment (VEX speaks for the supplier), titled after the vulnerability it answers.
+   */
+  private inquiryBinding(tenantId: string, scope: InquiryScope): Binding {
+    return async (manager) => {
+      const inquiry = await this.inquiries.find(manager, tenantId, scope.inquiryId);
+      if (!inquiry) throw new NotFoundProblem('Inquiry');
+      await this.requireSupplier(manager, tenantId, inquiry.supplierId);
+      return { supplierId: inquiry.supplierId, kind: 'vex', title: `VEX about ${inquiry.externalIds.join(', ')}`.slice(0, 200) };
+    };
+  }
+
+  /**
+   * A VEX uploaded through an inquiry link: kept as the supplier's VEX evidence and queued for the
+   * worker, which answers the inquiry from it once read (see InquiriesService.settleVexUploads). The
+   * same content uploaded again is the same evidence: when it was read already, it is matched again
+   * at once so the new upload settles too.
+   */
+  async acceptInquiryVexUpload(
+    tenantId: string,
+    scope: InquiryScope,
+    staged: StagedBlob,
+    filename: string | null,
+    maxBytes: number,
+  ): Promise<AcceptedEvidence> {
+    const upload = { added: false };
+    const accepted = await this.keepUpload(tenantId, this.inquiryBinding(tenantId, scope), staged, filename, maxBytes, async (manager, evidence) => {
+      upload.added = await this.inquiries.addVexUpload(manager, tenantId, {
+        id: newId(),
+        inquiryId: scope.inquiryId,
+        evidenceId: evidence.id,
+        contactId: scope.contactId,
+      });
+    });
+    if (upload.added && accepted.status === 'processed') {
+      const evidence = await this.database.run((manager) => this.evidence.find(manager, tenantId, accepted.id), tenantId);
+      if (evidence?.kind === 'vex' && evidence.sha256)
+        await this.matching.matchVex(tenantId, { id: evidence.id, supplierId: evidence.supplierId, sha256: evidence.sha256 });
+    }
+    return accepted;
   }
 
   /** An upload already staged in storage: kept (once per tenant) or discarded. */

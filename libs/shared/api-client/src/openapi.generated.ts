@@ -1027,6 +1027,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/portal/inquiry/vex': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The VEX documents uploaded through the inquiry link, newest first (at most 50), each with what came of it */
+    get: operations['PortalInquiryController_vexUploads'];
+    put?: never;
+    /** The supplier’s answer as a VEX document (OpenVEX JSON, or CycloneDX VEX in JSON or XML) in a multipart `file`: kept as the supplier’s VEX evidence and read by the worker. When its statements about the inquiry’s vulnerability cover every component of the supplier the advisory names and say one thing, the inquiry is answered from them (`status: "answered"`); otherwise it stays as it was and the upload says why (`status: "unanswered"` or `"rejected"`, with `problem`). `status: "processing"` until read: follow it at `GET /api/v1/portal/inquiry/vex/{evidenceId}` */
+    post: operations['PortalInquiryController_uploadVex'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/portal/inquiry/vex/{evidenceId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One VEX uploaded through the inquiry link and what came of it: `processing` until the worker has read it */
+    get: operations['PortalInquiryController_vexUpload'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/portal/renewal': {
     parameters: {
       query?: never;
@@ -1458,6 +1493,10 @@ export interface components {
       status?: string;
       /** @description Versions named one by one (OSV `versions`, CSAF product purls with a version). */
       versions: string[];
+    };
+    AnswerProblem: {
+      field: string;
+      message: string;
     };
     ApiKeyView: {
       createdAt: string;
@@ -2170,6 +2209,25 @@ export interface components {
        * @enum {string}
        */
       status: 'not_affected' | 'affected' | 'fixed' | 'under_investigation';
+    };
+    InquiryVexUpload: {
+      /** @description The answer taken from it (`answered` only). */
+      answer: components['schemas']['InquiryAnswer'] | null;
+      evidenceId: string;
+      filename: string | null;
+      /** @description Why it did not answer the inquiry (`unanswered`, `rejected`): the field at fault and what is wrong. */
+      problem: components['schemas']['AnswerProblem'] | null;
+      settledAt: string | null;
+      sha256: string | null;
+      size: number | null;
+      /**
+       * @description `processing` until the worker has read it; `answered` when it answered the inquiry; `unanswered`
+       *     when it was kept as evidence but says nothing that answers the inquiry; `rejected` when it is not
+       *     a VEX document that could be read.
+       * @enum {string}
+       */
+      status: 'rejected' | 'processing' | 'answered' | 'unanswered';
+      uploadedAt: string;
     };
     InvitationView: {
       createdAt: string;
@@ -5572,6 +5630,97 @@ export interface operations {
       409: components['responses']['Problem409'];
       413: components['responses']['Problem413'];
       415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  PortalInquiryController_vexUploads: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['InquiryVexUpload'][];
+          };
+        };
+      };
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  PortalInquiryController_uploadVex: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /**
+           * Format: binary
+           * @description The VEX document (at most the evidence size limit)
+           */
+          file: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InquiryVexUpload'];
+        };
+      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
+      409: components['responses']['Problem409'];
+      413: components['responses']['Problem413'];
+      415: components['responses']['Problem415'];
+      429: components['responses']['Problem429'];
+    };
+  };
+  PortalInquiryController_vexUpload: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        evidenceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InquiryVexUpload'];
+        };
+      };
+      400: components['responses']['Problem400'];
+      401: components['responses']['Problem401'];
+      403: components['responses']['Problem403'];
+      404: components['responses']['Problem404'];
       429: components['responses']['Problem429'];
     };
   };
