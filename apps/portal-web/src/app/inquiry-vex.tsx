@@ -12,7 +12,8 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 function outcomeText(upload: InquiryVexUpload): FormState {
   if (upload.status === 'answered') return { tone: 'ok', text: 'Your VEX answered the inquiry. Thank you.' };
   const why = upload.problem ? `The file ${upload.problem.message}.` : '';
-  if (upload.status === 'unanswered') return { tone: 'error', text: `Kept, but it does not answer the inquiry: ${why} Answer with the form above, or upload another VEX.` };
+  if (upload.status === 'unanswered')
+    return { tone: 'error', text: `Kept, but it does not answer the inquiry: ${why} Answer with the form above, or upload another VEX.` };
   if (upload.status === 'rejected') return { tone: 'error', text: `Not a VEX the inquiry can be answered from: ${why}` };
   return { tone: 'busy', text: 'Reading your VEX…' };
 }
