@@ -30,6 +30,7 @@ import { ClaimResponsesImportedFrom1765400100100 } from './1765400100100-claim-r
 import { ApiKeysDistributable1765400300000 } from './1765400300000-api-keys-distributable';
 import { SupersededEvidenceDigests1765400500000 } from './1765400500000-superseded-evidence-digests';
 import { InquiryVexUploads1765500200000 } from './1765500200000-inquiry-vex-uploads';
+import { EmailClaimLease1765500300000 } from './1765500300000-email-claim-lease';
 
 export { COLOCATION_ANCHOR, REFERENCE_TABLES } from './distribution';
 
@@ -66,4 +67,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ApiKeysDistributable1765400300000,
   SupersededEvidenceDigests1765400500000,
   InquiryVexUploads1765500200000,
+  EmailClaimLease1765500300000,
 ];

@@ -298,6 +298,20 @@ export interface LoadOutcome {
 }
 
 /**
+ * Why a fetch failed, as a code where there is one (`ECONNREFUSED`, `UND_ERR_SOCKET`, …). fetch keeps
+ * the code on the error's cause, except for a failure it does not recognise as an Error: the tests'
+ * dispatcher (http-keep-alive.js) is undici loaded inside Jest's sandbox, whose errors belong to
+ * another realm than the built-in fetch's, so fetch wraps such a failure as a plain
+ * `Error('SocketError: other side closed')` without its code. The name restores it.
+ */
+export function connectionErrorCode(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return cause.code;
+  const message = cause?.message ?? (error as Error).message;
+  return /^SocketError\b/.test(message) ? 'UND_ERR_SOCKET' : message;
+}
+
+/**
  * Steady client load: `concurrency` loops sending requests back to back (each made by `request`,
  * given a counter) until stopped, recording every outcome. A request still unanswered after
  * `timeoutMs` counts as hanging.
@@ -328,13 +342,12 @@ export function startLoad(
         });
       } catch (error) {
         const timedOut = signal.aborted;
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
         outcomes.push({
           at: started - origin,
           label: 'unanswered',
           status: timedOut ? 'timeout' : 'error',
           retryAfter: null,
-          error: cause?.code ?? cause?.message ?? (error as Error).message,
+          error: connectionErrorCode(error),
           elapsedMs: Date.now() - started,
         });
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -3,7 +3,7 @@ import { loadConfig } from '@assay/shared/config';
 import type { Identity, ServiceName } from '@assay/shared/contracts';
 import { freePort, waitUntilReady } from '@assay/shared/local-infra';
 import type { ChildProcess } from 'node:child_process';
-import { FaultStack, LoadOutcome, sleep, startFaultStack, startLoad, tally } from './fault-stack';
+import { FaultStack, LoadOutcome, connectionErrorCode, sleep, startFaultStack, startLoad, tally } from './fault-stack';
 
 /** How a process ended: Nest's shutdown hooks re-raise SIGTERM once they have run, so a clean stop reads `SIGTERM`. */
 const exitOf = (child: ChildProcess) => new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`)));
@@ -21,7 +21,7 @@ async function fetchRetryingReset(url: string, init: RequestInit): Promise<{ res
     try {
       return { response: await fetch(url, init), retried: attempt > 0 };
     } catch (error) {
-      if (attempt === 2 || !RESETS.has((error as { cause?: { code?: string } }).cause?.code ?? '')) throw error;
+      if (attempt === 2 || !RESETS.has(connectionErrorCode(error))) throw error;
     }
   }
 }
@@ -72,7 +72,7 @@ describe('SIGTERM under load', () => {
         return { label: `${first === second ? 'second gateway' : 'first gateway'}${retried ? ' after a reset' : ''}`, response };
       } catch (error) {
         // Refused: not accepted by that instance; the client (or its load balancer) tries the other.
-        if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNREFUSED' || first === second) throw error;
+        if (connectionErrorCode(error) !== 'ECONNREFUSED' || first === second) throw error;
         return { label: 'second gateway after a refusal', response: (await get(second)).response };
       }
     });

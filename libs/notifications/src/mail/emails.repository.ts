@@ -37,6 +37,12 @@ export interface EmailOutcome {
   attempts?: number;
 }
 
+/**
+ * A send attempt's lease has run out (on the database's clock). Claims made before leases had their
+ * own column count from their last attempt. `$3` is the lease in milliseconds.
+ */
+const LEASE_LAPSED = `coalesce(e.claimed_until, e.last_attempt_at + make_interval(secs => $3::float8 / 1000)) < clock_timestamp()`;
+
 /** The email log: one row per message with its status, attempts and last error. */
 @Injectable()
 export class EmailsRepository {
@@ -71,8 +77,10 @@ export class EmailsRepository {
 
   /**
    * Claims emails for one send attempt each. Emails not waiting (already sent, given up, or being
-   * sent by another worker whose lease has not run out) are left out. A claim lasts `leaseMs`: an
-   * email whose worker died mid-send is claimed again after that (RECOVERY_AFTER_MS).
+   * sent by another worker whose lease has not run out) are left out. A claim lasts `leaseMs` on the
+   * database's own clock (`clock_timestamp()`), never in business time, so moving business time
+   * cannot end a lease early and send an email twice: an email whose worker died mid-send is claimed
+   * again once its lease has run out (RECOVERY_AFTER_MS).
    */
   async claim(manager: EntityManager, tenantId: string, ids: string[], leaseMs: number): Promise<ClaimedEmail[]> {
     const [rows]: [
@@ -87,9 +95,10 @@ export class EmailsRepository {
         reminder_still_wanted: boolean | null;
       }[],
     ] = await manager.query(
-      `update notifications.emails e set status = 'sending', attempts = e.attempts + 1, last_attempt_at = app.now(), updated_at = app.now()
+      `update notifications.emails e set status = 'sending', attempts = e.attempts + 1, last_attempt_at = app.now(), updated_at = app.now(),
+         claimed_until = clock_timestamp() + make_interval(secs => $3::float8 / 1000)
         where e.tenant_id = $1 and e.id = any($2::uuid[])
-          and (e.status in ('queued', 'retrying') or (e.status = 'sending' and e.last_attempt_at < app.now() - make_interval(secs => $3::float8 / 1000)))
+          and (e.status in ('queued', 'retrying') or (e.status = 'sending' and ${LEASE_LAPSED}))
        returning e.id, e.template, e.to_address, e.to_name, e.params, e.attempts,
          (select t.name from notifications.tenants t where t.tenant_id = e.tenant_id and t.id = e.tenant_id) as tenant_name,
          case when e.reminder_id is null then null
@@ -113,7 +122,7 @@ export class EmailsRepository {
   async finish(manager: EntityManager, tenantId: string, outcomes: EmailOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     await manager.query(
-      `update notifications.emails e set status = o.status, error = o.error, message_id = coalesce(o.message_id, e.message_id), updated_at = app.now(),
+      `update notifications.emails e set status = o.status, error = o.error, message_id = coalesce(o.message_id, e.message_id), updated_at = app.now(), claimed_until = null,
          sent_at = case when o.status = 'sent' then app.now() else e.sent_at end
          from jsonb_to_recordset($2::jsonb) as o(id uuid, status text, error text, message_id text)
         where e.tenant_id = $1 and e.id = o.id`,
@@ -127,15 +136,17 @@ export class EmailsRepository {
   }
 
   /**
-   * Emails (system role) that should have moved on and have not: queued or being sent for longer than
-   * `recoveryAfterMs`, or retrying that long past their backoff (`retryBaseMs`, doubling per attempt).
+   * Emails (system role) that should have moved on and have not: queued for longer than
+   * `recoveryAfterMs`, retrying that long past their backoff (`retryBaseMs`, doubling per attempt), or
+   * being sent under a lease that has run out.
    */
   async stranded(manager: EntityManager, retryBaseMs: number, recoveryAfterMs: number, limit: number): Promise<{ tenantId: string; id: string }[]> {
     const rows: { tenant_id: string; id: string }[] = await manager.query(
-      `select tenant_id, id from notifications.emails
-        where status in ('queued', 'sending', 'retrying')
-          and updated_at < app.now() - make_interval(secs => $3::float8 / 1000)
-              - case when status = 'retrying' then make_interval(secs => $2::float8 / 1000 * power(2, greatest(attempts - 1, 0))) else interval '0' end
+      `select tenant_id, id from notifications.emails e
+        where (status in ('queued', 'retrying')
+               and updated_at < app.now() - make_interval(secs => $3::float8 / 1000)
+                   - case when status = 'retrying' then make_interval(secs => $2::float8 / 1000 * power(2, greatest(attempts - 1, 0))) else interval '0' end)
+           or (status = 'sending' and ${LEASE_LAPSED})
         order by updated_at limit $1`,
       [limit, retryBaseMs, recoveryAfterMs],
     );

@@ -167,11 +167,13 @@ export class WebhookDeliveriesRepository {
   /**
    * Claims attempt `attempt` for `leaseMs`: true only for the one caller that may send it now. A
    * delivery already past that attempt, no longer pending, or leased by another worker is refused.
+   * Leases run on the database's own clock (`clock_timestamp()`), never in business time: moving
+   * business time must not end a lease while its attempt is still being sent.
    */
   async claimAttempt(manager: EntityManager, tenantId: string, id: string, attempt: number, leaseMs: number): Promise<boolean> {
     const [, count]: [unknown, number] = await manager.query(
-      `update notifications.webhook_deliveries set attempt_lease_until = app.now() + make_interval(secs => $4::float8 / 1000)
-        where tenant_id = $1 and id = $2 and status = 'pending' and attempts < $3 and (attempt_lease_until is null or attempt_lease_until < app.now())`,
+      `update notifications.webhook_deliveries set attempt_lease_until = clock_timestamp() + make_interval(secs => $4::float8 / 1000)
+        where tenant_id = $1 and id = $2 and status = 'pending' and attempts < $3 and (attempt_lease_until is null or attempt_lease_until < clock_timestamp())`,
       [tenantId, id, attempt, leaseMs],
     );
     return count > 0;
@@ -231,7 +233,7 @@ export class WebhookDeliveriesRepository {
     const rows: { tenant_id: string; id: string; attempts: number }[] = await manager.query(
       `select tenant_id, id, attempts from notifications.webhook_deliveries
         where status = 'pending' and next_attempt_at < app.now() - make_interval(secs => $2::float8 / 1000)
-          and (attempt_lease_until is null or attempt_lease_until < app.now())
+          and (attempt_lease_until is null or attempt_lease_until < clock_timestamp())
         order by next_attempt_at limit $1`,
       [limit, overdueMs],
     );
