@@ -1,5 +1,6 @@
 import { JobName } from '@assay/shared/contracts';
 import { JobProducer, QueueRegistry } from '@assay/shared/queue';
+import { newId } from '@assay/shared/database';
 import {
   appDatabase,
   mailSubject,
@@ -170,5 +171,34 @@ describe('reminders and assessment emails (real SMTP, real worker)', () => {
       );
       expect(counts).toEqual({ reminders: 60, emails: 60 });
     });
+  });
+
+  it("reminds of a finding's remediation from when the finding was raised, however late its event arrives", async () => {
+    const email = uniqueEmail('late');
+    const assessment = sentAssessment({ dueInDays: 30, email });
+    // Raised ten days ago, due in two: the 7-days-before step fell due five days ago. The event reaches
+    // this service only now (a relay that was behind, a clock moved on meanwhile): that step is still owed.
+    await emit(
+      app.database,
+      'assessments',
+      tenant.tenantId,
+      'finding.created',
+      {
+        findingId: newId(),
+        assessmentId: assessment.assessmentId,
+        supplierId: assessment.supplierId,
+        supplierName: 'Widget Works',
+        claimId: '1.1.1',
+        severity: 'high',
+        title: 'Late but owed',
+        status: 'open',
+        remediationDueAt: new Date(Date.now() + 2 * DAY).toISOString(),
+        recipients: assessment.recipients,
+      },
+      daysAgo(10),
+    );
+    const remediation = () => to(email).filter((message) => /Remediation due .*: Late but owed$/.test(mailSubject(message.raw)));
+    await waitForMail(() => remediation().length > 0);
+    expect(remediation()).toHaveLength(1);
   });
 });

@@ -271,26 +271,34 @@ export class EvidenceIntakeService {
     const key = blobKey(tenantId, staged.sha256);
     let kept = false;
     try {
-      const { evidence, created } = await this.database.run(async (manager) => {
-        const fields = await bind(manager);
-        const stored = (await this.evidence.blobKey(manager, tenantId, staged.sha256)) !== null;
-        if (!stored) {
-          // Content-addressed: committing the same bytes twice is harmless, so this may precede the row.
+      // The blob store is never called inside a transaction: a slow store would hold a pooled
+      // connection for each upload and a burst of uploads would starve the service's pool. Content
+      // this tenant has not stored yet is committed between a first transaction, which checks the
+      // binding (a refused upload stores nothing) and finds the content new, and a second that records
+      // it. Content-addressed: committing the same bytes twice is harmless, so the blob may precede its row.
+      let recorded: { evidence: EvidenceForIngestion; created: boolean } | null = null;
+      while (!recorded) {
+        recorded = await this.database.run(async (manager) => {
+          const fields = await bind(manager);
+          if (kept) await this.evidence.addBlob(manager, tenantId, newId(), staged.sha256, staged.size, key);
+          else if ((await this.evidence.blobKey(manager, tenantId, staged.sha256)) === null) return null;
+          const result = await this.record(manager, tenantId, {
+            ...this.common(fields),
+            source: 'upload',
+            url: null,
+            filename,
+            sha256: staged.sha256,
+            size: staged.size,
+          });
+          await then(manager, result.evidence, result.created);
+          return result;
+        }, tenantId);
+        if (!recorded) {
           await this.storage.commit(staged, key);
           kept = true;
-          await this.evidence.addBlob(manager, tenantId, newId(), staged.sha256, staged.size, key);
         }
-        const result = await this.record(manager, tenantId, {
-          ...this.common(fields),
-          source: 'upload',
-          url: null,
-          filename,
-          sha256: staged.sha256,
-          size: staged.size,
-        });
-        await then(manager, result.evidence, result.created);
-        return result;
-      }, tenantId);
+      }
+      const { evidence, created } = recorded;
       if (created || evidence.status === 'pending') await this.queue.enqueue(tenantId, evidence.id);
       return { id: evidence.id, status: evidence.status, sha256: evidence.sha256, size: evidence.size };
     } finally {

@@ -65,8 +65,11 @@ export class FindingRemindersRepository {
         recipients: JSON.stringify(recipients),
         open: data.status === 'open' || data.status === 'in_remediation',
         next_reminder_at: eventAt,
+        opened_at: eventAt,
       },
-      insertOnly: { opened_at: 'app.now()' },
+      // The reminders count from when the finding was raised (its first event), not from when this
+      // service heard of it: a late event must not pass over steps due since.
+      merge: { opened_at: 'current.opened_at' },
       eventAt,
     });
   }

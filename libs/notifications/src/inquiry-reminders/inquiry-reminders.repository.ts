@@ -56,10 +56,11 @@ export class InquiryRemindersRepository {
         internal_owner_user_id: data.internalOwnerUserId ?? null,
         open,
         next_reminder_at: eventAt,
+        opened_at: eventAt,
       },
-      // An answer names no recipients: the ones the links went to stay.
-      merge: recipients ? {} : { recipients: 'current.recipients' },
-      insertOnly: { opened_at: 'app.now()' },
+      // An answer names no recipients: the ones the links went to stay. The reminders count from when
+      // the inquiry was sent (its first event), not from when this service heard of it.
+      merge: { opened_at: 'current.opened_at', ...(recipients ? {} : { recipients: 'current.recipients' }) },
       eventAt,
     });
   }
