@@ -47,22 +47,27 @@ export class CatalogueRepository {
     );
     if (!framework) return null;
     const fk = [framework.key, framework.version];
-    const [themes, principles, claims, checks, mappings] = await Promise.all([
-      manager.query(`select id, title from assessments.framework_themes where framework_key = $1 and framework_version = $2 order by position`, fk),
-      manager.query(
-        `select id, theme_id, title from assessments.framework_principles where framework_key = $1 and framework_version = $2 order by position`,
-        fk,
-      ),
-      manager.query(
-        `select id, principle_id, text, evidence_kinds from assessments.framework_claims where framework_key = $1 and framework_version = $2 order by position`,
-        fk,
-      ),
-      manager.query(`select key, claim_ids, rule from assessments.framework_checks where framework_key = $1 and framework_version = $2 order by key`, fk),
-      manager.query(
-        `select target, principle_id, refs from assessments.framework_mappings where framework_key = $1 and framework_version = $2 order by target, principle_id`,
-        fk,
-      ),
-    ]);
+    // One after another: the manager may be a transaction's single connection, which runs one query at a time.
+    const themes = await manager.query(
+      `select id, title from assessments.framework_themes where framework_key = $1 and framework_version = $2 order by position`,
+      fk,
+    );
+    const principles = await manager.query(
+      `select id, theme_id, title from assessments.framework_principles where framework_key = $1 and framework_version = $2 order by position`,
+      fk,
+    );
+    const claims = await manager.query(
+      `select id, principle_id, text, evidence_kinds from assessments.framework_claims where framework_key = $1 and framework_version = $2 order by position`,
+      fk,
+    );
+    const checks = await manager.query(
+      `select key, claim_ids, rule from assessments.framework_checks where framework_key = $1 and framework_version = $2 order by key`,
+      fk,
+    );
+    const mappings = await manager.query(
+      `select target, principle_id, refs from assessments.framework_mappings where framework_key = $1 and framework_version = $2 order by target, principle_id`,
+      fk,
+    );
     const themeList: CatalogueTheme[] = (themes as { id: string; title: string }[]).map((theme) => ({
       id: theme.id,
       title: theme.title,
