@@ -214,6 +214,8 @@ async function profile(title: string, rounds: number, work: (times: Map<string, 
   const total = (performance.now() - started) / rounds;
   log(`\n${title}: ${total.toFixed(1)} ms a run, of which in statements:`);
   for (const [sql, ms] of times) log(`  ${(ms / rounds).toFixed(1).padStart(7)} ms  ${sql}…`);
+  const statements = [...times.values()].reduce((sum, ms) => sum + ms, 0) / rounds;
+  log(`  ${(total - statements).toFixed(1).padStart(7)} ms  outside them: the transaction's start and commit, and the work in Node`);
 }
 
 function printPlans(title: string, plans: Plans): void {
@@ -315,6 +317,8 @@ async function main(): Promise<void> {
     await profile("Where one advisory's match goes", ROUNDS, (times) =>
       database.run((manager) => matching.matchAdvisory(timing(manager, times), target, advisoryId), target, locked),
     );
+    const emptyUnit = await median(ROUNDS, () => database.run(async () => undefined, target, locked));
+    log(`  (an empty unit of work taking the same lock: ${emptyUnit.toFixed(1)} ms, the median of ${ROUNDS})`);
     await serverTimes("One advisory's match", ROUNDS, (times) =>
       database.run((manager) => matching.matchAdvisory(analysing(manager, times), target, advisoryId), target, locked),
     );

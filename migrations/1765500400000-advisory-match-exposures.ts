@@ -52,7 +52,8 @@ function replaceVersionExposures(column: 'advisory_id' | 'evidence_id'): string 
  * The supplier's word on the exposures of the scope, after they are replaced: an answered inquiry
  * (given on the page) wins, then a VEX statement of the supplier on the same package naming one of
  * the advisory's ids; an exposure whose status, source and statement would not change is not
- * written. Returns the suppliers at risk afterwards.
+ * written. Returns the suppliers at risk afterwards. The exposures updated are looked up by scope
+ * as well as by id, so that however the plan joins them it reads only the scope's exposures.
  */
 function applySupplierWord(column: 'advisory_id' | 'evidence_id'): string {
   return `return query
@@ -82,7 +83,7 @@ function applySupplierWord(column: 'advisory_id' | 'evidence_id'): string {
        ), changed as (
          update evidence.advisory_exposures x set status = w.status, status_source = w.status_source, statement = w.statement
            from word w
-          where x.tenant_id = p_tenant and x.id = w.id
+          where x.tenant_id = p_tenant and x.${column} = p_scope and x.id = w.id
          returning x.id, x.advisory_id, x.supplier_id, x.status
        ), risk_after as (
          select c.advisory_id as id, c.supplier_id from changed c where c.advisory_id = any(p_advisory_ids) and c.status in ${AT_RISK}
