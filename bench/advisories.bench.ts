@@ -8,8 +8,9 @@
  * 2. One new SBOM of 5,000 components against BENCH_ADVISORIES stored advisories (50,000), 500 of
  *    its packages named by one advisory each.
  *
- * Every statement matching runs is EXPLAINed as it runs; the plans are printed and the run fails if
- * one reads a whole table.
+ * Every statement matching runs is EXPLAINed as it runs (the statements of `evidence.match_exposures`
+ * through auto_explain, the call replayed and rolled back); the plans are printed and the run fails
+ * if one reads a whole table.
  *
  *   npm run bench:advisories        # BENCH_ADVISORY_COMPONENTS, BENCH_ADVISORIES, BENCH_ROUNDS to change
  */
@@ -23,10 +24,11 @@ import {
   InquiriesRepository,
   InquiryAnswersService,
   createBlobStorage,
+  matchingLock,
   parseAdvisoryDocument,
 } from '@assay/evidence';
 import { loadConfig } from '@assay/shared/config';
-import { TenantDatabase, createRuntimeDataSource } from '@assay/shared/database';
+import { TenantDatabase, TenantUnitOptions, createRuntimeDataSource, migrationRoles } from '@assay/shared/database';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,12 +60,79 @@ async function median(rounds: number, work: () => Promise<void>): Promise<number
   return times[Math.floor(times.length / 2)] as number;
 }
 
-/** A manager that EXPLAINs every statement before running it, collecting the plans. */
-function explaining(manager: EntityManager, plans: { sql: string; plan: string[] }[]): EntityManager {
+type Plans = { sql: string; plan: string[] }[];
+
+interface ExplainNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Alias?: string;
+  'Index Name'?: string;
+  'Index Cond'?: string;
+  Filter?: string;
+  Plans?: ExplainNode[];
+}
+
+/** A JSON plan as lines like EXPLAIN's text (node, index, relation, index condition). */
+function planLines(node: ExplainNode, depth = 0): string[] {
+  const indent = '  '.repeat(depth);
+  const using = node['Index Name'] ? ` using ${node['Index Name']}` : '';
+  const on = node['Relation Name'] ? ` on ${node['Relation Name']} ${node.Alias ?? ''}` : '';
+  const lines = [`${indent}${depth > 0 ? '->  ' : ''}${node['Node Type']}${using}${on}`];
+  if (node['Index Cond']) lines.push(`${indent}      Index Cond: ${node['Index Cond']}`);
+  if (node.Filter) lines.push(`${indent}      Filter: ${node.Filter}`);
+  for (const child of node.Plans ?? []) lines.push(...planLines(child, depth + 1));
+  return lines;
+}
+
+/**
+ * The plans of the statements inside a call of a PL/pgSQL function, which EXPLAIN does not show: the
+ * call is replayed on the owner's connection as the app role (row-level security applies) bound to
+ * the tenant, under auto_explain, and rolled back. It is replayed seven times, so that the plans the
+ * function's statements settle on after five runs (a generic plan, when Postgres picks one) are
+ * shown too.
+ */
+async function nestedPlans(owner: Client, tenant: string, sql: string, params: unknown[] | undefined, plans: Plans): Promise<void> {
+  const notices: string[] = [];
+  const listen = (notice: { message?: string }) => notices.push(notice.message ?? '');
+  try {
+    await owner.query('begin');
+    await owner.query(`load 'auto_explain'`);
+    for (const setting of ['log_min_duration = 0', 'log_nested_statements = on', "log_level = 'notice'", "log_format = 'json'"])
+      await owner.query(`set local auto_explain.${setting}`);
+    await owner.query(`set local role ${migrationRoles().appRole}`);
+    await owner.query(`select set_config('app.tenant_id', $1, true)`, [tenant]);
+    owner.on('notice', listen);
+    for (let run = 0; run < 7; run++) {
+      await owner.query('savepoint replay');
+      await owner.query(sql, params);
+      await owner.query('rollback to savepoint replay');
+    }
+  } finally {
+    await owner.query('rollback');
+    owner.off('notice', listen);
+  }
+  for (const notice of notices) {
+    const json = notice.slice(notice.indexOf('{'));
+    const explained = JSON.parse(json) as { 'Query Text': string; Plan: ExplainNode };
+    // The call itself is one of them: only the statements inside it are of interest.
+    if (explained['Query Text'].trim() === sql.trim()) continue;
+    plans.push({
+      sql: `(in ${sql.replace(/\s+/g, ' ').slice(0, 60)}) ${explained['Query Text'].replace(/\s+/g, ' ').trim().slice(0, 80)}`,
+      plan: planLines(explained.Plan),
+    });
+  }
+}
+
+/**
+ * A manager that EXPLAINs every statement before running it, collecting the plans (with `owner`, the
+ * statements inside PL/pgSQL functions too, see `nestedPlans`).
+ */
+function explaining(manager: EntityManager, plans: Plans, owner?: { client: Client; tenant: string }): EntityManager {
   return new Proxy(manager, {
     get(target, property, receiver) {
       if (property !== 'query') return Reflect.get(target, property, receiver);
       return async (sql: string, params?: unknown[]) => {
+        if (owner && /evidence\.match_exposures\(/.test(sql)) await nestedPlans(owner.client, owner.tenant, sql, params, plans);
         if (!/pg_advisory_xact_lock/.test(sql)) {
           const rows: { 'QUERY PLAN': string }[] = await target.query(`explain ${sql}`, params);
           plans.push({ sql: sql.replace(/\s+/g, ' ').slice(0, 110), plan: rows.map((row) => row['QUERY PLAN']) });
@@ -92,10 +161,48 @@ function timing(manager: EntityManager, times: Map<string, number>): EntityManag
   });
 }
 
+/**
+ * A manager that runs every statement once more under EXPLAIN ANALYZE first (in a savepoint rolled
+ * back, so nothing is written twice), adding the server's planning and execution milliseconds to
+ * `times` by statement.
+ */
+function analysing(manager: EntityManager, times: Map<string, { planning: number; execution: number }>): EntityManager {
+  return new Proxy(manager, {
+    get(target, property, receiver) {
+      if (property !== 'query') return Reflect.get(target, property, receiver);
+      return async (sql: string, params?: unknown[]) => {
+        if (!/pg_advisory_xact_lock/.test(sql)) {
+          await target.query('savepoint analysing');
+          const [row]: { 'QUERY PLAN': { 'Planning Time': number; 'Execution Time': number }[] }[] = await target.query(
+            `explain (analyze, summary, format json) ${sql}`,
+            params,
+          );
+          await target.query('rollback to savepoint analysing');
+          const summary = row?.['QUERY PLAN'][0];
+          const key = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
+          const sum = times.get(key) ?? { planning: 0, execution: 0 };
+          times.set(key, { planning: sum.planning + (summary?.['Planning Time'] ?? 0), execution: sum.execution + (summary?.['Execution Time'] ?? 0) });
+        }
+        return target.query(sql, params);
+      };
+    },
+  });
+}
+
+/** Where the server spends a statement's time over `rounds` runs of `work`: planning it, and running it. */
+async function serverTimes(title: string, rounds: number, work: (times: Map<string, { planning: number; execution: number }>) => Promise<void>): Promise<void> {
+  const times = new Map<string, { planning: number; execution: number }>();
+  for (let round = 0; round < rounds; round++) await work(times);
+  log(`\n${title}, in the server (planning + execution, ms a run):`);
+  for (const [sql, { planning, execution }] of times)
+    log(`  ${(planning / rounds).toFixed(2).padStart(7)} + ${(execution / rounds).toFixed(2).padStart(7)} ms  ${sql}…`);
+}
+
 /** A TenantDatabase whose units of work run through `wrap` (to EXPLAIN or time what matching runs). */
 function wrapped(database: TenantDatabase, wrap: (manager: EntityManager) => EntityManager): TenantDatabase {
   return Object.assign(Object.create(database) as TenantDatabase, {
-    run: <T>(work: (manager: EntityManager) => Promise<T>, tenantId?: string) => database.run((manager) => work(wrap(manager)), tenantId),
+    run: <T>(work: (manager: EntityManager) => Promise<T>, tenantId?: string, options?: TenantUnitOptions) =>
+      database.run((manager) => work(wrap(manager)), tenantId, options),
   });
 }
 
@@ -107,14 +214,18 @@ async function profile(title: string, rounds: number, work: (times: Map<string, 
   const total = (performance.now() - started) / rounds;
   log(`\n${title}: ${total.toFixed(1)} ms a run, of which in statements:`);
   for (const [sql, ms] of times) log(`  ${(ms / rounds).toFixed(1).padStart(7)} ms  ${sql}…`);
+  const statements = [...times.values()].reduce((sum, ms) => sum + ms, 0) / rounds;
+  log(`  ${(total - statements).toFixed(1).padStart(7)} ms  outside them: the transaction's start and commit, and the work in Node`);
 }
 
-function printPlans(title: string, plans: { sql: string; plan: string[] }[]): void {
+function printPlans(title: string, plans: Plans): void {
   log(`\n${title}`);
+  // Each statement once, unless its plan changed from one run to the next (a generic plan, say).
   const seen = new Set<string>();
   for (const { sql, plan } of plans) {
-    if (seen.has(sql)) continue;
-    seen.add(sql);
+    const key = `${sql}\n${plan.join('\n')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     log(`  ${sql}…`);
     for (const line of plan) log(`      ${line.length > 160 ? `${line.slice(0, 160)}…` : line}`);
   }
@@ -187,12 +298,14 @@ async function main(): Promise<void> {
     const [log4shell] = parseAdvisoryDocument(JSON.parse(LOG4SHELL.toString('utf8'))).advisories;
     if (!log4shell) throw new Error('the Log4Shell record did not parse');
     const advisoryId = await database.run(async (manager) => (await advisories.upsertAdvisory(manager, target, randomUUID(), log4shell)).id, target);
-    const plans: { sql: string; plan: string[] }[] = [];
-    await database.run((manager) => matching.matchAdvisory(explaining(manager, plans), target, advisoryId), target);
+    // As the import worker runs it: the tenant's matching lock taken as the transaction starts.
+    const locked = { lock: matchingLock(target) };
+    const plans: Plans = [];
+    await database.run((manager) => matching.matchAdvisory(explaining(manager, plans, { client: owner, tenant: target }), target, advisoryId), target, locked);
     const stored = Number((await owner.query(`select count(*) from evidence.advisory_exposures where advisory_id = $1`, [advisoryId])).rows[0].count);
     if (stored === 0) throw new Error('the advisory matched nothing');
     const purlBases = ['pkg:maven/org.apache.logging.log4j/log4j-core'];
-    const advisorySide = await median(ROUNDS, () => database.run((manager) => matching.matchAdvisory(manager, target, advisoryId), target));
+    const advisorySide = await median(ROUNDS, () => database.run((manager) => matching.matchAdvisory(manager, target, advisoryId), target, locked));
     const advisoryBaseline = await median(ROUNDS, async () => {
       await database.run(
         (manager) =>
@@ -202,7 +315,12 @@ async function main(): Promise<void> {
     });
     printPlans('Plans: one new advisory', plans);
     await profile("Where one advisory's match goes", ROUNDS, (times) =>
-      database.run((manager) => matching.matchAdvisory(timing(manager, times), target, advisoryId), target),
+      database.run((manager) => matching.matchAdvisory(timing(manager, times), target, advisoryId), target, locked),
+    );
+    const emptyUnit = await median(ROUNDS, () => database.run(async () => undefined, target, locked));
+    log(`  (an empty unit of work taking the same lock: ${emptyUnit.toFixed(1)} ms, the median of ${ROUNDS})`);
+    await serverTimes("One advisory's match", ROUNDS, (times) =>
+      database.run((manager) => matching.matchAdvisory(analysing(manager, times), target, advisoryId), target, locked),
     );
 
     // 2. One new SBOM against every stored advisory.
@@ -231,14 +349,14 @@ async function main(): Promise<void> {
       [target, sbom, supplier, ADVISORIES],
     );
     await owner.query('analyze evidence.advisories, evidence.advisory_packages, evidence.components, evidence.advisory_exposures');
-    const sbomPlans: { sql: string; plan: string[] }[] = [];
+    const sbomPlans: Plans = [];
     const matchingWith = (wrap: (manager: EntityManager) => EntityManager) =>
       new AdvisoryMatchingService(wrapped(database, wrap), exposures, new EvidenceRepository(), documents, inquiryAnswers);
     const first = await matching.matchEvidence(target, sbom);
     if (first.exposures !== SBOM_HITS) throw new Error(`expected ${SBOM_HITS} exposures, got ${first.exposures}`);
     await owner.query('analyze evidence.advisory_exposures');
     // The rounds timed are rematches: their statements are the ones EXPLAINed.
-    await matchingWith((manager) => explaining(manager, sbomPlans)).matchEvidence(target, sbom);
+    await matchingWith((manager) => explaining(manager, sbomPlans, { client: owner, tenant: target })).matchEvidence(target, sbom);
     const sbomSide = await median(ROUNDS, async () => {
       await matching.matchEvidence(target, sbom);
     });
@@ -258,6 +376,11 @@ async function main(): Promise<void> {
     printPlans('Plans: one new SBOM', sbomPlans);
     await profile("Where one SBOM's match goes", ROUNDS, (times) =>
       matchingWith((manager) => timing(manager, times))
+        .matchEvidence(target, sbom)
+        .then(() => undefined),
+    );
+    await serverTimes("One SBOM's match", ROUNDS, (times) =>
+      matchingWith((manager) => analysing(manager, times))
         .matchEvidence(target, sbom)
         .then(() => undefined),
     );

@@ -31,6 +31,7 @@ import { ApiKeysDistributable1765400300000 } from './1765400300000-api-keys-dist
 import { SupersededEvidenceDigests1765400500000 } from './1765400500000-superseded-evidence-digests';
 import { InquiryVexUploads1765500200000 } from './1765500200000-inquiry-vex-uploads';
 import { EmailClaimLease1765500300000 } from './1765500300000-email-claim-lease';
+import { AdvisoryMatchExposures1765500400000 } from './1765500400000-advisory-match-exposures';
 
 export { COLOCATION_ANCHOR, REFERENCE_TABLES } from './distribution';
 
@@ -68,4 +69,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SupersededEvidenceDigests1765400500000,
   InquiryVexUploads1765500200000,
   EmailClaimLease1765500300000,
+  AdvisoryMatchExposures1765500400000,
 ];

@@ -8,7 +8,7 @@ export { fileTypeDetector, parseEvidence } from './parsing/evidence-parser';
 export { RejectedEvidence, fetchEvidenceUrl } from './ingestion/evidence-url-fetch';
 export { TRUSTED_ROOT_PATH, trustMaterialFrom } from './signatures/sigstore';
 export { AdvisoriesRepository } from './advisories/advisories.repository';
-export { AdvisoryExposuresRepository } from './advisories/advisory-exposures.repository';
+export { AdvisoryExposuresRepository, matchingLock } from './advisories/advisory-exposures.repository';
 export { AdvisoryMatchingService } from './advisories/advisory-matching.service';
 export { parseAdvisoryDocument } from './advisories/advisory-documents';
 export { EvidenceRepository } from './evidence/evidence.repository';

@@ -105,14 +105,14 @@ const MAX_EXPOSURE_LIST = 1_000;
 /**
  * The suppliers each of the advisories in the uuid[] parameter `advisoryIds` puts at risk (rows of
  * advisory and supplier), each advisory's exposures found by its own probe of the index however many
- * exposures the tenant has. `except` narrows the exposures `x` read.
+ * exposures the tenant has.
  */
-function atRisk(advisoryIds: string, except = ''): string {
+function atRisk(advisoryIds: string): string {
   return `select a.id as advisory_id, s.supplier_id
          from unnest(${advisoryIds}::uuid[]) as a(id)
          cross join lateral (
            select distinct x.supplier_id from evidence.advisory_exposures x
-            where x.tenant_id = $1 and x.advisory_id = a.id and x.status in ${AT_RISK} ${except}
+            where x.tenant_id = $1 and x.advisory_id = a.id and x.status in ${AT_RISK}
            offset 0) s`;
 }
 
@@ -128,12 +128,21 @@ export const ANSWER_STATEMENT = `jsonb_strip_nulls(jsonb_build_object(
 const VEX_SPEAKS_TO = `v.tenant_id = x.tenant_id and v.supplier_id = x.supplier_id and v.vulnerabilities && a.external_ids
           and (v.purl = x.purl or (v.purl = v.purl_base and left(x.purl, length(v.purl_base) + 1) = v.purl_base || '@'))`;
 
+/** The key of the advisory lock that serialises matching within one tenant. */
+export function matchingLock(tenantId: string): string {
+  return `advisory-matching:${tenantId}`;
+}
+
 /** Every statement on exposures, and the reads matching needs from components and advisory packages. */
 @Injectable()
 export class AdvisoryExposuresRepository {
-  /** Serialises matching within one tenant, so two matches never both announce the same new suppliers. */
+  /**
+   * Serialises matching within one tenant, so two matches never both announce the same new suppliers.
+   * A unit of work can take the same lock as it starts instead (`TenantDatabase.run` with
+   * `{ lock: matchingLock(tenantId) }`), saving the round trip.
+   */
   async lockTenant(manager: EntityManager, tenantId: string): Promise<void> {
-    await manager.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [`advisory-matching:${tenantId}`]);
+    await manager.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [matchingLock(tenantId)]);
   }
 
   /**
@@ -205,48 +214,33 @@ export class AdvisoryExposuresRepository {
   }
 
   /**
-   * Replaces the range-derived exposures of one advisory or one piece of evidence with `rows`, in one
-   * statement, and returns the suppliers each of `advisoryIds` put at risk before it (what
-   * `suppliersAtRisk` read then). Exposures whose status came from the supplier (VEX, an inquiry
-   * answer) are kept as they are; a range-derived one found again is left as it is when nothing
-   * about it changed and rewritten in place (a new id and match time) when something did; one no
-   * longer found is deleted. Unchanged exposures, the usual case of a rematch, cost no write.
+   * The writes of one match, in one call of `evidence.match_exposures` (see its migration): the
+   * range-derived exposures of one advisory or one piece of evidence are replaced with `rows`, then
+   * the supplier's word is applied to the exposures of the scope (`applyVex` then the inquiries'
+   * `applyAnswers`: an answer wins over a VEX statement, and an exposure whose status an answer gave
+   * takes no VEX statement). Returns the suppliers each of `advisoryIds` put at risk before and after
+   * (what `suppliersAtRisk` read then). Exposures whose status came from the supplier are kept as they
+   * are; a range-derived one found again is left as it is when nothing about it changed and rewritten
+   * in place (a new id and match time) when something did; one no longer found is deleted. Unchanged
+   * exposures, the usual case of a rematch, cost no write; the function's statements keep their plans
+   * for the session.
    */
-  async replaceVersionExposures(
+  async matchExposures(
     manager: EntityManager,
     tenantId: string,
     scope: { advisoryId: string } | { evidenceId: string },
     rows: NewExposure[],
     advisoryIds: string[],
-  ): Promise<Map<string, Set<string>>> {
-    const [column, value] = 'advisoryId' in scope ? ['advisory_id', scope.advisoryId] : ['evidence_id', scope.evidenceId];
-    const found: { advisory_id: string; supplier_id: string }[] = await manager.query(
-      `with new as (
-         select distinct on (x."advisoryId", x."evidenceId", x.purl) x.*
-           from json_to_recordset($3::json) as x(id uuid, "advisoryId" uuid, "evidenceId" uuid, "supplierId" uuid, "productId" uuid, purl text, version text, status text)
-       ), before as (
-         ${atRisk('$4')}
-       ), gone as (
-         delete from evidence.advisory_exposures x
-          where x.tenant_id = $1 and x.${column} = $2 and x.status_source = 'version'
-            and (x.advisory_id, x.evidence_id, x.purl) not in (select n."advisoryId", n."evidenceId", n.purl from new n)
-       ), stored as (
-         insert into evidence.advisory_exposures (tenant_id, id, advisory_id, evidence_id, supplier_id, product_id, purl, version, status, status_source, matched_at)
-         select $1, n.id, n."advisoryId", n."evidenceId", n."supplierId", n."productId", n.purl, n.version, n.status, 'version', date_trunc('milliseconds', app.now())
-           from new n
-         on conflict (tenant_id, advisory_id, evidence_id, purl) do update
-           set id = excluded.id, supplier_id = excluded.supplier_id, product_id = excluded.product_id, version = excluded.version,
-               status = excluded.status, statement = null, matched_at = excluded.matched_at
-           where advisory_exposures.status_source = 'version'
-             and (advisory_exposures.supplier_id, advisory_exposures.product_id, advisory_exposures.version, advisory_exposures.status)
-                 is distinct from (excluded.supplier_id, excluded.product_id, excluded.version, excluded.status)
-       )
-       select advisory_id, supplier_id from before`,
-      [tenantId, value, JSON.stringify(rows.map((row) => ({ id: newId(), ...row }))), advisoryIds],
+  ): Promise<{ before: Map<string, Set<string>>; after: Map<string, Set<string>> }> {
+    const [kind, value] = 'advisoryId' in scope ? ['advisory', scope.advisoryId] : ['evidence', scope.evidenceId];
+    const found: { at_risk_advisory: string; at_risk_supplier: string; afterwards: boolean }[] = await manager.query(
+      `select at_risk_advisory, at_risk_supplier, afterwards from evidence.match_exposures($1, $2, $3, $4::json, $5::uuid[])`,
+      [tenantId, kind, value, JSON.stringify(rows.map((row) => ({ id: newId(), ...row }))), advisoryIds],
     );
     const before = new Map<string, Set<string>>(advisoryIds.map((id) => [id, new Set<string>()]));
-    for (const row of found) before.get(row.advisory_id)?.add(row.supplier_id);
-    return before;
+    const after = new Map<string, Set<string>>(advisoryIds.map((id) => [id, new Set<string>()]));
+    for (const row of found) (row.afterwards ? after : before).get(row.at_risk_advisory)?.add(row.at_risk_supplier);
+    return { before, after };
   }
 
   /** Replaces the statements read from one piece of VEX evidence. */
@@ -295,56 +289,6 @@ export class AdvisoryExposuresRepository {
           and ${VEX_SPEAKS_TO}`,
       [tenantId, value],
     );
-  }
-
-  /**
-   * `applyVex` then the inquiries' `applyAnswers` on the exposures of one advisory or one piece of
-   * evidence, in one statement (an answer wins over a VEX statement, and an exposure whose status an
-   * answer gave takes no VEX statement), returning the suppliers each of `advisoryIds` puts at risk
-   * afterwards (what `suppliersAtRisk` reads then). An exposure whose status, source and statement
-   * would not change is not written.
-   */
-  async applySupplierWord(
-    manager: EntityManager,
-    tenantId: string,
-    scope: { advisoryId: string } | { evidenceId: string },
-    advisoryIds: string[],
-  ): Promise<Map<string, Set<string>>> {
-    const [column, value] = exposureScope(scope);
-    const rows: { advisory_id: string; supplier_id: string }[] = await manager.query(
-      `with word as (
-         select x.id, w.status, w.status_source, w.statement
-           from evidence.advisory_exposures x
-           cross join lateral (
-             select * from (
-               select i.answer->>'status' as status, 'inquiry'::text as status_source, ${ANSWER_STATEMENT} as statement, 0 as rank
-                 from evidence.inquiries i
-                where i.tenant_id = x.tenant_id and i.advisory_id = x.advisory_id and i.supplier_id = x.supplier_id and i.status = 'answered'
-                  and i.answer_evidence_id is null
-               union all
-               select v.status, 'vex'::text, v.statement, 1
-                 from evidence.advisories a, evidence.vex_statements v
-                where x.status_source <> 'inquiry' and a.tenant_id = x.tenant_id and a.id = x.advisory_id
-                  and ${VEX_SPEAKS_TO}
-             ) s
-             order by rank
-             limit 1) w
-          where x.tenant_id = $1 and x.${column} = $2
-            and (x.status, x.status_source, x.statement) is distinct from (w.status, w.status_source, w.statement)
-       ), changed as (
-         update evidence.advisory_exposures x set status = w.status, status_source = w.status_source, statement = w.statement
-           from word w
-          where x.tenant_id = $1 and x.id = w.id
-         returning x.id, x.advisory_id, x.supplier_id, x.status
-       )
-       select advisory_id, supplier_id from changed where advisory_id = any($3::uuid[]) and status in ${AT_RISK}
-       union
-       ${atRisk('$3', 'and x.id not in (select id from changed)')}`,
-      [tenantId, value, advisoryIds],
-    );
-    const after = new Map<string, Set<string>>(advisoryIds.map((id) => [id, new Set<string>()]));
-    for (const row of rows) after.get(row.advisory_id)?.add(row.supplier_id);
-    return after;
   }
 
   /** An advisory's exposure: every stored component it names, with its supplier. */

@@ -7,6 +7,7 @@ import { parseUntrustedJson } from '../parsing/untrusted-json';
 import { EvidenceDocuments } from '../storage/evidence-documents';
 import { AdvisoriesRepository, AdvisoryImportOutcome } from './advisories.repository';
 import { ParsedAdvisoryDocument, parseAdvisoryDocument } from './advisory-documents';
+import { matchingLock } from './advisory-exposures.repository';
 import { AdvisoryMatchingService } from './advisory-matching.service';
 
 /** Attempts (each start counts, including those cut short by a dying worker) before a document is failed. */
@@ -46,23 +47,29 @@ export class AdvisoryImportService {
       return this.fail(tenantId, importId, error.message);
     }
 
-    return this.database.run(async (manager) => {
-      const outcome: AdvisoryImportOutcome = { imported: 0, unchanged: 0, rejected: document.rejected.slice(0, 100), advisoryIds: [] };
-      if (document.kev.length > 0) {
-        await this.advisories.upsertKev(manager, tenantId, document.kev);
-        outcome.kevEntries = document.kev.length;
-      }
-      for (const advisory of document.advisories) {
-        const stored = await this.advisories.upsertAdvisory(manager, tenantId, importId, advisory);
-        if (stored.written) {
-          outcome.imported = (outcome.imported ?? 0) + 1;
-          await this.matching.matchAdvisory(manager, tenantId, stored.id);
-        } else outcome.unchanged = (outcome.unchanged ?? 0) + 1;
-        if ((outcome.advisoryIds?.length ?? 0) < 1000) outcome.advisoryIds?.push(stored.id);
-      }
-      await this.advisories.finishImport(manager, tenantId, importId, { status: 'processed', format: document.format, error: null, outcome });
-      return { outcome: 'processed' };
-    }, tenantId);
+    // Matching an advisory needs the tenant's matching lock: taken as the transaction starts, it costs no round trip of its own.
+    const locking = document.advisories.length > 0 ? { lock: matchingLock(tenantId) } : {};
+    return this.database.run(
+      async (manager) => {
+        const outcome: AdvisoryImportOutcome = { imported: 0, unchanged: 0, rejected: document.rejected.slice(0, 100), advisoryIds: [] };
+        if (document.kev.length > 0) {
+          await this.advisories.upsertKev(manager, tenantId, document.kev);
+          outcome.kevEntries = document.kev.length;
+        }
+        for (const advisory of document.advisories) {
+          const stored = await this.advisories.upsertAdvisory(manager, tenantId, importId, advisory);
+          if (stored.written) {
+            outcome.imported = (outcome.imported ?? 0) + 1;
+            await this.matching.matchAdvisory(manager, tenantId, stored.id);
+          } else outcome.unchanged = (outcome.unchanged ?? 0) + 1;
+          if ((outcome.advisoryIds?.length ?? 0) < 1000) outcome.advisoryIds?.push(stored.id);
+        }
+        await this.advisories.finishImport(manager, tenantId, importId, { status: 'processed', format: document.format, error: null, outcome });
+        return { outcome: 'processed' };
+      },
+      tenantId,
+      locking,
+    );
   }
 
   /** The stored document, whole (bounded by the intake limit); a top-level array of OSV records is read as `{ records: [...] }`. */

@@ -9,7 +9,7 @@ import { cycloneDxXmlBom } from '../parsing/cyclonedx.parser';
 import { EvidenceParseError, UnsupportedEvidenceError, decodeUtf8 } from '../parsing/parse-result';
 import { parseUntrustedJson } from '../parsing/untrusted-json';
 import { EvidenceDocuments } from '../storage/evidence-documents';
-import { AdvisoryExposuresRepository, MatchableComponent, MatchablePackage, NewExposure } from './advisory-exposures.repository';
+import { AdvisoryExposuresRepository, MatchableComponent, MatchablePackage, NewExposure, matchingLock } from './advisory-exposures.repository';
 import { RangeStatus, versionStatus } from './version-ranges';
 import { VexStatement, vexStatements } from './vex-statements';
 
@@ -33,7 +33,7 @@ function statusOf(type: string, version: string | null, packages: MatchablePacka
 /**
  * The range-derived exposures of `components` to `packages`. Only the advisories naming a
  * component's package are compared with it (packages grouped by versionless purl, then advisory),
- * each purl is read once, and a verdict is worked out once per advisory, ecosystem and version.
+ * each distinct purl is read once, and a verdict is worked out once per advisory, ecosystem and version.
  */
 function exposures(components: MatchableComponent[], packages: MatchablePackage[]): NewExposure[] {
   const byPurlBase = new Map<string, Map<string, MatchablePackage[]>>();
@@ -45,11 +45,17 @@ function exposures(components: MatchableComponent[], packages: MatchablePackage[
     else byAdvisory.set(item.advisoryId, [item]);
   }
   const verdicts = new Map<string, RangeStatus | null>();
+  // The same purl comes back once per piece of evidence carrying it: it is read once.
+  const types = new Map<string, string | null>();
   const rows: NewExposure[] = [];
   for (const component of components) {
     const byAdvisory = byPurlBase.get(component.purlBase);
     if (!byAdvisory) continue;
-    const type = purlTypeOf(component.purl);
+    let type = types.get(component.purl);
+    if (type === undefined) {
+      type = purlTypeOf(component.purl);
+      types.set(component.purl, type);
+    }
     if (type === null) continue;
     for (const [advisoryId, named] of byAdvisory) {
       const key = `${advisoryId} ${component.purlBase} ${type} ${component.version ?? ''}`;
@@ -93,27 +99,32 @@ export class AdvisoryMatchingService {
     private readonly inquiryAnswers: InquiryAnswersService,
   ) {}
 
-  /** A new or changed advisory against the stored components, in the caller's transaction. */
+  /**
+   * A new or changed advisory against the stored components, in the caller's transaction. A caller
+   * that starts that transaction with the tenant's matching lock (`TenantDatabase.run` with
+   * `{ lock: matchingLock(tenantId) }`) saves a round trip; otherwise the lock is taken here.
+   */
   async matchAdvisory(manager: EntityManager, tenantId: string, advisoryId: string): Promise<void> {
-    await this.exposures.lockTenant(manager, tenantId);
+    if (!this.database.holdsLock(manager, matchingLock(tenantId))) await this.exposures.lockTenant(manager, tenantId);
     const { components, packages } = await this.exposures.candidatesOfAdvisory(manager, tenantId, advisoryId);
-    const before = await this.exposures.replaceVersionExposures(manager, tenantId, { advisoryId }, exposures(components, packages), [advisoryId]);
-    const after = await this.exposures.applySupplierWord(manager, tenantId, { advisoryId }, [advisoryId]);
+    const { before, after } = await this.exposures.matchExposures(manager, tenantId, { advisoryId }, exposures(components, packages), [advisoryId]);
     await this.announce(manager, tenantId, before, after);
   }
 
   /** Newly processed evidence against the stored advisories. */
   async matchEvidence(tenantId: string, evidenceId: string): Promise<{ exposures: number }> {
-    return this.database.run(async (manager) => {
-      await this.exposures.lockTenant(manager, tenantId);
-      const { components, packages } = await this.exposures.candidatesOfEvidence(manager, tenantId, evidenceId);
-      const rows = exposures(components, packages);
-      const advisoryIds = [...new Set(packages.map((item) => item.advisoryId))];
-      const before = await this.exposures.replaceVersionExposures(manager, tenantId, { evidenceId }, rows, advisoryIds);
-      const after = await this.exposures.applySupplierWord(manager, tenantId, { evidenceId }, advisoryIds);
-      await this.announce(manager, tenantId, before, after);
-      return { exposures: rows.length };
-    }, tenantId);
+    return this.database.run(
+      async (manager) => {
+        const { components, packages } = await this.exposures.candidatesOfEvidence(manager, tenantId, evidenceId);
+        const rows = exposures(components, packages);
+        const advisoryIds = [...new Set(packages.map((item) => item.advisoryId))];
+        const { before, after } = await this.exposures.matchExposures(manager, tenantId, { evidenceId }, rows, advisoryIds);
+        await this.announce(manager, tenantId, before, after);
+        return { exposures: rows.length };
+      },
+      tenantId,
+      { lock: matchingLock(tenantId) },
+    );
   }
 
   /** A supplier's VEX evidence, once processed: its statements are kept and applied to the supplier's exposures. */
@@ -135,17 +146,20 @@ export class AdvisoryMatchingService {
       // Content the parser already judged (or larger than the evidence size limit): no statements to apply.
       if (!(error instanceof EvidenceParseError || error instanceof UnsupportedEvidenceError)) throw error;
     }
-    return this.database.run(async (manager) => {
-      await this.exposures.lockTenant(manager, tenantId);
-      const advisoryIds = await this.exposures.advisoriesExposing(manager, tenantId, evidence.supplierId);
-      const before = await this.exposures.suppliersAtRisk(manager, tenantId, advisoryIds);
-      await this.exposures.replaceVexStatements(manager, tenantId, evidence, statements);
-      await this.exposures.applyVex(manager, tenantId, { supplierId: evidence.supplierId });
-      // A VEX uploaded through an inquiry link answers the inquiry, now that its statements are known.
-      await this.inquiryAnswers.settleVexUploads(manager, tenantId, evidence.id);
-      await this.announce(manager, tenantId, before, await this.exposures.suppliersAtRisk(manager, tenantId, advisoryIds));
-      return { statements: statements.length };
-    }, tenantId);
+    return this.database.run(
+      async (manager) => {
+        const advisoryIds = await this.exposures.advisoriesExposing(manager, tenantId, evidence.supplierId);
+        const before = await this.exposures.suppliersAtRisk(manager, tenantId, advisoryIds);
+        await this.exposures.replaceVexStatements(manager, tenantId, evidence, statements);
+        await this.exposures.applyVex(manager, tenantId, { supplierId: evidence.supplierId });
+        // A VEX uploaded through an inquiry link answers the inquiry, now that its statements are known.
+        await this.inquiryAnswers.settleVexUploads(manager, tenantId, evidence.id);
+        await this.announce(manager, tenantId, before, await this.exposures.suppliersAtRisk(manager, tenantId, advisoryIds));
+        return { statements: statements.length };
+      },
+      tenantId,
+      { lock: matchingLock(tenantId) },
+    );
   }
 
   /** `advisory.matched` for each advisory that now puts suppliers at risk it did not before. */

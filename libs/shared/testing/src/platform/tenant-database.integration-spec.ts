@@ -8,6 +8,7 @@ describe('TenantDatabase (as the confined app role)', () => {
   let database: TenantDatabase;
   const tenantA = newId();
   const tenantB = newId();
+  const tenantC = newId();
 
   beforeAll(async () => {
     ({ dataSource, database } = await appDatabase());
@@ -34,6 +35,56 @@ describe('TenantDatabase (as the confined app role)', () => {
       return RequestContext.queryCount();
     });
     expect(counted).toBe(3);
+  });
+
+  it('takes a lock asked for in the message that starts the transaction: a unit of work of one query still runs three', async () => {
+    const key = `test-lock:${tenantA}`;
+    let held: boolean[] = [];
+    const counted = await RequestContext.runForTenant(tenantA, async () => {
+      await database.run(
+        async (m) => {
+          held = [database.holdsLock(m, key), database.holdsLock(m, `${key}-other`)];
+          return m.query(`select 1`);
+        },
+        tenantA,
+        { lock: key },
+      );
+      return RequestContext.queryCount();
+    });
+    expect(counted).toBe(3);
+    expect(held).toEqual([true, false]);
+    expect(await database.run(async (m) => database.holdsLock(m, key), tenantA)).toBe(false);
+  });
+
+  it('holds the lock until the transaction ends: the next unit of work asking for it reads what the first committed', async () => {
+    for (const key of [`test-lock:${tenantC}`, `a lock key of another shape, bound as a parameter: '); --`]) {
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let locked: () => void = () => undefined;
+      const holding = new Promise<void>((resolve) => (locked = resolve));
+      const before: number = await database.run(
+        async (m) => (await m.query(`select count(*)::int as n from tenancy.outbox where tenant_id = $1`, [tenantC]))[0].n,
+        tenantC,
+      );
+      const first = database.run(
+        async (m) => {
+          expect(database.holdsLock(m, key)).toBe(true);
+          locked();
+          await gate;
+          await writeOutboxEvent(m, 'tenancy', tenantC, 'supplier.created', supplier('written under the lock'));
+        },
+        tenantC,
+        { lock: key },
+      );
+      await holding;
+      const second = database.run(async (m) => (await m.query(`select count(*)::int as n from tenancy.outbox where tenant_id = $1`, [tenantC]))[0].n, tenantC, {
+        lock: key,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      await first;
+      expect(await second).toBe(before + 1);
+    }
   });
 
   it('binds a tenant id of any other shape as a parameter, exactly as given', async () => {

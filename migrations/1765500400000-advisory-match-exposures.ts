@@ -1,0 +1,135 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** Statuses that put a supplier at risk: the ones `advisory.matched` announces. */
+const AT_RISK = `('affected', 'under_investigation')`;
+
+/**
+ * The suppliers each advisory of `p_advisory_ids` puts at risk (rows of advisory and supplier), each
+ * advisory's exposures found by its own probe of the index however many exposures the tenant has.
+ * `except` narrows the exposures `x` read.
+ */
+function atRisk(except = ''): string {
+  return `select a.id, s.supplier_id
+         from unnest(p_advisory_ids) as a(id)
+         cross join lateral (
+           select distinct x.supplier_id from evidence.advisory_exposures x
+            where x.tenant_id = p_tenant and x.advisory_id = a.id and x.status in ${AT_RISK} ${except}
+           offset 0) s`;
+}
+
+/**
+ * Replacing the range-derived exposures of one advisory or one piece of evidence (`column` names
+ * which) with the rows matching found, returning the suppliers at risk before. Exposures whose
+ * status came from the supplier are kept; a range-derived one found again is left as it is when
+ * nothing about it changed and rewritten in place when something did; one no longer found is deleted.
+ */
+function replaceVersionExposures(column: 'advisory_id' | 'evidence_id'): string {
+  return `return query
+       with new as (
+         select distinct on (x."advisoryId", x."evidenceId", x.purl) x.*
+           from json_to_recordset(p_rows) as x(id uuid, "advisoryId" uuid, "evidenceId" uuid, "supplierId" uuid, "productId" uuid, purl text, version text, status text)
+       ), before as (
+         ${atRisk()}
+       ), gone as (
+         delete from evidence.advisory_exposures x
+          where x.tenant_id = p_tenant and x.${column} = p_scope and x.status_source = 'version'
+            and (x.advisory_id, x.evidence_id, x.purl) not in (select n."advisoryId", n."evidenceId", n.purl from new n)
+       ), stored as (
+         insert into evidence.advisory_exposures (tenant_id, id, advisory_id, evidence_id, supplier_id, product_id, purl, version, status, status_source, matched_at)
+         select p_tenant, n.id, n."advisoryId", n."evidenceId", n."supplierId", n."productId", n.purl, n.version, n.status, 'version', date_trunc('milliseconds', app.now())
+           from new n
+         on conflict (tenant_id, advisory_id, evidence_id, purl) do update
+           set id = excluded.id, supplier_id = excluded.supplier_id, product_id = excluded.product_id, version = excluded.version,
+               status = excluded.status, statement = null, matched_at = excluded.matched_at
+           where advisory_exposures.status_source = 'version'
+             and (advisory_exposures.supplier_id, advisory_exposures.product_id, advisory_exposures.version, advisory_exposures.status)
+                 is distinct from (excluded.supplier_id, excluded.product_id, excluded.version, excluded.status)
+       )
+       select b.id, b.supplier_id, false from before b;`;
+}
+
+/**
+ * The supplier's word on the exposures of the scope, after they are replaced: an answered inquiry
+ * (given on the page) wins, then a VEX statement of the supplier on the same package naming one of
+ * the advisory's ids; an exposure whose status, source and statement would not change is not
+ * written. Returns the suppliers at risk afterwards. The exposures updated are looked up by scope
+ * as well as by id, so that however the plan joins them it reads only the scope's exposures.
+ */
+function applySupplierWord(column: 'advisory_id' | 'evidence_id'): string {
+  return `return query
+       with word as (
+         select x.id, w.status, w.status_source, w.statement
+           from evidence.advisory_exposures x
+           cross join lateral (
+             select * from (
+               select i.answer->>'status' as status, 'inquiry'::text as status_source,
+                      jsonb_strip_nulls(jsonb_build_object(
+                        'status', i.answer->'status', 'justification', i.answer->'justification', 'impact_statement', i.answer->'impactStatement',
+                        'action_statement', i.answer->'actionStatement', 'fixed_in', i.answer->'fixedIn')) as statement, 0 as rank
+                 from evidence.inquiries i
+                where i.tenant_id = x.tenant_id and i.advisory_id = x.advisory_id and i.supplier_id = x.supplier_id and i.status = 'answered'
+                  and i.answer_evidence_id is null
+               union all
+               select v.status, 'vex'::text, v.statement, 1
+                 from evidence.advisories a, evidence.vex_statements v
+                where x.status_source <> 'inquiry' and a.tenant_id = x.tenant_id and a.id = x.advisory_id
+                  and v.tenant_id = x.tenant_id and v.supplier_id = x.supplier_id and v.vulnerabilities && a.external_ids
+                  and (v.purl = x.purl or (v.purl = v.purl_base and left(x.purl, length(v.purl_base) + 1) = v.purl_base || '@'))
+             ) s
+             order by rank
+             limit 1) w
+          where x.tenant_id = p_tenant and x.${column} = p_scope
+            and (x.status, x.status_source, x.statement) is distinct from (w.status, w.status_source, w.statement)
+       ), changed as (
+         update evidence.advisory_exposures x set status = w.status, status_source = w.status_source, statement = w.statement
+           from word w
+          where x.tenant_id = p_tenant and x.${column} = p_scope and x.id = w.id
+         returning x.id, x.advisory_id, x.supplier_id, x.status
+       ), risk_after as (
+         select c.advisory_id as id, c.supplier_id from changed c where c.advisory_id = any(p_advisory_ids) and c.status in ${AT_RISK}
+         union
+         ${atRisk('and x.id not in (select c.id from changed c)')}
+       )
+       select f.id, f.supplier_id, true from risk_after f;`;
+}
+
+/**
+ * `evidence.match_exposures`: the writes of one match in one call. The range-derived exposures of one
+ * advisory (`p_scope_kind` 'advisory') or one piece of evidence ('evidence') are replaced with
+ * `p_rows`, then the supplier's word (inquiry answers, VEX statements) is applied to the exposures of
+ * the scope, as two statements, the second seeing what the first wrote. Returns the suppliers each of
+ * `p_advisory_ids` put at risk before (`afterwards` false) and after (true). One round trip instead of
+ * two, and the statements are planned once a session (generic plans: every value they compare is an
+ * index condition either way) instead of at every match. It runs with the caller's rights, so
+ * row-level security scopes it like any other statement.
+ */
+export class AdvisoryMatchExposures1765500400000 implements MigrationInterface {
+  name = 'AdvisoryMatchExposures1765500400000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `create or replace function evidence.match_exposures(p_tenant uuid, p_scope_kind text, p_scope uuid, p_rows json, p_advisory_ids uuid[])
+       returns table (at_risk_advisory uuid, at_risk_supplier uuid, afterwards boolean)
+       language plpgsql volatile security invoker
+       set plan_cache_mode = force_generic_plan
+       as $fn$
+       #variable_conflict use_column
+       begin
+         if p_scope_kind = 'advisory' then
+           ${replaceVersionExposures('advisory_id')}
+           ${applySupplierWord('advisory_id')}
+         elsif p_scope_kind = 'evidence' then
+           ${replaceVersionExposures('evidence_id')}
+           ${applySupplierWord('evidence_id')}
+         else
+           raise exception 'unknown exposure scope %', p_scope_kind;
+         end if;
+       end
+       $fn$`,
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`drop function if exists evidence.match_exposures(uuid, text, uuid, json, uuid[])`);
+  }
+}
