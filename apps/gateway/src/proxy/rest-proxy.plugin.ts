@@ -12,7 +12,8 @@ import {
 import { DB_QUERIES_HEADER } from '@assay/shared/http/app';
 import replyFrom, { FastifyReplyFromHooks as ReplyFromHooks } from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
 import { GatewayAuthenticator, principalKey } from '../authentication/gateway-authenticator';
 import type { GatewayRateLimits } from '../rate-limit/rate-limits';
 import { serviceForPath } from './route-table';
@@ -31,6 +32,41 @@ export interface RestProxyDeps {
 const STRIPPED_REQUEST_HEADERS = [INTERNAL_IDENTITY_HEADER, 'authorization', 'cookie', 'x-request-id', 'idempotency-key', 'connection', 'keep-alive'];
 const JSON_BODY_LIMIT = 1024 * 1024;
 const errors = new ProblemDetailsFilter();
+/** Room for a multipart body's boundaries and fields beyond the upload limit of its file. */
+const MULTIPART_MARGIN = 1024 * 1024;
+
+/** Uploads whose rest is read and discarded once the service has answered (see forwardedUpload). */
+const drainedUploads = new WeakSet<object>();
+
+/**
+ * A streamed upload as the proxy forwards it. The upstream client destroys the stream it was given
+ * once the service has answered, which is early when the service refuses before reading the body (no
+ * permission to upload, a file too large). Given the client's request itself, that destroyed the
+ * client's connection, sometimes before the answer was written: the client, still writing its body,
+ * saw a reset instead of the refusal. Forwarded through a stream of its own, the rest of the client's
+ * body is read and discarded instead (up to `maxBytes` in all; a body larger still loses its
+ * connection), and the answer reaches the client on a connection that stays usable.
+ */
+export function forwardedUpload(payload: IncomingMessage, maxBytes: number): Readable {
+  const forwarded = new PassThrough();
+  drainedUploads.add(forwarded);
+  let received = 0;
+  payload.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > maxBytes) payload.destroy();
+  });
+  payload.once('error', (error) => forwarded.destroy(error));
+  payload.once('close', () => {
+    if (!payload.readableEnded) forwarded.destroy(new Error('the client closed the connection before its upload ended'));
+  });
+  forwarded.once('close', () => {
+    if (payload.readableEnded || payload.destroyed) return;
+    payload.unpipe(forwarded);
+    payload.resume();
+  });
+  payload.pipe(forwarded);
+  return forwarded;
+}
 
 function sendProblem(reply: FastifyReply, error: unknown): FastifyReply {
   const { body, headers } = errors.toProblem(error);
@@ -63,7 +99,9 @@ export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyD
   fastify.removeAllContentTypeParsers();
   // The raw request stream becomes the body, which reply-from pipes upstream without buffering; uploads
   // are bounded by the same validated limit the evidence service applies.
-  fastify.addContentTypeParser('multipart/form-data', { bodyLimit: deps.config.evidence.maxBytes }, (_request, payload, done) => done(null, payload));
+  fastify.addContentTypeParser('multipart/form-data', { bodyLimit: deps.config.evidence.maxBytes }, (_request, payload, done) =>
+    done(null, forwardedUpload(payload, deps.config.evidence.maxBytes + MULTIPART_MARGIN)),
+  );
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT }, (_request, body, done) => done(null, body));
   // Idle upstream connections close here after 30 s, well before the services would close them
   // (SERVER_KEEP_ALIVE_MS), so a request never goes out on a connection the service is closing.
@@ -74,6 +112,12 @@ export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyD
   });
 
   fastify.setErrorHandler((error, _request, reply) => sendProblem(reply, error));
+  // The proxy closes a connection whose request body the service answered before it was complete;
+  // an upload's rest is read and discarded instead, so its connection stays open for the next request.
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    if (drainedUploads.has(request.body as object)) reply.removeHeader('connection');
+    return payload;
+  });
 
   fastify.all('/*', async (request, reply) => {
     const service = serviceForPath(request.url);
