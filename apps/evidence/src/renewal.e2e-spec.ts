@@ -32,7 +32,8 @@ describe('renewal links', () => {
     const sro = await call('POST', `/api/v1/suppliers/${supplier.body.id}/contacts`, { name: 'Sam Owner', email: sroEmail, isSeniorResponsibleOwner: true });
     expect(sro.status).toBe(201);
     await waitFor(
-      async () => (await kit.owner.query(`select 1 from evidence.assessments where id = $1`, [assessment.body.id])).length === 1,
+      // Sent, not only created: evidence is taken only for an assessment this service knows is open.
+      async () => (await kit.owner.query(`select 1 from evidence.assessments where id = $1 and status = 'sent'`, [assessment.body.id])).length === 1,
       'the assessment projection',
     );
 
