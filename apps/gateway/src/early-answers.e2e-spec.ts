@@ -66,9 +66,10 @@ describe('refusals that come before the body', () => {
   const owner = ownerDataSourceForFile();
 
   it.each([
-    ['without credentials', 401, false],
-    ['for a role that may not upload', 403, true],
-  ])('answers an upload refused %s (%i) while its body is still coming, and keeps the connection for the next request', async (_by, status, signedIn) => {
+    ['without credentials', 401, false, '/api/v1/evidence'],
+    ['for a role that may not upload', 403, true, '/api/v1/evidence'],
+    ['by the gateway for want of a route', 404, true, '/api/v1/no-such-uploads'],
+  ])('answers an upload refused %s (%i) while its body is still coming, and keeps the connection for the next request', async (_by, status, signedIn, path) => {
     const org = await signupTenant();
     const viewer = signedIn ? await inviteMember(owner, org.accessToken, 'viewer') : null;
     const connection = await RawConnection.open();
@@ -79,7 +80,7 @@ describe('refusals that come before the body', () => {
       const closing = `\r\n--${BOUNDARY}--\r\n`;
       const fileBytes = BODY_BYTES - Buffer.byteLength(part) - Buffer.byteLength(closing);
       await connection.write(
-        `POST /api/v1/evidence HTTP/1.1\r\nHost: assay.test\r\n${viewer ? `Authorization: Bearer ${viewer.accessToken}\r\n` : ''}` +
+        `POST ${path} HTTP/1.1\r\nHost: assay.test\r\n${viewer ? `Authorization: Bearer ${viewer.accessToken}\r\n` : ''}` +
           `Content-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: ${BODY_BYTES}\r\n\r\n${part}`,
       );
       // The refusal arrives while most of the body is still to come.

@@ -118,6 +118,11 @@ export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyD
     if (drainedUploads.has(request.body as object)) reply.removeHeader('connection');
     return payload;
   });
+  // An upload answered by the gateway itself (no route, a rate limit) was never forwarded: its rest
+  // is read and discarded too, or the client's connection would stall with the body half read.
+  fastify.addHook('onResponse', async (request) => {
+    if (drainedUploads.has(request.body as object)) (request.body as Readable).destroy();
+  });
 
   fastify.all('/*', async (request, reply) => {
     const service = serviceForPath(request.url);
