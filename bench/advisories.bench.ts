@@ -40,7 +40,7 @@ import { migratedInfrastructure, seedSuppliersAndSboms } from './bench-database'
 
 const COMPONENTS = Number(process.env['BENCH_ADVISORY_COMPONENTS'] ?? 2_000_000);
 const ADVISORIES = Number(process.env['BENCH_ADVISORIES'] ?? 50_000);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 50);
 const TENANTS = 8;
 const SBOMS = 200;
 const LOG4J_HITS = 50;

@@ -22,8 +22,11 @@ function atRisk(except = ''): string {
  * which) with the rows matching found, returning the suppliers at risk before. Exposures whose
  * status came from the supplier are kept; a range-derived one found again is left as it is when
  * nothing about it changed and rewritten in place when something did; one no longer found is deleted.
+ * With `skipUnchanged` (migration `1765500500100`), a row found again exactly as stored, or one whose
+ * stored status came from the supplier, is not offered to the insert at all: the conflict clause
+ * skips such rows too, but only after locking each.
  */
-function replaceVersionExposures(column: 'advisory_id' | 'evidence_id'): string {
+function replaceVersionExposures(column: 'advisory_id' | 'evidence_id', skipUnchanged: boolean): string {
   return `return query
        with new as (
          select distinct on (x."advisoryId", x."evidenceId", x.purl) x.*
@@ -37,7 +40,16 @@ function replaceVersionExposures(column: 'advisory_id' | 'evidence_id'): string 
        ), stored as (
          insert into evidence.advisory_exposures (tenant_id, id, advisory_id, evidence_id, supplier_id, product_id, purl, version, status, status_source, matched_at)
          select p_tenant, n.id, n."advisoryId", n."evidenceId", n."supplierId", n."productId", n.purl, n.version, n.status, 'version', date_trunc('milliseconds', app.now())
-           from new n
+           from new n${
+             skipUnchanged
+               ? `
+          where not exists (
+                  select 1 from evidence.advisory_exposures x
+                   where x.tenant_id = p_tenant and x.advisory_id = n."advisoryId" and x.evidence_id = n."evidenceId" and x.purl = n.purl
+                     and (x.status_source <> 'version'
+                          or (x.supplier_id, x.product_id, x.version, x.status) is not distinct from (n."supplierId", n."productId", n.version, n.status)))`
+               : ''
+           }
          on conflict (tenant_id, advisory_id, evidence_id, purl) do update
            set id = excluded.id, supplier_id = excluded.supplier_id, product_id = excluded.product_id, version = excluded.version,
                status = excluded.status, statement = null, matched_at = excluded.matched_at
@@ -93,6 +105,28 @@ function applySupplierWord(column: 'advisory_id' | 'evidence_id'): string {
        select f.id, f.supplier_id, true from risk_after f;`;
 }
 
+/** The statement creating `evidence.match_exposures`, as this migration wrote it or (`skipUnchanged`) as `1765500500100` does. */
+export function matchExposuresFunction(skipUnchanged: boolean): string {
+  return `create or replace function evidence.match_exposures(p_tenant uuid, p_scope_kind text, p_scope uuid, p_rows json, p_advisory_ids uuid[])
+       returns table (at_risk_advisory uuid, at_risk_supplier uuid, afterwards boolean)
+       language plpgsql volatile security invoker
+       set plan_cache_mode = force_generic_plan
+       as $fn$
+       #variable_conflict use_column
+       begin
+         if p_scope_kind = 'advisory' then
+           ${replaceVersionExposures('advisory_id', skipUnchanged)}
+           ${applySupplierWord('advisory_id')}
+         elsif p_scope_kind = 'evidence' then
+           ${replaceVersionExposures('evidence_id', skipUnchanged)}
+           ${applySupplierWord('evidence_id')}
+         else
+           raise exception 'unknown exposure scope %', p_scope_kind;
+         end if;
+       end
+       $fn$`;
+}
+
 /**
  * `evidence.match_exposures`: the writes of one match in one call. The range-derived exposures of one
  * advisory (`p_scope_kind` 'advisory') or one piece of evidence ('evidence') are replaced with
@@ -107,26 +141,7 @@ export class AdvisoryMatchExposures1765500400000 implements MigrationInterface {
   name = 'AdvisoryMatchExposures1765500400000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      `create or replace function evidence.match_exposures(p_tenant uuid, p_scope_kind text, p_scope uuid, p_rows json, p_advisory_ids uuid[])
-       returns table (at_risk_advisory uuid, at_risk_supplier uuid, afterwards boolean)
-       language plpgsql volatile security invoker
-       set plan_cache_mode = force_generic_plan
-       as $fn$
-       #variable_conflict use_column
-       begin
-         if p_scope_kind = 'advisory' then
-           ${replaceVersionExposures('advisory_id')}
-           ${applySupplierWord('advisory_id')}
-         elsif p_scope_kind = 'evidence' then
-           ${replaceVersionExposures('evidence_id')}
-           ${applySupplierWord('evidence_id')}
-         else
-           raise exception 'unknown exposure scope %', p_scope_kind;
-         end if;
-       end
-       $fn$`,
-    );
+    await queryRunner.query(matchExposuresFunction(false));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -32,6 +32,8 @@ import { SupersededEvidenceDigests1765400500000 } from './1765400500000-supersed
 import { InquiryVexUploads1765500200000 } from './1765500200000-inquiry-vex-uploads';
 import { EmailClaimLease1765500300000 } from './1765500300000-email-claim-lease';
 import { AdvisoryMatchExposures1765500400000 } from './1765500400000-advisory-match-exposures';
+import { AdvisoryMatchCandidates1765500500000 } from './1765500500000-advisory-match-candidates';
+import { AdvisoryMatchUnchanged1765500500100 } from './1765500500100-advisory-match-unchanged';
 
 export { COLOCATION_ANCHOR, REFERENCE_TABLES } from './distribution';
 
@@ -70,4 +72,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   InquiryVexUploads1765500200000,
   EmailClaimLease1765500300000,
   AdvisoryMatchExposures1765500400000,
+  AdvisoryMatchCandidates1765500500000,
+  AdvisoryMatchUnchanged1765500500100,
 ];

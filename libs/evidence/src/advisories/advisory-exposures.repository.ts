@@ -146,26 +146,13 @@ export class AdvisoryExposuresRepository {
   }
 
   /**
-   * What one advisory is matched against, in one statement: the packages it names and the processed
-   * components (one per evidence and purl) of those packages, each package's components found by
-   * its own probe of the versionless-purl index.
+   * What one advisory is matched against, in one call of `evidence.advisory_candidates` (see its
+   * migration): the packages it names and the processed components (one per evidence and purl) of
+   * those packages, each package's components found by its own probe of the versionless-purl index.
    */
   async candidatesOfAdvisory(manager: EntityManager, tenantId: string, advisoryId: string): Promise<MatchCandidates> {
     const [row]: { packages: PackageRow[]; components: (ComponentRow & { evidence_id: string })[] }[] = await manager.query(
-      `with p as (
-         select id, advisory_id, purl_base, ranges, versions, status from evidence.advisory_packages where tenant_id = $1 and advisory_id = $2
-       )
-       select (select coalesce(json_agg(p), '[]') from p) as packages,
-              (select coalesce(json_agg(c), '[]')
-                 from (select distinct on (c.evidence_id, c.purl) c.*
-                         from (select distinct purl_base from p) b
-                         cross join lateral (
-                           select c.evidence_id, c.supplier_id, c.product_id, c.purl, c.purl_base, c.version
-                             from evidence.components c
-                             join evidence.evidence e on e.tenant_id = c.tenant_id and e.id = c.evidence_id and e.status = 'processed'
-                            where c.tenant_id = $1 and c.purl_base = b.purl_base and c.purl is not null
-                           offset 0) c
-                        order by c.evidence_id, c.purl) c) as components`,
+      `select packages, components from evidence.advisory_candidates($1, $2)`,
       [tenantId, advisoryId],
     );
     return {
