@@ -9,7 +9,7 @@
  *    its packages named by one advisory each.
  *
  * Every statement matching runs is EXPLAINed as it runs (the statements of `evidence.match_exposures`
- * through auto_explain, the call replayed and rolled back); the plans are printed and the run fails
+ * and `evidence.advisory_candidates` through auto_explain, the call replayed and rolled back); the plans are printed and the run fails
  * if one reads a whole table.
  *
  *   npm run bench:advisories        # BENCH_ADVISORY_COMPONENTS, BENCH_ADVISORIES, BENCH_ROUNDS to change
@@ -132,7 +132,7 @@ function explaining(manager: EntityManager, plans: Plans, owner?: { client: Clie
     get(target, property, receiver) {
       if (property !== 'query') return Reflect.get(target, property, receiver);
       return async (sql: string, params?: unknown[]) => {
-        if (owner && /evidence\.match_exposures\(/.test(sql)) await nestedPlans(owner.client, owner.tenant, sql, params, plans);
+        if (owner && /evidence\.(match_exposures|advisory_candidates)\(/.test(sql)) await nestedPlans(owner.client, owner.tenant, sql, params, plans);
         if (!/pg_advisory_xact_lock/.test(sql)) {
           const rows: { 'QUERY PLAN': string }[] = await target.query(`explain ${sql}`, params);
           plans.push({ sql: sql.replace(/\s+/g, ' ').slice(0, 110), plan: rows.map((row) => row['QUERY PLAN']) });
