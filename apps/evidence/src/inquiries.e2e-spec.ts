@@ -169,7 +169,32 @@ describe('supplier inquiries about an advisory', () => {
       justification: 'vulnerable_code_not_in_execute_path',
       impactStatement: 'widget-cloud never logs user input and sets log4j2.formatMsgNoLookups=true',
     };
-    const answered = await gateway('/api/v1/portal/inquiry', { method: 'PUT', json: answer, headers: link });
+    // The answer takes the tenant's matching lock, as matching does: held elsewhere (a match running),
+    // the answer waits for it instead of writing beside it.
+    const holder = kit.owner.createQueryRunner();
+    await holder.connect();
+    let answered: Awaited<ReturnType<typeof gateway>>;
+    try {
+      await holder.query('begin');
+      const key = `advisory-matching:${org.tenant.id}`;
+      await holder.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
+      const answering = gateway('/api/v1/portal/inquiry', { method: 'PUT', json: answer, headers: link });
+      await waitFor(
+        async () =>
+          (
+            await kit.owner.query(
+              `select 1 from pg_locks where locktype = 'advisory' and not granted and ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)`,
+              [key],
+            )
+          ).length > 0,
+        'the answer waiting for the matching lock',
+      );
+      expect((await call('GET', `/api/v1/inquiries/${inquiryId}`)).body).toMatchObject({ status: 'sent' });
+      await holder.query('commit');
+      answered = await answering;
+    } finally {
+      await holder.release();
+    }
     expect(answered.status).toBe(200);
     expect(answered.body.inquiry).toMatchObject({ status: 'answered', answer, answeredAt: expect.any(String) });
     expect(answered.body.components).toEqual([expect.objectContaining({ status: 'not_affected', statusSource: 'inquiry' })]);

@@ -7,6 +7,7 @@ import { JobProducer } from '@assay/shared/queue';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AdvisoriesRepository, type AdvisorySummary } from '../advisories/advisories.repository';
+import { matchingLock } from '../advisories/advisory-exposures.repository';
 import { audit, emit, requestPrincipal } from '../evidence-writes';
 import type { CreateInquiriesDto, InquiryAnswerDto } from './inquiries.dto';
 import { AnswerProblem, answerProblem } from './inquiry-answer';
@@ -184,14 +185,22 @@ export class InquiriesService {
     }, tenantId);
   }
 
-  /** The supplier's answer through the inquiry link: recorded, applied to their exposures, announced. */
+  /**
+   * The supplier's answer through the inquiry link: recorded, applied to their exposures, announced.
+   * It holds the tenant's matching lock, as matching does: a match running at the same moment would
+   * otherwise store exposures the answer's update could not see, without the answer.
+   */
   async answer(identity: PortalIdentity, input: InquiryAnswerDto): Promise<PortalInquiryView> {
     const tenantId = identity.tenantId;
     const answer = checkedAnswer(input);
-    await this.database.run(async (m) => {
-      const inquiry = await this.ofLink(m, identity, { lock: true });
-      await this.answers.record(m, tenantId, inquiry, answer, identity.portal.contactId, null);
-    }, tenantId);
+    await this.database.run(
+      async (m) => {
+        const inquiry = await this.ofLink(m, identity, { lock: true });
+        await this.answers.record(m, tenantId, inquiry, answer, identity.portal.contactId, null);
+      },
+      tenantId,
+      { lock: matchingLock(tenantId) },
+    );
     return this.forPortal(identity);
   }
 

@@ -26,7 +26,7 @@ describe('newId', () => {
   });
 
   it('draws fresh random bits for every id, beyond the counter', () => {
-    // The last 62 bits are random per id: two ids minted back to back share them only by chance.
+    // The last 48 bits (42 of them random) differ between ids minted back to back but by chance.
     const tails = new Set(Array.from({ length: 1_000 }, () => newId().slice(24)));
     expect(tails.size).toBe(1_000);
   });

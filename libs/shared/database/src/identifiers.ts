@@ -19,9 +19,9 @@ function random16(): Uint8Array {
 
 /**
  * New ids are UUIDv7 (RFC 9562): time-ordered, so B-tree inserts stay append-mostly. Within one
- * millisecond the 31-bit counter (method 1 of the RFC, seeded at random each millisecond) keeps them
- * in minting order; a counter that wraps moves on to the next millisecond. Minting one costs well
- * under a microsecond: drawing 16 random bytes per id from the CSPRNG cost about 13 µs each.
+ * millisecond a 32-bit counter (method 1 of the RFC, started each millisecond from a random 31-bit
+ * value) keeps them in minting order; a counter that wraps moves on to the next millisecond. Minting
+ * one costs well under a microsecond: drawing 16 random bytes per id from the CSPRNG cost about 13 µs.
  */
 export function newId(): string {
   const random = random16();
