@@ -1,5 +1,4 @@
-import { machineNow } from '@assay/shared/clock';
-import { idMintedAt, newId, TenantDatabase } from '@assay/shared/database';
+import { newId, TenantDatabase } from '@assay/shared/database';
 import { ConflictProblem, NotFoundProblem, ProblemException } from '@assay/shared/http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -12,29 +11,7 @@ import { InquiriesRepository } from '../inquiries/inquiries.repository';
 import { AdvisoryMatchingService } from '../advisories/advisory-matching.service';
 import { BLOB_STORAGE, BlobStorage, StagedBlob, blobKey } from '../storage/blob-storage';
 import { SupplierDirectoryRepository } from '../suppliers/supplier-directory.repository';
-
-/**
- * Read your writes across services: this service learns of suppliers and assessments from events, so
- * evidence naming one created a moment ago (a customer uploading right after creating an assessment, a
- * supplier opening the link the moment the email arrives) may arrive before its event. An id minted in
- * the last minute that is not known yet is looked up again for up to 15 s; older unknown ids are 404 at once.
- */
-const RECENT_ID_MS = 60_000;
-const CATCH_UP_MS = 15_000;
-const CATCH_UP_POLL_MS = 100;
-
-async function knownSoon<T>(id: string, find: () => Promise<T | null>): Promise<T | null> {
-  const found = await find();
-  const minted = idMintedAt(id);
-  if (found || minted === null || machineNow() - minted > RECENT_ID_MS) return found;
-  const until = machineNow() + CATCH_UP_MS;
-  while (machineNow() < until) {
-    await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS));
-    const again = await find();
-    if (again) return again;
-  }
-  return null;
-}
+import { knownSoon, settledSoon } from './catch-up';
 
 /** Discards and refuses an upload cut at the size limit (413) or empty (400). */
 export async function refuseUnusableUpload(storage: BlobStorage, staged: StagedBlob, maxBytes: number): Promise<void> {
@@ -89,7 +66,11 @@ export class EvidenceIntakeService {
   /** The fields of evidence a supplier submits through the portal: bound to the token's assessment, which must be open. */
   private portalBinding(tenantId: string, assessmentId: string, fields: PortalEvidenceFieldsDto): Binding {
     return async (manager) => {
-      const assessment = await knownSoon(assessmentId, () => this.assessments.find(manager, tenantId, assessmentId));
+      const find = () => this.assessments.find(manager, tenantId, assessmentId);
+      let assessment = await knownSoon(assessmentId, find);
+      // A portal link is issued when its assessment is sent: still a draft here, the assessment's
+      // sending has not reached this service yet (the email can be quicker), so it is looked at again.
+      if (assessment?.status === 'draft') assessment = await settledSoon(find, (found) => found.status !== 'draft');
       if (!assessment) throw new NotFoundProblem(`Assessment ${assessmentId}`);
       if (!OPEN_ASSESSMENT_STATUSES.includes(assessment.status))
         throw new ConflictProblem(`Assessment ${assessmentId} is ${assessment.status}: it no longer accepts evidence`);
