@@ -1,3 +1,4 @@
+import { machineNow } from '@assay/shared/clock';
 import { randomFillSync } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -25,7 +26,8 @@ function random16(): Uint8Array {
  */
 export function newId(): string {
   const random = random16();
-  const now = Date.now();
+  // Machine time, never business time: an id says when it was minted (see idMintedAt), however far a test moves the clock.
+  const now = machineNow();
   if (now > lastMsecs) {
     sequence = (((random[6] as number) & 0x7f) << 24) | ((random[7] as number) << 16) | ((random[8] as number) << 8) | (random[9] as number);
     lastMsecs = now;
