@@ -18,21 +18,50 @@ function atRisk(except = ''): string {
 }
 
 /**
+ * The same as `atRisk`, for the suppliers `suppliers` (a query of supplier ids) only: whether each
+ * advisory of `p_advisory_ids` puts each of them at risk, by one probe of the by-supplier index a
+ * pair that stops at the first exposure found. Reading every exposure of each advisory instead grows
+ * with how many suppliers and pieces of evidence share the advisory, not with the match.
+ */
+function atRiskAmong(suppliers: string, except = ''): string {
+  return `select a.id, s.id as supplier_id
+         from unnest(p_advisory_ids) as a(id)
+         cross join (${suppliers}) as s(id)
+         cross join lateral (
+           select 1 from evidence.advisory_exposures x
+            where x.tenant_id = p_tenant and x.supplier_id = s.id and x.advisory_id = a.id and x.status in ${AT_RISK} ${except}
+            limit 1) hit`;
+}
+
+/**
  * Replacing the range-derived exposures of one advisory or one piece of evidence (`column` names
  * which) with the rows matching found, returning the suppliers at risk before. Exposures whose
  * status came from the supplier are kept; a range-derived one found again is left as it is when
  * nothing about it changed and rewritten in place when something did; one no longer found is deleted.
- * With `skipUnchanged` (migration `1765500500100`), a row found again exactly as stored, or one whose
- * stored status came from the supplier, is not offered to the insert at all: the conflict clause
- * skips such rows too, but only after locking each.
+ * With `unchanged` 'skipped' (migration `1765500500100`), a row found again exactly as stored, or one
+ * whose stored status came from the supplier, is not offered to the insert at all: the conflict clause
+ * skips such rows too, but only after locking each. 'scoped' (migration `1765500600000`) compares the
+ * rows found with the scope's stored exposures, read once by the scope's index: as a `not exists`, the
+ * planner was free to hash every exposure of the tenant instead, or to probe by purl, reading every
+ * advisory's and every evidence's exposure of the purl; both grow with the tenant, not the match.
+ * Every row found belongs to the scope (its advisory, or its evidence), so the row it would conflict
+ * with is one of the scope's.
  */
-function replaceVersionExposures(column: 'advisory_id' | 'evidence_id', skipUnchanged: boolean): string {
+function replaceVersionExposures(column: 'advisory_id' | 'evidence_id', unchanged: Unchanged): string {
   return `return query
        with new as (
          select distinct on (x."advisoryId", x."evidenceId", x.purl) x.*
            from json_to_recordset(p_rows) as x(id uuid, "advisoryId" uuid, "evidenceId" uuid, "supplierId" uuid, "productId" uuid, purl text, version text, status text)
+       ), ${
+         unchanged === 'scoped'
+           ? `scope as materialized (
+         select x.advisory_id, x.evidence_id, x.purl, x.status_source, x.supplier_id, x.product_id, x.version, x.status
+           from evidence.advisory_exposures x where x.tenant_id = p_tenant and x.${column} = p_scope
        ), before as (
-         ${atRisk()}
+         ${atRiskAmong(`select n."supplierId" from new n union select c.supplier_id from scope c`)}`
+           : `before as (
+         ${atRisk()}`
+       }
        ), gone as (
          delete from evidence.advisory_exposures x
           where x.tenant_id = p_tenant and x.${column} = p_scope and x.status_source = 'version'
@@ -41,14 +70,20 @@ function replaceVersionExposures(column: 'advisory_id' | 'evidence_id', skipUnch
          insert into evidence.advisory_exposures (tenant_id, id, advisory_id, evidence_id, supplier_id, product_id, purl, version, status, status_source, matched_at)
          select p_tenant, n.id, n."advisoryId", n."evidenceId", n."supplierId", n."productId", n.purl, n.version, n.status, 'version', date_trunc('milliseconds', app.now())
            from new n${
-             skipUnchanged
+             unchanged === 'scoped'
                ? `
+           left join scope s on s.advisory_id = n."advisoryId" and s.evidence_id = n."evidenceId" and s.purl = n.purl
+          where s.status_source is null
+             or (s.status_source = 'version'
+                 and (s.supplier_id, s.product_id, s.version, s.status) is distinct from (n."supplierId", n."productId", n.version, n.status))`
+               : unchanged === 'skipped'
+                 ? `
           where not exists (
                   select 1 from evidence.advisory_exposures x
                    where x.tenant_id = p_tenant and x.advisory_id = n."advisoryId" and x.evidence_id = n."evidenceId" and x.purl = n.purl
                      and (x.status_source <> 'version'
                           or (x.supplier_id, x.product_id, x.version, x.status) is not distinct from (n."supplierId", n."productId", n.version, n.status)))`
-               : ''
+                 : ''
            }
          on conflict (tenant_id, advisory_id, evidence_id, purl) do update
            set id = excluded.id, supplier_id = excluded.supplier_id, product_id = excluded.product_id, version = excluded.version,
@@ -67,7 +102,7 @@ function replaceVersionExposures(column: 'advisory_id' | 'evidence_id', skipUnch
  * written. Returns the suppliers at risk afterwards. The exposures updated are looked up by scope
  * as well as by id, so that however the plan joins them it reads only the scope's exposures.
  */
-function applySupplierWord(column: 'advisory_id' | 'evidence_id'): string {
+function applySupplierWord(column: 'advisory_id' | 'evidence_id', unchanged: Unchanged): string {
   return `return query
        with word as (
          select x.id, w.status, w.status_source, w.statement
@@ -100,13 +135,27 @@ function applySupplierWord(column: 'advisory_id' | 'evidence_id'): string {
        ), risk_after as (
          select c.advisory_id as id, c.supplier_id from changed c where c.advisory_id = any(p_advisory_ids) and c.status in ${AT_RISK}
          union
-         ${atRisk('and x.id not in (select c.id from changed c)')}
+         ${
+           unchanged === 'scoped'
+             ? atRiskAmong(
+                 `select distinct x.supplier_id from evidence.advisory_exposures x where x.tenant_id = p_tenant and x.${column} = p_scope`,
+                 'and x.id not in (select c.id from changed c)',
+               )
+             : atRisk('and x.id not in (select c.id from changed c)')
+         }
        )
        select f.id, f.supplier_id, true from risk_after f;`;
 }
 
-/** The statement creating `evidence.match_exposures`, as this migration wrote it or (`skipUnchanged`) as `1765500500100` does. */
-export function matchExposuresFunction(skipUnchanged: boolean): string {
+/**
+ * What the insert of a match is offered: every row found ('offered', this migration), only rows not
+ * stored as found ('skipped', `1765500500100`), the same told by the scope's stored exposures
+ * ('scoped', `1765500600000`).
+ */
+export type Unchanged = 'offered' | 'skipped' | 'scoped';
+
+/** The statement creating `evidence.match_exposures`, as this migration wrote it or as a later one does (see `Unchanged`). */
+export function matchExposuresFunction(unchanged: Unchanged): string {
   return `create or replace function evidence.match_exposures(p_tenant uuid, p_scope_kind text, p_scope uuid, p_rows json, p_advisory_ids uuid[])
        returns table (at_risk_advisory uuid, at_risk_supplier uuid, afterwards boolean)
        language plpgsql volatile security invoker
@@ -115,11 +164,11 @@ export function matchExposuresFunction(skipUnchanged: boolean): string {
        #variable_conflict use_column
        begin
          if p_scope_kind = 'advisory' then
-           ${replaceVersionExposures('advisory_id', skipUnchanged)}
-           ${applySupplierWord('advisory_id')}
+           ${replaceVersionExposures('advisory_id', unchanged)}
+           ${applySupplierWord('advisory_id', unchanged)}
          elsif p_scope_kind = 'evidence' then
-           ${replaceVersionExposures('evidence_id', skipUnchanged)}
-           ${applySupplierWord('evidence_id')}
+           ${replaceVersionExposures('evidence_id', unchanged)}
+           ${applySupplierWord('evidence_id', unchanged)}
          else
            raise exception 'unknown exposure scope %', p_scope_kind;
          end if;
@@ -141,7 +190,7 @@ export class AdvisoryMatchExposures1765500400000 implements MigrationInterface {
   name = 'AdvisoryMatchExposures1765500400000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(matchExposuresFunction(false));
+    await queryRunner.query(matchExposuresFunction('offered'));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -12,10 +12,10 @@ export class AdvisoryMatchUnchanged1765500500100 implements MigrationInterface {
   name = 'AdvisoryMatchUnchanged1765500500100';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(matchExposuresFunction(true));
+    await queryRunner.query(matchExposuresFunction('skipped'));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(matchExposuresFunction(false));
+    await queryRunner.query(matchExposuresFunction('offered'));
   }
 }

@@ -34,6 +34,7 @@ import { EmailClaimLease1765500300000 } from './1765500300000-email-claim-lease'
 import { AdvisoryMatchExposures1765500400000 } from './1765500400000-advisory-match-exposures';
 import { AdvisoryMatchCandidates1765500500000 } from './1765500500000-advisory-match-candidates';
 import { AdvisoryMatchUnchanged1765500500100 } from './1765500500100-advisory-match-unchanged';
+import { AdvisoryMatchScoped1765500600000 } from './1765500600000-advisory-match-scoped';
 
 export { COLOCATION_ANCHOR, REFERENCE_TABLES } from './distribution';
 
@@ -74,4 +75,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AdvisoryMatchExposures1765500400000,
   AdvisoryMatchCandidates1765500500000,
   AdvisoryMatchUnchanged1765500500100,
+  AdvisoryMatchScoped1765500600000,
 ];

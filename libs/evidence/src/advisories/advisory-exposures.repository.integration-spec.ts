@@ -79,6 +79,19 @@ describe('advisory matching statements', () => {
     expect(await database.run((manager) => repository.candidatesOfAdvisory(manager, other, advisoryId), other)).toEqual({ packages: [], components: [] });
   });
 
+  it('reads an SBOM with the packages naming its components, a purl it lists twice once', async () => {
+    const { tenantId, supplierId, advisoryId, evidenceIds } = await seeded(['2.14.1']);
+    const [sbom] = evidenceIds as [string];
+    await owner.query(
+      `insert into evidence.components (tenant_id, id, evidence_id, supplier_id, purl, purl_base, name, version, type, licences)
+       values ($1, $2, $3, $4, $5, $6, 'log4j-core', '2.14.1', 'library', '{Apache-2.0}')`,
+      [tenantId, newId(), sbom, supplierId, `${LOG4J}@2.14.1`, LOG4J],
+    );
+    const candidates = await database.run((manager) => repository.candidatesOfEvidence(manager, tenantId, sbom), tenantId);
+    expect(candidates.components).toEqual([expect.objectContaining({ evidenceId: sbom, purl: `${LOG4J}@2.14.1`, version: '2.14.1' })]);
+    expect(candidates.packages).toEqual([expect.objectContaining({ advisoryId, purlBase: LOG4J })]);
+  });
+
   it('a rematch finding what is stored writes and locks nothing; a changed exposure is rewritten, one no longer found deleted, the supplier’s own kept', async () => {
     const { tenantId, supplierId, advisoryId, evidenceIds } = await seeded(['2.14.1', '2.13.0', '2.12.1']);
     const row = (evidenceId: string, version: string, status: NewExposure['status']): NewExposure => ({
@@ -125,5 +138,58 @@ describe('advisory matching statements', () => {
     ]);
     expect(after[0]?.id).not.toBe(written[0]?.id);
     expect(after[1]?.id).toBe(written[2]?.id);
+  });
+
+  it('tells who was and is at risk from the suppliers of the match, by their exposures anywhere in the tenant', async () => {
+    const { tenantId, supplierId: first, advisoryId, evidenceIds } = await seeded(['2.14.1']);
+    const [firstSbom] = evidenceIds as [string];
+    // A second supplier shipping the same version, and a second SBOM of the first supplier.
+    const second = newId();
+    await owner.query(`insert into evidence.suppliers (tenant_id, id, name, status, event_at) values ($1, $2, 'Second', 'active', now())`, [tenantId, second]);
+    const [secondSbom, laterSbom] = [newId(), newId()];
+    for (const [id, supplier] of [
+      [secondSbom, second],
+      [laterSbom, first],
+    ] as const)
+      await owner.query(
+        `insert into evidence.evidence (tenant_id, id, supplier_id, kind, status, source, processed_at) values ($1, $2, $3, 'sbom', 'processed', 'upload', now())`,
+        [tenantId, id, supplier],
+      );
+    const row = (evidenceId: string, supplierId: string, status: NewExposure['status']): NewExposure => ({
+      advisoryId,
+      evidenceId,
+      supplierId,
+      productId: null,
+      purl: `${LOG4J}@2.14.1`,
+      version: '2.14.1',
+      status,
+    });
+    const matchAdvisory = (rows: NewExposure[]) =>
+      database.run((manager) => repository.matchExposures(manager, tenantId, { advisoryId }, rows, [advisoryId]), tenantId);
+    const matchEvidence = (evidenceId: string, rows: NewExposure[]) =>
+      database.run((manager) => repository.matchExposures(manager, tenantId, { evidenceId }, rows, [advisoryId]), tenantId);
+
+    const both = await matchAdvisory([row(firstSbom, first, 'affected'), row(secondSbom, second, 'affected')]);
+    expect(both.before.get(advisoryId)).toEqual(new Set());
+    expect(both.after.get(advisoryId)).toEqual(new Set([first, second]));
+
+    // The first supplier's later SBOM: it was at risk already, through its first SBOM.
+    const later = await matchEvidence(laterSbom, [row(laterSbom, first, 'affected')]);
+    expect(later.before.get(advisoryId)).toEqual(new Set([first]));
+    expect(later.after.get(advisoryId)).toEqual(new Set([first]));
+
+    // The later SBOM found fixed: the first SBOM still puts the supplier at risk.
+    const fixedLater = await matchEvidence(laterSbom, [row(laterSbom, first, 'fixed')]);
+    expect(fixedLater.after.get(advisoryId)).toEqual(new Set([first]));
+
+    // The second supplier's only SBOM found fixed: no longer at risk.
+    const fixedSecond = await matchEvidence(secondSbom, [row(secondSbom, second, 'fixed')]);
+    expect(fixedSecond.before.get(advisoryId)).toEqual(new Set([second]));
+    expect(fixedSecond.after.get(advisoryId)).toEqual(new Set());
+
+    // And found affected again: at risk again, which is what `advisory.matched` announces.
+    const again = await matchEvidence(secondSbom, [row(secondSbom, second, 'affected')]);
+    expect(again.before.get(advisoryId)).toEqual(new Set());
+    expect(again.after.get(advisoryId)).toEqual(new Set([second]));
   });
 });

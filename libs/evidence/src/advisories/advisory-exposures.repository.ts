@@ -163,19 +163,19 @@ export class AdvisoryExposuresRepository {
 
   /**
    * What one piece of evidence is matched against, in one statement: its processed components that
-   * carry a purl (one per purl) paired with every stored advisory package of the same versionless
-   * purl, each component's packages found by its own probe of the index. Only the components some
-   * advisory names come back, and each package once.
+   * carry a purl paired with every stored advisory package of the same versionless purl, each
+   * component's packages found by its own probe of the index. Only the components some advisory
+   * names come back; a purl the evidence lists twice is kept once here, as each package is, rather
+   * than by sorting every component of the evidence in the statement.
    */
   async candidatesOfEvidence(manager: EntityManager, tenantId: string, evidenceId: string): Promise<MatchCandidates> {
     const rows: (ComponentRow & { package: PackageRow })[] = await manager.query(
       `select c.supplier_id, c.product_id, c.purl, c.purl_base, c.version,
               json_build_object('id', p.id, 'advisory_id', p.advisory_id, 'purl_base', c.purl_base, 'ranges', p.ranges, 'versions', p.versions, 'status', p.status) as package
-         from (select distinct on (c.purl) c.supplier_id, c.product_id, c.purl, c.purl_base, c.version
+         from (select c.supplier_id, c.product_id, c.purl, c.purl_base, c.version
                  from evidence.components c
                  join evidence.evidence e on e.tenant_id = c.tenant_id and e.id = c.evidence_id and e.status = 'processed'
-                where c.tenant_id = $1 and c.evidence_id = $2 and c.purl is not null and c.purl_base is not null
-                order by c.purl) c
+                where c.tenant_id = $1 and c.evidence_id = $2 and c.purl is not null and c.purl_base is not null) c
          cross join lateral (
            select p.id, p.advisory_id, p.ranges, p.versions, p.status from evidence.advisory_packages p
             where p.tenant_id = $1 and p.purl_base = c.purl_base
