@@ -1,9 +1,9 @@
-import { TenantDatabase } from '@assay/shared/database';
+import { OutboxEntry, TenantDatabase } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import { PackageURL } from 'packageurl-js';
 import type { EntityManager } from 'typeorm';
 import { EvidenceRepository } from '../evidence/evidence.repository';
-import { emit } from '../evidence-writes';
+import { emitAll } from '../evidence-writes';
 import { InquiryAnswersService } from '../inquiries/inquiry-answers.service';
 import { cycloneDxXmlBom } from '../parsing/cyclonedx.parser';
 import { EvidenceParseError, UnsupportedEvidenceError, decodeUtf8 } from '../parsing/parse-result';
@@ -15,7 +15,7 @@ import { VexStatement, vexStatements } from './vex-statements';
 
 const STATUS_ORDER: readonly RangeStatus[] = ['affected', 'under_investigation', 'not_affected', 'fixed'];
 
-/** The purl type of a component (its ecosystem), or null when its purl cannot be read. */
+/** The purl type of a versionless purl (its ecosystem), or null when it cannot be read. */
 function purlTypeOf(purl: string): string | null {
   try {
     return PackageURL.fromString(purl).type;
@@ -33,7 +33,7 @@ function statusOf(type: string, version: string | null, packages: MatchablePacka
 /**
  * The range-derived exposures of `components` to `packages`. Only the advisories naming a
  * component's package are compared with it (packages grouped by versionless purl, then advisory),
- * each distinct purl is read once, and a verdict is worked out once per advisory, ecosystem and version.
+ * each package's ecosystem is read once, and a verdict is worked out once per advisory, ecosystem and version.
  */
 function exposures(components: MatchableComponent[], packages: MatchablePackage[]): NewExposure[] {
   const byPurlBase = new Map<string, Map<string, MatchablePackage[]>>();
@@ -45,16 +45,17 @@ function exposures(components: MatchableComponent[], packages: MatchablePackage[
     else byAdvisory.set(item.advisoryId, [item]);
   }
   const verdicts = new Map<string, RangeStatus | null>();
-  // The same purl comes back once per piece of evidence carrying it: it is read once.
+  // The ecosystem is read from the versionless purl (normalised from the same purl at intake, so the
+  // two agree), once per package however many versions and pieces of evidence carry it.
   const types = new Map<string, string | null>();
   const rows: NewExposure[] = [];
   for (const component of components) {
     const byAdvisory = byPurlBase.get(component.purlBase);
     if (!byAdvisory) continue;
-    let type = types.get(component.purl);
+    let type = types.get(component.purlBase);
     if (type === undefined) {
-      type = purlTypeOf(component.purl);
-      types.set(component.purl, type);
+      type = purlTypeOf(component.purlBase);
+      types.set(component.purlBase, type);
     }
     if (type === null) continue;
     for (const [advisoryId, named] of byAdvisory) {
@@ -162,12 +163,17 @@ export class AdvisoryMatchingService {
     );
   }
 
-  /** `advisory.matched` for each advisory that now puts suppliers at risk it did not before. */
+  /**
+   * `advisory.matched` for each advisory that now puts suppliers at risk it did not before, all in one
+   * statement: a new supplier's first SBOM can put it at risk from hundreds of advisories at once.
+   */
   private async announce(manager: EntityManager, tenantId: string, before: Map<string, Set<string>>, after: Map<string, Set<string>>): Promise<void> {
+    const matched: OutboxEntry<'advisory.matched'>[] = [];
     for (const [advisoryId, suppliers] of after) {
       const known = before.get(advisoryId) ?? new Set<string>();
       const added = [...suppliers].filter((supplierId) => !known.has(supplierId)).sort();
-      if (added.length > 0) await emit(manager, tenantId, 'advisory.matched', { advisoryId, supplierIds: added });
+      if (added.length > 0) matched.push({ type: 'advisory.matched', data: { advisoryId, supplierIds: added } });
     }
+    await emitAll(manager, tenantId, matched);
   }
 }

@@ -14,18 +14,39 @@ import type { AdvisoryRange, AffectedPackage } from './advisory-documents';
 /** Compares two versions: negative, zero or positive; null when either is not a version of the ecosystem. */
 export type VersionComparator = (a: string, b: string) => number | null;
 
-function semverOf(version: string, stripV: boolean): semver.SemVer | null {
-  const raw = stripV ? version.replace(/^v/, '') : version;
-  return semver.parse(raw, { loose: true }) ?? semver.coerce(raw, { loose: true, includePrerelease: true });
+/**
+ * `read` of a version string, remembered for the last `limit` strings read: a match compares the
+ * same few versions with every boundary of every range, and reading a version costs more than
+ * comparing two read ones. What `read` returns is shared between callers and never changed.
+ */
+function remembered<T>(read: (version: string) => T, limit = 4096): (version: string) => T {
+  const known = new Map<string, T>();
+  return (version) => {
+    if (known.has(version)) return known.get(version) as T;
+    const value = read(version);
+    if (known.size >= limit) known.clear();
+    known.set(version, value);
+    return value;
+  };
 }
 
-const bySemver =
-  (stripV = false): VersionComparator =>
-  (a, b) => {
-    const left = semverOf(a, stripV);
-    const right = semverOf(b, stripV);
+const semverOf = (stripV: boolean) =>
+  remembered((version: string): semver.SemVer | null => {
+    const raw = stripV ? version.replace(/^v/, '') : version;
+    return semver.parse(raw, { loose: true }) ?? semver.coerce(raw, { loose: true, includePrerelease: true });
+  });
+
+const semverComparator = (stripV: boolean): VersionComparator => {
+  const read = semverOf(stripV);
+  return (a, b) => {
+    const left = read(a);
+    const right = read(b);
     return left && right ? semver.compare(left, right) : null;
   };
+};
+const BY_SEMVER = semverComparator(false);
+const BY_GO_SEMVER = semverComparator(true);
+const bySemver = (stripV = false): VersionComparator => (stripV ? BY_GO_SEMVER : BY_SEMVER);
 
 const byPep440: VersionComparator = (a, b) => (validPep440(a) && validPep440(b) ? comparePep440(a, b) : null);
 
@@ -33,7 +54,7 @@ const byPep440: VersionComparator = (a, b) => (validPep440(a) && validPep440(b) 
 const MAVEN_QUALIFIERS = ['alpha', 'beta', 'milestone', 'rc', 'snapshot', '', 'sp'];
 const MAVEN_ALIASES: Readonly<Record<string, string>> = { a: 'alpha', b: 'beta', m: 'milestone', cr: 'rc', ga: '', final: '', release: '' };
 
-function mavenItems(version: string): (number | string)[] {
+const mavenItems = remembered((version: string): readonly (number | string)[] => {
   const items: (number | string)[] = [];
   for (const token of version.toLowerCase().match(/\d+|[a-z]+/g) ?? []) {
     items.push(/^\d+$/.test(token) ? Number(token) : (MAVEN_ALIASES[token] ?? token));
@@ -41,7 +62,7 @@ function mavenItems(version: string): (number | string)[] {
   // Trailing zeros and release qualifiers do not count: 1.0 = 1 = 1.0.0-ga.
   while (items.length > 0 && (items[items.length - 1] === 0 || items[items.length - 1] === '')) items.pop();
   return items;
-}
+});
 
 /**
  * Where one item sorts: qualifiers in their known order (a release, '', after the pre-releases and
@@ -297,20 +318,31 @@ export interface VersionVerdict {
   reason?: string;
 }
 
-/** Whether `version` falls in one OSV range (events evaluated in version order, as the OSV schema describes). */
-function inRange(range: AdvisoryRange, version: string, compare: VersionComparator): { affected: boolean; pastFix: boolean } | null {
-  const events = range.events ?? [];
-  let affected = false;
-  let pastFix = false;
-  const boundary = (event: (typeof events)[number]) => event.introduced ?? event.fixed ?? event.last_affected ?? event.limit ?? '0';
-  const ordered = [...events].sort((x, y) => {
+type RangeEvent = NonNullable<AdvisoryRange['events']>[number];
+
+/** Each range's events in version order, by comparator: worked out once for all the versions a match compares with the range. */
+const orderedEvents = new WeakMap<AdvisoryRange, { compare: VersionComparator; ordered: RangeEvent[] }>();
+
+function eventsInOrder(range: AdvisoryRange, compare: VersionComparator): RangeEvent[] {
+  const known = orderedEvents.get(range);
+  if (known?.compare === compare) return known.ordered;
+  const boundary = (event: RangeEvent) => event.introduced ?? event.fixed ?? event.last_affected ?? event.limit ?? '0';
+  const ordered = [...(range.events ?? [])].sort((x, y) => {
     const left = boundary(x);
     const right = boundary(y);
     if (left === '0') return -1;
     if (right === '0') return 1;
     return compare(left, right) ?? 0;
   });
-  for (const event of ordered) {
+  orderedEvents.set(range, { compare, ordered });
+  return ordered;
+}
+
+/** Whether `version` falls in one OSV range (events evaluated in version order, as the OSV schema describes). */
+function inRange(range: AdvisoryRange, version: string, compare: VersionComparator): { affected: boolean; pastFix: boolean } | null {
+  let affected = false;
+  let pastFix = false;
+  for (const event of eventsInOrder(range, compare)) {
     if (event.introduced !== undefined) {
       const order = event.introduced === '0' ? 1 : compare(version, event.introduced);
       if (order === null) return null;
