@@ -17,7 +17,8 @@ afterAll(async () => {
 /**
  * The email with the portal link can reach the supplier before the evidence service has heard that
  * the assessment was sent. An upload that comes first finds the assessment still a draft there: it
- * waits for the sending to arrive instead of refusing the evidence with a 409.
+ * waits for the sending to arrive instead of refusing the evidence with a 409, and waits outside its
+ * transaction, holding no database connection.
  */
 describe('a portal upload ahead of the assessment’s sending', () => {
   it('waits for the evidence service to hear of the sending, then accepts the evidence', async () => {
@@ -47,10 +48,11 @@ describe('a portal upload ahead of the assessment’s sending', () => {
         return row?.pid ?? null;
       }, 'the upload to wait for the projection');
       await holder.query('commit');
-      // The upload's read has been answered (a draft) once its backend is no longer running a statement.
+      // The upload read a draft and waits to look again: outside any transaction, so its connection is
+      // idle, not held idle in a transaction for as long as the sending takes to arrive.
       await waitFor(
-        async () => ((await owner.query(`select state from pg_stat_activity where pid = $1`, [waiting]))[0]?.state ?? 'gone') !== 'active',
-        'the upload to read the draft',
+        async () => ((await owner.query(`select state from pg_stat_activity where pid = $1`, [waiting]))[0]?.state ?? 'gone') === 'idle',
+        'the upload to wait for the sending outside its transaction',
       );
       await owner.query(`update evidence.assessments set status = 'sent' where id = $1`, [id]);
       const uploaded = await uploading;

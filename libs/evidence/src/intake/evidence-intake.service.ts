@@ -11,7 +11,7 @@ import { InquiriesRepository } from '../inquiries/inquiries.repository';
 import { AdvisoryMatchingService } from '../advisories/advisory-matching.service';
 import { BLOB_STORAGE, BlobStorage, StagedBlob, blobKey } from '../storage/blob-storage';
 import { SupplierDirectoryRepository } from '../suppliers/supplier-directory.repository';
-import { knownSoon, settledSoon } from './catch-up';
+import { caughtUp, knownOrLater, settledOrLater } from './catch-up';
 
 /** Discards and refuses an upload cut at the size limit (413) or empty (400). */
 export async function refuseUnusableUpload(storage: BlobStorage, staged: StagedBlob, maxBytes: number): Promise<void> {
@@ -25,8 +25,12 @@ export async function refuseUnusableUpload(storage: BlobStorage, staged: StagedB
   }
 }
 
-/** Resolves, inside the intake transaction, what the evidence is bound to (and refuses what may not receive it). */
-type Binding = (manager: EntityManager) => Promise<UploadEvidenceFieldsDto>;
+/**
+ * Resolves, inside the intake transaction, what the evidence is bound to (and refuses what may not
+ * receive it). While `mayWait`, a record not heard of yet (see `caughtUp`) asks for the transaction
+ * to be made again a moment later instead of refusing.
+ */
+type Binding = (manager: EntityManager, mayWait: boolean) => Promise<UploadEvidenceFieldsDto>;
 /** What else the intake transaction does once the evidence is recorded (a renewal supersedes the old piece). */
 type Recorded = (manager: EntityManager, evidence: EvidenceForIngestion, created: boolean) => Promise<void>;
 const NOTHING_MORE: Recorded = async () => undefined;
@@ -57,24 +61,27 @@ export class EvidenceIntakeService {
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
   ) {}
 
-  private async requireSupplier(manager: EntityManager, tenantId: string, supplierId: string): Promise<void> {
-    const supplier = await knownSoon(supplierId, () => this.suppliers.find(manager, tenantId, supplierId));
+  private async requireSupplier(manager: EntityManager, tenantId: string, supplierId: string, mayWait: boolean): Promise<void> {
+    const supplier = knownOrLater(supplierId, await this.suppliers.find(manager, tenantId, supplierId), mayWait);
     if (!supplier) throw new NotFoundProblem(`Supplier ${supplierId}`);
     if (supplier.status === 'offboarded') throw new ConflictProblem(`Supplier ${supplierId} is offboarded`);
   }
 
   /** The fields of evidence a supplier submits through the portal: bound to the token's assessment, which must be open. */
   private portalBinding(tenantId: string, assessmentId: string, fields: PortalEvidenceFieldsDto): Binding {
-    return async (manager) => {
-      const find = () => this.assessments.find(manager, tenantId, assessmentId);
-      let assessment = await knownSoon(assessmentId, find);
+    return async (manager, mayWait) => {
       // A portal link is issued when its assessment is sent: still a draft here, the assessment's
       // sending has not reached this service yet (the email can be quicker), so it is looked at again.
-      if (assessment?.status === 'draft') assessment = await settledSoon(find, (found) => found.status !== 'draft');
+      const assessment = settledOrLater(
+        knownOrLater(assessmentId, await this.assessments.find(manager, tenantId, assessmentId), mayWait),
+        (found) => found.status !== 'draft',
+        `the sending of assessment ${assessmentId}`,
+        mayWait,
+      );
       if (!assessment) throw new NotFoundProblem(`Assessment ${assessmentId}`);
       if (!OPEN_ASSESSMENT_STATUSES.includes(assessment.status))
         throw new ConflictProblem(`Assessment ${assessmentId} is ${assessment.status}: it no longer accepts evidence`);
-      await this.requireSupplier(manager, tenantId, assessment.supplierId);
+      await this.requireSupplier(manager, tenantId, assessment.supplierId, mayWait);
       return { ...fields, supplierId: assessment.supplierId, productId: assessment.productId ?? undefined, assessmentId: assessment.id };
     };
   }
@@ -86,11 +93,11 @@ export class EvidenceIntakeService {
    * none (409): its record is final.
    */
   private customerBinding(tenantId: string, fields: UploadEvidenceFieldsDto): Binding {
-    return async (manager) => {
-      await this.requireSupplier(manager, tenantId, fields.supplierId);
+    return async (manager, mayWait) => {
+      await this.requireSupplier(manager, tenantId, fields.supplierId, mayWait);
       if (fields.assessmentId) {
         const assessmentId = fields.assessmentId;
-        const assessment = await knownSoon(assessmentId, () => this.assessments.find(manager, tenantId, assessmentId));
+        const assessment = knownOrLater(assessmentId, await this.assessments.find(manager, tenantId, assessmentId), mayWait);
         if (!assessment) throw new NotFoundProblem(`Assessment ${fields.assessmentId}`);
         if (assessment.supplierId !== fields.supplierId)
           throw new ProblemException(400, `Assessment ${fields.assessmentId} is not an assessment of supplier ${fields.supplierId}`);
@@ -112,7 +119,7 @@ export class EvidenceIntakeService {
    * which must be expiring or expired, processed, and not renewed already.
    */
   private renewalBinding(tenantId: string, scope: RenewalScope, fields: EvidenceValidityDto): Binding {
-    return async (manager) => {
+    return async (manager, mayWait) => {
       const found = await this.evidence.forRenewal(manager, tenantId, scope.evidenceId);
       if (!found) throw new NotFoundProblem(`Evidence ${scope.evidenceId}`);
       const old = found.evidence;
@@ -122,7 +129,7 @@ export class EvidenceIntakeService {
         throw new ConflictProblem(
           `Evidence ${old.id} is not expiring: it is valid ${old.validUntil ? `until ${old.validUntil}` : 'with no end date'}; renewal opens when its expiry notice is due`,
         );
-      await this.requireSupplier(manager, tenantId, old.supplierId);
+      await this.requireSupplier(manager, tenantId, old.supplierId, mayWait);
       return {
         ...fields,
         title: fields.title ?? old.title ?? undefined,
@@ -162,10 +169,10 @@ export class EvidenceIntakeService {
    * to no assessment (VEX speaks for the supplier), titled after the vulnerability it answers.
    */
   private inquiryBinding(tenantId: string, scope: InquiryScope): Binding {
-    return async (manager) => {
+    return async (manager, mayWait) => {
       const inquiry = await this.inquiries.find(manager, tenantId, scope.inquiryId);
       if (!inquiry) throw new NotFoundProblem('Inquiry');
-      await this.requireSupplier(manager, tenantId, inquiry.supplierId);
+      await this.requireSupplier(manager, tenantId, inquiry.supplierId, mayWait);
       return { supplierId: inquiry.supplierId, kind: 'vex', title: `VEX about ${inquiry.externalIds.join(', ')}`.slice(0, 200) };
     };
   }
@@ -240,6 +247,11 @@ export class EvidenceIntakeService {
     return this.keepUrl(tenantId, this.renewalBinding(tenantId, scope, body), body.url, this.renewal(tenantId, scope));
   }
 
+  /** A unit of work of the intake, made again a moment later (outside it) while its binding is catching up with an event. */
+  private bound<T>(tenantId: string, work: (manager: EntityManager, mayWait: boolean) => Promise<T>): Promise<T> {
+    return caughtUp((mayWait) => this.database.run((manager) => work(manager, mayWait), tenantId));
+  }
+
   private async keepUpload(
     tenantId: string,
     bind: Binding,
@@ -259,8 +271,8 @@ export class EvidenceIntakeService {
       // it. Content-addressed: committing the same bytes twice is harmless, so the blob may precede its row.
       let recorded: { evidence: EvidenceForIngestion; created: boolean } | null = null;
       while (!recorded) {
-        recorded = await this.database.run(async (manager) => {
-          const fields = await bind(manager);
+        recorded = await this.bound(tenantId, async (manager, mayWait) => {
+          const fields = await bind(manager, mayWait);
           if (kept) await this.evidence.addBlob(manager, tenantId, newId(), staged.sha256, staged.size, key);
           else if ((await this.evidence.blobKey(manager, tenantId, staged.sha256)) === null) return null;
           const result = await this.record(manager, tenantId, {
@@ -273,7 +285,7 @@ export class EvidenceIntakeService {
           });
           await then(manager, result.evidence, result.created);
           return result;
-        }, tenantId);
+        });
         if (!recorded) {
           await this.storage.commit(staged, key);
           kept = true;
@@ -296,12 +308,12 @@ export class EvidenceIntakeService {
   }
 
   private async keepUrl(tenantId: string, bind: Binding, url: string, then: Recorded = NOTHING_MORE): Promise<AcceptedEvidence> {
-    const { evidence } = await this.database.run(async (manager) => {
-      const body = await bind(manager);
+    const { evidence } = await this.bound(tenantId, async (manager, mayWait) => {
+      const body = await bind(manager, mayWait);
       const result = await this.record(manager, tenantId, { ...this.common(body), source: 'url', url, filename: null, sha256: null, size: null });
       await then(manager, result.evidence, result.created);
       return result;
-    }, tenantId);
+    });
     await this.queue.enqueue(tenantId, evidence.id);
     return { id: evidence.id, status: evidence.status, sha256: null, size: null };
   }
