@@ -205,8 +205,10 @@ export class AdvisoryExposuresRepository {
    * range-derived exposures of one advisory or one piece of evidence are replaced with `rows`, then
    * the supplier's word is applied to the exposures of the scope (`applyVex` then the inquiries'
    * `applyAnswers`: an answer wins over a VEX statement, and an exposure whose status an answer gave
-   * takes no VEX statement). Returns the suppliers each of `advisoryIds` put at risk before and after
-   * (what `suppliersAtRisk` read then). Exposures whose status came from the supplier are kept as they
+   * takes no VEX statement). Returns, of the suppliers of the match (of `rows` and of the scope's
+   * exposures), those each of `advisoryIds` put at risk before and after, by their exposures anywhere
+   * in the tenant: what `suppliersAtRisk` reads, for the only suppliers a match can newly put at risk.
+   * Exposures whose status came from the supplier are kept as they
    * are; a range-derived one found again is left as it is when nothing about it changed and rewritten
    * in place (a new id and match time) when something did; one no longer found is deleted. Unchanged
    * exposures, the usual case of a rematch, cost no write; the function's statements keep their plans
