@@ -41,7 +41,8 @@ const semverComparator = (stripV: boolean): VersionComparator => {
   return (a, b) => {
     const left = read(a);
     const right = read(b);
-    return left && right ? semver.compare(left, right) : null;
+    // The read versions compared as they are: `semver.compare` would parse both again.
+    return left && right ? left.compare(right) : null;
   };
 };
 const BY_SEMVER = semverComparator(false);
