@@ -1,4 +1,5 @@
 import { compare as comparePep440, valid as validPep440 } from '@renovatebot/pep440';
+import { LRUCache } from 'lru-cache';
 import semver from 'semver';
 import type { AdvisoryRange, AffectedPackage } from './advisory-documents';
 
@@ -20,12 +21,13 @@ export type VersionComparator = (a: string, b: string) => number | null;
  * comparing two read ones. What `read` returns is shared between callers and never changed.
  */
 function remembered<T>(read: (version: string) => T, limit = 4096): (version: string) => T {
-  const known = new Map<string, T>();
+  // Boxed: a version that does not read (null) is remembered too.
+  const known = new LRUCache<string, { value: T }>({ max: limit });
   return (version) => {
-    if (known.has(version)) return known.get(version) as T;
+    const hit = known.get(version);
+    if (hit) return hit.value;
     const value = read(version);
-    if (known.size >= limit) known.clear();
-    known.set(version, value);
+    known.set(version, { value });
     return value;
   };
 }
