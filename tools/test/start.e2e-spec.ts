@@ -1,7 +1,7 @@
 import { freePort } from '@assay/shared/local-infra';
 import { waitFor } from '@assay/shared/testing';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,8 +9,9 @@ import { join } from 'node:path';
  * `npm start` as a user runs it (the compiled start command, its default process layout), on free
  * ports and with infrastructure of its own (embedded Postgres and redis-server, in a data directory
  * of its own), apart from the test stack: every part runs in one Node process, each service still
- * answers on its own port, a request from the example session goes through the gateway, and SIGTERM
- * stops every part and the infrastructure, and the command exits 0.
+ * answers on its own port, a request from the example session goes through the gateway (one without
+ * a body reaches its service in the process, without a connection), and SIGTERM stops every part and
+ * the infrastructure, and the command exits 0.
  */
 
 const START = join(__dirname, '..', '..', 'dist', 'tools', 'start.js');
@@ -27,6 +28,29 @@ function childrenOf(pid: number): { pid: number; command: string }[] {
   } catch {
     return []; // ps exits 1 when there are none
   }
+}
+
+/** How many established TCP connections process `pid` holds to `port` (Linux: its sockets' inodes in /proc/net/tcp and tcp6). */
+function connectionsOf(pid: number, port: number): number {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const target = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (target) inodes.add(target[1] as string);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  let count = 0;
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      // sl, local address, remote address, state (01: established), …, inode (10th)
+      const fields = line.trim().split(/\s+/);
+      if (fields.length < 10) continue;
+      if (parseInt((fields[2] as string).split(':')[1] as string, 16) === port && fields[3] === '01' && inodes.has(fields[9] as string)) count++;
+    }
+  }
+  return count;
 }
 
 function alive(pid: number): boolean {
@@ -89,12 +113,31 @@ describe('npm start', () => {
     });
     expect(signup.status).toBe(201);
     const { accessToken } = (await signup.json()) as { accessToken: string };
+
+    // Requests without a body reach the assessments service in the process: answered as through a
+    // connection (limits counted, the request id, the service's diagnostics left out), none opened.
+    const catalogue = await fetch(`${gateway}/api/v1/frameworks/uk-sscop`);
+    expect(catalogue.status).toBe(200);
+    expect(((await catalogue.json()) as { key: string }).key).toBe('uk-sscop');
+    const list = await fetch(`${gateway}/api/v1/suppliers?limit=5`, { headers: { authorization: `Bearer ${accessToken}`, 'x-request-id': 'start-e2e-list' } });
+    expect(list.status).toBe(200);
+    expect(await list.json()).toEqual({ data: [], nextCursor: null });
+    expect(list.headers.get('x-request-id')).toBe('start-e2e-list');
+    expect(list.headers.get('ratelimit-limit')).toMatch(/^\d+$/);
+    expect(list.headers.get('x-assay-db-queries')).toBeNull();
+    // A client's own identity header never reaches the service: without credentials, still refused.
+    const forged = await fetch(`${gateway}/api/v1/suppliers`, { headers: { 'x-assay-identity': 'forged' } });
+    expect(forged.status).toBe(401);
+    expect(connectionsOf(combined, ports.ASSESSMENTS_PORT)).toBe(0);
+
     const supplier = await fetch(`${gateway}/api/v1/suppliers`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
       body: JSON.stringify({ name: 'Acme Software', tier: 'high', role: 'developer_distributor' }),
     });
     expect(supplier.status).toBe(201);
+    // A body is forwarded over a connection, which the count above would have seen.
+    expect(connectionsOf(combined, ports.ASSESSMENTS_PORT)).toBeGreaterThan(0);
     const graphql = await fetch(`${gateway}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },

@@ -9,7 +9,7 @@ import {
   problem,
   requestFingerprint,
 } from '@assay/shared/http';
-import { DB_QUERIES_HEADER } from '@assay/shared/http/app';
+import { DB_QUERIES_HEADER, LocalHandler, isDraining, localServers } from '@assay/shared/http/app';
 import replyFrom, { FastifyReplyFromHooks as ReplyFromHooks } from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
@@ -91,6 +91,30 @@ export async function authenticateAndLimit(deps: Pick<RestProxyDeps, 'authentica
 }
 
 /**
+ * Hands a request without a body to a service of this process (the `combined` layout of `npm
+ * start`): the request's own objects go through the service's whole HTTP pipeline with exactly the
+ * headers the proxy would have sent (the client's identity headers removed, the identity token, the
+ * request id and the client's address added), and the service answers the client directly. The
+ * gateway's headers so far (rate limits) are kept, and its own hooks (metrics, the request log)
+ * still see the answer finish. A loopback connection, the HTTP client and the service's parse of the
+ * request are what this leaves out: measured, more than half of the CPU time of a cached read.
+ */
+function forwardInProcess(local: LocalHandler, request: FastifyRequest, reply: FastifyReply, token: string): FastifyReply {
+  const raw = request.raw;
+  for (const name of STRIPPED_REQUEST_HEADERS) delete raw.headers[name];
+  raw.headers[INTERNAL_IDENTITY_HEADER] = token;
+  raw.headers['x-request-id'] = request.id;
+  raw.headers['x-forwarded-for'] = request.ip;
+  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
+  // A draining gateway tells the client not to send more on this connection, whoever answers.
+  if (isDraining(request.server.server)) reply.raw.setHeader('connection', 'close');
+  localServers.markForwarded(raw);
+  reply.hijack();
+  local(raw, reply.raw);
+  return reply;
+}
+
+/**
  * `/api/v1/*`: authenticates, mints the audience-bound identity token and forwards to the owning
  * service. Bodies are forwarded byte for byte (JSON buffered within a limit; multipart streamed).
  * POSTs with an `Idempotency-Key` are answered from the stored first response on replay.
@@ -164,6 +188,10 @@ export async function restProxyPlugin(fastify: FastifyInstance, deps: RestProxyD
       throw new ProblemException(400, 'Idempotency-Key must be 1-255 visible ASCII characters', {
         errors: [{ field: 'Idempotency-Key', message: 'invalid' }],
       });
+    }
+    if (!idempotent && request.body === undefined) {
+      const local = localServers.at(upstream);
+      if (local) return forwardInProcess(local, request, reply, token);
     }
     if (!idempotent) return reply.from(target, { ...forwardedBody, rewriteRequestHeaders, rewriteHeaders, onError });
 

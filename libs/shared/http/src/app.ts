@@ -9,3 +9,4 @@ export * from './http-app.bootstrap';
 export * from './service-core.module';
 export * from './service-runner';
 export * from './deferred-json';
+export * from './local-servers';

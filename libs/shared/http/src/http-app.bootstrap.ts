@@ -13,6 +13,7 @@ import { answerMethodNotAllowed } from './method-not-allowed';
 import { createValidationPipe } from './validation';
 import { describeOperations } from './openapi-description';
 import { serialiseReply } from './serialised-once';
+import { localServers } from './local-servers';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const MAX_PARAM_LENGTH = 200;
@@ -61,10 +62,24 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
 
 export async function listen(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
+  const server = app.getHttpServer();
+  const address = server.address();
+  if (address && typeof address === 'object') {
+    const fastify = app.getHttpAdapter().getInstance();
+    localServers.add(address.port, (req, res) => fastify.routing(req, res));
+    server.once('close', () => localServers.remove(address.port));
+  }
   new NestLogger('Bootstrap').log(`assay-${config.processName} listening on ${await app.getUrl()}`);
 }
 
 export const DB_QUERIES_HEADER = 'x-assay-db-queries';
+
+const draining = new WeakSet<object>();
+
+/** Whether the application listening on `server` is closing (its answers then close their connections). */
+export function isDraining(server: object): boolean {
+  return draining.has(server);
+}
 
 function instrumentRequests(app: NestFastifyApplication, registry: Registry): void {
   const duration = new Histogram({
@@ -75,9 +90,8 @@ function instrumentRequests(app: NestFastifyApplication, registry: Registry): vo
     registers: [registry],
   });
   const fastify = app.getHttpAdapter().getInstance();
-  let closing = false;
   fastify.addHook('preClose', async () => {
-    closing = true;
+    draining.add(fastify.server);
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -86,11 +100,11 @@ function instrumentRequests(app: NestFastifyApplication, registry: Registry): vo
   fastify.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', request.id);
     // Draining: the client learns not to send more on this connection.
-    if (closing) void reply.header('connection', 'close');
+    if (draining.has(fastify.server)) void reply.header('connection', 'close');
     // How many SQL statements the request ran: lets tests hold list endpoints to a bounded number.
     // The gateway does not pass it on to clients.
     const queries = RequestContext.queryCount();
-    if (queries !== undefined) void reply.header(DB_QUERIES_HEADER, String(queries));
+    if (queries !== undefined && !localServers.isForwarded(request.raw)) void reply.header(DB_QUERIES_HEADER, String(queries));
     return payload;
   });
 }
