@@ -122,7 +122,7 @@ export class ProductsService {
 
   /** Current products of the given suppliers, oldest first (one query for a page of suppliers). */
   async listForSuppliers(tenantId: string, supplierIds: string[]): Promise<ProductView[]> {
-    return (await this.database.run((m) => this.repository.listForSuppliers(m, tenantId, supplierIds), tenantId)).map(productView);
+    return (await this.database.read((m) => this.repository.listForSuppliers(m, tenantId, supplierIds), tenantId)).map(productView);
   }
 
   async update(tenantId: string, supplierId: string, id: string, input: UpdateProductDto): Promise<ProductView> {

@@ -86,7 +86,7 @@ export class SupplierContactsService {
 
   /** Current contacts of the given suppliers, oldest first (one query for a page of suppliers). */
   async listForSuppliers(tenantId: string, supplierIds: string[]): Promise<ContactView[]> {
-    return (await this.database.run((m) => this.repository.listForSuppliers(m, tenantId, supplierIds), tenantId)).map(contactView);
+    return (await this.database.read((m) => this.repository.listForSuppliers(m, tenantId, supplierIds), tenantId)).map(contactView);
   }
 
   async update(tenantId: string, supplierId: string, id: string, input: UpdateContactDto): Promise<ContactView> {

@@ -147,7 +147,7 @@ export class SuppliersService {
     cursor?: string,
   ): Promise<Page<SupplierView>> {
     const after = decodeCursor(cursor, ['uuid'])?.[0];
-    const rows = await this.database.run(
+    const rows = await this.database.read(
       (m) =>
         this.repository.list(
           m,
@@ -163,7 +163,7 @@ export class SuppliersService {
   }
 
   async get(tenantId: string, id: string): Promise<SupplierView> {
-    return supplierView(await this.database.run((m) => this.repository.find(m, tenantId, id), tenantId));
+    return supplierView(await this.database.read((m) => this.repository.find(m, tenantId, id), tenantId));
   }
 
   async update(identity: TenantIdentity, id: string, input: UpdateSupplierDto): Promise<SupplierView> {

@@ -32,7 +32,7 @@ export class EvidenceService {
   ) {}
 
   async find(tenantId: string, id: string): Promise<Evidence | null> {
-    const found = await this.database.run((manager) => this.evidence.find(manager, tenantId, id), tenantId);
+    const found = await this.database.read((manager) => this.evidence.find(manager, tenantId, id), tenantId);
     return found ? view(found) : null;
   }
 
@@ -61,7 +61,7 @@ export class EvidenceService {
 
   /** Newest first, keyset on the id (`beforeId` excluded). */
   async list(tenantId: string, filter: EvidenceFilter, limit: number, beforeId: string | null): Promise<Evidence[]> {
-    const rows = await this.database.run((manager) => this.evidence.list(manager, tenantId, filter, limit, beforeId), tenantId);
+    const rows = await this.database.read((manager) => this.evidence.list(manager, tenantId, filter, limit, beforeId), tenantId);
     return rows.map(view);
   }
 
@@ -96,7 +96,7 @@ export class EvidenceService {
 
   /** Where the bytes of the tenant's content with this digest are stored (null when they are not). */
   contentKey(tenantId: string, sha256: string): Promise<string | null> {
-    return this.database.run((manager) => this.evidence.blobKey(manager, tenantId, sha256), tenantId);
+    return this.database.read((manager) => this.evidence.blobKey(manager, tenantId, sha256), tenantId);
   }
 
   /** What the portal shows for an assessment: its evidence, and the supplier's evidence named in `ids`. */
@@ -110,7 +110,7 @@ export class EvidenceService {
 
   /** The newest evidence (up to `perParent` each) of several suppliers or assessments. */
   async forParents(tenantId: string, parent: 'supplier' | 'assessment', ids: string[], perParent: number): Promise<Evidence[]> {
-    const rows = await this.database.run((manager) => this.evidence.forParents(manager, tenantId, parent, ids, perParent), tenantId);
+    const rows = await this.database.read((manager) => this.evidence.forParents(manager, tenantId, parent, ids, perParent), tenantId);
     return rows.map(view);
   }
 }

@@ -1,6 +1,7 @@
 export * from './identifiers';
 export * from './data-source.factory';
 export * from './tenant-database';
+export * from './pipelined-query';
 export * from './migration-sql';
 export * from './migration-runner';
 export * from './reference-data';

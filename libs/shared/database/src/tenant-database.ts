@@ -1,16 +1,42 @@
 import { Clock, clock as processClock } from '@assay/shared/clock';
 import { RequestContext, TenantContextMissingError } from '@assay/shared/tenancy-context';
+import type { ClientBase } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { Statement, queryBehind } from './pipelined-query';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISO_TIME = /^[0-9TZ:.+-]{1,40}$/;
-const LOCK_KEY = /^[A-Za-z0-9:._-]{1,200}$/;
+/**
+ * Has `statements` sent in the same message as the next statement `client` is given, once, and
+ * reports the promise of their outcome. A statement with parameters (the extended protocol) goes
+ * behind them in one round trip; anything else (a statement without parameters, which may hold
+ * several, or a stream) is queued behind them as it is, which pg sends once they are answered.
+ */
+function sendAheadOfFirst(client: ClientBase, statements: readonly Statement[], sent: (outcome: Promise<unknown>) => void): () => void {
+  const own = client.query.bind(client);
+  const restore = () => void delete (client as { query?: unknown }).query;
+  client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+    restore();
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
+      const outcome = queryBehind(own, statements, text, values);
+      sent(outcome);
+      return outcome;
+    }
+    const last = statements[statements.length - 1] as Statement;
+    const outcome = queryBehind(own, statements.slice(0, -1), last.text, last.values);
+    // Reported, and so awaited before the commit; a failed start leaves what follows without a tenant, which RLS refuses.
+    outcome.catch(() => undefined);
+    sent(outcome);
+    return (own as (...args: unknown[]) => unknown)(...[text, values, callback].filter((argument) => argument !== undefined));
+  }) as ClientBase['query'];
+  return restore;
+}
+
+const LOCK = 'select pg_advisory_xact_lock(hashtextextended($1, 0))';
 
 /** What a tenant unit of work is started with, besides its tenant. */
 export interface TenantUnitOptions {
   /**
    * A transaction-level advisory lock (`pg_advisory_xact_lock` on the key's 64-bit hash) taken before
-   * `work` runs, in the same round trip as the transaction's start and binding. It is held until the
+   * the first statement of `work`, in its message with the transaction's start and binding. It is held until the
    * transaction ends, and every statement of `work` reads with a snapshot taken after it was granted,
    * so `work` sees all that earlier holders committed.
    */
@@ -35,48 +61,81 @@ export class TenantDatabase {
 
   /**
    * Runs `work` in a transaction bound to the tenant of the current context (or the one given). The
-   * transaction's start and the binding go to Postgres in one round trip (one simple-protocol
-   * message of two statements), so a tenant read costs three round trips (begin and bind, the query,
-   * commit), not four. A lock asked for in `options` is taken in that same message.
+   * transaction's start, the binding and the lock asked for in `options` go to Postgres in the same
+   * message as the first statement of `work` (see `PipelinedQuery`), so a unit of one statement costs
+   * two round trips (it and the commit), not three. A unit that runs no statement opens no transaction.
    */
   async run<T>(work: (manager: EntityManager) => Promise<T>, tenantId: string = RequestContext.tenantId, options: TenantUnitOptions = {}): Promise<T> {
     if (!tenantId) throw new TenantContextMissingError();
-    const now = this.clock.now().toISOString();
     const { lock } = options;
-    // Only values of a known shape are written into the statement; anything else is bound as a parameter.
-    if (!UUID.test(tenantId) || !ISO_TIME.test(now) || (lock !== undefined && !LOCK_KEY.test(lock))) {
-      return this.dataSource.transaction(async (manager) => {
-        await manager.query(`select set_config('app.tenant_id', $1, true), set_config('app.now', $2, true)`, [tenantId, now]);
-        if (lock === undefined) return work(manager);
-        await manager.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [lock]);
-        const runner = manager.queryRunner;
-        if (runner) heldLocks.set(runner, new Set([lock]));
-        try {
-          return await work(manager);
-        } finally {
-          if (runner) heldLocks.delete(runner);
-        }
-      });
-    }
+    const start: Statement[] = [
+      { text: 'start transaction', values: [] },
+      this.binding(tenantId),
+      ...(lock === undefined ? [] : [{ text: LOCK, values: [lock] }]),
+    ];
     const runner = this.dataSource.createQueryRunner();
+    let started: Promise<unknown> | undefined;
+    let unsent = (): void => undefined;
     try {
+      const client = (await runner.connect()) as ClientBase;
+      unsent = sendAheadOfFirst(client, start, (sent) => (started = sent));
       // Marked open as TypeORM's own transaction marks it, so nothing run through the manager opens another.
       Object.assign(runner, { isTransactionActive: true });
-      const locking = lock === undefined ? '' : `; select pg_advisory_xact_lock(hashtextextended('${lock}', 0))`;
-      await runner.query(`start transaction; select set_config('app.tenant_id', '${tenantId}', true), set_config('app.now', '${now}', true)${locking}`);
       if (lock !== undefined) heldLocks.set(runner, new Set([lock]));
       const result = await work(runner.manager);
-      await runner.query('commit');
-      Object.assign(runner, { isTransactionActive: false });
+      if (started) {
+        await started;
+        await runner.query('commit');
+      }
       return result;
     } catch (error) {
-      await runner.query('rollback').catch(() => undefined);
-      Object.assign(runner, { isTransactionActive: false });
+      if (started) await runner.query('rollback').catch(() => undefined);
       throw error;
     } finally {
+      // A unit that ran no statement leaves the pooled connection as it found it.
+      unsent();
+      Object.assign(runner, { isTransactionActive: false });
       heldLocks.delete(runner);
       await runner.release();
     }
+  }
+
+  /**
+   * Runs `work`, which reads with exactly one statement that has parameters (a list, a lookup), bound
+   * to the tenant of the current context (or the one given), in a single round trip: the binding goes
+   * in the statement's own message, and both run in the one implicit transaction Postgres gives a
+   * message (the binding ends with it, so the pooled connection keeps nothing). A second statement,
+   * or one without parameters, is refused: use `run`.
+   */
+  async read<T>(work: (manager: EntityManager) => Promise<T>, tenantId: string = RequestContext.tenantId): Promise<T> {
+    if (!tenantId) throw new TenantContextMissingError();
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as ClientBase;
+      const own = client.query.bind(client);
+      const binding = this.binding(tenantId);
+      let statements = 0;
+      client.query = ((text: unknown, values?: unknown) => {
+        statements++;
+        if (statements > 1) return Promise.reject(new Error('A tenant read runs one statement; use TenantDatabase.run for more'));
+        if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0) {
+          return Promise.reject(new Error('A tenant read runs a statement with parameters; use TenantDatabase.run'));
+        }
+        return queryBehind(own, [binding], text, values);
+      }) as ClientBase['query'];
+      try {
+        return await work(runner.manager);
+      } finally {
+        delete (client as { query?: unknown }).query;
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** The statement binding a unit of work to its tenant and to the business time of the process's clock. */
+  private binding(tenantId: string): Statement {
+    return { text: `select set_config('app.tenant_id', $1, true), set_config('app.now', $2, true)`, values: [tenantId, this.clock.now().toISOString()] };
   }
 
   /** Whether the unit of work of `manager` took the advisory lock `key` when it started (see `TenantUnitOptions.lock`). */

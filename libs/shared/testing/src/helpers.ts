@@ -37,9 +37,9 @@ export function ownerDataSourceForFile(): DataSource {
 }
 
 /** A runtime connection as the confined app role, exactly as services connect. */
-export async function appDatabase(): Promise<{ dataSource: DataSource; database: TenantDatabase }> {
+export async function appDatabase(options: { poolSize?: number } = {}): Promise<{ dataSource: DataSource; database: TenantDatabase }> {
   const config = stackConfig('assessments');
-  const dataSource = await createRuntimeDataSource(config.database, { name: 'test', poolSize: 4 }).initialize();
+  const dataSource = await createRuntimeDataSource(config.database, { name: 'test', poolSize: options.poolSize ?? 4 }).initialize();
   return { dataSource, database: new TenantDatabase(dataSource, config.database.systemRole) };
 }
 

@@ -1,7 +1,8 @@
 import { RequestContext, TenantContextMissingError } from '@assay/shared/tenancy-context';
 import { appDatabase } from '../helpers';
 import type { DataSource } from 'typeorm';
-import { TenantDatabase, newId, writeOutboxEvent } from '@assay/shared/database';
+import { TenantDatabase, newId, queryBehind, writeOutboxEvent } from '@assay/shared/database';
+import { ClientBase, Connection } from 'pg';
 
 describe('TenantDatabase (as the confined app role)', () => {
   let dataSource: DataSource;
@@ -29,34 +30,101 @@ describe('TenantDatabase (as the confined app role)', () => {
     expect(seen).toBe(tenantA);
   });
 
-  it('starts the transaction and binds the tenant in one statement: a unit of work of one query runs three', async () => {
-    const counted = await RequestContext.runForTenant(tenantA, async () => {
-      await database.run((m) => m.query(`select 1`));
-      return RequestContext.queryCount();
+  /** Round trips to Postgres while `action` runs: every Sync (the end of an extended-protocol message) and every simple query. */
+  async function roundTrips(action: () => Promise<unknown>): Promise<number> {
+    const sync = jest.spyOn(Connection.prototype, 'sync');
+    const simple = jest.spyOn(Connection.prototype, 'query');
+    try {
+      await action();
+      return sync.mock.calls.length + simple.mock.calls.length;
+    } finally {
+      sync.mockRestore();
+      simple.mockRestore();
+    }
+  }
+
+  it('sends the start, the binding and the first statement in one message: a unit of one statement is two round trips', async () => {
+    let seen: unknown;
+    const trips = await roundTrips(async () => {
+      seen = await database.run(async (m) => (await m.query(`select current_setting('app.tenant_id') as t, $1::int as n`, [7]))[0], tenantA);
     });
-    expect(counted).toBe(3);
+    expect(seen).toEqual({ t: tenantA, n: 7 });
+    expect(trips).toBe(2);
   });
 
-  it('takes a lock asked for in the message that starts the transaction: a unit of work of one query still runs three', async () => {
+  it('sends a first statement without parameters once the start is answered, and a unit with no statement sends nothing', async () => {
+    expect(await roundTrips(() => database.run((m) => m.query(`select 1; select 2`), tenantA))).toBe(3);
+    expect(await roundTrips(() => database.run(async () => 'nothing read', tenantA))).toBe(0);
+    // The connection that ran nothing is as it was: the next unit on it starts and binds as usual.
+    expect(await database.run(async (m) => (await m.query(`select current_setting('app.tenant_id') as t, $1::int as n`, [1]))[0].t, tenantB)).toBe(tenantB);
+  });
+
+  it('takes a lock asked for in the message of the first statement: a unit of one statement is still two round trips', async () => {
     const key = `test-lock:${tenantA}`;
     let held: boolean[] = [];
-    const counted = await RequestContext.runForTenant(tenantA, async () => {
-      await database.run(
+    const trips = await roundTrips(() =>
+      database.run(
         async (m) => {
           held = [database.holdsLock(m, key), database.holdsLock(m, `${key}-other`)];
-          return m.query(`select 1`);
+          return m.query(`select $1::int`, [1]);
         },
         tenantA,
         { lock: key },
-      );
-      return RequestContext.queryCount();
-    });
-    expect(counted).toBe(3);
+      ),
+    );
+    expect(trips).toBe(2);
     expect(held).toEqual([true, false]);
     expect(await database.run(async (m) => database.holdsLock(m, key), tenantA)).toBe(false);
   });
 
-  it('holds the lock until the transaction ends: the next unit of work asking for it reads what the first committed', async () => {
+  it('reads with one statement in one round trip, bound to the tenant, and leaves the connection unbound', async () => {
+    await database.run((m) => writeOutboxEvent(m, 'tenancy', tenantC, 'supplier.created', supplier('read back')), tenantC);
+    let rows: { t: string; n: number }[] = [];
+    const trips = await roundTrips(async () => {
+      rows = await database.read(
+        (m) => m.query(`select current_setting('app.tenant_id') as t, count(*)::int as n from tenancy.outbox where tenant_id = any($1)`, [[tenantA, tenantC]]),
+        tenantC,
+      );
+    });
+    expect(trips).toBe(1);
+    expect(rows).toEqual([{ t: tenantC, n: 1 }]);
+    // The binding ended with the message: with a pool of one, the same connection reads unbound next.
+    const single = await appDatabase({ poolSize: 1 });
+    try {
+      await single.database.read((m) => m.query(`select current_setting('app.tenant_id') as t where $1`, [true]), tenantA);
+      expect((await single.dataSource.query(`select coalesce(current_setting('app.tenant_id', true), '') as t`))[0].t).toBe('');
+      expect((await single.dataSource.query(`select count(*)::int as n from tenancy.outbox`))[0].n).toBe(0);
+    } finally {
+      await single.dataSource.destroy();
+    }
+  });
+
+  it('refuses a read of a second statement, or of one without parameters', async () => {
+    await expect(
+      database.read(async (m) => {
+        await m.query(`select $1::int`, [1]);
+        return m.query(`select $1::int`, [2]);
+      }, tenantA),
+    ).rejects.toThrow(/one statement/);
+    await expect(database.read((m) => m.query(`select 1`), tenantA)).rejects.toThrow(/with parameters/);
+    // The refused connection went back to the pool whole.
+    expect(await database.read(async (m) => (await m.query(`select $1::int as n`, [3]))[0].n, tenantA)).toBe(3);
+  });
+
+  it('makes the error of a statement ahead the error of the statement behind it, and leaves the connection usable', async () => {
+    const runner = dataSource.createQueryRunner();
+    const client = (await runner.connect()) as ClientBase;
+    try {
+      const send = client.query.bind(client);
+      await expect(queryBehind(send, [{ text: 'select 1 / $1::int', values: [0] }], 'select $1::int as n', [1])).rejects.toThrow(/division by zero/);
+      await expect(queryBehind(send, [{ text: 'select $1::int', values: [1] }], 'select 1 / $1::int as n', [0])).rejects.toThrow(/division by zero/);
+      expect((await client.query('select $1::int as n', [2])).rows).toEqual([{ n: 2 }]);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it('holds the lock from the first statement until the transaction ends: the next unit of work asking for it reads what the first committed', async () => {
     for (const key of [`test-lock:${tenantC}`, `a lock key of another shape, bound as a parameter: '); --`]) {
       let release: () => void = () => undefined;
       const gate = new Promise<void>((resolve) => (release = resolve));
@@ -69,6 +137,8 @@ describe('TenantDatabase (as the confined app role)', () => {
       const first = database.run(
         async (m) => {
           expect(database.holdsLock(m, key)).toBe(true);
+          // The lock is taken with the first statement.
+          await m.query(`select $1::int`, [1]);
           locked();
           await gate;
           await writeOutboxEvent(m, 'tenancy', tenantC, 'supplier.created', supplier('written under the lock'));
