@@ -10,8 +10,8 @@ import { join } from 'node:path';
  * ports and with infrastructure of its own (embedded Postgres and redis-server, in a data directory
  * of its own), apart from the test stack: every part runs in one Node process, each service still
  * answers on its own port, a request from the example session goes through the gateway (one without
- * a body reaches its service in the process, without a connection), and SIGTERM stops every part and
- * the infrastructure, and the command exits 0.
+ * a body, and every subgraph call, reaches its service in the process, without a connection), and
+ * SIGTERM stops every part and the infrastructure, and the command exits 0.
  */
 
 const START = join(__dirname, '..', '..', 'dist', 'tools', 'start.js');
@@ -144,6 +144,8 @@ describe('npm start', () => {
       body: JSON.stringify({ query: '{ suppliers(first: 5) { edges { node { name evidence { id } } } } }' }),
     });
     expect(await graphql.json()).toEqual({ data: { suppliers: { edges: [{ node: { name: 'Acme Software', evidence: [] } }] } } });
+    // The subgraph calls went to the services in the process too: none over a connection to the evidence service.
+    expect(connectionsOf(combined, ports.EVIDENCE_PORT)).toBe(0);
 
     start.kill('SIGTERM');
     expect(await exited).toEqual({ code: 0, signal: null });

@@ -2,6 +2,7 @@ import { INTERNAL_IDENTITY_HEADER, IdentityTokenIssuer } from '@assay/shared/aut
 import type { AppConfig } from '@assay/shared/config';
 import { Identity, SERVICE_NAMES, ServiceName } from '@assay/shared/contracts';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from '@assay/shared/http';
+import { localServers } from '@assay/shared/http/app';
 import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
@@ -13,6 +14,7 @@ import type { GatewayAuthenticator } from '../authentication/gateway-authenticat
 import { authenticateAndLimit } from '../proxy/rest-proxy.plugin';
 import type { ServiceUpstreams } from '../proxy/service-upstreams';
 import { argumentRangePlugin } from './argument-ranges';
+import { inProcessFetch } from './in-process-fetch';
 import type { GatewayRateLimits } from '../rate-limit/rate-limits';
 
 export interface GraphqlGatewayDeps {
@@ -60,8 +62,16 @@ export async function graphqlGatewayPlugin(fastify: FastifyInstance, deps: Graph
       maxDepthPlugin({ n: GRAPHQL_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: GRAPHQL_LIMITS.maxAliases }),
       costLimitPlugin({ maxCost: GRAPHQL_LIMITS.maxCost, ignoreIntrospection: true }),
-      // Subgraph calls go to the service's replicas in turn (the transport names the first).
-      { onFetch: ({ url, setURL }) => setURL(deps.upstreams.route(url)) },
+      // Subgraph calls go to the service's replicas in turn (the transport names the first), and to a
+      // service of this process without a connection.
+      {
+        onFetch: ({ url, setURL, setFetchFn }) => {
+          const routed = deps.upstreams.route(url);
+          if (routed !== url) setURL(routed);
+          const local = localServers.at(routed);
+          if (local) setFetchFn(inProcessFetch(local, gateway.fetchAPI.Response) as never);
+        },
+      },
     ],
     // No in-flight deduplication of subgraph calls: each call carries its request's own id, so no two
     // are ever alike, and deduplicating still cloned every subgraph result (structuredClone).
