@@ -8,7 +8,7 @@ import { Statement, queryBehind } from './pipelined-query';
  * Has `statements` sent in the same message as the next statement `client` is given, once, and
  * reports the promise of their outcome. A statement with parameters (the extended protocol) goes
  * behind them in one round trip; anything else (a statement without parameters, which may hold
- * several, or a stream) is queued behind them as it is, which pg sends once they are answered.
+ * several, or a stream) follows them as it is, once they are answered.
  */
 function sendAheadOfFirst(client: ClientBase, statements: readonly Statement[], sent: (outcome: Promise<unknown>) => void): () => void {
   const own = client.query.bind(client);
@@ -22,10 +22,13 @@ function sendAheadOfFirst(client: ClientBase, statements: readonly Statement[], 
     }
     const last = statements[statements.length - 1] as Statement;
     const outcome = queryBehind(own, statements.slice(0, -1), last.text, last.values);
-    // Reported, and so awaited before the commit; a failed start leaves what follows without a tenant, which RLS refuses.
-    outcome.catch(() => undefined);
     sent(outcome);
-    return (own as (...args: unknown[]) => unknown)(...[text, values, callback].filter((argument) => argument !== undefined));
+    const send = () => (own as (...args: unknown[]) => unknown)(...[text, values, callback].filter((argument) => argument !== undefined));
+    // A statement goes once the start is answered (and not at all if it failed); a stream, which its
+    // caller holds at once, is queued behind the start (a failed start leaves it without a tenant, which RLS refuses).
+    if (typeof text === 'string' && callback === undefined) return outcome.then(send);
+    outcome.catch(() => undefined);
+    return send();
   }) as ClientBase['query'];
   return restore;
 }
