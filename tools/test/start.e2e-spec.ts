@@ -125,7 +125,8 @@ describe('npm start', () => {
     expect(list.headers.get('x-request-id')).toBe('start-e2e-list');
     expect(list.headers.get('ratelimit-limit')).toMatch(/^\d+$/);
     expect(list.headers.get('x-assay-db-queries')).toBeNull();
-    // A client's own identity header never reaches the service: without credentials, still refused.
+    // The service's own access guard still decides in the process: an anonymous request with an identity
+    // header of its own is refused (which headers reach the service: forward-in-process.spec.ts).
     const forged = await fetch(`${gateway}/api/v1/suppliers`, { headers: { 'x-assay-identity': 'forged' } });
     expect(forged.status).toBe(401);
     expect(connectionsOf(combined, ports.ASSESSMENTS_PORT)).toBe(0);

@@ -4,6 +4,19 @@ import type { ClientBase } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Statement, queryBehind } from './pipelined-query';
 
+type Query = (text: unknown, values?: unknown, callback?: unknown) => unknown;
+
+/**
+ * Has `client.query` answered by `replacement` (given the client's own `query`) until the returned
+ * function puts the client's own back: how a unit of work puts its start or binding in the message of
+ * its statement, whatever TypeORM sends it through.
+ */
+function interceptQueries(client: ClientBase, replacement: (own: Query, ...args: Parameters<Query>) => unknown): () => void {
+  const own = client.query.bind(client) as Query;
+  client.query = ((...args: Parameters<Query>) => replacement(own, ...args)) as ClientBase['query'];
+  return () => void delete (client as { query?: unknown }).query;
+}
+
 /**
  * Has `statements` sent in the same message as the next statement `client` is given, once, and
  * reports the promise of their outcome. A statement with parameters (the extended protocol) goes
@@ -11,25 +24,23 @@ import { Statement, queryBehind } from './pipelined-query';
  * several, or a stream) follows them as it is, once they are answered.
  */
 function sendAheadOfFirst(client: ClientBase, statements: readonly Statement[], sent: (outcome: Promise<unknown>) => void): () => void {
-  const own = client.query.bind(client);
-  const restore = () => void delete (client as { query?: unknown }).query;
-  client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+  const restore = interceptQueries(client, (own, text, values, callback) => {
     restore();
     if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
-      const outcome = queryBehind(own, statements, text, values);
+      const outcome = queryBehind(own as ClientBase['query'], statements, text, values);
       sent(outcome);
       return outcome;
     }
     const last = statements[statements.length - 1] as Statement;
-    const outcome = queryBehind(own, statements.slice(0, -1), last.text, last.values);
+    const outcome = queryBehind(own as ClientBase['query'], statements.slice(0, -1), last.text, last.values);
     sent(outcome);
-    const send = () => (own as (...args: unknown[]) => unknown)(...[text, values, callback].filter((argument) => argument !== undefined));
+    const send = () => own(...([text, values, callback].filter((argument) => argument !== undefined) as Parameters<Query>));
     // A statement goes once the start is answered (and not at all if it failed); a stream, which its
     // caller holds at once, is queued behind the start (a failed start leaves it without a tenant, which RLS refuses).
     if (typeof text === 'string' && callback === undefined) return outcome.then(send);
     outcome.catch(() => undefined);
     return send();
-  }) as ClientBase['query'];
+  });
   return restore;
 }
 
@@ -115,21 +126,20 @@ export class TenantDatabase {
     const runner = this.dataSource.createQueryRunner();
     try {
       const client = (await runner.connect()) as ClientBase;
-      const own = client.query.bind(client);
       const binding = this.binding(tenantId);
       let statements = 0;
-      client.query = ((text: unknown, values?: unknown) => {
+      const restore = interceptQueries(client, (own, text, values) => {
         statements++;
         if (statements > 1) return Promise.reject(new Error('A tenant read runs one statement; use TenantDatabase.run for more'));
         if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0) {
           return Promise.reject(new Error('A tenant read runs a statement with parameters; use TenantDatabase.run'));
         }
-        return queryBehind(own, [binding], text, values);
-      }) as ClientBase['query'];
+        return queryBehind(own as ClientBase['query'], [binding], text, values);
+      });
       try {
         return await work(runner.manager);
       } finally {
-        delete (client as { query?: unknown }).query;
+        restore();
       }
     } finally {
       await runner.release();
