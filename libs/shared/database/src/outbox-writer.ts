@@ -2,6 +2,7 @@ import { clock } from '@assay/shared/clock';
 import { assertEventData, type DomainEvent, type EventData, type EventType } from '@assay/shared/contracts';
 import type { EntityManager } from 'typeorm';
 import { newId, quoteIdent } from './identifiers';
+import { runWithCommit } from './tenant-database';
 
 /** One event to record: its type and the payload its contract describes. */
 export type OutboxEntry<TType extends EventType = EventType> = { [K in TType]: { type: K; data: EventData<K> } }[TType];
@@ -10,7 +11,8 @@ export type OutboxEntry<TType extends EventType = EventType> = { [K in TType]: {
  * Records a domain event in the service's outbox inside the caller's transaction: the event exists
  * exactly when the change that caused it commits. The payload is checked against its event type's
  * schema first: an event that breaks the contract is a defect, and it fails the change that made it
- * rather than reach a consumer.
+ * rather than reach a consumer. In a tenant unit of work the insert goes in the message of the
+ * commit (`runWithCommit`), costing no round trip of its own; nothing in the unit reads it back.
  */
 export async function writeOutboxEvent<TType extends EventType>(
   manager: EntityManager,
@@ -36,10 +38,11 @@ export async function writeOutboxEvents<TType extends EventType>(
     assertEventData(type, data);
     return { id: newId(), type, timestamp, tenantId, data } as DomainEvent<TType>;
   });
-  await manager.query(
-    `insert into ${quoteIdent(schema)}.outbox (tenant_id, id, type, payload, created_at)
+  const insert = {
+    text: `insert into ${quoteIdent(schema)}.outbox (tenant_id, id, type, payload, created_at)
      select $1, e.id, e.type, e.payload, $2 from jsonb_to_recordset($3::jsonb) as e(id uuid, type text, payload jsonb)`,
-    [tenantId, timestamp, JSON.stringify(written.map((event) => ({ id: event.id, type: event.type, payload: event })))],
-  );
+    values: [tenantId, timestamp, JSON.stringify(written.map((event) => ({ id: event.id, type: event.type, payload: event })))],
+  };
+  if (!runWithCommit(manager, insert)) await manager.query(insert.text, insert.values);
   return written;
 }

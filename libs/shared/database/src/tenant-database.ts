@@ -60,6 +60,22 @@ export interface TenantUnitOptions {
 /** The advisory locks each open unit of work took when it started, by its query runner. */
 const heldLocks = new WeakMap<object, Set<string>>();
 
+/** The statements each open unit of work sends in the message of its commit, by its query runner. */
+const withCommit = new WeakMap<object, Statement[]>();
+
+/**
+ * Has `statement` run last in the unit of work of `manager`, in the same message as its commit (one
+ * round trip for both): for a write nothing in the unit reads back, such as an outbox entry. Its
+ * error is the unit's, and then nothing of the unit commits. Returns false, having sent nothing, when
+ * `manager` is not in an open tenant unit of work (`TenantDatabase.run`): the caller runs it itself.
+ */
+export function runWithCommit(manager: EntityManager, statement: Statement): boolean {
+  const pending = manager.queryRunner === undefined ? undefined : withCommit.get(manager.queryRunner);
+  if (pending === undefined) return false;
+  pending.push(statement);
+  return true;
+}
+
 /**
  * Units of work against Postgres. Every tenant unit of work is one transaction whose first statement
  * binds `app.tenant_id`, so row-level security scopes every later statement to that tenant, and
@@ -77,7 +93,9 @@ export class TenantDatabase {
    * Runs `work` in a transaction bound to the tenant of the current context (or the one given). The
    * transaction's start, the binding and the lock asked for in `options` go to Postgres in the same
    * message as the first statement of `work` (see `PipelinedQuery`), so a unit of one statement costs
-   * two round trips (it and the commit), not three. A unit that runs no statement opens no transaction.
+   * two round trips (it and the commit), not three. Statements given to `runWithCommit` go in the
+   * commit's message; a unit with nothing else to run sends its start, them and its commit as one. A
+   * unit that runs no statement opens no transaction.
    */
   async run<T>(work: (manager: EntityManager) => Promise<T>, tenantId: string = RequestContext.tenantId, options: TenantUnitOptions = {}): Promise<T> {
     if (!tenantId) throw new TenantContextMissingError();
@@ -96,10 +114,17 @@ export class TenantDatabase {
       // Marked open as TypeORM's own transaction marks it, so nothing run through the manager opens another.
       Object.assign(runner, { isTransactionActive: true });
       if (lock !== undefined) heldLocks.set(runner, new Set([lock]));
+      const last: Statement[] = [];
+      withCommit.set(runner, last);
       const result = await work(runner.manager);
-      if (started) {
+      withCommit.delete(runner);
+      if (started === undefined && last.length > 0) {
+        unsent();
+        started = queryBehind(client.query.bind(client), [...start, ...last], 'commit', []);
         await started;
-        await runner.query('commit');
+      } else if (started) {
+        await started;
+        await (last.length > 0 ? queryBehind(client.query.bind(client), last, 'commit', []) : runner.query('commit'));
       }
       return result;
     } catch (error) {
@@ -110,6 +135,7 @@ export class TenantDatabase {
       unsent();
       Object.assign(runner, { isTransactionActive: false });
       heldLocks.delete(runner);
+      withCommit.delete(runner);
       await runner.release();
     }
   }

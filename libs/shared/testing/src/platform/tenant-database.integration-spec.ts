@@ -165,6 +165,60 @@ describe('TenantDatabase (as the confined app role)', () => {
 
   const supplier = (name: string) => ({ supplierId: newId(), name, tier: 'high', role: 'developer_distributor', status: 'active' as const });
 
+  const outboxOf = (tenantId: string) =>
+    database.run(
+      async (m) => (await m.query(`select id from tenancy.outbox where tenant_id = $1 order by id`, [tenantId])).map((row: { id: string }) => row.id),
+      tenantId,
+    );
+
+  it('sends an outbox entry in the message of the commit: one round trip for an event alone, two for a statement and an event', async () => {
+    const tenant = newId();
+    let written: string[] = [];
+    expect(
+      await roundTrips(async () => {
+        written.push((await database.run((m) => writeOutboxEvent(m, 'tenancy', tenant, 'supplier.created', supplier('alone')), tenant)).id);
+      }),
+    ).toBe(1);
+    expect(
+      await roundTrips(() =>
+        database.run(async (m) => {
+          expect((await m.query(`select current_setting('app.tenant_id') as t, $1::int as n`, [1]))[0].t).toBe(tenant);
+          written.push((await writeOutboxEvent(m, 'tenancy', tenant, 'supplier.created', supplier('after a statement'))).id);
+          written.push((await writeOutboxEvent(m, 'tenancy', tenant, 'supplier.created', supplier('and another'))).id);
+        }, tenant),
+      ),
+    ).toBe(2);
+    written = written.sort();
+    expect(await outboxOf(tenant)).toEqual(written);
+  });
+
+  it("makes the error of a statement sent with the commit the unit's: nothing of it commits, and the connection is left usable", async () => {
+    const single = await appDatabase({ poolSize: 1 });
+    const tenant = newId();
+    try {
+      // An entry for another tenant breaks row-level security (WITH CHECK), after the unit's own entry.
+      const crossing = (m: Parameters<Parameters<TenantDatabase['run']>[0]>[0]) =>
+        writeOutboxEvent(m, 'tenancy', tenant, 'supplier.created', supplier('kept back')).then(() =>
+          writeOutboxEvent(m, 'tenancy', newId(), 'supplier.created', supplier('elsewhere')),
+        );
+      await expect(single.database.run(crossing, tenant)).rejects.toThrow(/row-level security/);
+      await expect(
+        single.database.run(async (m) => {
+          await m.query(`select $1::int`, [1]);
+          await crossing(m);
+        }, tenant),
+      ).rejects.toThrow(/row-level security/);
+      // The one connection is out of its transaction and unbound: the next unit starts as usual.
+      expect(await single.database.run(async (m) => (await m.query(`select current_setting('app.tenant_id') as t, $1::int as n`, [1]))[0].t, tenantB)).toBe(
+        tenantB,
+      );
+      expect((await single.dataSource.query(`select coalesce(current_setting('app.tenant_id', true), '') as t`))[0].t).toBe('');
+    } finally {
+      await single.dataSource.destroy();
+    }
+    expect(await outboxOf(tenant)).toEqual([]);
+  });
+
   it('scopes reads and writes to the bound tenant', async () => {
     await database.run((m) => writeOutboxEvent(m, 'tenancy', tenantA, 'supplier.created', supplier('one')), tenantA);
     await database.run((m) => writeOutboxEvent(m, 'tenancy', tenantB, 'supplier.created', supplier('two')), tenantB);
