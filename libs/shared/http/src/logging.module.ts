@@ -1,9 +1,10 @@
 import type { AppConfig } from '@assay/shared/config';
 import { RequestContext } from '@assay/shared/tenancy-context';
 import { DynamicModule } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -29,23 +30,38 @@ export const REDACTED_PATHS = [
   '*.key',
 ];
 
-/** pino JSON logs with request id and tenant id on every line of a request. */
-export function createLoggingModule(config: AppConfig): DynamicModule {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      level: config.logLevel,
-      name: `assay-${config.processName}`,
-      genReqId: (req) => requestIdOf(req),
-      customProps: (req) => {
-        const identity = (req as IncomingMessage & { assayIdentity?: { tenantId: string | null; principalId: string | null } }).assayIdentity;
-        return { tenantId: identity?.tenantId ?? RequestContext.peekTenantId(), principalId: identity?.principalId ?? undefined };
-      },
-      // Middleware may see a path relative to its mount point; originalUrl is the request's own.
-      autoLogging: { ignore: (req) => /^\/(health|metrics)/.test((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '') },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
-      },
+type LoggedRequest = IncomingMessage & { originalUrl?: string; assayIdentity?: { tenantId: string | null; principalId: string | null } };
+
+/** The tenant and principal a request was answered for, known once it is authenticated. */
+function answeredFor(req: LoggedRequest): { tenantId?: string | null; principalId?: string } {
+  return { tenantId: req.assayIdentity?.tenantId ?? RequestContext.peekTenantId(), principalId: req.assayIdentity?.principalId ?? undefined };
+}
+
+/**
+ * pino-http's options: JSON logs with the request id on every line of a request and, on the line
+ * that ends it, its tenant and principal. The request and response are logged by the fields named
+ * here only, taken from them as they are (no copy of every header first), and the tenant and
+ * principal join the request's last line only: they are not known when the request's logger is made.
+ */
+export function requestLogOptions(config: Pick<AppConfig, 'logLevel' | 'processName'>): PinoHttpOptions {
+  return {
+    level: config.logLevel,
+    name: `assay-${config.processName}`,
+    genReqId: (req) => requestIdOf(req),
+    customSuccessObject: (req, _res, value) => ({ ...value, ...answeredFor(req) }),
+    customErrorObject: (req, _res, _error, value) => ({ ...value, ...answeredFor(req) }),
+    // Middleware may see a path relative to its mount point; originalUrl is the request's own.
+    autoLogging: { ignore: (req) => /^\/(health|metrics)/.test((req as LoggedRequest).originalUrl ?? req.url ?? '') },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    wrapSerializers: false,
+    serializers: {
+      req: (req: LoggedRequest) => ({ id: req.id, method: req.method, url: (req.originalUrl ?? req.url)?.split('?')[0] }),
+      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
-  });
+  };
+}
+
+/** The request log of a process (`requestLogOptions`), through nestjs-pino. */
+export function createLoggingModule(config: AppConfig): DynamicModule {
+  return LoggerModule.forRoot({ pinoHttp: requestLogOptions(config) });
 }
