@@ -1,4 +1,6 @@
+import { markDraining } from '@assay/shared/http/app';
 import Fastify, { FastifyInstance } from 'fastify';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { forwardInProcess } from './rest-proxy.plugin';
 
@@ -54,5 +56,23 @@ describe('forwardInProcess', () => {
     }
     const missing = await fetch(`${base}/api/v1/nothing-here`);
     expect(missing.status).toBe(404);
+  });
+
+  it('closes the client’s connection after the answer once the gateway is draining, whoever answers', async () => {
+    // A raw request: the connection header is hop-by-hop, which fetch does not show.
+    const headersOf = () =>
+      new Promise<IncomingHttpHeaders>((resolve, reject) =>
+        httpRequest(`${base}/api/v1/echo`, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.headers));
+        })
+          .on('error', reject)
+          .end(),
+      );
+    expect((await headersOf())['connection']).not.toBe('close');
+    markDraining(gateway.server);
+    const headers = await headersOf();
+    expect(headers['x-answered-by']).toBe('service');
+    expect(headers['connection']).toBe('close');
   });
 });

@@ -81,6 +81,11 @@ export function isDraining(server: object): boolean {
   return draining.has(server);
 }
 
+/** Marks the application listening on `server` as closing: from now on its answers close their connections. */
+export function markDraining(server: object): void {
+  draining.add(server);
+}
+
 function instrumentRequests(app: NestFastifyApplication, registry: Registry): void {
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -90,9 +95,7 @@ function instrumentRequests(app: NestFastifyApplication, registry: Registry): vo
     registers: [registry],
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('preClose', async () => {
-    draining.add(fastify.server);
-  });
+  fastify.addHook('preClose', async () => markDraining(fastify.server));
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
