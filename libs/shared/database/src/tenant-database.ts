@@ -118,13 +118,20 @@ export class TenantDatabase {
       withCommit.set(runner, last);
       const result = await work(runner.manager);
       withCommit.delete(runner);
-      if (started === undefined && last.length > 0) {
-        unsent();
-        started = queryBehind(client.query.bind(client), [...start, ...last], 'commit', []);
-        await started;
+      if (last.length > 0) {
+        // Sent past TypeORM, which counts the statements it runs: the queued ones and the commit are counted here.
+        for (let count = last.length + 1; count > 0; count--) RequestContext.countQuery();
+        if (started === undefined) {
+          unsent();
+          started = queryBehind(client.query.bind(client), [...start, ...last], 'commit', []);
+          await started;
+        } else {
+          await started;
+          await queryBehind(client.query.bind(client), last, 'commit', []);
+        }
       } else if (started) {
         await started;
-        await (last.length > 0 ? queryBehind(client.query.bind(client), last, 'commit', []) : runner.query('commit'));
+        await runner.query('commit');
       }
       return result;
     } catch (error) {

@@ -38,7 +38,20 @@ describe('OutboxRelay', () => {
     let rolledBackId = '';
     await expect(
       app.database.run(async (m) => {
-        rolledBackId = (await writeOutboxEvent(m, 'evidence', tenantId, 'evidence.failed', { ...processed(newId()), status: 'failed' })).id;
+        // Written at once (writeOutboxEvent would hold it back until the commit): the row is in the
+        // transaction when it rolls back.
+        rolledBackId = newId();
+        await m.query(`insert into evidence.outbox (tenant_id, id, type, payload, created_at) values ($1, $2, 'evidence.failed', $3, now())`, [
+          tenantId,
+          rolledBackId,
+          JSON.stringify({
+            id: rolledBackId,
+            type: 'evidence.failed',
+            tenantId,
+            timestamp: new Date(0).toISOString(),
+            data: { ...processed(newId()), status: 'failed' },
+          }),
+        ]);
         throw new Error('the change failed after the event was written');
       }, tenantId),
     ).rejects.toThrow('the change failed');

@@ -1,6 +1,6 @@
 import { RequestContext, TenantContextMissingError } from '@assay/shared/tenancy-context';
 import { appDatabase } from '../helpers';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { TenantDatabase, newId, queryBehind, writeOutboxEvent } from '@assay/shared/database';
 import { ClientBase, Connection } from 'pg';
 
@@ -165,31 +165,40 @@ describe('TenantDatabase (as the confined app role)', () => {
 
   const supplier = (name: string) => ({ supplierId: newId(), name, tier: 'high', role: 'developer_distributor', status: 'active' as const });
 
-  const outboxOf = (tenantId: string) =>
-    database.run(
-      async (m) => (await m.query(`select id from tenancy.outbox where tenant_id = $1 order by id`, [tenantId])).map((row: { id: string }) => row.id),
-      tenantId,
-    );
-
   it('sends an outbox entry in the message of the commit: one round trip for an event alone, two for a statement and an event', async () => {
     const tenant = newId();
-    let written: string[] = [];
+    const written: string[] = [];
     expect(
       await roundTrips(async () => {
         written.push((await database.run((m) => writeOutboxEvent(m, 'tenancy', tenant, 'supplier.created', supplier('alone')), tenant)).id);
       }),
     ).toBe(1);
+    let counted = 0;
     expect(
       await roundTrips(() =>
-        database.run(async (m) => {
-          expect((await m.query(`select current_setting('app.tenant_id') as t, $1::int as n`, [1]))[0].t).toBe(tenant);
-          written.push((await writeOutboxEvent(m, 'tenancy', tenant, 'supplier.created', supplier('after a statement'))).id);
-          written.push((await writeOutboxEvent(m, 'tenancy', tenant, 'supplier.created', supplier('and another'))).id);
-        }, tenant),
+        RequestContext.runForTenant(tenant, async () => {
+          await database.run(async (m) => {
+            expect((await m.query(`select current_setting('app.tenant_id') as t, $1::int as n`, [1]))[0].t).toBe(tenant);
+            written.push((await writeOutboxEvent(m, 'tenancy', tenant, 'supplier.created', supplier('after a statement'))).id);
+            written.push((await writeOutboxEvent(m, 'tenancy', tenant, 'supplier.created', supplier('and another'))).id);
+          });
+          counted = RequestContext.queryCount() ?? 0;
+        }),
       ),
     ).toBe(2);
-    written = written.sort();
-    expect(await outboxOf(tenant)).toEqual(written);
+    // The statement, the two entries and the commit, for the request's count of statements.
+    expect(counted).toBe(4);
+    // Read on a connection of its own, which sees only what was committed.
+    const other = await appDatabase({ poolSize: 1 });
+    try {
+      const ids = await other.database.run(
+        async (m) => (await m.query(`select id from tenancy.outbox where tenant_id = $1 order by id`, [tenant])).map((row: { id: string }) => row.id),
+        tenant,
+      );
+      expect(ids).toEqual([...written].sort());
+    } finally {
+      await other.dataSource.destroy();
+    }
   });
 
   it("makes the error of a statement sent with the commit the unit's: nothing of it commits, and the connection is left usable", async () => {
@@ -197,14 +206,18 @@ describe('TenantDatabase (as the confined app role)', () => {
     const tenant = newId();
     try {
       // An entry for another tenant breaks row-level security (WITH CHECK), after the unit's own entry.
-      const crossing = (m: Parameters<Parameters<TenantDatabase['run']>[0]>[0]) =>
+      const crossing = (m: EntityManager) =>
         writeOutboxEvent(m, 'tenancy', tenant, 'supplier.created', supplier('kept back')).then(() =>
           writeOutboxEvent(m, 'tenancy', newId(), 'supplier.created', supplier('elsewhere')),
         );
       await expect(single.database.run(crossing, tenant)).rejects.toThrow(/row-level security/);
       await expect(
         single.database.run(async (m) => {
-          await m.query(`select $1::int`, [1]);
+          // A write sent at once, before the entries: rolled back with them.
+          await m.query(`insert into tenancy.outbox (tenant_id, id, type, payload, created_at) values ($1, $2, 'supplier.created', '{}', now())`, [
+            tenant,
+            newId(),
+          ]);
           await crossing(m);
         }, tenant),
       ).rejects.toThrow(/row-level security/);
@@ -213,10 +226,12 @@ describe('TenantDatabase (as the confined app role)', () => {
         tenantB,
       );
       expect((await single.dataSource.query(`select coalesce(current_setting('app.tenant_id', true), '') as t`))[0].t).toBe('');
+      expect(
+        await single.database.run(async (m) => (await m.query(`select count(*)::int as n from tenancy.outbox where tenant_id = $1`, [tenant]))[0].n, tenant),
+      ).toBe(0);
     } finally {
       await single.dataSource.destroy();
     }
-    expect(await outboxOf(tenant)).toEqual([]);
   });
 
   it('scopes reads and writes to the bound tenant', async () => {
