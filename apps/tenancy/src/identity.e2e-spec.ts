@@ -1,6 +1,7 @@
 import { DEFAULT_TENANT_SETTINGS } from '@assay/shared/contracts';
-import { appDatabase, bearer, enrolTotp, gateway, graphql, linkToken, ownerDataSource, signupTenant, totpCode } from '@assay/shared/testing';
-import { createHash } from 'node:crypto';
+import { appDatabase, bearer, enrolTotp, gateway, graphql, linkToken, ownerDataSource, signupTenant, totpCode, waitFor } from '@assay/shared/testing';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 
 /** Invites someone and accepts as a new person; returns their tokens and the invitation. */
@@ -498,8 +499,32 @@ describe('secrets', () => {
     await gateway('/api/v1/audit-events', { headers: bearer(key.body.key) });
     await gateway('/api/v1/auth/login', { method: 'POST', json: { email: org.email, password: org.password, totp: totpCode(secret) } });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const { readFileSync } = await import('node:fs');
     const log = readFileSync('test-results/stack.log', 'utf8');
     for (const value of [org.password, key.body.key, org.refreshToken, org.accessToken, secret]) expect(log).not.toContain(value);
+  });
+});
+
+describe('request log', () => {
+  it('ends a request with a line naming its id, route, status, tenant and principal, and none of its headers', async () => {
+    const org = await signupTenant();
+    const requestId = `request-log-${randomUUID()}`;
+    const answer = await gateway('/api/v1/suppliers?limit=1', { headers: { ...bearer(org.accessToken), 'x-request-id': requestId } });
+    expect(answer.status).toBe(200);
+    const line = await waitFor(
+      async () =>
+        readFileSync('test-results/stack.log', 'utf8')
+          .split('\n')
+          .find((entry) => entry.includes(`"id":"${requestId}"`) && entry.includes('"name":"assay-assessments"') && entry.includes('"request completed"')),
+      'the last line of the request in the service log',
+    );
+    const entry = JSON.parse(line.slice(line.indexOf('{')));
+    expect(entry).toMatchObject({
+      req: { id: requestId, method: 'GET', url: '/api/v1/suppliers' },
+      res: { statusCode: 200 },
+      tenantId: org.tenant.id,
+      principalId: org.user.id,
+    });
+    expect(entry.req.headers).toBeUndefined();
+    expect(entry.res.headers).toBeUndefined();
   });
 });

@@ -30,11 +30,11 @@ export const REDACTED_PATHS = [
   '*.key',
 ];
 
-type LoggedRequest = IncomingMessage & { originalUrl?: string; assayIdentity?: { tenantId: string | null; principalId: string | null } };
+type LoggedRequest = IncomingMessage & { originalUrl?: string };
 
-/** The tenant and principal a request was answered for, known once it is authenticated. */
-function answeredFor(req: LoggedRequest): { tenantId?: string | null; principalId?: string } {
-  return { tenantId: req.assayIdentity?.tenantId ?? RequestContext.peekTenantId(), principalId: req.assayIdentity?.principalId ?? undefined };
+/** The tenant and principal a request was answered for, bound to its context once it is authenticated. */
+function answeredFor(): { tenantId?: string; principalId?: string } {
+  return { tenantId: RequestContext.peekTenantId(), principalId: RequestContext.peekPrincipalId() };
 }
 
 /**
@@ -48,8 +48,8 @@ export function requestLogOptions(config: Pick<AppConfig, 'logLevel' | 'processN
     level: config.logLevel,
     name: `assay-${config.processName}`,
     genReqId: (req) => requestIdOf(req),
-    customSuccessObject: (req, _res, value) => ({ ...value, ...answeredFor(req) }),
-    customErrorObject: (req, _res, _error, value) => ({ ...value, ...answeredFor(req) }),
+    customSuccessObject: (_req, _res, value) => ({ ...value, ...answeredFor() }),
+    customErrorObject: (_req, _res, _error, value) => ({ ...value, ...answeredFor() }),
     // Middleware may see a path relative to its mount point; originalUrl is the request's own.
     autoLogging: { ignore: (req) => /^\/(health|metrics)/.test((req as LoggedRequest).originalUrl ?? req.url ?? '') },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

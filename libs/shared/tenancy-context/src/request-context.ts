@@ -68,6 +68,12 @@ export const RequestContext = {
     return cls.isActive() ? cls.get('tenantId') : undefined;
   },
 
+  /** The caller's principal if an identity is bound, for logging; never use it to decide access. */
+  peekPrincipalId(): string | undefined {
+    const cls = store();
+    return (cls.isActive() ? cls.get('identity')?.principalId : undefined) ?? undefined;
+  },
+
   peekRequestId(): string | undefined {
     const cls = store();
     return cls.isActive() ? cls.get('requestId') : undefined;
