@@ -4,6 +4,7 @@ import { RequestContext } from '@assay/shared/tenancy-context';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { newId } from './identifiers';
+import { queryAfter } from './tenant-database';
 
 export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 
@@ -69,13 +70,17 @@ function currentActor(): Pick<Identity, 'kind' | 'principalId'> {
 /**
  * Appends an entry to the tenant's audit chain inside the caller's transaction, so the record exists
  * exactly when the change does. Entries of one tenant are serialised by a transaction-scoped advisory
- * lock, which makes `seq` gap-free and every `prev_hash` the previous entry's hash.
+ * lock, which makes `seq` gap-free and every `prev_hash` the previous entry's hash. The lock and the
+ * read of the previous entry go in one message (`queryAfter`): the read is a statement of its own,
+ * whose snapshot is taken once the lock is granted, so it sees the entry of the lock's last holder.
  */
 export async function recordAuditEvent(manager: EntityManager, tenantId: string, service: string, entry: AuditEntry): Promise<AuditEvent> {
-  await manager.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [`audit:${tenantId}`]);
-  const rows: { seq: string; hash: string }[] = await manager.query(`select seq, hash from audit.events where tenant_id = $1 order by seq desc limit 1`, [
-    tenantId,
-  ]);
+  const rows = await queryAfter<{ seq: string; hash: string }>(
+    manager,
+    [{ text: `select pg_advisory_xact_lock(hashtextextended($1, 0))`, values: [`audit:${tenantId}`] }],
+    `select seq, hash from audit.events where tenant_id = $1 order by seq desc limit 1`,
+    [tenantId],
+  );
   const previous = rows[0];
   const actor = entry.actor ?? currentActor();
   const event: Omit<AuditEvent, 'hash'> = {

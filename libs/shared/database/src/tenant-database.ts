@@ -63,6 +63,32 @@ const heldLocks = new WeakMap<object, Set<string>>();
 /** The statements each open unit of work sends in the message of its commit, by its query runner. */
 const withCommit = new WeakMap<object, Statement[]>();
 
+/** The connection of each open unit of work, by its query runner. */
+const unitClients = new WeakMap<object, ClientBase>();
+
+/**
+ * Runs `text` with `values` in the unit of work of `manager` behind the statements `ahead`, in one
+ * message: one round trip for all of them. Each still runs as a statement of its own, with a
+ * snapshot taken as it starts, so a statement behind a lock reads what the lock's earlier holders
+ * committed. An error of a statement ahead is the query's, and the rest are skipped. Outside an open
+ * tenant unit of work (`TenantDatabase.run`) the statements run one after the other.
+ */
+export async function queryAfter<T = Record<string, unknown>>(
+  manager: EntityManager,
+  ahead: readonly Statement[],
+  text: string,
+  values: readonly unknown[],
+): Promise<T[]> {
+  const client = manager.queryRunner === undefined ? undefined : unitClients.get(manager.queryRunner);
+  if (client === undefined) {
+    for (const statement of ahead) await manager.query(statement.text, [...statement.values]);
+    return manager.query(text, [...values]);
+  }
+  // Sent past TypeORM, which counts the statements it runs: counted here.
+  for (let count = ahead.length + 1; count > 0; count--) RequestContext.countQuery();
+  return (await queryBehind(client.query.bind(client), ahead, text, values)).rows as T[];
+}
+
 /**
  * Has `statement` run last in the unit of work of `manager`, in the same message as its commit (one
  * round trip for both): for a write nothing in the unit reads back, such as an outbox entry. Its
@@ -116,6 +142,7 @@ export class TenantDatabase {
       if (lock !== undefined) heldLocks.set(runner, new Set([lock]));
       const last: Statement[] = [];
       withCommit.set(runner, last);
+      unitClients.set(runner, client);
       const result = await work(runner.manager);
       withCommit.delete(runner);
       if (last.length > 0) {
@@ -143,6 +170,7 @@ export class TenantDatabase {
       Object.assign(runner, { isTransactionActive: false });
       heldLocks.delete(runner);
       withCommit.delete(runner);
+      unitClients.delete(runner);
       await runner.release();
     }
   }

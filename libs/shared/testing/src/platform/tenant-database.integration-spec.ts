@@ -1,7 +1,7 @@
 import { RequestContext, TenantContextMissingError } from '@assay/shared/tenancy-context';
 import { appDatabase } from '../helpers';
 import type { DataSource, EntityManager } from 'typeorm';
-import { TenantDatabase, newId, queryBehind, writeOutboxEvent } from '@assay/shared/database';
+import { TenantDatabase, newId, queryBehind, recordAuditEvent, verifyAuditChain, writeOutboxEvent } from '@assay/shared/database';
 import { ClientBase, Connection } from 'pg';
 
 describe('TenantDatabase (as the confined app role)', () => {
@@ -232,6 +232,58 @@ describe('TenantDatabase (as the confined app role)', () => {
     } finally {
       await single.dataSource.destroy();
     }
+  });
+
+  it('records audit entries with the lock and the read of the previous entry in one message, and concurrent units make one gap-free chain', async () => {
+    const tenant = newId();
+    const audit = (m: EntityManager, n: number) => recordAuditEvent(m, tenant, 'tenancy', { action: 'test.recorded', targetType: 'test', targetId: String(n) });
+    // The statement (with the start), the lock with the read, the insert, the commit.
+    expect(
+      await roundTrips(() =>
+        database.run(async (m) => {
+          await m.query(`select $1::int`, [0]);
+          await audit(m, 0);
+        }, tenant),
+      ),
+    ).toBe(4);
+    // A unit waiting for the lock while another holds it: its read of the previous entry, in the same
+    // message as the lock, must see the entry the holder commits.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let recorded: () => void = () => undefined;
+    const holding = new Promise<void>((resolve) => (recorded = resolve));
+    const holder = database.run(async (m) => {
+      await audit(m, 100);
+      recorded();
+      await gate;
+    }, tenant);
+    await holding;
+    const waiting = database.run(async (m) => {
+      await m.query(`select $1::int`, [1]);
+      await audit(m, 101);
+    }, tenant);
+    for (let tries = 0; tries < 50; tries++) {
+      const [{ n }] = await dataSource.query(`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`);
+      if (n > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    release();
+    await Promise.all([holder, waiting]);
+    // Units racing for the tenant's chain, some with the entry as their first statement.
+    await Promise.all(
+      Array.from({ length: 12 }, (_, n) =>
+        database.run(async (m) => {
+          if (n % 3 !== 0) await m.query(`select $1::int`, [n]);
+          await audit(m, n + 1);
+        }, tenant),
+      ),
+    );
+    const chain = await database.run(async (m) => {
+      const seqs = (await m.query(`select seq from audit.events where tenant_id = $1 order by seq`, [tenant])).map((row: { seq: string }) => Number(row.seq));
+      return { seqs, verification: await verifyAuditChain(m, tenant) };
+    }, tenant);
+    expect(chain.seqs).toEqual(Array.from({ length: 15 }, (_, n) => n + 1));
+    expect(chain.verification).toMatchObject({ valid: true, checked: 15 });
   });
 
   it('scopes reads and writes to the bound tenant', async () => {
