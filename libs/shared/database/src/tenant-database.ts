@@ -1,6 +1,6 @@
 import { Clock, clock as processClock } from '@assay/shared/clock';
 import { RequestContext, TenantContextMissingError } from '@assay/shared/tenancy-context';
-import type { ClientBase } from 'pg';
+import type { ClientBase, QueryResult } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Statement, queryBehind } from './pipelined-query';
 
@@ -63,12 +63,15 @@ const heldLocks = new WeakMap<object, Set<string>>();
 /** The statements each open unit of work sends in the message of its commit, by its query runner. */
 const withCommit = new WeakMap<object, Statement[]>();
 
-/** The connection of each open unit of work, by its query runner. */
-const unitClients = new WeakMap<object, ClientBase>();
+/** Sends statements ahead of a query in one message on a unit's connection (with the unit's start, when nothing went before). */
+type Pipeline = (ahead: readonly Statement[], text: string, values: readonly unknown[]) => Promise<QueryResult>;
+
+/** The pipeline of each open unit of work, by its query runner. */
+const pipelines = new WeakMap<object, Pipeline>();
 
 /**
  * Runs `text` with `values` in the unit of work of `manager` behind the statements `ahead`, in one
- * message: one round trip for all of them. Each still runs as a statement of its own, with a
+ * message: one round trip for all of them (with the unit's start, when it is the unit's first). Each still runs as a statement of its own, with a
  * snapshot taken as it starts, so a statement behind a lock reads what the lock's earlier holders
  * committed. An error of a statement ahead is the query's, and the rest are skipped. Outside an open
  * tenant unit of work (`TenantDatabase.run`) the statements run one after the other.
@@ -79,14 +82,14 @@ export async function queryAfter<T = Record<string, unknown>>(
   text: string,
   values: readonly unknown[],
 ): Promise<T[]> {
-  const client = manager.queryRunner === undefined ? undefined : unitClients.get(manager.queryRunner);
-  if (client === undefined) {
+  const pipeline = manager.queryRunner === undefined ? undefined : pipelines.get(manager.queryRunner);
+  if (pipeline === undefined) {
     for (const statement of ahead) await manager.query(statement.text, [...statement.values]);
     return manager.query(text, [...values]);
   }
   // Sent past TypeORM, which counts the statements it runs: counted here.
-  for (let count = ahead.length + 1; count > 0; count--) RequestContext.countQuery();
-  return (await queryBehind(client.query.bind(client), ahead, text, values)).rows as T[];
+  RequestContext.countQuery(ahead.length + 1);
+  return (await pipeline(ahead, text, values)).rows as T[];
 }
 
 /**
@@ -140,22 +143,26 @@ export class TenantDatabase {
       // Marked open as TypeORM's own transaction marks it, so nothing run through the manager opens another.
       Object.assign(runner, { isTransactionActive: true });
       if (lock !== undefined) heldLocks.set(runner, new Set([lock]));
+      const pipeline: Pipeline = async (ahead, text, values) => {
+        if (started === undefined) {
+          // Nothing sent yet: the start goes in this message too.
+          unsent();
+          const outcome = queryBehind(client.query.bind(client), [...start, ...ahead], text, values);
+          started = outcome;
+          return outcome;
+        }
+        await started;
+        return queryBehind(client.query.bind(client), ahead, text, values);
+      };
       const last: Statement[] = [];
       withCommit.set(runner, last);
-      unitClients.set(runner, client);
+      pipelines.set(runner, pipeline);
       const result = await work(runner.manager);
       withCommit.delete(runner);
       if (last.length > 0) {
         // Sent past TypeORM, which counts the statements it runs: the queued ones and the commit are counted here.
-        for (let count = last.length + 1; count > 0; count--) RequestContext.countQuery();
-        if (started === undefined) {
-          unsent();
-          started = queryBehind(client.query.bind(client), [...start, ...last], 'commit', []);
-          await started;
-        } else {
-          await started;
-          await queryBehind(client.query.bind(client), last, 'commit', []);
-        }
+        RequestContext.countQuery(last.length + 1);
+        await pipeline(last, 'commit', []);
       } else if (started) {
         await started;
         await runner.query('commit');
@@ -170,7 +177,7 @@ export class TenantDatabase {
       Object.assign(runner, { isTransactionActive: false });
       heldLocks.delete(runner);
       withCommit.delete(runner);
-      unitClients.delete(runner);
+      pipelines.delete(runner);
       await runner.release();
     }
   }

@@ -79,10 +79,10 @@ export const RequestContext = {
     return cls.isActive() ? cls.get('requestId') : undefined;
   },
 
-  /** Counts one SQL statement against the current request or job, if there is one. */
-  countQuery(): void {
+  /** Counts SQL statements (one unless told) against the current request or job, if there is one. */
+  countQuery(statements = 1): void {
     const cls = store();
-    if (cls.isActive()) cls.set('dbQueries', (cls.get('dbQueries') ?? 0) + 1);
+    if (cls.isActive()) cls.set('dbQueries', (cls.get('dbQueries') ?? 0) + statements);
   },
 
   /** SQL statements run so far in the current context (undefined outside one). */

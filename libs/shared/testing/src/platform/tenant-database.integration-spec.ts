@@ -246,6 +246,8 @@ describe('TenantDatabase (as the confined app role)', () => {
         }, tenant),
       ),
     ).toBe(4);
+    // As the unit's first statement, with its start too: that message, the insert, the commit.
+    expect(await roundTrips(() => database.run((m) => audit(m, 0.5), tenant))).toBe(3);
     // A unit waiting for the lock while another holds it: its read of the previous entry, in the same
     // message as the lock, must see the entry the holder commits.
     let release: () => void = () => undefined;
@@ -282,8 +284,8 @@ describe('TenantDatabase (as the confined app role)', () => {
       const seqs = (await m.query(`select seq from audit.events where tenant_id = $1 order by seq`, [tenant])).map((row: { seq: string }) => Number(row.seq));
       return { seqs, verification: await verifyAuditChain(m, tenant) };
     }, tenant);
-    expect(chain.seqs).toEqual(Array.from({ length: 15 }, (_, n) => n + 1));
-    expect(chain.verification).toMatchObject({ valid: true, checked: 15 });
+    expect(chain.seqs).toEqual(Array.from({ length: 16 }, (_, n) => n + 1));
+    expect(chain.verification).toMatchObject({ valid: true, checked: 16 });
   });
 
   it('scopes reads and writes to the bound tenant', async () => {
