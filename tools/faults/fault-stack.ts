@@ -330,8 +330,10 @@ export function startLoad(
       const n = counter++;
       const started = Date.now();
       const signal = AbortSignal.timeout(timeoutMs);
+      let answered = false;
       try {
         const { label, response } = await request(n, signal);
+        answered = true;
         await response.arrayBuffer();
         outcomes.push({
           at: started - origin,
@@ -344,7 +346,8 @@ export function startLoad(
         const timedOut = signal.aborted;
         outcomes.push({
           at: started - origin,
-          label: 'unanswered',
+          // Headers came but the body was cut off, or no answer came at all.
+          label: answered ? 'cut off' : 'unanswered',
           status: timedOut ? 'timeout' : 'error',
           retryAfter: null,
           error: connectionErrorCode(error),

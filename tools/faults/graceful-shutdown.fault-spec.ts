@@ -3,6 +3,7 @@ import { loadConfig } from '@assay/shared/config';
 import type { Identity, ServiceName } from '@assay/shared/contracts';
 import { freePort, waitUntilReady } from '@assay/shared/local-infra';
 import type { ChildProcess } from 'node:child_process';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { FaultStack, LoadOutcome, connectionErrorCode, sleep, startFaultStack, startLoad, tally } from './fault-stack';
 
 /** How a process ended: Nest's shutdown hooks re-raise SIGTERM once they have run, so a clean stop reads `SIGTERM`. */
@@ -11,15 +12,24 @@ const exitOf = (child: ChildProcess) => new Promise<string>((resolve) => child.o
 /** A refused connection was never accepted (a load balancer sends it elsewhere); anything else that is not a 2xx failed. */
 const RESETS = new Set(['ECONNRESET', 'UND_ERR_SOCKET']);
 
+/** Dispatchers of retries, each a connection of its own, closed when the suite ends. */
+const retryAgents: Agent[] = [];
+
 /**
  * fetch that sends an idempotent request again (up to twice more) when its connection was reset
  * before any answer: a connection caught in a keep-alive close, or still in the listen backlog when
  * the draining process closed its listener (the kernel resets those), was never read by the process.
+ * Each retry goes on a new connection, as HTTP clients and load balancers retry: the pool's other
+ * idle connections to the draining process may have been closed in the same instant.
  */
 async function fetchRetryingReset(url: string, init: RequestInit): Promise<{ response: Response; retried: boolean }> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return { response: await fetch(url, init), retried: attempt > 0 };
+      if (attempt === 0) return { response: await fetch(url, init), retried: false };
+      const dispatcher = new Agent({ connections: 1 });
+      retryAgents.push(dispatcher);
+      const response = await undiciFetch(url, { headers: init.headers as Record<string, string>, signal: init.signal, dispatcher });
+      return { response: response as unknown as Response, retried: true };
     } catch (error) {
       if (attempt === 2 || !RESETS.has(connectionErrorCode(error))) throw error;
     }
@@ -55,6 +65,7 @@ describe('SIGTERM under load', () => {
   }, 300_000);
 
   afterAll(async () => {
+    await Promise.all(retryAgents.map((agent) => agent.close()));
     await faults?.stop();
   });
 
