@@ -12,11 +12,12 @@
  *
  * Every tenant has exposures of its own (a tenth of its components), so the exposure statements
  * meet a table of a realistic size. Every statement matching runs is EXPLAINed as it runs (the
- * statements of `evidence.match_exposures` and `evidence.advisory_candidates` through auto_explain,
+ * statements of `evidence.match_and_announce` and `evidence.advisory_candidates` through auto_explain,
  * the call replayed and rolled back); the plans are printed and the run fails if one reads a whole
- * table, or the whole of the tenant's part of one (an index scan on the tenant alone). The outbox
- * entry of `advisory.matched` goes with the commit (`runWithCommit`), past the wrappers that
- * EXPLAIN and time statements: an insert of its rows, it reads nothing.
+ * table, or the whole of the tenant's part of one (an index scan on the tenant alone). A match's
+ * writes and announcement go with the commit (`runWithCommit`): the wrappers that EXPLAIN and analyse
+ * statements show no unit of work, so they run through them; the one that times statements counts
+ * them in the commit.
  *
  *   npm run bench:advisories        # BENCH_ADVISORY_COMPONENTS, BENCH_ADVISORIES, BENCH_ROUNDS to change
  */
@@ -152,14 +153,17 @@ async function nestedPlans(owner: Client, tenant: string, sql: string, params: u
 
 /**
  * A manager that EXPLAINs every statement before running it, collecting the plans (with `owner`, the
- * statements inside PL/pgSQL functions too, see `nestedPlans`).
+ * statements inside PL/pgSQL functions too, see `nestedPlans`). It shows no unit of work (no query
+ * runner), so what a match would send with the commit runs through it too (and the matching lock is
+ * taken again, which costs nothing).
  */
 function explaining(manager: EntityManager, plans: Plans, owner?: { client: Client; tenant: string }): EntityManager {
   return new Proxy(manager, {
     get(target, property, receiver) {
+      if (property === 'queryRunner') return undefined;
       if (property !== 'query') return Reflect.get(target, property, receiver);
       return async (sql: string, params?: unknown[]) => {
-        if (owner && /evidence\.(match_exposures|advisory_candidates)\(/.test(sql)) await nestedPlans(owner.client, owner.tenant, sql, params, plans);
+        if (owner && /evidence\.(match_and_announce|advisory_candidates)\(/.test(sql)) await nestedPlans(owner.client, owner.tenant, sql, params, plans);
         if (!/pg_advisory_xact_lock/.test(sql)) {
           const rows: { 'QUERY PLAN': string }[] = await target.query(`explain ${sql}`, params);
           plans.push({ sql: sql.replace(/\s+/g, ' ').slice(0, 110), plan: rows.map((row) => row['QUERY PLAN']) });
@@ -191,11 +195,12 @@ function timing(manager: EntityManager, times: Map<string, number>): EntityManag
 /**
  * A manager that runs every statement once more under EXPLAIN ANALYZE first (in a savepoint rolled
  * back, so nothing is written twice), adding the server's planning and execution milliseconds to
- * `times` by statement.
+ * `times` by statement. Like `explaining`, it shows no unit of work, so a match's writes run through it.
  */
 function analysing(manager: EntityManager, times: Map<string, { planning: number; execution: number }>): EntityManager {
   return new Proxy(manager, {
     get(target, property, receiver) {
+      if (property === 'queryRunner') return undefined;
       if (property !== 'query') return Reflect.get(target, property, receiver);
       return async (sql: string, params?: unknown[]) => {
         if (!/pg_advisory_xact_lock/.test(sql)) {
@@ -243,7 +248,7 @@ async function profile(title: string, rounds: number, work: (times: Map<string, 
   for (const [sql, ms] of times) log(`  ${(ms / rounds).toFixed(1).padStart(7)} ms  ${sql}…`);
   const statements = [...times.values()].reduce((sum, ms) => sum + ms, 0) / rounds;
   log(
-    `  ${(total - statements).toFixed(1).padStart(7)} ms  outside them: the transaction's start, its commit (with the outbox entry it carries) and the work in Node`,
+    `  ${(total - statements).toFixed(1).padStart(7)} ms  outside them: the transaction's start, its commit (with the match's writes and announcement it carries) and the work in Node`,
   );
 }
 

@@ -35,6 +35,7 @@ import { AdvisoryMatchExposures1765500400000 } from './1765500400000-advisory-ma
 import { AdvisoryMatchCandidates1765500500000 } from './1765500500000-advisory-match-candidates';
 import { AdvisoryMatchUnchanged1765500500100 } from './1765500500100-advisory-match-unchanged';
 import { AdvisoryMatchScoped1765500600000 } from './1765500600000-advisory-match-scoped';
+import { AdvisoryMatchAnnounced1765500700000 } from './1765500700000-advisory-match-announced';
 
 export { COLOCATION_ANCHOR, REFERENCE_TABLES } from './distribution';
 
@@ -76,4 +77,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AdvisoryMatchCandidates1765500500000,
   AdvisoryMatchUnchanged1765500500100,
   AdvisoryMatchScoped1765500600000,
+  AdvisoryMatchAnnounced1765500700000,
 ];

@@ -1,3 +1,4 @@
+import { assertEventData } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { appDatabase, ownerDataSourceForFile, stackConfig } from '@assay/shared/testing';
 import { AdvisoryExposuresRepository, NewExposure } from './advisory-exposures.repository';
@@ -66,6 +67,28 @@ describe('advisory matching statements', () => {
       [tenantId],
     ) as Promise<{ id: string; evidence_id: string; status: string; status_source: string; matched_at: Date; xmax: string }[]>;
 
+  /** The `advisory.matched` events of the tenant's outbox, oldest first, checked against the event's contract. */
+  async function announcements(tenantId: string): Promise<{ advisoryId: string; supplierIds: string[] }[]> {
+    const rows: { id: string; type: string; payload: Record<string, unknown>; created_at: Date }[] = await owner.query(
+      `select id, type, payload, created_at from evidence.outbox where tenant_id = $1 order by id`,
+      [tenantId],
+    );
+    return rows.map((row) => {
+      expect(row.type).toBe('advisory.matched');
+      expect(row.payload).toEqual({ id: row.id, type: 'advisory.matched', timestamp: row.created_at.toISOString(), tenantId, data: expect.anything() });
+      const data = row.payload['data'] as { advisoryId: string; supplierIds: string[] };
+      assertEventData('advisory.matched', data);
+      return data;
+    });
+  }
+
+  /** A match's writes and announcement in a unit of work of its own; returns what it announced. */
+  async function matched(tenantId: string, scope: { advisoryId: string } | { evidenceId: string }, rows: NewExposure[], advisoryIds: string[]) {
+    const known = (await announcements(tenantId)).length;
+    await database.run((manager) => repository.matchAndAnnounce(manager, tenantId, scope, rows, advisoryIds), tenantId);
+    return (await announcements(tenantId)).slice(known);
+  }
+
   it('reads the advisory with the processed components of its packages, one per evidence and purl', async () => {
     const { tenantId, advisoryId, evidenceIds } = await seeded(['2.14.1', '2.17.1']);
     const candidates = await database.run((manager) => repository.candidatesOfAdvisory(manager, tenantId, advisoryId), tenantId);
@@ -103,21 +126,16 @@ describe('advisory matching statements', () => {
       version,
       status,
     });
-    const match = (rows: NewExposure[]) =>
-      database.run((manager) => repository.matchExposures(manager, tenantId, { advisoryId }, rows, [advisoryId]), tenantId);
+    const match = (rows: NewExposure[]) => matched(tenantId, { advisoryId }, rows, [advisoryId]);
     const [first, second, third] = evidenceIds as [string, string, string];
     const found = [row(first, '2.14.1', 'affected'), row(second, '2.13.0', 'affected'), row(third, '2.12.1', 'affected')];
 
-    const initial = await match(found);
-    expect(initial.before.get(advisoryId)).toEqual(new Set());
-    expect(initial.after.get(advisoryId)).toEqual(new Set([supplierId]));
+    expect(await match(found)).toEqual([{ advisoryId, supplierIds: [supplierId] }]);
     const written = await stored(tenantId);
     expect(written).toHaveLength(3);
 
     // Found again exactly as stored: the same rows, never written or locked (xmax stays 0).
-    const again = await match(found);
-    expect(again.before.get(advisoryId)).toEqual(new Set([supplierId]));
-    expect(again.after.get(advisoryId)).toEqual(new Set([supplierId]));
+    expect(await match(found)).toEqual([]);
     const untouched = await stored(tenantId);
     expect(untouched.map(({ id, status, matched_at }) => ({ id, status, matched_at }))).toEqual(
       written.map(({ id, status, matched_at }) => ({ id, status, matched_at })),
@@ -129,8 +147,7 @@ describe('advisory matching statements', () => {
       `update evidence.advisory_exposures set status = 'not_affected', status_source = 'vex', statement = '{"status":"not_affected"}' where evidence_id = $1`,
       [third],
     );
-    const changed = await match([row(first, '2.14.1', 'fixed'), row(third, '2.12.1', 'affected')]);
-    expect(changed.after.get(advisoryId)).toEqual(new Set());
+    expect(await match([row(first, '2.14.1', 'fixed'), row(third, '2.12.1', 'affected')])).toEqual([]);
     const after = await stored(tenantId);
     expect(after.map((exposure) => [exposure.evidence_id, exposure.status, exposure.status_source])).toEqual([
       [first, 'fixed', 'version'],
@@ -140,7 +157,7 @@ describe('advisory matching statements', () => {
     expect(after[1]?.id).toBe(written[2]?.id);
   });
 
-  it('tells who was and is at risk from the suppliers of the match, by their exposures anywhere in the tenant', async () => {
+  it('announces the suppliers of the match newly at risk, by their exposures anywhere in the tenant', async () => {
     const { tenantId, supplierId: first, advisoryId, evidenceIds } = await seeded(['2.14.1']);
     const [firstSbom] = evidenceIds as [string];
     // A second supplier shipping the same version, and a second SBOM of the first supplier.
@@ -164,32 +181,70 @@ describe('advisory matching statements', () => {
       version: '2.14.1',
       status,
     });
-    const matchAdvisory = (rows: NewExposure[]) =>
-      database.run((manager) => repository.matchExposures(manager, tenantId, { advisoryId }, rows, [advisoryId]), tenantId);
-    const matchEvidence = (evidenceId: string, rows: NewExposure[]) =>
-      database.run((manager) => repository.matchExposures(manager, tenantId, { evidenceId }, rows, [advisoryId]), tenantId);
+    const matchEvidence = (evidenceId: string, rows: NewExposure[]) => matched(tenantId, { evidenceId }, rows, [advisoryId]);
 
-    const both = await matchAdvisory([row(firstSbom, first, 'affected'), row(secondSbom, second, 'affected')]);
-    expect(both.before.get(advisoryId)).toEqual(new Set());
-    expect(both.after.get(advisoryId)).toEqual(new Set([first, second]));
+    expect(await matched(tenantId, { advisoryId }, [row(firstSbom, first, 'affected'), row(secondSbom, second, 'affected')], [advisoryId])).toEqual([
+      { advisoryId, supplierIds: [first, second].sort() },
+    ]);
 
     // The first supplier's later SBOM: it was at risk already, through its first SBOM.
-    const later = await matchEvidence(laterSbom, [row(laterSbom, first, 'affected')]);
-    expect(later.before.get(advisoryId)).toEqual(new Set([first]));
-    expect(later.after.get(advisoryId)).toEqual(new Set([first]));
+    expect(await matchEvidence(laterSbom, [row(laterSbom, first, 'affected')])).toEqual([]);
 
     // The later SBOM found fixed: the first SBOM still puts the supplier at risk.
-    const fixedLater = await matchEvidence(laterSbom, [row(laterSbom, first, 'fixed')]);
-    expect(fixedLater.after.get(advisoryId)).toEqual(new Set([first]));
+    expect(await matchEvidence(laterSbom, [row(laterSbom, first, 'fixed')])).toEqual([]);
+    const atRisk = () =>
+      owner.query(`select distinct supplier_id from evidence.advisory_exposures where tenant_id = $1 and status = 'affected' order by 1`, [tenantId]);
+    expect(await atRisk()).toEqual([{ supplier_id: [first, second].sort()[0] }, { supplier_id: [first, second].sort()[1] }]);
 
     // The second supplier's only SBOM found fixed: no longer at risk.
-    const fixedSecond = await matchEvidence(secondSbom, [row(secondSbom, second, 'fixed')]);
-    expect(fixedSecond.before.get(advisoryId)).toEqual(new Set([second]));
-    expect(fixedSecond.after.get(advisoryId)).toEqual(new Set());
+    expect(await matchEvidence(secondSbom, [row(secondSbom, second, 'fixed')])).toEqual([]);
+    expect(await atRisk()).toEqual([{ supplier_id: first }]);
 
     // And found affected again: at risk again, which is what `advisory.matched` announces.
-    const again = await matchEvidence(secondSbom, [row(secondSbom, second, 'affected')]);
-    expect(again.before.get(advisoryId)).toEqual(new Set());
-    expect(again.after.get(advisoryId)).toEqual(new Set([second]));
+    expect(await matchEvidence(secondSbom, [row(secondSbom, second, 'affected')])).toEqual([{ advisoryId, supplierIds: [second] }]);
+  });
+
+  it('announces each advisory of an SBOM match that newly puts its supplier at risk, in the order given, one event each', async () => {
+    const { tenantId, supplierId, advisoryId, evidenceIds } = await seeded(['2.14.1']);
+    const [sbom] = evidenceIds as [string];
+    const [other, untouched] = [newId(), newId()];
+    for (const id of [other, untouched])
+      await owner.query(
+        `insert into evidence.advisories (tenant_id, id, source, external_id, external_ids, modified, affected) values ($1, $2, 'osv', $3, array[$3], now(), '[]')`,
+        [tenantId, id, `GHSA-${id.slice(-12)}`],
+      );
+    const row = (advisory: string, status: NewExposure['status']): NewExposure => ({
+      advisoryId: advisory,
+      evidenceId: sbom,
+      supplierId,
+      productId: null,
+      purl: `${LOG4J}@2.14.1`,
+      version: '2.14.1',
+      status,
+    });
+    const events = await matched(
+      tenantId,
+      { evidenceId: sbom },
+      [row(other, 'under_investigation'), row(advisoryId, 'affected'), row(untouched, 'fixed')],
+      [other, untouched, advisoryId],
+    );
+    expect(events).toEqual([
+      { advisoryId: other, supplierIds: [supplierId] },
+      { advisoryId, supplierIds: [supplierId] },
+    ]);
+  });
+
+  it('goes with the commit of its unit of work: its error is the unit’s, and nothing of the unit commits', async () => {
+    const { tenantId, supplierId, evidenceIds } = await seeded(['2.14.1']);
+    const unit = database.run(async (manager) => {
+      await manager.query(`update evidence.evidence set title = 'renamed' where tenant_id = $1 and id = $2`, [tenantId, evidenceIds[0]]);
+      // Sent with the commit: an advisory that is no uuid fails there.
+      await repository.matchAndAnnounce(manager, tenantId, { advisoryId: 'not-an-id' }, [], ['not-an-id']);
+      return supplierId;
+    }, tenantId);
+    await expect(unit).rejects.toThrow(/invalid input syntax for type uuid/);
+    const [evidence] = await owner.query(`select title from evidence.evidence where tenant_id = $1 and id = $2`, [tenantId, evidenceIds[0]]);
+    expect(evidence.title).toBeNull();
+    expect(await announcements(tenantId)).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import { newId } from '@assay/shared/database';
+import { clock } from '@assay/shared/clock';
+import { newId, runWithCommit } from '@assay/shared/database';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AdvisoryRange } from './advisory-documents';
@@ -201,35 +202,41 @@ export class AdvisoryExposuresRepository {
   }
 
   /**
-   * The writes of one match, in one call of `evidence.match_exposures` (see its migration): the
-   * range-derived exposures of one advisory or one piece of evidence are replaced with `rows`, then
-   * the supplier's word is applied to the exposures of the scope (`applyVex` then the inquiries'
-   * `applyAnswers`: an answer wins over a VEX statement, and an exposure whose status an answer gave
-   * takes no VEX statement). Returns, of the suppliers of the match (of `rows` and of the scope's
-   * exposures), those each of `advisoryIds` put at risk before and after, by their exposures anywhere
-   * in the tenant: what `suppliersAtRisk` reads, for the only suppliers a match can newly put at risk.
-   * Exposures whose status came from the supplier are kept as they
-   * are; a range-derived one found again is left as it is when nothing about it changed and rewritten
-   * in place (a new id and match time) when something did; one no longer found is deleted. Unchanged
-   * exposures, the usual case of a rematch, cost no write; the function's statements keep their plans
-   * for the session.
+   * The writes of one match and their announcement, in one call of `evidence.match_and_announce` (see
+   * its migration, and that of `evidence.match_exposures`): the range-derived exposures of one advisory or one
+   * piece of evidence are replaced with `rows`, then the supplier's word is applied to the exposures of
+   * the scope (an inquiry's answer wins over a VEX statement, and an exposure whose status an answer
+   * gave takes no VEX statement), and `advisory.matched` goes to the outbox for each of `advisoryIds`
+   * that puts suppliers of the match at risk, by their exposures anywhere in the tenant, that it did
+   * not before. Exposures whose status came from the supplier are kept as they are; a range-derived one
+   * found again is left as it is when nothing about it changed and rewritten in place (a new id and
+   * match time) when something did; one no longer found is deleted. Unchanged exposures, the usual case
+   * of a rematch, cost no write. Nothing of a match reads back what the call writes, so in a tenant
+   * unit of work (`TenantDatabase.run`) it goes in the message of the unit's commit, and its error is
+   * the unit's; elsewhere it runs at once.
    */
-  async matchExposures(
+  async matchAndAnnounce(
     manager: EntityManager,
     tenantId: string,
     scope: { advisoryId: string } | { evidenceId: string },
     rows: NewExposure[],
     advisoryIds: string[],
-  ): Promise<{ before: Map<string, Set<string>>; after: Map<string, Set<string>> }> {
+  ): Promise<void> {
     const [kind, value] = 'advisoryId' in scope ? ['advisory', scope.advisoryId] : ['evidence', scope.evidenceId];
-    const found: { at_risk_advisory: string; at_risk_supplier: string; afterwards: boolean }[] = await manager.query(
-      `select at_risk_advisory, at_risk_supplier, afterwards from evidence.match_exposures($1, $2, $3, $4::json, $5::uuid[])`,
-      [tenantId, kind, value, JSON.stringify(rows.map((row) => ({ id: newId(), ...row }))), advisoryIds],
-    );
-    const before = new Map<string, Set<string>>(advisoryIds.map((id) => [id, new Set<string>()]));
-    const after = new Map<string, Set<string>>(advisoryIds.map((id) => [id, new Set<string>()]));
-    for (const row of found) (row.afterwards ? after : before).get(row.at_risk_advisory)?.add(row.at_risk_supplier);
-    return { before, after };
+    const statement = {
+      text: `select evidence.match_and_announce($1, $2, $3, $4::json, $5::uuid[], $6::uuid[], $7)`,
+      values: [
+        tenantId,
+        kind,
+        value,
+        JSON.stringify(rows.map((row) => ({ id: newId(), ...row }))),
+        advisoryIds,
+        // At most one event for each advisory, in their order.
+        advisoryIds.map(() => newId()),
+        clock.now().toISOString(),
+      ],
+    };
+    if (!runWithCommit(manager, statement)) await manager.query(statement.text, statement.values);
   }
 
   /** Replaces the statements read from one piece of VEX evidence. */

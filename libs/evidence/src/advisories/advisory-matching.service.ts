@@ -103,13 +103,14 @@ export class AdvisoryMatchingService {
   /**
    * A new or changed advisory against the stored components, in the caller's transaction. A caller
    * that starts that transaction with the tenant's matching lock (`TenantDatabase.run` with
-   * `{ lock: matchingLock(tenantId) }`) saves a round trip; otherwise the lock is taken here.
+   * `{ lock: matchingLock(tenantId) }`) saves a round trip; otherwise the lock is taken here. The
+   * match's writes go with the transaction's commit (see `matchAndAnnounce`): the caller reads none
+   * of the exposures back in the same transaction.
    */
   async matchAdvisory(manager: EntityManager, tenantId: string, advisoryId: string): Promise<void> {
     if (!this.database.holdsLock(manager, matchingLock(tenantId))) await this.exposures.lockTenant(manager, tenantId);
     const { components, packages } = await this.exposures.candidatesOfAdvisory(manager, tenantId, advisoryId);
-    const { before, after } = await this.exposures.matchExposures(manager, tenantId, { advisoryId }, exposures(components, packages), [advisoryId]);
-    await this.announce(manager, tenantId, before, after);
+    await this.exposures.matchAndAnnounce(manager, tenantId, { advisoryId }, exposures(components, packages), [advisoryId]);
   }
 
   /** Newly processed evidence against the stored advisories. */
@@ -119,8 +120,7 @@ export class AdvisoryMatchingService {
         const { components, packages } = await this.exposures.candidatesOfEvidence(manager, tenantId, evidenceId);
         const rows = exposures(components, packages);
         const advisoryIds = [...new Set(packages.map((item) => item.advisoryId))];
-        const { before, after } = await this.exposures.matchExposures(manager, tenantId, { evidenceId }, rows, advisoryIds);
-        await this.announce(manager, tenantId, before, after);
+        await this.exposures.matchAndAnnounce(manager, tenantId, { evidenceId }, rows, advisoryIds);
         return { exposures: rows.length };
       },
       tenantId,
