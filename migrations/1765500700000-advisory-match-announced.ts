@@ -7,7 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * `p_advisory_ids` in that order, an `advisory.matched` event naming the suppliers it puts at risk
  * now and did not before (sorted, as uuids sort), with the next id of `p_event_ids` and the business
  * time `p_timestamp` (an ISO 8601 string: the event's `timestamp`, and the entry's `created_at`).
- * Returns how many events it recorded. The event is the one the matching service wrote from the
+ * Returns how many events it recorded. Who is newly at risk is one set difference over the match's
+ * answer, however many advisories it names (an SBOM's match can name hundreds). The event is the one the matching service wrote from the
  * function's answer before; since the statement's answer is no longer needed in Node, a match sends it
  * in the message of its unit's commit: two round trips a match instead of three.
  */
@@ -32,16 +33,17 @@ export class AdvisoryMatchAnnounced1765500700000 implements MigrationInterface {
          with found as materialized (
            select m.at_risk_advisory, m.at_risk_supplier, m.afterwards
              from evidence.match_exposures(p_tenant, p_scope_kind, p_scope, p_rows, p_advisory_ids) m
+         ), newly as (
+           select f.at_risk_advisory, f.at_risk_supplier from found f where f.afterwards
+           except
+           select f.at_risk_advisory, f.at_risk_supplier from found f where not f.afterwards
          ), added as (
-           select a.id as advisory_id, a.n,
-                  array(select f.at_risk_supplier from found f where f.afterwards and f.at_risk_advisory = a.id
-                        except
-                        select f.at_risk_supplier from found f where not f.afterwards and f.at_risk_advisory = a.id
-                        order by 1) as supplier_ids
-             from unnest(p_advisory_ids) with ordinality as a(id, n)
+           select n.at_risk_advisory as advisory_id, array_agg(n.at_risk_supplier order by n.at_risk_supplier) as supplier_ids
+             from newly n group by n.at_risk_advisory
          ), events as (
-           select d.advisory_id, d.supplier_ids, row_number() over (order by d.n) as k
-             from added d where cardinality(d.supplier_ids) > 0
+           select d.advisory_id, d.supplier_ids, row_number() over (order by a.n) as k
+             from unnest(p_advisory_ids) with ordinality as a(id, n)
+             join added d on d.advisory_id = a.id
          )
          insert into evidence.outbox (tenant_id, id, type, payload, created_at)
          select p_tenant, p_event_ids[e.k], 'advisory.matched',
