@@ -21,11 +21,12 @@ function atRisk(except = ''): string {
  * The same as `atRisk`, for the suppliers `suppliers` (a query of supplier ids) only: whether each
  * advisory of `p_advisory_ids` puts each of them at risk, by one probe of the by-supplier index a
  * pair that stops at the first exposure found. Reading every exposure of each advisory instead grows
- * with how many suppliers and pieces of evidence share the advisory, not with the match.
+ * with how many suppliers and pieces of evidence share the advisory, not with the match. `advisories`
+ * names the advisories asked about (`a`).
  */
-function atRiskAmong(suppliers: string, except = ''): string {
+function atRiskAmong(suppliers: string, except = '', advisories = 'unnest(p_advisory_ids) as a(id)'): string {
   return `select a.id, s.id as supplier_id
-         from unnest(p_advisory_ids) as a(id)
+         from ${advisories}
          cross join (${suppliers}) as s(id)
          cross join lateral (
            select 1 from evidence.advisory_exposures x
@@ -53,12 +54,18 @@ function replaceVersionExposures(column: 'advisory_id' | 'evidence_id', unchange
          select distinct on (x."advisoryId", x."evidenceId", x.purl) x.*
            from json_to_recordset(p_rows) as x(id uuid, "advisoryId" uuid, "evidenceId" uuid, "supplierId" uuid, "productId" uuid, purl text, version text, status text)
        ), ${
-         unchanged === 'scoped'
+         unchanged === 'scoped' || unchanged === 'own'
            ? `scope as materialized (
          select x.advisory_id, x.evidence_id, x.purl, x.status_source, x.supplier_id, x.product_id, x.version, x.status
            from evidence.advisory_exposures x where x.tenant_id = p_tenant and x.${column} = p_scope
        ), before as (
-         ${atRiskAmong(`select n."supplierId" from new n union select c.supplier_id from scope c`)}`
+         ${
+           unchanged === 'own' && column === 'advisory_id'
+             ? `select distinct p_scope as id, c.supplier_id from scope c where c.status in ${AT_RISK} and p_scope = any(p_advisory_ids)
+         union all
+         ${atRiskAmong(`select n."supplierId" from new n union select c.supplier_id from scope c`, '', OTHER_ADVISORIES)}`
+             : atRiskAmong(`select n."supplierId" from new n union select c.supplier_id from scope c`)
+         }`
            : `before as (
          ${atRisk()}`
        }
@@ -70,7 +77,7 @@ function replaceVersionExposures(column: 'advisory_id' | 'evidence_id', unchange
          insert into evidence.advisory_exposures (tenant_id, id, advisory_id, evidence_id, supplier_id, product_id, purl, version, status, status_source, matched_at)
          select p_tenant, n.id, n."advisoryId", n."evidenceId", n."supplierId", n."productId", n.purl, n.version, n.status, 'version', date_trunc('milliseconds', app.now())
            from new n${
-             unchanged === 'scoped'
+             unchanged === 'scoped' || unchanged === 'own'
                ? `
            left join scope s on s.advisory_id = n."advisoryId" and s.evidence_id = n."evidenceId" and s.purl = n.purl
           where s.status_source is null
@@ -136,12 +143,22 @@ function applySupplierWord(column: 'advisory_id' | 'evidence_id', unchanged: Unc
          select c.advisory_id as id, c.supplier_id from changed c where c.advisory_id = any(p_advisory_ids) and c.status in ${AT_RISK}
          union
          ${
-           unchanged === 'scoped'
-             ? atRiskAmong(
-                 `select distinct x.supplier_id from evidence.advisory_exposures x where x.tenant_id = p_tenant and x.${column} = p_scope`,
-                 'and x.id not in (select c.id from changed c)',
-               )
-             : atRisk('and x.id not in (select c.id from changed c)')
+           unchanged === 'own' && column === 'advisory_id'
+             ? `select x.advisory_id, x.supplier_id from evidence.advisory_exposures x
+            where x.tenant_id = p_tenant and x.advisory_id = p_scope and p_scope = any(p_advisory_ids) and x.status in ${AT_RISK}
+              and x.id not in (select c.id from changed c)
+         union
+         ${atRiskAmong(
+           `select distinct x.supplier_id from evidence.advisory_exposures x where x.tenant_id = p_tenant and x.${column} = p_scope`,
+           'and x.id not in (select c.id from changed c)',
+           OTHER_ADVISORIES,
+         )}`
+             : unchanged === 'scoped' || unchanged === 'own'
+               ? atRiskAmong(
+                   `select distinct x.supplier_id from evidence.advisory_exposures x where x.tenant_id = p_tenant and x.${column} = p_scope`,
+                   'and x.id not in (select c.id from changed c)',
+                 )
+               : atRisk('and x.id not in (select c.id from changed c)')
          }
        )
        select f.id, f.supplier_id, true from risk_after f;`;
@@ -150,9 +167,15 @@ function applySupplierWord(column: 'advisory_id' | 'evidence_id', unchanged: Unc
 /**
  * What the insert of a match is offered: every row found ('offered', this migration), only rows not
  * stored as found ('skipped', `1765500500100`), the same told by the scope's stored exposures
- * ('scoped', `1765500600000`).
+ * ('scoped', `1765500600000`); and, with 'own' (`1765500700100`), the suppliers an advisory's own
+ * match puts at risk, before and after, read from the scope itself: every exposure of that advisory
+ * is of the scope, so the scope it has read already answers `before`, and one read of the advisory's
+ * exposures `after`, instead of a probe for each supplier.
  */
-export type Unchanged = 'offered' | 'skipped' | 'scoped';
+export type Unchanged = 'offered' | 'skipped' | 'scoped' | 'own';
+
+/** The advisories of `p_advisory_ids` but the scope's own (an advisory's match asks about no other). */
+const OTHER_ADVISORIES = '(select u.id from unnest(p_advisory_ids) as u(id) where u.id <> p_scope) as a(id)';
 
 /** The statement creating `evidence.match_exposures`, as this migration wrote it or as a later one does (see `Unchanged`). */
 export function matchExposuresFunction(unchanged: Unchanged): string {

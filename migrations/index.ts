@@ -36,6 +36,7 @@ import { AdvisoryMatchCandidates1765500500000 } from './1765500500000-advisory-m
 import { AdvisoryMatchUnchanged1765500500100 } from './1765500500100-advisory-match-unchanged';
 import { AdvisoryMatchScoped1765500600000 } from './1765500600000-advisory-match-scoped';
 import { AdvisoryMatchAnnounced1765500700000 } from './1765500700000-advisory-match-announced';
+import { AdvisoryMatchOwnExposures1765500700100 } from './1765500700100-advisory-match-own-exposures';
 
 export { COLOCATION_ANCHOR, REFERENCE_TABLES } from './distribution';
 
@@ -78,4 +79,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AdvisoryMatchUnchanged1765500500100,
   AdvisoryMatchScoped1765500600000,
   AdvisoryMatchAnnounced1765500700000,
+  AdvisoryMatchOwnExposures1765500700100,
 ];

@@ -1,0 +1,21 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { matchExposuresFunction } from './1765500400000-advisory-match-exposures';
+
+/**
+ * `evidence.match_exposures`, for an advisory's match, tells who it put at risk before from the
+ * advisory's exposures it has read already (its scope), and who it puts at risk after from one read
+ * of them, instead of probing the by-supplier index once for each supplier of the match, twice: every
+ * exposure of the advisory is of the scope. A piece of evidence's match still probes (the advisories
+ * it names have exposures of other evidence too).
+ */
+export class AdvisoryMatchOwnExposures1765500700100 implements MigrationInterface {
+  name = 'AdvisoryMatchOwnExposures1765500700100';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(matchExposuresFunction('own'));
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(matchExposuresFunction('scoped'));
+  }
+}
