@@ -97,15 +97,21 @@ interface ExplainNode {
   'Index Name'?: string;
   'Index Cond'?: string;
   Filter?: string;
+  'Actual Total Time'?: number;
+  'Actual Loops'?: number;
   Plans?: ExplainNode[];
 }
+
+/** BENCH_ANALYZE_NESTED=1: the plans inside functions are analysed too, each node with its time. */
+const ANALYZE_NESTED = process.env['BENCH_ANALYZE_NESTED'] === '1';
 
 /** A JSON plan as lines like EXPLAIN's text (node, index, relation, index condition). */
 function planLines(node: ExplainNode, depth = 0): string[] {
   const indent = '  '.repeat(depth);
   const using = node['Index Name'] ? ` using ${node['Index Name']}` : '';
   const on = node['Relation Name'] ? ` on ${node['Relation Name']} ${node.Alias ?? ''}` : '';
-  const lines = [`${indent}${depth > 0 ? '->  ' : ''}${node['Node Type']}${using}${on}`];
+  const actual = node['Actual Total Time'] === undefined ? '' : ` (actual ${node['Actual Total Time'].toFixed(3)} ms × ${node['Actual Loops'] ?? 1})`;
+  const lines = [`${indent}${depth > 0 ? '->  ' : ''}${node['Node Type']}${using}${on}${actual}`];
   if (node['Index Cond']) lines.push(`${indent}      Index Cond: ${node['Index Cond']}`);
   if (node.Filter) lines.push(`${indent}      Filter: ${node.Filter}`);
   for (const child of node.Plans ?? []) lines.push(...planLines(child, depth + 1));
@@ -125,8 +131,9 @@ async function nestedPlans(owner: Client, tenant: string, sql: string, params: u
   try {
     await owner.query('begin');
     await owner.query(`load 'auto_explain'`);
-    for (const setting of ['log_min_duration = 0', 'log_nested_statements = on', "log_level = 'notice'", "log_format = 'json'"])
-      await owner.query(`set local auto_explain.${setting}`);
+    const settings = ['log_min_duration = 0', 'log_nested_statements = on', "log_level = 'notice'", "log_format = 'json'"];
+    if (ANALYZE_NESTED) settings.push('log_analyze = on', 'log_timing = on');
+    for (const setting of settings) await owner.query(`set local auto_explain.${setting}`);
     await owner.query(`set local role ${migrationRoles().appRole}`);
     await owner.query(`select set_config('app.tenant_id', $1, true)`, [tenant]);
     owner.on('notice', listen);
