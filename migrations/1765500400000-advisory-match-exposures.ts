@@ -109,13 +109,11 @@ function replaceVersionExposures(column: 'advisory_id' | 'evidence_id', unchange
  * written. Returns the suppliers at risk afterwards. The exposures updated are looked up by scope
  * as well as by id, so that however the plan joins them it reads only the scope's exposures.
  */
-function applySupplierWord(column: 'advisory_id' | 'evidence_id', unchanged: Unchanged): string {
-  return `return query
-       with word as (
-         select x.id, w.status, w.status_source, w.statement
-           from evidence.advisory_exposures x
-           cross join lateral (
-             select * from (
+/**
+ * The supplier's word on one exposure `x`: its answered inquiry, else a VEX statement of the supplier
+ * on the same package naming one of the advisory's ids; no row when there is none.
+ */
+const WORD_OF_X = `select * from (
                select i.answer->>'status' as status, 'inquiry'::text as status_source,
                       jsonb_strip_nulls(jsonb_build_object(
                         'status', i.answer->'status', 'justification', i.answer->'justification', 'impact_statement', i.answer->'impactStatement',
@@ -131,14 +129,36 @@ function applySupplierWord(column: 'advisory_id' | 'evidence_id', unchanged: Unc
                   and (v.purl = x.purl or (v.purl = v.purl_base and left(x.purl, length(v.purl_base) + 1) = v.purl_base || '@'))
              ) s
              order by rank
-             limit 1) w
+             limit 1`;
+
+function applySupplierWord(column: 'advisory_id' | 'evidence_id', unchanged: Unchanged): string {
+  // 'own': the update reads the scope's exposures once and asks each for its word, so it is linear in
+  // the scope whatever the plan; joining the table to itself by id (below), a generic plan that
+  // expected one exposure in the scope compared every exposure with every other (10,000 exposures:
+  // 14 s instead of under one).
+  const changed =
+    unchanged === 'own'
+      ? `changed as (
+         update evidence.advisory_exposures x
+            set (status, status_source, statement) = (select w.status, w.status_source, w.statement from (${WORD_OF_X}) w)
+          where x.tenant_id = p_tenant and x.${column} = p_scope
+            and exists (select 1 from (${WORD_OF_X}) w
+                         where (x.status, x.status_source, x.statement) is distinct from (w.status, w.status_source, w.statement))
+         returning x.id, x.advisory_id, x.supplier_id, x.status`
+      : `word as (
+         select x.id, w.status, w.status_source, w.statement
+           from evidence.advisory_exposures x
+           cross join lateral (
+             ${WORD_OF_X}) w
           where x.tenant_id = p_tenant and x.${column} = p_scope
             and (x.status, x.status_source, x.statement) is distinct from (w.status, w.status_source, w.statement)
        ), changed as (
          update evidence.advisory_exposures x set status = w.status, status_source = w.status_source, statement = w.statement
            from word w
           where x.tenant_id = p_tenant and x.${column} = p_scope and x.id = w.id
-         returning x.id, x.advisory_id, x.supplier_id, x.status
+         returning x.id, x.advisory_id, x.supplier_id, x.status`;
+  return `return query
+       with ${changed}
        ), risk_after as (
          select c.advisory_id as id, c.supplier_id from changed c where c.advisory_id = any(p_advisory_ids) and c.status in ${AT_RISK}
          union
@@ -170,7 +190,8 @@ function applySupplierWord(column: 'advisory_id' | 'evidence_id', unchanged: Unc
  * ('scoped', `1765500600000`); and, with 'own' (`1765500700100`), the suppliers an advisory's own
  * match puts at risk, before and after, read from the scope itself: every exposure of that advisory
  * is of the scope, so the scope it has read already answers `before`, and one read of the advisory's
- * exposures `after`, instead of a probe for each supplier.
+ * exposures `after`, instead of a probe for each supplier; and the supplier's word applied by one
+ * read of the scope's exposures rather than a join of the table to itself (see `applySupplierWord`).
  */
 export type Unchanged = 'offered' | 'skipped' | 'scoped' | 'own';
 

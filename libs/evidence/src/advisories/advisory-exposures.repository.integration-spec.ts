@@ -1,6 +1,7 @@
 import { assertEventData } from '@assay/shared/contracts';
 import { TenantDatabase, newId } from '@assay/shared/database';
 import { appDatabase, ownerDataSourceForFile, stackConfig } from '@assay/shared/testing';
+import type { EntityManager } from 'typeorm';
 import { AdvisoryExposuresRepository, NewExposure } from './advisory-exposures.repository';
 
 const LOG4J = 'pkg:maven/org.apache.logging.log4j/log4j-core';
@@ -234,17 +235,115 @@ describe('advisory matching statements', () => {
     ]);
   });
 
-  it('goes with the commit of its unit of work: its error is the unit’s, and nothing of the unit commits', async () => {
-    const { tenantId, supplierId, evidenceIds } = await seeded(['2.14.1']);
-    const unit = database.run(async (manager) => {
-      await manager.query(`update evidence.evidence set title = 'renamed' where tenant_id = $1 and id = $2`, [tenantId, evidenceIds[0]]);
-      // Sent with the commit: an advisory that is no uuid fails there.
-      await repository.matchAndAnnounce(manager, tenantId, { advisoryId: 'not-an-id' }, [], ['not-an-id']);
-      return supplierId;
+  it('goes with the commit of its unit of work: nothing is written before it, and its error is the unit’s', async () => {
+    const { tenantId, supplierId, advisoryId, evidenceIds } = await seeded(['2.14.1']);
+    const [sbom] = evidenceIds as [string];
+    const row: NewExposure = { advisoryId, evidenceId: sbom, supplierId, productId: null, purl: `${LOG4J}@2.14.1`, version: '2.14.1', status: 'affected' };
+    const count = (manager: EntityManager, table: string) =>
+      manager.query(`select count(*)::int as n from evidence.${table} where tenant_id = $1`, [tenantId]).then((rows) => rows[0].n as number);
+    const seen = await database.run(async (manager) => {
+      await repository.matchAndAnnounce(manager, tenantId, { advisoryId }, [row], [advisoryId]);
+      // Queued: the unit itself does not see the match yet.
+      const queued = { exposures: await count(manager, 'advisory_exposures'), events: await count(manager, 'outbox') };
+      await repository.matchAndAnnounce(manager, tenantId, { advisoryId }, [row], [advisoryId], { withCommit: false });
+      return { queued, atOnce: { exposures: await count(manager, 'advisory_exposures'), events: await count(manager, 'outbox') } };
     }, tenantId);
+    expect(seen).toEqual({ queued: { exposures: 0, events: 0 }, atOnce: { exposures: 1, events: 1 } });
+    // The queued match ran at the commit, after the one run at once: it found the exposure stored and announced nothing more.
+    expect(await announcements(tenantId)).toEqual([{ advisoryId, supplierIds: [supplierId] }]);
+    expect(await stored(tenantId)).toHaveLength(1);
+
+    const other = await seeded(['2.14.1']);
+    const unit = database.run(async (manager) => {
+      await manager.query(`update evidence.evidence set title = 'renamed' where tenant_id = $1 and id = $2`, [other.tenantId, other.evidenceIds[0]]);
+      // Sent with the commit: an advisory that is no uuid fails there.
+      await repository.matchAndAnnounce(manager, other.tenantId, { advisoryId: 'not-an-id' }, [], ['not-an-id']);
+    }, other.tenantId);
     await expect(unit).rejects.toThrow(/invalid input syntax for type uuid/);
-    const [evidence] = await owner.query(`select title from evidence.evidence where tenant_id = $1 and id = $2`, [tenantId, evidenceIds[0]]);
+    const [evidence] = await owner.query(`select title from evidence.evidence where tenant_id = $1 and id = $2`, [other.tenantId, other.evidenceIds[0]]);
     expect(evidence.title).toBeNull();
-    expect(await announcements(tenantId)).toEqual([]);
+    expect(await announcements(other.tenantId)).toEqual([]);
+  });
+
+  it('announces nothing for a supplier whose VEX says it is not affected', async () => {
+    const { tenantId, supplierId, advisoryId, evidenceIds } = await seeded(['2.14.1']);
+    const [sbom] = evidenceIds as [string];
+    await owner.query(
+      `insert into evidence.vex_statements (tenant_id, id, evidence_id, supplier_id, vulnerabilities, purl, purl_base, status, statement)
+       values ($1, $2, $3, $4, '{GHSA-TEST}', $5, $6, 'not_affected', '{"status":"not_affected","justification":"vulnerable_code_not_present"}')`,
+      [tenantId, newId(), sbom, supplierId, `${LOG4J}@2.14.1`, LOG4J],
+    );
+    const row: NewExposure = { advisoryId, evidenceId: sbom, supplierId, productId: null, purl: `${LOG4J}@2.14.1`, version: '2.14.1', status: 'affected' };
+    expect(await matched(tenantId, { advisoryId }, [row], [advisoryId])).toEqual([]);
+    expect((await stored(tenantId)).map((exposure) => [exposure.status, exposure.status_source])).toEqual([['not_affected', 'vex']]);
+  });
+
+  it('announces, for an advisory’s match, only what that advisory changed, whatever other advisories it is asked about', async () => {
+    const { tenantId, supplierId, advisoryId, evidenceIds } = await seeded(['2.14.1', '2.13.0']);
+    const [first, second] = evidenceIds as [string, string];
+    const otherAdvisory = newId();
+    await owner.query(
+      `insert into evidence.advisories (tenant_id, id, source, external_id, external_ids, modified, affected) values ($1, $2, 'osv', 'GHSA-OTHER', '{GHSA-OTHER}', now(), '[]')`,
+      [tenantId, otherAdvisory],
+    );
+    const row = (advisory: string, evidenceId: string, version: string): NewExposure => ({
+      advisoryId: advisory,
+      evidenceId,
+      supplierId,
+      productId: null,
+      purl: `${LOG4J}@${version}`,
+      version,
+      status: 'affected',
+    });
+    // The supplier is at risk from the other advisory already, through its second SBOM.
+    expect(await matched(tenantId, { advisoryId: otherAdvisory }, [row(otherAdvisory, second, '2.13.0')], [otherAdvisory])).toEqual([
+      { advisoryId: otherAdvisory, supplierIds: [supplierId] },
+    ]);
+    // This advisory's match, asked about both (and about itself twice): one event, for this advisory.
+    expect(await matched(tenantId, { advisoryId }, [row(advisoryId, first, '2.14.1')], [otherAdvisory, advisoryId, advisoryId])).toEqual([
+      { advisoryId, supplierIds: [supplierId] },
+    ]);
+  });
+
+  it('names at most 10,000 suppliers an event: more go in further events, with ids of their own', async () => {
+    const { tenantId, advisoryId } = await seeded([]);
+    const suppliers = 10_001;
+    await owner.query(
+      `insert into evidence.suppliers (tenant_id, id, name, status, event_at) select $1, gen_random_uuid(), 'Bulk ' || n, 'active', now() from generate_series(1, $2::int) n`,
+      [tenantId, suppliers],
+    );
+    await owner.query(
+      `insert into evidence.evidence (tenant_id, id, supplier_id, kind, status, source, processed_at)
+       select tenant_id, gen_random_uuid(), id, 'sbom', 'processed', 'upload', now() from evidence.suppliers where tenant_id = $1 and name like 'Bulk %'`,
+      [tenantId],
+    );
+    const sboms: { id: string; supplier_id: string }[] = await owner.query(
+      `select id, supplier_id from evidence.evidence where tenant_id = $1 and supplier_id in (select id from evidence.suppliers where tenant_id = $1 and name like 'Bulk %')`,
+      [tenantId],
+    );
+    const rows = sboms.map((sbom): NewExposure => ({
+      advisoryId,
+      evidenceId: sbom.id,
+      supplierId: sbom.supplier_id,
+      productId: null,
+      purl: `${LOG4J}@2.14.1`,
+      version: '2.14.1',
+      status: 'affected',
+    }));
+    const events = await matched(tenantId, { advisoryId }, rows, [advisoryId]);
+    expect(events.map((event) => [event.advisoryId, event.supplierIds.length])).toEqual([
+      [advisoryId, 10_000],
+      [advisoryId, 1],
+    ]);
+    expect(new Set(events.flatMap((event) => event.supplierIds)).size).toBe(suppliers);
+    const ids: { id: string }[] = await owner.query(`select id::text from evidence.outbox where tenant_id = $1 order by created_at, id`, [tenantId]);
+    // Both are UUIDv7s (the second made by the database).
+    for (const { id } of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  }, 60_000);
+
+  it('makes UUIDv7 event ids of the given time', async () => {
+    const [{ id }] = await owner.query(`select evidence.new_event_id('2026-12-04T12:34:56.789Z')::text as id`);
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(Date.parse('2026-12-04T12:34:56.789Z'));
   });
 });

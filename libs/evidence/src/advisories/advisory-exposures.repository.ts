@@ -211,9 +211,9 @@ export class AdvisoryExposuresRepository {
    * not before. Exposures whose status came from the supplier are kept as they are; a range-derived one
    * found again is left as it is when nothing about it changed and rewritten in place (a new id and
    * match time) when something did; one no longer found is deleted. Unchanged exposures, the usual case
-   * of a rematch, cost no write. Nothing of a match reads back what the call writes, so in a tenant
-   * unit of work (`TenantDatabase.run`) it goes in the message of the unit's commit, and its error is
-   * the unit's; elsewhere it runs at once.
+   * of a rematch, cost no write. Nothing of a match reads back what the call writes, so with
+   * `withCommit` (the default) in a tenant unit of work (`TenantDatabase.run`) it goes in the message
+   * of the unit's commit, and its error is the unit's; otherwise it runs at once.
    */
   async matchAndAnnounce(
     manager: EntityManager,
@@ -221,6 +221,7 @@ export class AdvisoryExposuresRepository {
     scope: { advisoryId: string } | { evidenceId: string },
     rows: NewExposure[],
     advisoryIds: string[],
+    { withCommit = true }: { withCommit?: boolean } = {},
   ): Promise<void> {
     const [kind, value] = 'advisoryId' in scope ? ['advisory', scope.advisoryId] : ['evidence', scope.evidenceId];
     const statement = {
@@ -231,12 +232,12 @@ export class AdvisoryExposuresRepository {
         value,
         JSON.stringify(rows.map((row) => ({ id: newId(), ...row }))),
         advisoryIds,
-        // At most one event for each advisory, in their order.
+        // One event for each advisory at most, in their order (but for more than 10,000 suppliers newly at risk).
         advisoryIds.map(() => newId()),
         clock.now().toISOString(),
       ],
     };
-    if (!runWithCommit(manager, statement)) await manager.query(statement.text, statement.values);
+    if (!withCommit || !runWithCommit(manager, statement)) await manager.query(statement.text, statement.values);
   }
 
   /** Replaces the statements read from one piece of VEX evidence. */

@@ -56,11 +56,13 @@ export class AdvisoryImportService {
           await this.advisories.upsertKev(manager, tenantId, document.kev);
           outcome.kevEntries = document.kev.length;
         }
-        for (const advisory of document.advisories) {
+        for (const [index, advisory] of document.advisories.entries()) {
           const stored = await this.advisories.upsertAdvisory(manager, tenantId, importId, advisory);
           if (stored.written) {
             outcome.imported = (outcome.imported ?? 0) + 1;
-            await this.matching.matchAdvisory(manager, tenantId, stored.id);
+            // The document's last match goes with the commit; earlier ones run at once, so a large
+            // document holds no more than one match until then, and each fails as its own statement.
+            await this.matching.matchAdvisory(manager, tenantId, stored.id, { withCommit: index === document.advisories.length - 1 });
           } else outcome.unchanged = (outcome.unchanged ?? 0) + 1;
           if ((outcome.advisoryIds?.length ?? 0) < 1000) outcome.advisoryIds?.push(stored.id);
         }

@@ -104,13 +104,15 @@ export class AdvisoryMatchingService {
    * A new or changed advisory against the stored components, in the caller's transaction. A caller
    * that starts that transaction with the tenant's matching lock (`TenantDatabase.run` with
    * `{ lock: matchingLock(tenantId) }`) saves a round trip; otherwise the lock is taken here. The
-   * match's writes go with the transaction's commit (see `matchAndAnnounce`): the caller reads none
-   * of the exposures back in the same transaction.
+   * match's writes wait for the transaction's commit and go in its message (see `matchAndAnnounce`),
+   * one round trip less, unless `withCommit` is false: a caller matching several advisories in one
+   * transaction defers only the last, so that one match at most is held until the commit. The caller
+   * reads none of the exposures back in the same transaction.
    */
-  async matchAdvisory(manager: EntityManager, tenantId: string, advisoryId: string): Promise<void> {
+  async matchAdvisory(manager: EntityManager, tenantId: string, advisoryId: string, options: { withCommit?: boolean } = {}): Promise<void> {
     if (!this.database.holdsLock(manager, matchingLock(tenantId))) await this.exposures.lockTenant(manager, tenantId);
     const { components, packages } = await this.exposures.candidatesOfAdvisory(manager, tenantId, advisoryId);
-    await this.exposures.matchAndAnnounce(manager, tenantId, { advisoryId }, exposures(components, packages), [advisoryId]);
+    await this.exposures.matchAndAnnounce(manager, tenantId, { advisoryId }, exposures(components, packages), [advisoryId], options);
   }
 
   /** Newly processed evidence against the stored advisories. */
