@@ -340,7 +340,7 @@ describe('advisory matching statements', () => {
     const ids: { id: string }[] = await owner.query(`select id::text from evidence.outbox where tenant_id = $1 order by created_at, id`, [tenantId]);
     // Both are UUIDv7s (the second made by the database).
     for (const { id } of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-  }, 60_000);
+  }, 180_000);
 
   it('makes UUIDv7 event ids of the given time', async () => {
     const [{ id }] = await owner.query(`select evidence.new_event_id('2026-12-04T12:34:56.789Z')::text as id`);
